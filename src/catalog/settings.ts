@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { loadYamlFile } from '../yamlfile.js';
+import { explainSchemaError } from './messages.js';
+import { simplifyErrors, validator } from './schemas.js';
+import type { Settings, Tier } from './types.js';
+
+export const SETTINGS_FILE = 'wavegate.yaml';
+
+/** The tiers of backlog 382's blueprint, used when wavegate.yaml does not set any. */
+export const DEFAULT_TIERS: readonly Tier[] = Object.freeze([
+  { name: 'foundation', waves: [0, 15] },
+  { name: 'data', waves: [16, 35] },
+  { name: 'platform', waves: [35, 99] },
+  { name: 'apps', waves: [35, 99] },
+]) as readonly Tier[];
+
+export function defaultSettings(): Settings {
+  return { tiers: DEFAULT_TIERS.map((t) => ({ name: t.name, waves: [t.waves[0], t.waves[1]] })), extraFields: [] };
+}
+
+/** Reads and validates wavegate.yaml; any problem is fatal (exit 2) since every check depends on it. */
+export function loadSettings(root: string): { settings: Settings; settingsFile?: string } {
+  const abs = join(root, SETTINGS_FILE);
+  if (!existsSync(abs)) return { settings: defaultSettings() };
+  const r = loadYamlFile(abs);
+  const at = (line?: number, column?: number): string => `${SETTINGS_FILE}${line ? `:${line}:${column ?? 1}` : ''}`;
+  if ('problem' in r) throw new UserError(`${at(r.problem.line, r.problem.column)}: ${r.problem.message}`);
+  const data = r.doc.value ?? {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new UserError(`${at(1, 1)}: expected a mapping of settings (tiers, extraFields, ...)`);
+  }
+  const validate = validator('wavegate');
+  if (!validate(data)) {
+    const topKeys = (): string[] => Object.keys((validate.schema as { properties: object }).properties);
+    const lines = simplifyErrors(validate.errors ?? []).map((e) => {
+      const p = explainSchemaError(e, data, (path) => (path.length === 0 ? topKeys() : []));
+      const msg = e.keyword === 'additionalProperties' && e.instancePath === '' ? p.message.replace('unknown field', 'unknown section') : p.message;
+      const pos = r.doc.locate(p.path, p.atKey);
+      return `${at(pos?.line, pos?.column)}: ${msg}`;
+    });
+    throw new UserError(lines.join('\n'));
+  }
+  const raw = data as Record<string, unknown>;
+  const settings: Settings = { ...defaultSettings(), ...raw } as Settings;
+  settings.extraFields = (raw.extraFields as string[] | undefined) ?? [];
+  const seen = new Set<string>();
+  settings.tiers.forEach((t, i) => {
+    const pos = r.doc.locate(['tiers', i]);
+    if (seen.has(t.name)) throw new UserError(`${at(pos?.line, pos?.column)}: tiers[${i}].name: tier "${t.name}" is listed twice`);
+    seen.add(t.name);
+    if (t.waves[0] > t.waves[1]) {
+      const wpos = r.doc.locate(['tiers', i, 'waves']);
+      throw new UserError(`${at(wpos?.line, wpos?.column)}: tiers[${i}].waves: band [${t.waves[0]}, ${t.waves[1]}] is empty (low must be <= high)`);
+    }
+  });
+  return { settings, settingsFile: SETTINGS_FILE };
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { isUserError } from '../errors.js';
+import { PACKAGE_ROOT } from '../catalog/schemas.js';
+import { registerCheck } from './commands/check.js';
+
+export function version(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command('wavegate')
+    .description('Validate a GitOps component catalog and turn its dependencies into safe Argo CD rollouts.')
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for a command')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false })
+    .exitOverride();
+  registerCheck(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (never throws for a user mistake). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return (process.exitCode as number | undefined) ?? EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (isUserError(e)) {
+      process.stderr.write(`wavegate: error: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (process.env.WAVEGATE_DEBUG === '1') {
+      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    } else {
+      process.stderr.write(`wavegate: internal error: ${(e as Error).message ?? String(e)} (this is a bug; WAVEGATE_DEBUG=1 shows the stack trace)\n`);
+    }
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,71 @@
+/** The one findings format every check, rule and output shares (a contract: see README). */
+export type Severity = 'error' | 'warning';
+export type SeveritySetting = Severity | 'off';
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  environment?: string;
+  component?: string;
+  related?: string[];
+  message: string;
+  /** Path relative to the catalog root, with forward slashes. */
+  file?: string;
+  line?: number;
+  column?: number;
+  /** Machine-readable repair data for `--suggest` and `fix` (not part of the JSON contract). */
+  fix?: FindingFix;
+}
+
+export interface FindingFix {
+  /** Dependency edges to add: `component` gains `dependency` (in `environment`). */
+  addDependencies?: { environment: string; component: string; dependency: string }[];
+}
+
+const cmp = (a: string | number | undefined, b: string | number | undefined): number => {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : 1;
+};
+
+/** Deterministic order: environment, file, line, column, component, rule, message. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    cmp(a.environment, b.environment) ||
+    cmp(a.file, b.file) ||
+    cmp(a.line, b.line) ||
+    cmp(a.column, b.column) ||
+    cmp(a.component, b.component) ||
+    cmp(a.rule, b.rule) ||
+    cmp(a.message, b.message)
+  );
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(compareFindings);
+}
+
+export function countBySeverity(findings: readonly Finding[]): { errors: number; warnings: number } {
+  let errors = 0;
+  let warnings = 0;
+  for (const f of findings) {
+    if (f.severity === 'error') errors++;
+    else warnings++;
+  }
+  return { errors, warnings };
+}
+
+/** The JSON shape of a finding, keys in contract order and without internal fields. */
+export function findingToJson(f: Finding): Record<string, unknown> {
+  const o: Record<string, unknown> = { rule: f.rule, severity: f.severity };
+  if (f.environment !== undefined) o.environment = f.environment;
+  if (f.component !== undefined) o.component = f.component;
+  if (f.related !== undefined && f.related.length > 0) o.related = f.related;
+  o.message = f.message;
+  if (f.file !== undefined) o.file = f.file;
+  if (f.line !== undefined) o.line = f.line;
+  if (f.column !== undefined) o.column = f.column;
+  return o;
+}

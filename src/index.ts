@@ -1,0 +1,9 @@
+/** wavegate as a library: every CLI command is a thin layer over these functions. */
+export { loadCatalog, parseComponentFile, SHARED_ENV, COMPONENT_FILE, type LoadOptions } from './catalog/load.js';
+export { loadSettings, defaultSettings, DEFAULT_TIERS, SETTINGS_FILE } from './catalog/settings.js';
+export type { Catalog, Component, ComponentType, Environment, ResourceSet, Settings, SmokeSpec, Tier } from './catalog/types.js';
+export { checkCatalog, type CheckOptions } from './check.js';
+export { RULES } from './rules/index.js';
+export type { Rule, RuleReport } from './rules/types.js';
+export { sortFindings, compareFindings, findingToJson, countBySeverity, type Finding, type Severity } from './findings.js';
+export { UserError } from './errors.js';

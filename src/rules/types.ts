@@ -1,0 +1,27 @@
+import type { Catalog, Environment } from '../catalog/types.js';
+import type { Finding, Severity } from '../findings.js';
+
+/** What a rule reports; the engine adds `rule`, `severity` and (for environment rules) `environment`. */
+export type RuleReport = Omit<Finding, 'rule' | 'severity'>;
+
+export interface EnvironmentContext {
+  catalog: Catalog;
+  env: Environment;
+}
+
+export interface CatalogContext {
+  catalog: Catalog;
+}
+
+/**
+ * A lint rule: one module per rule (src/rules/<id>.ts) with its own valid/invalid tests
+ * (test/rules/<id>.test.ts). A rule checks one environment at a time, the catalog as a
+ * whole, or both.
+ */
+export interface Rule {
+  id: string;
+  description: string;
+  defaultSeverity: Severity;
+  checkEnvironment?(ctx: EnvironmentContext): RuleReport[];
+  checkCatalog?(ctx: CatalogContext): RuleReport[];
+}

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { Document, LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+
+/** Position of a node in a YAML file (1-based). */
+export interface Pos {
+  line: number;
+  column: number;
+}
+
+/** A problem with a YAML file as a whole or at one place in it. */
+export interface YamlProblem {
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/** A parsed YAML document that can still answer "where is this field?". */
+export interface LoadedYaml {
+  value: unknown;
+  /** Position of the value at `path` (or of the key when `key` is set). */
+  locate(path: readonly (string | number)[], key?: boolean): Pos | undefined;
+}
+
+export const MAX_ALIAS_COUNT = 100;
+
+/** Reads a file as UTF-8 text; binary or non-UTF-8 content is reported, not decoded to garbage. */
+export function readText(absPath: string): { text: string } | { problem: YamlProblem } {
+  const buf = readFileSync(absPath);
+  if (buf.includes(0)) return { problem: { message: 'not a text file (contains NUL bytes)' } };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    return { problem: { message: 'not a text file (invalid UTF-8)' } };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { text };
+}
+
+function firstLine(message: string): string {
+  const i = message.indexOf(' at line ');
+  const m = i >= 0 ? message.slice(0, i) : message.split('\n')[0]!;
+  return m.trim();
+}
+
+/**
+ * Parses one YAML document: syntax errors, duplicate keys and alias bombs become problems
+ * with line and column; a multi-document file is a problem (one document expected).
+ */
+export function parseYaml(text: string): { doc: LoadedYaml } | { problem: YamlProblem } {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [];
+  if (!Array.isArray(docs)) {
+    // An empty stream comes back as an EmptyStream (no documents).
+    return { doc: { value: null, locate: () => undefined } };
+  }
+  for (const d of list) {
+    const err = d.errors[0];
+    if (err) {
+      const lp = lineCounter.linePos(err.pos[0]);
+      return { problem: { message: `YAML syntax: ${firstLine(err.message)}`, line: lp.line, column: lp.col } };
+    }
+  }
+  if (list.length > 1) {
+    const lp = list[1]!.range ? lineCounter.linePos(list[1]!.range[0]) : undefined;
+    return { problem: { message: 'expected one YAML document, found several', line: lp?.line, column: lp?.col } };
+  }
+  const doc = list[0];
+  if (!doc) return { doc: { value: null, locate: () => undefined } };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/alias/i.test(msg)) {
+      return { problem: { message: `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses): refusing to load` } };
+    }
+    return { problem: { message: `YAML: ${firstLine(msg)}` } };
+  }
+  return { doc: { value, locate: (path, key) => locateIn(doc, lineCounter, path, key) } };
+}
+
+function locateIn(doc: Document, lc: LineCounter, path: readonly (string | number)[], key?: boolean): Pos | undefined {
+  let node: unknown = doc.contents;
+  let keyNode: unknown;
+  for (const seg of path) {
+    keyNode = undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      keyNode = pair.key;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg];
+    } else {
+      break;
+    }
+  }
+  const target = (key && keyNode) || node;
+  const range = (target as Node | undefined)?.range;
+  if (!range) return undefined;
+  const lp = lc.linePos(range[0]);
+  return { line: lp.line, column: lp.col };
+}
+
+/** Reads and parses a YAML file; every failure is a problem, never an exception. */
+export function loadYamlFile(absPath: string): { doc: LoadedYaml } | { problem: YamlProblem } {
+  const r = readText(absPath);
+  if ('problem' in r) return r;
+  return parseYaml(r.text);
+}
+
+/** Parses every document of a multi-document YAML stream (manifests); skips broken ones. */
+export function parseManifests(text: string): { value: unknown; locate: LoadedYaml['locate'] }[] {
+  const lineCounter = new LineCounter();
+  const out: { value: unknown; locate: LoadedYaml['locate'] }[] = [];
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
+  } catch {
+    return out;
+  }
+  if (!Array.isArray(docs)) return out;
+  for (const d of docs) {
+    if (d.errors.length > 0) continue;
+    try {
+      const value = d.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      out.push({ value, locate: (path, key) => locateIn(d, lineCounter, path, key) });
+    } catch {
+      // an alias bomb or unresolved alias: not a manifest we can read
+    }
+  }
+  return out;
+}
+
