@@ -1,6 +1,7 @@
 import type { Catalog } from './catalog/types.js';
-import { sortFindings, type Finding, type SeveritySetting } from './findings.js';
+import { sortFindings, type Finding, type Severity, type SeveritySetting } from './findings.js';
 import { RULES, type Rule } from './rules/index.js';
+import type { RuleReport } from './rules/types.js';
 
 export interface CheckOptions {
   /** Rules to run (default: all). */
@@ -20,15 +21,16 @@ export function checkCatalog(catalog: Catalog, options: CheckOptions = {}): Find
   const severities = ruleSeverities(catalog);
   const out: Finding[] = [...catalog.findings];
   for (const rule of options.rules ?? RULES) {
-    const setting = severities[rule.id] ?? rule.defaultSeverity;
-    if (setting === 'off') continue;
+    const configured = severities[rule.id];
+    if (configured === 'off') continue;
+    const severityOf = (r: RuleReport): Severity => configured ?? r.severity ?? rule.defaultSeverity;
     if (rule.checkCatalog) {
-      for (const r of rule.checkCatalog({ catalog })) out.push({ rule: rule.id, severity: setting, ...r });
+      for (const r of rule.checkCatalog({ catalog })) out.push({ ...r, rule: rule.id, severity: severityOf(r) });
     }
     if (rule.checkEnvironment) {
       for (const env of catalog.environments) {
         for (const r of rule.checkEnvironment({ catalog, env })) {
-          out.push({ rule: rule.id, severity: setting, environment: env.name, ...r });
+          out.push({ ...r, rule: rule.id, severity: severityOf(r), environment: env.name });
         }
       }
     }

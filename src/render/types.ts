@@ -1,0 +1,18 @@
+import type { Catalog, Environment } from '../catalog/types.js';
+import type { Finding } from '../findings.js';
+
+/** One file of rendered output, path relative to `DIR/<env>/` with forward slashes. */
+export interface RenderedFile {
+  path: string;
+  content: string | Uint8Array;
+}
+
+/** What a renderer produces for one environment. */
+export interface RenderResult {
+  files: RenderedFile[];
+  /** Problems that stop or limit rendering (e.g. a gated kind without a check). */
+  findings: Finding[];
+}
+
+/** A renderer turns one environment of a validated catalog into files (health patch, smoke charts, ...). */
+export type Renderer = (catalog: Catalog, env: Environment) => RenderResult | Promise<RenderResult>;
