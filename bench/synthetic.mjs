@@ -50,18 +50,23 @@ export function syntheticComponents(count, seed = 382) {
     made += n;
   });
   const out = [];
-  const byWave = []; // components already placed, sorted by wave
+  const byWave = []; // components already placed; waves never decrease along `comps`
+  let lastWave = -Infinity;
+  let earlierCount = 0; // how many of byWave have a wave below the current one
   for (const c of comps) {
     const name = `${c.tier}-c${String(c.index).padStart(6, '0')}`;
-    const earlier = byWave.filter((o) => o.wave < c.wave);
+    if (c.wave !== lastWave) {
+      earlierCount = byWave.length;
+      lastWave = c.wave;
+    }
     const deps = new Set();
-    const fan = earlier.length === 0 ? 0 : 1 + Math.floor(rand() * 3);
+    const fan = earlierCount === 0 ? 0 : 1 + Math.floor(rand() * 3);
     for (let k = 0; k < fan; k++) {
       // mostly recent neighbours, sometimes a foundation component far back
-      const j = rand() < 0.7 ? earlier.length - 1 - Math.floor(rand() * Math.min(50, earlier.length)) : Math.floor(rand() * earlier.length);
-      deps.add(earlier[j].name);
+      const j = rand() < 0.7 ? earlierCount - 1 - Math.floor(rand() * Math.min(50, earlierCount)) : Math.floor(rand() * earlierCount);
+      deps.add(byWave[j].name);
     }
-    const isSmoke = earlier.length > 3 && c.index % 25 === 24;
+    const isSmoke = earlierCount > 3 && c.index % 25 === 24;
     const comp = { name, tier: c.tier, wave: c.wave, domain: `d${c.index % 17}`, componentType: isSmoke ? 'smoke' : c.type, namespace: `ns-${c.index % 40}` };
     if (deps.size) comp.dependencies = [...deps].sort();
     comp.provides = { secrets: [`${name}-creds`], services: [`svc-${name}`] };
