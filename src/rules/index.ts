@@ -1,8 +1,26 @@
 import type { Rule } from './types.js';
 import { unknownDependency } from './unknown-dependency.js';
+import { dependencyCycle } from './dependency-cycle.js';
+import { waveOrder } from './wave-order.js';
+import { tierBand } from './tier-band.js';
+import { missingEdge } from './missing-edge.js';
+import { smokeCoverage } from './smoke-coverage.js';
+import { envParity } from './env-parity.js';
+import { argoDependsOn } from './argo-depends-on.js';
+import { helmTestHookIgnored } from './helm-test-hook-ignored.js';
 
 /** Every lint rule, in the order their findings are computed (output is sorted anyway). */
-export const RULES: readonly Rule[] = [unknownDependency];
+export const RULES: readonly Rule[] = [
+  unknownDependency,
+  dependencyCycle,
+  waveOrder,
+  tierBand,
+  missingEdge,
+  smokeCoverage,
+  envParity,
+  argoDependsOn,
+  helmTestHookIgnored,
+];
 
 /** Finding ids produced while loading the catalog (not rule modules, always errors). */
 export const LOAD_RULE_IDS = ['yaml', 'schema', 'duplicate-component'] as const;

@@ -1,0 +1,188 @@
+import { renameSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Catalog } from '../catalog/types.js';
+import { UserError } from '../errors.js';
+import type { Finding } from '../findings.js';
+import { suggestRepairs, type EnvironmentSuggestion } from './suggest.js';
+
+/** The changes to one component file. */
+export interface FileEdit {
+  /** Relative to the catalog root. */
+  file: string;
+  component: string;
+  /** Environments whose repair asked for this edit. */
+  environments: string[];
+  addDependencies: string[];
+  wave?: { from: number; to: number };
+}
+
+export interface FixPlan {
+  suggestions: EnvironmentSuggestion[];
+  edits: FileEdit[];
+  /** Changes not applied, and why (a shared file where environments disagree, no wave solution). */
+  notes: string[];
+}
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Turns the suggested repairs into per-file edits. A component that comes from
+ * `environments/_shared` is edited only when every environment using that file asks for the
+ * same change (otherwise the change would leak into environments that did not ask for it).
+ */
+export function planFix(catalog: Catalog, findings: readonly Finding[]): FixPlan {
+  const suggestions = suggestRepairs(catalog, findings);
+  const notes: string[] = [];
+  type Request = { env: string; component: string; deps: string[]; wave?: { from: number; to: number } };
+  const byFile = new Map<string, Request[]>();
+  for (const s of suggestions) {
+    const env = catalog.environments.find((e) => e.name === s.environment)!;
+    const reqs = new Map<string, Request>();
+    const get = (name: string): Request => {
+      let r = reqs.get(name);
+      if (!r) reqs.set(name, (r = { env: env.name, component: name, deps: [] }));
+      return r;
+    };
+    for (const e of s.addDependencies) get(e.component).deps.push(e.dependency);
+    if (s.waves.ok) for (const c of s.waves.changes) get(c.component).wave = { from: c.from, to: c.to };
+    else notes.push(`${s.environment}: waves left as they are: ${s.waves.problems.join('; ')}`);
+    for (const e of s.skippedDependencies) notes.push(`${s.environment}: not adding ${e.component} -> ${e.dependency}: ${e.why}`);
+    for (const r of reqs.values()) {
+      r.deps.sort();
+      const file = env.byName.get(r.component)!.file;
+      byFile.set(file, [...(byFile.get(file) ?? []), r]);
+    }
+  }
+  const edits: FileEdit[] = [];
+  for (const [file, reqs] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const component = reqs[0]!.component;
+    const users = catalog.environments.filter((e) => e.byName.get(component)?.file === file).map((e) => e.name);
+    const first = reqs[0]!;
+    const agree =
+      reqs.length === users.length &&
+      reqs.every((r) => sameList(r.deps, first.deps) && r.wave?.to === first.wave?.to);
+    if (!agree) {
+      notes.push(
+        `${file}: not edited: it is shared by ${users.join(', ')} and they need different changes ` +
+          `(${reqs.map((r) => `${r.env}: ${describeRequest(r.deps, r.wave)}`).join('; ')}); copy it into each environment to fix them separately`,
+      );
+      continue;
+    }
+    edits.push({ file, component, environments: reqs.map((r) => r.env), addDependencies: first.deps, wave: first.wave });
+  }
+  return { suggestions, edits, notes };
+}
+
+function describeRequest(deps: string[], wave?: { from: number; to: number }): string {
+  const parts: string[] = [];
+  if (deps.length > 0) parts.push(`add ${deps.join(', ')}`);
+  if (wave) parts.push(`wave ${wave.from} -> ${wave.to}`);
+  return parts.join(', ') || 'nothing';
+}
+
+export function describeEdit(e: FileEdit): string {
+  return `${e.file}: ${describeRequest(e.addDependencies, e.wave)}`;
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** Offset of the end of the line holding `offset` (before `\r\n` or `\n`). */
+function lineEnd(text: string, offset: number): number {
+  const i = text.indexOf('\n', offset);
+  if (i < 0) return text.length;
+  return i > 0 && text[i - 1] === '\r' ? i - 1 : i;
+}
+
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  return map.items.find((p) => isScalar(p.key) && p.key.value === key) as Pair | undefined;
+}
+
+/**
+ * Applies one edit to a component file's text by splicing at the positions the YAML parser
+ * reports, so every other byte (comments, quoting, indentation, key order) stays as it was.
+ * The result is parsed again and compared with the intended data; a mismatch is an error.
+ */
+export function editComponentText(text: string, edit: Pick<FileEdit, 'addDependencies' | 'wave'>, file = 'component.yaml'): string {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0 || !isMap(doc.contents)) throw new UserError(`${file}: cannot edit: not a valid component file`);
+  const map = doc.contents;
+  const splices: { at: number; end: number; text: string }[] = [];
+  const wavePair = pairOf(map, 'wave');
+  if (edit.wave) {
+    const node = wavePair?.value as Node | undefined;
+    if (!isScalar(node) || !node.range) throw new UserError(`${file}: cannot edit: no wave field`);
+    const q = node.type === 'QUOTE_DOUBLE' ? '"' : node.type === 'QUOTE_SINGLE' ? "'" : '';
+    splices.push({ at: node.range[0], end: node.range[1], text: `${q}${edit.wave.to}${q}` });
+  }
+  const add = edit.addDependencies;
+  if (add.length > 0) {
+    const pair = pairOf(map, 'dependencies');
+    const value = pair?.value as Node | null | undefined;
+    if (pair && isSeq(value) && value.range) {
+      if (value.flow) {
+        const close = text.lastIndexOf(']', value.range[1] - 1);
+        if (close < value.range[0]) throw new UserError(`${file}: cannot edit: dependencies is not a [...] list`);
+        splices.push({ at: close, end: close, text: `${value.items.length > 0 ? ', ' : ''}${add.join(', ')}` });
+      } else {
+        const indent = value.range[0] - lineStart(text, value.range[0]);
+        const last = value.items[value.items.length - 1] as Node;
+        const at = lineEnd(text, last.range![1]);
+        splices.push({ at, end: at, text: add.map((d) => `\n${' '.repeat(indent)}- ${d}`).join('') });
+      }
+    } else if (pair && (value === null || value === undefined || (isScalar(value) && value.value === null && value.source === undefined))) {
+      const keyNode = pair.key as Node;
+      const keyCol = keyNode.range![0] - lineStart(text, keyNode.range![0]);
+      const at = lineEnd(text, keyNode.range![1]);
+      splices.push({ at, end: at, text: add.map((d) => `\n${' '.repeat(keyCol + 2)}- ${d}`).join('') });
+    } else if (!pair) {
+      const anchor = (wavePair ?? map.items[map.items.length - 1]) as Pair;
+      const keyNode = anchor.key as Node;
+      const keyCol = keyNode.range![0] - lineStart(text, keyNode.range![0]);
+      const valueEnd = ((anchor.value as Node | null)?.range ?? keyNode.range!)[1];
+      const at = lineEnd(text, valueEnd);
+      const pad = ' '.repeat(keyCol);
+      splices.push({ at, end: at, text: `\n${pad}dependencies:${add.map((d) => `\n${pad}  - ${d}`).join('')}` });
+    } else {
+      throw new UserError(`${file}: cannot edit: dependencies is not a list`);
+    }
+  }
+  splices.sort((a, b) => b.at - a.at);
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  let out = text;
+  for (const s of splices) out = out.slice(0, s.at) + s.text.replace(/\n/g, nl) + out.slice(s.end);
+  if (!out.endsWith('\n') && text.endsWith('\n')) out += '\n';
+
+  // Verify: the same data, except the intended changes.
+  const before = doc.toJS() as Record<string, unknown>;
+  const afterDoc = parseDocument(out);
+  const after = afterDoc.toJS() as Record<string, unknown>;
+  const expected: Record<string, unknown> = { ...before };
+  if (edit.wave) expected.wave = typeof before.wave === 'string' ? String(edit.wave.to) : edit.wave.to;
+  if (add.length > 0) expected.dependencies = [...((before.dependencies as string[] | null | undefined) ?? []), ...add];
+  const order = (o: Record<string, unknown>): string => JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+  if (afterDoc.errors.length > 0 || order(after) !== order(expected)) {
+    throw new UserError(`${file}: cannot edit safely (the file's layout is unusual); change it by hand: ${describeRequest(add, edit.wave)}`);
+  }
+  return out;
+}
+
+/**
+ * Writes every edit: all new texts are computed and verified first, then each file is
+ * replaced atomically (write to a temporary file, rename), so a failure leaves no file
+ * half-written.
+ */
+export function applyFix(catalog: Catalog, plan: FixPlan): string[] {
+  const texts = plan.edits.map((e) => {
+    const abs = join(catalog.root, e.file);
+    return { abs, text: editComponentText(readFileSync(abs, 'utf8'), e, e.file) };
+  });
+  for (const t of texts) {
+    const tmp = `${t.abs}.wavegate-fix.tmp`;
+    writeFileSync(tmp, t.text);
+    renameSync(tmp, t.abs);
+  }
+  return plan.edits.map((e) => e.file);
+}

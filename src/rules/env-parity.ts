@@ -1,0 +1,96 @@
+import type { Component } from '../catalog/types.js';
+import type { Rule, RuleReport } from './types.js';
+
+type Field = 'wave' | 'tier' | 'dependencies' | 'smoke checks';
+
+const sorted = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
+const canon = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+
+function valueOf(c: Component, field: Field): { key: string; text: string; path: (string | number)[] } {
+  switch (field) {
+    case 'wave':
+      return { key: String(c.wave), text: String(c.wave), path: ['wave'] };
+    case 'tier':
+      return { key: c.tier, text: c.tier, path: ['tier'] };
+    case 'dependencies': {
+      const d = sorted(c.dependencies);
+      return { key: d.join(','), text: d.length > 0 ? `[${d.join(', ')}]` : '[]', path: ['dependencies'] };
+    }
+    case 'smoke checks': {
+      const s = c.smoke;
+      const v = s
+        ? {
+            validates: sorted(s.validates),
+            externalSecrets: s.externalSecrets.map(canon).sort(),
+            secrets: s.secrets.map((x) => canon({ ...x, keys: x.keys ? sorted(x.keys) : undefined })).sort(),
+            resources: s.resources.map(canon).sort(),
+          }
+        : null;
+      const key = canon(v);
+      return { key, text: key, path: ['smoke'] };
+    }
+  }
+}
+
+const FIELDS: readonly Field[] = ['wave', 'tier', 'dependencies', 'smoke checks'];
+
+/**
+ * Environments that disagree: a component present in one environment and missing in
+ * another, or present in both with a different wave, tier, dependencies or smoke checks.
+ * For a difference, the environments whose value differs from the most common one
+ * (ties: the one the alphabetically first environment has) are reported, at their file.
+ */
+export const envParity: Rule = {
+  id: 'env-parity',
+  description: 'Environments disagree on a component: missing in one, or a different wave, tier, dependencies or smoke checks.',
+  defaultSeverity: 'warning',
+  checkCatalog({ catalog }) {
+    const envs = catalog.environments;
+    if (envs.length < 2) return [];
+    const out: RuleReport[] = [];
+    const names = new Set<string>();
+    for (const e of envs) for (const c of e.components) names.add(c.name);
+    for (const name of [...names].sort()) {
+      const present = envs.filter((e) => e.byName.has(name));
+      const missing = envs.filter((e) => !e.byName.has(name) && !e.broken.has(name));
+      if (missing.length > 0) {
+        const first = present[0]!.byName.get(name)!;
+        for (const e of missing) {
+          out.push({
+            environment: e.name,
+            component: name,
+            message: `missing in ${e.name} but present in ${present.map((p) => p.name).join(', ')}`,
+            file: first.file,
+          });
+        }
+      }
+      if (present.length < 2) continue;
+      for (const field of FIELDS) {
+        const values = present.map((e) => ({ env: e.name, c: e.byName.get(name)!, v: valueOf(e.byName.get(name)!, field) }));
+        const groups = new Map<string, typeof values>();
+        for (const x of values) groups.set(x.v.key, [...(groups.get(x.v.key) ?? []), x]);
+        if (groups.size < 2) continue;
+        let major: typeof values = [];
+        for (const g of groups.values()) if (g.length > major.length) major = g;
+        for (const x of values) {
+          if (major.includes(x)) continue;
+          const others = values
+            .filter((o) => o.v.key !== x.v.key)
+            .map((o) => `${o.env}: ${o.v.text}`)
+            .join('; ');
+          const pos = x.c.locate(x.v.path) ?? x.c.locate([]);
+          const what = field === 'smoke checks' ? 'smoke checks differ from other environments' : `${field} ${x.v.text} differs from other environments`;
+          out.push({
+            environment: x.env,
+            component: name,
+            message: `${what} (${others})`,
+            file: x.c.file,
+            line: pos?.line,
+            column: pos?.column,
+          });
+        }
+      }
+    }
+    return out;
+  },
+};
