@@ -1,0 +1,217 @@
+/**
+ * The health-check library: one folder per kind (`lua/<group>/<Kind>/`, core kinds
+ * `lua/<Kind>/`), holding either a plain `health.lua` or a `check.yaml` that names a shared
+ * handlebars template under `templates/health/` and the data for it, plus
+ * `health_test.yaml` and `testdata/`.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import Handlebars from 'handlebars';
+import { PACKAGE_ROOT } from '../catalog/schemas.js';
+import { UserError } from '../errors.js';
+import { loadYamlFile } from '../yamlfile.js';
+import { luaComment, luaString, luaValue } from './lua-literal.js';
+
+/** The package's own check library. */
+export const LIBRARY_DIR = join(PACKAGE_ROOT, 'lua');
+/** The shared templates (`<name>.lua.hbs`) and their partials (`partials/<name>.lua.hbs`). */
+export const HEALTH_TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates', 'health');
+
+export const CHECK_FILE = 'check.yaml';
+export const SCRIPT_FILE = 'health.lua';
+export const TEST_FILE = 'health_test.yaml';
+
+/** A kind as `group/Kind`, or `Kind` alone for the core group. */
+export interface KindRef {
+  group: string;
+  kind: string;
+}
+
+const KIND_REF = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)\/)?([A-Z][A-Za-z0-9]*)$/;
+
+export function parseKindRef(ref: string): KindRef | undefined {
+  const m = KIND_REF.exec(ref);
+  if (!m) return undefined;
+  return { group: m[1] ?? '', kind: m[4]! };
+}
+
+export function kindRefString(k: KindRef): string {
+  return k.group ? `${k.group}/${k.kind}` : k.kind;
+}
+
+/** The argocd-cm key suffix: `<group>_<Kind>`, or `<Kind>` for core kinds. */
+export function argoKeySuffix(k: KindRef): string {
+  return k.group ? `${k.group}_${k.kind}` : k.kind;
+}
+
+/** The folder of a kind inside a library root (`<group>/<Kind>` or `<Kind>`). */
+export function kindFolder(k: KindRef): string {
+  return k.group ? `${k.group}/${k.kind}` : k.kind;
+}
+
+export interface RenderedCheck {
+  /** The Lua health script, ready for argocd-cm. */
+  script: string;
+  /** True when the kind needs all Lua libraries (`resource.customizations.useOpenLibs`). */
+  openLibs: boolean;
+}
+
+export interface CheckFile {
+  template?: string;
+  data?: Record<string, unknown>;
+  useOpenLibs?: boolean;
+}
+
+const CHECK_KEYS = new Set(['template', 'data', 'useOpenLibs', 'description']);
+
+/** Reads and validates `check.yaml` (exit 2 with file:line:column on a mistake). */
+export function readCheckFile(file: string): CheckFile {
+  const r = loadYamlFile(file);
+  const at = (line?: number, column?: number): string => `${file}${line ? `:${line}:${column ?? 1}` : ''}`;
+  if ('problem' in r) throw new UserError(`${at(r.problem.line, r.problem.column)}: ${r.problem.message}`);
+  const v = r.doc.value ?? {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new UserError(`${at(1, 1)}: expected a mapping with template, data and useOpenLibs`);
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!CHECK_KEYS.has(k)) {
+      const pos = r.doc.locate([k], true);
+      throw new UserError(`${at(pos?.line, pos?.column)}: unknown field "${k}" (expected template, data, useOpenLibs, description)`);
+    }
+  }
+  if (o.template !== undefined && (typeof o.template !== 'string' || !/^[a-z0-9][-a-z0-9]*$/.test(o.template))) {
+    const pos = r.doc.locate(['template']);
+    throw new UserError(`${at(pos?.line, pos?.column)}: template: expected the name of a template in templates/health (lowercase letters, digits, -)`);
+  }
+  if (o.data !== undefined && (typeof o.data !== 'object' || o.data === null || Array.isArray(o.data))) {
+    const pos = r.doc.locate(['data']);
+    throw new UserError(`${at(pos?.line, pos?.column)}: data: expected a mapping`);
+  }
+  if (o.useOpenLibs !== undefined && typeof o.useOpenLibs !== 'boolean') {
+    const pos = r.doc.locate(['useOpenLibs']);
+    throw new UserError(`${at(pos?.line, pos?.column)}: useOpenLibs: expected true or false`);
+  }
+  return { template: o.template as string | undefined, data: o.data as Record<string, unknown> | undefined, useOpenLibs: o.useOpenLibs as boolean | undefined };
+}
+
+let hb: typeof Handlebars | undefined;
+const compiledTemplates = new Map<string, HandlebarsTemplateDelegate>();
+
+/** A handlebars environment whose output is Lua: no HTML escaping, strict about missing data. */
+function engine(templatesDir: string): typeof Handlebars {
+  if (hb) return hb;
+  const h = Handlebars.create();
+  // {{lua x}}: any data value as a Lua expression (strings quoted and escaped).
+  h.registerHelper('lua', (value: unknown) => luaValue(value));
+  // {{luaString x}}: a value as a Lua string literal, whatever its type.
+  h.registerHelper('luaString', (value: unknown) => luaString(String(value)));
+  // {{luaComment x}}: text for a -- comment (one line).
+  h.registerHelper('luaComment', (value: unknown) => luaComment(String(value ?? '')));
+  const partials = join(templatesDir, 'partials');
+  if (existsSync(partials)) {
+    for (const f of readdirSync(partials).sort()) {
+      if (f.endsWith('.lua.hbs')) h.registerPartial(f.slice(0, -'.lua.hbs'.length), readFileSync(join(partials, f), 'utf8'));
+    }
+  }
+  hb = h;
+  return h;
+}
+
+/** Renders template `name` (templates/health/<name>.lua.hbs) with `data`. */
+export function renderTemplate(name: string, data: Record<string, unknown>, where = name, templatesDir = HEALTH_TEMPLATES_DIR): string {
+  const file = join(templatesDir, `${name}.lua.hbs`);
+  let tpl = compiledTemplates.get(file);
+  if (!tpl) {
+    if (!existsSync(file)) {
+      const known = existsSync(templatesDir)
+        ? readdirSync(templatesDir).filter((f) => f.endsWith('.lua.hbs')).map((f) => f.slice(0, -'.lua.hbs'.length)).sort()
+        : [];
+      throw new UserError(`${where}: template "${name}" does not exist (known templates: ${known.join(', ') || 'none'})`);
+    }
+    tpl = engine(templatesDir).compile(readFileSync(file, 'utf8'), { noEscape: true, strict: true });
+    compiledTemplates.set(file, tpl);
+  }
+  try {
+    return tpl(data);
+  } catch (e) {
+    throw new UserError(`${where}: template "${name}" could not be rendered: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+/**
+ * The script and library needs of one kind folder: `health.lua` as written, or the
+ * template named by `check.yaml` rendered with its data. (`check.yaml` may sit beside a
+ * `health.lua` only to set `useOpenLibs`.)
+ */
+export function renderKind(kindDir: string): RenderedCheck {
+  const checkPath = join(kindDir, CHECK_FILE);
+  const scriptPath = join(kindDir, SCRIPT_FILE);
+  const check = existsSync(checkPath) ? readCheckFile(checkPath) : undefined;
+  const openLibs = check?.useOpenLibs === true;
+  if (check?.template !== undefined) {
+    if (existsSync(scriptPath)) throw new UserError(`${kindDir}: has both ${SCRIPT_FILE} and a template in ${CHECK_FILE}; keep one`);
+    const script = renderTemplate(check.template, check.data ?? {}, checkPath);
+    return { script, openLibs };
+  }
+  if (check?.data !== undefined) throw new UserError(`${checkPath}: data is set but no template names where it goes`);
+  if (!existsSync(scriptPath)) throw new UserError(`${kindDir}: no ${SCRIPT_FILE} and no template in ${CHECK_FILE}`);
+  const script = readFileSync(scriptPath, 'utf8');
+  return { script, openLibs };
+}
+
+export interface LibraryKind extends KindRef {
+  /** `group/Kind` (core: `Kind`). */
+  ref: string;
+  /** Absolute folder. */
+  dir: string;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every kind folder under a library root, sorted by ref: a folder with `health.lua` or
+ * `check.yaml` one level down is a core kind, two levels down `group/Kind`.
+ */
+export function listLibraryKinds(root = LIBRARY_DIR): LibraryKind[] {
+  const out: LibraryKind[] = [];
+  const isKindDir = (d: string): boolean => existsSync(join(d, SCRIPT_FILE)) || existsSync(join(d, CHECK_FILE));
+  if (!isDir(root)) return out;
+  for (const first of readdirSync(root).sort()) {
+    const d1 = join(root, first);
+    if (!isDir(d1) || first === 'testdata') continue;
+    if (isKindDir(d1)) {
+      const k = parseKindRef(first);
+      if (k) out.push({ ...k, ref: kindRefString(k), dir: d1 });
+      continue;
+    }
+    for (const second of readdirSync(d1).sort()) {
+      const d2 = join(d1, second);
+      if (!isDir(d2) || !isKindDir(d2)) continue;
+      const k = parseKindRef(`${first}/${second}`);
+      if (k) out.push({ ...k, ref: kindRefString(k), dir: d2 });
+    }
+  }
+  return out.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+}
+
+/** Files of a kind folder's tests (health_test.yaml and testdata/**), relative, sorted. */
+export function testFilesOf(kindDir: string): string[] {
+  const out: string[] = [];
+  if (existsSync(join(kindDir, TEST_FILE))) out.push(TEST_FILE);
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.push(relative(kindDir, p).split(sep).join('/'));
+    }
+  };
+  const td = join(kindDir, 'testdata');
+  if (isDir(td)) walk(td);
+  return out;
+}
+
