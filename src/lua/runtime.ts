@@ -1,0 +1,1150 @@
+/**
+ * Argo CD's Lua health-check execution, emulated on fengari.
+ *
+ * Argo CD (util/lua/lua.go) runs a health script in a fresh gopher-lua VM: Lua 5.1 plus
+ * goto, libraries `package`, base and `table` (plus `table.time`/`table.date`, a quirk of
+ * its "safe os" loader), `require("os")` returning `{time, date}`, and everything else only
+ * with `useOpenLibs`. The object is the global `obj`; the last value the chunk returns is
+ * encoded to JSON and decoded into `{status, message}`.
+ *
+ * Speed: one fengari state for the whole process, libraries loaded once. Each evaluation
+ * gets a fresh globals table (its own `_G`), fresh copies of every library table, a fresh
+ * `package.loaded`, a fresh `obj`, and the string metatable (and every other type
+ * metatable) reset, so nothing a script writes survives into the next evaluation. Chunks
+ * are compiled once per script text; their integer constants are turned into floats so
+ * arithmetic behaves like gopher-lua's float64 numbers.
+ */
+import { getHeapStatistics } from 'node:v8';
+import {
+  T,
+  TValue,
+  Table,
+  lauxlib,
+  ldebug,
+  lobject,
+  lopcodes,
+  lstate,
+  lstring,
+  ltm,
+  lua,
+  lualib,
+  to_jsstring,
+  to_luastring,
+} from './fengari-internals.js';
+import { goNumberString, goToNumber } from './gonum.js';
+import { checkGopherLuaSyntax } from './syntax.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+export const HEALTH_STATUSES = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'] as const;
+export type HealthStatusCode = (typeof HEALTH_STATUSES)[number];
+
+export interface HealthResult {
+  /** One of HEALTH_STATUSES, or '' when the script returned nil or an empty table. */
+  status: string;
+  message: string;
+  /** Lines the script printed with `print` (only present when it printed). */
+  printed?: string[];
+}
+
+export interface EvalOptions {
+  /** All libraries, as Argo's built-in checks and `useOpenLibs` kinds get them. */
+  openLibs?: boolean;
+  /** Lua VM instructions before the run is stopped (stands in for Argo's 1 s timeout). */
+  instructionLimit?: number;
+  /** Heap growth during one evaluation before it is stopped. */
+  memoryLimitBytes?: number;
+}
+
+/** About what gopher-lua executes in Argo's 1 s deadline on a busy controller. */
+export const DEFAULT_INSTRUCTION_LIMIT = 20_000_000;
+export const DEFAULT_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
+/** No single string may grow beyond this (a `s = s .. s` loop would exhaust memory in a few steps). */
+export const MAX_STRING_BYTES = 32 * 1024 * 1024;
+const HOOK_STEP = 10_000;
+
+/** Argo's message when the 1 s context deadline stops a script (gopher-lua raises ctx.Err()). */
+export const DEADLINE_MESSAGE = 'context deadline exceeded';
+export const MEMORY_MESSAGE = 'memory limit exceeded (wavegate sandbox bound; Argo CD has none)';
+export const INVALID_STATUS_MESSAGE = 'Lua returned an invalid health status';
+
+const GOPHER_TYPE_NAMES = ['nil', 'boolean', 'userdata', 'number', 'string', 'table', 'function', 'userdata', 'thread'];
+
+// ---------------------------------------------------------------------------------------------
+// Per-evaluation context (evaluations never nest and JavaScript is single-threaded).
+
+interface EvalContext {
+  env: any; // Table
+  loaded: any; // Table: registry _LOADED of this evaluation
+  loaders: any; // Table: registry _LOADERS of this evaluation
+  printed: string[] | undefined;
+  instructions: number;
+  instructionLimit: number;
+  memoryLimit: number;
+  heapAtStart: number;
+  stopped?: string;
+}
+
+let ctx: EvalContext | undefined;
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers over fengari internals.
+
+let L: any;
+const strCache = new Map<string, any>();
+const STR_CACHE_MAX = 200_000;
+
+function tstr(s: string): any {
+  let ts = strCache.get(s);
+  if (ts === undefined) {
+    ts = lstring.luaS_bless(L, to_luastring(s));
+    lstring.luaS_hashlongstr(ts);
+    if (strCache.size >= STR_CACHE_MAX) strCache.clear();
+    strCache.set(s, ts);
+  }
+  return ts;
+}
+
+function strTV(s: string): any {
+  return new TValue(T.LUA_TLNGSTR, tstr(s));
+}
+
+function newTable(): any {
+  const t = new Table(L);
+  t.flags = 0; // no metamethod absence cached: correct whatever keys it gets
+  return t;
+}
+
+/** Appends a key known to be absent (fresh table). */
+function addEntry(t: any, hash: unknown, key: any, value: any): void {
+  const prev = t.l;
+  const entry = { key, value, p: prev, n: undefined as unknown };
+  if (!t.f) t.f = entry;
+  if (prev) prev.n = entry;
+  t.strong.set(hash, entry);
+  t.l = entry;
+}
+
+function addStr(t: any, name: string, value: any): void {
+  const ts = tstr(name);
+  addEntry(t, ts.hash, new TValue(T.LUA_TLNGSTR, ts), value);
+}
+
+function addInt(t: any, i: number, value: any): void {
+  addEntry(t, i, new TValue(T.LUA_TNUMINT, i), value);
+}
+
+function tableTV(t: any): any {
+  return new TValue(T.LUA_TTABLE, t);
+}
+
+function rawGetStr(t: any, name: string): any {
+  const e = t.strong.get(tstr(name).hash);
+  return e ? e.value : undefined;
+}
+
+/** Converts a JSON-like value into a Lua value the way Argo's decodeValue does; undefined for nil. */
+function toLua(v: unknown): any {
+  switch (typeof v) {
+    case 'string':
+      return v.length <= 256 ? strTV(v) : new TValue(T.LUA_TLNGSTR, lstring.luaS_bless(L, to_luastring(v)));
+    case 'number':
+      return new TValue(T.LUA_TNUMFLT, v);
+    case 'boolean':
+      return new TValue(T.LUA_TBOOLEAN, v);
+    case 'bigint':
+      return new TValue(T.LUA_TNUMFLT, Number(v));
+    case 'object': {
+      if (v === null) return undefined;
+      const t = newTable();
+      if (Array.isArray(v)) {
+        let i = 1;
+        for (const item of v) {
+          const tv = toLua(item);
+          if (tv !== undefined) addInt(t, i++, tv); // Append(nil) is a no-op: nulls drop out
+        }
+      } else if (v instanceof Date) {
+        return strTV(v.toISOString());
+      } else {
+        for (const k of Object.keys(v)) {
+          const tv = toLua((v as Record<string, unknown>)[k]);
+          if (tv !== undefined) addStr(t, k, tv);
+        }
+      }
+      return tableTV(t);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function luaStringOf(tv: any): string {
+  return to_jsstring(tv.value.getstr(), undefined, undefined, true);
+}
+
+function jsString(Ls: any, idx: number): string {
+  return to_jsstring(lua.lua_tolstring(Ls, idx), undefined, undefined, true);
+}
+
+function checkJsString(Ls: any, idx: number): string {
+  return to_jsstring(lauxlib.luaL_checklstring(Ls, idx), undefined, undefined, true);
+}
+
+function pushJsString(Ls: any, s: string): void {
+  lua.lua_pushstring(Ls, to_luastring(s));
+}
+
+/** Raises `msg` with the caller's position, as gopher-lua's RaiseError does. */
+function raise(Ls: any, msg: string): never {
+  lauxlib.luaL_where(Ls, 1);
+  pushJsString(Ls, msg);
+  lua.lua_concat(Ls, 2);
+  lua.lua_error(Ls);
+  throw new Error('unreachable');
+}
+
+/** gopher-lua's tostring of any value (numbers in Go's format). */
+function gopherToString(Ls: any, idx: number): string {
+  if (lua.lua_type(Ls, idx) === lua.LUA_TNUMBER) return goNumberString(lua.lua_tonumber(Ls, idx));
+  lauxlib.luaL_tolstring(Ls, idx);
+  const s = to_jsstring(lua.lua_tolstring(Ls, -1), undefined, undefined, true);
+  lua.lua_pop(Ls, 1);
+  return s;
+}
+
+/** Makes the integer results of a C function floats (gopher-lua has only float64). */
+function floatResults(fn: (Ls: any) => number): (Ls: any) => number {
+  return (Ls: any) => {
+    const n = fn(Ls);
+    for (let i = 1; i <= n; i++) {
+      const tv = Ls.stack[Ls.top - i];
+      if (tv && tv.type === T.LUA_TNUMINT) tv.type = T.LUA_TNUMFLT;
+    }
+    return n;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// gopher-lua's error texts (patched into fengari once).
+
+function gopherKeyString(tv: any): string {
+  switch (tv.ttnov()) {
+    case T.LUA_TNUMBER:
+      return goNumberString(tv.value);
+    case T.LUA_TSTRING:
+      return luaStringOf(tv);
+    case T.LUA_TBOOLEAN:
+      return tv.value ? 'true' : 'false';
+    case T.LUA_TNIL:
+      return 'nil';
+    default:
+      return `${GOPHER_TYPE_NAMES[tv.ttnov()]}: 0x${(tv.value?.id ?? 0).toString(16).padStart(8, '0')}`;
+  }
+}
+
+function typeName(tv: any): string {
+  return GOPHER_TYPE_NAMES[tv.ttnov()] ?? 'userdata';
+}
+
+/** The key of the table access the current instruction performs, if it is one. */
+function currentIndexKey(Ls: any): any {
+  const ci = Ls.ci;
+  if (!(ci.callstatus & lstate.CIST_LUA)) return undefined;
+  const p = ci.func.value.p;
+  const i = p.code[ci.l_savedpc - 1];
+  if (!i) return undefined;
+  const OC = lopcodes.OpCodesI;
+  let rk: number;
+  switch (i.opcode) {
+    case OC.OP_GETTABLE:
+    case OC.OP_GETTABUP:
+    case OC.OP_SELF:
+      rk = i.C;
+      break;
+    case OC.OP_SETTABLE:
+    case OC.OP_SETTABUP:
+      rk = i.B;
+      break;
+    default:
+      return undefined;
+  }
+  return lopcodes.ISK(rk) ? p.k[lopcodes.INDEXK(rk)] : Ls.stack[ci.l_base + rk];
+}
+
+function runError(Ls: any, msg: string): never {
+  ldebug.luaG_runerror(Ls, to_luastring('%s'), to_luastring(msg));
+  throw new Error('unreachable');
+}
+
+let patched = false;
+const FLOAT_FOLD_OPS = new Set<number>([lua.LUA_OPADD, lua.LUA_OPSUB, lua.LUA_OPMUL, lua.LUA_OPMOD, lua.LUA_OPUNM]);
+function patchFengari(): void {
+  if (patched) return;
+  patched = true;
+  const origToString = lobject.luaO_tostring;
+  lobject.luaO_tostring = (Ls: any, obj: any) => {
+    if (obj.ttisnumber()) {
+      obj.setsvalue(lstring.luaS_bless(Ls, to_luastring(goNumberString(obj.value))));
+      return;
+    }
+    origToString(Ls, obj);
+  };
+  const origTypeError = ldebug.luaG_typeerror;
+  ldebug.luaG_typeerror = (Ls: any, o: any, op: Uint8Array) => {
+    if (ctx === undefined) return origTypeError(Ls, o, op);
+    const what = to_jsstring(op);
+    if (what === 'index') {
+      const key = currentIndexKey(Ls);
+      if (key !== undefined) {
+        runError(Ls, `attempt to index a non-table object(${typeName(o)}) with key '${gopherKeyString(key)}'`);
+      }
+      runError(Ls, `attempt to index a non-table object(${typeName(o)})`);
+    }
+    if (what === 'call') runError(Ls, 'attempt to call a non-function object');
+    if (what === 'get length of') runError(Ls, '__len undefined');
+    return origTypeError(Ls, o, op);
+  };
+  const origOrder = ldebug.luaG_ordererror;
+  ldebug.luaG_ordererror = (Ls: any, p1: any, p2: any) => {
+    if (ctx === undefined) return origOrder(Ls, p1, p2);
+    runError(Ls, `attempt to compare ${typeName(p1)} with ${typeName(p2)}`);
+  };
+  const origTryBin = ltm.luaT_trybinTM;
+  const TMS = ltm.TMS;
+  const opNames: Record<number, string> = {
+    [TMS.TM_ADD]: 'add',
+    [TMS.TM_SUB]: 'sub',
+    [TMS.TM_MUL]: 'mul',
+    [TMS.TM_DIV]: 'div',
+    [TMS.TM_MOD]: 'mod',
+    [TMS.TM_POW]: 'pow',
+    [TMS.TM_CONCAT]: 'concat',
+  };
+  ltm.luaT_trybinTM = (Ls: any, p1: any, p2: any, res: any, event: number) => {
+    if (ctx === undefined) return origTryBin(Ls, p1, p2, res, event);
+    if (ltm.luaT_callbinTM(Ls, p1, p2, res, event)) return;
+    if (event === TMS.TM_UNM) runError(Ls, '__unm undefined');
+    const name = opNames[event];
+    if (name) runError(Ls, `cannot perform ${name} operation between ${typeName(p1)} and ${typeName(p2)}`);
+    return origTryBin(Ls, p1, p2, res, event);
+  };
+  // Constant folding in the compiler: gopher-lua folds in float64, fengari in wrapping 32-bit ints.
+  const origArith = lobject.luaO_arith;
+  lobject.luaO_arith = (Ls: any, op: number, p1: any, p2: any, p3: any) => {
+    if (Ls === null && p1.ttisinteger() && p2.ttisinteger() && FLOAT_FOLD_OPS.has(op)) {
+      return origArith(Ls, op, new TValue(T.LUA_TNUMFLT, p1.value), new TValue(T.LUA_TNUMFLT, p2.value), p3);
+    }
+    return origArith(Ls, op, p1, p2, p3);
+  };
+  // Bound string growth by concatenation (the VM's `..` builds its result through this).
+  const origSet = lobject.setsvalue2s;
+  lobject.setsvalue2s = (Ls: any, idx: number, ts: any) => {
+    if (ctx !== undefined && ts.realstring.length > MAX_STRING_BYTES) runError(Ls, MEMORY_MESSAGE);
+    origSet(Ls, idx, ts);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Library templates: name -> function value, captured once from freshly opened fengari libs.
+
+type Fn = (Ls: any) => number;
+interface Lib {
+  [name: string]: any; // TValue of a function, or a number TValue
+}
+
+let tmpl:
+  | {
+      base: Lib;
+      baseOpen: Lib;
+      table: Lib;
+      string: Lib;
+      math: Lib;
+      os: Lib;
+      safeOs: Lib;
+      coroutine: Lib;
+      debug: Lib;
+      packageFns: Lib;
+      loaders: any[];
+      osLoader: any;
+    }
+  | undefined;
+
+function fnTV(f: Fn): any {
+  return new TValue(T.LUA_TLCF, f);
+}
+
+function libFrom(tableTv: any, names: string[], renames: Record<string, string> = {}): Lib {
+  const out: Lib = {};
+  for (const name of names) {
+    const v = rawGetStr(tableTv.value, renames[name] ?? name);
+    if (!v || v.ttisnil()) throw new Error(`fengari library lacks ${name}`);
+    out[name] = v;
+  }
+  return out;
+}
+
+function getGlobalTV(name: string): any {
+  lua.lua_getglobal(L, to_luastring(name));
+  const tv = L.stack[L.top - 1];
+  const copy = new TValue(tv.type, tv.value);
+  lua.lua_pop(L, 1);
+  return copy;
+}
+
+// --- base functions written for gopher-lua's behaviour --------------------------------------
+
+const luaTostring: Fn = (Ls) => {
+  lauxlib.luaL_checkany(Ls, 1);
+  pushJsString(Ls, gopherToString(Ls, 1));
+  return 1;
+};
+
+const luaTonumber: Fn = (Ls) => {
+  lauxlib.luaL_checkany(Ls, 1);
+  const base = lauxlib.luaL_optinteger(Ls, 2, 10);
+  const t = lua.lua_type(Ls, 1);
+  if (t === lua.LUA_TNUMBER) {
+    lua.lua_pushnumber(Ls, lua.lua_tonumber(Ls, 1));
+  } else if (t === lua.LUA_TSTRING) {
+    const v = goToNumber(to_jsstring(lua.lua_tolstring(Ls, 1), undefined, undefined, true), base);
+    if (v === undefined) lua.lua_pushnil(Ls);
+    else lua.lua_pushnumber(Ls, v);
+  } else {
+    lua.lua_pushnil(Ls);
+  }
+  return 1;
+};
+
+const luaPrint: Fn = (Ls) => {
+  const n = lua.lua_gettop(Ls);
+  const parts: string[] = [];
+  for (let i = 1; i <= n; i++) parts.push(gopherToString(Ls, i));
+  if (ctx) (ctx.printed ??= []).push(parts.join('\t'));
+  return 0;
+};
+
+const luaAssert: Fn = (Ls) => {
+  if (!lua.lua_toboolean(Ls, 1)) {
+    const msg = lua.lua_isnoneornil(Ls, 2) ? 'assertion failed!' : jsString(Ls, 2);
+    raise(Ls, msg);
+  }
+  return lua.lua_gettop(Ls);
+};
+
+const luaCollectgarbage: Fn = () => 0;
+
+/** pairs without 5.3's __pairs (gopher-lua is 5.1). */
+const luaPairs: Fn = (Ls) => {
+  lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
+  lua.lua_pushcfunction(Ls, nextFn);
+  lua.lua_pushvalue(Ls, 1);
+  lua.lua_pushnil(Ls);
+  return 3;
+};
+let nextFn: Fn;
+
+const ipairsAux: Fn = (Ls) => {
+  const i = lua.lua_tonumber(Ls, 2) + 1;
+  if (lua.lua_rawgeti(Ls, 1, i) === lua.LUA_TNIL) return 0;
+  lua.lua_pushnumber(Ls, i);
+  lua.lua_insert(Ls, -2);
+  return 2;
+};
+
+/** ipairs with raw access, no __ipairs/__index (gopher-lua). */
+const luaIpairs: Fn = (Ls) => {
+  lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
+  lua.lua_pushcfunction(Ls, ipairsAux);
+  lua.lua_pushvalue(Ls, 1);
+  lua.lua_pushnumber(Ls, 0);
+  return 3;
+};
+
+/** Compiles a chunk the way gopher-lua would accept it and gives it this evaluation's globals. */
+function loadChunk(Ls: any, source: string, chunkname: string): boolean {
+  const problems = checkGopherLuaSyntax(source);
+  if (problems.length > 0) {
+    const p = problems[0]!;
+    pushJsString(Ls, `${chunkname} line:${p.line}(column:${p.column}) ${p.message}`);
+    return false;
+  }
+  const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(source), null, to_luastring(`=${chunkname}`));
+  if (status !== lua.LUA_OK) return false;
+  floatConstants(Ls.stack[Ls.top - 1].value.p);
+  if (ctx) {
+    lobject.pushobj2s(Ls, tableTV(ctx.env));
+    lua.lua_setupvalue(Ls, -2, 1);
+  }
+  return true;
+}
+
+const luaLoadstring: Fn = (Ls) => {
+  const src = checkJsString(Ls, 1);
+  const name = lua.lua_isnoneornil(Ls, 2) ? '<string>' : jsString(Ls, 2);
+  if (loadChunk(Ls, src, name)) return 1;
+  lua.lua_pushnil(Ls);
+  lua.lua_insert(Ls, -2);
+  return 2;
+};
+
+const luaLoad: Fn = (Ls) => {
+  lauxlib.luaL_checktype(Ls, 1, lua.LUA_TFUNCTION);
+  const name = lua.lua_isnoneornil(Ls, 2) ? '?' : jsString(Ls, 2);
+  const parts: string[] = [];
+  for (;;) {
+    lua.lua_pushvalue(Ls, 1);
+    lua.lua_call(Ls, 0, 1);
+    if (lua.lua_isnil(Ls, -1)) {
+      lua.lua_pop(Ls, 1);
+      break;
+    }
+    if (lua.lua_type(Ls, -1) !== lua.LUA_TSTRING) raise(Ls, 'loader function must return a string or nil object.');
+    const s = jsString(Ls, -1);
+    lua.lua_pop(Ls, 1);
+    if (s.length === 0) break;
+    parts.push(s);
+  }
+  if (loadChunk(Ls, parts.join(''), name)) return 1;
+  lua.lua_pushnil(Ls);
+  lua.lua_insert(Ls, -2);
+  return 2;
+};
+
+const luaLoadfile: Fn = (Ls) => {
+  const name = lua.lua_gettop(Ls) < 1 ? '<stdin>' : checkJsString(Ls, 1);
+  lua.lua_pushnil(Ls);
+  pushJsString(Ls, `can not open file: ${name}`);
+  return 2;
+};
+
+const luaDofile: Fn = (Ls) => {
+  const name = jsString(Ls, 1);
+  raise(Ls, `open ${name}: no such file or directory`);
+};
+
+const luaGetfenv: Fn = (Ls) => {
+  if (ctx) lobject.pushobj2s(Ls, tableTV(ctx.env));
+  else lua.lua_pushnil(Ls);
+  return 1;
+};
+
+const luaSetfenv: Fn = (Ls) => raise(Ls, 'setfenv is not emulated by wavegate (the script would run in Argo CD)');
+const luaModule: Fn = (Ls) => raise(Ls, 'module() is not emulated by wavegate (the script would run in Argo CD)');
+const luaNoop: Fn = () => 0;
+
+// --- package / require -------------------------------------------------------------------------
+
+const LUA_PATH_DEFAULT = './?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua';
+
+function envPackageField(Ls: any, field: string): void {
+  // package.<field> from this evaluation's globals
+  lobject.pushobj2s(Ls, tableTV(ctx!.env));
+  lua.lua_getfield(Ls, -1, to_luastring('package'));
+  lua.lua_remove(Ls, -2);
+  if (lua.lua_type(Ls, -1) === lua.LUA_TTABLE) lua.lua_getfield(Ls, -1, to_luastring(field));
+  else lua.lua_pushnil(Ls);
+  lua.lua_remove(Ls, -2);
+}
+
+const loaderPreload: Fn = (Ls) => {
+  const name = checkJsString(Ls, 1);
+  envPackageField(Ls, 'preload');
+  if (lua.lua_type(Ls, -1) !== lua.LUA_TTABLE) raise(Ls, 'package.preload must be a table');
+  lua.lua_getfield(Ls, -1, to_luastring(name));
+  if (lua.lua_isnil(Ls, -1)) pushJsString(Ls, `no field package.preload['${name}']`);
+  return 1;
+};
+
+const loaderLua: Fn = (Ls) => {
+  const name = checkJsString(Ls, 1).replace(/\./g, '/');
+  envPackageField(Ls, 'path');
+  if (lua.lua_type(Ls, -1) !== lua.LUA_TSTRING) raise(Ls, 'package.path must be a string');
+  const path = jsString(Ls, -1);
+  // The sandbox has no files: every candidate is missing, as on an Argo CD controller.
+  const msgs = path.split(';').map((p) => `stat ${p.replace(/\?/g, name)}: no such file or directory`);
+  pushJsString(Ls, msgs.join('\n\t'));
+  return 1;
+};
+
+const LOOP_SENTINEL = {};
+
+const luaRequire: Fn = (Ls) => {
+  const name = checkJsString(Ls, 1);
+  const c = ctx!;
+  const loaded = c.loaded;
+  const lv = rawGetStr(loaded, name);
+  if (lv && !lv.l_isfalse()) {
+    if (lv.type === T.LUA_TLIGHTUSERDATA && lv.value === LOOP_SENTINEL) {
+      raise(Ls, `loop or previous error loading module: ${name}`);
+    }
+    lobject.pushobj2s(Ls, lv);
+    return 1;
+  }
+  const messages: string[] = [];
+  let found = false;
+  for (let i = 1; ; i++) {
+    const e = c.loaders.strong.get(i);
+    if (!e) break;
+    lobject.pushobj2s(Ls, e.value);
+    pushJsString(Ls, name);
+    lua.lua_call(Ls, 1, 1);
+    if (lua.lua_type(Ls, -1) === lua.LUA_TFUNCTION) {
+      found = true;
+      break;
+    }
+    if (lua.lua_type(Ls, -1) === lua.LUA_TSTRING) messages.push(jsString(Ls, -1));
+    lua.lua_pop(Ls, 1);
+  }
+  if (!found) raise(Ls, `module ${name} not found:\n\t${messages.join('\n\t')}, `);
+  const loadedTv = tableTV(loaded);
+  lobject.pushobj2s(Ls, loadedTv);
+  lua.lua_pushlightuserdata(Ls, LOOP_SENTINEL);
+  lua.lua_setfield(Ls, -2, to_luastring(name));
+  lua.lua_pop(Ls, 1);
+  pushJsString(Ls, name);
+  lua.lua_call(Ls, 1, 1);
+  lobject.pushobj2s(Ls, loadedTv);
+  lua.lua_getfield(Ls, -1, to_luastring(name));
+  const isSentinel = lua.lua_touserdata(Ls, -1) === LOOP_SENTINEL;
+  lua.lua_pop(Ls, 1);
+  if (!lua.lua_isnil(Ls, -2) && isSentinel) {
+    lua.lua_pushvalue(Ls, -2);
+    lua.lua_setfield(Ls, -2, to_luastring(name));
+    lua.lua_pop(Ls, 1);
+    return 1;
+  }
+  if (isSentinel) {
+    lua.lua_pushboolean(Ls, true);
+    lua.lua_setfield(Ls, -2, to_luastring(name));
+    lua.lua_pushboolean(Ls, true);
+    return 1;
+  }
+  lua.lua_getfield(Ls, -1, to_luastring(name));
+  return 1;
+};
+
+const safeOsLoader: Fn = (Ls) => {
+  lobject.pushobj2s(Ls, tableTV(copyLib(tmpl!.safeOs)));
+  return 1;
+};
+
+const luaLoadlib: Fn = (Ls) => raise(Ls, 'loadlib is not supported');
+const luaSeeall: Fn = (Ls) => {
+  lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
+  if (!lua.lua_getmetatable(Ls, 1)) {
+    lua.lua_createtable(Ls, 0, 1);
+    lua.lua_pushvalue(Ls, -1);
+    lua.lua_setmetatable(Ls, 1);
+  }
+  lobject.pushobj2s(Ls, tableTV(ctx!.env));
+  lua.lua_setfield(Ls, -2, to_luastring('__index'));
+  return 0;
+};
+
+// --- table / math / string / os extras ---------------------------------------------------------
+
+const tableGetn: Fn = (Ls) => {
+  lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
+  lua.lua_pushnumber(Ls, lua.lua_rawlen(Ls, 1));
+  return 1;
+};
+
+const tableMaxn: Fn = (Ls) => {
+  lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
+  let max = 0;
+  lua.lua_pushnil(Ls);
+  while (lua.lua_next(Ls, 1)) {
+    lua.lua_pop(Ls, 1);
+    if (lua.lua_type(Ls, -1) === lua.LUA_TNUMBER) max = Math.max(max, lua.lua_tonumber(Ls, -1));
+  }
+  lua.lua_pushnumber(Ls, max);
+  return 1;
+};
+
+const num = (Ls: any, i: number): number => lauxlib.luaL_checknumber(Ls, i);
+const pushNum = (Ls: any, v: number): number => {
+  lua.lua_pushnumber(Ls, v);
+  return 1;
+};
+const mathExtras: Record<string, Fn> = {
+  cosh: (Ls) => pushNum(Ls, Math.cosh(num(Ls, 1))),
+  sinh: (Ls) => pushNum(Ls, Math.sinh(num(Ls, 1))),
+  tanh: (Ls) => pushNum(Ls, Math.tanh(num(Ls, 1))),
+  log10: (Ls) => pushNum(Ls, Math.log10(num(Ls, 1))),
+  pow: (Ls) => pushNum(Ls, Math.pow(num(Ls, 1), num(Ls, 2))),
+  atan2: (Ls) => pushNum(Ls, Math.atan2(num(Ls, 1), num(Ls, 2))),
+  ldexp: (Ls) => pushNum(Ls, num(Ls, 1) * Math.pow(2, num(Ls, 2))),
+  frexp: (Ls) => {
+    const x = num(Ls, 1);
+    if (x === 0 || !Number.isFinite(x)) {
+      lua.lua_pushnumber(Ls, x);
+      lua.lua_pushnumber(Ls, 0);
+      return 2;
+    }
+    let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
+    let m = x * Math.pow(2, -e);
+    while (Math.abs(m) < 0.5) {
+      m *= 2;
+      e--;
+    }
+    while (Math.abs(m) >= 1) {
+      m /= 2;
+      e++;
+    }
+    lua.lua_pushnumber(Ls, m);
+    lua.lua_pushnumber(Ls, e);
+    return 2;
+  },
+};
+
+/** string.format with gopher-lua's number printing for %s and float64 for %d. */
+function wrapFormat(orig: Fn): Fn {
+  return (Ls) => {
+    const fmt = checkJsString(Ls, 1);
+    let arg = 1;
+    const re = /%[-+ #0]*\d*(?:\.\d*)?([a-zA-Z%])/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(fmt)) !== null) {
+      const conv = m[1]!;
+      if (conv === '%') continue;
+      arg++;
+      if (lua.lua_type(Ls, arg) !== lua.LUA_TNUMBER) continue;
+      const v = lua.lua_tonumber(Ls, arg);
+      if (conv === 's' || conv === 'q') {
+        pushJsString(Ls, goNumberString(v));
+        lua.lua_replace(Ls, arg);
+      } else if ('dicoxXu'.includes(conv) && !Number.isInteger(v) && Number.isFinite(v)) {
+        // gopher-lua passes the number to Go's fmt as an integer (truncated)
+        lua.lua_pushnumber(Ls, Math.trunc(v));
+        lua.lua_replace(Ls, arg);
+      }
+    }
+    return orig(Ls);
+  };
+}
+
+function wrapRep(orig: Fn): Fn {
+  return (Ls) => {
+    const s = lauxlib.luaL_checklstring(Ls, 1);
+    const n = lauxlib.luaL_checknumber(Ls, 2);
+    if (n > 0 && s.length * n > MAX_STRING_BYTES) raise(Ls, MEMORY_MESSAGE);
+    return orig(Ls);
+  };
+}
+
+function wrapGsub(orig: Fn): Fn {
+  return (Ls) => {
+    const n = orig(Ls);
+    if (lua.lua_type(Ls, -n) === lua.LUA_TSTRING && lua.lua_rawlen(Ls, -n) > MAX_STRING_BYTES) raise(Ls, MEMORY_MESSAGE);
+    return n;
+  };
+}
+
+function wrapConcat(orig: Fn): Fn {
+  return (Ls) => {
+    const n = orig(Ls);
+    if (lua.lua_rawlen(Ls, -1) > MAX_STRING_BYTES) raise(Ls, MEMORY_MESSAGE);
+    return n;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engine set-up.
+
+function initEngine(): void {
+  if (L) return;
+  patchFengari();
+  L = lauxlib.luaL_newstate();
+  const req = (name: string, open: unknown) => {
+    lauxlib.luaL_requiref(L, to_luastring(name), open, 1);
+    lua.lua_pop(L, 1);
+  };
+  req('_G', lualib.luaopen_base);
+  req('table', lualib.luaopen_table);
+  req('string', lualib.luaopen_string);
+  req('math', lualib.luaopen_math);
+  req('os', lualib.luaopen_os);
+  req('coroutine', lualib.luaopen_coroutine);
+  req('debug', lualib.luaopen_debug);
+  nextFn = getGlobalTV('next').value;
+
+  const base: Lib = {
+    assert: fnTV(luaAssert),
+    collectgarbage: fnTV(luaCollectgarbage),
+    dofile: fnTV(luaDofile),
+    error: getGlobalTV('error'),
+    getfenv: fnTV(luaGetfenv),
+    getmetatable: getGlobalTV('getmetatable'),
+    load: fnTV(luaLoad),
+    loadfile: fnTV(luaLoadfile),
+    loadstring: fnTV(luaLoadstring),
+    next: getGlobalTV('next'),
+    pcall: getGlobalTV('pcall'),
+    print: fnTV(luaPrint),
+    rawequal: getGlobalTV('rawequal'),
+    rawget: getGlobalTV('rawget'),
+    rawset: getGlobalTV('rawset'),
+    select: floatResultsTV(getGlobalTV('select')),
+    _printregs: fnTV(luaNoop),
+    setfenv: fnTV(luaSetfenv),
+    setmetatable: getGlobalTV('setmetatable'),
+    tonumber: fnTV(luaTonumber),
+    tostring: fnTV(luaTostring),
+    type: getGlobalTV('type'),
+    unpack: undefined,
+    xpcall: getGlobalTV('xpcall'),
+    module: fnTV(luaModule),
+    require: fnTV(luaRequire),
+    ipairs: fnTV(luaIpairs),
+    pairs: fnTV(luaPairs),
+  };
+  const tableLib = getGlobalTV('table');
+  base.unpack = rawGetStr(tableLib.value, 'unpack');
+  const stringLib = getGlobalTV('string');
+  const mathLib = getGlobalTV('math');
+  const osLib = getGlobalTV('os');
+
+  const table: Lib = {
+    ...libFrom(tableLib, ['concat', 'insert', 'remove', 'sort']),
+    getn: fnTV(tableGetn),
+    maxn: fnTV(tableMaxn),
+  };
+  const osTime = fnTV(floatResults(rawGetStr(osLib.value, 'time').value));
+  const osDate = fnTV(floatResults(rawGetStr(osLib.value, 'date').value));
+  const safeOs: Lib = { time: osTime, date: osDate };
+  table.time = osTime; // OpenSafeOs registers time/date into the "table" module (Argo quirk)
+  table.date = osDate;
+
+  const str = libFrom(stringLib, ['byte', 'char', 'dump', 'find', 'format', 'gsub', 'len', 'lower', 'match', 'rep', 'reverse', 'sub', 'upper', 'gmatch']);
+  str.gfind = str.gmatch;
+  str.format = fnTV(wrapFormat(str.format.value));
+  str.rep = fnTV(wrapRep(str.rep.value));
+  str.gsub = fnTV(wrapGsub(str.gsub.value));
+  table.concat = fnTV(wrapConcat(table.concat.value));
+  for (const k of ['byte', 'find', 'len']) str[k] = fnTV(floatResults(str[k].value));
+
+  const math = libFrom(mathLib, ['abs', 'acos', 'asin', 'atan', 'ceil', 'cos', 'deg', 'exp', 'floor', 'fmod', 'huge', 'log', 'max', 'min', 'modf', 'pi', 'rad', 'random', 'randomseed', 'sin', 'sqrt', 'tan']);
+  for (const k of Object.keys(math)) {
+    if (math[k].type === T.LUA_TLCF) math[k] = fnTV(floatResults(math[k].value));
+  }
+  for (const [k, f] of Object.entries(mathExtras)) math[k] = fnTV(f);
+  math.mod = math.fmod;
+
+  const os: Lib = {
+    ...libFrom(osLib, ['clock', 'difftime']),
+    time: osTime,
+    date: osDate,
+    getenv: fnTV((Ls) => {
+      lauxlib.luaL_checkstring(Ls, 1);
+      lua.lua_pushnil(Ls);
+      return 1;
+    }),
+  };
+  const coroutine = libFrom(getGlobalTV('coroutine'), ['create', 'resume', 'running', 'status', 'wrap', 'yield']);
+  const debug = libFrom(getGlobalTV('debug'), ['getinfo', 'getlocal', 'getmetatable', 'getupvalue', 'setlocal', 'setmetatable', 'setupvalue', 'traceback']);
+  debug.getfenv = fnTV(luaGetfenv);
+  debug.setfenv = fnTV(luaSetfenv);
+
+  tmpl = {
+    base,
+    baseOpen: base,
+    table,
+    string: str,
+    math,
+    os,
+    safeOs,
+    coroutine,
+    debug,
+    packageFns: { loadlib: fnTV(luaLoadlib), seeall: fnTV(luaSeeall) },
+    loaders: [fnTV(loaderPreload), fnTV(loaderLua)],
+    osLoader: fnTV(safeOsLoader),
+  };
+
+  // Nothing of fengari's own globals is visible to scripts: each evaluation runs in its own env.
+  lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, HOOK_STEP);
+}
+
+function floatResultsTV(tv: any): any {
+  return fnTV(floatResults(tv.value));
+}
+
+function copyLib(lib: Lib): any {
+  const t = newTable();
+  for (const k of Object.keys(lib)) {
+    const v = lib[k];
+    if (v !== undefined) addStr(t, k, new TValue(v.type, v.value));
+  }
+  return t;
+}
+
+/**
+ * Count hook: every HOOK_STEP instructions (on any coroutine: new threads inherit the hook).
+ * Once a bound is hit, it fires on every instruction, as gopher-lua checks its context on
+ * every instruction: a script that catches the error with pcall is stopped again at once.
+ */
+function hook(Ls: any): void {
+  const c = ctx;
+  if (!c) return;
+  if (c.stopped === undefined) {
+    c.instructions += Ls.basehookcount;
+    if (c.instructions >= c.instructionLimit) c.stopped = DEADLINE_MESSAGE;
+    else if (c.instructions % (HOOK_STEP * 10) === 0) {
+      const used = getHeapStatistics().used_heap_size;
+      if (c.heapAtStart < 0) c.heapAtStart = used;
+      else if (used - c.heapAtStart > c.memoryLimit) c.stopped = MEMORY_MESSAGE;
+    }
+  }
+  if (c.stopped !== undefined) {
+    lua.lua_sethook(Ls, hook, lua.LUA_MASKCOUNT, 1);
+    if (Ls !== L) lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, 1); // a resumer must stop too
+    runError(Ls, c.stopped);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compile cache.
+
+interface Compiled {
+  closure?: any; // LClosure
+  error?: string;
+}
+const compiled = new Map<string, Compiled>();
+const COMPILED_MAX = 1024; // Argo's LRU size
+
+function floatConstants(p: any): void {
+  for (const k of p.k) if (k.type === T.LUA_TNUMINT) k.type = T.LUA_TNUMFLT;
+  for (const sub of p.p) floatConstants(sub);
+}
+
+function compile(script: string): Compiled {
+  let c = compiled.get(script);
+  if (c) return c;
+  const problems = checkGopherLuaSyntax(script);
+  if (problems.length > 0) {
+    const p = problems[0]!;
+    c = { error: `<string> line:${p.line}(column:${p.column}) ${p.message}` };
+  } else {
+    const status = lauxlib.luaL_loadbuffer(L, to_luastring(script), null, to_luastring('=<string>'));
+    if (status !== lua.LUA_OK) {
+      c = { error: jsString(L, -1) };
+    } else {
+      const cl = L.stack[L.top - 1].value;
+      floatConstants(cl.p);
+      c = { closure: cl };
+    }
+    lua.lua_pop(L, 1);
+  }
+  if (compiled.size >= COMPILED_MAX) compiled.delete(compiled.keys().next().value as string);
+  compiled.set(script, c);
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Return value handling: gopher-json encoding + Go's json.Unmarshal into HealthStatus.
+
+class EncodeError extends Error {}
+
+/** What json.Unmarshal would see at the top level: 'array' | 'object' (with its entries) */
+function encodeTop(t: any, seen: Set<unknown>): { kind: 'array' } | { kind: 'object'; entries: [string, any][] } {
+  if (seen.has(t)) throw new EncodeError('cannot encode recursively nested tables to JSON');
+  seen.add(t);
+  let arrayLen = 0;
+  let isObject = false;
+  const entries: [string, any][] = [];
+  for (let e = t.f; e; e = e.n) {
+    const k = e.key;
+    if (k.ttisdeadkey && k.ttisdeadkey()) continue;
+    checkEncodable(e.value, seen);
+    if (!isObject && k.ttisnumber() && k.value - 1 === arrayLen) {
+      arrayLen++;
+      entries.push([goNumberString(k.value), e.value]);
+      continue;
+    }
+    if (!isObject && !k.ttisstring() && !k.ttisnumber()) throw new EncodeError(`cannot encode map with ${typeName(k)} keys`);
+    isObject = true;
+    entries.push([k.ttisnumber() ? goNumberString(k.value) : k.ttisstring() ? luaStringOf(k) : gopherKeyString(k), e.value]);
+  }
+  if (!isObject) return { kind: 'array' };
+  return { kind: 'object', entries };
+}
+
+function checkEncodable(v: any, seen: Set<unknown>): void {
+  switch (v.ttnov()) {
+    case T.LUA_TNIL:
+    case T.LUA_TBOOLEAN:
+    case T.LUA_TNUMBER:
+    case T.LUA_TSTRING:
+      return;
+    case T.LUA_TTABLE: {
+      if (seen.has(v.value)) throw new EncodeError('cannot encode recursively nested tables to JSON');
+      seen.add(v.value);
+      for (let e = v.value.f; e; e = e.n) checkEncodable(e.value, seen);
+      seen.delete(v.value);
+      return;
+    }
+    default:
+      throw new EncodeError(`cannot encode ${typeName(v)} to JSON`);
+  }
+}
+
+function jsonKind(v: any): string {
+  switch (v.ttnov()) {
+    case T.LUA_TBOOLEAN:
+      return 'bool';
+    case T.LUA_TNUMBER:
+      return 'number';
+    case T.LUA_TTABLE: {
+      for (let e = v.value.f; e; e = e.n) if (!e.key.ttisnumber()) return 'object';
+      return 'array';
+    }
+    default:
+      return 'string';
+  }
+}
+
+function toHealth(ret: any): HealthResult {
+  if (ret === undefined || ret.ttisnil()) return { status: '', message: '' };
+  if (!ret.ttistable()) return { status: 'Unknown', message: `expect table output from Lua script, not ${typeName(ret)}` };
+  let top;
+  try {
+    top = encodeTop(ret.value, new Set());
+  } catch (e) {
+    if (e instanceof EncodeError) return { status: 'Unknown', message: e.message };
+    throw e;
+  }
+  // An empty table encodes as [] and any json.UnmarshalTypeError yields an empty HealthStatus.
+  if (top.kind === 'array') return { status: '', message: '' };
+  // json.Marshal sorts map keys; Unmarshal matches field names case-insensitively, last wins.
+  const entries = top.entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let status = '';
+  let message = '';
+  for (const [k, v] of entries) {
+    const field = k.toLowerCase();
+    if (field !== 'status' && field !== 'message') continue;
+    if (v.ttisnil()) continue;
+    if (!v.ttisstring()) {
+      void jsonKind(v);
+      return { status: '', message: '' };
+    }
+    if (field === 'status') status = luaStringOf(v);
+    else message = luaStringOf(v);
+  }
+  if (!(HEALTH_STATUSES as readonly string[]).includes(status)) return { status: 'Unknown', message: INVALID_STATUS_MESSAGE };
+  return { status, message };
+}
+
+function errorMessage(Ls: any): string {
+  const tv = Ls.stack[Ls.top - 1];
+  if (!tv) return '';
+  if (tv.type === T.LUA_TLIGHTUSERDATA && tv.value instanceof Error) return tv.value.message;
+  if (tv.ttisstring()) return luaStringOf(tv);
+  if (tv.ttisnumber()) return goNumberString(tv.value);
+  if (tv.ttisnil()) return 'nil';
+  if (tv.ttisboolean()) return tv.value ? 'true' : 'false';
+  return `${typeName(tv)}: 0x${(tv.value?.id ?? 0).toString(16).padStart(8, '0')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation.
+
+function buildEnv(openLibs: boolean, objTV: any): { env: any; loaded: any; loaders: any } {
+  const t = tmpl!;
+  const env = newTable();
+  const envTV = tableTV(env);
+  const base = t.base;
+  for (const k in base) {
+    const v = base[k];
+    if (v !== undefined) addStr(env, k, new TValue(v.type, v.value));
+  }
+  addStr(env, '_G', tableTV(env));
+  addStr(env, '_VERSION', strTV('Lua 5.1'));
+  const tableT = copyLib(t.table);
+  addStr(env, 'table', tableTV(tableT));
+
+  const pkg = copyLib(t.packageFns);
+  const loaded = newTable();
+  addStr(loaded, '_G', envTV);
+  addStr(loaded, 'table', tableTV(tableT));
+  const preload = newTable();
+  addStr(preload, 'os', new TValue(t.osLoader.type, t.osLoader.value));
+  const loaders = newTable();
+  addInt(loaders, 1, new TValue(t.loaders[0].type, t.loaders[0].value));
+  addInt(loaders, 2, new TValue(t.loaders[1].type, t.loaders[1].value));
+  addStr(pkg, 'preload', tableTV(preload));
+  addStr(pkg, 'loaders', tableTV(loaders));
+  addStr(pkg, 'loaded', tableTV(loaded));
+  addStr(pkg, 'path', strTV(LUA_PATH_DEFAULT));
+  addStr(pkg, 'cpath', strTV(''));
+  addStr(env, 'package', tableTV(pkg));
+
+  const mt = L.l_G.mt;
+  for (let i = 0; i < mt.length; i++) mt[i] = undefined;
+  if (openLibs) {
+    const stringT = copyLib(t.string);
+    addStr(env, 'string', tableTV(stringT));
+    addStr(env, 'math', tableTV(copyLib(t.math)));
+    addStr(env, 'os', tableTV(copyLib(t.os)));
+    addStr(env, 'coroutine', tableTV(copyLib(t.coroutine)));
+    addStr(env, 'debug', tableTV(copyLib(t.debug)));
+    const smt = newTable();
+    addStr(smt, '__index', tableTV(stringT));
+    mt[T.LUA_TSTRING] = smt;
+  }
+  if (objTV !== undefined) addStr(env, 'obj', objTV);
+  return { env, loaded, loaders };
+}
+
+/**
+ * Runs one health script against one object with Argo CD's semantics and returns what Argo
+ * would record: a runtime error, a non-table return, or a timeout becomes `Unknown` with the
+ * error text as message.
+ */
+export function evaluateHealth(script: string, obj: unknown, options: EvalOptions = {}): HealthResult {
+  initEngine();
+  const c = compile(script);
+  if (c.error !== undefined) return { status: 'Unknown', message: c.error };
+  const objTV = toLua(obj);
+  const { env, loaded, loaders } = buildEnv(options.openLibs === true, objTV);
+  const context: EvalContext = {
+    env,
+    loaded,
+    loaders,
+    printed: undefined,
+    instructions: 0,
+    instructionLimit: options.instructionLimit ?? DEFAULT_INSTRUCTION_LIMIT,
+    memoryLimit: options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES,
+    heapAtStart: -1,
+  };
+  ctx = context;
+  const base = L.top;
+  lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, HOOK_STEP);
+  let result: HealthResult;
+  try {
+    lobject.pushobj2s(L, new TValue(T.LUA_TLCL, c.closure));
+    lobject.pushobj2s(L, tableTV(env));
+    lua.lua_setupvalue(L, -2, 1);
+    const status = lua.lua_pcall(L, 0, lua.LUA_MULTRET, 0);
+    if (status !== lua.LUA_OK) {
+      result = { status: 'Unknown', message: errorMessage(L) };
+    } else {
+      result = toHealth(L.top > base ? L.stack[L.top - 1] : undefined);
+    }
+  } finally {
+    lua.lua_settop(L, base);
+    const mt = L.l_G.mt;
+    for (let i = 0; i < mt.length; i++) mt[i] = undefined;
+    ctx = undefined;
+  }
+  if (context.printed) result.printed = context.printed;
+  return result;
+}
+
+/** Drops compiled chunks (tests and long-running callers). */
+export function clearCompileCache(): void {
+  compiled.clear();
+}
+
+/** Lua value of `obj` as text (used by diagnostics and the lua5.1 cross-check). */
+export function isHealthStatus(s: string): s is HealthStatusCode {
+  return (HEALTH_STATUSES as readonly string[]).includes(s);
+}
