@@ -4,6 +4,9 @@ import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../catalog/schemas.js';
 import { registerCheck } from './commands/check.js';
+import { registerFix } from './commands/fix.js';
+import { registerPlan } from './commands/plan.js';
+import { registerGraph } from './commands/graph.js';
 
 export function version(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -21,6 +24,9 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false })
     .exitOverride();
   registerCheck(program);
+  registerFix(program);
+  registerPlan(program);
+  registerGraph(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -30,9 +30,11 @@ const sameList = (a: readonly string[], b: readonly string[]): boolean => a.leng
  * Turns the suggested repairs into per-file edits. A component that comes from
  * `environments/_shared` is edited only when every environment using that file asks for the
  * same change (otherwise the change would leak into environments that did not ask for it).
+ * `env` limits the edits to one environment (load the whole catalog anyway, so shared
+ * files are recognised).
  */
-export function planFix(catalog: Catalog, findings: readonly Finding[]): FixPlan {
-  const suggestions = suggestRepairs(catalog, findings);
+export function planFix(catalog: Catalog, findings: readonly Finding[], options: { env?: string } = {}): FixPlan {
+  const suggestions = suggestRepairs(catalog, findings).filter((s) => options.env === undefined || s.environment === options.env);
   const notes: string[] = [];
   type Request = { env: string; component: string; deps: string[]; wave?: { from: number; to: number } };
   const byFile = new Map<string, Request[]>();

@@ -1,6 +1,8 @@
+import { relative, sep } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadCatalog } from '../../catalog/load.js';
 import { checkCatalog } from '../../check.js';
+import { UserError } from '../../errors.js';
 import { countBySeverity, findingToJson } from '../../findings.js';
 import { paint, useColor } from '../../report/color.js';
 import { formatFindingsText } from '../../report/findings-text.js';
@@ -11,14 +13,32 @@ export function registerCheck(program: Command): void {
     .description('validate the catalog (schema and dependency rules); exit 0 clean, 1 errors, 2 usage or unreadable catalog')
     .argument('[catalog]', 'catalog folder', '.')
     .option('--env <env>', 'only this environment')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((catalogDir: string, opts: { env?: string; format: string }) => {
+    .addOption(new Option('--format <format>', 'output format (sarif: SARIF 2.1.0 for code-scanning UIs)').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--suggest', 'also print the smallest repair: dependencies to add and wave changes (apply with `wavegate fix`)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wavegate check examples/ameide\n  wavegate check examples/ameide --env prod --format json\n  wavegate check . --format sarif > wavegate.sarif\n  wavegate check . --suggest',
+    )
+    .action(async (catalogDir: string, opts: { env?: string; format: string; suggest?: boolean }) => {
+      if (opts.suggest && opts.format === 'sarif') throw new UserError('--suggest works with --format text or json, not sarif');
       const catalog = loadCatalog(catalogDir, { env: opts.env });
       const findings = checkCatalog(catalog);
+      const suggest = opts.suggest ? await import('../../graph/suggest.js') : undefined;
+      const suggestions = suggest ? suggest.suggestRepairs(catalog, findings) : undefined;
       if (opts.format === 'json') {
-        process.stdout.write(`${JSON.stringify({ findings: findings.map(findingToJson) }, null, 2)}\n`);
+        const out: Record<string, unknown> = { findings: findings.map(findingToJson) };
+        if (suggest && suggestions) out.suggestions = suggest.suggestionsToJson(suggestions);
+        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      } else if (opts.format === 'sarif') {
+        const { toSarif } = await import('../../report/sarif.js');
+        const { version } = await import('../main.js');
+        let prefix = relative(process.cwd(), catalog.root);
+        if (sep !== '/') prefix = prefix.split(sep).join('/');
+        if (prefix.startsWith('..')) prefix = ''; // outside the working tree: paths relative to the catalog
+        process.stdout.write(`${JSON.stringify(toSarif(findings, { version: version(), prefix }), null, 2)}\n`);
       } else {
         process.stdout.write(formatFindingsText(findings, paint(useColor()), catalogDir));
+        if (suggest && suggestions) process.stdout.write(suggest.formatSuggestions(suggestions));
       }
       process.exitCode = countBySeverity(findings).errors > 0 ? 1 : 0;
     });
