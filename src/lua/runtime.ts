@@ -109,8 +109,32 @@ function strTV(s: string): any {
   return new TValue(T.LUA_TLNGSTR, tstr(s));
 }
 
+/**
+ * A fengari Table whose `dead_strong` Map is created on first use: most tables an evaluation
+ * builds (the object, library copies) never lose a key, and two Maps per table dominated
+ * the garbage collector's work.
+ */
+const lazyTableProto = Object.create(Table.prototype);
+Object.defineProperty(lazyTableProto, 'dead_strong', {
+  get(this: any) {
+    const m = new Map();
+    Object.defineProperty(this, 'dead_strong', { value: m, writable: true, enumerable: true, configurable: true });
+    return m;
+  },
+  set(this: any, v: unknown) {
+    Object.defineProperty(this, 'dead_strong', { value: v, writable: true, enumerable: true, configurable: true });
+  },
+  configurable: true,
+});
+
 function newTable(): any {
-  const t = new Table(L);
+  const t = Object.create(lazyTableProto);
+  t.id = L.l_G.id_counter++;
+  t.strong = new Map();
+  t.dead_weak = undefined;
+  t.f = undefined;
+  t.l = undefined;
+  t.metatable = null;
   t.flags = 0; // no metamethod absence cached: correct whatever keys it gets
   return t;
 }
@@ -1047,7 +1071,109 @@ function errorMessage(Ls: any): string {
 // ---------------------------------------------------------------------------------------------
 // Evaluation.
 
-function buildEnv(openLibs: boolean, objTV: any): { env: any; loaded: any; loaders: any } {
+// ---------------------------------------------------------------------------------------------
+// Reuse of pristine tables. After an evaluation every table of the environment (globals,
+// library copies, package tables) is compared with a snapshot taken when it was built: same
+// entries, same values, no metatable. Untouched tables are reused by the next evaluation;
+// globals that only gained string keys (a script's global functions) are cut back to the
+// snapshot; anything else is rebuilt from scratch. A script therefore never sees what an
+// earlier one wrote, and the common case allocates almost nothing.
+
+interface Snap {
+  t: any;
+  size: number;
+  entries: any[];
+  types: number[];
+  values: unknown[];
+  last: any;
+}
+
+function snapshot(t: any): Snap {
+  const entries: any[] = [];
+  const types: number[] = [];
+  const values: unknown[] = [];
+  for (let e = t.f; e; e = e.n) {
+    entries.push(e);
+    types.push(e.value.type);
+    values.push(e.value.value);
+  }
+  return { t, size: t.strong.size, entries, types, values, last: t.l };
+}
+
+/** 0: untouched; 1: only gained keys (after the snapshot's last entry); 2: changed. */
+function compareSnap(s: Snap, skip: number): 0 | 1 | 2 {
+  const t = s.t;
+  if (t.metatable !== null) return 2;
+  const { entries, types, values } = s;
+  for (let i = 0; i < entries.length; i++) {
+    if (i === skip) continue;
+    const v = entries[i].value;
+    if (v === undefined || v.type !== types[i] || v.value !== values[i]) return 2;
+  }
+  if (t.strong.size === s.size && t.l === s.last) return 0;
+  if (t.strong.size > s.size && s.last && s.last.n !== undefined && entries.length === s.size) return 1;
+  return 2;
+}
+
+/** Cuts keys added after the snapshot; false when one is not a string key. */
+function cutBack(s: Snap): boolean {
+  const t = s.t;
+  for (let e = s.last.n; e; e = e.n) if (!e.key.ttisstring()) return false;
+  for (let e = s.last.n; e; e = e.n) t.strong.delete(e.key.value.hash);
+  s.last.n = undefined;
+  t.l = s.last;
+  if (t.strong.size !== s.size) return false;
+  if (Object.prototype.hasOwnProperty.call(t, 'dead_strong')) t.dead_strong.clear();
+  t.dead_weak = undefined;
+  return true;
+}
+
+interface Pool {
+  env: any;
+  loaded: any;
+  loaders: any;
+  envSnap: Snap;
+  objIndex: number;
+  subs: Snap[];
+}
+
+const pools: [Pool | undefined, Pool | undefined] = [undefined, undefined];
+
+function acquireEnv(openLibs: boolean, objTV: any): { env: any; loaded: any; loaders: any; pool: Pool } {
+  const slot = openLibs ? 1 : 0;
+  let pool = pools[slot];
+  pools[slot] = undefined; // in use; returned only when found pristine
+  if (pool === undefined) {
+    const built = buildEnv(openLibs);
+    const subs: Snap[] = built.subTables.map(snapshot);
+    addStr(built.env, 'obj', new TValue(T.LUA_TNIL, null)); // placeholder, replaced below
+    const envSnap = snapshot(built.env);
+    pool = { env: built.env, loaded: built.loaded, loaders: built.loaders, envSnap, objIndex: envSnap.entries.length - 1, subs };
+  }
+  const objEntry = pool.envSnap.entries[pool.objIndex];
+  if (objTV === undefined) {
+    objEntry.value.type = T.LUA_TNIL;
+    objEntry.value.value = null;
+  } else {
+    objEntry.value.type = objTV.type;
+    objEntry.value.value = objTV.value;
+  }
+  // Lua reads the nil placeholder as "no obj" exactly like a missing key.
+  return { env: pool.env, loaded: pool.loaded, loaders: pool.loaders, pool };
+}
+
+function releaseEnv(openLibs: boolean, pool: Pool): void {
+  for (const s of pool.subs) if (compareSnap(s, -1) !== 0) return; // dropped: rebuilt next time
+  const state = compareSnap(pool.envSnap, pool.objIndex);
+  if (state === 2) return;
+  if (state === 1 && !cutBack(pool.envSnap)) return;
+  const objEntry = pool.envSnap.entries[pool.objIndex];
+  objEntry.value.type = T.LUA_TNIL; // do not keep the object alive
+  objEntry.value.value = null;
+  pools[openLibs ? 1 : 0] = pool;
+}
+
+function buildEnv(openLibs: boolean): { env: any; loaded: any; loaders: any; subTables: any[] } {
   const t = tmpl!;
   const env = newTable();
   const envTV = tableTV(env);
@@ -1077,21 +1203,18 @@ function buildEnv(openLibs: boolean, objTV: any): { env: any; loaded: any; loade
   addStr(pkg, 'cpath', strTV(''));
   addStr(env, 'package', tableTV(pkg));
 
-  const mt = L.l_G.mt;
-  for (let i = 0; i < mt.length; i++) mt[i] = undefined;
+  const subTables = [tableT, pkg, loaded, preload, loaders];
   if (openLibs) {
     const stringT = copyLib(t.string);
-    addStr(env, 'string', tableTV(stringT));
-    addStr(env, 'math', tableTV(copyLib(t.math)));
-    addStr(env, 'os', tableTV(copyLib(t.os)));
-    addStr(env, 'coroutine', tableTV(copyLib(t.coroutine)));
-    addStr(env, 'debug', tableTV(copyLib(t.debug)));
-    const smt = newTable();
-    addStr(smt, '__index', tableTV(stringT));
-    mt[T.LUA_TSTRING] = smt;
+    const libs = [stringT, copyLib(t.math), copyLib(t.os), copyLib(t.coroutine), copyLib(t.debug)];
+    addStr(env, 'string', tableTV(libs[0]));
+    addStr(env, 'math', tableTV(libs[1]));
+    addStr(env, 'os', tableTV(libs[2]));
+    addStr(env, 'coroutine', tableTV(libs[3]));
+    addStr(env, 'debug', tableTV(libs[4]));
+    subTables.push(...libs);
   }
-  if (objTV !== undefined) addStr(env, 'obj', objTV);
-  return { env, loaded, loaders };
+  return { env, loaded, loaders, subTables };
 }
 
 /**
@@ -1104,7 +1227,16 @@ export function evaluateHealth(script: string, obj: unknown, options: EvalOption
   const c = compile(script);
   if (c.error !== undefined) return { status: 'Unknown', message: c.error };
   const objTV = toLua(obj);
-  const { env, loaded, loaders } = buildEnv(options.openLibs === true, objTV);
+  const openLibs = options.openLibs === true;
+  const { env, loaded, loaders, pool } = acquireEnv(openLibs, objTV);
+  const mt = L.l_G.mt;
+  for (let i = 0; i < mt.length; i++) mt[i] = undefined;
+  if (openLibs) {
+    // The string metatable: a fresh {__index = string} each time (scripts can reach it with getmetatable("")).
+    const smt = newTable();
+    addStr(smt, '__index', new TValue(T.LUA_TTABLE, rawGetStr(env, 'string').value));
+    mt[T.LUA_TSTRING] = smt;
+  }
   const context: EvalContext = {
     env,
     loaded,
@@ -1131,9 +1263,9 @@ export function evaluateHealth(script: string, obj: unknown, options: EvalOption
     }
   } finally {
     lua.lua_settop(L, base);
-    const mt = L.l_G.mt;
     for (let i = 0; i < mt.length; i++) mt[i] = undefined;
     ctx = undefined;
+    releaseEnv(openLibs, pool);
   }
   if (context.printed) result.printed = context.printed;
   return result;
