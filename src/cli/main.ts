@@ -7,6 +7,7 @@ import { registerCheck } from './commands/check.js';
 import { registerFix } from './commands/fix.js';
 import { registerPlan } from './commands/plan.js';
 import { registerGraph } from './commands/graph.js';
+import { registerRender } from './commands/render.js';
 
 export function version(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerFix(program);
   registerPlan(program);
   registerGraph(program);
+  registerRender(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

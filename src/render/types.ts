@@ -12,6 +12,8 @@ export interface RenderResult {
   files: RenderedFile[];
   /** Problems that stop or limit rendering (e.g. a gated kind without a check). */
   findings: Finding[];
+  /** One short line for the render summary (e.g. "health: 18 checks, 4 kinds left to Argo CD"). */
+  summary?: string;
 }
 
 /** A renderer turns one environment of a validated catalog into files (health patch, smoke charts, ...). */

@@ -8,6 +8,7 @@ import { smokeCoverage } from './smoke-coverage.js';
 import { envParity } from './env-parity.js';
 import { argoDependsOn } from './argo-depends-on.js';
 import { helmTestHookIgnored } from './helm-test-hook-ignored.js';
+import { healthCoverage } from './health-coverage.js';
 
 /** Every lint rule, in the order their findings are computed (output is sorted anyway). */
 export const RULES: readonly Rule[] = [
@@ -20,6 +21,7 @@ export const RULES: readonly Rule[] = [
   envParity,
   argoDependsOn,
   helmTestHookIgnored,
+  healthCoverage,
 ];
 
 /** Finding ids produced while loading the catalog (not rule modules, always errors). */

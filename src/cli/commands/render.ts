@@ -1,0 +1,52 @@
+import { join, relative } from 'node:path';
+import { Option, type Command } from 'commander';
+import { countBySeverity, findingToJson } from '../../findings.js';
+import { paint, useColor } from '../../report/color.js';
+import { formatFindingsText } from '../../report/findings-text.js';
+
+export function registerRender(program: Command): void {
+  program
+    .command('render')
+    .description(
+      'check the catalog, then write per environment DIR/<env>/argocd-cm.patch.yaml, argocd-values.yaml and health/ (with its tests) atomically; exit 0 written, 1 error findings (nothing written), 2 usage',
+    )
+    .argument('[catalog]', 'catalog folder', '.')
+    .requiredOption('--out <dir>', 'output folder (each environment goes to <dir>/<env>/)')
+    .option('--env <env>', 'only this environment')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wavegate render examples/ameide --out out\n  wavegate render examples/ameide --out out --env dev\n  wavegate health test out/dev/health',
+    )
+    .action(async (catalogDir: string, opts: { out: string; env?: string; format: string }) => {
+      const { loadCatalog } = await import('../../catalog/load.js');
+      const { renderCatalog } = await import('../../render/index.js');
+      const catalog = loadCatalog(catalogDir, { env: opts.env });
+      const report = await renderCatalog(catalog, { out: opts.out, env: opts.env });
+      const failed = countBySeverity(report.findings).errors > 0;
+      if (opts.format === 'json') {
+        const out = {
+          written: report.written,
+          findings: report.findings.map(findingToJson),
+          environments: report.environments.map((e) => ({
+            name: e.name,
+            dir: relative(process.cwd(), e.dir) || '.',
+            files: e.files.map((f) => f.path),
+            summary: e.summary,
+          })),
+        };
+        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      } else {
+        if (report.findings.length > 0 || failed) process.stdout.write(formatFindingsText(report.findings, paint(useColor()), catalogDir));
+        if (failed) {
+          process.stdout.write(`nothing written: fix the errors above (previous output in ${opts.out} left untouched)\n`);
+        } else {
+          for (const e of report.environments) {
+            const where = join(opts.out, e.name);
+            process.stdout.write(`${e.name}: ${e.files.length} files in ${where}${e.summary.length ? ` (${e.summary.join('; ')})` : ''}\n`);
+          }
+        }
+      }
+      process.exitCode = failed ? 1 : 0;
+    });
+}

@@ -1,0 +1,142 @@
+/**
+ * `wavegate render`: runs every renderer over every environment of a checked catalog and
+ * writes `DIR/<env>/...` atomically. Everything is rendered in memory first; nothing is
+ * written when the catalog check or a renderer reports an error. Each environment's folder
+ * is written beside its destination and then swapped in by rename, so a reader never sees a
+ * half-written environment and a failed render leaves the previous output as it was.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Catalog } from '../catalog/types.js';
+import { checkCatalog } from '../check.js';
+import { UserError } from '../errors.js';
+import { countBySeverity, sortFindings, type Finding } from '../findings.js';
+import { renderHealth } from '../health/render.js';
+import type { RenderedFile, Renderer } from './types.js';
+
+/** The renderers, in order; each adds files to `DIR/<env>/`. */
+export const RENDERERS: Renderer[] = [renderHealth];
+
+export interface RenderOptions {
+  /** Output folder; each environment goes to `<out>/<env>/`. */
+  out: string;
+  /** Only this environment. */
+  env?: string;
+  /** Renderers to run (default RENDERERS). */
+  renderers?: readonly Renderer[];
+}
+
+export interface EnvironmentOutput {
+  name: string;
+  /** Absolute folder written. */
+  dir: string;
+  files: RenderedFile[];
+  summary: string[];
+}
+
+export interface RenderReport {
+  /** False when error findings stopped the render (nothing was written). */
+  written: boolean;
+  findings: Finding[];
+  environments: EnvironmentOutput[];
+}
+
+const SAFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
+
+function checkPath(p: string, env: string): void {
+  const parts = p.split('/');
+  if (p.startsWith('/') || parts.some((s) => s === '' || s === '.' || s === '..' || !SAFE_SEGMENT.test(s))) {
+    throw new Error(`renderer produced an unsafe path "${p}" for environment ${env}`);
+  }
+}
+
+/** Renders every environment in memory (no writes). */
+export async function renderInMemory(catalog: Catalog, options: Omit<RenderOptions, 'out'> & { out?: string }): Promise<RenderReport> {
+  const findings: Finding[] = checkCatalog(catalog);
+  const envs = options.env === undefined ? catalog.environments : catalog.environments.filter((e) => e.name === options.env);
+  if (options.env !== undefined && envs.length === 0) {
+    const names = catalog.environments.map((e) => e.name);
+    throw new UserError(`--env: no environment "${options.env}" in the catalog (environments: ${names.join(', ') || 'none'})`);
+  }
+  const environments: EnvironmentOutput[] = [];
+  if (countBySeverity(findings).errors === 0) {
+    const outRoot = resolve(options.out ?? '.');
+    for (const env of envs) {
+      const files = new Map<string, RenderedFile>();
+      const summary: string[] = [];
+      for (const renderer of options.renderers ?? RENDERERS) {
+        const r = await renderer(catalog, env);
+        for (const f of r.findings) findings.push({ ...f, environment: f.environment ?? env.name });
+        if (r.summary) summary.push(r.summary);
+        for (const f of r.files) {
+          checkPath(f.path, env.name);
+          if (files.has(f.path)) throw new Error(`two renderers wrote ${env.name}/${f.path}`);
+          files.set(f.path, f);
+        }
+      }
+      const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      environments.push({ name: env.name, dir: join(outRoot, env.name), files: sorted, summary });
+    }
+  }
+  const all = sortFindings(findings);
+  return { written: false, findings: all, environments: countBySeverity(all).errors === 0 ? environments : [] };
+}
+
+function writeTree(dir: string, files: readonly RenderedFile[]): void {
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) {
+    const abs = join(dir, ...f.path.split('/'));
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, f.content);
+  }
+}
+
+/**
+ * Writes each environment into a temporary folder beside its destination, then swaps it in:
+ * old folder renamed aside, new one renamed into place, old one removed. On any failure the
+ * temporary folders are removed and already-moved folders are put back.
+ */
+function writeAtomically(environments: readonly EnvironmentOutput[]): void {
+  const tag = `${process.pid}-${Date.now()}`;
+  const staged: { env: EnvironmentOutput; tmp: string; old: string }[] = [];
+  try {
+    for (const env of environments) {
+      mkdirSync(dirname(env.dir), { recursive: true });
+      const tmp = `${env.dir}.wavegate-new-${tag}`;
+      const old = `${env.dir}.wavegate-old-${tag}`;
+      staged.push({ env, tmp, old });
+      writeTree(tmp, env.files);
+    }
+  } catch (e) {
+    for (const s of staged) rmSync(s.tmp, { recursive: true, force: true });
+    throw new UserError(`could not write the render output: ${(e as Error).message} (previous output left untouched)`);
+  }
+  const swapped: { dir: string; old: string; hadOld: boolean }[] = [];
+  try {
+    for (const s of staged) {
+      const hadOld = existsSync(s.env.dir);
+      if (hadOld) renameSync(s.env.dir, s.old);
+      swapped.push({ dir: s.env.dir, old: s.old, hadOld });
+      renameSync(s.tmp, s.env.dir);
+    }
+  } catch (e) {
+    for (const w of swapped.reverse()) {
+      if (existsSync(w.dir) && w.hadOld) rmSync(w.dir, { recursive: true, force: true });
+      if (w.hadOld && existsSync(w.old)) renameSync(w.old, w.dir);
+    }
+    for (const s of staged) rmSync(s.tmp, { recursive: true, force: true });
+    throw new UserError(`could not swap in the render output: ${(e as Error).message} (previous output restored)`);
+  }
+  for (const w of swapped) if (w.hadOld) rmSync(w.old, { recursive: true, force: true });
+}
+
+/**
+ * Checks the catalog, renders every environment and writes `<out>/<env>/` atomically.
+ * With error findings nothing is written (`written: false`).
+ */
+export async function renderCatalog(catalog: Catalog, options: RenderOptions): Promise<RenderReport> {
+  const report = await renderInMemory(catalog, options);
+  if (countBySeverity(report.findings).errors > 0) return report;
+  writeAtomically(report.environments);
+  return { ...report, written: true };
+}
