@@ -7,9 +7,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
-import { PACKAGE_ROOT } from '../catalog/schemas.js';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { PACKAGE_ROOT, pathToString, pointerToPath, simplifyErrors } from '../catalog/schemas.js';
 import { UserError } from '../errors.js';
-import { loadYamlFile } from '../yamlfile.js';
+import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
 import { luaComment, luaString, luaValue } from './lua-literal.js';
 
 /** The package's own check library. */
@@ -66,6 +67,10 @@ const CHECK_KEYS = new Set(['template', 'data', 'useOpenLibs', 'description']);
 
 /** Reads and validates `check.yaml` (exit 2 with file:line:column on a mistake). */
 export function readCheckFile(file: string): CheckFile {
+  return readCheckDoc(file).check;
+}
+
+function readCheckDoc(file: string): { check: CheckFile; doc: LoadedYaml } {
   const r = loadYamlFile(file);
   const at = (line?: number, column?: number): string => `${file}${line ? `:${line}:${column ?? 1}` : ''}`;
   if ('problem' in r) throw new UserError(`${at(r.problem.line, r.problem.column)}: ${r.problem.message}`);
@@ -90,7 +95,48 @@ export function readCheckFile(file: string): CheckFile {
     const pos = r.doc.locate(['useOpenLibs']);
     throw new UserError(`${at(pos?.line, pos?.column)}: useOpenLibs: expected true or false`);
   }
-  return { template: o.template as string | undefined, data: o.data as Record<string, unknown> | undefined, useOpenLibs: o.useOpenLibs as boolean | undefined };
+  return {
+    check: { template: o.template as string | undefined, data: o.data as Record<string, unknown> | undefined, useOpenLibs: o.useOpenLibs as boolean | undefined },
+    doc: r.doc,
+  };
+}
+
+let ajv: Ajv | undefined;
+const dataValidators = new Map<string, ValidateFunction | null>();
+
+/** The JSON schema of a template's data (templates/health/<name>.schema.json), if it has one. */
+function dataValidator(name: string, templatesDir: string): ValidateFunction | null {
+  const file = join(templatesDir, `${name}.schema.json`);
+  let v = dataValidators.get(file);
+  if (v === undefined) {
+    ajv ??= new Ajv({ allErrors: true, strict: true });
+    v = existsSync(file) ? ajv.compile(JSON.parse(readFileSync(file, 'utf8'))) : null;
+    dataValidators.set(file, v);
+  }
+  return v;
+}
+
+/** Checks template data against the template's schema; the first problem names file:line:column and field. */
+function validateData(name: string, data: Record<string, unknown>, checkPath: string, doc: LoadedYaml, templatesDir: string): void {
+  const validate = dataValidator(name, templatesDir);
+  if (!validate || validate(data)) return;
+  const lines = simplifyErrors(validate.errors ?? []).map((e) => {
+    let path = pointerToPath(e.instancePath);
+    let what = e.message ?? 'invalid';
+    if (e.keyword === 'additionalProperties') {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      path = [...path, extra];
+      what = 'unknown field';
+    } else if (e.keyword === 'enum') {
+      what = `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((x) => JSON.stringify(x)).join(', ')}`;
+    } else if (e.keyword === 'required') {
+      path = [...path, (e.params as { missingProperty: string }).missingProperty];
+      what = 'missing required field';
+    }
+    const pos = doc.locate(['data', ...path], e.keyword === 'additionalProperties') ?? doc.locate(['data', ...path.slice(0, -1)]);
+    return `${checkPath}${pos ? `:${pos.line}:${pos.column}` : ''}: data.${pathToString(path)}: ${what} (template ${name})`;
+  });
+  throw new UserError(lines.join('\n'));
 }
 
 let hb: typeof Handlebars | undefined;
@@ -145,11 +191,14 @@ export function renderTemplate(name: string, data: Record<string, unknown>, wher
 export function renderKind(kindDir: string): RenderedCheck {
   const checkPath = join(kindDir, CHECK_FILE);
   const scriptPath = join(kindDir, SCRIPT_FILE);
-  const check = existsSync(checkPath) ? readCheckFile(checkPath) : undefined;
+  const read = existsSync(checkPath) ? readCheckDoc(checkPath) : undefined;
+  const check = read?.check;
   const openLibs = check?.useOpenLibs === true;
   if (check?.template !== undefined) {
     if (existsSync(scriptPath)) throw new UserError(`${kindDir}: has both ${SCRIPT_FILE} and a template in ${CHECK_FILE}; keep one`);
-    const script = renderTemplate(check.template, check.data ?? {}, checkPath);
+    const data = check.data ?? {};
+    if (existsSync(join(HEALTH_TEMPLATES_DIR, `${check.template}.lua.hbs`))) validateData(check.template, data, checkPath, read!.doc, HEALTH_TEMPLATES_DIR);
+    const script = renderTemplate(check.template, data, checkPath);
     return { script, openLibs };
   }
   if (check?.data !== undefined) throw new UserError(`${checkPath}: data is set but no template names where it goes`);

@@ -1,0 +1,179 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { LIBRARY_DIR, listLibraryKinds, parseKindRef, renderKind } from '../../src/health/library.js';
+import { luaString, luaValue } from '../../src/health/lua-literal.js';
+import { evaluateHealth } from '../../src/lua/runtime.js';
+import { checkGopherLuaSyntax } from '../../src/lua/syntax.js';
+import { writeCatalog } from '../helpers/catalog.js';
+
+/** The kinds issue 4 asks the library to cover. */
+const REQUIRED = [
+  'external-secrets.io/ExternalSecret', 'external-secrets.io/ClusterExternalSecret', 'external-secrets.io/SecretStore',
+  'external-secrets.io/ClusterSecretStore', 'cert-manager.io/Certificate', 'cert-manager.io/Issuer', 'cert-manager.io/ClusterIssuer',
+  'postgresql.cnpg.io/Cluster', 'kafka.strimzi.io/Kafka', 'kafka.strimzi.io/KafkaTopic', 'kafka.strimzi.io/KafkaUser',
+  'databases.spotahome.com/RedisFailover', 'clickhouse.altinity.com/ClickHouseInstallation', 'k8s.keycloak.org/Keycloak',
+  'k8s.keycloak.org/KeycloakRealmImport', 'temporal.io/TemporalCluster', 'temporal.io/TemporalNamespace',
+  'gateway.networking.k8s.io/Gateway', 'gateway.networking.k8s.io/GatewayClass', 'gateway.networking.k8s.io/HTTPRoute',
+  'gateway.networking.k8s.io/GRPCRoute', 'minio.min.io/Tenant', 'argoproj.io/Application',
+];
+
+/** Kinds whose operator writes an observedGeneration (status-wide or per condition). */
+const REPORTS_GENERATION = [
+  'cert-manager.io/Certificate', 'cert-manager.io/Issuer', 'cert-manager.io/ClusterIssuer', 'kafka.strimzi.io/Kafka',
+  'kafka.strimzi.io/KafkaTopic', 'kafka.strimzi.io/KafkaUser', 'k8s.keycloak.org/Keycloak', 'temporal.io/TemporalCluster',
+  'temporal.io/TemporalNamespace', 'gateway.networking.k8s.io/Gateway', 'gateway.networking.k8s.io/GatewayClass',
+  'gateway.networking.k8s.io/HTTPRoute', 'gateway.networking.k8s.io/GRPCRoute',
+  // an Application's "generation" is the source its status was compared with
+  'argoproj.io/Application',
+];
+
+/** Kinds with a suspended state (paused reconciliation, hibernation, a suspended child). */
+const HAS_SUSPENDED = ['kafka.strimzi.io/Kafka', 'kafka.strimzi.io/KafkaTopic', 'kafka.strimzi.io/KafkaUser', 'postgresql.cnpg.io/Cluster', 'argoproj.io/Application'];
+
+interface TestCase {
+  healthStatus: { status: string; message?: string };
+  inputPath: string;
+}
+
+function casesOf(dir: string): { test: TestCase; obj: Record<string, unknown> }[] {
+  const suite = parse(readFileSync(join(dir, 'health_test.yaml'), 'utf8')) as { tests: TestCase[] };
+  return suite.tests.map((test) => ({ test, obj: parse(readFileSync(join(dir, test.inputPath), 'utf8')) as Record<string, unknown> }));
+}
+
+const kinds = listLibraryKinds();
+
+describe('the check library', () => {
+  it('covers every kind the issue lists, and nothing is a stub', () => {
+    expect(kinds.map((k) => k.ref).sort()).toEqual([...REQUIRED].sort());
+  });
+
+  for (const k of kinds) {
+    describe(k.ref, () => {
+      const rendered = renderKind(k.dir);
+      const cases = casesOf(k.dir);
+
+      it('parses as gopher-lua and needs no open libraries', () => {
+        expect(checkGopherLuaSyntax(rendered.script)).toEqual([]);
+        expect(rendered.openLibs).toBe(false);
+      });
+
+      it('passes its health_test.yaml in the sandbox without open libraries', () => {
+        for (const { test, obj } of cases) {
+          const r = evaluateHealth(rendered.script, obj, { openLibs: false });
+          expect({ input: test.inputPath, status: r.status, message: r.message }).toEqual({
+            input: test.inputPath,
+            status: test.healthStatus.status,
+            message: test.healthStatus.message ?? '',
+          });
+        }
+      });
+
+      it('has realistic fixtures of its own kind with Healthy, Progressing, Degraded and no-status cases', () => {
+        const want = parseKindRef(k.ref)!;
+        for (const { test, obj } of cases) {
+          const api = String(obj.apiVersion);
+          const group = api.includes('/') ? api.split('/')[0] : '';
+          expect({ input: test.inputPath, group, kind: obj.kind }).toEqual({ input: test.inputPath, group: want.group, kind: want.kind });
+          expect(obj.metadata, test.inputPath).toBeTruthy();
+        }
+        const statuses = new Set(cases.map((c) => c.test.healthStatus.status));
+        for (const s of ['Healthy', 'Progressing', 'Degraded']) expect(statuses, s).toContain(s);
+        const noStatus = cases.filter((c) => c.obj.status === undefined);
+        expect(noStatus.length).toBeGreaterThan(0);
+        for (const c of noStatus) expect(c.test.healthStatus.status).toBe('Progressing');
+        if (HAS_SUSPENDED.includes(k.ref)) expect(statuses).toContain('Suspended');
+      });
+
+      if (REPORTS_GENERATION.includes(k.ref)) {
+        it('waits while the status describes an older generation', () => {
+          const stale = cases.filter((c) => /stale/i.test(c.test.inputPath));
+          expect(stale.length).toBeGreaterThan(0);
+          for (const c of stale) expect(c.test.healthStatus.status).toBe('Progressing');
+        });
+      }
+    });
+  }
+});
+
+describe('Lua literals', () => {
+  const nasty = ['plain', 'quote " and \\ backslash', 'new\nline\r\ttab', 'close ]] and --[[ comment', '\u0001\u001f\u007f', 'unicode: ünïcødé ✓', '"; os.exit(1); --'];
+
+  it('round-trip any text through a generated script unchanged', () => {
+    for (const s of nasty) {
+      const r = evaluateHealth(`return { status = "Healthy", message = ${luaString(s)} }`, {});
+      expect(r).toMatchObject({ status: 'Healthy', message: s });
+    }
+  });
+
+  it('write tables with sorted keys, quoted odd keys and no nils', () => {
+    expect(luaValue({ b: 1, a: 'x', 'odd-key': true, end: null, list: ['p', null, 'q'] })).toBe(
+      '{\n  a = "x",\n  b = 1,\n  list = { "p", "q" },\n  ["odd-key"] = true,\n}',
+    );
+    expect(luaValue({ and: 1 })).toBe('{ ["and"] = 1 }');
+    const script = `local t = ${luaValue({ nested: [{ k: 'v"' }], n: 2 })}\nreturn { status = "Healthy", message = t.nested[1].k .. t.n }`;
+    expect(evaluateHealth(script, {})).toMatchObject({ status: 'Healthy', message: 'v"2' });
+  });
+
+  it('template data cannot inject code (a message with quotes and newlines stays a string)', () => {
+    const root = writeCatalog({
+      'k/check.yaml': {
+        template: 'conditions',
+        data: { kind: 'Widget', generation: 'none', waitingMessage: 'wait"\nreturn {status="Healthy"} --', required: [{ type: 'Ready' }] },
+      },
+    });
+    const { script } = renderKind(join(root, 'k'));
+    expect(checkGopherLuaSyntax(script)).toEqual([]);
+    expect(evaluateHealth(script, { apiVersion: 'x/v1', kind: 'Widget' })).toMatchObject({
+      status: 'Progressing',
+      message: 'wait"\nreturn {status="Healthy"} --',
+    });
+  });
+});
+
+describe('kind folders', () => {
+  it('a check.yaml naming an unknown template is a clear error', () => {
+    const root = writeCatalog({ 'k/check.yaml': { template: 'nope', data: {} } });
+    expect(() => renderKind(join(root, 'k'))).toThrow(/template "nope" does not exist \(known templates: conditions, phase\)/);
+  });
+
+  it('check.yaml mistakes name the file, line and field', () => {
+    const root = writeCatalog({ 'k/check.yaml': 'template: conditions\nusOpenLibs: true\n' });
+    expect(() => renderKind(join(root, 'k'))).toThrow(/check\.yaml:2:1: unknown field "usOpenLibs"/);
+    const root2 = writeCatalog({ 'k/check.yaml': 'useOpenLibs: "yes"\n', 'k/health.lua': 'return {status="Healthy"}' });
+    expect(() => renderKind(join(root2, 'k'))).toThrow(/useOpenLibs: expected true or false/);
+  });
+
+  it('a plain health.lua with useOpenLibs in check.yaml renders as written with open libraries', () => {
+    const root = writeCatalog({ 'k/health.lua': 'return {status="Healthy", message=string.upper("ok")}\n', 'k/check.yaml': 'useOpenLibs: true\n' });
+    const r = renderKind(join(root, 'k'));
+    expect(r).toEqual({ script: 'return {status="Healthy", message=string.upper("ok")}\n', openLibs: true });
+  });
+
+  it('a folder with neither health.lua nor a template is an error', () => {
+    const root = writeCatalog({ 'k/README.md': 'x' });
+    expect(() => renderKind(join(root, 'k'))).toThrow(/no health\.lua and no template/);
+  });
+
+  it('template data is checked against the template schema, naming file, line and field', () => {
+    const root = writeCatalog({
+      'k/check.yaml': 'template: conditions\ndata:\n  kind: Widget\n  generation: sometimes\n  waitingMessage: wait\n  required:\n    - type: Ready\n      whenFals: Degraded\n',
+    });
+    let err = '';
+    try {
+      renderKind(join(root, 'k'));
+    } catch (e) {
+      err = (e as Error).message;
+    }
+    expect(err).toMatch(/check\.yaml:4:15: data\.generation: must be one of "none", "status", "condition" \(template conditions\)/);
+    expect(err).toMatch(/check\.yaml:8:7: data\.required\[0\]\.whenFals: unknown field/);
+    const missing = writeCatalog({ 'k/check.yaml': 'template: phase\ndata:\n  kind: Widget\n' });
+    expect(() => renderKind(join(missing, 'k'))).toThrow(/data\.field: missing required field/);
+  });
+
+  it('every library check.yaml passes its template schema (renderKind validates)', () => {
+    for (const k of listLibraryKinds()) expect(() => renderKind(k.dir), k.ref).not.toThrow();
+    expect(existsSync(join(LIBRARY_DIR, 'argoproj.io', 'Application', 'health.lua'))).toBe(true);
+  });
+});
