@@ -12,10 +12,11 @@ import { checkCatalog } from '../check.js';
 import { UserError } from '../errors.js';
 import { countBySeverity, sortFindings, type Finding } from '../findings.js';
 import { renderHealth } from '../health/render.js';
+import { renderSmokes } from '../smoke/render.js';
 import type { RenderedFile, Renderer } from './types.js';
 
 /** The renderers, in order; each adds files to `DIR/<env>/`. */
-export const RENDERERS: Renderer[] = [renderHealth];
+export const RENDERERS: Renderer[] = [renderHealth, renderSmokes];
 
 export interface RenderOptions {
   /** Output folder; each environment goes to `<out>/<env>/`. */

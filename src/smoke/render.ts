@@ -1,0 +1,163 @@
+/**
+ * Smoke charts: for every smoke component of an environment that checks something, a Helm
+ * chart (`smokes/<component>/`), its deterministic package (`smokes/<component>-<version>.tgz`)
+ * and one Helm repository index for the environment (`smokes/index.yaml`).
+ *
+ * The chart skeleton (templates, values schema) and the check script ship in the package
+ * under `smokes/`; this module fills Chart.yaml and values.yaml from the catalog.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { PACKAGE_ROOT } from '../catalog/schemas.js';
+import type { Catalog, Component, Environment } from '../catalog/types.js';
+import type { Finding } from '../findings.js';
+import type { RenderedFile, Renderer, RenderResult } from '../render/types.js';
+import { packageChart, repositoryIndex, sha256Hex, type ChartFile, type IndexEntry } from './package.js';
+import { smokeSettings, type SmokeSettings } from './settings.js';
+
+export const SMOKES_DIR = 'smokes';
+const SKELETON = join(PACKAGE_ROOT, 'smokes', 'chart');
+const SCRIPT = join(PACKAGE_ROOT, 'smokes', 'check.sh');
+
+/** The plural resource name Kubernetes guesses for a kind (apimachinery's UnsafeGuessKindToResource). */
+export function guessPlural(kind: string): string {
+  const s = kind.toLowerCase();
+  if (s.endsWith('endpoints')) return s;
+  if (s.endsWith('s')) return `${s}es`;
+  if (s.endsWith('y')) return `${s.slice(0, -1)}ies`;
+  return `${s}s`;
+}
+
+interface SkeletonFile {
+  path: string;
+  content: string;
+}
+let skeleton: SkeletonFile[] | undefined;
+
+/** Files of the chart skeleton plus the script at files/check.sh, sorted by path. */
+function skeletonFiles(): SkeletonFile[] {
+  if (skeleton) return skeleton;
+  const out: SkeletonFile[] = [];
+  const walk = (dir: string, rel: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(join(dir, e.name), r);
+      else if (e.isFile()) out.push({ path: r, content: readFileSync(join(dir, e.name), 'utf8') });
+    }
+  };
+  walk(SKELETON, '');
+  out.push({ path: 'files/check.sh', content: readFileSync(SCRIPT, 'utf8') });
+  skeleton = out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return skeleton;
+}
+
+/** True when the component's smoke block names at least one object to check. */
+export function hasChecks(c: Component): boolean {
+  const s = c.smoke;
+  return s !== undefined && s.externalSecrets.length + s.secrets.length + s.resources.length > 0;
+}
+
+/** values.yaml content (as data) for one smoke component. */
+export function smokeValues(c: Component, settings: SmokeSettings): Record<string, unknown> {
+  const s = c.smoke!;
+  const ns = (n?: string): { namespace?: string } => {
+    const v = n ?? c.namespace;
+    return v === undefined ? {} : { namespace: v };
+  };
+  return {
+    image: { ...settings.image },
+    hook: s.hook ?? 'PostSync',
+    attempts: settings.attempts,
+    sleepSeconds: settings.sleepSeconds,
+    timeoutSeconds: s.timeoutSeconds ?? settings.timeoutSeconds,
+    requestTimeoutSeconds: settings.requestTimeoutSeconds,
+    ttlSecondsAfterFinished: settings.ttlSecondsAfterFinished,
+    resources: { requests: { ...settings.resources.requests }, limits: { ...settings.resources.limits } },
+    checks: {
+      externalSecrets: s.externalSecrets.map((e) => ({ name: e.name, ...ns(e.namespace) })),
+      secrets: s.secrets.map((e) => ({ name: e.name, ...ns(e.namespace), ...(e.keys && e.keys.length > 0 ? { keys: [...e.keys] } : {}) })),
+      resources: s.resources.map((r) => {
+        const plural = (r as { plural?: string }).plural ?? guessPlural(r.kind);
+        return { apiVersion: r.apiVersion, kind: r.kind, plural, name: r.name, ...ns(r.namespace), condition: r.condition ?? 'Ready' };
+      }),
+    },
+  };
+}
+
+export interface SmokeChart {
+  name: string;
+  version: string;
+  /** Chart folder files (Chart.yaml first). */
+  files: ChartFile[];
+  /** Chart.yaml as data (for the repository index). */
+  metadata: Record<string, unknown>;
+  /** The packaged chart. */
+  archive: Buffer;
+}
+
+/** Builds the chart of one smoke component (with checks) of one environment. */
+export async function buildSmokeChart(c: Component, env: Environment, settings: SmokeSettings): Promise<SmokeChart> {
+  const values = smokeValues(c, settings);
+  const header = [
+    `# Rendered by wavegate from ${c.file}`,
+    `# (environment ${env.name}). Do not edit: change the catalog and re-render, or override`,
+    '# these values when installing the chart (helm --set / Application helm.valuesObject).',
+    '',
+  ].join('\n');
+  const content: ChartFile[] = [
+    ...skeletonFiles().map((f) => ({ path: f.path, content: f.content })),
+    { path: 'values.yaml', content: header + stringify(values, { lineWidth: 0 }) },
+  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // The content hash covers every file but Chart.yaml, so any change of checks, settings,
+  // templates or script shows in appVersion and the annotation even when the version stays.
+  const hash = sha256Hex(content.map((f) => `${f.path}\0${typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('latin1')}\0`).join(''));
+  const version = (c.smoke!.version as string | undefined) ?? settings.chartVersion;
+  const validates = c.smoke!.validates;
+  const metadata: Record<string, unknown> = {
+    apiVersion: 'v2',
+    name: c.name,
+    description: `Smoke checks of ${c.name} (rendered by wavegate): ExternalSecrets Ready, Secrets with their keys, named objects' conditions.`,
+    type: 'application',
+    version,
+    appVersion: hash.slice(0, 12),
+    annotations: {
+      'wavegate.dev/content-sha256': hash,
+      'wavegate.dev/environment': env.name,
+      'wavegate.dev/source': c.file,
+      ...(validates.length > 0 ? { 'wavegate.dev/validates': validates.join(',') } : {}),
+    },
+  };
+  const files: ChartFile[] = [{ path: 'Chart.yaml', content: stringify(metadata, { lineWidth: 0 }) }, ...content];
+  return { name: c.name, version, files, metadata, archive: await packageChart(c.name, files) };
+}
+
+/** Renders `smokes/` for one environment: chart folders, packages and the repository index. */
+export const renderSmokes: Renderer = async (catalog: Catalog, env: Environment): Promise<RenderResult> => {
+  const settings = smokeSettings(catalog.settings);
+  const findings: Finding[] = [];
+  const files: RenderedFile[] = [];
+  const entries: IndexEntry[] = [];
+  const smokes = env.components.filter((c) => c.componentType === 'smoke' && hasChecks(c));
+  for (const c of smokes) {
+    const chart = await buildSmokeChart(c, env, settings);
+    for (const f of chart.files) files.push({ path: `${SMOKES_DIR}/${chart.name}/${f.path}`, content: f.content });
+    const tgz = `${chart.name}-${chart.version}.tgz`;
+    files.push({ path: `${SMOKES_DIR}/${tgz}`, content: chart.archive });
+    entries.push({ metadata: chart.metadata, url: tgz, archive: chart.archive });
+  }
+  if (smokes.length > 0) {
+    files.push({ path: `${SMOKES_DIR}/index.yaml`, content: repositoryIndex(entries) });
+    if (!settings.image.digest) {
+      findings.push({
+        rule: 'smoke-image',
+        severity: 'warning',
+        environment: env.name,
+        message: `smoke image ${settings.image.repository}:${settings.image.tag} is not pinned by digest: set smoke.image.digest (sha256:...) in wavegate.yaml`,
+        ...(catalog.settingsFile ? { file: catalog.settingsFile } : {}),
+      });
+    }
+  }
+  const summary = `smokes: ${smokes.length} chart${smokes.length === 1 ? '' : 's'}${smokes.length > 0 ? ` (${smokes.map((c) => c.name).join(', ')})` : ''}`;
+  return { files, findings, summary };
+};
