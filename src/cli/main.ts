@@ -8,6 +8,7 @@ import { registerFix } from './commands/fix.js';
 import { registerPlan } from './commands/plan.js';
 import { registerGraph } from './commands/graph.js';
 import { registerRender } from './commands/render.js';
+import { registerHealth } from './commands/health.js';
 
 export function version(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerGraph(program);
   registerRender(program);
+  registerHealth(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
