@@ -1,0 +1,280 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse, parseDocument, isMap, isScalar, Scalar } from 'yaml';
+import { loadCatalog } from '../../src/catalog/load.js';
+import { checkCatalog } from '../../src/check.js';
+import { renderCatalog } from '../../src/render/index.js';
+import { evaluateHealth } from '../../src/lua/runtime.js';
+import { catalogOf, writeCatalog } from '../helpers/catalog.js';
+
+const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'wavegate.js');
+const EXAMPLE = join(ROOT, 'examples', 'ameide');
+
+const tmp: string[] = [];
+afterAll(() => {
+  for (const d of tmp) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'wavegate-render-'));
+  tmp.push(d);
+  return d;
+}
+
+function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file under dir: relative path -> bytes. */
+function snapshot(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d).sort()) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Argo CD's split-key grammar: the part after the prefix is <group>_<Kind> (exactly two parts) or a core <Kind>. */
+const HEALTH_KEY = /^resource\.customizations\.health\.(.+)$/;
+const OPEN_LIBS_KEY = /^resource\.customizations\.useOpenLibs\.(.+)$/;
+function suffixOk(suffix: string): boolean {
+  const parts = suffix.split('_');
+  if (parts.length === 1) return /^[A-Z][A-Za-z0-9]*$/.test(parts[0]!);
+  return parts.length === 2 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(parts[0]!) && /^[A-Z][A-Za-z0-9]*$/.test(parts[1]!);
+}
+
+/** Checks every key/value of a rendered data map against Argo CD's argocd-cm grammar; returns the health kinds. */
+function checkArgoKeys(text: string, path: string[]): string[] {
+  const doc = parseDocument(text);
+  expect(doc.errors).toEqual([]);
+  const data = doc.getIn(path, true);
+  expect(isMap(data)).toBe(true);
+  const kinds: string[] = [];
+  for (const pair of (data as { items: { key: unknown; value: unknown }[] }).items) {
+    const key = String((pair.key as Scalar).value);
+    const value = pair.value as Scalar;
+    expect(isScalar(value), key).toBe(true);
+    const h = HEALTH_KEY.exec(key);
+    const o = OPEN_LIBS_KEY.exec(key);
+    expect(h !== null || o !== null, `unexpected key ${key}`).toBe(true);
+    const suffix = (h ?? o)![1]!;
+    expect(suffixOk(suffix), `key ${key}: needs exactly two parts around "_" (or a core Kind)`).toBe(true);
+    if (h) {
+      expect(typeof value.value, key).toBe('string');
+      expect(value.type, `${key} is a literal block`).toBe(Scalar.BLOCK_LITERAL);
+      kinds.push(suffix);
+    } else {
+      // a quoted "true": a YAML boolean true is not a string and Argo CD would not read it
+      expect(value.value, key).toBe('true');
+      expect(value.type, key).toBe(Scalar.QUOTE_DOUBLE);
+    }
+  }
+  const keys = (data as { items: { key: Scalar }[] }).items.map((p) => String(p.key.value));
+  expect(keys).toEqual([...keys].sort());
+  return kinds;
+}
+
+describe('wavegate render on examples/ameide', () => {
+  const out = tempDir();
+  const first = run(['render', EXAMPLE, '--out', out]);
+
+  it('renders every environment and prints a summary', () => {
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const catalog = loadCatalog(EXAMPLE);
+    for (const env of catalog.environments) {
+      expect(first.stdout).toMatch(new RegExp(`^${env.name}: \\d+ files in .*${env.name} \\(health: \\d+ checks in argocd-cm\\.patch\\.yaml, \\d+ kinds? left to Argo CD[;)]`, 'm'));
+      for (const f of ['argocd-cm.patch.yaml', 'argocd-values.yaml']) expect(existsSync(join(out, env.name, f)), f).toBe(true);
+    }
+  });
+
+  it('writes a patch whose every key and value follows Argo CD key grammar (evidence)', () => {
+    for (const env of readdirSync(out)) {
+      const patch = readFileSync(join(out, env, 'argocd-cm.patch.yaml'), 'utf8');
+      const obj = parse(patch) as { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; data: Record<string, string> };
+      expect(obj).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: 'argocd' } });
+      const kinds = checkArgoKeys(patch, ['data']);
+      expect(kinds.length).toBeGreaterThan(10);
+      const values = readFileSync(join(out, env, 'argocd-values.yaml'), 'utf8');
+      checkArgoKeys(values, ['configs', 'cm']);
+      expect((parse(values) as { configs: { cm: unknown } }).configs.cm).toEqual(obj.data);
+    }
+  });
+
+  it('gates every kind the catalog waits on: each is shipped, left to Argo CD on purpose, or computed by Argo CD', () => {
+    const catalog = loadCatalog(EXAMPLE);
+    for (const env of catalog.environments) {
+      const data = (parse(readFileSync(join(out, env.name, 'argocd-cm.patch.yaml'), 'utf8')) as { data: Record<string, string> }).data;
+      const gated = new Set(env.components.flatMap((c) => c.health));
+      for (const ref of ['temporal.io/TemporalCluster', 'databases.spotahome.com/RedisFailover', 'k8s.keycloak.org/KeycloakRealmImport']) {
+        if (gated.has(ref)) expect(Object.keys(data)).toContain(`resource.customizations.health.${ref.replace('/', '_')}`);
+      }
+    }
+    expect(checkCatalog(catalog).filter((f) => f.rule === 'health-coverage')).toEqual([]);
+  });
+
+  it('every shipped script is the one in health/ and is exercised by a passing test in the sandbox it gets', () => {
+    for (const env of readdirSync(out)) {
+      const data = (parse(readFileSync(join(out, env, 'argocd-cm.patch.yaml'), 'utf8')) as { data: Record<string, string> }).data;
+      for (const [key, script] of Object.entries(data)) {
+        const m = /^resource\.customizations\.health\.(.+)$/.exec(key);
+        if (!m) continue;
+        const [group, kind] = m[1]!.includes('_') ? m[1]!.split('_') : ['', m[1]!];
+        const dir = join(out, env, 'health', ...(group ? [group, kind!] : [kind!]));
+        expect(readFileSync(join(dir, 'health.lua'), 'utf8'), key).toBe(script);
+        const openLibs = data[`resource.customizations.useOpenLibs.${m[1]}`] === 'true';
+        const suite = parse(readFileSync(join(dir, 'health_test.yaml'), 'utf8')) as { tests: { healthStatus: { status: string; message?: string }; inputPath: string }[] };
+        expect(suite.tests.length, key).toBeGreaterThan(0);
+        const seen = new Set<string>();
+        for (const t of suite.tests) {
+          const obj = parse(readFileSync(join(dir, t.inputPath), 'utf8')) as Record<string, unknown>;
+          const api = String(obj.apiVersion);
+          expect(`${api.includes('/') ? api.split('/')[0] : ''}_${obj.kind}`, t.inputPath).toBe(group ? `${group}_${kind}` : `_${kind}`);
+          const r = evaluateHealth(script, obj, { openLibs });
+          expect({ key, input: t.inputPath, status: r.status, message: r.message }).toEqual({
+            key,
+            input: t.inputPath,
+            status: t.healthStatus.status,
+            message: t.healthStatus.message ?? '',
+          });
+          seen.add(r.status);
+        }
+        expect(seen.size, `${key}: tests cover more than one outcome`).toBeGreaterThan(1);
+      }
+    }
+  });
+
+  it('is byte-identical on re-run', () => {
+    const before = snapshot(out);
+    const again = run(['render', EXAMPLE, '--out', out]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(first.stdout);
+    const after = snapshot(out);
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    for (const [k, v] of before) expect(after.get(k)!.equals(v), k).toBe(true);
+  });
+
+  it('--env renders only that environment and leaves the others in place', () => {
+    const before = snapshot(join(out, 'prod'));
+    const r = run(['render', EXAMPLE, '--out', out, '--env', 'dev', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { written: boolean; environments: { name: string; files: string[] }[] };
+    expect(j.written).toBe(true);
+    expect(j.environments.map((e) => e.name)).toEqual(['dev']);
+    expect(j.environments[0]!.files).toContain('argocd-cm.patch.yaml');
+    const after = snapshot(join(out, 'prod'));
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    const bad = run(['render', EXAMPLE, '--out', out, '--env', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/environment "nope"/);
+  });
+});
+
+const widget = { name: 'widgets', tier: 'platform', wave: 40, health: ['example.com/Widget', 'cert-manager.io/Certificate', 'apps/Deployment'] };
+
+describe('health coverage and settings', () => {
+  it('a gated kind with no check is a health-coverage error at its line, and render writes nothing', async () => {
+    const root = catalogOf([widget]);
+    const catalog = loadCatalog(root);
+    const findings = checkCatalog(catalog).filter((f) => f.rule === 'health-coverage');
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        environment: 'dev',
+        component: 'widgets',
+        related: ['example.com/Widget'],
+        file: 'environments/dev/components/widgets/component.yaml',
+        line: expect.any(Number),
+        message: expect.stringMatching(/example\.com\/Widget has no health check .* would not wait/),
+      }),
+    ]);
+    const out = tempDir();
+    writeFileSync(join(out, 'keep.txt'), 'previous');
+    const report = await renderCatalog(catalog, { out });
+    expect(report.written).toBe(false);
+    expect(readdirSync(out)).toEqual(['keep.txt']);
+  });
+
+  it('a failed render leaves the previous output untouched (CLI exit 1, findings printed)', () => {
+    const out = tempDir();
+    const good = catalogOf([{ ...widget, health: ['cert-manager.io/Certificate'] }]);
+    expect(run(['render', good, '--out', out]).code).toBe(0);
+    const before = snapshot(out);
+    const bad = catalogOf([widget]);
+    const r = run(['render', bad, '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/health-coverage/);
+    expect(r.stdout).toMatch(/nothing written/);
+    const after = snapshot(out);
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    for (const [k, v] of before) expect(after.get(k)!.equals(v), k).toBe(true);
+  });
+
+  it('health.overrides ships a team script with its tests and useOpenLibs; health.builtin leaves a kind to Argo CD', async () => {
+    const script = 'local s = string.lower(obj.status and obj.status.phase or "")\nif s == "ready" then\n  return { status = "Healthy", message = "ready" }\nend\nreturn { status = "Progressing", message = "waiting" }\n';
+    const root = catalogOf([widget], {
+      extra: {
+        'wavegate.yaml': { health: { overrides: { 'example.com/Widget': 'checks/widget' }, builtin: ['cert-manager.io/Certificate'] } },
+        'checks/widget/health.lua': script,
+        'checks/widget/check.yaml': 'useOpenLibs: true\n',
+        'checks/widget/health_test.yaml': { tests: [{ healthStatus: { status: 'Healthy', message: 'ready' }, inputPath: 'testdata/ready.yaml' }] },
+        'checks/widget/testdata/ready.yaml': { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, status: { phase: 'READY' } },
+      },
+    });
+    const catalog = loadCatalog(root);
+    expect(checkCatalog(catalog).filter((f) => f.rule === 'health-coverage')).toEqual([]);
+    const out = tempDir();
+    const report = await renderCatalog(catalog, { out });
+    expect(report.written).toBe(true);
+    const patch = readFileSync(join(out, 'dev', 'argocd-cm.patch.yaml'), 'utf8');
+    const data = (parse(patch) as { data: Record<string, string> }).data;
+    expect(Object.keys(data)).toEqual(['resource.customizations.health.example.com_Widget', 'resource.customizations.useOpenLibs.example.com_Widget']);
+    expect(data['resource.customizations.health.example.com_Widget']).toBe(script);
+    expect(patch).toContain('resource.customizations.useOpenLibs.example.com_Widget: "true"');
+    checkArgoKeys(patch, ['data']);
+    const shipped = join(out, 'dev', 'health', 'example.com', 'Widget');
+    expect(readFileSync(join(shipped, 'check.yaml'), 'utf8')).toBe('useOpenLibs: true\n');
+    expect(existsSync(join(shipped, 'testdata', 'ready.yaml'))).toBe(true);
+    expect(report.environments[0]!.summary).toContain('health: 1 check in argocd-cm.patch.yaml (1 override), 2 kinds left to Argo CD');
+  });
+
+  it('reports an override path that does not exist, an untested override and an unknown built-in, with wavegate.yaml lines', () => {
+    const root = catalogOf([widget], {
+      extra: {
+        'wavegate.yaml': 'health:\n  builtin:\n    - example.org/Gadget\n  overrides:\n    example.com/Widget: checks/missing.lua\n    cert-manager.io/Certificate: checks/cert.lua\n',
+        'checks/cert.lua': 'return { status = "Healthy" }\n',
+      },
+    });
+    const findings = checkCatalog(loadCatalog(root)).filter((f) => f.rule === 'health-coverage');
+    const brief = findings.map((f) => [f.severity, f.file, f.line, f.message.split(':').slice(0, 2).join(':')]);
+    expect(brief).toEqual([
+      ['warning', 'wavegate.yaml', 3, 'health.builtin: example.org/Gadget is not among the Argo CD built-in health kinds wavegate knows (data/argo-builtin-health-kinds.json); make sure your Argo CD version ships a check for it, or its wave will not wait'],
+      ['error', 'wavegate.yaml', 5, 'health.overrides: example.com/Widget'],
+      ['warning', 'wavegate.yaml', 6, 'health.overrides: cert-manager.io/Certificate'],
+    ]);
+    expect(findings[1]!.message).toMatch(/checks\/missing\.lua does not exist/);
+    expect(findings[2]!.message).toMatch(/no health_test\.yaml beside checks\/cert\.lua/);
+  });
+
+  it('the health: section is validated by the schema', () => {
+    const root = writeCatalog({ 'wavegate.yaml': 'health:\n  builtin: [not a kind]\n', 'environments/dev/components/a/component.yaml': { name: 'a', tier: 'apps', wave: 40 } });
+    const r = run(['check', root]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/wavegate\.yaml:2:\d+: .*builtin/);
+  });
+
+  it('render needs --out', () => {
+    const r = run(['render', EXAMPLE]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out/);
+  });
+});
