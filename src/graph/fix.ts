@@ -134,7 +134,7 @@ export function editComponentText(text: string, edit: Pick<FileEdit, 'addDepende
         const at = lineEnd(text, last.range![1]);
         splices.push({ at, end: at, text: add.map((d) => `\n${' '.repeat(indent)}- ${d}`).join('') });
       }
-    } else if (pair && (value === null || value === undefined || (isScalar(value) && value.value === null && value.source === undefined))) {
+    } else if (pair && (value === null || value === undefined || (isScalar(value) && value.value === null && !value.source))) {
       const keyNode = pair.key as Node;
       const keyCol = keyNode.range![0] - lineStart(text, keyNode.range![0]);
       const at = lineEnd(text, keyNode.range![1]);

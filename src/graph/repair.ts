@@ -24,6 +24,8 @@ export interface WaveRepair {
   minimal: boolean;
   /** Components that must move in every solution (their wave is outside what edges and bands allow). */
   forced: number;
+  /** For band conflicts: each chain (dependency first) whose bands leave too few waves. */
+  conflictChains?: string[][];
 }
 
 /** Components in conflict beyond which the exact search is not tried. */
@@ -110,7 +112,7 @@ export function repairWaves(
       }
     }
   }
-  const conflicts = new Map<string, string>();
+  const conflicts = new Map<string, { text: string; chain: string[] }>();
   for (const v of order) {
     if (E[v]! <= Lt[v]!) continue;
     const chain: number[] = [];
@@ -120,14 +122,15 @@ export function repairWaves(
     const b = components[chain[chain.length - 1]!]!;
     const key = `${a.name}\u0000${b.name}`;
     if (conflicts.has(key)) continue;
-    conflicts.set(
-      key,
-      `band conflict: ${chain.map((x) => components[x]!.name).join(' < ')} needs ${chain.length} successive waves, ` +
+    conflicts.set(key, {
+      chain: chain.map((x) => components[x]!.name),
+      text: `band conflict: ${chain.map((x) => components[x]!.name).join(' < ')} needs ${chain.length} successive waves, ` +
         `from ${lo[chain[0]!]} (tier ${a.tier} starts there) to at most ${hi[chain[chain.length - 1]!]} (tier ${b.tier} ends there)`,
-    );
+    });
   }
   if (conflicts.size > 0) {
-    return { ok: false, changes: [], problems: [...conflicts.values()].sort(), minimal: false, forced: 0 };
+    const list = [...conflicts.values()].sort((x, y) => (x.text < y.text ? -1 : x.text > y.text ? 1 : 0));
+    return { ok: false, changes: [], problems: list.map((x) => x.text), minimal: false, forced: 0, conflictChains: list.map((x) => x.chain) };
   }
 
   // 3. Forced moves, then the components in some conflicting pair.

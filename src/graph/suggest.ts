@@ -1,6 +1,6 @@
 import type { Catalog, Environment } from '../catalog/types.js';
 import type { Finding } from '../findings.js';
-import { buildGraph } from './graph.js';
+import { buildGraph, topologicalOrder } from './graph.js';
 import { repairWaves, type WaveRepair } from './repair.js';
 
 export interface SuggestedEdge {
@@ -16,6 +16,8 @@ export interface EnvironmentSuggestion {
   addDependencies: SuggestedEdge[];
   /** Suggested edges left out, and why (they would close a cycle with the others). */
   skippedDependencies: (SuggestedEdge & { why: string })[];
+  /** Suggested edges not needed: the added ones already give a path (they fix their findings too). */
+  impliedDependencies: SuggestedEdge[];
   /** Wave changes that satisfy every edge (with the added ones) and tier band. */
   waves: WaveRepair;
 }
@@ -42,10 +44,30 @@ export function suggestRepairs(catalog: Catalog, findings: readonly Finding[]): 
       }
     }
     const wanted = [...edges.values()].sort((a, b) => byName(a.component, b.component) || byName(a.dependency, b.dependency));
-    const { added, skipped } = addWithoutCycles(env, wanted);
-    const waves = repairWaves(env.components, catalog.settings.tiers, added);
+    const { added: candidates, skipped } = addWithoutCycles(env, wanted);
+    let all = candidates;
+    let added: SuggestedEdge[];
+    let implied: SuggestedEdge[];
+    let waves: WaveRepair;
+    for (;;) {
+      ({ kept: added, implied } = withoutImplied(env, all));
+      waves = repairWaves(env.components, catalog.settings.tiers, added);
+      if (waves.ok || !waves.conflictChains) break;
+      // A band conflict that a suggested edge causes: leave that edge out (a human must
+      // move the component to another tier or widen a band) and repair the rest.
+      const onChain = new Map<string, string>();
+      waves.conflictChains.forEach((chain, i) => {
+        for (let k = 1; k < chain.length; k++) onChain.set(`${chain[k]}\u0000${chain[k - 1]}`, waves.problems[i] ?? '');
+      });
+      const blocked = added.filter((e) => onChain.has(`${e.component}\u0000${e.dependency}`));
+      if (blocked.length === 0) break;
+      for (const e of blocked) {
+        skipped.push({ ...e, why: `its waves cannot fit the tier bands: ${onChain.get(`${e.component}\u0000${e.dependency}`)}; move a component to another tier or widen a band` });
+      }
+      all = all.filter((e) => !blocked.includes(e));
+    }
     if (added.length === 0 && skipped.length === 0 && waves.ok && waves.changes.length === 0) continue;
-    out.push({ environment: env.name, addDependencies: added, skippedDependencies: skipped, waves });
+    out.push({ environment: env.name, addDependencies: added, skippedDependencies: skipped, impliedDependencies: implied, waves });
   }
   return out;
 }
@@ -87,6 +109,54 @@ function addWithoutCycles(env: Environment, wanted: SuggestedEdge[]): { added: S
   return { added, skipped };
 }
 
+/**
+ * Drops suggested edges that other edges (declared or suggested) already imply: every
+ * finding asks only for a dependency path, so `c -> p` is not needed when c reaches p
+ * another way. On an acyclic graph removing implied edges one at a time keeps every
+ * reachability (the transitive reduction is unique), so the result fixes the same
+ * findings with fewer edits. With a cycle in the graph nothing is dropped.
+ */
+function withoutImplied(env: Environment, added: SuggestedEdge[]): { kept: SuggestedEdge[]; implied: SuggestedEdge[] } {
+  const g = buildGraph(env.components, added);
+  const { order, complete } = topologicalOrder(g);
+  if (!complete || added.length === 0) return { kept: added, implied: [] };
+  const pos = new Int32Array(order.length);
+  order.forEach((v, i) => (pos[v] = i));
+  const deps = g.deps.map((d) => new Set(d));
+  const declared = env.components.map((c) => new Set(c.dependencies));
+  const kept: SuggestedEdge[] = [];
+  const implied: SuggestedEdge[] = [];
+  const mark = new Int32Array(order.length);
+  let stamp = 0;
+  // Longest-reaching edges first is not needed for correctness; a fixed order keeps output stable.
+  for (const e of added) {
+    const c = g.index.get(e.component)!;
+    const p = g.index.get(e.dependency)!;
+    if (declared[c]!.has(e.dependency)) continue;
+    stamp++;
+    const stack: number[] = [];
+    for (const d of deps[c]!) if (d !== p && pos[d]! > pos[p]!) stack.push(d);
+    let found = false;
+    while (stack.length > 0 && !found) {
+      const v = stack.pop()!;
+      if (mark[v] === stamp) continue;
+      mark[v] = stamp;
+      for (const d of deps[v]!) {
+        if (d === p) {
+          found = true;
+          break;
+        }
+        if (mark[d] !== stamp && pos[d]! > pos[p]!) stack.push(d);
+      }
+    }
+    if (found) {
+      deps[c]!.delete(p);
+      implied.push(e);
+    } else kept.push(e);
+  }
+  return { kept, implied };
+}
+
 /** Human text for `check --suggest`. */
 export function formatSuggestions(suggestions: readonly EnvironmentSuggestion[]): string {
   if (suggestions.length === 0) return 'Suggested changes: none\n';
@@ -95,6 +165,10 @@ export function formatSuggestions(suggestions: readonly EnvironmentSuggestion[])
     lines.push(`Suggested changes for ${s.environment}:`);
     for (const e of s.addDependencies) lines.push(`  add dependency  ${e.component} -> ${e.dependency}  (${e.rules.join(', ')})`);
     for (const e of s.skippedDependencies) lines.push(`  cannot add      ${e.component} -> ${e.dependency}: ${e.why}`);
+    if (s.impliedDependencies.length > 0) {
+      const n = s.impliedDependencies.length;
+      lines.push(`  (${n} more edge${n === 1 ? '' : 's'} the findings name ${n === 1 ? 'is' : 'are'} implied by these and not needed)`);
+    }
     if (!s.waves.ok) {
       lines.push('  no wave assignment satisfies every dependency and tier band:');
       for (const p of s.waves.problems) lines.push(`    ${p}`);
@@ -118,6 +192,7 @@ export function suggestionsToJson(suggestions: readonly EnvironmentSuggestion[])
     environment: s.environment,
     addDependencies: s.addDependencies.map((e) => ({ component: e.component, dependency: e.dependency, rules: e.rules })),
     skippedDependencies: s.skippedDependencies.map((e) => ({ component: e.component, dependency: e.dependency, why: e.why })),
+    impliedDependencies: s.impliedDependencies.map((e) => ({ component: e.component, dependency: e.dependency, rules: e.rules })),
     waveChanges: s.waves.changes.map((c) => ({ component: c.component, from: c.from, to: c.to, reason: c.reason })),
     ...(s.waves.ok ? { minimal: s.waves.minimal } : { problems: s.waves.problems }),
   }));
