@@ -50,7 +50,7 @@ function walk(node: unknown, visit: (n: Node, parent: Node | undefined) => void,
   const n = node as Node;
   visit(n, parent);
   for (const [k, v] of Object.entries(n)) {
-    if (k === 'loc' || k === 'range') continue;
+    if (k === 'loc' || k === 'range' || k === 'globals') continue;
     if (typeof v === 'object' && v !== null) walk(v, visit, n);
   }
 }
@@ -115,7 +115,8 @@ export function lintHealthScript(script: string, options: { openLibs?: boolean }
       const key = (f: Node) => (f.type === 'TableKeyString' ? String((f.key as Node)?.name) : '');
       const statusField = fields.find((f) => key(f) === 'status');
       const returned = parent?.type === 'ReturnStatement';
-      if (statusField && (returned || fields.some((f) => key(f) === 'message'))) checkStatus(statusField.value as Node);
+      const isMatcher = fields.some((f) => key(f) === 'type');
+      if (statusField && !isMatcher && (returned || fields.some((f) => key(f) === 'message'))) checkStatus(statusField.value as Node);
     }
     if (n.type === 'AssignmentStatement') {
       const vars = n.variables as Node[];
