@@ -4,11 +4,13 @@
  * `wavegate health test DIR/<env>/health` runs exactly what ships.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { Document, Scalar, YAMLMap, stringify } from 'yaml';
 import type { Catalog, Environment } from '../catalog/types.js';
 import type { Finding } from '../findings.js';
 import type { RenderedFile, RenderResult } from '../render/types.js';
+import { lintHealthScript } from '../lua/lint.js';
+import { runHealthTests } from '../lua/testrunner.js';
 import { gatedKinds, type GatedKind } from './coverage.js';
 import { CHECK_FILE, argoKeySuffix, kindFolder, readCheckFile, renderKind, testFilesOf, type RenderedCheck } from './library.js';
 
@@ -27,6 +29,8 @@ export interface ShippedCheck extends RenderedCheck {
   source: 'library' | 'override';
   /** Folder the check and its tests come from. */
   dir: string;
+  /** The override's script file, when the override names a file. */
+  scriptFile?: string;
 }
 
 /** The script and library needs of a gated kind whose check wavegate ships. */
@@ -40,7 +44,50 @@ export function checkFor(g: GatedKind): ShippedCheck | undefined {
   } else {
     r = renderKind(g.dir);
   }
-  return { ...r, ref: g.ref, group: g.group, kind: g.kind, source: g.source, dir: g.dir };
+  return { ...r, ref: g.ref, group: g.group, kind: g.kind, source: g.source, dir: g.dir, scriptFile: g.scriptFile };
+}
+
+/**
+ * Refuses to ship a check that breaks Argo CD's sandbox rules (lint) or fails its own tests:
+ * error findings `health-lint` and `health-test`. Overrides are held to the same bar.
+ */
+export function verifyCheck(catalog: Catalog, env: Environment, c: ShippedCheck): Finding[] {
+  const out: Finding[] = [];
+  const where = c.source === 'override'
+    ? { file: relative(catalog.root, c.scriptFile ?? join(c.dir, 'health.lua')).split(sep).join('/') }
+    : {};
+  const origin = c.source === 'override' ? `health.overrides ${c.ref}` : `wavegate's library check ${c.ref}`;
+  // line numbers point into the override's own file only when it is plain Lua (not a template)
+  const plain = where.file !== undefined && (c.scriptFile !== undefined || existsSync(join(c.dir, 'health.lua')));
+  for (const p of lintHealthScript(c.script, { openLibs: c.openLibs })) {
+    out.push({
+      rule: 'health-lint',
+      severity: 'error',
+      environment: env.name,
+      related: [c.ref],
+      ...where,
+      ...(plain ? { line: p.line, column: p.column } : {}),
+      message: `${origin}: ${p.rule}: ${p.message}${plain ? '' : ` (line ${p.line}, column ${p.column} of the rendered script)`}`,
+    });
+  }
+  const report = runHealthTests([c.dir], {
+    sourceFor: () => ({
+      resolve: (group, kind) =>
+        group === c.group && kind === c.kind ? { groupKind: c.ref, script: c.script, openLibs: c.openLibs, origin: c.scriptFile ?? c.dir } : undefined,
+    }),
+  });
+  for (const t of report.cases.filter((x) => !x.passed)) {
+    const got = t.notes.length > 0 && t.actual.status === '' ? t.notes.join('; ') : `got ${t.actual.status} "${t.actual.message}"`;
+    out.push({
+      rule: 'health-test',
+      severity: 'error',
+      environment: env.name,
+      related: [c.ref],
+      ...where,
+      message: `${origin}: test ${t.index} (${t.input}) expected ${t.expected.status} "${t.expected.message}", ${got}`,
+    });
+  }
+  return out;
 }
 
 /** The argocd-cm data keys for a set of checks, sorted. */
@@ -115,6 +162,7 @@ export function renderHealth(catalog: Catalog, env: Environment): RenderResult {
     const c = checkFor(g);
     if (!c) continue;
     checks.push(c);
+    findings.push(...verifyCheck(catalog, env, c));
     const folder = `${HEALTH_DIR}/${kindFolder(c)}`;
     files.push({ path: `${folder}/health.lua`, content: c.script });
     if (c.openLibs) files.push({ path: `${folder}/${CHECK_FILE}`, content: stringify({ useOpenLibs: true }) });

@@ -247,6 +247,29 @@ describe('health coverage and settings', () => {
     expect(report.environments[0]!.summary).toContain('health: 1 check in argocd-cm.patch.yaml (1 override), 2 kinds left to Argo CD');
   });
 
+  it('refuses to ship an override that breaks the sandbox rules or fails its own tests', async () => {
+    const root = catalogOf([{ ...widget, health: ['example.com/Widget'] }], {
+      extra: {
+        'wavegate.yaml': { health: { overrides: { 'example.com/Widget': 'checks/widget/health.lua' } } },
+        // string.lower needs useOpenLibs, which this override does not declare
+        'checks/widget/health.lua': 'local s = string.lower(obj.status.phase)\nreturn { status = "Healthy", message = s }\n',
+        'checks/widget/health_test.yaml': { tests: [{ healthStatus: { status: 'Healthy', message: 'ready' }, inputPath: 'testdata/ready.yaml' }] },
+        'checks/widget/testdata/ready.yaml': { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, status: { phase: 'READY' } },
+      },
+    });
+    const out = tempDir();
+    const report = await renderCatalog(loadCatalog(root), { out });
+    expect(report.written).toBe(false);
+    expect(readdirSync(out)).toEqual([]);
+    const lint = report.findings.filter((f) => f.rule === 'health-lint');
+    expect(lint.length).toBeGreaterThan(0);
+    expect(lint[0]).toMatchObject({ severity: 'error', environment: 'dev', file: 'checks/widget/health.lua', line: 1 });
+    expect(lint[0]!.message).toMatch(/^health\.overrides example\.com\/Widget: /);
+    const failed = report.findings.filter((f) => f.rule === 'health-test');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.message).toMatch(/test 1 \(testdata\/ready\.yaml\) expected Healthy "ready", got Unknown ".*index a nil value|got Unknown/);
+  });
+
   it('reports an override path that does not exist, an untested override and an unknown built-in, with wavegate.yaml lines', () => {
     const root = catalogOf([widget], {
       extra: {
