@@ -20,12 +20,17 @@ export const SMOKES_DIR = 'smokes';
 const SKELETON = join(PACKAGE_ROOT, 'smokes', 'chart');
 const SCRIPT = join(PACKAGE_ROOT, 'smokes', 'check.sh');
 
-/** The plural resource name Kubernetes guesses for a kind (apimachinery's UnsafeGuessKindToResource). */
+/**
+ * The plural resource name of a kind, when the catalog gives none: lowercase kind plus `es`
+ * after s/x/ch/sh, `ies` for a consonant + y, else `s`. This is apimachinery's
+ * UnsafeGuessKindToResource with one fix: a vowel + y takes `s` (Gateway -> gateways, where
+ * Kubernetes' guess says "gatewaies"). A CRD with another plural needs `plural:` in the catalog.
+ */
 export function guessPlural(kind: string): string {
   const s = kind.toLowerCase();
   if (s.endsWith('endpoints')) return s;
-  if (s.endsWith('s')) return `${s}es`;
-  if (s.endsWith('y')) return `${s.slice(0, -1)}ies`;
+  if (/(s|x|ch|sh)$/.test(s)) return `${s}es`;
+  if (/[^aeiou]y$/.test(s)) return `${s.slice(0, -1)}ies`;
   return `${s}s`;
 }
 

@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import { extract } from 'tar-stream';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { UserError } from '../../src/errors.js';
+import { buildSmokeChart, guessPlural, renderSmokes } from '../../src/smoke/render.js';
+import { smokeSettings } from '../../src/smoke/settings.js';
+import { DIGEST, EMPTY_SMOKE, loadFixture, SECRETS_SMOKE, smokeSection, VAULT_SECRETS, VERSIONED_SMOKE } from './fixture.js';
+
+const text = (c: string | Uint8Array | undefined): string => (typeof c === 'string' ? c : Buffer.from(c ?? '').toString('utf8'));
+
+async function untar(tgz: Uint8Array): Promise<{ name: string; mtime?: Date; mode?: number; uid?: number; gid?: number; content: string }[]> {
+  const out: { name: string; mtime?: Date; mode?: number; uid?: number; gid?: number; content: string }[] = [];
+  const ex = extract();
+  const done = new Promise<void>((resolve, reject) => {
+    ex.on('entry', (h, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+      stream.on('end', () => {
+        out.push({ name: h.name, mtime: h.mtime, mode: h.mode, uid: h.uid, gid: h.gid, content: Buffer.concat(chunks).toString('utf8') });
+        next();
+      });
+    });
+    ex.on('finish', resolve);
+    ex.on('error', reject);
+  });
+  Readable.from([gunzipSync(tgz)]).pipe(ex);
+  await done;
+  return out;
+}
+
+describe('renderSmokes', () => {
+  it('writes a chart folder, a package per smoke with checks, and one index; none for a smoke without checks', async () => {
+    const { catalog, env } = loadFixture();
+    const r = await renderSmokes(catalog, env);
+    const paths = r.files.map((f) => f.path);
+    expect(paths.filter((p) => !p.includes('/secrets-smoke/') && !p.includes('/versioned-smoke/'))).toEqual([
+      'smokes/secrets-smoke-0.1.0.tgz',
+      'smokes/versioned-smoke-1.2.3.tgz',
+      'smokes/index.yaml',
+    ]);
+    expect(paths.filter((p) => p.startsWith('smokes/secrets-smoke/')).sort()).toEqual([
+      'smokes/secrets-smoke/Chart.yaml',
+      'smokes/secrets-smoke/files/check.sh',
+      'smokes/secrets-smoke/templates/_helpers.tpl',
+      'smokes/secrets-smoke/templates/configmap.yaml',
+      'smokes/secrets-smoke/templates/job.yaml',
+      'smokes/secrets-smoke/templates/rbac.yaml',
+      'smokes/secrets-smoke/templates/serviceaccount.yaml',
+      'smokes/secrets-smoke/values.schema.json',
+      'smokes/secrets-smoke/values.yaml',
+    ]);
+    expect(paths.some((p) => p.includes('empty-smoke'))).toBe(false);
+    expect(r.findings).toEqual([]);
+    expect(r.summary).toBe('smokes: 2 charts (secrets-smoke, versioned-smoke)');
+  });
+
+  it('fills values.yaml from the smoke block and the smoke: settings (namespaces, plurals, hook, timeout)', async () => {
+    const { catalog, env } = loadFixture();
+    const r = await renderSmokes(catalog, env);
+    const values = parse(text(r.files.find((f) => f.path === 'smokes/secrets-smoke/values.yaml')?.content));
+    expect(values).toEqual({
+      image: { repository: 'registry.example.com/tools/kubectl', tag: 'v1.35.2', digest: DIGEST, pullPolicy: 'IfNotPresent' },
+      hook: 'PostSync',
+      attempts: 12,
+      sleepSeconds: 5,
+      timeoutSeconds: 120,
+      requestTimeoutSeconds: 10,
+      ttlSecondsAfterFinished: 3600,
+      resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+      checks: {
+        externalSecrets: [
+          { name: 'grafana-admin-credentials', namespace: 'observability' },
+          { name: 'platform-db', namespace: 'platform' },
+        ],
+        secrets: [
+          { name: 'grafana-admin-credentials', namespace: 'observability', keys: ['admin-user', 'admin-password'] },
+          { name: 'platform-db', namespace: 'platform', keys: ['username', 'password'] },
+          { name: 'tls-only', namespace: 'platform' },
+        ],
+        resources: [
+          { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', plural: 'clusters', name: 'platform-postgres', namespace: 'platform', condition: 'Ready' },
+          { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', plural: 'gateways', name: 'edge', namespace: 'gateway', condition: 'Programmed' },
+          { apiVersion: 'example.io/v1', kind: 'Policy', plural: 'policies', name: 'p1', namespace: 'gateway', condition: 'Ready' },
+          { apiVersion: 'example.io/v1', kind: 'Mouse', plural: 'mice', name: 'm1', namespace: 'platform', condition: 'Ready' },
+        ],
+      },
+    });
+    const versioned = parse(text(r.files.find((f) => f.path === 'smokes/versioned-smoke/values.yaml')?.content));
+    expect(versioned.hook).toBe('PreSync');
+    expect(versioned.timeoutSeconds).toBe(600);
+    // No namespace on the entry nor the component: left to the release namespace.
+    expect(versioned.checks.secrets).toEqual([{ name: 'db', namespace: 'data', keys: ['url'] }]);
+  });
+
+  it('uses the defaults without a smoke: section and warns that the image has no digest', async () => {
+    const { catalog, env } = loadFixture(undefined, null);
+    const r = await renderSmokes(catalog, env);
+    const values = parse(text(r.files.find((f) => f.path === 'smokes/secrets-smoke/values.yaml')?.content));
+    expect(values.image).toEqual({ repository: 'registry.k8s.io/kubectl', tag: 'v1.35.2', digest: '', pullPolicy: 'IfNotPresent' });
+    expect(values.attempts).toBe(30);
+    expect(values.sleepSeconds).toBe(10);
+    expect(r.findings).toEqual([
+      {
+        rule: 'smoke-image',
+        severity: 'warning',
+        environment: 'dev',
+        message: 'smoke image registry.k8s.io/kubectl:v1.35.2 is not pinned by digest: set smoke.image.digest (sha256:...) in wavegate.yaml',
+      },
+    ]);
+  });
+
+  it('renders nothing (and no index) when no smoke has checks', async () => {
+    const { catalog, env } = loadFixture([EMPTY_SMOKE, VAULT_SECRETS]);
+    const r = await renderSmokes(catalog, env);
+    expect(r.files).toEqual([]);
+    expect(r.findings).toEqual([]);
+  });
+
+  it('is deterministic: re-rendering gives byte-identical files, packages and digests', async () => {
+    const a = await renderSmokes(...Object.values(loadFixture()) as [never, never]);
+    const b = await renderSmokes(...Object.values(loadFixture()) as [never, never]);
+    expect(b.files.map((f) => f.path)).toEqual(a.files.map((f) => f.path));
+    for (let i = 0; i < a.files.length; i++) expect(Buffer.from(b.files[i]!.content).equals(Buffer.from(a.files[i]!.content))).toBe(true);
+    const tgz = a.files.find((f) => f.path === 'smokes/secrets-smoke-0.1.0.tgz')!.content as Uint8Array;
+    // gzip header: no timestamp, OS byte fixed.
+    expect([...tgz.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3]);
+    const index = parse(text(a.files.find((f) => f.path === 'smokes/index.yaml')!.content));
+    const entry = index.entries['secrets-smoke'][0];
+    expect(entry.digest).toBe(createHash('sha256').update(tgz).digest('hex'));
+    expect(entry.urls).toEqual(['secrets-smoke-0.1.0.tgz']);
+    expect(entry.version).toBe('0.1.0');
+    expect(index.entries['versioned-smoke'][0].version).toBe('1.2.3');
+    expect(index.apiVersion).toBe('v1');
+  });
+
+  it('packages Chart.yaml first, then every file by path, with fixed mtime, mode and owner', async () => {
+    const { catalog, env } = loadFixture();
+    const r = await renderSmokes(catalog, env);
+    const entries = await untar(r.files.find((f) => f.path === 'smokes/secrets-smoke-0.1.0.tgz')!.content as Uint8Array);
+    expect(entries.map((e) => e.name)).toEqual([
+      'secrets-smoke/Chart.yaml',
+      'secrets-smoke/files/check.sh',
+      'secrets-smoke/templates/_helpers.tpl',
+      'secrets-smoke/templates/configmap.yaml',
+      'secrets-smoke/templates/job.yaml',
+      'secrets-smoke/templates/rbac.yaml',
+      'secrets-smoke/templates/serviceaccount.yaml',
+      'secrets-smoke/values.schema.json',
+      'secrets-smoke/values.yaml',
+    ]);
+    for (const e of entries) {
+      expect(e.mtime?.getTime()).toBe(0);
+      expect(e.mode).toBe(0o644);
+      expect([e.uid, e.gid]).toEqual([0, 0]);
+      expect(e.content).toBe(text(r.files.find((f) => f.path === `smokes/${e.name}`)!.content));
+    }
+  });
+
+  it('shows a change of checks in appVersion and the content-hash annotation, keeping the catalog version', async () => {
+    const { catalog, env } = loadFixture();
+    const settings = smokeSettings(catalog.settings);
+    const comp = env.byName.get('secrets-smoke')!;
+    const before = await buildSmokeChart(comp, env, settings);
+    const changed = { ...comp, smoke: { ...comp.smoke!, secrets: [...comp.smoke!.secrets, { name: 'another' }] } };
+    const after = await buildSmokeChart(changed, env, settings);
+    expect(after.version).toBe(before.version);
+    expect(after.metadata.appVersion).not.toBe(before.metadata.appVersion);
+    const ann = (m: Record<string, unknown>): Record<string, string> => m.annotations as Record<string, string>;
+    expect(ann(after.metadata)['wavegate.dev/content-sha256']).not.toBe(ann(before.metadata)['wavegate.dev/content-sha256']);
+    expect(String(before.metadata.appVersion)).toBe(ann(before.metadata)['wavegate.dev/content-sha256']!.slice(0, 12));
+    expect(ann(before.metadata)['wavegate.dev/validates']).toBe('vault-secrets');
+  });
+
+  it('guesses plurals like Kubernetes, with English vowel + y', () => {
+    expect(['Cluster', 'Policy', 'Gateway', 'Ingress', 'Endpoints', 'ExternalSecret', 'Kafka', 'Box', 'Patch'].map(guessPlural)).toEqual([
+      'clusters', 'policies', 'gateways', 'ingresses', 'endpoints', 'externalsecrets', 'kafkas', 'boxes', 'patches',
+    ]);
+  });
+
+  it('rejects a bad smoke: section in wavegate.yaml with file and line', () => {
+    expect(() => loadFixture([SECRETS_SMOKE], 'smoke:\n  attempts: 0\n')).toThrow(UserError);
+    expect(() => loadFixture([SECRETS_SMOKE], 'smoke:\n  attempts: 0\n')).toThrow(/wavegate\.yaml:2:\d+: .*attempts/);
+    expect(() => loadFixture([SECRETS_SMOKE], smokeSection({ image: { digest: 'latest' } }))).toThrow(/digest/);
+    expect(() => loadFixture([SECRETS_SMOKE], 'smoke:\n  sleep: 3\n')).toThrow(/sleep/);
+  });
+
+  it('rejects a bad smoke version or plural in a component with a schema finding', () => {
+    expect(() => loadFixture([{ ...VERSIONED_SMOKE, smoke: { ...VERSIONED_SMOKE.smoke, version: 'v1' } }])).toThrow(/schema.*version/);
+    expect(() =>
+      loadFixture([{ ...VERSIONED_SMOKE, smoke: { resources: [{ apiVersion: 'x.io/v1', kind: 'X', name: 'x', plural: 'X s' }] } }]),
+    ).toThrow(/schema.*plural/);
+  });
+});
