@@ -13,6 +13,7 @@ import { catalogOf, writeCatalog } from '../helpers/catalog.js';
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'wavegate.js');
 const EXAMPLE = join(ROOT, 'examples', 'ameide');
+const KUBECTL = join(ROOT, '.tools', 'bin', 'kubectl');
 
 const tmp: string[] = [];
 afterAll(() => {
@@ -151,6 +152,22 @@ describe('wavegate render on examples/ameide', () => {
         expect(seen.size, `${key}: tests cover more than one outcome`).toBeGreaterThan(1);
       }
     }
+  });
+
+  it('applies with the real kubectl: kustomize patches: and kubectl patch --patch-file keep the base keys and add the checks byte for byte', () => {
+    if (!existsSync(KUBECTL)) throw new Error(`real kubectl not found at ${KUBECTL}: run node scripts/install-tools.mjs`);
+    const work = tempDir();
+    const base = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: 'argocd' }, data: { url: 'https://argocd.example.com' } };
+    writeFileSync(join(work, 'base.yaml'), JSON.stringify(base));
+    writeFileSync(join(work, 'patch.yaml'), readFileSync(join(out, 'dev', 'argocd-cm.patch.yaml')));
+    writeFileSync(join(work, 'kustomization.yaml'), 'resources:\n  - base.yaml\npatches:\n  - path: patch.yaml\n');
+    const want = { url: 'https://argocd.example.com', ...(parse(readFileSync(join(out, 'dev', 'argocd-cm.patch.yaml'), 'utf8')) as { data: Record<string, string> }).data };
+    const kz = spawnSync(KUBECTL, ['kustomize', work], { encoding: 'utf8' });
+    expect(kz.stderr).toBe('');
+    expect((parse(kz.stdout) as { data: Record<string, string> }).data).toEqual(want);
+    const kp = spawnSync(KUBECTL, ['patch', '-f', join(work, 'base.yaml'), '--local', '--patch-file', join(work, 'patch.yaml'), '-o', 'json'], { encoding: 'utf8' });
+    expect(kp.status, kp.stderr).toBe(0);
+    expect((JSON.parse(kp.stdout) as { data: Record<string, string> }).data).toEqual(want);
   });
 
   it('is byte-identical on re-run', () => {
