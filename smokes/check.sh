@@ -5,6 +5,7 @@
 #
 # CHECKS_FILE has one check per line (fields separated by blanks; '#' starts a comment):
 #   condition NAMESPACE NAME KIND RESOURCE CONDITION   object RESOURCE/NAME has CONDITION=True
+#                                                      (NAMESPACE '-': a cluster-scoped object)
 #   secret    NAMESPACE NAME KEYS                      Secret exists with every key in KEYS
 #                                                      (comma-separated, '-' for none)
 # RESOURCE is what kubectl get takes (externalsecrets.external-secrets.io,
@@ -54,7 +55,8 @@ is_count "$budget" || die "SMOKE_DEADLINE_SECONDS must be a whole number >= 1 (g
 is_count "$request_timeout" || die "SMOKE_REQUEST_TIMEOUT_SECONDS must be a whole number >= 1 (got '$request_timeout')"
 [ -r "$checks_file" ] || die "cannot read checks file $checks_file"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/smoke.XXXXXX") || die "cannot create a scratch directory under ${TMPDIR:-/tmp}"
+work=${TMPDIR:-/tmp}/smoke.$$
+mkdir -m 700 "$work" || die "cannot create a scratch directory $work"
 trap 'rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM
 err_file=$work/stderr
@@ -70,7 +72,7 @@ deadline=$((start + budget))
 # plain Kubernetes name before it reaches a command line or a template.
 valid_name() {
   case $1 in
-    '' | *[!a-z0-9.-]*) return 1 ;;
+    '' | *[!a-z0-9.-]* | [.-]* | *[.-]) return 1 ;;
   esac
   return 0
 }
@@ -116,11 +118,17 @@ EOF
       die "$checks_file:$line_no: unknown check type '$type' (expected condition or secret)"
       ;;
   esac
-  if ! { valid_name "$ns" && valid_name "$name"; }; then
+  if ! { { valid_name "$ns" || { [ "$ns" = - ] && [ "$type" = condition ]; }; } && valid_name "$name"; }; then
     die "$checks_file:$line_no: namespace and name must be Kubernetes names"
   fi
+  # where: how the check names its object in the output (namespace/name, or name alone).
+  # shellcheck disable=SC2034 # stored into where_N by the eval below
+  case $ns in
+    -) where=$name ;;
+    *) where=$ns/$name ;;
+  esac
   n=$((n + 1))
-  eval "type_$n=\$type ns_$n=\$ns name_$n=\$name kind_$n=\$kind res_$n=\$res arg_$n=\$arg done_$n=0 why_$n='not run' tries_$n=0"
+  eval "type_$n=\$type ns_$n=\$ns name_$n=\$name where_$n=\$where kind_$n=\$kind res_$n=\$res arg_$n=\$arg done_$n=0 why_$n='not run' tries_$n=0"
 done <"$checks_file"
 
 [ "$n" -ge 1 ] || die "$checks_file has no checks"
@@ -138,7 +146,8 @@ kube() {
 # Why a kubectl call failed, in one line, from its stderr. Only the first line is kept, and
 # only as much of it as kubectl's own "Error from server" text says.
 classify_error() {
-  first=$(sed -n '1p' "$err_file" | cut -c1-300)
+  first=''
+  IFS= read -r first <"$err_file"
   case $first in
     *'(NotFound)'*) why='not found' ;;
     *'(Forbidden)'*) why="forbidden: ${first#*(Forbidden): }" ;;
@@ -148,16 +157,22 @@ classify_error() {
   esac
 }
 
-# condition NS NAME RESOURCE COND: sets why; returns 0 when COND is True.
+# condition NS NAME RESOURCE COND: sets why; returns 0 when COND is True. NS '-': cluster-scoped.
 check_condition() {
   tmpl='{{range .status.conditions}}{{if eq .type "'"$4"'"}}{{.status}}|{{with .reason}}{{.}}{{end}}|{{with .message}}{{printf "%q" .}}{{end}}{{"\n"}}{{end}}{{end}}'
-  out=$(kube get "$3" "$2" --namespace "$1" --output "go-template=$tmpl")
+  if [ "$1" = - ]; then
+    out=$(kube get "$3" "$2" --output "go-template=$tmpl")
+  else
+    out=$(kube get "$3" "$2" --namespace "$1" --output "go-template=$tmpl")
+  fi
   rc=$?
   if [ "$rc" -ne 0 ]; then
     classify_error "$rc"
     return 1
   fi
-  out=$(printf '%s\n' "$out" | sed -n '1p')
+  nl='
+'
+  out=${out%%"$nl"*}
   if [ -z "$out" ]; then
     why="no $4 condition reported yet"
     return 1
@@ -208,7 +223,7 @@ check_secret() {
 
 printf 'wavegate smoke: %s checks, up to %s rounds %ss apart, deadline %ss\n' "$n" "$attempts" "$sleep_seconds" "$budget"
 
-d='' k=''
+d='' k='' w=''
 round=1
 while :; do
   pending=0
@@ -236,8 +251,8 @@ while :; do
         eval "done_$i=1"
       else
         pending=$((pending + 1))
-        eval "k=\$kind_$i"
-        printf 'WAIT %s %s/%s: %s (round %s/%s)\n' "$k" "$ns" "$name" "$why" "$round" "$attempts"
+        eval "k=\$kind_$i w=\$where_$i"
+        printf 'WAIT %s %s: %s (round %s/%s)\n' "$k" "$w" "$why" "$round" "$attempts"
       fi
     fi
     i=$((i + 1))
@@ -256,13 +271,13 @@ passed=0
 failed=0
 i=1
 while [ "$i" -le "$n" ]; do
-  eval "d=\$done_$i k=\$kind_$i ns=\$ns_$i name=\$name_$i why=\$why_$i tries=\$tries_$i"
+  eval "d=\$done_$i k=\$kind_$i w=\$where_$i why=\$why_$i tries=\$tries_$i"
   if [ "$d" = 1 ]; then
     passed=$((passed + 1))
-    printf 'PASS %s %s/%s: %s\n' "$k" "$ns" "$name" "$why"
+    printf 'PASS %s %s: %s\n' "$k" "$w" "$why"
   else
     failed=$((failed + 1))
-    printf 'FAIL %s %s/%s: %s (after %s attempts)\n' "$k" "$ns" "$name" "$why" "$tries"
+    printf 'FAIL %s %s: %s (after %s attempts)\n' "$k" "$w" "$why" "$tries"
   fi
   i=$((i + 1))
 done

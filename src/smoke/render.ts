@@ -34,6 +34,30 @@ export function guessPlural(kind: string): string {
   return `${s}s`;
 }
 
+/** Cluster-scoped kinds a smoke may check, as group/Kind (core: Kind). */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume',
+  'apiextensions.k8s.io/CustomResourceDefinition',
+  'apiregistration.k8s.io/APIService',
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration',
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'cert-manager.io/ClusterIssuer',
+  'external-secrets.io/ClusterExternalSecret',
+  'external-secrets.io/ClusterSecretStore',
+  'gateway.networking.k8s.io/GatewayClass',
+  'rbac.authorization.k8s.io/ClusterRole',
+  'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'scheduling.k8s.io/PriorityClass',
+  'storage.k8s.io/StorageClass',
+]);
+
+/** Whether a `resources` entry names a cluster-scoped object: the catalog's `clusterScoped`, else known kinds and Cluster<Something>. */
+export function isClusterScoped(apiVersion: string, kind: string, explicit?: boolean): boolean {
+  if (explicit !== undefined) return explicit;
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return CLUSTER_SCOPED.has(group ? `${group}/${kind}` : kind) || /^Cluster[A-Z]/.test(kind);
+}
+
 interface SkeletonFile {
   path: string;
   content: string;
@@ -83,8 +107,10 @@ export function smokeValues(c: Component, settings: SmokeSettings): Record<strin
       externalSecrets: s.externalSecrets.map((e) => ({ name: e.name, ...ns(e.namespace) })),
       secrets: s.secrets.map((e) => ({ name: e.name, ...ns(e.namespace), ...(e.keys && e.keys.length > 0 ? { keys: [...e.keys] } : {}) })),
       resources: s.resources.map((r) => {
-        const plural = (r as { plural?: string }).plural ?? guessPlural(r.kind);
-        return { apiVersion: r.apiVersion, kind: r.kind, plural, name: r.name, ...ns(r.namespace), condition: r.condition ?? 'Ready' };
+        const extra = r as { plural?: string; clusterScoped?: boolean };
+        const plural = extra.plural ?? guessPlural(r.kind);
+        const where = isClusterScoped(r.apiVersion, r.kind, extra.clusterScoped) ? { clusterScoped: true } : ns(r.namespace);
+        return { apiVersion: r.apiVersion, kind: r.kind, plural, name: r.name, ...where, condition: r.condition ?? 'Ready' };
       }),
     },
   };

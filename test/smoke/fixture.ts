@@ -29,6 +29,7 @@ export const SECRETS_SMOKE = {
       { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'edge', namespace: 'gateway', condition: 'Programmed' },
       { apiVersion: 'example.io/v1', kind: 'Policy', name: 'p1', namespace: 'gateway' },
       { apiVersion: 'example.io/v1', kind: 'Mouse', name: 'm1', plural: 'mice' },
+      { apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', name: 'vault' },
     ],
     timeoutSeconds: 120,
   },

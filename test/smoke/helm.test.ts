@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap, ServiceAccount } from 'kubernetes-models/v1';
-import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadCatalog } from '../../src/catalog/load.js';
@@ -70,6 +70,8 @@ const MODELS: Record<string, new (o: any) => { validate(): void }> = {
   'v1/ServiceAccount': ServiceAccount,
   'rbac.authorization.k8s.io/v1/Role': Role,
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
 };
 
 /** Every object validates against the Kubernetes API schema of its kind. */
@@ -81,26 +83,26 @@ function validateAll(objs: Obj[]): void {
   }
 }
 
-/** (namespace, apiGroup, resource, name) the values' checks name. */
+/** (namespace, apiGroup, resource, name) the values' checks name; namespace `*` for a cluster-scoped object. */
 function expectedAccess(values: Obj, releaseNs: string): string[] {
   const out: string[] = [];
   for (const e of values.checks.externalSecrets ?? []) out.push(`${e.namespace ?? releaseNs} external-secrets.io externalsecrets ${e.name}`);
   for (const s of values.checks.secrets ?? []) out.push(`${s.namespace ?? releaseNs} "" secrets ${s.name}`);
   for (const r of values.checks.resources ?? []) {
     const group = r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '""';
-    out.push(`${r.namespace ?? releaseNs} ${group} ${r.plural} ${r.name}`);
+    out.push(`${r.clusterScoped ? '*' : (r.namespace ?? releaseNs)} ${group} ${r.plural} ${r.name}`);
   }
   return [...new Set(out)].sort();
 }
 
-/** What the rendered Roles grant, as (namespace, apiGroup, resource, name); every rule must be get with resourceNames. */
+/** What the rendered Roles and ClusterRoles grant, as (namespace or `*`, apiGroup, resource, name); every rule must be get with resourceNames. */
 function grantedAccess(objs: Obj[]): string[] {
   const out: string[] = [];
-  for (const role of objs.filter((o) => o.kind === 'Role')) {
+  for (const role of objs.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole')) {
     for (const rule of role.rules) {
       expect(rule.verbs).toEqual(['get']);
       expect(rule.resourceNames?.length).toBeGreaterThan(0);
-      for (const g of rule.apiGroups) for (const res of rule.resources) for (const n of rule.resourceNames) out.push(`${role.metadata.namespace} ${g === '' ? '""' : g} ${res} ${n}`);
+      for (const g of rule.apiGroups) for (const res of rule.resources) for (const n of rule.resourceNames) out.push(`${role.metadata.namespace ?? '*'} ${g === '' ? '""' : g} ${res} ${n}`);
     }
   }
   return out.sort();
@@ -217,11 +219,20 @@ describe('smoke charts under the real helm', () => {
           expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: objs.find((o) => o.kind === 'ServiceAccount')!.metadata.name, namespace: 'release-ns' }]);
         }
         expect(objs.filter((o) => o.kind === 'RoleBinding').map((o) => o.metadata.namespace).sort()).toEqual([...roleNs].sort());
+        const clusterRoles = objs.filter((o) => o.kind === 'ClusterRole');
+        const crbs = objs.filter((o) => o.kind === 'ClusterRoleBinding');
+        expect(crbs.length).toBe(clusterRoles.length);
+        expect(clusterRoles.length).toBeLessThanOrEqual(1);
+        for (const crb of crbs) {
+          expect(crb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoles[0]!.metadata.name });
+          expect(crb.subjects).toEqual([{ kind: 'ServiceAccount', name: objs.find((o) => o.kind === 'ServiceAccount')!.metadata.name, namespace: 'release-ns' }]);
+        }
       }
     }
     // The fixture spelled out: entries without a namespace take the component's (platform).
     const objs = await template(join(fixtureDir, 'smokes', 'secrets-smoke'), 'secrets-smoke', 'platform');
     expect(grantedAccess(objs)).toEqual([
+      '* external-secrets.io clustersecretstores vault',
       'gateway example.io policies p1',
       'gateway gateway.networking.k8s.io gateways edge',
       'observability "" secrets grafana-admin-credentials',

@@ -5,7 +5,7 @@ import { extract } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { UserError } from '../../src/errors.js';
-import { buildSmokeChart, guessPlural, renderSmokes } from '../../src/smoke/render.js';
+import { buildSmokeChart, guessPlural, isClusterScoped, renderSmokes } from '../../src/smoke/render.js';
 import { smokeSettings } from '../../src/smoke/settings.js';
 import { DIGEST, EMPTY_SMOKE, loadFixture, SECRETS_SMOKE, smokeSection, VAULT_SECRETS, VERSIONED_SMOKE } from './fixture.js';
 
@@ -85,6 +85,7 @@ describe('renderSmokes', () => {
           { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', plural: 'gateways', name: 'edge', namespace: 'gateway', condition: 'Programmed' },
           { apiVersion: 'example.io/v1', kind: 'Policy', plural: 'policies', name: 'p1', namespace: 'gateway', condition: 'Ready' },
           { apiVersion: 'example.io/v1', kind: 'Mouse', plural: 'mice', name: 'm1', namespace: 'platform', condition: 'Ready' },
+          { apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', plural: 'clustersecretstores', name: 'vault', clusterScoped: true, condition: 'Ready' },
         ],
       },
     });
@@ -178,6 +179,17 @@ describe('renderSmokes', () => {
     expect(['Cluster', 'Policy', 'Gateway', 'Ingress', 'Endpoints', 'ExternalSecret', 'Kafka', 'Box', 'Patch'].map(guessPlural)).toEqual([
       'clusters', 'policies', 'gateways', 'ingresses', 'endpoints', 'externalsecrets', 'kafkas', 'boxes', 'patches',
     ]);
+  });
+
+  it('tells cluster-scoped kinds from namespaced ones, the catalog having the last word', () => {
+    expect(isClusterScoped('cert-manager.io/v1', 'ClusterIssuer')).toBe(true);
+    expect(isClusterScoped('gateway.networking.k8s.io/v1', 'GatewayClass')).toBe(true);
+    expect(isClusterScoped('v1', 'Namespace')).toBe(true);
+    expect(isClusterScoped('example.io/v1', 'ClusterPolicy')).toBe(true);
+    expect(isClusterScoped('postgresql.cnpg.io/v1', 'Cluster')).toBe(false);
+    expect(isClusterScoped('gateway.networking.k8s.io/v1', 'Gateway')).toBe(false);
+    expect(isClusterScoped('example.io/v1', 'ClusterPolicy', false)).toBe(false);
+    expect(isClusterScoped('example.io/v1', 'Widget', true)).toBe(true);
   });
 
   it('rejects a bad smoke: section in wavegate.yaml with file and line', () => {

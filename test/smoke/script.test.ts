@@ -56,6 +56,9 @@ const RECORDED: Record<string, Recorded> = {
   'postgresql.cnpg.io/clusters/platform/platform-postgres': {
     object: { metadata: { name: 'platform-postgres', namespace: 'platform' }, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'ClusterIsReady', message: 'Cluster is Ready' }] } },
   },
+  'external-secrets.io/clustersecretstores/-/ameide-vault': {
+    object: { metadata: { name: 'ameide-vault' }, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Valid', message: 'store validated' }] } },
+  },
   'postgresql.cnpg.io/clusters/platform/no-status': { object: { metadata: { name: 'no-status', namespace: 'platform' } } },
 };
 
@@ -127,6 +130,7 @@ describe('smoke check script against the stand-in API server', () => {
         'secret observability grafana-admin-credentials admin-user,admin-password',
         'secret platform platform-db -',
         'condition platform platform-postgres Cluster clusters.v1.postgresql.cnpg.io Ready',
+        'condition - ameide-vault ClusterSecretStore clustersecretstores.v1.external-secrets.io Ready',
         '',
       ].join('\n'),
     );
@@ -135,7 +139,8 @@ describe('smoke check script against the stand-in API server', () => {
       'PASS Secret observability/grafana-admin-credentials: exists with keys admin-user,admin-password',
       'PASS Secret platform/platform-db: exists',
       'PASS Cluster platform/platform-postgres: Ready=True reason=ClusterIsReady message="Cluster is Ready"',
-      'SUMMARY 4 checks: 4 passed, 0 failed',
+      'PASS ClusterSecretStore ameide-vault: Ready=True reason=Valid message="store validated"',
+      'SUMMARY 5 checks: 5 passed, 0 failed',
     ]);
     expect(run.code).toBe(0);
     expectNoSecretValues(run);
@@ -196,6 +201,9 @@ describe('smoke check script against the stand-in API server', () => {
     const bad = await runScript('secret platform x;rm password\n');
     expect(bad.code).toBe(2);
     expect(bad.stdout).toMatch(/^ERROR .*checks-\d+:1: /m);
+    const clusterSecret = await runScript('secret - x -\n');
+    expect(clusterSecret.stdout).toContain('namespace and name must be Kubernetes names');
+    expect(clusterSecret.code).toBe(2);
     const unknown = await runScript('configmap platform x\n');
     expect(unknown.stdout).toContain("unknown check type 'configmap'");
     expect(unknown.code).toBe(2);

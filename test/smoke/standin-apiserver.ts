@@ -17,6 +17,8 @@ export interface ResourceType {
   resource: string; // plural
   singular: string;
   kind: string;
+  /** Default true; a cluster-scoped type is served at /apis/G/V/RESOURCE/NAME. */
+  namespaced?: boolean;
 }
 
 /** What the stand-in answers for one object: the object (or a sequence, one per GET, last repeats) or an error. */
@@ -41,6 +43,7 @@ export interface StandInApiServer {
 export const DEFAULT_TYPES: ResourceType[] = [
   { group: '', versions: ['v1'], resource: 'secrets', singular: 'secret', kind: 'Secret' },
   { group: 'external-secrets.io', versions: ['v1', 'v1beta1'], resource: 'externalsecrets', singular: 'externalsecret', kind: 'ExternalSecret' },
+  { group: 'external-secrets.io', versions: ['v1', 'v1beta1'], resource: 'clustersecretstores', singular: 'clustersecretstore', kind: 'ClusterSecretStore', namespaced: false },
   { group: 'postgresql.cnpg.io', versions: ['v1'], resource: 'clusters', singular: 'cluster', kind: 'Cluster' },
 ];
 
@@ -48,7 +51,7 @@ const key = (group: string, resource: string, ns: string, name: string): string 
 
 /**
  * Starts the stand-in on a random port. `objects` maps `group/resource/namespace/name`
- * (core group: empty, e.g. `/secrets/platform/db`) to what to serve.
+ * (core group: empty, e.g. `/secrets/platform/db`; cluster-scoped: namespace `-`) to what to serve.
  */
 export async function startStandInApiServer(objects: Record<string, Recorded>, types: ResourceType[] = DEFAULT_TYPES): Promise<StandInApiServer> {
   const requests: RequestLog[] = [];
@@ -66,7 +69,7 @@ export async function startStandInApiServer(objects: Record<string, Recorded>, t
     groupVersion: group ? `${group}/${version}` : version,
     resources: types
       .filter((t) => t.group === group && t.versions.includes(version))
-      .map((t) => ({ name: t.resource, singularName: t.singular, namespaced: true, kind: t.kind, verbs: ['get'] })),
+      .map((t) => ({ name: t.resource, singularName: t.singular, namespaced: t.namespaced !== false, kind: t.kind, verbs: ['get'] })),
   });
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -94,12 +97,15 @@ export async function startStandInApiServer(objects: Record<string, Recorded>, t
     let ns: string, resource: string, name: string;
     if (m) {
       [, ns, resource, name] = m as unknown as [string, string, string, string];
-    } else {
-      m = /^\/apis\/([^/]+)\/([^/]+)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path);
-      if (!m) return status(res, 404, 'NotFound', 'the server could not find the requested resource', {});
+    } else if ((m = /^\/apis\/([^/]+)\/([^/]+)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path))) {
       [, group, version, ns, resource, name] = m as unknown as [string, string, string, string, string, string];
+    } else if ((m = /^\/apis\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path))) {
+      [, group, version, resource, name] = m as unknown as [string, string, string, string, string];
+      ns = '-';
+    } else {
+      return status(res, 404, 'NotFound', 'the server could not find the requested resource', {});
     }
-    const type = types.find((t) => t.group === group && t.resource === resource && t.versions.includes(version));
+    const type = types.find((t) => t.group === group && t.resource === resource && t.versions.includes(version) && (t.namespaced === false) === (ns === '-'));
     const gr = group ? `${resource}.${group}` : resource;
     if (!type) return status(res, 404, 'NotFound', 'the server could not find the requested resource', {});
     const rec = objects[key(group, resource, ns, name)];

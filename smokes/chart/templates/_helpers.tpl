@@ -61,7 +61,7 @@ condition {{ include "smoke.ns" (list $ .namespace) }} {{ .name }} ExternalSecre
 secret {{ include "smoke.ns" (list $ .namespace) }} {{ .name }} {{ if .keys }}{{ join "," .keys }}{{ else }}-{{ end }}
 {{- end }}
 {{- range .Values.checks.resources }}
-condition {{ include "smoke.ns" (list $ .namespace) }} {{ .name }} {{ .kind }} {{ include "smoke.resourceArg" . }} {{ default "Ready" .condition }}
+condition {{ if .clusterScoped }}-{{ else }}{{ include "smoke.ns" (list $ .namespace) }}{{ end }} {{ .name }} {{ .kind }} {{ include "smoke.resourceArg" . }} {{ default "Ready" .condition }}
 {{- end }}
 {{- end -}}
 
@@ -70,6 +70,11 @@ condition {{ include "smoke.ns" (list $ .namespace) }} {{ .name }} {{ .kind }} {
 {{- $nss := list -}}
 {{- range .Values.checks.externalSecrets }}{{ $nss = append $nss (include "smoke.ns" (list $ .namespace)) }}{{ end -}}
 {{- range .Values.checks.secrets }}{{ $nss = append $nss (include "smoke.ns" (list $ .namespace)) }}{{ end -}}
-{{- range .Values.checks.resources }}{{ $nss = append $nss (include "smoke.ns" (list $ .namespace)) }}{{ end -}}
+{{- range .Values.checks.resources }}{{ if not .clusterScoped }}{{ $nss = append $nss (include "smoke.ns" (list $ .namespace)) }}{{ end }}{{ end -}}
 {{- $nss | uniq | sortAlpha | toJson -}}
+{{- end -}}
+
+{{/* Name of the ClusterRole and ClusterRoleBinding (cluster-wide, so qualified by the release namespace). */}}
+{{- define "smoke.clusterName" -}}
+{{- printf "%s-%s" .Release.Namespace (include "smoke.fullname" .) | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
