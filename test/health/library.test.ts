@@ -6,6 +6,7 @@ import { LIBRARY_DIR, listLibraryKinds, parseKindRef, renderKind } from '../../s
 import { luaString, luaValue } from '../../src/health/lua-literal.js';
 import { evaluateHealth } from '../../src/lua/runtime.js';
 import { checkGopherLuaSyntax } from '../../src/lua/syntax.js';
+import { lintHealthScript } from '../../src/lua/lint.js';
 import { writeCatalog } from '../helpers/catalog.js';
 
 /** The kinds issue 4 asks the library to cover. */
@@ -54,8 +55,9 @@ describe('the check library', () => {
       const rendered = renderKind(k.dir);
       const cases = casesOf(k.dir);
 
-      it('parses as gopher-lua and needs no open libraries', () => {
+      it('parses as gopher-lua, passes the sandbox lint and needs no open libraries', () => {
         expect(checkGopherLuaSyntax(rendered.script)).toEqual([]);
+        expect(lintHealthScript(rendered.script, { openLibs: false })).toEqual([]);
         expect(rendered.openLibs).toBe(false);
       });
 

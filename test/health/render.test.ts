@@ -170,6 +170,12 @@ describe('wavegate render on examples/ameide', () => {
     expect((JSON.parse(kp.stdout) as { data: Record<string, string> }).data).toEqual(want);
   });
 
+  it('health eval with the rendered patch evaluates a live object with what would be deployed', () => {
+    const r = run(['health', 'eval', join(ROOT, 'lua', 'kafka.strimzi.io', 'Kafka', 'testdata', 'progressing_staleGeneration.yaml'), '--argocd-cm', join(out, 'dev', 'argocd-cm.patch.yaml')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('STATUS: Progressing\nMESSAGE: Waiting for the controller to observe generation 4 (status is for generation 3)\n');
+  });
+
   it('is byte-identical on re-run', () => {
     const before = snapshot(out);
     const again = run(['render', EXAMPLE, '--out', out]);
@@ -262,6 +268,13 @@ describe('health coverage and settings', () => {
     expect(readFileSync(join(shipped, 'check.yaml'), 'utf8')).toBe('useOpenLibs: true\n');
     expect(existsSync(join(shipped, 'testdata', 'ready.yaml'))).toBe(true);
     expect(report.environments[0]!.summary).toContain('health: 1 check in argocd-cm.patch.yaml (1 override), 2 kinds left to Argo CD');
+    // the shipped folder re-runs as shipped: the kind gets the libraries its patch gives it
+    const rerun = run(['health', 'test', join(out, 'dev', 'health')]);
+    expect(rerun.stdout).toMatch(/^1 passed, 0 failed$/m);
+    expect(rerun.code).toBe(0);
+    rmSync(join(shipped, 'check.yaml'));
+    const without = run(['health', 'test', join(out, 'dev', 'health')]);
+    expect(without.stdout).toMatch(/^0 passed, 1 failed$/m);
   });
 
   it('refuses to ship an override that breaks the sandbox rules or fails its own tests', async () => {
