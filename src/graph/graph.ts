@@ -27,28 +27,29 @@ export function buildGraph(
   const deps: number[][] = new Array(n);
   const dependents: number[][] = Array.from({ length: n }, () => []);
   const selfLoop: boolean[] = new Array(n).fill(false);
-  const add = (v: number, d: number, seen: Set<number>): void => {
+  // Dependency lists are short: a linear duplicate check beats a Set per component.
+  const add = (v: number, d: number): void => {
     if (d === v) {
       selfLoop[v] = true;
       return;
     }
-    if (seen.has(d)) return;
-    seen.add(d);
-    deps[v]!.push(d);
+    const list = deps[v]!;
+    if (list.length < 16 ? list.includes(d) : (seenOf[v] ??= new Set(list)).has(d)) return;
+    list.push(d);
+    seenOf[v]?.add(d);
   };
-  const seenOf: Set<number>[] = new Array(n);
+  const seenOf: (Set<number> | undefined)[] = new Array(n);
   for (let v = 0; v < n; v++) {
     deps[v] = [];
-    const seen = (seenOf[v] = new Set<number>());
     for (const name of components[v]!.dependencies) {
       const d = index.get(name);
-      if (d !== undefined) add(v, d, seen);
+      if (d !== undefined) add(v, d);
     }
   }
   for (const e of extraEdges) {
     const v = index.get(e.component);
     const d = index.get(e.dependency);
-    if (v !== undefined && d !== undefined) add(v, d, seenOf[v]!);
+    if (v !== undefined && d !== undefined) add(v, d);
   }
   for (let v = 0; v < n; v++) for (const d of deps[v]!) dependents[d]!.push(v);
   return { components, index, deps, dependents, selfLoop };
@@ -294,10 +295,18 @@ export class Reachability {
 }
 
 const reachCache = new WeakMap<Environment, Reachability>();
+const sccCache = new WeakMap<Environment, Sccs>();
+
+/** Strongly connected components of an environment's declared graph (cached). */
+export function environmentSccs(env: Environment): Sccs {
+  let s = sccCache.get(env);
+  if (!s) sccCache.set(env, (s = stronglyConnected(environmentGraph(env))));
+  return s;
+}
 
 /** Reachability over an environment's declared graph (cached). */
 export function environmentReachability(env: Environment): Reachability {
   let r = reachCache.get(env);
-  if (!r) reachCache.set(env, (r = new Reachability(environmentGraph(env))));
+  if (!r) reachCache.set(env, (r = new Reachability(environmentGraph(env), environmentSccs(env))));
   return r;
 }

@@ -111,8 +111,6 @@ export function toDot(p: GraphPicture): string {
   for (const t of p.tiers) {
     out.push(`  subgraph ${dq(`cluster_${t.name}`)} {`, `    label=${dq(`${t.name} (waves ${t.band[0]}-${t.band[1]})`)};`, '    style="rounded"; color="#999999";');
     for (const w of t.waves) {
-      const ids = w.components.map((c) => dq(c.name)).join('; ');
-      out.push(`    { rank=same; ${ids}; }`);
       for (const c of w.components) {
         const style = c.smoke ? ', shape=note, style="filled,dashed", fillcolor="#fff6d5", color="#b38f00"' : '';
         out.push(`    ${dq(c.name)} [label=${dq(`${c.name}\nwave ${w.wave}`)}${style}];`);
@@ -120,6 +118,10 @@ export function toDot(p: GraphPicture): string {
     }
     out.push('  }');
   }
+  // One rank per wave across tiers (newrank lets a rank span clusters).
+  const byWave = new Map<number, string[]>();
+  for (const [name, wave] of waveOf) byWave.set(wave, [...(byWave.get(wave) ?? []), name]);
+  for (const wave of [...byWave.keys()].sort((a, b) => a - b)) out.push(`  { rank=same; ${byWave.get(wave)!.map(dq).join('; ')}; }`);
   for (const e of p.edges) {
     const attrs: string[] = [];
     if (e.kind !== 'ok') attrs.push(`color=${dq(RED)}`, `fontcolor=${dq(RED)}`, 'penwidth=2');

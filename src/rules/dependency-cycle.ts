@@ -1,4 +1,4 @@
-import { environmentGraph, findCycles, stronglyConnected } from '../graph/graph.js';
+import { environmentGraph, environmentSccs, findCycles } from '../graph/graph.js';
 import type { Rule, RuleReport } from './types.js';
 
 /** Every dependency cycle, once each, with its members in dependency order. */
@@ -8,7 +8,7 @@ export const dependencyCycle: Rule = {
   defaultSeverity: 'error',
   checkEnvironment({ env }) {
     const g = environmentGraph(env);
-    const sccs = stronglyConnected(g);
+    const sccs = environmentSccs(env);
     const out: RuleReport[] = [];
     for (const { cycle, members } of findCycles(g, sccs)) {
       const names = cycle.map((v) => g.components[v]!.name);

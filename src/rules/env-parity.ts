@@ -34,6 +34,23 @@ function valueOf(c: Component, field: Field): { key: string; text: string; path:
 
 const FIELDS: readonly Field[] = ['wave', 'tier', 'dependencies', 'smoke checks'];
 
+const sameArray = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** A cheap test that every environment has the same value (false means: compare properly). */
+function quickSame(cs: readonly Component[], field: Field): boolean {
+  const f = cs[0]!;
+  switch (field) {
+    case 'wave':
+      return cs.every((c) => c.wave === f.wave);
+    case 'tier':
+      return cs.every((c) => c.tier === f.tier);
+    case 'dependencies':
+      return cs.every((c) => sameArray(c.dependencies, f.dependencies));
+    case 'smoke checks':
+      return cs.every((c) => c.smoke === undefined);
+  }
+}
+
 /**
  * Environments that disagree: a component present in one environment and missing in
  * another, or present in both with a different wave, tier, dependencies or smoke checks.
@@ -65,7 +82,11 @@ export const envParity: Rule = {
         }
       }
       if (present.length < 2) continue;
+      const cs = present.map((e) => e.byName.get(name)!);
+      const first = cs[0]!;
+      if (cs.every((c) => c === first || c.file === first.file)) continue; // one _shared file
       for (const field of FIELDS) {
+        if (quickSame(cs, field)) continue;
         const values = present.map((e) => ({ env: e.name, c: e.byName.get(name)!, v: valueOf(e.byName.get(name)!, field) }));
         const groups = new Map<string, typeof values>();
         for (const x of values) groups.set(x.v.key, [...(groups.get(x.v.key) ?? []), x]);

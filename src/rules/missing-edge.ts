@@ -24,15 +24,17 @@ function sameSecret(a: SecretRef, b: SecretRef): boolean {
 
 /** Who provides each kind, secret and service in an environment. */
 export class ProviderIndex {
+  /** Providers per item key, in component (name) order, each component once per key. */
   private readonly byItem = new Map<string, { component: Component; ref?: SecretRef }[]>();
   constructor(env: Environment) {
     for (const c of env.components) {
       for (const t of TYPES) {
         for (const item of c.provides[t]) {
-          const key = t === 'secrets' ? `secrets\u0000${secretRef(item, c).name}` : `${t}\u0000${item}`;
-          const list = this.byItem.get(key) ?? [];
-          list.push({ component: c, ref: t === 'secrets' ? secretRef(item, c) : undefined });
-          this.byItem.set(key, list);
+          const ref = t === 'secrets' ? secretRef(item, c) : undefined;
+          const key = ref ? `secrets\u0000${ref.name}` : `${t}\u0000${item}`;
+          let list = this.byItem.get(key);
+          if (!list) this.byItem.set(key, (list = []));
+          list.push({ component: c, ref });
         }
       }
     }
@@ -41,16 +43,15 @@ export class ProviderIndex {
   /** Components (other than `consumer`) providing `item`, by name, without duplicates. */
   providers(type: ItemType, item: string, consumer: Component): Component[] {
     const ref = type === 'secrets' ? secretRef(item, consumer) : undefined;
-    const key = type === 'secrets' ? `secrets\u0000${ref!.name}` : `${type}\u0000${item}`;
-    const seen = new Set<string>();
+    const list = this.byItem.get(ref ? `secrets\u0000${ref.name}` : `${type}\u0000${item}`);
+    if (!list) return [];
     const out: Component[] = [];
-    for (const p of this.byItem.get(key) ?? []) {
-      if (p.component === consumer || seen.has(p.component.name)) continue;
+    for (const p of list) {
+      if (p.component === consumer || out[out.length - 1] === p.component) continue;
       if (ref && !sameSecret(ref, p.ref!)) continue;
-      seen.add(p.component.name);
       out.push(p.component);
     }
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return out;
   }
 
   /** Whether `c` itself provides what it consumes (then no edge is needed). */
@@ -87,11 +88,16 @@ export const missingEdge: Rule = {
         });
       }
       if (wanted.length === 0) return;
-      const targets = [...new Set(wanted.flatMap((w) => w.providers.map((p) => g.index.get(p.name)!)))];
+      // Most consumers depend on their providers directly: only search when one does not.
+      const direct = g.deps[v]!;
+      const isDirect = (p: Component): boolean => direct.includes(g.index.get(p.name)!);
+      const open = wanted.filter((w) => !w.providers.some(isDirect));
+      if (open.length === 0) return;
+      const targets = [...new Set(open.flatMap((w) => w.providers.map((p) => g.index.get(p.name)!)))];
       const reached = reach.reachable(v, targets);
       // One finding per single provider (items grouped), one per item with several providers.
       const single = new Map<string, { provider: Component; items: typeof wanted }>();
-      for (const w of wanted) {
+      for (const w of open) {
         if (w.providers.some((p) => reached.has(g.index.get(p.name)!))) continue;
         if (w.providers.length === 1) {
           const p = w.providers[0]!;
