@@ -1,0 +1,538 @@
+// wavegate benchmark (`npm run bench`; never part of `npm test`).
+//
+//   node bench/run.mjs [--write-readme] [--only health,fixtures,scale,startup] [--runs N]
+//                      [--sizes 1000,10000,50000] [--keep]
+//
+// Prints a table (median of several runs, PASS/FAIL per target) and writes bench/results.json.
+// --write-readme replaces the README section between <!-- section:bench --> markers with the
+// table, the machine it ran on and bench/optimisations.md. Whole-process numbers come from
+// child processes; peak memory is reported from inside the child by bench/stats-hook.mjs.
+// Synthetic inputs go to a temporary folder and are deleted at the end; with --keep the
+// generated catalogs stay there (keyed by the generator's content) for the next run.
+import { spawnSync, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { writeSyntheticCatalog } from './synthetic.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'wavegate.js');
+const HOOK = join(ROOT, 'bench', 'stats-hook.mjs');
+const RESULTS = join(ROOT, 'bench', 'results.json');
+const README = join(ROOT, 'README.md');
+const NOTES = join(ROOT, 'bench', 'optimisations.md');
+
+// ---------------------------------------------------------------- options
+
+function parseArgs(argv) {
+  const o = { writeReadme: false, only: ['health', 'fixtures', 'scale', 'startup'], runs: undefined, sizes: [1000, 10000, 50000], keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined) fail(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--write-readme') o.writeReadme = true;
+    else if (a === '--keep') o.keep = true;
+    else if (a.startsWith('--only')) o.only = val().split(',');
+    else if (a.startsWith('--runs')) o.runs = Number(val());
+    else if (a.startsWith('--sizes')) o.sizes = val().split(',').map(Number);
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 12).join('\n') + '\n');
+      process.exit(0);
+    } else fail(`unknown option ${a}`);
+  }
+  for (const s of o.only) if (!['health', 'fixtures', 'scale', 'startup'].includes(s)) fail(`--only: unknown part ${s}`);
+  if (o.sizes.some((n) => !Number.isInteger(n) || n < 10)) fail('--sizes: whole numbers of at least 10');
+  if (o.runs !== undefined && !(Number.isInteger(o.runs) && o.runs >= 1)) fail('--runs: a whole number of at least 1');
+  return o;
+}
+
+function fail(msg) {
+  process.stderr.write(`bench: ${msg}\n`);
+  process.exit(2);
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const log = (s) => process.stderr.write(`${s}\n`);
+
+// ---------------------------------------------------------------- child processes
+
+/** Runs node with args; returns wall ms, exit code, stdout, stderr and the hook's stats. */
+function runNode(args, { stats = false, cwd = ROOT } = {}) {
+  const statsFile = stats ? join(tmpdir(), `wavegate-bench-stats-${process.pid}-${Math.random().toString(36).slice(2)}.json`) : undefined;
+  const nodeArgs = stats ? ['--import', HOOK, ...args] : args;
+  const env = { ...process.env, NO_COLOR: '1' };
+  delete env.NODE_OPTIONS;
+  if (statsFile) env.WAVEGATE_BENCH_STATS = statsFile;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, nodeArgs, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  let st;
+  if (statsFile && existsSync(statsFile)) {
+    st = JSON.parse(readFileSync(statsFile, 'utf8'));
+    rmSync(statsFile, { force: true });
+  }
+  return { wallMs, status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', stats: st };
+}
+
+function expectExit(r, what, codes = [0]) {
+  if (!codes.includes(r.status)) {
+    throw new Error(`${what}: exit ${r.status ?? r.signal}\n${r.stderr.slice(-2000)}${r.stdout.slice(-1000)}`);
+  }
+}
+
+// ---------------------------------------------------------------- 1. health evaluation
+
+const HEALTH_KINDS = ['external-secrets.io/ExternalSecret', 'kafka.strimzi.io/Kafka', 'gateway.networking.k8s.io/Gateway'];
+
+async function benchHealth(opts) {
+  const { renderKind, LIBRARY_DIR } = await import(join(ROOT, 'dist', 'health', 'library.js'));
+  const { evaluateHealth } = await import(join(ROOT, 'dist', 'lua', 'runtime.js'));
+  const { luaValue, luaString } = await import(join(ROOT, 'dist', 'health', 'lua-literal.js'));
+  const rounds = opts.runs ?? 5;
+  const out = [];
+  const work = join(tmpdir(), `wavegate-bench-lua-${process.pid}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    for (const ref of HEALTH_KINDS) {
+      const dir = join(LIBRARY_DIR, ref);
+      const { script, openLibs } = renderKind(dir);
+      const td = join(dir, 'testdata');
+      const files = readdirSync(td).filter((f) => f.endsWith('.yaml')).sort();
+      const objects = files.map((f) => parseYaml(readFileSync(join(td, f), 'utf8')));
+      // in process: one evaluation per object in turn, each with Argo's fresh isolated env
+      const perEval = 10000;
+      const jsResults = objects.map((o) => evaluateHealth(script, o, { openLibs }));
+      for (let i = 0; i < 3000; i++) evaluateHealth(script, objects[i % objects.length], { openLibs }); // warm-up
+      const jsRates = [];
+      for (let r = 0; r < rounds; r++) {
+        const c0 = process.cpuUsage();
+        for (let i = 0; i < perEval; i++) evaluateHealth(script, objects[i % objects.length], { openLibs });
+        const c = process.cpuUsage(c0);
+        jsRates.push(perEval / ((c.user + c.system) / 1e6));
+      }
+      // native Lua 5.1: chunk compiled once, objects as table literals built fresh per evaluation
+      const nat = nativeLua(work, ref, script, objects, openLibs, rounds, luaValue, luaString);
+      const mismatches = [];
+      jsResults.forEach((j, i) => {
+        const n = nat.results[i];
+        if (!n || n.status !== j.status || n.message !== j.message) mismatches.push(`${files[i]}: wavegate ${JSON.stringify(j)} lua5.1 ${JSON.stringify(n)}`);
+      });
+      const evalsPerSec = median(jsRates);
+      out.push({
+        kind: ref,
+        objects: files,
+        openLibs,
+        evalsPerSec: Math.round(evalsPerSec),
+        runsEvalsPerSec: jsRates.map(Math.round),
+        native: nat.available ? { evalsPerSec: Math.round(nat.evalsPerSec), runsEvalsPerSec: nat.rates.map(Math.round) } : { unavailable: nat.why },
+        nativeOverWavegate: nat.available ? Number((nat.evalsPerSec / evalsPerSec).toFixed(2)) : undefined,
+        sameResultsAsNative: nat.available ? mismatches.length === 0 : undefined,
+        mismatches,
+      });
+      log(`health ${ref}: ${Math.round(evalsPerSec)} evals/s${nat.available ? `, lua5.1 ${Math.round(nat.evalsPerSec)} evals/s` : ''}`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** The same evaluation loop in the reference interpreter (CPU time from os.clock, like the JS side). */
+function nativeLua(work, ref, script, objects, openLibs, rounds, luaValue, luaString) {
+  const which = spawnSync('lua5.1', ['-v'], { encoding: 'utf8' });
+  if (which.error) return { available: false, why: 'lua5.1 not installed' };
+  const slug = ref.replace(/[^A-Za-z0-9]+/g, '_');
+  const scriptFile = join(work, `${slug}.lua`);
+  writeFileSync(scriptFile, script);
+  const n = 30000;
+  // A fresh environment per evaluation, as Argo gives each run a new VM: the base functions and
+  // a copy of `table` (plus the other libraries when the kind runs with open libs), and `obj`.
+  const lua = `
+local f = assert(loadfile(${luaString(scriptFile)}))
+local objs = {
+${objects.map((o) => `  function() return ${luaValue(o, 2)} end,`).join('\n')}
+}
+local base = {}
+for _, k in ipairs({"assert","error","getmetatable","ipairs","next","pairs","pcall","print","rawequal","rawget","rawset","select","setmetatable","tonumber","tostring","type","unpack","xpcall","loadstring","_VERSION"}) do base[k] = _G[k] end
+local libs = { table = table${openLibs ? ', string = string, math = math, os = os' : ''} }
+local function env(o)
+  local e = {}
+  for k, v in pairs(base) do e[k] = v end
+  for name, lib in pairs(libs) do
+    local c = {}
+    for k, v in pairs(lib) do c[k] = v end
+    e[name] = c
+  end
+  e._G = e
+  e.obj = o
+  return e
+end
+local function run(o)
+  setfenv(f, env(o))
+  return f()
+end
+for i, mk in ipairs(objs) do
+  local r = run(mk())
+  io.write("R\\t", tostring(r.status), "\\t", tostring(r.message), "\\n")
+end
+local count = #objs
+for i = 1, 3000 do run(objs[(i - 1) % count + 1]()) end
+for round = 1, ${rounds} do
+  local t0 = os.clock()
+  for i = 1, ${n} do run(objs[(i - 1) % count + 1]()) end
+  io.write("T\\t", string.format("%.6f", os.clock() - t0), "\\n")
+end
+`;
+  const file = join(work, `${slug}.bench.lua`);
+  writeFileSync(file, lua);
+  const r = spawnSync('lua5.1', [file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`lua5.1 ${ref}: ${r.stderr}`);
+  const results = [];
+  const rates = [];
+  for (const line of r.stdout.split('\n')) {
+    const [tag, a, b] = line.split('\t');
+    if (tag === 'R') results.push({ status: a, message: b });
+    if (tag === 'T') rates.push(n / Number(a));
+  }
+  return { available: true, results, rates, evalsPerSec: median(rates) };
+}
+
+// ---------------------------------------------------------------- 2. fixture suite
+
+/**
+ * A folder in Argo's resource_customizations layout with `total` cases: every library kind's
+ * rendered script as `<group>/<Kind>/health.lua` (plus check.yaml for useOpenLibs), and one
+ * testdata file per case, copied from the kind's own tests with a new metadata.name, so each
+ * case reads and parses its own object as in Argo's repository.
+ */
+async function writeSyntheticFixtures(dir, total) {
+  const { renderKind, listLibraryKinds } = await import(join(ROOT, 'dist', 'health', 'library.js'));
+  const kinds = listLibraryKinds()
+    .map((k) => {
+      const testFile = join(k.dir, 'health_test.yaml');
+      const tests = existsSync(testFile) ? parseYaml(readFileSync(testFile, 'utf8')).tests : [];
+      return { ...k, tests, rendered: renderKind(k.dir) };
+    })
+    .filter((k) => k.tests.length > 0);
+  const perKind = new Map(kinds.map((k) => [k.ref, []]));
+  for (let i = 0; i < total; i++) {
+    const k = kinds[i % kinds.length];
+    const t = k.tests[Math.floor(i / kinds.length) % k.tests.length];
+    const obj = parseYaml(readFileSync(join(k.dir, t.inputPath), 'utf8'));
+    obj.metadata = { ...(obj.metadata ?? {}), name: `bench-${String(i).padStart(5, '0')}` };
+    const inputPath = `testdata/case-${String(i).padStart(5, '0')}.yaml`;
+    const kindDir = join(dir, k.group === '' ? k.kind : join(k.group, k.kind));
+    mkdirSync(join(kindDir, 'testdata'), { recursive: true });
+    writeFileSync(join(kindDir, inputPath), stringifyYaml(obj));
+    perKind.get(k.ref).push({ healthStatus: t.healthStatus, inputPath });
+  }
+  for (const k of kinds) {
+    const kindDir = join(dir, k.group === '' ? k.kind : join(k.group, k.kind));
+    writeFileSync(join(kindDir, 'health.lua'), k.rendered.script);
+    if (k.rendered.openLibs) writeFileSync(join(kindDir, 'check.yaml'), 'useOpenLibs: true\n');
+    writeFileSync(join(kindDir, 'health_test.yaml'), stringifyYaml({ tests: perKind.get(k.ref) }));
+  }
+  return kinds.length;
+}
+
+async function benchFixtures(opts) {
+  const runs = opts.runs ?? 5;
+  const out = {};
+  const own = [];
+  let ownCases;
+  for (let i = 0; i < runs; i++) {
+    const r = runNode([BIN, 'health', 'test'], { stats: true });
+    expectExit(r, 'wavegate health test');
+    ownCases = Number(/(\d+) passed, 0 failed/.exec(r.stdout)?.[1]);
+    own.push(r);
+  }
+  out.library = { cases: ownCases, wallMs: median(own.map((r) => r.wallMs)), cpuMs: median(own.map((r) => r.stats.cpuMs)), runsWallMs: own.map((r) => Math.round(r.wallMs)) };
+  log(`fixtures library: ${ownCases} cases ${Math.round(out.library.wallMs)} ms`);
+  const dir = join(tmpdir(), `wavegate-bench-fixtures-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    const total = 5000;
+    const kinds = await writeSyntheticFixtures(dir, total);
+    const syn = [];
+    for (let i = 0; i < runs; i++) {
+      const r = runNode([BIN, 'health', 'test', dir], { stats: true });
+      expectExit(r, 'wavegate health test (synthetic)');
+      if (!r.stdout.includes(`${total} passed, 0 failed`)) throw new Error(`synthetic fixtures: expected ${total} passed, got: ${r.stdout.slice(-300)}`);
+      syn.push(r);
+    }
+    out.synthetic = { cases: total, kinds, wallMs: median(syn.map((r) => r.wallMs)), cpuMs: median(syn.map((r) => r.stats.cpuMs)), runsWallMs: syn.map((r) => Math.round(r.wallMs)) };
+    log(`fixtures synthetic: ${total} cases ${Math.round(out.synthetic.wallMs)} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- 3. catalog scale
+
+function catalogCache() {
+  const h = createHash('sha256').update(readFileSync(join(ROOT, 'bench', 'synthetic.mjs'))).digest('hex').slice(0, 12);
+  return join(tmpdir(), `wavegate-bench-catalogs-${h}`);
+}
+
+function syntheticCatalog(count) {
+  const root = join(catalogCache(), `c${count}`);
+  const done = join(root, '.complete');
+  if (!existsSync(done)) {
+    rmSync(root, { recursive: true, force: true });
+    const t0 = Date.now();
+    const files = writeSyntheticCatalog(root, { count });
+    writeFileSync(done, `${files}\n`);
+    log(`generated ${count} components x 3 environments (${files} files) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  return root;
+}
+
+function measureCli(args, runs, what) {
+  const rs = [];
+  for (let i = 0; i < runs; i++) {
+    const r = runNode([BIN, ...args], { stats: true });
+    const oom = /heap out of memory|JavaScript heap|Allocation failed/i.test(r.stderr);
+    if (r.status !== 0) {
+      return { ok: false, oom, exit: r.status ?? r.signal, error: r.stderr.trim().split('\n').slice(-3).join(' | ') };
+    }
+    rs.push(r);
+  }
+  return {
+    ok: true,
+    wallMs: median(rs.map((r) => r.wallMs)),
+    cpuMs: median(rs.map((r) => r.stats?.cpuMs ?? NaN)),
+    peakRssMiB: Math.max(...rs.map((r) => (r.stats?.maxRssKiB ?? NaN) / 1024)),
+    heapLimitMiB: rs[0].stats ? rs[0].stats.heapLimitBytes / 1048576 : undefined,
+    runsWallMs: rs.map((r) => Math.round(r.wallMs)),
+    what,
+  };
+}
+
+function benchScale(opts) {
+  const out = { sizes: {} };
+  const outDir = join(tmpdir(), `wavegate-bench-render-${process.pid}`);
+  try {
+    for (const n of opts.sizes) {
+      const cat = syntheticCatalog(n);
+      const runs = opts.runs ?? (n <= 1000 ? 5 : n <= 10000 ? 3 : 1);
+      const check = measureCli(['check', cat], runs, `check ${n}`);
+      log(`check ${n}: ${check.ok ? `${Math.round(check.wallMs)} ms, ${Math.round(check.peakRssMiB)} MiB` : `FAILED ${check.error}`}`);
+      const renderRuns = [];
+      let render;
+      for (let i = 0; i < runs; i++) {
+        rmSync(outDir, { recursive: true, force: true });
+        const r = measureCli(['render', cat, '--out', outDir], 1, `render ${n}`);
+        if (!r.ok) {
+          render = r;
+          break;
+        }
+        renderRuns.push(r);
+      }
+      rmSync(outDir, { recursive: true, force: true });
+      render ??= {
+        ok: true,
+        wallMs: median(renderRuns.map((r) => r.wallMs)),
+        cpuMs: median(renderRuns.map((r) => r.cpuMs)),
+        peakRssMiB: Math.max(...renderRuns.map((r) => r.peakRssMiB)),
+        heapLimitMiB: renderRuns[0].heapLimitMiB,
+        runsWallMs: renderRuns.map((r) => r.runsWallMs[0]),
+      };
+      log(`render ${n}: ${render.ok ? `${Math.round(render.wallMs)} ms, ${Math.round(render.peakRssMiB)} MiB` : `FAILED ${render.error}`}`);
+      out.sizes[n] = { components: n, environments: 3, check, render };
+    }
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+    if (!opts.keep) rmSync(catalogCache(), { recursive: true, force: true });
+  }
+  const ratio = (a, b, cmd) => {
+    const x = out.sizes[a]?.[cmd];
+    const y = out.sizes[b]?.[cmd];
+    return x?.ok && y?.ok ? Number((x.wallMs / y.wallMs).toFixed(2)) : undefined;
+  };
+  out.growth = {
+    check: { '10k/1k': ratio(10000, 1000, 'check'), '50k/10k': ratio(50000, 10000, 'check') },
+    render: { '10k/1k': ratio(10000, 1000, 'render'), '50k/10k': ratio(50000, 10000, 'render') },
+  };
+  return out;
+}
+
+// ---------------------------------------------------------------- 4. start-up
+
+function benchStartup(opts) {
+  const runs = opts.runs ?? 9;
+  const one = (args, what) => {
+    runNode([BIN, ...args]); // warm the file cache
+    const rs = [];
+    for (let i = 0; i < runs; i++) {
+      const r = runNode([BIN, ...args]);
+      expectExit(r, what);
+      rs.push(r.wallMs);
+    }
+    return { wallMs: median(rs), runsWallMs: rs.map(Math.round) };
+  };
+  const bare = one(['--version'], 'wavegate --version');
+  const base = [];
+  for (let i = 0; i < runs; i++) base.push(runNode(['-e', '0']).wallMs);
+  const out = {
+    version: bare,
+    checkExample: one(['check', 'examples/ameide'], 'wavegate check examples/ameide'),
+    nodeAlone: { wallMs: median(base), runsWallMs: base.map(Math.round) },
+  };
+  log(`startup: --version ${Math.round(out.version.wallMs)} ms, check example ${Math.round(out.checkExample.wallMs)} ms (node -e 0: ${Math.round(out.nodeAlone.wallMs)} ms)`);
+  return out;
+}
+
+// ---------------------------------------------------------------- report
+
+function machine() {
+  const cpuModel = (() => {
+    try {
+      return /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim();
+    } catch {
+      return cpus()[0]?.model;
+    }
+  })();
+  let nproc;
+  try {
+    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
+  } catch {
+    nproc = cpus().length;
+  }
+  let lua;
+  try {
+    lua = spawnSync('lua5.1', ['-v'], { encoding: 'utf8' });
+    lua = (lua.stdout || lua.stderr || '').trim().split('  ')[0] || undefined;
+  } catch {
+    lua = undefined;
+  }
+  return {
+    cpu: cpuModel,
+    nproc,
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    freeMemoryGiB: Number((freemem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    lua,
+    loadavg: loadavg().map((x) => Number(x.toFixed(2))),
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
+}
+
+const fmtMs = (ms) => (ms === undefined || Number.isNaN(ms) ? '-' : ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+const verdict = (ok) => (ok === undefined ? '-' : ok ? 'PASS' : 'FAIL');
+
+function tableRows(res) {
+  const rows = [];
+  const row = (measure, value, detail, target, ok) => rows.push({ measure, value, detail, target, result: verdict(ok) });
+  for (const h of res.health ?? []) {
+    const kind = h.kind.split('/')[1];
+    const nat = h.native.evalsPerSec;
+    const detail = nat ? `lua5.1 ${fmtInt(nat)}/s; native is ${h.nativeOverWavegate}x${h.sameResultsAsNative ? '; same results' : '; RESULTS DIFFER'}` : h.native.unavailable;
+    if (kind === 'ExternalSecret') {
+      row(`health eval ${kind} (evals/s)`, fmtInt(h.evalsPerSec), detail, '>= 25,000/s', h.evalsPerSec >= 25000);
+      row(`health eval ${kind} vs lua5.1`, nat ? `${h.nativeOverWavegate}x slower` : '-', `${h.objects.length} testdata objects in turn`, 'within 10x', nat ? h.nativeOverWavegate <= 10 && h.sameResultsAsNative : undefined);
+    } else {
+      row(`health eval ${kind} (evals/s)`, fmtInt(h.evalsPerSec), detail, '-', undefined);
+    }
+  }
+  if (res.fixtures) {
+    const f = res.fixtures;
+    row(`health test, package lua/ (${f.library.cases} cases)`, fmtMs(f.library.wallMs), `cpu ${fmtMs(f.library.cpuMs)}`, '-', undefined);
+    if (f.synthetic) row(`health test, ${f.synthetic.cases} synthetic cases`, fmtMs(f.synthetic.wallMs), `${f.synthetic.kinds} kinds; cpu ${fmtMs(f.synthetic.cpuMs)}`, '< 2 s', f.synthetic.wallMs < 2000);
+  }
+  if (res.scale) {
+    for (const [n, s] of Object.entries(res.scale.sizes)) {
+      for (const cmd of ['check', 'render']) {
+        const m = s[cmd];
+        const target = Number(n) === 10000 ? (cmd === 'check' ? '< 2 s' : '< 5 s') : Number(n) === 50000 ? 'no out-of-memory' : '-';
+        const ok = Number(n) === 10000 ? m.ok && m.wallMs < (cmd === 'check' ? 2000 : 5000) : Number(n) === 50000 ? m.ok : undefined;
+        const value = m.ok ? fmtMs(m.wallMs) : m.oom ? 'out of memory' : `exit ${m.exit}`;
+        const detail = m.ok ? `peak RSS ${fmtInt(m.peakRssMiB)} MiB (heap limit ${fmtInt(m.heapLimitMiB)} MiB); cpu ${fmtMs(m.cpuMs)}` : m.error;
+        row(`${cmd} ${fmtInt(Number(n))} x 3 envs`, value, detail, target, ok);
+      }
+    }
+    for (const cmd of ['check', 'render']) {
+      const g = res.scale.growth[cmd];
+      if (g['10k/1k'] !== undefined) row(`${cmd} growth 10k/1k`, `${g['10k/1k']}`, 'wall time ratio', '<= 12', g['10k/1k'] <= 12);
+      if (g['50k/10k'] !== undefined) row(`${cmd} growth 50k/10k`, `${g['50k/10k']}`, 'wall time ratio (5x the components)', '-', undefined);
+    }
+  }
+  if (res.startup) {
+    const s = res.startup;
+    row('wavegate --version', fmtMs(s.version.wallMs), `node -e 0 alone: ${fmtMs(s.nodeAlone.wallMs)}`, '< 150 ms', s.version.wallMs < 150);
+    row('wavegate check examples/ameide', fmtMs(s.checkExample.wallMs), '60 components x 3 envs', '< 500 ms', s.checkExample.wallMs < 500);
+  }
+  return rows;
+}
+
+function markdownTable(rows) {
+  const lines = ['| measure | median | detail | target | result |', '|---|---:|---|---|---|'];
+  for (const r of rows) lines.push(`| ${r.measure} | ${r.value} | ${String(r.detail).replace(/\|/g, '\\|')} | ${r.target} | ${r.result} |`);
+  return lines.join('\n');
+}
+
+function machineLine(m) {
+  return `Measured ${m.date} on ${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.lua ?? 'no lua5.1'}; load average at start ${m.loadavg.join(' ')} (other jobs share these machines, so wall times vary).`;
+}
+
+function writeReadme(res, rows) {
+  const text = readFileSync(README, 'utf8');
+  const start = '<!-- section:bench -->';
+  const end = '<!-- /section:bench -->';
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) fail(`README.md has no ${start} ... ${end} section`);
+  const notes = existsSync(NOTES) ? readFileSync(NOTES, 'utf8').trim() : '';
+  const body = [
+    '## Benchmarks',
+    '',
+    '`npm run bench` builds, then runs `bench/run.mjs`: median of several runs, whole processes',
+    'for the CLI numbers, and writes `bench/results.json`. `npm run bench -- --write-readme`',
+    'also rewrites this section. `--only health,fixtures,scale,startup`, `--runs N` and',
+    '`--sizes 1000,10000` narrow it down. Benchmarks are not part of `npm test`.',
+    '',
+    machineLine(res.machine),
+    '',
+    markdownTable(rows),
+    '',
+    notes,
+  ].join('\n');
+  const next = `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`;
+  writeFileSync(README, next);
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) fail('dist/ is missing: run `npm run build` (or `npm run bench`)');
+  const started = Date.now();
+  const res = { machine: machine() };
+  if (opts.only.includes('startup')) res.startup = benchStartup(opts);
+  if (opts.only.includes('health')) res.health = await benchHealth(opts);
+  if (opts.only.includes('fixtures')) res.fixtures = await benchFixtures(opts);
+  if (opts.only.includes('scale')) res.scale = benchScale(opts);
+  res.machine.loadavgAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
+  res.benchSeconds = Math.round((Date.now() - started) / 1000);
+  const rows = tableRows(res);
+  res.table = rows;
+  writeFileSync(RESULTS, `${JSON.stringify(res, null, 2)}\n`);
+  process.stdout.write(`${machineLine(res.machine)}\n\n${markdownTable(rows)}\n\n(bench took ${res.benchSeconds} s; details in ${relative(process.cwd(), RESULTS)})\n`);
+  if (opts.writeReadme) writeReadme(res, rows);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${e.stack ?? e}\n`);
+  process.exit(1);
+});
