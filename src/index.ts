@@ -7,3 +7,6 @@ export { RULES } from './rules/index.js';
 export type { Rule, RuleReport } from './rules/types.js';
 export { sortFindings, compareFindings, findingToJson, countBySeverity, type Finding, type Severity } from './findings.js';
 export { UserError } from './errors.js';
+export { renderSmokes, buildSmokeChart, smokeValues, guessPlural, isClusterScoped, type SmokeChart } from './smoke/render.js';
+export { smokeSettings, SMOKE_DEFAULTS, type SmokeSettings } from './smoke/settings.js';
+export { packageChart, repositoryIndex } from './smoke/package.js';
