@@ -41,6 +41,21 @@ local function sameSources(a, b)
   return true
 end
 
+-- The revision a sync or comparison refers to: `revision`, or `revisions` for multi-source
+-- Applications (table.concat is in the always-open table library).
+local function revisionOf(r)
+  if r == nil then
+    return nil
+  end
+  if r.revision ~= nil then
+    return r.revision
+  end
+  if r.revisions ~= nil then
+    return table.concat(r.revisions, ", ")
+  end
+  return nil
+end
+
 if obj.status == nil then
   return { status = "Progressing", message = "Waiting for the Application controller to reconcile the Application" }
 end
@@ -68,9 +83,10 @@ if obj.spec ~= nil and sync.comparedTo ~= nil then
 end
 
 local opFailed = op ~= nil and (op.phase == "Failed" or op.phase == "Error")
+local syncRevision = revisionOf(sync)
 local opRevision = nil
-if op ~= nil and op.syncResult ~= nil then
-  opRevision = op.syncResult.revision
+if op ~= nil then
+  opRevision = revisionOf(op.syncResult)
 end
 
 if health.status == "Degraded" then
@@ -90,11 +106,11 @@ if sync.status ~= "Synced" then
   if opFailed then
     return { status = "Degraded", message = withDetail("Sync " .. op.phase, op.message) }
   end
-  return { status = "Progressing", message = "Application is Healthy but " .. text(sync.status or "not yet compared") .. " at revision " .. text(sync.revision) }
+  return { status = "Progressing", message = "Application is Healthy but " .. text(sync.status or "not yet compared") .. " at revision " .. text(syncRevision) }
 end
 
-if opFailed and (opRevision == nil or opRevision == sync.revision) then
-  return { status = "Degraded", message = withDetail("Sync of revision " .. text(sync.revision) .. " " .. op.phase, op.message) }
+if opFailed and (opRevision == nil or opRevision == syncRevision) then
+  return { status = "Degraded", message = withDetail("Sync of revision " .. text(syncRevision) .. " " .. op.phase, op.message) }
 end
 
-return { status = "Healthy", message = "Healthy and Synced at revision " .. text(sync.revision) }
+return { status = "Healthy", message = "Healthy and Synced at revision " .. text(syncRevision) }
