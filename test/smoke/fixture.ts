@@ -42,7 +42,8 @@ export const VERSIONED_SMOKE = {
   tier: 'platform',
   wave: 44,
   componentType: 'smoke',
-  smoke: { hook: 'PreSync', version: '1.2.3', secrets: [{ name: 'db', namespace: 'data', keys: ['url'] }] },
+  dependencies: ['vault-secrets'],
+  smoke: { validates: ['vault-secrets'], hook: 'PreSync', version: '1.2.3', secrets: [{ name: 'db', namespace: 'data', keys: ['url'] }] },
 };
 
 export const VAULT_SECRETS = { name: 'vault-secrets', tier: 'foundation', wave: 10, componentType: 'secrets', namespace: 'platform' };

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { UserError } from '../../src/errors.js';
+import { renderCatalog } from '../../src/render/index.js';
 import { buildSmokeChart, guessPlural, isClusterScoped, renderSmokes } from '../../src/smoke/render.js';
 import { smokeSettings } from '../../src/smoke/settings.js';
 import { DIGEST, EMPTY_SMOKE, loadFixture, SECRETS_SMOKE, smokeSection, VAULT_SECRETS, VERSIONED_SMOKE } from './fixture.js';
@@ -135,6 +139,24 @@ describe('renderSmokes', () => {
     expect(entry.version).toBe('0.1.0');
     expect(index.entries['versioned-smoke'][0].version).toBe('1.2.3');
     expect(index.apiVersion).toBe('v1');
+  });
+
+  it('is part of wavegate render: DIR/<env>/smokes/ is written, and a second render gives the same bytes', async () => {
+    // Without empty-smoke, which smoke-coverage reports as an error (render writes nothing then).
+    const { catalog } = loadFixture([SECRETS_SMOKE, VERSIONED_SMOKE, VAULT_SECRETS]);
+    const outs = [mkdtempSync(join(tmpdir(), 'wavegate-render-a-')), mkdtempSync(join(tmpdir(), 'wavegate-render-b-'))];
+    try {
+      for (const out of outs) expect((await renderCatalog(catalog, { out })).written).toBe(true);
+      const list = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
+      const files = list(join(outs[0]!, 'dev', 'smokes'));
+      expect(files).toContain('secrets-smoke-0.1.0.tgz');
+      expect(files).toContain('index.yaml');
+      expect(files).toContain(join('secrets-smoke', 'templates', 'job.yaml'));
+      expect(list(join(outs[1]!, 'dev', 'smokes'))).toEqual(files);
+      for (const f of files) expect(readFileSync(join(outs[1]!, 'dev', 'smokes', f)).equals(readFileSync(join(outs[0]!, 'dev', 'smokes', f))), f).toBe(true);
+    } finally {
+      for (const out of outs) rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('packages Chart.yaml first, then every file by path, with fixed mtime, mode and owner', async () => {
