@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+
+/** ajv is loaded on first use, so importing PACKAGE_ROOT (e.g. for --version) stays cheap. */
+export function loadAjv(): typeof Ajv {
+  return (createRequire(import.meta.url)('ajv') as { Ajv: typeof Ajv }).Ajv;
+}
 
 /** Folder of the package (works from src/ under vitest and from dist/ once built). */
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -17,7 +23,7 @@ const compiled = new Map<string, ValidateFunction>();
 export function validator(name: 'component' | 'wavegate'): ValidateFunction {
   let v = compiled.get(name);
   if (v === undefined) {
-    ajv ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    ajv ??= new (loadAjv())({ allErrors: true, strict: true, allowUnionTypes: true });
     const schema = JSON.parse(readFileSync(schemaPath(name), 'utf8'));
     const fn: ValidateFunction = ajv.compile(schema);
     compiled.set(name, fn);

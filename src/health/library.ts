@@ -6,9 +6,10 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import Handlebars from 'handlebars';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { PACKAGE_ROOT, pathToString, pointerToPath, simplifyErrors } from '../catalog/schemas.js';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
+import type { Ajv, ValidateFunction } from 'ajv';
+import { PACKAGE_ROOT, loadAjv, pathToString, pointerToPath, simplifyErrors } from '../catalog/schemas.js';
 import { UserError } from '../errors.js';
 import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
 import { luaComment, luaString, luaValue } from './lua-literal.js';
@@ -109,7 +110,7 @@ function dataValidator(name: string, templatesDir: string): ValidateFunction | n
   const file = join(templatesDir, `${name}.schema.json`);
   let v = dataValidators.get(file);
   if (v === undefined) {
-    ajv ??= new Ajv({ allErrors: true, strict: true });
+    ajv ??= new (loadAjv())({ allErrors: true, strict: true });
     v = existsSync(file) ? ajv.compile(JSON.parse(readFileSync(file, 'utf8'))) : null;
     dataValidators.set(file, v);
   }
@@ -145,7 +146,8 @@ const compiledTemplates = new Map<string, HandlebarsTemplateDelegate>();
 /** A handlebars environment whose output is Lua: no HTML escaping, strict about missing data. */
 function engine(templatesDir: string): typeof Handlebars {
   if (hb) return hb;
-  const h = Handlebars.create();
+  // handlebars is loaded on first render: `wavegate check` reaches this module but never renders.
+  const h = (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create();
   // {{lua x}}: any data value as a Lua expression (strings quoted and escaped).
   h.registerHelper('lua', (value: unknown) => luaValue(value));
   // {{luaString x}}: a value as a Lua string literal, whatever its type.

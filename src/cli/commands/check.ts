@@ -1,7 +1,5 @@
 import { relative, sep } from 'node:path';
 import { Option, type Command } from 'commander';
-import { loadCatalog } from '../../catalog/load.js';
-import { checkCatalog } from '../../check.js';
 import { UserError } from '../../errors.js';
 import { countBySeverity, findingToJson } from '../../findings.js';
 import { paint, useColor } from '../../report/color.js';
@@ -21,6 +19,9 @@ export function registerCheck(program: Command): void {
     )
     .action(async (catalogDir: string, opts: { env?: string; format: string; suggest?: boolean }) => {
       if (opts.suggest && opts.format === 'sarif') throw new UserError('--suggest works with --format text or json, not sarif');
+      // Loaded here, not at the top: `wavegate --version` and other commands do not pay for them.
+      const { loadCatalog } = await import('../../catalog/load.js');
+      const { checkCatalog } = await import('../../check.js');
       const catalog = loadCatalog(catalogDir, { env: opts.env });
       const findings = checkCatalog(catalog);
       const suggest = opts.suggest ? await import('../../graph/suggest.js') : undefined;

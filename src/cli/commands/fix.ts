@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadCatalog } from '../../catalog/load.js';
-import { checkCatalog } from '../../check.js';
 import { countBySeverity } from '../../findings.js';
 
 export function registerFix(program: Command): void {
@@ -13,6 +11,8 @@ export function registerFix(program: Command): void {
     .addHelpText('after', '\nExamples:\n  wavegate fix examples/ameide --dry-run\n  wavegate fix . && wavegate check .')
     .action(async (catalogDir: string, opts: { env?: string; dryRun?: boolean }) => {
       const { planFix, applyFix, describeEdit, editComponentText } = await import('../../graph/fix.js');
+      const { loadCatalog } = await import('../../catalog/load.js');
+      const { checkCatalog } = await import('../../check.js');
       const { readFileSync } = await import('node:fs');
       const { join } = await import('node:path');
       // The whole catalog, even with --env: a file in _shared is edited only if every environment agrees.

@@ -1,6 +1,4 @@
 import { Option, type Command } from 'commander';
-import { loadCatalog } from '../../catalog/load.js';
-import { checkCatalog } from '../../check.js';
 import { UserError } from '../../errors.js';
 
 export function registerGraph(program: Command): void {
@@ -18,6 +16,8 @@ export function registerGraph(program: Command): void {
     )
     .action(async (catalogDir: string, opts: { env: string; format: string; component?: string; depth: string }) => {
       if (!/^[0-9]+$/.test(opts.depth)) throw new UserError(`--depth: expected a whole number >= 0, got "${opts.depth}"`);
+      const { loadCatalog } = await import('../../catalog/load.js');
+      const { checkCatalog } = await import('../../check.js');
       const catalog = loadCatalog(catalogDir, { env: opts.env });
       const findings = checkCatalog(catalog);
       const { graphPicture, toDot, toMermaid } = await import('../../graph/render.js');

@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { loadCatalog } from '../../catalog/load.js';
 import { UserError } from '../../errors.js';
 
 export function registerPlan(program: Command): void {
@@ -17,6 +16,7 @@ export function registerPlan(program: Command): void {
       '\nExamples:\n  wavegate plan examples/ameide --env prod\n  wavegate plan examples/ameide --env prod --format json\n  wavegate plan examples/ameide --env prod --format shell > bootstrap.sh',
     )
     .action(async (catalogDir: string, opts: { env: string; format: string; waveLabel?: string; envLabel?: string; timeout?: string }) => {
+      const { loadCatalog } = await import('../../catalog/load.js');
       const catalog = loadCatalog(catalogDir, { env: opts.env });
       const { planEnvironment, planToJson, formatPlanText, planShell, shellOptions } = await import('../../graph/plan.js');
       const plan = planEnvironment(catalog.environments[0]!);
