@@ -164,7 +164,9 @@ describe('smoke charts under the real helm', () => {
     expect(pod.serviceAccountName).toBe('secrets-smoke');
     // Restricted profile: checks of the Pod Security Standards "restricted" level.
     for (const host of ['hostNetwork', 'hostPID', 'hostIPC']) expect(pod[host]).toBeFalsy();
-    expect((pod.volumes as Obj[]).every((v) => !('hostPath' in v))).toBe(true);
+    // Restricted allows only these volume types.
+    const allowed = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+    for (const v of pod.volumes as Obj[]) expect(Object.keys(v).filter((k) => k !== 'name').every((k) => allowed.includes(k)), v.name).toBe(true);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.containers).toHaveLength(1);
     expect(pod.initContainers).toBeUndefined();
