@@ -95,7 +95,7 @@ export function graphPicture(catalog: Catalog, env: Environment, findings: reado
   };
 }
 
-const dq = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+const dq = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 const RED = '#d62728';
 
 /** Graphviz DOT (render with `dot -Tsvg`). */
