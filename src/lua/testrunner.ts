@@ -4,7 +4,11 @@
  * included), evaluated with Argo's semantics, status and message compared exactly.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
+import jsyaml from 'js-yaml';
+import { fastYaml } from './fastyaml.js';
 import { parse as parseYamlText, parseAllDocuments } from 'yaml';
 import { UserError } from '../errors.js';
 import { dirSource, groupKindKey, objectGroupKind, type ScriptSource } from './resolve.js';
@@ -44,22 +48,26 @@ export const EMPTY_STATUS_NOTE =
   'the script returned nil or an empty table: Argo records an empty health status and never counts the resource as done in a sync wave';
 
 function findTestFiles(dir: string, out: string[]): void {
-  let names: string[];
+  let entries;
   try {
-    names = readdirSync(dir).sort();
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     throw new UserError(`${dir}: cannot read folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  for (const name of names) {
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const ent of entries) {
+    const name = ent.name;
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const p = join(dir, name);
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      continue;
+    let isDir = ent.isDirectory();
+    if (ent.isSymbolicLink()) {
+      try {
+        isDir = statSync(p).isDirectory();
+      } catch {
+        continue;
+      }
     }
-    if (st.isDirectory()) findTestFiles(p, out);
+    if (isDir) findTestFiles(p, out);
     else if (name === 'health_test.yaml') out.push(p);
   }
 }
@@ -72,6 +80,29 @@ function readFirstDocument(path: string): unknown {
       return JSON.parse(text);
     } catch {
       /* not JSON after all: YAML below */
+    }
+  }
+  // Fast path (js-yaml, YAML 1.2 core schema, as src/yamlfile.ts): files without anchors,
+  // aliases or merge keys; `yaml` (alias-bomb bounded, better messages) for the rest.
+  const fast = fastYaml(text);
+  if (fast !== undefined) return fast;
+  if (!text.includes('&') && !text.includes('*') && !text.includes('<<')) {
+    try {
+      return jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false });
+    } catch {
+      try {
+        let first: unknown;
+        let seen = false;
+        jsyaml.loadAll(text, (d) => {
+          if (!seen && d !== null && d !== undefined) {
+            first = d;
+            seen = true;
+          }
+        }, { schema: jsyaml.CORE_SCHEMA, json: false });
+        if (seen) return first;
+      } catch {
+        /* reported by yaml below */
+      }
     }
   }
   try {
@@ -94,7 +125,7 @@ interface TestSpec {
 function readTestFile(path: string): TestSpec[] {
   let doc: unknown;
   try {
-    doc = parseYamlText(readFileSync(path, 'utf8'));
+    doc = readFirstDocument(path);
   } catch (e) {
     throw new Error(`not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -111,10 +142,16 @@ function readTestFile(path: string): TestSpec[] {
   });
 }
 
-/** Runs every health_test.yaml under `dirs`. */
-export function runHealthTests(dirs: string[], options: RunOptions = {}): HealthTestReport {
-  const cases: HealthTestCase[] = [];
-  for (const dir of dirs) {
+/** One folder given to the runner and the health_test.yaml files found under it (sorted). */
+export interface TestPlan {
+  dir: string;
+  root: string;
+  files: string[];
+}
+
+/** Finds the health_test.yaml files under each folder; a missing folder is a usage error. */
+export function planHealthTests(dirs: string[]): TestPlan[] {
+  return dirs.map((dir) => {
     const root = resolvePath(dir);
     let st;
     try {
@@ -123,64 +160,165 @@ export function runHealthTests(dirs: string[], options: RunOptions = {}): Health
       throw new UserError(`${dir}: no such folder`);
     }
     if (!st.isDirectory()) throw new UserError(`${dir}: not a folder`);
-    const source = options.sourceFor ? options.sourceFor(root) : dirSource(root);
     const files: string[] = [];
     findTestFiles(root, files);
-    for (const file of files) {
-      const rel = relative(process.cwd(), file) || file;
-      const folderKey = relative(root, dirname(file)).split(/[\\/]/).map((p) => p.replace(/_/g, '*')).join('/');
-      let specs: TestSpec[];
+    return { dir, root, files };
+  });
+}
+
+/** Runs the given test files of one folder (scripts resolved through `source`). */
+export function runTestFiles(plan: TestPlan, source: ScriptSource, openLibs: boolean): HealthTestCase[] {
+  const cases: HealthTestCase[] = [];
+  const { dir, root } = plan;
+  const cwd = process.cwd();
+  const origins = new Map<string, string>();
+  for (const file of plan.files) {
+    const rel = relative(cwd, file) || file;
+    const fileDir = dirname(file);
+    const folderKey = relative(root, fileDir).split(/[\\/]/).map((p) => p.replace(/_/g, '*')).join('/');
+    let specs: TestSpec[];
+    try {
+      specs = readTestFile(file);
+    } catch (e) {
+      cases.push({
+        testFile: rel,
+        index: 0,
+        kind: folderKey,
+        input: '',
+        expected: { status: '', message: '' },
+        actual: { status: '', message: '' },
+        passed: false,
+        notes: [`cannot read ${rel}: ${(e as Error).message}`],
+      });
+      continue;
+    }
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
+      const base = {
+        testFile: rel,
+        index: i + 1,
+        input: spec.inputPath,
+        expected: { status: spec.status, message: spec.message },
+      };
+      let obj: unknown;
       try {
-        specs = readTestFile(file);
+        obj = readFirstDocument(join(fileDir, spec.inputPath));
       } catch (e) {
-        cases.push({
-          testFile: rel,
-          index: 0,
-          kind: folderKey,
-          input: '',
-          expected: { status: '', message: '' },
-          actual: { status: '', message: '' },
-          passed: false,
-          notes: [`cannot read ${rel}: ${(e as Error).message}`],
-        });
+        const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message.split('\n')[0];
+        cases.push({ ...base, kind: folderKey, actual: { status: '', message: '' }, passed: false, notes: [`cannot read input ${spec.inputPath}: ${why}`] });
         continue;
       }
-      specs.forEach((spec, i) => {
-        const inputFile = join(dirname(file), spec.inputPath);
-        const base = {
-          testFile: rel,
-          index: i + 1,
-          input: spec.inputPath,
-          expected: { status: spec.status, message: spec.message },
-        };
-        let obj: unknown;
-        try {
-          obj = readFirstDocument(inputFile);
-        } catch (e) {
-          const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message.split('\n')[0];
-          cases.push({ ...base, kind: folderKey, actual: { status: '', message: '' }, passed: false, notes: [`cannot read input ${spec.inputPath}: ${why}`] });
-          return;
-        }
-        const gk = objectGroupKind(obj);
-        if (!gk) {
-          cases.push({ ...base, kind: folderKey, actual: { status: '', message: '' }, passed: false, notes: [`input ${spec.inputPath} has no apiVersion/kind`] });
-          return;
-        }
-        const kind = groupKindKey(gk.group, gk.kind);
-        const hs = source.resolve(gk.group, gk.kind);
-        if (!hs) {
-          cases.push({ ...base, kind, actual: { status: '', message: '' }, passed: false, notes: [`no health.lua for ${kind} under ${dir}`] });
-          return;
-        }
-        const actual = evaluateHealth(hs.script, obj, { openLibs: options.openLibs === true || hs.openLibs });
-        const passed = actual.status === spec.status && actual.message === spec.message;
-        const notes = actual.status === '' ? [EMPTY_STATUS_NOTE] : [];
-        cases.push({ ...base, kind, actual, passed, script: relative(process.cwd(), hs.origin) || hs.origin, notes });
-      });
+      const gk = objectGroupKind(obj);
+      if (!gk) {
+        cases.push({ ...base, kind: folderKey, actual: { status: '', message: '' }, passed: false, notes: [`input ${spec.inputPath} has no apiVersion/kind`] });
+        continue;
+      }
+      const kind = groupKindKey(gk.group, gk.kind);
+      const hs = source.resolve(gk.group, gk.kind);
+      if (!hs) {
+        cases.push({ ...base, kind, actual: { status: '', message: '' }, passed: false, notes: [`no health.lua for ${kind} under ${dir}`] });
+        continue;
+      }
+      const actual = evaluateHealth(hs.script, obj, { openLibs: openLibs || hs.openLibs });
+      const passed = actual.status === spec.status && actual.message === spec.message;
+      const notes = actual.status === '' ? [EMPTY_STATUS_NOTE] : [];
+      let script = origins.get(hs.origin);
+      if (script === undefined) {
+        script = relative(cwd, hs.origin) || hs.origin;
+        origins.set(hs.origin, script);
+      }
+      cases.push({ ...base, kind, actual, passed, script, notes });
     }
   }
+  return cases;
+}
+
+export function summarize(cases: HealthTestCase[]): HealthTestReport {
   const failed = cases.filter((c) => !c.passed).length;
   return { cases, passed: cases.length - failed, failed };
+}
+
+/** Runs every health_test.yaml under `dirs`. */
+export function runHealthTests(dirs: string[], options: RunOptions = {}): HealthTestReport {
+  const cases: HealthTestCase[] = [];
+  for (const plan of planHealthTests(dirs)) {
+    const source = options.sourceFor ? options.sourceFor(plan.root) : dirSource(plan.root);
+    cases.push(...runTestFiles(plan, source, options.openLibs === true));
+  }
+  return summarize(cases);
+}
+
+export interface ParallelRunOptions {
+  openLibs?: boolean;
+  /** Render template-based kind folders with the health library's renderKind. */
+  useRenderer?: boolean;
+  /** Worker threads (default: the machine's parallelism, at most 4; 1 = in this thread). */
+  threads?: number;
+  /** In-thread source factory, used when the run stays in this thread. */
+  sourceFor?: (root: string) => ScriptSource;
+}
+
+/** Below this much test-file text, starting workers costs more than it saves. */
+const PARALLEL_MIN_BYTES = 48 * 1024;
+
+/**
+ * Runs every health_test.yaml under `dirs`, spreading large suites over worker threads
+ * (YAML parsing dominates). Results are identical to runHealthTests, in the same order.
+ */
+export async function runHealthTestsParallel(dirs: string[], options: ParallelRunOptions = {}): Promise<HealthTestReport> {
+  const plans = planHealthTests(dirs);
+  const sized = plans.flatMap((plan) => plan.files.map((file) => ({ plan, file, size: fileSize(file) })));
+  const total = sized.reduce((a, b) => a + b.size, 0);
+  const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), sized.length));
+  const workerUrl = new URL('./testworker.js', import.meta.url);
+  const compiled = import.meta.url.endsWith('.js');
+  if (threads < 2 || total < PARALLEL_MIN_BYTES || !compiled) {
+    return runHealthTests(dirs, {
+      openLibs: options.openLibs,
+      sourceFor: options.sourceFor,
+    });
+  }
+  // Contiguous slices of about equal test-file size keep the output order.
+  const slices: TestPlan[][] = [];
+  let acc = 0;
+  let current: TestPlan[] = [];
+  const push = (plan: TestPlan, file: string) => {
+    const last = current[current.length - 1];
+    if (last && last.root === plan.root && last.dir === plan.dir) last.files.push(file);
+    else current.push({ dir: plan.dir, root: plan.root, files: [file] });
+  };
+  for (const { plan, file, size } of sized) {
+    push(plan, file);
+    acc += size;
+    if (acc >= (total * (slices.length + 1)) / threads && slices.length < threads - 1) {
+      slices.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) slices.push(current);
+  const results = await Promise.all(
+    slices.map(
+      (slice) =>
+        new Promise<HealthTestCase[]>((resolveCases, reject) => {
+          const w = new Worker(workerUrl, { workerData: { plans: slice, openLibs: options.openLibs === true, useRenderer: options.useRenderer === true } });
+          w.once('message', (m: { cases?: HealthTestCase[][]; error?: string; user?: boolean; exitCode?: number }) => {
+            void w.terminate();
+            if (m.error !== undefined) reject(m.user ? new UserError(m.error, m.exitCode) : new Error(m.error));
+            else resolveCases(m.cases!.flat());
+          });
+          w.once('error', reject);
+        }),
+    ),
+  );
+  return summarize(results.flat());
+}
+
+function fileSize(p: string): number {
+  try {
+    return statSync(p).size;
+  } catch {
+    return 0;
+  }
 }
 
 function q(s: string): string {

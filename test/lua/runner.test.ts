@@ -8,7 +8,7 @@ import { main } from '../../src/cli/main.js';
 import { renderKind } from '../../src/health/library.js';
 import { argocdCmSource, dirSource, objectGroupKind } from '../../src/lua/resolve.js';
 import { evaluateHealth } from '../../src/lua/runtime.js';
-import { EMPTY_STATUS_NOTE, formatHealthTestReport, runHealthTests } from '../../src/lua/testrunner.js';
+import { EMPTY_STATUS_NOTE, formatHealthTestReport, healthTestReportToJson, runHealthTests } from '../../src/lua/testrunner.js';
 import { lintHealthScript } from '../../src/lua/lint.js';
 
 const ARGO = join(__dirname, '..', 'fixtures', 'argo-resource-customizations');
@@ -88,6 +88,31 @@ describe('wavegate health test', () => {
     expect(runHealthTests([tree(files)]).failed).toBe(1);
     expect(runHealthTests([tree(files)], { openLibs: true }).failed).toBe(0);
     expect(runHealthTests([tree({ ...files, 'example.io/Widget/check.yaml': 'useOpenLibs: true\n' })]).failed).toBe(0);
+  });
+
+  it('a large suite spread over worker threads gives the same report as one thread (built CLI)', () => {
+    const files: Record<string, string> = {};
+    for (let k = 0; k < 8; k++) {
+      const dir = `g${k}.example.io/Kind${k}`;
+      files[`${dir}/health.lua`] = `return {status = obj.spec.s, message = "k${k} " .. obj.metadata.name}`;
+      let t = 'tests:\n';
+      for (let i = 0; i < 120; i++) {
+        files[`${dir}/testdata/c${i}.yaml`] = `apiVersion: g${k}.example.io/v1\nkind: Kind${k}\nmetadata:\n  name: c${i}\nspec:\n  s: ${i % 7 === 0 ? 'Degraded' : 'Healthy'}\n`;
+        t += `- healthStatus:\n    status: Healthy\n    message: k${k} c${i}\n  inputPath: testdata/c${i}.yaml\n`;
+      }
+      files[`${dir}/health_test.yaml`] = t;
+    }
+    const root = tree(files);
+    const bin = join(__dirname, '..', '..', 'bin', 'wavegate.js');
+    let out = '';
+    try {
+      out = execFileSync(process.execPath, [bin, 'health', 'test', root, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    } catch (e) {
+      out = (e as { stdout: string }).stdout; // exit 1: some cases fail on purpose
+    }
+    const inProcess = healthTestReportToJson(runHealthTests([root]));
+    expect(JSON.parse(out)).toEqual(inProcess);
+    expect((inProcess as { failed: number }).failed).toBe(8 * 18);
   });
 
   it("runs the package's own library", () => {

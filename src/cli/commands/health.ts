@@ -41,11 +41,15 @@ export function registerHealth(program: Command): void {
     .option('--open-libs', 'give every kind all Lua libraries, as Argo CD runs its built-in checks')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (dirs: string[], opts: { openLibs?: boolean; format: string }) => {
-      const { runHealthTests, formatHealthTestReport, healthTestReportToJson } = await import('../../lua/testrunner.js');
+      const { runHealthTestsParallel, formatHealthTestReport, healthTestReportToJson } = await import('../../lua/testrunner.js');
       const { dirSource } = await import('../../lua/resolve.js');
       const renderKind = await loadRenderKind();
       const roots = dirs.length > 0 ? dirs : [PACKAGE_LUA_DIR];
-      const report = runHealthTests(roots, { openLibs: opts.openLibs === true, sourceFor: (root) => dirSource(root, { renderKind }) });
+      const report = await runHealthTestsParallel(roots, {
+        openLibs: opts.openLibs === true,
+        useRenderer: renderKind !== undefined,
+        sourceFor: (root) => dirSource(root, { renderKind }),
+      });
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(healthTestReportToJson(report), null, 2)}\n`);
       else process.stdout.write(formatHealthTestReport(report));
       process.exitCode = report.failed > 0 ? 1 : 0;

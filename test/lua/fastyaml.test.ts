@@ -1,0 +1,99 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import jsyaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { fastYaml } from '../../src/lua/fastyaml.js';
+
+const ROOT = join(__dirname, '..', '..');
+
+function firstDocByJsYaml(text: string): unknown {
+  let first: unknown = null;
+  let seen = false;
+  jsyaml.loadAll(text, (d) => {
+    if (!seen && d !== null && d !== undefined) {
+      first = d;
+      seen = true;
+    }
+  }, { schema: jsyaml.CORE_SCHEMA });
+  return first;
+}
+
+function yamlFiles(dir: string, out: string[] = []): string[] {
+  for (const n of readdirSync(dir).sort()) {
+    if (n === 'node_modules' || n.startsWith('.')) continue;
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) yamlFiles(p, out);
+    else if (/\.ya?ml$/.test(n)) out.push(p);
+  }
+  return out;
+}
+
+describe('fastYaml reads what js-yaml reads, or gives up', () => {
+  it('agrees with js-yaml (core schema) on every YAML file of the repository it accepts', () => {
+    const files = [...yamlFiles(join(ROOT, 'test')), ...yamlFiles(join(ROOT, 'lua')), ...yamlFiles(join(ROOT, 'examples'))];
+    let accepted = 0;
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      const v = fastYaml(text);
+      if (v === undefined) continue;
+      accepted++;
+      let ref: unknown;
+      try {
+        ref = firstDocByJsYaml(text);
+      } catch {
+        ref = 'js-yaml refused it';
+      }
+      expect({ f, v }).toEqual({ f, v: ref });
+    }
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('handles the usual Kubernetes shapes', () => {
+    const text = [
+      '# comment',
+      '---',
+      'apiVersion: v1',
+      'kind: Thing',
+      'metadata:',
+      '  name: "a \\"b\\""',
+      "  note: 'it''s'",
+      '  labels: {}',
+      'spec:',
+      '  list:',
+      '  - a',
+      '  - 1.5',
+      '  - key: v # trailing comment',
+      '    other: -3',
+      '  - - nested',
+      '  empty:',
+      '  version: 1.2.3',
+      '  script: |',
+      '    line 1',
+      '      indented',
+      '',
+      '  folded: >-',
+      '    a',
+      '    b',
+      'status:',
+      '  ok: true',
+      '  none: ~',
+      '---',
+      'kind: Second',
+    ].join('\n');
+    const want = {
+      apiVersion: 'v1',
+      kind: 'Thing',
+      metadata: { name: 'a "b"', note: "it's", labels: {} },
+      spec: { list: ['a', 1.5, { key: 'v', other: -3 }, ['nested']], empty: null, version: '1.2.3', script: 'line 1\n  indented\n', folded: 'a b' },
+      status: { ok: true, none: null },
+    };
+    expect(fastYaml(text)).toEqual(want);
+    expect(firstDocByJsYaml(text)).toEqual(want);
+  });
+
+  it('gives up on what it does not handle', () => {
+    for (const t of ['a: &x 1\nb: *x', 'a: !tag 1', 'a: [1, 2]', 'a: "multi\n  line"', 'a: 0x1F', 'a: .inf', 'a: 1\na: 2', 'a:\tb', 'plain scalar', 'a: b\n  continued', 'true: 1']) {
+      expect(fastYaml(t)).toBeUndefined();
+    }
+  });
+});
