@@ -853,6 +853,7 @@ function initEngine(): void {
   }
   for (const [k, f] of Object.entries(mathExtras)) math[k] = fnTV(f);
   math.mod = math.fmod;
+  math.huge = new TValue(T.LUA_TNUMFLT, Number.MAX_VALUE); // gopher-lua: math.MaxFloat64, not inf
 
   const os: Lib = {
     ...libFrom(osLib, ['clock', 'difftime']),
@@ -1132,6 +1133,8 @@ interface Pool {
   env: any;
   loaded: any;
   loaders: any;
+  /** gopher-lua's string metatable is the string module itself (with __index = itself). */
+  stringMt: any;
   envSnap: Snap;
   objIndex: number;
   subs: Snap[];
@@ -1148,7 +1151,7 @@ function acquireEnv(openLibs: boolean, objTV: any): { env: any; loaded: any; loa
     const subs: Snap[] = built.subTables.map(snapshot);
     addStr(built.env, 'obj', new TValue(T.LUA_TNIL, null)); // placeholder, replaced below
     const envSnap = snapshot(built.env);
-    pool = { env: built.env, loaded: built.loaded, loaders: built.loaders, envSnap, objIndex: envSnap.entries.length - 1, subs };
+    pool = { env: built.env, loaded: built.loaded, loaders: built.loaders, stringMt: built.stringMt, envSnap, objIndex: envSnap.entries.length - 1, subs };
   }
   const objEntry = pool.envSnap.entries[pool.objIndex];
   if (objTV === undefined) {
@@ -1162,6 +1165,7 @@ function acquireEnv(openLibs: boolean, objTV: any): { env: any; loaded: any; loa
   return { env: pool.env, loaded: pool.loaded, loaders: pool.loaders, pool };
 }
 
+
 function releaseEnv(openLibs: boolean, pool: Pool): void {
   for (const s of pool.subs) if (compareSnap(s, -1) !== 0) return; // dropped: rebuilt next time
   const state = compareSnap(pool.envSnap, pool.objIndex);
@@ -1173,7 +1177,7 @@ function releaseEnv(openLibs: boolean, pool: Pool): void {
   pools[openLibs ? 1 : 0] = pool;
 }
 
-function buildEnv(openLibs: boolean): { env: any; loaded: any; loaders: any; subTables: any[] } {
+function buildEnv(openLibs: boolean): { env: any; loaded: any; loaders: any; subTables: any[]; stringMt: any } {
   const t = tmpl!;
   const env = newTable();
   const envTV = tableTV(env);
@@ -1204,8 +1208,11 @@ function buildEnv(openLibs: boolean): { env: any; loaded: any; loaders: any; sub
   addStr(env, 'package', tableTV(pkg));
 
   const subTables = [tableT, pkg, loaded, preload, loaders];
+  let stringMt: any;
   if (openLibs) {
     const stringT = copyLib(t.string);
+    addStr(stringT, '__index', tableTV(stringT));
+    stringMt = stringT;
     const libs = [stringT, copyLib(t.math), copyLib(t.os), copyLib(t.coroutine), copyLib(t.debug)];
     addStr(env, 'string', tableTV(libs[0]));
     addStr(env, 'math', tableTV(libs[1]));
@@ -1214,7 +1221,7 @@ function buildEnv(openLibs: boolean): { env: any; loaded: any; loaders: any; sub
     addStr(env, 'debug', tableTV(libs[4]));
     subTables.push(...libs);
   }
-  return { env, loaded, loaders, subTables };
+  return { env, loaded, loaders, subTables, stringMt };
 }
 
 /**
@@ -1231,12 +1238,8 @@ export function evaluateHealth(script: string, obj: unknown, options: EvalOption
   const { env, loaded, loaders, pool } = acquireEnv(openLibs, objTV);
   const mt = L.l_G.mt;
   for (let i = 0; i < mt.length; i++) mt[i] = undefined;
-  if (openLibs) {
-    // The string metatable: a fresh {__index = string} each time (scripts can reach it with getmetatable("")).
-    const smt = newTable();
-    addStr(smt, '__index', new TValue(T.LUA_TTABLE, rawGetStr(env, 'string').value));
-    mt[T.LUA_TSTRING] = smt;
-  }
+  // The string metatable is this evaluation's string table (checked for changes like the rest).
+  if (openLibs) mt[T.LUA_TSTRING] = pool.stringMt;
   const context: EvalContext = {
     env,
     loaded,
