@@ -16,3 +16,10 @@ export { renderHealth, argocdCmData, checkFor, verifyCheck, PATCH_FILE, VALUES_F
 export { renderKind, renderTemplate, listLibraryKinds, parseKindRef, argoKeySuffix, LIBRARY_DIR, HEALTH_TEMPLATES_DIR, type RenderedCheck, type LibraryKind } from './health/library.js';
 export { gatedKinds, healthSettings, argoBuiltinFor, type GatedKind, type HealthSettings } from './health/coverage.js';
 export { luaString, luaValue } from './health/lua-literal.js';
+export { buildGraph, stronglyConnected, findCycles, topologicalOrder, topologicalRanks, transitiveDependencies, Reachability, environmentGraph, type DependencyGraph, type Sccs } from './graph/graph.js';
+export { repairWaves, type WaveRepair, type WaveChange } from './graph/repair.js';
+export { suggestRepairs, formatSuggestions, suggestionsToJson, type EnvironmentSuggestion, type SuggestedEdge } from './graph/suggest.js';
+export { planFix, applyFix, editComponentText, type FixPlan, type FileEdit } from './graph/fix.js';
+export { planEnvironment, planToJson, formatPlanText, planShell, shellOptions, DEFAULT_SHELL_OPTIONS, type RolloutPlan, type ShellOptions } from './graph/plan.js';
+export { graphPicture, toDot, toMermaid, type GraphPicture, type GraphOptions } from './graph/render.js';
+export { toSarif } from './report/sarif.js';
