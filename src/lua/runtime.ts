@@ -32,7 +32,7 @@ import {
   to_luastring,
 } from './fengari-internals.js';
 import { goNumberString, goToNumber } from './gonum.js';
-import { checkGopherLuaSyntax } from './syntax.js';
+import { checkGopherLuaSyntax, gopherSyntaxErrorText } from './syntax.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -488,8 +488,7 @@ const luaIpairs: Fn = (Ls) => {
 function loadChunk(Ls: any, source: string, chunkname: string): boolean {
   const problems = checkGopherLuaSyntax(source);
   if (problems.length > 0) {
-    const p = problems[0]!;
-    pushJsString(Ls, `${chunkname} line:${p.line}(column:${p.column}) ${p.message}`);
+    pushJsString(Ls, gopherSyntaxErrorText(problems[0]!, chunkname));
     return false;
   }
   const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(source), null, to_luastring(`=${chunkname}`));
@@ -946,8 +945,7 @@ function compile(script: string): Compiled {
   if (c) return c;
   const problems = checkGopherLuaSyntax(script);
   if (problems.length > 0) {
-    const p = problems[0]!;
-    c = { error: `<string> line:${p.line}(column:${p.column}) ${p.message}` };
+    c = { error: gopherSyntaxErrorText(problems[0]!) };
   } else {
     const status = lauxlib.luaL_loadbuffer(L, to_luastring(script), null, to_luastring('=<string>'));
     if (status !== lua.LUA_OK) {

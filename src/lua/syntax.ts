@@ -14,6 +14,21 @@ export interface LuaSyntaxProblem {
   line: number;
   column: number;
   message: string;
+  /** The token the parser stopped at (as gopher-lua names it in its error), when known. */
+  token?: string;
+  /** The parser ran out of input. */
+  eof?: boolean;
+}
+
+/**
+ * The error gopher-lua's loader gives for a script it cannot parse (parse.Error.Error():
+ * `<source> line:L(column:C) near 'TOKEN':   syntax error` plus a newline, or
+ * `<source> at EOF:   syntax error`). Line and token come from luaparse; gopher-lua's own
+ * column count and token can differ slightly.
+ */
+export function gopherSyntaxErrorText(p: LuaSyntaxProblem, source = '<string>'): string {
+  if (p.eof) return `${source} at EOF:   syntax error\n`;
+  return `${source} line:${p.line}(column:${p.column}) near '${p.token ?? ''}':   syntax error\n`;
 }
 
 const cache = new Map<string, LuaSyntaxProblem[]>();
@@ -34,7 +49,9 @@ function rawParse(script: string, onNode?: (node: { type: string; raw?: string; 
     const err = e as { line?: number; column?: number; message?: string };
     if (typeof err.line !== 'number') throw e;
     const message = String(err.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, '');
-    return [{ line: err.line, column: (err.column ?? 0) + 1, message }];
+    const near = /near '([^']*)'/.exec(message)?.[1];
+    const eof = /<eof>/.test(message);
+    return [{ line: err.line, column: (err.column ?? 0) + 1, message, ...(near !== undefined ? { token: near } : {}), ...(eof ? { eof } : {}) }];
   }
 }
 
@@ -50,6 +67,7 @@ export function checkGopherLuaSyntax(script: string): LuaSyntaxProblem[] {
         line: loc?.line ?? 1,
         column: (loc?.column ?? 0) + 1,
         message: `hexadecimal float ${node.raw} is Lua 5.2+; gopher-lua cannot parse it`,
+        token: node.raw,
       });
     }
   });
