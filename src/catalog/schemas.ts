@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -19,13 +20,42 @@ export function schemaPath(name: 'component' | 'wavegate'): string {
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
-/** Compiled validator for one of the shipped schemas (compiled once per process). */
+/** The ajv options of the shipped schemas (also used by scripts/build-validators.mjs). */
+export const SCHEMA_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true } as const;
+
+/** Where `npm run build` writes the shipped schemas' validators as ajv standalone code. */
+export function prebuiltValidatorPath(name: 'component' | 'wavegate'): string {
+  return join(PACKAGE_ROOT, 'dist', 'validators', `${name}.cjs`);
+}
+
+/** Identifies a schema text together with the options it is compiled with. */
+export function schemaFingerprint(schemaText: string): string {
+  return createHash('sha256').update(JSON.stringify(SCHEMA_AJV_OPTIONS)).update('\0').update(schemaText).digest('hex');
+}
+
+/**
+ * Validator for one of the shipped schemas, once per process: the prebuilt standalone code
+ * when its fingerprint matches the schema file (compiling with ajv costs about half a second
+ * of start-up), else compiled with ajv now.
+ */
 export function validator(name: 'component' | 'wavegate'): ValidateFunction {
   let v = compiled.get(name);
   if (v === undefined) {
-    ajv ??= new (loadAjv())({ allErrors: true, strict: true, allowUnionTypes: true });
-    const schema = JSON.parse(readFileSync(schemaPath(name), 'utf8'));
-    const fn: ValidateFunction = ajv.compile(schema);
+    const text = readFileSync(schemaPath(name), 'utf8');
+    const schema = JSON.parse(text);
+    let fn: ValidateFunction | undefined;
+    const prebuilt = prebuiltValidatorPath(name);
+    if (existsSync(prebuilt)) {
+      const mod = createRequire(import.meta.url)(prebuilt) as ValidateFunction & { fingerprint?: string };
+      if (mod.fingerprint === schemaFingerprint(text)) {
+        fn = mod;
+        fn.schema ??= schema;
+      }
+    }
+    if (fn === undefined) {
+      ajv ??= new (loadAjv())(SCHEMA_AJV_OPTIONS);
+      fn = ajv.compile(schema);
+    }
     compiled.set(name, fn);
     return fn;
   }

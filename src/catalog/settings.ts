@@ -47,7 +47,8 @@ export function loadSettings(root: string): { settings: Settings; settingsFile?:
   settings.extraFields = (raw.extraFields as string[] | undefined) ?? [];
   const seen = new Set<string>();
   settings.tiers.forEach((t, i) => {
-    const pos = r.doc.locate(['tiers', i]);
+    // positions only for an error: locating parses the file a second time
+    const pos = seen.has(t.name) ? r.doc.locate(['tiers', i]) : undefined;
     if (seen.has(t.name)) throw new UserError(`${at(pos?.line, pos?.column)}: tiers[${i}].name: tier "${t.name}" is listed twice`);
     seen.add(t.name);
     if (t.waves[0] > t.waves[1]) {
