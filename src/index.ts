@@ -23,3 +23,8 @@ export { planFix, applyFix, editComponentText, type FixPlan, type FileEdit } fro
 export { planEnvironment, planToJson, formatPlanText, planShell, shellOptions, DEFAULT_SHELL_OPTIONS, type RolloutPlan, type ShellOptions } from './graph/plan.js';
 export { graphPicture, toDot, toMermaid, type GraphPicture, type GraphOptions } from './graph/render.js';
 export { toSarif } from './report/sarif.js';
+export { evaluateHealth, HEALTH_STATUSES, DEFAULT_INSTRUCTION_LIMIT, DEFAULT_MEMORY_LIMIT_BYTES, type HealthResult, type EvalOptions } from './lua/runtime.js';
+export { checkGopherLuaSyntax, type LuaSyntaxProblem } from './lua/syntax.js';
+export { lintHealthScript, type LintProblem } from './lua/lint.js';
+export { dirSource, argocdCmSource, chainSources, objectGroupKind, type HealthScript, type ScriptSource } from './lua/resolve.js';
+export { runHealthTests, runHealthTestsParallel, formatHealthTestReport, healthTestReportToJson, type HealthTestReport, type HealthTestCase } from './lua/testrunner.js';
