@@ -141,7 +141,24 @@ export function lintHealthScript(script: string, options: { openLibs?: boolean }
   }
 
   const body = (ast.body as Node[]) ?? [];
-  if (!body.some((s) => s.type === 'ReturnStatement')) {
+  // A return of the chunk itself: anywhere outside function bodies (if/else branches count).
+  let chunkReturns = false;
+  const findReturn = (n: unknown): void => {
+    if (chunkReturns || typeof n !== 'object' || n === null) return;
+    if (Array.isArray(n)) {
+      for (const c of n) findReturn(c);
+      return;
+    }
+    const node = n as Node;
+    if (node.type === 'ReturnStatement') {
+      chunkReturns = true;
+      return;
+    }
+    if (node.type === 'FunctionDeclaration') return;
+    for (const k of ['body', 'clauses']) findReturn(node[k]);
+  };
+  findReturn(body);
+  if (!chunkReturns) {
     const last = body[body.length - 1];
     problems.push({
       rule: 'missing-return',

@@ -164,6 +164,8 @@ describe('wavegate health lint', () => {
     expect(rules('local hs = {}\nhs.status = "Ok"\nreturn hs')).toEqual(['status-literal@2:13']);
     expect(rules('local hs = {}\nhs.status = "Healthy"\nreturn hs')).toEqual([]);
     expect(rules('local hs = {status = "Healthy"}')).toEqual(['missing-return@1:1']);
+    expect(rules('local function f() return 1 end\nlocal x = f()')).toEqual(['missing-return@2:1']);
+    expect(rules('if obj.a then\n  return {status = "Healthy"}\nelse\n  return {status = "Degraded"}\nend')).toEqual([]);
     expect(rules('local m = "\\x41"\nreturn {status = "Healthy", message = m}')).toEqual(['escape@1:11']);
   });
   it('the CLI prints file:line:column and the rule, exit 1', async () => {
