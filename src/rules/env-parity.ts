@@ -46,8 +46,11 @@ function quickSame(cs: readonly Component[], field: Field): boolean {
       return cs.every((c) => c.tier === f.tier);
     case 'dependencies':
       return cs.every((c) => sameArray(c.dependencies, f.dependencies));
-    case 'smoke checks':
-      return cs.every((c) => c.smoke === undefined);
+    case 'smoke checks': {
+      if (cs.every((c) => c.smoke === undefined)) return true;
+      const text = JSON.stringify(f.raw.smoke);
+      return cs.every((c) => c.smoke !== undefined && JSON.stringify(c.raw.smoke) === text);
+    }
   }
 }
 
