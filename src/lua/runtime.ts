@@ -31,7 +31,7 @@ import {
   to_jsstring,
   to_luastring,
 } from './fengari-internals.js';
-import { goNumberString, goToNumber } from './gonum.js';
+import { goFormatFloatG, goNumberString, goToNumber } from './gonum.js';
 import { checkGopherLuaSyntax, gopherSyntaxErrorText } from './syntax.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -720,28 +720,157 @@ const mathExtras: Record<string, Fn> = {
   },
 };
 
-/** string.format with gopher-lua's number printing for %s and float64 for %d. */
+/** Go's int64(f) on amd64: truncation, and the minimum int64 for what does not fit. */
+function goInt64(v: number): bigint {
+  if (!Number.isFinite(v) || Math.abs(v) >= 9223372036854775808) return -9223372036854775808n;
+  return BigInt(Math.trunc(v));
+}
+
+/** Go's fmt for an integer verb (d, x, X, o) with flags, width and precision. */
+function goFormatInt(n: bigint, verb: string, flags: string, width: number | undefined, prec: number | undefined): string {
+  const neg = n < 0n;
+  const abs = neg ? -n : n;
+  const base = verb === 'x' || verb === 'X' ? 16 : verb === 'o' ? 8 : 10;
+  let digits = abs.toString(base);
+  if (verb === 'X') digits = digits.toUpperCase();
+  if (prec !== undefined) digits = prec === 0 && abs === 0n ? '' : digits.padStart(prec, '0');
+  const sign = neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
+  const prefix = flags.includes('#') ? (base === 16 ? (verb === 'X' ? '0X' : '0x') : base === 8 ? '0' : '') : '';
+  let out = sign + prefix + digits;
+  if (width !== undefined && out.length < width) {
+    if (flags.includes('-')) out = out.padEnd(width, ' ');
+    else if (flags.includes('0') && prec === undefined) out = sign + prefix + digits.padStart(width - sign.length - prefix.length, '0');
+    else out = out.padStart(width, ' ');
+  }
+  return out;
+}
+
+/** Go's strconv.Quote, as `%q` prints a string. */
+function goQuote(str: string): string {
+  let out = '"';
+  for (const ch of str) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (c === 7) out += '\\a';
+    else if (c === 8) out += '\\b';
+    else if (c === 12) out += '\\f';
+    else if (c === 10) out += '\\n';
+    else if (c === 13) out += '\\r';
+    else if (c === 9) out += '\\t';
+    else if (c === 11) out += '\\v';
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (c === 0xfffd && ch !== '\ufffd') out += '\\ufffd';
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+/** Go's %e / %g with an explicit or default precision (fengari's sprintf differs: 1.2e+4, %.3g). */
+function goFormatExpG(v: number, verb: string, flags: string, width: number | undefined, prec: number | undefined): string {
+  let body: string;
+  const lower = verb.toLowerCase();
+  if (!Number.isFinite(v)) {
+    body = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
+    if (body === '+Inf' && !flags.includes('+')) body = 'Inf';
+    return pad(body, flags.replace('0', ''), width);
+  }
+  const neg = v < 0 || Object.is(v, -0);
+  const a = Math.abs(v);
+  const expStr = (e: number) => `e${e < 0 ? '-' : '+'}${Math.abs(e) < 10 ? '0' : ''}${Math.abs(e)}`;
+  if (lower === 'e') {
+    const p = prec ?? 6;
+    const [mant, e] = a.toExponential(p).split('e');
+    body = `${mant}${expStr(Number(e))}`;
+  } else if (prec === undefined) {
+    body = goFormatFloatG(a);
+  } else {
+    const p = prec === 0 ? 1 : prec;
+    const [mant, e] = a.toExponential(p - 1).split('e');
+    let digits = mant!.replace('.', '').replace(/0+$/, '');
+    if (digits === '') digits = '0';
+    const exp = Number(e);
+    const nd = digits.length;
+    const dp = exp + 1;
+    let eprec = p;
+    if (eprec > nd && nd >= dp) eprec = nd;
+    if (exp < -4 || exp >= eprec) {
+      body = `${digits[0]}${nd > 1 ? `.${digits.slice(1)}` : ''}${expStr(exp)}`;
+    } else {
+      const decimals = Math.max((p > dp ? nd : p) - dp, 0);
+      body = a.toFixed(decimals);
+    }
+  }
+  if (verb === 'E' || verb === 'G') body = body.toUpperCase();
+  const sign = neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
+  if (width !== undefined && flags.includes('0') && !flags.includes('-') && sign.length + body.length < width) {
+    return sign + body.padStart(width - sign.length, '0');
+  }
+  return pad(sign + body, flags, width);
+}
+
+function pad(s: string, flags: string, width: number | undefined): string {
+  if (width === undefined || s.length >= width) return s;
+  return flags.includes('-') ? s.padEnd(width, ' ') : s.padStart(width, ' ');
+}
+
+/**
+ * string.format as gopher-lua does it: the arguments go to Go's fmt.Sprintf. Numbers are
+ * float64 values that format themselves: %d/%x/%o print int64(n) (no 32-bit limit, Go's sign
+ * handling), %s and %q print tostring(n), %g without precision is Go's shortest form. The rest
+ * (%f, %e, %.Ng, %s of strings, widths) is the same in C and Go and left to fengari.
+ */
 function wrapFormat(orig: Fn): Fn {
   return (Ls) => {
     const fmt = checkJsString(Ls, 1);
+    const top = lua.lua_gettop(Ls);
+    const re = /%([-+ #0]*)(\d*)(?:\.(\d*))?([a-zA-Z%])/g;
+    let out = '';
+    let last = 0;
     let arg = 1;
-    const re = /%[-+ #0]*\d*(?:\.\d*)?([a-zA-Z%])/g;
+    let changed = false;
+    const kept: number[] = [];
     let m: RegExpExecArray | null;
     while ((m = re.exec(fmt)) !== null) {
-      const conv = m[1]!;
-      if (conv === '%') continue;
+      const [spec, flags, w, p, conv] = m as unknown as [string, string, string, string | undefined, string];
+      out += fmt.slice(last, m.index);
+      last = m.index + spec.length;
+      if (conv === '%') {
+        out += spec;
+        continue;
+      }
       arg++;
-      if (lua.lua_type(Ls, arg) !== lua.LUA_TNUMBER) continue;
-      const v = lua.lua_tonumber(Ls, arg);
-      if (conv === 's' || conv === 'q') {
-        pushJsString(Ls, goNumberString(v));
-        lua.lua_replace(Ls, arg);
-      } else if ('dicoxXu'.includes(conv) && !Number.isInteger(v) && Number.isFinite(v)) {
-        // gopher-lua passes the number to Go's fmt as an integer (truncated)
-        lua.lua_pushnumber(Ls, Math.trunc(v));
-        lua.lua_replace(Ls, arg);
+      const width = w === '' ? undefined : Number(w);
+      const prec = p === undefined ? undefined : p === '' ? 0 : Number(p);
+      const t = arg <= top ? lua.lua_type(Ls, arg) : lua.LUA_TNONE;
+      let literal: string | undefined;
+      if (t === lua.LUA_TNUMBER) {
+        const v = lua.lua_tonumber(Ls, arg);
+        if (conv === 'd' || conv === 'i' || conv === 'x' || conv === 'X' || conv === 'o') {
+          literal = goFormatInt(goInt64(v), conv === 'i' ? 'd' : conv, flags, width, prec);
+        } else if (conv === 's') {
+          literal = pad(prec === undefined ? goNumberString(v) : goNumberString(v).slice(0, prec), flags, width);
+        } else if (conv === 'q') {
+          literal = pad(goQuote(goNumberString(v)), flags, width);
+        } else if (conv === 'g' || conv === 'G' || conv === 'e' || conv === 'E') {
+          literal = goFormatExpG(v, conv, flags, width, prec);
+        }
+      } else if (t === lua.LUA_TSTRING && conv === 'q') {
+        literal = pad(goQuote(jsString(Ls, arg)), flags, width);
+      }
+      if (literal === undefined) {
+        out += spec;
+        kept.push(arg);
+      } else {
+        out += literal.replace(/%/g, '%%');
+        changed = true;
       }
     }
+    out += fmt.slice(last);
+    if (!changed) return orig(Ls);
+    pushJsString(Ls, out);
+    for (const k of kept) lua.lua_pushvalue(Ls, k);
+    for (let i = 0; i < top; i++) lua.lua_remove(Ls, 1);
     return orig(Ls);
   };
 }

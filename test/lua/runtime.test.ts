@@ -49,6 +49,14 @@ describe('Argo sandbox rules (each: fails under Argo, and its mirror passes)', (
     expect(goToNumber(' 12 ')).toBe(12);
     expect(run('return {status = "Healthy", message = string.format("%s|%d", 10/2, 3)}', {}, true)).toEqual(ok('5|3'));
   });
+  it("string.format prints numbers as Go's fmt does for gopher-lua", () => {
+    const f = (args: string) => run(`return {status = "Healthy", message = string.format(${args})}`, {}, true).message;
+    expect(f('"%d|%5d|%05d|%+d", 2^31, 3.7, -42, 7')).toBe('2147483648|    3|-0042|+7');
+    expect(f('"%x|%#x|%o|%x", 255, 255, 8, -255')).toBe('ff|0xff|10|-ff');
+    expect(f('"%s|%q|%q", 10/2, "a\\"b", 5')).toBe('5|"a\\"b"|"5"');
+    expect(f('"%g|%g|%.3g|%e|%5.2f", 0.1, 123456789.5, 1234.5678, 12345.678, 3.14159')).toBe('0.1|1.234567895e+08|1.23e+03|1.234568e+04| 3.14');
+    expect(f('"%d/%d ready, %d%%", 2, 3, 50')).toBe('2/3 ready, 50%');
+  });
   it('obj is built like Argo: nulls dropped, also inside arrays', () => {
     const obj = { a: [1, null, 3], b: null, c: { d: 'x' } };
     expect(run('return {status = "Healthy", message = #obj.a .. tostring(obj.b) .. obj.c.d .. obj.a[2]}', obj)).toEqual(ok('2nilx3'));
