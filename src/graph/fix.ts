@@ -64,6 +64,10 @@ export function planFix(catalog: Catalog, findings: readonly Finding[], options:
     const agree =
       reqs.length === users.length &&
       reqs.every((r) => sameList(r.deps, first.deps) && r.wave?.to === first.wave?.to);
+    if (!agree && options.env !== undefined && users.length > 1) {
+      notes.push(`${file}: not edited: it is shared by ${users.join(', ')}; run wavegate fix without --env so every environment's change is known`);
+      continue;
+    }
     if (!agree) {
       notes.push(
         `${file}: not edited: it is shared by ${users.join(', ')} and they need different changes ` +
