@@ -7,6 +7,8 @@ import { parse, parseDocument, isMap, isScalar, Scalar } from 'yaml';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { checkCatalog } from '../../src/check.js';
 import { renderCatalog } from '../../src/render/index.js';
+import { argocdCmData, patchYaml, valuesYaml, type ShippedCheck } from '../../src/health/render.js';
+import type { Catalog, Environment } from '../../src/catalog/types.js';
 import { evaluateHealth } from '../../src/lua/runtime.js';
 import { catalogOf, writeCatalog } from '../helpers/catalog.js';
 
@@ -329,5 +331,23 @@ describe('health coverage and settings', () => {
     const r = run(['render', EXAMPLE]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--out/);
+  });
+});
+
+describe('patch YAML', () => {
+  it('carries any script byte for byte (indented first line, trailing spaces, tabs, no final newline, blank lines, unicode, control characters)', () => {
+    const scripts = ['  -- indented\nreturn {}\n', 'x = 1   \nreturn {}\n', 'a\tb\nreturn {}', 'return {}', 'x\n\n\nreturn {}\n\n\n', 'm = "é ✓"\nreturn {}\n', 'm = "\u0001"\nreturn {}\n'];
+    const checks: ShippedCheck[] = scripts.map((script, i) => ({ script, openLibs: i === 0, ref: `k${i}.example.com/K`, group: `k${i}.example.com`, kind: 'K', source: 'override', dir: '/x' }));
+    const data = argocdCmData(checks);
+    const catalog = { root: '/tmp/cat' } as Catalog;
+    const env = { name: 'dev' } as Environment;
+    const patch = parse(patchYaml(catalog, env, data)) as { data: Record<string, string> };
+    const values = parse(valuesYaml(catalog, env, data)) as { configs: { cm: Record<string, string> } };
+    scripts.forEach((script, i) => {
+      expect(patch.data[`resource.customizations.health.k${i}.example.com_K`]).toBe(script);
+      expect(values.configs.cm[`resource.customizations.health.k${i}.example.com_K`]).toBe(script);
+    });
+    expect(patch.data['resource.customizations.useOpenLibs.k0.example.com_K']).toBe('true');
+    expect(Object.keys(patch.data)).toEqual(Object.keys(patch.data).sort());
   });
 });
