@@ -120,3 +120,19 @@ describe('.pre-commit-hooks.yaml', () => {
     expect(new RegExp(hooks[0]!.files as string).test('environments/dev/components/a/component.yaml')).toBe(true);
   });
 });
+
+describe('deterministic output', () => {
+  it('check (text, json, sarif, --suggest), plan and graph are byte-identical on re-runs', () => {
+    for (const args of [
+      ['check', BEFORE, '--suggest'],
+      ['check', BEFORE, '--format', 'json', '--suggest'],
+      ['check', BEFORE, '--format', 'sarif'],
+      ['plan', BEFORE, '--env', 'prod', '--format', 'shell'],
+      ['graph', BEFORE, '--env', 'dev', '--format', 'mermaid'],
+    ]) {
+      const a = run(args);
+      expect(a.stdout.length, args.join(' ')).toBeGreaterThan(100);
+      expect(run(args).stdout, args.join(' ')).toBe(a.stdout);
+    }
+  });
+});
