@@ -4,7 +4,8 @@
  * then by path), fixed mtime/owner/mode, and a gzip header with no timestamp and a fixed OS byte.
  */
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip, gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { stringify } from 'yaml';
 
@@ -51,14 +52,25 @@ export async function tarChart(chartName: string, files: readonly ChartFile[]): 
 
 /** gzip with a deterministic header: MTIME 0 (zlib's default) and OS byte 3 (Unix) whatever the platform. */
 export function gzipDeterministic(data: Buffer): Buffer {
-  const gz = gzipSync(data, { level: 9 });
+  return fixGzipHeader(gzipSync(data, { level: GZIP_LEVEL }));
+}
+
+const GZIP_LEVEL = 9;
+const gzipAsync = promisify(gzip);
+
+function fixGzipHeader(gz: Buffer): Buffer {
   gz.writeUInt32LE(0, 4);
   gz[9] = 3;
   return gz;
 }
 
+/**
+ * The packaged chart. Compression runs on libuv's thread pool (same bytes as
+ * gzipDeterministic), so a caller packaging many charts at once keeps the main thread for
+ * rendering while other cores compress.
+ */
 export async function packageChart(chartName: string, files: readonly ChartFile[]): Promise<Buffer> {
-  return gzipDeterministic(await tarChart(chartName, files));
+  return fixGzipHeader(await gzipAsync(await tarChart(chartName, files), { level: GZIP_LEVEL }));
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
