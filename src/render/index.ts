@@ -5,8 +5,8 @@
  * is written beside its destination and then swapped in by rename, so a reader never sees a
  * half-written environment and a failed render leaves the previous output as it was.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Catalog } from '../catalog/types.js';
 import { checkCatalog } from '../check.js';
 import { UserError } from '../errors.js';
@@ -93,6 +93,22 @@ function writeTree(dir: string, files: readonly RenderedFile[]): void {
 }
 
 /**
+ * Cleans up after a render that was killed while swapping: leftover new folders are removed;
+ * if the destination is missing but the previous output was moved aside, it is put back
+ * first (so the old output, not nothing, is what a crash leaves).
+ */
+function recoverInterrupted(dir: string): void {
+  const parent = dirname(dir);
+  if (!existsSync(parent)) return;
+  const base = basename(dir);
+  const siblings = readdirSync(parent).sort();
+  const olds = siblings.filter((n) => n.startsWith(`${base}.wavegate-old-`));
+  for (const n of siblings.filter((x) => x.startsWith(`${base}.wavegate-new-`))) rmSync(join(parent, n), { recursive: true, force: true });
+  if (!existsSync(dir) && olds.length > 0) renameSync(join(parent, olds[olds.length - 1]!), dir);
+  for (const n of olds) if (existsSync(join(parent, n))) rmSync(join(parent, n), { recursive: true, force: true });
+}
+
+/**
  * Writes each environment into a temporary folder beside its destination, then swaps it in:
  * old folder renamed aside, new one renamed into place, old one removed. On any failure the
  * temporary folders are removed and already-moved folders are put back.
@@ -102,6 +118,7 @@ function writeAtomically(environments: readonly EnvironmentOutput[]): void {
   const staged: { env: EnvironmentOutput; tmp: string; old: string }[] = [];
   try {
     for (const env of environments) {
+      recoverInterrupted(env.dir);
       mkdirSync(dirname(env.dir), { recursive: true });
       const tmp = `${env.dir}.wavegate-new-${tag}`;
       const old = `${env.dir}.wavegate-old-${tag}`;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -242,6 +242,20 @@ describe('health coverage and settings', () => {
     const after = snapshot(out);
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [k, v] of before) expect(after.get(k)!.equals(v), k).toBe(true);
+  });
+
+  it('recovers from a render killed mid-swap: the moved-aside output comes back, leftovers are removed', async () => {
+    const out = tempDir();
+    const root = catalogOf([{ ...widget, health: ['cert-manager.io/Certificate'] }]);
+    // state after a crash between "old folder renamed aside" and "new folder renamed in"
+    mkdirSync(join(out, 'dev.wavegate-old-1-1'), { recursive: true });
+    writeFileSync(join(out, 'dev.wavegate-old-1-1', 'argocd-cm.patch.yaml'), 'previous');
+    mkdirSync(join(out, 'dev.wavegate-new-1-1'), { recursive: true });
+    writeFileSync(join(out, 'dev.wavegate-new-1-1', 'half'), 'x');
+    const report = await renderCatalog(loadCatalog(root), { out });
+    expect(report.written).toBe(true);
+    expect(readdirSync(out)).toEqual(['dev']);
+    expect(readFileSync(join(out, 'dev', 'argocd-cm.patch.yaml'), 'utf8')).toMatch(/cert-manager\.io_Certificate/);
   });
 
   it('health.overrides ships a team script with its tests and useOpenLibs; health.builtin leaves a kind to Argo CD', async () => {
