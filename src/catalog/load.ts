@@ -42,8 +42,12 @@ function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
-/** Every component.yaml below `dir`, sorted, without following links into loops. */
-function findComponentFiles(dir: string): string[] {
+/**
+ * Every component.yaml below `dir`, sorted, without following links into loops. Other
+ * `.yaml`/`.yml` files met on the way are added to `others` (for the manifest rules, so
+ * they need not list these folders again).
+ */
+function findComponentFiles(dir: string, others?: string[]): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     let entries;
@@ -57,6 +61,7 @@ function findComponentFiles(dir: string): string[] {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.name === COMPONENT_FILE && (e.isFile() || (e.isSymbolicLink() && safeIsFile(p)))) out.push(p);
+      else if (others && e.isFile() && /\.ya?ml$/.test(e.name)) others.push(p);
     }
   };
   walk(dir);
@@ -204,12 +209,13 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
   }
 
   const findings: Finding[] = [];
-  const shared = findComponentFiles(join(envRoot, SHARED_ENV, 'components')).map((p) => parseComponentFile(root, p, settings));
+  const others: string[] = [];
+  const shared = findComponentFiles(join(envRoot, SHARED_ENV, 'components'), others).map((p) => parseComponentFile(root, p, settings));
   for (const s of shared) findings.push(...s.findings);
 
   const environments: Environment[] = [];
   for (const envName of envNames) {
-    const own = findComponentFiles(join(envRoot, envName, 'components')).map((p) => parseComponentFile(root, p, settings));
+    const own = findComponentFiles(join(envRoot, envName, 'components'), others).map((p) => parseComponentFile(root, p, settings));
     const byName = new Map<string, Component>();
     const broken = new Set<string>();
     const firstFile = new Map<string, string>();
@@ -243,5 +249,6 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
     const components = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     environments.push({ name: envName, components, byName, broken });
   }
-  return { root, settings, settingsFile, environments, findings };
+  const componentDirYamlFiles = options.env === undefined ? others.map((p) => toPosix(relative(root, p))).sort() : undefined;
+  return { root, settings, settingsFile, environments, findings, componentDirYamlFiles };
 }

@@ -76,6 +76,11 @@ export interface Catalog {
   environments: Environment[];
   /** Problems found while loading (YAML, schema, duplicates): findings of the `schema` family. */
   findings: Finding[];
+  /**
+   * YAML files other than component.yaml under `environments/<env|_shared>/components/`
+   * (relative, sorted), seen while loading; undefined when only one environment was loaded.
+   */
+  componentDirYamlFiles?: string[];
 }
 
 export type RuleSeverities = Record<string, SeveritySetting>;

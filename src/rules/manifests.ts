@@ -29,6 +29,7 @@ function manifestFiles(catalog: Catalog): ManifestFile[] {
   let files = cache.get(catalog);
   if (files) return files;
   files = [];
+  let skipDir: (rel: string) => boolean = () => false;
   const walk = (abs: string, rel: string): void => {
     let entries;
     try {
@@ -41,7 +42,7 @@ function manifestFiles(catalog: Catalog): ManifestFile[] {
     for (const e of entries) {
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (!e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) walk(join(abs, e.name), childRel);
+        if (!e.name.startsWith('.') && !SKIP_DIRS.has(e.name) && !skipDir(childRel)) walk(join(abs, e.name), childRel);
         continue;
       }
       if (!e.isFile() || !/\.ya?ml$/.test(e.name)) continue;
@@ -51,7 +52,20 @@ function manifestFiles(catalog: Catalog): ManifestFile[] {
       if ('text' in r) files!.push({ file: childRel, text: r.text });
     }
   };
+  // The loader has listed every components/ folder already: take its list, skip those folders.
+  const listed = catalog.componentDirYamlFiles;
+  const componentDirs = new Set(listed ? ['_shared', ...catalog.environments.map((e) => e.name)].map((e) => `environments/${e}/components`) : []);
+  skipDir = (rel) => componentDirs.has(rel);
   walk(catalog.root, '');
+  if (listed) {
+    for (const rel of listed) {
+      const parts = rel.split('/');
+      if (parts.some((x) => x.startsWith('.') || SKIP_DIRS.has(x)) || /^component(\.disabled)?\.yaml$/.test(parts[parts.length - 1]!)) continue;
+      const r = readText(join(catalog.root, rel));
+      if ('text' in r) files.push({ file: rel, text: r.text });
+    }
+    files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  }
   cache.set(catalog, files);
   return files;
 }
