@@ -50,7 +50,10 @@ export function graphPicture(catalog: Catalog, env: Environment, findings: reado
       const key = `${e.dependency}>${e.component}`;
       if (e.environment !== env.name || seenMissing.has(key) || !env.byName.has(e.dependency) || !env.byName.has(e.component)) continue;
       seenMissing.add(key);
-      edges.push({ from: e.dependency, to: e.component, kind: 'missing', label: 'missing' });
+      const fromWave = env.byName.get(e.dependency)!.wave;
+      const toWave = env.byName.get(e.component)!.wave;
+      const label = toWave <= fromWave ? `missing; wave ${fromWave} -> ${toWave}` : 'missing';
+      edges.push({ from: e.dependency, to: e.component, kind: 'missing', label });
     }
   }
   let keep: Set<string> | undefined;
