@@ -52,7 +52,7 @@ export function graphPicture(catalog: Catalog, env: Environment, findings: reado
       seenMissing.add(key);
       const fromWave = env.byName.get(e.dependency)!.wave;
       const toWave = env.byName.get(e.component)!.wave;
-      const label = toWave <= fromWave ? `missing; wave ${fromWave} -> ${toWave}` : 'missing';
+      const label = toWave <= fromWave ? `missing, wave ${fromWave} -> ${toWave}` : 'missing';
       edges.push({ from: e.dependency, to: e.component, kind: 'missing', label });
     }
   }
