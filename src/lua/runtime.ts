@@ -25,6 +25,7 @@ import {
   lopcodes,
   lstate,
   lstring,
+  ltable,
   ltm,
   lua,
   lualib,
@@ -99,6 +100,7 @@ function tstr(s: string): any {
   if (ts === undefined) {
     ts = lstring.luaS_bless(L, to_luastring(s));
     lstring.luaS_hashlongstr(ts);
+    ts.js = s; // TStrings are immutable: remember the JavaScript text for the way back
     if (strCache.size >= STR_CACHE_MAX) strCache.clear();
     strCache.set(s, ts);
   }
@@ -167,7 +169,13 @@ function rawGetStr(t: any, name: string): any {
   return e ? e.value : undefined;
 }
 
-/** Converts a JSON-like value into a Lua value the way Argo's decodeValue does; undefined for nil. */
+/**
+ * Converts a JSON-like value into a Lua value the way Argo's decodeValue does; undefined for
+ * nil. Objects and arrays become tables that are filled in on first access (see
+ * `materialize`): a health check reads a few fields of a large object, and building the parts
+ * it never touches was most of an evaluation's cost. Filling is complete and happens before any
+ * read, write, length or traversal of the table, so no script can tell the difference.
+ */
 function toLua(v: unknown): any {
   switch (typeof v) {
     case 'string':
@@ -180,21 +188,9 @@ function toLua(v: unknown): any {
       return new TValue(T.LUA_TNUMFLT, Number(v));
     case 'object': {
       if (v === null) return undefined;
+      if (v instanceof Date) return strTV(v.toISOString());
       const t = newTable();
-      if (Array.isArray(v)) {
-        let i = 1;
-        for (const item of v) {
-          const tv = toLua(item);
-          if (tv !== undefined) addInt(t, i++, tv); // Append(nil) is a no-op: nulls drop out
-        }
-      } else if (v instanceof Date) {
-        return strTV(v.toISOString());
-      } else {
-        for (const k of Object.keys(v)) {
-          const tv = toLua((v as Record<string, unknown>)[k]);
-          if (tv !== undefined) addStr(t, k, tv);
-        }
-      }
+      t.lazy = v;
       return tableTV(t);
     }
     default:
@@ -202,8 +198,29 @@ function toLua(v: unknown): any {
   }
 }
 
+/** Fills a lazily converted table from its JavaScript source (once). */
+function materialize(t: any): void {
+  const v = t.lazy;
+  t.lazy = undefined;
+  if (Array.isArray(v)) {
+    let i = 1;
+    for (const item of v) {
+      const tv = toLua(item);
+      if (tv !== undefined) addInt(t, i++, tv); // Append(nil) is a no-op: nulls drop out
+    }
+  } else {
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+      const tv = toLua(o[k]);
+      if (tv !== undefined) addStr(t, k, tv);
+    }
+  }
+}
+
 function luaStringOf(tv: any): string {
-  return to_jsstring(tv.value.getstr(), undefined, undefined, true);
+  const ts = tv.value;
+  return ts.js ?? to_jsstring(ts.getstr(), undefined, undefined, true);
 }
 
 function jsString(Ls: any, idx: number): string {
@@ -301,10 +318,52 @@ function runError(Ls: any, msg: string): never {
 }
 
 let patched = false;
+
+/** Every table access of fengari goes through these ltable functions: fill lazy tables first. */
+function patchLazyTables(): void {
+  Table.prototype.lazy = undefined;
+  lazyTableProto.lazy = undefined;
+  const get = ltable.luaH_get;
+  const getint = ltable.luaH_getint;
+  const getstr = ltable.luaH_getstr;
+  const getn = ltable.luaH_getn;
+  const next = ltable.luaH_next;
+  const setfrom = ltable.luaH_setfrom;
+  const setint = ltable.luaH_setint;
+  ltable.luaH_get = (Ls: any, t: any, key: any) => {
+    if (t.lazy !== undefined) materialize(t);
+    return get(Ls, t, key);
+  };
+  ltable.luaH_getint = (t: any, key: number) => {
+    if (t.lazy !== undefined) materialize(t);
+    return getint(t, key);
+  };
+  ltable.luaH_getstr = (t: any, key: any) => {
+    if (t.lazy !== undefined) materialize(t);
+    return getstr(t, key);
+  };
+  ltable.luaH_getn = (t: any) => {
+    if (t.lazy !== undefined) materialize(t);
+    return getn(t);
+  };
+  ltable.luaH_next = (Ls: any, t: any, keyI: number) => {
+    if (t.lazy !== undefined) materialize(t);
+    return next(Ls, t, keyI);
+  };
+  ltable.luaH_setfrom = (Ls: any, t: any, key: any, value: any) => {
+    if (t.lazy !== undefined) materialize(t);
+    return setfrom(Ls, t, key, value);
+  };
+  ltable.luaH_setint = (t: any, key: number, value: any) => {
+    if (t.lazy !== undefined) materialize(t);
+    return setint(t, key, value);
+  };
+}
 const FLOAT_FOLD_OPS = new Set<number>([lua.LUA_OPADD, lua.LUA_OPSUB, lua.LUA_OPMUL, lua.LUA_OPMOD, lua.LUA_OPUNM]);
 function patchFengari(): void {
   if (patched) return;
   patched = true;
+  patchLazyTables();
   const origToString = lobject.luaO_tostring;
   lobject.luaO_tostring = (Ls: any, obj: any) => {
     if (obj.ttisnumber()) {
@@ -1100,6 +1159,7 @@ class EncodeError extends Error {}
 function encodeTop(t: any, seen: Set<unknown>): { kind: 'array' } | { kind: 'object'; entries: [string, any][] } {
   if (seen.has(t)) throw new EncodeError('cannot encode recursively nested tables to JSON');
   seen.add(t);
+  if (t.lazy !== undefined) materialize(t);
   let arrayLen = 0;
   let isObject = false;
   const entries: [string, any][] = [];
@@ -1130,6 +1190,7 @@ function checkEncodable(v: any, seen: Set<unknown>): void {
     case T.LUA_TTABLE: {
       if (seen.has(v.value)) throw new EncodeError('cannot encode recursively nested tables to JSON');
       seen.add(v.value);
+      if (v.value.lazy !== undefined) materialize(v.value);
       for (let e = v.value.f; e; e = e.n) checkEncodable(e.value, seen);
       seen.delete(v.value);
       return;
@@ -1146,6 +1207,7 @@ function jsonKind(v: any): string {
     case T.LUA_TNUMBER:
       return 'number';
     case T.LUA_TTABLE: {
+      if (v.value.lazy !== undefined) materialize(v.value);
       for (let e = v.value.f; e; e = e.n) if (!e.key.ttisnumber()) return 'object';
       return 'array';
     }

@@ -103,6 +103,38 @@ describe('Argo sandbox rules (each: fails under Argo, and its mirror passes)', (
   });
 });
 
+describe('obj tables filled on first access behave as fully built tables', () => {
+  const obj = { a: { x: 1, y: 'two', z: [3, null, 4] }, list: ['c', 'a', 'b'], status: { message: 'm', status: 'Healthy' } };
+  it('traversal, length, raw access, writes, deletes, library calls', () => {
+    const s = `
+local keys = {}
+for k, v in pairs(obj.a) do keys[#keys + 1] = k end
+table.sort(keys)
+local n = 0
+for i, v in ipairs(obj.a.z) do n = n + v end
+local first = next(obj.list)
+obj.list[4] = "d"
+table.insert(obj.list, "e")
+table.sort(obj.list)
+obj.a.y = nil
+local fresh = rawget(obj.a, "x")
+return {status = "Healthy", message = table.concat(keys, ",") .. "|" .. #obj.a.z .. "|" .. n .. "|" .. tostring(first) .. "|" .. table.concat(obj.list, ",") .. "|" .. tostring(obj.a.y) .. "|" .. fresh .. "|" .. table.getn(obj.list)}`;
+    expect(run(s, obj)).toEqual(ok('x,y,z|2|7|1|a,b,c,d,e|nil|1|5'));
+  });
+  it('a sub-table of obj can be returned as the result', () => {
+    expect(run('return obj.status', obj)).toEqual({ status: 'Healthy', message: 'm' });
+    expect(run('return obj.list', obj)).toEqual({ status: '', message: '' });
+  });
+  it('a metatable set before the first read does not change what the table holds', () => {
+    expect(run('setmetatable(obj.a, {__index = function() return "meta" end})\nreturn {status = "Healthy", message = obj.a.y .. obj.a.missing}', obj)).toEqual(ok('twometa'));
+  });
+  it('the object itself is not changed by a script', () => {
+    run('obj.a.x = 99\nobj.list = nil', obj);
+    expect(obj.a.x).toBe(1);
+    expect(obj.list).toEqual(['c', 'a', 'b']);
+  });
+});
+
 describe('isolation between evaluations on the reused state', () => {
   it('globals written by one evaluation are gone in the next', () => {
     run('leaked = "yes"\nfunction helper() return 1 end\nreturn {status = "Healthy"}');
