@@ -92,7 +92,7 @@ describe('wavegate render on examples/ameide', () => {
 
   it('renders every environment and prints a summary', () => {
     expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
+    expect(first.code, first.stderr).toBe(0);
     const catalog = loadCatalog(EXAMPLE);
     for (const env of catalog.environments) {
       expect(first.stdout).toMatch(new RegExp(`^${env.name}: \\d+ files in .*${env.name} \\(health: \\d+ checks in argocd-cm\\.patch\\.yaml, \\d+ kinds? left to Argo CD[;)]`, 'm'));
@@ -174,14 +174,14 @@ describe('wavegate render on examples/ameide', () => {
 
   it('health eval with the rendered patch evaluates a live object with what would be deployed', () => {
     const r = run(['health', 'eval', join(ROOT, 'lua', 'kafka.strimzi.io', 'Kafka', 'testdata', 'progressing_staleGeneration.yaml'), '--argocd-cm', join(out, 'dev', 'argocd-cm.patch.yaml')]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('STATUS: Progressing\nMESSAGE: Waiting for the controller to observe generation 4 (status is for generation 3)\n');
   });
 
   it('is byte-identical on re-run', () => {
     const before = snapshot(out);
     const again = run(['render', EXAMPLE, '--out', out]);
-    expect(again.code).toBe(0);
+    expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toBe(first.stdout);
     const after = snapshot(out);
     expect([...after.keys()]).toEqual([...before.keys()]);
@@ -191,7 +191,7 @@ describe('wavegate render on examples/ameide', () => {
   it('--env renders only that environment and leaves the others in place', () => {
     const before = snapshot(join(out, 'prod'));
     const r = run(['render', EXAMPLE, '--out', out, '--env', 'dev', '--format', 'json']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { written: boolean; environments: { name: string; files: string[] }[] };
     expect(j.written).toBe(true);
     expect(j.environments.map((e) => e.name)).toEqual(['dev']);
@@ -199,7 +199,7 @@ describe('wavegate render on examples/ameide', () => {
     const after = snapshot(join(out, 'prod'));
     expect([...after.keys()]).toEqual([...before.keys()]);
     const bad = run(['render', EXAMPLE, '--out', out, '--env', 'nope']);
-    expect(bad.code).toBe(2);
+    expect(bad.code, bad.stderr).toBe(2);
     expect(bad.stderr).toMatch(/environment "nope"/);
   });
 });
@@ -236,7 +236,7 @@ describe('health coverage and settings', () => {
     const before = snapshot(out);
     const bad = catalogOf([widget]);
     const r = run(['render', bad, '--out', out]);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/health-coverage/);
     expect(r.stdout).toMatch(/nothing written/);
     const after = snapshot(out);
@@ -287,7 +287,7 @@ describe('health coverage and settings', () => {
     // the shipped folder re-runs as shipped: the kind gets the libraries its patch gives it
     const rerun = run(['health', 'test', join(out, 'dev', 'health')]);
     expect(rerun.stdout).toMatch(/^1 passed, 0 failed$/m);
-    expect(rerun.code).toBe(0);
+    expect(rerun.code, rerun.stderr).toBe(0);
     rmSync(join(shipped, 'check.yaml'));
     const without = run(['health', 'test', join(out, 'dev', 'health')]);
     expect(without.stdout).toMatch(/^0 passed, 1 failed$/m);
@@ -337,13 +337,13 @@ describe('health coverage and settings', () => {
   it('the health: section is validated by the schema', () => {
     const root = writeCatalog({ 'wavegate.yaml': 'health:\n  builtin: [not a kind]\n', 'environments/dev/components/a/component.yaml': { name: 'a', tier: 'apps', wave: 40 } });
     const r = run(['check', root]);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/wavegate\.yaml:2:\d+: .*builtin/);
   });
 
   it('render needs --out', () => {
     const r = run(['render', EXAMPLE]);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/--out/);
   });
 });
