@@ -85,9 +85,14 @@ export async function renderInMemory(catalog: Catalog, options: Omit<RenderOptio
 
 function writeTree(dir: string, files: readonly RenderedFile[]): void {
   mkdirSync(dir, { recursive: true });
+  const made = new Set<string>([dir]); // one mkdir per folder, not per file
   for (const f of files) {
     const abs = join(dir, ...f.path.split('/'));
-    mkdirSync(dirname(abs), { recursive: true });
+    const parent = dirname(abs);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
     writeFileSync(abs, f.content);
   }
 }
