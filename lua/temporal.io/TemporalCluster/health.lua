@@ -55,7 +55,7 @@ end
 if ready.status ~= "True" then
   local m = text(ready.message)
   if m == "" then
-    m = "Ready is " .. text(ready.status) .. ": " .. text(ready.reason)
+    m = "Waiting for the Temporal services to be ready (Ready is " .. text(ready.status) .. ": " .. text(ready.reason) .. ")"
   end
   return { status = "Progressing", message = m }
 end
