@@ -50,6 +50,31 @@ describe('dependency graph algorithms', () => {
     expect(reach.path(id('a'), id('g'))).toBeUndefined();
   });
 
+  it('reachability answers agree with a plain search, before and after a target gets its reverse set', () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const spec: Record<string, string[]> = {};
+    const n = 300;
+    const nm = (i: number) => `n${String(i).padStart(3, '0')}`;
+    for (let i = 0; i < n; i++) spec[nm(i)] = Array.from({ length: 3 }, () => nm(Math.floor(rand() * n))).filter(() => rand() < 0.5); // cycles allowed
+    const rg = buildGraph(comps(spec));
+    const reach = new Reachability(rg);
+    for (let q = 0; q < 3000; q++) {
+      const from = Math.floor(rand() * n);
+      const targets = [Math.floor(rand() * 8), Math.floor(rand() * n)]; // the first few targets are asked often
+      const expected = transitiveDependencies(rg, from);
+      expect([...reach.reachable(from, targets)].sort(), `${from} ${targets}`).toEqual(targets.filter((t, i) => expected.has(t) && targets.indexOf(t) === i).sort());
+    }
+  });
+
+  it('a chain of 10,000 consumers of one provider: each answered (by a reverse set after a few searches)', () => {
+    const chain10k = Array.from({ length: 10_000 }, (_, i) => ({ name: `c${String(i).padStart(5, '0')}`, dependencies: i > 0 ? [`c${String(i - 1).padStart(5, '0')}`] : [] }) as unknown as Component);
+    const r10k = new Reachability(buildGraph(chain10k));
+    let hits = 0;
+    for (let v = 1; v < 10_000; v++) hits += r10k.reachable(v, [0]).size;
+    expect(hits).toBe(9_999);
+  });
+
   it('handles a 200,000-long chain without recursion limits', () => {
     const n = 200_000;
     const chain = Array.from({ length: n }, (_, i) => ({ name: `c${String(i).padStart(6, '0')}`, dependencies: i > 0 ? [`c${String(i - 1).padStart(6, '0')}`] : [] }) as unknown as Component);
