@@ -43,7 +43,7 @@ function tree(files: Record<string, string>): string {
 describe('wavegate health test', () => {
   it("runs Argo CD's own resource_customizations layout unchanged (with --open-libs)", async () => {
     const r = await cli(['health', 'test', ARGO, '--open-libs']);
-    expect(r.out.trim().split('\n').pop()).toBe('7 passed, 0 failed');
+    expect(r.out.trim().split('\n').pop()).toBe('10 passed, 0 failed');
     expect(r.code).toBe(0);
   });
 
