@@ -235,9 +235,9 @@ function collectCases(root: string, withRender: boolean): { script: string; obj:
       const p = join(d, n);
       if (statSync(p).isDirectory()) walkDir(p);
       else if (n === 'health_test.yaml') {
-        const tests = (parse(readFileSync(p, 'utf8')) as { tests: { inputPath: string }[] }).tests;
+        const tests = (parse(readFileSync(p, 'utf8')) as { tests: { inputPath?: string; inputpath?: string }[] }).tests;
         for (const t of tests) {
-          const obj = parse(readFileSync(join(d, t.inputPath), 'utf8'));
+          const obj = parse(readFileSync(join(d, (t.inputPath ?? t.inputpath)!), 'utf8'));
           const gk = objectGroupKind(obj)!;
           const hs = src.resolve(gk.group, gk.kind)!;
           if (/\bgoto\b/.test(hs.script)) continue;
