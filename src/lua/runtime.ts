@@ -1463,6 +1463,11 @@ export function evaluateHealth(script: string, obj: unknown, options: EvalOption
   return result;
 }
 
+/** Number of compiled chunks held (one per distinct script text, at most 1024). */
+export function compileCacheSize(): number {
+  return compiled.size;
+}
+
 /** Drops compiled chunks (tests and long-running callers). */
 export function clearCompileCache(): void {
   compiled.clear();

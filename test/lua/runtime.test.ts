@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateHealth } from '../../src/lua/runtime.js';
+import { clearCompileCache, compileCacheSize, evaluateHealth } from '../../src/lua/runtime.js';
 import { checkGopherLuaSyntax } from '../../src/lua/syntax.js';
 import { goNumberString, goToNumber } from '../../src/lua/gonum.js';
 
@@ -96,6 +96,14 @@ describe('Argo sandbox rules (each: fails under Argo, and its mirror passes)', (
     expect(checkGopherLuaSyntax('local a = 7 & 3')).toHaveLength(1);
     expect(checkGopherLuaSyntax('local a = 0x1p4')).toHaveLength(1);
     expect(checkGopherLuaSyntax('local a = math.floor(7 / 2)')).toEqual([]);
+  });
+  it('compiles each script text once', () => {
+    clearCompileCache();
+    const script = 'return {status = "Healthy", message = obj.m}';
+    for (let i = 0; i < 50; i++) expect(run(script, { m: `m${i}` })).toEqual(ok(`m${i}`));
+    expect(compileCacheSize()).toBe(1);
+    run(`${script} `);
+    expect(compileCacheSize()).toBe(2);
   });
   it('print output is captured, not written', () => {
     const r = evaluateHealth('print("hi", 10/2)\nreturn {status = "Healthy"}', {});
