@@ -6,7 +6,7 @@
  * half-written environment and a failed render leaves the previous output as it was.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Catalog } from '../catalog/types.js';
 import { checkCatalog } from '../check.js';
 import { UserError } from '../errors.js';
@@ -153,11 +153,23 @@ function writeAtomically(environments: readonly EnvironmentOutput[]): void {
   for (const w of swapped) if (w.hadOld) rmSync(w.old, { recursive: true, force: true });
 }
 
+/** Swapping `<out>/<env>` replaces that folder: refuse outputs that would replace the catalog itself. */
+function guardOutput(catalog: Catalog, out: string): void {
+  const root = resolve(catalog.root);
+  const inside = (child: string, parent: string): boolean => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+  const envs = join(root, 'environments');
+  const clash = catalog.environments.some((e) => inside(root, join(out, e.name)));
+  if (clash || inside(out, envs)) {
+    throw new UserError(`--out ${out}: rendering there would replace folders of the catalog ${root}; choose an output folder outside environments/ (e.g. ${join(root, 'out')})`);
+  }
+}
+
 /**
  * Checks the catalog, renders every environment and writes `<out>/<env>/` atomically.
  * With error findings nothing is written (`written: false`).
  */
 export async function renderCatalog(catalog: Catalog, options: RenderOptions): Promise<RenderReport> {
+  guardOutput(catalog, resolve(options.out));
   const report = await renderInMemory(catalog, options);
   if (countBySeverity(report.findings).errors > 0) return report;
   writeAtomically(report.environments);

@@ -341,6 +341,22 @@ describe('health coverage and settings', () => {
     expect(r.stderr).toMatch(/wavegate\.yaml:2:\d+: .*builtin/);
   });
 
+  it('refuses an --out that would replace the catalog\'s own folders', () => {
+    // a catalog in a folder named like its environment: <parent>/dev, rendered to <parent>
+    const parent = tempDir();
+    const root = join(parent, 'dev');
+    mkdirSync(join(root, 'environments', 'dev', 'components', 'widgets'), { recursive: true });
+    writeFileSync(join(root, 'environments', 'dev', 'components', 'widgets', 'component.yaml'), 'name: widgets\ntier: platform\nwave: 40\n');
+    for (const out of [parent, join(root, 'environments'), join(root, 'environments', 'dev', 'out')]) {
+      const r = run(['render', root, '--out', out]);
+      expect(r.code, `${out}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/would replace folders of the catalog/);
+    }
+    expect(readdirSync(parent)).toEqual(['dev']);
+    expect(existsSync(join(root, 'environments', 'dev', 'components', 'widgets', 'component.yaml'))).toBe(true);
+    expect(run(['render', root, '--out', join(root, 'out')]).code).toBe(0);
+  });
+
   it('render needs --out', () => {
     const r = run(['render', EXAMPLE]);
     expect(r.code, r.stderr).toBe(2);
