@@ -28,7 +28,11 @@ function resolvePlain(s: string): unknown {
   if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
   if (s === 'true' || s === 'True' || s === 'TRUE') return true;
   if (s === 'false' || s === 'False' || s === 'FALSE') return false;
-  if (NUMBER_RE.test(s)) return Number(s);
+  if (NUMBER_RE.test(s)) {
+    const n = Number(s);
+    if (n === 0 && s.startsWith('-')) throw BAIL; // -0: js-yaml's int and float rules differ on the sign
+    return n;
+  }
   if (INT_LIKE_RE.test(s) || FLOAT_LIKE_RE.test(s)) throw BAIL; // 0x1F, 0o7, 1_000, .inf, 007: leave to js-yaml
   return s;
 }
@@ -133,8 +137,10 @@ class Parser {
   private readonly lines: (Line | null)[]; // null: blank or comment-only line
   private readonly raw: string[];
   private end: number;
+  private readonly endsWithNewline: boolean;
 
   constructor(text: string) {
+    this.endsWithNewline = text.endsWith('\n');
     this.raw = text.split('\n');
     this.lines = this.raw.map((r) => {
       let n = 0;
@@ -295,7 +301,7 @@ class Parser {
 
   private blockScalar(header: string, parentIndent: number): string {
     const h = header.replace(/\s+#.*$/, '').trim();
-    const m = /^([|>])([-+]?)$/.exec(h);
+    const m = /^([|>])(-?)$/.exec(h); // keep-chomping (+) and indentation indicators: js-yaml
     if (!m) throw BAIL;
     const folded = m[1] === '>';
     const chomp = m[2];
@@ -324,6 +330,7 @@ class Parser {
       k++;
     }
     if (contentIndent < 0) throw BAIL; // empty block scalar: leave to js-yaml
+    if (k >= this.raw.length - 1 && !this.endsWithNewline) throw BAIL; // last line without a line break
     // trailing blank lines belong to chomping
     let last = body.length;
     while (last > 0 && body[last - 1] === '') last--;

@@ -91,8 +91,30 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
     expect(firstDocByJsYaml(text)).toEqual(want);
   });
 
+  it('agrees with js-yaml on edge cases it accepts', () => {
+    const samples = [
+      'a: |\n  x\n',
+      'a: |\n  x',
+      'a: |-\n  x\n\n',
+      'a: >\n  x\n  y\n',
+      'a: |\n  x\n\n  y\nb: 1\n',
+      'a:\n- 1\n- -2\n- 0.5\n- 1e3\n- -0\n- 10.0.0.1\n- 1.2.3\n- null\n- Null\n- ~\n- TRUE\n- false\n',
+      'a: "x # not a comment" # comment\nb: \'y\'\'s\'\n',
+      'list:\n  - name: a\n    value: 1\n  -   name: b\n      value: 2\n  - - x\n    - y\n',
+      'k: v\n---\nk: w\n',
+      '---\n# only a comment\n',
+      'url: http://example.com/a#b\nkey with spaces: yes\n',
+      'a: "\\u00e9\\t\\"q\\""\n',
+    ];
+    for (const t of samples) {
+      const v = fastYaml(t);
+      if (v === undefined) continue;
+      expect({ t, v }).toEqual({ t, v: firstDocByJsYaml(t) });
+    }
+  });
+
   it('gives up on what it does not handle', () => {
-    for (const t of ['a: &x 1\nb: *x', 'a: !tag 1', 'a: [1, 2]', 'a: "multi\n  line"', 'a: 0x1F', 'a: .inf', 'a: 1\na: 2', 'a:\tb', 'plain scalar', 'a: b\n  continued', 'true: 1']) {
+    for (const t of ['a: &x 1\nb: *x', 'a: !tag 1', 'a: [1, 2]', 'a: "multi\n  line"', 'a: 0x1F', 'a: .inf', 'a: 1\na: 2', 'a:\tb', 'plain scalar', 'a: b\n  continued', 'true: 1', 'a: |+\n  x\n\n']) {
       expect(fastYaml(t)).toBeUndefined();
     }
   });
