@@ -90,7 +90,20 @@ export function registerHealth(program: Command): void {
       const hs = chainSources(...sources).resolve(gk.group, gk.kind);
       const key = groupKindKey(gk.group, gk.kind);
       if (!hs) {
-        process.stdout.write(`No health check is configured for ${key}: Argo CD treats such a resource as healthy at once (it does not hold its sync wave).\n`);
+        let builtin: 'go' | 'lua' | undefined;
+        try {
+          const cov = (await import('../../health/coverage.js')) as { argoBuiltinFor?: (k: { group: string; kind: string }) => 'go' | 'lua' | undefined };
+          builtin = cov.argoBuiltinFor?.({ group: gk.group, kind: gk.kind });
+        } catch {
+          builtin = undefined;
+        }
+        if (builtin === 'go') {
+          process.stdout.write(`No Lua health check is configured for ${key}: Argo CD assesses this kind in Go (not emulated by wavegate).\n`);
+        } else if (builtin === 'lua') {
+          process.stdout.write(`No health check is configured here for ${key}: Argo CD has a built-in Lua check for it (pass its resource_customizations folder with --lua to evaluate it).\n`);
+        } else {
+          process.stdout.write(`No health check is configured for ${key}: Argo CD treats such a resource as healthy at once (it does not hold its sync wave).\n`);
+        }
         process.exitCode = 0;
         return;
       }
