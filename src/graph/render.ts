@@ -107,7 +107,7 @@ export function toDot(p: GraphPicture): string {
   for (const t of p.tiers) for (const w of t.waves) for (const c of w.components) waveOf.set(c.name, w.wave);
   const out = [
     `digraph ${dq(`wavegate ${p.environment}`)} {`,
-    `  graph [rankdir=LR, fontname="Helvetica", labelloc=t, label=${dq(`${p.environment}: dependencies in rollout order (red: inverted, cyclic or missing)`)}, newrank=true];`,
+    `  graph [rankdir=LR, fontname="Helvetica", labelloc=t, label=${dq(`${p.environment}: dependencies in rollout order (red: inverted, cyclic or missing)`)}];`,
     '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", color="#4a6fa5", fontname="Helvetica", fontsize=11];',
     '  edge [color="#555555", fontname="Helvetica", fontsize=9];',
   ];
@@ -121,7 +121,7 @@ export function toDot(p: GraphPicture): string {
     }
     out.push('  }');
   }
-  // One rank per wave across tiers (newrank lets a rank span clusters).
+  // One rank per wave (Graphviz applies it within each tier's cluster).
   const byWave = new Map<number, string[]>();
   for (const [name, wave] of waveOf) byWave.set(wave, [...(byWave.get(wave) ?? []), name]);
   for (const wave of [...byWave.keys()].sort((a, b) => a - b)) out.push(`  { rank=same; ${byWave.get(wave)!.map(dq).join('; ')}; }`);
