@@ -215,7 +215,7 @@ end
  * testdata file per case, copied from the kind's own tests with a new metadata.name, so each
  * case reads and parses its own object as in Argo's repository.
  */
-async function writeSyntheticFixtures(dir, total) {
+export async function writeSyntheticFixtures(dir, total) {
   const { renderKind, listLibraryKinds } = await import(join(ROOT, 'dist', 'health', 'library.js'));
   const kinds = listLibraryKinds()
     .map((k) => {
@@ -234,7 +234,7 @@ async function writeSyntheticFixtures(dir, total) {
     const kindDir = join(dir, k.group === '' ? k.kind : join(k.group, k.kind));
     mkdirSync(join(kindDir, 'testdata'), { recursive: true });
     writeFileSync(join(kindDir, inputPath), stringifyYaml(obj));
-    perKind.get(k.ref).push({ healthStatus: t.healthStatus, inputPath });
+    perKind.get(k.ref).push({ healthStatus: { ...t.healthStatus }, inputPath }); // a copy: shared objects would become YAML aliases
   }
   for (const k of kinds) {
     const kindDir = join(dir, k.group === '' ? k.kind : join(k.group, k.kind));
@@ -532,7 +532,9 @@ async function main() {
   if (opts.writeReadme) writeReadme(res, rows);
 }
 
-main().catch((e) => {
-  process.stderr.write(`bench: ${e.stack ?? e}\n`);
-  process.exit(1);
-});
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e) => {
+    process.stderr.write(`bench: ${e.stack ?? e}\n`);
+    process.exit(1);
+  });
+}

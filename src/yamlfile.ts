@@ -53,7 +53,8 @@ const ALIAS = /\*[^\s,[\]{}]/g;
  */
 const FAST_PATH_MAX_ALIASES = 10;
 
-function fewAliases(text: string): boolean {
+/** True when the text has at most FAST_PATH_MAX_ALIASES aliases (js-yaml may parse it). */
+export function fewAliases(text: string): boolean {
   if (!text.includes('*')) return true;
   let n = 0;
   ALIAS.lastIndex = 0;

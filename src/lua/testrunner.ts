@@ -11,6 +11,7 @@ import jsyaml from 'js-yaml';
 import { fastYaml } from './fastyaml.js';
 import { parse as parseYamlText, parseAllDocuments } from 'yaml';
 import { UserError } from '../errors.js';
+import { fewAliases } from '../yamlfile.js';
 import { dirSource, groupKindKey, objectGroupKind, type ScriptSource } from './resolve.js';
 import { evaluateHealth, type HealthResult } from './runtime.js';
 
@@ -82,11 +83,11 @@ function readFirstDocument(path: string): unknown {
       /* not JSON after all: YAML below */
     }
   }
-  // Fast path (js-yaml, YAML 1.2 core schema, as src/yamlfile.ts): files without anchors,
-  // aliases or merge keys; `yaml` (alias-bomb bounded, better messages) for the rest.
+  // Fast path (js-yaml, YAML 1.2 core schema, as src/yamlfile.ts): files without merge keys
+  // and with at most a few aliases; `yaml` (alias-bomb bounded, better messages) for the rest.
   const fast = fastYaml(text);
   if (fast !== undefined) return fast;
-  if (!text.includes('&') && !text.includes('*') && !text.includes('<<')) {
+  if (fewAliases(text) && !text.includes('<<')) {
     try {
       return jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false });
     } catch {
@@ -252,7 +253,7 @@ export interface ParallelRunOptions {
   openLibs?: boolean;
   /** Render template-based kind folders with the health library's renderKind. */
   useRenderer?: boolean;
-  /** Worker threads (default: the machine's parallelism, at most 4; 1 = in this thread). */
+  /** Worker threads (default: in this thread on 1-3 cores, else the parallelism up to 4; 1 = in this thread). */
   threads?: number;
   /** In-thread source factory, used when the run stays in this thread. */
   sourceFor?: (root: string) => ScriptSource;
@@ -269,7 +270,11 @@ export async function runHealthTestsParallel(dirs: string[], options: ParallelRu
   const plans = planHealthTests(dirs);
   const sized = plans.flatMap((plan) => plan.files.map((file) => ({ plan, file, size: fileSize(file) })));
   const total = sized.reduce((a, b) => a + b.size, 0);
-  const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), sized.length));
+  // Each worker loads the modules, starts fengari and compiles the scripts again (about a
+  // second of CPU): on 2 cores two workers took 2x the CPU and more wall time than one thread
+  // for 5,000 cases (bench/run.mjs), so workers start only where there are more cores.
+  const cores = availableParallelism();
+  const threads = Math.max(1, Math.min(options.threads ?? (cores >= 4 ? Math.min(cores, 4) : 1), sized.length));
   const workerUrl = new URL('./testworker.js', import.meta.url);
   const compiled = import.meta.url.endsWith('.js');
   if (threads < 2 || total < PARALLEL_MIN_BYTES || !compiled) {
