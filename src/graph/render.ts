@@ -19,7 +19,8 @@ interface DrawnEdge {
 
 export interface GraphPicture {
   environment: string;
-  tiers: { name: string; band: [number, number]; waves: { wave: number; components: { name: string; smoke: boolean }[] }[] }[];
+  /** Tiers with at least one component shown; `index` is the tier's position in the catalog. */
+  tiers: { name: string; index: number; band: [number, number]; waves: { wave: number; components: { name: string; smoke: boolean }[] }[] }[];
   edges: DrawnEdge[];
 }
 
@@ -77,7 +78,7 @@ export function graphPicture(catalog: Catalog, env: Environment, findings: reado
   }
   const shown = (name: string): boolean => !keep || keep.has(name);
   const tiers = catalog.settings.tiers
-    .map((t) => {
+    .map((t, index) => {
       const waves = new Map<number, { name: string; smoke: boolean }[]>();
       for (const c of env.components) {
         if (c.tier !== t.name || !shown(c.name)) continue;
@@ -85,6 +86,7 @@ export function graphPicture(catalog: Catalog, env: Environment, findings: reado
       }
       return {
         name: t.name,
+        index,
         band: [t.waves[0], t.waves[1]] as [number, number],
         waves: [...waves.keys()].sort((a, b) => a - b).map((wave) => ({ wave, components: waves.get(wave)! })),
       };
@@ -101,33 +103,56 @@ export function graphPicture(catalog: Catalog, env: Environment, findings: reado
 const dq = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 const RED = '#d62728';
 
-/** Graphviz DOT (render with `dot -Tsvg`). */
+/** Fill and border colours per tier, in catalog order (cycled beyond six tiers). */
+const TIER_COLORS: readonly [string, string][] = [
+  ['#e3ecfa', '#4a6fa5'],
+  ['#e4f4e4', '#4a8a4a'],
+  ['#fdebd9', '#b86e2a'],
+  ['#efe4f7', '#7a4fa0'],
+  ['#e0f3f5', '#3a8a94'],
+  ['#f2f2f2', '#666666'],
+];
+
+/**
+ * Graphviz DOT (render with `dot -Tsvg`). Columns are waves (a "wave N" header per column,
+ * chained left to right, with every component of that wave on the same rank); tiers are
+ * told apart by colour (legend in the title) and each column header names the tiers in it.
+ * Tier clusters are not used: Graphviz 2.43 fails ("trouble in init_rank") when clusters
+ * meet per-wave ranks and inverted edges, which is exactly what a picture of findings has.
+ * Red edges do not constrain the layout (an inverted edge points backwards on purpose).
+ */
 export function toDot(p: GraphPicture): string {
-  const waveOf = new Map<string, number>();
-  for (const t of p.tiers) for (const w of t.waves) for (const c of w.components) waveOf.set(c.name, w.wave);
+  const color = new Map(p.tiers.map((t) => [t.name, TIER_COLORS[t.index % TIER_COLORS.length]!] as const));
+  const legend = p.tiers.map((t) => `${t.name} ${t.band[0]}-${t.band[1]}`).join(', ');
   const out = [
     `digraph ${dq(`wavegate ${p.environment}`)} {`,
-    `  graph [rankdir=LR, fontname="Helvetica", labelloc=t, label=${dq(`${p.environment}: dependencies in rollout order (red: inverted, cyclic or missing)`)}];`,
-    '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", color="#4a6fa5", fontname="Helvetica", fontsize=11];',
+    `  graph [rankdir=LR, fontname="Helvetica", labelloc=t, ranksep=0.6, label=${dq(`${p.environment}: dependencies in rollout order, one column per wave (tiers by colour: ${legend}; red: inverted, cyclic or missing)`)}];`,
+    '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
     '  edge [color="#555555", fontname="Helvetica", fontsize=9];',
   ];
+  const columns = new Map<number, { tier: string; name: string; smoke: boolean }[]>();
   for (const t of p.tiers) {
-    out.push(`  subgraph ${dq(`cluster_${t.name}`)} {`, `    label=${dq(`${t.name} (waves ${t.band[0]}-${t.band[1]})`)};`, '    style="rounded"; color="#999999";');
-    for (const w of t.waves) {
-      for (const c of w.components) {
-        const style = c.smoke ? ', shape=note, style="filled,dashed", fillcolor="#fff6d5", color="#b38f00"' : '';
-        out.push(`    ${dq(c.name)} [label=${dq(`${c.name}\nwave ${w.wave}`)}${style}];`);
-      }
-    }
-    out.push('  }');
+    for (const w of t.waves) for (const c of w.components) columns.set(w.wave, [...(columns.get(w.wave) ?? []), { tier: t.name, ...c }]);
   }
-  // One rank per wave (Graphviz applies it within each tier's cluster).
-  const byWave = new Map<number, string[]>();
-  for (const [name, wave] of waveOf) byWave.set(wave, [...(byWave.get(wave) ?? []), name]);
-  for (const wave of [...byWave.keys()].sort((a, b) => a - b)) out.push(`  { rank=same; ${byWave.get(wave)!.map(dq).join('; ')}; }`);
+  const waves = [...columns.keys()].sort((a, b) => a - b);
+  const header = (w: number): string => dq(`wave:${w}`);
+  for (const w of waves) {
+    const tiers = [...new Set(columns.get(w)!.map((c) => c.tier))].join(', ');
+    out.push(`  ${header(w)} [label=${dq(`wave ${w}\n${tiers}`)}, shape=plaintext, style="", fontcolor="#666666"];`);
+  }
+  if (waves.length > 1) out.push(`  ${waves.map(header).join(' -> ')} [style=invis];`);
+  for (const w of waves) {
+    const comps = columns.get(w)!;
+    for (const c of comps) {
+      const [fill, line] = color.get(c.tier)!;
+      const style = c.smoke ? `shape=note, style="filled,dashed", fillcolor="#fff6d5", color=${dq(line)}` : `fillcolor=${dq(fill)}, color=${dq(line)}`;
+      out.push(`  ${dq(c.name)} [label=${dq(`${c.name}\nwave ${w}`)}, ${style}];`);
+    }
+    out.push(`  { rank=same; ${header(w)}; ${comps.map((c) => dq(c.name)).join('; ')}; }`);
+  }
   for (const e of p.edges) {
     const attrs: string[] = [];
-    if (e.kind !== 'ok') attrs.push(`color=${dq(RED)}`, `fontcolor=${dq(RED)}`, 'penwidth=2');
+    if (e.kind !== 'ok') attrs.push(`color=${dq(RED)}`, `fontcolor=${dq(RED)}`, 'penwidth=2', 'constraint=false');
     if (e.kind === 'missing') attrs.push('style=dashed');
     if (e.label) attrs.push(`label=${dq(e.label)}`);
     out.push(`  ${dq(e.from)} -> ${dq(e.to)}${attrs.length > 0 ? ` [${attrs.join(', ')}]` : ''};`);
