@@ -1247,11 +1247,21 @@ function toHealth(ret: any): HealthResult {
   return { status, message };
 }
 
+/**
+ * Library argument errors: fengari (lauxlib) writes `bad argument #1 to 'ipairs' (table
+ * expected, got nil)`, gopher-lua's ArgError/TypeError `bad argument #1 to ipairs (table
+ * expected, got nil)` (no quotes around the function name). Rewritten in the final message;
+ * a script that catches one with pcall still sees fengari's quotes.
+ */
+function gopherArgError(msg: string): string {
+  return msg.replace(/^(<string>:\d+: )?bad argument #(\d+) to '([^']*)' \(/, (_m, where: string | undefined, n: string, fn: string) => `${where ?? ''}bad argument #${n} to ${fn} (`);
+}
+
 function errorMessage(Ls: any): string {
   const tv = Ls.stack[Ls.top - 1];
   if (!tv) return '';
   if (tv.type === T.LUA_TLIGHTUSERDATA && tv.value instanceof Error) return tv.value.message;
-  if (tv.ttisstring()) return luaStringOf(tv);
+  if (tv.ttisstring()) return gopherArgError(luaStringOf(tv));
   if (tv.ttisnumber()) return goNumberString(tv.value);
   if (tv.ttisnil()) return 'nil';
   if (tv.ttisboolean()) return tv.value ? 'true' : 'false';
