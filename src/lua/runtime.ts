@@ -438,7 +438,6 @@ interface Lib {
 let tmpl:
   | {
       base: Lib;
-      baseOpen: Lib;
       table: Lib;
       string: Lib;
       math: Lib;
@@ -1059,7 +1058,6 @@ function initEngine(): void {
 
   tmpl = {
     base,
-    baseOpen: base,
     table,
     string: str,
     math,
@@ -1200,21 +1198,6 @@ function checkEncodable(v: any, seen: Set<unknown>): void {
   }
 }
 
-function jsonKind(v: any): string {
-  switch (v.ttnov()) {
-    case T.LUA_TBOOLEAN:
-      return 'bool';
-    case T.LUA_TNUMBER:
-      return 'number';
-    case T.LUA_TTABLE: {
-      if (v.value.lazy !== undefined) materialize(v.value);
-      for (let e = v.value.f; e; e = e.n) if (!e.key.ttisnumber()) return 'object';
-      return 'array';
-    }
-    default:
-      return 'string';
-  }
-}
 
 function toHealth(ret: any): HealthResult {
   if (ret === undefined || ret.ttisnil()) return { status: '', message: '' };
@@ -1236,10 +1219,9 @@ function toHealth(ret: any): HealthResult {
     const field = k.toLowerCase();
     if (field !== 'status' && field !== 'message') continue;
     if (v.ttisnil()) continue;
-    if (!v.ttisstring()) {
-      void jsonKind(v);
-      return { status: '', message: '' };
-    }
+    // json.Unmarshal of a number, bool, object or array into a string field is an
+    // UnmarshalTypeError, which Argo turns into an empty health status.
+    if (!v.ttisstring()) return { status: '', message: '' };
     if (field === 'status') status = luaStringOf(v);
     else message = luaStringOf(v);
   }
@@ -1483,7 +1465,7 @@ export function clearCompileCache(): void {
   compiled.clear();
 }
 
-/** Lua value of `obj` as text (used by diagnostics and the lua5.1 cross-check). */
+/** Whether `s` is one of the six health statuses Argo CD accepts. */
 export function isHealthStatus(s: string): s is HealthStatusCode {
   return (HEALTH_STATUSES as readonly string[]).includes(s);
 }
