@@ -7,12 +7,15 @@
  * with `useOpenLibs`. The object is the global `obj`; the last value the chunk returns is
  * encoded to JSON and decoded into `{status, message}`.
  *
- * Speed: one fengari state for the whole process, libraries loaded once. Each evaluation
- * gets a fresh globals table (its own `_G`), fresh copies of every library table, a fresh
- * `package.loaded`, a fresh `obj`, and the string metatable (and every other type
- * metatable) reset, so nothing a script writes survives into the next evaluation. Chunks
- * are compiled once per script text; their integer constants are turned into floats so
- * arithmetic behaves like gopher-lua's float64 numbers.
+ * Speed with isolation: one fengari state for the whole process, libraries loaded once.
+ * Each evaluation sees pristine globals (its own `_G`), pristine copies of every library
+ * table, its own `package.loaded` and `obj`, and reset type metatables, so nothing a script
+ * writes survives into the next evaluation: environment tables are compared with a snapshot
+ * after each run and reused only when untouched (added globals are cut back), else rebuilt.
+ * `obj` sub-tables are filled on first access. Chunks are compiled once per script text;
+ * their integer constants are turned into floats so arithmetic behaves like gopher-lua's
+ * float64 numbers. fengari itself is patched once (number printing, error texts, constant
+ * folding, lazy tables); the patches only act while an evaluation runs.
  */
 import { getHeapStatistics } from 'node:v8';
 import {
