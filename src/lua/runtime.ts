@@ -15,7 +15,7 @@
  * `obj` sub-tables are filled on first access. Chunks are compiled once per script text;
  * their integer constants are turned into floats so arithmetic behaves like gopher-lua's
  * float64 numbers. fengari itself is patched once (number printing, error texts, constant
- * folding, lazy tables); the patches only act while an evaluation runs.
+ * folding, lazy tables); the error-text patches act only while an evaluation runs.
  */
 import { getHeapStatistics } from 'node:v8';
 import {
