@@ -85,6 +85,8 @@ describe('Argo sandbox rules (each: fails under Argo, and its mirror passes)', (
     expect(run('local ok = pcall(function() while true do end end)\nreturn {status = "Healthy"}').status).toBe('Unknown');
     expect(run('local co = coroutine.create(function() while true do end end)\ncoroutine.resume(co)\nreturn {status = "Healthy"}', {}, true).status).toBe('Unknown');
     expect(run('local s = "x"\nfor i = 1, 60 do s = s .. s end').message).toMatch(/memory limit exceeded/);
+    const grow = evaluateHealth('local t = {}\nfor i = 1, 1e9 do t[i] = {i, "x" .. i} end', {}, { instructionLimit: 20_000_000, memoryLimitBytes: 16 * 1024 * 1024 });
+    expect(grow).toEqual({ status: 'Unknown', message: expect.stringMatching(/^<string>:2: memory limit exceeded/) });
     expect(run('local n = 0\nfor i = 1, 1000 do n = n + i end\nreturn {status = "Healthy", message = tostring(n)}')).toEqual(ok('500500'));
   });
   it('syntax: goto is accepted, 5.3 operators are rejected with line and column', () => {
