@@ -37,3 +37,23 @@ describe('YAML fast path', () => {
     expect('problem' in r && r.problem.line).toBe(3);
   });
 });
+
+describe('YAML fast path: documents', () => {
+  it('a second document is reported whichever reader takes the file', () => {
+    for (const text of ['a: 1\n---\nb: 2\n', '---\na: 1\n---\nb: 2\n', 'a: 1\n...\n---\nb: 2\n']) {
+      const r = parseYaml(text);
+      expect('problem' in r && r.problem.message, text).toMatch(/expected one YAML document/);
+    }
+  });
+
+  it('a leading --- and an empty file read as before', () => {
+    expect(parseYaml('---\nname: x\n')).toMatchObject({ doc: { value: { name: 'x' } } });
+    expect(parseYaml('')).toMatchObject({ doc: { value: null } });
+    expect(parseYaml('# only a comment\n')).toMatchObject({ doc: { value: null } });
+  });
+
+  it('block scalars, quoted scalars and flow lists give the same values', () => {
+    const r = parseYaml('name: a\nnote: |\n  line 1\n  --- not a marker\nlist: [x, "y"]\nq: "t\\u00e9"\nn: 012\n');
+    expect('doc' in r && r.doc.value).toEqual({ name: 'a', note: 'line 1\n--- not a marker\n', list: ['x', 'y'], q: 'té', n: 12 });
+  });
+});
