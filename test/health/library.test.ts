@@ -137,7 +137,7 @@ describe('Lua literals', () => {
 describe('kind folders', () => {
   it('a check.yaml naming an unknown template is a clear error', () => {
     const root = writeCatalog({ 'k/check.yaml': { template: 'nope', data: {} } });
-    expect(() => renderKind(join(root, 'k'))).toThrow(/template "nope" does not exist \(known templates: conditions, phase\)/);
+    expect(() => renderKind(join(root, 'k'))).toThrow(/template "nope" does not exist \(known templates: conditions, phase, reconcile\)/);
   });
 
   it('check.yaml mistakes name the file, line and field', () => {
@@ -172,6 +172,40 @@ describe('kind folders', () => {
     expect(err).toMatch(/check\.yaml:8:7: data\.required\[0\]\.whenFals: unknown field/);
     const missing = writeCatalog({ 'k/check.yaml': 'template: phase\ndata:\n  kind: Widget\n' });
     expect(() => renderKind(join(missing, 'k'))).toThrow(/data\.field: missing required field/);
+  });
+
+  it('the reconcile template: data strings stay strings, and its schema names a missing field', () => {
+    const evil = 'wait"\nreturn {status="Healthy"} --';
+    const data = {
+      kind: 'Widget', waitingMessage: evil, successCondition: 'Ok', errorCondition: 'Err', errorPrefix: 'err "x": ',
+      ready: { type: 'Ready', notReadyMessage: 'not yet', notReadyDetail: true, healthyMessage: 'fine' },
+    };
+    const root = writeCatalog({ 'k/check.yaml': { template: 'reconcile', data } });
+    const { script } = renderKind(join(root, 'k'));
+    expect(checkGopherLuaSyntax(script)).toEqual([]);
+    expect(lintHealthScript(script, { openLibs: false })).toEqual([]);
+    const obj = (conditions?: object[]) => ({ apiVersion: 'x/v1', kind: 'Widget', metadata: { generation: 3 }, ...(conditions ? { status: { conditions } } : {}) });
+    expect(evaluateHealth(script, obj())).toMatchObject({ status: 'Progressing', message: evil });
+    // Err True and newer than Ok: Degraded with the prefix and the reason (no message)
+    const err = { type: 'Err', status: 'True', reason: 'Boom', lastTransitionTime: '2026-01-02T00:00:00Z' };
+    const ok = { type: 'Ok', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' };
+    expect(evaluateHealth(script, obj([ok, err]))).toMatchObject({ status: 'Degraded', message: 'err "x": Boom' });
+    // Ok newer: the ready condition decides (missing, stale, not True with detail, True)
+    const ok2 = { ...ok, lastTransitionTime: '2026-01-03T00:00:00Z' };
+    expect(evaluateHealth(script, obj([err, ok2]))).toMatchObject({ status: 'Progressing', message: 'Waiting for condition Ready' });
+    const ready = { type: 'Ready', status: 'True', message: 'operator text', observedGeneration: 3 };
+    expect(evaluateHealth(script, obj([err, ok2, { ...ready, observedGeneration: 2 }]))).toMatchObject({
+      status: 'Progressing', message: 'Waiting for the controller to observe generation 3 (Ready is for generation 2)',
+    });
+    expect(evaluateHealth(script, obj([err, ok2, { ...ready, status: 'False', reason: 'NotYet' }]))).toMatchObject({
+      status: 'Progressing', message: 'not yet (Ready is False: NotYet)',
+    });
+    // conditionMessage is off: the data's message, not the condition's
+    expect(evaluateHealth(script, obj([err, ok2, ready]))).toMatchObject({ status: 'Healthy', message: 'fine' });
+    const own = writeCatalog({ 'k/check.yaml': { template: 'reconcile', data: { ...data, ready: { ...data.ready, conditionMessage: true } } } });
+    expect(evaluateHealth(renderKind(join(own, 'k')).script, obj([ready]))).toMatchObject({ status: 'Healthy', message: 'operator text' });
+    const missing = writeCatalog({ 'k/check.yaml': 'template: reconcile\ndata:\n  kind: Widget\n  waitingMessage: wait\n  successCondition: Ok\n  errorCondition: Err\n  errorPrefix: ""\n  ready:\n    type: Ready\n    healthyMessage: fine\n' });
+    expect(() => renderKind(join(missing, 'k'))).toThrow(/check\.yaml:9:5: data\.ready\.notReadyMessage: missing required field \(template reconcile\)/);
   });
 
   it('every library check.yaml passes its template schema (renderKind validates)', () => {
