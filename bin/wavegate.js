@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// `wavegate --version` alone answers without loading the command modules (same output as
+// the CLI's own --version); everything else goes through the CLI.
+const args = process.argv.slice(2);
+const versionOnly = args.length === 1 && (args[0] === '--version' || args[0] === '-V');
 
 // A reader that stops early (`wavegate plan | head`) is not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -9,6 +12,10 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+if (versionOnly) {
+  const { readFileSync } = await import('node:fs');
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  const { main } = await import('../dist/cli/main.js');
+  process.exitCode = await main(args);
+}

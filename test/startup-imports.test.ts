@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,5 +46,14 @@ describe('start-up imports', () => {
   it('the walk finds a heavy package where there is one (the catalog loader needs a YAML parser)', () => {
     const paths = heavyPaths(join(SRC, 'catalog', 'load.ts'));
     expect(paths.some((p) => p.endsWith('js-yaml') || p.endsWith('yaml'))).toBe(true);
+  });
+
+  it('bin/wavegate.js answers --version and -V itself, as the CLI does', () => {
+    const root = resolve(__dirname, '..');
+    const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+    const bin = join(root, 'bin', 'wavegate.js');
+    const viaCli = execFileSync(process.execPath, ['--input-type=module', '-e', "const { main } = await import('./dist/cli/main.js'); process.exitCode = await main(['--version']);"], { cwd: root, encoding: 'utf8' });
+    expect(viaCli).toBe(`${version}\n`);
+    for (const flag of ['--version', '-V']) expect(execFileSync(process.execPath, [bin, flag], { encoding: 'utf8' })).toBe(viaCli);
   });
 });
