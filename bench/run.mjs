@@ -98,7 +98,7 @@ async function benchHealth(opts) {
   const { renderKind, LIBRARY_DIR } = await import(join(ROOT, 'dist', 'health', 'library.js'));
   const { evaluateHealth } = await import(join(ROOT, 'dist', 'lua', 'runtime.js'));
   const { luaValue, luaString } = await import(join(ROOT, 'dist', 'health', 'lua-literal.js'));
-  const rounds = opts.runs ?? 5;
+  const rounds = opts.runs ?? 7;
   const out = [];
   const work = join(tmpdir(), `wavegate-bench-lua-${process.pid}`);
   mkdirSync(work, { recursive: true });

@@ -9,7 +9,8 @@
  * plain array store.
  *
  * fengari's VM (lvm.js) and API (lapi.js) call these through the ldo module object
- * (`ldo.luaD_precall`, `ldo.luaD_poscall`, `ldo.adjust_top`, `ldo.luaD_call`), so replacing
+ * (`ldo.luaD_precall`, `ldo.luaD_poscall`, `ldo.adjust_top`, `ldo.luaD_call`,
+ * `ldo.luaD_callnoyield`), so replacing
  * the exports changes every call the VM makes. The replacements are line-for-line copies of
  * fengari's code with the store changed; cases they do not copy (vararg functions, call or
  * return hooks, metamethod `__call`, the C-stack overflow error) go to the original
@@ -139,10 +140,17 @@ function install(): void {
     L.nCcalls--;
   };
 
+  const callNoYield = (L: any, off: number, nResults: number): void => {
+    L.nny++;
+    call(L, off, nResults);
+    L.nny--;
+  };
+
   ldo.adjust_top = adjustTop;
   ldo.luaD_poscall = poscall;
   ldo.luaD_precall = precall;
   ldo.luaD_call = call;
+  ldo.luaD_callnoyield = callNoYield;
   ldo[PATCHED] = true;
 }
 

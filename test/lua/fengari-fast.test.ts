@@ -20,6 +20,7 @@ const SNIPPETS: Record<string, string> = {
   'error values and xpcall handlers': "local ok, e = pcall(error, {code = 7}) local _, h = xpcall(function() error('x') end, function(m) return 'h:' .. m end) return type(e) .. e.code .. h",
   'hundreds of results': 'local function many(...) return ... end local r = {} for i = 1, 300 do r[i] = i end local t = {many(table.unpack(r))} return #t .. ":" .. t[300]',
   'call hooks still fire': "local n = 0 debug.sethook(function() n = n + 1 end, 'c') local function f() end f() f() debug.sethook() return n",
+  'metamethods called from JS (__tostring, __index, __eq, __lt)': 'local mt = {__tostring = function() return "T!" end, __index = function(t, k) return k .. "?" end, __eq = function() return true end, __lt = function() return true end} local a, b = setmetatable({}, mt), setmetatable({}, mt) return tostring(a) .. a.x .. tostring(a == b) .. tostring(a < b)',
   'results discarded and multiple assignment': 'local function two() return 1, 2 end local a, b, c, d = two() two() local e = (two()) return tostring(a) .. tostring(b) .. tostring(c) .. tostring(d) .. e',
 };
 
