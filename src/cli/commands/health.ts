@@ -155,7 +155,7 @@ export function registerHealth(program: Command): void {
         process.stdout.write(`${JSON.stringify({ problems: out }, null, 2)}\n`);
       } else {
         for (const p of out) process.stdout.write(`${p.file}:${p.line}:${p.column}: ${p.rule}: ${p.message}\n`);
-        process.stdout.write(`${files.length} files, ${out.length} problems\n`);
+        process.stdout.write(`${files.length} file${files.length === 1 ? '' : 's'}, ${out.length} problem${out.length === 1 ? '' : 's'}\n`);
       }
       process.exitCode = out.length > 0 ? 1 : 0;
     });
