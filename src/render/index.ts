@@ -5,7 +5,7 @@
  * is written beside its destination and then swapped in by rename, so a reader never sees a
  * half-written environment and a failed render leaves the previous output as it was.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Catalog } from '../catalog/types.js';
 import { checkCatalog } from '../check.js';
@@ -14,6 +14,7 @@ import { countBySeverity, sortFindings, type Finding } from '../findings.js';
 import { renderHealth } from '../health/render.js';
 import { renderSmokes } from '../smoke/render.js';
 import type { RenderedFile, Renderer } from './types.js';
+import { TreeWriter } from './write.js';
 
 /** The renderers, in order; each adds files to `DIR/<env>/`. */
 export const RENDERERS: Renderer[] = [renderHealth, renderSmokes];
@@ -51,8 +52,16 @@ function checkPath(p: string, env: string): void {
   }
 }
 
-/** Renders every environment in memory (no writes). */
-export async function renderInMemory(catalog: Catalog, options: Omit<RenderOptions, 'out'> & { out?: string }): Promise<RenderReport> {
+/**
+ * Checks the catalog, then renders each environment in turn and hands it to `onEnvironment`
+ * (when given) as soon as it is rendered. Returns all findings and the environments; stops
+ * rendering at nothing (renderer findings of every environment are wanted in the report).
+ */
+async function renderEach(
+  catalog: Catalog,
+  options: Omit<RenderOptions, 'out'> & { out?: string },
+  onEnvironment?: (env: EnvironmentOutput) => void,
+): Promise<{ findings: Finding[]; environments: EnvironmentOutput[] }> {
   const findings: Finding[] = checkCatalog(catalog);
   const envs = options.env === undefined ? catalog.environments : catalog.environments.filter((e) => e.name === options.env);
   if (options.env !== undefined && envs.length === 0) {
@@ -76,25 +85,19 @@ export async function renderInMemory(catalog: Catalog, options: Omit<RenderOptio
         }
       }
       const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      environments.push({ name: env.name, dir: join(outRoot, env.name), files: sorted, summary });
+      const out: EnvironmentOutput = { name: env.name, dir: join(outRoot, env.name), files: sorted, summary };
+      environments.push(out);
+      if (onEnvironment && countBySeverity(findings).errors === 0) onEnvironment(out);
     }
   }
-  const all = sortFindings(findings);
-  return { written: false, findings: all, environments: countBySeverity(all).errors === 0 ? environments : [] };
+  return { findings, environments };
 }
 
-function writeTree(dir: string, files: readonly RenderedFile[]): void {
-  mkdirSync(dir, { recursive: true });
-  const made = new Set<string>([dir]); // one mkdir per folder, not per file
-  for (const f of files) {
-    const abs = join(dir, ...f.path.split('/'));
-    const parent = dirname(abs);
-    if (!made.has(parent)) {
-      mkdirSync(parent, { recursive: true });
-      made.add(parent);
-    }
-    writeFileSync(abs, f.content);
-  }
+/** Renders every environment in memory (no writes). */
+export async function renderInMemory(catalog: Catalog, options: Omit<RenderOptions, 'out'> & { out?: string }): Promise<RenderReport> {
+  const { findings, environments } = await renderEach(catalog, options);
+  const all = sortFindings(findings);
+  return { written: false, findings: all, environments: countBySeverity(all).errors === 0 ? environments : [] };
 }
 
 /**
@@ -113,27 +116,21 @@ function recoverInterrupted(dir: string): void {
   for (const n of olds) if (existsSync(join(parent, n))) rmSync(join(parent, n), { recursive: true, force: true });
 }
 
+interface Staged {
+  env: EnvironmentOutput;
+  tmp: string;
+  old: string;
+}
+
+function removeStaged(staged: readonly Staged[]): void {
+  for (const s of staged) rmSync(s.tmp, { recursive: true, force: true });
+}
+
 /**
- * Writes each environment into a temporary folder beside its destination, then swaps it in:
- * old folder renamed aside, new one renamed into place, old one removed. On any failure the
- * temporary folders are removed and already-moved folders are put back.
+ * Swaps written environments in: old folder renamed aside, new one renamed into place, old
+ * one removed. On failure already-moved folders are put back and the new ones removed.
  */
-function writeAtomically(environments: readonly EnvironmentOutput[]): void {
-  const tag = `${process.pid}-${Date.now()}`;
-  const staged: { env: EnvironmentOutput; tmp: string; old: string }[] = [];
-  try {
-    for (const env of environments) {
-      recoverInterrupted(env.dir);
-      mkdirSync(dirname(env.dir), { recursive: true });
-      const tmp = `${env.dir}.wavegate-new-${tag}`;
-      const old = `${env.dir}.wavegate-old-${tag}`;
-      staged.push({ env, tmp, old });
-      writeTree(tmp, env.files);
-    }
-  } catch (e) {
-    for (const s of staged) rmSync(s.tmp, { recursive: true, force: true });
-    throw new UserError(`could not write the render output: ${(e as Error).message} (previous output left untouched)`);
-  }
+function swapIn(staged: readonly Staged[]): void {
   const swapped: { dir: string; old: string; hadOld: boolean }[] = [];
   try {
     for (const s of staged) {
@@ -147,7 +144,7 @@ function writeAtomically(environments: readonly EnvironmentOutput[]): void {
       if (existsSync(w.dir) && w.hadOld) rmSync(w.dir, { recursive: true, force: true });
       if (w.hadOld && existsSync(w.old)) renameSync(w.old, w.dir);
     }
-    for (const s of staged) rmSync(s.tmp, { recursive: true, force: true });
+    removeStaged(staged);
     throw new UserError(`could not swap in the render output: ${(e as Error).message} (previous output restored)`);
   }
   for (const w of swapped) if (w.hadOld) rmSync(w.old, { recursive: true, force: true });
@@ -167,11 +164,52 @@ function guardOutput(catalog: Catalog, out: string): void {
 /**
  * Checks the catalog, renders every environment and writes `<out>/<env>/` atomically.
  * With error findings nothing is written (`written: false`).
+ *
+ * Each environment is written into a temporary folder beside its destination while the next
+ * one renders; only when every environment rendered without error findings and every file is
+ * written are the folders swapped in. Otherwise the temporary folders are removed and the
+ * previous output stays as it was.
  */
 export async function renderCatalog(catalog: Catalog, options: RenderOptions): Promise<RenderReport> {
   guardOutput(catalog, resolve(options.out));
-  const report = await renderInMemory(catalog, options);
-  if (countBySeverity(report.findings).errors > 0) return report;
-  writeAtomically(report.environments);
-  return { ...report, written: true };
+  const tag = `${process.pid}-${Date.now()}`;
+  const writer = new TreeWriter();
+  const staged: Staged[] = [];
+  let stageError: Error | undefined;
+  const stage = (env: EnvironmentOutput): void => {
+    if (stageError) return;
+    try {
+      recoverInterrupted(env.dir);
+      mkdirSync(dirname(env.dir), { recursive: true });
+      const s: Staged = { env, tmp: `${env.dir}.wavegate-new-${tag}`, old: `${env.dir}.wavegate-old-${tag}` };
+      staged.push(s);
+      writer.writeTree(s.tmp, env.files);
+    } catch (e) {
+      stageError = e as Error;
+    }
+  };
+  let rendered: Awaited<ReturnType<typeof renderEach>>;
+  try {
+    rendered = await renderEach(catalog, options, stage);
+  } catch (e) {
+    await writer.settle().catch(() => undefined);
+    removeStaged(staged);
+    throw e;
+  }
+  const findings = sortFindings(rendered.findings);
+  if (countBySeverity(findings).errors > 0) {
+    await writer.settle().catch(() => undefined);
+    removeStaged(staged);
+    return { written: false, findings, environments: [] };
+  }
+  try {
+    if (stageError) throw stageError;
+    await writer.settle();
+  } catch (e) {
+    await writer.settle().catch(() => undefined);
+    removeStaged(staged);
+    throw new UserError(`could not write the render output: ${(e as Error).message} (previous output left untouched)`);
+  }
+  swapIn(staged);
+  return { written: true, findings, environments: rendered.environments };
 }

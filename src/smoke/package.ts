@@ -18,7 +18,8 @@ export interface ChartFile {
 /** Fixed mtime of every entry of a packaged chart. */
 export const PACKAGE_MTIME = new Date(0);
 
-const bytes = (c: string | Uint8Array): Buffer => (typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c));
+const bytes = (c: string | Uint8Array): Buffer =>
+  typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
 
 /** Chart.yaml first (Helm reads it to know the chart), then every other file by path. */
 export function packageOrder(files: readonly ChartFile[]): ChartFile[] {
@@ -35,16 +36,18 @@ export async function tarChart(chartName: string, files: readonly ChartFile[]): 
     p.on('end', resolve);
     p.on('error', reject);
   });
-  for (const f of packageOrder(files)) {
+  // Entries are queued at once (tar-stream writes them one after another, in this order).
+  const written = packageOrder(files).map((f) => {
     const data = bytes(f.content);
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       p.entry(
         { name: `${chartName}/${f.path}`, size: data.length, mode: 0o644, mtime: PACKAGE_MTIME, uid: 0, gid: 0, uname: '', gname: '', type: 'file' },
         data,
         (err) => (err ? reject(err) : resolve()),
       );
     });
-  }
+  });
+  await Promise.all(written);
   p.finalize();
   await done;
   return Buffer.concat(chunks);

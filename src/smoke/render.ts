@@ -7,13 +7,14 @@
  * under `smokes/`; this module fills Chart.yaml and values.yaml from the catalog.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { PACKAGE_ROOT } from '../catalog/schemas.js';
 import type { Catalog, Component, Environment } from '../catalog/types.js';
 import type { Finding } from '../findings.js';
 import type { RenderedFile, Renderer, RenderResult } from '../render/types.js';
-import { packageChart, repositoryIndex, sha256Hex, type ChartFile, type IndexEntry } from './package.js';
+import { packageChart, repositoryIndex, type ChartFile, type IndexEntry } from './package.js';
 import { smokeSettings, type SmokeSettings } from './settings.js';
 
 export const SMOKES_DIR = 'smokes';
@@ -127,6 +128,63 @@ export interface SmokeChart {
   archive: Buffer;
 }
 
+/**
+ * What every chart shares, worked out once per process: the skeleton files as the chart
+ * lists them (sorted, values.yaml's place among them), their bytes for the tar, and the
+ * content hash state after the files that sort before values.yaml.
+ */
+interface Prepared {
+  before: SkeletonFile[];
+  after: SkeletonFile[];
+  bytes: Map<string, Buffer>;
+  hashBefore: Hash;
+}
+let prepared: Prepared | undefined;
+
+function prepare(): Prepared {
+  if (prepared) return prepared;
+  const files = skeletonFiles();
+  const before = files.filter((f) => f.path < 'values.yaml');
+  const after = files.filter((f) => f.path > 'values.yaml');
+  if (before.length + after.length !== files.length) throw new Error('the smoke chart skeleton must not ship its own values.yaml');
+  const hashBefore = createHash('sha256');
+  for (const f of before) hashBefore.update(`${f.path}\0${f.content}\0`);
+  prepared = { before, after, bytes: new Map(files.map((f) => [f.path, Buffer.from(f.content, 'utf8')])), hashBefore };
+  return prepared;
+}
+
+/**
+ * values.yaml's YAML text for one component: the parts that depend on settings only
+ * (image, attempts, ..., resources) are stringified once per distinct value and reused; the hook,
+ * timeout and checks are stringified per component. Same bytes as stringifying the whole
+ * map: a block map of top-level pairs prints each pair on its own, at the same indent.
+ */
+const valuesParts = new Map<string, { head: string; middle: string; tail: string }>();
+function valuesYamlText(values: Record<string, unknown>): string {
+  const key = JSON.stringify([values.image, values.attempts, values.sleepSeconds, values.requestTimeoutSeconds, values.ttlSecondsAfterFinished, values.resources]);
+  let parts = valuesParts.get(key);
+  if (!parts) {
+    if (valuesParts.size >= 16) valuesParts.clear();
+    parts = {
+      head: stringify({ image: values.image }, { lineWidth: 0 }),
+      middle: stringify({ attempts: values.attempts, sleepSeconds: values.sleepSeconds }, { lineWidth: 0 }),
+      tail: stringify(
+        { requestTimeoutSeconds: values.requestTimeoutSeconds, ttlSecondsAfterFinished: values.ttlSecondsAfterFinished, resources: values.resources },
+        { lineWidth: 0 },
+      ),
+    };
+    valuesParts.set(key, parts);
+  }
+  return (
+    parts.head +
+    stringify({ hook: values.hook }, { lineWidth: 0 }) +
+    parts.middle +
+    stringify({ timeoutSeconds: values.timeoutSeconds }, { lineWidth: 0 }) +
+    parts.tail +
+    stringify({ checks: values.checks }, { lineWidth: 0 })
+  );
+}
+
 /** Builds the chart of one smoke component (with checks) of one environment. */
 export async function buildSmokeChart(c: Component, env: Environment, settings: SmokeSettings): Promise<SmokeChart> {
   const values = smokeValues(c, settings);
@@ -136,13 +194,14 @@ export async function buildSmokeChart(c: Component, env: Environment, settings: 
     '# these values when installing the chart (helm --set / Application helm.valuesObject).',
     '',
   ].join('\n');
-  const content: ChartFile[] = [
-    ...skeletonFiles().map((f) => ({ path: f.path, content: f.content })),
-    { path: 'values.yaml', content: header + stringify(values, { lineWidth: 0 }) },
-  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const pre = prepare();
+  const valuesText = header + valuesYamlText(values);
+  const content: ChartFile[] = [...pre.before, { path: 'values.yaml', content: valuesText }, ...pre.after];
   // The content hash covers every file but Chart.yaml, so any change of checks, settings,
   // templates or script shows in appVersion and the annotation even when the version stays.
-  const hash = sha256Hex(content.map((f) => `${f.path}\0${typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('latin1')}\0`).join(''));
+  const h = pre.hashBefore.copy().update(`values.yaml\0${valuesText}\0`);
+  for (const f of pre.after) h.update(`${f.path}\0${f.content}\0`);
+  const hash = h.digest('hex');
   const version = (c.smoke!.version as string | undefined) ?? settings.chartVersion;
   const validates = c.smoke!.validates;
   const metadata: Record<string, unknown> = {
@@ -160,7 +219,8 @@ export async function buildSmokeChart(c: Component, env: Environment, settings: 
     },
   };
   const files: ChartFile[] = [{ path: 'Chart.yaml', content: stringify(metadata, { lineWidth: 0 }) }, ...content];
-  return { name: c.name, version, files, metadata, archive: await packageChart(c.name, files) };
+  const tarFiles = files.map((f) => ({ path: f.path, content: pre.bytes.get(f.path) ?? f.content }));
+  return { name: c.name, version, files, metadata, archive: await packageChart(c.name, tarFiles) };
 }
 
 /** Renders `smokes/` for one environment: chart folders, packages and the repository index. */

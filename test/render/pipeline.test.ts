@@ -1,0 +1,145 @@
+// The render pipeline: each environment written in the background while the next renders,
+// swapped in only when every environment rendered without errors and every file is written.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { renderCatalog, renderInMemory } from '../../src/render/index.js';
+import type { Renderer } from '../../src/render/types.js';
+import { TreeWriter } from '../../src/render/write.js';
+import { buildSmokeChart, smokeValues } from '../../src/smoke/render.js';
+import { smokeSettings } from '../../src/smoke/settings.js';
+import { catalogOf } from '../helpers/catalog.js';
+import { loadCatalog } from '../../src/catalog/load.js';
+import { loadFixture, SECRETS_SMOKE, VAULT_SECRETS } from '../smoke/fixture.js';
+
+const temps: string[] = [];
+const temp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'wavegate-pipeline-'));
+  temps.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** Every file under dir, path -> content. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (abs: string, rel: string): void => {
+    for (const e of readdirSync(abs, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(join(abs, e.name), r);
+      else out[r] = readFileSync(join(abs, e.name), 'utf8');
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+const threeEnvs = (): ReturnType<typeof loadCatalog> =>
+  loadCatalog(catalogOf([SECRETS_SMOKE, VAULT_SECRETS], { envs: ['dev', 'prod', 'staging'] }));
+
+describe('TreeWriter', () => {
+  it('writes nested folders and files with their bytes', async () => {
+    const root = join(temp(), 'out');
+    const w = new TreeWriter();
+    const files = [
+      { path: 'a.txt', content: 'A' },
+      { path: 'x/y/z/deep.bin', content: new Uint8Array([0, 1, 2, 255]) },
+      { path: 'x/b.txt', content: 'B\n' },
+      ...Array.from({ length: 50 }, (_, i) => ({ path: `many/d${i % 7}/f${i}.txt`, content: `file ${i}` })),
+    ];
+    w.writeTree(root, files);
+    await w.settle();
+    const got = tree(root);
+    expect(Object.keys(got).sort()).toEqual(files.map((f) => f.path).sort());
+    expect([...readFileSync(join(root, 'x', 'y', 'z', 'deep.bin'))]).toEqual([0, 1, 2, 255]);
+    expect(got['many/d3/f10.txt']).toBe('file 10');
+  });
+
+  it('reports the first failure after everything in flight has settled', async () => {
+    const root = join(temp(), 'out');
+    const w = new TreeWriter();
+    // "a" is both a file and a folder: one of the two must fail
+    w.writeTree(root, [{ path: 'a', content: 'x' }, { path: 'a/b', content: 'y' }, ...Array.from({ length: 20 }, (_, i) => ({ path: `c/${i}`, content: 'z' }))]);
+    await expect(w.settle()).rejects.toThrow(/EEXIST|ENOTDIR|EISDIR/);
+  });
+});
+
+describe('renderCatalog pipeline', () => {
+  it('writes the same files as renderInMemory renders, for every environment, and leaves no temporary folders', async () => {
+    const catalog = threeEnvs();
+    const out = temp();
+    const mem = await renderInMemory(catalog, { out });
+    const r = await renderCatalog(catalog, { out });
+    expect(r.written).toBe(true);
+    expect(readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
+    for (const env of mem.environments) {
+      const want = Object.fromEntries(env.files.map((f) => [f.path, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8')]));
+      expect(tree(join(out, env.name))).toEqual(want);
+    }
+  });
+
+  it('an error finding in a later environment writes nothing: earlier environments already staged are removed, previous output kept', async () => {
+    const catalog = threeEnvs();
+    const out = temp();
+    for (const e of ['dev', 'prod', 'staging']) {
+      mkdirSync(join(out, e), { recursive: true });
+      writeFileSync(join(out, e, 'previous.txt'), `old ${e}`);
+    }
+    const failOnStaging: Renderer = (_c, env) => ({
+      files: [{ path: 'x.txt', content: env.name }],
+      findings: env.name === 'staging' ? [{ rule: 'test-rule', severity: 'error', message: 'no' }] : [],
+    });
+    const r = await renderCatalog(catalog, { out, renderers: [failOnStaging] });
+    expect(r.written).toBe(false);
+    expect(r.findings.map((f) => f.rule)).toEqual(['test-rule']);
+    expect(readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
+    for (const e of ['dev', 'prod', 'staging']) expect(tree(join(out, e))).toEqual({ 'previous.txt': `old ${e}` });
+  });
+
+  it('a renderer that throws in a later environment leaves the previous output and no temporary folders', async () => {
+    const catalog = threeEnvs();
+    const out = temp();
+    mkdirSync(join(out, 'dev'), { recursive: true });
+    writeFileSync(join(out, 'dev', 'previous.txt'), 'old');
+    const throwOnProd: Renderer = (_c, env) => {
+      if (env.name === 'prod') throw new Error('renderer broke');
+      return { files: Array.from({ length: 30 }, (_, i) => ({ path: `d/${i}.txt`, content: String(i) })), findings: [] };
+    };
+    await expect(renderCatalog(catalog, { out, renderers: [throwOnProd] })).rejects.toThrow('renderer broke');
+    expect(readdirSync(out)).toEqual(['dev']);
+    expect(tree(join(out, 'dev'))).toEqual({ 'previous.txt': 'old' });
+  });
+
+  it('a write that fails leaves the previous output and no temporary folders (UserError)', async () => {
+    const catalog = threeEnvs();
+    const out = temp();
+    mkdirSync(join(out, 'prod'), { recursive: true });
+    writeFileSync(join(out, 'prod', 'previous.txt'), 'old');
+    const clash: Renderer = (_c, env) => ({
+      files: env.name === 'staging' ? [{ path: 'a', content: 'x' }, { path: 'a/b', content: 'y' }] : [{ path: 'ok.txt', content: 'ok' }],
+      findings: [],
+    });
+    await expect(renderCatalog(catalog, { out, renderers: [clash] })).rejects.toThrow(/could not write the render output: .*previous output left untouched/);
+    expect(readdirSync(out)).toEqual(['prod']);
+    expect(tree(join(out, 'prod'))).toEqual({ 'previous.txt': 'old' });
+  });
+});
+
+describe('values.yaml text', () => {
+  it('is exactly the stringify of the whole values map, for catalog settings and defaults', async () => {
+    for (const yaml of [undefined, null] as const) {
+      const { catalog, env } = yaml === undefined ? loadFixture() : loadFixture(undefined, null);
+      const settings = smokeSettings(catalog.settings);
+      for (const c of env.components.filter((x) => x.componentType === 'smoke' && x.smoke && x.smoke.secrets.length + x.smoke.externalSecrets.length + x.smoke.resources.length > 0)) {
+        const chart = await buildSmokeChart(c, env, settings);
+        const values = chart.files.find((f) => f.path === 'values.yaml')!.content as string;
+        const body = values.split('\n').slice(3).join('\n'); // after the three header lines
+        expect(body).toBe(stringify(smokeValues(c, settings), { lineWidth: 0 }));
+      }
+    }
+  });
+});
