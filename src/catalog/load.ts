@@ -42,14 +42,21 @@ function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
+/** A file found by the walk: absolute path and path relative to the catalog root (forward slashes). */
+interface FoundFile {
+  abs: string;
+  rel: string;
+}
+
 /**
- * Every component.yaml below `dir`, sorted, without following links into loops. Other
- * `.yaml`/`.yml` files met on the way are added to `others` (for the manifest rules, so
- * they need not list these folders again).
+ * Every component.yaml below `dir` (relative path `relDir`), sorted, without following links
+ * into loops. Other `.yaml`/`.yml` files met on the way are added to `others` (relative, for
+ * the manifest rules, so they need not list these folders again). Paths are built by string
+ * joins from the walk (no path.relative per file: a catalog of 10,000 components has 30,000).
  */
-function findComponentFiles(dir: string, others?: string[]): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
+function findComponentFiles(dir: string, relDir: string, others?: string[]): FoundFile[] {
+  const out: FoundFile[] = [];
+  const walk = (d: string, rd: string): void => {
     let entries;
     try {
       entries = readdirSync(d, { withFileTypes: true });
@@ -58,13 +65,15 @@ function findComponentFiles(dir: string, others?: string[]): string[] {
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name === COMPONENT_FILE && (e.isFile() || (e.isSymbolicLink() && safeIsFile(p)))) out.push(p);
-      else if (others && e.isFile() && /\.ya?ml$/.test(e.name)) others.push(p);
+      const name = e.name;
+      const p = d + sep + name;
+      const r = rd + '/' + name;
+      if (e.isDirectory()) walk(p, r);
+      else if (name === COMPONENT_FILE && (e.isFile() || (e.isSymbolicLink() && safeIsFile(p)))) out.push({ abs: p, rel: r });
+      else if (others && e.isFile() && /\.ya?ml$/.test(name)) others.push(r);
     }
   };
-  walk(dir);
+  walk(dir, relDir);
   return out;
 }
 
@@ -83,7 +92,7 @@ function resourceSet(v: unknown): ResourceSet {
   return { kinds: o.kinds ?? [], secrets: o.secrets ?? [], services: o.services ?? [] };
 }
 
-interface ParsedFile {
+export interface ParsedFile {
   file: string;
   component?: Omit<Component, 'origin'>;
   /** The name, even when the rest is invalid (so dependents are not reported twice). */
@@ -93,13 +102,15 @@ interface ParsedFile {
 
 /** Parses and validates one component file against the schema and the catalog settings. */
 export function parseComponentFile(root: string, absPath: string, settings: Settings): ParsedFile {
-  const file = toPosix(relative(root, absPath));
+  return parseComponentAt(absPath, toPosix(relative(root, absPath)), settings);
+}
+
+/** parseComponentFile with the relative path already known (`file`). */
+export function parseComponentAt(absPath: string, file: string, settings: Settings): ParsedFile {
   const r = loadYamlFile(absPath);
-  const fail = (message: string, line?: number, column?: number): ParsedFile => ({
-    file,
-    findings: [{ rule: 'yaml', severity: 'error', message, file, line, column }],
-  });
-  if ('problem' in r) return fail(r.problem.message, r.problem.line, r.problem.column);
+  if ('problem' in r) {
+    return { file, findings: [{ rule: 'yaml', severity: 'error', message: r.problem.message, file, line: r.problem.line, column: r.problem.column }] };
+  }
   return componentFromDocument(file, r.doc, settings);
 }
 
@@ -118,10 +129,10 @@ export function componentFromDocument(file: string, doc: LoadedYaml, settings: S
   }
   const raw = data as Record<string, unknown>;
   const name = typeof raw.name === 'string' ? raw.name : undefined;
-  const findings: Finding[] = [];
+  let findings: Finding[] | undefined;
   const report = (path: (string | number)[], message: string, atKey = false): void => {
     const pos = doc.locate(path, atKey) ?? doc.locate([]);
-    findings.push({ rule: 'schema', severity: 'error', component: name, message, file, line: pos?.line, column: pos?.column });
+    (findings ??= []).push({ rule: 'schema', severity: 'error', component: name, message, file, line: pos?.line, column: pos?.column });
   };
 
   const validate = validator('component');
@@ -146,15 +157,19 @@ export function componentFromDocument(file: string, doc: LoadedYaml, settings: S
       report(['smoke'], `smoke: only a component with componentType: smoke may have a smoke block (this one is ${raw.componentType === undefined ? 'workload by default' : componentType})`, true);
     }
   }
-  if (findings.length > 0) return { file, name, findings };
+  if (findings !== undefined) return { file, name, findings };
+  return { file, name, component: componentFromValid(raw, file, doc.locate), findings: [] };
+}
 
+/** The Component of a file whose content (`raw`) passed componentFromDocument's checks. */
+export function componentFromValid(raw: Record<string, unknown>, file: string, locate: Component['locate']): Omit<Component, 'origin'> {
   const smoke = raw.smoke as Partial<SmokeSpec> | undefined;
-  const component: Omit<Component, 'origin'> = {
+  return {
     name: raw.name as string,
     tier: raw.tier as string,
     wave: typeof raw.wave === 'number' ? raw.wave : Number.parseInt(raw.wave as string, 10),
     domain: raw.domain as string | undefined,
-    componentType,
+    componentType: (raw.componentType ?? 'workload') as ComponentType,
     namespace: raw.namespace as string | undefined,
     dependencies: (raw.dependencies as string[] | undefined) ?? [],
     provides: raw.provides ? resourceSet(raw.provides) : emptySet(),
@@ -171,9 +186,8 @@ export function componentFromDocument(file: string, doc: LoadedYaml, settings: S
       : undefined,
     raw,
     file,
-    locate: doc.locate,
+    locate,
   };
-  return { file, name, component, findings };
 }
 
 function listEnvironments(envRoot: string): string[] {
@@ -210,12 +224,17 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
 
   const findings: Finding[] = [];
   const others: string[] = [];
-  const shared = findComponentFiles(join(envRoot, SHARED_ENV, 'components'), others).map((p) => parseComponentFile(root, p, settings));
+  const filesOf = (env: string): FoundFile[] => findComponentFiles(join(envRoot, env, 'components'), `environments/${env}/components`, others);
+  const sharedFiles = filesOf(SHARED_ENV);
+  const envFiles = envNames.map(filesOf);
+  const parsed = sharedFiles.concat(...envFiles).map((f) => parseComponentAt(f.abs, f.rel, settings));
+  const shared = parsed.slice(0, sharedFiles.length);
   for (const s of shared) findings.push(...s.findings);
 
   const environments: Environment[] = [];
-  for (const envName of envNames) {
-    const own = findComponentFiles(join(envRoot, envName, 'components'), others).map((p) => parseComponentFile(root, p, settings));
+  let at = sharedFiles.length;
+  envNames.forEach((envName, e) => {
+    const own = parsed.slice(at, (at += envFiles[e]!.length));
     const byName = new Map<string, Component>();
     const broken = new Set<string>();
     const firstFile = new Map<string, string>();
@@ -238,8 +257,12 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
         continue;
       }
       firstFile.set(p.name, p.file);
-      if (p.component) byName.set(p.name, { ...p.component, origin: 'env' });
-      else broken.add(p.name);
+      if (p.component) {
+        // Each own file belongs to this environment only: no copy needed (same keys as a spread).
+        const c = p.component as Component;
+        c.origin = 'env';
+        byName.set(p.name, c);
+      } else broken.add(p.name);
     }
     for (const s of shared) {
       if (!s.name || firstFile.has(s.name)) continue; // replaced by the environment's own
@@ -248,7 +271,7 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
     }
     const components = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     environments.push({ name: envName, components, byName, broken });
-  }
-  const componentDirYamlFiles = options.env === undefined ? others.map((p) => toPosix(relative(root, p))).sort() : undefined;
+  });
+  const componentDirYamlFiles = options.env === undefined ? others.sort() : undefined;
   return { root, settings, settingsFile, environments, findings, componentDirYamlFiles };
 }
