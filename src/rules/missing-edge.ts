@@ -22,34 +22,65 @@ function sameSecret(a: SecretRef, b: SecretRef): boolean {
   return a.name === b.name && (a.namespace === undefined || b.namespace === undefined || a.namespace === b.namespace);
 }
 
-/** Who provides each kind, secret and service in an environment. */
+/** Whether the secret reference `ref` (`ns/name` or `name`, of a component in namespace `ns`)
+ * names the secret `name` in `namespace`: sameSecret(secretRef(...), ...) without allocating. */
+function refMatches(ref: string, ns: string | undefined, name: string, namespace: string | undefined): boolean {
+  const i = ref.indexOf('/');
+  if (i < 0) return ref === name && (ns === undefined || namespace === undefined || ns === namespace);
+  if (ref.length - i - 1 !== name.length || !ref.endsWith(name)) return false;
+  return namespace === undefined || ref.slice(0, i) === namespace;
+}
+
+/** A provider of a secret: component id (index in the environment's components) and its reference. */
+interface SecretProvider {
+  id: number;
+  ref: SecretRef;
+}
+
+/**
+ * Who provides each kind, secret and service in an environment, by component id (index in
+ * `env.components`, the same as the dependency graph's node ids).
+ */
 export class ProviderIndex {
-  /** Providers per item key, in component (name) order, each component once per key. */
-  private readonly byItem = new Map<string, { component: Component; ref?: SecretRef }[]>();
+  /** Providers of kinds and services per item, in component order, each component once. */
+  private readonly plain: Record<'kinds' | 'services', Map<string, number[]>> = { kinds: new Map(), services: new Map() };
+  /** Providers of secrets per secret name, in component order, once per reference. */
+  private readonly secrets = new Map<string, SecretProvider[]>();
   constructor(env: Environment) {
-    for (const c of env.components) {
-      for (const t of TYPES) {
+    env.components.forEach((c, id) => {
+      for (const t of ['kinds', 'services'] as const) {
+        const m = this.plain[t];
         for (const item of c.provides[t]) {
-          const ref = t === 'secrets' ? secretRef(item, c) : undefined;
-          const key = ref ? `secrets\u0000${ref.name}` : `${t}\u0000${item}`;
-          let list = this.byItem.get(key);
-          if (!list) this.byItem.set(key, (list = []));
-          list.push({ component: c, ref });
+          let list = m.get(item);
+          if (!list) m.set(item, (list = []));
+          if (list[list.length - 1] !== id) list.push(id);
         }
       }
-    }
+      for (const item of c.provides.secrets) {
+        const ref = secretRef(item, c);
+        let list = this.secrets.get(ref.name);
+        if (!list) this.secrets.set(ref.name, (list = []));
+        list.push({ id, ref });
+      }
+    });
   }
 
-  /** Components (other than `consumer`) providing `item`, by name, without duplicates. */
-  providers(type: ItemType, item: string, consumer: Component): Component[] {
-    const ref = type === 'secrets' ? secretRef(item, consumer) : undefined;
-    const list = this.byItem.get(ref ? `secrets\u0000${ref.name}` : `${type}\u0000${item}`);
-    if (!list) return [];
-    const out: Component[] = [];
+  /** Ids of the components (other than `consumer`, id `self`) providing `item`, in order, without duplicates. */
+  providers(type: ItemType, item: string, consumer: Component, self: number): number[] {
+    if (type !== 'secrets') {
+      const list = this.plain[type].get(item);
+      if (!list) return NONE;
+      if (list.length === 1) return list[0] === self ? NONE : list;
+      return list.filter((id) => id !== self);
+    }
+    const ref = secretRef(item, consumer);
+    const list = this.secrets.get(ref.name);
+    if (!list) return NONE;
+    const out: number[] = [];
     for (const p of list) {
-      if (p.component === consumer || out[out.length - 1] === p.component) continue;
-      if (ref && !sameSecret(ref, p.ref!)) continue;
-      out.push(p.component);
+      if (p.id === self || out[out.length - 1] === p.id) continue;
+      if (!sameSecret(ref, p.ref)) continue;
+      out.push(p.id);
     }
     return out;
   }
@@ -57,10 +88,15 @@ export class ProviderIndex {
   /** Whether `c` itself provides what it consumes (then no edge is needed). */
   static providesItself(type: ItemType, item: string, c: Component): boolean {
     if (type !== 'secrets') return c.provides[type].includes(item);
+    const provided = c.provides.secrets;
+    if (provided.length === 0) return false;
     const ref = secretRef(item, c);
-    return c.provides.secrets.some((p) => sameSecret(ref, secretRef(p, c)));
+    for (const p of provided) if (refMatches(p, c.namespace, ref.name, ref.namespace)) return true;
+    return false;
   }
 }
+
+const NONE: number[] = [];
 
 const describe = (items: { type: ItemType; item: string }[]): string =>
   items.map((i) => `${SINGULAR[i.type]} ${i.item}`).join(', ');
@@ -78,40 +114,42 @@ export const missingEdge: Rule = {
     const reach = environmentReachability(env);
     const index = new ProviderIndex(env);
     const out: RuleReport[] = [];
+    const names = (ids: readonly number[]): string[] => ids.map((id) => g.components[id]!.name);
     g.components.forEach((c, v) => {
-      const wanted: { type: ItemType; item: string; at: number; providers: Component[] }[] = [];
+      let wanted: { type: ItemType; item: string; at: number; providers: number[] }[] | undefined;
       for (const type of TYPES) {
-        c.consumes[type].forEach((item, at) => {
-          if (ProviderIndex.providesItself(type, item, c)) return;
-          const providers = index.providers(type, item, c);
-          if (providers.length > 0) wanted.push({ type, item, at, providers });
-        });
+        const items = c.consumes[type];
+        for (let at = 0; at < items.length; at++) {
+          const item = items[at]!;
+          if (ProviderIndex.providesItself(type, item, c)) continue;
+          const providers = index.providers(type, item, c, v);
+          if (providers.length > 0) (wanted ??= []).push({ type, item, at, providers });
+        }
       }
-      if (wanted.length === 0) return;
+      if (wanted === undefined) return;
       // Most consumers depend on their providers directly: only search when one does not.
       const direct = g.deps[v]!;
-      const isDirect = (p: Component): boolean => direct.includes(g.index.get(p.name)!);
-      const open = wanted.filter((w) => !w.providers.some(isDirect));
+      const open = wanted.filter((w) => !w.providers.some((p) => direct.includes(p)));
       if (open.length === 0) return;
-      const targets = [...new Set(open.flatMap((w) => w.providers.map((p) => g.index.get(p.name)!)))];
+      const targets = [...new Set(open.flatMap((w) => w.providers))];
       const reached = reach.reachable(v, targets);
       // One finding per single provider (items grouped), one per item with several providers.
-      const single = new Map<string, { provider: Component; items: typeof wanted }>();
+      const single = new Map<number, { provider: Component; items: typeof open }>();
       for (const w of open) {
-        if (w.providers.some((p) => reached.has(g.index.get(p.name)!))) continue;
+        if (w.providers.some((p) => reached.has(p))) continue;
         if (w.providers.length === 1) {
           const p = w.providers[0]!;
-          const s = single.get(p.name) ?? { provider: p, items: [] };
+          const s = single.get(p) ?? { provider: g.components[p]!, items: [] };
           s.items.push(w);
-          single.set(p.name, s);
+          single.set(p, s);
           continue;
         }
         const pos = c.locate(['consumes', w.type, w.at]);
         out.push({
           component: c.name,
-          related: w.providers.map((p) => p.name),
+          related: names(w.providers),
           message:
-            `consumes ${describe([w])}, provided by ${w.providers.map((p) => p.name).join(', ')}, ` +
+            `consumes ${describe([w])}, provided by ${names(w.providers).join(', ')}, ` +
             'with no dependency path to any of them: add a dependency on the one it uses',
           file: c.file,
           line: pos?.line,
