@@ -26,6 +26,13 @@ export interface RenderOptions {
   env?: string;
   /** Renderers to run (default RENDERERS). */
   renderers?: readonly Renderer[];
+  /**
+   * Write files whose content equals a file already written by this render as hard links to
+   * it (default true; falls back to a copy where the file system refuses). Same bytes, far
+   * fewer new inodes: every smoke chart ships the same templates and script. False: every
+   * file is its own copy.
+   */
+  links?: boolean;
 }
 
 export interface EnvironmentOutput {
@@ -173,7 +180,7 @@ function guardOutput(catalog: Catalog, out: string): void {
 export async function renderCatalog(catalog: Catalog, options: RenderOptions): Promise<RenderReport> {
   guardOutput(catalog, resolve(options.out));
   const tag = `${process.pid}-${Date.now()}`;
-  const writer = new TreeWriter();
+  const writer = new TreeWriter({ links: options.links ?? true });
   const staged: Staged[] = [];
   let stageError: Error | undefined;
   const stage = (env: EnvironmentOutput): void => {

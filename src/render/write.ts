@@ -2,17 +2,41 @@
  * Writes a rendered tree in the background while the next environment renders: folders are
  * made in order (each after its parent), files are written with libuv's thread pool, a few at
  * a time, so file creation (the costly part on ext4: ~0.1-0.3 ms of kernel time per new
- * inode) overlaps rendering and gzip instead of following them.
+ * inode) overlaps rendering and gzip instead of following them. A file whose content was
+ * already written by this writer becomes a hard link to that file (no new inode) unless
+ * `links: false`.
  */
-import { mkdir, mkdirSync, writeFile } from 'node:fs';
+import { link, mkdir, mkdirSync, writeFile } from 'node:fs';
 import { join } from 'node:path';
 import type { RenderedFile } from './types.js';
 
 /** File system operations in flight at once: enough to keep a core busy, few enough that gzip jobs of the next charts still find a pool thread. */
 const IN_FLIGHT = 3;
 
+/** Errors of link(2) that mean "this file system or this inode cannot take another link": write a copy instead. */
+const NO_LINK = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK', 'ENOSYS', 'EACCES']);
+
+export interface TreeWriterOptions {
+  /**
+   * Files with the same content as a file already written by this writer (the chart
+   * skeleton of every smoke chart, health tests shared by environments) are made hard links
+   * to it instead of new files: same bytes, one inode. Default true. Only files this writer
+   * itself wrote are linked, never earlier output.
+   */
+  links?: boolean;
+}
+
 /** Background writer of one or more trees; `settle()` waits for everything and reports the first error. */
 export class TreeWriter {
+  private readonly links: boolean;
+  /** First file written per content (strings by value, bytes by their latin1 spelling), with its write. */
+  private readonly firstByText = new Map<string, { abs: string; written: Promise<void> }>();
+  private readonly firstByBytes = new Map<string, { abs: string; written: Promise<void> }>();
+
+  constructor(options: TreeWriterOptions = {}) {
+    this.links = options.links ?? true;
+  }
+
   private queue: (() => void)[] = [];
   private head = 0;
   private running = 0;
@@ -52,14 +76,32 @@ export class TreeWriter {
     for (const [d, list] of byDir) {
       for (const f of list) {
         this.pending++;
-        ensure(d)
-          .then(() => this.run((cb) => writeFile(join(root, ...f.path.split('/')), f.content, cb)))
-          .then(
-            () => this.finish(),
-            (e: Error) => this.finish(e),
+        const abs = join(root, ...f.path.split('/'));
+        const write = (): Promise<void> => this.run((cb) => writeFile(abs, f.content, cb));
+        let done: Promise<void>;
+        const first = this.links ? this.firstOf(f.content) : undefined;
+        if (first?.has) {
+          const src = first.has;
+          done = Promise.all([ensure(d), src.written]).then(() =>
+            this.run((cb) => link(src.abs, abs, cb)).catch((e: NodeJS.ErrnoException) => (e.code && NO_LINK.has(e.code) ? write() : Promise.reject(e))),
           );
+        } else {
+          done = ensure(d).then(write);
+          first?.set({ abs, written: done });
+        }
+        done.then(
+          () => this.finish(),
+          (e: Error) => this.finish(e),
+        );
       }
     }
+  }
+
+  /** The first file with this content, or how to record this one as the first. */
+  private firstOf(content: string | Uint8Array): { has?: { abs: string; written: Promise<void> }; set: (v: { abs: string; written: Promise<void> }) => void } {
+    const map = typeof content === 'string' ? this.firstByText : this.firstByBytes;
+    const key = typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1');
+    return { has: map.get(key), set: (v) => map.set(key, v) };
   }
 
   private finish(e?: Error): void {

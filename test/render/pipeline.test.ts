@@ -1,6 +1,6 @@
 // The render pipeline: each environment written in the background while the next renders,
 // swapped in only when every environment rendered without errors and every file is written.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -126,6 +126,29 @@ describe('renderCatalog pipeline', () => {
     await expect(renderCatalog(catalog, { out, renderers: [clash] })).rejects.toThrow(/could not write the render output: .*previous output left untouched/);
     expect(readdirSync(out)).toEqual(['prod']);
     expect(tree(join(out, 'prod'))).toEqual({ 'previous.txt': 'old' });
+  });
+});
+
+describe('hard links', () => {
+  it('links files of equal content written by one render (across environments), never with links: false; bytes the same either way', async () => {
+    const catalog = threeEnvs();
+    const linked = temp();
+    const copied = temp();
+    expect((await renderCatalog(catalog, { out: linked })).written).toBe(true);
+    expect((await renderCatalog(catalog, { out: copied, links: false })).written).toBe(true);
+    for (const e of ['dev', 'prod', 'staging']) expect(tree(join(linked, e))).toEqual(tree(join(copied, e)));
+    const job = (root: string, e: string): string => join(root, e, 'smokes', 'secrets-smoke', 'templates', 'job.yaml');
+    expect(statSync(job(linked, 'dev')).ino).toBe(statSync(job(linked, 'staging')).ino);
+    expect(statSync(job(linked, 'dev')).nlink).toBe(3);
+    expect(statSync(job(copied, 'dev')).nlink).toBe(1);
+    // different content, different files
+    const values = (e: string): string => join(linked, e, 'smokes', 'secrets-smoke', 'values.yaml');
+    expect(statSync(values('dev')).ino).not.toBe(statSync(values('prod')).ino);
+    // a second render into the same folder does not link to the output it replaces
+    const before = statSync(job(linked, 'dev')).ino;
+    expect((await renderCatalog(catalog, { out: linked })).written).toBe(true);
+    expect(statSync(job(linked, 'dev')).ino).not.toBe(before);
+    expect(statSync(job(linked, 'dev')).nlink).toBe(3);
   });
 });
 

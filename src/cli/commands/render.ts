@@ -13,16 +13,17 @@ export function registerRender(program: Command): void {
     .argument('[catalog]', 'catalog folder', '.')
     .requiredOption('--out <dir>', 'output folder (each environment goes to <dir>/<env>/)')
     .option('--env <env>', 'only this environment')
+    .option('--no-links', 'write every file as its own copy (default: files with the same content, e.g. the smoke chart templates, are hard links to one file)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
-      '\nExamples:\n  wavegate render examples/ameide --out out\n  wavegate render examples/ameide --out out --env dev\n  wavegate health test out/dev/health',
+      '\nExamples:\n  wavegate render examples/ameide --out out\n  wavegate render examples/ameide --out out --env dev\n  wavegate render examples/ameide --out out --no-links\n  wavegate health test out/dev/health',
     )
-    .action(async (catalogDir: string, opts: { out: string; env?: string; format: string }) => {
+    .action(async (catalogDir: string, opts: { out: string; env?: string; format: string; links: boolean }) => {
       const { loadCatalog } = await import('../../catalog/load.js');
       const { renderCatalog } = await import('../../render/index.js');
       const catalog = loadCatalog(catalogDir, { env: opts.env });
-      const report = await renderCatalog(catalog, { out: opts.out, env: opts.env });
+      const report = await renderCatalog(catalog, { out: opts.out, env: opts.env, links: opts.links });
       const failed = countBySeverity(report.findings).errors > 0;
       if (opts.format === 'json') {
         const out = {
