@@ -28,6 +28,10 @@ function resolvePlain(s: string): unknown {
   if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
   if (s === 'true' || s === 'True' || s === 'TRUE') return true;
   if (s === 'false' || s === 'False' || s === 'FALSE') return false;
+  // Most keys and values start with a letter: never a number (the numeric patterns below all
+  // start with a digit, a sign or a dot), so the regular expressions are skipped.
+  const c = s.charCodeAt(0) | 32;
+  if (c >= 97 && c <= 122) return s;
   if (NUMBER_RE.test(s)) {
     const n = Number(s);
     if (n === 0 && s.startsWith('-')) throw BAIL; // -0: js-yaml's int and float rules differ on the sign
