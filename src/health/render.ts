@@ -8,7 +8,7 @@ import { basename, join, relative, sep } from 'node:path';
 import { Document, Scalar, YAMLMap, stringify } from 'yaml';
 import type { Catalog, Environment } from '../catalog/types.js';
 import type { Finding } from '../findings.js';
-import type { RenderedFile, RenderResult } from '../render/types.js';
+import type { RenderContext, RenderedFile, RenderResult } from '../render/types.js';
 import { lintHealthScript } from '../lua/lint.js';
 import { runHealthTests } from '../lua/testrunner.js';
 import { gatedKinds, type GatedKind } from './coverage.js';
@@ -152,22 +152,47 @@ export function valuesYaml(catalog: Catalog, env: Environment, data: Record<stri
   return doc.toString(YAML_OPTIONS);
 }
 
-/** The health checks of one environment as files (a Renderer). */
-export function renderHealth(catalog: Catalog, env: Environment): RenderResult {
+/** A check with its verification and test files, the same in every environment that gates its kind. */
+interface VerifiedCheck {
+  check: ShippedCheck;
+  /** verifyCheck's findings, without the environment. */
+  findings: Omit<Finding, 'environment'>[];
+  tests: { name: string; content: Uint8Array }[];
+}
+
+function verified(catalog: Catalog, env: Environment, g: GatedKind, context?: RenderContext): VerifiedCheck | undefined {
+  const key = `health:${JSON.stringify([g.ref, g.group, g.kind, g.source, g.dir, g.scriptFile])}`;
+  const hit = context?.memo.get(key) as VerifiedCheck | null | undefined;
+  if (hit !== undefined) return hit ?? undefined;
+  const c = checkFor(g);
+  const v: VerifiedCheck | undefined = c && {
+    check: c,
+    findings: verifyCheck(catalog, env, c).map(({ environment: _e, ...f }) => f),
+    tests: testFilesOf(c.dir).map((t) => ({ name: t, content: readFileSync(join(c.dir, t)) })),
+  };
+  context?.memo.set(key, v ?? null);
+  return v;
+}
+
+/**
+ * The health checks of one environment as files (a Renderer). Within one render, a check
+ * gated in several environments is read, linted and tested once.
+ */
+export function renderHealth(catalog: Catalog, env: Environment, context?: RenderContext): RenderResult {
   const findings: Finding[] = [];
   const files: RenderedFile[] = [];
   const checks: ShippedCheck[] = [];
   const kinds = gatedKinds(catalog, env);
   for (const g of kinds) {
-    const c = checkFor(g);
-    if (!c) continue;
+    const v = verified(catalog, env, g, context);
+    if (!v) continue;
+    const c = v.check;
     checks.push(c);
-    findings.push(...verifyCheck(catalog, env, c));
+    for (const { rule, severity, ...rest } of v.findings) findings.push({ rule, severity, environment: env.name, ...rest });
     const folder = `${HEALTH_DIR}/${kindFolder(c)}`;
     files.push({ path: `${folder}/health.lua`, content: c.script });
     if (c.openLibs) files.push({ path: `${folder}/${CHECK_FILE}`, content: stringify({ useOpenLibs: true }) });
-    const tests = testFilesOf(c.dir);
-    for (const t of tests) files.push({ path: `${folder}/${t}`, content: readFileSync(join(c.dir, t)) });
+    for (const t of v.tests) files.push({ path: `${folder}/${t.name}`, content: t.content });
   }
   const data = argocdCmData(checks);
   files.push({ path: PATCH_FILE, content: patchYaml(catalog, env, data) });

@@ -13,7 +13,7 @@ import { UserError } from '../errors.js';
 import { countBySeverity, sortFindings, type Finding } from '../findings.js';
 import { renderHealth } from '../health/render.js';
 import { renderSmokes } from '../smoke/render.js';
-import type { RenderedFile, Renderer } from './types.js';
+import type { RenderContext, RenderedFile, Renderer } from './types.js';
 import { TreeWriter } from './write.js';
 
 /** The renderers, in order; each adds files to `DIR/<env>/`. */
@@ -78,11 +78,12 @@ async function renderEach(
   const environments: EnvironmentOutput[] = [];
   if (countBySeverity(findings).errors === 0) {
     const outRoot = resolve(options.out ?? '.');
+    const context: RenderContext = { memo: new Map() };
     for (const env of envs) {
       const files = new Map<string, RenderedFile>();
       const summary: string[] = [];
       for (const renderer of options.renderers ?? RENDERERS) {
-        const r = await renderer(catalog, env);
+        const r = await renderer(catalog, env, context);
         for (const f of r.findings) findings.push({ ...f, environment: f.environment ?? env.name });
         if (r.summary) summary.push(r.summary);
         for (const f of r.files) {

@@ -16,5 +16,14 @@ export interface RenderResult {
   summary?: string;
 }
 
+/**
+ * Shared by the renderer calls of one render (all environments of one catalog): a place to
+ * keep work whose inputs are the same in every environment (e.g. verifying a health check).
+ * Made fresh for each render; nothing is kept across renders.
+ */
+export interface RenderContext {
+  memo: Map<string, unknown>;
+}
+
 /** A renderer turns one environment of a validated catalog into files (health patch, smoke charts, ...). */
-export type Renderer = (catalog: Catalog, env: Environment) => RenderResult | Promise<RenderResult>;
+export type Renderer = (catalog: Catalog, env: Environment, context?: RenderContext) => RenderResult | Promise<RenderResult>;

@@ -152,6 +152,33 @@ describe('hard links', () => {
   });
 });
 
+describe('health checks verified once per render', () => {
+  it('a broken override gated in two environments is reported in each, with its environment', async () => {
+    const widget = { name: 'widgets', tier: 'platform', wave: 40, health: ['example.com/Widget'] };
+    const root = catalogOf([widget], {
+      envs: ['dev', 'prod'],
+      extra: {
+        'wavegate.yaml': { health: { overrides: { 'example.com/Widget': 'checks/widget/health.lua' } } },
+        'checks/widget/health.lua': 'local s = string.lower(obj.status.phase)\nreturn { status = "Healthy", message = s }\n',
+        'checks/widget/health_test.yaml': { tests: [{ healthStatus: { status: 'Healthy', message: 'ready' }, inputPath: 'testdata/ready.yaml' }] },
+        'checks/widget/testdata/ready.yaml': { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, status: { phase: 'READY' } },
+      },
+    });
+    const out = temp();
+    const report = await renderCatalog(loadCatalog(root), { out });
+    expect(report.written).toBe(false);
+    expect(readdirSync(out)).toEqual([]);
+    for (const rule of ['health-lint', 'health-test']) {
+      const got = report.findings.filter((f) => f.rule === rule);
+      expect(got.map((f) => f.environment).sort()).toEqual(rule === 'health-test' ? ['dev', 'prod'] : [...new Set(got.map((f) => f.environment))].sort());
+      expect(new Set(got.map((f) => f.environment))).toEqual(new Set(['dev', 'prod']));
+      const dev = got.filter((f) => f.environment === 'dev').map(({ environment: _e, ...f }) => f);
+      const prod = got.filter((f) => f.environment === 'prod').map(({ environment: _e, ...f }) => f);
+      expect(prod).toEqual(dev);
+    }
+  });
+});
+
 describe('values.yaml text', () => {
   it('is exactly the stringify of the whole values map, for catalog settings and defaults', async () => {
     for (const yaml of [undefined, null] as const) {
