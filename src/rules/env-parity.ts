@@ -71,10 +71,19 @@ export const envParity: Rule = {
     const names = new Set<string>();
     for (const e of envs) for (const c of e.components) names.add(c.name);
     for (const name of [...names].sort()) {
-      const present = envs.filter((e) => e.byName.has(name));
-      const missing = envs.filter((e) => !e.byName.has(name) && !e.broken.has(name));
+      // One lookup per environment (this loop runs once per component name).
+      const present: typeof envs[number][] = [];
+      const cs: Component[] = [];
+      for (const e of envs) {
+        const c = e.byName.get(name);
+        if (c !== undefined) {
+          present.push(e);
+          cs.push(c);
+        }
+      }
+      const missing = present.length === envs.length ? [] : envs.filter((e) => !e.byName.has(name) && !e.broken.has(name));
       if (missing.length > 0) {
-        const first = present[0]!.byName.get(name)!;
+        const first = cs[0]!;
         for (const e of missing) {
           out.push({
             environment: e.name,
@@ -85,7 +94,6 @@ export const envParity: Rule = {
         }
       }
       if (present.length < 2) continue;
-      const cs = present.map((e) => e.byName.get(name)!);
       const first = cs[0]!;
       if (cs.every((c) => c === first || c.file === first.file)) continue; // one _shared file
       for (const field of FIELDS) {
