@@ -136,6 +136,24 @@ function singleQuoted(s: string): { value: string; rest: string } {
   }
 }
 
+/**
+ * A one-line flow sequence of plain scalars (`[username, password]`, `[1, 2]`), as js-yaml
+ * reads it. Anything else in brackets (quotes, nesting, mappings, comments, anchors, tags,
+ * empty items, a trailing comma) is left to js-yaml.
+ */
+const FLOW_LIST_RE = /^\[([^[\]{}#'"&*!|>%@`?:,]+(?:,[^[\]{}#'"&*!|>%@`?:,]+)*)\] *$/;
+
+function flowList(t: string): unknown[] {
+  const m = FLOW_LIST_RE.exec(t);
+  if (!m) throw BAIL;
+  return m[1]!.split(',').map((raw) => {
+    const item = raw.trim();
+    if (item === '') throw BAIL;
+    checkPlainStart(item);
+    return resolvePlain(item);
+  });
+}
+
 class Parser {
   private i = 0;
   private readonly lines: (Line | null)[]; // null: blank or comment-only line
@@ -280,6 +298,7 @@ class Parser {
       const body = t.replace(/\s+#.*$/, '').trim();
       if (body === '[]') v = [];
       else if (body === '{}') v = {};
+      else if (c === '[') v = flowList(t);
       else throw BAIL;
     } else {
       checkPlainStart(t);

@@ -105,7 +105,10 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
       '---\n# only a comment\n',
       'url: http://example.com/a#b\nkey with spaces: yes\n',
       'a: "\\u00e9\\t\\"q\\""\n',
+      'keys: [username, password]\nn: [1, -2, 0.5, true, null, ~, a b, x-y, 10.0.0.1]\n',
+      'a:\n  - name: x\n    keys: [ u ,p ]\nb: [single]\n',
     ];
+    for (const t of samples.slice(-2)) expect(fastYaml(t), t).toBeDefined();
     for (const t of samples) {
       const v = fastYaml(t);
       if (v === undefined) continue;
@@ -114,7 +117,7 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
   });
 
   it('gives up on what it does not handle', () => {
-    for (const t of ['a: &x 1\nb: *x', 'a: !tag 1', 'a: [1, 2]', 'a: "multi\n  line"', 'a: 0x1F', 'a: .inf', 'a: 1\na: 2', 'a:\tb', 'plain scalar', 'a: b\n  continued', 'true: 1', 'a: |+\n  x\n\n']) {
+    for (const t of ['a: &x 1\nb: *x', 'a: !tag 1', 'a: [1, [2]]', 'a: [1, 2,]', 'a: [,1]', 'a: [1,, 2]', 'a: [x: 1]', 'a: ["q", b]', 'a: [b] # c', 'a: [- b]', 'a: [0x1F]', 'a: [&x b]', 'a: [b\n  ]', 'a: "multi\n  line"', 'a: 0x1F', 'a: .inf', 'a: 1\na: 2', 'a:\tb', 'plain scalar', 'a: b\n  continued', 'true: 1', 'a: |+\n  x\n\n']) {
       expect(fastYaml(t)).toBeUndefined();
     }
   });
