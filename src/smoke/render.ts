@@ -175,14 +175,20 @@ function valuesYamlText(values: Record<string, unknown>): string {
     };
     valuesParts.set(key, parts);
   }
-  return (
-    parts.head +
-    stringify({ hook: values.hook }, { lineWidth: 0 }) +
-    parts.middle +
-    stringify({ timeoutSeconds: values.timeoutSeconds }, { lineWidth: 0 }) +
-    parts.tail +
-    stringify({ checks: values.checks }, { lineWidth: 0 })
-  );
+  return parts.head + scalarPair('hook', values.hook) + parts.middle + scalarPair('timeoutSeconds', values.timeoutSeconds) + parts.tail + stringify({ checks: values.checks }, { lineWidth: 0 });
+}
+
+/** `key: value` as stringify prints it, remembered per key and value (hooks and timeouts repeat across charts). */
+const pairs = new Map<string, string>();
+function scalarPair(key: string, value: unknown): string {
+  const k = JSON.stringify([key, value]);
+  let text = pairs.get(k);
+  if (text === undefined) {
+    if (pairs.size >= 256) pairs.clear();
+    text = stringify({ [key]: value }, { lineWidth: 0 });
+    pairs.set(k, text);
+  }
+  return text;
 }
 
 /** Builds the chart of one smoke component (with checks) of one environment. */
