@@ -61,6 +61,25 @@ describe('missing-edge', () => {
     expect(f[0]!.message).toContain('consumes kind x.io/Thing, secret a/db-creds, secret other from p');
   });
 
+  it('a consumer providing the secret itself needs no edge, also across namespace spellings', () => {
+    const root = catalogOf([
+      comp('prov', 'data', 20, { namespace: 'n1', provides: { secrets: ['s', 'n2/s2', 't'] } }),
+      // provides n1/s as "n1/s" and consumes it as bare "s" in its own namespace n1: itself
+      comp('self-ns', 'data', 30, { namespace: 'n1', provides: { secrets: ['n1/s'] }, consumes: { secrets: ['s'] } }),
+      // provides n1/s2 but consumes s2 of its own namespace n2: not itself, prov has n2/s2
+      comp('other-ns', 'data', 30, { namespace: 'n2', provides: { secrets: ['n1/s2'] }, consumes: { secrets: ['s2'] } }),
+      // no namespace: a bare consumed name matches its own x/t
+      comp('no-ns', 'data', 30, { provides: { secrets: ['x/t'] }, consumes: { secrets: ['t'] } }),
+      // a longer name ending like the consumed one is another secret
+      comp('suffix', 'data', 30, { namespace: 'n1', provides: { secrets: ['n1/xt'] }, consumes: { secrets: ['t'] } }),
+    ]);
+    const f = runRule(missingEdge, root);
+    expect(f.map((x) => [x.component, x.related])).toEqual([
+      ['other-ns', ['prov']],
+      ['suffix', ['prov']],
+    ]);
+  });
+
   it('several providers: one finding per item naming all, no automatic edge', () => {
     const root = catalogOf([
       comp('p1', 'data', 20, { provides: { services: ['s3'] } }),
