@@ -1,8 +1,19 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
-import jsyaml from 'js-yaml';
+import { createRequire } from 'node:module';
 import { fastYaml } from './lua/fastyaml.js';
-import { Document, LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+
+/**
+ * js-yaml and yaml load on first use: a catalog whose files fastYaml reads needs neither
+ * (loading both costs about 100 ms of start-up), positions and odd files still get them.
+ * Both are CommonJS under Node (yaml's "node" export, js-yaml's "require" export).
+ */
+const requireLib = createRequire(import.meta.url);
+let yamlLib: typeof import('yaml') | undefined;
+let jsyamlLib: typeof import('js-yaml') | undefined;
+const YAML = (): typeof import('yaml') => (yamlLib ??= requireLib('yaml') as typeof import('yaml'));
+const JSYAML = (): typeof import('js-yaml') => (jsyamlLib ??= requireLib('js-yaml') as typeof import('js-yaml'));
 
 /** Position of a node in a YAML file (1-based). */
 export interface Pos {
@@ -119,7 +130,7 @@ export function parseYaml(text: string): { doc: LoadedYaml } | { problem: YamlPr
       value = fast;
     } else {
       try {
-        value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false });
+        value = JSYAML().load(text, { schema: JSYAML().CORE_SCHEMA, json: false });
       } catch {
         ok = false;
       }
@@ -140,6 +151,7 @@ export function parseYaml(text: string): { doc: LoadedYaml } | { problem: YamlPr
 }
 
 function parseYamlSlow(text: string): { doc: LoadedYaml } | { problem: YamlProblem } {
+  const { LineCounter, parseAllDocuments } = YAML();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
@@ -174,6 +186,7 @@ function parseYamlSlow(text: string): { doc: LoadedYaml } | { problem: YamlProbl
 }
 
 function locateIn(doc: Document, lc: LineCounter, path: readonly (string | number)[], key?: boolean): Pos | undefined {
+  const { isMap, isPair, isScalar, isSeq } = YAML();
   let node: unknown = doc.contents;
   let keyNode: unknown;
   for (const seg of path) {
@@ -205,6 +218,7 @@ export function loadYamlFile(absPath: string): { doc: LoadedYaml } | { problem: 
 
 /** Parses every document of a multi-document YAML stream (manifests); skips broken ones. */
 export function parseManifests(text: string): { value: unknown; locate: LoadedYaml['locate'] }[] {
+  const { LineCounter, parseAllDocuments } = YAML();
   const lineCounter = new LineCounter();
   const out: { value: unknown; locate: LoadedYaml['locate'] }[] = [];
   let docs;
