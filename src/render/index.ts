@@ -28,9 +28,9 @@ export interface RenderOptions {
   renderers?: readonly Renderer[];
   /**
    * Write files whose content equals a file already written by this render as hard links to
-   * it (default true; falls back to a copy where the file system refuses). Same bytes, far
-   * fewer new inodes: every smoke chart ships the same templates and script. False: every
-   * file is its own copy.
+   * it (default false; falls back to a copy where the file system refuses). Same bytes, far
+   * fewer new inodes: every smoke chart ships the same templates and script. Off by default
+   * because an in-place edit of one linked file would show in all of them.
    */
   links?: boolean;
 }
@@ -181,7 +181,7 @@ function guardOutput(catalog: Catalog, out: string): void {
 export async function renderCatalog(catalog: Catalog, options: RenderOptions): Promise<RenderReport> {
   guardOutput(catalog, resolve(options.out));
   const tag = `${process.pid}-${Date.now()}`;
-  const writer = new TreeWriter({ links: options.links ?? true });
+  const writer = new TreeWriter({ links: options.links ?? false });
   const staged: Staged[] = [];
   let stageError: Error | undefined;
   const stage = (env: EnvironmentOutput): void => {

@@ -130,12 +130,12 @@ describe('renderCatalog pipeline', () => {
 });
 
 describe('hard links', () => {
-  it('links files of equal content written by one render (across environments), never with links: false; bytes the same either way', async () => {
+  it('links: true links files of equal content written by one render (across environments); the default writes copies; bytes the same either way', async () => {
     const catalog = threeEnvs();
     const linked = temp();
     const copied = temp();
-    expect((await renderCatalog(catalog, { out: linked })).written).toBe(true);
-    expect((await renderCatalog(catalog, { out: copied, links: false })).written).toBe(true);
+    expect((await renderCatalog(catalog, { out: linked, links: true })).written).toBe(true);
+    expect((await renderCatalog(catalog, { out: copied })).written).toBe(true);
     for (const e of ['dev', 'prod', 'staging']) expect(tree(join(linked, e))).toEqual(tree(join(copied, e)));
     const job = (root: string, e: string): string => join(root, e, 'smokes', 'secrets-smoke', 'templates', 'job.yaml');
     expect(statSync(job(linked, 'dev')).ino).toBe(statSync(job(linked, 'staging')).ino);
@@ -146,7 +146,7 @@ describe('hard links', () => {
     expect(statSync(values('dev')).ino).not.toBe(statSync(values('prod')).ino);
     // a second render into the same folder does not link to the output it replaces
     const before = statSync(job(linked, 'dev')).ino;
-    expect((await renderCatalog(catalog, { out: linked })).written).toBe(true);
+    expect((await renderCatalog(catalog, { out: linked, links: true })).written).toBe(true);
     expect(statSync(job(linked, 'dev')).ino).not.toBe(before);
     expect(statSync(job(linked, 'dev')).nlink).toBe(3);
   });

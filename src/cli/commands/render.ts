@@ -13,17 +13,17 @@ export function registerRender(program: Command): void {
     .argument('[catalog]', 'catalog folder', '.')
     .requiredOption('--out <dir>', 'output folder (each environment goes to <dir>/<env>/)')
     .option('--env <env>', 'only this environment')
-    .option('--no-links', 'write every file as its own copy (default: files with the same content, e.g. the smoke chart templates, are hard links to one file)')
+    .option('--hard-links', 'write files with the same content (e.g. every smoke chart\'s templates) as hard links to one file: faster on large catalogs, but an in-place edit of one shows in all (default: every file is its own copy)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
-      '\nExamples:\n  wavegate render examples/ameide --out out\n  wavegate render examples/ameide --out out --env dev\n  wavegate render examples/ameide --out out --no-links\n  wavegate health test out/dev/health',
+      '\nExamples:\n  wavegate render examples/ameide --out out\n  wavegate render examples/ameide --out out --env dev\n  wavegate render examples/ameide --out out --hard-links\n  wavegate health test out/dev/health',
     )
-    .action(async (catalogDir: string, opts: { out: string; env?: string; format: string; links: boolean }) => {
+    .action(async (catalogDir: string, opts: { out: string; env?: string; format: string; hardLinks?: boolean }) => {
       const { loadCatalog } = await import('../../catalog/load.js');
       const { renderCatalog } = await import('../../render/index.js');
       const catalog = loadCatalog(catalogDir, { env: opts.env });
-      const report = await renderCatalog(catalog, { out: opts.out, env: opts.env, links: opts.links });
+      const report = await renderCatalog(catalog, { out: opts.out, env: opts.env, links: opts.hardLinks === true });
       const failed = countBySeverity(report.findings).errors > 0;
       if (opts.format === 'json') {
         const out = {
