@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fastYaml } from './lua/fastyaml.js';
+import { fastYaml } from './fastyaml.js';
 import type { Document, LineCounter, Node } from 'yaml';
 
 /**
@@ -114,7 +114,7 @@ export function fewAliases(text: string): boolean {
  * with line and column; a multi-document file is a problem (one document expected).
  *
  * Two libraries, one behaviour: the common file (no merge keys, at most a few aliases) is
- * parsed by fastYaml (src/lua/fastyaml.ts) or js-yaml with the YAML 1.2 core schema, about 5x faster than `yaml` on catalogs
+ * parsed by fastYaml (src/fastyaml.ts) or js-yaml with the YAML 1.2 core schema, about 5x faster than `yaml` on catalogs
  * of thousands of files; positions are then computed only when a finding asks for one.
  * Anything js-yaml refuses, and any file with more aliases (which `yaml` bounds with
  * maxAliasCount) or merge keys, goes through `yaml`, whose messages and positions are reported.

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import jsyaml from 'js-yaml';
-import { fastYaml } from './fastyaml.js';
+import { fastYaml } from '../fastyaml.js';
 import { parse as parseYamlText, parseAllDocuments } from 'yaml';
 import { UserError } from '../errors.js';
 import { fewAliases } from '../yamlfile.js';

@@ -2,9 +2,9 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { fastYaml } from '../../src/lua/fastyaml.js';
+import { fastYaml } from '../src/fastyaml.js';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..');
 
 function firstDocByJsYaml(text: string): unknown {
   let first: unknown = null;
