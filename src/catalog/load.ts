@@ -7,6 +7,7 @@ import { explainSchemaError, closest } from './messages.js';
 import { schemaPath, simplifyErrors, validator } from './schemas.js';
 import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type Environment, type ResourceSet, type Settings, type SmokeSpec } from './types.js';
 import { loadSettings } from './settings.js';
+import { isFile } from '../fsutil.js';
 
 export const SHARED_ENV = '_shared';
 export const COMPONENT_FILE = 'component.yaml';
@@ -69,7 +70,7 @@ function findComponentFiles(dir: string, relDir: string, others?: string[]): Fou
       const p = d + sep + name;
       const r = rd + '/' + name;
       if (e.isDirectory()) walk(p, r);
-      else if (name === COMPONENT_FILE && (e.isFile() || (e.isSymbolicLink() && safeIsFile(p)))) out.push({ abs: p, rel: r });
+      else if (name === COMPONENT_FILE && (e.isFile() || (e.isSymbolicLink() && isFile(p)))) out.push({ abs: p, rel: r });
       else if (others && e.isFile() && /\.ya?ml$/.test(name)) others.push(r);
     }
   };
@@ -77,13 +78,6 @@ function findComponentFiles(dir: string, relDir: string, others?: string[]): Fou
   return out;
 }
 
-function safeIsFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
 
 const emptySet = (): ResourceSet => ({ kinds: [], secrets: [], services: [] });
 

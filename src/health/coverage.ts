@@ -3,13 +3,14 @@
  * in wavegate.yaml), wavegate's library, or (when the catalog says nothing) whatever Argo CD
  * computes itself. A gated kind with none of these holds no wave.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../catalog/schemas.js';
 import type { Catalog, Environment } from '../catalog/types.js';
 import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
 import type { RuleReport } from '../rules/types.js';
 import { LIBRARY_DIR, SCRIPT_FILE, TEST_FILE, listLibraryKinds, parseKindRef, type KindRef } from './library.js';
+import { isDir, isFile } from '../fsutil.js';
 
 export interface HealthSettings {
   builtin: string[];
@@ -107,21 +108,7 @@ export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIB
   return out;
 }
 
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
 
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /** wavegate.yaml parsed again, for positions of health settings in findings. */
 function settingsDoc(catalog: Catalog): LoadedYaml | undefined {

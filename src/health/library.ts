@@ -4,7 +4,7 @@
  * handlebars template under `templates/health/` and the data for it, plus
  * `health_test.yaml` and `testdata/`.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
@@ -13,6 +13,7 @@ import { PACKAGE_ROOT, loadAjv, pathToString, pointerToPath, simplifyErrors } fr
 import { UserError } from '../errors.js';
 import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
 import { luaComment, luaString, luaValue } from './lua-literal.js';
+import { isDir } from '../fsutil.js';
 
 /** The package's own check library. */
 export const LIBRARY_DIR = join(PACKAGE_ROOT, 'lua');
@@ -216,13 +217,6 @@ export interface LibraryKind extends KindRef {
   dir: string;
 }
 
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Every kind folder under a library root, sorted by ref: a folder with `health.lua` or

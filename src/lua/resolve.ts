@@ -6,10 +6,11 @@
  * (split keys `resource.customizations.health.<group>_<Kind>` and the legacy
  * `resource.customizations` block, with `useOpenLibs`).
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { UserError } from '../errors.js';
+import { isDir } from '../fsutil.js';
 
 export interface HealthScript {
   /** The key it was found under, e.g. `cert-manager.io/Certificate` or `*.crossplane.io/*`. */
@@ -65,13 +66,6 @@ interface KindFolder {
   key: string;
 }
 
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /** Kind folders under a root in Argo's layout (`<group>/<Kind>/` or `<Kind>/` for core kinds). */
 export function kindFolders(root: string): KindFolder[] {
