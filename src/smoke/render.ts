@@ -16,6 +16,7 @@ import type { Finding } from '../findings.js';
 import type { RenderedFile, Renderer, RenderResult } from '../render/types.js';
 import { packageChart, repositoryIndex, type ChartFile, type IndexEntry } from './package.js';
 import { smokeSettings, type SmokeSettings } from './settings.js';
+import { ruleSeverities } from '../check.js';
 
 export const SMOKES_DIR = 'smokes';
 const SKELETON = join(PACKAGE_ROOT, 'smokes', 'chart');
@@ -256,10 +257,11 @@ export const renderSmokes: Renderer = async (catalog: Catalog, env: Environment)
   }
   if (smokes.length > 0) {
     files.push({ path: `${SMOKES_DIR}/index.yaml`, content: repositoryIndex(entries) });
-    if (!settings.image.digest) {
+    const configured = ruleSeverities(catalog)['smoke-image'];
+    if (!settings.image.digest && configured !== 'off') {
       findings.push({
         rule: 'smoke-image',
-        severity: 'warning',
+        severity: configured ?? 'warning',
         environment: env.name,
         message: `smoke image ${settings.image.repository}:${settings.image.tag} is not pinned by digest: set smoke.image.digest (sha256:...) in wavegate.yaml`,
         ...(catalog.settingsFile ? { file: catalog.settingsFile } : {}),

@@ -117,6 +117,14 @@ describe('renderSmokes', () => {
     ]);
   });
 
+  it('rules: smoke-image sets the severity of the missing-digest finding, or turns it off', async () => {
+    const { catalog, env } = loadFixture(undefined, null);
+    catalog.settings.rules = { 'smoke-image': 'error' };
+    expect((await renderSmokes(catalog, env)).findings.map((f) => [f.rule, f.severity])).toEqual([['smoke-image', 'error']]);
+    catalog.settings.rules = { 'smoke-image': 'off' };
+    expect((await renderSmokes(catalog, env)).findings).toEqual([]);
+  });
+
   it('renders nothing (and no index) when no smoke has checks', async () => {
     const { catalog, env } = loadFixture([EMPTY_SMOKE, VAULT_SECRETS]);
     const r = await renderSmokes(catalog, env);
