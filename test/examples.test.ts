@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { checkCatalog, loadCatalog, type Catalog, type Environment, type Finding } from '../src/index.js';
+import { BEFORE, readGaps } from './helpers/gaps.js';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLE = join(ROOT, 'examples', 'ameide');
-const BEFORE = join(ROOT, 'test', 'fixtures', 'backlog-382-before');
 const ENVS = ['dev', 'prod', 'staging'];
 const COMPONENT_COUNT = 60;
 
@@ -227,40 +227,6 @@ describe('examples/ameide (backlog 382 after its proposed gating)', () => {
   });
 });
 
-interface GapRow {
-  id: string;
-  rule: string;
-  envs: string[] | undefined;
-  /** consumer -> related names (empty: any finding of the rule for that component). */
-  findings: { component: string; related: string[] }[];
-  files: string[];
-}
-
-/** The table of test/fixtures/backlog-382-before/GAPS.md. */
-function readGaps(): GapRow[] {
-  const rows: GapRow[] = [];
-  for (const line of readFileSync(join(BEFORE, 'GAPS.md'), 'utf8').split('\n')) {
-    const m = /^\| (\d+) \|/.exec(line);
-    if (!m) continue;
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
-    expect(cells, line).toHaveLength(6);
-    const [, , rule, env, findings, files] = cells as [string, string, string, string, string, string];
-    rows.push({
-      id: m[1]!,
-      rule,
-      envs: env === '-' ? undefined : env === 'all' ? ENVS : env.split(',').map((e) => e.trim()),
-      findings:
-        findings === '-'
-          ? []
-          : findings.split(';').map((part) => {
-              const [component, related] = part.split('->').map((s) => s.trim());
-              return { component: component!, related: related ? related.split(',').map((s) => s.trim()) : [] };
-            }),
-      files: files.split(',').map((f) => f.trim().replace(/^S\//, 'environments/_shared/components/')),
-    });
-  }
-  return rows;
-}
 
 describe('test/fixtures/backlog-382-before (the document\'s findings)', () => {
   const catalog = loadCatalog(BEFORE);
@@ -277,7 +243,7 @@ describe('test/fixtures/backlog-382-before (the document\'s findings)', () => {
   });
 
   it('GAPS.md lists 43 gaps, each with a known rule and existing files', () => {
-    expect(gaps.map((g) => g.id)).toEqual(Array.from({ length: 43 }, (_, i) => String(i + 1)));
+    expect(gaps.map((g) => g.id)).toEqual(Array.from({ length: 43 }, (_, i) => i + 1));
     const rules = new Set(['none', 'unknown-dependency', 'dependency-cycle', 'wave-order', 'tier-band', 'missing-edge', 'smoke-coverage',
       'health-coverage', 'env-parity', 'argo-depends-on', 'helm-test-hook-ignored']);
     for (const g of gaps) {

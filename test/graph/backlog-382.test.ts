@@ -1,45 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { checkCatalog } from '../../src/check.js';
 import type { Finding } from '../../src/findings.js';
+import { BEFORE, BEFORE_ENVS, readGaps } from '../helpers/gaps.js';
 
 // Backlog 382's gaps, one named test each (the table of test/fixtures/backlog-382-before/GAPS.md;
 // test/examples.test.ts also checks that nothing else is reported).
 const ROOT = join(__dirname, '..', '..');
-const BEFORE = join(ROOT, 'test', 'fixtures', 'backlog-382-before');
-const ALL = ['dev', 'prod', 'staging'];
-
-interface Gap {
-  id: number;
-  says: string;
-  rule: string;
-  envs?: string[];
-  findings: { component: string; related: string[] }[];
-  files: string[];
-}
-
-const gaps: Gap[] = readFileSync(join(BEFORE, 'GAPS.md'), 'utf8')
-  .split('\n')
-  .filter((l) => /^\| \d+ \|/.test(l))
-  .map((l) => {
-    const [id, says, rule, env, findings, files] = l.split('|').slice(1, -1).map((c) => c.trim()) as [string, string, string, string, string, string];
-    return {
-      id: Number(id),
-      says,
-      rule,
-      envs: env === '-' ? undefined : env === 'all' ? ALL : env.split(',').map((e) => e.trim()),
-      findings:
-        findings === '-'
-          ? []
-          : findings.split(';').map((p) => {
-              const [component, related] = p.split('->').map((x) => x.trim());
-              return { component: component!, related: related ? related.split(',').map((x) => x.trim()) : [] };
-            }),
-      files: files.split(',').map((f) => f.trim().replace(/^S\//, 'environments/_shared/components/')),
-    };
-  });
+const ALL = BEFORE_ENVS;
+const gaps = readGaps();
 
 const findings: Finding[] = checkCatalog(loadCatalog(BEFORE));
 const find = (rule: string, env: string | undefined, component: string, related?: string): Finding[] =>
