@@ -41,12 +41,11 @@ export const MAX_ALIAS_COUNT = 100;
 export function readText(absPath: string): { text: string } | { problem: YamlProblem } {
   const buf = readBytes(absPath);
   if (buf.includes(0)) return { problem: { message: 'not a text file (contains NUL bytes)' } };
-  // Same acceptance as TextDecoder('utf-8', { fatal: true }), which also drops one BOM.
+  // Same acceptance as TextDecoder('utf-8', { fatal: true }).
   if (!isUtf8(buf)) return { problem: { message: 'not a text file (invalid UTF-8)' } };
-  let text = buf.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { text };
+  const text = buf.toString('utf8');
+  // Leading byte-order marks carry no content (editors sometimes write two).
+  return { text: text.charCodeAt(0) === 0xfeff ? text.replace(/^\ufeff+/, '') : text };
 }
 
 /** Reused read buffer: a catalog load reads tens of thousands of small files. */
@@ -114,8 +113,9 @@ export function fewAliases(text: string): boolean {
  * with line and column; a multi-document file is a problem (one document expected).
  *
  * Two libraries, one behaviour: the common file (no merge keys, at most a few aliases) is
- * parsed by fastYaml (src/fastyaml.ts) or js-yaml with the YAML 1.2 core schema, about 5x faster than `yaml` on catalogs
- * of thousands of files; positions are then computed only when a finding asks for one.
+ * parsed by fastYaml (src/fastyaml.ts) or js-yaml with the YAML 1.2 core schema, about 5x
+ * faster than `yaml` on catalogs of thousands of files; positions are then computed only
+ * when a finding asks for one.
  * Anything js-yaml refuses, and any file with more aliases (which `yaml` bounds with
  * maxAliasCount) or merge keys, goes through `yaml`, whose messages and positions are reported.
  */

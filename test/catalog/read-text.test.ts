@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readText } from '../../src/yamlfile.js';
 
-/** What readText returned when it used readFileSync + TextDecoder(fatal) (the reference). */
+/** readFileSync + TextDecoder(fatal), leading BOMs dropped: the reference readText must match. */
 function reference(bytes: Buffer): unknown {
   if (bytes.includes(0)) return { problem: { message: 'not a text file (contains NUL bytes)' } };
   let text: string;
@@ -13,7 +13,7 @@ function reference(bytes: Buffer): unknown {
   } catch {
     return { problem: { message: 'not a text file (invalid UTF-8)' } };
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  while (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { text };
 }
 
@@ -25,6 +25,7 @@ describe('readText (reused read buffer, isUtf8)', () => {
     ['utf-8 text', Buffer.from('name: café ✓ 𝄞\n')],
     ['one BOM', Buffer.from('\ufeffname: a\n')],
     ['two BOMs', Buffer.from('\ufeff\ufeffname: a\n')],
+    ['BOM only', Buffer.from('\ufeff')],
     ['NUL byte', Buffer.from([0x61, 0x00, 0x62])],
     ['invalid UTF-8', Buffer.from([0x61, 0xff, 0x62])],
     ['overlong encoding', Buffer.from([0xc0, 0xaf])],
