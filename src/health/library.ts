@@ -12,7 +12,7 @@ import type { Ajv, ValidateFunction } from 'ajv';
 import { PACKAGE_ROOT, loadAjv, pathToString, pointerToPath, simplifyErrors } from '../catalog/schemas.js';
 import { UserError } from '../errors.js';
 import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
-import { luaComment, luaString, luaValue } from './lua-literal.js';
+import { luaComment, luaIndex, luaString, luaValue } from './lua-literal.js';
 import { isDir } from '../fsutil.js';
 
 /** The package's own check library. */
@@ -155,6 +155,18 @@ function engine(templatesDir: string): typeof Handlebars {
   h.registerHelper('luaString', (value: unknown) => luaString(String(value)));
   // {{luaComment x}}: text for a -- comment (one line).
   h.registerHelper('luaComment', (value: unknown) => luaComment(String(value ?? '')));
+  // {{luaIndex x}}: a field access, `.name` for an identifier, `["any key"]` otherwise.
+  h.registerHelper('luaIndex', (value: unknown) => luaIndex(String(value)));
+  // Conditions on the data, so a template emits only the Lua a kind needs:
+  // (has x) is true when x is set (an empty string counts), (eq a b) compares,
+  // (or a b ...) is the first argument handlebars' #if counts as true, else the last one,
+  // (concat a b ...) joins strings (for one literal, e.g. {{luaString (concat "Waiting for " type)}}).
+  const args = (a: unknown[]): unknown[] => a.slice(0, -1); // drop handlebars' options argument
+  const truthy = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : Boolean(v));
+  h.registerHelper('has', (value: unknown) => value !== undefined && value !== null);
+  h.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  h.registerHelper('or', (...a: unknown[]) => args(a).find(truthy) ?? args(a).at(-1));
+  h.registerHelper('concat', (...a: unknown[]) => args(a).map((v) => String(v ?? '')).join(''));
   const partials = join(templatesDir, 'partials');
   if (existsSync(partials)) {
     for (const f of readdirSync(partials).sort()) {

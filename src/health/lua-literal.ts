@@ -31,6 +31,11 @@ export function luaKey(k: string): string {
   return IDENT.test(k) && !LUA_KEYWORDS.has(k) ? k : `[${luaString(k)}]`;
 }
 
+/** Indexing a table with key `k`: `.name` when it is a plain identifier, `["any key"]` otherwise. */
+export function luaIndex(k: string): string {
+  return IDENT.test(k) && !LUA_KEYWORDS.has(k) ? `.${k}` : `[${luaString(k)}]`;
+}
+
 /**
  * A Lua expression for a JSON-like value: strings quoted and escaped, finite numbers,
  * booleans, arrays as sequences, objects as tables with sorted keys (deterministic output).
