@@ -478,8 +478,19 @@ function getGlobalTV(name: string): any {
 
 // --- base functions written for gopher-lua's behaviour --------------------------------------
 
+const TOSTRING_EVENT = to_luastring('__tostring');
+
 const luaTostring: Fn = (Ls) => {
   lauxlib.luaL_checkany(Ls, 1);
+  // A string without a __tostring metamethod is its own result, as in gopher-lua: no round
+  // trip through a JavaScript string (health checks call tostring on most messages).
+  if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) {
+    if (lauxlib.luaL_getmetafield(Ls, 1, TOSTRING_EVENT) === lua.LUA_TNIL) {
+      lua.lua_pushvalue(Ls, 1);
+      return 1;
+    }
+    lua.lua_pop(Ls, 1);
+  }
   pushJsString(Ls, gopherToString(Ls, 1));
   return 1;
 };
