@@ -223,7 +223,9 @@ function materialize(t: any): void {
 
 function luaStringOf(tv: any): string {
   const ts = tv.value;
-  return ts.js ?? to_jsstring(ts.getstr(), undefined, undefined, true);
+  // TStrings are immutable: the text is kept for the next time (a script's constants are
+  // the same TStrings on every evaluation).
+  return (ts.js ??= to_jsstring(ts.getstr(), undefined, undefined, true));
 }
 
 function jsString(Ls: any, idx: number): string {
