@@ -134,6 +134,82 @@ describe('Lua literals', () => {
   });
 });
 
+describe('templates render only the Lua a kind needs', () => {
+  const render = (template: string, data: Record<string, unknown>): string => {
+    const root = writeCatalog({ 'k/check.yaml': { template, data } });
+    const { script } = renderKind(join(root, 'k'));
+    expect(checkGopherLuaSyntax(script)).toEqual([]);
+    expect(lintHealthScript(script, { openLibs: false })).toEqual([]);
+    expect(renderKind(join(root, 'k')).script).toBe(script); // deterministic
+    return script;
+  };
+  const obj = (status?: object, metadata: object = { generation: 2 }) => ({ apiVersion: 'x/v1', kind: 'Widget', metadata, ...(status ? { status } : {}) });
+
+  it('a conditions check with one required condition has no spec table and no code for features it does not use', () => {
+    const script = render('conditions', { kind: 'Widget', generation: 'none', waitingMessage: 'wait', required: [{ type: 'Ready' }] });
+    expect(script).not.toMatch(/local spec\b|\bspec\.[a-z]/);
+    for (const unused of ['annotations', 'isCurrent', 'observedGeneration', 'itemPrefix', 'generation ~=']) expect(script).not.toContain(unused);
+    expect(script).toContain('if c.type == "Ready" then');
+    expect(evaluateHealth(script, obj())).toMatchObject({ status: 'Progressing', message: 'wait' });
+    expect(evaluateHealth(script, obj({ conditions: [] }))).toMatchObject({ status: 'Progressing', message: 'Waiting for condition Ready' });
+    expect(evaluateHealth(script, obj({ conditions: [{ type: 'Ready', status: 'False', reason: 'Boom' }] }))).toMatchObject({ status: 'Degraded', message: 'Ready is False: Boom' });
+    expect(evaluateHealth(script, obj({ conditions: [{ type: 'Ready', status: 'True' }] }))).toMatchObject({ status: 'Healthy', message: '' });
+  });
+
+  it('each feature in the data brings its code, with the data as Lua literals', () => {
+    const script = render('conditions', {
+      kind: 'Widget', generation: 'condition', waitingMessage: 'wait', healthyMessage: 'fine',
+      suspendAnnotations: [{ name: 'example.io/paused', value: 'true', message: 'paused by annotation' }],
+      rules: [{ type: 'Paused', status: 'True', result: 'Suspended', message: '' }, { type: 'Broken', result: 'Degraded', message: 'broken' }],
+      required: [{ type: 'Ready', whenFalse: 'Progressing', reasons: { Fatal: 'Degraded' } }],
+      items: { field: 'end', label: 'part', minItems: 1, waitingMessage: 'no parts', required: [{ type: 'Ok' }] },
+    });
+    expect(script).not.toMatch(/local spec\b|\bspec\.[a-z]/);
+    expect(script).toContain('annotations["example.io/paused"] == "true"');
+    expect(script).toContain('obj.status["end"]'); // a Lua keyword as field name
+    const ok = { type: 'Ok', status: 'True' };
+    const ready = { type: 'Ready', status: 'True', observedGeneration: 2 };
+    expect(evaluateHealth(script, obj({}, { generation: 2, annotations: { 'example.io/paused': 'true' } }))).toMatchObject({ status: 'Suspended', message: 'paused by annotation' });
+    // a rule's empty message is still its message (not the condition's reason)
+    expect(evaluateHealth(script, obj({ conditions: [{ type: 'Paused', status: 'True', reason: 'X' }] }))).toMatchObject({ status: 'Suspended', message: '' });
+    // a Suspended rule holds whatever the generation; other rules only for the current one
+    expect(evaluateHealth(script, obj({ conditions: [{ type: 'Paused', status: 'True', message: 'm', observedGeneration: 1 }] }))).toMatchObject({ status: 'Suspended', message: 'm' });
+    expect(evaluateHealth(script, obj({ conditions: [{ type: 'Broken', status: 'Unknown', observedGeneration: 1 }, ready], end: [{ conditions: [ok] }] }))).toMatchObject({ status: 'Healthy', message: 'fine' });
+    expect(evaluateHealth(script, obj({ conditions: [{ type: 'Broken', status: 'Unknown' }, ready] }))).toMatchObject({ status: 'Degraded', message: 'broken' });
+    expect(evaluateHealth(script, obj({ conditions: [{ ...ready, status: 'False', reason: 'Slow' }] }))).toMatchObject({ status: 'Progressing', message: 'Ready is False: Slow' });
+    expect(evaluateHealth(script, obj({ conditions: [{ ...ready, status: 'Unknown', reason: 'Fatal' }] }))).toMatchObject({ status: 'Degraded', message: 'Ready is Unknown: Fatal' });
+    expect(evaluateHealth(script, obj({ conditions: [{ ...ready, observedGeneration: 1 }] }))).toMatchObject({
+      status: 'Progressing', message: 'Waiting for the controller to observe generation 2 (Ready is for generation 1)',
+    });
+    expect(evaluateHealth(script, obj({ conditions: [ready], end: [] }))).toMatchObject({ status: 'Progressing', message: 'no parts' });
+    expect(evaluateHealth(script, obj({ conditions: [ready], end: [{ conditions: [ok] }, { parentRef: { name: 'gw', sectionName: 's' } }] }))).toMatchObject({
+      status: 'Progressing', message: 'part gw/s: Waiting for condition Ok',
+    });
+  });
+
+  it('a phase check inlines its table and leaves out detail, overrides and the generation when the data has none', () => {
+    const plain = render('phase', { kind: 'Widget', field: 'state', generation: 'none', waitingMessage: 'wait', phases: { Up: 'Healthy', Down: 'Degraded' }, unknownMessage: 'odd: ' });
+    expect(plain).not.toMatch(/local spec\b|\bspec\.[a-z]/);
+    for (const unused of ['detail', 'conditions', 'observedGeneration', 'annotations']) expect(plain).not.toContain(unused);
+    expect(plain).toContain('Down = "Degraded"');
+    expect(evaluateHealth(plain, obj({ state: 'Down' }))).toMatchObject({ status: 'Degraded', message: 'Down' });
+    expect(evaluateHealth(plain, obj({ state: 'Sideways' }))).toMatchObject({ status: 'Progressing', message: 'odd: Sideways' });
+    const full = render('phase', {
+      kind: 'Widget', field: 'state', messageField: 'reason', messagePrefix: 'state: ', generation: 'status', waitingMessage: 'wait',
+      phases: { Up: 'Healthy' }, unknownResult: 'Unknown', unknownMessage: 'odd: ',
+      healthyUnless: [{ field: 'colour', value: 'red', result: 'Degraded', message: 'red', messageField: 'why' }],
+      conditionRules: [{ type: 'Hibernated', status: 'True', result: 'Suspended' }],
+    });
+    expect(evaluateHealth(full, obj({ state: 'Up', reason: 'all good', observedGeneration: 2 }))).toMatchObject({ status: 'Healthy', message: 'state: Up: all good' });
+    expect(evaluateHealth(full, obj({ state: 'Up', reason: 'Up', observedGeneration: 1 }))).toMatchObject({
+      status: 'Progressing', message: 'Waiting for the controller to observe generation 2 (status is for generation 1)',
+    });
+    expect(evaluateHealth(full, obj({ state: 'Up', colour: 'red', why: 'disk' }))).toMatchObject({ status: 'Degraded', message: 'red: disk' });
+    expect(evaluateHealth(full, obj({ state: 'Up', conditions: [{ type: 'Hibernated', status: 'True' }] }))).toMatchObject({ status: 'Suspended', message: 'Hibernated is True' });
+    expect(evaluateHealth(full, obj({ state: 'Left', reason: 'why' }))).toMatchObject({ status: 'Unknown', message: 'odd: Left: why' });
+  });
+});
+
 describe('kind folders', () => {
   it('a check.yaml naming an unknown template is a clear error', () => {
     const root = writeCatalog({ 'k/check.yaml': { template: 'nope', data: {} } });
