@@ -12,7 +12,7 @@ import type { Ajv, ValidateFunction } from 'ajv';
 import { PACKAGE_ROOT, loadAjv, pathToString, pointerToPath, simplifyErrors } from '../catalog/schemas.js';
 import { UserError } from '../errors.js';
 import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
-import { luaComment, luaIndex, luaString, luaValue } from './lua-literal.js';
+import { luaComment, luaIndex, luaKey, luaString, luaValue } from './lua-literal.js';
 import { isDir } from '../fsutil.js';
 
 /** The package's own check library. */
@@ -157,6 +157,8 @@ function engine(templatesDir: string): typeof Handlebars {
   h.registerHelper('luaComment', (value: unknown) => luaComment(String(value ?? '')));
   // {{luaIndex x}}: a field access, `.name` for an identifier, `["any key"]` otherwise.
   h.registerHelper('luaIndex', (value: unknown) => luaIndex(String(value)));
+  // {{luaKey x}}: a table constructor key, `name` for an identifier, `["any key"]` otherwise.
+  h.registerHelper('luaKey', (value: unknown) => luaKey(String(value)));
   // Conditions on the data, so a template emits only the Lua a kind needs:
   // (has x) is true when x is set (an empty string counts), (eq a b) compares,
   // (or a b ...) is the first argument handlebars' #if counts as true, else the last one,
