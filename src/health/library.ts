@@ -169,6 +169,10 @@ function engine(templatesDir: string): typeof Handlebars {
   h.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   h.registerHelper('or', (...a: unknown[]) => args(a).find(truthy) ?? args(a).at(-1));
   h.registerHelper('concat', (...a: unknown[]) => args(a).map((v) => String(v ?? '')).join(''));
+  // (conditionTypes list): the distinct `type`s of a list of rules, in order.
+  // (conditionVar type list): the Lua local for the condition of that type, named after it.
+  h.registerHelper('conditionTypes', (list: unknown) => [...conditionVars(list).keys()]);
+  h.registerHelper('conditionVar', (type: unknown, list: unknown) => conditionVars(list).get(String(type)));
   const partials = join(templatesDir, 'partials');
   if (existsSync(partials)) {
     for (const f of readdirSync(partials).sort()) {
@@ -177,6 +181,29 @@ function engine(templatesDir: string): typeof Handlebars {
   }
   hb = h;
   return h;
+}
+
+/**
+ * Names for the Lua locals that hold one condition per type: `Ready` -> `readyCondition`,
+ * `cnpg.io/hibernation` -> `cnpgIoHibernationCondition`; numbered when two types would share
+ * a name. The suffix keeps them apart from the script's other locals and from Lua keywords.
+ */
+function conditionVars(list: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<string>();
+  for (const item of Array.isArray(list) ? list : []) {
+    const type = String((item as { type?: unknown }).type);
+    if (out.has(type)) continue;
+    const words = type.split(/[^A-Za-z0-9]+/).filter(Boolean);
+    let base = words.map((w, i) => (i === 0 ? w[0]!.toLowerCase() : w[0]!.toUpperCase()) + w.slice(1)).join('');
+    if (!/^[A-Za-z]/.test(base)) base = `c${base}`;
+    base += 'Condition';
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}${n}`;
+    used.add(name);
+    out.set(type, name);
+  }
+  return out;
 }
 
 /** Renders template `name` (templates/health/<name>.lua.hbs) with `data`. */

@@ -187,6 +187,18 @@ describe('templates render only the Lua a kind needs', () => {
     });
   });
 
+  it('required condition types that would share a Lua name, or are not names at all, get locals of their own', () => {
+    const script = render('conditions', {
+      kind: 'Widget', generation: 'none', waitingMessage: 'wait',
+      required: [{ type: 'Ready' }, { type: 'ready', whenFalse: 'Progressing' }, { type: '9 lives' }, { type: 'end' }, { type: 'Ready' }],
+    });
+    expect(script).toContain('local readyCondition, readyCondition2, c9LivesCondition, endCondition\n');
+    const all = [{ type: 'Ready', status: 'True' }, { type: 'ready', status: 'True' }, { type: '9 lives', status: 'True' }, { type: 'end', status: 'True', message: 'e' }];
+    expect(evaluateHealth(script, obj({ conditions: all }))).toMatchObject({ status: 'Healthy', message: 'e' });
+    expect(evaluateHealth(script, obj({ conditions: [all[0]!, { type: 'ready', status: 'False' }, all[2]!, all[3]!] }))).toMatchObject({ status: 'Progressing', message: 'ready is False' });
+    expect(evaluateHealth(script, obj({ conditions: [all[0]!, all[1]!, all[3]!] }))).toMatchObject({ status: 'Progressing', message: 'Waiting for condition 9 lives' });
+  });
+
   it('a phase check inlines its table and leaves out detail, overrides and the generation when the data has none', () => {
     const plain = render('phase', { kind: 'Widget', field: 'state', generation: 'none', waitingMessage: 'wait', phases: { Up: 'Healthy', Down: 'Degraded' }, unknownMessage: 'odd: ' });
     expect(plain).not.toMatch(/local spec\b|\bspec\.[a-z]/);
