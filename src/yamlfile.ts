@@ -15,6 +15,39 @@ let jsyamlLib: typeof import('js-yaml') | undefined;
 const YAML = (): typeof import('yaml') => (yamlLib ??= requireLib('yaml') as typeof import('yaml'));
 const JSYAML = (): typeof import('js-yaml') => (jsyamlLib ??= requireLib('js-yaml') as typeof import('js-yaml'));
 
+/**
+ * Plain scalars that a YAML 1.1 reader (Helm reads Chart.yaml and values with
+ * sigs.k8s.io/yaml, go-yaml v2) would take for a number or null although YAML 1.2's core
+ * schema, js-yaml's default, reads them as strings: exponents without a dot (`59e6547`),
+ * underscores (`1_000`), `0b`/`0x` prefixes, sexagesimal (`12:30`), `.inf`/`.nan`, `~`.
+ * Strings matching this are quoted on output. (js-yaml already quotes the YAML 1.1
+ * booleans `y`, `yes`, `on`, `off`, ... and timestamps.)
+ */
+const YAML11_NON_STRING =
+  /^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?0b[01_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|~|null|Null|NULL)$/;
+
+let dumpSchema: import('js-yaml').Schema | undefined;
+
+/**
+ * YAML text of plain data for rendered files (Chart.yaml, values.yaml, index.yaml) that YAML
+ * 1.1 and 1.2 readers read back alike: js-yaml's dumper (3-5x faster than \`yaml\`'s
+ * stringify on these documents) with a schema that also quotes YAML11_NON_STRING. No line
+ * folding, no anchors, double quotes where quotes are needed.
+ */
+export function dumpYaml(value: unknown): string {
+  const lib = JSYAML();
+  dumpSchema ??= lib.DEFAULT_SCHEMA.extend({
+    implicit: [
+      new lib.Type('tag:wavegate.dev,2026:yaml11-non-string', {
+        kind: 'scalar',
+        resolve: (data: unknown) => typeof data === 'string' && YAML11_NON_STRING.test(data),
+        construct: (data: string) => data,
+      }),
+    ],
+  });
+  return lib.dump(value, { lineWidth: -1, noRefs: true, quotingType: '"', schema: dumpSchema });
+}
+
 /** Position of a node in a YAML file (1-based). */
 export interface Pos {
   line: number;

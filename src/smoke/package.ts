@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip, gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
-import { stringify } from 'yaml';
+import { dumpYaml } from '../yamlfile.js';
 
 export interface ChartFile {
   /** Path inside the chart folder, forward slashes (e.g. `templates/job.yaml`). */
@@ -58,7 +58,8 @@ export function gzipDeterministic(data: Buffer): Buffer {
   return fixGzipHeader(gzipSync(data, { level: GZIP_LEVEL }));
 }
 
-const GZIP_LEVEL = 9;
+/** zlib's default level, as `helm package` compresses (Go's gzip.DefaultCompression): 9 took 1.7x the time for 0.4% fewer bytes. */
+const GZIP_LEVEL = 6;
 const gzipAsync = promisify(gzip);
 
 function fixGzipHeader(gz: Buffer): Buffer {
@@ -74,6 +75,14 @@ function fixGzipHeader(gz: Buffer): Buffer {
  */
 export async function packageChart(chartName: string, files: readonly ChartFile[]): Promise<Buffer> {
   return fixGzipHeader(await gzipAsync(await tarChart(chartName, files), { level: GZIP_LEVEL }));
+}
+
+/**
+ * packageChart for a thread that has nothing else to do (a render's worker thread): the
+ * same bytes, compressed in this thread (no thread-pool round trip and stream set-up).
+ */
+export async function packageChartHere(chartName: string, files: readonly ChartFile[]): Promise<Buffer> {
+  return gzipDeterministic(await tarChart(chartName, files));
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
@@ -111,5 +120,5 @@ export function repositoryIndex(entries: readonly IndexEntry[]): string {
     list.push({ ...e.metadata, created: INDEX_GENERATED, digest: sha256Hex(e.archive), urls: [e.url] });
     byName.set(name, list);
   }
-  return stringify({ apiVersion: 'v1', entries: Object.fromEntries(byName), generated: INDEX_GENERATED }, { lineWidth: 0 });
+  return dumpYaml({ apiVersion: 'v1', entries: Object.fromEntries(byName), generated: INDEX_GENERATED });
 }

@@ -16,7 +16,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { loadCatalog } from '../../src/catalog/load.js';
 import type { RenderedFile } from '../../src/render/types.js';
 import { renderSmokes } from '../../src/smoke/render.js';
-import { DIGEST, loadFixture, writeRendered } from './fixture.js';
+import { DIGEST, loadFixture, VAULT_SECRETS, VERSIONED_SMOKE, writeRendered } from './fixture.js';
 import { startStandInApiServer, type Recorded } from './standin-apiserver.js';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -261,6 +261,18 @@ describe('smoke charts under the real helm', () => {
     const none = await helm(['template', 'r', dir, ...replace('[]')]);
     expect(none.code).not.toBe(0);
     expect(none.stderr).toContain('a smoke chart needs at least one check');
+  });
+
+  it('names that a YAML 1.1 reader would turn into booleans or numbers reach the check script unchanged', async () => {
+    // Helm reads values.yaml with a YAML 1.1 parser: unquoted `on` would become true, `1e3` 1000.
+    const words = ['on', 'yes', 'y', 'off', '1e3', '0x1F', '1_000', '0777', '.inf'];
+    const tricky = { ...VERSIONED_SMOKE, name: 'tricky-smoke', smoke: { ...VERSIONED_SMOKE.smoke, secrets: [{ name: 'db', namespace: 'data', keys: words }] } };
+    const fx = loadFixture([tricky, VAULT_SECRETS]);
+    const dir = writeRendered((await renderSmokes(fx.catalog, fx.env)).files);
+    dirs.push(dir);
+    const objs = await template(join(dir, 'smokes', 'tricky-smoke'), 'r', 'apps');
+    const cm = objs.find((o) => o.kind === 'ConfigMap')!;
+    expect(cm.data.checks).toBe(`secret data db ${words.join(',')}\n`);
   });
 
   it('packages are accepted by helm show chart, and the folder serves as a chart repository', async () => {

@@ -138,8 +138,8 @@ describe('renderSmokes', () => {
     expect(b.files.map((f) => f.path)).toEqual(a.files.map((f) => f.path));
     for (let i = 0; i < a.files.length; i++) expect(Buffer.from(b.files[i]!.content).equals(Buffer.from(a.files[i]!.content))).toBe(true);
     const tgz = a.files.find((f) => f.path === 'smokes/secrets-smoke-0.1.0.tgz')!.content as Uint8Array;
-    // gzip header: no timestamp, OS byte fixed.
-    expect([...tgz.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3]);
+    // gzip header: no timestamp, default compression level (XFL 0, as Go's gzip writes for helm package), OS byte fixed.
+    expect([...tgz.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
     const index = parse(text(a.files.find((f) => f.path === 'smokes/index.yaml')!.content));
     const entry = index.entries['secrets-smoke'][0];
     expect(entry.digest).toBe(createHash('sha256').update(tgz).digest('hex'));
