@@ -14,7 +14,7 @@ import { countBySeverity, sortFindings, type Finding } from '../findings.js';
 import { renderHealth } from '../health/render.js';
 import { renderSmokes } from '../smoke/render.js';
 import type { RenderContext, RenderedFile, Renderer } from './types.js';
-import { TreeWriter } from './write.js';
+import { ChartPackager, TreeWriter } from './write.js';
 
 /** The renderers, in order; each adds files to `DIR/<env>/`. */
 export const RENDERERS: Renderer[] = [renderHealth, renderSmokes];
@@ -78,24 +78,29 @@ async function renderEach(
   const environments: EnvironmentOutput[] = [];
   if (countBySeverity(findings).errors === 0) {
     const outRoot = resolve(options.out ?? '.');
-    const context: RenderContext = { memo: new Map() };
-    for (const env of envs) {
-      const files = new Map<string, RenderedFile>();
-      const summary: string[] = [];
-      for (const renderer of options.renderers ?? RENDERERS) {
-        const r = await renderer(catalog, env, context);
-        for (const f of r.findings) findings.push({ ...f, environment: f.environment ?? env.name });
-        if (r.summary) summary.push(r.summary);
-        for (const f of r.files) {
-          checkPath(f.path, env.name);
-          if (files.has(f.path)) throw new Error(`two renderers wrote ${env.name}/${f.path}`);
-          files.set(f.path, f);
+    const packager = new ChartPackager();
+    const context: RenderContext = { memo: new Map(), packageChart: (name, files) => packager.package(name, files) };
+    try {
+      for (const env of envs) {
+        const files = new Map<string, RenderedFile>();
+        const summary: string[] = [];
+        for (const renderer of options.renderers ?? RENDERERS) {
+          const r = await renderer(catalog, env, context);
+          for (const f of r.findings) findings.push({ ...f, environment: f.environment ?? env.name });
+          if (r.summary) summary.push(r.summary);
+          for (const f of r.files) {
+            checkPath(f.path, env.name);
+            if (files.has(f.path)) throw new Error(`two renderers wrote ${env.name}/${f.path}`);
+            files.set(f.path, f);
+          }
         }
+        const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        const out: EnvironmentOutput = { name: env.name, dir: join(outRoot, env.name), files: sorted, summary };
+        environments.push(out);
+        if (onEnvironment && countBySeverity(findings).errors === 0) onEnvironment(out);
       }
-      const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      const out: EnvironmentOutput = { name: env.name, dir: join(outRoot, env.name), files: sorted, summary };
-      environments.push(out);
-      if (onEnvironment && countBySeverity(findings).errors === 0) onEnvironment(out);
+    } finally {
+      await packager.close();
     }
   }
   return { findings, environments };

@@ -1,20 +1,82 @@
 /**
- * Writes a rendered tree in the background while the next environment renders: folders are
- * made in order (each after its parent), files are written with libuv's thread pool, a few at
- * a time, so file creation (the costly part on ext4: ~0.1-0.3 ms of kernel time per new
- * inode) overlaps rendering and gzip instead of following them. A file whose content was
- * already written by this writer becomes a hard link to that file (no new inode) unless
- * `links: false`.
+ * Background work of a render: writing staged trees (TreeWriter) and packaging smoke charts
+ * (ChartPackager), each on its own worker thread when wavegate runs compiled and the work is
+ * large enough to pay for a thread's start-up (about 30 ms); in the calling thread otherwise.
+ * Both paths run the same functions (src/render/io.ts, src/smoke/package.ts), so the files
+ * and bytes are the same.
+ *
+ * Why threads, and synchronous calls inside them: measured on the 2-core machines, writing
+ * 12,000 small files with fs.writeFile through libuv's thread pool cost 3-4x the kernel time
+ * of writeFileSync in one thread, and each zlib stream started from the main thread cost it
+ * about 0.3 ms of its own time. A worker doing plain synchronous calls leaves the main thread
+ * free to render the next environment.
  */
-import { link, mkdir, mkdirSync, writeFile } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { packageChart, type ChartFile } from '../smoke/package.js';
+import { newLinkIndex, writeTreeSync, type LinkIndex } from './io.js';
+import type { IoReply, IoRequest } from './io-worker.js';
 import type { RenderedFile } from './types.js';
 
-/** File system operations in flight at once: enough to keep a core busy, few enough that gzip jobs of the next charts still find a pool thread. */
-const IN_FLIGHT = 3;
+const WORKER_URL = new URL('./io-worker.js', import.meta.url);
+/** Worker threads need the compiled worker file (tests that import src/*.ts run everything in this thread). */
+const COMPILED = import.meta.url.endsWith('.js');
 
-/** Errors of link(2) that mean "this file system or this inode cannot take another link": write a copy instead. */
-const NO_LINK = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK', 'ENOSYS', 'EACCES']);
+/** Trees with fewer files are written in the calling thread (a worker's start-up would cost more). */
+export const TREE_THREAD_MIN_FILES = 256;
+/** The first this many charts are packaged in the calling thread; a worker takes the rest. */
+export const PACKAGE_THREAD_AFTER = 32;
+
+/** A request without its id (Omit distributed over the union). */
+type Send = IoRequest extends infer R ? (R extends IoRequest ? Omit<R, 'id'> : never) : never;
+
+/** One worker thread with request/reply by id. The thread keeps the process alive only while a request is open. */
+class IoThread {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly open = new Map<number, { resolve: (r: IoReply) => void; reject: (e: Error) => void }>();
+  private broken: Error | undefined;
+
+  constructor() {
+    this.worker = new Worker(WORKER_URL);
+    this.worker.unref();
+    this.worker.on('message', (r: IoReply) => {
+      const w = this.open.get(r.id);
+      if (!w) return;
+      this.open.delete(r.id);
+      if (this.open.size === 0) this.worker.unref();
+      w.resolve(r);
+    });
+    const fail = (e: Error): void => {
+      this.broken ??= e;
+      for (const w of this.open.values()) w.reject(e);
+      this.open.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`render worker thread stopped (exit code ${code})`)));
+  }
+
+  request(message: Send, transfer: ArrayBuffer[] = []): Promise<IoReply> {
+    if (this.broken) return Promise.reject(this.broken);
+    const id = this.nextId++;
+    return new Promise<IoReply>((resolve, reject) => {
+      if (this.open.size === 0) this.worker.ref();
+      this.open.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id } as IoRequest, transfer);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.broken ??= new Error('render worker thread closed');
+    await this.worker.terminate();
+  }
+}
+
+function errorOf(e: { message: string; code?: string }): Error {
+  const err = new Error(e.message) as NodeJS.ErrnoException;
+  if (e.code !== undefined) err.code = e.code;
+  return err;
+}
 
 export interface TreeWriterOptions {
   /**
@@ -24,129 +86,88 @@ export interface TreeWriterOptions {
    * itself wrote are linked, never earlier output.
    */
   links?: boolean;
+  /** Allow a worker thread for large trees (default: when running compiled). */
+  thread?: boolean;
 }
 
-/** Background writer of one or more trees; `settle()` waits for everything and reports the first error. */
+/** Writes one or more trees in the background; `settle()` waits for everything and reports the first error. */
 export class TreeWriter {
   private readonly links: boolean;
-  /** First file written per content (strings by value, bytes by their latin1 spelling), with its write. */
-  private readonly firstByText = new Map<string, { abs: string; written: Promise<void> }>();
-  private readonly firstByBytes = new Map<string, { abs: string; written: Promise<void> }>();
+  private readonly threadAllowed: boolean;
+  private readonly linkIndex: LinkIndex = newLinkIndex();
+  private io: IoThread | undefined;
+  private readonly pending: Promise<void>[] = [];
+  private error: Error | undefined;
 
   constructor(options: TreeWriterOptions = {}) {
     this.links = options.links ?? true;
+    this.threadAllowed = (options.thread ?? true) && COMPILED;
   }
 
-  private queue: (() => void)[] = [];
-  private head = 0;
-  private running = 0;
-  private pending = 0;
-  private error: Error | undefined;
-  private idle: (() => void) | undefined;
-
-  /** Starts writing `files` under `root` (made now, synchronously; it must not exist yet). */
+  /** Starts writing `files` under `root` (made now, synchronously; it must not exist yet). After a failure, later trees are not written. */
   writeTree(root: string, files: readonly RenderedFile[]): void {
     mkdirSync(root);
-    // Folders first, parents before children (sorted paths put a parent before its children),
-    // then the files of each folder once it exists.
-    const byDir = new Map<string, RenderedFile[]>();
-    for (const f of files) {
-      const cut = f.path.lastIndexOf('/');
-      const dir = cut < 0 ? '' : f.path.slice(0, cut);
-      let list = byDir.get(dir);
-      if (!list) byDir.set(dir, (list = []));
-      list.push(f);
-    }
-    const dirs = new Set<string>();
-    for (const d of byDir.keys()) {
-      for (let i = d.indexOf('/'); i >= 0; i = d.indexOf('/', i + 1)) dirs.add(d.slice(0, i));
-      if (d !== '') dirs.add(d);
-    }
-    const made = new Map<string, Promise<void>>([['', Promise.resolve()]]);
-    const ensure = (d: string): Promise<void> => {
-      let p = made.get(d);
-      if (p) return p;
-      const cut = d.lastIndexOf('/');
-      const parent = cut < 0 ? '' : d.slice(0, cut);
-      p = ensure(parent).then(() => this.run((cb) => mkdir(join(root, ...d.split('/')), cb)));
-      made.set(d, p);
-      return p;
-    };
-    for (const d of [...dirs].sort()) ensure(d).catch(() => undefined);
-    for (const [d, list] of byDir) {
-      for (const f of list) {
-        this.pending++;
-        const abs = join(root, ...f.path.split('/'));
-        const write = (): Promise<void> => this.run((cb) => writeFile(abs, f.content, cb));
-        let done: Promise<void>;
-        const first = this.links ? this.firstOf(f.content) : undefined;
-        if (first?.has) {
-          const src = first.has;
-          done = Promise.all([ensure(d), src.written]).then(() =>
-            this.run((cb) => link(src.abs, abs, cb)).catch((e: NodeJS.ErrnoException) => (e.code && NO_LINK.has(e.code) ? write() : Promise.reject(e))),
-          );
-        } else {
-          done = ensure(d).then(write);
-          first?.set({ abs, written: done });
-        }
-        done.then(
-          () => this.finish(),
-          (e: Error) => this.finish(e),
-        );
+    if (this.error) return;
+    if (!this.io && (!this.threadAllowed || files.length < TREE_THREAD_MIN_FILES)) {
+      try {
+        writeTreeSync(root, files, this.links ? this.linkIndex : undefined);
+      } catch (e) {
+        this.error = e as Error;
       }
+      return;
     }
+    this.io ??= new IoThread();
+    this.pending.push(
+      this.io.request({ type: 'tree', root, files: files as RenderedFile[], links: this.links }).then(
+        (r) => {
+          if (r.error) this.error ??= errorOf(r.error);
+        },
+        (e: Error) => {
+          this.error ??= e;
+        },
+      ),
+    );
   }
 
-  /** The first file with this content, or how to record this one as the first. */
-  private firstOf(content: string | Uint8Array): { has?: { abs: string; written: Promise<void> }; set: (v: { abs: string; written: Promise<void> }) => void } {
-    const map = typeof content === 'string' ? this.firstByText : this.firstByBytes;
-    const key = typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1');
-    return { has: map.get(key), set: (v) => map.set(key, v) };
-  }
-
-  private finish(e?: Error): void {
-    if (e && !this.error) this.error = e;
-    this.pending--;
-    if (this.pending === 0 && this.idle) this.idle();
-  }
-
-  /** Runs one callback-style fs operation when a slot is free; after an error, the rest are skipped. */
-  private run(op: (cb: (err: NodeJS.ErrnoException | null) => void) => void): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const start = (): void => {
-        if (this.error) {
-          this.next();
-          reject(this.error);
-          return;
-        }
-        this.running++;
-        op((err) => {
-          this.running--;
-          this.next();
-          if (err) reject(err);
-          else resolve();
-        });
-      };
-      if (this.running < IN_FLIGHT) start();
-      else this.queue.push(start);
-    });
-  }
-
-  private next(): void {
-    while (this.running < IN_FLIGHT && this.head < this.queue.length) {
-      const start = this.queue[this.head++]!;
-      if (this.head === this.queue.length) {
-        this.queue = [];
-        this.head = 0;
-      }
-      start();
-    }
-  }
-
-  /** Waits until nothing is in flight; throws the first error, if any. */
+  /** Waits until every tree is written (or failed); throws the first error, if any. */
   async settle(): Promise<void> {
-    if (this.pending > 0) await new Promise<void>((resolve) => (this.idle = resolve));
-    this.idle = undefined;
+    while (this.pending.length > 0) await Promise.all(this.pending.splice(0));
+    if (this.io) {
+      const io = this.io;
+      this.io = undefined;
+      await io.close();
+    }
     if (this.error) throw this.error;
+  }
+}
+
+export interface ChartPackagerOptions {
+  /** Allow a worker thread once more than PACKAGE_THREAD_AFTER charts were packaged (default: when running compiled). */
+  thread?: boolean;
+}
+
+/** Packages charts as packageChart does (same bytes), on a worker thread for all but the first few. */
+export class ChartPackager {
+  private readonly threadAllowed: boolean;
+  private io: IoThread | undefined;
+  private count = 0;
+
+  constructor(options: ChartPackagerOptions = {}) {
+    this.threadAllowed = (options.thread ?? true) && COMPILED;
+  }
+
+  async package(chartName: string, files: readonly ChartFile[]): Promise<Buffer> {
+    if (!this.threadAllowed || ++this.count <= PACKAGE_THREAD_AFTER) return packageChart(chartName, files);
+    this.io ??= new IoThread();
+    const r = await this.io.request({ type: 'package', name: chartName, files: files as ChartFile[] });
+    if (r.error) throw errorOf(r.error);
+    const d = r.data!;
+    return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+  }
+
+  async close(): Promise<void> {
+    const io = this.io;
+    this.io = undefined;
+    if (io) await io.close();
   }
 }

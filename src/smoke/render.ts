@@ -9,11 +9,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { dumpYaml } from '../yamlfile.js';
 import { PACKAGE_ROOT } from '../catalog/schemas.js';
 import type { Catalog, Component, Environment } from '../catalog/types.js';
 import type { Finding } from '../findings.js';
-import type { RenderedFile, Renderer, RenderResult } from '../render/types.js';
+import type { RenderContext, RenderedFile, Renderer, RenderResult } from '../render/types.js';
 import { packageChart, repositoryIndex, type ChartFile, type IndexEntry } from './package.js';
 import { smokeSettings, type SmokeSettings } from './settings.js';
 import { ruleSeverities } from '../check.js';
@@ -154,46 +154,8 @@ function prepare(): Prepared {
   return prepared;
 }
 
-/**
- * values.yaml's YAML text for one component: the parts that depend on settings only
- * (image, attempts, ..., resources) are stringified once per distinct value and reused; the hook,
- * timeout and checks are stringified per component. Same bytes as stringifying the whole
- * map: a block map of top-level pairs prints each pair on its own, at the same indent.
- */
-const valuesParts = new Map<string, { head: string; middle: string; tail: string }>();
-function valuesYamlText(values: Record<string, unknown>): string {
-  const key = JSON.stringify([values.image, values.attempts, values.sleepSeconds, values.requestTimeoutSeconds, values.ttlSecondsAfterFinished, values.resources]);
-  let parts = valuesParts.get(key);
-  if (!parts) {
-    if (valuesParts.size >= 16) valuesParts.clear();
-    parts = {
-      head: stringify({ image: values.image }, { lineWidth: 0 }),
-      middle: stringify({ attempts: values.attempts, sleepSeconds: values.sleepSeconds }, { lineWidth: 0 }),
-      tail: stringify(
-        { requestTimeoutSeconds: values.requestTimeoutSeconds, ttlSecondsAfterFinished: values.ttlSecondsAfterFinished, resources: values.resources },
-        { lineWidth: 0 },
-      ),
-    };
-    valuesParts.set(key, parts);
-  }
-  return parts.head + scalarPair('hook', values.hook) + parts.middle + scalarPair('timeoutSeconds', values.timeoutSeconds) + parts.tail + stringify({ checks: values.checks }, { lineWidth: 0 });
-}
-
-/** `key: value` as stringify prints it, remembered per key and value (hooks and timeouts repeat across charts). */
-const pairs = new Map<string, string>();
-function scalarPair(key: string, value: unknown): string {
-  const k = JSON.stringify([key, value]);
-  let text = pairs.get(k);
-  if (text === undefined) {
-    if (pairs.size >= 256) pairs.clear();
-    text = stringify({ [key]: value }, { lineWidth: 0 });
-    pairs.set(k, text);
-  }
-  return text;
-}
-
 /** Builds the chart of one smoke component (with checks) of one environment. */
-export async function buildSmokeChart(c: Component, env: Environment, settings: SmokeSettings): Promise<SmokeChart> {
+export async function buildSmokeChart(c: Component, env: Environment, settings: SmokeSettings, pack: RenderContext['packageChart'] = packageChart): Promise<SmokeChart> {
   const values = smokeValues(c, settings);
   const header = [
     `# Rendered by wavegate from ${c.file}`,
@@ -202,7 +164,7 @@ export async function buildSmokeChart(c: Component, env: Environment, settings: 
     '',
   ].join('\n');
   const pre = prepare();
-  const valuesText = header + valuesYamlText(values);
+  const valuesText = header + dumpYaml(values);
   const content: ChartFile[] = [...pre.before, { path: 'values.yaml', content: valuesText }, ...pre.after];
   // The content hash covers every file but Chart.yaml, so any change of checks, settings,
   // templates or script shows in appVersion and the annotation even when the version stays.
@@ -225,27 +187,27 @@ export async function buildSmokeChart(c: Component, env: Environment, settings: 
       ...(validates.length > 0 ? { 'wavegate.dev/validates': validates.join(',') } : {}),
     },
   };
-  const files: ChartFile[] = [{ path: 'Chart.yaml', content: stringify(metadata, { lineWidth: 0 }) }, ...content];
+  const files: ChartFile[] = [{ path: 'Chart.yaml', content: dumpYaml(metadata) }, ...content];
   const tarFiles = files.map((f) => ({ path: f.path, content: pre.bytes.get(f.path) ?? f.content }));
-  return { name: c.name, version, files, metadata, archive: await packageChart(c.name, tarFiles) };
+  return { name: c.name, version, files, metadata, archive: await pack(c.name, tarFiles) };
 }
 
 /** Renders `smokes/` for one environment: chart folders, packages and the repository index. */
-export const renderSmokes: Renderer = async (catalog: Catalog, env: Environment): Promise<RenderResult> => {
+export const renderSmokes: Renderer = async (catalog: Catalog, env: Environment, context?: RenderContext): Promise<RenderResult> => {
   const settings = smokeSettings(catalog.settings);
   const findings: Finding[] = [];
   const files: RenderedFile[] = [];
   const entries: IndexEntry[] = [];
   const smokes = env.components.filter((c) => c.componentType === 'smoke' && hasChecks(c));
-  // Charts are built a few at a time so that their compression (thread pool) overlaps the
+  // Charts are built many at a time so that their packaging (on another thread) overlaps the
   // rendering of the next ones; the output order stays the components' order.
   const charts: SmokeChart[] = new Array(smokes.length);
-  const CONCURRENT = 8;
+  const CONCURRENT = 64;
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < smokes.length) {
       const i = next++;
-      charts[i] = await buildSmokeChart(smokes[i]!, env, settings);
+      charts[i] = await buildSmokeChart(smokes[i]!, env, settings, context?.packageChart);
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT, smokes.length) }, worker));
