@@ -85,8 +85,8 @@ export function readText(absPath: string): { text: string } | { problem: YamlPro
 let scratch = Buffer.allocUnsafe(64 * 1024);
 
 /**
- * The bytes of a file, as readFileSync would return them but without a new buffer and an
- * fstat per file. The result is a view of `scratch`: valid until the next call.
+ * The bytes of a regular file, as readFileSync would return them but without a new buffer
+ * and an fstat per file (open, one read for a small file, close). The result is a view of `scratch`: valid until the next call.
  */
 function readBytes(absPath: string): Buffer {
   const fd = openSync(absPath, 'r');
@@ -98,9 +98,12 @@ function readBytes(absPath: string): Buffer {
         scratch.copy(bigger);
         scratch = bigger;
       }
-      const r = readSync(fd, scratch, n, scratch.length - n, null);
-      if (r === 0) break;
+      const want = scratch.length - n;
+      const r = readSync(fd, scratch, n, want, null);
       n += r;
+      // A read of a regular file that returns less than asked for has reached the end (the
+      // callers read only files found as regular files): no second read to see 0 bytes.
+      if (r < want) break;
     }
   } finally {
     closeSync(fd);
