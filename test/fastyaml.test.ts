@@ -18,6 +18,49 @@ function firstDocByJsYaml(text: string): unknown {
   return first;
 }
 
+/** Same value, strictly: key order, own property names (`__proto__`), prototypes, -0. */
+function same(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b) || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.getOwnPropertyNames(a);
+  const kb = Object.getOwnPropertyNames(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k, i) => k === kb[i] && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** js-yaml's reading of the first document, or 'refused' (a later document's error does not count). */
+function reference(text: string): unknown {
+  try {
+    return firstDocByJsYaml(text);
+  } catch {
+    const m = /\n(?:---|\.\.\.)(?: |\n|$)/.exec(text);
+    if (m) {
+      try {
+        return firstDocByJsYaml(text.slice(0, m.index + 1));
+      } catch {
+        /* refused below */
+      }
+    }
+    return 'refused';
+  }
+}
+
+/** Texts fastYaml reads must read as js-yaml reads them; returns how many it read. */
+function expectAgreement(texts: string[]): number {
+  let accepted = 0;
+  for (const t of texts) {
+    const v = fastYaml(t);
+    if (v === undefined) continue;
+    accepted++;
+    const ref = reference(t);
+    // toEqual shows a diff; `same` also checks what toEqual does not (key order, an own `__proto__`)
+    if (!same(v, ref)) expect({ t, v }).toEqual({ t, v: ref });
+    expect(same(v, ref), JSON.stringify(t)).toBe(true);
+  }
+  return accepted;
+}
+
 function yamlFiles(dir: string, out: string[] = []): string[] {
   for (const n of readdirSync(dir).sort()) {
     if (n === 'node_modules' || n.startsWith('.')) continue;
@@ -116,8 +159,136 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
     }
   });
 
+  it('agrees with js-yaml at the edges of its line scanner', () => {
+    const samples = [
+      // last line without a line break, comments after values, blank and comment lines
+      'a: 1',
+      'a: x # c',
+      'a: x #c\nb: y#z\nc: "q" #c\nd: \'s\'#c\ne: [] # c\nf: {}  #\n',
+      'a:\n  # comment\n\n  b: 1\n# end',
+      'a: x   \nb:    y\n',
+      'a: http://h/p#frag\nb: x:y\nc: x #y: z\n',
+      // nested sequences and maps, compact and not
+      'a:\n- x\n- - y\n  - z\n- k: v\n  l:\n  - 1\nb: 2\n',
+      'a:\n  -   k: v\n      m: w\n  -\n    k: u\n',
+      '- - - x\n    - y\n  - z\n- w',
+      '- a:\n- b\n',
+      '-\n- x\n',
+      '- # c\n  a: 1\n',
+      // block scalars: at the end of the text, before a marker, blank lines
+      'a: |\n  x\n  y',
+      'a: |-\n  x\n\n',
+      'a: >\n  x\n  y\n---\nb: 1\n',
+      'a: |\n  x\n---',
+      'a: |\n  x\n\n  y\n\nb: |\n    z\n',
+      'a: |\n  x\n   \n',
+      'a: |-\n  x\n    \n  y\n',
+      'a: >-\n  x\n   \n',
+      'a: | # c\n  # not a comment\n',
+      // documents
+      '---\na: 1\n...\n',
+      '--- # c\na: 1\n--- x\n',
+      'a: 1\n--- \nb: 2\n',
+      'a: 1\n---x: 2\n',
+      'a: 1\n....\n',
+      '---\n---\na: 1\n',
+      '...\na: 1\n',
+      '# c\n---\n',
+      // quoted keys and values
+      '"a b": 1\n\'c\'\'d\': 2\n"e":3\n',
+      '"__proto__": 1\n',
+      '"__proto__":\n  a: 1\n',
+      'a: "x\\u00e9\\"y\\" z" # c\n',
+      'a: \'it\'\'s\'\n',
+      // empty items before a less indented dash (js-yaml reads them into the inner sequence)
+      '- -\n- a\n',
+      '- - x\n  -\n- a\n',
+      'k:\n- -\n  # c\n- a\n',
+      // whitespace other than spaces, controls
+      'a: \u00a0x\n',
+      '- \u00a0\n',
+      'a\u00a0: x\n',
+      'a: b\u2028c\n',
+      'a: b\x01\n',
+      '\ufeffa: 1\n',
+      'a: e\u{1F600}\n',
+      'a: x\ud800\n',
+    ];
+    expect(expectAgreement(samples)).toBeGreaterThan(20);
+    // the scanner itself must read these (they are in the shapes it handles)
+    for (const t of ['a: 1', 'a: |-\n  x\n\n', 'a: >\n  x\n  y\n---\nb: 1\n', '- - - x\n    - y\n  - z\n- w', 'a: e\u{1F600}\n']) {
+      expect(fastYaml(t), t).toBeDefined();
+    }
+  });
+
+  it('reads keys alike whatever it read before (keys are remembered across texts)', () => {
+    const texts = ['name: a\nnamespace: b\n', 'namespace: c\nname: d\n', 'name:x: 1\n', 'name : 1\n', 'names: 1\nname: 2\n', 'name:\n  name: 3\n', '- name\n- name: 4\n', 'name #x: 5\n'];
+    for (let round = 0; round < 2; round++) expectAgreement(texts);
+    expect(fastYaml('namespace: c\nname: d\n')).toEqual({ namespace: 'c', name: 'd' });
+    expect(fastYaml('- name\n- name: 4\n')).toEqual(['name', { name: 4 }]);
+  });
+
+  it('agrees with js-yaml on generated documents', () => {
+    // a seeded generator of block YAML in the shapes of component files and Kubernetes objects,
+    // with quoting, comments, block scalars, markers and single-character mutations
+    let seed = 20261126;
+    const rnd = (): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
+    const KEYS = ['name', 'namespace', 'kind', 'apiVersion', 'spec', 'labels', 'a', 'x', 'c-1', 'a.b', 'k8s.io/name', 'a:b', 'constructor', '"q k"', "'s k'", 'true', '1'];
+    const SCALARS = ['v', 'x y', 'platform-c0001', '1', '-2', '0', '1.5', '1e3', '-0', '0x1F', '10.0.0.1', 'null', '~', 'True', 'yes', 'http://x/y#z', 'a#b # c', 'x:y', 'a: b', 'ü', '"dq"', '"a # b"', '"\\t\\u00e9"', "'it''s'", "''", '[]', '{}', '[a, b]', '[1, -2, null]', '[a] # c', 'v # c', '&a v', '*a', '!t v'];
+    const BLOCK = [['x'], ['x', 'y'], ['x', '', 'y'], ['x', '  y'], ['# c', 'x'], ['x', '', '']];
+    const lines: string[] = [];
+    const scalar = (head: string, indent: number): void => {
+      if (rnd() < 0.9) {
+        lines.push(head + pick(SCALARS));
+        return;
+      }
+      lines.push(head + pick(['|', '|-', '>', '>-', '| # c', '|+']));
+      for (const l of pick(BLOCK)) lines.push(l === '' ? ' '.repeat(Math.floor(rnd() * (indent + 4))) : ' '.repeat(indent + 2) + l);
+    };
+    /** A mapping or sequence whose lines start at `indent`. */
+    const block = (indent: number, depth: number): void => {
+      const seq = rnd() < 0.4;
+      const n = 1 + Math.floor(rnd() * 3);
+      for (let i = 0; i < n; i++) {
+        const head = ' '.repeat(indent) + (seq ? '-' : `${pick(KEYS)}:`);
+        const r = rnd();
+        if (depth >= 3 || r < 0.5) scalar(`${head} `, indent);
+        else if (seq && r < 0.75) {
+          // compact: the nested block's first line joins the dash (`- key: v`, `- - x`)
+          const first = lines.length;
+          block(indent + 2, depth + 1);
+          lines[first] = `${head} ${lines[first]!.slice(indent + 2)}`;
+        } else {
+          lines.push(head + pick(['', '', ' # c']));
+          // a mapping's sequence may sit at the key's own indentation
+          block(!seq && rnd() < 0.3 ? indent : indent + pick([1, 2, 2, 4]), depth + 1);
+        }
+      }
+    };
+    const texts: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      lines.length = 0;
+      if (rnd() < 0.1) lines.push(pick(['---', '--- # c', '# lead']));
+      block(0, 0);
+      if (rnd() < 0.1) lines.push(pick(['---', '...', '--- x', '---\nb: 2', '# tail']));
+      let t = lines.join('\n') + (rnd() < 0.8 ? '\n' : '');
+      if (rnd() < 0.2) {
+        const p = Math.floor(rnd() * t.length);
+        t = t.slice(0, p) + pick([' ', '', '#', ':', '-', '\n', "'", ' #', ': ', '\t']) + t.slice(p + (rnd() < 0.5 ? 1 : 0));
+      }
+      texts.push(t);
+    }
+    expect(expectAgreement(texts)).toBeGreaterThan(700);
+  });
+
   it('gives up on what it does not handle', () => {
-    for (const t of ['a: &x 1\nb: *x', 'a: !tag 1', 'a: [1, [2]]', 'a: [1, 2,]', 'a: [,1]', 'a: [1,, 2]', 'a: [x: 1]', 'a: ["q", b]', 'a: [b] # c', 'a: [- b]', 'a: [0x1F]', 'a: [&x b]', 'a: [b\n  ]', 'a: "multi\n  line"', 'a: 0x1F', 'a: .inf', 'a: 1\na: 2', 'a:\tb', 'plain scalar', 'a: b\n  continued', 'true: 1', 'a: |+\n  x\n\n']) {
+    for (const t of ['a: &x 1\nb: *x', 'a: !tag 1', 'a: [1, [2]]', 'a: [1, 2,]', 'a: [,1]', 'a: [1,, 2]', 'a: [x: 1]', 'a: ["q", b]', 'a: [b] # c', 'a: [- b]', 'a: [0x1F]', 'a: [&x b]', 'a: [b\n  ]', 'a: "multi\n  line"', 'a: 0x1F', 'a: .inf', 'a: 1\na: 2', 'a:\tb', 'plain scalar', 'a: b\n  continued', 'true: 1', 'a: |+\n  x\n\n', 'a: b\r\n', 'a:\n\t- b', '"__proto__": 1', 'a: |\n  x\n   \n', '- -\n- a\n', 'a: b\x01', 'a: \u00a0b', '...\na: 1\n']) {
       expect(fastYaml(t)).toBeUndefined();
     }
   });

@@ -32,6 +32,14 @@ describe('YAML fast path', () => {
     expect('doc' in r && r.doc.value).toEqual({ base: { x: 1 }, other: { x: 1 } });
   });
 
+  it('a quoted __proto__ key is an own key, never the prototype, on either path', () => {
+    const r = parseYaml('"__proto__":\n  admin: true\nname: x\n');
+    const v = ('doc' in r ? r.doc.value : undefined) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyNames(v)).toEqual(['__proto__', 'name']);
+    expect(v.admin).toBeUndefined();
+  });
+
   it('reports a duplicate key with its line, on either path', () => {
     const r = parseYaml('# a & b\nname: x\nname: y\n');
     expect('problem' in r && r.problem.line).toBe(3);
