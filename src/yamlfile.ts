@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readBytes } from './fsutil.js';
 import { createRequire } from 'node:module';
 import { fastYaml } from './fastyaml.js';
 import type { Document, LineCounter, Node } from 'yaml';
@@ -72,49 +72,17 @@ export const MAX_ALIAS_COUNT = 100;
 
 /** Reads a file as UTF-8 text; binary or non-UTF-8 content is reported, not decoded to garbage. */
 export function readText(absPath: string): { text: string } | { problem: YamlProblem } {
-  const buf = readBytes(absPath);
+  return decodeText(readBytes(absPath));
+}
+
+/** readText for bytes already read: NUL bytes and invalid UTF-8 are problems; leading BOMs are dropped. */
+export function decodeText(buf: Uint8Array): { text: string } | { problem: YamlProblem } {
   if (buf.includes(0)) return { problem: { message: 'not a text file (contains NUL bytes)' } };
   // Same acceptance as TextDecoder('utf-8', { fatal: true }).
   if (!isUtf8(buf)) return { problem: { message: 'not a text file (invalid UTF-8)' } };
-  const text = buf.toString('utf8');
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
   // Leading byte-order marks carry no content (editors sometimes write two).
   return { text: text.charCodeAt(0) === 0xfeff ? text.replace(/^\ufeff+/, '') : text };
-}
-
-/** Reused read buffer: a catalog load reads tens of thousands of small files. */
-let scratch = Buffer.allocUnsafe(64 * 1024);
-
-/**
- * The bytes of a regular file, as readFileSync would return them but without a new buffer
- * and an fstat per file (open, one read for a small file, close). The result is a view of `scratch`: valid until the next call.
- */
-function readBytes(absPath: string): Buffer {
-  const fd = openSync(absPath, 'r');
-  let n = 0;
-  try {
-    for (;;) {
-      if (n === scratch.length) {
-        const bigger = Buffer.allocUnsafe(scratch.length * 2);
-        scratch.copy(bigger);
-        scratch = bigger;
-      }
-      const want = scratch.length - n;
-      const r = readSync(fd, scratch, n, want, null);
-      n += r;
-      // A read of a regular file that returns less than asked for has reached the end (the
-      // callers read only files found as regular files): no second read to see 0 bytes.
-      if (r < want) break;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  if (scratch.length > 1024 * 1024) {
-    // a large file: hand over this buffer, keep a small one for the next files
-    const big = scratch.subarray(0, n);
-    scratch = Buffer.allocUnsafe(64 * 1024);
-    return big;
-  }
-  return scratch.subarray(0, n);
 }
 
 function firstLine(message: string): string {
@@ -245,9 +213,14 @@ function locateIn(doc: Document, lc: LineCounter, path: readonly (string | numbe
   return { line: lp.line, column: lp.col };
 }
 
-/** Reads and parses a YAML file; every failure is a problem, never an exception. */
+/** Reads and parses a YAML file; every content failure is a problem (an unreadable file throws). */
 export function loadYamlFile(absPath: string): { doc: LoadedYaml } | { problem: YamlProblem } {
-  const r = readText(absPath);
+  return loadYamlBytes(readBytes(absPath));
+}
+
+/** loadYamlFile for bytes already read. */
+export function loadYamlBytes(buf: Uint8Array): { doc: LoadedYaml } | { problem: YamlProblem } {
+  const r = decodeText(buf);
   if ('problem' in r) return r;
   return parseYaml(r.text);
 }

@@ -1,20 +1,28 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import type { Finding } from '../findings.js';
-import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
+import { loadYamlBytes, type LoadedYaml } from '../yamlfile.js';
 import { explainSchemaError, closest } from './messages.js';
 import { schemaPath, simplifyErrors, validator } from './schemas.js';
 import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type Environment, type ResourceSet, type Settings, type SmokeSpec } from './types.js';
 import { loadSettings } from './settings.js';
-import { isFile } from '../fsutil.js';
+import { readBytes } from '../fsutil.js';
+import type { ReaderData, ReaderMessage } from './read-worker.js';
+import { COMPONENT_FILE, walkComponents } from './walk.js';
 
 export const SHARED_ENV = '_shared';
-export const COMPONENT_FILE = 'component.yaml';
+export { COMPONENT_FILE };
 
 export interface LoadOptions {
   /** Only this environment (others are not read). */
   env?: string;
+  /**
+   * Read the files on a second thread while this one parses them (default: when running
+   * compiled). The result is the same either way.
+   */
+  thread?: boolean;
 }
 
 type JsonSchema = Record<string, unknown>;
@@ -43,42 +51,6 @@ function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
-/** A file found by the walk: absolute path and path relative to the catalog root (forward slashes). */
-interface FoundFile {
-  abs: string;
-  rel: string;
-}
-
-/**
- * Every component.yaml below `dir` (relative path `relDir`), sorted, without following links
- * into loops. Other `.yaml`/`.yml` files met on the way are added to `others` (relative, for
- * the manifest rules, so they need not list these folders again). Paths are built by string
- * joins from the walk (no path.relative per file: a catalog of 10,000 components has 30,000).
- */
-function findComponentFiles(dir: string, relDir: string, others?: string[]): FoundFile[] {
-  const out: FoundFile[] = [];
-  const walk = (d: string, rd: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const name = e.name;
-      const p = d + sep + name;
-      const r = rd + '/' + name;
-      if (e.isDirectory()) walk(p, r);
-      else if (name === COMPONENT_FILE && (e.isFile() || (e.isSymbolicLink() && isFile(p)))) out.push({ abs: p, rel: r });
-      else if (others && e.isFile() && /\.ya?ml$/.test(name)) others.push(r);
-    }
-  };
-  walk(dir, relDir);
-  return out;
-}
-
-
 const emptySet = (): ResourceSet => ({ kinds: [], secrets: [], services: [] });
 
 function resourceSet(v: unknown): ResourceSet {
@@ -101,7 +73,25 @@ export function parseComponentFile(root: string, absPath: string, settings: Sett
 
 /** parseComponentFile with the relative path already known (`file`). */
 export function parseComponentAt(absPath: string, file: string, settings: Settings): ParsedFile {
-  const r = loadYamlFile(absPath);
+  let bytes: Uint8Array;
+  try {
+    bytes = readBytes(absPath);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return unreadable(file, err.code, err.message);
+  }
+  return parseComponentBytes(bytes, file, settings);
+}
+
+/** The finding for a component file that could not be read (permissions, a file removed meanwhile). */
+function unreadable(file: string, code: string | undefined, message: string): ParsedFile {
+  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'the file disappeared while the catalog was read' : message;
+  return { file, findings: [{ rule: 'yaml', severity: 'error', message: `cannot read the file: ${why}`, file }] };
+}
+
+/** parseComponentAt for bytes already read. */
+export function parseComponentBytes(bytes: Uint8Array, file: string, settings: Settings): ParsedFile {
+  const r = loadYamlBytes(bytes);
   if ('problem' in r) {
     return { file, findings: [{ rule: 'yaml', severity: 'error', message: r.problem.message, file, line: r.problem.line, column: r.problem.column }] };
   }
@@ -184,6 +174,108 @@ export function componentFromValid(raw: Record<string, unknown>, file: string, l
   };
 }
 
+/** Component files parsed per walk root (in walk order), and the other YAML files met. */
+interface ReadResult {
+  parsed: ParsedFile[][];
+  others: string[];
+}
+
+/** The reader thread needs the compiled worker file (tests that import src/*.ts read in this thread). */
+const THREADS_BY_DEFAULT = import.meta.url.endsWith('.js');
+const READER_URL = new URL('./read-worker.js', import.meta.url);
+/** A reader thread silent for this long is given up (the load then reads in this thread). */
+const READER_STALL_MS = 30_000;
+
+/** Entries in the first two levels of the walk roots from which a reader thread pays for its start-up (~50 ms). */
+const THREAD_MIN_ENTRIES = 1000;
+
+/**
+ * Whether the catalog is large enough for a reader thread, judged from the first two levels
+ * of its component folders (`components/<tier>/<component>` or `components/<component>/`):
+ * a few folder listings the walk repeats anyway, stopping as soon as the count is reached.
+ */
+function looksLarge(roots: readonly [string, string][]): boolean {
+  let n = 0;
+  const list = (d: string): string[] => {
+    try {
+      return readdirSync(d);
+    } catch {
+      return [];
+    }
+  };
+  for (const [dir] of roots) {
+    for (const name of list(dir)) {
+      n += 1 + list(join(dir, name)).length;
+      if (n >= THREAD_MIN_ENTRIES) return true;
+    }
+  }
+  return false;
+}
+
+/** Walks and reads in this thread. */
+function readHere(roots: readonly [string, string][], settings: Settings): ReadResult {
+  const others: string[] = [];
+  const parsed = roots.map(([dir, rel]) => {
+    const out: ParsedFile[] = [];
+    walkComponents(dir, rel, {
+      component: (abs, r) => out.push(parseComponentAt(abs, r, settings)),
+      other: (r) => others.push(r),
+    });
+    return out;
+  });
+  return { parsed, others };
+}
+
+/**
+ * Walks and reads on a second thread (src/catalog/read-worker.ts) while this one parses what
+ * arrived: on 2 cores the file-system calls (five per folder listing, three per file) overlap
+ * parsing and validation. The load stays synchronous: this thread waits on a shared counter
+ * (Atomics.wait) and takes messages with receiveMessageOnPort. Returns undefined when the
+ * thread fails or stalls; the caller then reads here, from the start.
+ */
+function readOnThread(roots: readonly [string, string][], settings: Settings): ReadResult | undefined {
+  const seqBuffer = new SharedArrayBuffer(4);
+  const seq = new Int32Array(seqBuffer);
+  const { port1, port2 } = new MessageChannel();
+  let worker: Worker;
+  try {
+    worker = new Worker(READER_URL, { workerData: { roots: [...roots], seq: seqBuffer, port: port2 } satisfies ReaderData, transferList: [port2] });
+  } catch {
+    return undefined;
+  }
+  worker.unref();
+  const stop = (): void => {
+    port1.close();
+    void worker.terminate();
+  };
+  const next = (): ReaderMessage | undefined => {
+    const since = Date.now();
+    for (;;) {
+      const seen = Atomics.load(seq, 0);
+      const r = receiveMessageOnPort(port1);
+      if (r) return r.message as ReaderMessage;
+      if (Atomics.wait(seq, 0, seen, 1000) === 'timed-out' && Date.now() - since > READER_STALL_MS) return undefined;
+    }
+  };
+  const parsed: ParsedFile[][] = roots.map(() => []);
+  const others: string[] = [];
+  for (;;) {
+    const m = next();
+    if (m === undefined || 'fatal' in m) {
+      stop();
+      return undefined;
+    }
+    if ('done' in m) break;
+    const out = parsed[m.root]!;
+    for (const [rel, , offset, length, code, message] of m.files) {
+      out.push(code !== undefined ? unreadable(rel, code, message ?? code) : parseComponentBytes(m.bytes.subarray(offset, offset + length), rel, settings));
+    }
+    for (const o of m.others) others.push(o);
+  }
+  stop();
+  return { parsed, others };
+}
+
 function listEnvironments(envRoot: string): string[] {
   return readdirSync(envRoot, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name !== SHARED_ENV && !e.name.startsWith('.'))
@@ -217,18 +309,15 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
   }
 
   const findings: Finding[] = [];
-  const others: string[] = [];
-  const filesOf = (env: string): FoundFile[] => findComponentFiles(join(envRoot, env, 'components'), `environments/${env}/components`, others);
-  const sharedFiles = filesOf(SHARED_ENV);
-  const envFiles = envNames.map(filesOf);
-  const parsed = sharedFiles.concat(...envFiles).map((f) => parseComponentAt(f.abs, f.rel, settings));
-  const shared = parsed.slice(0, sharedFiles.length);
+  const roots = [SHARED_ENV, ...envNames].map((env): [string, string] => [join(envRoot, env, 'components'), `environments/${env}/components`]);
+  const thread = options.thread ?? (THREADS_BY_DEFAULT && looksLarge(roots));
+  const { parsed, others } = (thread ? readOnThread(roots, settings) : undefined) ?? readHere(roots, settings);
+  const shared = parsed[0]!;
   for (const s of shared) findings.push(...s.findings);
 
   const environments: Environment[] = [];
-  let at = sharedFiles.length;
   envNames.forEach((envName, e) => {
-    const own = parsed.slice(at, (at += envFiles[e]!.length));
+    const own = parsed[e + 1]!;
     const byName = new Map<string, Component>();
     const broken = new Set<string>();
     const firstFile = new Map<string, string>();
