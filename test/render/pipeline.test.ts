@@ -1,9 +1,8 @@
 // The render pipeline: each environment written in the background while the next renders,
 // swapped in only when every environment rendered without errors and every file is written.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { renderCatalog, renderInMemory } from '../../src/render/index.js';
 import type { Renderer } from '../../src/render/types.js';
@@ -13,30 +12,10 @@ import { smokeSettings } from '../../src/smoke/settings.js';
 import { catalogOf } from '../helpers/catalog.js';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { loadFixture, SECRETS_SMOKE, VAULT_SECRETS } from '../smoke/fixture.js';
+import { readTree, tempDirs } from '../helpers/tree.js';
 
-const temps: string[] = [];
-const temp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'wavegate-pipeline-'));
-  temps.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** Every file under dir, path -> content. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (abs: string, rel: string): void => {
-    for (const e of readdirSync(abs, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(join(abs, e.name), r);
-      else out[r] = readFileSync(join(abs, e.name), 'utf8');
-    }
-  };
-  walk(dir, '');
-  return out;
-}
+const temp = tempDirs('wavegate-pipeline-');
+const tree = (dir: string): Record<string, string> => readTree(dir);
 
 const threeEnvs = (): ReturnType<typeof loadCatalog> =>
   loadCatalog(catalogOf([SECRETS_SMOKE, VAULT_SECRETS], { envs: ['dev', 'prod', 'staging'] }));

@@ -1,10 +1,10 @@
 // The worker-thread paths of a render (TreeWriter, ChartPackager) run only from the compiled
 // build: these tests import dist/ (built by `npm run build`, which `npm test` runs first) and
 // check that the thread gives the same files and bytes as the calling thread.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { readTree, tempDirs } from '../helpers/tree.js';
 
 const DIST = resolve(__dirname, '..', '..', 'dist');
 type WriteModule = typeof import('../../src/render/write.js');
@@ -12,28 +12,8 @@ type PackageModule = typeof import('../../src/smoke/package.js');
 const write = (): Promise<WriteModule> => import(join(DIST, 'render', 'write.js')) as Promise<WriteModule>;
 const pkg = (): Promise<PackageModule> => import(join(DIST, 'smoke', 'package.js')) as Promise<PackageModule>;
 
-const temps: string[] = [];
-const temp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'wavegate-threads-'));
-  temps.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (abs: string, rel: string): void => {
-    for (const e of readdirSync(abs, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(join(abs, e.name), r);
-      else out[r] = readFileSync(join(abs, e.name), 'latin1');
-    }
-  };
-  walk(dir, '');
-  return out;
-}
+const temp = tempDirs('wavegate-threads-');
+const tree = (dir: string): Record<string, string> => readTree(dir, 'latin1');
 
 const bigTree = (n: number): { path: string; content: string | Uint8Array }[] =>
   Array.from({ length: n }, (_, i) => ({
