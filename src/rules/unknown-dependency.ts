@@ -8,12 +8,12 @@ export const unknownDependency: Rule = {
   defaultSeverity: 'error',
   checkEnvironment({ env }) {
     const out: RuleReport[] = [];
-    const known = [...env.byName.keys()];
+    let known: string[] | undefined; // names for "did you mean", listed only when a finding needs them
     for (const c of env.components) {
       const check = (target: string, path: (string | number)[], what: string): void => {
         if (env.byName.has(target) || env.broken.has(target)) return;
         const pos = c.locate(path);
-        const near = closest(target, known);
+        const near = closest(target, (known ??= [...env.byName.keys()]));
         out.push({
           component: c.name,
           related: [target],
