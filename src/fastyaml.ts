@@ -1,14 +1,16 @@
 /**
  * A fast reader for the plain YAML that Kubernetes objects are usually written in: block
- * mappings and sequences, single-line plain and quoted scalars, literal/folded block scalars,
- * `[]`/`{}`, one-line flow lists of plain scalars, comments, a leading `---`, and several
- * documents (the first is returned).
+ * mappings and sequences, plain and quoted scalars (also continued on more indented lines, as
+ * recorded status messages often are), literal/folded block scalars, `[]`/`{}`, one-line flow
+ * lists of plain scalars, comments, a leading `---`, and several documents (the first is
+ * returned).
  *
  * It either returns exactly what js-yaml's YAML 1.2 core schema would return, or `undefined`
- * ("not sure"): anchors, tags, other flow collections, multi-line flow scalars, keys that are
- * not plain strings, numbers outside the JSON shape, tabs, CR line ends, whitespace other than
+ * ("not sure"): anchors, tags, other flow collections, multi-line keys, keys that are not
+ * plain strings, numbers outside the JSON shape, tabs, CR line ends, whitespace other than
  * spaces, non-printable characters, duplicate keys, `<<` and `__proto__` all make it give up,
- * and the caller falls back to js-yaml.
+ * and so do multi-line scalars in shapes it is not sure of (see plainLines, quotedNextLine);
+ * the caller falls back to js-yaml.
  *
  * Parsing thousands of files is where `wavegate check` (component files) and `wavegate
  * health test` (recorded objects) spend their time, so the reader scans the text by index:
@@ -124,6 +126,9 @@ class Parser {
   private key = '';
   private afterKey = -1;
   private qEnd = 0; // offset after the closing quote of the last quoted scalar read
+  private qLe = 0; // the end of the line holding that closing quote (past the start line: a multi-line scalar)
+  private qBreaks = 0; // line breaks quotedNextLine skipped
+  private cut = false; // whether the last plainScalar stopped at a ` #` comment
   // the first `:` and the first `#` at or after an offset asked before (s.length: none); reused
   // while the offsets asked lie between, so each is found by about one native scan of the text
   private colonFrom = 1;
@@ -254,7 +259,9 @@ class Parser {
     this.afterKey = -1;
     const c = s.charCodeAt(cs);
     if (c === DQUOTE || c === SQUOTE) {
-      const key = c === DQUOTE ? this.doubleQuoted(cs, le) : this.singleQuoted(cs, le);
+      // a key is on one line: a quote not closed on it is no key (perhaps a multi-line value)
+      const key = c === DQUOTE ? this.doubleQuoted(cs, le, -1) : this.singleQuoted(cs, le, -1);
+      if (key === undefined) return false;
       const r = this.qEnd;
       if (s.charCodeAt(r) !== COLON || (r + 1 < le && s.charCodeAt(r + 1) !== SPACE)) return false;
       if (key === '__proto__') throw BAIL; // js-yaml defines an own property; assignment would not
@@ -352,17 +359,21 @@ class Parser {
     const c = s.charCodeAt(p);
     if (c === 124 /* | */ || c === 62 /* > */) return this.blockScalar(p, le, parentIndent);
     if (c === DQUOTE || c === SQUOTE) {
-      v = c === DQUOTE ? this.doubleQuoted(p, le) : this.singleQuoted(p, le);
-      if (!this.blankOrComment(this.qEnd, le)) throw BAIL;
+      v = c === DQUOTE ? this.doubleQuoted(p, le, parentIndent) : this.singleQuoted(p, le, parentIndent);
+      const ql = this.qLe;
+      if (!this.blankOrComment(this.qEnd, ql)) throw BAIL;
+      if (ql !== le) this.pos = ql + 1; // past the closing quote's line (the start line is consumed)
     } else if (c === 91 /* [ */ || c === 123 /* { */) {
       // `[]` or `{}`, then nothing or ` # comment`
       if (s.charCodeAt(p + 1) === c + 2 && s.charCodeAt(p + 2) !== HASH && this.blankOrComment(p + 2, le)) v = c === 91 ? [] : {};
       else if (c === 91) v = flowList(s.slice(p, le));
       else throw BAIL;
     } else {
-      v = resolvePlain(this.plainScalar(p, le));
+      const first = this.plainScalar(p, le);
+      // after a comment the scalar cannot go on: a more indented line below is js-yaml's to refuse
+      v = this.cut ? resolvePlain(first) : this.plainLines(first, le, parentIndent);
     }
-    // a continuation line (multi-line plain scalar) would be more indented: not handled
+    // a more indented line after the value: js-yaml refuses it, or reads what is not handled here
     if (this.skipBlank() && this.ind > parentIndent) throw BAIL;
     return v;
   }
@@ -379,16 +390,21 @@ class Parser {
     const s = this.s;
     checkPlainStart(s, p, le);
     let end = le;
+    this.cut = false;
     if (this.nextColon(p) >= le) {
       // no `:` on the line (most values): only a ` #` comment may end it early
       let j = this.nextHash(p + 1);
       while (j < le && s.charCodeAt(j - 1) !== SPACE) j = this.nextHash(j + 1);
-      if (j < le) end = j - 1;
+      if (j < le) {
+        end = j - 1;
+        this.cut = true;
+      }
     } else {
       for (let j = p; j < le; j++) {
         const ch = s.charCodeAt(j);
         if (ch === HASH && s.charCodeAt(j - 1) === SPACE) {
           end = j - 1;
+          this.cut = true;
           break;
         }
         if (ch === COLON && (j + 1 === le || s.charCodeAt(j + 1) === SPACE)) throw BAIL;
@@ -407,17 +423,108 @@ class Parser {
     return null;
   }
 
-  /** The double-quoted scalar at `p`, closed on the same line; sets `qEnd`. */
-  private doubleQuoted(p: number, le: number): string {
+  /**
+   * The plain scalar whose first line (`first`, trimmed) ends at `le`, continued on the lines
+   * below that are indented more than the parent, folded as js-yaml folds them: the line break
+   * between two text lines is a space, each blank line between them a line feed, and the lines'
+   * leading and trailing spaces go. A more indented comment line ends the scalar (js-yaml stops
+   * there too; a text line after it is refused by the check after the value). Gives up on a
+   * continuation line that starts like an indicator (`- `, `? `, `: `, a quote, a bracket, `&`,
+   * ...) or holds `: `, ` #` or a `:` at its end, and on a joined text that would not be a
+   * string. Returns the value, resolved.
+   */
+  private plainLines(first: string, le: number, parentIndent: number): unknown {
+    const s = this.s;
+    let out = first;
+    let breaks = 1; // line breaks since the last text line
+    let after = -1; // start of the line after the last continuation line
+    let q = le + 1;
+    while (q < this.end) {
+      let n = q;
+      while (s.charCodeAt(n) === SPACE) n++;
+      if (n >= s.length || s.charCodeAt(n) === NL) {
+        breaks++;
+        q = n + 1;
+        continue;
+      }
+      if (n - q <= parentIndent || s.charCodeAt(n) === HASH) break;
+      let e = s.indexOf('\n', n);
+      if (e < 0) e = s.length;
+      checkPlainStart(s, n, e);
+      for (let j = n; j < e; j++) {
+        const ch = s.charCodeAt(j);
+        if (ch === COLON && (j + 1 === e || s.charCodeAt(j + 1) === SPACE)) throw BAIL;
+        if (ch === HASH && s.charCodeAt(j - 1) === SPACE) throw BAIL;
+      }
+      let t = e;
+      while (s.charCodeAt(t - 1) === SPACE) t--;
+      out += (breaks === 1 ? ' ' : '\n'.repeat(breaks - 1)) + s.slice(n, t);
+      breaks = 1;
+      q = after = e + 1;
+    }
+    if (after < 0) return resolvePlain(first);
+    if (resolvePlain(out) !== out) throw BAIL;
+    this.pos = after; // the first line is consumed already
+    this.ready = false;
+    return out;
+  }
+
+  /**
+   * Inside a quoted scalar, past the line break at `le`: skips blank lines to the next line's
+   * text, which must be indented more than the parent (js-yaml only warns about less, and ends
+   * the document at a `---` line); sets `qLe` to that line's end and `qBreaks` to the line
+   * breaks passed. Gives up at the document's end (the quote is not closed).
+   */
+  private quotedNextLine(le: number, parentIndent: number): number {
+    const s = this.s;
+    let breaks = 0;
+    let q = le;
+    for (;;) {
+      if (q >= this.end) throw BAIL;
+      breaks++;
+      q++;
+      let n = q;
+      while (s.charCodeAt(n) === SPACE) n++;
+      if (n >= this.end) throw BAIL;
+      if (s.charCodeAt(n) === NL) {
+        q = n;
+        continue;
+      }
+      if (n - q <= parentIndent) throw BAIL;
+      let e = s.indexOf('\n', n);
+      if (e < 0) e = s.length;
+      this.qLe = e;
+      this.qBreaks = breaks;
+      return n;
+    }
+  }
+
+  /**
+   * The double-quoted scalar at `p`; sets `qEnd` and `qLe`. With a parent indentation of -1
+   * (a key) it must close on its line (undefined if not); otherwise it may go on over lines
+   * indented more than the parent: a line break folds as in a plain scalar (the line's trailing
+   * spaces go), and an escaped one (`\` at the line's end) joins the lines without a space.
+   */
+  private doubleQuoted(p: number, le: number, parentIndent: number): string | undefined {
     const s = this.s;
     let out = '';
     let from = p + 1; // start of the characters not yet copied to `out`
     let j = from;
     for (;;) {
-      if (j >= le) throw BAIL; // multi-line: not handled
+      if (j >= le) {
+        if (parentIndent < 0) return undefined;
+        let t = j;
+        while (t > from && s.charCodeAt(t - 1) === SPACE) t--;
+        out += s.slice(from, t);
+        j = from = this.quotedNextLine(le, parentIndent);
+        le = this.qLe;
+        out += this.qBreaks === 1 ? ' ' : '\n'.repeat(this.qBreaks - 1);
+        continue;
+      }
       const ch = s.charCodeAt(j);
       if (ch === DQUOTE) {
         this.qEnd = j + 1;
+        this.qLe = le;
         return out + s.slice(from, j);
       }
       if (ch !== 92 /* \ */) {
@@ -459,6 +566,14 @@ class Parser {
           j += 4;
           break;
         }
+        case '\n':
+          // an escaped line break; blank lines after it are line feeds to YAML but dropped by
+          // js-yaml: those are left to js-yaml
+          if (parentIndent < 0) return undefined;
+          j = from = this.quotedNextLine(j + 1, parentIndent);
+          if (this.qBreaks !== 1) throw BAIL;
+          le = this.qLe;
+          continue;
         default:
           throw BAIL;
       }
@@ -467,13 +582,27 @@ class Parser {
     }
   }
 
-  /** The single-quoted scalar at `p`, closed on the same line; sets `qEnd`. */
-  private singleQuoted(p: number, le: number): string {
+  /**
+   * The single-quoted scalar at `p` (`''` is a quote); sets `qEnd` and `qLe`. Closed on its
+   * line or, unless the parent indentation is -1 (a key: undefined), continued below with line
+   * breaks folded as in a double-quoted scalar.
+   */
+  private singleQuoted(p: number, le: number, parentIndent: number): string | undefined {
     const s = this.s;
     let out = '';
     let from = p + 1;
     for (let j = from; ; j++) {
-      if (j >= le) throw BAIL;
+      if (j >= le) {
+        if (parentIndent < 0) return undefined;
+        let t = j;
+        while (t > from && s.charCodeAt(t - 1) === SPACE) t--;
+        out += s.slice(from, t);
+        from = this.quotedNextLine(le, parentIndent);
+        le = this.qLe;
+        out += this.qBreaks === 1 ? ' ' : '\n'.repeat(this.qBreaks - 1);
+        j = from - 1;
+        continue;
+      }
       if (s.charCodeAt(j) !== SQUOTE) continue;
       if (s.charCodeAt(j + 1) === SQUOTE) {
         // `''` is one quote
@@ -483,6 +612,7 @@ class Parser {
         continue;
       }
       this.qEnd = j + 1;
+      this.qLe = le;
       return out + s.slice(from, j);
     }
   }

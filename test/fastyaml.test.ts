@@ -71,6 +71,16 @@ function yamlFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/** A seeded random number generator (mulberry32): the generated texts are the same on every run. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 describe('fastYaml reads what js-yaml reads, or gives up', () => {
   it('agrees with js-yaml (core schema) on every YAML file of the repository it accepts', () => {
     const files = [...yamlFiles(join(ROOT, 'test')), ...yamlFiles(join(ROOT, 'lua')), ...yamlFiles(join(ROOT, 'examples'))];
@@ -288,8 +298,196 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
   });
 
   it('gives up on what it does not handle', () => {
-    for (const t of ['a: &x 1\nb: *x', 'a: !tag 1', 'a: [1, [2]]', 'a: [1, 2,]', 'a: [,1]', 'a: [1,, 2]', 'a: [x: 1]', 'a: ["q", b]', 'a: [b] # c', 'a: [- b]', 'a: [0x1F]', 'a: [&x b]', 'a: [b\n  ]', 'a: "multi\n  line"', 'a: 0x1F', 'a: .inf', 'a: 1\na: 2', 'a:\tb', 'plain scalar', 'a: b\n  continued', 'true: 1', 'a: |+\n  x\n\n', 'a: b\r\n', 'a:\n\t- b', '"__proto__": 1', 'a: |\n  x\n   \n', '- -\n- a\n', 'a: b\x01', 'a: \u00a0b', '...\na: 1\n']) {
+    for (const t of ['a: &x 1\nb: *x', 'a: !tag 1', 'a: [1, [2]]', 'a: [1, 2,]', 'a: [,1]', 'a: [1,, 2]', 'a: [x: 1]', 'a: ["q", b]', 'a: [b] # c', 'a: [- b]', 'a: [0x1F]', 'a: [&x b]', 'a: [b\n  ]', 'a: 0x1F', 'a: .inf', 'a: 1\na: 2', 'a:\tb', 'plain scalar', 'true: 1', 'a: |+\n  x\n\n', 'a: b\r\n', 'a:\n\t- b', '"__proto__": 1', 'a: |\n  x\n   \n', '- -\n- a\n', 'a: b\x01', 'a: \u00a0b', '...\na: 1\n']) {
       expect(fastYaml(t)).toBeUndefined();
     }
+  });
+
+  it('leaves to js-yaml the multi-line scalars it is not sure of', () => {
+    for (const t of [
+      'a: "multi\nline"\n', // continuation not indented more than the parent (js-yaml only warns)
+      'a:\n  b: "x\n  y"\n',
+      'a: "x\n---\n"\n', // a document marker inside quotes
+      'a: "open\n  to the end', // not closed
+      "a: 'open\n\n",
+      'a: "x\\\n\n  y"\n', // an escaped line break, then a blank line: js-yaml drops the line feed YAML keeps
+      'a: "x\n  y" z\n', // text after the closing quote
+      '"k\n  ey": 1\n', // multi-line keys
+      '- "k\n  ey": 1\n',
+      'a: b\n  c # comment\n', // a comment or an indicator in a continuation line
+      'a: b\n  - c\n',
+      'a: b\n  ? c\n',
+      'a: b\n  c: d\n',
+      'a: b\n  c:\n',
+      'a: b\n  "c"\n',
+      'a: b\n  [c]\n',
+      'a: b\n  &c d\n',
+      'a: b # comment\n  c\n', // a comment ends the first line
+      'a: x\n  \t y\n', // tabs
+    ]) {
+      expect(fastYaml(t), JSON.stringify(t)).toBeUndefined();
+    }
+  });
+
+  it('reads multi-line plain, double- and single-quoted scalars as js-yaml does', () => {
+    // the shapes recorded status messages come in
+    const status = [
+      'status:',
+      '  conditions:',
+      '  - type: Ready',
+      '    message: "Failed to register ACME account: 400 urn:ietf:params:acme:error:malformed:',
+      '      Invalid contact"',
+      '    reason: ErrRegisterACMEAccount',
+      '  - message: could not reach the API server; retrying',
+      '      in 10s',
+      "  - message: 'can''t reconcile schema: setup default store: dial",
+      "      tcp 10.0.0.1:5432'",
+      '    status: "False"',
+      'kind: Thing',
+    ].join('\n');
+    expect(fastYaml(status)).toEqual({
+      status: {
+        conditions: [
+          { type: 'Ready', message: 'Failed to register ACME account: 400 urn:ietf:params:acme:error:malformed: Invalid contact', reason: 'ErrRegisterACMEAccount' },
+          { message: 'could not reach the API server; retrying in 10s' },
+          { message: "can't reconcile schema: setup default store: dial tcp 10.0.0.1:5432", status: 'False' },
+        ],
+      },
+      kind: 'Thing',
+    });
+    expect(same(fastYaml(status), reference(status))).toBe(true);
+    const samples = [
+      // plain: blank lines inside (one line feed each), continuation at several indentations,
+      // trailing and leading spaces, the end of the text without a line break
+      'a: x\n  y\nb: 1\n',
+      'a: x\n y\n      z\n   w\nb: 1\n',
+      'a: x\n\n  y\n\n\n  z\nb: 1\n',
+      'a: x   \n    \n     y   \n  \nb: 1\n',
+      'a: x\n  y',
+      'a: x\n  y\n',
+      'a: x\n  y\n\n',
+      'a: x\n  y\n  \n   ',
+      'a:\n  b: x\n   y\n  c: z\n', // followed by a less indented key
+      'a:\n  b: x\n    y\nc: z\n',
+      '- x\n  y\n- z\n', // sequence items, followed by an item
+      '- x\n y\n-   z\n     w\n',
+      'a:\n- x\n  y\n- z\nb: 1\n',
+      '- - x\n   y\n  - z\n',
+      '- k: x\n    y\n  l: z\n- w\n',
+      'a: 1\n  2\n', // joined, numbers and words are text
+      'a: true\n  false\n',
+      'a: null\n  ~\n',
+      'a: x:y\n  a#b ---\n  ... -x --\n',
+      'a: x\n  y\n---\nb: 1\n',
+      'a: x\n  y\n...\n',
+      'a: x\n  y\n# c\nb: 1\n',
+      'a: x\n  # c\nb: 1\n', // a more indented comment ends the scalar
+      'a: x\n\n    # c\n\nb: 1\n',
+      'a: x\n  y\n  # c\n  z\n', // refused by js-yaml: not read here
+      'a: x\n  y: z\n',
+      // double quotes: folding, blank lines, escaped line breaks, escapes across lines, `#`
+      'a: "x\n  y"\nb: 1\n',
+      'a: "x   \n     y  "\n',
+      'a: "x\n\n  y\n \n   \n  z"\n',
+      'a: "x \\\n  y"\n',
+      'a: "x\\\n    y"\n',
+      'a: "x\\\n  y\\\n  z"\n',
+      'a: "\\t\\u00e9 \\"q\\"\n  \\n x \\\\\n  \\/"\n',
+      'a: "x\n  # not a comment\n  y: z - w"\n',
+      'a: "x\n  y" # c\nb: 1\n',
+      'a: "x\n  y"#c\nb: 1\n',
+      'a: "x\n  y"',
+      'a: "x\n  "\n',
+      'a: "\n  x"\n',
+      'a: "x\n  ---\n  ..."\n',
+      '- "x\n  y"\n- "z\n w"\n',
+      '- k: "x\n    y"\n  l: 1\n',
+      'a: "x\n  y"\n  b: 1\n',
+      'a: "x\\u00\n  e9"\n',
+      // single quotes
+      "a: 'x\n  y'\nb: 1\n",
+      "a: 'it''s\n  ''quoted'' ''\n  '''\n",
+      "a: 'x  ''  \n\n  y'\n",
+      "a: 'x \\\n  y'\n",
+      "- 'x\n  y'\n- 'z'\n",
+      "a: 'x\n  y'",
+    ];
+    expect(expectAgreement(samples)).toBeGreaterThan(40);
+    // the fast path must read these itself (not only agree when it does)
+    const refused = new Set([
+      'a: x\n  y\n  # c\n  z\n',
+      'a: x\n  y: z\n',
+      'a: "x\n  y"\n  b: 1\n',
+      'a: "x\\u00\n  e9"\n',
+    ]);
+    for (const t of samples) if (!refused.has(t)) expect(fastYaml(t), JSON.stringify(t)).toBeDefined();
+  });
+
+  it('agrees with js-yaml on generated documents with multi-line scalars', () => {
+    // Kubernetes-like documents whose values run over several lines (plain, "..." and '...'),
+    // with blank lines, trailing spaces, continuation lines at any indentation, escapes, escaped
+    // line breaks, indicator characters at line starts, and single-character mutations
+    const rnd = seeded(424242);
+    const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
+    const WORDS = ['Failed', 'to', 'reach', 'server;', 'in', '10s', 'urn:ietf:acme', 'x:', ':y', 'a: b', 'a#b', '#c', "it's", '"q"', '\\', '\\n', '\\"', '\\u00e9', '\\x41', '\\ ', '-', '- x', '?', '? y', '---', '...', 'true', '1', '0x1F', 'null', '~', '[a]', '{b}', '&a', '*a', '!t', '|', '>', '%', '@', ',', 'ü', '10.0.0.1:5432', '', ''];
+    let multi = false;
+    /** A value after `head` (`key: ` or `- `) whose parent has indentation `parent`. */
+    const value = (lines: string[], head: string, parent: number): void => {
+      const style = pick(['plain', 'plain', '"', '"', "'", 'one']);
+      const nLines = style === 'one' ? 1 : 1 + Math.floor(rnd() * 4);
+      const parts: string[] = [];
+      for (let i = 0; i < nLines; i++) {
+        let words = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => (rnd() < 0.93 ? pick(['message', 'retrying', 'the', 'API', 'x', 'a-b', 'c:d', 'e#f']) : pick(WORDS)));
+        if (style === "'" && rnd() < 0.9) words = words.map((w) => w.replace(/'/g, "''"));
+        if (style === '"' && rnd() < 0.9) words = words.map((w) => w.replace(/(^|[^\\])"/g, '$1\\"'));
+        let line = words.join(' ');
+        if (rnd() < 0.15) line += pick([' ', '  ', '\\']);
+        parts.push(line);
+      }
+      if (nLines > 1) multi = true;
+      const q = style === '"' || style === "'" ? style : '';
+      for (let i = 0; i < nLines; i++) {
+        if (i > 0) {
+          while (rnd() < 0.2) lines.push(' '.repeat(Math.floor(rnd() * (parent + 4))));
+        }
+        const indent = i === 0 ? head : ' '.repeat(Math.max(0, parent + pick([1, 2, 2, 2, 2, 3, 4, 4, 0, -1])));
+        lines.push(indent + (i === 0 ? q : '') + parts[i] + (i === nLines - 1 ? q : ''));
+      }
+      if (rnd() < 0.05) lines[lines.length - 1] += pick([' # c', '#c', ' x', ':']);
+    };
+    const block = (lines: string[], indent: number, depth: number): void => {
+      const seq = rnd() < 0.4;
+      const n = 1 + Math.floor(rnd() * 3);
+      for (let i = 0; i < n; i++) {
+        const key = pick(['message', 'reason', 'type', 'status', 'note']);
+        const r = rnd();
+        if (depth >= 3 || r < 0.6) {
+          if (seq && rnd() < 0.5) value(lines, `${' '.repeat(indent)}- ${key}: `, indent + 2); // `- key: value`
+          else value(lines, ' '.repeat(indent) + (seq ? '- ' : `${key}: `), indent);
+        } else {
+          lines.push(' '.repeat(indent) + (seq ? '-' : `${key}${i}:`));
+          block(lines, !seq && rnd() < 0.3 ? indent : indent + pick([1, 2, 2, 4]), depth + 1);
+        }
+      }
+    };
+    const texts: string[] = [];
+    const multiTexts: string[] = []; // those with a scalar over several lines
+    for (let i = 0; i < 10000; i++) {
+      const lines: string[] = [];
+      multi = false;
+      block(lines, 0, 0);
+      if (rnd() < 0.1) lines.push(pick(['---', '...', '# tail', 'z: 1']));
+      let t = lines.join('\n') + (rnd() < 0.8 ? '\n' : '');
+      if (rnd() < 0.2) {
+        const p = Math.floor(rnd() * t.length);
+        t = t.slice(0, p) + pick([' ', '', '#', ':', '-', '\n', "'", '"', '\\', ' #', ': ']) + t.slice(p + (rnd() < 0.5 ? 1 : 0));
+      }
+      texts.push(t);
+      if (multi) multiTexts.push(t);
+    }
+    expect(expectAgreement(texts)).toBeGreaterThan(3000);
+    // thousands of them have multi-line scalars the fast path reads (not only gives up on)
+    expect(multiTexts.length).toBeGreaterThan(8000);
+    expect(multiTexts.filter((t) => fastYaml(t) !== undefined).length).toBeGreaterThan(2000);
   });
 });
