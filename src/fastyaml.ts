@@ -344,7 +344,10 @@ class Parser {
       this.consume();
       out.push(this.parseValue(p, le, indent, false));
     }
-    return out;
+    // A copy of exactly its length: an array grown by push keeps spare capacity (a one-item
+    // list holds 17 slots), and parsed catalogs stay in memory; at 10,000 components x 3 the
+    // spare slots were 40% of the parsed data and of what every garbage collection copies.
+    return out.slice();
   }
 
   /**
