@@ -244,6 +244,7 @@ function readOnThread(roots: readonly [string, string][], settings: Settings): R
     return undefined;
   }
   worker.unref();
+  validator('component'); // loaded while the thread starts (it is needed for the first file anyway)
   const stop = (): void => {
     port1.close();
     void worker.terminate();
