@@ -85,3 +85,51 @@ describe('a component file that cannot be read', () => {
     ]);
   });
 });
+
+describe('values parsed on the reader thread travel as JSON', () => {
+  /** Same value, same key order everywhere (toEqual does not check order). */
+  const sameOrder = (a: unknown, b: unknown): boolean => {
+    if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameOrder(x, b[i]));
+    if (a && typeof a === 'object') {
+      if (!b || typeof b !== 'object' || Array.isArray(b)) return false;
+      const ka = Object.keys(a);
+      const kb = Object.keys(b);
+      return ka.join('\0') === kb.join('\0') && ka.every((k) => sameOrder((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    }
+    return Object.is(a, b);
+  };
+
+  it('JSON.parse of what the thread sends is exactly what fastPathValue gives, for every YAML file of the repository', async () => {
+    const { fastJson } = await import('../../src/catalog/read-worker.js');
+    const { fastPathValue } = await import('../../src/yamlfile.js');
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const n of readdirSync(d)) {
+        if (n === 'node_modules' || n.startsWith('.')) continue;
+        const p = join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.ya?ml$/.test(n)) files.push(p);
+      }
+    };
+    for (const d of ['test', 'lua', 'examples']) walk(join(ROOT, d));
+    let sent = 0;
+    for (const f of files) {
+      const bytes = readFileSync(f);
+      const json = fastJson(bytes);
+      const direct = fastPathValue(bytes.toString('utf8').replace(/^\ufeff+/, ''));
+      if (json === 0) continue;
+      sent++;
+      expect(direct, f).not.toBeNull();
+      expect(sameOrder(JSON.parse(json), direct!.value), f).toBe(true);
+    }
+    expect(sent).toBeGreaterThan(200);
+  });
+
+  it('a number JSON cannot carry (1e400 is Infinity) is not sent as JSON: the loading thread parses that file itself', async () => {
+    const { fastJson } = await import('../../src/catalog/read-worker.js');
+    expect(fastJson(Buffer.from('name: a\nsize: 1e400\n'))).toBe(0);
+    expect(fastJson(Buffer.from('name: a\nsize: 1e3\n'))).toBe('{"name":"a","size":1000}');
+    expect(fastJson(Buffer.from([0x6e, 0x3a, 0xff]))).toBe(0); // not UTF-8: reported by the loading thread
+  });
+});
