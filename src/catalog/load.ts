@@ -233,8 +233,7 @@ function readHere(roots: readonly [string, string][], settings: Settings): ReadR
 /**
  * Walks and reads on a second thread (src/catalog/read-worker.ts) while this one parses what
  * arrived: on 2 cores the file-system calls (five per folder listing, three per file) overlap
- * parsing and validation, and while that thread is ahead it also parses and validates files
- * (sent as JSON with a valid flag), so the work balances itself. The load stays synchronous: this thread waits on a shared counter
+ * parsing and validation. The load stays synchronous: this thread waits on a shared counter
  * (Atomics.wait) and takes messages with receiveMessageOnPort. Returns undefined when the
  * thread fails or stalls; the caller then reads here, from the start.
  */
@@ -273,7 +272,7 @@ function readOnThread(roots: readonly [string, string][], settings: Settings): R
     }
     if ('done' in m) break;
     const out = parsed[m.root]!;
-    for (const [rel, offset, length, code, message, fast, valid] of m.files) {
+    for (const [rel, , offset, length, code, message, fast, valid] of m.files) {
       if (code !== undefined) out.push(unreadable(rel, code, message ?? code));
       else {
         const known = fast === 1 ? undefined : fast === 0 ? null : { value: JSON.parse(fast) as unknown };

@@ -1,11 +1,11 @@
 /**
- * Reader thread of a catalog load (see readOnThread in src/catalog/load.ts): walks the
+ * Reader thread of a catalog load (see readCatalogFiles in src/catalog/load.ts): walks the
  * component folders and reads every component.yaml while the loading thread parses and
- * validates what was already read; while it is ahead of the loading thread it also parses and
- * validates files itself. It sends batches in walk order: each batch names its root, the
- * files (see ReadRecord) with their bytes in one buffer, and the other YAML files met. After
- * each message it bumps a shared counter and notifies it, so the loading thread can wait
- * synchronously (Atomics.wait) and take the message with receiveMessageOnPort.
+ * validates what was already read. It sends batches in walk order: each batch names its
+ * root, the files (relative path, absolute path, and the bytes' place in the batch's buffer or
+ * the read error) and the other YAML files met. After each message it bumps a shared counter
+ * and notifies it, so the loading thread can wait synchronously (Atomics.wait) and take the
+ * message with receiveMessageOnPort.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { readBytes } from '../fsutil.js';
@@ -14,13 +14,13 @@ import { validator } from './schemas.js';
 import { walkComponents } from './walk.js';
 
 /**
- * One component file of a batch: relative path, offset and length of its bytes, then the
+ * One component file of a batch: rel, abs, offset and length of its bytes, then either the
  * read error (code, message) and what fastPathValue gave for its text: the value as JSON, 0
  * when the fast path does not apply (or the text is not valid UTF-8: the loading thread
  * reports that itself), 1 when it was not parsed here (the loading thread was close behind);
  * last, 1 when the value passed the component schema here.
  */
-export type ReadRecord = [rel: string, offset: number, length: number, code: string | undefined, message: string | undefined, fast: string | 0 | 1, valid: 0 | 1];
+export type ReadRecord = [rel: string, abs: string, offset: number, length: number, code: string | undefined, message: string | undefined, fast: string | 0 | 1, valid: 0 | 1];
 
 export type ReaderMessage =
   | { root: number; files: ReadRecord[]; others: string[]; bytes: Uint8Array }
@@ -114,12 +114,12 @@ function run(data: ReaderData): void {
             const b = Buffer.from(readBytes(abs)); // a copy: readBytes returns a reused buffer
             const ahead = produced - Atomics.load(seq, 1) >= PARSE_WHEN_AHEAD;
             const p = ahead ? parseAhead(b) : undefined;
-            files.push([rel, size, b.length, undefined, undefined, p ? p.json : 1, p?.valid ? 1 : 0]);
+            files.push([rel, abs, size, b.length, undefined, undefined, p ? p.json : 1, p?.valid ? 1 : 0]);
             chunks.push(b);
             size += b.length;
           } catch (e) {
             const err = e as NodeJS.ErrnoException;
-            files.push([rel, 0, 0, err.code ?? 'EIO', err.message, 1, 0]);
+            files.push([rel, abs, 0, 0, err.code ?? 'EIO', err.message, 1, 0]);
           }
           produced++;
           if (files.length >= BATCH_FILES || size >= BATCH_BYTES) flush();
