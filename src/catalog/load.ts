@@ -89,20 +89,16 @@ function unreadable(file: string, code: string | undefined, message: string): Pa
   return { file, findings: [{ rule: 'yaml', severity: 'error', message: `cannot read the file: ${why}`, file }] };
 }
 
-/**
- * parseComponentAt for bytes already read (`fast`: see loadYamlBytes; `schemaValid`: the
- * value is known to pass the component schema, checked on the reader thread).
- */
-export function parseComponentBytes(bytes: Uint8Array, file: string, settings: Settings, fast?: { value: unknown } | null, schemaValid = false): ParsedFile {
+/** parseComponentAt for bytes already read (`fast`: see loadYamlBytes). */
+export function parseComponentBytes(bytes: Uint8Array, file: string, settings: Settings, fast?: { value: unknown } | null): ParsedFile {
   const r = loadYamlBytes(bytes, fast);
   if ('problem' in r) {
     return { file, findings: [{ rule: 'yaml', severity: 'error', message: r.problem.message, file, line: r.problem.line, column: r.problem.column }] };
   }
-  return componentFromDocument(file, r.doc, settings, schemaValid);
+  return componentFromDocument(file, r.doc, settings);
 }
 
-/** `schemaValid`: the value is known to pass the component schema (it is not validated again). */
-export function componentFromDocument(file: string, doc: LoadedYaml, settings: Settings, schemaValid = false): ParsedFile {
+export function componentFromDocument(file: string, doc: LoadedYaml, settings: Settings): ParsedFile {
   const data = doc.value;
   if (data === null || data === undefined) {
     return { file, findings: [{ rule: 'yaml', severity: 'error', message: 'empty file: a component needs at least name, tier and wave', file }] };
@@ -124,7 +120,7 @@ export function componentFromDocument(file: string, doc: LoadedYaml, settings: S
   };
 
   const validate = validator('component');
-  if (!schemaValid && !validate(raw)) {
+  if (!validate(raw)) {
     const extra = new Set(settings.extraFields);
     for (const e of simplifyErrors(validate.errors ?? [])) {
       if (e.keyword === 'additionalProperties' && e.instancePath === '' && extra.has((e.params as { additionalProperty: string }).additionalProperty)) continue;
@@ -272,12 +268,9 @@ function readOnThread(roots: readonly [string, string][], settings: Settings): R
     }
     if ('done' in m) break;
     const out = parsed[m.root]!;
-    for (const [rel, , offset, length, code, message, fast, valid] of m.files) {
+    for (const [rel, , offset, length, code, message, fast] of m.files) {
       if (code !== undefined) out.push(unreadable(rel, code, message ?? code));
-      else {
-        const known = fast === 1 ? undefined : fast === 0 ? null : { value: JSON.parse(fast) as unknown };
-        out.push(parseComponentBytes(m.bytes.subarray(offset, offset + length), rel, settings, known, valid === 1));
-      }
+      else out.push(parseComponentBytes(m.bytes.subarray(offset, offset + length), rel, settings, fast === 1 ? undefined : fast === 0 ? null : { value: JSON.parse(fast) }));
     }
     for (const o of m.others) others.push(o);
     Atomics.add(seq, 1, m.files.length);

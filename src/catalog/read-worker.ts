@@ -10,17 +10,15 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { readBytes } from '../fsutil.js';
 import { decodeText, fastPathValue } from '../yamlfile.js';
-import { validator } from './schemas.js';
 import { walkComponents } from './walk.js';
 
 /**
  * One component file of a batch: rel, abs, offset and length of its bytes, then either the
  * read error (code, message) and what fastPathValue gave for its text: the value as JSON, 0
  * when the fast path does not apply (or the text is not valid UTF-8: the loading thread
- * reports that itself), 1 when it was not parsed here (the loading thread was close behind);
- * last, 1 when the value passed the component schema here.
+ * reports that itself), 1 when it was not parsed here (the loading thread was close behind).
  */
-export type ReadRecord = [rel: string, abs: string, offset: number, length: number, code: string | undefined, message: string | undefined, fast: string | 0 | 1, valid: 0 | 1];
+export type ReadRecord = [rel: string, abs: string, offset: number, length: number, code: string | undefined, message: string | undefined, fast: string | 0 | 1];
 
 export type ReaderMessage =
   | { root: number; files: ReadRecord[]; others: string[]; bytes: Uint8Array }
@@ -46,30 +44,16 @@ function jsonExact(v: unknown): boolean {
   return true;
 }
 
-/** The fast-path value of a file and its JSON, or undefined when the loading thread must parse it. */
-function parsed(bytes: Uint8Array): { value: unknown; json: string } | undefined {
-  const t = decodeText(bytes);
-  if ('problem' in t) return undefined;
-  const fast = fastPathValue(t.text);
-  return fast !== null && jsonExact(fast.value) ? { value: fast.value, json: JSON.stringify(fast.value) } : undefined;
-}
-
 /**
  * The file parsed here, as JSON: the loading thread's JSON.parse is several times cheaper
  * than parsing the YAML, and gives the same value (plain objects, arrays, strings, finite
  * numbers, booleans, null; key order kept).
  */
 export function fastJson(bytes: Uint8Array): string | 0 {
-  return parsed(bytes)?.json ?? 0;
-}
-
-/**
- * fastJson, and whether the value passes the component schema (ajv, the same validator: pure,
- * no defaults or coercion), so the loading thread need not run it for this file.
- */
-export function parseAhead(bytes: Uint8Array): { json: string | 0; valid: boolean } {
-  const p = parsed(bytes);
-  return p ? { json: p.json, valid: validator('component')(p.value) } : { json: 0, valid: false };
+  const t = decodeText(bytes);
+  if ('problem' in t) return 0;
+  const fast = fastPathValue(t.text);
+  return fast !== null && jsonExact(fast.value) ? JSON.stringify(fast.value) : 0;
 }
 
 /**
@@ -113,13 +97,12 @@ function run(data: ReaderData): void {
           try {
             const b = Buffer.from(readBytes(abs)); // a copy: readBytes returns a reused buffer
             const ahead = produced - Atomics.load(seq, 1) >= PARSE_WHEN_AHEAD;
-            const p = ahead ? parseAhead(b) : undefined;
-            files.push([rel, abs, size, b.length, undefined, undefined, p ? p.json : 1, p?.valid ? 1 : 0]);
+            files.push([rel, abs, size, b.length, undefined, undefined, ahead ? fastJson(b) : 1]);
             chunks.push(b);
             size += b.length;
           } catch (e) {
             const err = e as NodeJS.ErrnoException;
-            files.push([rel, abs, 0, 0, err.code ?? 'EIO', err.message, 1, 0]);
+            files.push([rel, abs, 0, 0, err.code ?? 'EIO', err.message, 1]);
           }
           produced++;
           if (files.length >= BATCH_FILES || size >= BATCH_BYTES) flush();

@@ -133,15 +133,3 @@ describe('values parsed on the reader thread travel as JSON', () => {
     expect(fastJson(Buffer.from([0x6e, 0x3a, 0xff]))).toBe(0); // not UTF-8: reported by the loading thread
   });
 });
-
-describe('schema validation on the reader thread', () => {
-  it('says valid exactly when the loading thread would find no schema error', async () => {
-    const { parseAhead } = await import('../../src/catalog/read-worker.js');
-    const good = parseAhead(Buffer.from('name: a\ntier: platform\nwave: 40\n'));
-    expect(good).toEqual({ json: '{"name":"a","tier":"platform","wave":40}', valid: true });
-    const bad = parseAhead(Buffer.from('name: Bad_Name\ntier: platform\nwave: x\n'));
-    expect(bad.valid).toBe(false);
-    expect(bad.json).not.toBe(0); // still parsed: the loading thread reports the schema errors with positions
-    expect(parseAhead(Buffer.from('a: &x 1\nb: *x\n'))).toEqual({ json: 0, valid: false }); // left to the loading thread
-  });
-});
