@@ -123,42 +123,35 @@ export function fewAliases(text: string): boolean {
  * Anything js-yaml refuses, and any file with more aliases (which `yaml` bounds with
  * maxAliasCount) or merge keys, goes through `yaml`, whose messages and positions are reported.
  */
-export function parseYaml(text: string, fast: { value: unknown } | null = fastPathValue(text)): { doc: LoadedYaml } | { problem: YamlProblem } {
-  if (fast !== null) return { doc: lazyPositions(text, fast.value) };
+export function parseYaml(text: string): { doc: LoadedYaml } | { problem: YamlProblem } {
   if (fewAliases(text) && !text.includes('<<')) {
     let value: unknown;
-    try {
-      value = JSYAML().load(text, { schema: JSYAML().CORE_SCHEMA, json: false });
-    } catch {
-      return parseYamlSlow(text);
+    let ok = true;
+    // fastYaml returns exactly what js-yaml would, or undefined when unsure (about 2x faster
+    // on component files); js-yaml reads the rest.
+    const fast = LATER_DOCUMENT.test(text) ? undefined : fastYaml(text);
+    if (fast !== undefined) {
+      value = fast;
+    } else {
+      try {
+        value = JSYAML().load(text, { schema: JSYAML().CORE_SCHEMA, json: false });
+      } catch {
+        ok = false;
+      }
     }
-    return { doc: lazyPositions(text, value) };
+    if (ok) {
+      let slow: LoadedYaml | undefined;
+      const locate: LoadedYaml['locate'] = (path, key) => {
+        if (!slow) {
+          const r = parseYamlSlow(text);
+          slow = 'doc' in r ? r.doc : { value, locate: () => undefined };
+        }
+        return slow.locate(path, key);
+      };
+      return { doc: { value: value ?? null, locate } };
+    }
   }
   return parseYamlSlow(text);
-}
-
-/**
- * What fastYaml reads from `text` when parseYaml would use it (at most a few aliases, no merge
- * keys, one document), else null (the file is left to js-yaml or \`yaml\`). fastYaml returns
- * exactly what js-yaml would, or gives up; it is about 2x faster on component files.
- */
-export function fastPathValue(text: string): { value: unknown } | null {
-  if (!fewAliases(text) || text.includes('<<') || LATER_DOCUMENT.test(text)) return null;
-  const value = fastYaml(text);
-  return value === undefined ? null : { value };
-}
-
-/** A parsed document whose positions are worked out (by \`yaml\`) only when asked for. */
-function lazyPositions(text: string, value: unknown): LoadedYaml {
-  let slow: LoadedYaml | undefined;
-  const locate: LoadedYaml['locate'] = (path, key) => {
-    if (!slow) {
-      const r = parseYamlSlow(text);
-      slow = 'doc' in r ? r.doc : { value, locate: () => undefined };
-    }
-    return slow.locate(path, key);
-  };
-  return { value: value ?? null, locate };
 }
 
 function parseYamlSlow(text: string): { doc: LoadedYaml } | { problem: YamlProblem } {
@@ -225,14 +218,11 @@ export function loadYamlFile(absPath: string): { doc: LoadedYaml } | { problem: 
   return loadYamlBytes(readBytes(absPath));
 }
 
-/**
- * loadYamlFile for bytes already read. `fast`, when given, is what fastPathValue(text) gave
- * for these bytes (worked out on another thread), so it is not worked out again.
- */
-export function loadYamlBytes(buf: Uint8Array, fast?: { value: unknown } | null): { doc: LoadedYaml } | { problem: YamlProblem } {
+/** loadYamlFile for bytes already read. */
+export function loadYamlBytes(buf: Uint8Array): { doc: LoadedYaml } | { problem: YamlProblem } {
   const r = decodeText(buf);
   if ('problem' in r) return r;
-  return fast === undefined ? parseYaml(r.text) : parseYaml(r.text, fast);
+  return parseYaml(r.text);
 }
 
 /** Parses every document of a multi-document YAML stream (manifests); skips broken ones. */

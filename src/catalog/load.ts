@@ -89,9 +89,9 @@ function unreadable(file: string, code: string | undefined, message: string): Pa
   return { file, findings: [{ rule: 'yaml', severity: 'error', message: `cannot read the file: ${why}`, file }] };
 }
 
-/** parseComponentAt for bytes already read (`fast`: see loadYamlBytes). */
-export function parseComponentBytes(bytes: Uint8Array, file: string, settings: Settings, fast?: { value: unknown } | null): ParsedFile {
-  const r = loadYamlBytes(bytes, fast);
+/** parseComponentAt for bytes already read. */
+export function parseComponentBytes(bytes: Uint8Array, file: string, settings: Settings): ParsedFile {
+  const r = loadYamlBytes(bytes);
   if ('problem' in r) {
     return { file, findings: [{ rule: 'yaml', severity: 'error', message: r.problem.message, file, line: r.problem.line, column: r.problem.column }] };
   }
@@ -234,7 +234,7 @@ function readHere(roots: readonly [string, string][], settings: Settings): ReadR
  * thread fails or stalls; the caller then reads here, from the start.
  */
 function readOnThread(roots: readonly [string, string][], settings: Settings): ReadResult | undefined {
-  const seqBuffer = new SharedArrayBuffer(8); // [0]: messages sent, [1]: files taken here (see read-worker.ts)
+  const seqBuffer = new SharedArrayBuffer(4);
   const seq = new Int32Array(seqBuffer);
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
@@ -268,12 +268,10 @@ function readOnThread(roots: readonly [string, string][], settings: Settings): R
     }
     if ('done' in m) break;
     const out = parsed[m.root]!;
-    for (const [rel, , offset, length, code, message, fast] of m.files) {
-      if (code !== undefined) out.push(unreadable(rel, code, message ?? code));
-      else out.push(parseComponentBytes(m.bytes.subarray(offset, offset + length), rel, settings, fast === 1 ? undefined : fast === 0 ? null : { value: JSON.parse(fast) }));
+    for (const [rel, , offset, length, code, message] of m.files) {
+      out.push(code !== undefined ? unreadable(rel, code, message ?? code) : parseComponentBytes(m.bytes.subarray(offset, offset + length), rel, settings));
     }
     for (const o of m.others) others.push(o);
-    Atomics.add(seq, 1, m.files.length);
   }
   stop();
   return { parsed, others };
