@@ -268,7 +268,7 @@ function readOnThread(roots: readonly [string, string][], settings: Settings): R
     }
     if ('done' in m) break;
     const out = parsed[m.root]!;
-    for (const [rel, , offset, length, code, message] of m.files) {
+    for (const [rel, offset, length, code, message] of m.files) {
       out.push(code !== undefined ? unreadable(rel, code, message ?? code) : parseComponentBytes(m.bytes.subarray(offset, offset + length), rel, settings));
     }
     for (const o of m.others) others.push(o);

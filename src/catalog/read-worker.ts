@@ -1,8 +1,8 @@
 /**
- * Reader thread of a catalog load (see readCatalogFiles in src/catalog/load.ts): walks the
+ * Reader thread of a catalog load (see readOnThread in src/catalog/load.ts): walks the
  * component folders and reads every component.yaml while the loading thread parses and
  * validates what was already read. It sends batches in walk order: each batch names its
- * root, the files (relative path, absolute path, and the bytes' place in the batch's buffer or
+ * root, the files (relative path, and the bytes' place in the batch's buffer or
  * the read error) and the other YAML files met. After each message it bumps a shared counter
  * and notifies it, so the loading thread can wait synchronously (Atomics.wait) and take the
  * message with receiveMessageOnPort.
@@ -11,8 +11,8 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { readBytes } from '../fsutil.js';
 import { walkComponents } from './walk.js';
 
-/** One component file of a batch: rel, abs, offset, length, error code, error message. */
-export type ReadRecord = [rel: string, abs: string, offset: number, length: number, code?: string, message?: string];
+/** One component file of a batch: relative path, offset and length of its bytes, or the read error's code and message. */
+export type ReadRecord = [rel: string, offset: number, length: number, code?: string, message?: string];
 
 export type ReaderMessage =
   | { root: number; files: ReadRecord[]; others: string[]; bytes: Uint8Array }
@@ -60,12 +60,12 @@ function run(data: ReaderData): void {
         component(abs, rel) {
           try {
             const b = Buffer.from(readBytes(abs)); // a copy: readBytes returns a reused buffer
-            files.push([rel, abs, size, b.length]);
+            files.push([rel, size, b.length]);
             chunks.push(b);
             size += b.length;
           } catch (e) {
             const err = e as NodeJS.ErrnoException;
-            files.push([rel, abs, 0, 0, err.code ?? 'EIO', err.message]);
+            files.push([rel, 0, 0, err.code ?? 'EIO', err.message]);
           }
           if (files.length >= BATCH_FILES || size >= BATCH_BYTES) flush();
         },
