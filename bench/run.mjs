@@ -569,8 +569,30 @@ function markdownTable(rows) {
   return lines.join('\n');
 }
 
+/** The machine's CPU time counters (Linux /proc/stat, first line), or undefined elsewhere. */
+function cpuTicks() {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal
+    return { total: f.slice(0, 8).reduce((a, b) => a + b, 0), steal: f[7] ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Share of the machine's CPU time the hypervisor gave to other guests during the run
+ * ("steal"): on a shared host this, more than the load average, shows when other guests
+ * slowed a run down.
+ */
+function stealPercent(a, b) {
+  if (!a || !b || b.total <= a.total) return undefined;
+  return Number(((100 * (b.steal - a.steal)) / (b.total - a.total)).toFixed(1));
+}
+
 function machineLine(m) {
-  return `Measured ${m.date} on ${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.lua ?? 'no lua5.1'}; load average at start ${m.loadavg.join(' ')} (other jobs share these machines, so wall times vary).`;
+  const steal = m.stealPercent === undefined ? '' : `, CPU steal during the run ${m.stealPercent}%`;
+  return `Measured ${m.date} on ${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.lua ?? 'no lua5.1'}; load average at start ${m.loadavg.join(' ')}${steal} (other jobs share these machines, so wall times vary).`;
 }
 
 function writeReadme(res, rows) {
@@ -620,11 +642,13 @@ async function main() {
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) fail('dist/ is missing: run `npm run build` (or `npm run bench`)');
   const started = Date.now();
   const res = { machine: machine() };
+  const ticksAtStart = cpuTicks();
   if (opts.only.includes('startup')) res.startup = benchStartup(opts);
   if (opts.only.includes('health')) res.health = await benchHealth(opts);
   if (opts.only.includes('fixtures')) res.fixtures = await benchFixtures(opts);
   if (opts.only.includes('scale')) res.scale = benchScale(opts);
   res.machine.loadavgAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
+  res.machine.stealPercent = stealPercent(ticksAtStart, cpuTicks());
   res.benchSeconds = Math.round((Date.now() - started) / 1000);
   const rows = tableRows(res);
   res.table = rows;
