@@ -70,9 +70,25 @@ export interface LoadedYaml {
 
 export const MAX_ALIAS_COUNT = 100;
 
-/** Reads a file as UTF-8 text; binary or non-UTF-8 content is reported, not decoded to garbage. */
+/** Reads a file as UTF-8 text; an unreadable file and binary or non-UTF-8 content are problems, not exceptions or garbage. */
 export function readText(absPath: string): { text: string } | { problem: YamlProblem } {
-  return decodeText(readBytes(absPath));
+  const r = readFileBytes(absPath);
+  return 'problem' in r ? r : decodeText(r.bytes);
+}
+
+/** The message for a file that could not be read (permissions, removed while being read, ...). */
+export function unreadableMessage(code: string | undefined, message: string): string {
+  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'the file disappeared while it was being read' : message;
+  return `cannot read the file: ${why}`;
+}
+
+function readFileBytes(absPath: string): { bytes: Uint8Array } | { problem: YamlProblem } {
+  try {
+    return { bytes: readBytes(absPath) };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return { problem: { message: unreadableMessage(err.code, err.message) } };
+  }
 }
 
 /** readText for bytes already read: NUL bytes and invalid UTF-8 are problems; leading BOMs are dropped. */
@@ -213,9 +229,10 @@ function locateIn(doc: Document, lc: LineCounter, path: readonly (string | numbe
   return { line: lp.line, column: lp.col };
 }
 
-/** Reads and parses a YAML file; every content failure is a problem (an unreadable file throws). */
+/** Reads and parses a YAML file; every failure (unreadable file included) is a problem, never an exception. */
 export function loadYamlFile(absPath: string): { doc: LoadedYaml } | { problem: YamlProblem } {
-  return loadYamlBytes(readBytes(absPath));
+  const r = readFileBytes(absPath);
+  return 'problem' in r ? r : loadYamlBytes(r.bytes);
 }
 
 /** loadYamlFile for bytes already read. */

@@ -3,12 +3,11 @@ import { join, relative, resolve, sep } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import type { Finding } from '../findings.js';
-import { loadYamlBytes, type LoadedYaml } from '../yamlfile.js';
+import { loadYamlBytes, loadYamlFile, unreadableMessage, type LoadedYaml } from '../yamlfile.js';
 import { explainSchemaError, closest } from './messages.js';
 import { schemaPath, simplifyErrors, validator } from './schemas.js';
 import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type Environment, type ResourceSet, type Settings, type SmokeSpec } from './types.js';
 import { loadSettings } from './settings.js';
-import { readBytes } from '../fsutil.js';
 import type { ReaderData, ReaderMessage } from './read-worker.js';
 import { COMPONENT_FILE, walkComponents } from './walk.js';
 
@@ -73,29 +72,20 @@ export function parseComponentFile(root: string, absPath: string, settings: Sett
 
 /** parseComponentFile with the relative path already known (`file`). */
 export function parseComponentAt(absPath: string, file: string, settings: Settings): ParsedFile {
-  let bytes: Uint8Array;
-  try {
-    bytes = readBytes(absPath);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    return unreadable(file, err.code, err.message);
-  }
-  return parseComponentBytes(bytes, file, settings);
+  return parsedFromYaml(file, loadYamlFile(absPath), settings);
 }
 
-/** The finding for a component file that could not be read (permissions, a file removed meanwhile). */
-function unreadable(file: string, code: string | undefined, message: string): ParsedFile {
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'the file disappeared while the catalog was read' : message;
-  return { file, findings: [{ rule: 'yaml', severity: 'error', message: `cannot read the file: ${why}`, file }] };
-}
-
-/** parseComponentAt for bytes already read. */
-export function parseComponentBytes(bytes: Uint8Array, file: string, settings: Settings): ParsedFile {
-  const r = loadYamlBytes(bytes);
+/** A finding for a YAML problem of the file, or the component it holds. */
+function parsedFromYaml(file: string, r: ReturnType<typeof loadYamlFile>, settings: Settings): ParsedFile {
   if ('problem' in r) {
     return { file, findings: [{ rule: 'yaml', severity: 'error', message: r.problem.message, file, line: r.problem.line, column: r.problem.column }] };
   }
   return componentFromDocument(file, r.doc, settings);
+}
+
+/** parseComponentAt for bytes already read. */
+export function parseComponentBytes(bytes: Uint8Array, file: string, settings: Settings): ParsedFile {
+  return parsedFromYaml(file, loadYamlBytes(bytes), settings);
 }
 
 export function componentFromDocument(file: string, doc: LoadedYaml, settings: Settings): ParsedFile {
@@ -269,7 +259,7 @@ function readOnThread(roots: readonly [string, string][], settings: Settings): R
     if ('done' in m) break;
     const out = parsed[m.root]!;
     for (const [rel, offset, length, code, message] of m.files) {
-      out.push(code !== undefined ? unreadable(rel, code, message ?? code) : parseComponentBytes(m.bytes.subarray(offset, offset + length), rel, settings));
+      out.push(code !== undefined ? parsedFromYaml(rel, { problem: { message: unreadableMessage(code, message ?? code) } }, settings) : parseComponentBytes(m.bytes.subarray(offset, offset + length), rel, settings));
     }
     for (const o of m.others) others.push(o);
   }

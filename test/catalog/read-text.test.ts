@@ -43,7 +43,19 @@ describe('readText (reused read buffer, isUtf8)', () => {
     });
   }
 
-  it('a missing file still throws as before (ENOENT)', () => {
-    expect(() => readText(join(dir, 'nope.yaml'))).toThrow(/ENOENT/);
+  it('a missing file is a problem, not an exception', () => {
+    expect(readText(join(dir, 'nope.yaml'))).toEqual({ problem: { message: 'cannot read the file: the file disappeared while it was being read' } });
+  });
+});
+
+describe('a file that cannot be read', () => {
+  it('is a problem naming why, for readText and loadYamlFile alike, never an exception', async () => {
+    const { loadYamlFile } = await import('../../src/yamlfile.js');
+    const dir = mkdtempSync(join(tmpdir(), 'wavegate-unreadable-'));
+    const message = 'cannot read the file: the file disappeared while it was being read';
+    expect(readText(join(dir, 'gone.yaml'))).toEqual({ problem: { message } });
+    expect(loadYamlFile(join(dir, 'gone.yaml'))).toEqual({ problem: { message } });
+    // a folder where a file was expected: the system's own words
+    expect(readText(dir)).toMatchObject({ problem: { message: expect.stringMatching(/^cannot read the file: EISDIR/) } });
   });
 });

@@ -81,7 +81,7 @@ describe('a component file that cannot be read', () => {
     const root = writeCatalog({});
     const p = parseComponentAt(join(root, 'gone', 'component.yaml'), 'environments/dev/components/gone/component.yaml', { tiers: [], extraFields: [] } as never);
     expect(p.findings).toEqual([
-      { rule: 'yaml', severity: 'error', message: 'cannot read the file: the file disappeared while the catalog was read', file: 'environments/dev/components/gone/component.yaml' },
+      { rule: 'yaml', severity: 'error', message: 'cannot read the file: the file disappeared while it was being read', file: 'environments/dev/components/gone/component.yaml' },
     ]);
   });
 });
