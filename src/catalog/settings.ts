@@ -5,6 +5,7 @@ import { loadYamlFile } from '../yamlfile.js';
 import { explainSchemaError } from './messages.js';
 import { simplifyErrors, validator } from './schemas.js';
 import type { Settings, Tier } from './types.js';
+import { argoReleaseFor, argoReleases, shortRelease } from '../health/coverage.js';
 
 export const SETTINGS_FILE = 'wavegate.yaml';
 
@@ -56,5 +57,14 @@ export function loadSettings(root: string): { settings: Settings; settingsFile?:
       throw new UserError(`${at(wpos?.line, wpos?.column)}: tiers[${i}].waves: band [${t.waves[0]}, ${t.waves[1]}] is empty (low must be <= high)`);
     }
   });
+  const version = (raw.argocd as { version?: string } | undefined)?.version;
+  if (version !== undefined && argoReleaseFor(version) === undefined) {
+    const pos = r.doc.locate(['argocd', 'version']);
+    const known = argoReleases();
+    throw new UserError(
+      `${at(pos?.line, pos?.column)}: argocd.version: ${version} is not a release wavegate knows the built-in health checks of (${shortRelease(known[0])} to ${shortRelease(known[known.length - 1])}); ` +
+        'name one of those minor releases, or regenerate data/argo-builtin-health-kinds.json with scripts/argo-builtin-kinds.mjs',
+    );
+  }
   return { settings, settingsFile: SETTINGS_FILE };
 }

@@ -22,10 +22,12 @@ export function healthSettings(catalog: Catalog): HealthSettings {
   return { builtin: h.builtin ?? [], overrides: h.overrides ?? {} };
 }
 
-/** Argo CD's own health kinds, from data/argo-builtin-health-kinds.json. */
+/** Argo CD's own health kinds per release, from data/argo-builtin-health-kinds.json (scripts/argo-builtin-kinds.mjs). */
 export interface ArgoBuiltins {
-  computedInGo: string[];
-  lua: string[];
+  /** Kinds assessed in Go (gitops-engine pkg/health), the same in every listed release. */
+  goBuiltins: string[];
+  /** Release tag (newest patch of each minor, oldest first) -> kinds with a built-in health.lua. */
+  releases: Record<string, string[]>;
 }
 
 let builtins: ArgoBuiltins | undefined;
@@ -34,24 +36,70 @@ export function argoBuiltins(): ArgoBuiltins {
   return builtins;
 }
 
+/** Release tags wavegate knows, oldest first. */
+export function argoReleases(): string[] {
+  return Object.keys(argoBuiltins().releases);
+}
+
+/** `v3.5` / `3.5` / `v3.5.1` -> `3.5`, or undefined when it is not a version. */
+function minorOf(version: string): string | undefined {
+  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(version.trim());
+  return m ? `${Number(m[1])}.${Number(m[2])}` : undefined;
+}
+
+/** The listed release tag matching an `argocd.version` (by minor release), or undefined. */
+export function argoReleaseFor(version: string): string | undefined {
+  const minor = minorOf(version);
+  return minor === undefined ? undefined : argoReleases().find((t) => minorOf(t) === minor);
+}
+
+/** The release the catalog runs: `argocd.version` in wavegate.yaml, default the newest listed. */
+export function catalogArgoRelease(catalog: Catalog): string {
+  const v = (catalog.settings.argocd as { version?: string } | undefined)?.version;
+  const releases = argoReleases();
+  return (v !== undefined ? argoReleaseFor(v) : undefined) ?? releases[releases.length - 1];
+}
+
+/** A release tag shown to users: `v3.5` for `v3.5.1` (the data lists the newest patch of each minor). */
+export function shortRelease(tag: string): string {
+  return `v${minorOf(tag) ?? tag}`;
+}
+
+/** Argo's folder names use `_` for a wildcard part. */
 function wildcardMatch(pattern: string, value: string): boolean {
-  if (pattern === '*') return true;
-  if (pattern.startsWith('*')) return value.endsWith(pattern.slice(1));
+  if (pattern === '_' || pattern === '*') return true;
+  if (pattern.startsWith('_.') || pattern.startsWith('*.')) return value.endsWith(pattern.slice(1));
   return pattern === value;
 }
 
-/** How Argo CD would assess a kind without any customization: 'go', 'lua' or undefined. */
-export function argoBuiltinFor(k: KindRef): 'go' | 'lua' | undefined {
-  const b = argoBuiltins();
-  const ref = k.group ? `${k.group}/${k.kind}` : k.kind;
-  if (b.computedInGo.includes(ref)) return 'go';
-  for (const entry of b.lua) {
+function inLuaList(list: string[], k: KindRef): boolean {
+  for (const entry of list) {
     const i = entry.lastIndexOf('/');
     const g = i >= 0 ? entry.slice(0, i) : '';
     const kind = i >= 0 ? entry.slice(i + 1) : entry;
-    if (wildcardMatch(g, k.group) && wildcardMatch(kind, k.kind)) return 'lua';
+    if (wildcardMatch(g, k.group) && wildcardMatch(kind, k.kind)) return true;
   }
-  return undefined;
+  return false;
+}
+
+/**
+ * How Argo CD `release` (a tag from argoReleases(); default the newest) assesses a kind without
+ * any customization: 'go', 'lua' or undefined.
+ */
+export function argoBuiltinFor(k: KindRef, release?: string): 'go' | 'lua' | undefined {
+  const b = argoBuiltins();
+  const ref = k.group ? `${k.group}/${k.kind}` : k.kind;
+  if (b.goBuiltins.includes(ref)) return 'go';
+  const releases = argoReleases();
+  const tag = release ?? releases[releases.length - 1];
+  return inLuaList(b.releases[tag] ?? [], k) ? 'lua' : undefined;
+}
+
+/** The first listed release after `release` with a built-in check for the kind, if any. */
+export function argoBuiltinFrom(k: KindRef, release: string): string | undefined {
+  const releases = argoReleases();
+  const later = releases.slice(releases.indexOf(release) + 1);
+  return later.find((t) => inLuaList(argoBuiltins().releases[t], k));
 }
 
 export type CheckSource = 'override' | 'builtin' | 'library' | 'argo';
@@ -70,6 +118,7 @@ export interface GatedKind extends KindRef {
 /** Every kind gated on in one environment, sorted by ref, with where its check comes from. */
 export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIBRARY_DIR): GatedKind[] {
   const settings = healthSettings(catalog);
+  const release = catalogArgoRelease(catalog);
   const library = new Map(listLibraryKinds(libraryRoot).map((k) => [k.ref, k]));
   const byRef = new Map<string, GatedKind>();
   for (const c of env.components) {
@@ -101,7 +150,7 @@ export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIB
     } else if (library.has(g.ref)) {
       g.source = 'library';
       g.dir = library.get(g.ref)!.dir;
-    } else if (argoBuiltinFor(g) !== undefined) {
+    } else if (argoBuiltinFor(g, release) !== undefined) {
       g.source = 'argo';
     }
   }
@@ -147,17 +196,23 @@ export function healthSettingsProblems(catalog: Catalog): RuleReport[] {
       out.push({ ...base, message: `health: ${ref} is both in builtin and in overrides; keep one` });
     }
   }
+  const release = catalogArgoRelease(catalog);
+  const releases = argoReleases();
   settings.builtin.forEach((ref, i) => {
     const k = parseKindRef(ref);
-    if (!k || argoBuiltinFor(k) !== undefined) return;
+    if (!k || argoBuiltinFor(k, release) !== undefined) return;
     const pos = doc?.locate(['health', 'builtin', i]);
+    const later = argoBuiltinFrom(k, release);
+    const where = later
+      ? `Argo CD ${shortRelease(release)} (argocd.version) has no built-in check for it; one is built in from ${shortRelease(later)}`
+      : `no Argo CD release from ${shortRelease(releases[0])} to ${shortRelease(releases[releases.length - 1])} has a built-in check for it`;
     out.push({
       file,
       line: pos?.line,
       column: pos?.column,
       related: [ref],
       severity: 'warning',
-      message: `health.builtin: ${ref} is not among the Argo CD built-in health kinds wavegate knows (data/argo-builtin-health-kinds.json); make sure your Argo CD version ships a check for it, or its wave will not wait`,
+      message: `health.builtin: ${ref}: ${where}, so Argo CD treats it as Healthy at once and its wave will not wait; upgrade Argo CD, set argocd.version, or give it a check under health.overrides`,
     });
   });
   return out;
@@ -166,18 +221,23 @@ export function healthSettingsProblems(catalog: Catalog): RuleReport[] {
 /** Gated kinds with no check anywhere, one report per component entry. */
 export function uncoveredKindProblems(catalog: Catalog, env: Environment, libraryRoot = LIBRARY_DIR): RuleReport[] {
   const out: RuleReport[] = [];
+  const release = catalogArgoRelease(catalog);
   for (const g of gatedKinds(catalog, env, libraryRoot)) {
     if (g.source !== undefined) continue;
     for (const at of g.gatedBy) {
       const c = env.byName.get(at.component);
       const pos = c?.locate(['health', at.index]);
+      const later = argoBuiltinFrom(g, release);
+      const builtinNote = later
+        ? `Argo CD ${shortRelease(release)} (argocd.version) has no built-in check for it, one is built in from ${shortRelease(later)}`
+        : `no Argo CD built-in in ${shortRelease(release)}`;
       out.push({
         component: at.component,
         related: [g.ref],
         file: at.file,
         line: pos?.line,
         column: pos?.column,
-        message: `health: ${g.ref} has no health check (not in wavegate's library, no health.overrides entry, no Argo CD built-in), so the wave of "${at.component}" would not wait for it; add a check under health.overrides in wavegate.yaml`,
+        message: `health: ${g.ref} has no health check (not in wavegate's library, no health.overrides entry, ${builtinNote}), so the wave of "${at.component}" would not wait for it; add a check under health.overrides in wavegate.yaml`,
       });
     }
   }
