@@ -5,6 +5,7 @@ import type { Catalog } from '../catalog/types.js';
 import { UserError } from '../errors.js';
 import type { Finding } from '../findings.js';
 import { suggestRepairs, type EnvironmentSuggestion } from './suggest.js';
+import { editAppSetText, planRolloutFix, type AppSetEdit } from '../rollout/edit.js';
 
 /** The changes to one component file. */
 export interface FileEdit {
@@ -20,6 +21,8 @@ export interface FileEdit {
 export interface FixPlan {
   suggestions: EnvironmentSuggestion[];
   edits: FileEdit[];
+  /** RollingSync strategies to write into ApplicationSet files (rule rollout-order). */
+  appSets: AppSetEdit[];
   /** Changes not applied, and why (a shared file where environments disagree, no wave solution). */
   notes: string[];
 }
@@ -77,7 +80,29 @@ export function planFix(catalog: Catalog, findings: readonly Finding[], options:
     }
     edits.push({ file, component, environments: reqs.map((r) => r.env), addDependencies: first.deps, wave: first.wave });
   }
-  return { suggestions, edits, notes };
+  // The strategy follows the waves as they will be after this fix.
+  const rollout = planRolloutAfter(catalog, suggestions, options);
+  return { suggestions, edits, appSets: rollout.edits, notes: [...notes, ...rollout.notes] };
+}
+
+/** The RollingSync strategies to write, for the waves as they are once `suggestions` are applied. */
+export function planRolloutAfter(catalog: Catalog, suggestions: readonly EnvironmentSuggestion[], options: { env?: string } = {}) {
+  return planRolloutFix(withWaves(catalog, suggestions), options);
+}
+
+/** The catalog with the suggested wave changes applied (in memory). */
+function withWaves(catalog: Catalog, suggestions: readonly EnvironmentSuggestion[]): Catalog {
+  const moved = new Map(suggestions.filter((s) => s.waves.ok && s.waves.changes.length > 0).map((s) => [s.environment, new Map(s.waves.changes.map((c) => [c.component, c.to]))]));
+  if (moved.size === 0) return catalog;
+  return {
+    ...catalog,
+    environments: catalog.environments.map((e) => {
+      const m = moved.get(e.name);
+      if (!m) return e;
+      const components = e.components.map((c) => (m.has(c.name) ? { ...c, wave: m.get(c.name)! } : c));
+      return { ...e, components, byName: new Map(components.map((c) => [c.name, c])) };
+    }),
+  };
 }
 
 function describeRequest(deps: string[], wave?: { from: number; to: number }): string {
@@ -181,14 +206,29 @@ export function editComponentText(text: string, edit: Pick<FileEdit, 'addDepende
  * half-written.
  */
 export function applyFix(catalog: Catalog, plan: FixPlan): string[] {
-  const texts = plan.edits.map((e) => {
-    const abs = join(catalog.root, e.file);
-    return { abs, text: editComponentText(readFileSync(abs, 'utf8'), e, e.file) };
-  });
+  const texts = fixedTexts(catalog, plan);
   for (const t of texts) {
     const tmp = `${t.abs}.wavegate-fix.tmp`;
     writeFileSync(tmp, t.text);
     renameSync(tmp, t.abs);
   }
-  return plan.edits.map((e) => e.file);
+  return [...plan.edits.map((e) => e.file), ...plan.appSets.map((e) => e.file)];
+}
+
+/** Every edited file's new text, computed and verified (nothing written). */
+export function fixedTexts(catalog: Catalog, plan: FixPlan): { abs: string; text: string }[] {
+  const out = plan.edits.map((e) => {
+    const abs = join(catalog.root, e.file);
+    return { abs, text: editComponentText(readFileSync(abs, 'utf8'), e, e.file) };
+  });
+  // Several ApplicationSets may share a file: apply them in turn to the same text.
+  const byFile = new Map<string, AppSetEdit[]>();
+  for (const e of plan.appSets) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  for (const [file, edits] of byFile) {
+    const abs = join(catalog.root, file);
+    let text = readFileSync(abs, 'utf8');
+    for (const e of edits) text = editAppSetText(text, e, file);
+    out.push({ abs, text });
+  }
+  return out;
 }

@@ -5,7 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { Document, Scalar, YAMLMap, stringify } from 'yaml';
+import { Document, Scalar, YAMLMap, parse as parseYaml, stringify } from 'yaml';
+import { dig, isObject, manifestDocuments } from '../rules/manifests.js';
+import { rolloutSettings } from '../rollout/appsets.js';
 import type { Catalog, Environment } from '../catalog/types.js';
 import type { Finding } from '../findings.js';
 import type { RenderContext, RenderedFile, RenderResult } from '../render/types.js';
@@ -15,6 +17,7 @@ import { gatedKinds, type GatedKind } from './coverage.js';
 import { CHECK_FILE, argoKeySuffix, kindFolder, readCheckFile, renderKind, testFilesOf, type RenderedCheck } from './library.js';
 
 export const PATCH_FILE = 'argocd-cm.patch.yaml';
+export const PARAMS_PATCH_FILE = 'argocd-cmd-params-cm.patch.yaml';
 export const VALUES_FILE = 'argocd-values.yaml';
 export const HEALTH_DIR = 'health';
 
@@ -123,33 +126,122 @@ function header(catalog: Catalog, env: Environment, what: string): string {
 
 const YAML_OPTIONS = { lineWidth: 0, indent: 2 } as const;
 
-/** The ConfigMap patch for argocd-cm (namespace argocd). */
-export function patchYaml(catalog: Catalog, env: Environment, data: Record<string, string>): string {
+/** `argocd.namespace` from wavegate.yaml: Argo CD's own install.yaml declares its ConfigMaps without one. */
+export function argocdNamespace(catalog: Catalog): string | undefined {
+  return (catalog.settings.argocd as { namespace?: string } | undefined)?.namespace;
+}
+
+/**
+ * A ConfigMap patch of one of Argo CD's ConfigMaps, named and labelled as Argo's
+ * manifests/install.yaml declares it: no metadata.namespace unless `argocd.namespace` is set,
+ * so a kustomize strategic-merge patch matches Argo's own install.
+ */
+function configMapPatch(catalog: Catalog, env: Environment, name: string, how: string, data: Record<string, string>): string {
   const doc = new Document({});
-  doc.commentBefore = header(catalog, env, 'Apply as a patch of argocd-cm (kustomize patches:, or kubectl patch --patch-file).');
+  doc.commentBefore = header(catalog, env, how);
   const root = doc.contents as YAMLMap;
   root.add(doc.createPair('apiVersion', 'v1'));
   root.add(doc.createPair('kind', 'ConfigMap'));
+  const namespace = argocdNamespace(catalog);
   root.add(
     doc.createPair('metadata', {
-      name: 'argocd-cm',
-      namespace: 'argocd',
-      labels: { 'app.kubernetes.io/name': 'argocd-cm', 'app.kubernetes.io/part-of': 'argocd' },
+      name,
+      ...(namespace !== undefined ? { namespace } : {}),
+      labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'argocd' },
     }),
   );
   root.add(doc.createPair('data', dataNode(doc, data)));
   return doc.toString(YAML_OPTIONS);
 }
 
-/** The same keys as values for the Argo CD Helm chart (configs.cm). */
+/** The ConfigMap patch for argocd-cm. */
+export function patchYaml(catalog: Catalog, env: Environment, data: Record<string, string>): string {
+  return configMapPatch(catalog, env, 'argocd-cm', 'Apply as a patch of argocd-cm (kustomize patches:, or kubectl patch --patch-file).', data);
+}
+
+/**
+ * The argocd-cmd-params-cm keys the rollout needs: Progressive Syncs on (RollingSync steps are
+ * ignored without it), and `controller.sync.timeout.seconds` from `rollout.syncTimeoutSeconds`
+ * (without it a sync whose health stays Progressing never ends).
+ */
+export function cmdParamsData(catalog: Catalog): Record<string, string> {
+  const data: Record<string, string> = { 'applicationsetcontroller.enable.progressive.syncs': 'true' };
+  const timeout = rolloutSettings(catalog).syncTimeoutSeconds;
+  if (timeout !== undefined) data['controller.sync.timeout.seconds'] = String(timeout);
+  return data;
+}
+
+/** The ConfigMap patch for argocd-cmd-params-cm (restart the ApplicationSet controller and application controller after applying). */
+export function paramsPatchYaml(catalog: Catalog, env: Environment): string {
+  return configMapPatch(
+    catalog,
+    env,
+    'argocd-cmd-params-cm',
+    'Apply as a patch of argocd-cmd-params-cm; the controllers read it at start (restart argocd-applicationset-controller and argocd-application-controller).',
+    cmdParamsData(catalog),
+  );
+}
+
+/** The same keys as values for the Argo CD Helm chart (configs.cm, configs.params). */
 export function valuesYaml(catalog: Catalog, env: Environment, data: Record<string, string>): string {
   const doc = new Document({});
   doc.commentBefore = header(catalog, env, 'Pass to the Argo CD Helm chart: helm upgrade argocd argo/argo-cd -f argocd-values.yaml');
   const root = doc.contents as YAMLMap;
-  const cm = new YAMLMap();
-  cm.add(doc.createPair('cm', dataNode(doc, data)));
-  root.add(doc.createPair('configs', cm));
+  const configs = new YAMLMap();
+  configs.add(doc.createPair('cm', dataNode(doc, data)));
+  configs.add(doc.createPair('params', dataNode(doc, cmdParamsData(catalog))));
+  root.add(doc.createPair('configs', configs));
   return doc.toString(YAML_OPTIONS);
+}
+
+/**
+ * argocd-cm manifests in the catalog that already set a key the patch sets (a split key, or the
+ * legacy `resource.customizations` block's health.lua for the kind): the patch replaces them.
+ */
+export function argocdCmConflicts(catalog: Catalog, env: Environment, data: Record<string, string>): Finding[] {
+  const out: Finding[] = [];
+  for (const d of manifestDocuments(catalog, 'argocd-cm')) {
+    if (!isObject(d.value) || d.value.kind !== 'ConfigMap' || dig(d.value, ['metadata', 'name']) !== 'argocd-cm') continue;
+    const existing = dig(d.value, ['data']);
+    if (!isObject(existing)) continue;
+    for (const [key, value] of Object.entries(data)) {
+      if (existing[key] === undefined || existing[key] === value) continue;
+      const pos = d.locate(['data', key], true);
+      out.push({
+        rule: 'argocd-cm-conflict',
+        severity: 'warning',
+        environment: env.name,
+        file: d.file,
+        line: pos?.line,
+        column: pos?.column,
+        message: `argocd-cm already sets ${key}; ${PATCH_FILE} replaces it with wavegate's check. Remove it from ${d.file}, or make it the check with health.overrides in wavegate.yaml`,
+      });
+    }
+    const legacy = existing['resource.customizations'];
+    if (typeof legacy !== 'string') continue;
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(legacy);
+    } catch {
+      continue;
+    }
+    if (!isObject(parsed)) continue;
+    for (const [ref, entry] of Object.entries(parsed)) {
+      const suffix = ref.includes('/') ? ref.replace(/^\//, '').replace('/', '_') : ref;
+      if (!isObject(entry) || entry['health.lua'] === undefined || data[`${HEALTH_KEY_PREFIX}${suffix}`] === undefined) continue;
+      const pos = d.locate(['data', 'resource.customizations'], true);
+      out.push({
+        rule: 'argocd-cm-conflict',
+        severity: 'warning',
+        environment: env.name,
+        file: d.file,
+        line: pos?.line,
+        column: pos?.column,
+        message: `argocd-cm's resource.customizations block has a health.lua for ${ref}; ${PATCH_FILE}'s ${HEALTH_KEY_PREFIX}${suffix} overrides it (split keys win over the block). Remove it, or make it the check with health.overrides in wavegate.yaml`,
+      });
+    }
+  }
+  return out;
 }
 
 /** A check with its verification and test files, the same in every environment that gates its kind. */
@@ -196,7 +288,9 @@ export function renderHealth(catalog: Catalog, env: Environment, context?: Rende
   }
   const data = argocdCmData(checks);
   files.push({ path: PATCH_FILE, content: patchYaml(catalog, env, data) });
+  files.push({ path: PARAMS_PATCH_FILE, content: paramsPatchYaml(catalog, env) });
   files.push({ path: VALUES_FILE, content: valuesYaml(catalog, env, data) });
+  findings.push(...argocdCmConflicts(catalog, env, data));
   const left = kinds.filter((g) => g.source === 'builtin' || g.source === 'argo').length;
   const overrides = checks.filter((c) => c.source === 'override').length;
   const summary =

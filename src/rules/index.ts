@@ -9,6 +9,9 @@ import { envParity } from './env-parity.js';
 import { argoDependsOn } from './argo-depends-on.js';
 import { helmTestHookIgnored } from './helm-test-hook-ignored.js';
 import { healthCoverage } from './health-coverage.js';
+import { rolloutOrder } from './rollout-order.js';
+import { rolloutInertWave } from './rollout-inert-wave.js';
+import { rolloutTemplateField } from './rollout-template-field.js';
 
 /** Every lint rule, in the order their findings are computed (output is sorted anyway). */
 export const RULES: readonly Rule[] = [
@@ -22,6 +25,9 @@ export const RULES: readonly Rule[] = [
   argoDependsOn,
   helmTestHookIgnored,
   healthCoverage,
+  rolloutOrder,
+  rolloutInertWave,
+  rolloutTemplateField,
 ];
 
 /** Finding ids produced while loading the catalog (not rule modules, always errors). */

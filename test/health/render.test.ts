@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse, parseDocument, isMap, isScalar, Scalar } from 'yaml';
+import { parse, parseAllDocuments, parseDocument, isMap, isScalar, Scalar } from 'yaml';
 import { loadCatalog } from '../../src/catalog/load.js';
+import { defaultSettings } from '../../src/catalog/settings.js';
 import { checkCatalog } from '../../src/check.js';
 import { renderCatalog } from '../../src/render/index.js';
 import { argocdCmData, patchYaml, valuesYaml, type ShippedCheck } from '../../src/health/render.js';
@@ -104,12 +105,14 @@ describe('wavegate render on examples/ameide', () => {
     for (const env of readdirSync(out)) {
       const patch = readFileSync(join(out, env, 'argocd-cm.patch.yaml'), 'utf8');
       const obj = parse(patch) as { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; data: Record<string, string> };
-      expect(obj).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: 'argocd' } });
+      expect(obj).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm' } });
+      expect(obj.metadata.namespace).toBeUndefined();
       const kinds = checkArgoKeys(patch, ['data']);
       expect(kinds.length).toBeGreaterThan(10);
       const values = readFileSync(join(out, env, 'argocd-values.yaml'), 'utf8');
       checkArgoKeys(values, ['configs', 'cm']);
       expect((parse(values) as { configs: { cm: unknown } }).configs.cm).toEqual(obj.data);
+      expect((parse(values) as { configs: { params: unknown } }).configs.params).toEqual({ 'applicationsetcontroller.enable.progressive.syncs': 'true' });
     }
   });
 
@@ -156,20 +159,91 @@ describe('wavegate render on examples/ameide', () => {
     }
   });
 
-  it('applies with the real kubectl: kustomize patches: and kubectl patch --patch-file keep the base keys and add the checks byte for byte', () => {
+  // Argo CD's own argocd-cm and argocd-cmd-params-cm, verbatim from manifests/install.yaml of v3.5.1
+  // (test/fixtures/argo-cd-install/configmaps.yaml): no metadata.namespace, default data keys.
+  const INSTALL = join(ROOT, 'test', 'fixtures', 'argo-cd-install', 'configmaps.yaml');
+  const installDocs = (): { metadata: { name: string }; data?: Record<string, string> }[] =>
+    parseAllDocuments(readFileSync(INSTALL, 'utf8')).map((d) => d.toJS() as { metadata: { name: string }; data?: Record<string, string> });
+
+  it("applies with the real kubectl kustomize onto Argo CD's own install manifests, keeping their default keys", () => {
     if (!existsSync(KUBECTL)) throw new Error(`real kubectl not found at ${KUBECTL}: run node scripts/install-tools.mjs`);
     const work = tempDir();
-    const base = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: 'argocd' }, data: { url: 'https://argocd.example.com' } };
-    writeFileSync(join(work, 'base.yaml'), JSON.stringify(base));
-    writeFileSync(join(work, 'patch.yaml'), readFileSync(join(out, 'dev', 'argocd-cm.patch.yaml')));
-    writeFileSync(join(work, 'kustomization.yaml'), 'resources:\n  - base.yaml\npatches:\n  - path: patch.yaml\n');
-    const want = { url: 'https://argocd.example.com', ...(parse(readFileSync(join(out, 'dev', 'argocd-cm.patch.yaml'), 'utf8')) as { data: Record<string, string> }).data };
+    writeFileSync(join(work, 'install.yaml'), readFileSync(INSTALL));
+    for (const f of ['argocd-cm.patch.yaml', 'argocd-cmd-params-cm.patch.yaml']) writeFileSync(join(work, f), readFileSync(join(out, 'dev', f)));
+    // README's kustomization for Argo CD's own install
+    writeFileSync(join(work, 'kustomization.yaml'), 'namespace: argocd\nresources:\n  - install.yaml\npatches:\n  - path: argocd-cm.patch.yaml\n  - path: argocd-cmd-params-cm.patch.yaml\n');
     const kz = spawnSync(KUBECTL, ['kustomize', work], { encoding: 'utf8' });
     expect(kz.stderr).toBe('');
-    expect((parse(kz.stdout) as { data: Record<string, string> }).data).toEqual(want);
-    const kp = spawnSync(KUBECTL, ['patch', '-f', join(work, 'base.yaml'), '--local', '--patch-file', join(work, 'patch.yaml'), '-o', 'json'], { encoding: 'utf8' });
+    expect(kz.status).toBe(0);
+    const outDocs = parseAllDocuments(kz.stdout).map((d) => d.toJS() as { metadata: { name: string; namespace?: string }; data: Record<string, string> });
+    const byName = (docs: { metadata: { name: string } }[], n: string) => docs.find((d) => d.metadata.name === n) as { metadata: { namespace?: string }; data: Record<string, string> };
+    const base = installDocs();
+    const patch = (parse(readFileSync(join(out, 'dev', 'argocd-cm.patch.yaml'), 'utf8')) as { data: Record<string, string> }).data;
+    const cm = byName(outDocs, 'argocd-cm');
+    expect(cm.metadata.namespace).toBe('argocd');
+    // Argo's default keys survive: resource.exclusions and resource.customizations.ignoreResourceUpdates.*
+    expect(Object.keys(byName(base, 'argocd-cm').data)).toEqual(expect.arrayContaining(['resource.exclusions', 'resource.customizations.ignoreResourceUpdates.all']));
+    expect(cm.data).toEqual({ ...byName(base, 'argocd-cm').data, ...patch });
+    expect(byName(outDocs, 'argocd-cmd-params-cm').data).toEqual({ 'applicationsetcontroller.enable.progressive.syncs': 'true' });
+    const kp = spawnSync(KUBECTL, ['patch', '-f', join(work, 'install.yaml'), '--local', '--patch-file', join(work, 'argocd-cm.patch.yaml'), '-o', 'json'], { encoding: 'utf8' });
     expect(kp.status, kp.stderr).toBe(0);
-    expect((JSON.parse(kp.stdout) as { data: Record<string, string> }).data).toEqual(want);
+  });
+
+  it('writes argocd.namespace into both patches when set, and the timeout from rollout.syncTimeoutSeconds; the Helm values carry the same params', () => {
+    if (!existsSync(KUBECTL)) throw new Error(`real kubectl not found at ${KUBECTL}: run node scripts/install-tools.mjs`);
+    const root = catalogOf([{ name: 'a', tier: 'foundation', wave: 1, health: ['cert-manager.io/Certificate'] }], {
+      extra: { 'wavegate.yaml': 'argocd:\n  namespace: openshift-gitops\nrollout:\n  syncTimeoutSeconds: 900\n' },
+    });
+    const o = tempDir();
+    const r = run(['render', root, '--out', o]);
+    expect(r.code, r.stderr).toBe(0);
+    const params = parse(readFileSync(join(o, 'dev', 'argocd-cmd-params-cm.patch.yaml'), 'utf8')) as { metadata: { namespace: string }; data: Record<string, string> };
+    expect(params.metadata.namespace).toBe('openshift-gitops');
+    expect(params.data).toEqual({ 'applicationsetcontroller.enable.progressive.syncs': 'true', 'controller.sync.timeout.seconds': '900' });
+    expect((parse(readFileSync(join(o, 'dev', 'argocd-cm.patch.yaml'), 'utf8')) as { metadata: { namespace: string } }).metadata.namespace).toBe('openshift-gitops');
+    expect((parse(readFileSync(join(o, 'dev', 'argocd-values.yaml'), 'utf8')) as { configs: { params: unknown } }).configs.params).toEqual(params.data);
+    // an install elsewhere: the live ConfigMaps carry the namespace, so does the patch (README's second kustomization)
+    const work = tempDir();
+    const live = readFileSync(INSTALL, 'utf8').replace(/^  name: (argocd-cm|argocd-cmd-params-cm)$/gm, '  name: $1\n  namespace: openshift-gitops');
+    writeFileSync(join(work, 'live.yaml'), live);
+    for (const f of ['argocd-cm.patch.yaml', 'argocd-cmd-params-cm.patch.yaml']) writeFileSync(join(work, f), readFileSync(join(o, 'dev', f)));
+    writeFileSync(join(work, 'kustomization.yaml'), 'resources:\n  - live.yaml\npatches:\n  - path: argocd-cm.patch.yaml\n  - path: argocd-cmd-params-cm.patch.yaml\n');
+    const kz = spawnSync(KUBECTL, ['kustomize', work], { encoding: 'utf8' });
+    expect(kz.stderr).toBe('');
+    const docs = parseAllDocuments(kz.stdout).map((d) => d.toJS() as { metadata: { name: string }; data: Record<string, string> });
+    expect(docs.find((d) => d.metadata.name === 'argocd-cmd-params-cm')!.data['controller.sync.timeout.seconds']).toBe('900');
+    expect(Object.keys(docs.find((d) => d.metadata.name === 'argocd-cm')!.data)).toContain('resource.customizations.health.cert-manager.io_Certificate');
+  });
+
+  it("reports a key of the catalog's own argocd-cm that the patch replaces (split key or legacy block), at its line", () => {
+    const userCm = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: argocd-cm',
+      'data:',
+      '  resource.exclusions: "[]"',
+      '  resource.customizations.health.cert-manager.io_Certificate: |',
+      '    return { status = "Healthy" }',
+      '  resource.customizations: |',
+      '    kafka.strimzi.io/Kafka:',
+      '      health.lua: |',
+      '        return { status = "Healthy" }',
+      '',
+    ].join('\n');
+    const root = catalogOf([{ name: 'a', tier: 'foundation', wave: 1, health: ['cert-manager.io/Certificate', 'kafka.strimzi.io/Kafka'] }], {
+      extra: { 'argocd/argocd-cm.yaml': userCm },
+    });
+    const o = tempDir();
+    const r = run(['render', root, '--out', o, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const findings = (JSON.parse(r.stdout) as { findings: { rule: string; file: string; line: number; message: string }[] }).findings.filter((f) => f.rule === 'argocd-cm-conflict');
+    expect(findings.map((f) => [f.file, f.line])).toEqual([
+      ['argocd/argocd-cm.yaml', 7],
+      ['argocd/argocd-cm.yaml', 9],
+    ]);
+    expect(findings[0]!.message).toMatch(/already sets resource\.customizations\.health\.cert-manager\.io_Certificate; argocd-cm\.patch\.yaml replaces it/);
+    expect(findings[1]!.message).toMatch(/health\.lua for kafka\.strimzi\.io\/Kafka/);
   });
 
   it('health eval with the rendered patch evaluates a live object with what would be deployed', () => {
@@ -370,7 +444,7 @@ describe('patch YAML', () => {
     const scripts = ['  -- indented\nreturn {}\n', 'x = 1   \nreturn {}\n', 'a\tb\nreturn {}', 'return {}', 'x\n\n\nreturn {}\n\n\n', 'm = "é ✓"\nreturn {}\n', 'm = "\u0001"\nreturn {}\n'];
     const checks: ShippedCheck[] = scripts.map((script, i) => ({ script, openLibs: i === 0, ref: `k${i}.example.com/K`, group: `k${i}.example.com`, kind: 'K', source: 'override', dir: '/x' }));
     const data = argocdCmData(checks);
-    const catalog = { root: '/tmp/cat' } as Catalog;
+    const catalog = { root: '/tmp/cat', settings: defaultSettings() } as Catalog;
     const env = { name: 'dev' } as Environment;
     const patch = parse(patchYaml(catalog, env, data)) as { data: Record<string, string> };
     const values = parse(valuesYaml(catalog, env, data)) as { configs: { cm: Record<string, string> } };

@@ -12,7 +12,7 @@ export function registerCheck(program: Command): void {
     .argument('[catalog]', 'catalog folder', '.')
     .option('--env <env>', 'only this environment')
     .addOption(new Option('--format <format>', 'output format (sarif: SARIF 2.1.0 for code-scanning UIs)').choices(['text', 'json', 'sarif']).default('text'))
-    .option('--suggest', 'also print the smallest repair: dependencies to add and wave changes (apply with `wavegate fix`)')
+    .option('--suggest', 'also print the smallest repair: dependencies to add, wave changes and RollingSync steps (apply with `wavegate fix`)')
     .addHelpText(
       'after',
       '\nExamples:\n  wavegate check examples/ameide\n  wavegate check examples/ameide --env prod --format json\n  wavegate check . --format sarif > wavegate.sarif\n  wavegate check . --suggest',
@@ -26,9 +26,11 @@ export function registerCheck(program: Command): void {
       const findings = checkCatalog(catalog);
       const suggest = opts.suggest ? await import('../../graph/suggest.js') : undefined;
       const suggestions = suggest ? suggest.suggestRepairs(catalog, findings) : undefined;
+      const rollouts = suggestions ? (await import('../../graph/fix.js')).planRolloutAfter(catalog, suggestions, { env: opts.env }) : undefined;
       if (opts.format === 'json') {
         const out: Record<string, unknown> = { findings: findings.map(findingToJson) };
         if (suggest && suggestions) out.suggestions = suggest.suggestionsToJson(suggestions);
+        if (rollouts) out.rollouts = (await import('../../rollout/edit.js')).appSetEditsToJson(rollouts.edits);
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       } else if (opts.format === 'sarif') {
         const { toSarif } = await import('../../report/sarif.js');
@@ -40,6 +42,7 @@ export function registerCheck(program: Command): void {
       } else {
         process.stdout.write(formatFindingsText(findings, paint(useColor()), catalogDir));
         if (suggest && suggestions) process.stdout.write(suggest.formatSuggestions(suggestions));
+        if (rollouts) process.stdout.write((await import('../../rollout/edit.js')).formatAppSetEdits(rollouts.edits));
       }
       process.exitCode = countBySeverity(findings).errors > 0 ? 1 : 0;
     });

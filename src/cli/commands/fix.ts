@@ -4,31 +4,31 @@ import { countBySeverity } from '../../findings.js';
 export function registerFix(program: Command): void {
   program
     .command('fix')
-    .description('apply the repairs `check --suggest` prints (dependencies to add, wave changes) to the component files in place, keeping comments and formatting; exit 1 if errors remain')
+    .description('apply the repairs `check --suggest` prints (dependencies to add, wave changes, RollingSync steps) to the component and ApplicationSet files in place, keeping comments and formatting; exit 1 if errors remain')
     .argument('[catalog]', 'catalog folder', '.')
     .option('--env <env>', 'only this environment')
     .option('--dry-run', 'print the edits without writing any file')
     .addHelpText('after', '\nExamples:\n  wavegate fix examples/ameide --dry-run\n  wavegate fix . && wavegate check .')
     .action(async (catalogDir: string, opts: { env?: string; dryRun?: boolean }) => {
-      const { planFix, applyFix, describeEdit, editComponentText } = await import('../../graph/fix.js');
+      const { planFix, applyFix, describeEdit, fixedTexts } = await import('../../graph/fix.js');
+      const { describeAppSetEdit } = await import('../../rollout/edit.js');
       const { loadCatalog } = await import('../../catalog/load.js');
       const { checkCatalog } = await import('../../check.js');
-      const { readFileSync } = await import('node:fs');
-      const { join } = await import('node:path');
       // The whole catalog, even with --env: a file in _shared is edited only if every environment agrees.
       const catalog = loadCatalog(catalogDir);
       if (opts.env !== undefined) loadCatalog(catalogDir, { env: opts.env }); // a clear error for an unknown environment
       const plan = planFix(catalog, checkCatalog(catalog), { env: opts.env });
       if (opts.dryRun) {
         // Compute (and verify) every edit without writing.
-        for (const e of plan.edits) editComponentText(readFileSync(join(catalog.root, e.file), 'utf8'), e, e.file);
+        fixedTexts(catalog, plan);
       } else {
         applyFix(catalog, plan);
       }
       const verb = opts.dryRun ? 'would edit' : 'edited';
       for (const e of plan.edits) process.stdout.write(`${verb} ${describeEdit(e)}\n`);
+      for (const e of plan.appSets) process.stdout.write(`${verb} ${describeAppSetEdit(e)}\n`);
       for (const n of plan.notes) process.stdout.write(`not fixed: ${n}\n`);
-      if (plan.edits.length === 0) process.stdout.write('nothing to fix\n');
+      if (plan.edits.length === 0 && plan.appSets.length === 0) process.stdout.write('nothing to fix\n');
       const after = checkCatalog(opts.dryRun ? catalog : loadCatalog(catalogDir));
       const { errors, warnings } = countBySeverity(after);
       process.stdout.write(

@@ -8,7 +8,7 @@ export function registerRender(program: Command): void {
   program
     .command('render')
     .description(
-      'check the catalog, then write per environment DIR/<env>/argocd-cm.patch.yaml, argocd-values.yaml, health/ (with its tests) and smokes/ atomically; exit 0 written, 1 error findings (nothing written), 2 usage',
+      'check the catalog, then write per environment DIR/<env>/argocd-cm.patch.yaml, argocd-cmd-params-cm.patch.yaml, argocd-values.yaml, health/ (with its tests) and smokes/ atomically; exit 0 written, 1 error findings (nothing written), 2 usage',
     )
     .argument('[catalog]', 'catalog folder', '.')
     .requiredOption('--out <dir>', 'output folder (each environment goes to <dir>/<env>/)')

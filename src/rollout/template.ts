@@ -1,0 +1,220 @@
+/**
+ * The part of an ApplicationSet template wavegate evaluates itself: the strings that name,
+ * label and place each generated Application. Two syntaxes, as Argo CD's ApplicationSet
+ * controller has them (`applicationset/utils/utils.go`):
+ *
+ * - `goTemplate: true`: Go text/template over the generator's parameters, with Sprig's
+ *   functions. wavegate evaluates field chains (`.wave`, `.path.basename`) and the functions
+ *   listed in FUNCTIONS, in pipelines (`{{ .wave | toString | replace "-" "m" }}`); anything
+ *   else is reported as not evaluable rather than guessed.
+ * - otherwise fasttemplate: `{{ name }}` replaced by the flattened parameter of that name;
+ *   an unknown name stays as it is written.
+ *
+ * `missingkey=error` (goTemplateOptions) makes a missing field an error, as in Go.
+ */
+
+export type TemplateResult =
+  | { ok: true; value: string }
+  | { ok: false; missing: string[] }
+  | { ok: false; unsupported: string };
+
+export interface TemplateOptions {
+  goTemplate: boolean;
+  /** goTemplateOptions contains missingkey=error. */
+  missingKeyError: boolean;
+}
+
+type Value = unknown;
+
+class Missing extends Error {
+  constructor(readonly path: string) {
+    super(path);
+  }
+}
+class Unsupported extends Error {}
+
+/** Go's fmt %v of a generator parameter (JSON values: string, float64, bool, nil, maps, slices). */
+function goString(v: Value): string {
+  if (v === null || v === undefined) return '<no value>';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `[${v.map(goString).join(' ')}]`;
+  const o = v as Record<string, unknown>;
+  return `map[${Object.keys(o).sort().map((k) => `${k}:${goString(o[k])}`).join(' ')}]`;
+}
+
+/** Sprig's toString of a parameter (strval): as %v, nil -> "". */
+const sprigString = (v: Value): string => (v === null || v === undefined ? '' : goString(v));
+
+const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
+  toString: (a: Value[]) => sprigString(a[0]),
+  lower: ([s]) => sprigString(s).toLowerCase(),
+  upper: ([s]) => sprigString(s).toUpperCase(),
+  trim: ([s]) => sprigString(s).trim(),
+  replace: ([from, to, s]) => sprigString(s).split(sprigString(from)).join(sprigString(to)),
+  trimPrefix: ([p, s]) => {
+    const str = sprigString(s);
+    const pre = sprigString(p);
+    return str.startsWith(pre) ? str.slice(pre.length) : str;
+  },
+  default: ([d, v]) => (v === undefined || v === null || v === '' || v === false || v === 0 ? d : v),
+};
+
+/** Splits an action into pipeline commands and their words; string literals kept whole. */
+function tokenize(action: string): string[][] {
+  const commands: string[][] = [[]];
+  let i = 0;
+  while (i < action.length) {
+    const c = action[i]!;
+    if (c === ' ' || c === '\t' || c === '\n') {
+      i++;
+    } else if (c === '|') {
+      commands.push([]);
+      i++;
+    } else if (c === '"') {
+      let j = i + 1;
+      while (j < action.length && action[j] !== '"') j += action[j] === '\\' ? 2 : 1;
+      if (j >= action.length) throw new Unsupported('unterminated string');
+      commands[commands.length - 1]!.push(action.slice(i, j + 1));
+      i = j + 1;
+    } else if (c === '`') {
+      const j = action.indexOf('`', i + 1);
+      if (j < 0) throw new Unsupported('unterminated raw string');
+      commands[commands.length - 1]!.push(action.slice(i, j + 1));
+      i = j + 1;
+    } else if (c === '(' || c === ')') {
+      throw new Unsupported('parenthesised pipelines');
+    } else {
+      let j = i;
+      while (j < action.length && !' \t\n|"`()'.includes(action[j]!)) j++;
+      commands[commands.length - 1]!.push(action.slice(i, j));
+      i = j;
+    }
+  }
+  return commands;
+}
+
+function field(params: Record<string, unknown>, chain: string, o: TemplateOptions): Value {
+  let v: Value = params;
+  for (const k of chain.split('.').slice(1)) {
+    if (k === '') continue;
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.hasOwn(v as object, k)) {
+      if (o.missingKeyError) throw new Missing(chain);
+      return undefined;
+    }
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+function word(params: Record<string, unknown>, w: string, o: TemplateOptions): Value {
+  if (w === '.') return params;
+  if (w.startsWith('.')) return field(params, w, o);
+  if (w.startsWith('"')) return JSON.parse(w) as string;
+  if (w.startsWith('`')) return w.slice(1, -1);
+  if (/^-?[0-9]+(\.[0-9]+)?$/.test(w)) return Number(w);
+  if (w === 'true' || w === 'false') return w === 'true';
+  if (w === 'nil') return null;
+  throw new Unsupported(`"${w}"`);
+}
+
+function evalAction(action: string, params: Record<string, unknown>, o: TemplateOptions): Value {
+  let acc: Value;
+  let first = true;
+  for (const cmd of tokenize(action)) {
+    if (cmd.length === 0) throw new Unsupported('an empty command');
+    const [head, ...rest] = cmd;
+    const fn = Object.hasOwn(FUNCTIONS, head!) ? FUNCTIONS[head!] : undefined;
+    if (fn) {
+      const args = rest.map((w) => word(params, w, o));
+      if (!first) args.push(acc);
+      acc = fn(args);
+    } else {
+      if (rest.length > 0 || !first) throw new Unsupported(`the function ${head}`);
+      acc = word(params, head!, o);
+    }
+    first = false;
+  }
+  return acc;
+}
+
+/** Go's text/template printing of a pipeline's value (missing map key without missingkey=error: "<no value>"). */
+const printed = (v: Value): string => goString(v);
+
+/** Flattened parameters as fasttemplate sees them: nested keys joined with ".". */
+function flatten(params: Record<string, unknown>, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+  for (const [k, v] of Object.entries(params)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) flatten(v as Record<string, unknown>, key, out);
+    else out[key] = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return out;
+}
+
+/** Evaluates one template string for one set of generator parameters. */
+export function evalTemplate(text: string, params: Record<string, unknown>, o: TemplateOptions): TemplateResult {
+  if (!text.includes('{{')) return { ok: true, value: text };
+  if (!o.goTemplate) {
+    const flat = flatten(params);
+    return { ok: true, value: text.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (all, name: string) => (Object.hasOwn(flat, name) ? flat[name]! : all)) };
+  }
+  let out = '';
+  let i = 0;
+  const missing: string[] = [];
+  try {
+    while (i < text.length) {
+      const open = text.indexOf('{{', i);
+      if (open < 0) {
+        out += text.slice(i);
+        break;
+      }
+      const close = text.indexOf('}}', open + 2);
+      if (close < 0) return { ok: false, unsupported: 'an unclosed {{' };
+      let lit = text.slice(i, open);
+      let action = text.slice(open + 2, close);
+      if (action.startsWith('-') && /\s/.test(action[1] ?? '')) {
+        lit = lit.replace(/\s+$/, '');
+        action = action.slice(1);
+      }
+      let trimAfter = false;
+      if (action.endsWith('-') && /\s/.test(action[action.length - 2] ?? '')) {
+        action = action.slice(0, -1);
+        trimAfter = true;
+      }
+      out += lit;
+      const a = action.trim();
+      if (/^(if|else|end|range|with|define|template|block)\b/.test(a) || a.startsWith('/*') || a.startsWith('$')) {
+        return { ok: false, unsupported: `{{ ${a} }}` };
+      }
+      try {
+        out += printed(evalAction(a, params, o));
+      } catch (e) {
+        if (!(e instanceof Missing)) throw e;
+        missing.push(e.path.slice(1));
+      }
+      i = close + 2;
+      if (trimAfter) while (i < text.length && /\s/.test(text[i]!)) i++;
+    }
+  } catch (e) {
+    if (e instanceof Unsupported) return { ok: false, unsupported: e.message };
+    throw e;
+  }
+  if (missing.length > 0) return { ok: false, missing: [...new Set(missing)] };
+  return { ok: true, value: out };
+}
+
+/**
+ * The parameter fields a Go template string reads (`.a.b` -> "a.b"), in order of first use:
+ * for `rollout-template-field`, which needs them even where evaluation stops at the first.
+ */
+export function fieldsUsed(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/\{\{([\s\S]*?)\}\}/g)) {
+    const body = m[1]!.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, ' ');
+    if (/^\s*-?\s*(if|else|end|range|with|define|template|block)\b/.test(body)) continue;
+    for (const f of body.matchAll(/(?:^|[\s(|])\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)/g)) {
+      if (!out.includes(f[1]!)) out.push(f[1]!);
+    }
+  }
+  return out;
+}
