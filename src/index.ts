@@ -20,7 +20,7 @@ export { buildGraph, stronglyConnected, findCycles, topologicalOrder, topologica
 export { repairWaves, type WaveRepair, type WaveChange } from './graph/repair.js';
 export { suggestRepairs, formatSuggestions, suggestionsToJson, type EnvironmentSuggestion, type SuggestedEdge } from './graph/suggest.js';
 export { planFix, applyFix, editComponentText, type FixPlan, type FileEdit } from './graph/fix.js';
-export { planEnvironment, planToJson, formatPlanText, planShell, shellOptions, DEFAULT_SHELL_OPTIONS, type RolloutPlan, type ShellOptions } from './graph/plan.js';
+export { planEnvironment, planToJson, formatPlanText, planShell, shellOptions, DEFAULT_TIMEOUT_SECONDS, shellTarget, type ShellTarget, type RolloutPlan, type ShellOptions } from './graph/plan.js';
 export { graphPicture, toDot, toMermaid, type GraphPicture, type GraphOptions } from './graph/render.js';
 export { toSarif } from './report/sarif.js';
 export { evaluateHealth, HEALTH_STATUSES, DEFAULT_INSTRUCTION_LIMIT, DEFAULT_MEMORY_LIMIT_BYTES, type HealthResult, type EvalOptions } from './lua/runtime.js';

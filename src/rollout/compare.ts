@@ -2,6 +2,7 @@
  * How an ApplicationSet's RollingSync strategy differs from what the catalog's waves imply,
  * judged the way Argo CD assigns Applications to steps (first step whose expressions all match).
  */
+import { dig } from '../rules/manifests.js';
 import { LABEL_VALUE, deriveRollout, stepOf, type EnvAppSet, type RolloutSettings } from './appsets.js';
 
 export interface RolloutProblem {
@@ -15,7 +16,7 @@ const list = (names: readonly string[], max = 8): string =>
 
 /** The differences, in the order a reader fixes them; empty when the strategy holds the waves. */
 export function rolloutProblems(a: EnvAppSet, settings: RolloutSettings): RolloutProblem[] {
-  const strategyLine = a.doc.locate(['spec', 'strategy'], true)?.line ?? a.doc.locate(['spec'], true)?.line;
+  const strategyLine = a.doc.locate(dig(a.doc.value, ['spec', 'strategy']) !== undefined ? ['spec', 'strategy'] : ['spec'], true)?.line;
   const all = a.apps.map((x) => x.component.name);
   const waves = [...new Set(a.apps.map((x) => x.component.wave))].sort((p, q) => p - q);
   if (a.strategyType !== 'RollingSync' || !a.steps) {

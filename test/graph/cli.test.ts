@@ -80,10 +80,16 @@ describe('plan and graph commands', () => {
     const j = JSON.parse(run(['plan', EXAMPLE, '--env', 'prod', '--format', 'json']).stdout);
     expect(Object.keys(j)).toEqual(['environment', 'waves']);
     expect(j.waves.flatMap((w: { components: string[] }) => w.components)).toHaveLength(60);
-    const sh = run(['plan', EXAMPLE, '--env', 'prod', '--format', 'shell', '--wave-label', 'ameide.io/wave', '--env-label', '', '--timeout', '120']);
-    expect(sh.code).toBe(0);
-    expect(sh.stdout).toContain("argocd app sync -l 'ameide.io/wave=0'\n");
-    expect(sh.stdout).toContain('ARGOCD_WAIT_TIMEOUT:-120');
+    // the example's ApplicationSets use RollingSync: the script waits on their rollout
+    const sh = run(['plan', EXAMPLE, '--env', 'prod', '--format', 'shell', '--timeout', '120']);
+    expect(sh.code, sh.stderr).toBe(0);
+    expect(sh.stdout).toContain("wait_step 'ameide-prod' \"$ns\" 1 'wave 0' 'foundation-crds-gateway'\n");
+    expect(sh.stdout).toContain('WAVEGATE_STEP_TIMEOUT:-120');
+    expect(sh.stdout).not.toContain('argocd app sync');
+    // a label the ApplicationSet does not set would select nothing (the before fixture has no RollingSync)
+    const wrong = run(['plan', BEFORE, '--env', 'prod', '--format', 'shell', '--wave-label', 'ameide.io/wave']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('labels the wave as wavegate.dev/wave; --wave-label / plan.waveLabel ameide.io/wave would select nothing');
     expect(run(['plan', EXAMPLE]).code).toBe(2);
     const bad = run(['plan', EXAMPLE, '--env', 'qa']);
     expect(bad.code).toBe(2);

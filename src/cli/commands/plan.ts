@@ -4,13 +4,13 @@ import { UserError } from '../../errors.js';
 export function registerPlan(program: Command): void {
   program
     .command('plan')
-    .description('print the rollout of one environment in wave order (text), as JSON, or as a bootstrap script that syncs and waits wave by wave')
+    .description('print the rollout of one environment in wave order (text), as JSON, or as a bootstrap script: it waits on the ApplicationSet\'s RollingSync, or syncs and waits wave by wave by the template\'s labels')
     .argument('[catalog]', 'catalog folder', '.')
     .requiredOption('--env <env>', 'environment to plan')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'shell']).default('text'))
-    .option('--wave-label <key>', 'shell: label key holding the wave on each Application (default from wavegate.yaml plan.waveLabel, else wavegate.dev/wave)')
-    .option('--env-label <key>', 'shell: label key holding the environment (default plan.environmentLabel, else wavegate.dev/environment); "" selects by wave only')
-    .option('--timeout <seconds>', 'shell: argocd app wait --timeout per wave (default plan.timeoutSeconds, else 600)')
+    .option('--wave-label <key>', 'shell: label key holding the wave, for an environment no ApplicationSet of the catalog generates (default plan.waveLabel); with an ApplicationSet its template\'s label is used')
+    .option('--env-label <key>', 'shell: label key holding the environment, for an environment no ApplicationSet generates (default plan.environmentLabel); "" selects by wave only')
+    .option('--timeout <seconds>', 'shell: seconds a RollingSync step may take, or argocd app sync/wait --timeout per Application (default plan.timeoutSeconds, else 600)')
     .addHelpText(
       'after',
       '\nExamples:\n  wavegate plan examples/ameide --env prod\n  wavegate plan examples/ameide --env prod --format json\n  wavegate plan examples/ameide --env prod --format shell > bootstrap.sh',
@@ -18,7 +18,7 @@ export function registerPlan(program: Command): void {
     .action(async (catalogDir: string, opts: { env: string; format: string; waveLabel?: string; envLabel?: string; timeout?: string }) => {
       const { loadCatalog } = await import('../../catalog/load.js');
       const catalog = loadCatalog(catalogDir, { env: opts.env });
-      const { planEnvironment, planToJson, formatPlanText, planShell, shellOptions } = await import('../../graph/plan.js');
+      const { planEnvironment, planToJson, formatPlanText, planShell, shellOptions, shellTarget } = await import('../../graph/plan.js');
       const plan = planEnvironment(catalog.environments[0]!);
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify(planToJson(plan), null, 2)}\n`);
@@ -36,7 +36,11 @@ export function registerPlan(program: Command): void {
           environmentLabel: opts.envLabel === undefined ? undefined : opts.envLabel === '' ? null : opts.envLabel,
           timeoutSeconds,
         });
-        process.stdout.write(planShell(plan, o));
+        const target = shellTarget(catalog, catalog.environments[0]!, plan, o);
+        if (target.kind === 'labels' && target.automated) {
+          process.stderr.write(`warning: ${target.from}: the template turns automated sync on, so Argo CD starts every wave at once and this script cannot hold the order; use RollingSync (wavegate fix) or drop syncPolicy.automated from the template\n`);
+        }
+        process.stdout.write(planShell(plan, target, o.timeoutSeconds));
       } else {
         process.stdout.write(formatPlanText(plan));
       }
