@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../catalog/schemas.js';
 import type { Catalog, Environment } from '../catalog/types.js';
 import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
+import { manifestDocuments } from '../rules/manifests.js';
 import type { RuleReport } from '../rules/types.js';
 import { LIBRARY_DIR, SCRIPT_FILE, TEST_FILE, listLibraryKinds, parseKindRef, type KindRef } from './library.js';
 import { isDir, isFile } from '../fsutil.js';
@@ -240,6 +241,42 @@ export function uncoveredKindProblems(catalog: Catalog, env: Environment, librar
         message: `health: ${g.ref} has no health check (not in wavegate's library, no health.overrides entry, ${builtinNote}), so the wave of "${at.component}" would not wait for it; add a check under health.overrides in wavegate.yaml`,
       });
     }
+  }
+  return out;
+}
+
+export const APPLICATION_KIND = 'argoproj.io/Application';
+
+/**
+ * App of apps: Application manifests with a sync wave in a component's source (its folder) are
+ * resources of that component's Application, and its waves only wait on them through the
+ * argoproj.io/Application health check, which Argo CD has not built in since v1.8 (facts 3b).
+ * The component must gate argoproj.io/Application so the check is rendered.
+ */
+export function appOfAppsProblems(catalog: Catalog, env: Environment): RuleReport[] {
+  const out: RuleReport[] = [];
+  const dirs = env.components
+    .map((c) => ({ c, dir: c.file.slice(0, c.file.lastIndexOf('/') + 1) }))
+    .sort((a, b) => b.dir.length - a.dir.length);
+  for (const d of manifestDocuments(catalog, 'sync-wave')) {
+    const v = d.value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; annotations?: Record<string, unknown> } } | null;
+    if (!v || v.kind !== 'Application' || typeof v.apiVersion !== 'string' || !v.apiVersion.startsWith('argoproj.io/')) continue;
+    const wave = v.metadata?.annotations?.['argocd.argoproj.io/sync-wave'];
+    if (wave === undefined) continue;
+    const parent = dirs.find((x) => d.file.startsWith(x.dir))?.c;
+    if (!parent || parent.health.includes(APPLICATION_KIND)) continue;
+    const pos = d.locate(['metadata', 'annotations', 'argocd.argoproj.io/sync-wave'], true);
+    const name = typeof v.metadata?.name === 'string' ? v.metadata.name : '(unnamed)';
+    out.push({
+      component: parent.name,
+      related: [APPLICATION_KIND, name],
+      file: d.file,
+      line: pos?.line,
+      column: pos?.column,
+      message:
+        `Application ${name} (sync-wave ${String(wave)}) is deployed by "${parent.name}" (app of apps), whose waves wait on child Applications only through the ${APPLICATION_KIND} health check, ` +
+        `which Argo CD has not built in since v1.8; add ${APPLICATION_KIND} to the health of "${parent.name}" so wavegate ships the check`,
+    });
   }
   return out;
 }

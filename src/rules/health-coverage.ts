@@ -1,4 +1,4 @@
-import { healthSettingsProblems, uncoveredKindProblems } from '../health/coverage.js';
+import { appOfAppsProblems, healthSettingsProblems, uncoveredKindProblems } from '../health/coverage.js';
 import type { Rule } from './types.js';
 
 /**
@@ -6,7 +6,8 @@ import type { Rule } from './types.js';
  * library, no `health.overrides` entry and no Argo CD built-in. Argo CD counts such a
  * resource healthy at once, so the wave would not wait. Also checks the `health:` section
  * of wavegate.yaml (override paths that do not exist are errors; untested overrides and
- * built-ins Argo CD may not have are warnings).
+ * built-ins Argo CD may not have are warnings). App of apps: a component whose folder holds
+ * Application manifests with sync waves must gate argoproj.io/Application.
  */
 export const healthCoverage: Rule = {
   id: 'health-coverage',
@@ -16,6 +17,6 @@ export const healthCoverage: Rule = {
     return healthSettingsProblems(catalog);
   },
   checkEnvironment({ catalog, env }) {
-    return uncoveredKindProblems(catalog, env);
+    return [...uncoveredKindProblems(catalog, env), ...appOfAppsProblems(catalog, env)];
   },
 };

@@ -94,4 +94,32 @@ describe('health-coverage', () => {
     const bad = catalogOf([gated('a', ['Service'])], { extra: { 'wavegate.yaml': 'argocd:\n  version: latest\n' } });
     expect(() => runRule(healthCoverage, bad)).toThrow(/wavegate\.yaml:2:\d+: argocd\.version/);
   });
+
+  // App of apps (Argo CD docs operator-manual/health.md "Argo CD App": the Application check was
+  // removed in v1.8; child Applications in a parent's source are waited on only with it).
+  const child = (name: string, wave?: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\n${wave !== undefined ? `  annotations:\n    argocd.argoproj.io/sync-wave: "${wave}"\n` : ''}spec:\n  project: default\n`;
+
+  it('valid: an app of apps whose parent gates argoproj.io/Application; child Applications without waves; Applications outside component folders', () => {
+    const root = catalogOf([comp('apps', 'apps', 40, { health: ['argoproj.io/Application'] }), comp('plain', 'apps', 41)], {
+      extra: {
+        'environments/dev/components/apps/children/a.yaml': child('a', '1'),
+        'environments/dev/components/plain/children/b.yaml': child('b'),
+        'argocd/legacy.yaml': child('c', '3'),
+      },
+    });
+    expect(runRule(healthCoverage, root)).toEqual([]);
+  });
+
+  it('invalid: child Applications with sync waves in a component folder, the parent not gating argoproj.io/Application', () => {
+    const root = catalogOf([comp('apps', 'apps', 40)], {
+      extra: { 'environments/dev/components/apps/children/a.yaml': `${child('a', '1')}---\n${child('b', '2')}` },
+    });
+    const f = runRule(healthCoverage, root);
+    expect(f.map((x) => [x.component, x.file, x.line, x.related])).toEqual([
+      ['apps', 'environments/dev/components/apps/children/a.yaml', 7, ['argoproj.io/Application', 'a']],
+      ['apps', 'environments/dev/components/apps/children/a.yaml', 17, ['argoproj.io/Application', 'b']],
+    ]);
+    expect(f[0]!.message).toMatch(/^Application a \(sync-wave 1\) is deployed by "apps" \(app of apps\).*not built in since v1\.8; add argoproj\.io\/Application to the health of "apps"/);
+  });
 });
