@@ -1,9 +1,10 @@
 import { renameSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import type { Catalog } from '../catalog/types.js';
 import { UserError } from '../errors.js';
 import type { Finding } from '../findings.js';
+import { lineEnd, lineStart, pairOf } from '../yamlsplice.js';
 import { suggestRepairs, type EnvironmentSuggestion } from './suggest.js';
 import { editAppSetText, planRolloutFix, type AppSetEdit } from '../rollout/edit.js';
 
@@ -114,21 +115,6 @@ function describeRequest(deps: string[], wave?: { from: number; to: number }): s
 
 export function describeEdit(e: FileEdit): string {
   return `${e.file}: ${describeRequest(e.addDependencies, e.wave)}`;
-}
-
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-/** Offset of the end of the line holding `offset` (before `\r\n` or `\n`). */
-function lineEnd(text: string, offset: number): number {
-  const i = text.indexOf('\n', offset);
-  if (i < 0) return text.length;
-  return i > 0 && text[i - 1] === '\r' ? i - 1 : i;
-}
-
-function pairOf(map: YAMLMap, key: string): Pair | undefined {
-  return map.items.find((p) => isScalar(p.key) && p.key.value === key) as Pair | undefined;
 }
 
 /**

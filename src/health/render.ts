@@ -200,22 +200,17 @@ export function valuesYaml(catalog: Catalog, env: Environment, data: Record<stri
  */
 export function argocdCmConflicts(catalog: Catalog, env: Environment, data: Record<string, string>): Finding[] {
   const out: Finding[] = [];
+  const report = (d: { file: string; locate: (p: string[], key?: boolean) => { line: number; column: number } | undefined }, key: string, message: string): void => {
+    const pos = d.locate(['data', key], true);
+    out.push({ rule: 'argocd-cm-conflict', severity: 'warning', environment: env.name, file: d.file, line: pos?.line, column: pos?.column, message });
+  };
   for (const d of manifestDocuments(catalog, 'argocd-cm')) {
     if (!isObject(d.value) || d.value.kind !== 'ConfigMap' || dig(d.value, ['metadata', 'name']) !== 'argocd-cm') continue;
     const existing = dig(d.value, ['data']);
     if (!isObject(existing)) continue;
     for (const [key, value] of Object.entries(data)) {
       if (existing[key] === undefined || existing[key] === value) continue;
-      const pos = d.locate(['data', key], true);
-      out.push({
-        rule: 'argocd-cm-conflict',
-        severity: 'warning',
-        environment: env.name,
-        file: d.file,
-        line: pos?.line,
-        column: pos?.column,
-        message: `argocd-cm already sets ${key}; ${PATCH_FILE} replaces it with wavegate's check. Remove it from ${d.file}, or make it the check with health.overrides in wavegate.yaml`,
-      });
+      report(d, key, `argocd-cm already sets ${key}; ${PATCH_FILE} replaces it with wavegate's check. Remove it from ${d.file}, or make it the check with health.overrides in wavegate.yaml`);
     }
     const legacy = existing['resource.customizations'];
     if (typeof legacy !== 'string') continue;
@@ -229,16 +224,7 @@ export function argocdCmConflicts(catalog: Catalog, env: Environment, data: Reco
     for (const [ref, entry] of Object.entries(parsed)) {
       const suffix = ref.includes('/') ? ref.replace(/^\//, '').replace('/', '_') : ref;
       if (!isObject(entry) || entry['health.lua'] === undefined || data[`${HEALTH_KEY_PREFIX}${suffix}`] === undefined) continue;
-      const pos = d.locate(['data', 'resource.customizations'], true);
-      out.push({
-        rule: 'argocd-cm-conflict',
-        severity: 'warning',
-        environment: env.name,
-        file: d.file,
-        line: pos?.line,
-        column: pos?.column,
-        message: `argocd-cm's resource.customizations block has a health.lua for ${ref}; ${PATCH_FILE}'s ${HEALTH_KEY_PREFIX}${suffix} overrides it (split keys win over the block). Remove it, or make it the check with health.overrides in wavegate.yaml`,
-      });
+      report(d, 'resource.customizations', `argocd-cm's resource.customizations block has a health.lua for ${ref}; ${PATCH_FILE}'s ${HEALTH_KEY_PREFIX}${suffix} overrides it (split keys win over the block). Remove it, or make it the check with health.overrides in wavegate.yaml`);
     }
   }
   return out;

@@ -4,8 +4,9 @@
  * so every other byte and comment stays as it was; the result is parsed again and compared
  * with the intended data before anything is written.
  */
-import { isMap, isScalar, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Catalog } from '../catalog/types.js';
+import { lineEnd, lineStart, pairOf } from '../yamlsplice.js';
 import { UserError } from '../errors.js';
 import { deriveRollout, environmentAppSets, rolloutSettings, strategyValue, type DerivedRollout } from './appsets.js';
 import { rolloutProblems } from './compare.js';
@@ -79,17 +80,6 @@ export function appSetEditsToJson(edits: readonly AppSetEdit[]): unknown[] {
   }));
 }
 
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-function lineEnd(text: string, offset: number): number {
-  const i = text.indexOf('\n', offset);
-  if (i < 0) return text.length;
-  return i > 0 && text[i - 1] === '\r' ? i - 1 : i;
-}
-function pairOf(map: YAMLMap, key: string): Pair | undefined {
-  return map.items.find((p) => isScalar(p.key) && p.key.value === key) as Pair | undefined;
-}
 const column = (text: string, node: Node): number => node.range![0] - lineStart(text, node.range![0]);
 /** End of the last line holding content of a node (trailing blank lines and comments excluded). */
 function contentEnd(text: string, node: Node): number {
