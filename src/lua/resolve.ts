@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { UserError } from '../errors.js';
 import { isDir } from '../fsutil.js';
+import { readGoYaml } from './goyaml.js';
 
 export interface HealthScript {
   /** The key it was found under, e.g. `cert-manager.io/Certificate` or `*.crossplane.io/*`. */
@@ -190,9 +191,10 @@ export function convertToOverrideKey(groupKind: string): string {
   );
 }
 
+/** sigs.k8s.io/yaml's reading (go-yaml v2: YAML 1.1, last duplicate key wins), as settings.go unmarshals. */
 function yamlOf(text: string): unknown {
   try {
-    return parseYamlText(text, { version: '1.1', uniqueKeys: false });
+    return readGoYaml(text);
   } catch (e) {
     throw new ArgocdCmKeyError(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
   }
