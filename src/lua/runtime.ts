@@ -2,8 +2,8 @@
  * Argo CD's Lua health-check execution, emulated on fengari.
  *
  * Argo CD (util/lua/lua.go) runs a health script in a fresh gopher-lua VM: Lua 5.1 plus
- * goto, libraries `package`, base and `table` (plus `table.time`/`table.date`, a quirk of
- * its "safe os" loader), `require("os")` returning `{time, date}`, and everything else only
+ * goto, libraries `package`, base and `table` (no `table.time`/`table.date`: its "safe os"
+ * loader cannot add to the loaded `table` module), `require("os")` returning `{time, date}`, and everything else only
  * with `useOpenLibs`. The object is the global `obj`; the last value the chunk returns is
  * encoded to JSON and decoded into `{status, message}`.
  *
@@ -1038,8 +1038,9 @@ function initEngine(): void {
   const osTime = fnTV(floatResults(rawGetStr(osLib.value, 'time').value));
   const osDate = fnTV(floatResults(rawGetStr(osLib.value, 'date').value));
   const safeOs: Lib = { time: osTime, date: osDate };
-  table.time = osTime; // OpenSafeOs registers time/date into the "table" module (Argo quirk)
-  table.date = osDate;
+  // No table.time/table.date: Argo's OpenSafeOs calls RegisterModule("table", osFuncs), and
+  // gopher-lua v1.1.2's RegisterModule (auxlib.go) returns an already-loaded module unchanged;
+  // OpenTable loaded "table" just before (util/lua/lua.go), so nothing is added.
 
   const str = libFrom(stringLib, ['byte', 'char', 'dump', 'find', 'format', 'gsub', 'len', 'lower', 'match', 'rep', 'reverse', 'sub', 'upper', 'gmatch']);
   str.gfind = str.gmatch;
