@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { UserError } from '../errors.js';
 import { isDir } from '../fsutil.js';
+import { readGoYaml } from './goyaml.js';
 
 export interface HealthScript {
   /** The key it was found under, e.g. `cert-manager.io/Certificate` or `*.crossplane.io/*`. */
@@ -132,58 +133,237 @@ export function dirSource(root: string, options: DirSourceOptions = {}): ScriptS
   };
 }
 
-const SPLIT_HEALTH = 'resource.customizations.health.';
-const SPLIT_OPENLIBS = 'resource.customizations.useOpenLibs.';
-const LEGACY = 'resource.customizations';
+/**
+ * argocd-cm as Argo CD reads it (util/settings/settings.go, v3.5.1: GetResourceOverrides,
+ * appendResourceOverridesFromSplitKeys, convertToOverrideKey). Any error there makes
+ * GetResourceOverrides fail: Argo then applies no override at all (the application controller
+ * reports "error getting resource overrides: ...", `argocd admin settings resource-overrides`
+ * exits with the error).
+ */
+const CUSTOMIZATIONS = 'resource.customizations';
 
-function splitKeyToGroupKind(rest: string): string {
-  // `<group>_<Kind>`: the kind never contains `_`, so the last `_` separates them.
-  const i = rest.lastIndexOf('_');
-  return i < 0 ? rest : `${rest.slice(0, i)}/${rest.slice(i + 1)}`;
+/** Go's strconv.Quote for the strings Argo's messages quote (ASCII escapes as Go writes them). */
+function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\x07') out += '\\a';
+    else if (ch === '\b') out += '\\b';
+    else if (ch === '\f') out += '\\f';
+    else if (ch === '\v') out += '\\v';
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return out + '"';
 }
 
 /**
- * Scripts from an argocd-cm ConfigMap (the object, or just its `data` map). Split keys
- * override the legacy block field by field, as Argo merges them.
+ * Go's strconv.ParseBool: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False; anything
+ * else is Go's error `strconv.ParseBool: parsing "<v>": invalid syntax`.
  */
-export function argocdCmSource(configMap: unknown): ScriptSource {
+export function goParseBool(v: string): boolean {
+  switch (v) {
+    case '1': case 't': case 'T': case 'TRUE': case 'true': case 'True':
+      return true;
+    case '0': case 'f': case 'F': case 'FALSE': case 'false': case 'False':
+      return false;
+  }
+  throw new ArgocdCmKeyError(`strconv.ParseBool: parsing ${goQuote(v)}: invalid syntax`);
+}
+
+/** An argocd-cm entry Argo CD refuses; the message is Argo's own error text. */
+export class ArgocdCmKeyError extends Error {}
+
+/**
+ * Argo's convertToOverrideKey: `<group>_<Kind>` (exactly one `_`) is `group/Kind`, a part with
+ * no `_` is taken as it is; an empty part or more than one `_` is an error.
+ */
+export function convertToOverrideKey(groupKind: string): string {
+  const parts = groupKind.split('_');
+  if (parts.length === 2) return `${parts[0]}/${parts[1]}`;
+  if (parts.length === 1 && groupKind !== '') return groupKind;
+  throw new ArgocdCmKeyError(
+    `group kind should be in format \`resource.customizations.<type>.<group_kind>\` or resource.customizations.<type>.<kind>\`, got group kind: '${groupKind}'`,
+  );
+}
+
+/** sigs.k8s.io/yaml's reading (go-yaml v2: YAML 1.1, last duplicate key wins), as settings.go unmarshals. */
+function yamlOf(text: string): unknown {
+  try {
+    return readGoYaml(text);
+  } catch (e) {
+    throw new ArgocdCmKeyError(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+function jsonType(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return 'object';
+  return typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? 'number' : 'string';
+}
+
+function cannot(v: unknown, where: string, type: string): ArgocdCmKeyError {
+  return new ArgocdCmKeyError(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonType(v)} into Go ${where} of type ${type}`);
+}
+
+/** A string field as sigs.k8s.io/yaml fills it: numbers and booleans become strings, null leaves it empty. */
+function stringField(v: unknown, where: string): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw cannot(v, where, 'string');
+}
+
+function checkStringList(v: unknown, where: string): void {
+  if (v === null || v === undefined) return;
+  if (!Array.isArray(v)) throw cannot(v, where, '[]string');
+  for (const e of v) stringField(e, where);
+}
+
+/** The value of an ignoreDifferences / ignoreResourceUpdates entry (OverrideIgnoreDiff). */
+function checkIgnoreDiff(v: unknown): void {
+  if (v === null || v === undefined) return;
+  if (typeof v !== 'object' || Array.isArray(v)) throw cannot(v, 'value', 'v1alpha1.OverrideIgnoreDiff');
+  for (const [k, f] of Object.entries(v as Record<string, unknown>)) {
+    const field = ['jsonPointers', 'jqPathExpressions', 'managedFieldsManagers'].find((n) => n.toLowerCase() === k.toLowerCase());
+    if (field) checkStringList(f, `struct field OverrideIgnoreDiff.${field}`);
+  }
+}
+
+function checkKnownTypeFields(v: unknown): void {
+  if (v === null || v === undefined) return;
+  if (!Array.isArray(v)) throw cannot(v, 'value', '[]v1alpha1.KnownTypeField');
+  for (const e of v) {
+    if (e === null) continue;
+    if (typeof e !== 'object' || Array.isArray(e)) throw cannot(e, 'value', 'v1alpha1.KnownTypeField');
+    for (const [k, f] of Object.entries(e as Record<string, unknown>)) {
+      const field = ['field', 'type'].find((n) => n === k.toLowerCase());
+      if (field) stringField(f, `struct field KnownTypeField.${field}`);
+    }
+  }
+}
+
+interface Override {
+  script?: string;
+  openLibs?: boolean;
+  origin: string;
+}
+
+/** The legacy `resource.customizations` block: a map of group/kind to rawResourceOverride. */
+function legacyOverrides(text: string, into: Map<string, Override>): void {
+  const block = yamlOf(text);
+  if (block === null || block === undefined) return;
+  if (typeof block !== 'object' || Array.isArray(block)) throw cannot(block, 'value', 'map[string]v1alpha1.ResourceOverride');
+  for (const [key, v] of Object.entries(block as Record<string, unknown>)) {
+    const o: Override = { origin: `argocd-cm ${CUSTOMIZATIONS} "${key}"` };
+    into.set(key, o);
+    if (v === null || v === undefined) continue;
+    if (typeof v !== 'object' || Array.isArray(v)) throw cannot(v, 'value', 'v1alpha1.rawResourceOverride');
+    // encoding/json matches field names case-insensitively; the keys arrive sorted (json.Marshal of a
+    // Go map), so of two spellings of one field the last in byte order wins.
+    const fields = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [k, f] of fields) {
+      const lk = k.toLowerCase();
+      if (lk === 'health.lua') o.script = stringField(f, 'struct field rawResourceOverride.health.lua') ?? o.script;
+      else if (lk === 'health.lua.useopenlibs') {
+        if (f === null || f === undefined) continue;
+        if (typeof f !== 'boolean') throw cannot(f, 'struct field rawResourceOverride.health.lua.useOpenLibs', 'bool');
+        o.openLibs = f;
+      } else if (lk === 'actions') stringField(f, 'struct field rawResourceOverride.actions');
+      else if (lk === 'ignoredifferences' || lk === 'ignoreresourceupdates') {
+        const s = stringField(f, `struct field rawResourceOverride.${lk === 'ignoredifferences' ? 'ignoreDifferences' : 'ignoreResourceUpdates'}`);
+        if (s !== undefined) checkIgnoreDiff(yamlOf(s));
+      } else if (lk === 'knowntypefields') checkKnownTypeFields(f);
+    }
+  }
+}
+
+export interface ArgocdCmSourceOptions {
+  /** The file the ConfigMap came from, for messages. */
+  file?: string;
+}
+
+/**
+ * Scripts from an argocd-cm ConfigMap (the object, or just its `data` map), read as Argo CD
+ * reads it: the legacy block first, then every split key `resource.customizations.<type>.<group_kind>`
+ * over it field by field. An entry Argo refuses is a UserError naming the key and Argo's error,
+ * since Argo then drops every override of the ConfigMap.
+ */
+export function argocdCmSource(configMap: unknown, options: ArgocdCmSourceOptions = {}): ScriptSource {
   let data: Record<string, unknown> = {};
   if (typeof configMap === 'object' && configMap !== null) {
     const cm = configMap as Record<string, unknown>;
     data = typeof cm.data === 'object' && cm.data !== null ? (cm.data as Record<string, unknown>) : cm.kind === undefined ? cm : {};
   }
-  const merged = new Map<string, { script?: string; openLibs?: boolean; origin: string }>();
-  const legacy = data[LEGACY];
-  if (typeof legacy === 'string' && legacy.trim() !== '') {
-    let block: unknown;
+  const where = options.file ? `${options.file}: ` : '';
+  const problems: string[] = [];
+  const merged = new Map<string, Override>();
+  const keys = Object.keys(data).filter((k) => k.startsWith(CUSTOMIZATIONS)).sort();
+  for (const k of keys) {
+    if (typeof data[k] !== 'string') {
+      throw new UserError(`${where}argocd-cm data."${k}": not a string (a ConfigMap's data values are strings; quote it)`);
+    }
+  }
+  const legacy = data[CUSTOMIZATIONS] as string | undefined;
+  if (legacy !== undefined && legacy !== '') {
     try {
-      block = parseYamlText(legacy);
+      legacyOverrides(legacy, merged);
     } catch (e) {
-      throw new UserError(`argocd-cm ${LEGACY}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-    }
-    if (typeof block === 'object' && block !== null) {
-      for (const [key, v] of Object.entries(block as Record<string, unknown>)) {
-        if (typeof v !== 'object' || v === null) continue;
-        const o = v as Record<string, unknown>;
-        const script = typeof o['health.lua'] === 'string' ? (o['health.lua'] as string) : undefined;
-        const open = o['health.lua.useOpenLibs'];
-        merged.set(key, { script, openLibs: open === true || open === 'true', origin: `argocd-cm ${LEGACY} "${key}"` });
-      }
+      if (!(e instanceof ArgocdCmKeyError)) throw e;
+      problems.push(`data."${CUSTOMIZATIONS}": ${e.message}`);
     }
   }
-  for (const [k, v] of Object.entries(data)) {
-    if (k.startsWith(SPLIT_HEALTH) && typeof v === 'string') {
-      const key = splitKeyToGroupKind(k.slice(SPLIT_HEALTH.length));
+  // Go's map iteration order is random; the entries touch distinct fields, so only which error
+  // Argo reports first can differ. wavegate lists every refused key, sorted.
+  for (const k of keys) {
+    const v = data[k] as string;
+    // strings.SplitN(k, ".", 4): fewer than 4 parts is skipped; the 4th keeps its dots.
+    const dot1 = k.indexOf('.');
+    const dot2 = k.indexOf('.', dot1 + 1);
+    const dot3 = dot2 < 0 ? -1 : k.indexOf('.', dot2 + 1);
+    if (dot3 < 0) continue;
+    const type = k.slice(dot2 + 1, dot3);
+    try {
+      let key = convertToOverrideKey(k.slice(dot3 + 1));
+      if (key === 'all') key = '*/*';
       const cur = merged.get(key) ?? { origin: `argocd-cm ${k}` };
-      merged.set(key, { ...cur, script: v, origin: `argocd-cm ${k}` });
+      switch (type) {
+        case 'health':
+          merged.set(key, { ...cur, script: v, origin: `argocd-cm ${k}` });
+          break;
+        case 'useOpenLibs':
+          merged.set(key, { ...cur, openLibs: goParseBool(v) });
+          break;
+        case 'actions':
+          merged.set(key, cur);
+          break;
+        case 'ignoreDifferences':
+        case 'ignoreResourceUpdates':
+          checkIgnoreDiff(yamlOf(v));
+          merged.set(key, cur);
+          break;
+        case 'knownTypeFields':
+          checkKnownTypeFields(yamlOf(v));
+          merged.set(key, cur);
+          break;
+        default:
+          throw new ArgocdCmKeyError(`resource customization type ${type} not supported`);
+      }
+    } catch (e) {
+      if (!(e instanceof ArgocdCmKeyError)) throw e;
+      problems.push(`data."${k}": ${e.message}`);
     }
   }
-  for (const [k, v] of Object.entries(data)) {
-    if (k.startsWith(SPLIT_OPENLIBS)) {
-      const key = splitKeyToGroupKind(k.slice(SPLIT_OPENLIBS.length));
-      const cur = merged.get(key);
-      if (cur) merged.set(key, { ...cur, openLibs: v === 'true' || v === true });
-    }
+  if (problems.length > 0) {
+    throw new UserError(
+      `${where}Argo CD refuses this argocd-cm's resource overrides and applies none of them ` +
+        `(GetResourceOverrides fails: "error getting resource overrides: ..."):\n` +
+        problems.map((p) => `  ${p}`).join('\n'),
+    );
   }
   const withScript = new Map([...merged].filter(([, v]) => typeof v.script === 'string' && v.script !== ''));
   return {

@@ -2,8 +2,8 @@
  * Argo CD's Lua health-check execution, emulated on fengari.
  *
  * Argo CD (util/lua/lua.go) runs a health script in a fresh gopher-lua VM: Lua 5.1 plus
- * goto, libraries `package`, base and `table` (plus `table.time`/`table.date`, a quirk of
- * its "safe os" loader), `require("os")` returning `{time, date}`, and everything else only
+ * goto, libraries `package`, base and `table` (no `table.time`/`table.date`: its "safe os"
+ * loader cannot add to the loaded `table` module), `require("os")` returning `{time, date}`, and everything else only
  * with `useOpenLibs`. The object is the global `obj`; the last value the chunk returns is
  * encoded to JSON and decoded into `{status, message}`.
  *
@@ -840,39 +840,114 @@ function goQuote(str: string): string {
   return `${out}"`;
 }
 
-/** Go's %e / %g with an explicit or default precision (fengari's sprintf differs: 1.2e+4, %.3g). */
+/**
+ * The exact decimal value of a finite double |v|, as Go's strconv decimal holds it: digits with
+ * no trailing zeros, value = 0.d1d2... x 10^dp (zero: no digits, dp 0).
+ */
+interface Decimal {
+  d: string;
+  dp: number;
+}
+
+function exactDecimal(a: number): Decimal {
+  if (a === 0) return { d: '', dp: 0 };
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(a));
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const expBits = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let e: number;
+  if (expBits === 0) e = -1074;
+  else {
+    mant |= 1n << 52n;
+    e = expBits - 1075;
+  }
+  let digits: string;
+  let dp: number;
+  if (e >= 0) {
+    digits = (mant << BigInt(e)).toString();
+    dp = digits.length;
+  } else {
+    digits = (mant * 5n ** BigInt(-e)).toString(); // mant / 2^-e = mant * 5^-e / 10^-e
+    dp = digits.length + e;
+  }
+  return { d: digits.replace(/0+$/, ''), dp };
+}
+
+/** Go's decimal.Round(nd): to nd digits, an exact half rounding to even (strconv/decimal.go shouldRoundUp). */
+function roundDecimal(x: Decimal, nd: number): Decimal {
+  if (nd < 0 || nd >= x.d.length) return x;
+  const next = x.d.charCodeAt(nd) - 48;
+  const up = next === 5 && nd + 1 === x.d.length ? nd > 0 && (x.d.charCodeAt(nd - 1) - 48) % 2 === 1 : next >= 5;
+  if (!up) return { d: x.d.slice(0, nd).replace(/0+$/, ''), dp: nd === 0 ? 0 : x.dp };
+  let i = nd - 1;
+  while (i >= 0 && x.d[i] === '9') i--;
+  if (i < 0) return { d: '1', dp: x.dp + 1 };
+  return { d: x.d.slice(0, i) + String.fromCharCode(x.d.charCodeAt(i) + 1), dp: x.dp };
+}
+
+/** strconv fmtF: prec digits after the point. */
+function fmtF(x: Decimal, prec: number): string {
+  let out = '';
+  if (x.dp > 0) out = x.d.slice(0, x.dp).padEnd(x.dp, '0');
+  else out = '0';
+  if (prec > 0) {
+    out += '.';
+    for (let i = 1; i <= prec; i++) {
+      const j = x.dp + i - 1;
+      out += j >= 0 && j < x.d.length ? x.d[j] : '0';
+    }
+  }
+  return out;
+}
+
+/** strconv fmtE: one digit, prec digits after the point, an exponent of at least two digits. */
+function fmtE(x: Decimal, prec: number, e: string): string {
+  let out = x.d.length > 0 ? x.d[0]! : '0';
+  if (prec > 0) out += '.' + x.d.slice(1, prec + 1).padEnd(prec, '0');
+  const exp = x.d.length === 0 ? 0 : x.dp - 1;
+  const ae = Math.abs(exp);
+  return `${out}${e}${exp < 0 ? '-' : '+'}${ae < 10 ? '0' : ''}${ae}`;
+}
+
+/**
+ * Go's %e / %f / %g with an explicit or default precision, rounded from the exact binary value
+ * with ties to even as strconv does (`%.0f` of 2.5 is 2, `%.1f` of 0.25 is 0.2; fengari and C's
+ * JS-based sprintf round ties up), and Go's exponent form (1.2e+04, not 1.2e+4).
+ */
 function goFormatExpG(v: number, verb: string, flags: string, width: number | undefined, prec: number | undefined): string {
   let body: string;
   const lower = verb.toLowerCase();
   if (!Number.isFinite(v)) {
     body = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
-    if (body === '+Inf' && !flags.includes('+')) body = 'Inf';
+    if (body === '+Inf' && !flags.includes('+')) body = flags.includes(' ') ? ' Inf' : 'Inf';
     return pad(body, flags.replace('0', ''), width);
   }
   const neg = v < 0 || Object.is(v, -0);
   const a = Math.abs(v);
-  const expStr = (e: number) => `e${e < 0 ? '-' : '+'}${Math.abs(e) < 10 ? '0' : ''}${Math.abs(e)}`;
+  const x = exactDecimal(a);
   if (lower === 'e') {
     const p = prec ?? 6;
-    const [mant, e] = a.toExponential(p).split('e');
-    body = `${mant}${expStr(Number(e))}`;
+    body = fmtE(roundDecimal(x, p + 1), p, 'e');
+  } else if (lower === 'f') {
+    const p = prec ?? 6;
+    body = fmtF(roundDecimal(x, x.dp + p), p);
   } else if (prec === undefined) {
     body = goFormatFloatG(a);
   } else {
-    const p = prec === 0 ? 1 : prec;
-    const [mant, e] = a.toExponential(p - 1).split('e');
-    let digits = mant!.replace('.', '').replace(/0+$/, '');
-    if (digits === '') digits = '0';
-    const exp = Number(e);
-    const nd = digits.length;
-    const dp = exp + 1;
+    let p = prec === 0 ? 1 : prec;
+    const digs = roundDecimal(x, p);
+    const nd = digs.d.length;
     let eprec = p;
-    if (eprec > nd && nd >= dp) eprec = nd;
+    if (eprec > nd && nd >= digs.dp) eprec = nd;
+    const exp = digs.dp - 1;
     if (exp < -4 || exp >= eprec) {
-      body = `${digits[0]}${nd > 1 ? `.${digits.slice(1)}` : ''}${expStr(exp)}`;
+      if (p > nd) p = nd;
+      body = fmtE(digs, p - 1, 'e');
     } else {
-      const decimals = Math.max((p > dp ? nd : p) - dp, 0);
-      body = a.toFixed(decimals);
+      if (p > digs.dp) p = nd;
+      body = fmtF(digs, Math.max(p - digs.dp, 0));
     }
   }
   if (verb === 'E' || verb === 'G') body = body.toUpperCase();
@@ -891,8 +966,9 @@ function pad(s: string, flags: string, width: number | undefined): string {
 /**
  * string.format as gopher-lua does it: the arguments go to Go's fmt.Sprintf. Numbers are
  * float64 values that format themselves: %d/%x/%o print int64(n) (no 32-bit limit, Go's sign
- * handling), %s and %q print tostring(n), %g without precision is Go's shortest form. The rest
- * (%f, %e, %.Ng, %s of strings, widths) is the same in C and Go and left to fengari.
+ * handling), %s and %q print tostring(n), %g without precision is Go's shortest form, %e/%f/%g
+ * round ties to even; a verb with no argument left prints %!<verb>(MISSING). The rest (%s of
+ * strings, %c, widths of strings) is the same in C and Go and left to fengari.
  */
 function wrapFormat(orig: Fn): Fn {
   return (Ls) => {
@@ -926,9 +1002,13 @@ function wrapFormat(orig: Fn): Fn {
           literal = pad(prec === undefined ? goNumberString(v) : goNumberString(v).slice(0, prec), flags, width);
         } else if (conv === 'q') {
           literal = pad(goQuote(goNumberString(v)), flags, width);
-        } else if (conv === 'g' || conv === 'G' || conv === 'e' || conv === 'E') {
+        } else if (conv === 'g' || conv === 'G' || conv === 'e' || conv === 'E' || conv === 'f' || conv === 'F') {
           literal = goFormatExpG(v, conv, flags, width, prec);
         }
+      } else if (t === lua.LUA_TNONE) {
+        // gopher-lua passes the arguments it has to Go's fmt.Sprintf: a verb without one prints
+        // Go's "%!<verb>(MISSING)" (stringlib.go strFormat), where Lua raises "no value".
+        literal = `%!${conv}(MISSING)`;
       } else if (t === lua.LUA_TSTRING && conv === 'q') {
         literal = pad(goQuote(jsString(Ls, arg)), flags, width);
       }
@@ -1038,8 +1118,9 @@ function initEngine(): void {
   const osTime = fnTV(floatResults(rawGetStr(osLib.value, 'time').value));
   const osDate = fnTV(floatResults(rawGetStr(osLib.value, 'date').value));
   const safeOs: Lib = { time: osTime, date: osDate };
-  table.time = osTime; // OpenSafeOs registers time/date into the "table" module (Argo quirk)
-  table.date = osDate;
+  // No table.time/table.date: Argo's OpenSafeOs calls RegisterModule("table", osFuncs), and
+  // gopher-lua v1.1.2's RegisterModule (auxlib.go) returns an already-loaded module unchanged;
+  // OpenTable loaded "table" just before (util/lua/lua.go), so nothing is added.
 
   const str = libFrom(stringLib, ['byte', 'char', 'dump', 'find', 'format', 'gsub', 'len', 'lower', 'match', 'rep', 'reverse', 'sub', 'upper', 'gmatch']);
   str.gfind = str.gmatch;

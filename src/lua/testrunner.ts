@@ -7,11 +7,9 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
-import jsyaml from 'js-yaml';
 import { fastYaml } from '../fastyaml.js';
-import { parse as parseYamlText, parseAllDocuments } from 'yaml';
 import { UserError } from '../errors.js';
-import { fewAliases } from '../yamlfile.js';
+import { goStringField, readGoYaml } from './goyaml.js';
 import { dirSource, groupKindKey, objectGroupKind, type ScriptSource } from './resolve.js';
 import { evaluateHealth, type HealthResult } from './runtime.js';
 
@@ -73,48 +71,44 @@ function findTestFiles(dir: string, out: string[]): void {
   }
 }
 
-/** First YAML document of a file (Argo's inputs are sometimes multi-document). */
-function readFirstDocument(path: string): unknown {
-  const text = readFileSync(path, 'utf8');
+/**
+ * Plain scalars where go-yaml v2 and the YAML 1.2 core schema disagree inside the JSON-shaped
+ * subset fastYaml returns: the YAML 1.1 booleans (`yes`, `on`, `n`, ...), the integer `-0`
+ * (0 for Go), exponents past float64. Text that may hold one goes to readGoYaml; a false
+ * alarm only costs time.
+ */
+const GO_YAML_DIFFERS = /(?:^|[\s:,[{?-])(?:[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|-0+|[-+]?[0-9.]+[eE][-+]?[0-9]{3,})[ \t]*(?:$|[\s,\]}#:])/m;
+
+function hasGoOnlyNumbers(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v) || Object.is(v, -0);
+  if (Array.isArray(v)) return v.some(hasGoOnlyNumbers);
+  if (typeof v === 'object' && v !== null) return Object.values(v).some(hasGoOnlyNumbers);
+  return false;
+}
+
+/**
+ * A testdata file as Argo CD's harness reads it (util/lua/health_test.go getObj, sigs.k8s.io/yaml
+ * over go-yaml v2): the first document, YAML 1.1 scalars, the last of duplicate keys; see
+ * goyaml.ts. JSON and plain YAML that cannot tell the two readers apart take the fast readers.
+ */
+export function readTestdata(text: string): unknown {
   if (text.trimStart().startsWith('{')) {
     try {
-      return JSON.parse(text);
+      const v = JSON.parse(text) as unknown;
+      if (!hasGoOnlyNumbers(v)) return v;
     } catch {
       /* not JSON after all: YAML below */
     }
   }
-  // Fast path (js-yaml, YAML 1.2 core schema, as src/yamlfile.ts): files without merge keys
-  // and with at most a few aliases; `yaml` (alias-bomb bounded, better messages) for the rest.
-  const fast = fastYaml(text);
-  if (fast !== undefined) return fast;
-  if (fewAliases(text) && !text.includes('<<')) {
-    try {
-      return jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false });
-    } catch {
-      try {
-        let first: unknown;
-        let seen = false;
-        jsyaml.loadAll(text, (d) => {
-          if (!seen && d !== null && d !== undefined) {
-            first = d;
-            seen = true;
-          }
-        }, { schema: jsyaml.CORE_SCHEMA, json: false });
-        if (seen) return first;
-      } catch {
-        /* reported by yaml below */
-      }
-    }
+  if (!GO_YAML_DIFFERS.test(text) && !/^\s*---\s*(?:#.*)?\n\s*(?:---|\.\.\.)/.test(text)) {
+    const fast = fastYaml(text);
+    if (fast !== undefined && !hasGoOnlyNumbers(fast)) return fast;
   }
-  try {
-    return parseYamlText(text);
-  } catch (e) {
-    const docs = parseAllDocuments(text);
-    const list = Array.isArray(docs) ? docs : [];
-    const first = list.find((d) => d.contents !== null);
-    if (!first || first.errors.length > 0) throw e;
-    return first.toJS();
-  }
+  return readGoYaml(text);
+}
+
+function readFirstDocument(path: string): unknown {
+  return readTestdata(readFileSync(path, 'utf8'));
 }
 
 interface TestSpec {
@@ -123,22 +117,42 @@ interface TestSpec {
   inputPath: string;
 }
 
+/**
+ * A field of a Go struct as encoding/json fills it from sigs.k8s.io/yaml's JSON: the name matched
+ * case-insensitively, the keys in sorted order (json.Marshal of a Go map), the last match winning.
+ */
+function goField(o: Record<string, unknown>, name: string): unknown {
+  const lower = name.toLowerCase();
+  let v: unknown;
+  for (const k of Object.keys(o).sort()) if (k === name || k.toLowerCase() === lower) v = o[k];
+  return v;
+}
+
+function stringOf(v: unknown, what: string): string {
+  if (v === null || v === undefined) return '';
+  const s = goStringField(v);
+  if (s === undefined) throw new Error(`${what}: cannot unmarshal ${Array.isArray(v) ? 'array' : 'object'} into a Go string`);
+  return s;
+}
+
+/** health_test.yaml read as Argo's TestStructure (Tests []IndividualTest{InputPath, HealthStatus}). */
 function readTestFile(path: string): TestSpec[] {
   let doc: unknown;
   try {
-    doc = readFirstDocument(path);
+    doc = readGoYaml(readFileSync(path, 'utf8'), { keepNumberKinds: true });
   } catch (e) {
     throw new Error(`not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
-  const tests = (doc as { tests?: unknown } | null)?.tests;
+  const tests = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? goField(doc as Record<string, unknown>, 'Tests') : undefined;
   if (!Array.isArray(tests)) throw new Error('expected a top-level "tests" list');
   return tests.map((t, i) => {
-    const o = (t ?? {}) as Record<string, unknown>;
-    const hs = (o.healthStatus ?? {}) as Record<string, unknown>;
-    const inputPath = o.inputPath ?? o.inputpath;
-    if (typeof inputPath !== 'string') throw new Error(`test ${i + 1}: inputPath is missing`);
-    const status = hs.status === undefined || hs.status === null ? '' : String(hs.status);
-    const message = hs.message === undefined || hs.message === null ? '' : String(hs.message);
+    const o = (typeof t === 'object' && t !== null ? t : {}) as Record<string, unknown>;
+    const hsv = goField(o, 'HealthStatus');
+    const hs = (typeof hsv === 'object' && hsv !== null ? hsv : {}) as Record<string, unknown>;
+    const inputPath = goStringField(goField(o, 'InputPath'));
+    if (inputPath === undefined) throw new Error(`test ${i + 1}: inputPath is missing`);
+    const status = stringOf(goField(hs, 'status'), `test ${i + 1}: healthStatus.status`);
+    const message = stringOf(goField(hs, 'message'), `test ${i + 1}: healthStatus.message`);
     return { status, message, inputPath };
   });
 }

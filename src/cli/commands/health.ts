@@ -81,7 +81,7 @@ export function registerHealth(program: Command): void {
       const gk = objectGroupKind(obj);
       if (!gk) throw new UserError(`${resource}: the resource has no apiVersion/kind`);
       const sources = [];
-      if (opts.argocdCm) sources.push(argocdCmSource(parseFirst(opts.argocdCm, 'argocd-cm')));
+      if (opts.argocdCm) sources.push(argocdCmSource(parseFirst(opts.argocdCm, 'argocd-cm'), { file: opts.argocdCm }));
       const luaDir = opts.lua ?? (opts.argocdCm ? undefined : PACKAGE_LUA_DIR);
       if (luaDir) {
         if (!existsSync(luaDir) || !statSync(luaDir).isDirectory()) throw new UserError(`${luaDir}: no such folder`);
