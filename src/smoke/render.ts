@@ -98,6 +98,8 @@ export function smokeValues(c: Component, settings: SmokeSettings): Record<strin
   };
   return {
     image: { ...settings.image },
+    mode: (s.mode as SmokeSettings['mode'] | undefined) ?? settings.mode,
+    runner: settings.runner,
     hook: s.hook ?? 'PostSync',
     attempts: settings.attempts,
     sleepSeconds: settings.sleepSeconds,

@@ -49,6 +49,7 @@ describe('renderSmokes', () => {
       'smokes/secrets-smoke/Chart.yaml',
       'smokes/secrets-smoke/files/check.sh',
       'smokes/secrets-smoke/templates/_helpers.tpl',
+      'smokes/secrets-smoke/templates/_pod.tpl',
       'smokes/secrets-smoke/templates/configmap.yaml',
       'smokes/secrets-smoke/templates/job.yaml',
       'smokes/secrets-smoke/templates/rbac.yaml',
@@ -67,6 +68,8 @@ describe('renderSmokes', () => {
     const values = parse(text(r.files.find((f) => f.path === 'smokes/secrets-smoke/values.yaml')?.content));
     expect(values).toEqual({
       image: { repository: 'registry.example.com/tools/kubectl', tag: 'v1.35.2', digest: DIGEST, pullPolicy: 'IfNotPresent' },
+      mode: 'regular',
+      runner: 'kubectl',
       hook: 'PostSync',
       attempts: 12,
       sleepSeconds: 5,
@@ -95,6 +98,7 @@ describe('renderSmokes', () => {
     });
     const versioned = parse(text(r.files.find((f) => f.path === 'smokes/versioned-smoke/values.yaml')?.content));
     expect(versioned.hook).toBe('PreSync');
+    expect(versioned.mode).toBe('hook');
     expect(versioned.timeoutSeconds).toBe(600);
     // No namespace on the entry nor the component: left to the release namespace.
     expect(versioned.checks.secrets).toEqual([{ name: 'db', namespace: 'data', keys: ['url'] }]);
@@ -175,6 +179,7 @@ describe('renderSmokes', () => {
       'secrets-smoke/Chart.yaml',
       'secrets-smoke/files/check.sh',
       'secrets-smoke/templates/_helpers.tpl',
+      'secrets-smoke/templates/_pod.tpl',
       'secrets-smoke/templates/configmap.yaml',
       'secrets-smoke/templates/job.yaml',
       'secrets-smoke/templates/rbac.yaml',
