@@ -28,7 +28,13 @@ export interface ResourceType {
 export type Recorded =
   | { object: Record<string, unknown> }
   | { sequence: Record<string, unknown>[] }
-  | { forbidden: true };
+  | { forbidden: true }
+  | { unauthorized: true };
+
+export interface StandInOptions {
+  /** Answer every request 401 Unauthorized, as a kube-apiserver does for a bad or expired token. */
+  rejectAll?: boolean;
+}
 
 export interface RequestLog {
   method: string;
@@ -58,7 +64,7 @@ const key = (group: string, resource: string, ns: string, name: string): string 
  * Starts the stand-in on a random port. `objects` maps `group/resource/namespace/name`
  * (core group: empty, e.g. `/secrets/platform/db`; cluster-scoped: namespace `-`) to what to serve.
  */
-export async function startStandInApiServer(objects: Record<string, Recorded>, types: ResourceType[] = DEFAULT_TYPES): Promise<StandInApiServer> {
+export async function startStandInApiServer(objects: Record<string, Recorded>, types: ResourceType[] = DEFAULT_TYPES, options: StandInOptions = {}): Promise<StandInApiServer> {
   const requests: RequestLog[] = [];
   const served = new Map<string, number>();
   const send = (res: ServerResponse, code: number, body: unknown): void => {
@@ -81,6 +87,8 @@ export async function startStandInApiServer(objects: Record<string, Recorded>, t
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const path = url.pathname;
     requests.push({ method: req.method ?? 'GET', path, query: url.search.replace(/^\?/, '') });
+    // The body a kube-apiserver sends for a rejected token (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters: Unauthorized).
+    if (options.rejectAll) return status(res, 401, 'Unauthorized', 'Unauthorized', {});
     if (req.method !== 'GET') return status(res, 405, 'MethodNotAllowed', `the stand-in API server only serves GET`, {});
     if (path === '/api') return send(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
     if (path === '/apis') {
@@ -122,6 +130,7 @@ export async function startStandInApiServer(objects: Record<string, Recorded>, t
     if (!type) return status(res, 404, 'NotFound', 'the server could not find the requested resource', {});
     const rec = objects[key(group, resource, ns, name)];
     if (!rec) return status(res, 404, 'NotFound', `${gr} "${name}" not found`, { name, group, kind: resource });
+    if ('unauthorized' in rec) return status(res, 401, 'Unauthorized', 'Unauthorized', {});
     if ('forbidden' in rec) {
       return status(res, 403, 'Forbidden', `${gr} "${name}" is forbidden: User "system:serviceaccount:${ns}:smoke" cannot get resource "${resource}" in API group "${group}" in the namespace "${ns}"`, { name, group, kind: resource });
     }
@@ -137,7 +146,7 @@ export async function startStandInApiServer(objects: Record<string, Recorded>, t
       served.set(k, i + 1);
       obj = rec.sequence[Math.min(i, rec.sequence.length - 1)]!;
     } else if ('object' in rec) obj = rec.object;
-    else throw new Error('forbidden objects are not served');
+    else throw new Error('forbidden or unauthorized objects are not served');
     const metadata = { ...(obj.metadata as Record<string, unknown>), resourceVersion: String(Math.min(i, 'sequence' in rec ? rec.sequence.length - 1 : 0) + 1) };
     return { ...obj, metadata, apiVersion: group ? `${group}/${version}` : version, kind };
   };
@@ -161,6 +170,7 @@ export async function startStandInApiServer(objects: Record<string, Recorded>, t
     const name = selector[1]!;
     const k = key(group, resource, ns, name);
     const rec = objects[k];
+    if (rec && 'unauthorized' in rec) return status(res, 401, 'Unauthorized', 'Unauthorized', {});
     if (rec && 'forbidden' in rec) {
       return status(res, 403, 'Forbidden', `${gr} "${name}" is forbidden: User "system:serviceaccount:${ns}:smoke" cannot ${watch ? 'watch' : 'list'} resource "${resource}" in API group "${group}" in the namespace "${ns}"`, { name, group, kind: resource });
     }
