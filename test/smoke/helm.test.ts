@@ -358,7 +358,10 @@ describe('smoke charts under the real helm', () => {
   });
 
   it('packages are accepted by helm show chart, and the folder serves as a chart repository', async () => {
-    const tgz = join(fixtureDir, 'smokes', 'secrets-smoke-0.1.0.tgz');
+    const version = (name: string): string => parse(readFileSync(join(fixtureDir, 'smokes', name, 'Chart.yaml'), 'utf8')).version;
+    const v = version('secrets-smoke');
+    expect(v).toMatch(/^0\.1\.0\+dev\.[0-9a-f]{10}$/);
+    const tgz = join(fixtureDir, 'smokes', `secrets-smoke-${v.replace('+', '_')}.tgz`);
     const shown = await helm(['show', 'chart', tgz]);
     expect(shown.code).toBe(0);
     expect(parse(shown.stdout)).toEqual(parse(readFileSync(join(fixtureDir, 'smokes', 'secrets-smoke', 'Chart.yaml'), 'utf8')));
@@ -369,11 +372,12 @@ describe('smoke charts under the real helm', () => {
     const root = join(fixtureDir, 'smokes');
     const server: Server = createServer((req, res) => {
       const name = (req.url ?? '/').replace(/^\/+/, '');
-      if (!/^[a-z0-9.-]+\.(tgz|yaml)$/.test(name) || !existsSync(join(root, name))) {
+      const name2 = decodeURIComponent(name);
+      if (!/^[a-z0-9._+-]+\.(tgz|yaml)$/.test(name2) || !existsSync(join(root, name2))) {
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200).end(readFileSync(join(root, name)));
+      res.writeHead(200).end(readFileSync(join(root, name2)));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
@@ -382,12 +386,14 @@ describe('smoke charts under the real helm', () => {
       expect(add.stderr).toBe('');
       expect(add.code).toBe(0);
       const search = await helm(['search', 'repo', 'wg/', '--output', 'json']);
-      expect(JSON.parse(search.stdout).map((e: Obj) => `${e.name}@${e.version}`).sort()).toEqual(['wg/secrets-smoke@0.1.0', 'wg/versioned-smoke@1.2.3']);
+      expect(JSON.parse(search.stdout).map((e: Obj) => `${e.name}@${e.version}`).sort()).toEqual([`wg/secrets-smoke@${v}`, `wg/versioned-smoke@${version('versioned-smoke')}`]);
       const out = mkdtempSync(join(tmpdir(), 'wavegate-helm-pull-'));
       dirs.push(out);
-      const pull = await helm(['pull', 'wg/secrets-smoke', '--version', '0.1.0', '--destination', out]);
+      const pull = await helm(['pull', 'wg/secrets-smoke', '--version', v, '--destination', out]);
+      expect(pull.stderr).toBe('');
       expect(pull.code).toBe(0);
-      expect(readFileSync(join(out, 'secrets-smoke-0.1.0.tgz')).equals(readFileSync(tgz))).toBe(true);
+      // helm pull keeps the file name of the index's URL.
+      expect(readFileSync(join(out, `secrets-smoke-${v.replace('+', '_')}.tgz`)).equals(readFileSync(tgz))).toBe(true);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
@@ -406,7 +412,7 @@ describe('examples/ameide platform-secrets-smoke', () => {
     }
     expect(Object.keys(secrets).some((n) => /loki.*s3|s3.*loki/.test(n))).toBe(true);
     expect(Object.keys(secrets).some((n) => /tempo.*s3|s3.*tempo/.test(n))).toBe(true);
-    expect(exampleFiles.some((f) => /^smokes\/platform-secrets-smoke-\d+\.\d+\.\d+\.tgz$/.test(f.path))).toBe(true);
+    expect(exampleFiles.some((f) => /^smokes\/platform-secrets-smoke-\d+\.\d+\.\d+_dev\.[0-9a-f]{10}\.tgz$/.test(f.path))).toBe(true);
   });
 
   /** Every checked object of the example's values recorded healthy (ExternalSecrets Ready, Secrets with their keys), some overridden. */
