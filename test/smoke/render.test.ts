@@ -263,6 +263,18 @@ describe('renderSmokes', () => {
     expect(isClusterScoped('example.io/v1', 'Widget', true)).toBe(true);
   });
 
+  it('reads smoke.mode and smoke.runner from wavegate.yaml (a component\'s smoke.mode wins) and rejects other values', async () => {
+    const { catalog, env } = loadFixture(undefined, smokeSection({ mode: 'hook', runner: 'script' }));
+    const r = await renderSmokes(catalog, env);
+    const values = parse(text(r.files.find((f) => f.path === 'smokes/secrets-smoke/values.yaml')?.content));
+    expect([values.mode, values.runner]).toEqual(['hook', 'script']);
+    const regular = loadFixture([{ ...SECRETS_SMOKE, smoke: { ...SECRETS_SMOKE.smoke, mode: 'regular' } }, VAULT_SECRETS], smokeSection({ mode: 'hook' }));
+    const rv = parse(text((await renderSmokes(regular.catalog, regular.env)).files.find((f) => f.path === 'smokes/secrets-smoke/values.yaml')?.content));
+    expect(rv.mode).toBe('regular');
+    expect(() => loadFixture([SECRETS_SMOKE], 'smoke:\n  mode: postsync\n')).toThrow(/wavegate\.yaml:2:\d+: .*mode/);
+    expect(() => loadFixture([SECRETS_SMOKE], 'smoke:\n  runner: bash\n')).toThrow(/wavegate\.yaml:2:\d+: .*runner/);
+  });
+
   it('rejects a bad smoke: section in wavegate.yaml with file and line', () => {
     expect(() => loadFixture([SECRETS_SMOKE], 'smoke:\n  attempts: 0\n')).toThrow(UserError);
     expect(() => loadFixture([SECRETS_SMOKE], 'smoke:\n  attempts: 0\n')).toThrow(/wavegate\.yaml:2:\d+: .*attempts/);
