@@ -143,18 +143,51 @@ kube() {
   "$kubectl" --request-timeout="${t}s" "$@" 2>"$err_file"
 }
 
-# Why a kubectl call failed, in one line, from its stderr. Only the first line is kept, and
-# only as much of it as kubectl's own "Error from server" text says.
-classify_error() {
-  first=''
-  IFS= read -r first <"$err_file"
-  case $first in
-    *'(NotFound)'*) why='not found' ;;
-    *'(Forbidden)'*) why="forbidden: ${first#*(Forbidden): }" ;;
-    *'(Unauthorized)'*) why='unauthorized (is the ServiceAccount token mounted?)' ;;
-    '') why="kubectl failed with exit code $1 and no message" ;;
-    *) why="error: ${first#Error from server }" ;;
+# Why a kubectl call failed, in one line, from its stderr. kubectl 1.35 prints client-side
+# log lines (klog: "E1203 08:55:56.133389   7 memcache.go:265] ...") before the error proper
+# when discovery fails; they are skipped. Unauthorized, Forbidden and NotFound are recognised
+# on any line; otherwise the first line that is not a log line is the message, without
+# kubectl's "error: " and "Error from server " prefixes.
+is_log_line() {
+  case $1 in
+    [IWEF][0-9][0-9][0-9][0-9]' '[0-9][0-9]:[0-9][0-9]:[0-9][0-9]*) return 0 ;;
   esac
+  return 1
+}
+classify_error() {
+  msg='' unauthorized='' forbidden='' notfound='' notype='' unreachable=''
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in
+      *'(Unauthorized)'* | *'You must be logged in to the server'* | *'provide credentials'*) unauthorized=1 ;;
+    esac
+    if is_log_line "$line"; then
+      continue
+    fi
+    case $line in
+      *'(Forbidden): '*) [ -n "$forbidden" ] || forbidden=${line#*(Forbidden): } ;;
+      *'(NotFound)'*) notfound=1 ;;
+      *"doesn't have a resource type"*) notype=${line#*resource type } ;;
+      *'was refused'* | *'Unable to connect to the server'* | *'no such host'* | *'i/o timeout'*) [ -n "$unreachable" ] || unreachable=$line ;;
+    esac
+    [ -n "$msg" ] || [ -z "$line" ] || msg=$line
+  done <"$err_file"
+  msg=${msg#error: }
+  msg=${msg#Error from server }
+  if [ -n "$unauthorized" ]; then
+    why='unauthorized (is the ServiceAccount token mounted and valid?)'
+  elif [ -n "$forbidden" ]; then
+    why="forbidden: $forbidden"
+  elif [ -n "$notfound" ]; then
+    why='not found'
+  elif [ -n "$notype" ]; then
+    why="the server has no resource type $notype (is its CRD installed?)"
+  elif [ -n "$unreachable" ]; then
+    why="cannot reach the API server: $unreachable"
+  elif [ -n "$msg" ]; then
+    why="error: $msg"
+  else
+    why="kubectl failed with exit code $1 and no message"
+  fi
 }
 
 # condition NS NAME RESOURCE COND: sets why; returns 0 when COND is True. NS '-': cluster-scoped.

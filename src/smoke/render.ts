@@ -98,6 +98,8 @@ export function smokeValues(c: Component, settings: SmokeSettings): Record<strin
   };
   return {
     image: { ...settings.image },
+    mode: (s.mode as SmokeSettings['mode'] | undefined) ?? settings.mode,
+    runner: settings.runner,
     hook: s.hook ?? 'PostSync',
     attempts: settings.attempts,
     sleepSeconds: settings.sleepSeconds,
@@ -154,6 +156,23 @@ function prepare(): Prepared {
   return prepared;
 }
 
+/**
+ * The published version of a smoke chart: the catalog's version (smoke.version, else
+ * smoke.chartVersion) plus SemVer build metadata naming the environment and the first 10 hex
+ * digits of the content hash: `0.1.0+dev.3f2a9c01b7`. Every environment and every change of
+ * content gets its own name-version, so charts of all environments share one registry without
+ * overwriting (an OCI tag cannot hold `+`: helm push writes `_`, and helm pull reads it back).
+ */
+export function chartVersion(base: string, environment: string, contentHash: string): string {
+  const env = environment.replace(/[^0-9A-Za-z-]+/g, '-').replace(/^-+|-+$/g, '') || 'env';
+  return `${base}+${env}.${contentHash.slice(0, 10)}`;
+}
+
+/** File name of a packaged smoke chart: `<name>-<version>.tgz` with the version's `+` as `_`. */
+export function packageFileName(name: string, version: string): string {
+  return `${name}-${version.replace(/\+/g, '_')}.tgz`;
+}
+
 /** Builds the chart of one smoke component (with checks) of one environment. */
 export async function buildSmokeChart(c: Component, env: Environment, settings: SmokeSettings, pack: RenderContext['packageChart'] = packageChart): Promise<SmokeChart> {
   const values = smokeValues(c, settings);
@@ -167,11 +186,11 @@ export async function buildSmokeChart(c: Component, env: Environment, settings: 
   const valuesText = header + dumpYaml(values);
   const content: ChartFile[] = [...pre.before, { path: 'values.yaml', content: valuesText }, ...pre.after];
   // The content hash covers every file but Chart.yaml, so any change of checks, settings,
-  // templates or script shows in appVersion and the annotation even when the version stays.
+  // templates or script changes the version's build metadata, appVersion and the annotation.
   const h = pre.hashBefore.copy().update(`values.yaml\0${valuesText}\0`);
   for (const f of pre.after) h.update(`${f.path}\0${f.content}\0`);
   const hash = h.digest('hex');
-  const version = (c.smoke!.version as string | undefined) ?? settings.chartVersion;
+  const version = chartVersion((c.smoke!.version as string | undefined) ?? settings.chartVersion, env.name, hash);
   const validates = c.smoke!.validates;
   const metadata: Record<string, unknown> = {
     apiVersion: 'v2',
@@ -213,7 +232,9 @@ export const renderSmokes: Renderer = async (catalog: Catalog, env: Environment,
   await Promise.all(Array.from({ length: Math.min(CONCURRENT, smokes.length) }, worker));
   for (const chart of charts) {
     for (const f of chart.files) files.push({ path: `${SMOKES_DIR}/${chart.name}/${f.path}`, content: f.content });
-    const tgz = `${chart.name}-${chart.version}.tgz`;
+    // `+` written as `_` in the file name (as helm push does for OCI tags): object stores and
+    // some web servers read a `+` in a URL path as a space. The index keeps the real version.
+    const tgz = packageFileName(chart.name, chart.version);
     files.push({ path: `${SMOKES_DIR}/${tgz}`, content: chart.archive });
     entries.push({ metadata: chart.metadata, url: tgz, archive: chart.archive });
   }

@@ -7,7 +7,14 @@ export interface SmokeQuantities {
   'ephemeral-storage'?: string;
 }
 
+export type SmokeMode = 'regular' | 'hook';
+export type SmokeRunner = 'kubectl' | 'script';
+
 export interface SmokeSettings {
+  /** regular: the Job is an ordinary resource (its health gates); hook: an Argo CD hook (gates nothing). */
+  mode: SmokeMode;
+  /** kubectl: one `kubectl wait` container per check, no shell; script: check.sh under sh. */
+  runner: SmokeRunner;
   image: { repository: string; tag: string; digest: string; pullPolicy: 'IfNotPresent' | 'Always' | 'Never' };
   attempts: number;
   sleepSeconds: number;
@@ -20,11 +27,32 @@ export interface SmokeSettings {
 }
 
 /**
- * Defaults. The image is Kubernetes' own kubectl image (Debian base with a shell) at the
- * kubectl version wavegate is tested with; it has no digest here because wavegate cannot
- * vouch for one: set `smoke.image.digest` to the digest of the image you mirror.
+ * Programs each runner's containers execute. The Job template's commands must use only
+ * these (test/smoke/helm.test.ts checks the rendered Jobs; test/smoke/script.test.ts runs the
+ * script with a PATH holding only SCRIPT_RUNNER_PROGRAMS).
+ */
+export const RUNNER_PROGRAMS: Readonly<Record<SmokeRunner, readonly string[]>> = Object.freeze({
+  kubectl: ['kubectl'],
+  script: ['sh', 'kubectl', 'date', 'mkdir', 'rm', 'sleep'],
+});
+
+/**
+ * Programs in the default image, registry.k8s.io/kubectl: only /bin/kubectl. Kubernetes
+ * builds it on gcr.io/distroless/static-debian12 (no shell, no coreutils) and copies the
+ * kubectl binary in (kubernetes/kubernetes build sources; kyverno/kyverno#13899; wavegate's
+ * shared reference argo-cd-facts.md section 4). So the default image suits runner kubectl
+ * only; runner script needs an image with every program of RUNNER_PROGRAMS.script.
+ */
+export const DEFAULT_IMAGE_PROGRAMS: readonly string[] = Object.freeze(['kubectl']);
+
+/**
+ * Defaults. The image is Kubernetes' own kubectl image at the kubectl version wavegate is
+ * tested with; it has no digest here because wavegate cannot vouch for one: set
+ * `smoke.image.digest` to the digest of the image you mirror.
  */
 export const SMOKE_DEFAULTS: Readonly<SmokeSettings> = Object.freeze({
+  mode: 'regular',
+  runner: 'kubectl',
   image: { repository: 'registry.k8s.io/kubectl', tag: 'v1.35.2', digest: '', pullPolicy: 'IfNotPresent' },
   attempts: 30,
   sleepSeconds: 10,
@@ -43,6 +71,8 @@ export function smokeSettings(settings: Settings): SmokeSettings {
   };
   const d = SMOKE_DEFAULTS;
   return {
+    mode: raw.mode ?? d.mode,
+    runner: raw.runner ?? d.runner,
     image: { ...d.image, ...raw.image },
     attempts: raw.attempts ?? d.attempts,
     sleepSeconds: raw.sleepSeconds ?? d.sleepSeconds,

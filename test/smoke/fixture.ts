@@ -43,7 +43,7 @@ export const VERSIONED_SMOKE = {
   wave: 44,
   componentType: 'smoke',
   dependencies: ['vault-secrets'],
-  smoke: { validates: ['vault-secrets'], hook: 'PreSync', version: '1.2.3', secrets: [{ name: 'db', namespace: 'data', keys: ['url'] }] },
+  smoke: { validates: ['vault-secrets'], mode: 'hook', hook: 'PreSync', version: '1.2.3', secrets: [{ name: 'db', namespace: 'data', keys: ['url'] }] },
 };
 
 export const VAULT_SECRETS = { name: 'vault-secrets', tier: 'foundation', wave: 10, componentType: 'secrets', namespace: 'platform' };

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { UserError } from '../../src/errors.js';
 import { renderCatalog } from '../../src/render/index.js';
-import { buildSmokeChart, guessPlural, isClusterScoped, renderSmokes } from '../../src/smoke/render.js';
+import { buildSmokeChart, chartVersion, guessPlural, isClusterScoped, renderSmokes } from '../../src/smoke/render.js';
+import { loadCatalog } from '../../src/catalog/load.js';
 import { smokeSettings } from '../../src/smoke/settings.js';
 import { DIGEST, EMPTY_SMOKE, loadFixture, SECRETS_SMOKE, smokeSection, VAULT_SECRETS, VERSIONED_SMOKE } from './fixture.js';
 
@@ -41,14 +42,15 @@ describe('renderSmokes', () => {
     const r = await renderSmokes(catalog, env);
     const paths = r.files.map((f) => f.path);
     expect(paths.filter((p) => !p.includes('/secrets-smoke/') && !p.includes('/versioned-smoke/'))).toEqual([
-      'smokes/secrets-smoke-0.1.0.tgz',
-      'smokes/versioned-smoke-1.2.3.tgz',
+      expect.stringMatching(/^smokes\/secrets-smoke-0\.1\.0_dev\.[0-9a-f]{10}\.tgz$/),
+      expect.stringMatching(/^smokes\/versioned-smoke-1\.2\.3_dev\.[0-9a-f]{10}\.tgz$/),
       'smokes/index.yaml',
     ]);
     expect(paths.filter((p) => p.startsWith('smokes/secrets-smoke/')).sort()).toEqual([
       'smokes/secrets-smoke/Chart.yaml',
       'smokes/secrets-smoke/files/check.sh',
       'smokes/secrets-smoke/templates/_helpers.tpl',
+      'smokes/secrets-smoke/templates/_pod.tpl',
       'smokes/secrets-smoke/templates/configmap.yaml',
       'smokes/secrets-smoke/templates/job.yaml',
       'smokes/secrets-smoke/templates/rbac.yaml',
@@ -67,6 +69,8 @@ describe('renderSmokes', () => {
     const values = parse(text(r.files.find((f) => f.path === 'smokes/secrets-smoke/values.yaml')?.content));
     expect(values).toEqual({
       image: { repository: 'registry.example.com/tools/kubectl', tag: 'v1.35.2', digest: DIGEST, pullPolicy: 'IfNotPresent' },
+      mode: 'regular',
+      runner: 'kubectl',
       hook: 'PostSync',
       attempts: 12,
       sleepSeconds: 5,
@@ -95,6 +99,7 @@ describe('renderSmokes', () => {
     });
     const versioned = parse(text(r.files.find((f) => f.path === 'smokes/versioned-smoke/values.yaml')?.content));
     expect(versioned.hook).toBe('PreSync');
+    expect(versioned.mode).toBe('hook');
     expect(versioned.timeoutSeconds).toBe(600);
     // No namespace on the entry nor the component: left to the release namespace.
     expect(versioned.checks.secrets).toEqual([{ name: 'db', namespace: 'data', keys: ['url'] }]);
@@ -137,15 +142,17 @@ describe('renderSmokes', () => {
     const b = await renderSmokes(...Object.values(loadFixture()) as [never, never]);
     expect(b.files.map((f) => f.path)).toEqual(a.files.map((f) => f.path));
     for (let i = 0; i < a.files.length; i++) expect(Buffer.from(b.files[i]!.content).equals(Buffer.from(a.files[i]!.content))).toBe(true);
-    const tgz = a.files.find((f) => f.path === 'smokes/secrets-smoke-0.1.0.tgz')!.content as Uint8Array;
+    const tgzFile = a.files.find((f) => /^smokes\/secrets-smoke-0\.1\.0_dev\.[0-9a-f]{10}\.tgz$/.test(f.path))!;
+    const tgz = tgzFile.content as Uint8Array;
     // gzip header: no timestamp, default compression level (XFL 0, as Go's gzip writes for helm package), OS byte fixed.
     expect([...tgz.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
     const index = parse(text(a.files.find((f) => f.path === 'smokes/index.yaml')!.content));
     const entry = index.entries['secrets-smoke'][0];
     expect(entry.digest).toBe(createHash('sha256').update(tgz).digest('hex'));
-    expect(entry.urls).toEqual(['secrets-smoke-0.1.0.tgz']);
-    expect(entry.version).toBe('0.1.0');
-    expect(index.entries['versioned-smoke'][0].version).toBe('1.2.3');
+    expect(entry.urls).toEqual([tgzFile.path.slice('smokes/'.length)]);
+    expect(entry.version).toMatch(/^0\.1\.0\+dev\.[0-9a-f]{10}$/);
+    expect(entry.urls[0]).toBe(`secrets-smoke-${entry.version.replace('+', '_')}.tgz`);
+    expect(index.entries['versioned-smoke'][0].version).toMatch(/^1\.2\.3\+dev\.[0-9a-f]{10}$/);
     expect(index.apiVersion).toBe('v1');
   });
 
@@ -157,7 +164,7 @@ describe('renderSmokes', () => {
       for (const out of outs) expect((await renderCatalog(catalog, { out })).written).toBe(true);
       const list = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
       const files = list(join(outs[0]!, 'dev', 'smokes'));
-      expect(files).toContain('secrets-smoke-0.1.0.tgz');
+      expect(files.some((f) => /^secrets-smoke-0\.1\.0_dev\.[0-9a-f]{10}\.tgz$/.test(f))).toBe(true);
       expect(files).toContain('index.yaml');
       expect(files).toContain(join('secrets-smoke', 'templates', 'job.yaml'));
       expect(list(join(outs[1]!, 'dev', 'smokes'))).toEqual(files);
@@ -170,11 +177,12 @@ describe('renderSmokes', () => {
   it('packages Chart.yaml first, then every file by path, with fixed mtime, mode and owner', async () => {
     const { catalog, env } = loadFixture();
     const r = await renderSmokes(catalog, env);
-    const entries = await untar(r.files.find((f) => f.path === 'smokes/secrets-smoke-0.1.0.tgz')!.content as Uint8Array);
+    const entries = await untar(r.files.find((f) => /^smokes\/secrets-smoke-[^/]+\.tgz$/.test(f.path))!.content as Uint8Array);
     expect(entries.map((e) => e.name)).toEqual([
       'secrets-smoke/Chart.yaml',
       'secrets-smoke/files/check.sh',
       'secrets-smoke/templates/_helpers.tpl',
+      'secrets-smoke/templates/_pod.tpl',
       'secrets-smoke/templates/configmap.yaml',
       'secrets-smoke/templates/job.yaml',
       'secrets-smoke/templates/rbac.yaml',
@@ -190,19 +198,52 @@ describe('renderSmokes', () => {
     }
   });
 
-  it('shows a change of checks in appVersion and the content-hash annotation, keeping the catalog version', async () => {
+  it('shows a change of checks in the version (build metadata), appVersion and the content-hash annotation', async () => {
     const { catalog, env } = loadFixture();
     const settings = smokeSettings(catalog.settings);
     const comp = env.byName.get('secrets-smoke')!;
     const before = await buildSmokeChart(comp, env, settings);
+    expect(await buildSmokeChart(comp, env, settings)).toMatchObject({ version: before.version });
     const changed = { ...comp, smoke: { ...comp.smoke!, secrets: [...comp.smoke!.secrets, { name: 'another' }] } };
     const after = await buildSmokeChart(changed, env, settings);
-    expect(after.version).toBe(before.version);
-    expect(after.metadata.appVersion).not.toBe(before.metadata.appVersion);
     const ann = (m: Record<string, unknown>): Record<string, string> => m.annotations as Record<string, string>;
+    expect(before.version).toBe(`0.1.0+dev.${ann(before.metadata)['wavegate.dev/content-sha256']!.slice(0, 10)}`);
+    expect(after.version).not.toBe(before.version);
+    expect(after.version.startsWith('0.1.0+dev.')).toBe(true);
+    expect(after.metadata.version).toBe(after.version);
+    expect(after.metadata.appVersion).not.toBe(before.metadata.appVersion);
     expect(ann(after.metadata)['wavegate.dev/content-sha256']).not.toBe(ann(before.metadata)['wavegate.dev/content-sha256']);
     expect(String(before.metadata.appVersion)).toBe(ann(before.metadata)['wavegate.dev/content-sha256']!.slice(0, 12));
     expect(ann(before.metadata)['wavegate.dev/validates']).toBe('vault-secrets');
+  });
+
+  it('gives every chart of every environment of examples/ameide its own name and version; index digests match the packages', async () => {
+    const catalog = loadCatalog(join(__dirname, '..', '..', 'examples', 'ameide'));
+    expect(catalog.environments.length).toBeGreaterThanOrEqual(3);
+    const seen = new Map<string, string>();
+    let charts = 0;
+    for (const env of catalog.environments) {
+      const r = await renderSmokes(catalog, env);
+      const index = parse(text(r.files.find((f) => f.path === 'smokes/index.yaml')!.content));
+      for (const [name, versions] of Object.entries(index.entries as Record<string, { version: string; digest: string; urls: string[] }[]>)) {
+        for (const v of versions) {
+          charts++;
+          expect(v.version).toMatch(new RegExp(`^\\d+\\.\\d+\\.\\d+\\+${env.name}\\.[0-9a-f]{10}$`));
+          const key = `${name}@${v.version}`;
+          expect(seen.has(key), `${key} in ${env.name} and ${seen.get(key)}`).toBe(false);
+          seen.set(key, env.name);
+          const pkg = r.files.find((f) => f.path === `smokes/${v.urls[0]}`)!;
+          expect(createHash('sha256').update(pkg.content).digest('hex')).toBe(v.digest);
+        }
+      }
+    }
+    expect(seen.size).toBe(charts);
+    expect(charts).toBeGreaterThanOrEqual(3 * 9);
+  });
+
+  it('makes a build-metadata identifier of any environment name', () => {
+    expect(chartVersion('0.1.0', 'dev', 'ab'.repeat(32))).toBe('0.1.0+dev.abababab' + 'ab');
+    expect(chartVersion('1.0.0-rc.1', 'eu_west.1', 'cd'.repeat(32))).toBe('1.0.0-rc.1+eu-west-1.cdcdcdcdcd');
   });
 
   it('guesses plurals like Kubernetes, with English vowel + y', () => {
@@ -220,6 +261,18 @@ describe('renderSmokes', () => {
     expect(isClusterScoped('gateway.networking.k8s.io/v1', 'Gateway')).toBe(false);
     expect(isClusterScoped('example.io/v1', 'ClusterPolicy', false)).toBe(false);
     expect(isClusterScoped('example.io/v1', 'Widget', true)).toBe(true);
+  });
+
+  it('reads smoke.mode and smoke.runner from wavegate.yaml (a component\'s smoke.mode wins) and rejects other values', async () => {
+    const { catalog, env } = loadFixture(undefined, smokeSection({ mode: 'hook', runner: 'script' }));
+    const r = await renderSmokes(catalog, env);
+    const values = parse(text(r.files.find((f) => f.path === 'smokes/secrets-smoke/values.yaml')?.content));
+    expect([values.mode, values.runner]).toEqual(['hook', 'script']);
+    const regular = loadFixture([{ ...SECRETS_SMOKE, smoke: { ...SECRETS_SMOKE.smoke, mode: 'regular' } }, VAULT_SECRETS], smokeSection({ mode: 'hook' }));
+    const rv = parse(text((await renderSmokes(regular.catalog, regular.env)).files.find((f) => f.path === 'smokes/secrets-smoke/values.yaml')?.content));
+    expect(rv.mode).toBe('regular');
+    expect(() => loadFixture([SECRETS_SMOKE], 'smoke:\n  mode: postsync\n')).toThrow(/wavegate\.yaml:2:\d+: .*mode/);
+    expect(() => loadFixture([SECRETS_SMOKE], 'smoke:\n  runner: bash\n')).toThrow(/wavegate\.yaml:2:\d+: .*runner/);
   });
 
   it('rejects a bad smoke: section in wavegate.yaml with file and line', () => {

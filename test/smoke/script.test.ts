@@ -1,10 +1,11 @@
 // Runs the real smoke check script (smokes/check.sh) with `sh` (dash) and the real kubectl
 // against the stand-in API server in ./standin-apiserver.ts (a Node http server, not Kubernetes).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUNNER_PROGRAMS } from '../../src/smoke/settings.js';
 import { startStandInApiServer, type Recorded, type StandInApiServer } from './standin-apiserver.js';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -53,6 +54,7 @@ const RECORDED: Record<string, Recorded> = {
   '/secrets/observability/loki-s3': secret('loki-s3', 'observability', { AWS_ACCESS_KEY_ID: VALUES[1]!, note: VALUES[2]! }),
   '/secrets/platform/platform-db': secret('platform-db', 'platform', { username: 'app', password: VALUES[3]! }),
   '/secrets/data/minio-service-users': { forbidden: true },
+  '/secrets/platform/token-rejected': { unauthorized: true },
   'postgresql.cnpg.io/clusters/platform/platform-postgres': {
     object: { metadata: { name: 'platform-postgres', namespace: 'platform' }, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'ClusterIsReady', message: 'Cluster is Ready' }] } },
   },
@@ -71,12 +73,21 @@ interface Run {
 
 let api: StandInApiServer;
 let dir: string;
+/** A PATH holding only the programs RUNNER_PROGRAMS.script lists (what an image for runner script must have). */
+let onlyListed: string;
 
 beforeAll(async () => {
   if (!existsSync(KUBECTL)) throw new Error(`real kubectl not found at ${KUBECTL}: run node scripts/install-tools.mjs`);
   api = await startStandInApiServer(RECORDED);
   dir = mkdtempSync(join(tmpdir(), 'wavegate-smoke-script-'));
   api.writeKubeconfig(dir);
+  onlyListed = join(dir, 'bin');
+  mkdirSync(onlyListed);
+  for (const p of RUNNER_PROGRAMS.script) {
+    const found = p === 'kubectl' ? KUBECTL : spawnSync('sh', ['-c', `command -v ${p}`], { encoding: 'utf8' }).stdout.trim();
+    if (!found.startsWith('/')) throw new Error(`${p} not found on this machine`);
+    symlinkSync(found, join(onlyListed, p));
+  }
 });
 afterAll(async () => {
   await api?.close();
@@ -84,16 +95,17 @@ afterAll(async () => {
 });
 
 let runNo = 0;
-function runScript(checks: string, env: Record<string, string> = {}): Promise<Run> {
+function runScript(checks: string, env: Record<string, string> = {}, kubeconfig = join(dir, 'kubeconfig')): Promise<Run> {
   const checksFile = join(dir, `checks-${++runNo}`);
   writeFileSync(checksFile, checks);
   return new Promise((done, fail) => {
-    const child = spawn('sh', [SCRIPT, checksFile], {
+    // PATH has only the listed programs: the script must need nothing else.
+    const child = spawn(join(onlyListed, 'sh'), [SCRIPT, checksFile], {
       env: {
-        PATH: `${join(ROOT, '.tools', 'bin')}:/usr/bin:/bin`,
+        PATH: onlyListed,
         HOME: dir,
         TMPDIR: dir,
-        KUBECONFIG: join(dir, 'kubeconfig'),
+        KUBECONFIG: kubeconfig,
         KUBECACHEDIR: join(dir, 'cache'),
         SMOKE_ATTEMPTS: '2',
         SMOKE_SLEEP_SECONDS: '0',
@@ -213,6 +225,38 @@ describe('smoke check script against the stand-in API server', () => {
     const empty = await runScript('# nothing\n');
     expect(empty.code).toBe(2);
     expect(api.requests.length).toBe(before);
+  });
+
+  it('names the cause when kubectl\'s stderr starts with client log lines: unauthorized, unreachable, no such resource type', async () => {
+    // A bad token: kubectl 1.35 prints memcache.go log lines ("E1204 ... memcache.go:265] ...")
+    // on stderr before "error: You must be logged in to the server (...)".
+    const rejecting = await startStandInApiServer({}, undefined, { rejectAll: true });
+    try {
+      const kc = rejecting.writeKubeconfig(join(dir, 'rejecting'));
+      const run = await runScript('secret platform platform-db username\n', {}, kc);
+      expect(run.lines).toEqual([
+        'FAIL Secret platform/platform-db: unauthorized (is the ServiceAccount token mounted and valid?) (after 2 attempts)',
+        'SUMMARY 1 checks: 0 passed, 1 failed',
+      ]);
+      expect(run.code).toBe(1);
+    } finally {
+      await rejecting.close();
+    }
+    // Discovery works, the object's GET is rejected: "error: You must be logged in to the server (Unauthorized)".
+    const one = await runScript('secret platform token-rejected password\n');
+    expect(one.lines[0]).toBe('FAIL Secret platform/token-rejected: unauthorized (is the ServiceAccount token mounted and valid?) (after 2 attempts)');
+    // Nothing listens: log lines, then "The connection to the server 127.0.0.1:1 was refused ...".
+    const unreachable = join(dir, 'unreachable');
+    writeFileSync(unreachable, readFileSync(join(dir, 'kubeconfig'), 'utf8').replace(/server: "[^"]+"/, 'server: "http://127.0.0.1:1"'));
+    const down = await runScript('secret platform platform-db username\n', { SMOKE_ATTEMPTS: '1' }, unreachable);
+    expect(down.lines[0]).toBe('FAIL Secret platform/platform-db: cannot reach the API server: The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port? (after 1 attempts)');
+    // A CRD that is not installed: kubectl says "error: the server doesn't have a resource type".
+    const nocrd = await runScript('condition platform x Widget widgets.v1.example.io Ready\n', { SMOKE_ATTEMPTS: '1' });
+    expect(nocrd.lines[0]).toBe('FAIL Widget platform/x: the server has no resource type "widgets" (is its CRD installed?) (after 1 attempts)');
+    for (const r of [one, down, nocrd]) {
+      expect(r.stdout).not.toMatch(/memcache|^E\d{4} |error: error:/m);
+      expectNoSecretValues(r);
+    }
   });
 
   it('is clean under shellcheck (POSIX sh) and never uses set -x, -o yaml/json or jsonpath', () => {

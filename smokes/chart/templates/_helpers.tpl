@@ -16,12 +16,17 @@ app.kubernetes.io/part-of: wavegate
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end -}}
 
-{{/* Argo CD runs the RBAC objects and the script as hooks of the Job's phase, one wave before it,
-     so they exist even when the phase is PreSync; Helm ignores these annotations. */}}
-{{- define "smoke.argoHookAnnotations" -}}
-argocd.argoproj.io/hook: {{ .Values.hook }}
-argocd.argoproj.io/hook-delete-policy: BeforeHookCreation
-argocd.argoproj.io/sync-wave: "-1"
+{{/* Annotations of the objects the Job needs (ServiceAccount, RBAC, ConfigMap), as an
+     `annotations:` block or nothing. mode regular: one sync wave before the Job, no hook, so
+     they are ordinary resources of the Application. mode hook: Argo CD hooks of the Job's
+     phase, one wave before it, so they exist even when the phase is PreSync. Helm ignores both. */}}
+{{- define "smoke.prerequisiteAnnotations" -}}
+annotations:
+{{- if eq .Values.mode "hook" }}
+  argocd.argoproj.io/hook: {{ .Values.hook }}
+  argocd.argoproj.io/hook-delete-policy: BeforeHookCreation
+{{- end }}
+  argocd.argoproj.io/sync-wave: "-1"
 {{- end -}}
 
 {{/* repository:tag@digest (the digest when set pins the image; the tag stays for readability). */}}
@@ -77,4 +82,16 @@ condition {{ if .clusterScoped }}-{{ else }}{{ include "smoke.ns" (list $ .names
 {{/* Name of the ClusterRole and ClusterRoleBinding (cluster-wide, so qualified by the release namespace). */}}
 {{- define "smoke.clusterName" -}}
 {{- printf "%s-%s" .Release.Namespace (include "smoke.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Verbs of every RBAC rule, as a JSON list. */}}
+{{- define "smoke.verbs" -}}
+{{- if eq .Values.runner "kubectl" }}["get","list","watch"]{{ else }}["get"]{{ end -}}
+{{- end -}}
+
+{{/* backoffLimit: runner script retries inside its one pod (attempts, sleepSeconds), so 0;
+     runner kubectl retries a failed pod (Kubernetes' back-off, 10 s doubling) up to
+     attempts - 1 times, all within activeDeadlineSeconds. */}}
+{{- define "smoke.backoffLimit" -}}
+{{- if eq .Values.runner "kubectl" }}{{ sub (int .Values.attempts) 1 }}{{ else }}0{{ end -}}
 {{- end -}}
