@@ -57,8 +57,31 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
     const pre = sprigString(p);
     return str.startsWith(pre) ? str.slice(pre.length) : str;
   },
+  eq: (args) => {
+    if (args.length < 2) throw new Unsupported('eq with fewer than two arguments');
+    return args.slice(1).some((b) => comparable(args[0], b) === args[0]);
+  },
+  ne: ([a, b]) => comparable(a, b) !== a,
+  not: ([a]) => !truth(a),
+  and: (args) => args.find((a) => !truth(a)) ?? args[args.length - 1],
+  or: (args) => args.find((a) => truth(a)) ?? args[args.length - 1],
   default: ([d, v]) => (v === undefined || v === null || v === '' || v === false || v === 0 ? d : v),
 };
+
+/**
+ * Go's eq/ne compare basic values of one kind: `b` when it equals `a`, else a value unequal
+ * to `a`. A string against a number is Go's "incompatible types for comparison"; numbers
+ * are not compared here (a parameter is float64 in Go, from the generator's JSON, and an
+ * integer literal is int: also incompatible), rather than guessed.
+ */
+function comparable(a: Value, b: Value): Value {
+  const kind = (v: Value): string => (v === null || v === undefined ? 'nil' : typeof v);
+  if (kind(a) !== kind(b) || (typeof a === 'object' && a !== null) || (typeof b === 'object' && b !== null)) {
+    throw new Unsupported('eq/ne of values of different or non-basic types');
+  }
+  if (typeof a === 'number') throw new Unsupported('eq/ne of numbers (Go compares a float64 parameter only with a float literal)');
+  return a === b ? b : Symbol('unequal');
+}
 
 /** Splits an action into pipeline commands and their words; string literals kept whole. */
 function tokenize(action: string): string[][] {
@@ -151,6 +174,113 @@ function flatten(params: Record<string, unknown>, prefix = '', out: Record<strin
   return out;
 }
 
+/** A Go template parsed into text, actions and if/else-if/else/end blocks. */
+type Node = { text: string } | { action: string } | { branches: { cond: string | null; body: Node[] }[] };
+
+/** Splits a Go template into literal text and actions, applying the `{{-` / `-}}` trim markers. */
+function lex(text: string): ({ text: string } | { action: string })[] {
+  const out: ({ text: string } | { action: string })[] = [];
+  let i = 0;
+  let trimNext = false;
+  while (i < text.length) {
+    const open = text.indexOf('{{', i);
+    let lit = text.slice(i, open < 0 ? text.length : open);
+    if (trimNext) lit = lit.replace(/^\s+/, '');
+    if (open < 0) {
+      out.push({ text: lit });
+      break;
+    }
+    const close = text.indexOf('}}', open + 2);
+    if (close < 0) throw new Unsupported('an unclosed {{');
+    let action = text.slice(open + 2, close);
+    if (action.startsWith('-') && /\s/.test(action[1] ?? '')) {
+      lit = lit.replace(/\s+$/, '');
+      action = action.slice(1);
+    }
+    trimNext = false;
+    if (action.endsWith('-') && /\s/.test(action[action.length - 2] ?? '')) {
+      action = action.slice(0, -1);
+      trimNext = true;
+    }
+    out.push({ text: lit }, { action: action.trim() });
+    i = close + 2;
+  }
+  return out;
+}
+
+/** Builds the if/else tree; any other control word is not evaluated. */
+function parse(tokens: ({ text: string } | { action: string })[]): Node[] {
+  let pos = 0;
+  const block = (inIf: boolean): { body: Node[]; end: string | null } => {
+    const body: Node[] = [];
+    while (pos < tokens.length) {
+      const t = tokens[pos++]!;
+      if ('text' in t) {
+        if (t.text) body.push(t);
+        continue;
+      }
+      const a = t.action;
+      if (a.startsWith('/*')) continue;
+      if (/^(else|end)\b/.test(a)) {
+        if (!inIf) throw new Unsupported(`{{ ${a} }} without {{ if }}`);
+        return { body, end: a };
+      }
+      if (/^if\b/.test(a)) {
+        const branches: { cond: string | null; body: Node[] }[] = [];
+        let cond: string | null = a.slice(2).trim();
+        for (;;) {
+          const b = block(true);
+          branches.push({ cond, body: b.body });
+          if (b.end === null) throw new Unsupported('{{ if }} without {{ end }}');
+          if (b.end === 'end') break;
+          const rest = b.end.slice(4).trim();
+          if (cond === null) throw new Unsupported('{{ else }} after {{ else }}');
+          if (rest === '') cond = null;
+          else if (/^if\b/.test(rest)) cond = rest.slice(2).trim();
+          else throw new Unsupported(`{{ ${b.end} }}`);
+        }
+        body.push({ branches });
+        continue;
+      }
+      if (/^(range|with|define|template|block|break|continue)\b/.test(a) || a.startsWith('$')) throw new Unsupported(`{{ ${a} }}`);
+      body.push({ action: a });
+    }
+    return { body, end: null };
+  };
+  const top = block(false);
+  return top.body;
+}
+
+/** Go's truth of a value, as text/template's `if` sees it: false, 0, nil, "" and empty lists and maps are false. */
+function truth(v: Value): boolean {
+  if (v === null || v === undefined || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.keys(v as object).length > 0;
+  return true;
+}
+
+function run(nodes: readonly Node[], params: Record<string, unknown>, o: TemplateOptions, missing: string[]): string {
+  let out = '';
+  const value = (a: string): Value => {
+    try {
+      return evalAction(a, params, o);
+    } catch (e) {
+      if (!(e instanceof Missing)) throw e;
+      missing.push(e.path.slice(1));
+      return undefined;
+    }
+  };
+  for (const n of nodes) {
+    if ('text' in n) out += n.text;
+    else if ('action' in n) out += printed(value(n.action));
+    else {
+      const hit = n.branches.find((b) => b.cond === null || truth(value(b.cond)));
+      if (hit) out += run(hit.body, params, o, missing);
+    }
+  }
+  return out;
+}
+
 /** Evaluates one template string for one set of generator parameters. */
 export function evalTemplate(text: string, params: Record<string, unknown>, o: TemplateOptions): TemplateResult {
   if (!text.includes('{{')) return { ok: true, value: text };
@@ -158,43 +288,10 @@ export function evalTemplate(text: string, params: Record<string, unknown>, o: T
     const flat = flatten(params);
     return { ok: true, value: text.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (all, name: string) => (Object.hasOwn(flat, name) ? flat[name]! : all)) };
   }
-  let out = '';
-  let i = 0;
   const missing: string[] = [];
+  let out: string;
   try {
-    while (i < text.length) {
-      const open = text.indexOf('{{', i);
-      if (open < 0) {
-        out += text.slice(i);
-        break;
-      }
-      const close = text.indexOf('}}', open + 2);
-      if (close < 0) return { ok: false, unsupported: 'an unclosed {{' };
-      let lit = text.slice(i, open);
-      let action = text.slice(open + 2, close);
-      if (action.startsWith('-') && /\s/.test(action[1] ?? '')) {
-        lit = lit.replace(/\s+$/, '');
-        action = action.slice(1);
-      }
-      let trimAfter = false;
-      if (action.endsWith('-') && /\s/.test(action[action.length - 2] ?? '')) {
-        action = action.slice(0, -1);
-        trimAfter = true;
-      }
-      out += lit;
-      const a = action.trim();
-      if (/^(if|else|end|range|with|define|template|block)\b/.test(a) || a.startsWith('/*') || a.startsWith('$')) {
-        return { ok: false, unsupported: `{{ ${a} }}` };
-      }
-      try {
-        out += printed(evalAction(a, params, o));
-      } catch (e) {
-        if (!(e instanceof Missing)) throw e;
-        missing.push(e.path.slice(1));
-      }
-      i = close + 2;
-      if (trimAfter) while (i < text.length && /\s/.test(text[i]!)) i++;
-    }
+    out = run(parse(lex(text)), params, o, missing);
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, unsupported: e.message };
     throw e;
