@@ -10,6 +10,7 @@
  */
 import type { Catalog, Component, Environment } from '../catalog/types.js';
 import { dig, isObject, manifestDocuments, type ManifestDoc } from '../rules/manifests.js';
+import { parseManifests } from '../yamlfile.js';
 import { evalTemplate, fieldsUsed, type TemplateOptions } from './template.js';
 
 export const WAVE_LABEL = 'wavegate.dev/wave';
@@ -347,4 +348,84 @@ export function strategyValue(d: DerivedRollout): Record<string, unknown> {
       })),
     },
   };
+}
+
+/** One source of a generated Application, as the template (and templatePatch) give it. */
+export interface AppSource {
+  repoURL?: string;
+  path?: string;
+  chart?: string;
+  targetRevision?: string;
+}
+
+export type AppSourcesResult = { ok: true; sources: AppSource[]; patched: boolean } | { ok: false; problem: string };
+
+/** Every string of a template value evaluated for one component; the first failure stops. */
+function evalDeep(v: unknown, params: Record<string, unknown>, o: TemplateOptions, where: string): unknown {
+  if (typeof v === 'string') {
+    const r = evalTemplate(v, params, o);
+    if (r.ok) return r.value;
+    throw new Error('missing' in r ? `${where} needs ${r.missing.join(', ')}, which the component does not set` : `wavegate cannot evaluate ${r.unsupported} in ${where}`);
+  }
+  if (Array.isArray(v)) return v.map((x, i) => evalDeep(x, params, o, `${where}[${i}]`));
+  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, evalDeep(x, params, o, `${where}.${k}`)]));
+  return v;
+}
+
+/**
+ * Kubernetes' strategic merge patch as Argo CD applies a templatePatch to an Application
+ * (`applicationset/controllers/template/patch.go`): maps merge key by key, `null` deletes,
+ * lists and scalars replace (Application's types declare no list merge keys; `helm.values`
+ * is `patchStrategy:"replace"`).
+ */
+function strategicMerge(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch) || !isObject(target)) return patch;
+  const out: Record<string, unknown> = { ...target };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = strategicMerge(out[k], v);
+  }
+  return out;
+}
+
+function sourceOf(v: unknown): AppSource {
+  const s: AppSource = {};
+  if (!isObject(v)) return s;
+  for (const k of ['repoURL', 'path', 'chart', 'targetRevision'] as const) if (typeof v[k] === 'string') s[k] = v[k] as string;
+  return s;
+}
+
+/**
+ * The sources of the Application an ApplicationSet generates for one component: the
+ * template's spec.source or spec.sources with each string evaluated, then spec.templatePatch
+ * evaluated with the same parameters and merged in, as the ApplicationSet controller does
+ * (template.go renderTemplatePatch). A template wavegate cannot evaluate is a problem, not a guess.
+ */
+export function appSources(a: EnvAppSet, app: GeneratedApp): AppSourcesResult {
+  const params = generatorParams(app.component, a.options.goTemplate);
+  let spec: unknown;
+  try {
+    spec = evalDeep(dig(a.doc.value, ['spec', 'template', 'spec']), params, a.options, 'spec.template.spec');
+  } catch (e) {
+    return { ok: false, problem: (e as Error).message };
+  }
+  const patchText = dig(a.doc.value, ['spec', 'templatePatch']);
+  let patched = false;
+  if (typeof patchText === 'string') {
+    const r = evalTemplate(patchText, params, a.options);
+    if (!r.ok) {
+      return { ok: false, problem: 'missing' in r ? `spec.templatePatch needs ${r.missing.join(', ')}, which the component does not set` : `wavegate cannot evaluate ${r.unsupported} in spec.templatePatch` };
+    }
+    const docs = parseManifests(r.value);
+    if (docs.length === 0 && r.value.trim() !== '' && !/^(\s*(#.*)?\n?)*$/.test(r.value)) return { ok: false, problem: 'spec.templatePatch does not evaluate to valid YAML' };
+    const patch = docs.length === 0 ? null : docs[0]!.value;
+    if (patch !== null && patch !== undefined && !isObject(patch)) return { ok: false, problem: 'spec.templatePatch does not evaluate to a YAML mapping' };
+    if (isObject(patch)) {
+      patched = true;
+      if (patch.spec !== undefined) spec = strategicMerge(spec, patch.spec);
+    }
+  }
+  if (!isObject(spec)) return { ok: true, sources: [], patched };
+  const sources = Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources.map(sourceOf) : spec.source !== undefined ? [sourceOf(spec.source)] : [];
+  return { ok: true, sources, patched };
 }

@@ -43,6 +43,16 @@ function goString(v: Value): string {
   return `map[${Object.keys(o).sort().map((k) => `${k}:${goString(o[k])}`).join(' ')}]`;
 }
 
+/**
+ * Sprig's toJson: Go's encoding/json of a parameter, map keys sorted, `<`, `>`, `&`, U+2028
+ * and U+2029 escaped as json.Marshal does; nil is `null`.
+ */
+function goJson(v: Value): string {
+  const sorted = (x: Value): Value =>
+    Array.isArray(x) ? x.map(sorted) : typeof x === 'object' && x !== null ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sorted((x as Record<string, unknown>)[k])])) : x;
+  return (JSON.stringify(sorted(v ?? null)) ?? 'null').replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Sprig's toString of a parameter (strval): as %v, nil -> "". */
 const sprigString = (v: Value): string => (v === null || v === undefined ? '' : goString(v));
 
@@ -57,6 +67,8 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
     const pre = sprigString(p);
     return str.startsWith(pre) ? str.slice(pre.length) : str;
   },
+  hasKey: ([m, k]) => typeof m === 'object' && m !== null && !Array.isArray(m) && Object.hasOwn(m, sprigString(k)),
+  toJson: ([v]) => goJson(v),
   eq: (args) => {
     if (args.length < 2) throw new Unsupported('eq with fewer than two arguments');
     return args.slice(1).some((b) => comparable(args[0], b) === args[0]);

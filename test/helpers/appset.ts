@@ -16,6 +16,8 @@ export interface AppSetOptions {
   /** Extra lines at the end of template.spec.destination (indented 8 spaces). */
   specExtra?: string;
   automated?: boolean;
+  /** spec.templatePatch, written as a literal block. */
+  templatePatch?: string;
 }
 
 export function appSetYaml(o: AppSetOptions): string {
@@ -54,6 +56,7 @@ export function appSetYaml(o: AppSetOptions): string {
     '        server: https://kubernetes.default.svc',
     ...(o.specExtra ? [o.specExtra] : []),
     ...(o.automated ? ['      syncPolicy:', '        automated:', '          prune: true'] : []),
+    ...(o.templatePatch !== undefined ? ['  templatePatch: |', ...o.templatePatch.split('\n').map((l) => (l ? `    ${l}` : ''))] : []),
     '',
   ];
   return lines.join('\n');

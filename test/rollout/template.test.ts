@@ -65,3 +65,12 @@ describe('if / else if / else in Go templates', () => {
     expect(evalTemplate('{{ if eq .t 5 }}x{{ end }}', { t: 'a' }, go)).toMatchObject({ ok: false, unsupported: expect.stringContaining('types') });
   });
 });
+
+describe('Sprig hasKey and toJson (the example templatePatch: a component syncPolicy replaces the default)', () => {
+  it('hasKey on the parameter map; toJson as Go encoding/json (sorted keys, HTML characters escaped)', () => {
+    const t = '{{- if hasKey . "syncPolicy" }}\nspec:\n  syncPolicy: {{ toJson .syncPolicy }}\n{{- end }}';
+    expect(evalTemplate(t, { syncPolicy: { z: 1, automated: { prune: true } } }, go)).toEqual({ ok: true, value: '\nspec:\n  syncPolicy: {"automated":{"prune":true},"z":1}' });
+    expect(evalTemplate(t, { name: 'x' }, go)).toEqual({ ok: true, value: '' });
+    expect(evalTemplate('{{ toJson .a }}', { a: '<&>' }, go)).toEqual({ ok: true, value: '"\\u003c\\u0026\\u003e"' });
+  });
+});

@@ -1,0 +1,60 @@
+import { appSources, environmentAppSets, type AppSource } from '../rollout/appsets.js';
+import { dig } from './manifests.js';
+import type { Rule, RuleReport } from './types.js';
+
+/** What `wavegate render` writes a smoke chart to, relative to OUT: `<env>/smokes/<component>`. */
+export const renderedChartPath = (env: string, component: string): string => `${env}/smokes/${component}`;
+
+/** The source deploys the smoke's chart: the rendered folder from Git, or the chart from a Helm or OCI repository. */
+function deploysChart(s: AppSource, env: string, component: string): boolean {
+  if (s.chart !== undefined) return s.chart === component;
+  if (s.path === undefined) return false;
+  const path = s.path.replace(/\/+$/, '').replace(/^(\.\/)+/, '');
+  const want = renderedChartPath(env, component);
+  return path === want || path.endsWith(`/${want}`);
+}
+
+const shown = (s: AppSource): string => (s.chart !== undefined ? `chart ${s.chart} from ${s.repoURL ?? '(no repoURL)'}` : `path ${s.path ?? '(none)'}`);
+
+/**
+ * A smoke component whose Application, as its environment's ApplicationSet generates it,
+ * would not deploy the smoke chart wavegate renders for it: the Job never runs, the
+ * Application is Healthy with nothing in it, and nothing gates. The chart is deployed when a
+ * source is the rendered folder (`.../<env>/smokes/<component>` in Git) or the chart by name
+ * from a Helm or OCI repository; a templatePatch applies as Argo CD applies it. Components
+ * that no ApplicationSet generates are not judged here.
+ */
+export const smokeNotDeployed: Rule = {
+  id: 'smoke-not-deployed',
+  description: "A smoke component's Application would not deploy its rendered smoke chart, so the smoke never runs.",
+  defaultSeverity: 'error',
+  checkEnvironment({ catalog, env }) {
+    const out: RuleReport[] = [];
+    for (const a of environmentAppSets(catalog, env)) {
+      for (const app of a.apps) {
+        const c = app.component;
+        const s = c.smoke;
+        // the smokes wavegate renders a chart for (one with no checks gets none; smoke-coverage warns)
+        if (c.componentType !== 'smoke' || !s || s.externalSecrets.length + s.secrets.length + s.resources.length === 0) continue;
+        const r = appSources(a, app);
+        const pos = typeof dig(a.doc.value, ['spec', 'templatePatch']) === 'string' ? a.doc.locate(['spec', 'templatePatch'], true) : a.doc.locate(['spec', 'template', 'spec', 'source', 'path']);
+        const where = { file: a.file, line: pos?.line, column: pos?.column, component: c.name, related: [a.name] };
+        const want = renderedChartPath(env.name, c.name);
+        if (!r.ok) {
+          out.push({ ...where, message: `ApplicationSet ${a.name}: cannot tell whether ${c.name}'s Application deploys its smoke chart: ${r.problem}` });
+          continue;
+        }
+        if (r.sources.some((s) => deploysChart(s, env.name, c.name))) continue;
+        const has = r.sources.length === 0 ? 'no source' : r.sources.map(shown).join(', ');
+        out.push({
+          ...where,
+          message:
+            `ApplicationSet ${a.name} gives smoke ${c.name} an Application with ${has}, not its smoke chart: the smoke Job never runs and gates nothing. ` +
+            `Deploy the rendered chart: a source path ending in ${want} (wavegate render's OUT, committed) or chart ${c.name} from the repository the charts are pushed to, ` +
+            `e.g. a spec.templatePatch with {{- if eq .componentType "smoke" }} (README, Smoke Jobs)`,
+        });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/load.js';
+import { checkCatalog } from '../../src/check.js';
+import { smokeNotDeployed } from '../../src/rules/smoke-not-deployed.js';
+import { appSources, environmentAppSets } from '../../src/rollout/appsets.js';
+import { appSetYaml } from '../helpers/appset.js';
+import { catalogOf } from '../helpers/catalog.js';
+import { comp, runRule } from '../helpers/rules.js';
+
+// The ApplicationSet shape is examples/ameide/argocd's (git files generator over component.yaml,
+// template path '{{ .path.path }}'); templatePatch is applied as Argo CD v3.5.1 applies it
+// (applicationset/controllers/template/template.go renderTemplatePatch + patch.go: the patch is
+// rendered with the same parameters, then strategic-merge-patched onto the Application).
+const paths = ['environments/dev/components/**/component.yaml'];
+const secrets = comp('secrets', 'foundation', 1, { componentType: 'secrets' });
+const smoke = comp('secrets-smoke', 'foundation', 2, {
+  componentType: 'smoke',
+  dependencies: ['secrets'],
+  smoke: { validates: ['secrets'], secrets: [{ name: 'db', namespace: 'app', keys: ['password'] }] },
+});
+const patchToRendered = (path: string): string =>
+  ['{{- if eq .componentType "smoke" }}', 'spec:', '  source:', '    targetRevision: rendered', `    path: ${path}`, '{{- end }}'].join('\n');
+
+function withAppSet(extra: Parameters<typeof appSetYaml>[0] extends infer O ? Partial<O> : never, components = [secrets, smoke]): string {
+  return catalogOf(components, { extra: { 'argocd/dev.yaml': appSetYaml({ name: 'dev', paths, labels: { 't': '{{ .componentType }}' }, ...extra }) } });
+}
+
+describe('smoke-not-deployed', () => {
+  it('valid: a templatePatch sends smoke components to the rendered chart folder; a chart source by name; no ApplicationSet', () => {
+    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: patchToRendered('dev/smokes/{{ .name }}') }))).toEqual([]);
+    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: patchToRendered('./rendered/dev/smokes/{{ .name }}/') }))).toEqual([]);
+    const chart = ['{{- if eq .componentType "smoke" }}', 'spec:', '  source:', '    repoURL: oci://registry.example.com/charts', '    chart: "{{ .name }}"', '    path: null', '{{- end }}'].join('\n');
+    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: chart }))).toEqual([]);
+    expect(runRule(smokeNotDeployed, catalogOf([secrets, smoke]))).toEqual([]);
+    // a smoke with no checks renders no chart (smoke-coverage warns about it): nothing to deploy
+    const empty = comp('empty-smoke', 'foundation', 2, { componentType: 'smoke', dependencies: ['secrets'], smoke: { validates: ['secrets'] } });
+    expect(runRule(smokeNotDeployed, withAppSet({}, [secrets, empty]))).toEqual([]);
+  });
+
+  it('invalid: the template deploys the smoke folder (component.yaml only), at the template source line', () => {
+    const f = runRule(smokeNotDeployed, withAppSet({}));
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ rule: 'smoke-not-deployed', severity: 'error', component: 'secrets-smoke', file: 'argocd/dev.yaml', related: ['dev'] });
+    expect(f[0]!.line).toBe(27);
+    expect(f[0]!.message).toContain('an Application with path environments/dev/components/secrets-smoke, not its smoke chart');
+    expect(f[0]!.message).toContain('a source path ending in dev/smokes/secrets-smoke');
+  });
+
+  it('invalid: a patch to another environment\'s chart, to the wrong chart name, or one wavegate cannot evaluate, at the patch', () => {
+    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: patchToRendered('prod/smokes/{{ .name }}') }))[0]!.message).toContain('path prod/smokes/secrets-smoke');
+    const wrong = ['{{- if eq .componentType "smoke" }}', 'spec:', '  source:', '    chart: smoke', '{{- end }}'].join('\n');
+    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: wrong }))[0]!.message).toContain('chart smoke from https://example.com/gitops.git');
+    const f = runRule(smokeNotDeployed, withAppSet({ templatePatch: '{{ printf "%s" .name }}' }));
+    expect(f[0]!.message).toMatch(/cannot tell whether secrets-smoke's Application deploys its smoke chart: wavegate cannot evaluate the function printf in spec.templatePatch/);
+    expect(f[0]!.line).toBe(30);
+    // Argo CD's templatePatch is a strategic merge patch: `spec.source: null` removes the source
+    const none = ['{{- if eq .componentType "smoke" }}', 'spec:', '  source: null', '{{- end }}'].join('\n');
+    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: none }))[0]!.message).toContain('an Application with no source');
+  });
+
+  it('evaluates sources as Argo CD generates them: template strings, then the patch merged key by key', () => {
+    const catalog = loadCatalog(withAppSet({ templatePatch: patchToRendered('dev/smokes/{{ .name }}') }));
+    const [a] = environmentAppSets(catalog, catalog.environments[0]!);
+    const bySource = a!.apps.map((app) => [app.component.name, appSources(a!, app)]);
+    expect(bySource).toEqual([
+      ['secrets', { ok: true, patched: false, sources: [{ repoURL: 'https://example.com/gitops.git', targetRevision: 'main', path: 'environments/dev/components/secrets' }] }],
+      ['secrets-smoke', { ok: true, patched: true, sources: [{ repoURL: 'https://example.com/gitops.git', targetRevision: 'rendered', path: 'dev/smokes/secrets-smoke' }] }],
+    ]);
+  });
+
+  it('examples/ameide deploys every smoke chart of every environment (27 = 3 environments x 9 smokes)', () => {
+    const catalog = loadCatalog(join(__dirname, '..', '..', 'examples', 'ameide'));
+    let smokes = 0;
+    for (const env of catalog.environments) {
+      for (const a of environmentAppSets(catalog, env)) {
+        for (const app of a.apps) {
+          if (app.component.componentType !== 'smoke') continue;
+          smokes++;
+          const r = appSources(a, app);
+          expect(r).toMatchObject({ ok: true, sources: [{ targetRevision: 'rendered', path: `${env.name}/smokes/${app.component.name}` }] });
+        }
+      }
+    }
+    expect(smokes).toBe(27);
+    expect(checkCatalog(catalog, { rules: [smokeNotDeployed] })).toEqual([]);
+  });
+});
