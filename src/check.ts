@@ -21,7 +21,7 @@ export function checkCatalog(catalog: Catalog, options: CheckOptions = {}): Find
   const severities = ruleSeverities(catalog);
   const out: Finding[] = [...catalog.findings];
   for (const rule of options.rules ?? RULES) {
-    const configured = severities[rule.id];
+    const configured = rule.fixedSeverity ? undefined : severities[rule.id];
     if (configured === 'off') continue;
     const severityOf = (r: RuleReport): Severity => configured ?? r.severity ?? rule.defaultSeverity;
     if (rule.checkCatalog) {

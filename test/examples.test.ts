@@ -104,9 +104,9 @@ function ancestors(env: Environment, name: string): Set<string> {
 describe('examples/ameide (backlog 382 after its proposed gating)', () => {
   const catalog: Catalog = loadCatalog(EXAMPLE);
 
-  it('checks clean: no findings of any severity', () => {
+  it('checks clean: no errors, and one warning: smoke-image (the example pins the smoke image by tag; wavegate cannot vouch for a digest)', () => {
     expect(catalog.findings).toEqual([]);
-    expect(checkCatalog(catalog)).toEqual([]);
+    expect(checkCatalog(catalog).map((f) => `${f.severity} ${f.rule} ${f.file}`)).toEqual(['warning smoke-image wavegate.yaml']);
   });
 
   it('has dev, staging and prod with the same 60 components', () => {
@@ -294,6 +294,7 @@ describe('test/fixtures/backlog-382-before (the document\'s findings)', () => {
           (f) => f.component === x.component && (f.related.length === 0 || (x.related ?? []).every((r) => f.related.includes(r))),
         );
       });
-    expect(findings.filter((x) => !listed(x)).map((x) => `${x.rule} ${x.environment ?? '-'} ${x.component ?? x.file} ${x.related?.join(',') ?? ''}`)).toEqual([]);
+    // smoke-image: the fixture, like the example, pins the smoke image by tag (not a gap of the document)
+    expect(findings.filter((x) => !listed(x) && x.rule !== 'smoke-image').map((x) => `${x.rule} ${x.environment ?? '-'} ${x.component ?? x.file} ${x.related?.join(',') ?? ''}`)).toEqual([]);
   });
 });

@@ -6,11 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { Document, Scalar, YAMLMap, parse as parseYaml, stringify } from 'yaml';
-import { dig, isObject, manifestDocuments } from '../rules/manifests.js';
+import { dig, isObject, manifestDocuments, type ManifestDoc } from '../rules/manifests.js';
 import { rolloutSettings } from '../rollout/appsets.js';
 import type { Catalog, Environment } from '../catalog/types.js';
+import { UserError } from '../errors.js';
 import type { Finding } from '../findings.js';
-import type { RenderContext, RenderedFile, RenderResult } from '../render/types.js';
+import type { RenderedFile, RenderResult } from '../render/types.js';
 import { lintHealthScript } from '../lua/lint.js';
 import { runHealthTests } from '../lua/testrunner.js';
 import { gatedKinds, type GatedKind } from './coverage.js';
@@ -52,7 +53,9 @@ export function checkFor(g: GatedKind): ShippedCheck | undefined {
 
 /**
  * Refuses to ship a check that breaks Argo CD's sandbox rules (lint) or fails its own tests:
- * error findings `health-lint` and `health-test`. Overrides are held to the same bar.
+ * error findings `health-lint` and `health-test`. Called for overrides: the library's checks
+ * are the same bytes for every catalog, linted and tested by wavegate's own test suite
+ * (test/health/library.test.ts).
  */
 export function verifyCheck(catalog: Catalog, env: Environment, c: ShippedCheck): Finding[] {
   const out: Finding[] = [];
@@ -204,10 +207,8 @@ export function argocdCmConflicts(catalog: Catalog, env: Environment, data: Reco
     const pos = d.locate(['data', key], true);
     out.push({ rule: 'argocd-cm-conflict', severity: 'warning', environment: env.name, file: d.file, line: pos?.line, column: pos?.column, message });
   };
-  for (const d of manifestDocuments(catalog, 'argocd-cm')) {
-    if (!isObject(d.value) || d.value.kind !== 'ConfigMap' || dig(d.value, ['metadata', 'name']) !== 'argocd-cm') continue;
-    const existing = dig(d.value, ['data']);
-    if (!isObject(existing)) continue;
+  for (const d of catalogArgocdCms(catalog)) {
+    const existing = dig(d.value, ['data']) as Record<string, unknown>;
     for (const [key, value] of Object.entries(data)) {
       if (existing[key] === undefined || existing[key] === value) continue;
       report(d, key, `argocd-cm already sets ${key}; ${PATCH_FILE} replaces it with wavegate's check. Remove it from ${d.file}, or make it the check with health.overrides in wavegate.yaml`);
@@ -231,42 +232,79 @@ export function argocdCmConflicts(catalog: Catalog, env: Environment, data: Reco
 }
 
 /** A check with its verification and test files, the same in every environment that gates its kind. */
-interface VerifiedCheck {
-  check: ShippedCheck;
+export interface VerifiedCheck {
+  /** Undefined when the check cannot be read or rendered (its findings say why). */
+  check?: ShippedCheck;
   /** verifyCheck's findings, without the environment. */
   findings: Omit<Finding, 'environment'>[];
   tests: { name: string; content: Uint8Array }[];
 }
 
-function verified(catalog: Catalog, env: Environment, g: GatedKind, context?: RenderContext): VerifiedCheck | undefined {
-  const key = `health:${JSON.stringify([g.ref, g.group, g.kind, g.source, g.dir, g.scriptFile])}`;
-  const hit = context?.memo.get(key) as VerifiedCheck | null | undefined;
+/** Per catalog: each check read, linted and tested once, whichever rule or renderer asks first. */
+const verifiedCache = new WeakMap<Catalog, Map<string, VerifiedCheck | null>>();
+
+function verified(catalog: Catalog, env: Environment, g: GatedKind): VerifiedCheck | undefined {
+  let memo = verifiedCache.get(catalog);
+  if (!memo) verifiedCache.set(catalog, (memo = new Map()));
+  const key = JSON.stringify([g.ref, g.group, g.kind, g.source, g.dir, g.scriptFile]);
+  const hit = memo.get(key);
   if (hit !== undefined) return hit ?? undefined;
-  const c = checkFor(g);
+  let c: ShippedCheck | undefined;
+  try {
+    c = checkFor(g);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    // an override that cannot be read or rendered: health-coverage reports a missing path;
+    // anything else (a bad check.yaml, a template error) is this check's lint finding
+    const missing = g.source === 'override' && g.dir !== undefined && !existsSync(g.scriptFile ?? g.dir);
+    const finding: Omit<Finding, 'environment'> = { rule: 'health-lint', severity: 'error', related: [g.ref], message: `health.overrides ${g.ref}: ${e.message}` };
+    const failed: VerifiedCheck | null = missing ? null : { findings: [finding], tests: [] };
+    memo.set(key, failed);
+    return failed ?? undefined;
+  }
   const v: VerifiedCheck | undefined = c && {
     check: c,
-    findings: verifyCheck(catalog, env, c).map(({ environment: _e, ...f }) => f),
+    findings: c.source === 'override' ? verifyCheck(catalog, env, c).map(({ environment: _e, ...f }) => f) : [],
     tests: testFilesOf(c.dir).map((t) => ({ name: t, content: readFileSync(join(c.dir, t)) })),
   };
-  context?.memo.set(key, v ?? null);
+  memo.set(key, v ?? null);
   return v;
 }
 
 /**
- * The health checks of one environment as files (a Renderer). Within one render, a check
- * gated in several environments is read, linted and tested once.
+ * The checks wavegate ships for one environment (library and overrides), verified: what
+ * `renderHealth` writes, and what rules `health-lint`, `health-test` and `argocd-cm-conflict`
+ * judge, so that `check` and `render` reach the same verdict.
  */
-export function renderHealth(catalog: Catalog, env: Environment, context?: RenderContext): RenderResult {
-  const findings: Finding[] = [];
+export function environmentChecks(catalog: Catalog, env: Environment, only?: 'override'): VerifiedCheck[] {
+  const out: VerifiedCheck[] = [];
+  for (const g of gatedKinds(catalog, env)) {
+    if (only && g.source !== only) continue;
+    const v = verified(catalog, env, g);
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+/** The catalog's own argocd-cm ConfigMaps with a data section (argocd-cm-conflict compares them with the patch). */
+export function catalogArgocdCms(catalog: Catalog): ManifestDoc[] {
+  return manifestDocuments(catalog, 'argocd-cm').filter(
+    (d) => isObject(d.value) && d.value.kind === 'ConfigMap' && dig(d.value, ['metadata', 'name']) === 'argocd-cm' && isObject(dig(d.value, ['data'])),
+  );
+}
+
+/**
+ * The health checks of one environment as files (a Renderer). The findings about them come
+ * from rules (health-lint, health-test, argocd-cm-conflict), which `render` runs first.
+ */
+export function renderHealth(catalog: Catalog, env: Environment): RenderResult {
   const files: RenderedFile[] = [];
   const checks: ShippedCheck[] = [];
   const kinds = gatedKinds(catalog, env);
-  for (const g of kinds) {
-    const v = verified(catalog, env, g, context);
-    if (!v) continue;
+  for (const v of environmentChecks(catalog, env)) {
     const c = v.check;
+    if (!c) continue; // refused by rule health-lint before rendering
     checks.push(c);
-    for (const { rule, severity, ...rest } of v.findings) findings.push({ rule, severity, environment: env.name, ...rest });
     const folder = `${HEALTH_DIR}/${kindFolder(c)}`;
     files.push({ path: `${folder}/health.lua`, content: c.script });
     if (c.openLibs) files.push({ path: `${folder}/${CHECK_FILE}`, content: stringify({ useOpenLibs: true }) });
@@ -276,12 +314,11 @@ export function renderHealth(catalog: Catalog, env: Environment, context?: Rende
   files.push({ path: PATCH_FILE, content: patchYaml(catalog, env, data) });
   files.push({ path: PARAMS_PATCH_FILE, content: paramsPatchYaml(catalog, env) });
   files.push({ path: VALUES_FILE, content: valuesYaml(catalog, env, data) });
-  findings.push(...argocdCmConflicts(catalog, env, data));
   const left = kinds.filter((g) => g.source === 'builtin' || g.source === 'argo').length;
   const overrides = checks.filter((c) => c.source === 'override').length;
   const summary =
     `health: ${checks.length} check${checks.length === 1 ? '' : 's'} in ${PATCH_FILE}` +
     (overrides ? ` (${overrides} override${overrides === 1 ? '' : 's'})` : '') +
     `, ${left} kind${left === 1 ? '' : 's'} left to Argo CD`;
-  return { files, findings, summary };
+  return { files, findings: [], summary };
 }

@@ -13,6 +13,10 @@ import { rolloutOrder } from './rollout-order.js';
 import { rolloutInertWave } from './rollout-inert-wave.js';
 import { rolloutTemplateField } from './rollout-template-field.js';
 import { smokeNotDeployed } from './smoke-not-deployed.js';
+import { smokeImage } from './smoke-image.js';
+import { healthLint } from './health-lint.js';
+import { healthTest } from './health-test.js';
+import { argocdCmConflict } from './argocd-cm-conflict.js';
 
 /** Every lint rule, in the order their findings are computed (output is sorted anyway). */
 export const RULES: readonly Rule[] = [
@@ -30,6 +34,10 @@ export const RULES: readonly Rule[] = [
   rolloutInertWave,
   rolloutTemplateField,
   smokeNotDeployed,
+  smokeImage,
+  healthLint,
+  healthTest,
+  argocdCmConflict,
 ];
 
 /** Finding ids produced while loading the catalog (not rule modules, always errors). */

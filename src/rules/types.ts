@@ -26,6 +26,8 @@ export interface Rule {
   id: string;
   description: string;
   defaultSeverity: Severity;
+  /** The severity cannot be changed in wavegate.yaml (`rules:`): what render never ships. */
+  fixedSeverity?: boolean;
   checkEnvironment?(ctx: EnvironmentContext): RuleReport[];
   checkCatalog?(ctx: CatalogContext): RuleReport[];
 }

@@ -16,7 +16,6 @@ import type { Finding } from '../findings.js';
 import type { RenderContext, RenderedFile, Renderer, RenderResult } from '../render/types.js';
 import { packageChart, repositoryIndex, type ChartFile, type IndexEntry } from './package.js';
 import { smokeSettings, type SmokeSettings } from './settings.js';
-import { ruleSeverities } from '../check.js';
 
 export const SMOKES_DIR = 'smokes';
 const SKELETON = join(PACKAGE_ROOT, 'smokes', 'chart');
@@ -240,16 +239,6 @@ export const renderSmokes: Renderer = async (catalog: Catalog, env: Environment,
   }
   if (smokes.length > 0) {
     files.push({ path: `${SMOKES_DIR}/index.yaml`, content: repositoryIndex(entries) });
-    const configured = ruleSeverities(catalog)['smoke-image'];
-    if (!settings.image.digest && configured !== 'off') {
-      findings.push({
-        rule: 'smoke-image',
-        severity: configured ?? 'warning',
-        environment: env.name,
-        message: `smoke image ${settings.image.repository}:${settings.image.tag} is not pinned by digest: set smoke.image.digest (sha256:...) in wavegate.yaml`,
-        ...(catalog.settingsFile ? { file: catalog.settingsFile } : {}),
-      });
-    }
   }
   const summary = `smokes: ${smokes.length} chart${smokes.length === 1 ? '' : 's'}${smokes.length > 0 ? ` (${smokes.map((c) => c.name).join(', ')})` : ''}`;
   return { files, findings, summary };

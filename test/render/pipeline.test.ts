@@ -74,7 +74,7 @@ describe('renderCatalog pipeline', () => {
     });
     const r = await renderCatalog(catalog, { out, renderers: [failOnStaging] });
     expect(r.written).toBe(false);
-    expect(r.findings.map((f) => f.rule)).toEqual(['test-rule']);
+    expect(r.findings.filter((f) => f.severity === 'error').map((f) => f.rule)).toEqual(['test-rule']);
     expect(readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
     for (const e of ['dev', 'prod', 'staging']) expect(tree(join(out, e))).toEqual({ 'previous.txt': `old ${e}` });
   });

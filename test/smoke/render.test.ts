@@ -105,29 +105,14 @@ describe('renderSmokes', () => {
     expect(versioned.checks.secrets).toEqual([{ name: 'db', namespace: 'data', keys: ['url'] }]);
   });
 
-  it('uses the defaults without a smoke: section and warns that the image has no digest', async () => {
+  it('uses the defaults without a smoke: section (the missing digest is rule smoke-image, test/rules/smoke-image.test.ts)', async () => {
     const { catalog, env } = loadFixture(undefined, null);
     const r = await renderSmokes(catalog, env);
     const values = parse(text(r.files.find((f) => f.path === 'smokes/secrets-smoke/values.yaml')?.content));
     expect(values.image).toEqual({ repository: 'registry.k8s.io/kubectl', tag: 'v1.35.2', digest: '', pullPolicy: 'IfNotPresent' });
     expect(values.attempts).toBe(30);
     expect(values.sleepSeconds).toBe(10);
-    expect(r.findings).toEqual([
-      {
-        rule: 'smoke-image',
-        severity: 'warning',
-        environment: 'dev',
-        message: 'smoke image registry.k8s.io/kubectl:v1.35.2 is not pinned by digest: set smoke.image.digest (sha256:...) in wavegate.yaml',
-      },
-    ]);
-  });
-
-  it('rules: smoke-image sets the severity of the missing-digest finding, or turns it off', async () => {
-    const { catalog, env } = loadFixture(undefined, null);
-    catalog.settings.rules = { 'smoke-image': 'error' };
-    expect((await renderSmokes(catalog, env)).findings.map((f) => [f.rule, f.severity])).toEqual([['smoke-image', 'error']]);
-    catalog.settings.rules = { 'smoke-image': 'off' };
-    expect((await renderSmokes(catalog, env)).findings).toEqual([]);
+    expect(r.findings).toEqual([]);
   });
 
   it('renders nothing (and no index) when no smoke has checks', async () => {
