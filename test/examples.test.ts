@@ -250,8 +250,8 @@ describe('test/fixtures/backlog-382-before (the document\'s findings)', () => {
     }
   });
 
-  it('GAPS.md lists 48 gaps, each with a known rule and existing files', () => {
-    expect(gaps.map((g) => g.id)).toEqual(Array.from({ length: 48 }, (_, i) => i + 1));
+  it('GAPS.md lists 50 gaps, each with a known rule and existing files', () => {
+    expect(gaps.map((g) => g.id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     const rules = new Set(['none', 'unknown-dependency', 'dependency-cycle', 'wave-order', 'tier-band', 'missing-edge', 'smoke-coverage',
       'health-coverage', 'env-parity', 'smoke-not-deployed', 'argo-depends-on', 'helm-test-hook-ignored', 'rollout-order', 'rollout-inert-wave']);
     for (const g of gaps) {

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Finding } from '../findings.js';
 import { LOAD_RULE_IDS, RULES } from '../rules/index.js';
 
@@ -9,14 +13,47 @@ const LOAD_RULE_TEXT: Record<string, string> = {
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
+/** The `uriBaseId` of every location: the repository (or working directory) the paths are relative to. */
+export const SRCROOT = '%SRCROOT%';
+
+export interface SarifOptions {
+  version: string;
+  /** The catalog folder relative to %SRCROOT% (the working directory), forward slashes; '' when it is the root. */
+  prefix?: string;
+  /** Absolute URI of %SRCROOT% (a `file://` URI of the working directory); lets a viewer resolve the paths anywhere. */
+  srcRoot?: string;
+  /** Base of each rule's `helpUri` (`<base>#<rule id>`), when wavegate's docs are hosted. */
+  helpBase?: string;
+}
+
+/** One SARIF result: the findings that are the same except for their environment. */
+interface Group {
+  first: Finding;
+  environments: string[];
+}
+
+const groupKey = (f: Finding): string =>
+  JSON.stringify([f.rule, f.severity, f.file ?? '', f.line ?? 0, f.column ?? 0, f.component ?? '', f.message, f.related ?? []]);
+
 /**
- * Findings as a SARIF 2.1.0 log (one run, tool "wavegate"), for code-scanning UIs.
- * Locations are `prefix` + the finding's file (the CLI passes the catalog folder as given,
- * relative to the working directory, so a CI job run at the repository root gets paths a
- * code-scanning UI can open), with `uriBaseId` %SRCROOT%. A finding without a file has no
- * location. Output is deterministic for the same findings.
+ * A finding's identity across runs, as code scanning tracks alerts: rule, file, component and
+ * message with numbers that move with edits (line numbers quoted in it) taken out; not the
+ * line itself, so an alert survives lines added above it. sha256, hex.
  */
-export function toSarif(findings: readonly Finding[], options: { version: string; prefix?: string }): Record<string, unknown> {
+export function fingerprint(f: Finding): string {
+  const message = f.message.replace(/\b(line|lines|:)\s*\d+/g, '$1 N');
+  return createHash('sha256').update(JSON.stringify([f.rule, f.file ?? '', f.component ?? '', message])).digest('hex');
+}
+
+/**
+ * Findings as a SARIF 2.1.0 log (one run, tool "wavegate") that GitHub code scanning takes
+ * as it is: one result per location and message, with the environments it holds in
+ * `properties.environments` (a `_shared` file's finding is one alert, not one per
+ * environment); `partialFingerprints` stable across runs and line moves; locations relative
+ * to `%SRCROOT%` (`prefix` + the finding's file), with `originalUriBaseIds` giving its URI
+ * when known. A finding without a file has no location. Deterministic for the same findings.
+ */
+export function toSarif(findings: readonly Finding[], options: SarifOptions): Record<string, unknown> {
   const prefix = options.prefix ? (options.prefix.endsWith('/') ? options.prefix : `${options.prefix}/`) : '';
   const descriptors = [
     ...LOAD_RULE_IDS.map((id) => ({ id, text: LOAD_RULE_TEXT[id] ?? id, level: 'error' as const })),
@@ -30,12 +67,23 @@ export function toSarif(findings: readonly Finding[], options: { version: string
     }
   }
   const ruleIndex = new Map(descriptors.map((d, i) => [d.id, i] as const));
-  const results = findings.map((f) => {
+  const groups = new Map<string, Group>();
+  for (const f of findings) {
+    const k = groupKey(f);
+    const g = groups.get(k);
+    if (g) {
+      if (f.environment && !g.environments.includes(f.environment)) g.environments.push(f.environment);
+    } else {
+      groups.set(k, { first: f, environments: f.environment ? [f.environment] : [] });
+    }
+  }
+  const results = [...groups.values()].map(({ first: f, environments }) => {
+    const envs = [...environments].sort();
     const r: Record<string, unknown> = {
       ruleId: f.rule,
       ruleIndex: ruleIndex.get(f.rule),
       level: f.severity,
-      message: { text: [f.environment ? `[${f.environment}]` : '', f.component ? `${f.component}:` : '', f.message].filter(Boolean).join(' ') },
+      message: { text: [envs.length > 0 ? `[${envs.join(', ')}]` : '', f.component ? `${f.component}:` : '', f.message].filter(Boolean).join(' ') },
     };
     if (f.file) {
       const region: Record<string, number> = {};
@@ -44,14 +92,15 @@ export function toSarif(findings: readonly Finding[], options: { version: string
       r.locations = [
         {
           physicalLocation: {
-            artifactLocation: { uri: `${prefix}${f.file}`.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' },
+            artifactLocation: { uri: `${prefix}${f.file}`.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT },
             ...(f.line ? { region } : {}),
           },
         },
       ];
     }
+    r.partialFingerprints = { 'wavegateFinding/v1': fingerprint(f) };
     const props: Record<string, unknown> = {};
-    if (f.environment) props.environment = f.environment;
+    if (envs.length > 0) props.environments = envs;
     if (f.component) props.component = f.component;
     if (f.related && f.related.length > 0) props.related = f.related;
     if (Object.keys(props).length > 0) r.properties = props;
@@ -66,12 +115,47 @@ export function toSarif(findings: readonly Finding[], options: { version: string
           id: d.id,
           name: d.id.replace(/(^|-)([a-z])/g, (_m, _s, c: string) => c.toUpperCase()),
           shortDescription: { text: d.text },
+          fullDescription: { text: d.text },
+          ...(options.helpBase ? { helpUri: `${options.helpBase}#${d.id}` } : {}),
+          help: { text: `${d.text} See docs/rules.md#${d.id} in wavegate's package.` },
           defaultConfiguration: { level: d.level },
         })),
       },
     },
+    originalUriBaseIds: { [SRCROOT]: options.srcRoot ? { uri: options.srcRoot.endsWith('/') ? options.srcRoot : `${options.srcRoot}/` } : { description: { text: 'The working directory wavegate ran in (the repository root in CI).' } } },
     columnKind: 'utf16CodeUnits',
     results,
   };
   return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
+}
+
+/**
+ * Where SARIF paths start: the Git work tree holding the catalog (the nearest folder up from
+ * it with a `.git`, as code scanning wants repository-relative URIs wherever the catalog sits
+ * and whatever the working directory), else the working directory when the catalog is inside
+ * it, else the catalog itself.
+ */
+export function sarifBase(catalogRoot: string, cwd: string): { prefix: string; srcRoot: string } {
+  const root = resolve(catalogRoot);
+  let dir = root;
+  for (;;) {
+    try {
+      statSync(join(dir, '.git'));
+      break;
+    } catch {
+      const up = dirname(dir);
+      if (up === dir) {
+        dir = '';
+        break;
+      }
+      dir = up;
+    }
+  }
+  let base = dir || resolve(cwd);
+  let prefix = relative(base, root);
+  if (prefix.startsWith('..')) {
+    base = root;
+    prefix = '';
+  }
+  return { prefix: sep === '/' ? prefix : prefix.split(sep).join('/'), srcRoot: pathToFileURL(base).href };
 }

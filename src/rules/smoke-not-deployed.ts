@@ -31,30 +31,41 @@ export const smokeNotDeployed: Rule = {
   checkEnvironment({ catalog, env }) {
     const out: RuleReport[] = [];
     for (const a of environmentAppSets(catalog, env)) {
+      const pos = typeof dig(a.doc.value, ['spec', 'templatePatch']) === 'string' ? a.doc.locate(['spec', 'templatePatch'], true) : a.doc.locate(['spec', 'template', 'spec', 'source', 'path']);
+      const where = { file: a.file, line: pos?.line, column: pos?.column };
+      const notDeployed: { name: string; has: string }[] = [];
+      const unknown = new Map<string, string[]>();
       for (const app of a.apps) {
         const c = app.component;
         const s = c.smoke;
         // the smokes wavegate renders a chart for (one with no checks gets none; smoke-coverage warns)
         if (c.componentType !== 'smoke' || !s || s.externalSecrets.length + s.secrets.length + s.resources.length === 0) continue;
         const r = appSources(a, app);
-        const pos = typeof dig(a.doc.value, ['spec', 'templatePatch']) === 'string' ? a.doc.locate(['spec', 'templatePatch'], true) : a.doc.locate(['spec', 'template', 'spec', 'source', 'path']);
-        const where = { file: a.file, line: pos?.line, column: pos?.column, component: c.name, related: [a.name] };
-        const want = renderedChartPath(env.name, c.name);
-        if (!r.ok) {
-          out.push({ ...where, message: `ApplicationSet ${a.name}: cannot tell whether ${c.name}'s Application deploys its smoke chart: ${r.problem}` });
-          continue;
-        }
-        if (r.sources.some((s) => deploysChart(s, env.name, c.name))) continue;
-        const has = r.sources.length === 0 ? 'no source' : r.sources.map(shown).join(', ');
-        out.push({
-          ...where,
-          message:
-            `ApplicationSet ${a.name} gives smoke ${c.name} an Application with ${has}, not its smoke chart: the smoke Job never runs and gates nothing. ` +
-            `Deploy the rendered chart: a source path ending in ${want} (wavegate render's OUT, committed) or chart ${c.name} from the repository the charts are pushed to, ` +
-            `e.g. a spec.templatePatch with {{- if eq .componentType "smoke" }} (README, Smoke Jobs)`,
-        });
+        if (!r.ok) unknown.set(r.problem, [...(unknown.get(r.problem) ?? []), c.name]);
+        else if (!r.sources.some((x) => deploysChart(x, env.name, c.name))) notDeployed.push({ name: c.name, has: r.sources.length === 0 ? 'no source' : r.sources.map(shown).join(', ') });
       }
+      for (const [problem, names] of unknown) {
+        out.push({ ...where, related: [a.name, ...names], message: `ApplicationSet ${a.name}: cannot tell whether the Applications of ${few(names)} deploy their smoke charts: ${problem}` });
+      }
+      if (notDeployed.length === 0) continue;
+      const first = notDeployed[0]!;
+      const want = renderedChartPath(env.name, first.name);
+      out.push({
+        ...where,
+        related: [a.name, ...notDeployed.map((n) => n.name)],
+        message:
+          `ApplicationSet ${a.name} does not deploy the smoke chart of ${few(notDeployed.map((n) => n.name))}: ` +
+          `${notDeployed.length === 1 ? 'its Application has' : `${first.name}'s Application has`} ${first.has}, so the smoke Job never runs and gates nothing. ` +
+          `Deploy the rendered chart: a source path ending in ${want} (wavegate render's OUT, committed) or chart ${first.name} from the repository the charts are pushed to, ` +
+          `e.g. a spec.templatePatch with {{- if eq .componentType "smoke" }} (README, Smoke Jobs)`,
+      });
     }
     return out;
   },
 };
+
+/** Up to five names, then how many more: messages stay short on big catalogs. */
+function few(names: readonly string[]): string {
+  const shown = names.slice(0, 5).join(', ');
+  return names.length > 5 ? `${shown} and ${names.length - 5} more` : shown;
+}

@@ -41,10 +41,18 @@ describe('smoke-not-deployed', () => {
   it('invalid: the template deploys the smoke folder (component.yaml only), at the template source line', () => {
     const f = runRule(smokeNotDeployed, withAppSet({}));
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ rule: 'smoke-not-deployed', severity: 'error', component: 'secrets-smoke', file: 'argocd/dev.yaml', related: ['dev'] });
+    expect(f[0]).toMatchObject({ rule: 'smoke-not-deployed', severity: 'error', file: 'argocd/dev.yaml', related: ['dev', 'secrets-smoke'] });
     expect(f[0]!.line).toBe(27);
-    expect(f[0]!.message).toContain('an Application with path environments/dev/components/secrets-smoke, not its smoke chart');
+    expect(f[0]!.message).toContain('ApplicationSet dev does not deploy the smoke chart of secrets-smoke: its Application has path environments/dev/components/secrets-smoke, so the smoke Job never runs');
     expect(f[0]!.message).toContain('a source path ending in dev/smokes/secrets-smoke');
+  });
+
+  it('one finding per ApplicationSet, naming five smokes and counting the rest', () => {
+    const many = Array.from({ length: 7 }, (_, i) => ({ ...smoke, name: `s${i}-smoke` }));
+    const f = runRule(smokeNotDeployed, withAppSet({}, [secrets, ...many]));
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toContain('the smoke chart of s0-smoke, s1-smoke, s2-smoke, s3-smoke, s4-smoke and 2 more: s0-smoke\'s Application has path');
+    expect(f[0]!.related).toEqual(['dev', ...many.map((m) => m.name)]);
   });
 
   it('invalid: a patch to another environment\'s chart, to the wrong chart name, or one wavegate cannot evaluate, at the patch', () => {
@@ -52,11 +60,11 @@ describe('smoke-not-deployed', () => {
     const wrong = ['{{- if eq .componentType "smoke" }}', 'spec:', '  source:', '    chart: smoke', '{{- end }}'].join('\n');
     expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: wrong }))[0]!.message).toContain('chart smoke from https://example.com/gitops.git');
     const f = runRule(smokeNotDeployed, withAppSet({ templatePatch: '{{ printf "%s" .name }}' }));
-    expect(f[0]!.message).toMatch(/cannot tell whether secrets-smoke's Application deploys its smoke chart: wavegate cannot evaluate the function printf in spec.templatePatch/);
+    expect(f[0]!.message).toBe('ApplicationSet dev: cannot tell whether the Applications of secrets-smoke deploy their smoke charts: wavegate cannot evaluate the function printf in spec.templatePatch');
     expect(f[0]!.line).toBe(30);
     // Argo CD's templatePatch is a strategic merge patch: `spec.source: null` removes the source
     const none = ['{{- if eq .componentType "smoke" }}', 'spec:', '  source: null', '{{- end }}'].join('\n');
-    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: none }))[0]!.message).toContain('an Application with no source');
+    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: none }))[0]!.message).toContain('its Application has no source');
   });
 
   it('evaluates sources as Argo CD generates them: template strings, then the patch merged key by key', () => {

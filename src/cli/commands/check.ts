@@ -1,4 +1,3 @@
-import { relative, sep } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { countBySeverity, findingToJson } from '../../findings.js';
@@ -33,12 +32,10 @@ export function registerCheck(program: Command): void {
         if (rollouts) out.rollouts = (await import('../../rollout/edit.js')).appSetEditsToJson(rollouts.edits);
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       } else if (opts.format === 'sarif') {
-        const { toSarif } = await import('../../report/sarif.js');
+        const { toSarif, sarifBase } = await import('../../report/sarif.js');
         const { version } = await import('../main.js');
-        let prefix = relative(process.cwd(), catalog.root);
-        if (sep !== '/') prefix = prefix.split(sep).join('/');
-        if (prefix.startsWith('..')) prefix = ''; // outside the working tree: paths relative to the catalog
-        process.stdout.write(`${JSON.stringify(toSarif(findings, { version: version(), prefix }), null, 2)}\n`);
+        const base = sarifBase(catalog.root, process.cwd());
+        process.stdout.write(`${JSON.stringify(toSarif(findings, { version: version(), ...base }), null, 2)}\n`);
       } else {
         process.stdout.write(formatFindingsText(findings, paint(useColor()), catalogDir));
         if (suggest && suggestions) process.stdout.write(suggest.formatSuggestions(suggestions));
