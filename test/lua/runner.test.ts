@@ -179,7 +179,8 @@ describe('wavegate health lint', () => {
     const root = tree({ 'a/health.lua': 'local hs = {}\nhs.status = "Ok"\nreturn hs\n' });
     const r = await cli(['health', 'lint', root]);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/a\/health\.lua:2:13: status-literal: /);
+    // one layout with check: path:line:col: severity rule: message
+    expect(r.out).toMatch(/a\/health\.lua:2:13: error status-literal: /);
   });
 });
 

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { countBySeverity, findingToJson } from '../../findings.js';
 import { paint, useColor } from '../../report/color.js';
-import { formatFindingsText } from '../../report/findings-text.js';
+import { formatFindingsGithub, formatFindingsText } from '../../report/findings-text.js';
 
 export function registerCheck(program: Command): void {
   program
@@ -10,19 +10,27 @@ export function registerCheck(program: Command): void {
     .description('validate the catalog (schema and dependency rules); exit 0 clean, 1 errors, 2 usage or unreadable catalog')
     .argument('[catalog]', 'catalog folder', '.')
     .option('--env <env>', 'only this environment')
-    .addOption(new Option('--format <format>', 'output format (sarif: SARIF 2.1.0 for code-scanning UIs)').choices(['text', 'json', 'sarif']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'output format (sarif: SARIF 2.1.0 for code scanning; github: GitHub Actions annotations)').choices(['text', 'json', 'sarif', 'github']).default('text'),
+    )
+    .option('--quiet', 'report errors only (warnings are neither printed nor counted)')
+    .option('--max-warnings <n>', 'exit 1 when there are more than N warnings (as ESLint does)', (v: string) => {
+      if (!/^\d+$/.test(v)) throw new UserError(`--max-warnings: expected a whole number, got "${v}"`);
+      return Number(v);
+    })
     .option('--suggest', 'also print the smallest repair: dependencies to add, wave changes and RollingSync steps (apply with `wavegate fix`)')
     .addHelpText(
       'after',
-      '\nExamples:\n  wavegate check examples/ameide\n  wavegate check examples/ameide --env prod --format json\n  wavegate check . --format sarif > wavegate.sarif\n  wavegate check . --suggest',
+      '\nExamples:\n  wavegate check examples/ameide\n  wavegate check . --format github --max-warnings 0\n  wavegate check examples/ameide --env prod --format json\n  wavegate check . --format sarif > wavegate.sarif\n  wavegate check . --suggest',
     )
-    .action(async (catalogDir: string, opts: { env?: string; format: string; suggest?: boolean }) => {
-      if (opts.suggest && opts.format === 'sarif') throw new UserError('--suggest works with --format text or json, not sarif');
+    .action(async (catalogDir: string, opts: { env?: string; format: string; suggest?: boolean; quiet?: boolean; maxWarnings?: number }) => {
+      if (opts.suggest && (opts.format === 'sarif' || opts.format === 'github')) throw new UserError(`--suggest works with --format text or json, not ${opts.format}`);
       // Loaded here, not at the top: `wavegate --version` and other commands do not pay for them.
       const { loadCatalog } = await import('../../catalog/load.js');
       const { checkCatalog } = await import('../../check.js');
       const catalog = loadCatalog(catalogDir, { env: opts.env });
-      const findings = checkCatalog(catalog);
+      const all = checkCatalog(catalog);
+      const findings = opts.quiet ? all.filter((f) => f.severity === 'error') : all;
       const suggest = opts.suggest ? await import('../../graph/suggest.js') : undefined;
       const suggestions = suggest ? suggest.suggestRepairs(catalog, findings) : undefined;
       const rollouts = suggestions ? (await import('../../graph/fix.js')).planRolloutAfter(catalog, suggestions, { env: opts.env }) : undefined;
@@ -36,11 +44,18 @@ export function registerCheck(program: Command): void {
         const { version } = await import('../main.js');
         const base = sarifBase(catalog.root, process.cwd());
         process.stdout.write(`${JSON.stringify(toSarif(findings, { version: version(), ...base }), null, 2)}\n`);
+      } else if (opts.format === 'github') {
+        process.stdout.write(formatFindingsGithub(findings, { catalogRoot: catalog.root, cwd: process.cwd(), catalogLabel: catalogDir }));
       } else {
-        process.stdout.write(formatFindingsText(findings, paint(useColor()), catalogDir));
+        process.stdout.write(formatFindingsText(findings, paint(useColor()), { catalogRoot: catalog.root, cwd: process.cwd(), catalogLabel: catalogDir }));
         if (suggest && suggestions) process.stdout.write(suggest.formatSuggestions(suggestions));
         if (rollouts) process.stdout.write((await import('../../rollout/edit.js')).formatAppSetEdits(rollouts.edits));
       }
-      process.exitCode = countBySeverity(findings).errors > 0 ? 1 : 0;
+      const counts = countBySeverity(all);
+      const tooManyWarnings = opts.maxWarnings !== undefined && counts.warnings > opts.maxWarnings;
+      if (tooManyWarnings && opts.format !== 'json' && opts.format !== 'sarif') {
+        process.stderr.write(`wavegate: ${counts.warnings} warning${counts.warnings === 1 ? "" : "s"}, more than --max-warnings ${opts.maxWarnings}\n`);
+      }
+      process.exitCode = counts.errors > 0 || tooManyWarnings ? 1 : 0;
     });
 }

@@ -154,7 +154,7 @@ export function registerHealth(program: Command): void {
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify({ problems: out }, null, 2)}\n`);
       } else {
-        for (const p of out) process.stdout.write(`${p.file}:${p.line}:${p.column}: ${p.rule}: ${p.message}\n`);
+        for (const p of out) process.stdout.write(`${p.file}:${p.line}:${p.column}: error ${p.rule}: ${p.message}\n`);
         process.stdout.write(`${files.length} file${files.length === 1 ? '' : 's'}, ${out.length} problem${out.length === 1 ? '' : 's'}\n`);
       }
       process.exitCode = out.length > 0 ? 1 : 0;

@@ -38,7 +38,7 @@ export function registerRender(program: Command): void {
         };
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       } else {
-        if (report.findings.length > 0 || failed) process.stdout.write(formatFindingsText(report.findings, paint(useColor()), catalogDir));
+        if (report.findings.length > 0 || failed) process.stdout.write(formatFindingsText(report.findings, paint(useColor()), { catalogRoot: catalog.root, cwd: process.cwd(), catalogLabel: catalogDir }));
         if (failed) {
           process.stdout.write(`nothing written: fix the errors above (previous output in ${opts.out} left untouched)\n`);
         } else {
