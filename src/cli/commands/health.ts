@@ -36,7 +36,7 @@ export function registerHealth(program: Command): void {
 
   health
     .command('test')
-    .description('run every health_test.yaml under the folders (Argo CD\'s format); exit 1 on any failure')
+    .description('run every health_test.yaml under the folders (Argo CD\'s format); exit 1 on any failure or when no case is found')
     .argument('[dir...]', "folders in Argo's resource_customizations layout (default: the package's own lua/)")
     .option('--open-libs', 'give every kind all Lua libraries, as Argo CD runs its built-in checks')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -52,64 +52,103 @@ export function registerHealth(program: Command): void {
       });
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(healthTestReportToJson(report), null, 2)}\n`);
       else process.stdout.write(formatHealthTestReport(report));
+      if (report.passed + report.failed === 0) {
+        // a wrong path in CI must not go green
+        process.stderr.write(`wavegate: no health_test.yaml cases found under ${roots.join(', ')}\n`);
+        process.exitCode = 1;
+        return;
+      }
       process.exitCode = report.failed > 0 ? 1 : 0;
     });
 
   health
     .command('eval')
-    .description('evaluate the health check for one resource, like `argocd admin settings resource-overrides health`')
-    .argument('<resource>', 'the resource as YAML or JSON (first document)')
+    .description('evaluate the health check for resources, like `argocd admin settings resource-overrides health`')
+    .argument('<resource>', "a file of resources as YAML or JSON, or - for stdin: every document, and each item of a List (what `kubectl get -o yaml` prints)")
     .option('--argocd-cm <file>', 'argocd-cm ConfigMap with resource.customizations overrides')
     .option('--lua <dir>', "folder of checks in Argo's layout (default: the package's own lua/ when --argocd-cm is not given)")
     .option('--open-libs', 'give the script all Lua libraries')
-    .action(async (resource: string, opts: { argocdCm?: string; lua?: string; openLibs?: boolean }) => {
-      const { parse, parseAllDocuments } = await import('yaml');
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nExamples:\n  wavegate health eval externalsecret.yaml\n  kubectl get externalsecrets -A -o yaml | wavegate health eval - --argocd-cm out/dev/argocd-cm.patch.yaml')
+    .action(async (resource: string, opts: { argocdCm?: string; lua?: string; openLibs?: boolean; format: string }) => {
+      const { parseAllDocuments } = await import('yaml');
       const { argocdCmSource, chainSources, dirSource, objectGroupKind, groupKindKey } = await import('../../lua/resolve.js');
       const { evaluateHealth } = await import('../../lua/runtime.js');
-      const parseFirst = (path: string, what: string): unknown => {
-        const text = readYamlFile(path, what) as string;
-        try {
-          return parse(text);
-        } catch (e) {
-          const docs = parseAllDocuments(text);
-          const first = Array.isArray(docs) ? docs.find((d) => d.contents !== null) : undefined;
-          if (first && first.errors.length === 0) return first.toJS();
-          throw new UserError(`${path}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-        }
+      const docsOf = (text: string, label: string): unknown[] => {
+        const docs = parseAllDocuments(text);
+        const list = Array.isArray(docs) ? docs : [];
+        const bad = list.find((d) => d.errors.length > 0);
+        if (bad) throw new UserError(`${label}: not valid YAML: ${bad.errors[0]!.message.split('\n')[0]}`);
+        return list.map((d) => d.toJS() as unknown).filter((v) => v !== null && v !== undefined);
       };
-      const obj = parseFirst(resource, 'resource');
-      const gk = objectGroupKind(obj);
-      if (!gk) throw new UserError(`${resource}: the resource has no apiVersion/kind`);
+      const label = resource === '-' ? '(stdin)' : resource;
+      let text: string;
+      try {
+        text = resource === '-' ? readFileSync(0, 'utf8') : (readYamlFile(resource, 'resource') as string);
+      } catch (e) {
+        if (e instanceof UserError) throw e;
+        throw new UserError(`${label}: cannot read the resource (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      const objects: unknown[] = [];
+      for (const d of docsOf(text, label)) {
+        const o = d as { kind?: unknown; items?: unknown };
+        if (typeof o === 'object' && typeof o.kind === 'string' && /List$/.test(o.kind) && Array.isArray(o.items)) objects.push(...o.items);
+        else objects.push(d);
+      }
+      if (objects.length === 0) throw new UserError(`${label}: no resource in it`);
       const sources = [];
-      if (opts.argocdCm) sources.push(argocdCmSource(parseFirst(opts.argocdCm, 'argocd-cm'), { file: opts.argocdCm }));
+      if (opts.argocdCm) {
+        const cm = docsOf(readYamlFile(opts.argocdCm, 'argocd-cm') as string, opts.argocdCm)[0];
+        sources.push(argocdCmSource(cm, { file: opts.argocdCm }));
+      }
       const luaDir = opts.lua ?? (opts.argocdCm ? undefined : PACKAGE_LUA_DIR);
       if (luaDir) {
         if (!existsSync(luaDir) || !statSync(luaDir).isDirectory()) throw new UserError(`${luaDir}: no such folder`);
         sources.push(dirSource(luaDir, { renderKind: await loadRenderKind() }));
       }
-      const hs = chainSources(...sources).resolve(gk.group, gk.kind);
-      const key = groupKindKey(gk.group, gk.kind);
-      if (!hs) {
-        let builtin: 'go' | 'lua' | undefined;
-        try {
-          const cov = (await import('../../health/coverage.js')) as { argoBuiltinFor?: (k: { group: string; kind: string }) => 'go' | 'lua' | undefined };
-          builtin = cov.argoBuiltinFor?.({ group: gk.group, kind: gk.kind });
-        } catch {
-          builtin = undefined;
-        }
-        if (builtin === 'go') {
-          process.stdout.write(`No Lua health check is configured for ${key}: Argo CD assesses this kind in Go (not emulated by wavegate).\n`);
-        } else if (builtin === 'lua') {
-          process.stdout.write(`No health check is configured here for ${key}: Argo CD has a built-in Lua check for it (pass its resource_customizations folder with --lua to evaluate it).\n`);
-        } else {
-          process.stdout.write(`No health check is configured for ${key}: Argo CD treats such a resource as healthy at once (it does not hold its sync wave).\n`);
-        }
-        process.exitCode = 0;
-        return;
+      const source = chainSources(...sources);
+      let argoBuiltinFor: ((k: { group: string; kind: string }) => 'go' | 'lua' | undefined) | undefined;
+      try {
+        argoBuiltinFor = ((await import('../../health/coverage.js')) as { argoBuiltinFor?: typeof argoBuiltinFor }).argoBuiltinFor;
+      } catch {
+        argoBuiltinFor = undefined;
       }
-      const r = evaluateHealth(hs.script, obj, { openLibs: opts.openLibs === true || hs.openLibs });
-      for (const line of r.printed ?? []) process.stderr.write(`print: ${line}\n`);
-      process.stdout.write(`STATUS: ${r.status}\nMESSAGE: ${r.message}\n`);
+      interface Result { apiVersion?: string; kind?: string; namespace?: string; name?: string; check?: string; status?: string; message?: string; note?: string }
+      const results: Result[] = objects.map((obj, i) => {
+        const meta = ((obj as { metadata?: unknown }).metadata ?? {}) as { name?: unknown; namespace?: unknown };
+        const id: Result = {
+          ...(typeof (obj as { apiVersion?: unknown }).apiVersion === 'string' ? { apiVersion: (obj as { apiVersion: string }).apiVersion } : {}),
+          ...(typeof (obj as { kind?: unknown }).kind === 'string' ? { kind: (obj as { kind: string }).kind } : {}),
+          ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
+          ...(typeof meta.name === 'string' ? { name: meta.name } : {}),
+        };
+        const gk = objectGroupKind(obj);
+        if (!gk) throw new UserError(`${label}: resource ${i + 1} has no apiVersion/kind`);
+        const key = groupKindKey(gk.group, gk.kind);
+        const hs = source.resolve(gk.group, gk.kind);
+        if (!hs) {
+          const builtin = argoBuiltinFor?.({ group: gk.group, kind: gk.kind });
+          const note =
+            builtin === 'go'
+              ? `No Lua health check is configured for ${key}: Argo CD assesses this kind in Go (not emulated by wavegate).`
+              : builtin === 'lua'
+                ? `No health check is configured here for ${key}: Argo CD has a built-in Lua check for it (pass its resource_customizations folder with --lua to evaluate it).`
+                : `No health check is configured for ${key}: Argo CD treats such a resource as healthy at once (it does not hold its sync wave).`;
+          return { ...id, note };
+        }
+        const r = evaluateHealth(hs.script, obj, { openLibs: opts.openLibs === true || hs.openLibs });
+        if (opts.format !== 'json') for (const line of r.printed ?? []) process.stderr.write(`print: ${line}\n`);
+        return { ...id, check: key, status: r.status, message: r.message };
+      });
+      if (opts.format === 'json') {
+        process.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
+      } else {
+        const several = results.length > 1;
+        for (const r of results) {
+          if (several) process.stdout.write(`--- ${r.kind ?? '?'} ${r.namespace ? `${r.namespace}/` : ''}${r.name ?? '(no name)'}\n`);
+          process.stdout.write(r.note !== undefined ? `${r.note}\n` : `STATUS: ${r.status}\nMESSAGE: ${r.message}\n`);
+        }
+      }
       process.exitCode = 0;
     });
 
