@@ -3,7 +3,7 @@
  * Argo CD Helm chart values, and a copy of every shipped script with its tests so that
  * `wavegate health test DIR/<env>/health` runs exactly what ships.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { Document, Scalar, YAMLMap, parse as parseYaml, stringify } from 'yaml';
 import { dig, isObject, manifestDocuments } from '../rules/manifests.js';
@@ -14,7 +14,10 @@ import type { RenderContext, RenderedFile, RenderResult } from '../render/types.
 import { lintHealthScript } from '../lua/lint.js';
 import { runHealthTests } from '../lua/testrunner.js';
 import { gatedKinds, type GatedKind } from './coverage.js';
-import { CHECK_FILE, argoKeySuffix, kindFolder, readCheckFile, renderKind, testFilesOf, type RenderedCheck } from './library.js';
+import { CHECK_FILE, argoKeySuffix, kindFolder, readCheckFile, readCheckText, renderKind, testFilesOf, type RenderedCheck } from './library.js';
+import { fsReason, readBytesCopy } from '../fsutil.js';
+import { maxFileBytes } from '../catalog/settings.js';
+import type { ReadOptions } from '../yamlfile.js';
 
 export const PATCH_FILE = 'argocd-cm.patch.yaml';
 export const PARAMS_PATCH_FILE = 'argocd-cmd-params-cm.patch.yaml';
@@ -36,16 +39,25 @@ export interface ShippedCheck extends RenderedCheck {
   scriptFile?: string;
 }
 
+/**
+ * Where a check's files must stay: an override's inside the catalog (after symlinks), the
+ * library's inside wavegate's own library; both bounded by the catalog's limits.maxFileBytes.
+ */
+export function checkBounds(catalog: Catalog | undefined, g: Pick<GatedKind, 'source'>): ReadOptions {
+  return { root: g.source === 'override' && catalog ? catalog.root : undefined, maxBytes: maxFileBytes(catalog?.settings) };
+}
+
 /** The script and library needs of a gated kind whose check wavegate ships. */
-export function checkFor(g: GatedKind): ShippedCheck | undefined {
+export function checkFor(g: GatedKind, catalog?: Catalog): ShippedCheck | undefined {
   if ((g.source !== 'library' && g.source !== 'override') || !g.dir) return undefined;
+  const bounds = checkBounds(catalog, g);
   let r: RenderedCheck;
   if (g.scriptFile) {
     const checkPath = join(g.dir, CHECK_FILE);
-    const openLibs = existsSync(checkPath) ? readCheckFile(checkPath).useOpenLibs === true : false;
-    r = { script: readFileSync(g.scriptFile, 'utf8'), openLibs };
+    const openLibs = existsSync(checkPath) ? readCheckFile(checkPath, bounds).useOpenLibs === true : false;
+    r = { script: readCheckText(g.scriptFile, bounds), openLibs };
   } else {
-    r = renderKind(g.dir);
+    r = renderKind(g.dir, bounds);
   }
   return { ...r, ref: g.ref, group: g.group, kind: g.kind, source: g.source, dir: g.dir, scriptFile: g.scriptFile };
 }
@@ -74,6 +86,7 @@ export function verifyCheck(catalog: Catalog, env: Environment, c: ShippedCheck)
     });
   }
   const report = runHealthTests([c.dir], {
+    ...checkBounds(catalog, c),
     sourceFor: () => ({
       resolve: (group, kind) =>
         group === c.group && kind === c.kind ? { groupKind: c.ref, script: c.script, openLibs: c.openLibs, origin: c.scriptFile ?? c.dir } : undefined,
@@ -242,12 +255,31 @@ function verified(catalog: Catalog, env: Environment, g: GatedKind, context?: Re
   const key = `health:${JSON.stringify([g.ref, g.group, g.kind, g.source, g.dir, g.scriptFile])}`;
   const hit = context?.memo.get(key) as VerifiedCheck | null | undefined;
   if (hit !== undefined) return hit ?? undefined;
-  const c = checkFor(g);
-  const v: VerifiedCheck | undefined = c && {
-    check: c,
-    findings: verifyCheck(catalog, env, c).map(({ environment: _e, ...f }) => f),
-    tests: testFilesOf(c.dir).map((t) => ({ name: t, content: readFileSync(join(c.dir, t)) })),
-  };
+  const c = checkFor(g, catalog);
+  let v: VerifiedCheck | undefined;
+  if (c) {
+    const bounds = checkBounds(catalog, c);
+    const findings = verifyCheck(catalog, env, c).map(({ environment: _e, ...f }) => f);
+    const where = relative(catalog.root, c.dir).split(sep).join('/');
+    const refuse = (rel: string, reason: string): void => {
+      findings.push({
+        rule: 'health-test',
+        severity: 'error',
+        related: [c.ref],
+        ...(c.source === 'override' ? { file: `${where ? `${where}/` : ''}${rel}` } : {}),
+        message: `${c.source === 'override' ? `health.overrides ${c.ref}` : `wavegate's library check ${c.ref}`}: ${rel}: ${reason}; not copied into the render`,
+      });
+    };
+    const tests: VerifiedCheck['tests'] = [];
+    for (const t of testFilesOf(c.dir, { root: bounds.root, onRefused: refuse })) {
+      try {
+        tests.push({ name: t, content: readBytesCopy(join(c.dir, t), bounds.maxBytes) });
+      } catch (e) {
+        refuse(t, fsReason(e));
+      }
+    }
+    v = { check: c, findings, tests };
+  }
   context?.memo.set(key, v ?? null);
   return v;
 }
