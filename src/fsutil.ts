@@ -107,6 +107,8 @@ export function isWithin(child: string, parent: string): boolean {
   return child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 }
 
+const OUTSIDE = 'it leads outside its folder (through a symlink or ..)';
+
 const realRoots = new Map<string, string>();
 
 /** realpath of a root folder (cached: roots do not move during a run). */
@@ -129,8 +131,12 @@ export function realRoot(root: string): string {
  * throws FileRefused EOUTSIDE (or the realpath error, e.g. ENOENT or ELOOP).
  */
 export function resolveInside(root: string, abs: string): string {
+  // A path that leaves the root by name is refused before any look at it (so whether
+  // something exists outside is not told either).
+  const named = resolve(abs);
+  if (!isWithin(named, resolve(root)) && !isWithin(named, realRoot(root))) throw new FileRefused('EOUTSIDE', OUTSIDE);
   const real = realpathSync.native(abs);
-  if (!isWithin(real, realRoot(root))) throw new FileRefused('EOUTSIDE', 'it leads outside its folder (through a symlink or ..)');
+  if (!isWithin(real, realRoot(root))) throw new FileRefused('EOUTSIDE', OUTSIDE);
   return real;
 }
 

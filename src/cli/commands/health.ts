@@ -1,8 +1,18 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Option, type Command } from 'commander';
 import { PACKAGE_ROOT } from '../../catalog/schemas.js';
 import { UserError } from '../../errors.js';
+import { fsReason, readBytes } from '../../fsutil.js';
+
+/** A file named on the command line or found under a folder given: a regular file, bounded (never Node's error text). */
+function readBounded(path: string, what: string): string {
+  try {
+    return readBytes(path).toString('utf8');
+  } catch (e) {
+    throw new UserError(`${path}: cannot read ${what}: ${fsReason(e)}`);
+  }
+}
 
 /** The package's own library of checks (`lua/` in Argo's layout). */
 const PACKAGE_LUA_DIR = join(PACKAGE_ROOT, 'lua');
@@ -20,13 +30,7 @@ async function loadRenderKind(): Promise<RenderKind | undefined> {
 }
 
 function readYamlFile(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`${path}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return text;
+  return readBounded(path, what);
 }
 
 export function registerHealth(program: Command): void {
@@ -142,7 +146,7 @@ export function registerHealth(program: Command): void {
         } else if (p.endsWith('.lua') || top) {
           const dir = join(p, '..');
           const check = existsSync(join(dir, 'check.yaml')) ? readCheckYaml(dir) : {};
-          files.push({ path: p, script: readFileSync(p, 'utf8'), openLibs: check.useOpenLibs === true });
+          files.push({ path: p, script: readBounded(p, 'the script'), openLibs: check.useOpenLibs === true });
         }
       };
       for (const t of targets) visit(t, true);
