@@ -296,6 +296,23 @@ describe('errors name paths as written and never pass Node texts through', () =>
     expect(r.stdout + r.stderr).not.toContain(root);
   });
 
+  it('render with relative paths: an --out below a file and a bad override check.yaml name the paths as written, in wavegate words', () => {
+    const cwd = temp();
+    put(cwd, 'cat/environments/dev/components/w/component.yaml', { name: 'w', tier: 'foundation', wave: 1 });
+    put(cwd, 'afile', 'x');
+    const o = run(['render', 'cat', '--out', 'afile/x'], cwd);
+    expect(o.code).toBe(2);
+    // before: "ENOTDIR: not a directory, mkdir '/tmp/.../afile/x'"
+    expect(o.stderr).toBe('wavegate: error: --out afile/x: a part of the path is not a folder\n');
+    put(cwd, 'cat/environments/dev/components/w/component.yaml', widget);
+    put(cwd, 'cat/wavegate.yaml', { health: { overrides: { 'example.com/Widget': 'checks/widget' } } });
+    put(cwd, 'cat/checks/widget/check.yaml', 'useOpenLibs: 3\n');
+    put(cwd, 'cat/checks/widget/health.lua', 'return {}\n');
+    const c = run(['render', 'cat', '--out', 'out'], cwd);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toBe('wavegate: error: cat/checks/widget/check.yaml:1:14: useOpenLibs: expected true or false\n');
+  });
+
   it('health test of a missing folder and health lint of /dev/zero', () => {
     const cwd = temp();
     const t = run(['health', 'test', 'nope'], cwd);
