@@ -274,7 +274,7 @@ describe('render: overrides, their tests and testdata stay inside the catalog', 
 });
 
 describe('errors name paths as written and never pass Node texts through', () => {
-  it('an environments/ that is a file, a missing catalog, an unreadable component folder', () => {
+  it('an environments/ that is a file and a missing catalog are named as written', () => {
     const root = temp();
     put(root, 'environments', 'not a folder');
     const name = root.split('/').pop()!;
