@@ -184,7 +184,7 @@ export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIB
 /** wavegate.yaml parsed again, for positions of health settings in findings. */
 function settingsDoc(catalog: Catalog): LoadedYaml | undefined {
   if (!catalog.settingsFile) return undefined;
-  const r = loadYamlFile(join(catalog.root, catalog.settingsFile));
+  const r = loadYamlFile(join(catalog.root, catalog.settingsFile), { root: catalog.root });
   return 'doc' in r ? r.doc : undefined;
 }
 
