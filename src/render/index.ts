@@ -36,6 +36,8 @@ export interface RenderOptions {
    * because an in-place edit of one linked file would show in all of them.
    */
   links?: boolean;
+  /** Told once when another render holds the lock of `out` and this one waits for it. */
+  onLockWait?: (holder: string) => void;
 }
 
 export interface EnvironmentOutput {
@@ -232,7 +234,7 @@ export async function renderCatalog(catalog: Catalog, options: RenderOptions): P
   } catch (e) {
     throw new UserError(`--out ${options.out}: ${fsReason(e)}`);
   }
-  const lock = await acquireOutputLock(outRoot, options.out);
+  const lock = await acquireOutputLock(outRoot, options.out, undefined, options.onLockWait);
   try {
     return await renderLocked(catalog, options, lock);
   } finally {

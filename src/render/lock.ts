@@ -76,7 +76,8 @@ function takeOver(file: string): void {
 }
 
 /** Waits for and takes the lock of `outRoot` (shownOut names it in messages). */
-export async function acquireOutputLock(outRoot: string, shownOut: string, waitMs = LOCK_WAIT_MS): Promise<OutputLock> {
+export async function acquireOutputLock(outRoot: string, shownOut: string, waitMs = LOCK_WAIT_MS, onWait?: (holder: string) => void): Promise<OutputLock> {
+  let told = false;
   const file = join(outRoot, LOCK_FILE);
   const content = `pid ${process.pid} host ${hostname()} started ${new Date().toISOString()}\n`;
   const deadline = Date.now() + waitMs;
@@ -103,6 +104,11 @@ export async function acquireOutputLock(outRoot: string, shownOut: string, waitM
         `--out ${shownOut}: another wavegate render (pid ${o?.pid ?? '?'}${o && o.host !== hostname() ? ` on ${o.host}` : ''}) is writing there; waited ${Math.round(waitMs / 1000)} s. ` +
           `If no render runs, remove ${join(shownOut, LOCK_FILE)}`,
       );
+    }
+    if (!told) {
+      told = true;
+      const o = ownerOf(text);
+      onWait?.(`pid ${o?.pid ?? '?'}${o && o.host !== hostname() ? ` on ${o.host}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }

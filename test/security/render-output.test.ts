@@ -93,6 +93,8 @@ describe('concurrent renders to one --out', () => {
       const [a, b] = await Promise.all([render([AMEIDE, '--out', out]), render([AMEIDE, '--out', out])]);
       expect(a.code, a.stderr).toBe(0);
       expect(b.code, b.stderr).toBe(0);
+      // the one that waited said so (on stderr, so --format json stays clean)
+      expect((a.stderr + b.stderr).match(/^wavegate: waiting for another render \(pid \d+\) writing to /gm)?.length ?? 0).toBeLessThanOrEqual(1);
       expect(readdirSync(out).sort()).toEqual([...want.keys()].sort());
       for (const [env, list] of want) expect(files(join(out, env)), env).toEqual(list);
     }
@@ -102,7 +104,9 @@ describe('concurrent renders to one --out', () => {
     const out = temp();
     const held = await acquireOutputLock(out, 'OUT');
     expect(readFileSync(join(out, LOCK_FILE), 'utf8')).toMatch(new RegExp(`^pid ${process.pid} host `));
-    await expect(acquireOutputLock(out, 'OUT', 200)).rejects.toThrow(`--out OUT: another wavegate render (pid ${process.pid}) is writing there; waited 0 s. If no render runs, remove OUT/${LOCK_FILE}`);
+    const told: string[] = [];
+    await expect(acquireOutputLock(out, 'OUT', 200, (h) => told.push(h))).rejects.toThrow(`--out OUT: another wavegate render (pid ${process.pid}) is writing there; waited 0 s. If no render runs, remove OUT/${LOCK_FILE}`);
+    expect(told).toEqual([`pid ${process.pid}`]); // told once, not at every poll
     held.release();
     expect(existsSync(join(out, LOCK_FILE))).toBe(false);
     const next = await acquireOutputLock(out, 'OUT', 200);
