@@ -7,11 +7,10 @@ import { loadYamlBytes, loadYamlFile, unreadableMessage, type LoadedYaml } from 
 import { explainSchemaError, closest } from './messages.js';
 import { schemaPath, simplifyErrors, validator } from './schemas.js';
 import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type Environment, type ResourceSet, type Settings, type SmokeSpec } from './types.js';
-import { loadSettings } from './settings.js';
+import { loadSettings, maxFileBytes } from './settings.js';
 import type { ReaderData, ReaderMessage } from './read-worker.js';
 import { COMPONENT_FILE, OUTSIDE_FOLDER_MESSAGE, walkComponents } from './walk.js';
 import { fsReason, isWithin, realRoot } from '../fsutil.js';
-import { maxFileBytes } from './settings.js';
 
 export const SHARED_ENV = '_shared';
 export { COMPONENT_FILE };

@@ -6,7 +6,7 @@
  * half-written environment and a failed render leaves the previous output as it was.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fsReason } from '../fsutil.js';
 import { acquireOutputLock, type OutputLock } from './lock.js';
@@ -229,16 +229,27 @@ function guardOutput(catalog: Catalog, out: string): void {
 export async function renderCatalog(catalog: Catalog, options: RenderOptions): Promise<RenderReport> {
   const outRoot = resolve(options.out);
   guardOutput(catalog, outRoot);
+  const created = !existsSync(outRoot);
   try {
     mkdirSync(outRoot, { recursive: true });
   } catch (e) {
     throw new UserError(`--out ${options.out}: ${fsReason(e)}`);
   }
   const lock = await acquireOutputLock(outRoot, options.out, undefined, options.onLockWait);
+  let written = false;
   try {
-    return await renderLocked(catalog, options, lock);
+    const report = await renderLocked(catalog, options, lock);
+    written = report.written;
+    return report;
   } finally {
     lock.release();
+    if (created && !written) {
+      try {
+        rmdirSync(outRoot); // made for this render, which wrote nothing: leave no trace (only if empty)
+      } catch {
+        /* not empty: another render wrote there meanwhile */
+      }
+    }
   }
 }
 
@@ -282,7 +293,8 @@ async function renderLocked(catalog: Catalog, options: RenderOptions, _lock: Out
     await writer.settle().catch(() => undefined);
     removeStaged(staged);
     if (e instanceof UserError) throw e;
-    throw new UserError(`could not write the render output: ${fsReason(e)} (previous output left untouched)`);
+    const p = (e as NodeJS.ErrnoException).path;
+    throw new UserError(`could not write the render output: ${p !== undefined ? `${shown(p)}: ` : ''}${fsReason(e)} (previous output left untouched)`);
   }
   try {
     for (const s of staged) checkReplaceable(s.env.dir);

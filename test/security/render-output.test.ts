@@ -83,6 +83,17 @@ describe('render replaces only folders it wrote', () => {
   });
 });
 
+describe('a render that writes nothing leaves no trace', () => {
+  it('an --out made for a render with error findings is removed again (and no lock is left)', async () => {
+    const root = temp();
+    put(root, 'environments/dev/components/a/component.yaml', { name: 'a', tier: 'foundation', wave: 1, health: ['example.com/Nothing'] });
+    const out = join(temp(), 'new-out');
+    const r = await renderCatalog(loadCatalog(root), { out });
+    expect(r.written).toBe(false);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('concurrent renders to one --out', () => {
   it('two renders of examples/ameide at once (child processes, twice over): both exit 0, each environment complete, nothing left over', async () => {
     const expected = await renderInMemory(loadCatalog(AMEIDE), {});
