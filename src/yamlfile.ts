@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { readBytes } from './fsutil.js';
+import { fsReason, readBytes, resolveInside } from './fsutil.js';
 import { createRequire } from 'node:module';
 import { fastYaml } from './fastyaml.js';
 import type { Document, LineCounter, Node } from 'yaml';
@@ -71,23 +71,35 @@ export interface LoadedYaml {
 export const MAX_ALIAS_COUNT = 100;
 
 /** Reads a file as UTF-8 text; an unreadable file and binary or non-UTF-8 content are problems, not exceptions or garbage. */
-export function readText(absPath: string): { text: string } | { problem: YamlProblem } {
-  const r = readFileBytes(absPath);
+export function readText(absPath: string, options?: ReadOptions): { text: string } | { problem: YamlProblem } {
+  const r = readFileBytes(absPath, options);
   return 'problem' in r ? r : decodeText(r.bytes);
 }
 
 /** The message for a file that could not be read (permissions, removed while being read, ...). */
 export function unreadableMessage(code: string | undefined, message: string): string {
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'the file disappeared while it was being read' : message;
+  const why =
+    code === 'ENOENT'
+      ? 'the file disappeared while it was being read'
+      : code === 'EOUTSIDE' || code === 'ENOTREG' || code === 'ETOOBIG'
+        ? message
+        : fsReason(Object.assign(new Error(message), { code }));
   return `cannot read the file: ${why}`;
 }
 
-function readFileBytes(absPath: string): { bytes: Uint8Array } | { problem: YamlProblem } {
+/** Bounds on a file read: the folder it must resolve inside (after symlinks) and its size limit. */
+export interface ReadOptions {
+  root?: string;
+  maxBytes?: number;
+}
+
+function readFileBytes(absPath: string, options: ReadOptions = {}): { bytes: Uint8Array } | { problem: YamlProblem } {
   try {
-    return { bytes: readBytes(absPath) };
+    const real = options.root !== undefined ? resolveInside(options.root, absPath) : absPath;
+    return { bytes: readBytes(real, options.maxBytes) };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    return { problem: { message: unreadableMessage(err.code, err.message) } };
+    return { problem: { message: unreadableMessage(err.code, err.code === 'EOUTSIDE' || err.code === 'ENOTREG' || err.code === 'ETOOBIG' ? err.message : fsReason(err)) } };
   }
 }
 
@@ -230,8 +242,8 @@ function locateIn(doc: Document, lc: LineCounter, path: readonly (string | numbe
 }
 
 /** Reads and parses a YAML file; every failure (unreadable file included) is a problem, never an exception. */
-export function loadYamlFile(absPath: string): { doc: LoadedYaml } | { problem: YamlProblem } {
-  const r = readFileBytes(absPath);
+export function loadYamlFile(absPath: string, options?: ReadOptions): { doc: LoadedYaml } | { problem: YamlProblem } {
+  const r = readFileBytes(absPath, options);
   return 'problem' in r ? r : loadYamlBytes(r.bytes);
 }
 

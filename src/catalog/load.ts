@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
@@ -7,9 +7,10 @@ import { loadYamlBytes, loadYamlFile, unreadableMessage, type LoadedYaml } from 
 import { explainSchemaError, closest } from './messages.js';
 import { schemaPath, simplifyErrors, validator } from './schemas.js';
 import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type Environment, type ResourceSet, type Settings, type SmokeSpec } from './types.js';
-import { loadSettings } from './settings.js';
+import { loadSettings, maxFileBytes } from './settings.js';
 import type { ReaderData, ReaderMessage } from './read-worker.js';
-import { COMPONENT_FILE, walkComponents } from './walk.js';
+import { COMPONENT_FILE, OUTSIDE_FOLDER_MESSAGE, walkComponents } from './walk.js';
+import { fsReason, isWithin, realRoot } from '../fsutil.js';
 
 export const SHARED_ENV = '_shared';
 export { COMPONENT_FILE };
@@ -70,9 +71,17 @@ export function parseComponentFile(root: string, absPath: string, settings: Sett
   return parseComponentAt(absPath, toPosix(relative(root, absPath)), settings);
 }
 
-/** parseComponentFile with the relative path already known (`file`). */
-export function parseComponentAt(absPath: string, file: string, settings: Settings): ParsedFile {
-  return parsedFromYaml(file, loadYamlFile(absPath), settings);
+/**
+ * parseComponentFile with the relative path already known (`file`). With `root`, the file
+ * must resolve inside it (a symlinked component.yaml leading out of the catalog is refused).
+ */
+export function parseComponentAt(absPath: string, file: string, settings: Settings, root?: string): ParsedFile {
+  return parsedFromYaml(file, loadYamlFile(absPath, { root, maxBytes: maxFileBytes(settings) }), settings);
+}
+
+/** The problem of a file the reader could not read (or a walk root it refused). */
+function readProblem(code: string, message: string | undefined): { problem: { message: string } } {
+  return { problem: { message: message === OUTSIDE_FOLDER_MESSAGE ? message : unreadableMessage(code, message ?? fsReason({ code })) } };
 }
 
 /** A finding for a YAML problem of the file, or the component it holds. */
@@ -203,14 +212,15 @@ function looksLarge(roots: readonly [string, string][]): boolean {
 }
 
 /** Walks and reads in this thread. */
-function readHere(roots: readonly [string, string][], settings: Settings): ReadResult {
+function readHere(roots: readonly [string, string][], settings: Settings, catalogRoot: string): ReadResult {
   const others: string[] = [];
   const parsed = roots.map(([dir, rel]) => {
     const out: ParsedFile[] = [];
     walkComponents(dir, rel, {
-      component: (abs, r) => out.push(parseComponentAt(abs, r, settings)),
+      component: (abs, r, link) => out.push(parseComponentAt(abs, r, settings, link ? catalogRoot : undefined)),
       other: (r) => others.push(r),
-    });
+      outside: (r) => out.push(parsedFromYaml(r, readProblem('EOUTSIDE', OUTSIDE_FOLDER_MESSAGE), settings)),
+    }, catalogRoot);
     return out;
   });
   return { parsed, others };
@@ -223,13 +233,13 @@ function readHere(roots: readonly [string, string][], settings: Settings): ReadR
  * (Atomics.wait) and takes messages with receiveMessageOnPort. Returns undefined when the
  * thread fails or stalls; the caller then reads here, from the start.
  */
-function readOnThread(roots: readonly [string, string][], settings: Settings): ReadResult | undefined {
+function readOnThread(roots: readonly [string, string][], settings: Settings, catalogRoot: string): ReadResult | undefined {
   const seqBuffer = new SharedArrayBuffer(4);
   const seq = new Int32Array(seqBuffer);
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
-    worker = new Worker(READER_URL, { workerData: { roots: [...roots], seq: seqBuffer, port: port2 } satisfies ReaderData, transferList: [port2] });
+    worker = new Worker(READER_URL, { workerData: { roots: [...roots], root: catalogRoot, maxBytes: maxFileBytes(settings), seq: seqBuffer, port: port2 } satisfies ReaderData, transferList: [port2] });
   } catch {
     return undefined;
   }
@@ -259,7 +269,7 @@ function readOnThread(roots: readonly [string, string][], settings: Settings): R
     if ('done' in m) break;
     const out = parsed[m.root]!;
     for (const [rel, offset, length, code, message] of m.files) {
-      out.push(code !== undefined ? parsedFromYaml(rel, { problem: { message: unreadableMessage(code, message ?? code) } }, settings) : parseComponentBytes(m.bytes.subarray(offset, offset + length), rel, settings));
+      out.push(code !== undefined ? parsedFromYaml(rel, readProblem(code, message), settings) : parseComponentBytes(m.bytes.subarray(offset, offset + length), rel, settings));
     }
     for (const o of m.others) others.push(o);
   }
@@ -267,8 +277,14 @@ function readOnThread(roots: readonly [string, string][], settings: Settings): R
   return { parsed, others };
 }
 
-function listEnvironments(envRoot: string): string[] {
-  return readdirSync(envRoot, { withFileTypes: true })
+function listEnvironments(envRoot: string, shown: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(envRoot, { withFileTypes: true });
+  } catch (e) {
+    throw new UserError(`${shown}: ${fsReason(e)}`);
+  }
+  return entries
     .filter((e) => e.isDirectory() && e.name !== SHARED_ENV && !e.name.startsWith('.'))
     .map((e) => e.name)
     .sort();
@@ -281,14 +297,28 @@ function listEnvironments(envRoot: string): string[] {
  */
 export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog {
   const root = resolve(rootArg);
-  if (!existsSync(root)) throw new UserError(`catalog not found: ${rootArg}`);
-  if (!statSync(root).isDirectory()) throw new UserError(`catalog must be a folder: ${rootArg}`);
+  let rootStat;
+  try {
+    rootStat = statSync(root);
+  } catch (e) {
+    throw new UserError((e as NodeJS.ErrnoException).code === 'ENOENT' ? `catalog not found: ${rootArg}` : `${rootArg}: ${fsReason(e)}`);
+  }
+  if (!rootStat.isDirectory()) throw new UserError(`catalog must be a folder: ${rootArg}`);
   const { settings, settingsFile } = loadSettings(root);
   const envRoot = join(root, 'environments');
-  if (!existsSync(envRoot) || !statSync(envRoot).isDirectory()) {
+  let envReal: string | undefined;
+  try {
+    envReal = statSync(envRoot).isDirectory() ? realRoot(envRoot) : undefined;
+  } catch {
+    envReal = undefined;
+  }
+  if (envReal !== undefined && !isWithin(envReal, realRoot(root))) {
+    throw new UserError(`${join(rootArg, 'environments')}: leads outside the catalog (through a symlink); a catalog's environments/ must be inside it`);
+  }
+  if (envReal === undefined) {
     throw new UserError(`${rootArg}: no environments/ folder (a catalog keeps its components in environments/<env>/components/**/component.yaml)`);
   }
-  let envNames = listEnvironments(envRoot);
+  let envNames = listEnvironments(envRoot, join(rootArg, 'environments'));
   if (envNames.length === 0) {
     throw new UserError(`${rootArg}: environments/ has no environment folders (only ${SHARED_ENV} or nothing)`);
   }
@@ -302,7 +332,7 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
   const findings: Finding[] = [];
   const roots = [SHARED_ENV, ...envNames].map((env): [string, string] => [join(envRoot, env, 'components'), `environments/${env}/components`]);
   const thread = options.thread ?? (THREADS_BY_DEFAULT && looksLarge(roots));
-  const { parsed, others } = (thread ? readOnThread(roots, settings) : undefined) ?? readHere(roots, settings);
+  const { parsed, others } = (thread ? readOnThread(roots, settings, root) : undefined) ?? readHere(roots, settings, root);
   const shared = parsed[0]!;
   for (const s of shared) findings.push(...s.findings);
 

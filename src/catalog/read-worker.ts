@@ -8,7 +8,8 @@
  * message with receiveMessageOnPort.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { readBytes } from '../fsutil.js';
+import { FileRefused, readBytes, resolveInside } from '../fsutil.js';
+import { OUTSIDE_FOLDER_MESSAGE } from './walk.js';
 import { walkComponents } from './walk.js';
 
 /** One component file of a batch: relative path, offset and length of its bytes, or the read error's code and message. */
@@ -21,6 +22,9 @@ export type ReaderMessage =
 
 export interface ReaderData {
   roots: [dir: string, relDir: string][];
+  /** Catalog root: every file read resolves inside it. */
+  root: string;
+  maxBytes: number;
   seq: SharedArrayBuffer;
   port: MessagePort;
 }
@@ -57,22 +61,25 @@ function run(data: ReaderData): void {
         size = 0;
       };
       walkComponents(dir, relDir, {
-        component(abs, rel) {
+        component(abs, rel, link) {
           try {
-            const b = Buffer.from(readBytes(abs)); // a copy: readBytes returns a reused buffer
+            const b = Buffer.from(readBytes(link ? resolveInside(data.root, abs) : abs, data.maxBytes)); // a copy: readBytes returns a reused buffer
             files.push([rel, size, b.length]);
             chunks.push(b);
             size += b.length;
           } catch (e) {
             const err = e as NodeJS.ErrnoException;
-            files.push([rel, 0, 0, err.code ?? 'EIO', err.message]);
+            files.push([rel, 0, 0, err.code ?? 'EIO', err instanceof FileRefused ? err.message : undefined]);
           }
           if (files.length >= BATCH_FILES || size >= BATCH_BYTES) flush();
         },
         other(rel) {
           others.push(rel);
         },
-      });
+        outside(rel) {
+          files.push([rel, 0, 0, 'EOUTSIDE', OUTSIDE_FOLDER_MESSAGE]);
+        },
+      }, data.root);
       flush();
     });
     send({ done: true });

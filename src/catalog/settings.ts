@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_MAX_FILE_BYTES } from '../fsutil.js';
 import { UserError } from '../errors.js';
 import { loadYamlFile } from '../yamlfile.js';
 import { explainSchemaError } from './messages.js';
@@ -21,11 +22,27 @@ export function defaultSettings(): Settings {
   return { tiers: DEFAULT_TIERS.map((t) => ({ name: t.name, waves: [t.waves[0], t.waves[1]] })), extraFields: [] };
 }
 
-/** Reads and validates wavegate.yaml; any problem is fatal (exit 2) since every check depends on it. */
+/**
+ * The size limit of every file read for the catalog: `limits.maxFileBytes` in wavegate.yaml,
+ * default DEFAULT_MAX_FILE_BYTES (4 MiB). wavegate.yaml itself is read with the default.
+ */
+export function maxFileBytes(settings: Settings | undefined): number {
+  const n = (settings?.limits as { maxFileBytes?: number } | undefined)?.maxFileBytes;
+  return typeof n === 'number' && n > 0 ? n : DEFAULT_MAX_FILE_BYTES;
+}
+
+/**
+ * Reads and validates wavegate.yaml; any problem is fatal (exit 2) since every check depends on
+ * it. The file must resolve inside the catalog, be a regular file and at most 4 MiB.
+ */
 export function loadSettings(root: string): { settings: Settings; settingsFile?: string } {
   const abs = join(root, SETTINGS_FILE);
-  if (!existsSync(abs)) return { settings: defaultSettings() };
-  const r = loadYamlFile(abs);
+  try {
+    lstatSync(abs);
+  } catch {
+    return { settings: defaultSettings() };
+  }
+  const r = loadYamlFile(abs, { root, maxBytes: DEFAULT_MAX_FILE_BYTES });
   const at = (line?: number, column?: number): string => `${SETTINGS_FILE}${line ? `:${line}:${column ?? 1}` : ''}`;
   if ('problem' in r) throw new UserError(`${at(r.problem.line, r.problem.column)}: ${r.problem.message}`);
   const data = r.doc.value ?? {};

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
+import { fsReason, shownPath } from '../fsutil.js';
 import { PACKAGE_ROOT } from '../catalog/schemas.js';
 import { registerCheck } from './commands/check.js';
 import { registerFix } from './commands/fix.js';
@@ -49,6 +50,13 @@ export async function main(argv: string[]): Promise<number> {
     if (isUserError(e)) {
       process.stderr.write(`wavegate: error: ${e.message}\n`);
       return e.exitCode;
+    }
+    const fsErr = e as NodeJS.ErrnoException;
+    if (process.env.WAVEGATE_DEBUG !== '1' && typeof fsErr?.code === 'string' && typeof fsErr.syscall === 'string' && /^E[A-Z]+$/.test(fsErr.code)) {
+      // a file-system failure (permissions, a full disk, a file removed meanwhile): the user's to
+      // fix, said in wavegate's words with the path relative to the working folder
+      process.stderr.write(`wavegate: error: ${fsErr.path !== undefined ? `${shownPath(fsErr.path)}: ` : ''}${fsReason(fsErr)}\n`);
+      return EXIT.usage;
     }
     if (process.env.WAVEGATE_DEBUG === '1') {
       process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);

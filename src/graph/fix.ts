@@ -1,5 +1,6 @@
-import { renameSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { FileRefused, fsReason, readTextInside, writeFileAtomic } from '../fsutil.js';
+import { maxFileBytes } from '../catalog/settings.js';
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import type { Catalog } from '../catalog/types.js';
 import { UserError } from '../errors.js';
@@ -188,33 +189,49 @@ export function editComponentText(text: string, edit: Pick<FileEdit, 'addDepende
 
 /**
  * Writes every edit: all new texts are computed and verified first, then each file is
- * replaced atomically (write to a temporary file, rename), so a failure leaves no file
- * half-written.
+ * replaced with writeFileAtomic (a new file created exclusively under a random name beside
+ * it, fsynced, given the file's mode, renamed), so a failure leaves no file half-written and
+ * a planted name or symlink is never written through. A symlinked file whose target is
+ * inside the catalog has its target edited (the link stays; `onLink` is told which); a link
+ * leading outside is refused.
  */
-export function applyFix(catalog: Catalog, plan: FixPlan): string[] {
+export function applyFix(catalog: Catalog, plan: FixPlan, onLink?: (file: string, target: string) => void): string[] {
   const texts = fixedTexts(catalog, plan);
   for (const t of texts) {
-    const tmp = `${t.abs}.wavegate-fix.tmp`;
-    writeFileSync(tmp, t.text);
-    renameSync(tmp, t.abs);
+    let written: string;
+    try {
+      written = writeFileAtomic(t.abs, t.text, { root: catalog.root });
+    } catch (e) {
+      throw new UserError(`${t.file}: not edited: ${e instanceof FileRefused ? e.message : fsReason(e)}`);
+    }
+    if (written !== t.abs) onLink?.(t.file, relative(catalog.root, written).split(sep).join('/'));
   }
   return [...plan.edits.map((e) => e.file), ...plan.appSets.map((e) => e.file)];
 }
 
+/** A catalog file's text for an edit: inside the catalog after symlinks, a regular file, bounded. */
+function readForEdit(catalog: Catalog, file: string): string {
+  try {
+    return readTextInside(catalog.root, join(catalog.root, file), maxFileBytes(catalog.settings));
+  } catch (e) {
+    throw new UserError(`${file}: not edited: ${fsReason(e)}`);
+  }
+}
+
 /** Every edited file's new text, computed and verified (nothing written). */
-export function fixedTexts(catalog: Catalog, plan: FixPlan): { abs: string; text: string }[] {
+export function fixedTexts(catalog: Catalog, plan: FixPlan): { abs: string; file: string; text: string }[] {
   const out = plan.edits.map((e) => {
     const abs = join(catalog.root, e.file);
-    return { abs, text: editComponentText(readFileSync(abs, 'utf8'), e, e.file) };
+    return { abs, file: e.file, text: editComponentText(readForEdit(catalog, e.file), e, e.file) };
   });
   // Several ApplicationSets may share a file: apply them in turn to the same text.
   const byFile = new Map<string, AppSetEdit[]>();
   for (const e of plan.appSets) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
   for (const [file, edits] of byFile) {
     const abs = join(catalog.root, file);
-    let text = readFileSync(abs, 'utf8');
+    let text = readForEdit(catalog, file);
     for (const e of edits) text = editAppSetText(text, e, file);
-    out.push({ abs, text });
+    out.push({ abs, file, text });
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
 import { manifestDocuments } from '../rules/manifests.js';
 import type { RuleReport } from '../rules/types.js';
 import { LIBRARY_DIR, SCRIPT_FILE, TEST_FILE, listLibraryKinds, parseKindRef, type KindRef } from './library.js';
-import { isDir, isFile } from '../fsutil.js';
+import { escapesByName, isDir, isFile, resolveInside } from '../fsutil.js';
 
 export interface HealthSettings {
   builtin: string[];
@@ -116,6 +116,25 @@ export interface GatedKind extends KindRef {
   scriptFile?: string;
 }
 
+/**
+ * Why an override path is refused, or undefined when it stays inside the catalog: absolute
+ * paths and paths climbing out with `..` are refused by name, paths leading out through a
+ * symlink after resolving. A missing path is not refused here (healthSettingsProblems says so).
+ */
+export function overridePathProblem(root: string, path: string): string | undefined {
+  if (escapesByName(path)) {
+    return `${JSON.stringify(path)} is ${path.startsWith('/') || /^[A-Za-z]:/.test(path) ? 'an absolute path' : 'a path climbing out of the catalog with ..'}; override paths are relative to the catalog root and stay inside it`;
+  }
+  const abs = resolve(root, path);
+  if (!existsSync(abs)) return undefined;
+  try {
+    resolveInside(root, abs);
+  } catch {
+    return `${JSON.stringify(path)} leads outside the catalog (through a symlink); override paths must stay inside it`;
+  }
+  return undefined;
+}
+
 /** Every kind gated on in one environment, sorted by ref, with where its check comes from. */
 export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIBRARY_DIR): GatedKind[] {
   const settings = healthSettings(catalog);
@@ -140,7 +159,9 @@ export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIB
     if (override !== undefined) {
       const abs = resolve(catalog.root, override);
       g.source = 'override';
-      if (isFile(abs)) {
+      if (overridePathProblem(catalog.root, override) !== undefined) {
+        // refused (healthSettingsProblems reports it): nothing is read from there
+      } else if (isFile(abs)) {
         g.dir = dirname(abs);
         g.scriptFile = abs;
       } else {
@@ -163,7 +184,7 @@ export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIB
 /** wavegate.yaml parsed again, for positions of health settings in findings. */
 function settingsDoc(catalog: Catalog): LoadedYaml | undefined {
   if (!catalog.settingsFile) return undefined;
-  const r = loadYamlFile(join(catalog.root, catalog.settingsFile));
+  const r = loadYamlFile(join(catalog.root, catalog.settingsFile), { root: catalog.root });
   return 'doc' in r ? r.doc : undefined;
 }
 
@@ -177,6 +198,11 @@ export function healthSettingsProblems(catalog: Catalog): RuleReport[] {
     const pos = doc?.locate(['health', 'overrides', ref]);
     const abs = resolve(catalog.root, path);
     const base = { file, line: pos?.line, column: pos?.column, related: [ref] };
+    const refused = typeof path === 'string' ? overridePathProblem(catalog.root, path) : undefined;
+    if (refused !== undefined) {
+      out.push({ ...base, message: `health.overrides: ${ref}: ${refused}` });
+      continue;
+    }
     if (!existsSync(abs)) {
       out.push({ ...base, message: `health.overrides: ${ref}: ${path} does not exist (paths are relative to the catalog root)` });
       continue;

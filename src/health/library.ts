@@ -4,16 +4,29 @@
  * handlebars template under `templates/health/` and the data for it, plus
  * `health_test.yaml` and `testdata/`.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
 import type { Ajv, ValidateFunction } from 'ajv';
 import { PACKAGE_ROOT, loadAjv, pathToString, pointerToPath, simplifyErrors } from '../catalog/schemas.js';
 import { UserError } from '../errors.js';
-import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
+import { loadYamlFile, type LoadedYaml, type ReadOptions } from '../yamlfile.js';
 import { luaComment, luaIndex, luaKey, luaString, luaValue } from './lua-literal.js';
-import { isDir } from '../fsutil.js';
+import { fsReason, isDir, readBytes, resolveInside, shownPath } from '../fsutil.js';
+
+/**
+ * A check file's text: inside `bounds.root` after symlinks when a root is given, a regular
+ * file, at most `bounds.maxBytes`; anything else is a UserError naming the file, never its content.
+ */
+export function readCheckText(file: string, bounds: ReadOptions = {}): string {
+  try {
+    const real = bounds.root !== undefined ? resolveInside(bounds.root, file) : file;
+    return readBytes(real, bounds.maxBytes).toString('utf8');
+  } catch (e) {
+    throw new UserError(`${shownPath(file)}: cannot read: ${fsReason(e)}`);
+  }
+}
 
 /** The package's own check library. */
 export const LIBRARY_DIR = join(PACKAGE_ROOT, 'lua');
@@ -68,13 +81,14 @@ export interface CheckFile {
 const CHECK_KEYS = new Set(['template', 'data', 'useOpenLibs', 'description']);
 
 /** Reads and validates `check.yaml` (exit 2 with file:line:column on a mistake). */
-export function readCheckFile(file: string): CheckFile {
-  return readCheckDoc(file).check;
+export function readCheckFile(file: string, bounds?: ReadOptions): CheckFile {
+  return readCheckDoc(file, bounds).check;
 }
 
-function readCheckDoc(file: string): { check: CheckFile; doc: LoadedYaml } {
-  const r = loadYamlFile(file);
-  const at = (line?: number, column?: number): string => `${file}${line ? `:${line}:${column ?? 1}` : ''}`;
+function readCheckDoc(file: string, bounds?: ReadOptions): { check: CheckFile; doc: LoadedYaml } {
+  const r = loadYamlFile(file, bounds);
+  const shown = shownPath(file);
+  const at = (line?: number, column?: number): string => `${shown}${line ? `:${line}:${column ?? 1}` : ''}`;
   if ('problem' in r) throw new UserError(`${at(r.problem.line, r.problem.column)}: ${r.problem.message}`);
   const v = r.doc.value ?? {};
   if (typeof v !== 'object' || Array.isArray(v)) throw new UserError(`${at(1, 1)}: expected a mapping with template, data and useOpenLibs`);
@@ -232,22 +246,22 @@ export function renderTemplate(name: string, data: Record<string, unknown>, wher
  * template named by `check.yaml` rendered with its data. (`check.yaml` may sit beside a
  * `health.lua` only to set `useOpenLibs`.)
  */
-export function renderKind(kindDir: string): RenderedCheck {
+export function renderKind(kindDir: string, bounds?: ReadOptions): RenderedCheck {
   const checkPath = join(kindDir, CHECK_FILE);
   const scriptPath = join(kindDir, SCRIPT_FILE);
-  const read = existsSync(checkPath) ? readCheckDoc(checkPath) : undefined;
+  const read = existsSync(checkPath) ? readCheckDoc(checkPath, bounds) : undefined;
   const check = read?.check;
   const openLibs = check?.useOpenLibs === true;
   if (check?.template !== undefined) {
-    if (existsSync(scriptPath)) throw new UserError(`${kindDir}: has both ${SCRIPT_FILE} and a template in ${CHECK_FILE}; keep one`);
+    if (existsSync(scriptPath)) throw new UserError(`${shownPath(kindDir)}: has both ${SCRIPT_FILE} and a template in ${CHECK_FILE}; keep one`);
     const data = check.data ?? {};
-    if (existsSync(join(HEALTH_TEMPLATES_DIR, `${check.template}.lua.hbs`))) validateData(check.template, data, checkPath, read!.doc, HEALTH_TEMPLATES_DIR);
-    const script = renderTemplate(check.template, data, checkPath);
+    if (existsSync(join(HEALTH_TEMPLATES_DIR, `${check.template}.lua.hbs`))) validateData(check.template, data, shownPath(checkPath), read!.doc, HEALTH_TEMPLATES_DIR);
+    const script = renderTemplate(check.template, data, shownPath(checkPath));
     return { script, openLibs };
   }
-  if (check?.data !== undefined) throw new UserError(`${checkPath}: data is set but no template names where it goes`);
-  if (!existsSync(scriptPath)) throw new UserError(`${kindDir}: no ${SCRIPT_FILE} and no template in ${CHECK_FILE}`);
-  const script = readFileSync(scriptPath, 'utf8');
+  if (check?.data !== undefined) throw new UserError(`${shownPath(checkPath)}: data is set but no template names where it goes`);
+  if (!existsSync(scriptPath)) throw new UserError(`${shownPath(kindDir)}: no ${SCRIPT_FILE} and no template in ${CHECK_FILE}`);
+  const script = readCheckText(scriptPath, bounds);
   return { script, openLibs };
 }
 
@@ -285,10 +299,33 @@ export function listLibraryKinds(root = LIBRARY_DIR): LibraryKind[] {
   return out.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
 }
 
-/** Files of a kind folder's tests (health_test.yaml and testdata/**), relative, sorted. */
-export function testFilesOf(kindDir: string): string[] {
+export interface TestFilesOptions {
+  /** health_test.yaml and testdata/ must resolve inside this folder (after symlinks). */
+  root?: string;
+  /** Called for a file or folder refused (relative to the kind folder), with the reason. */
+  onRefused?: (rel: string, reason: string) => void;
+}
+
+/**
+ * Files of a kind folder's tests (health_test.yaml and testdata/**), relative, sorted. Only
+ * regular files; links inside testdata/ are not followed, and health_test.yaml or testdata/
+ * as a link leading outside `options.root` is refused (reported through onRefused).
+ */
+export function testFilesOf(kindDir: string, options: TestFilesOptions = {}): string[] {
   const out: string[] = [];
-  if (existsSync(join(kindDir, TEST_FILE))) out.push(TEST_FILE);
+  const contained = (rel: string): boolean => {
+    const p = join(kindDir, rel);
+    try {
+      if (!lstatSync(p).isSymbolicLink() || options.root === undefined) return true;
+      resolveInside(options.root, p);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(p)) return false;
+      options.onRefused?.(rel, fsReason(e));
+      return false;
+    }
+  };
+  if (existsSync(join(kindDir, TEST_FILE)) && contained(TEST_FILE)) out.push(TEST_FILE);
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(d, e.name);
@@ -297,7 +334,7 @@ export function testFilesOf(kindDir: string): string[] {
     }
   };
   const td = join(kindDir, 'testdata');
-  if (isDir(td)) walk(td);
+  if (isDir(td) && contained('testdata')) walk(td);
   return out;
 }
 

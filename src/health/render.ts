@@ -3,7 +3,7 @@
  * Argo CD Helm chart values, and a copy of every shipped script with its tests so that
  * `wavegate health test DIR/<env>/health` runs exactly what ships.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { Document, Scalar, YAMLMap, parse as parseYaml, stringify } from 'yaml';
 import { dig, isObject, manifestDocuments, type ManifestDoc } from '../rules/manifests.js';
@@ -15,7 +15,10 @@ import type { RenderedFile, RenderResult } from '../render/types.js';
 import { lintHealthScript } from '../lua/lint.js';
 import { runHealthTests } from '../lua/testrunner.js';
 import { gatedKinds, type GatedKind } from './coverage.js';
-import { CHECK_FILE, argoKeySuffix, kindFolder, readCheckFile, renderKind, testFilesOf, type RenderedCheck } from './library.js';
+import { CHECK_FILE, argoKeySuffix, kindFolder, readCheckFile, readCheckText, renderKind, testFilesOf, type RenderedCheck } from './library.js';
+import { fsReason, readBytesCopy } from '../fsutil.js';
+import { maxFileBytes } from '../catalog/settings.js';
+import type { ReadOptions } from '../yamlfile.js';
 
 export const PATCH_FILE = 'argocd-cm.patch.yaml';
 export const PARAMS_PATCH_FILE = 'argocd-cmd-params-cm.patch.yaml';
@@ -37,16 +40,25 @@ export interface ShippedCheck extends RenderedCheck {
   scriptFile?: string;
 }
 
+/**
+ * Where a check's files must stay: an override's inside the catalog (after symlinks), the
+ * library's inside wavegate's own library; both bounded by the catalog's limits.maxFileBytes.
+ */
+export function checkBounds(catalog: Catalog | undefined, g: Pick<GatedKind, 'source'>): ReadOptions {
+  return { root: g.source === 'override' && catalog ? catalog.root : undefined, maxBytes: maxFileBytes(catalog?.settings) };
+}
+
 /** The script and library needs of a gated kind whose check wavegate ships. */
-export function checkFor(g: GatedKind): ShippedCheck | undefined {
+export function checkFor(g: GatedKind, catalog?: Catalog): ShippedCheck | undefined {
   if ((g.source !== 'library' && g.source !== 'override') || !g.dir) return undefined;
+  const bounds = checkBounds(catalog, g);
   let r: RenderedCheck;
   if (g.scriptFile) {
     const checkPath = join(g.dir, CHECK_FILE);
-    const openLibs = existsSync(checkPath) ? readCheckFile(checkPath).useOpenLibs === true : false;
-    r = { script: readFileSync(g.scriptFile, 'utf8'), openLibs };
+    const openLibs = existsSync(checkPath) ? readCheckFile(checkPath, bounds).useOpenLibs === true : false;
+    r = { script: readCheckText(g.scriptFile, bounds), openLibs };
   } else {
-    r = renderKind(g.dir);
+    r = renderKind(g.dir, bounds);
   }
   return { ...r, ref: g.ref, group: g.group, kind: g.kind, source: g.source, dir: g.dir, scriptFile: g.scriptFile };
 }
@@ -77,6 +89,7 @@ export function verifyCheck(catalog: Catalog, env: Environment, c: ShippedCheck)
     });
   }
   const report = runHealthTests([c.dir], {
+    ...checkBounds(catalog, c),
     sourceFor: () => ({
       resolve: (group, kind) =>
         group === c.group && kind === c.kind ? { groupKind: c.ref, script: c.script, openLibs: c.openLibs, origin: c.scriptFile ?? c.dir } : undefined,
@@ -251,22 +264,42 @@ function verified(catalog: Catalog, env: Environment, g: GatedKind): VerifiedChe
   if (hit !== undefined) return hit ?? undefined;
   let c: ShippedCheck | undefined;
   try {
-    c = checkFor(g);
+    c = checkFor(g, catalog);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     // an override that cannot be read or rendered: health-coverage reports a missing path;
-    // anything else (a bad check.yaml, a template error) is this check's lint finding
+    // anything else (a bad check.yaml, a template error, a refused file) is this check's lint finding
     const missing = g.source === 'override' && g.dir !== undefined && !existsSync(g.scriptFile ?? g.dir);
     const finding: Omit<Finding, 'environment'> = { rule: 'health-lint', severity: 'error', related: [g.ref], message: `health.overrides ${g.ref}: ${e.message}` };
     const failed: VerifiedCheck | null = missing ? null : { findings: [finding], tests: [] };
     memo.set(key, failed);
     return failed ?? undefined;
   }
-  const v: VerifiedCheck | undefined = c && {
-    check: c,
-    findings: c.source === 'override' ? verifyCheck(catalog, env, c).map(({ environment: _e, ...f }) => f) : [],
-    tests: testFilesOf(c.dir).map((t) => ({ name: t, content: readFileSync(join(c.dir, t)) })),
-  };
+  let v: VerifiedCheck | undefined;
+  if (c) {
+    const shipped = c;
+    const bounds = checkBounds(catalog, shipped);
+    const findings = shipped.source === 'override' ? verifyCheck(catalog, env, shipped).map(({ environment: _e, ...f }) => f) : [];
+    const where = relative(catalog.root, shipped.dir).split(sep).join('/');
+    const refuse = (rel: string, reason: string): void => {
+      findings.push({
+        rule: 'health-test',
+        severity: 'error',
+        related: [shipped.ref],
+        ...(shipped.source === 'override' ? { file: `${where ? `${where}/` : ''}${rel}` } : {}),
+        message: `${shipped.source === 'override' ? `health.overrides ${shipped.ref}` : `wavegate's library check ${shipped.ref}`}: ${rel}: ${reason}; not copied into the render`,
+      });
+    };
+    const tests: VerifiedCheck['tests'] = [];
+    for (const t of testFilesOf(shipped.dir, { root: bounds.root, onRefused: refuse })) {
+      try {
+        tests.push({ name: t, content: readBytesCopy(join(shipped.dir, t), bounds.maxBytes) });
+      } catch (e) {
+        refuse(t, fsReason(e));
+      }
+    }
+    v = { check: shipped, findings, tests };
+  }
   memo.set(key, v ?? null);
   return v;
 }

@@ -6,11 +6,11 @@
  * (split keys `resource.customizations.health.<group>_<Kind>` and the legacy
  * `resource.customizations` block, with `useOpenLibs`).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { UserError } from '../errors.js';
-import { isDir } from '../fsutil.js';
+import { fsReason, isDir, readBytes, resolveInside, shownPath } from '../fsutil.js';
 import { readGoYaml } from './goyaml.js';
 
 export interface HealthScript {
@@ -59,7 +59,7 @@ export function lookup<T>(entries: Map<string, T>, group: string, kind: string):
 
 export interface DirSourceOptions {
   /** Renders a kind folder whose check.yaml names a template instead of a health.lua file. */
-  renderKind?: (kindDir: string) => { script: string; openLibs: boolean } | undefined;
+  renderKind?: (kindDir: string, bounds?: { root?: string; maxBytes?: number }) => { script: string; openLibs: boolean } | undefined;
 }
 
 interface KindFolder {
@@ -90,20 +90,26 @@ export function kindFolders(root: string): KindFolder[] {
 }
 
 /** Reads `check.yaml` of a kind folder (useOpenLibs, template); {} when absent. */
-export function readCheckYaml(kindDir: string): { useOpenLibs?: boolean; template?: string } {
+export function readCheckYaml(kindDir: string, root?: string): { useOpenLibs?: boolean; template?: string } {
   const p = join(kindDir, 'check.yaml');
   if (!existsSync(p)) return {};
+  let text: string;
+  try {
+    text = readBytes(root !== undefined ? resolveInside(root, p) : p).toString('utf8');
+  } catch (e) {
+    throw new UserError(`${shownPath(p)}: cannot read: ${fsReason(e)}`);
+  }
   let v: unknown;
   try {
-    v = parseYamlText(readFileSync(p, 'utf8'));
+    v = parseYamlText(text);
   } catch (e) {
-    throw new UserError(`${p}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new UserError(`${shownPath(p)}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
   if (v === null || v === undefined) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw new UserError(`${p}: expected a mapping`);
+  if (typeof v !== 'object' || Array.isArray(v)) throw new UserError(`${shownPath(p)}: expected a mapping`);
   const o = v as Record<string, unknown>;
   if (o.useOpenLibs !== undefined && typeof o.useOpenLibs !== 'boolean') {
-    throw new UserError(`${p}: field useOpenLibs must be true or false`);
+    throw new UserError(`${shownPath(p)}: field useOpenLibs must be true or false`);
   }
   return { useOpenLibs: o.useOpenLibs as boolean | undefined, template: typeof o.template === 'string' ? o.template : undefined };
 }
@@ -120,11 +126,17 @@ export function dirSource(root: string, options: DirSourceOptions = {}): ScriptS
       if (loaded.has(folder.dir)) return loaded.get(folder.dir);
       let hs: HealthScript | undefined;
       const file = join(folder.dir, 'health.lua');
-      const check = readCheckYaml(folder.dir);
+      const check = readCheckYaml(folder.dir, root);
       if (existsSync(file)) {
-        hs = { groupKind: folder.key, script: readFileSync(file, 'utf8'), openLibs: check.useOpenLibs === true, origin: file };
+        let script: string;
+        try {
+          script = readBytes(resolveInside(root, file)).toString('utf8');
+        } catch (e) {
+          throw new UserError(`${shownPath(file)}: cannot read: ${fsReason(e)}`);
+        }
+        hs = { groupKind: folder.key, script, openLibs: check.useOpenLibs === true, origin: file };
       } else if (options.renderKind) {
-        const r = options.renderKind(folder.dir);
+        const r = options.renderKind(folder.dir, { root });
         if (r) hs = { groupKind: folder.key, script: r.script, openLibs: r.openLibs, origin: join(folder.dir, 'check.yaml') };
       }
       loaded.set(folder.dir, hs);

@@ -3,7 +3,8 @@
  * each case's input resolved to a script by the input object's own group/kind (wildcards
  * included), evaluated with Argo's semantics, status and message compared exactly.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { DEFAULT_MAX_FILE_BYTES, fsReason, readBytes, realRoot, resolveInside } from '../fsutil.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
@@ -37,6 +38,10 @@ export interface HealthTestReport {
 }
 
 export interface RunOptions {
+  /** Every file read must resolve inside this folder (default: each folder given). */
+  root?: string;
+  /** Size limit of each file read (default DEFAULT_MAX_FILE_BYTES). */
+  maxBytes?: number;
   /** All libraries for every kind, as Argo runs its own built-in checks. */
   openLibs?: boolean;
   /** Where a folder's scripts come from (default: the folder itself in Argo's layout). */
@@ -46,18 +51,23 @@ export interface RunOptions {
 export const EMPTY_STATUS_NOTE =
   'the script returned nil or an empty table: Argo records an empty health status and never counts the resource as done in a sync wave';
 
-function findTestFiles(dir: string, out: string[]): void {
+/**
+ * The health_test.yaml files below `dir`. Symlinks are followed only where they lead inside
+ * `root` (each folder once); others are listed in `refused` with the reason.
+ */
+function findTestFiles(dir: string, out: string[], root: string, shown: string, refused: { path: string; reason: string }[], seen = new Set<string>()): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    throw new UserError(`${dir}: cannot read folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UserError(`${shown}: cannot read folder (${fsReason(e)})`);
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const ent of entries) {
     const name = ent.name;
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const p = join(dir, name);
+    const shownChild = shown === '.' ? name : `${shown}/${name}`;
     let isDir = ent.isDirectory();
     if (ent.isSymbolicLink()) {
       try {
@@ -65,8 +75,20 @@ function findTestFiles(dir: string, out: string[]): void {
       } catch {
         continue;
       }
+      if (!isDir && name !== 'health_test.yaml') continue;
+      let real: string;
+      try {
+        real = resolveInside(root, p);
+      } catch (e) {
+        refused.push({ path: shownChild, reason: fsReason(e) });
+        continue;
+      }
+      if (isDir) {
+        if (seen.has(real)) continue;
+        seen.add(real);
+      }
     }
-    if (isDir) findTestFiles(p, out);
+    if (isDir) findTestFiles(p, out, root, shownChild, refused, seen);
     else if (name === 'health_test.yaml') out.push(p);
   }
 }
@@ -107,8 +129,25 @@ export function readTestdata(text: string): unknown {
   return readGoYaml(text);
 }
 
-function readFirstDocument(path: string): unknown {
-  return readTestdata(readFileSync(path, 'utf8'));
+/** Bounds on the files a test run reads: the folder they must resolve inside, and the size limit. */
+export interface TestBounds {
+  root: string;
+  maxBytes: number;
+}
+
+function readBoundedText(path: string, bounds: TestBounds): string {
+  return readBytes(resolveInside(bounds.root, path), bounds.maxBytes).toString('utf8');
+}
+
+function readFirstDocument(path: string, bounds: TestBounds): unknown {
+  let text: string;
+  try {
+    text = readBoundedText(path, bounds);
+  } catch (e) {
+    // never the file's content, never Node's own text: the reason only
+    throw new Error(fsReason(e));
+  }
+  return readTestdata(text);
 }
 
 interface TestSpec {
@@ -136,10 +175,16 @@ function stringOf(v: unknown, what: string): string {
 }
 
 /** health_test.yaml read as Argo's TestStructure (Tests []IndividualTest{InputPath, HealthStatus}). */
-function readTestFile(path: string): TestSpec[] {
+function readTestFile(path: string, bounds: TestBounds): TestSpec[] {
+  let text: string;
+  try {
+    text = readBoundedText(path, bounds);
+  } catch (e) {
+    throw new Error(fsReason(e));
+  }
   let doc: unknown;
   try {
-    doc = readGoYaml(readFileSync(path, 'utf8'), { keepNumberKinds: true });
+    doc = readGoYaml(text, { keepNumberKinds: true });
   } catch (e) {
     throw new Error(`not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -162,38 +207,54 @@ export interface TestPlan {
   dir: string;
   root: string;
   files: string[];
+  /** Links under the folder that lead outside it (not followed), as shown to the user. */
+  refused?: { path: string; reason: string }[];
 }
 
 /** Finds the health_test.yaml files under each folder; a missing folder is a usage error. */
-export function planHealthTests(dirs: string[]): TestPlan[] {
+export function planHealthTests(dirs: string[], containRoot?: string): TestPlan[] {
   return dirs.map((dir) => {
     const root = resolvePath(dir);
     let st;
     try {
       st = statSync(root);
-    } catch {
-      throw new UserError(`${dir}: no such folder`);
+    } catch (e) {
+      throw new UserError(`${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : fsReason(e)}`);
     }
     if (!st.isDirectory()) throw new UserError(`${dir}: not a folder`);
     const files: string[] = [];
-    findTestFiles(root, files);
-    return { dir, root, files };
+    const refused: { path: string; reason: string }[] = [];
+    findTestFiles(root, files, containRoot ?? root, dir.replace(/[\\/]+$/, '') || dir, refused, new Set([realRoot(root)]));
+    return { dir, root, files, ...(refused.length > 0 ? { refused } : {}) };
   });
 }
 
 /** Runs the given test files of one folder (scripts resolved through `source`). */
-export function runTestFiles(plan: TestPlan, source: ScriptSource, openLibs: boolean): HealthTestCase[] {
+export function runTestFiles(plan: TestPlan, source: ScriptSource, openLibs: boolean, bounds: Partial<TestBounds> = {}): HealthTestCase[] {
   const cases: HealthTestCase[] = [];
   const { dir, root } = plan;
+  const limits: TestBounds = { root: bounds.root ?? root, maxBytes: bounds.maxBytes ?? DEFAULT_MAX_FILE_BYTES };
   const cwd = process.cwd();
   const origins = new Map<string, string>();
+  for (const r of plan.refused ?? []) {
+    cases.push({
+      testFile: r.path,
+      index: 0,
+      kind: '',
+      input: '',
+      expected: { status: '', message: '' },
+      actual: { status: '', message: '' },
+      passed: false,
+      notes: [`not read: ${r.path}: ${r.reason}`],
+    });
+  }
   for (const file of plan.files) {
     const rel = relative(cwd, file) || file;
     const fileDir = dirname(file);
     const folderKey = relative(root, fileDir).split(/[\\/]/).map((p) => p.replace(/_/g, '*')).join('/');
     let specs: TestSpec[];
     try {
-      specs = readTestFile(file);
+      specs = readTestFile(file, limits);
     } catch (e) {
       cases.push({
         testFile: rel,
@@ -217,9 +278,10 @@ export function runTestFiles(plan: TestPlan, source: ScriptSource, openLibs: boo
       };
       let obj: unknown;
       try {
-        obj = readFirstDocument(join(fileDir, spec.inputPath));
+        obj = readFirstDocument(join(fileDir, spec.inputPath), limits);
       } catch (e) {
-        const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message.split('\n')[0];
+        const msg = (e as Error).message;
+        const why = msg === fsReason({ code: 'ENOENT' }) ? 'file not found' : msg.split('\n')[0];
         cases.push({ ...base, kind: folderKey, actual: { status: '', message: '' }, passed: false, notes: [`cannot read input ${spec.inputPath}: ${why}`] });
         continue;
       }
@@ -256,9 +318,9 @@ export function summarize(cases: HealthTestCase[]): HealthTestReport {
 /** Runs every health_test.yaml under `dirs`. */
 export function runHealthTests(dirs: string[], options: RunOptions = {}): HealthTestReport {
   const cases: HealthTestCase[] = [];
-  for (const plan of planHealthTests(dirs)) {
+  for (const plan of planHealthTests(dirs, options.root)) {
     const source = options.sourceFor ? options.sourceFor(plan.root) : dirSource(plan.root);
-    cases.push(...runTestFiles(plan, source, options.openLibs === true));
+    cases.push(...runTestFiles(plan, source, options.openLibs === true, { root: options.root, maxBytes: options.maxBytes }));
   }
   return summarize(cases);
 }
@@ -291,7 +353,7 @@ export async function runHealthTestsParallel(dirs: string[], options: ParallelRu
   const threads = Math.max(1, Math.min(options.threads ?? (cores >= 4 ? Math.min(cores, 4) : 1), sized.length));
   const workerUrl = new URL('./testworker.js', import.meta.url);
   const compiled = import.meta.url.endsWith('.js');
-  if (threads < 2 || total < PARALLEL_MIN_BYTES || !compiled) {
+  if (threads < 2 || total < PARALLEL_MIN_BYTES || !compiled || plans.some((p) => p.refused !== undefined)) {
     return runHealthTests(dirs, {
       openLibs: options.openLibs,
       sourceFor: options.sourceFor,

@@ -5,8 +5,11 @@
  * is written beside its destination and then swapped in by rename, so a reader never sees a
  * half-written environment and a failed render leaves the previous output as it was.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { fsReason } from '../fsutil.js';
+import { acquireOutputLock, type OutputLock } from './lock.js';
 import type { Catalog } from '../catalog/types.js';
 import { checkCatalog } from '../check.js';
 import { UserError } from '../errors.js';
@@ -33,6 +36,8 @@ export interface RenderOptions {
    * because an in-place edit of one linked file would show in all of them.
    */
   links?: boolean;
+  /** Told once when another render holds the lock of `out` and this one waits for it. */
+  onLockWait?: (holder: string) => void;
 }
 
 export interface EnvironmentOutput {
@@ -114,6 +119,42 @@ export async function renderInMemory(catalog: Catalog, options: Omit<RenderOptio
 }
 
 /**
+ * The marker every environment folder a render writes holds: `render --out` replaces only
+ * folders that have it (so an --out pointing at a folder of other files never loses them).
+ */
+export const RENDER_MARKER = '.wavegate-render';
+const MARKER_TEXT = 'This folder was written by wavegate render; the next render to the same --out replaces it whole.\n';
+
+/** A folder name for messages: relative to the working folder when below it. */
+function shown(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel === '' ? '.' : rel.startsWith('..') ? abs : rel;
+}
+
+/**
+ * Refuses to replace `dir` unless wavegate wrote it: it must be missing, or a real folder
+ * (not a symlink) holding RENDER_MARKER.
+ */
+function checkReplaceable(dir: string): void {
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch {
+    return;
+  }
+  const why = st.isSymbolicLink()
+    ? 'is a symlink'
+    : !st.isDirectory()
+      ? 'is not a folder'
+      : !existsSync(join(dir, RENDER_MARKER))
+        ? `was not written by wavegate render (no ${RENDER_MARKER} in it)`
+        : undefined;
+  if (why !== undefined) {
+    throw new UserError(`--out: ${shown(dir)} exists and ${why}; render replaces only environment folders it wrote. Remove it, or choose another --out`);
+  }
+}
+
+/**
  * Cleans up after a render that was killed while swapping: leftover new folders are removed;
  * if the destination is missing but the previous output was moved aside, it is put back
  * first (so the old output, not nothing, is what a crash leaves).
@@ -124,6 +165,8 @@ function recoverInterrupted(dir: string): void {
   const base = basename(dir);
   const siblings = readdirSync(parent).sort();
   const olds = siblings.filter((n) => n.startsWith(`${base}.wavegate-old-`));
+  // Called with the output lock held: no other render is writing beside `dir`, so every
+  // staging folder found is a dead render's.
   for (const n of siblings.filter((x) => x.startsWith(`${base}.wavegate-new-`))) rmSync(join(parent, n), { recursive: true, force: true });
   if (!existsSync(dir) && olds.length > 0) renameSync(join(parent, olds[olds.length - 1]!), dir);
   for (const n of olds) if (existsSync(join(parent, n))) rmSync(join(parent, n), { recursive: true, force: true });
@@ -158,7 +201,7 @@ function swapIn(staged: readonly Staged[]): void {
       if (w.hadOld && existsSync(w.old)) renameSync(w.old, w.dir);
     }
     removeStaged(staged);
-    throw new UserError(`could not swap in the render output: ${(e as Error).message} (previous output restored)`);
+    throw new UserError(`could not swap in the render output: ${fsReason(e)} (previous output restored)`);
   }
   for (const w of swapped) if (w.hadOld) rmSync(w.old, { recursive: true, force: true });
 }
@@ -184,8 +227,34 @@ function guardOutput(catalog: Catalog, out: string): void {
  * previous output stays as it was.
  */
 export async function renderCatalog(catalog: Catalog, options: RenderOptions): Promise<RenderReport> {
-  guardOutput(catalog, resolve(options.out));
-  const tag = `${process.pid}-${Date.now()}`;
+  const outRoot = resolve(options.out);
+  guardOutput(catalog, outRoot);
+  const created = !existsSync(outRoot);
+  try {
+    mkdirSync(outRoot, { recursive: true });
+  } catch (e) {
+    throw new UserError(`--out ${options.out}: ${fsReason(e)}`);
+  }
+  const lock = await acquireOutputLock(outRoot, options.out, undefined, options.onLockWait);
+  let written = false;
+  try {
+    const report = await renderLocked(catalog, options, lock);
+    written = report.written;
+    return report;
+  } finally {
+    lock.release();
+    if (created && !written) {
+      try {
+        rmdirSync(outRoot); // made for this render, which wrote nothing: leave no trace (only if empty)
+      } catch {
+        /* not empty: another render wrote there meanwhile */
+      }
+    }
+  }
+}
+
+async function renderLocked(catalog: Catalog, options: RenderOptions, _lock: OutputLock): Promise<RenderReport> {
+  const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const writer = new TreeWriter({ links: options.links ?? false });
   const staged: Staged[] = [];
   let stageError: Error | undefined;
@@ -193,10 +262,12 @@ export async function renderCatalog(catalog: Catalog, options: RenderOptions): P
     if (stageError) return;
     try {
       recoverInterrupted(env.dir);
+      checkReplaceable(env.dir);
       mkdirSync(dirname(env.dir), { recursive: true });
       const s: Staged = { env, tmp: `${env.dir}.wavegate-new-${tag}`, old: `${env.dir}.wavegate-old-${tag}` };
       staged.push(s);
       writer.writeTree(s.tmp, env.files);
+      writeFileSync(join(s.tmp, RENDER_MARKER), MARKER_TEXT, { flag: 'wx' });
     } catch (e) {
       stageError = e as Error;
     }
@@ -221,7 +292,15 @@ export async function renderCatalog(catalog: Catalog, options: RenderOptions): P
   } catch (e) {
     await writer.settle().catch(() => undefined);
     removeStaged(staged);
-    throw new UserError(`could not write the render output: ${(e as Error).message} (previous output left untouched)`);
+    if (e instanceof UserError) throw e;
+    const p = (e as NodeJS.ErrnoException).path;
+    throw new UserError(`could not write the render output: ${p !== undefined ? `${shown(p)}: ` : ''}${fsReason(e)} (previous output left untouched)`);
+  }
+  try {
+    for (const s of staged) checkReplaceable(s.env.dir);
+  } catch (e) {
+    removeStaged(staged);
+    throw e;
   }
   swapIn(staged);
   return { written: true, findings, environments: rendered.environments };

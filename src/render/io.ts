@@ -64,6 +64,7 @@ export function writeTreeSync(root: string, files: readonly RenderedFile[], link
         map.set(key, abs);
       }
     }
-    writeFileSync(abs, f.content);
+    // 'wx': created here, never through a name that already exists (the staging folder is new)
+    writeFileSync(abs, f.content, { flag: 'wx' });
   }
 }

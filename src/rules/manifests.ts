@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/types.js';
+import { maxFileBytes } from '../catalog/settings.js';
 import { parseManifests, readText, type LoadedYaml } from '../yamlfile.js';
 
 /** One YAML document of a manifest file under the catalog root. */
@@ -29,6 +30,7 @@ function manifestFiles(catalog: Catalog): ManifestFile[] {
   let files = cache.get(catalog);
   if (files) return files;
   files = [];
+  const bounds = { maxBytes: maxFileBytes(catalog.settings) };
   let skipDir: (rel: string) => boolean = () => false;
   const walk = (abs: string, rel: string): void => {
     let entries;
@@ -48,7 +50,7 @@ function manifestFiles(catalog: Catalog): ManifestFile[] {
       if (!e.isFile() || !/\.ya?ml$/.test(e.name)) continue;
       if (underEnvironments && /^component(\.disabled)?\.yaml$/.test(e.name)) continue;
       if (childRel === 'wavegate.yaml') continue;
-      const r = readText(join(abs, e.name));
+      const r = readText(join(abs, e.name), bounds);
       if ('text' in r) files!.push({ file: childRel, text: r.text });
     }
   };
@@ -61,7 +63,7 @@ function manifestFiles(catalog: Catalog): ManifestFile[] {
     for (const rel of listed) {
       const parts = rel.split('/');
       if (parts.some((x) => x.startsWith('.') || SKIP_DIRS.has(x)) || /^component(\.disabled)?\.yaml$/.test(parts[parts.length - 1]!)) continue;
-      const r = readText(join(catalog.root, rel));
+      const r = readText(join(catalog.root, rel), bounds);
       if ('text' in r) files.push({ file: rel, text: r.text });
     }
     files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

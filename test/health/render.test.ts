@@ -324,6 +324,7 @@ describe('health coverage and settings', () => {
     // state after a crash between "old folder renamed aside" and "new folder renamed in"
     mkdirSync(join(out, 'dev.wavegate-old-1-1'), { recursive: true });
     writeFileSync(join(out, 'dev.wavegate-old-1-1', 'argocd-cm.patch.yaml'), 'previous');
+    writeFileSync(join(out, 'dev.wavegate-old-1-1', '.wavegate-render'), 'previous render');
     mkdirSync(join(out, 'dev.wavegate-new-1-1'), { recursive: true });
     writeFileSync(join(out, 'dev.wavegate-new-1-1', 'half'), 'x');
     const report = await renderCatalog(loadCatalog(root), { out });

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { renderCatalog, renderInMemory } from '../../src/render/index.js';
+import { RENDER_MARKER, renderCatalog, renderInMemory } from '../../src/render/index.js';
 import type { Renderer } from '../../src/render/types.js';
 import { TreeWriter } from '../../src/render/write.js';
 import { buildSmokeChart, smokeValues } from '../../src/smoke/render.js';
@@ -57,7 +57,8 @@ describe('renderCatalog pipeline', () => {
     expect(readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
     for (const env of mem.environments) {
       const want = Object.fromEntries(env.files.map((f) => [f.path, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8')]));
-      expect(tree(join(out, env.name))).toEqual(want);
+      // plus the marker that lets the next render replace the folder (issue 13)
+      expect(tree(join(out, env.name))).toEqual({ ...want, [RENDER_MARKER]: expect.stringMatching(/written by wavegate render/) });
     }
   });
 
@@ -98,13 +99,14 @@ describe('renderCatalog pipeline', () => {
     const out = temp();
     mkdirSync(join(out, 'prod'), { recursive: true });
     writeFileSync(join(out, 'prod', 'previous.txt'), 'old');
+    writeFileSync(join(out, 'prod', RENDER_MARKER), 'previous render');
     const clash: Renderer = (_c, env) => ({
       files: env.name === 'staging' ? [{ path: 'a', content: 'x' }, { path: 'a/b', content: 'y' }] : [{ path: 'ok.txt', content: 'ok' }],
       findings: [],
     });
     await expect(renderCatalog(catalog, { out, renderers: [clash] })).rejects.toThrow(/could not write the render output: .*previous output left untouched/);
     expect(readdirSync(out)).toEqual(['prod']);
-    expect(tree(join(out, 'prod'))).toEqual({ 'previous.txt': 'old' });
+    expect(tree(join(out, 'prod'))).toEqual({ 'previous.txt': 'old', [RENDER_MARKER]: 'previous render' });
   });
 });
 

@@ -22,7 +22,7 @@ export function registerFix(program: Command): void {
         // Compute (and verify) every edit without writing.
         fixedTexts(catalog, plan);
       } else {
-        applyFix(catalog, plan);
+        applyFix(catalog, plan, (file, target) => process.stdout.write(`${file} is a symlink: edited its target ${target} (the link is kept)\n`));
       }
       const verb = opts.dryRun ? 'would edit' : 'edited';
       for (const e of plan.edits) process.stdout.write(`${verb} ${describeEdit(e)}\n`);

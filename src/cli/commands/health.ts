@@ -1,8 +1,18 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Option, type Command } from 'commander';
 import { PACKAGE_ROOT } from '../../catalog/schemas.js';
 import { UserError } from '../../errors.js';
+import { fsReason, readBytes } from '../../fsutil.js';
+
+/** A file named on the command line or found under a folder given: a regular file, bounded (never Node's error text). */
+function readBounded(path: string, what: string): string {
+  try {
+    return readBytes(path).toString('utf8');
+  } catch (e) {
+    throw new UserError(`${path}: cannot read ${what}: ${fsReason(e)}`);
+  }
+}
 
 /** The package's own library of checks (`lua/` in Argo's layout). */
 const PACKAGE_LUA_DIR = join(PACKAGE_ROOT, 'lua');
@@ -19,14 +29,33 @@ async function loadRenderKind(): Promise<RenderKind | undefined> {
   }
 }
 
-function readYamlFile(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`${path}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+/** Resources piped in (`kubectl get -A -o yaml` of a big cluster runs to tens of MiB): bounded at 256 MiB. */
+const STDIN_MAX_BYTES = 256 * 1024 * 1024;
+
+function readStdin(): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.allocUnsafe(1 << 16);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EOF') break;
+      throw new UserError(`(stdin): cannot read the resources (${code ?? 'error'})`);
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > STDIN_MAX_BYTES) throw new UserError(`(stdin): more than ${STDIN_MAX_BYTES / 1024 / 1024} MiB of input`);
+    chunks.push(Buffer.from(buf.subarray(0, n)));
   }
-  return text;
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function readYamlFile(path: string, what: string): unknown {
+  return readBounded(path, what);
 }
 
 export function registerHealth(program: Command): void {
@@ -84,7 +113,7 @@ export function registerHealth(program: Command): void {
       const label = resource === '-' ? '(stdin)' : resource;
       let text: string;
       try {
-        text = resource === '-' ? readFileSync(0, 'utf8') : (readYamlFile(resource, 'resource') as string);
+        text = resource === '-' ? readStdin() : (readYamlFile(resource, 'resource') as string);
       } catch (e) {
         if (e instanceof UserError) throw e;
         throw new UserError(`${label}: cannot read the resource (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
@@ -181,7 +210,7 @@ export function registerHealth(program: Command): void {
         } else if (p.endsWith('.lua') || top) {
           const dir = join(p, '..');
           const check = existsSync(join(dir, 'check.yaml')) ? readCheckYaml(dir) : {};
-          files.push({ path: p, script: readFileSync(p, 'utf8'), openLibs: check.useOpenLibs === true });
+          files.push({ path: p, script: readBounded(p, 'the script'), openLibs: check.useOpenLibs === true });
         }
       };
       for (const t of targets) visit(t, true);

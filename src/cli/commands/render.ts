@@ -23,7 +23,12 @@ export function registerRender(program: Command): void {
       const { loadCatalog } = await import('../../catalog/load.js');
       const { renderCatalog } = await import('../../render/index.js');
       const catalog = loadCatalog(catalogDir, { env: opts.env });
-      const report = await renderCatalog(catalog, { out: opts.out, env: opts.env, links: opts.hardLinks === true });
+      const report = await renderCatalog(catalog, {
+        out: opts.out,
+        env: opts.env,
+        links: opts.hardLinks === true,
+        onLockWait: (holder) => process.stderr.write(`wavegate: waiting for another render (${holder}) writing to ${opts.out}\n`),
+      });
       const failed = countBySeverity(report.findings).errors > 0;
       if (opts.format === 'json') {
         const out = {
