@@ -16,6 +16,7 @@ import { UserError } from '../errors.js';
 import { countBySeverity, sortFindings, type Finding } from '../findings.js';
 import { renderHealth } from '../health/render.js';
 import { renderSmokes } from '../smoke/render.js';
+import { RENDER_MARKER } from './marker.js';
 import type { RenderContext, RenderedFile, Renderer } from './types.js';
 import { ChartPackager, TreeWriter } from './write.js';
 
@@ -118,11 +119,7 @@ export async function renderInMemory(catalog: Catalog, options: Omit<RenderOptio
   return { written: false, findings: all, environments: countBySeverity(all).errors === 0 ? environments : [] };
 }
 
-/**
- * The marker every environment folder a render writes holds: `render --out` replaces only
- * folders that have it (so an --out pointing at a folder of other files never loses them).
- */
-export const RENDER_MARKER = '.wavegate-render';
+export { RENDER_MARKER } from './marker.js';
 const MARKER_TEXT = 'This folder was written by wavegate render; the next render to the same --out replaces it whole.\n';
 
 /** A folder name for messages: relative to the working folder when below it. */

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/types.js';
+import { RENDER_MARKER } from '../render/marker.js';
 import { maxFileBytes } from '../catalog/settings.js';
 import { parseManifests, readText, type LoadedYaml } from '../yamlfile.js';
 
@@ -39,6 +40,9 @@ function manifestFiles(catalog: Catalog): ManifestFile[] {
     } catch {
       return;
     }
+    // wavegate's own render output (OUT/<env> holds its marker) is not a manifest of the catalog:
+    // its health testdata would look like real objects
+    if (entries.some((e) => e.name === RENDER_MARKER && e.isFile())) return;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const underEnvironments = rel === 'environments' || rel.startsWith('environments/');
     for (const e of entries) {

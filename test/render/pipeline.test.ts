@@ -174,3 +174,25 @@ describe('values.yaml text', () => {
     }
   });
 });
+
+describe('render output inside the catalog', () => {
+  it('is not read back as catalog manifests: a stale argocd-cm patch in OUT raises no argocd-cm-conflict', async () => {
+    const widget = { name: 'widgets', tier: 'platform', wave: 40, health: ['example.com/Widget'] };
+    const script = (m: string): string => `return { status = "Healthy", message = "${m}" }\n`;
+    const root = catalogOf([widget], {
+      extra: {
+        'wavegate.yaml': { health: { overrides: { 'example.com/Widget': 'checks/widget/health.lua' } } },
+        'checks/widget/health.lua': script('ok'),
+        'checks/widget/health_test.yaml': { tests: [{ healthStatus: { status: 'Healthy', message: 'ok' }, inputPath: 'testdata/w.yaml' }] },
+        'checks/widget/testdata/w.yaml': { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
+      },
+    });
+    expect((await renderCatalog(loadCatalog(root), { out: join(root, 'out') })).written).toBe(true);
+    // the team changes the check; OUT still holds the old patch until the next render
+    writeFileSync(join(root, 'checks/widget/health.lua'), script('fine'));
+    writeFileSync(join(root, 'checks/widget/health_test.yaml'), stringify({ tests: [{ healthStatus: { status: 'Healthy', message: 'fine' }, inputPath: 'testdata/w.yaml' }] }));
+    const r = await renderInMemory(loadCatalog(root), {});
+    expect(r.findings.filter((f) => f.rule === 'argocd-cm-conflict')).toEqual([]);
+    expect(readdirSync(join(root, 'out', 'dev'))).toContain(RENDER_MARKER);
+  });
+});
