@@ -12,6 +12,7 @@ import { healthCoverage } from './health-coverage.js';
 import { rolloutOrder } from './rollout-order.js';
 import { rolloutInertWave } from './rollout-inert-wave.js';
 import { rolloutTemplateField } from './rollout-template-field.js';
+import { chartWaitHook } from './chart-wait-hook.js';
 
 /** Every lint rule, in the order their findings are computed (output is sorted anyway). */
 export const RULES: readonly Rule[] = [
@@ -28,6 +29,7 @@ export const RULES: readonly Rule[] = [
   rolloutOrder,
   rolloutInertWave,
   rolloutTemplateField,
+  chartWaitHook,
 ];
 
 /** Finding ids produced while loading the catalog (not rule modules, always errors). */
