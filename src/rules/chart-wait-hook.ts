@@ -100,7 +100,7 @@ export const chartWaitHook: Rule = {
           if (r.providers.length === 1) {
             const p = r.providers[0]!;
             const pi = g.index.get(p)!;
-            if (reach.reachable(v, [pi]).size > 0) text += `, provided by ${p}, which ${c.name} already depends on`;
+            if (reach.reachable(v, [pi]).size > 0) text += `, provided by ${p}, which ${c.name} already depends on${g.deps[v]!.includes(pi) ? '' : ' (through others)'}`;
             else if (reach.reachable(pi, [v]).size > 0) text += `, provided by ${p}, which depends on ${c.name} (a dependency would close a cycle)`;
             else {
               text += `, provided by ${p}: add dependency ${p}`;
@@ -118,7 +118,8 @@ export const chartWaitHook: Rule = {
           if (check) {
             const target = smoke ? `smoke ${smoke.name}` : `a new smoke ${newSmokeName(c)}`;
             text += `; check it in ${target} (smoke.${check.field}: ${check.entry.kind ? `${check.entry.kind} ` : ''}${check.entry.name})`;
-            if (!smoke || !hasCheck(smoke, check)) fix.addSmokeChecks.push({ environment: env.name, component: c.name, ...check });
+            if (smoke && hasCheck(smoke, check)) text += ', which it does already';
+            else fix.addSmokeChecks.push({ environment: env.name, component: c.name, ...check });
           } else if (t.kind === 'Service') {
             text += `; a Service reports no condition for a smoke to check: the dependency makes Argo CD wait for its provider's health`;
           }
@@ -140,7 +141,7 @@ export const chartWaitHook: Rule = {
             ...(fix.addDependencies.length > 0 ? { addDependencies: fix.addDependencies } : {}),
             ...(fix.addConsumes.length > 0 ? { addConsumes: fix.addConsumes } : {}),
             ...(fix.addSmokeChecks.length > 0 ? { addSmokeChecks: fix.addSmokeChecks } : {}),
-            notes: [`${env.name}: not deleting the ${wait} in ${file}:${w.line} (${w.resource}, ${where}, ${w.tool}): remove it by hand once the dependency and smoke are in; chart-wait-hook reports it until then`],
+            notes: [`${env.name}: not deleting the ${wait} at ${file}:${w.line} (${w.resource}, ${where}): remove it by hand; chart-wait-hook reports it until then`],
           },
         });
       }
