@@ -178,6 +178,8 @@ function containerBlocks(lines: string[]): ContainerBlock[] {
         continue;
       }
       if (l.trim() === '') continue;
+      const x = INCLUDE.exec(l);
+      if (x) includes.push({ name: x[1]!, line: j });
       const ind = indentOf(l);
       const dash = /^\s*-(\s|$)/.test(l);
       if (ind < keyIndent || (ind === keyIndent && !dash)) break;
@@ -205,10 +207,13 @@ function shellText(text: string): string {
 }
 
 /** Spaces inside `{{ ... }}` become \u0001, so that a template is one token. */
+const GLUE: Record<string, string> = { ';': '\u0003', '&': '\u0004', '>': '\u0005', ')': '\u0006', '`': '\u0007' };
+const UNGLUE: Record<string, string> = Object.fromEntries(Object.entries(GLUE).map(([k, v]) => [v, k]));
 function glueTemplates(text: string): string {
-  return text.replace(/\{\{[^}\n]*\}\}/g, (m) => m.replace(/ /g, '\u0001'));
+  return text.replace(/\{\{[^}\n]*\}\}/g, (m) => m.replace(/ /g, '\u0001').replace(/\|/g, '\u0002').replace(/[;&>)`]/g, (c) => GLUE[c]!));
 }
-const unglue = (s: string): string => s.replace(/\u0001+/g, ' ').replace(/\{\{ +/g, '{{ ').replace(/ +\}\}/g, ' }}');
+const unglue = (s: string): string =>
+  s.replace(/\u0001+/g, ' ').replace(/\u0002/g, '|').replace(/[\u0003-\u0007]/g, (c) => UNGLUE[c]!).replace(/\{\{ +/g, '{{ ').replace(/ +\}\}/g, ' }}');
 
 /** Tokens of one shell command starting at `from`, up to `;`, `&&`, `||`, `|`, `)`, a backquote or `stop`. */
 function commandTokens(text: string, from: number, multiline: boolean): string[] {
@@ -436,6 +441,8 @@ function waitsIn(text: string, image: string): Found[] {
   const loop = /\b(until|while|for)\b/g;
   while ((m = loop.exec(g))) {
     const rest = g.slice(m.index + m[0].length);
+    // `for` starts a loop only as `for NAME in ...` or `for ((...))` (not `--for=condition=X`, not prose).
+    if (m[1] === 'for' && !/^\s+\w+\s+in\b|^\s*\(\(/.test(rest)) continue;
     const doAt = /(?:^|[;\n\s])do\b/.exec(rest);
     if (!doAt) continue;
     const cond = rest.slice(0, doAt.index);
