@@ -457,7 +457,15 @@ function waitsIn(text: string, image: string): Found[] {
     const targets = found.flatMap((f) => f.targets);
     const tools = [...new Set(found.map((f) => f.tool))].join(', ');
     const end = m.index + m[0].length + doAt.index + doAt[0].length + (doneAt ? doneAt.index + 4 : afterDo.length);
-    const words = unglue(g.slice(m.index, end)).split(/\s+/).filter((x) => x !== '');
+    // A script over several lines reads as one: lines joined with `; ` (not after do/then/else).
+    const script = unglue(g.slice(m.index, end))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+      .join('; ')
+      .replace(/\b(do|then|else);\s/g, '$1 ')
+      .replace(/;\s*;/g, ';');
+    const words = script.split(/\s+/).filter((x) => x !== '');
     out.push({ at: m.index, tool: `${keyword} loop around ${tools}`, targets, words });
   }
   // Several detectors may see the same command (a kubectl wait inside a loop): keep the first per target set.
