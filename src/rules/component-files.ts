@@ -88,6 +88,20 @@ function chartValues(root: string, file: string, seen: Map<string, unknown>): un
   }
 }
 
+const yamlDirs = new WeakMap<Catalog, Set<string>>();
+
+/** Every folder holding (at any depth) a YAML file the loader listed under components/. */
+function dirsWithYaml(catalog: Catalog): Set<string> {
+  let set = yamlDirs.get(catalog);
+  if (set) return set;
+  set = new Set();
+  for (const f of catalog.componentDirYamlFiles ?? []) {
+    for (let d = posix.dirname(f); d !== '.' && d !== '' && !set.has(d); d = posix.dirname(d)) set.add(d);
+  }
+  yamlDirs.set(catalog, set);
+  return set;
+}
+
 /** The files component `c` deploys (its folder and local kustomize bases), sorted, cached per catalog. */
 export function componentFiles(catalog: Catalog, c: Component): ComponentFile[] {
   let byDir = cache.get(catalog);
@@ -96,6 +110,12 @@ export function componentFiles(catalog: Catalog, c: Component): ComponentFile[] 
   const hit = byDir.get(dir);
   if (hit) return hit;
   const root = catalog.root;
+  // The loader listed every YAML file of the components/ folders: a folder with none of them
+  // holds no chart or manifests (a named template alone deploys nothing), so it is not read.
+  if (catalog.componentDirYamlFiles && !dirsWithYaml(catalog).has(dir)) {
+    byDir.set(dir, []);
+    return [];
+  }
   const files = new Set<string>();
   const queue = folderFiles(root, dir, true);
   const values = new Map<string, unknown>();
