@@ -578,7 +578,7 @@ function scanItems(lines: string[], items: { from: number; to: number }[], init:
   const { ctx } = scope;
   for (const item of items) {
     const raw = lines.slice(item.from, item.to + 1).join('\n');
-    const cname = /^\s*-?\s*name:\s*(.+?)\s*$/m.exec(raw)?.[1];
+    const cname = containerName(lines.slice(item.from, item.to + 1));
     const container = cname ? resolveTemplate(unquote(cname), ctx) : undefined;
     const image = resolveTemplate(/\bimage:\s*(.+)$/m.exec(raw)?.[1] ?? '', ctx);
     const norm = shellText(raw);
@@ -602,6 +602,18 @@ function scanItems(lines: string[], items: { from: number; to: number }[], init:
       });
     }
   }
+}
+
+/** The container's own `name:` (at its keys' indentation, not an env entry's `- name:`). */
+function containerName(item: string[]): string | undefined {
+  const first = item[0] ?? '';
+  const m = /^(\s*)(?:-\s+)?/.exec(first)!;
+  const keyCol = m[0].length;
+  for (const [i, l] of item.entries()) {
+    const n = (i === 0 ? /^\s*(?:-\s+)?name:\s*(.+?)\s*$/ : new RegExp(`^ {${keyCol}}name:\\s*(.+?)\\s*$`)).exec(l);
+    if (n) return n[1];
+  }
+  return undefined;
 }
 
 /** The items of a define body that is a container list (`- name: ...` items), or one container (a map). */

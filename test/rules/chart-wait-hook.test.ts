@@ -5,6 +5,7 @@
  * post-install/post-upgrade -> PostSync). Chart shapes: test/fixtures/wait-hooks (each file
  * names the public chart its shape comes from) and the inline ones below (named per case).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
@@ -104,6 +105,11 @@ describe('chart-wait-hook on test/fixtures/wait-hooks (shapes of public charts)'
     expect(kw!.fix!.addSmokeChecks).toEqual([
       { environment: 'dev', component: 'worker', field: 'resources', entry: { apiVersion: 'batch/v1', kind: 'Job', name: 'worker-db-init', namespace: 'apps', condition: 'Complete' } },
     ]);
+  });
+
+  it('the same findings when only one environment is loaded (no loader listing of the folders)', () => {
+    const one = checkCatalog(loadCatalog(FIXTURE, { env: 'dev' }), { rules: [chartWaitHook] });
+    expect(one.map((x) => `${x.file}:${x.line}`)).toEqual(f.map((x) => `${x.file}:${x.line}`));
   });
 
   it('not findings: migration, post-install wait, a loop doing work, a file wait, a wait for the component\'s own Service', () => {
@@ -233,6 +239,31 @@ describe('the scan itself (scanWaits)', () => {
   it('text that is not YAML (template blocks, unbalanced quotes) does not stop the scan of the next documents', () => {
     const text = `{{- if .Values.x }}\nkind: ConfigMap\ndata:\n  a: "unbalanced\n{{- end }}\n---\n${job('    argocd.argoproj.io/hook: PreSync\n', 'until kubectl get secret s; do sleep 5; done')}`;
     expect(scanWaits(text).map((w) => [w.line, w.resource])).toEqual([[20, 'Job wait']]);
+  });
+});
+
+describe("Argo CD's own HA install (v3.5.1, test/fixtures/wait-hooks argocd/install-excerpt.yaml)", () => {
+  const file = join(FIXTURE, 'environments/dev/components/argocd/install-excerpt.yaml');
+  const text = readFileSync(file, 'utf8');
+  const component = comp('argocd', 'foundation', 1, { namespace: 'argocd' });
+  const redis = comp('redis', 'data', 20, { namespace: 'argocd', provides: { services: ['redis'] } });
+  const withScript = (script: string): string => text.replace('        - /readonly-config/init.sh\n', `        - ${JSON.stringify(script)}\n`);
+
+  it('its init containers (copyutil, secret-init, config-init) do work: no waits', () => {
+    expect(text.match(/initContainers:/g)).toHaveLength(4);
+    expect(scanWaits(text)).toEqual([]);
+  });
+
+  it('the same StatefulSet with a polling script is scanned (container named by its own key, not an env entry)', () => {
+    const w = scanWaits(withScript('until nc -z redis 6379; do sleep 1; done'));
+    expect(w.map((x) => [x.resource, x.container, x.init, x.targets])).toEqual([['StatefulSet argocd-redis-ha-server', 'config-init', true, [{ kind: 'Service', name: 'redis' }]]]);
+  });
+
+  it("a wait for the install's own Service is not a finding; for another component's, it is", () => {
+    const own = catalogOf([component, redis], { extra: { 'environments/dev/components/argocd/install.yaml': withScript('until getent hosts argocd-redis-ha-announce-0; do sleep 1; done') } });
+    expect(runRule(chartWaitHook, own)).toEqual([]);
+    const other = catalogOf([component, redis], { extra: { 'environments/dev/components/argocd/install.yaml': withScript('until nc -z redis 6379; do sleep 1; done') } });
+    expect(runRule(chartWaitHook, other).map((f) => [f.component, f.related])).toEqual([['argocd', ['redis']]]);
   });
 });
 
