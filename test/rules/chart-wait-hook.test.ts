@@ -5,6 +5,7 @@
  * post-install/post-upgrade -> PostSync). Chart shapes: test/fixtures/wait-hooks (each file
  * names the public chart its shape comes from) and the inline ones below (named per case).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -239,6 +240,22 @@ describe('the scan itself (scanWaits)', () => {
   it('text that is not YAML (template blocks, unbalanced quotes) does not stop the scan of the next documents', () => {
     const text = `{{- if .Values.x }}\nkind: ConfigMap\ndata:\n  a: "unbalanced\n{{- end }}\n---\n${job('    argocd.argoproj.io/hook: PreSync\n', 'until kubectl get secret s; do sleep 5; done')}`;
     expect(scanWaits(text).map((w) => [w.line, w.resource])).toEqual([[20, 'Job wait']]);
+  });
+});
+
+describe('values-rendered or not: the fixture chart under the real helm (.tools/bin/helm)', () => {
+  it('helm template renders the chart, and its output holds the same waits as the templates read with values.yaml', () => {
+    const chartDir = join(FIXTURE, 'environments/dev/components/app/chart');
+    const rendered = execFileSync(join(ROOT, '.tools', 'bin', 'helm'), ['template', 'app', chartDir, '--namespace', 'apps'], { encoding: 'utf8' });
+    const fromRendered = scanWaits(rendered).map((w) => `${w.resource} ${w.container} ${w.tool} ${JSON.stringify(w.targets)}`);
+    const catalog = loadCatalog(FIXTURE);
+    const app = catalog.environments[0]!.byName.get('app')!;
+    const files = componentFiles(catalog, app);
+    const defines = new Map(files.flatMap((f) => collectDefines(f.text, f.file)).map((d) => [d.name, d]));
+    const fromTemplates = files.flatMap((f) => scanWaits(f.text, { values: f.values, releaseName: 'app', releaseNamespace: 'apps' }, defines));
+    const norm = (r: string): string => r.replace(/ \(through template "[^"]+"\)/, '');
+    expect(fromRendered.sort()).toEqual(fromTemplates.map((w) => `${norm(w.resource)} ${w.container} ${w.tool} ${JSON.stringify(w.targets)}`).sort());
+    expect(fromRendered).toHaveLength(4);
   });
 });
 
