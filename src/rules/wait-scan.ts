@@ -107,7 +107,7 @@ const unquote = (s: string): string => s.trim().replace(/^(["'])(.*)\1$/, '$2').
 export function resolveTemplate(s: string, ctx: TemplateContext): string {
   return s.replace(/\{\{-?\s*([^}]*?)\s*-?\}\}/g, (whole, expr: string) => {
     const parts = expr.split('|').map((p) => p.trim());
-    let head = parts[0]!.replace(/^\$/, '');
+    const head = parts[0]!.replace(/^\$/, '');
     let value: string | undefined;
     if (head === '.Release.Namespace') value = ctx.releaseNamespace;
     else if (head === '.Release.Name') value = ctx.releaseName;
@@ -122,7 +122,6 @@ export function resolveTemplate(s: string, ctx: TemplateContext): string {
       const d = /^default\s+"?([^"\s]*)"?$/.exec(p);
       if (d && (value === undefined || value === '')) value = d[1];
     }
-    head = '';
     return value ?? whole;
   });
 }
