@@ -275,6 +275,14 @@ function kubectlArgs(tokens: string[]): { positionals: string[]; namespace?: str
     const takes = ['-n', '--namespace', '-l', '--selector', '--for', '--timeout', '-o', '--output', '-f', '--filename', '--context', '--kubeconfig', '-c', '--field-selector'];
     let value = eq ? eq[2] : undefined;
     if (value === undefined && takes.includes(flag)) value = tokens[++i];
+    // An output template (`-o jsonpath={.status.conditions[0].status}`) may have been cut into
+    // several words by the normalisation: skip to the word closing its braces.
+    if (value !== undefined && /^(jsonpath|go-template|custom-columns)/.test(value)) {
+      let depth = 0;
+      if (!value.includes('{') && tokens[i + 1]?.startsWith('{')) value += tokens[++i];
+      for (const ch of value) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+      while (depth > 0 && i + 1 < tokens.length) for (const ch of tokens[++i]!) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+    }
     if (/^-n[^-]/.test(t) && !eq) value = t.slice(2); // -nfoo
     if (flag === '-n' || flag === '--namespace' || /^-n[^-]/.test(t)) namespace = value;
     else if (flag === '-l' || flag === '--selector' || /^-l[^-]/.test(t)) selector = value ?? t.slice(2);
@@ -290,7 +298,10 @@ function kubectlTargets(a: ReturnType<typeof kubectlArgs>): WaitTarget[] {
   const add = (resource: string, name?: string): void => {
     out.push({ kind: kindOf(resource), ...(name ? { name } : {}), ...(a.namespace ? { namespace: a.namespace } : {}), ...(cond ? { condition: cond } : {}), ...(a.selector && !name ? { selector: a.selector } : {}) });
   };
-  const slashed = a.positionals.filter((p) => p.includes('/') && !p.includes('://'));
+  // A resource is a word (`secret`, `externalsecrets.external-secrets.io`), a name DNS-like or a template.
+  const RESOURCE = /^[A-Za-z][\w.-]*$/;
+  const NAME = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?|.*\{\{.*\}\}.*)$/;
+  const slashed = a.positionals.filter((p) => p.includes('/') && !p.includes('://') && RESOURCE.test(p.slice(0, p.indexOf('/'))) && NAME.test(p.slice(p.indexOf('/') + 1)));
   if (slashed.length > 0) {
     for (const p of slashed) {
       const i = p.indexOf('/');
@@ -298,8 +309,9 @@ function kubectlTargets(a: ReturnType<typeof kubectlArgs>): WaitTarget[] {
     }
     return out;
   }
-  const [resource, ...names] = a.positionals;
-  if (resource === undefined) return out;
+  const [resource, ...rest] = a.positionals;
+  if (resource === undefined || !RESOURCE.test(resource)) return out;
+  const names = rest.filter((n) => NAME.test(n));
   if (names.length === 0) add(resource);
   for (const n of names) add(resource, n);
   return out;

@@ -227,6 +227,19 @@ describe('the scan itself (scanWaits)', () => {
     ]);
   });
 
+  it('retry loops: for ... in $(seq) with a probe and a break, while true with if/then break, a jsonpath condition', () => {
+    expect(targets(init('        - name: x\n          image: kubectl\n          command: ["sh", "-c", "for i in $(seq 1 30); do kubectl get secret db-creds -n data && break; sleep 2; done"]\n'))).toEqual([
+      ['for loop around kubectl get secret', [{ kind: 'Secret', name: 'db-creds', namespace: 'data' }]],
+    ]);
+    expect(targets(init('        - name: x\n          image: kubectl\n          command:\n            - sh\n            - -c\n            - |\n              while true; do\n                if kubectl get es app-creds -o jsonpath=\'{.status.conditions[0].status}\' | grep -q True; then break; fi\n                sleep 5\n              done\n'))).toEqual([
+      ['while loop around kubectl get es', [{ kind: 'ExternalSecret', name: 'app-creds' }]],
+    ]);
+    // devtron's migration-wait: a name computed by another kubectl; the inner `get job -l` is what can be read
+    expect(targets(init(`        - name: migration-wait\n          image: quay.io/devtron/kubectl:latest\n          command: ['sh', '-c', 'while [ ! $(kubectl -n devtroncd get $(kubectl -n devtroncd get job -l job=postgresql-migrate-devtron -o name) -o jsonpath="{.status.succeeded}")  ]; do sleep 10; done']\n`))).toEqual([
+      ['while loop around kubectl get job', [{ kind: 'Job', namespace: 'devtroncd', selector: 'job=postgresql-migrate-devtron' }]],
+    ]);
+  });
+
   it('localhost and external hosts are not services; a named template is followed into its body', () => {
     expect(targets(init('        - name: x\n          image: busybox\n          command: ["sh", "-c", "until nc -z localhost 5432; do sleep 1; done"]\n'))).toEqual([]);
     expect(targets(init('        - name: x\n          image: busybox\n          command: ["sh", "-c", "until curl -f https://api.github.com; do sleep 1; done"]\n'))).toEqual([]);
