@@ -20,6 +20,30 @@ export interface Finding {
 export interface FindingFix {
   /** Dependency edges to add: `component` gains `dependency` (in `environment`). */
   addDependencies?: { environment: string; component: string; dependency: string }[];
+  /** `consumes` entries to add: `component` gains `item` under `consumes.<type>`. */
+  addConsumes?: ConsumesAddition[];
+  /** Smoke checks to add to the smoke that validates `component` (or to a new smoke for it). */
+  addSmokeChecks?: SmokeCheckAddition[];
+  /** Changes fix cannot make, said when it runs (fix never deletes a wait hook). */
+  notes?: string[];
+}
+
+export interface ConsumesAddition {
+  environment: string;
+  component: string;
+  type: 'secrets' | 'services';
+  item: string;
+}
+
+export type SmokeCheckField = 'externalSecrets' | 'secrets' | 'resources';
+
+export interface SmokeCheckAddition {
+  environment: string;
+  /** The component the check vouches for. */
+  component: string;
+  field: SmokeCheckField;
+  /** The entry, as in component.yaml's smoke section (`{ name, namespace }`, or a resources entry). */
+  entry: Record<string, string>;
 }
 
 const cmp = (a: string | number | undefined, b: string | number | undefined): number => {

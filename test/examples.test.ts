@@ -250,10 +250,10 @@ describe('test/fixtures/backlog-382-before (the document\'s findings)', () => {
     }
   });
 
-  it('GAPS.md lists 50 gaps, each with a known rule and existing files', () => {
-    expect(gaps.map((g) => g.id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  it('GAPS.md lists 53 gaps, each with a known rule and existing files', () => {
+    expect(gaps.map((g) => g.id)).toEqual(Array.from({ length: 53 }, (_, i) => i + 1));
     const rules = new Set(['none', 'unknown-dependency', 'dependency-cycle', 'wave-order', 'tier-band', 'missing-edge', 'smoke-coverage',
-      'health-coverage', 'env-parity', 'smoke-not-deployed', 'argo-depends-on', 'helm-test-hook-ignored', 'rollout-order', 'rollout-inert-wave']);
+      'health-coverage', 'env-parity', 'smoke-not-deployed', 'argo-depends-on', 'helm-test-hook-ignored', 'rollout-order', 'rollout-inert-wave', 'chart-wait-hook']);
     for (const g of gaps) {
       expect(rules.has(g.rule), `gap ${g.id}: ${g.rule}`).toBe(true);
       for (const f of g.files) if (!f.includes('*')) expect(() => readFileSync(join(BEFORE, f)), `gap ${g.id}: ${f}`).not.toThrow();

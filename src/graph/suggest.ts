@@ -1,5 +1,6 @@
-import type { Catalog, Environment } from '../catalog/types.js';
-import type { Finding } from '../findings.js';
+import type { Catalog, Component, Environment } from '../catalog/types.js';
+import type { Finding, SmokeCheckField } from '../findings.js';
+import { newSmokeName, smokeValidating } from '../rules/chart-wait-hook.js';
 import { buildGraph, topologicalOrder } from './graph.js';
 import { repairWaves, type WaveRepair } from './repair.js';
 
@@ -20,6 +21,44 @@ export interface EnvironmentSuggestion {
   impliedDependencies: SuggestedEdge[];
   /** Wave changes that satisfy every edge (with the added ones) and tier band. */
   waves: WaveRepair;
+  /** `consumes` entries to add (rule chart-wait-hook: what a chart-level wait polled for). */
+  addConsumes: SuggestedConsumes[];
+  /** Smoke checks to add, to the smoke validating the component or to a new one. */
+  addSmokeChecks: SuggestedSmokeCheck[];
+  /** Smoke components to create (for components no smoke validates). */
+  newSmokes: NewSmoke[];
+  /** What fix will not do (it never deletes a wait hook), and why. */
+  notes: string[];
+}
+
+export interface SuggestedConsumes {
+  component: string;
+  type: 'secrets' | 'services';
+  item: string;
+  rules: string[];
+}
+
+export interface SuggestedSmokeCheck {
+  /** The smoke component that gets the check (an existing one, or one of `newSmokes`). */
+  smoke: string;
+  /** The component whose wait the check replaces. */
+  validates: string;
+  field: SmokeCheckField;
+  entry: Record<string, string>;
+  rules: string[];
+}
+
+/** A smoke component fix creates: validates one component, one wave after it, in its tier. */
+export interface NewSmoke {
+  name: string;
+  validates: string;
+  tier: string;
+  wave: number;
+  namespace?: string;
+  project?: string;
+  /** Where it goes for this environment alone, and (for a component from _shared) where a shared one goes. */
+  file: string;
+  sharedFile?: string;
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -66,10 +105,89 @@ export function suggestRepairs(catalog: Catalog, findings: readonly Finding[]): 
       }
       all = all.filter((e) => !blocked.includes(e));
     }
-    if (added.length === 0 && skipped.length === 0 && waves.ok && waves.changes.length === 0) continue;
-    out.push({ environment: env.name, addDependencies: added, skippedDependencies: skipped, impliedDependencies: implied, waves });
+    const extra = waitHookRepairs(catalog, env, findings, waves);
+    if (added.length === 0 && skipped.length === 0 && waves.ok && waves.changes.length === 0 && extra.addConsumes.length === 0 && extra.addSmokeChecks.length === 0 && extra.notes.length === 0) continue;
+    out.push({ environment: env.name, addDependencies: added, skippedDependencies: skipped, impliedDependencies: implied, waves, ...extra });
   }
   return out;
+}
+
+/** Folder of a component file under `environments/<env>/components/`, without the env part. */
+function componentRel(file: string): string {
+  return file.replace(/^environments\/[^/]+\/components\//, '').replace(/\/[^/]+$/, '');
+}
+
+/**
+ * The consumes entries, smoke checks and new smokes the findings ask for (rule
+ * chart-wait-hook), deduplicated; checks go to the smoke that validates the component, else to
+ * a new smoke `<component>-smoke` one wave after it (after the suggested wave change, if any),
+ * in its tier and namespace, next to its folder.
+ */
+function waitHookRepairs(catalog: Catalog, env: Environment, findings: readonly Finding[], waves: WaveRepair): Pick<EnvironmentSuggestion, 'addConsumes' | 'addSmokeChecks' | 'newSmokes' | 'notes'> {
+  const consumes = new Map<string, SuggestedConsumes>();
+  const checks = new Map<string, SuggestedSmokeCheck>();
+  const newSmokes = new Map<string, NewSmoke>();
+  const notes: string[] = [];
+  const movedTo = new Map(waves.ok ? waves.changes.map((c) => [c.component, c.to]) : []);
+  const unplaceable = new Set<string>();
+  for (const f of findings) {
+    if (f.environment !== env.name || !f.fix) continue;
+    for (const n of f.fix.notes ?? []) if (n.startsWith(`${env.name}: `) && !notes.includes(n)) notes.push(n);
+    for (const e of f.fix.addConsumes ?? []) {
+      if (e.environment !== env.name) continue;
+      const key = `${e.component}\u0000${e.type}\u0000${e.item}`;
+      const s = consumes.get(key) ?? { component: e.component, type: e.type, item: e.item, rules: [] };
+      if (!s.rules.includes(f.rule)) s.rules.push(f.rule);
+      consumes.set(key, s);
+    }
+    for (const e of f.fix.addSmokeChecks ?? []) {
+      if (e.environment !== env.name) continue;
+      const c = env.byName.get(e.component);
+      if (!c) continue;
+      let smoke = smokeValidating(env, c)?.name;
+      if (smoke === undefined) {
+        const made = newSmokes.get(c.name) ?? newSmoke(catalog, env, c, movedTo.get(c.name) ?? c.wave);
+        if (typeof made === 'string') {
+          if (!unplaceable.has(c.name)) notes.push(`${env.name}: no smoke for ${c.name}: ${made}`);
+          unplaceable.add(c.name);
+          continue;
+        }
+        newSmokes.set(c.name, made);
+        smoke = made.name;
+      }
+      const key = `${smoke}\u0000${e.field}\u0000${JSON.stringify(e.entry)}`;
+      const s = checks.get(key) ?? { smoke, validates: c.name, field: e.field, entry: e.entry, rules: [] };
+      if (!s.rules.includes(f.rule)) s.rules.push(f.rule);
+      checks.set(key, s);
+    }
+  }
+  const order = (a: string, b: string): number => byName(a, b);
+  return {
+    addConsumes: [...consumes.values()].sort((a, b) => order(a.component, b.component) || order(a.type, b.type) || order(a.item, b.item)),
+    addSmokeChecks: [...checks.values()].sort((a, b) => order(a.smoke, b.smoke) || order(a.field, b.field) || order(JSON.stringify(a.entry), JSON.stringify(b.entry))),
+    newSmokes: [...newSmokes.values()].sort((a, b) => order(a.name, b.name)),
+    notes: notes.sort(),
+  };
+}
+
+/** The new smoke for `c` (at wave `wave` + 1), or why there can be none. */
+function newSmoke(catalog: Catalog, env: Environment, c: Component, wave: number): NewSmoke | string {
+  let name = newSmokeName(c);
+  for (let i = 2; env.byName.has(name); i++) name = `${newSmokeName(c)}-${i}`;
+  const tier = catalog.settings.tiers.find((t) => t.name === c.tier);
+  if (tier && wave + 1 > tier.waves[1]) return `it would be wave ${wave + 1}, above tier ${c.tier}'s band [${tier.waves[0]}, ${tier.waves[1]}]; add the checks to a smoke by hand`;
+  const rel = componentRel(c.file);
+  const folder = `${rel}-smoke${name === newSmokeName(c) ? '' : name.slice(newSmokeName(c).length)}`;
+  return {
+    name,
+    validates: c.name,
+    tier: c.tier,
+    wave: wave + 1,
+    ...(c.namespace !== undefined ? { namespace: c.namespace } : {}),
+    ...(typeof c.raw.project === 'string' ? { project: c.raw.project } : {}),
+    file: `environments/${env.name}/components/${folder}/component.yaml`,
+    ...(c.origin === 'shared' ? { sharedFile: `environments/_shared/components/${folder}/component.yaml` } : {}),
+  };
 }
 
 function addWithoutCycles(env: Environment, wanted: SuggestedEdge[]): { added: SuggestedEdge[]; skipped: (SuggestedEdge & { why: string })[] } {
@@ -175,6 +293,10 @@ export function formatSuggestions(suggestions: readonly EnvironmentSuggestion[])
       continue;
     }
     for (const c of s.waves.changes) lines.push(`  set wave        ${c.component}: ${c.from} -> ${c.to}  (${c.reason})`);
+    for (const c of s.addConsumes) lines.push(`  add consumes    ${c.component}: ${c.type} ${c.item}  (${c.rules.join(', ')})`);
+    for (const n of s.newSmokes) lines.push(`  new smoke       ${n.name}: validates ${n.validates}, tier ${n.tier}, wave ${n.wave}`);
+    for (const c of s.addSmokeChecks) lines.push(`  add smoke check ${c.smoke}: smoke.${c.field} ${describeEntry(c.entry)}  (${c.rules.join(', ')})`);
+    for (const n of s.notes) lines.push(`  not fixed       ${n.slice(s.environment.length + 2)}`);
     const n = s.waves.changes.length;
     if (n > 0) {
       lines.push(
@@ -186,6 +308,12 @@ export function formatSuggestions(suggestions: readonly EnvironmentSuggestion[])
   return `${lines.join('\n')}\n`;
 }
 
+/** `Deployment apps/redis (Available)`, `apps/app-db-credentials`. */
+export function describeEntry(e: Record<string, string>): string {
+  const where = e.namespace ? `${e.namespace}/` : '';
+  return `${e.kind ? `${e.kind} ` : ''}${where}${e.name}${e.condition ? ` (${e.condition})` : ''}`;
+}
+
 /** JSON shape of the suggestions (for `check --suggest --format json`). */
 export function suggestionsToJson(suggestions: readonly EnvironmentSuggestion[]): unknown[] {
   return suggestions.map((s) => ({
@@ -194,6 +322,10 @@ export function suggestionsToJson(suggestions: readonly EnvironmentSuggestion[])
     skippedDependencies: s.skippedDependencies.map((e) => ({ component: e.component, dependency: e.dependency, why: e.why })),
     impliedDependencies: s.impliedDependencies.map((e) => ({ component: e.component, dependency: e.dependency, rules: e.rules })),
     waveChanges: s.waves.changes.map((c) => ({ component: c.component, from: c.from, to: c.to, reason: c.reason })),
+    addConsumes: s.addConsumes.map((c) => ({ component: c.component, type: c.type, item: c.item, rules: c.rules })),
+    newSmokes: s.newSmokes.map((n) => ({ name: n.name, validates: n.validates, tier: n.tier, wave: n.wave })),
+    addSmokeChecks: s.addSmokeChecks.map((c) => ({ smoke: c.smoke, validates: c.validates, field: c.field, entry: c.entry, rules: c.rules })),
+    notes: s.notes,
     ...(s.waves.ok ? { minimal: s.waves.minimal } : { problems: s.waves.problems }),
   }));
 }

@@ -17,6 +17,7 @@ import { smokeImage } from './smoke-image.js';
 import { healthLint } from './health-lint.js';
 import { healthTest } from './health-test.js';
 import { argocdCmConflict } from './argocd-cm-conflict.js';
+import { chartWaitHook } from './chart-wait-hook.js';
 
 /** Every lint rule, in the order their findings are computed (output is sorted anyway). */
 export const RULES: readonly Rule[] = [
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   healthLint,
   healthTest,
   argocdCmConflict,
+  chartWaitHook,
 ];
 
 /** Finding ids produced while loading the catalog (not rule modules, always errors). */

@@ -58,6 +58,11 @@ describe('wavegate fix on a copy of the backlog 382 "before" fixture', () => {
       // not about dependencies: Argo manifests under argocd/ and a chart template
       'argo-depends-on argocd/applicationset-staging.yaml ',
       'argo-depends-on argocd/legacy/platform-grafana-datasources.yaml ',
+      // chart-level waits (backlog 382): fix adds the dependency and smoke check, the team deletes the wait
+      'chart-wait-hook apps-platform foundation-vault-secrets-platform',
+      'chart-wait-hook platform-grafana foundation-vault-secrets-observability',
+      'chart-wait-hook platform-langfuse data-clickhouse',
+      'chart-wait-hook platform-langfuse-bootstrap foundation-vault-secrets-observability',
       'helm-test-hook-ignored environments/_shared/components/apps/smoke/platform-smoke/templates/tests/platform-smoke-test.yaml ',
       'missing-edge data-db-migrations platform-postgres-clusters',
       'missing-edge data-temporal platform-postgres-clusters',
