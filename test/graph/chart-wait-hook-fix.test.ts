@@ -199,7 +199,7 @@ describe('fix and shared components', () => {
       'environments/_shared/components/apps/c/templates/hook.yaml': hook('ns'),
       'environments/dev/components/.gitkeep': '',
       'environments/prod/components/.gitkeep': '',
-      'wavegate.yaml': 'tiers:\n  - name: data\n    waves: [16, 35]\n  - name: platform\n    waves: [36, 99]\n',
+      'wavegate.yaml': `tiers:\n  - name: data\n    waves: [16, 35]\n  - name: platform\n    waves: [36, 99]\n# a test pin, not a real digest\nsmoke:\n  image:\n    digest: "sha256:${'ab12'.repeat(16)}"\n`,
     });
     const catalog = loadCatalog(root);
     const plan = planFix(catalog, checkCatalog(catalog));
