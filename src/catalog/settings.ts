@@ -31,6 +31,30 @@ export function maxFileBytes(settings: Settings | undefined): number {
   return typeof n === 'number' && n > 0 ? n : DEFAULT_MAX_FILE_BYTES;
 }
 
+/** Finding ids whose severity wavegate.yaml cannot set (rules with fixedSeverity). */
+const FIXED_SEVERITY_IDS = ['health-lint', 'health-test'];
+
+interface SchemaNode {
+  properties?: Record<string, SchemaNode>;
+  $ref?: string;
+  definitions?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+}
+
+/** The keys the schema allows at a path of the settings (for "did you mean" hints). */
+function schemaKeys(schema: SchemaNode, path: readonly (string | number)[]): string[] {
+  const deref = (n: SchemaNode | undefined): SchemaNode | undefined => {
+    for (let i = 0; n?.$ref && i < 10; i++) n = schema.definitions?.[n.$ref.replace('#/definitions/', '')];
+    return n;
+  };
+  let node = deref(schema);
+  for (const seg of path) {
+    node = deref(typeof seg === 'number' ? node?.items : node?.properties?.[seg]);
+    if (!node) return [];
+  }
+  return Object.keys(node?.properties ?? {});
+}
+
 /**
  * Reads and validates wavegate.yaml; any problem is fatal (exit 2) since every check depends on
  * it. The file must resolve inside the catalog, be a regular file and at most 4 MiB.
@@ -51,10 +75,13 @@ export function loadSettings(root: string): { settings: Settings; settingsFile?:
   }
   const validate = validator('wavegate');
   if (!validate(data)) {
-    const topKeys = (): string[] => Object.keys((validate.schema as { properties: object }).properties);
     const lines = simplifyErrors(validate.errors ?? []).map((e) => {
-      const p = explainSchemaError(e, data, (path) => (path.length === 0 ? topKeys() : []));
-      const msg = e.keyword === 'additionalProperties' && e.instancePath === '' ? p.message.replace('unknown field', 'unknown section') : p.message;
+      const p = explainSchemaError(e, data, (path) => schemaKeys(validate.schema as SchemaNode, path));
+      let msg = e.keyword === 'additionalProperties' && e.instancePath === '' ? p.message.replace('unknown field', 'unknown section') : p.message;
+      const key = p.path[p.path.length - 1];
+      if (e.keyword === 'additionalProperties' && p.path.length === 2 && p.path[0] === 'rules' && FIXED_SEVERITY_IDS.includes(String(key))) {
+        msg = `rules.${String(key)}: its severity cannot be changed (a check that fails its lint or tests is never shipped)`;
+      }
       const pos = r.doc.locate(p.path, p.atKey);
       return `${at(pos?.line, pos?.column)}: ${msg}`;
     });

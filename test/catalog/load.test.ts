@@ -222,6 +222,17 @@ describe('wavegate.yaml', () => {
     expect(() => loadCatalog(root)).toThrow(/wavegate.yaml:2:1: tier: unknown section \(did you mean "tiers"\?\)/);
   });
 
+  it('an unknown key inside a section gets a suggestion too: a rule id, a smoke setting; a fixed-severity rule says so', () => {
+    const root = writeCatalog({ 'wavegate.yaml': 'rules:\n  wave-ordr: off\n  health-test: off\nsmoke:\n  imag: {}\n', [componentPath('dev', 'x')]: base });
+    expect(() => loadCatalog(root)).toThrow(
+      [
+        'wavegate.yaml:5:3: smoke.imag: unknown field (did you mean "image"?)',
+        'wavegate.yaml:2:3: rules.wave-ordr: unknown field (did you mean "wave-order"?)',
+        'wavegate.yaml:3:3: rules.health-test: its severity cannot be changed (a check that fails its lint or tests is never shipped)',
+      ].join('\n'),
+    );
+  });
+
   it('an empty band and a repeated tier are errors', () => {
     const a = writeCatalog({ 'wavegate.yaml': 'tiers: [{name: a, waves: [5, 1]}]\n', [componentPath('dev', 'x')]: base });
     expect(() => loadCatalog(a)).toThrow(/tiers\[0\].waves: band \[5, 1\] is empty/);
