@@ -36,6 +36,9 @@ export function closest(word: string, known: readonly string[]): string | undefi
   return best;
 }
 
+/** The schema's groupKind pattern (schemas/component.schema.json definitions.groupKind). */
+const GROUP_KIND_PATTERN = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Z][A-Za-z0-9]*$';
+
 const DNS_LABEL_HELP = 'a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
 
 function describeValue(v: unknown): string {
@@ -117,6 +120,15 @@ export function explainSchemaError(
     case 'pattern': {
       const isLabel = (e.params as { pattern: string }).pattern.startsWith('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$');
       if (isLabel) return { path, atKey: false, message: `${prefix}${describeValue(value)} is not ${DNS_LABEL_HELP}` };
+      const pattern = (e.params as { pattern: string }).pattern;
+      if (pattern === GROUP_KIND_PATTERN) {
+        const str = typeof value === 'string' ? value : '';
+        const slash = str.lastIndexOf('/');
+        const kind = str.slice(slash + 1);
+        const fixed = /^[a-z]/.test(kind) ? `${str.slice(0, slash + 1).toLowerCase()}${kind[0]!.toUpperCase()}${kind.slice(1)}` : undefined;
+        const hint = fixed && new RegExp(GROUP_KIND_PATTERN).test(fixed) ? ` (did you mean "${fixed}"?)` : '';
+        return { path, atKey: false, message: `${prefix}${describeValue(value)} is not a kind: expected group/Kind with the Kind capitalised as in the manifest (apps/Deployment, external-secrets.io/ExternalSecret), or Kind alone for a core kind (Service)${hint}` };
+      }
       if (e.parentSchema && typeof e.parentSchema === 'object' && 'description' in e.parentSchema) {
         return { path, atKey: false, message: `${prefix}${describeValue(value)} is not valid: expected ${String((e.parentSchema as { description: string }).description)}` };
       }

@@ -10,7 +10,7 @@ import type { Catalog, Environment } from '../catalog/types.js';
 import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
 import { manifestDocuments } from '../rules/manifests.js';
 import type { RuleReport } from '../rules/types.js';
-import { LIBRARY_DIR, SCRIPT_FILE, TEST_FILE, listLibraryKinds, parseKindRef, type KindRef } from './library.js';
+import { LIBRARY_DIR, SCRIPT_FILE, TEST_FILE, kindRefString, listLibraryKinds, parseKindRef, type KindRef } from './library.js';
 import { escapesByName, isDir, isFile, resolveInside } from '../fsutil.js';
 
 export interface HealthSettings {
@@ -249,6 +249,24 @@ export function healthSettingsProblems(catalog: Catalog): RuleReport[] {
 export function uncoveredKindProblems(catalog: Catalog, env: Environment, libraryRoot = LIBRARY_DIR): RuleReport[] {
   const out: RuleReport[] = [];
   const release = catalogArgoRelease(catalog);
+  let knownKinds: Map<string, string> | undefined;
+  /** A kind wavegate or Argo CD knows with the same Kind (any case) but another group: what was probably meant. */
+  const known = (g: KindRef): string | undefined => {
+    if (!knownKinds) {
+      knownKinds = new Map();
+      const b = argoBuiltins();
+      const refs = [...b.goBuiltins, ...Object.values(b.releases).flat(), ...listLibraryKinds(libraryRoot).map((k) => kindRefString(k))];
+      for (const ref of refs.sort()) {
+        const kind = ref.includes('/') ? ref.slice(ref.lastIndexOf('/') + 1) : ref;
+        if (kind.includes('*') || kind === '_') continue;
+        const key = kind.toLowerCase();
+        // a core kind of that name wins; otherwise the first group in sorted order
+        if (!knownKinds.has(key) || !ref.includes('/')) knownKinds.set(key, ref);
+      }
+    }
+    const hit = knownKinds.get(g.kind.toLowerCase());
+    return hit !== undefined && hit !== (g.group ? `${g.group}/${g.kind}` : g.kind) ? hit : undefined;
+  };
   for (const g of gatedKinds(catalog, env, libraryRoot)) {
     if (g.source !== undefined) continue;
     for (const at of g.gatedBy) {
@@ -264,7 +282,9 @@ export function uncoveredKindProblems(catalog: Catalog, env: Environment, librar
         file: at.file,
         line: pos?.line,
         column: pos?.column,
-        message: `health: ${g.ref} has no health check (not in wavegate's library, no health.overrides entry, ${builtinNote}), so the wave of "${at.component}" would not wait for it; add a check under health.overrides in wavegate.yaml`,
+        message: `health: ${g.ref} has no health check (not in wavegate's library, no health.overrides entry, ${builtinNote}), so the wave of "${at.component}" would not wait for it; ${
+          known(g) ? `did you mean ${known(g)}? (a kind is named with its API group; a Kind alone is a core kind)` : 'add a check under health.overrides in wavegate.yaml'
+        }`,
       });
     }
   }

@@ -150,6 +150,14 @@ describe('bad component files give one clear finding with file, field and line',
     expect(g.message).toMatch(/missing required field "smoke"/);
   });
 
+  it('a kind written in lower case is explained in words, with the capitalised kind suggested', () => {
+    const root = writeCatalog({ [componentPath("dev", "x")]: { ...base, health: ["apps/deployment"] } });
+    const f = loadCatalog(root).findings[0]!;
+    expect(f.message).toBe(
+      'health[0]: "apps/deployment" is not a kind: expected group/Kind with the Kind capitalised as in the manifest (apps/Deployment, external-secrets.io/ExternalSecret), or Kind alone for a core kind (Service) (did you mean "apps/Deployment"?)',
+    );
+  });
+
   it('an unknown key names the key and suggests the closest known one', () => {
     const f = only(findingsFor('name: app\ntier: apps\nwave: 40\ndependson: []\n'));
     expect(f).toMatchObject({ rule: 'schema', line: 4, column: 1 });

@@ -38,6 +38,15 @@ describe('health-coverage', () => {
     );
   });
 
+  it('invalid: a Kind without its group that Argo CD (Go built-in) or the library knows with one: says which was meant', () => {
+    const f = runRule(healthCoverage, catalogOf([gated('a', ['Deployment', 'ExternalSecret', 'Widget'])]));
+    expect(f.map((x) => x.message.replace(/^.*so the wave of "a" would not wait for it; /, ''))).toEqual([
+      'did you mean apps/Deployment? (a kind is named with its API group; a Kind alone is a core kind)',
+      'did you mean external-secrets.io/ExternalSecret? (a kind is named with its API group; a Kind alone is a core kind)',
+      'add a check under health.overrides in wavegate.yaml',
+    ]);
+  });
+
   it('invalid: health.builtin does not make an unknown kind covered silently (warning), and its severity is configurable', () => {
     const root = catalogOf([gated('a', ['example.com/Widget'])], {
       extra: { 'wavegate.yaml': 'health:\n  builtin: [example.com/Widget]\nrules:\n  health-coverage: warning\n' },
