@@ -12,9 +12,14 @@ export const tierBand: Rule = {
       const band = bands.get(c.tier);
       if (!band || (c.wave >= band[0] && c.wave <= band[1])) continue;
       const pos = c.locate(['wave']);
+      const nearest = c.wave < band[0] ? band[0] : band[1];
+      const tiers = catalog.settings.tiers.filter((t) => t.name !== c.tier && c.wave >= t.waves[0] && c.wave <= t.waves[1]).map((t) => t.name);
+      const other = tiers.length > 0 ? ` or tier ${tiers.join(' or ')} (whose band holds wave ${c.wave})` : '';
       out.push({
         component: c.name,
-        message: `wave ${c.wave} is outside tier ${c.tier}'s band [${band[0]}, ${band[1]}]`,
+        message:
+          `wave ${c.wave} is outside tier ${c.tier}'s band [${band[0]}, ${band[1]}]: set a wave in the band (the nearest is ${nearest}; ` +
+          `check --suggest picks one that keeps every dependency in order)${other}`,
         file: c.file,
         line: pos?.line,
         column: pos?.column,

@@ -14,8 +14,15 @@ describe('tier-band', () => {
     });
     const f = runRule(tierBand, root);
     expect(f.map((x) => [x.component, x.message, x.line])).toEqual([
-      ['high', "wave 11 is outside tier core's band [5, 10]", 3],
-      ['low', "wave 4 is outside tier core's band [5, 10]", 3],
+      ['high', "wave 11 is outside tier core's band [5, 10]: set a wave in the band (the nearest is 10; check --suggest picks one that keeps every dependency in order)", 3],
+      ['low', "wave 4 is outside tier core's band [5, 10]: set a wave in the band (the nearest is 5; check --suggest picks one that keeps every dependency in order)", 3],
     ]);
+  });
+
+  it('invalid: names the tiers whose band holds the wave', () => {
+    const root = catalogOf([comp('db', 'data', 40)], { extra: { 'wavegate.yaml': 'tiers:\n  - name: data\n    waves: [16, 35]\n  - name: platform\n    waves: [35, 99]\n  - name: apps\n    waves: [35, 99]\n' } });
+    expect(runRule(tierBand, root)[0]!.message).toBe(
+      "wave 40 is outside tier data's band [16, 35]: set a wave in the band (the nearest is 35; check --suggest picks one that keeps every dependency in order) or tier platform or apps (whose band holds wave 40)",
+    );
   });
 });
