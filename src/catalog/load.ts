@@ -10,7 +10,7 @@ import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type
 import { loadSettings, maxFileBytes } from './settings.js';
 import type { ReaderData, ReaderMessage } from './read-worker.js';
 import { COMPONENT_FILE, OUTSIDE_FOLDER_MESSAGE, walkComponents } from './walk.js';
-import { fsReason, isWithin, realRoot } from '../fsutil.js';
+import { fsReason, isFile, isWithin, realRoot } from '../fsutil.js';
 
 export const SHARED_ENV = '_shared';
 export { COMPONENT_FILE };
@@ -342,9 +342,13 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
     const byName = new Map<string, Component>();
     const broken = new Set<string>();
     const firstFile = new Map<string, string>();
+    const unreadable: string[] = shared.filter((s) => !s.name).map((s) => s.file);
     for (const p of own) {
       for (const f of p.findings) findings.push({ ...f, environment: envName });
-      if (!p.name) continue;
+      if (!p.name) {
+        unreadable.push(p.file);
+        continue;
+      }
       const seen = firstFile.get(p.name);
       if (seen !== undefined) {
         const pos = p.component?.locate(['name']);
@@ -374,8 +378,35 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
       else broken.add(s.name);
     }
     const components = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    environments.push({ name: envName, components, byName, broken });
+    environments.push({ name: envName, components, byName, broken, ...(unreadable.length > 0 ? { unreadable: unreadable.sort() } : {}) });
   });
+  findings.push(...misnamedComponentFiles(root, others, new Set([SHARED_ENV, ...envNames])));
   const componentDirYamlFiles = options.env === undefined ? others.sort() : undefined;
   return { root, settings, settingsFile, environments, findings, componentDirYamlFiles };
+}
+
+/**
+ * YAML files below a components folder named like a component file but not `component.yaml`
+ * (`component.yml`, `Component.yaml`): neither wavegate nor the ApplicationSet's git files
+ * generator (`**` + `/component.yaml`) reads them, so they would be skipped without a word.
+ */
+function misnamedComponentFiles(root: string, others: readonly string[], envs: ReadonlySet<string>): Finding[] {
+  const out: Finding[] = [];
+  for (const rel of others) {
+    const base = rel.slice(rel.lastIndexOf('/') + 1);
+    if (base === COMPONENT_FILE || !/^component\.ya?ml$/i.test(base)) continue;
+    const dir = rel.slice(0, rel.lastIndexOf('/'));
+    const env = rel.split('/')[1]!;
+    const beside = isFile(join(root, dir, COMPONENT_FILE));
+    out.push({
+      rule: 'component-file',
+      severity: 'error',
+      ...(env !== SHARED_ENV && envs.has(env) ? { environment: env } : {}),
+      file: rel,
+      message: beside
+        ? `${base} is not read: this folder's ${COMPONENT_FILE} is; remove one of the two`
+        : `${base} is not read: component files are named ${COMPONENT_FILE} (wavegate and the ApplicationSet's git files generator select that name); rename it`,
+    });
+  }
+  return out;
 }

@@ -64,6 +64,8 @@ export interface Environment {
   byName: Map<string, Component>;
   /** Names of components whose files are invalid (reported already); rules skip edges to them. */
   broken: Set<string>;
+  /** Component files of the environment (its own and _shared) that could not be read at all (no name): catalog-relative paths. */
+  unreadable?: string[];
 }
 
 export interface Catalog {

@@ -14,10 +14,22 @@ export const unknownDependency: Rule = {
         if (env.byName.has(target) || env.broken.has(target)) return;
         const pos = c.locate(path);
         const near = closest(target, (known ??= [...env.byName.keys()]));
+        const unread = env.unreadable ?? [];
+        // a file that could not be read may be the component named: say which (its folder name in the
+        // dependency, else how many files of the environment are unread)
+        const likely = unread.find((f) => {
+          const folder = f.split('/').slice(-2, -1)[0] ?? '';
+          return folder.length > 1 && target.includes(folder);
+        });
+        const unreadNote = likely
+          ? `; ${likely} could not be read (see its yaml finding): it may be that component`
+          : unread.length > 0
+            ? `; ${unread.length} component file${unread.length === 1 ? '' : 's'} of the environment could not be read (${unread.slice(0, 3).join(', ')}${unread.length > 3 ? ', ...' : ''})`
+            : '';
         out.push({
           component: c.name,
           related: [target],
-          message: `${what} "${target}" names no component in environment ${env.name}${near ? ` (did you mean "${near}"?)` : ''}`,
+          message: `${what} "${target}" names no component in environment ${env.name}${near ? ` (did you mean "${near}"?)` : ''}${unreadNote}`,
           file: c.file,
           line: pos?.line,
           column: pos?.column,

@@ -248,3 +248,22 @@ describe('wavegate.yaml', () => {
     expect(() => loadCatalog(b)).toThrow(/tiers\[1\].name: tier "a" is listed twice/);
   });
 });
+
+describe('component files nothing would read', () => {
+  it('component.yml, Component.yaml, and a component.yml beside component.yaml are errors naming the file', () => {
+    const root = writeCatalog({
+      'environments/dev/components/a/component.yml': { name: 'a', tier: 'apps', wave: 40 },
+      'environments/dev/components/b/Component.yaml': { name: 'b', tier: 'apps', wave: 40 },
+      'environments/_shared/components/c/component.yaml': { name: 'c', tier: 'apps', wave: 40 },
+      'environments/_shared/components/c/component.yml': { name: 'c', tier: 'apps', wave: 41 },
+      'environments/dev/components/d/component.disabled.yaml': { name: 'd', tier: 'apps', wave: 40 },
+      'environments/dev/components/e/values.yaml': { replicas: 1 },
+    });
+    const f = loadCatalog(root).findings.map((x) => [x.rule, x.environment, x.file, x.message]);
+    expect(f).toEqual([
+      ['component-file', undefined, 'environments/_shared/components/c/component.yml', "component.yml is not read: this folder's component.yaml is; remove one of the two"],
+      ['component-file', 'dev', 'environments/dev/components/a/component.yml', "component.yml is not read: component files are named component.yaml (wavegate and the ApplicationSet's git files generator select that name); rename it"],
+      ['component-file', 'dev', 'environments/dev/components/b/Component.yaml', "Component.yaml is not read: component files are named component.yaml (wavegate and the ApplicationSet's git files generator select that name); rename it"],
+    ]);
+  });
+});
