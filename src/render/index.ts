@@ -39,6 +39,8 @@ export interface RenderOptions {
   links?: boolean;
   /** Told once when another render holds the lock of `out` and this one waits for it. */
   onLockWait?: (holder: string) => void;
+  /** Told as each environment is rendered (`render` shows it on a terminal). */
+  onProgress?: (done: number, total: number, env: string) => void;
 }
 
 export interface EnvironmentOutput {
@@ -54,6 +56,10 @@ export interface RenderReport {
   written: boolean;
   findings: Finding[];
   environments: EnvironmentOutput[];
+  /** Environment folders of OUT that a previous render wrote for an environment the catalog no longer has: removed. */
+  removed?: string[];
+  /** Folders of OUT named like no environment of the catalog and not written by wavegate: left alone. */
+  foreign?: string[];
 }
 
 const SAFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
@@ -103,6 +109,7 @@ async function renderEach(
         const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         const out: EnvironmentOutput = { name: env.name, dir: join(outRoot, env.name), files: sorted, summary };
         environments.push(out);
+        options.onProgress?.(environments.length, envs.length, env.name);
         if (onEnvironment && countBySeverity(findings).errors === 0) onEnvironment(out);
       }
     } finally {
@@ -300,5 +307,39 @@ async function renderLocked(catalog: Catalog, options: RenderOptions, _lock: Out
     throw e;
   }
   swapIn(staged);
-  return { written: true, findings, environments: rendered.environments };
+  const stale = options.env === undefined ? staleOutputs(catalog, resolve(options.out)) : { removed: [], foreign: [] };
+  return { written: true, findings, environments: rendered.environments, ...stale };
+}
+
+/**
+ * After a render of every environment: folders of OUT for environments the catalog no longer
+ * has. One holding the render marker (wavegate wrote it) is removed; any other is left
+ * alone and reported. Staging folders of a render still running elsewhere are never touched
+ * (the output lock is held here, and their names are not environment names anyway).
+ */
+function staleOutputs(catalog: Catalog, outRoot: string): { removed: string[]; foreign: string[] } {
+  const envs = new Set(catalog.environments.map((e) => e.name));
+  const removed: string[] = [];
+  const foreign: string[] = [];
+  let entries;
+  try {
+    entries = readdirSync(outRoot, { withFileTypes: true });
+  } catch {
+    return { removed, foreign };
+  }
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (!e.isDirectory() || envs.has(e.name) || e.name.startsWith('.') || e.name.includes('.wavegate-')) continue;
+    const dir = join(outRoot, e.name);
+    let marked = false;
+    try {
+      marked = lstatSync(join(dir, RENDER_MARKER)).isFile();
+    } catch {
+      marked = false;
+    }
+    if (marked) {
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(e.name);
+    } else foreign.push(e.name);
+  }
+  return { removed, foreign };
 }

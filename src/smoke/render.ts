@@ -240,6 +240,7 @@ export const renderSmokes: Renderer = async (catalog: Catalog, env: Environment,
   if (smokes.length > 0) {
     files.push({ path: `${SMOKES_DIR}/index.yaml`, content: repositoryIndex(entries) });
   }
-  const summary = `smokes: ${smokes.length} chart${smokes.length === 1 ? '' : 's'}${smokes.length > 0 ? ` (${smokes.map((c) => c.name).join(', ')})` : ''}`;
+  const names = smokes.slice(0, 5).map((c) => c.name).join(', ') + (smokes.length > 5 ? `, and ${smokes.length - 5} more` : '');
+  const summary = `smokes: ${smokes.length} chart${smokes.length === 1 ? '' : 's'}${smokes.length > 0 ? ` (${names})` : ''}`;
   return { files, findings, summary };
 };

@@ -196,3 +196,30 @@ describe('render output inside the catalog', () => {
     expect(readdirSync(join(root, 'out', 'dev'))).toContain(RENDER_MARKER);
   });
 });
+
+describe('environments gone from the catalog', () => {
+  it('a render of every environment removes OUT/<env> it wrote for an environment no longer there, reports one it did not write', async () => {
+    const out = temp();
+    const first = await renderCatalog(threeEnvs(), { out });
+    expect(first.removed).toEqual([]);
+    // qa was rendered by wavegate once (its marker), notes is the team's own folder
+    mkdirSync(join(out, 'qa'));
+    writeFileSync(join(out, 'qa', RENDER_MARKER), 'x');
+    writeFileSync(join(out, 'qa', 'argocd-cm.patch.yaml'), 'old');
+    mkdirSync(join(out, 'notes'));
+    writeFileSync(join(out, 'notes', 'todo.md'), 'keep');
+    const progress: string[] = [];
+    const r = await renderCatalog(threeEnvs(), { out, onProgress: (d, t, e) => progress.push(`${e} ${d}/${t}`) });
+    expect(progress).toEqual(['dev 1/3', 'prod 2/3', 'staging 3/3']);
+    expect(r.removed).toEqual(['qa']);
+    expect(r.foreign).toEqual(['notes']);
+    expect(readdirSync(out).filter((n) => !n.startsWith('.')).sort()).toEqual(['dev', 'notes', 'prod', 'staging']);
+    expect(readdirSync(out)).not.toContain('qa');
+    expect(readFileSync(join(out, 'notes', 'todo.md'), 'utf8')).toBe('keep');
+    // --env renders one environment: it judges no other folder
+    mkdirSync(join(out, 'qa'));
+    writeFileSync(join(out, 'qa', RENDER_MARKER), 'x');
+    expect((await renderCatalog(threeEnvs(), { out, env: 'dev' })).removed).toEqual([]);
+    expect(readdirSync(out)).toContain('qa');
+  });
+});

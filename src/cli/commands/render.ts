@@ -28,12 +28,16 @@ export function registerRender(program: Command): void {
         env: opts.env,
         links: opts.hardLinks === true,
         onLockWait: (holder) => process.stderr.write(`wavegate: waiting for another render (${holder}) writing to ${opts.out}\n`),
+        // a sign of life on a terminal (a big catalog takes seconds); never in logs or pipes
+        ...(process.stderr.isTTY ? { onProgress: (done: number, total: number, env: string) => process.stderr.write(`\rrendered ${env} (${done}/${total})\x1b[K${done === total ? '\r\x1b[K' : ''}`) } : {}),
       });
       const failed = countBySeverity(report.findings).errors > 0;
       if (opts.format === 'json') {
         const out = {
           written: report.written,
           findings: report.findings.map(findingToJson),
+          removed: report.removed ?? [],
+          foreign: report.foreign ?? [],
           environments: report.environments.map((e) => ({
             name: e.name,
             dir: relative(process.cwd(), e.dir) || '.',
@@ -51,6 +55,8 @@ export function registerRender(program: Command): void {
             const where = join(opts.out, e.name);
             process.stdout.write(`${e.name}: ${e.files.length} files in ${where}${e.summary.length ? ` (${e.summary.join('; ')})` : ''}\n`);
           }
+          for (const r of report.removed ?? []) process.stdout.write(`removed ${join(opts.out, r)}: environment ${r} is gone from the catalog\n`);
+          for (const r of report.foreign ?? []) process.stdout.write(`left ${join(opts.out, r)} alone: no environment ${r} in the catalog, and wavegate did not write it\n`);
         }
       }
       process.exitCode = failed ? 1 : 0;
