@@ -10,6 +10,7 @@ import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type
 import { loadSettings } from './settings.js';
 import type { ReaderData, ReaderMessage } from './read-worker.js';
 import { COMPONENT_FILE, walkComponents } from './walk.js';
+import { escapeControl, hasControlCharacter } from '../names.js';
 
 export const SHARED_ENV = '_shared';
 export { COMPONENT_FILE };
@@ -292,17 +293,52 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
   if (envNames.length === 0) {
     throw new UserError(`${rootArg}: environments/ has no environment folders (only ${SHARED_ENV} or nothing)`);
   }
+  // Folder names reach shell scripts, YAML comments, Lua, DOT and Mermaid: none with a control
+  // character is loaded (finding unsafe-name; the writers escape them as well).
+  const findings: Finding[] = [];
+  const unsafeEnvs = envNames.filter(hasControlCharacter);
+  for (const name of unsafeEnvs) {
+    findings.push({
+      rule: 'unsafe-name',
+      severity: 'error',
+      message: `environment folder name "${escapeControl(name)}" holds a control character; rename the folder (environment names are written into scripts, YAML comments and graphs, so the environment is not loaded)`,
+      file: `environments/${escapeControl(name)}`,
+    });
+  }
+  if (unsafeEnvs.length > 0) {
+    envNames = envNames.filter((n) => !hasControlCharacter(n));
+    if (envNames.length === 0) {
+      throw new UserError(`${rootArg}: environments/ has no environment folder with a usable name (${unsafeEnvs.map((n) => `"${escapeControl(n)}"`).join(', ')} hold control characters)`);
+    }
+  }
   if (options.env !== undefined) {
+    if (unsafeEnvs.includes(options.env)) throw new UserError(`${findings[unsafeEnvs.indexOf(options.env)]!.file}: ${findings[unsafeEnvs.indexOf(options.env)]!.message}`);
     if (!envNames.includes(options.env)) {
-      throw new UserError(`environment "${options.env}" not found in ${rootArg}/environments (found: ${envNames.join(', ')})`);
+      throw new UserError(`environment "${escapeControl(options.env)}" not found in ${rootArg}/environments (found: ${envNames.join(', ')})`);
     }
     envNames = [options.env];
   }
 
-  const findings: Finding[] = [];
   const roots = [SHARED_ENV, ...envNames].map((env): [string, string] => [join(envRoot, env, 'components'), `environments/${env}/components`]);
   const thread = options.thread ?? (THREADS_BY_DEFAULT && looksLarge(roots));
-  const { parsed, others } = (thread ? readOnThread(roots, settings) : undefined) ?? readHere(roots, settings);
+  const read = (thread ? readOnThread(roots, settings) : undefined) ?? readHere(roots, settings);
+  const { parsed } = read;
+  const unsafeFile = (file: string): Finding => ({
+    rule: 'unsafe-name',
+    severity: 'error',
+    message: `a folder or file name on the path "${escapeControl(file)}" holds a control character; rename it (component paths are written into YAML comments and scripts, so the file is not loaded)`,
+    file: escapeControl(file),
+  });
+  for (const list of parsed) {
+    for (let i = 0; i < list.length; i++) {
+      if (hasControlCharacter(list[i]!.file)) list[i] = { file: list[i]!.file, findings: [unsafeFile(list[i]!.file)] };
+    }
+  }
+  const others = read.others.filter((o) => {
+    if (!hasControlCharacter(o)) return true;
+    findings.push(unsafeFile(o));
+    return false;
+  });
   const shared = parsed[0]!;
   for (const s of shared) findings.push(...s.findings);
 

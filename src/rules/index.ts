@@ -31,6 +31,6 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** Finding ids produced while loading the catalog (not rule modules, always errors). */
-export const LOAD_RULE_IDS = ['yaml', 'schema', 'duplicate-component'] as const;
+export const LOAD_RULE_IDS = ['yaml', 'schema', 'duplicate-component', 'unsafe-name'] as const;
 
 export type { Rule } from './types.js';
