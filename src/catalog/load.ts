@@ -11,6 +11,7 @@ import { loadSettings } from './settings.js';
 import type { ReaderData, ReaderMessage } from './read-worker.js';
 import { COMPONENT_FILE, walkComponents } from './walk.js';
 import { escapeControl, hasControlCharacter } from '../names.js';
+import { isKnownNamespaced } from './kinds.js';
 
 export const SHARED_ENV = '_shared';
 export { COMPONENT_FILE };
@@ -131,6 +132,18 @@ export function componentFromDocument(file: string, doc: LoadedYaml, settings: S
     } else if (componentType !== 'smoke' && raw.smoke !== undefined) {
       report(['smoke'], `smoke: only a component with componentType: smoke may have a smoke block (this one is ${raw.componentType === undefined ? 'workload by default' : componentType})`, true);
     }
+  }
+  const resources = (raw.smoke as { resources?: unknown } | undefined)?.resources;
+  if (findings === undefined && Array.isArray(resources)) {
+    resources.forEach((r: { apiVersion?: string; kind?: string; clusterScoped?: boolean }, i) => {
+      if (r?.clusterScoped !== true || typeof r.apiVersion !== 'string' || typeof r.kind !== 'string') return;
+      if (isKnownNamespaced(r.apiVersion, r.kind)) {
+        report(
+          ['smoke', 'resources', i, 'clusterScoped'],
+          `smoke.resources[${i}].clusterScoped: ${r.kind} (${r.apiVersion}) is a namespaced kind; a cluster-scoped check would grant get on that name in every namespace through a ClusterRole. Drop clusterScoped and give the namespace`,
+        );
+      }
+    });
   }
   if (findings !== undefined) return { file, name, findings };
   return { file, name, component: componentFromValid(raw, file, doc.locate), findings: [] };
