@@ -7,6 +7,8 @@
  * chart's `# Rendered by wavegate from ...` header injected top-level keys into values.yaml.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -97,6 +99,20 @@ describe('plan --format shell (item 4)', () => {
     // the closing echo keeps the name inside single quotes (a newline there is data, not a command)
     const sh = spawnSync('sh', ['-n'], { input: script, encoding: 'utf8' });
     expect(sh.status, sh.stderr).toBe(0);
+  });
+
+  it('an ApplicationSet namespace that is not a DNS label is single-quoted where the script assigns it', () => {
+    const plan = { environment: 'dev', waves: [] } as unknown as Parameters<typeof planShell>[0];
+    const evil = '$(touch PWNED)"x';
+    const script = planShell(plan, { kind: 'rollingSync', appSets: [{ name: 'apps', namespace: evil, file: 'appset.yaml', steps: [] }] });
+    const line = script.split('\n').find((l) => l.startsWith('ns='))!;
+    expect(line).toBe(`ns=\${ARGOCD_NAMESPACE:-'$(touch PWNED)"x'}`);
+    const dir = mkdtempSync(join(tmpdir(), 'wavegate-ns-'));
+    const r = spawnSync('sh', ['-c', `${line}\nprintf '%s' "$ns"`], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    expect(r.stdout).toBe(evil);
+    expect(existsSync(join(dir, 'PWNED'))).toBe(false);
+    const plain = planShell(plan, { kind: 'rollingSync', appSets: [{ name: 'apps', namespace: 'argocd', file: 'appset.yaml', steps: [] }] });
+    expect(plain).toContain('ns="${ARGOCD_NAMESPACE:-argocd}"');
   });
 });
 
