@@ -21,6 +21,7 @@ import { writeSyntheticCatalog } from './synthetic.mjs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'wavegate.js');
 const HOOK = join(ROOT, 'bench', 'stats-hook.mjs');
+const SUGGEST_CHAIN = join(ROOT, 'bench', 'suggest-chain.mjs');
 const RESULTS = join(ROOT, 'bench', 'results.json');
 const README = join(ROOT, 'README.md');
 const NOTES = join(ROOT, 'bench', 'optimisations.md');
@@ -445,6 +446,40 @@ function benchScale(opts) {
     check: { '10k/1k': ratio(10000, 1000, 'check'), '50k/10k': ratio(50000, 10000, 'check') },
     render: { '10k/1k': ratio(10000, 1000, 'render'), '50k/10k': ratio(50000, 10000, 'render') },
   };
+  out.suggest = benchSuggestChains(opts);
+  return out;
+}
+
+/**
+ * `check --suggest` on a 10,000-component dependency chain (bench/suggest-chain.mjs, built in
+ * memory): the rules, then suggestRepairs + formatSuggestions, timed inside the child; peak
+ * memory of the child. "band": one band conflict along the chain; "missing": 9,999 suggested
+ * edges and their wave changes.
+ */
+function benchSuggestChains(opts) {
+  const out = {};
+  for (const kind of ['band', 'missing']) {
+    const rs = [];
+    for (let i = 0; i < (opts.runs ?? 3); i++) {
+      const r = runNode([SUGGEST_CHAIN, '10000', kind], { stats: true });
+      if (r.status !== 0) {
+        out[kind] = { ok: false, exit: r.status ?? r.signal, error: r.stderr.trim().split('\n').slice(-3).join(' | ') };
+        break;
+      }
+      rs.push({ ...JSON.parse(r.stdout), wallMs: r.wallMs, peakRssMiB: (r.stats?.maxRssKiB ?? NaN) / 1024 });
+    }
+    out[kind] ??= {
+      ok: true,
+      n: 10000,
+      suggestMs: median(rs.map((r) => r.suggestMs)),
+      checkMs: median(rs.map((r) => r.checkMs)),
+      wallMs: median(rs.map((r) => r.wallMs)),
+      peakRssMiB: Math.max(...rs.map((r) => r.peakRssMiB)),
+      outputLines: rs[0].outputLines,
+    };
+    const m = out[kind];
+    log(`suggest chain ${kind} 10000: ${m.ok ? `suggest ${Math.round(m.suggestMs)} ms, check ${Math.round(m.checkMs)} ms, ${Math.round(m.peakRssMiB)} MiB` : `FAILED ${m.error}`}`);
+  }
   return out;
 }
 
@@ -548,6 +583,12 @@ function tableRows(res) {
         const value = d.ok ? fmtMs(d.wallMs) : d.oom ? 'out of memory' : `exit ${d.exit}`;
         row(`render ${fmtInt(Number(n))} x 3 envs (output on disk)`, value, `one run; writing its ${fmtInt(d.files)} files alone (writeFileSync loop) took ${fmtMs(d.floorMs)} on the same disk just before`, '-', undefined);
       }
+    }
+    for (const [kind, m] of Object.entries(res.scale.suggest ?? {})) {
+      const what = kind === 'band' ? 'one band conflict' : '9,999 suggested edges';
+      const value = m.ok ? fmtMs(m.suggestMs) : `exit ${m.exit}`;
+      const detail = m.ok ? `suggestRepairs + text (${fmtInt(m.outputLines)} lines); the rules before it ${fmtMs(m.checkMs)}; process ${fmtMs(m.wallMs)}, peak RSS ${fmtInt(m.peakRssMiB)} MiB` : m.error;
+      row(`check --suggest, chain of 10,000 (${what})`, value, detail, '< 2 s', m.ok && m.suggestMs < 2000);
     }
     for (const cmd of ['check', 'render']) {
       const g = res.scale.growth[cmd];

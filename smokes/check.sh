@@ -7,7 +7,9 @@
 #   condition NAMESPACE NAME KIND RESOURCE CONDITION   object RESOURCE/NAME has CONDITION=True
 #                                                      (NAMESPACE '-': a cluster-scoped object)
 #   secret    NAMESPACE NAME KEYS                      Secret exists with every key in KEYS
-#                                                      (comma-separated, '-' for none)
+#                                                      (comma-separated, '-' for none; a
+#                                                      trailing comma is ignored, so '-,'
+#                                                      is the one key named '-')
 # RESOURCE is what kubectl get takes (externalsecrets.external-secrets.io,
 # clusters.v1.postgresql.cnpg.io).
 #
@@ -250,7 +252,7 @@ check_secret() {
     why="missing keys: $missing"
     return 1
   fi
-  why="exists with keys $3"
+  why="exists with keys ${3%,}"
   return 0
 }
 

@@ -1,3 +1,4 @@
+import { deepNesting, MAX_YAML_DEPTH } from './yamldepth.js';
 import { isUtf8 } from 'node:buffer';
 import { fsReason, readBytes, resolveInside } from './fsutil.js';
 import { createRequire } from 'node:module';
@@ -152,6 +153,8 @@ export function fewAliases(text: string): boolean {
  * maxAliasCount) or merge keys, goes through `yaml`, whose messages and positions are reported.
  */
 export function parseYaml(text: string): { doc: LoadedYaml } | { problem: YamlProblem } {
+  const deep = deepNesting(text);
+  if (deep) return { problem: { message: `nesting deeper than ${MAX_YAML_DEPTH} levels: refusing to load`, line: deep.line, column: 1 } };
   if (fewAliases(text) && !text.includes('<<')) {
     let value: unknown;
     let ok = true;
@@ -256,6 +259,7 @@ export function loadYamlBytes(buf: Uint8Array): { doc: LoadedYaml } | { problem:
 
 /** Parses every document of a multi-document YAML stream (manifests); skips broken ones. */
 export function parseManifests(text: string): { value: unknown; locate: LoadedYaml['locate'] }[] {
+  if (deepNesting(text)) return []; // not a manifest anything can read (and the parser would overflow its stack)
   const { LineCounter, parseAllDocuments } = YAML();
   const lineCounter = new LineCounter();
   const out: { value: unknown; locate: LoadedYaml['locate'] }[] = [];

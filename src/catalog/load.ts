@@ -11,6 +11,8 @@ import { loadSettings, maxFileBytes } from './settings.js';
 import type { ReaderData, ReaderMessage } from './read-worker.js';
 import { COMPONENT_FILE, OUTSIDE_FOLDER_MESSAGE, walkComponents } from './walk.js';
 import { fsReason, isFile, isWithin, realRoot } from '../fsutil.js';
+import { escapeControl, hasControlCharacter } from '../names.js';
+import { isKnownNamespaced } from './kinds.js';
 
 export const SHARED_ENV = '_shared';
 export { COMPONENT_FILE };
@@ -139,6 +141,18 @@ export function componentFromDocument(file: string, doc: LoadedYaml, settings: S
     } else if (componentType !== 'smoke' && raw.smoke !== undefined) {
       report(['smoke'], `smoke: only a component with componentType: smoke may have a smoke block (this one is ${raw.componentType === undefined ? 'workload by default' : componentType})`, true);
     }
+  }
+  const resources = (raw.smoke as { resources?: unknown } | undefined)?.resources;
+  if (findings === undefined && Array.isArray(resources)) {
+    resources.forEach((r: { apiVersion?: string; kind?: string; clusterScoped?: boolean }, i) => {
+      if (r?.clusterScoped !== true || typeof r.apiVersion !== 'string' || typeof r.kind !== 'string') return;
+      if (isKnownNamespaced(r.apiVersion, r.kind)) {
+        report(
+          ['smoke', 'resources', i, 'clusterScoped'],
+          `smoke.resources[${i}].clusterScoped: ${r.kind} (${r.apiVersion}) is a namespaced kind; a cluster-scoped check would grant get on that name in every namespace through a ClusterRole. Drop clusterScoped and give the namespace`,
+        );
+      }
+    });
   }
   if (findings !== undefined) return { file, name, findings };
   return { file, name, component: componentFromValid(raw, file, doc.locate), findings: [] };
@@ -322,17 +336,52 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
   if (envNames.length === 0) {
     throw new UserError(`${rootArg}: environments/ has no environment folders (only ${SHARED_ENV} or nothing)`);
   }
+  // Folder names reach shell scripts, YAML comments, Lua, DOT and Mermaid: none with a control
+  // character is loaded (finding unsafe-name; the writers escape them as well).
+  const findings: Finding[] = [];
+  const unsafeEnvs = envNames.filter(hasControlCharacter);
+  for (const name of unsafeEnvs) {
+    findings.push({
+      rule: 'unsafe-name',
+      severity: 'error',
+      message: `environment folder name "${escapeControl(name)}" holds a control character; rename the folder (environment names are written into scripts, YAML comments and graphs, so the environment is not loaded)`,
+      file: `environments/${escapeControl(name)}`,
+    });
+  }
+  if (unsafeEnvs.length > 0) {
+    envNames = envNames.filter((n) => !hasControlCharacter(n));
+    if (envNames.length === 0) {
+      throw new UserError(`${rootArg}: environments/ has no environment folder with a usable name (${unsafeEnvs.map((n) => `"${escapeControl(n)}"`).join(', ')} hold control characters)`);
+    }
+  }
   if (options.env !== undefined) {
+    if (unsafeEnvs.includes(options.env)) throw new UserError(`${findings[unsafeEnvs.indexOf(options.env)]!.file}: ${findings[unsafeEnvs.indexOf(options.env)]!.message}`);
     if (!envNames.includes(options.env)) {
-      throw new UserError(`environment "${options.env}" not found in ${rootArg}/environments (found: ${envNames.join(', ')})`);
+      throw new UserError(`environment "${escapeControl(options.env)}" not found in ${rootArg}/environments (found: ${envNames.join(', ')})`);
     }
     envNames = [options.env];
   }
 
-  const findings: Finding[] = [];
   const roots = [SHARED_ENV, ...envNames].map((env): [string, string] => [join(envRoot, env, 'components'), `environments/${env}/components`]);
   const thread = options.thread ?? (THREADS_BY_DEFAULT && looksLarge(roots));
-  const { parsed, others } = (thread ? readOnThread(roots, settings, root) : undefined) ?? readHere(roots, settings, root);
+  const read = (thread ? readOnThread(roots, settings, root) : undefined) ?? readHere(roots, settings, root);
+  const { parsed } = read;
+  const unsafeFile = (file: string): Finding => ({
+    rule: 'unsafe-name',
+    severity: 'error',
+    message: `a folder or file name on the path "${escapeControl(file)}" holds a control character; rename it (component paths are written into YAML comments and scripts, so the file is not loaded)`,
+    file: escapeControl(file),
+  });
+  for (const list of parsed) {
+    for (let i = 0; i < list.length; i++) {
+      if (hasControlCharacter(list[i]!.file)) list[i] = { file: list[i]!.file, findings: [unsafeFile(list[i]!.file)] };
+    }
+  }
+  const others = read.others.filter((o) => {
+    if (!hasControlCharacter(o)) return true;
+    findings.push(unsafeFile(o));
+    return false;
+  });
   const shared = parsed[0]!;
   for (const s of shared) findings.push(...s.findings);
 

@@ -129,6 +129,9 @@ export function explainSchemaError(
         const hint = fixed && new RegExp(GROUP_KIND_PATTERN).test(fixed) ? ` (did you mean "${fixed}"?)` : '';
         return { path, atKey: false, message: `${prefix}${describeValue(value)} is not a kind: expected group/Kind with the Kind capitalised as in the manifest (apps/Deployment, external-secrets.io/ExternalSecret), or Kind alone for a core kind (Service)${hint}` };
       }
+      if ((e.params as { pattern: string }).pattern.startsWith('^((?=[^/]{1,253}/)')) {
+        return { path, atKey: false, message: `${prefix}${describeValue(value)} is not a Kubernetes apiVersion: GROUP/VERSION with the group a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit) and the version a DNS-1035 label such as v1 or v1beta1; the core group is the version alone` };
+      }
       if (e.parentSchema && typeof e.parentSchema === 'object' && 'description' in e.parentSchema) {
         return { path, atKey: false, message: `${prefix}${describeValue(value)} is not valid: expected ${String((e.parentSchema as { description: string }).description)}` };
       }

@@ -1,3 +1,4 @@
+import { escapeControl } from '../names.js';
 import type { Catalog, Environment } from '../catalog/types.js';
 import { UserError } from '../errors.js';
 import type { Finding } from '../findings.js';
@@ -100,7 +101,11 @@ export function graphPicture(catalog: Catalog, env: Environment, findings: reado
   };
 }
 
-const dq = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+/** A DOT quoted string: `\n` stays a line break, other control characters are written as visible escapes. */
+const dq = (s: string): string =>
+  `"${s.split('\n').map(escapeControl).join('\n').replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+/** Text inside a Mermaid `["..."]` or `|"..."|` label: no quote, angle bracket or control character of its own. */
+const mq = (s: string): string => escapeControl(s).replace(/"/g, '#quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const RED = '#d62728';
 
 /** Fill and border colours per tier, in catalog order (cycled beyond six tiers). */
@@ -169,10 +174,10 @@ export function toMermaid(p: GraphPicture): string {
   const out = ['flowchart LR'];
   const smokes: string[] = [];
   p.tiers.forEach((t, i) => {
-    out.push(`  subgraph t${i} ["${t.name} (waves ${t.band[0]}-${t.band[1]})"]`, '    direction LR');
+    out.push(`  subgraph t${i} ["${mq(t.name)} (waves ${t.band[0]}-${t.band[1]})"]`, '    direction LR');
     for (const w of t.waves) {
       for (const c of w.components) {
-        out.push(`    ${id.get(c.name)}["${c.name}<br/>wave ${w.wave}"]`);
+        out.push(`    ${id.get(c.name)}["${mq(c.name)}<br/>wave ${w.wave}"]`);
         if (c.smoke) smokes.push(id.get(c.name)!);
       }
     }
@@ -181,7 +186,7 @@ export function toMermaid(p: GraphPicture): string {
   const red: number[] = [];
   p.edges.forEach((e, i) => {
     const arrow = e.kind === 'missing' ? '-.->' : '-->';
-    out.push(`  ${id.get(e.from)} ${arrow}${e.label ? `|"${e.label.replace(/>/g, '&gt;')}"|` : ''} ${id.get(e.to)}`);
+    out.push(`  ${id.get(e.from)} ${arrow}${e.label ? `|"${mq(e.label)}"|` : ''} ${id.get(e.to)}`);
     if (e.kind !== 'ok') red.push(i);
   });
   out.push('  classDef smoke fill:#fff6d5,stroke:#b38f00,stroke-dasharray:4 2');

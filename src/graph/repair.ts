@@ -112,19 +112,31 @@ export function repairWaves(
       }
     }
   }
+  // Every component on one conflicting chain reports the same chain: its ends (the start of
+  // its ePred chain, the end of its lSucc chain) are found in O(n) first, and each distinct
+  // chain is built once (building it for every member was cubic on a long chain).
+  const first = new Int32Array(n);
+  for (const v of order) first[v] = ePred[v]! < 0 ? v : first[ePred[v]!]!;
+  const last = new Int32Array(n);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const v = order[i]!;
+    last[v] = lSucc[v]! < 0 ? v : last[lSucc[v]!]!;
+  }
   const conflicts = new Map<string, { text: string; chain: string[] }>();
   for (const v of order) {
     if (E[v]! <= Lt[v]!) continue;
-    const chain: number[] = [];
-    for (let x = v; x >= 0; x = ePred[x]!) chain.unshift(x);
-    for (let x = lSucc[v]!; x >= 0; x = lSucc[x]!) chain.push(x);
-    const a = components[chain[0]!]!;
-    const b = components[chain[chain.length - 1]!]!;
+    const a = components[first[v]!]!;
+    const b = components[last[v]!]!;
     const key = `${a.name}\u0000${b.name}`;
     if (conflicts.has(key)) continue;
+    const chain: number[] = [];
+    for (let x = v; x >= 0; x = ePred[x]!) chain.push(x);
+    chain.reverse();
+    for (let x = lSucc[v]!; x >= 0; x = lSucc[x]!) chain.push(x);
+    const names = chain.map((x) => components[x]!.name);
     conflicts.set(key, {
-      chain: chain.map((x) => components[x]!.name),
-      text: `band conflict: ${chain.map((x) => components[x]!.name).join(' < ')} needs ${chain.length} successive waves, ` +
+      chain: names,
+      text: `band conflict: ${chainText(names)} needs ${chain.length} successive waves, ` +
         `from ${lo[chain[0]!]} (tier ${a.tier} starts there) to at most ${hi[chain[chain.length - 1]!]} (tier ${b.tier} ends there)`,
     });
   }
@@ -219,6 +231,18 @@ export function repairWaves(
     changes.push({ component: c.name, from: w[v]!, to: x[v]!, reason });
   }
   return { ok: true, changes, problems: [], minimal, forced };
+}
+
+/** Components a band-conflict message names before it counts the rest. */
+export const CHAIN_NAMED = 5;
+
+/** `a < b < c`, or for a long chain its first three and last two with the count of the others between. */
+export function chainText(names: readonly string[]): string {
+  if (names.length <= CHAIN_NAMED + 1) return names.join(' < ');
+  const head = names.slice(0, CHAIN_NAMED - 2);
+  const tail = names.slice(names.length - 2);
+  const more = names.length - head.length - tail.length;
+  return `${head.join(' < ')} < ... (${more.toLocaleString('en-US')} more) < ${tail.join(' < ')}`;
 }
 
 /**

@@ -19,6 +19,7 @@
  * Parsing is the `yaml` package's (failsafe schema: every scalar comes back as its text with its
  * style and tag), the resolution above is done here.
  */
+import { deepNesting, MAX_YAML_DEPTH } from '../yamldepth.js';
 import jsyaml from 'js-yaml';
 import { Alias, isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
 import { fewAliases } from '../yamlfile.js';
@@ -390,6 +391,8 @@ function readWithJsYaml(text: string, keepKinds: boolean): unknown {
  */
 export function readGoYaml(text: string, options: GoYamlOptions = {}): unknown {
   const keepKinds = options.keepNumberKinds === true;
+  const deep = deepNesting(text);
+  if (deep) throw new GoYamlError(`yaml: line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the parsers recurse per level)`);
   if (text.includes('<<') || !fewAliases(text)) {
     try {
       return readWithYamlPackage(text, keepKinds);

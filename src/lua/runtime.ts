@@ -36,6 +36,7 @@ import {
   to_luastring,
 } from './fengari-internals.js';
 import { goFormatFloatG, goNumberString, goToNumber } from './gonum.js';
+import { luaopenSteppedString, setPatternStep } from './patterns.js';
 import { checkGopherLuaSyntax, gopherSyntaxErrorText } from './syntax.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -58,11 +59,19 @@ export interface EvalOptions {
   instructionLimit?: number;
   /** Heap growth during one evaluation before it is stopped. */
   memoryLimitBytes?: number;
+  /**
+   * Wall-clock bound in milliseconds (Argo's 1 s context deadline), checked between
+   * instructions and inside library calls (pattern matching, `string.rep`, `table.concat`,
+   * `table.sort`, coroutines): whichever of this and `instructionLimit` comes first stops the run.
+   */
+  timeoutMs?: number;
 }
 
 /** About what gopher-lua executes in Argo's 1 s deadline on a busy controller. */
 export const DEFAULT_INSTRUCTION_LIMIT = 20_000_000;
 export const DEFAULT_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
+/** Argo CD's health-script timeout (util/lua: 1 s). */
+export const DEFAULT_TIMEOUT_MS = 1000;
 /** No single string may grow beyond this (a `s = s .. s` loop would exhaust memory in a few steps). */
 export const MAX_STRING_BYTES = 32 * 1024 * 1024;
 const HOOK_STEP = 10_000;
@@ -86,6 +95,12 @@ interface EvalContext {
   instructionLimit: number;
   memoryLimit: number;
   heapAtStart: number;
+  /** Date.now() at which the run is stopped. */
+  deadlineAt: number;
+  /** Count-hook firings (the heap is sampled every tenth). */
+  hookFires: number;
+  /** Library work charged since the clock was last read. */
+  sinceClock: number;
   stopped?: string;
 }
 
@@ -427,7 +442,11 @@ function patchFengari(): void {
   // Bound string growth by concatenation (the VM's `..` builds its result through this).
   const origSet = lobject.setsvalue2s;
   lobject.setsvalue2s = (Ls: any, idx: number, ts: any) => {
-    if (ctx !== undefined && ts.realstring.length > MAX_STRING_BYTES) runError(Ls, MEMORY_MESSAGE);
+    if (ctx !== undefined) {
+      const len = ts.realstring.length;
+      if (len > MAX_STRING_BYTES) runError(Ls, MEMORY_MESSAGE);
+      if (len >= 4096) charge(Ls, len >> 9, true); // copying a large string (a memcpy) is work too
+    }
     origSet(Ls, idx, ts);
   };
 }
@@ -1029,11 +1048,23 @@ function wrapFormat(orig: Fn): Fn {
   };
 }
 
+/** Results from this size on are built by doubling copies (fengari copies `s` n times). */
+const REP_FAST_BYTES = 64 * 1024;
+
 function wrapRep(orig: Fn): Fn {
   return (Ls) => {
     const s = lauxlib.luaL_checklstring(Ls, 1);
     const n = lauxlib.luaL_checknumber(Ls, 2);
     if (n > 0 && s.length * n > MAX_STRING_BYTES) raise(Ls, MEMORY_MESSAGE);
+    const total = n > 0 ? s.length * Math.floor(n) : 0;
+    charge(Ls, 1 + (total >> 6));
+    if (total >= REP_FAST_BYTES && Number.isInteger(n) && lua.lua_isnoneornil(Ls, 3)) {
+      const out = new Uint8Array(total);
+      out.set(s, 0);
+      for (let len = s.length; len < total; len *= 2) out.copyWithin(len, 0, Math.min(len, total - len));
+      lobject.pushsvalue2s(Ls, lstring.luaS_bless(Ls, out));
+      return 1;
+    }
     return orig(Ls);
   };
 }
@@ -1048,9 +1079,23 @@ function wrapGsub(orig: Fn): Fn {
 
 function wrapConcat(orig: Fn): Fn {
   return (Ls) => {
+    if (lua.lua_type(Ls, 1) === lua.LUA_TTABLE) charge(Ls, 1 + 4 * lua.lua_rawlen(Ls, 1));
     const n = orig(Ls);
-    if (lua.lua_rawlen(Ls, -1) > MAX_STRING_BYTES) raise(Ls, MEMORY_MESSAGE);
+    const len = lua.lua_rawlen(Ls, -1);
+    if (len > MAX_STRING_BYTES) raise(Ls, MEMORY_MESSAGE);
+    charge(Ls, len >> 6);
     return n;
+  };
+}
+
+/** Sorting n values costs about n log n comparisons (a Lua comparator also runs instructions). */
+function wrapSort(orig: Fn): Fn {
+  return (Ls) => {
+    if (lua.lua_type(Ls, 1) === lua.LUA_TTABLE) {
+      const n = lua.lua_rawlen(Ls, 1);
+      charge(Ls, 1 + Math.ceil(n * Math.log2(n + 1)));
+    }
+    return orig(Ls);
   };
 }
 
@@ -1067,7 +1112,8 @@ function initEngine(): void {
   };
   req('_G', lualib.luaopen_base);
   req('table', lualib.luaopen_table);
-  req('string', lualib.luaopen_string);
+  req('string', luaopenSteppedString); // fengari's, with the deadline checked inside the matcher
+  setPatternStep(charge);
   req('math', lualib.luaopen_math);
   req('os', lualib.luaopen_os);
   req('coroutine', lualib.luaopen_coroutine);
@@ -1127,7 +1173,10 @@ function initEngine(): void {
   str.format = fnTV(wrapFormat(str.format.value));
   str.rep = fnTV(wrapRep(str.rep.value));
   str.gsub = fnTV(wrapGsub(str.gsub.value));
+  for (const k of ['lower', 'upper', 'reverse']) str[k] = fnTV(chargedByLength(str[k].value, 4));
+  for (const k of ['sub', 'gsub']) str[k] = fnTV(chargedByLength(str[k].value, 8));
   table.concat = fnTV(wrapConcat(table.concat.value));
+  table.sort = fnTV(wrapSort(table.sort.value));
   for (const k of ['byte', 'find', 'len']) str[k] = fnTV(floatResults(str[k].value));
 
   const math = libFrom(mathLib, ['abs', 'acos', 'asin', 'atan', 'ceil', 'cos', 'deg', 'exp', 'floor', 'fmod', 'huge', 'log', 'max', 'min', 'modf', 'pi', 'rad', 'random', 'randomseed', 'sin', 'sqrt', 'tan']);
@@ -1194,18 +1243,65 @@ function hook(Ls: any): void {
   if (!c) return;
   if (c.stopped === undefined) {
     c.instructions += Ls.basehookcount;
+    if (c.instructions >= c.instructionLimit || Date.now() >= c.deadlineAt) c.stopped = DEADLINE_MESSAGE;
+    else if (++c.hookFires % 10 === 0) checkHeap(c);
+  }
+  if (c.stopped !== undefined) {
+    stopEverywhere(Ls);
+    runError(Ls, c.stopped);
+  }
+}
+
+function checkHeap(c: EvalContext): void {
+  const used = getHeapStatistics().used_heap_size;
+  if (c.heapAtStart < 0) c.heapAtStart = used;
+  else if (used - c.heapAtStart > c.memoryLimit) c.stopped = MEMORY_MESSAGE;
+}
+
+/** Once stopped, the hook fires on every instruction of this thread and of the main one. */
+function stopEverywhere(Ls: any): void {
+  lua.lua_sethook(Ls, hook, lua.LUA_MASKCOUNT, 1);
+  if (Ls !== L) lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, 1); // a resumer must stop too
+}
+
+/** Wall-clock reads inside library calls at most once per this much charged work. */
+const CLOCK_EVERY = 4096;
+
+/**
+ * Charges library work (in instruction equivalents: about what fengari spends on one VM
+ * instruction) to the evaluation's budget and stops the run, from inside the library call,
+ * once the instruction budget or the wall-clock deadline is used up. Without this a single
+ * call (a backtracking pattern, a loop of 30 MB `string.rep`) runs unbounded between two
+ * instruction hooks.
+ */
+function charge(Ls: any, cost: number, inVm = false): void {
+  const c = ctx;
+  if (!c) return;
+  if (c.stopped === undefined) {
+    c.instructions += cost;
+    c.sinceClock += cost;
     if (c.instructions >= c.instructionLimit) c.stopped = DEADLINE_MESSAGE;
-    else if (c.instructions % (HOOK_STEP * 10) === 0) {
-      const used = getHeapStatistics().used_heap_size;
-      if (c.heapAtStart < 0) c.heapAtStart = used;
-      else if (used - c.heapAtStart > c.memoryLimit) c.stopped = MEMORY_MESSAGE;
+    else if (c.sinceClock >= CLOCK_EVERY) {
+      c.sinceClock = 0;
+      if (Date.now() >= c.deadlineAt) c.stopped = DEADLINE_MESSAGE;
+      else if (cost >= CLOCK_EVERY) checkHeap(c);
     }
   }
   if (c.stopped !== undefined) {
-    lua.lua_sethook(Ls, hook, lua.LUA_MASKCOUNT, 1);
-    if (Ls !== L) lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, 1); // a resumer must stop too
-    runError(Ls, c.stopped);
+    stopEverywhere(Ls);
+    if (inVm) runError(Ls, c.stopped);
+    raise(Ls, c.stopped);
   }
+}
+
+/** Byte-at-a-time string functions: charged by the length of their subject (after the call for results). */
+function chargedByLength(orig: Fn, shift: number): Fn {
+  return (Ls) => {
+    if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) charge(Ls, 1 + (lua.lua_rawlen(Ls, 1) >> shift));
+    const n = orig(Ls);
+    if (n > 0 && lua.lua_type(Ls, -n) === lua.LUA_TSTRING) charge(Ls, lua.lua_rawlen(Ls, -n) >> 6);
+    return n;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1527,6 +1623,9 @@ export function evaluateHealth(script: string, obj: unknown, options: EvalOption
     instructionLimit: options.instructionLimit ?? DEFAULT_INSTRUCTION_LIMIT,
     memoryLimit: options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES,
     heapAtStart: -1,
+    deadlineAt: Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    hookFires: 0,
+    sinceClock: 0,
   };
   ctx = context;
   const base = L.top;

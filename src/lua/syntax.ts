@@ -47,12 +47,30 @@ function rawParse(script: string, onNode?: (node: { type: string; raw?: string; 
     return [];
   } catch (e) {
     const err = e as { line?: number; column?: number; message?: string };
-    if (typeof err.line !== 'number') throw e;
+    if (typeof err.line !== 'number') {
+      // luaparse 0.3 fails with a TypeError (no previous token) on a character no Lua token
+      // starts with at the start of a script (a control byte, a byte-order mark): report the
+      // first such character as Lua 5.1 does ("unexpected symbol near 'char(1)'").
+      const bad = firstStrayCharacter(script);
+      if (bad === undefined) throw e;
+      return [{ line: bad.line, column: bad.column, message: `unexpected symbol near '${bad.token}'`, token: bad.token }];
+    }
     const message = String(err.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, '');
     const near = /near '([^']*)'/.exec(message)?.[1];
     const eof = /<eof>/.test(message);
     return [{ line: err.line, column: (err.column ?? 0) + 1, message, ...(near !== undefined ? { token: near } : {}), ...(eof ? { eof } : {}) }];
   }
+}
+
+/** The first character outside what Lua source is made of (printable ASCII and whitespace), with its position. */
+function firstStrayCharacter(script: string): { line: number; column: number; token: string } | undefined {
+  const m = /[^\t\n\v\f\r\x20-\x7e]/.exec(script);
+  if (!m) return undefined;
+  const before = script.slice(0, m.index);
+  const line = before.split('\n').length;
+  const column = m.index - before.lastIndexOf('\n');
+  const code = m[0].codePointAt(0)!;
+  return { line, column, token: code < 0x100 ? `char(${code})` : `U+${code.toString(16).toUpperCase().padStart(4, '0')}` };
 }
 
 /** Problems that stop gopher-lua from loading the script (empty when it loads). Cached by text. */

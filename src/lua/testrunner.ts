@@ -3,6 +3,7 @@
  * each case's input resolved to a script by the input object's own group/kind (wildcards
  * included), evaluated with Argo's semantics, status and message compared exactly.
  */
+import { deepNesting, MAX_YAML_DEPTH } from '../yamldepth.js';
 import { readdirSync, statSync } from 'node:fs';
 import { DEFAULT_MAX_FILE_BYTES, fsReason, readBytes, realRoot, resolveInside } from '../fsutil.js';
 import { availableParallelism } from 'node:os';
@@ -114,6 +115,8 @@ function hasGoOnlyNumbers(v: unknown): boolean {
  * goyaml.ts. JSON and plain YAML that cannot tell the two readers apart take the fast readers.
  */
 export function readTestdata(text: string): unknown {
+  const deep = deepNesting(text);
+  if (deep) throw new Error(`line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the readers recurse per level)`);
   if (text.trimStart().startsWith('{')) {
     try {
       const v = JSON.parse(text) as unknown;

@@ -10,6 +10,7 @@ const LOAD_RULE_TEXT: Record<string, string> = {
   schema: 'A component file breaks the component schema (field type, unknown key, unknown tier, smoke block, dependsOn).',
   'duplicate-component': 'Two component files in one environment use the same name.',
   'component-file': 'A component file named other than component.yaml (component.yml, Component.yaml) that nothing reads.',
+  'unsafe-name': 'An environment folder or a folder or file on a component path has a control character (newline, tab, DEL...) in its name; it is not loaded.',
 };
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';

@@ -43,6 +43,6 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** Finding ids produced while loading the catalog (not rule modules, always errors). */
-export const LOAD_RULE_IDS = ['yaml', 'schema', 'duplicate-component', 'component-file'] as const;
+export const LOAD_RULE_IDS = ['yaml', 'schema', 'duplicate-component', 'component-file', 'unsafe-name'] as const;
 
 export type { Rule } from './types.js';

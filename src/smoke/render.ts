@@ -6,6 +6,7 @@
  * The chart skeleton (templates, values schema) and the check script ship in the package
  * under `smokes/`; this module fills Chart.yaml and values.yaml from the catalog.
  */
+import { escapeControl } from '../names.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { join } from 'node:path';
@@ -176,8 +177,8 @@ export function packageFileName(name: string, version: string): string {
 export async function buildSmokeChart(c: Component, env: Environment, settings: SmokeSettings, pack: RenderContext['packageChart'] = packageChart): Promise<SmokeChart> {
   const values = smokeValues(c, settings);
   const header = [
-    `# Rendered by wavegate from ${c.file}`,
-    `# (environment ${env.name}). Do not edit: change the catalog and re-render, or override`,
+    `# Rendered by wavegate from ${escapeControl(c.file)}`,
+    `# (environment ${escapeControl(env.name)}). Do not edit: change the catalog and re-render, or override`,
     '# these values when installing the chart (helm --set / Application helm.valuesObject).',
     '',
   ].join('\n');

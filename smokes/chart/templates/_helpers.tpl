@@ -57,13 +57,14 @@ annotations:
 {{- end -}}
 {{- end -}}
 
-{{/* The checks file read by check.sh: one check per line. */}}
+{{/* The checks file read by check.sh: one check per line. A Secret without keys is written
+     '-'; the single key named '-' (a valid Secret key) is written '-,' so the two differ. */}}
 {{- define "smoke.checks" -}}
 {{- range .Values.checks.externalSecrets }}
 condition {{ include "smoke.ns" (list $ .namespace) }} {{ .name }} ExternalSecret externalsecrets.external-secrets.io Ready
 {{- end }}
 {{- range .Values.checks.secrets }}
-secret {{ include "smoke.ns" (list $ .namespace) }} {{ .name }} {{ if .keys }}{{ join "," .keys }}{{ else }}-{{ end }}
+secret {{ include "smoke.ns" (list $ .namespace) }} {{ .name }} {{ if .keys }}{{ $keys := join "," .keys }}{{ $keys }}{{ if eq $keys "-" }},{{ end }}{{ else }}-{{ end }}
 {{- end }}
 {{- range .Values.checks.resources }}
 condition {{ if .clusterScoped }}-{{ else }}{{ include "smoke.ns" (list $ .namespace) }}{{ end }} {{ .name }} {{ .kind }} {{ include "smoke.resourceArg" . }} {{ default "Ready" .condition }}
