@@ -45,11 +45,12 @@ function tree(files: Record<string, string | Buffer>): string {
 
 describe('deeply nested YAML is a finding with the file and line', () => {
   it.each([1000, 2000, 5000])('a component file with %i nested block mappings: check exits 1 with "nesting deeper than 100 levels"', (n) => {
-    const root = writeCatalog({ 'environments/dev/components/a/component.yaml': nested(n) });
+    // the 5,000-level file is 12 MiB: above the default read limit, so the limit is raised for it
+    const root = writeCatalog({ 'environments/dev/components/a/component.yaml': nested(n), 'wavegate.yaml': 'limits:\n  maxFileBytes: 33554432\n' });
     const r = cli(['check', root]);
     expect(r.stderr).not.toMatch(/internal error|Maximum call stack/);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`environments/dev/components/a/component.yaml:${MAX_YAML_DEPTH + 4}:1  nesting deeper than ${MAX_YAML_DEPTH} levels: refusing to load`);
+    expect(r.stdout).toContain(`environments/dev/components/a/component.yaml:${MAX_YAML_DEPTH + 4}:1: error yaml: [dev] nesting deeper than ${MAX_YAML_DEPTH} levels: refusing to load`);
     const c = loadCatalog(root);
     expect(c.findings).toEqual([expect.objectContaining({ rule: 'yaml', file: 'environments/dev/components/a/component.yaml', message: `nesting deeper than ${MAX_YAML_DEPTH} levels: refusing to load` })]);
   });
@@ -71,7 +72,7 @@ describe('deeply nested YAML is a finding with the file and line', () => {
     const root = tree({
       'example.io/Widget/health.lua': 'return {status = "Healthy"}\n',
       'example.io/Widget/health_test.yaml': 'tests:\n- healthStatus:\n    status: Healthy\n  inputPath: testdata/a.yaml\n',
-      'example.io/Widget/testdata/a.yaml': `apiVersion: example.io/v1\nkind: Widget\n${nested(3000).replace(/^name: a\ntier: apps\nwave: 40\n/, '')}`,
+      'example.io/Widget/testdata/a.yaml': `apiVersion: example.io/v1\nkind: Widget\n${nested(2000).replace(/^name: a\ntier: apps\nwave: 40\n/, '')}`,
     });
     const r = cli(['health', 'test', root]);
     expect(r.stderr).not.toMatch(/internal error/);
@@ -103,7 +104,7 @@ describe('binary health.lua is a finding with the file', () => {
     const lint = cli(['health', 'lint', join(root, 'example.io/Widget/health.lua')]);
     expect(lint.stderr).not.toMatch(/internal error/);
     expect(lint.code).toBe(1);
-    expect(lint.stdout).toContain(`health.lua:1:1: syntax: ${message}`);
+    expect(lint.stdout).toContain(`health.lua:1:1: error syntax: ${message}`);
     const test = cli(['health', 'test', root]);
     expect(test.stderr).not.toMatch(/internal error/);
     expect(test.code).toBe(1);
