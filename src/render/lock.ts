@@ -82,12 +82,31 @@ export async function acquireOutputLock(outRoot: string, shownOut: string, waitM
   const content = `pid ${process.pid} host ${hostname()} started ${new Date().toISOString()}\n`;
   const deadline = Date.now() + waitMs;
   for (;;) {
+    // The lock appears with its content in one step (written aside, then hard-linked into
+    // place, which fails if a lock is there): a render never reads a lock still empty and
+    // takes it for a stale one.
+    const aside = `${file}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+    let made = false;
     try {
-      writeFileSync(file, content, { flag: 'wx', mode: 0o644 });
-      break;
+      writeFileSync(aside, content, { flag: 'wx', mode: 0o644 });
+      linkSync(aside, file);
+      made = true;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new UserError(`--out ${shownOut}: cannot create ${LOCK_FILE}: ${fsReason(e)}`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        try {
+          unlinkSync(aside);
+        } catch {
+          /* not created */
+        }
+        throw new UserError(`--out ${shownOut}: cannot create ${LOCK_FILE}: ${fsReason(e)}`);
+      }
     }
+    try {
+      unlinkSync(aside);
+    } catch {
+      /* not created */
+    }
+    if (made) break;
     let text = '';
     try {
       text = readFileSync(file, 'utf8');
