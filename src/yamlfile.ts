@@ -173,6 +173,10 @@ export function parseYaml(text: string): { doc: LoadedYaml } | { problem: YamlPr
     if (ok) {
       let slow: LoadedYaml | undefined;
       const locate: LoadedYaml['locate'] = (path, key) => {
+        if (!slow && path.length === 1 && typeof path[0] === 'string') {
+          const quick = locateTopLevelKey(text, path[0], key === true);
+          if (quick) return quick;
+        }
         if (!slow) {
           const r = parseYamlSlow(text);
           slow = 'doc' in r ? r.doc : { value, locate: () => undefined };
@@ -218,6 +222,38 @@ function parseYamlSlow(text: string): { doc: LoadedYaml } | { problem: YamlProbl
     return { problem: { message: `YAML: ${firstLine(msg)}` } };
   }
   return { doc: { value, locate: (path, key) => locateIn(doc, lineCounter, path, key) } };
+}
+
+/**
+ * The position of a top-level `key: value` of a one-document file, found in the text without
+ * parsing it again (rules locate e.g. `wave` for thousands of findings): only when the key
+ * appears once at column 1 as a plain key and its value starts on the same line as a plain,
+ * quoted or flow scalar/collection; anything else is left to the parser (undefined).
+ * test/yaml-fast-path.test.ts compares it with the parser on every file of examples/ameide.
+ */
+export function locateTopLevelKey(text: string, name: string, key: boolean): Pos | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) return undefined;
+  let found: Pos | undefined;
+  let line = 1;
+  for (let i = 0; i < text.length; ) {
+    const end = text.indexOf('\n', i);
+    const stop = end < 0 ? text.length : end;
+    if (text.startsWith(name, i) && text[i + name.length] === ':') {
+      if (found) return undefined; // twice: let the parser decide
+      let j = i + name.length + 1;
+      if (j < stop && text[j] !== ' ' && text[j] !== '\t') return undefined;
+      while (j < stop && (text[j] === ' ' || text[j] === '\t')) j++;
+      const c = text[j];
+      if (j >= stop || c === '#' || c === '&' || c === '!' || c === '*' || c === '|' || c === '>' || c === '\r') return undefined;
+      found = key ? { line, column: 1 } : { line, column: j - i + 1 };
+    } else if (text.startsWith('---', i) && line > 1) {
+      return undefined;
+    }
+    if (end < 0) break;
+    i = end + 1;
+    line++;
+  }
+  return found;
 }
 
 function locateIn(doc: Document, lc: LineCounter, path: readonly (string | number)[], key?: boolean): Pos | undefined {

@@ -65,3 +65,49 @@ describe('YAML fast path: documents', () => {
     expect('doc' in r && r.doc.value).toEqual({ name: 'a', note: 'line 1\n--- not a marker\n', list: ['x', 'y'], q: 'té', n: 12 });
   });
 });
+
+describe('locating a top-level key without a second parse', () => {
+  it('gives the parser\'s position for every top-level key of every component file of examples/ameide and the backlog fixture', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { locateTopLevelKey } = await import('../src/yamlfile.js');
+    const { parseDocument, LineCounter } = await import('yaml');
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const n of readdirSync(d)) {
+        const p = join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (n === 'component.yaml') files.push(p);
+      }
+    };
+    walk(join(__dirname, '..', 'examples', 'ameide', 'environments'));
+    walk(join(__dirname, 'fixtures', 'backlog-382-before', 'environments'));
+    expect(files.length).toBeGreaterThan(100);
+    let compared = 0;
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      const lc = new LineCounter();
+      const doc = parseDocument(text, { lineCounter: lc });
+      for (const item of (doc.contents as { items: { key: { value: string; range: number[] }; value: { range: number[] } | null }[] }).items) {
+        for (const key of [true, false]) {
+          const quick = locateTopLevelKey(text, item.key.value, key);
+          if (!quick) continue;
+          const node = key ? item.key : item.value;
+          const lp = lc.linePos(node!.range[0]!);
+          expect(quick, `${f} ${item.key.value} ${key}`).toEqual({ line: lp.line, column: lp.col });
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it('leaves what it cannot be sure of to the parser', async () => {
+    const { locateTopLevelKey } = await import('../src/yamlfile.js');
+    expect(locateTopLevelKey('wave: 4\nwave: 5\n', 'wave', false)).toBeUndefined(); // twice
+    expect(locateTopLevelKey('deps:\n  - a\n', 'deps', false)).toBeUndefined(); // value on the next line
+    expect(locateTopLevelKey('wave: &w 4\n', 'wave', false)).toBeUndefined(); // an anchor
+    expect(locateTopLevelKey('a: 1\n---\nwave: 2\n', 'wave', false)).toBeUndefined(); // a second document
+    expect(locateTopLevelKey('waves: 1\nwave:   "4"\n', 'wave', false)).toEqual({ line: 2, column: 9 });
+  });
+});
