@@ -31,8 +31,9 @@ export function maxFileBytes(settings: Settings | undefined): number {
   return typeof n === 'number' && n > 0 ? n : DEFAULT_MAX_FILE_BYTES;
 }
 
-/** Finding ids whose severity wavegate.yaml cannot set (rules with fixedSeverity). */
-const FIXED_SEVERITY_IDS = ['health-lint', 'health-test'];
+
+/** Finding ids whose severity wavegate.yaml cannot set (registry.ts FIXED_SEVERITY_IDS; test/rules/registry.test.ts keeps them equal). */
+export const FIXED_SEVERITY_IDS: readonly string[] = ['health-lint', 'health-test'];
 
 interface SchemaNode {
   properties?: Record<string, SchemaNode>;

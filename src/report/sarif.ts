@@ -3,15 +3,7 @@ import { statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding } from '../findings.js';
-import { LOAD_RULE_IDS, RULES } from '../rules/index.js';
-
-const LOAD_RULE_TEXT: Record<string, string> = {
-  yaml: 'A component file is not valid YAML, is empty or binary, is not a mapping, or expands too many aliases.',
-  schema: 'A component file breaks the component schema (field type, unknown key, unknown tier, smoke block, dependsOn).',
-  'duplicate-component': 'Two component files in one environment use the same name.',
-  'component-file': 'A component file named other than component.yaml (component.yml, Component.yaml) that nothing reads.',
-  'unsafe-name': 'An environment folder or a folder or file on a component path has a control character (newline, tab, DEL...) in its name; it is not loaded.',
-};
+import { FINDINGS } from '../rules/registry.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -57,10 +49,7 @@ export function fingerprint(f: Finding): string {
  */
 export function toSarif(findings: readonly Finding[], options: SarifOptions): Record<string, unknown> {
   const prefix = options.prefix ? (options.prefix.endsWith('/') ? options.prefix : `${options.prefix}/`) : '';
-  const descriptors = [
-    ...LOAD_RULE_IDS.map((id) => ({ id, text: LOAD_RULE_TEXT[id] ?? id, level: 'error' as const })),
-    ...RULES.map((r) => ({ id: r.id, text: r.description, level: r.defaultSeverity })),
-  ];
+  const descriptors = FINDINGS.map((f) => ({ id: f.id, text: f.description, level: f.defaultSeverity }));
   const known = new Set(descriptors.map((d) => d.id));
   for (const f of findings) {
     if (!known.has(f.rule)) {

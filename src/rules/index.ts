@@ -42,7 +42,7 @@ export const RULES: readonly Rule[] = [
   chartWaitHook,
 ];
 
-/** Finding ids produced while loading the catalog (not rule modules, always errors). */
+/** Finding ids produced while loading the catalog (not rule modules, always errors); their meta is in registry.ts. */
 export const LOAD_RULE_IDS = ['yaml', 'schema', 'duplicate-component', 'component-file', 'unsafe-name'] as const;
 
 export type { Rule } from './types.js';
