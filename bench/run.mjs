@@ -286,13 +286,13 @@ function catalogCache() {
   return join(tmpdir(), `wavegate-bench-catalogs-${h}`);
 }
 
-function syntheticCatalog(count) {
-  const root = join(catalogCache(), `c${count}`);
+function syntheticCatalog(count, messy = false) {
+  const root = join(catalogCache(), `c${count}${messy ? '-messy' : ''}`);
   const done = join(root, '.complete');
   if (!existsSync(done)) {
     rmSync(root, { recursive: true, force: true });
     const t0 = Date.now();
-    const files = writeSyntheticCatalog(root, { count });
+    const files = writeSyntheticCatalog(root, { count, messy });
     writeFileSync(done, `${files}\n`);
     try {
       execFileSync('sync'); // write the new files out now, not during the measurements
@@ -447,6 +447,29 @@ function benchScale(opts) {
     render: { '10k/1k': ratio(10000, 1000, 'render'), '50k/10k': ratio(50000, 10000, 'render') },
   };
   out.suggest = benchSuggestChains(opts);
+  out.messy = benchMessy(opts);
+  return out;
+}
+
+/**
+ * `check` in every format on a messy catalog: 10,000 components x 3 environments plus 10,000
+ * components only in staging and 10,000 only in prod (bench/synthetic.mjs `messy`), about
+ * 20,000 env-parity warnings; the clean catalog's rows are beside it.
+ */
+function benchMessy(opts) {
+  if (!opts.sizes.includes(10000)) return undefined;
+  const cat = syntheticCatalog(10000, true);
+  runNode([BIN, 'check', cat]); // file cache
+  const out = {};
+  for (const format of ['text', 'json', 'sarif', 'github']) {
+    const m = measureCli(['check', cat, '--format', format], opts.runs ?? 3, `check messy ${format}`);
+    if (m.ok) {
+      const r = runNode([BIN, 'check', cat, '--format', 'json']);
+      m.findings = format === 'json' ? JSON.parse(r.stdout).findings.length : undefined;
+    }
+    out[format] = m;
+    log(`check messy 10000 (${format}): ${m.ok ? `${Math.round(m.wallMs)} ms, ${Math.round(m.peakRssMiB)} MiB` : `FAILED ${m.error}`}`);
+  }
   return out;
 }
 
@@ -589,6 +612,11 @@ function tableRows(res) {
       const value = m.ok ? fmtMs(m.suggestMs) : `exit ${m.exit}`;
       const detail = m.ok ? `suggestRepairs + text (${fmtInt(m.outputLines)} lines); the rules before it ${fmtMs(m.checkMs)}; process ${fmtMs(m.wallMs)}, peak RSS ${fmtInt(m.peakRssMiB)} MiB` : m.error;
       row(`check --suggest, chain of 10,000 (${what})`, value, detail, '< 2 s', m.ok && m.suggestMs < 2000);
+    }
+    for (const [format, m] of Object.entries(res.scale.messy ?? {})) {
+      const value = m.ok ? fmtMs(m.wallMs) : `exit ${m.exit}`;
+      const detail = m.ok ? `${m.findings !== undefined ? `${fmtInt(m.findings)} env-parity warnings; ` : ''}peak RSS ${fmtInt(m.peakRssMiB)} MiB; cpu ${fmtMs(m.cpuMs)}` : m.error;
+      row(`check messy 10,000 x 3 envs (+20,000 env-only), --format ${format}`, value, detail, '< 2 s', m.ok && m.wallMs < 2000);
     }
     for (const cmd of ['check', 'render']) {
       const g = res.scale.growth[cmd];

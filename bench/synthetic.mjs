@@ -124,9 +124,23 @@ function toYaml(c) {
  * @param {{count: number, envs?: string[], seed?: number}} options
  * @returns {number} files written
  */
-export function writeSyntheticCatalog(root, { count, envs = ['dev', 'staging', 'prod'], seed = 382 }) {
+export function writeSyntheticCatalog(root, { count, envs = ['dev', 'staging', 'prod'], seed = 382, messy = false }) {
   const comps = syntheticComponents(count, seed);
   let files = 0;
+  if (messy) {
+    // A catalog mid-migration: every environment but the first also has `count` components of
+    // its own (leaves: no dependencies, nothing depends on them), so env-parity warns about each
+    // in the environments that lack it: about 2 x count warnings, no errors.
+    for (const env of envs.slice(1)) {
+      for (let i = 0; i < count; i++) {
+        const name = `${env}-only-${i}`;
+        const dir = join(root, 'environments', env, 'components', 'apps', name);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'component.yaml'), toYaml({ name, tier: 'apps', wave: 90, componentType: 'workload' }));
+        files++;
+      }
+    }
+  }
   for (const env of envs) {
     for (const c of comps) {
       const dir = join(root, 'environments', env, 'components', c.tier, c.name);

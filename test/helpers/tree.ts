@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
+import { stringify as stringifyYaml } from 'yaml';
 
 /** A fresh temporary folder, removed after the current test. */
 export function tempDirs(prefix: string): () => string {
@@ -28,4 +29,12 @@ export function readTree(dir: string, encoding: BufferEncoding = 'utf8'): Record
   };
   walk(dir, '');
   return out;
+}
+
+/** Writes `content` (text, or an object as YAML) at `rel` below `root`, creating folders; returns the absolute path. */
+export function put(root: string, rel: string, content: string | object): string {
+  const abs = join(root, rel);
+  mkdirSync(dirname(abs), { recursive: true });
+  writeFileSync(abs, typeof content === 'string' ? content : stringifyYaml(content));
+  return abs;
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { put, tempDirs } from '../helpers/tree.js';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { checkCatalog } from '../../src/check.js';
 import { DEFAULT_MAX_FILE_BYTES, readBytes } from '../../src/fsutil.js';
@@ -17,19 +18,7 @@ import { renderCatalog } from '../../src/render/index.js';
 const BIN = join(__dirname, '..', '..', 'bin', 'wavegate.js');
 const SECRET = 'ci-token-5f0c1b2e9d';
 
-const made: string[] = [];
-afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function temp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'wavegate-sec-'));
-  made.push(d);
-  return d;
-}
-function put(root: string, rel: string, content: string | object): string {
-  const abs = join(root, rel);
-  mkdirSync(dirname(abs), { recursive: true });
-  writeFileSync(abs, typeof content === 'string' ? content : stringify(content));
-  return abs;
-}
+const temp = tempDirs('wavegate-sec-');
 function link(root: string, rel: string, target: string): void {
   const abs = join(root, rel);
   mkdirSync(dirname(abs), { recursive: true });

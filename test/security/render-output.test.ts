@@ -8,25 +8,14 @@ import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { put, tempDirs } from '../helpers/tree.js';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { RENDER_MARKER, renderCatalog, renderInMemory } from '../../src/render/index.js';
 import { LOCK_FILE, acquireOutputLock } from '../../src/render/lock.js';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'wavegate.js');
 const AMEIDE = join(__dirname, '..', '..', 'examples', 'ameide');
-const made: string[] = [];
-afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function temp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'wavegate-sec-r-'));
-  made.push(d);
-  return d;
-}
-function put(root: string, rel: string, content: string | object): string {
-  const abs = join(root, rel);
-  mkdirSync(dirname(abs), { recursive: true });
-  writeFileSync(abs, typeof content === 'string' ? content : stringify(content));
-  return abs;
-}
+const temp = tempDirs('wavegate-sec-r-');
 function files(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string, rel: string): void => {

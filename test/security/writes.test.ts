@@ -7,25 +7,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { put, tempDirs } from '../helpers/tree.js';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { checkCatalog } from '../../src/check.js';
 import { writeFileAtomic } from '../../src/fsutil.js';
 import { applyFix, planFix } from '../../src/graph/fix.js';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'wavegate.js');
-const made: string[] = [];
-afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function temp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'wavegate-sec-w-'));
-  made.push(d);
-  return d;
-}
-function put(root: string, rel: string, content: string | object): string {
-  const abs = join(root, rel);
-  mkdirSync(dirname(abs), { recursive: true });
-  writeFileSync(abs, typeof content === 'string' ? content : stringify(content));
-  return abs;
-}
+const temp = tempDirs('wavegate-sec-w-');
 function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
