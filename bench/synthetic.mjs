@@ -128,10 +128,10 @@ export function writeSyntheticCatalog(root, { count, envs = ['dev', 'staging', '
   const comps = syntheticComponents(count, seed);
   let files = 0;
   if (messy) {
-    // A catalog mid-migration: every environment but the first also has `count` components of
-    // its own (leaves: no dependencies, nothing depends on them), so env-parity warns about each
-    // in the environments that lack it: about 2 x count warnings, no errors.
-    for (const env of envs.slice(1)) {
+    // A catalog mid-migration: the last environment also has `count` components of its own
+    // (leaves: no dependencies, nothing depends on them), so env-parity warns about each in
+    // the two environments that lack it: about 2 x count warnings, no errors.
+    for (const env of envs.slice(-1)) {
       for (let i = 0; i < count; i++) {
         const name = `${env}-only-${i}`;
         const dir = join(root, 'environments', env, 'components', 'apps', name);
