@@ -4,7 +4,7 @@
 //                      [--sizes 1000,10000,50000] [--keep]
 //
 // Prints a table (median of several runs, PASS/FAIL per target) and writes bench/results.json.
-// --write-readme replaces the README section between <!-- section:bench --> markers with the
+// --write-readme replaces the bench/README.md section between <!-- section:bench --> markers with the
 // table, the machine it ran on and bench/optimisations.md. Whole-process numbers come from
 // child processes; peak memory is reported from inside the child by bench/stats-hook.mjs.
 // Synthetic inputs go to a temporary folder and are deleted at the end; with --keep the
@@ -23,7 +23,7 @@ const BIN = join(ROOT, 'bin', 'wavegate.js');
 const HOOK = join(ROOT, 'bench', 'stats-hook.mjs');
 const SUGGEST_CHAIN = join(ROOT, 'bench', 'suggest-chain.mjs');
 const RESULTS = join(ROOT, 'bench', 'results.json');
-const README = join(ROOT, 'README.md');
+const README = join(ROOT, 'bench', 'README.md');
 const NOTES = join(ROOT, 'bench', 'optimisations.md');
 
 // ---------------------------------------------------------------- options
@@ -670,7 +670,7 @@ function writeReadme(res, rows) {
   const end = '<!-- /section:bench -->';
   const a = text.indexOf(start);
   const b = text.indexOf(end);
-  if (a < 0 || b < a) fail(`README.md has no ${start} ... ${end} section`);
+  if (a < 0 || b < a) fail(`bench/README.md has no ${start} ... ${end} section`);
   const notes = existsSync(NOTES) ? readFileSync(NOTES, 'utf8').trim() : '';
   const body = [
     '## Benchmarks',
