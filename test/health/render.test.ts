@@ -176,7 +176,7 @@ describe('wavegate render on examples/ameide', () => {
     expect(kz.stderr).toBe('');
     expect(kz.status).toBe(0);
     const outDocs = parseAllDocuments(kz.stdout).map((d) => d.toJS() as { metadata: { name: string; namespace?: string }; data: Record<string, string> });
-    const byName = (docs: { metadata: { name: string } }[], n: string) => docs.find((d) => d.metadata.name === n) as { metadata: { namespace?: string }; data: Record<string, string> };
+    const byName = (docs: { metadata: { name: string } }[], n: string) => docs.find((d) => d.metadata.name === n) as unknown as { metadata: { namespace?: string }; data: Record<string, string> };
     const base = installDocs();
     const patch = (parse(readFileSync(join(out, 'dev', 'argocd-cm.patch.yaml'), 'utf8')) as { data: Record<string, string> }).data;
     const cm = byName(outDocs, 'argocd-cm');
