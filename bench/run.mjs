@@ -43,7 +43,7 @@ function parseArgs(argv) {
     else if (a.startsWith('--runs')) o.runs = Number(val());
     else if (a.startsWith('--sizes')) o.sizes = val().split(',').map(Number);
     else if (a === '-h' || a === '--help') {
-      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 12).join('\n') + '\n');
+      process.stdout.write(`${readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 12).join('\n')}\n`);
       process.exit(0);
     } else fail(`unknown option ${a}`);
   }

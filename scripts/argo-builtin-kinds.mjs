@@ -94,7 +94,7 @@ const data = {
   goBuiltins,
   releases,
 };
-const text = JSON.stringify(data, null, 1) + '\n';
+const text = `${JSON.stringify(data, null, 1)}\n`;
 if (check) {
   const cur = JSON.parse(readFileSync(OUT, 'utf8'));
   const same = JSON.stringify(cur.releases) === JSON.stringify(releases) && JSON.stringify(cur.goBuiltins) === JSON.stringify(goBuiltins);

@@ -308,7 +308,7 @@ class Parser {
     while (this.skipBlank() && this.ind >= indent) {
       if (this.ind > indent || !this.keyOf()) throw BAIL;
       const key = this.key;
-      if (Object.prototype.hasOwnProperty.call(out, key)) throw BAIL;
+      if (Object.hasOwn(out, key)) throw BAIL;
       const rest = this.afterKey;
       const le = this.le;
       this.consume();

@@ -39,7 +39,7 @@ export function schemaFingerprint(schemaText: string): string {
  * of start-up), else compiled with ajv now.
  */
 export function validator(name: 'component' | 'wavegate'): ValidateFunction {
-  let v = compiled.get(name);
+  const v = compiled.get(name);
   if (v === undefined) {
     const text = readFileSync(schemaPath(name), 'utf8');
     const schema = JSON.parse(text);

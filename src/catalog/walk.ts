@@ -56,7 +56,7 @@ export function walkComponents(dir: string, relDir: string, sink: WalkSink, cata
     for (const e of entries) {
       const name = e.name;
       const p = d + sep + name;
-      const r = rd + '/' + name;
+      const r = `${rd}/${name}`;
       if (e.isDirectory()) walk(p, r);
       else if (name === COMPONENT_FILE && (e.isFile() || (e.isSymbolicLink() && isFile(p)))) sink.component(p, r, !e.isFile());
       else if (e.isFile() && /\.ya?ml$/.test(name)) sink.other(r);

@@ -150,14 +150,14 @@ export function shellTarget(catalog: Catalog, env: Environment, plan: RolloutPla
       }),
     };
   }
-  const appOf = (a: EnvAppSet, x: GeneratedApp, key: string | undefined): ShellApp => ({
+  const appOf = (x: GeneratedApp, key: string | undefined): ShellApp => ({
     component: x.component.name,
     name: x.name ?? x.component.name,
     waveValue: key !== undefined ? (x.labels[key] ?? '') : '',
   });
   const byWave = (a: EnvAppSet, key: string | undefined): { wave: number; apps: ShellApp[] }[] => {
     const m = new Map<number, ShellApp[]>();
-    for (const x of a.apps) m.set(x.component.wave, [...(m.get(x.component.wave) ?? []), appOf(a, x, key)]);
+    for (const x of a.apps) m.set(x.component.wave, [...(m.get(x.component.wave) ?? []), appOf(x, key)]);
     return [...m.keys()].sort((p, q) => p - q).map((wave) => ({ wave, apps: m.get(wave)!.sort((p, q) => (p.name < q.name ? -1 : 1)) }));
   };
   const rolling = appSets.filter((a) => a.strategyType === 'RollingSync');

@@ -306,7 +306,7 @@ export function appOfAppsProblems(catalog: Catalog, env: Environment): RuleRepor
     .sort((a, b) => b.dir.length - a.dir.length);
   for (const d of manifestDocuments(catalog, 'sync-wave')) {
     const v = d.value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; annotations?: Record<string, unknown> } } | null;
-    if (!v || v.kind !== 'Application' || typeof v.apiVersion !== 'string' || !v.apiVersion.startsWith('argoproj.io/')) continue;
+    if (v?.kind !== 'Application' || typeof v.apiVersion !== 'string' || !v.apiVersion.startsWith('argoproj.io/')) continue;
     const wave = v.metadata?.annotations?.['argocd.argoproj.io/sync-wave'];
     if (wave === undefined) continue;
     const parent = dirs.find((x) => d.file.startsWith(x.dir))?.c;

@@ -21,7 +21,7 @@
  */
 import { deepNesting, MAX_YAML_DEPTH } from '../yamldepth.js';
 import jsyaml from 'js-yaml';
-import { Alias, isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
+import { type Alias, isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
 import { fewAliases } from '../yamlfile.js';
 
 /** A number with the Go type go-yaml gave it (only when `keepNumberKinds` asks for it). */

@@ -229,7 +229,7 @@ function materialize(t: any): void {
   } else {
     const o = v as Record<string, unknown>;
     for (const k in o) {
-      if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+      if (!Object.hasOwn(o, k)) continue;
       const tv = toLua(o[k]);
       if (tv !== undefined) addStr(t, k, tv);
     }
@@ -787,9 +787,9 @@ const mathExtras: Record<string, Fn> = {
   sinh: (Ls) => pushNum(Ls, Math.sinh(num(Ls, 1))),
   tanh: (Ls) => pushNum(Ls, Math.tanh(num(Ls, 1))),
   log10: (Ls) => pushNum(Ls, Math.log10(num(Ls, 1))),
-  pow: (Ls) => pushNum(Ls, Math.pow(num(Ls, 1), num(Ls, 2))),
+  pow: (Ls) => pushNum(Ls, num(Ls, 1) ** num(Ls, 2)),
   atan2: (Ls) => pushNum(Ls, Math.atan2(num(Ls, 1), num(Ls, 2))),
-  ldexp: (Ls) => pushNum(Ls, num(Ls, 1) * Math.pow(2, num(Ls, 2))),
+  ldexp: (Ls) => pushNum(Ls, num(Ls, 1) * 2 ** num(Ls, 2)),
   frexp: (Ls) => {
     const x = num(Ls, 1);
     if (x === 0 || !Number.isFinite(x)) {
@@ -798,7 +798,7 @@ const mathExtras: Record<string, Fn> = {
       return 2;
     }
     let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
-    let m = x * Math.pow(2, -e);
+    let m = x * 2 ** -e;
     while (Math.abs(m) < 0.5) {
       m *= 2;
       e--;
@@ -924,7 +924,7 @@ function fmtF(x: Decimal, prec: number): string {
 /** strconv fmtE: one digit, prec digits after the point, an exponent of at least two digits. */
 function fmtE(x: Decimal, prec: number, e: string): string {
   let out = x.d.length > 0 ? x.d[0]! : '0';
-  if (prec > 0) out += '.' + x.d.slice(1, prec + 1).padEnd(prec, '0');
+  if (prec > 0) out += `.${x.d.slice(1, prec + 1).padEnd(prec, '0')}`;
   const exp = x.d.length === 0 ? 0 : x.dp - 1;
   const ae = Math.abs(exp);
   return `${out}${e}${exp < 0 ? '-' : '+'}${ae < 10 ? '0' : ''}${ae}`;
@@ -1356,7 +1356,7 @@ function encodeTop(t: any, seen: Set<unknown>): { kind: 'array' } | { kind: 'obj
   const entries: [string, any][] = [];
   for (let e = t.f; e; e = e.n) {
     const k = e.key;
-    if (k.ttisdeadkey && k.ttisdeadkey()) continue;
+    if (k.ttisdeadkey?.()) continue;
     checkEncodable(e.value, seen);
     if (!isObject && k.ttisnumber() && k.value - 1 === arrayLen) {
       arrayLen++;
@@ -1498,7 +1498,7 @@ function cutBack(s: Snap): boolean {
   s.last.n = undefined;
   t.l = s.last;
   if (t.strong.size !== s.size) return false;
-  if (Object.prototype.hasOwnProperty.call(t, 'dead_strong')) t.dead_strong.clear();
+  if (Object.hasOwn(t, 'dead_strong')) t.dead_strong.clear();
   t.dead_weak = undefined;
   return true;
 }

@@ -307,7 +307,7 @@ export function deriveRollout(a: EnvAppSet, settings: RolloutSettings): DerivedR
     key ??= WAVE_LABEL;
     labelTemplates[key] = a.options.goTemplate ? WAVE_LABEL_TEMPLATE : '{{wave}}';
   }
-  const valueOf = (x: GeneratedApp): string => (labelTemplates[key!] !== undefined ? waveLabelValue(x.component.wave) : x.labels[key!]!);
+  const stepValue = (x: GeneratedApp): string => (labelTemplates[key!] !== undefined ? waveLabelValue(x.component.wave) : x.labels[key!]!);
   const byWave = new Map<number, GeneratedApp[]>();
   for (const x of a.apps) byWave.set(x.component.wave, [...(byWave.get(x.component.wave) ?? []), x]);
   const steps = [...byWave.keys()]
@@ -317,7 +317,7 @@ export function deriveRollout(a: EnvAppSet, settings: RolloutSettings): DerivedR
       const maxUpdate = stepMaxUpdate(settings, apps);
       return {
         wave,
-        values: [...new Set(apps.map(valueOf))].sort(),
+        values: [...new Set(apps.map(stepValue))].sort(),
         ...(maxUpdate !== undefined ? { maxUpdate } : {}),
         components: apps.map((x) => x.component.name).sort(),
       };

@@ -29,7 +29,7 @@ export function smokeValidating(env: Environment, c: Component): Component | und
 /** Name of the smoke component wavegate fix creates for `c` when no smoke validates it. */
 export const newSmokeName = (c: Component): string => `${c.name}-smoke`;
 
-const isTemplate = (s: string | undefined): boolean => s !== undefined && s.includes('{{');
+const isTemplate = (s: string | undefined): boolean => s?.includes('{{') === true;
 
 function describeTarget(t: WaitTarget): string {
   const where = t.namespace ? `${t.namespace}/` : '';

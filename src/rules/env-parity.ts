@@ -6,7 +6,7 @@ type Field = 'wave' | 'tier' | 'dependencies' | 'smoke checks';
 const sorted = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
 const canon = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
 
-function valueOf(c: Component, field: Field): { key: string; text: string; path: (string | number)[] } {
+function fieldValue(c: Component, field: Field): { key: string; text: string; path: (string | number)[] } {
   switch (field) {
     case 'wave':
       return { key: String(c.wave), text: String(c.wave), path: ['wave'] };
@@ -98,7 +98,7 @@ export const envParity: Rule = {
       if (cs.every((c) => c === first || c.file === first.file)) continue; // one _shared file
       for (const field of FIELDS) {
         if (quickSame(cs, field)) continue;
-        const values = present.map((e) => ({ env: e.name, c: e.byName.get(name)!, v: valueOf(e.byName.get(name)!, field) }));
+        const values = present.map((e) => ({ env: e.name, c: e.byName.get(name)!, v: fieldValue(e.byName.get(name)!, field) }));
         const groups = new Map<string, typeof values>();
         for (const x of values) groups.set(x.v.key, [...(groups.get(x.v.key) ?? []), x]);
         if (groups.size < 2) continue;

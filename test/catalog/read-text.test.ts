@@ -31,8 +31,8 @@ describe('readText (reused read buffer, isUtf8)', () => {
     ['overlong encoding', Buffer.from([0xc0, 0xaf])],
     ['encoded surrogate', Buffer.from([0xed, 0xa0, 0x80])],
     ['truncated sequence', Buffer.from([0x61, 0xe2, 0x82])],
-    ['larger than the buffer', Buffer.from('x: "' + 'é'.repeat(100_000) + '"\n')],
-    ['larger than the kept buffer', Buffer.from('x: ' + 'y'.repeat(1_500_000) + '\n')],
+    ['larger than the buffer', Buffer.from(`x: "${'é'.repeat(100_000)}"\n`)],
+    ['larger than the kept buffer', Buffer.from(`x: ${'y'.repeat(1_500_000)}\n`)],
     ['small after large', Buffer.from('name: b\n')],
   ];
   for (const [name, bytes] of cases) {

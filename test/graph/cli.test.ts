@@ -114,15 +114,13 @@ describe('plan and graph commands', () => {
 });
 
 describe('.pre-commit-hooks.yaml', () => {
-  it('defines wavegate-check running the package binary on the whole catalog', async () => {
+  it('defines wavegate-check running the hook script on the whole catalog (test/precommit.test.ts runs it with pre-commit)', async () => {
     const { parse } = await import('yaml');
     const root = join(__dirname, '..', '..');
     const hooks = parse(readFileSync(join(root, '.pre-commit-hooks.yaml'), 'utf8')) as Record<string, unknown>[];
     expect(hooks).toEqual([
-      expect.objectContaining({ id: 'wavegate-check', entry: 'wavegate check', language: 'node', pass_filenames: false, files: '\\.ya?ml$' }),
+      expect.objectContaining({ id: 'wavegate-check', entry: 'scripts/pre-commit-hook.sh check', language: 'script', pass_filenames: false, files: '\\.ya?ml$' }),
     ]);
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
-    expect(Object.keys(pkg.bin)).toContain('wavegate');
     expect(new RegExp(hooks[0]!.files as string).test('environments/dev/components/a/component.yaml')).toBe(true);
   });
 });

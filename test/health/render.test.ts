@@ -204,7 +204,7 @@ describe('wavegate render on examples/ameide', () => {
     expect((parse(readFileSync(join(o, 'dev', 'argocd-values.yaml'), 'utf8')) as { configs: { params: unknown } }).configs.params).toEqual(params.data);
     // an install elsewhere: the live ConfigMaps carry the namespace, so does the patch (README's second kustomization)
     const work = tempDir();
-    const live = readFileSync(INSTALL, 'utf8').replace(/^  name: (argocd-cm|argocd-cmd-params-cm)$/gm, '  name: $1\n  namespace: openshift-gitops');
+    const live = readFileSync(INSTALL, 'utf8').replace(/^ {2}name: (argocd-cm|argocd-cmd-params-cm)$/gm, '  name: $1\n  namespace: openshift-gitops');
     writeFileSync(join(work, 'live.yaml'), live);
     for (const f of ['argocd-cm.patch.yaml', 'argocd-cmd-params-cm.patch.yaml']) writeFileSync(join(work, f), readFileSync(join(o, 'dev', f)));
     writeFileSync(join(work, 'kustomization.yaml'), 'resources:\n  - live.yaml\npatches:\n  - path: argocd-cm.patch.yaml\n  - path: argocd-cmd-params-cm.patch.yaml\n');

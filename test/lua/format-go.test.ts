@@ -29,7 +29,7 @@ describe('string.format %e/%f/%g rounding (Go: ties to even on the exact value)'
     }
     const specs = ['%.0f', '%.1f', '%.2f', '%.3f', '%f', '%10.4f', '%-9.2f|', '%+.1f', '%08.2f', '%.0e', '%.2e', '%e', '%.1g', '%.3g', '%.6g'];
     const calls = values.flatMap((v) => specs.map((s) => `string.format("${s}", ${v})`));
-    const lua = execFileSync('lua5.1', ['-'], { input: calls.map((c) => `print(${c})`).join('\n') + '\n', encoding: 'utf8' }).split('\n');
+    const lua = execFileSync('lua5.1', ['-'], { input: `${calls.map((c) => `print(${c})`).join('\n')}\n`, encoding: 'utf8' }).split('\n');
     const ours = evaluateHealth(`return {status = "Healthy", message = table.concat({${calls.join(', ')}}, "\\n")}`, {}, { openLibs: true }).message.split('\n');
     const diffs = calls.map((c, i) => (ours[i] === lua[i] ? '' : `${c}: lua5.1 ${lua[i]} wavegate ${ours[i]}`)).filter(Boolean);
     expect(calls.length).toBe(1500);

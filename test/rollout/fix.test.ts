@@ -38,7 +38,7 @@ function catalog(): string {
 }
 
 /** The text without the lines fix may add or change. */
-const strip = (t: string): string => t.split('\n').filter((l) => !/^ {2}strategy:|^ {4}(type|rollingSync)|^ {6}steps:|^ {8}(- matchExpressions|  maxUpdate)|wavegate\.dev\/wave/.test(l)).join('\n');
+const strip = (t: string): string => t.split('\n').filter((l) => !/^ {2}strategy:|^ {4}(type|rollingSync)|^ {6}steps:|^ {8}(- matchExpressions| {2}maxUpdate)|wavegate\.dev\/wave/.test(l)).join('\n');
 
 describe('wavegate fix writes RollingSync steps into ApplicationSets', () => {
   it('negative waves, _shared components, two ApplicationSets: the right steps, every other byte kept, valid ApplicationSets', () => {

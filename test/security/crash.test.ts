@@ -92,7 +92,7 @@ describe('binary health.lua is a finding with the file', () => {
     const text = bytes.toString('utf8');
     const lint = lintHealthScript(text);
     expect(lint[0]).toMatchObject({ line: 1, message: expect.stringContaining(message) });
-    expect(evaluateHealth(text, {})).toEqual({ status: 'Unknown', message: expect.stringMatching(/^<string> line:1\(column:1\) near '(char\(\d\)|U\+FFFD)':   syntax error\n$/) });
+    expect(evaluateHealth(text, {})).toEqual({ status: 'Unknown', message: expect.stringMatching(/^<string> line:1\(column:1\) near '(char\(\d\)|U\+FFFD)': {3}syntax error\n$/) });
   });
 
   it.each(BINARIES)('%s: health lint and health test exit 1 naming the file', (_what, bytes, message) => {

@@ -3,10 +3,9 @@
 // anything else is a finding or error naming the path as written, never the file's content,
 // never Node's own error text.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { put, tempDirs } from '../helpers/tree.js';
 import { loadCatalog } from '../../src/catalog/load.js';
@@ -238,7 +237,7 @@ describe('render: overrides, their tests and testdata stay inside the catalog', 
     const lua = put(outside, 'evil.lua', `local t = "${SECRET}" goto x\n`);
     for (const [path, why] of [
       [lua, 'is an absolute path'],
-      ['../../../../../..' + lua, 'is a path climbing out of the catalog with ..'],
+      [`../../../../../..${lua}`, 'is a path climbing out of the catalog with ..'],
       ['checks/../../x.lua', 'is a path climbing out of the catalog with ..'],
       ['linked.lua', 'leads outside the catalog (through a symlink)'],
     ] as const) {

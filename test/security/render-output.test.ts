@@ -3,11 +3,10 @@
 // OUT/.wavegate.lock, a render exiting 0 leaves every environment complete, and no render's
 // recovery deletes another's staging folder.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname, } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { put, tempDirs } from '../helpers/tree.js';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { RENDER_MARKER, renderCatalog, renderInMemory } from '../../src/render/index.js';
