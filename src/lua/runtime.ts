@@ -37,6 +37,7 @@ import {
 } from './fengari-internals.js';
 import { goFormatFloatG, goNumberString, goToNumber } from './gonum.js';
 import { checkGopherLuaSyntax, gopherSyntaxErrorText } from './syntax.js';
+import { gopherEntries, gopherNext } from './gorder.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -353,6 +354,8 @@ function patchLazyTables(): void {
   };
   ltable.luaH_next = (Ls: any, t: any, keyI: number) => {
     if (t.lazy !== undefined) materialize(t);
+    // During an evaluation next/pairs walk the table in gopher-lua's order (gorder.ts).
+    if (ctx !== undefined) return gopherNext(Ls, t, keyI);
     return next(Ls, t, keyI);
   };
   ltable.luaH_setfrom = (Ls: any, t: any, key: any, value: any) => {
@@ -1250,66 +1253,81 @@ function compile(script: string): Compiled {
 
 class EncodeError extends Error {}
 
-/** What json.Unmarshal would see at the top level: 'array' | 'object' (with its entries) */
-function encodeTop(t: any, seen: Set<unknown>): { kind: 'array' } | { kind: 'object'; entries: [string, any][] } {
-  if (seen.has(t)) throw new EncodeError('cannot encode recursively nested tables to JSON');
-  seen.add(t);
-  if (t.lazy !== undefined) materialize(t);
-  let arrayLen = 0;
-  let isObject = false;
-  const entries: [string, any][] = [];
-  for (let e = t.f; e; e = e.n) {
-    const k = e.key;
-    if (k.ttisdeadkey && k.ttisdeadkey()) continue;
-    checkEncodable(e.value, seen);
-    if (!isObject && k.ttisnumber() && k.value - 1 === arrayLen) {
-      arrayLen++;
-      entries.push([goNumberString(k.value), e.value]);
-      continue;
-    }
-    if (!isObject && !k.ttisstring() && !k.ttisnumber()) throw new EncodeError(`cannot encode map with ${typeName(k)} keys`);
-    isObject = true;
-    entries.push([k.ttisnumber() ? goNumberString(k.value) : k.ttisstring() ? luaStringOf(k) : gopherKeyString(k), e.value]);
-  }
-  if (!isObject) return { kind: 'array' };
-  return { kind: 'object', entries };
+/**
+ * layeh.com/gopher-json Encode (json.go jsonValue.MarshalJSON), which Argo CD runs on the
+ * returned table, then json.Unmarshal into HealthStatus. A table is walked in gopher-lua's
+ * order (gorder.ts): no keys encodes `[]`; a first key that is a number makes an array whose
+ * keys must be 1, 2, 3... (else "cannot encode sparse array", a non-number key "cannot
+ * encode mixed or invalid key types"); a first string key makes an object of string keys only;
+ * any other first key is invalid. Values are then marshalled, objects in sorted key order
+ * (encoding/json sorts map keys). Every table visited stays visited (the map is never
+ * cleared), so one table reached twice is "recursively nested". NaN and ±Inf fail
+ * (json: unsupported value). Each jsonValue level wraps a child's error in encoding/json's
+ * MarshalerError, and Encode's own json.Marshal once more: an error at depth d (the returned
+ * table is depth 0) carries d+1 prefixes.
+ */
+const MARSHALER_PREFIX = 'json: error calling MarshalJSON for type json.jsonValue: ';
+
+function encodeFail(depth: number, msg: string): never {
+  throw new EncodeError(MARSHALER_PREFIX.repeat(depth + 1) + msg);
 }
 
-function checkEncodable(v: any, seen: Set<unknown>): void {
+/** Marshals `v` at `depth`; returns the object entries of a table that encodes as an object. */
+function marshalValue(v: any, depth: number, visited: Set<unknown>): [string, any][] | undefined {
   switch (v.ttnov()) {
     case T.LUA_TNIL:
     case T.LUA_TBOOLEAN:
-    case T.LUA_TNUMBER:
     case T.LUA_TSTRING:
-      return;
+      return undefined;
+    case T.LUA_TNUMBER:
+      if (!Number.isFinite(v.value)) encodeFail(depth, `json: unsupported value: ${goNumberString(v.value)}`);
+      return undefined;
     case T.LUA_TTABLE: {
-      if (seen.has(v.value)) throw new EncodeError('cannot encode recursively nested tables to JSON');
-      seen.add(v.value);
-      if (v.value.lazy !== undefined) materialize(v.value);
-      for (let e = v.value.f; e; e = e.n) checkEncodable(e.value, seen);
-      seen.delete(v.value);
-      return;
+      const t = v.value;
+      if (visited.has(t)) encodeFail(depth, 'cannot encode recursively nested tables to JSON');
+      visited.add(t);
+      if (t.lazy !== undefined) materialize(t);
+      const entries = gopherEntries(t);
+      if (entries.length === 0) return undefined;
+      const first = entries[0].key;
+      if (first.ttisnumber()) {
+        let expected = 1;
+        for (const e of entries) {
+          if (!e.key.ttisnumber()) encodeFail(depth, 'cannot encode mixed or invalid key types');
+          if (e.key.value !== expected) encodeFail(depth, 'cannot encode sparse array');
+          expected++;
+        }
+        for (const e of entries) marshalValue(e.value, depth + 1, visited);
+        return undefined;
+      }
+      if (!first.ttisstring()) encodeFail(depth, 'cannot encode mixed or invalid key types');
+      const obj: [string, any][] = [];
+      for (const e of entries) {
+        if (!e.key.ttisstring()) encodeFail(depth, 'cannot encode mixed or invalid key types');
+        obj.push([luaStringOf(e.key), e.value]);
+      }
+      obj.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      for (const [, val] of obj) marshalValue(val, depth + 1, visited);
+      return obj;
     }
     default:
-      throw new EncodeError(`cannot encode ${typeName(v)} to JSON`);
+      return encodeFail(depth, `cannot encode ${typeName(v)} to JSON`);
   }
 }
-
 
 function toHealth(ret: any): HealthResult {
   if (ret === undefined || ret.ttisnil()) return { status: '', message: '' };
   if (!ret.ttistable()) return { status: 'Unknown', message: `expect table output from Lua script, not ${typeName(ret)}` };
-  let top;
+  let entries;
   try {
-    top = encodeTop(ret.value, new Set());
+    entries = marshalValue(ret, 0, new Set());
   } catch (e) {
     if (e instanceof EncodeError) return { status: 'Unknown', message: e.message };
     throw e;
   }
   // An empty table encodes as [] and any json.UnmarshalTypeError yields an empty HealthStatus.
-  if (top.kind === 'array') return { status: '', message: '' };
-  // json.Marshal sorts map keys; Unmarshal matches field names case-insensitively, last wins.
-  const entries = top.entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  if (entries === undefined) return { status: '', message: '' };
+  // Unmarshal matches field names case-insensitively; with keys in sorted order, the last wins.
   let status = '';
   let message = '';
   for (const [k, v] of entries) {
