@@ -38,6 +38,7 @@ import {
 import { goFormatFloatG, goNumberString, goToNumber } from './gonum.js';
 import { checkGopherLuaSyntax, gopherSyntaxErrorText } from './syntax.js';
 import { gopherEntries, gopherNext } from './gorder.js';
+import { goCaseMap } from './gostrings.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -398,7 +399,47 @@ function patchFengari(): void {
   const origOrder = ldebug.luaG_ordererror;
   ldebug.luaG_ordererror = (Ls: any, p1: any, p2: any) => {
     if (ctx === undefined) return origOrder(Ls, p1, p2);
-    runError(Ls, `attempt to compare ${typeName(p1)} with ${typeName(p2)}`);
+    const msg = `attempt to compare ${typeName(p1)} with ${typeName(p2)}`;
+    // A comparison made by a library function (table.sort without a comparator): gopher-lua's
+    // RaiseError still names the calling line (state.go where), fengari gave no position.
+    if (!(Ls.ci.callstatus & lstate.CIST_LUA)) {
+      lauxlib.luaL_where(Ls, 1);
+      const where = jsString(Ls, -1);
+      lua.lua_pop(Ls, 1);
+      runError(Ls, where + msg);
+    }
+    runError(Ls, msg);
+  };
+  // gopher-lua's texts for errors fengari raises through luaG_runerror (vm.go OP_FORPREP).
+  const origRunError = ldebug.luaG_runerror;
+  const runErrorTexts: Record<string, string> = {
+    "'for' limit must be a number": 'for statement limit must be a number',
+    "'for' step must be a number": 'for statement step must be a number',
+    "'for' initial value must be a number": 'for statement init must be a number',
+  };
+  ldebug.luaG_runerror = (Ls: any, fmt: Uint8Array, ...args: unknown[]) => {
+    if (ctx !== undefined) {
+      const text = runErrorTexts[to_jsstring(fmt)];
+      if (text !== undefined) return origRunError(Ls, to_luastring(text));
+    }
+    return origRunError(Ls, fmt, ...args);
+  };
+  // Errors raised by library functions (luaL_error -> lua_error): gopher-lua's wording, also
+  // for a script that catches them with pcall.
+  const origErrorMsg = ldebug.luaG_errormsg;
+  ldebug.luaG_errormsg = (Ls: any) => {
+    if (ctx !== undefined) {
+      const tv = Ls.stack[Ls.top - 1];
+      if (tv && tv.ttisstring()) {
+        const msg = luaStringOf(tv);
+        const text = gopherLibError(msg);
+        if (text !== msg) {
+          lua.lua_pop(Ls, 1);
+          pushJsString(Ls, text);
+        }
+      }
+    }
+    return origErrorMsg(Ls);
   };
   const origTryBin = ltm.luaT_trybinTM;
   const TMS = ltm.TMS;
@@ -507,7 +548,11 @@ const luaTonumber: Fn = (Ls) => {
   if (t === lua.LUA_TNUMBER) {
     lua.lua_pushnumber(Ls, lua.lua_tonumber(Ls, 1));
   } else if (t === lua.LUA_TSTRING) {
-    const v = goToNumber(to_jsstring(lua.lua_tolstring(Ls, 1), undefined, undefined, true), base);
+    const str = to_jsstring(lua.lua_tolstring(Ls, 1), undefined, undefined, true);
+    // baselib.go baseToNumber: without a base, a "0x" prefix (after trimming) means base 16.
+    const trimmed = str.replace(/^[ \n\t]+|[ \n\t]+$/g, '');
+    const hex = lua.lua_isnoneornil(Ls, 2) && !trimmed.includes('.') && /^0x/i.test(trimmed);
+    const v = hex ? (/^[ \n\t]/.test(trimmed.slice(2)) ? undefined : goToNumber(trimmed.slice(2), 16)) : goToNumber(str, base);
     if (v === undefined) lua.lua_pushnil(Ls);
     else lua.lua_pushnumber(Ls, v);
   } else {
@@ -526,6 +571,10 @@ const luaPrint: Fn = (Ls) => {
 
 const luaAssert: Fn = (Ls) => {
   if (!lua.lua_toboolean(Ls, 1)) {
+    // baselib.go baseAssert: L.OptString(2, ...) accepts only a string (or nothing).
+    if (!lua.lua_isnoneornil(Ls, 2) && lua.lua_type(Ls, 2) !== lua.LUA_TSTRING) {
+      raise(Ls, `bad argument #2 to assert (string expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? 'userdata'})`);
+    }
     const msg = lua.lua_isnoneornil(Ls, 2) ? 'assertion failed!' : jsString(Ls, 2);
     raise(Ls, msg);
   }
@@ -533,6 +582,14 @@ const luaAssert: Fn = (Ls) => {
 };
 
 const luaCollectgarbage: Fn = () => 0;
+
+/** baselib.go baseError: L.CheckAny(1), so error() with no argument is an argument error. */
+function wrapError(orig: Fn): Fn {
+  return (Ls) => {
+    if (lua.lua_gettop(Ls) === 0) raise(Ls, 'bad argument #1 to error (value expected)');
+    return orig(Ls);
+  };
+}
 
 /** pairs without 5.3's __pairs (gopher-lua is 5.1). */
 const luaPairs: Fn = (Ls) => {
@@ -1037,9 +1094,35 @@ function wrapRep(orig: Fn): Fn {
     const s = lauxlib.luaL_checklstring(Ls, 1);
     const n = lauxlib.luaL_checknumber(Ls, 2);
     if (n > 0 && s.length * n > MAX_STRING_BYTES) raise(Ls, MEMORY_MESSAGE);
+    // stringlib.go strRep: L.CheckInt(2) truncates, and there is no separator argument.
+    lua.lua_settop(Ls, 2);
+    lua.lua_pushnumber(Ls, Number.isFinite(n) ? Math.trunc(n) : 0);
+    lua.lua_replace(Ls, 2);
     return orig(Ls);
   };
 }
+
+/** stringlib.go strLower/strUpper: Go's strings.ToLower/ToUpper (gostrings.ts). */
+function goCase(upper: boolean): Fn {
+  return (Ls) => {
+    const b = lauxlib.luaL_checklstring(Ls, 1);
+    const out = goCaseMap(b, upper);
+    lua.lua_pushlstring(Ls, out, out.length);
+    return 1;
+  };
+}
+
+/** stringlib.go strChar: uint8(L.CheckInt(i)) for each argument (no range error). */
+const goStrChar: Fn = (Ls) => {
+  const n = lua.lua_gettop(Ls);
+  const out = new Uint8Array(n);
+  for (let i = 1; i <= n; i++) {
+    const v = lauxlib.luaL_checknumber(Ls, i);
+    out[i - 1] = Number.isFinite(v) ? Number(BigInt.asUintN(8, BigInt(Math.trunc(v)))) : 0;
+  }
+  lua.lua_pushlstring(Ls, out, n);
+  return 1;
+};
 
 function wrapGsub(orig: Fn): Fn {
   return (Ls) => {
@@ -1081,7 +1164,7 @@ function initEngine(): void {
     assert: fnTV(luaAssert),
     collectgarbage: fnTV(luaCollectgarbage),
     dofile: fnTV(luaDofile),
-    error: getGlobalTV('error'),
+    error: fnTV(wrapError(getGlobalTV('error').value)),
     getfenv: fnTV(luaGetfenv),
     getmetatable: getGlobalTV('getmetatable'),
     load: fnTV(luaLoad),
@@ -1130,6 +1213,9 @@ function initEngine(): void {
   str.format = fnTV(wrapFormat(str.format.value));
   str.rep = fnTV(wrapRep(str.rep.value));
   str.gsub = fnTV(wrapGsub(str.gsub.value));
+  str.lower = fnTV(goCase(false));
+  str.upper = fnTV(goCase(true));
+  str.char = fnTV(goStrChar);
   table.concat = fnTV(wrapConcat(table.concat.value));
   for (const k of ['byte', 'find', 'len']) str[k] = fnTV(floatResults(str[k].value));
 
@@ -1139,6 +1225,7 @@ function initEngine(): void {
   }
   for (const [k, f] of Object.entries(mathExtras)) math[k] = fnTV(f);
   math.mod = math.fmod;
+  math.log = fnTV((Ls) => pushNum(Ls, Math.log(num(Ls, 1)))); // mathlib.go mathLog: no base argument
   math.huge = new TValue(T.LUA_TNUMFLT, Number.MAX_VALUE); // gopher-lua: math.MaxFloat64, not inf
 
   const os: Lib = {
@@ -1152,6 +1239,11 @@ function initEngine(): void {
     }),
   };
   const coroutine = libFrom(getGlobalTV('coroutine'), ['create', 'resume', 'running', 'status', 'wrap', 'yield']);
+  // coroutinelib.go coRunning: nil on the main thread, else the coroutine (one value).
+  coroutine.running = fnTV((Ls) => {
+    if (lua.lua_pushthread(Ls)) lua.lua_pushnil(Ls);
+    return 1;
+  });
   const debug = libFrom(getGlobalTV('debug'), ['getinfo', 'getlocal', 'getmetatable', 'getupvalue', 'setlocal', 'setmetatable', 'setupvalue', 'traceback']);
   debug.getfenv = fnTV(luaGetfenv);
   debug.setfenv = fnTV(luaSetfenv);
@@ -1347,13 +1439,27 @@ function toHealth(ret: any): HealthResult {
 /**
  * Library argument errors: fengari (lauxlib) writes `bad argument #1 to 'ipairs' (table
  * expected, got nil)`, gopher-lua's ArgError/TypeError `bad argument #1 to ipairs (table
- * expected, got nil)` (no quotes around the function name). Rewritten in the final message;
- * a script that catches one with pcall still sees fengari's quotes.
+ * expected, got nil)` (no quotes around the function name). Rewritten when raised
+ * (luaG_errormsg patch), and again in the final message.
  */
 function gopherArgError(msg: string): string {
-  return msg.replace(/^(<string>:\d+: )?bad argument #(\d+) to '([^']*)' \(/, (_m, where: string | undefined, n: string, fn: string) => `${where ?? ''}bad argument #${n} to ${fn} (`);
+  return gopherLibError(msg);
 }
 
+/**
+ * fengari's library error texts in gopher-lua's words: ArgError/TypeError write the function
+ * name without quotes and a missing argument as nil (auxlib.go: L.Get of an absent argument is
+ * LNil), table.concat says `for concat` (tablelib.go).
+ */
+function gopherLibError(msg: string): string {
+  const m = /^((?:[^\n]*?:\d+: )?)bad argument #(\d+) to '([^']*)' \(/.exec(msg);
+  if (m) {
+    const rest = msg.slice(m[0].length).replace(/^(\w+ expected, got) no value\)$/, '$1 nil)');
+    return `${m[1]}bad argument #${m[2]} to ${m[3]} (${rest}`;
+  }
+  if (msg.endsWith(" in table for 'concat'")) return `${msg.slice(0, -" in table for 'concat'".length)} in table for concat`;
+  return msg;
+}
 function errorMessage(Ls: any): string {
   const tv = Ls.stack[Ls.top - 1];
   if (!tv) return '';

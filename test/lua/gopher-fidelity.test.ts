@@ -86,3 +86,53 @@ describe('the returned table as gopher-json encodes it (json.go jsonValue.Marsha
     ]);
   });
 });
+
+const pc = (code: string): string =>
+  `local ok, e = pcall(function() ${code} end) return {status="Healthy", message=tostring(ok).."|"..tostring(e)}`;
+
+describe('error texts (auxlib.go ArgError/TypeError, baselib.go, vm.go, tablelib.go)', () => {
+  it('are gopher-lua\'s also when a script catches them with pcall', () => {
+    check([
+      // observed: no quotes around the function name, a missing argument is "nil" (L.Get of an absent argument)
+      { script: pc('type()'), ...ok('false|<string>:1: bad argument #1 to type (value expected)') },
+      { script: pc('table.insert(nil, 1)'), ...ok('false|<string>:1: bad argument #1 to insert (table expected, got nil)') },
+      { script: pc('string.sub()'), ...ok('false|<string>:1: bad argument #1 to sub (string expected, got nil)') },
+      { script: pc('return math.floor("x")'), ...ok('false|<string>:1: bad argument #1 to floor (number expected, got string)') },
+      { script: pc('ipairs(nil)'), ...ok('false|<string>:1: bad argument #1 to ipairs (table expected, got nil)') },
+      // observed: tablelib.go tableConcat "... in table for concat"
+      { script: pc('table.concat({1,{},3})'), ...ok('false|<string>:1: invalid value (table) at index 2 in table for concat') },
+      // observed: vm.go OP_FORPREP "for statement limit/init must be a number"
+      { script: pc('for i = 1, "x" do end'), ...ok('false|<string>:1: for statement limit must be a number') },
+      { script: pc('for i = "a", 2 do end'), ...ok('false|<string>:1: for statement init must be a number') },
+      { script: pc('for i = 1, 2, {} do end'), ...ok('false|<string>:1: for statement step must be a number') },
+      // observed: the comparison made inside table.sort names the calling line
+      { script: pc('table.sort({3,1,"a"})'), ...ok('false|<string>:1: attempt to compare string with number') },
+      // observed: baselib.go baseError L.CheckAny(1)
+      { script: pc('error()'), ...ok('false|<string>:1: bad argument #1 to error (value expected)') },
+      { script: 'error()', ...unknown('<string>:1: bad argument #1 to error (value expected)') },
+      // observed: baselib.go baseAssert L.OptString(2, ...) refuses a non-string message
+      { script: 'assert(false, 42)', ...unknown('<string>:1: bad argument #2 to assert (string expected, got number)') },
+      { script: 'assert(false, {})', ...unknown('<string>:1: bad argument #2 to assert (string expected, got table)') },
+      { script: 'assert(nil, "msg")', ...unknown('<string>:1: msg') },
+    ]);
+  });
+});
+
+describe('library details', () => {
+  it('follow gopher-lua\'s Go implementations', () => {
+    check([
+      // observed 16: baselib.go baseToNumber takes a "0x" prefix as base 16 when no base is given
+      { script: 'return {status="Healthy", message=tostring(tonumber("0x10"))..","..tostring(tonumber(" 0X1f "))..","..tostring(tonumber("0x10", 10))}', ...ok('16,31,nil') },
+      // observed 2.0794415416798357: mathlib.go mathLog ignores a base
+      { script: 'return {status="Healthy", message=tostring(math.log(8, 2))}', ...ok('2.0794415416798357') },
+      // observed: strings.ToLower/ToUpper are Unicode-aware (stringlib.go strLower/strUpper)
+      { script: 'return {status="Healthy", message=string.lower("ÀB") .. string.upper("àb")}', ...ok('àbÀB') },
+      // observed "ababab": stringlib.go strRep has no separator
+      { script: 'return {status="Healthy", message=string.rep("ab", 3, ",")}', ...ok('ababab') },
+      // observed "\0": stringlib.go strChar is uint8(CheckInt)
+      { script: 'return {status="Healthy", message=tostring(#string.char(256)) .. string.byte(string.char(321))}', ...ok('165') },
+      // observed nil: coroutinelib.go coRunning on the main thread
+      { script: 'return {status="Healthy", message=tostring(coroutine.running())}', ...ok('nil') },
+    ]);
+  });
+});
