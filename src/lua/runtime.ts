@@ -39,6 +39,7 @@ import { goFormatFloatG, goNumberString, goToNumber } from './gonum.js';
 import { checkGopherLuaSyntax, gopherSyntaxErrorText } from './syntax.js';
 import { gopherEntries, gopherNext } from './gorder.js';
 import { goCaseMap } from './gostrings.js';
+import { argoSafeOs, gopherOs } from './goos.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -1201,9 +1202,9 @@ function initEngine(): void {
     getn: fnTV(tableGetn),
     maxn: fnTV(tableMaxn),
   };
-  const osTime = fnTV(floatResults(rawGetStr(osLib.value, 'time').value));
-  const osDate = fnTV(floatResults(rawGetStr(osLib.value, 'date').value));
-  const safeOs: Lib = { time: osTime, date: osDate };
+  // Go's os.date/os.time (goos.ts): gopher-lua's oslib.go with open libs, Argo CD's
+  // oslib_safe.go copy for require("os").
+  const safeOs: Lib = { time: fnTV(argoSafeOs.time), date: fnTV(argoSafeOs.date) };
   // No table.time/table.date: Argo's OpenSafeOs calls RegisterModule("table", osFuncs), and
   // gopher-lua v1.1.2's RegisterModule (auxlib.go) returns an already-loaded module unchanged;
   // OpenTable loaded "table" just before (util/lua/lua.go), so nothing is added.
@@ -1229,9 +1230,10 @@ function initEngine(): void {
   math.huge = new TValue(T.LUA_TNUMFLT, Number.MAX_VALUE); // gopher-lua: math.MaxFloat64, not inf
 
   const os: Lib = {
-    ...libFrom(osLib, ['clock', 'difftime']),
-    time: osTime,
-    date: osDate,
+    ...libFrom(osLib, ['clock']),
+    difftime: fnTV(gopherOs.difftime),
+    time: fnTV(gopherOs.time),
+    date: fnTV(gopherOs.date),
     getenv: fnTV((Ls) => {
       lauxlib.luaL_checkstring(Ls, 1);
       lua.lua_pushnil(Ls);

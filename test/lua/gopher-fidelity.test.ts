@@ -136,3 +136,50 @@ describe('library details', () => {
     ]);
   });
 });
+
+const tableText = (expr: string): string =>
+  `local t = ${expr} local ks = {} for k, v in pairs(t) do ks[#ks+1] = k .. "=" .. tostring(v) end return {status="Healthy", message=table.concat(ks, ",")}`;
+
+describe('os.date / os.time (gopher-lua oslib.go with open libs, Argo CD oslib_safe.go for require("os"))', () => {
+  it('formats through utils.go cDateFlagToGo and Go time.Format', () => {
+    check([
+      // observed: a leading "!" is trimmed (strings.TrimLeft), not printed
+      { script: 'return {status="Healthy", message=os.date("!%Y-%m-%d %H:%M:%S", 0)}', ...ok('1970-01-01 00:00:00') },
+      { script: 'return {status="Healthy", message=os.date("!!%H", 0)}', ...ok('00') },
+      // observed: %c is the layout "02 Jan 06 15:04 MST"; %a is the literal "mon"; %x is "15/04/05"
+      { script: 'return {status="Healthy", message=os.date("!%c", 0)}', ...ok('01 Jan 70 00:00 UTC') },
+      { script: 'return {status="Healthy", message=os.date("!%a %A %b %B", 86400*3)}', ...ok('mon Sunday Jan January') },
+      { script: 'return {status="Healthy", message=os.date("%A %B %p %I %y %z %Z %x %X %w", 1700000000)}', ...ok('Tuesday November PM 10 23 +0000 UTC 22/13/20 22:13:20 2') },
+      // observed: specifiers without a Go layout are kept as written; a final "%" stays
+      { script: 'return {status="Healthy", message=os.date("!%F %T %D %e %j %Q %", 0)}', ...ok('1970-01-01 %T %D %e %j %Q %') },
+      { script: 'return {status="Healthy", message=os.date("%%H %", 0)}', ...ok('%H %') },
+      // observed: *t has yday 0 and isdst false ("TODO yday & dst"), in RawSetString order
+      { script: tableText('os.date("*t", 1e9)'), ...ok('year=2001,month=9,day=9,hour=1,min=46,sec=40,wday=1,yday=0,isdst=false') },
+      { script: tableText('require("os").date("!*t", 0)'), safe: true, ...ok('year=1970,month=1,day=1,hour=0,min=0,sec=0,wday=5,yday=0,isdst=false') },
+      // observed: CheckInt64 truncates a fractional time and refuses a string; CheckString refuses nil
+      { script: 'return {status="Healthy", message=os.date("!%H", 1.5)}', ...ok('00') },
+      { script: 'return {status="Healthy", message=os.date("!%H", "3600")}', ...unknown('<string>:1: bad argument #2 to date (number expected, got string)') },
+      { script: 'return {status="Healthy", message=os.date(nil)}', ...unknown('<string>:1: bad argument #1 to date (string expected, got nil)') },
+      { script: 'local os = require("os") return {status="Healthy", message=os.date("!%H:%M", 7200)}', safe: true, ...ok('02:00') },
+    ]);
+  });
+  it('builds times with time.Date and Go\'s defaults for missing fields', () => {
+    check([
+      // observed 1572436800 (2019-10-30 12:00 UTC): hour 12, day/month -1 normalised by time.Date
+      { script: 'return {status="Healthy", message=tostring(os.time{year=2020})}', ...ok('1572436800') },
+      // observed: int(LNumber) truncates a fractional field
+      { script: 'return {status="Healthy", message=tostring(os.time{year=2020.7, month=1, day=1})}', ...ok('1577880000') },
+      { script: 'return {status="Healthy", message=tostring(os.time{year=2020, month=2, day=30, hour=25, min=-1, sec=61})}', ...ok('1583110801') },
+      // observed: years below 100 are not 19xx
+      { script: 'return {status="Healthy", message=tostring(os.time{year=50, month=1, day=1})}', ...ok('-60589252800') },
+      // observed: gopher-lua's getIntField reads numeric strings, Argo's copy does not (month -1)
+      { script: 'return {status="Healthy", message=tostring(os.time{year=2020, month="2", day=1})}', ...ok('1580558400') },
+      { script: 'local os = require("os") return {status="Healthy", message=tostring(os.time{year=2020, month="2", day=1})}', safe: true, ...ok('1572609600') },
+      // observed: Argo's osTime uses CheckTable(1); gopher-lua's takes nil as now
+      { script: 'local os = require("os") return {status="Healthy", message=tostring(os.time(nil))}', safe: true, ...unknown('<string>:1: bad argument #1 to time (table expected, got nil)') },
+      { script: 'return {status="Healthy", message=tostring(os.time(5))}', ...unknown('<string>:1: bad argument #1 to time (table expected, got number)') },
+      // observed 7: oslib.go osDiffTime subtracts CheckInt64 values
+      { script: 'return {status="Healthy", message=tostring(os.difftime(10, 3.5))}', ...ok('7') },
+    ]);
+  });
+});
