@@ -15,7 +15,7 @@
  * there. (A check run on a workstation elsewhere still sees Argo's clock.)
  */
 import { lauxlib, lua, to_luastring } from './fengari-internals.js';
-import { goNumberString } from './gonum.js';
+import { goNumberString, goParseNumber } from './gonum.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Fn = (Ls: any) => number;
@@ -185,14 +185,6 @@ function dateFn(Ls: any): number {
   return 1;
 }
 
-/** gopher-lua's parseNumber for getIntField's strings: decimal or 0x hex, else undefined. */
-function parseNumber(s: string): number | undefined {
-  const t = s.trim();
-  if (/^-?0[xX][0-9a-fA-F]+$/.test(t)) return (t.startsWith('-') ? -1 : 1) * parseInt(t.replace(/^-?0[xX]/, ''), 16);
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
-  return undefined;
-}
-
 function getIntField(Ls: any, key: string, dflt: number, strings: boolean): number {
   lua.lua_pushstring(Ls, to_luastring(key));
   lua.lua_rawget(Ls, 1);
@@ -202,7 +194,7 @@ function getIntField(Ls: any, key: string, dflt: number, strings: boolean): numb
   else if (t === lua.LUA_TSTRING && strings) {
     let s = lua.lua_tojsstring(Ls, -1).replace(/^ +/, '');
     if (s.startsWith('0') && !/^0[xX]/.test(s)) s = s.replace(/^0+/, '') || '0';
-    const n = parseNumber(s);
+    const n = goParseNumber(s);
     if (n !== undefined) v = Math.trunc(n);
   }
   lua.lua_pop(Ls, 1);

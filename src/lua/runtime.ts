@@ -35,7 +35,7 @@ import {
   to_jsstring,
   to_luastring,
 } from './fengari-internals.js';
-import { goFormatFloatG, goNumberString, goToNumber } from './gonum.js';
+import { goFormatFloatG, goNumberString, goParseNumber, goToNumber } from './gonum.js';
 import { checkGopherLuaSyntax, gopherSyntaxErrorText } from './syntax.js';
 import { gopherEntries, gopherNext } from './gorder.js';
 import { goCaseMap } from './gostrings.js';
@@ -865,7 +865,7 @@ function goInt64(v: number): bigint {
 function goFormatInt(n: bigint, verb: string, flags: string, width: number | undefined, prec: number | undefined): string {
   const neg = n < 0n;
   const abs = neg ? -n : n;
-  const base = verb === 'x' || verb === 'X' ? 16 : verb === 'o' ? 8 : 10;
+  const base = verb === 'x' || verb === 'X' ? 16 : verb === 'o' ? 8 : verb === 'b' ? 2 : 10;
   let digits = abs.toString(base);
   if (verb === 'X') digits = digits.toUpperCase();
   if (prec !== undefined) digits = prec === 0 && abs === 0n ? '' : digits.padStart(prec, '0');
@@ -981,8 +981,10 @@ function goFormatExpG(v: number, verb: string, flags: string, width: number | un
   let body: string;
   const lower = verb.toLowerCase();
   if (!Number.isFinite(v)) {
-    body = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
-    if (body === '+Inf' && !flags.includes('+')) body = flags.includes(' ') ? ' Inf' : 'Inf';
+    // fmt/format.go fmtFloat: infinities keep their sign ("+Inf"), a space flag replaces "+",
+    // NaN shows a sign only with the + or space flag; never zero padded.
+    const sign = Number.isNaN(v) || v > 0 ? (flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : Number.isNaN(v) ? '' : '+') : '-';
+    body = sign + (Number.isNaN(v) ? 'NaN' : 'Inf');
     return pad(body, flags.replace('0', ''), width);
   }
   const neg = v < 0 || Object.is(v, -0);
@@ -1024,6 +1026,73 @@ function pad(s: string, flags: string, width: number | undefined): string {
   return flags.includes('-') ? s.padEnd(width, ' ') : s.padStart(width, ' ');
 }
 
+/** value.go LNumber.Format: the verb a float64 number is printed with by Go's fmt. */
+function goFormatNumber(v: number, conv: string, flags: string, width: number | undefined, prec: number | undefined): string | undefined {
+  switch (conv) {
+    case 'd':
+    case 'i':
+    case 'x':
+    case 'X':
+    case 'o':
+    case 'b':
+      return goFormatInt(goInt64(v), conv === 'i' ? 'd' : conv, flags, width, prec);
+    case 'c': {
+      // Go's %c of an int64 is the rune, UTF-8 encoded (invalid code points print U+FFFD).
+      const r = goInt64(v);
+      const ok = r >= 0n && r <= 0x10ffffn && !(r >= 0xd800n && r <= 0xdfffn);
+      return pad(String.fromCodePoint(ok ? Number(r) : 0xfffd), flags, width);
+    }
+    case 's':
+      return pad(prec === undefined ? goNumberString(v) : goNumberString(v).slice(0, prec), flags, width);
+    case 'q':
+      return pad(goQuote(goNumberString(v)), flags, width);
+    case 'e':
+    case 'E':
+    case 'f':
+    case 'F':
+    case 'g':
+    case 'G':
+      return goFormatExpG(v, conv, flags, width, prec);
+    default: {
+      // Any other verb (%a, %u, ...) is one Go does not know for the value: %!a(int64=1).
+      if (Number.isInteger(v) && Math.abs(v) < 9223372036854775808) return `%!${conv}(int64=${goInt64(v)})`;
+      return `%!${conv}(float64=${goNumberString(v)})`;
+    }
+  }
+}
+
+/** Go's %s of a string: precision and width count runes; the 0 flag pads with zeros. */
+function goPadRunes(str: string, flags: string, width: number | undefined, prec: number | undefined): string {
+  const runes = [...str];
+  const cut = prec === undefined ? runes : runes.slice(0, prec);
+  const body = cut.join('');
+  if (width === undefined || cut.length >= width) return body;
+  const fill = (flags.includes('0') && !flags.includes('-') ? '0' : ' ').repeat(width - cut.length);
+  return flags.includes('-') ? body + fill : fill + body;
+}
+
+/** value.go LString.Format: %d of a string prints it (%s) if it parses as a number, else 0. */
+function goFormatString(bytes: Uint8Array, conv: string, flags: string, width: number | undefined, prec: number | undefined): string | undefined {
+  if (conv === 's' && ((width === undefined && prec === undefined) || bytes.every((b) => b < 0x80))) return undefined; // same in C
+  const str = to_jsstring(bytes, undefined, undefined, true);
+  if (conv === 'd' || conv === 'i') {
+    if (goParseNumber(str) === undefined) return goFormatInt(0n, 'd', flags, width, prec);
+    return goPadRunes(str, flags, width, prec);
+  }
+  if (conv === 'q') return pad(goQuote(str), flags, width);
+  if (conv === 's') {
+    // Go counts width and precision in runes, C in bytes: only non-ASCII text differs.
+    return goPadRunes(str, flags, width, prec);
+  }
+  if (conv === 'x' || conv === 'X') {
+    if (flags !== '' || prec !== undefined) return undefined;
+    let hex = '';
+    for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+    return pad(conv === 'X' ? hex.toUpperCase() : hex, flags, width);
+  }
+  return `%!${conv}(string=${str})`;
+}
+
 /**
  * string.format as gopher-lua does it: the arguments go to Go's fmt.Sprintf. Numbers are
  * float64 values that format themselves: %d/%x/%o print int64(n) (no 32-bit limit, Go's sign
@@ -1056,22 +1125,21 @@ function wrapFormat(orig: Fn): Fn {
       const t = arg <= top ? lua.lua_type(Ls, arg) : lua.LUA_TNONE;
       let literal: string | undefined;
       if (t === lua.LUA_TNUMBER) {
-        const v = lua.lua_tonumber(Ls, arg);
-        if (conv === 'd' || conv === 'i' || conv === 'x' || conv === 'X' || conv === 'o') {
-          literal = goFormatInt(goInt64(v), conv === 'i' ? 'd' : conv, flags, width, prec);
-        } else if (conv === 's') {
-          literal = pad(prec === undefined ? goNumberString(v) : goNumberString(v).slice(0, prec), flags, width);
-        } else if (conv === 'q') {
-          literal = pad(goQuote(goNumberString(v)), flags, width);
-        } else if (conv === 'g' || conv === 'G' || conv === 'e' || conv === 'E' || conv === 'f' || conv === 'F') {
-          literal = goFormatExpG(v, conv, flags, width, prec);
-        }
+        literal = goFormatNumber(lua.lua_tonumber(Ls, arg), conv, flags, width, prec);
       } else if (t === lua.LUA_TNONE) {
         // gopher-lua passes the arguments it has to Go's fmt.Sprintf: a verb without one prints
         // Go's "%!<verb>(MISSING)" (stringlib.go strFormat), where Lua raises "no value".
         literal = `%!${conv}(MISSING)`;
-      } else if (t === lua.LUA_TSTRING && conv === 'q') {
-        literal = pad(goQuote(jsString(Ls, arg)), flags, width);
+      } else if (t === lua.LUA_TSTRING) {
+        literal = goFormatString(lua.lua_tolstring(Ls, arg), conv, flags, width, prec);
+      } else if (t === lua.LUA_TNIL) {
+        // *LNilType: a Stringer ("nil") for the string verbs, else Go prints the empty struct.
+        if (conv === 'q') literal = pad('"nil"', flags, width);
+        else if (conv !== 's') literal = conv === 'x' ? '6e696c' : conv === 'X' ? '6E696C' : '&{}';
+      } else if (t === lua.LUA_TBOOLEAN) {
+        const b = lua.lua_toboolean(Ls, arg) ? 'true' : 'false';
+        if (conv === 'q') literal = pad(`"${b}"`, flags, width);
+        else if (conv !== 's') literal = `%!${conv}(lua.LBool=${b})`;
       }
       if (literal === undefined) {
         out += spec;

@@ -183,3 +183,29 @@ describe('os.date / os.time (gopher-lua oslib.go with open libs, Argo CD oslib_s
     ]);
   });
 });
+
+const fmt = (args: string): string => `return {status="Healthy", message=string.format(${args})}`;
+
+describe('string.format (stringlib.go strFormat: fmt.Sprintf over LValues; value.go LNumber/LString.Format)', () => {
+  it('prints %d of a string, unknown verbs, %c, infinities and nil/boolean arguments as Go does', () => {
+    check([
+      // observed: LString.Format prints a string that parses as a number with %s, else 0 with %d
+      { script: fmt('"%d", "12.5"'), ...ok('12.5') },
+      { script: fmt('"%d|%5d|", "x", "12"'), ...ok('0|   12|') },
+      { script: fmt('"%d", "010"'), ...ok('010') },
+      // observed: verbs LNumber.Format does not list go to Go with int64/float64: %!a(int64=1)
+      { script: fmt('"%a|%a|%u|%z", 1, 1.5, 3, 1'), ...ok('%!a(int64=1)|%!a(float64=1.5)|%!u(int64=3)|%!z(int64=1)') },
+      // observed: fmt/format.go fmtFloat keeps the sign of an infinity
+      { script: fmt('"%.3f|%f|%f|%+f|% f|%08.2f", 1/0, -1/0, 0/0, 0/0, 1/0, 1/0'), ...ok('+Inf|-Inf|NaN|+NaN| Inf|    +Inf') },
+      // observed: %c of an int64 is a UTF-8 encoded rune
+      { script: fmt('"%c%c", 200, 0x4e2d'), ...ok('È中') },
+      // observed: Go's %x of a string is its bytes in hex; %f of a string is a bad verb
+      { script: fmt('"%x|%X|%f", "ab", "ab", "1.5"'), ...ok('6162|6162|%!f(string=1.5)') },
+      // observed: nil is an empty struct pointer (&{}) except for %s; a boolean is lua.LBool
+      { script: fmt('"%d|%s|%d", nil, nil, true'), ...ok('&{}|nil|%!d(lua.LBool=true)') },
+      // observed: Go counts width and precision in runes
+      { script: fmt('"%5s|%-5s|%.2s", "é", "é", "héllo"'), ...ok('    é|é    |hé') },
+      { script: fmt('"%b", 5'), ...ok('101') },
+    ]);
+  });
+});
