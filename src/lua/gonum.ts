@@ -16,7 +16,8 @@ export function goNumberString(n: number): string {
   if (n === Infinity) return '+Inf';
   if (n === -Infinity) return '-Inf';
   if (Number.isInteger(n) && n >= -TWO63 && n < TWO63) {
-    if (Math.abs(n) < 1e21) return n === 0 ? '0' : String(n);
+    // Above 2^53 JavaScript prints the shortest digits (2^60 as 1152921504606847000), Go the exact int64.
+    if (Math.abs(n) <= 9007199254740992) return n === 0 ? '0' : String(n);
     return BigInt(n).toString();
   }
   return goFormatFloatG(n);

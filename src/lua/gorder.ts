@@ -118,3 +118,13 @@ function found(L: any, keyI: number, e: any): boolean {
   lobject.setobj2s(L, keyI + 1, e.value);
   return true;
 }
+
+/** table.go LTable.Len: the largest live integer key of the array part (0 if none). */
+export function gopherLen(t: any): number {
+  let max = 0;
+  for (let e = t.f; e; e = e.n) {
+    const k = e.key;
+    if (k.ttisnumber() && k.value > max && Number.isInteger(k.value) && k.value < MAX_ARRAY_INDEX && live(e)) max = k.value;
+  }
+  return max;
+}

@@ -26,6 +26,7 @@ import {
   ldebug,
   lobject,
   lopcodes,
+  lfunc,
   lstate,
   lstring,
   ltable,
@@ -37,7 +38,7 @@ import {
 } from './fengari-internals.js';
 import { goFormatFloatG, goNumberString, goParseNumber, goToNumber } from './gonum.js';
 import { checkGopherLuaSyntax, gopherSyntaxErrorText } from './syntax.js';
-import { gopherEntries, gopherNext } from './gorder.js';
+import { gopherEntries, gopherLen, gopherNext } from './gorder.js';
 import { goCaseMap } from './gostrings.js';
 import { argoSafeOs, gopherOs } from './goos.js';
 
@@ -327,6 +328,21 @@ function runError(Ls: any, msg: string): never {
 
 let patched = false;
 
+/** config.go CallStackSize, which Argo CD's lua.Options leave at the default. */
+export const GOPHER_CALL_STACK_SIZE = 256;
+
+/** An error with the position of the nearest Lua function (state.go where with skipg). */
+function runErrorNamingLuaCaller(Ls: any, msg: string): never {
+  if (Ls.ci.callstatus & lstate.CIST_LUA) runError(Ls, msg);
+  for (let level = 0; level <= GOPHER_CALL_STACK_SIZE; level++) {
+    lauxlib.luaL_where(Ls, level);
+    const where = jsString(Ls, -1);
+    lua.lua_pop(Ls, 1);
+    if (where !== '') runError(Ls, where + msg);
+  }
+  runError(Ls, msg);
+}
+
 /** Every table access of fengari goes through these ltable functions: fill lazy tables first. */
 function patchLazyTables(): void {
   Table.prototype.lazy = undefined;
@@ -352,7 +368,12 @@ function patchLazyTables(): void {
   };
   ltable.luaH_getn = (t: any) => {
     if (t.lazy !== undefined) materialize(t);
-    return getn(t);
+    const n = getn(t);
+    // gopher-lua's Len is the last non-nil slot of the array part (table.go), which holds
+    // every integer key below MaxArrayIndex: #{nil, nil, 3} is 3. A table of exactly 1..n is
+    // the same either way.
+    if (ctx === undefined || t.strong.size === n) return n;
+    return gopherLen(t);
   };
   ltable.luaH_next = (Ls: any, t: any, keyI: number) => {
     if (t.lazy !== undefined) materialize(t);
@@ -411,6 +432,17 @@ function patchFengari(): void {
     }
     runError(Ls, msg);
   };
+  // gopher-lua's call stack holds CallStackSize (256, config.go) frames, Lua and Go functions
+  // alike, the main chunk included; one more raises "stack overflow" (state.go, vm.go).
+  // fengari creates one CallInfo per call in the same places.
+  const origExtendCI = lstate.luaE_extendCI;
+  lstate.luaE_extendCI = (Ls: any) => {
+    const depth = (Ls.ci.depth ?? 0) + 1;
+    if (depth > GOPHER_CALL_STACK_SIZE && ctx !== undefined) runErrorNamingLuaCaller(Ls, 'stack overflow');
+    const ci = origExtendCI(Ls);
+    ci.depth = depth;
+    return ci;
+  };
   // gopher-lua's texts for errors fengari raises through luaG_runerror (vm.go OP_FORPREP).
   const origRunError = ldebug.luaG_runerror;
   const runErrorTexts: Record<string, string> = {
@@ -420,6 +452,7 @@ function patchFengari(): void {
   };
   ldebug.luaG_runerror = (Ls: any, fmt: Uint8Array, ...args: unknown[]) => {
     if (ctx !== undefined) {
+      if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0); // closeAllUpvalues, as in luaG_errormsg below
       const text = runErrorTexts[to_jsstring(fmt)];
       if (text !== undefined) return origRunError(Ls, to_luastring(text));
     }
@@ -430,6 +463,10 @@ function patchFengari(): void {
   const origErrorMsg = ldebug.luaG_errormsg;
   ldebug.luaG_errormsg = (Ls: any) => {
     if (ctx !== undefined) {
+      // state.go raiseError/Error: without an xpcall handler, gopher-lua closes every open
+      // upvalue of the thread (closeAllUpvalues) before unwinding, so after pcall catches the
+      // error, closures no longer share the locals they captured with the running functions.
+      if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0);
       const tv = Ls.stack[Ls.top - 1];
       if (tv && tv.ttisstring()) {
         const msg = luaStringOf(tv);
@@ -1677,9 +1714,14 @@ function buildEnv(openLibs: boolean): { env: any; loaded: any; loaders: any; sub
   addStr(pkg, 'loaded', tableTV(loaded));
   addStr(pkg, 'path', strTV(LUA_PATH_DEFAULT));
   addStr(pkg, 'cpath', strTV(''));
+  addStr(pkg, 'config', strTV('/\n;\n?\n!\n-\n')); // loadlib.go: LuaDirSep, ";", "?", "!", "-"
+
   addStr(env, 'package', tableTV(pkg));
 
-  const subTables = [tableT, pkg, loaded, preload, loaders];
+  // util/lua/lua.go sets the global actionParams (an empty table for a health check).
+  const actionParams = newTable();
+  addStr(env, 'actionParams', tableTV(actionParams));
+  const subTables = [tableT, pkg, loaded, preload, loaders, actionParams];
   let stringMt: any;
   if (openLibs) {
     const stringT = copyLib(t.string);

@@ -209,3 +209,58 @@ describe('string.format (stringlib.go strFormat: fmt.Sprintf over LValues; value
     ]);
   });
 });
+
+const rec = (n: number) =>
+  `local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end return {status="Healthy", message=tostring(f(${n}))}`;
+const recPcall = (n: number) =>
+  `local function f(n) if n == 0 then return 0 end local ok, v = pcall(f, n - 1) if not ok then error(v, 0) end return v + 1 end return {status="Healthy", message=tostring(f(${n}))}`;
+
+describe('the call stack (config.go CallStackSize 256: Lua and Go frames, the main chunk included)', () => {
+  it('overflows where gopher-lua does', () => {
+    check([
+      // observed: main + 255 frames of f is the most that runs; one more is "stack overflow"
+      { script: rec(254), ...ok('254') },
+      { script: rec(255), ...unknown('<string>:1: stack overflow') },
+      { script: rec(1000), ...unknown('<string>:1: stack overflow') },
+      // observed: pcall's own frame counts (main + 128 f + 127 pcall = 256)
+      { script: recPcall(127), ...ok('127') },
+      { script: recPcall(128), ...unknown('<string>:1: stack overflow') },
+      { script: `local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end local ok, e = pcall(f, 254) return {status="Healthy", message=tostring(ok) .. tostring(e)}`, ...ok('false<string>:1: stack overflow') },
+      // observed: a tail call reuses its frame
+      { script: 'local function f(n) if n == 0 then return 0 end return f(n - 1) end return {status="Healthy", message=tostring(f(100000))}', ...ok('0') },
+    ]);
+  });
+});
+
+describe('upvalues after an error caught by pcall (state.go raiseError: closeAllUpvalues)', () => {
+  it('detaches closures from the locals they captured', () => {
+    check([
+      // observed 1: the error closed main's open upvalue x, so the closure keeps 1
+      { script: 'local x = 1 local f = function() return x end pcall(function() error("e") end) x = 2 return {status="Healthy", message=tostring(f())}', ...ok('1') },
+      // observed "56": the closure keeps 5 while main goes on with its own x
+      { script: 'local x = 1 local function get() return x end local ok = pcall(function() x = 5 error("e") end) x = x + 1 return {status="Healthy", message=tostring(get()) .. tostring(x)}', ...ok('56') },
+      { script: 'local x = 1 local function get() return x end pcall(error, "e") x = 2 return {status="Healthy", message=tostring(get())}', ...ok('1') },
+      { script: 'local x = 1 local function get() return x end pcall(function() local y = nil .. 1 end) x = 2 return {status="Healthy", message=tostring(get())}', ...ok('1') },
+      // observed 2: without an error they stay shared
+      { script: 'local x = 1 local function get() return x end pcall(function() end) x = 2 return {status="Healthy", message=tostring(get())}', ...ok('2') },
+    ]);
+  });
+});
+
+describe('globals, lengths and numbers', () => {
+  it('match gopher-lua', () => {
+    check([
+      // observed: util/lua/lua.go sets actionParams for every script, with and without open libs
+      { script: 'return {status="Healthy", message=type(actionParams)}', ...ok('table') },
+      { script: 'return {status="Healthy", message=type(actionParams)}', safe: true, ...ok('table') },
+      // observed: loadlib.go package.config
+      { script: 'return {status="Healthy", message=package.config}', ...ok('/\n;\n?\n!\n-\n') },
+      // observed 3: LTable.Len is the last non-nil slot of the array part
+      { script: 'return {status="Healthy", message=tostring(#{nil,nil,3})}', ...ok('3') },
+      { script: 'local t = {} t[5] = "x" return {status="Healthy", message=tostring(#t)}', ...ok('5') },
+      { script: 'local t = {a = 1} t[2] = 1 table.insert(t, "y") return {status="Healthy", message=tostring(#t) .. tostring(t[3])}', ...ok('3y') },
+      // observed: LNumber.String prints int64(n) exactly
+      { script: 'return {status="Healthy", message=tostring(-2^63) .. "," .. tostring(2^60)}', ...ok('-9223372036854775808,1152921504606846976') },
+    ]);
+  });
+});
