@@ -37,7 +37,7 @@ import {
   to_luastring,
 } from './fengari-internals.js';
 import { goFormatFloatG, goNumberString, goParseNumber, goToNumber } from './gonum.js';
-import { checkGopherLuaSyntax, gopherSyntaxErrorText } from './syntax.js';
+import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText } from './syntax.js';
 import { gopherEntries, gopherLen, gopherNext } from './gorder.js';
 import { goCaseMap } from './gostrings.js';
 import { argoSafeOs, gopherOs } from './goos.js';
@@ -498,6 +498,17 @@ function patchFengari(): void {
     if (name) runError(Ls, `cannot perform ${name} operation between ${typeName(p1)} and ${typeName(p2)}`);
     return origTryBin(Ls, p1, p2, res, event);
   };
+  // Strings used as numbers (arithmetic, math.floor("8")): gopher-lua's parseNumber (utils.go:
+  // ParseInt base 0, so "010" is 8 and "0x10" is 16, else ParseFloat). The lexer (outside an
+  // evaluation) keeps fengari's own conversion.
+  const origStr2num = lobject.luaO_str2num;
+  lobject.luaO_str2num = (s: Uint8Array, o: any) => {
+    if (ctx === undefined) return origStr2num(s, o);
+    const v = goParseNumber(to_jsstring(s, undefined, undefined, true));
+    if (v === undefined) return 0;
+    o.setfltvalue(v);
+    return s.length + 1;
+  };
   // Constant folding in the compiler: gopher-lua folds in float64, fengari in wrapping 32-bit ints.
   const origArith = lobject.luaO_arith;
   lobject.luaO_arith = (Ls: any, op: number, p1: any, p2: any, p3: any) => {
@@ -663,7 +674,7 @@ function loadChunk(Ls: any, source: string, chunkname: string): boolean {
     pushJsString(Ls, gopherSyntaxErrorText(problems[0]!, chunkname));
     return false;
   }
-  const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(source), null, to_luastring(`=${chunkname}`));
+  const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(gopherSource(source)), null, to_luastring(`=${chunkname}`));
   if (status !== lua.LUA_OK) return false;
   floatConstants(Ls.stack[Ls.top - 1].value.p);
   if (ctx) {
@@ -1432,7 +1443,7 @@ function compile(script: string): Compiled {
   if (problems.length > 0) {
     c = { error: gopherSyntaxErrorText(problems[0]!) };
   } else {
-    const status = lauxlib.luaL_loadbuffer(L, to_luastring(script), null, to_luastring('=<string>'));
+    const status = lauxlib.luaL_loadbuffer(L, to_luastring(gopherSource(script)), null, to_luastring('=<string>'));
     if (status !== lua.LUA_OK) {
       c = { error: jsString(L, -1) };
     } else {

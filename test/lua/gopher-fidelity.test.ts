@@ -264,3 +264,31 @@ describe('globals, lengths and numbers', () => {
     ]);
   });
 });
+
+const val = (e: string): string => `return {status="Healthy", message=tostring(${e})}`;
+
+describe('the 5.1 grammar as gopher-lua lexes it (parse/lexer.go scanEscape, compile.go constants)', () => {
+  it('reads escapes and number literals like gopher-lua', () => {
+    check([
+      // observed: an unknown escape is the character itself (scanEscape default: writeChar)
+      { script: val('"\\x41"'), ...ok('x41') },
+      { script: val('"\\z   x"'), ...ok('z   x') },
+      { script: val('"\\u{48}"'), ...ok('u{48}') },
+      { script: val('"\\q" .. "\\é"'), ...ok('qé') },
+      // observed: a decimal escape is byte(value), no range error
+      { script: val('#"\\256" .. string.byte("\\300")'), ...ok('144') },
+      { script: val('"\\65\\066\\0651"'), ...ok('ABA1') },
+      // observed: a literal strconv cannot parse becomes NaN (compile.go parseNumber error)
+      { script: val('1e309'), ...ok('NaN') },
+      { script: val('0xffffffffffffffffff') + ' -- 0x8000000000000000', ...ok('NaN') },
+      { script: val('0x8000000000000000'), ...ok('NaN') },
+      { script: val('0x7fffffffffffffff == 2^63'), ...ok('true') },
+      // observed: a leading 0 of a literal is skipped by the lexer (010 is 10) ...
+      { script: val('010'), ...ok('10') },
+      // ... but a string used as a number goes through strconv.ParseInt(s, 0, 64): "010" is octal
+      { script: val('("010" + 0) .. "," .. math.floor("010") .. "," .. ("0x10" * 1) .. "," .. ("08" + 0)'), ...ok('8,8,16,8') },
+      // comments and long strings are not rewritten
+      { script: 'return {status="Healthy", message=[[\\x41]] .. "-" --[[ "\\x41" ]] .. "ok"}', ...ok('\\x41-ok') },
+    ]);
+  });
+});
