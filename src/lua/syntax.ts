@@ -95,11 +95,12 @@ function explain(p: LuaSyntaxProblem): LuaSyntaxProblem {
  * - a decimal escape is byte(value): "\256" is "\0" (written back as three digits);
  * - a number literal that strconv cannot parse is NaN (compile.go: parseNumber error):
  *   a hexadecimal literal above the int64 range, a decimal one that overflows float64
- *   (1e309). It is written as (0/0).
+ *   (1e309). It is written as (0/0). A hexadecimal literal above 32 bits is written in
+ *   decimal (fengari would wrap it to a 32-bit integer).
  * Comments and long strings are left alone; line breaks are kept, so lines stay the same.
  */
 export function gopherSource(script: string): string {
-  if (!/\\|0[xX][0-9a-fA-F]{16}|[eE][+]?\d{3}|\d{300}/.test(script)) return script;
+  if (!/\\|0[xX][0-9a-fA-F]{8}|[eE][+]?\d{3}|\d{300}/.test(script)) return script;
   let out = '';
   let i = 0;
   const n = script.length;
@@ -160,10 +161,15 @@ export function gopherSource(script: string): string {
     } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(script[i + 1] ?? ''))) {
       const m = /^(0[xX][0-9a-fA-F]*|[0-9]*\.?[0-9]*(?:[eE][+-]?[0-9]*)?)/.exec(script.slice(i, i + 400))!;
       const lit = m[1]!;
-      let nan = false;
-      if (/^0[xX]/.test(lit)) nan = lit.length > 2 && BigInt(lit) > 9223372036854775807n;
-      else nan = Number(lit) === Infinity;
-      out += nan ? '(0/0)' : lit;
+      let text = lit;
+      if (/^0[xX][0-9a-fA-F]+$/.test(lit)) {
+        const v = BigInt(lit);
+        // fengari's integers are 32-bit: a larger hexadecimal literal is written as the float64
+        // gopher-lua gets from ParseInt (decimal literals are already read as floats).
+        if (v > 9223372036854775807n) text = '(0/0)';
+        else if (v > 0x7fffffffn) text = String(Number(v));
+      } else if (Number(lit) === Infinity) text = '(0/0)';
+      out += text;
       i += Math.max(lit.length, 1);
     } else {
       out += c;

@@ -283,6 +283,8 @@ describe('the 5.1 grammar as gopher-lua lexes it (parse/lexer.go scanEscape, com
       { script: val('0xffffffffffffffffff') + ' -- 0x8000000000000000', ...ok('NaN') },
       { script: val('0x8000000000000000'), ...ok('NaN') },
       { script: val('0x7fffffffffffffff == 2^63'), ...ok('true') },
+      // observed: hexadecimal literals past 32 bits keep their value (fengari's integers are 32-bit)
+      { script: val('0x100000000 .. "," .. 0xFFFFFFFF .. "," .. (0x80000000 + 1)'), ...ok('4294967296,4294967295,2147483649') },
       // observed: a leading 0 of a literal is skipped by the lexer (010 is 10) ...
       { script: val('010'), ...ok('10') },
       // ... but a string used as a number goes through strconv.ParseInt(s, 0, 64): "010" is octal
