@@ -58,3 +58,17 @@ export function goCaseMap(b: Uint8Array, upper: boolean): Uint8Array {
   }
   return Uint8Array.from(out);
 }
+
+/**
+ * A Lua string as encoding/json marshals it (then unmarshals it into Go): each byte that does
+ * not start a valid UTF-8 sequence becomes U+FFFD on its own (utf8.DecodeRuneInString width 1).
+ */
+export function goJsonString(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < b.length; ) {
+    const [cp, w] = decodeRune(b, i);
+    out += String.fromCodePoint(cp);
+    i += w;
+  }
+  return out;
+}

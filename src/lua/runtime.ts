@@ -28,6 +28,7 @@ import {
   lopcodes,
   lfunc,
   lstate,
+  lvm,
   lstring,
   ltable,
   ltm,
@@ -39,8 +40,9 @@ import {
 import { goFormatFloatG, goNumberString, goParseNumber, goToNumber } from './gonum.js';
 import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText } from './syntax.js';
 import { gopherEntries, gopherLen, gopherNext } from './gorder.js';
-import { goCaseMap } from './gostrings.js';
+import { goCaseMap, goJsonString } from './gostrings.js';
 import { argoSafeOs, gopherOs } from './goos.js';
+import { makeGmatch, makeGsub } from './gopattern.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -497,6 +499,18 @@ function patchFengari(): void {
     const name = opNames[event];
     if (name) runError(Ls, `cannot perform ${name} operation between ${typeName(p1)} and ${typeName(p2)}`);
     return origTryBin(Ls, p1, p2, res, event);
+  };
+  // Integer arguments of library functions (string.sub, byte, rep, table.insert, select...):
+  // gopher-lua's CheckInt is int(LNumber), a truncation, where fengari (5.3) refuses a float
+  // with a fraction ("number has no integer representation"). fengari's integers are 32-bit,
+  // so the result is clamped to that range (string positions and counts clamp the same way).
+  const origToInteger = lvm.tointeger;
+  lvm.tointeger = (o: any) => {
+    if (ctx !== undefined && o.ttisfloat()) {
+      const v = Number.isNaN(o.value) ? -2147483648 : Math.trunc(o.value);
+      return Math.max(-2147483648, Math.min(2147483647, v));
+    }
+    return origToInteger(o);
   };
   // Strings used as numbers (arithmetic, math.floor("8")): gopher-lua's parseNumber (utils.go:
   // ParseInt base 0, so "010" is 8 and "0x10" is 16, else ParseFloat). The lexer (outside an
@@ -1335,6 +1349,11 @@ function initEngine(): void {
   str.char = fnTV(goStrChar);
   table.concat = fnTV(wrapConcat(table.concat.value));
   for (const k of ['byte', 'find', 'len']) str[k] = fnTV(floatResults(str[k].value));
+  // gmatch/gsub collect matches as gopher-lua's pm.Find does, matching with string.find.
+  const findFn = (): Fn => str.find.value;
+  str.gmatch = fnTV(makeGmatch(findFn));
+  str.gfind = str.gmatch;
+  str.gsub = fnTV(wrapGsub(makeGsub(findFn)));
 
   const math = libFrom(mathLib, ['abs', 'acos', 'asin', 'atan', 'ceil', 'cos', 'deg', 'exp', 'floor', 'fmod', 'huge', 'log', 'max', 'min', 'modf', 'pi', 'rad', 'random', 'randomseed', 'sin', 'sqrt', 'tan']);
   for (const k of Object.keys(math)) {
@@ -1525,6 +1544,13 @@ function marshalValue(v: any, depth: number, visited: Set<unknown>): [string, an
   }
 }
 
+/** A string field as Go holds it after the JSON round trip (invalid UTF-8 bytes: U+FFFD each). */
+function jsonText(tv: any): string {
+  const b: Uint8Array = tv.value.getstr();
+  for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) return goJsonString(b);
+  return luaStringOf(tv);
+}
+
 function toHealth(ret: any): HealthResult {
   if (ret === undefined || ret.ttisnil()) return { status: '', message: '' };
   if (!ret.ttistable()) return { status: 'Unknown', message: `expect table output from Lua script, not ${typeName(ret)}` };
@@ -1547,8 +1573,8 @@ function toHealth(ret: any): HealthResult {
     // json.Unmarshal of a number, bool, object or array into a string field is an
     // UnmarshalTypeError, which Argo turns into an empty health status.
     if (!v.ttisstring()) return { status: '', message: '' };
-    if (field === 'status') status = luaStringOf(v);
-    else message = luaStringOf(v);
+    if (field === 'status') status = jsonText(v);
+    else message = jsonText(v);
   }
   if (!(HEALTH_STATUSES as readonly string[]).includes(status)) return { status: 'Unknown', message: INVALID_STATUS_MESSAGE };
   return { status, message };

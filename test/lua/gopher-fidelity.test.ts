@@ -294,3 +294,39 @@ describe('the 5.1 grammar as gopher-lua lexes it (parse/lexer.go scanEscape, com
     ]);
   });
 });
+
+const gm = (s: string, p: string): string =>
+  `local t = {} for a, b in string.gmatch(${s}, ${p}) do t[#t+1] = "[" .. tostring(a) .. (b and ("|" .. tostring(b)) or "") .. "]" end return {status="Healthy", message=table.concat(t)}`;
+
+describe('gmatch, gsub and integer arguments (stringlib.go over pm.Find; auxlib.go CheckInt)', () => {
+  it('collect matches as pm.Find does', () => {
+    check([
+      // observed: an empty match right after a non-empty one counts (pm.go Find: sp = max(sp+1, end))
+      { script: gm('"a,b,,c"', '"([^,]*)"'), ...ok('[a][][b][][][c][]') },
+      { script: gm('"a b"', '"%s*"'), ...ok('[][ ][][]') },
+      // observed: "^" anchors gmatch too (pattern MustHead)
+      { script: gm('"abc"', '"^a"'), ...ok('[a]') },
+      { script: gm('"^a^a"', '"^a"'), ...ok('') },
+      { script: gm('"key=val, k2=v2"', '"(%w+)=(%w+)"'), ...ok('[key|val][k2|v2]') },
+      { script: 'return {status="Healthy", message=table.concat({string.gsub("abc", "%w*", "-")}, "|")}', ...ok('--|2') },
+      { script: 'return {status="Healthy", message=table.concat({string.gsub("a,b,,c", "[^,]*", "x")}, "|")}', ...ok('xx,xx,x,xx|7') },
+      // observed: a table value true prints as "" (LVAsString), false/nil keep the match
+      { script: 'return {status="Healthy", message=(string.gsub("abc", "%w", {a="1", b=true}))}', ...ok('1c') },
+      { script: 'return {status="Healthy", message=(string.gsub("abc", "%w", function(c) if c == "b" then return false end return c:upper() end))}', ...ok('AbC') },
+      // observed: "%2" past the captures is "invalid capture index"; "%a" stays as written
+      { script: 'return {status="Healthy", message=(string.gsub("abc", "b", "%2"))}', ...unknown('<string>:1: invalid capture index') },
+      { script: 'return {status="Healthy", message=(string.gsub("abc", "b", "%a%%"))}', ...ok('a%a%c') },
+      { script: 'return {status="Healthy", message=(string.gsub("  trim  ", "^%s*(.-)%s*$", "%1"))}', ...ok('trim') },
+      { script: 'local ok, e = pcall(function() return string.gsub("x", "x", 5) end) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: bad argument #3 to gsub (string or table or function expected, got number)') },
+    ]);
+  });
+  it('truncate fractional integer arguments and print invalid UTF-8 as Go\'s JSON does', () => {
+    check([
+      // observed: CheckInt is int(LNumber), a truncation (fengari refused the fraction)
+      { script: 'return {status="Healthy", message=("abc"):sub(1.5, 2.5) .. string.byte("abc", 1.9) .. string.rep("x", 2.9)}', ...ok('ab97xx') },
+      { script: 'return {status="Healthy", message=("abcdef"):sub(2, 1e10)}', ...ok('bcdef') },
+      // observed: encoding/json writes each invalid byte as U+FFFD
+      { script: 'return {status="Healthy", message=(string.gsub("\\195\\128", "", "<>"))}', ...ok('<>\ufffd<>\ufffd<>') },
+    ]);
+  });
+});
