@@ -646,6 +646,19 @@ const luaAssert: Fn = (Ls) => {
 
 const luaCollectgarbage: Fn = () => 0;
 
+/** baselib.go baseNewProxy: a userdata; true gives it a new metatable, a proxy shares its one. */
+const luaNewproxy: Fn = (Ls) => {
+  const arg = lua.lua_type(Ls, 1);
+  lua.lua_newuserdata(Ls, 0);
+  if (arg === lua.LUA_TBOOLEAN && lua.lua_toboolean(Ls, 1)) {
+    lua.lua_newtable(Ls);
+    lua.lua_setmetatable(Ls, -2);
+  } else if (arg === lua.LUA_TUSERDATA && lua.lua_getmetatable(Ls, 1)) {
+    lua.lua_setmetatable(Ls, -2);
+  }
+  return 1;
+};
+
 /** baselib.go baseError: L.CheckAny(1), so error() with no argument is an argument error. */
 function wrapError(orig: Fn): Fn {
   return (Ls) => {
@@ -1316,6 +1329,7 @@ function initEngine(): void {
     type: getGlobalTV('type'),
     unpack: undefined,
     xpcall: getGlobalTV('xpcall'),
+    newproxy: fnTV(luaNewproxy),
     module: fnTV(luaModule),
     require: fnTV(luaRequire),
     ipairs: fnTV(luaIpairs),
@@ -1360,6 +1374,11 @@ function initEngine(): void {
     if (math[k].type === T.LUA_TLCF) math[k] = fnTV(floatResults(math[k].value));
   }
   for (const [k, f] of Object.entries(mathExtras)) math[k] = fnTV(f);
+  // mathlib.go mathMax/mathMin: no argument is "wrong number of arguments".
+  for (const k of ['max', 'min']) {
+    const f = math[k].value;
+    math[k] = fnTV((Ls) => (lua.lua_gettop(Ls) === 0 ? raise(Ls, 'wrong number of arguments') : f(Ls)));
+  }
   math.mod = math.fmod;
   math.log = fnTV((Ls) => pushNum(Ls, Math.log(num(Ls, 1)))); // mathlib.go mathLog: no base argument
   math.huge = new TValue(T.LUA_TNUMFLT, Number.MAX_VALUE); // gopher-lua: math.MaxFloat64, not inf
@@ -1374,6 +1393,9 @@ function initEngine(): void {
       lua.lua_pushnil(Ls);
       return 1;
     }),
+    // oslib.go has these too; they reach the controller's process and files, which wavegate
+    // does not emulate: a call says so (type() sees a function, as in Argo CD).
+    ...Object.fromEntries(['execute', 'exit', 'remove', 'rename', 'setenv', 'setlocale', 'tmpname'].map((name) => [name, fnTV((Ls) => raise(Ls, `os.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))])),
   };
   const coroutine = libFrom(getGlobalTV('coroutine'), ['create', 'resume', 'running', 'status', 'wrap', 'yield']);
   // coroutinelib.go coRunning: nil on the main thread, else the coroutine (one value).

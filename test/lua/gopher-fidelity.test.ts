@@ -253,6 +253,12 @@ describe('globals, lengths and numbers', () => {
       // observed: util/lua/lua.go sets actionParams for every script, with and without open libs
       { script: 'return {status="Healthy", message=type(actionParams)}', ...ok('table') },
       { script: 'return {status="Healthy", message=type(actionParams)}', safe: true, ...ok('table') },
+      // observed: baselib.go newproxy exists in both modes
+      { script: 'return {status="Healthy", message=type(newproxy(true)) .. tostring(getmetatable(newproxy(true)) ~= nil)}', safe: true, ...ok('userdatatrue') },
+      // observed: oslib.go's other functions exist with open libs (wavegate: a call explains it is not emulated)
+      { script: 'return {status="Healthy", message=type(os.exit) .. type(os.execute) .. type(os.remove) .. type(os.rename) .. type(os.setenv) .. type(os.setlocale) .. type(os.tmpname)}', ...ok('functionfunctionfunctionfunctionfunctionfunctionfunction') },
+      // observed: mathlib.go mathMax with no argument
+      { script: 'return {status="Healthy", message=tostring(math.max())}', ...unknown('<string>:1: wrong number of arguments') },
       // observed: loadlib.go package.config
       { script: 'return {status="Healthy", message=package.config}', ...ok('/\n;\n?\n!\n-\n') },
       // observed 3: LTable.Len is the last non-nil slot of the array part
