@@ -451,6 +451,9 @@ function patchFengari(): void {
     "'for' limit must be a number": 'for statement limit must be a number',
     "'for' step must be a number": 'for statement step must be a number',
     "'for' initial value must be a number": 'for statement init must be a number',
+    // fengari's bound on nested calls through JavaScript (metamethods, pcall: 200) comes
+    // before gopher-lua's 256 frames; both end a runaway recursion, gopher-lua says this.
+    'JS stack overflow': 'stack overflow',
   };
   ldebug.luaG_runerror = (Ls: any, fmt: Uint8Array, ...args: unknown[]) => {
     if (ctx !== undefined) {
@@ -1211,6 +1214,9 @@ function wrapFormat(orig: Fn): Fn {
         // *LNilType: a Stringer ("nil") for the string verbs, else Go prints the empty struct.
         if (conv === 'q') literal = pad('"nil"', flags, width);
         else if (conv !== 's') literal = conv === 'x' ? '6e696c' : conv === 'X' ? '6E696C' : '&{}';
+      } else if (t === lua.LUA_TTABLE && conv === 's') {
+        // LTable.String(): the address; gopher-lua's %s does not call __tostring.
+        literal = pad(gopherKeyString(Ls.stack[Ls.ci.funcOff + arg]), flags, width);
       } else if (t === lua.LUA_TBOOLEAN) {
         const b = lua.lua_toboolean(Ls, arg) ? 'true' : 'false';
         if (conv === 'q') literal = pad(`"${b}"`, flags, width);

@@ -336,3 +336,14 @@ describe('gmatch, gsub and integer arguments (stringlib.go over pm.Find; auxlib.
     ]);
   });
 });
+
+describe('recursion through metamethods and %s of a table', () => {
+  it('match gopher-lua', () => {
+    check([
+      // observed: a runaway __index recursion ends in "stack overflow"
+      { script: 'local ok, e = pcall(function() local t = setmetatable({}, {__index = function(t, k) return t[k] end}) return t.x end) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: stack overflow') },
+      // observed: %s of a table is LTable.String(), __tostring is not called
+      { script: 'local s = string.format("%s", setmetatable({}, {__tostring = function() return "TS" end})) return {status="Healthy", message=tostring(s:match("^table: 0x") ~= nil)}', ...ok('true') },
+    ]);
+  });
+});
