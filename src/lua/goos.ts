@@ -14,6 +14,7 @@
  * Local time is UTC: Argo CD's controller image sets no time zone, so Go's time.Local is UTC
  * there. (A check run on a workstation elsewhere still sees Argo's clock.)
  */
+import { gopherRaise } from './gowhere.js';
 import { lauxlib, lua, to_luastring } from './fengari-internals.js';
 import { goNumberString, goParseNumber } from './gonum.js';
 
@@ -28,11 +29,7 @@ function gotName(Ls: any, i: number): string {
 }
 
 function raise(Ls: any, msg: string): never {
-  lauxlib.luaL_where(Ls, 1);
-  lua.lua_pushstring(Ls, to_luastring(msg));
-  lua.lua_concat(Ls, 2);
-  lua.lua_error(Ls);
-  throw new Error('unreachable');
+  return gopherRaise(Ls, msg);
 }
 
 /** auxlib.go CheckString: a string or a number. */

@@ -9,6 +9,7 @@
  * ("invalid capture index" past them), any other "%c" stays as written; a table or function
  * result that is false or nil keeps the match, any other non-string value prints as "".
  */
+import { gopherRaise } from './gowhere.js';
 import { lauxlib, lua, to_jsstring, to_luastring } from './fengari-internals.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -22,11 +23,7 @@ interface Match {
 }
 
 function raise(Ls: any, msg: string): never {
-  lauxlib.luaL_where(Ls, 1);
-  lua.lua_pushstring(Ls, to_luastring(msg));
-  lua.lua_concat(Ls, 2);
-  lua.lua_error(Ls);
-  throw new Error('unreachable');
+  return gopherRaise(Ls, msg);
 }
 
 function findAll(Ls: any, find: Fn, sIdx: number, pIdx: number, limit: number): Match[] {

@@ -43,6 +43,7 @@ import { gopherEntries, gopherLen, gopherNext } from './gorder.js';
 import { goCaseMap, goJsonString } from './gostrings.js';
 import { argoSafeOs, gopherOs } from './goos.js';
 import { makeGmatch, makeGsub } from './gopattern.js';
+import { gopherRaise, gopherWhere } from './gowhere.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -248,11 +249,7 @@ function pushJsString(Ls: any, s: string): void {
 
 /** Raises `msg` with the caller's position, as gopher-lua's RaiseError does. */
 function raise(Ls: any, msg: string): never {
-  lauxlib.luaL_where(Ls, 1);
-  pushJsString(Ls, msg);
-  lua.lua_concat(Ls, 2);
-  lua.lua_error(Ls);
-  throw new Error('unreachable');
+  return gopherRaise(Ls, msg);
 }
 
 /** gopher-lua's tostring of any value (numbers in Go's format). */
@@ -666,6 +663,19 @@ const luaNewproxy: Fn = (Ls) => {
 function wrapError(orig: Fn): Fn {
   return (Ls) => {
     if (lua.lua_gettop(Ls) === 0) raise(Ls, 'bad argument #1 to error (value expected)');
+    // state.go Error -> raiseError(level): the position is where(level-1, skipg) (gowhere.ts),
+    // so level 2 names the same line as level 1, and level 3 the caller's.
+    if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) {
+      const level = lauxlib.luaL_optinteger(Ls, 2, 1);
+      if (level > 0) {
+        const where = gopherWhere(Ls, level - 1);
+        lua.lua_settop(Ls, 1);
+        lua.lua_pushstring(Ls, to_luastring(where));
+        lua.lua_insert(Ls, 1);
+        lua.lua_concat(Ls, 2);
+        return lua.lua_error(Ls);
+      }
+    }
     return orig(Ls);
   };
 }

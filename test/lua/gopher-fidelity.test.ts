@@ -347,3 +347,24 @@ describe('recursion through metamethods and %s of a table', () => {
     ]);
   });
 });
+
+const lvl = (n: number) =>
+  `local function f()\n  error("x", ${n})\nend\nlocal function g()\n  f()\nend\nlocal ok, e = pcall(g)\nreturn {status="Healthy", message=e}`;
+
+describe('error positions (state.go raiseError: where(level-1, skipg))', () => {
+  it('skip Go frames and count levels as gopher-lua does', () => {
+    check([
+      // observed: levels 1 and 2 both name f's line; 3 names g's; 4 the main chunk's
+      { script: lvl(1), ...ok('<string>:2: x') },
+      { script: lvl(2), ...ok('<string>:2: x') },
+      { script: lvl(3), ...ok('<string>:5: x') },
+      { script: lvl(4), ...ok('<string>:7: x') },
+      // observed: called straight from pcall, the error still names the Lua line
+      { script: 'local ok, e = pcall(error, "m")\nreturn {status="Healthy", message=e}', ...ok('<string>:1: m') },
+      { script: 'local ok, e = pcall(assert, false, "a")\nreturn {status="Healthy", message=e}', ...ok('<string>:1: a') },
+      // observed: no frame at that level leaves Sprintf's space
+      { script: '\n\nerror("top", 3)', ...unknown(' top') },
+      { script: '\n\nerror("top", 2)', ...unknown('<string>:3: top') },
+    ]);
+  });
+});
