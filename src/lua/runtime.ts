@@ -26,6 +26,7 @@ import {
   ldebug,
   lobject,
   lopcodes,
+  ldo,
   lfunc,
   lstate,
   lvm,
@@ -329,6 +330,11 @@ let patched = false;
 
 /** config.go CallStackSize, which Argo CD's lua.Options leave at the default. */
 export const GOPHER_CALL_STACK_SIZE = 256;
+/** config.go RegistrySize (256 * 20); RegistryMaxSize 0 keeps it fixed. */
+export const GOPHER_REGISTRY_SIZE = 256 * 20;
+/** fengari's stack runs this many slots ahead of gopher-lua's registry for the same values
+ * (measured: `unpack` of 5113 values overflows in both). */
+const REGISTRY_SLACK = 18;
 
 /** An error with the position of the nearest Lua function (state.go where with skipg). */
 function runErrorNamingLuaCaller(Ls: any, msg: string): never {
@@ -441,6 +447,30 @@ function patchFengari(): void {
     const ci = origExtendCI(Ls);
     ci.depth = depth;
     return ci;
+  };
+  // gopher-lua's data stack (the registry) holds RegistrySize (5120, config.go) values for a
+  // thread's frames together, and Argo's Options do not let it grow: `unpack` of 6000 values,
+  // or deep recursion with many locals, is "registry overflow". fengari's stack holds the
+  // same registers; it is checked where it grows (calls, varargs, lua_checkstack).
+  const origCheckStack = ldo.luaD_checkstack;
+  const origGrowStack = ldo.luaD_growstack;
+  let raisingOverflow = false; // building the error message itself needs stack
+  const checkRegistry = (Ls: any, n: number): void => {
+    if (ctx === undefined || raisingOverflow || Ls.top + n - (Ls.base_ci.next?.funcOff ?? 0) <= GOPHER_REGISTRY_SIZE + REGISTRY_SLACK) return;
+    raisingOverflow = true;
+    try {
+      runErrorNamingLuaCaller(Ls, 'registry overflow');
+    } finally {
+      raisingOverflow = false;
+    }
+  };
+  ldo.luaD_checkstack = (Ls: any, n: number) => {
+    checkRegistry(Ls, n);
+    return origCheckStack(Ls, n);
+  };
+  ldo.luaD_growstack = (Ls: any, n: number) => {
+    checkRegistry(Ls, n);
+    return origGrowStack(Ls, n);
   };
   // gopher-lua's texts for errors fengari raises through luaG_runerror (vm.go OP_FORPREP).
   const origRunError = ldebug.luaG_runerror;

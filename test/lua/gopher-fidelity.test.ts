@@ -226,6 +226,11 @@ describe('the call stack (config.go CallStackSize 256: Lua and Go frames, the ma
       { script: recPcall(127), ...ok('127') },
       { script: recPcall(128), ...unknown('<string>:1: stack overflow') },
       { script: `local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end local ok, e = pcall(f, 254) return {status="Healthy", message=tostring(ok) .. tostring(e)}`, ...ok('false<string>:1: stack overflow') },
+      // observed: the registry (config.go RegistrySize 5120 values, fixed) overflows before fengari's stack
+      { script: 'local t = {} for i = 1, 5000 do t[i] = i end return {status="Healthy", message=tostring(select("#", unpack(t)))}', ...ok('5000') },
+      { script: 'local t = {} for i = 1, 6000 do t[i] = i end return {status="Healthy", message=tostring(select("#", unpack(t)))}', ...unknown('<string>:1: registry overflow') },
+      { script: 'local s = string.rep("a", 6000) return {status="Healthy", message=tostring(#{string.byte(s, 1, -1)})}', ...unknown('<string>:1: registry overflow') },
+      { script: 'local function f(n) local a,b,c,d,e,f2,g,h,i,j,k,l,m2,n2,o,p,q,r,s,t = 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20 if n == 0 then return 0 end return 1 + f(n - 1) end return {status="Healthy", message=tostring(f(250))}', ...unknown('<string>:1: registry overflow') },
       // observed: a tail call reuses its frame
       { script: 'local function f(n) if n == 0 then return 0 end return f(n - 1) end return {status="Healthy", message=tostring(f(100000))}', ...ok('0') },
     ]);
