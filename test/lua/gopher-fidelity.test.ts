@@ -373,3 +373,39 @@ describe('error positions (state.go raiseError: where(level-1, skipg))', () => {
     ]);
   });
 });
+
+describe('health test names results that come from wavegate\'s sandbox', () => {
+  it('adds a note to a case ended by the memory bound or an os function wavegate does not run, even when it passes', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runHealthTests, formatHealthTestReport, SANDBOX_DIFFERENCE_NOTE } = await import('../../src/lua/testrunner.js');
+    const root = mkdtempSync(join(tmpdir(), 'wavegate-sandbox-'));
+    const dir = join(root, 'example.com', 'Big');
+    mkdirSync(join(dir, 'testdata'), { recursive: true });
+    writeFileSync(join(dir, 'health.lua'), 'if obj.spec.grow then local s = string.rep("x", 1e9) end\nif obj.spec.quit then os.exit(1) end\nreturn {status = "Healthy", message = "fine"}\n');
+    writeFileSync(join(dir, 'testdata', 'grow.yaml'), 'apiVersion: example.com/v1\nkind: Big\nspec:\n  grow: true\n');
+    writeFileSync(join(dir, 'testdata', 'quit.yaml'), 'apiVersion: example.com/v1\nkind: Big\nspec:\n  quit: true\n');
+    writeFileSync(join(dir, 'testdata', 'ok.yaml'), 'apiVersion: example.com/v1\nkind: Big\nspec: {}\n');
+    writeFileSync(
+      join(dir, 'health_test.yaml'),
+      [
+        'tests:',
+        '- healthStatus: {status: Unknown, message: "<string>:1: memory limit exceeded (wavegate sandbox bound; Argo CD has none)"}',
+        '  inputPath: testdata/grow.yaml',
+        '- healthStatus: {status: Unknown, message: "<string>:2: os.exit is not emulated by wavegate (the script would run it in Argo CD\'s controller)"}',
+        '  inputPath: testdata/quit.yaml',
+        '- healthStatus: {status: Healthy, message: fine}',
+        '  inputPath: testdata/ok.yaml',
+        '',
+      ].join('\n'),
+    );
+    const report = runHealthTests([root], { openLibs: true });
+    expect(report.cases.map((c) => [c.input, c.passed, c.notes.includes(SANDBOX_DIFFERENCE_NOTE)])).toEqual([
+      ['testdata/grow.yaml', true, true],
+      ['testdata/quit.yaml', true, true],
+      ['testdata/ok.yaml', true, false],
+    ]);
+    expect(formatHealthTestReport(report)).toContain(`note: example.com/Big testdata/grow.yaml (`);
+  });
+});
