@@ -1444,6 +1444,42 @@ function initEngine(): void {
     ...Object.fromEntries(['execute', 'exit', 'remove', 'rename', 'setenv', 'setlocale', 'tmpname'].map((name) => [name, fnTV((Ls) => raise(Ls, `os.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))])),
   };
   const coroutine = libFrom(getGlobalTV('coroutine'), ['create', 'resume', 'running', 'status', 'wrap', 'yield']);
+  // coroutinelib.go: resume checks for a thread with TypeError's words; wrap re-raises the
+  // coroutine's error as it is (fengari's auxwrap prefixed the position a second time).
+  const coResume = coroutine.resume.value;
+  coroutine.resume = fnTV((Ls) => {
+    if (lua.lua_type(Ls, 1) !== lua.LUA_TTHREAD) raise(Ls, `bad argument #1 to resume (thread expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? 'nil'})`);
+    const n = coResume(Ls);
+    // coroutinelib.go's words for a finished coroutine
+    if (n === 2 && !lua.lua_toboolean(Ls, -2) && lua.lua_type(Ls, -1) === lua.LUA_TSTRING && jsString(Ls, -1) === 'cannot resume dead coroutine') {
+      lua.lua_pop(Ls, 1);
+      pushJsString(Ls, 'can not resume a dead thread');
+    }
+    return n;
+  });
+  const coYield = coroutine.yield.value;
+  coroutine.yield = fnTV((Ls) => (lua.lua_isyieldable(Ls) ? coYield(Ls) : raise(Ls, 'can not yield from outside of a coroutine')));
+  const coCreate = coroutine.create.value;
+  const wrapped: Fn = (Ls) => {
+    const n = lua.lua_gettop(Ls);
+    lua.lua_pushcfunction(Ls, coResume);
+    lua.lua_insert(Ls, 1);
+    lua.lua_pushvalue(Ls, lua.lua_upvalueindex(1));
+    lua.lua_insert(Ls, 2);
+    lua.lua_call(Ls, n + 1, lua.LUA_MULTRET);
+    if (!lua.lua_toboolean(Ls, 1)) {
+      lua.lua_settop(Ls, 2);
+      if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && jsString(Ls, 2) === 'cannot resume dead coroutine') raise(Ls, 'can not resume a dead thread');
+      return lua.lua_error(Ls);
+    }
+    lua.lua_remove(Ls, 1);
+    return lua.lua_gettop(Ls);
+  };
+  coroutine.wrap = fnTV((Ls) => {
+    coCreate(Ls);
+    lua.lua_pushcclosure(Ls, wrapped, 1);
+    return 1;
+  });
   // coroutinelib.go coRunning: nil on the main thread, else the coroutine (one value).
   coroutine.running = fnTV((Ls) => {
     if (lua.lua_pushthread(Ls)) lua.lua_pushnil(Ls);

@@ -409,3 +409,17 @@ describe('health test names results that come from wavegate\'s sandbox', () => {
     expect(formatHealthTestReport(report)).toContain(`note: example.com/Big testdata/grow.yaml (`);
   });
 });
+
+describe('coroutines (coroutinelib.go)', () => {
+  it('use gopher-lua\'s words and re-raise a wrapped coroutine\'s error as it is', () => {
+    check([
+      // observed: no second position prefix from wrap
+      { script: pc('return coroutine.wrap(function() error("in co") end)()'), ...ok('false|<string>:1: in co') },
+      { script: pc('return coroutine.resume(1)'), ...ok('false|<string>:1: bad argument #1 to resume (thread expected, got number)') },
+      { script: pc('local f = coroutine.wrap(function() end) f() f()'), ...ok('false|<string>:1: can not resume a dead thread') },
+      { script: pc('return coroutine.yield(1)'), ...ok('false|<string>:1: can not yield from outside of a coroutine') },
+      { script: 'local co = coroutine.create(function(a, b) coroutine.yield(a + b) return "done" end) local r = {coroutine.resume(co, 1, 2)} local r2 = {coroutine.resume(co)} local r3 = {coroutine.resume(co)} return {status="Healthy", message=tostring(r[2]) .. tostring(r2[2]) .. tostring(r3[1]) .. tostring(r3[2]) .. coroutine.status(co)}', ...ok('3donefalsecan not resume a dead threaddead') },
+      { script: 'local f = coroutine.wrap(function(a) local b = coroutine.yield(a + 1) return b * 2 end) local x = f(1) local y = f(10) return {status="Healthy", message=tostring(x) .. "," .. tostring(y)}', ...ok('2,20') },
+    ]);
+  });
+});
