@@ -69,7 +69,7 @@ function hashOf(key: any): unknown {
   return key.value;
 }
 
-function entryOf(t: any, key: any): any {
+export function entryOf(t: any, key: any): any {
   const h = hashOf(key);
   return t.strong.get(h) ?? (t.dead_weak && typeof h === 'object' ? t.dead_weak.get(h) : undefined) ?? t.dead_strong.get(h);
 }
@@ -80,14 +80,49 @@ function live(e: any): boolean {
 
 /** The live entries of `t` in gopher-lua's order. */
 export function gopherEntries(t: any): any[] {
-  const o = orderOf(t);
   const out: any[] = [];
+  if (naturalOrder(t)) {
+    for (let e = t.f; e; e = e.n) if (live(e)) out.push(e);
+    return out;
+  }
+  const o = orderOf(t);
   for (const k of o.ints) {
     const e = t.strong.get(k);
     if (live(e)) out.push(e);
   }
   for (const e of o.rest) if (live(e)) out.push(e);
   return out;
+}
+
+interface Natural {
+  l: any;
+  size: number;
+  natural: boolean;
+}
+const naturalCache = new WeakMap<any, Natural>();
+
+/**
+ * Whether fengari's own order already is gopher-lua's: the array keys come first and
+ * ascending (true of every table decoded from an object, and of most a script builds).
+ * Checked once per shape of the table (its last entry and size).
+ */
+export function naturalOrder(t: any): boolean {
+  const c = naturalCache.get(t);
+  if (c !== undefined && c.l === t.l && c.size === t.strong.size) return c.natural;
+  let natural = true;
+  let seenOther = false;
+  let last = 0;
+  for (let e = t.f; e; e = e.n) {
+    if (isArrayKey(e.key)) {
+      if (seenOther || e.key.value < last) {
+        natural = false;
+        break;
+      }
+      last = e.key.value;
+    } else seenOther = true;
+  }
+  naturalCache.set(t, { l: t.l, size: t.strong.size, natural });
+  return natural;
 }
 
 /** luaH_next in gopher-lua's order: false at the end (also for a key not in the table). */

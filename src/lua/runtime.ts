@@ -40,7 +40,7 @@ import {
 } from './fengari-internals.js';
 import { goFormatFloatG, goNumberString, goParseNumber, goToNumber } from './gonum.js';
 import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText } from './syntax.js';
-import { gopherEntries, gopherLen, gopherNext } from './gorder.js';
+import { entryOf, gopherEntries, gopherLen, gopherNext, naturalOrder } from './gorder.js';
 import { goCaseMap, goJsonString } from './gostrings.js';
 import { argoSafeOs, gopherOs } from './goos.js';
 import { makeGmatch, makeGsub } from './gopattern.js';
@@ -383,7 +383,12 @@ function patchLazyTables(): void {
   ltable.luaH_next = (Ls: any, t: any, keyI: number) => {
     if (t.lazy !== undefined) materialize(t);
     // During an evaluation next/pairs walk the table in gopher-lua's order (gorder.ts).
-    if (ctx !== undefined) return gopherNext(Ls, t, keyI);
+    if (ctx !== undefined) {
+      if (!naturalOrder(t)) return gopherNext(Ls, t, keyI);
+      // table.go Next: a key that is not in the table ends the walk (fengari raised an error)
+      const k = Ls.stack[keyI];
+      if (k.type !== T.LUA_TNIL && entryOf(t, k) === undefined) return false;
+    }
     return next(Ls, t, keyI);
   };
   ltable.luaH_setfrom = (Ls: any, t: any, key: any, value: any) => {

@@ -51,6 +51,8 @@ describe('pairs/next order (table.go LTable.Next: array part 1..n first, then ke
       { script: keys('{10,20,nil,40}'), ...ok('1,2,4') },
       // observed "k1,k3,k4,k5,k6": string keys in insertion order (LTable.keys)
       { script: keys('{}; for i=1,5 do t["k"..i]=i end; t.k2=nil; t.k6=1'), ...ok('k1,k3,k4,k5,k6') },
+      // observed: next with a key that is not in the table ends the walk (table.go Next), no error
+      { script: 'local ok, k = pcall(next, {a = 1}, "nope") return {status="Healthy", message=tostring(ok) .. tostring(k)}', ...ok('truenil') },
       // observed: next from nil gives the first array key
       { script: 'local t = {a=1}; t[1] = "one"; local k = next(t) return {status="Healthy", message=tostring(k)}', ...ok('1') },
     ]);
