@@ -99,6 +99,8 @@ function capBytes(c: Cap): Uint8Array {
 
 export function makeGsub(find: () => Fn): Fn {
   return (Ls) => {
+    // Without a match gopher-lua returns argument 1 itself (L.SetTop(1)): a number stays a number.
+    const num = lua.lua_type(Ls, 1) === lua.LUA_TNUMBER ? lua.lua_tonumber(Ls, 1) : undefined;
     lauxlib.luaL_checklstring(Ls, 1);
     lauxlib.luaL_checklstring(Ls, 2);
     // auxlib.go CheckTypes(3, LTString, LTTable, LTFunction): a number is refused too.
@@ -112,6 +114,10 @@ export function makeGsub(find: () => Fn): Fn {
     const matches = findAll(Ls, find(), 1, 2, limit);
     if (matches.length === 0) {
       lua.lua_settop(Ls, 1);
+      if (num !== undefined) {
+        lua.lua_pop(Ls, 1);
+        lua.lua_pushnumber(Ls, num);
+      }
       lua.lua_pushnumber(Ls, 0);
       return 2;
     }

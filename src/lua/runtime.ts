@@ -532,7 +532,9 @@ function patchFengari(): void {
     if (ltm.luaT_callbinTM(Ls, p1, p2, res, event)) return;
     if (event === TMS.TM_UNM) runError(Ls, '__unm undefined');
     const name = opNames[event];
-    if (name) runError(Ls, `cannot perform ${name} operation between ${typeName(p1)} and ${typeName(p2)}`);
+    // vm.go arith: numeric strings are converted before the error, so they count as numbers.
+    const arithType = (tv: any): string => (event !== TMS.TM_CONCAT && tv.ttisstring() && goParseNumber(luaStringOf(tv)) !== undefined ? 'number' : typeName(tv));
+    if (name) runError(Ls, `cannot perform ${name} operation between ${arithType(p1)} and ${arithType(p2)}`);
     return origTryBin(Ls, p1, p2, res, event);
   };
   // Integer arguments of library functions (string.sub, byte, rep, table.insert, select...):
@@ -1387,7 +1389,12 @@ function initEngine(): void {
     pairs: fnTV(luaPairs),
   };
   const tableLib = getGlobalTV('table');
-  base.unpack = rawGetStr(tableLib.value, 'unpack');
+  const unpackFn = rawGetStr(tableLib.value, 'unpack').value;
+  // baselib.go baseUnpack: L.CheckTable(1) (fengari's 5.3 unpack takes any value with a length)
+  base.unpack = fnTV((Ls) => {
+    if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) raise(Ls, `bad argument #1 to unpack (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? 'nil'})`);
+    return unpackFn(Ls);
+  });
   const stringLib = getGlobalTV('string');
   const mathLib = getGlobalTV('math');
   const osLib = getGlobalTV('os');
@@ -1426,9 +1433,22 @@ function initEngine(): void {
   }
   for (const [k, f] of Object.entries(mathExtras)) math[k] = fnTV(f);
   // mathlib.go mathMax/mathMin: no argument is "wrong number of arguments".
+  // Each argument goes through CheckNumber (a number or a numeric string), fengari compared them.
   for (const k of ['max', 'min']) {
     const f = math[k].value;
-    math[k] = fnTV((Ls) => (lua.lua_gettop(Ls) === 0 ? raise(Ls, 'wrong number of arguments') : f(Ls)));
+    math[k] = fnTV((Ls) => {
+      const n = lua.lua_gettop(Ls);
+      if (n === 0) raise(Ls, 'wrong number of arguments');
+      for (let i = 1; i <= n; i++) {
+        const t = lua.lua_type(Ls, i);
+        if (t === lua.LUA_TNUMBER) continue;
+        const v = t === lua.LUA_TSTRING ? goParseNumber(jsString(Ls, i)) : undefined;
+        if (v === undefined) raise(Ls, `bad argument #${i} to ${k} (number expected, got ${GOPHER_TYPE_NAMES[t] ?? 'nil'})`);
+        lua.lua_pushnumber(Ls, v);
+        lua.lua_replace(Ls, i);
+      }
+      return f(Ls);
+    });
   }
   math.mod = math.fmod;
   math.log = fnTV((Ls) => pushNum(Ls, Math.log(num(Ls, 1)))); // mathlib.go mathLog: no base argument

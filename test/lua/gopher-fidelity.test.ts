@@ -425,3 +425,22 @@ describe('coroutines (coroutinelib.go)', () => {
     ]);
   });
 });
+
+describe('found by a random differential run', () => {
+  it('match gopher-lua', () => {
+    check([
+      // observed: vm.go converts numeric strings before an arithmetic error, so they are numbers in it
+      { script: pc('return "10" + nil'), ...ok('false|<string>:1: cannot perform add operation between number and nil') },
+      { script: pc('return "abc" * "10"'), ...ok('false|<string>:1: cannot perform mul operation between string and number') },
+      // observed: baselib.go baseUnpack checks for a table
+      { script: pc('return unpack(5)'), ...ok('false|<string>:1: bad argument #1 to unpack (table expected, got number)') },
+      // observed: mathlib.go mathMax: CheckNumber of each argument
+      { script: pc('return math.max("x", 1)'), ...ok('false|<string>:1: bad argument #1 to max (number expected, got string)') },
+      { script: pc('return math.min(1, "2", {})'), ...ok('false|<string>:1: bad argument #3 to min (number expected, got table)') },
+      { script: 'return {status="Healthy", message=tostring(math.max("10", 9))}', ...ok('10') },
+      // observed: gsub without a match returns argument 1 itself, so a number stays a number
+      { script: pc('return "10" < string.gsub(0, "x", "_")'), ...ok('false|<string>:1: attempt to compare string with number') },
+      { script: 'return {status="Healthy", message=type((string.gsub(2.5, "x", "_"))) .. type((string.gsub(2.5, "5", "_")))}', ...ok('numberstring') },
+    ]);
+  });
+});
