@@ -696,6 +696,19 @@ const luaNewproxy: Fn = (Ls) => {
   return 1;
 };
 
+/** baselib.go baseSelect: CheckTypes(1, number, string); a string other than "#" is refused. */
+function wrapSelect(orig: Fn): Fn {
+  return (Ls) => {
+    const t = lua.lua_type(Ls, 1);
+    if (t !== lua.LUA_TNUMBER && t !== lua.LUA_TSTRING) raise(Ls, `bad argument #1 to select (number or string expected, got ${GOPHER_TYPE_NAMES[t] ?? 'nil'})`);
+    if (t === lua.LUA_TSTRING) {
+      const s = jsString(Ls, 1);
+      if (s !== '#') raise(Ls, `bad argument #1 to select (invalid string '${s}')`);
+    }
+    return orig(Ls);
+  };
+}
+
 /** baselib.go baseError: L.CheckAny(1), so error() with no argument is an argument error. */
 function wrapError(orig: Fn): Fn {
   return (Ls) => {
@@ -1180,8 +1193,8 @@ function goFormatNumber(v: number, conv: string, flags: string, width: number | 
       return goFormatExpG(v, conv, flags, width, prec);
     default: {
       // Any other verb (%a, %u, ...) is one Go does not know for the value: %!a(int64=1).
-      if (Number.isInteger(v) && Math.abs(v) < 9223372036854775808) return `%!${conv}(int64=${goInt64(v)})`;
-      return `%!${conv}(float64=${goNumberString(v)})`;
+      if (Number.isInteger(v) && Math.abs(v) < 9223372036854775808) return `%!${conv}(int64=${goFormatInt(goInt64(v), 'd', flags, width, prec)})`;
+      return `%!${conv}(float64=${pad(goNumberString(v), flags, width)})`;
     }
   }
 }
@@ -1215,7 +1228,7 @@ function goFormatString(bytes: Uint8Array, conv: string, flags: string, width: n
     for (const b of bytes) hex += b.toString(16).padStart(2, '0');
     return pad(conv === 'X' ? hex.toUpperCase() : hex, flags, width);
   }
-  return `%!${conv}(string=${str})`;
+  return `%!${conv}(string=${goPadRunes(str, flags, width, prec)})`; // fmt's badVerb prints the value with the verb's width
 }
 
 /**
@@ -1260,6 +1273,8 @@ function wrapFormat(orig: Fn): Fn {
       } else if (t === lua.LUA_TNIL) {
         // *LNilType: a Stringer ("nil") for the string verbs, else Go prints the empty struct.
         if (conv === 'q') literal = pad('"nil"', flags, width);
+        else if (conv === 'v') literal = pad('nil', flags, width);
+        else if (conv === 'w') literal = '%!w(*lua.LNilType=&{})';
         else if (conv !== 's') literal = conv === 'x' ? '6e696c' : conv === 'X' ? '6E696C' : '&{}';
       } else if (t === lua.LUA_TTABLE && conv === 's') {
         // LTable.String(): the address; gopher-lua's %s does not call __tostring.
@@ -1314,7 +1329,8 @@ const goStrChar: Fn = (Ls) => {
   const n = lua.lua_gettop(Ls);
   const out = new Uint8Array(n);
   for (let i = 1; i <= n; i++) {
-    const v = lauxlib.luaL_checknumber(Ls, i);
+    if (lua.lua_type(Ls, i) !== lua.LUA_TNUMBER) raise(Ls, `bad argument #${i} to char (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, i)] ?? 'nil'})`);
+    const v = lua.lua_tonumber(Ls, i);
     out[i - 1] = Number.isFinite(v) ? Number(BigInt.asUintN(8, BigInt(Math.trunc(v)))) : 0;
   }
   lua.lua_pushlstring(Ls, out, n);
@@ -1373,7 +1389,7 @@ function initEngine(): void {
     rawequal: getGlobalTV('rawequal'),
     rawget: getGlobalTV('rawget'),
     rawset: getGlobalTV('rawset'),
-    select: floatResultsTV(getGlobalTV('select')),
+    select: fnTV(wrapSelect(floatResults(getGlobalTV('select').value))),
     _printregs: fnTV(luaNoop),
     setfenv: fnTV(luaSetfenv),
     setmetatable: getGlobalTV('setmetatable'),
@@ -1416,6 +1432,14 @@ function initEngine(): void {
   str.format = fnTV(wrapFormat(str.format.value));
   str.rep = fnTV(wrapRep(str.rep.value));
   str.gsub = fnTV(wrapGsub(str.gsub.value));
+  // stringlib.go strMatch pushes nil but returns 0 values when nothing matches, so
+  // tostring(string.match(s, p)) is "bad argument #1 to tostring (value expected)" there.
+  const matchFn = str.match.value;
+  str.match = fnTV((Ls) => {
+    const n = matchFn(Ls);
+    if (n === 1 && lua.lua_isnil(Ls, -1)) return 0;
+    return n;
+  });
   str.lower = fnTV(goCase(false));
   str.upper = fnTV(goCase(true));
   str.char = fnTV(goStrChar);
@@ -1730,6 +1754,8 @@ function gopherLibError(msg: string): string {
     const rest = msg.slice(m[0].length).replace(/^(\w+ expected, got) no value\)$/, '$1 nil)');
     return `${m[1]}bad argument #${m[2]} to ${m[3]} (${rest}`;
   }
+  const cap = /^(.*)invalid capture index %\d+(?: in (?:pattern|replacement string))?$/s.exec(msg);
+  if (cap) return `${cap[1]}invalid capture index`;
   if (msg.endsWith(" in table for 'concat'")) return `${msg.slice(0, -" in table for 'concat'".length)} in table for concat`;
   return msg;
 }

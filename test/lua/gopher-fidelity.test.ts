@@ -444,3 +444,22 @@ describe('found by a random differential run', () => {
     ]);
   });
 });
+
+describe('more from the random differential run', () => {
+  it('match gopher-lua', () => {
+    check([
+      // observed: strMatch pushes nil but returns 0 values, so a failed match passed on is no argument at all
+      { script: pc('return tonumber(string.match("abc", "%d+"))'), ...ok('false|<string>:1: bad argument #1 to tonumber (value expected)') },
+      { script: 'local t = {string.match("abc", "%d+")} local x = string.match("abc", "%d+") or "none" return {status="Healthy", message=tostring(#t) .. x}', ...ok('0none') },
+      // observed: baselib.go baseSelect's CheckTypes and "invalid string"
+      { script: pc('return select("2", 1, 2, 3)'), ...ok("false|<string>:1: bad argument #1 to select (invalid string '2')") },
+      { script: pc('return select(nil, 1)'), ...ok('false|<string>:1: bad argument #1 to select (number or string expected, got nil)') },
+      // observed: the pattern error text has no "%5"
+      { script: pc('return string.find("abc", "%5")'), ...ok('false|<string>:1: invalid capture index') },
+      // observed: fmt's bad verb applies the verb's width and precision to the value
+      { script: 'return {status="Healthy", message=string.format("%5.2f|%4a|%w", "2024", 7, nil)}', ...ok('%!f(string=   20)|%!a(int64=   7)|%!w(*lua.LNilType=&{})') },
+      // observed: strChar's CheckInt takes no string
+      { script: pc('return string.char("65")'), ...ok('false|<string>:1: bad argument #1 to char (number expected, got string)') },
+    ]);
+  });
+});
