@@ -163,3 +163,24 @@ export function gopherLen(t: any): number {
   }
   return max;
 }
+
+/**
+ * gopher-lua's array-part length (len(tb.array)): RawSet of any integer key up to
+ * MaxArrayIndex pads the array to it, even with nil, and it shrinks only in table.remove.
+ * Tracked on the table from its first write in an evaluation (before: its largest key).
+ */
+export function arrayLength(t: any): number {
+  if (t.garr === undefined) t.garr = gopherLen(t);
+  return t.garr;
+}
+
+/** Called before fengari stores `key` (a number, or a TValue) into `t`. */
+export function noteArrayKey(t: any, key: any): void {
+  const k = typeof key === 'number' ? key : key.ttisnumber() ? key.value : 0;
+  if (k < 1 || k >= MAX_ARRAY_INDEX || !Number.isInteger(k)) return;
+  if (k > arrayLength(t)) t.garr = k;
+}
+
+export function setArrayLength(t: any, n: number): void {
+  t.garr = n;
+}

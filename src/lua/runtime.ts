@@ -40,10 +40,11 @@ import {
 } from './fengari-internals.js';
 import { goFormatFloatG, goNumberString, goParseNumber, goToNumber } from './gonum.js';
 import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText } from './syntax.js';
-import { entryOf, gopherEntries, gopherLen, gopherNext, naturalOrder } from './gorder.js';
+import { arrayLength, entryOf, gopherEntries, gopherLen, gopherNext, naturalOrder, noteArrayKey, setArrayLength } from './gorder.js';
 import { goCaseMap, goJsonString } from './gostrings.js';
 import { argoSafeOs, gopherOs } from './goos.js';
 import { makeGmatch, makeGsub } from './gopattern.js';
+import { makeTableLib } from './gotable.js';
 import { gopherRaise, gopherWhere } from './gowhere.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -393,10 +394,12 @@ function patchLazyTables(): void {
   };
   ltable.luaH_setfrom = (Ls: any, t: any, key: any, value: any) => {
     if (t.lazy !== undefined) materialize(t);
+    if (ctx !== undefined) noteArrayKey(t, key); // gopher-lua's array part (gorder.ts)
     return setfrom(Ls, t, key, value);
   };
   ltable.luaH_setint = (t: any, key: number, value: any) => {
     if (t.lazy !== undefined) materialize(t);
+    if (ctx !== undefined) noteArrayKey(t, key);
     return setint(t, key, value);
   };
 }
@@ -945,15 +948,10 @@ const tableGetn: Fn = (Ls) => {
   return 1;
 };
 
+/** tablelib.go tableMaxn: LTable.MaxN, the last non-nil slot of the array part (gopher-lua's Len). */
 const tableMaxn: Fn = (Ls) => {
   lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
-  let max = 0;
-  lua.lua_pushnil(Ls);
-  while (lua.lua_next(Ls, 1)) {
-    lua.lua_pop(Ls, 1);
-    if (lua.lua_type(Ls, -1) === lua.LUA_TNUMBER) max = Math.max(max, lua.lua_tonumber(Ls, -1));
-  }
-  lua.lua_pushnumber(Ls, max);
+  lua.lua_pushnumber(Ls, lua.lua_rawlen(Ls, 1));
   return 1;
 };
 
@@ -1443,7 +1441,20 @@ function initEngine(): void {
   str.lower = fnTV(goCase(false));
   str.upper = fnTV(goCase(true));
   str.char = fnTV(goStrChar);
-  table.concat = fnTV(wrapConcat(table.concat.value));
+  // tablelib.go's insert/remove/concat over the array part (gotable.ts)
+  const tableAt1 = (Ls: any): any => {
+    const t = Ls.stack[Ls.ci.funcOff + 1].value;
+    if (t.lazy !== undefined) materialize(t);
+    return t;
+  };
+  const goTable = makeTableLib({
+    len: (Ls) => lua.lua_rawlen(Ls, 1),
+    arrayLength: (Ls) => arrayLength(tableAt1(Ls)),
+    setArrayLength: (Ls, n) => setArrayLength(tableAt1(Ls), n),
+  });
+  table.insert = fnTV(goTable.insert);
+  table.remove = fnTV(goTable.remove);
+  table.concat = fnTV(wrapConcat(goTable.concat));
   for (const k of ['byte', 'find', 'len']) str[k] = fnTV(floatResults(str[k].value));
   // gmatch/gsub collect matches as gopher-lua's pm.Find does, matching with string.find.
   const findFn = (): Fn => str.find.value;

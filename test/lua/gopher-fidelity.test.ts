@@ -463,3 +463,27 @@ describe('more from the random differential run', () => {
     ]);
   });
 });
+
+const tkeys = (code: string): string =>
+  `local t = ${code} local ks = {} for k, v in pairs(t) do ks[#ks+1] = tostring(k) .. "=" .. tostring(v) end return {status="Healthy", message=table.concat(ks, ",") .. "#" .. #t}`;
+
+describe('table.insert / remove / concat (tablelib.go over table.go Append, Insert, Remove)', () => {
+  it('work on gopher-lua\'s array part', () => {
+    check([
+      // observed: Insert past the end sets the slot; fengari said "position out of bounds"
+      { script: tkeys('{1} table.insert(t, 5, "x")'), ...ok('1=1,5=x#5') },
+      // observed: Append(nil) does nothing
+      { script: tkeys('{1} table.insert(t, nil) table.insert(t, 2)'), ...ok('1=1,2=2#2') },
+      // observed: removing from an empty array leaves t[0] alone
+      { script: tkeys('{} t[0] = 2.5 table.remove(t)'), ...ok('0=2.5#0') },
+      // observed: t[#t] = nil keeps the slot, so table.remove takes that nil slot first
+      { script: tkeys('{1,2,3} t[#t] = nil table.remove(t) table.insert(t, "y")'), ...ok('1=1,2=2,3=y#3') },
+      { script: tkeys('{1,2,3} table.remove(t, 1) t[#t] = nil table.remove(t)'), ...ok('1=2#1') },
+      // observed: the concat error names the Lua line even when pcall calls concat directly
+      { script: 'local ok, e = pcall(table.concat, {1, true}, ",") return {status="Healthy", message=e}', ...ok('<string>:1: invalid value (boolean) at index 2 in table for concat') },
+      { script: 'return {status="Healthy", message=table.concat({1, 2.5, "x"}, ", ", 2) .. "|" .. table.concat({1, 2, 3}, "-", 2, 10) .. "|" .. table.concat({1, 2}, "-", 5)}', ...ok('2.5, x|2-3|') },
+      // observed: MaxN is the last non-nil slot of the array part
+      { script: 'local t = {1, 2} t[1.5] = 1 t[10] = 1 return {status="Healthy", message=tostring(table.maxn(t))}', ...ok('10') },
+    ]);
+  });
+});
