@@ -1,11 +1,11 @@
 /**
  * table.insert / table.remove / table.concat as gopher-lua's tablelib.go runs them, over the
- * table's array part (table.go Append, Insert, Remove; its length here is the last non-nil
- * integer key, gopher-lua's Len). Where fengari (Lua 5.3) checks positions ("position out of
- * bounds"), gopher-lua sets or ignores: table.insert(t, 10, v) on a short table sets t[10],
- * table.insert(t, nil) does nothing, table.remove beyond the end returns nil, table.remove of
- * an empty table leaves t[0] alone. Known difference: gopher-lua's array part remembers
- * trailing nil slots (t[#t] = nil keeps the slot), which only table.remove sees.
+ * table's array part (table.go Append, Insert, Remove). Its length is len(tb.array), nil
+ * slots included (gorder.ts arrayLength: t[#t] = nil keeps the slot, table.remove takes it);
+ * concat uses Len, the last non-nil slot. Where fengari (Lua 5.3) checks positions ("position
+ * out of bounds"), gopher-lua sets or ignores: table.insert(t, 10, v) on a short table sets
+ * t[10], table.insert(t, nil) does nothing, table.remove beyond the end returns nil, and
+ * table.remove of an empty table leaves t[0] alone.
  */
 import { lua, to_luastring } from './fengari-internals.js';
 import { goNumberString } from './gonum.js';
@@ -109,8 +109,9 @@ export function makeTableLib(part: ArrayPart): { insert: Fn; remove: Fn; concat:
     let sep: Uint8Array = new Uint8Array(0);
     if (top >= 2 && !lua.lua_isnil(Ls, 2)) {
       const t = lua.lua_type(Ls, 2);
-      if (t !== lua.LUA_TSTRING && t !== lua.LUA_TNUMBER) gopherRaise(Ls, `bad argument #2 to concat (string expected, got ${typeOf(Ls, 2)})`);
-      sep = t === lua.LUA_TNUMBER ? to_luastring(goNumberString(lua.lua_tonumber(Ls, 2))) : lua.lua_tolstring(Ls, 2);
+      // auxlib.go OptString: a string only (CheckString would take a number)
+      if (t !== lua.LUA_TSTRING) gopherRaise(Ls, `bad argument #2 to concat (string expected, got ${typeOf(Ls, 2)})`);
+      sep = lua.lua_tolstring(Ls, 2);
     }
     const l = len(Ls);
     let i = top >= 3 && !lua.lua_isnil(Ls, 3) ? checkInt(Ls, 3, 'concat') : 1;

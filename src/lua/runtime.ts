@@ -546,6 +546,8 @@ function patchFengari(): void {
   // so the result is clamped to that range (string positions and counts clamp the same way).
   const origToInteger = lvm.tointeger;
   lvm.tointeger = (o: any) => {
+    // CheckInt/OptInt take no string (fengari converted "10"); the refusal is reworded below.
+    if (ctx !== undefined && o.ttisstring()) return false;
     if (ctx !== undefined && o.ttisfloat()) {
       const v = Number.isNaN(o.value) ? -2147483648 : Math.trunc(o.value);
       return Math.max(-2147483648, Math.min(2147483647, v));
@@ -1762,7 +1764,8 @@ function gopherArgError(msg: string): string {
 function gopherLibError(msg: string): string {
   const m = /^((?:[^\n]*?:\d+: )?)bad argument #(\d+) to '([^']*)' \(/.exec(msg);
   if (m) {
-    const rest = msg.slice(m[0].length).replace(/^(\w+ expected, got) no value\)$/, '$1 nil)');
+    // A string where CheckInt wants a number: fengari calls it "number has no integer representation".
+    const rest = msg.slice(m[0].length).replace(/^(\w+ expected, got) no value\)$/, '$1 nil)').replace(/^number has no integer representation\)$/, 'number expected, got string)');
     return `${m[1]}bad argument #${m[2]} to ${m[3]} (${rest}`;
   }
   const cap = /^(.*)invalid capture index %\d+(?: in (?:pattern|replacement string))?$/s.exec(msg);

@@ -458,6 +458,10 @@ describe('more from the random differential run', () => {
       { script: pc('return string.find("abc", "%5")'), ...ok('false|<string>:1: invalid capture index') },
       // observed: fmt's bad verb applies the verb's width and precision to the value
       { script: 'return {status="Healthy", message=string.format("%5.2f|%4a|%w", "2024", 7, nil)}', ...ok('%!f(string=   20)|%!a(int64=   7)|%!w(*lua.LNilType=&{})') },
+      // observed: CheckInt/OptInt take no string, OptString no number
+      { script: pc('return string.byte("abc", "2")'), ...ok('false|<string>:1: bad argument #2 to byte (number expected, got string)') },
+      { script: pc('return string.find("abc", "b", "1")'), ...ok('false|<string>:1: bad argument #3 to find (number expected, got string)') },
+      { script: pc('return table.concat({1, 2}, 3)'), ...ok('false|<string>:1: bad argument #2 to concat (string expected, got number)') },
       // observed: strChar's CheckInt takes no string
       { script: pc('return string.char("65")'), ...ok('false|<string>:1: bad argument #1 to char (number expected, got string)') },
     ]);
