@@ -36,7 +36,18 @@ function findAll(Ls: any, find: Fn, sIdx: number, pIdx: number, limit: number): 
     lua.lua_pushvalue(Ls, sIdx);
     lua.lua_pushvalue(Ls, pIdx);
     lua.lua_pushnumber(Ls, sp + 1);
-    lua.lua_call(Ls, 3, lua.LUA_MULTRET);
+    if (lua.lua_pcall(Ls, 3, lua.LUA_MULTRET, 0) !== lua.LUA_OK) {
+      // A pattern error raised inside string.find names no line (its caller is this function):
+      // raise it again with the Lua caller's position, as gopher-lua's RaiseError does.
+      if (lua.lua_type(Ls, -1) === lua.LUA_TSTRING) {
+        const msg = to_jsstring(lua.lua_tolstring(Ls, -1));
+        if (!/^[^\n]*?:\d+: /.test(msg)) {
+          lua.lua_settop(Ls, base);
+          raise(Ls, msg);
+        }
+      }
+      return lua.lua_error(Ls) as never;
+    }
     const n = lua.lua_gettop(Ls) - base;
     if (n === 0 || lua.lua_isnil(Ls, base + 1)) {
       lua.lua_settop(Ls, base);

@@ -454,6 +454,7 @@ describe('more from the random differential run', () => {
       // observed: baselib.go baseSelect's CheckTypes and "invalid string"
       { script: pc('return select("2", 1, 2, 3)'), ...ok("false|<string>:1: bad argument #1 to select (invalid string '2')") },
       { script: pc('return select(nil, 1)'), ...ok('false|<string>:1: bad argument #1 to select (number or string expected, got nil)') },
+      { script: pc('return string.gsub("abc", "%5", "x")'), ...ok('false|<string>:1: invalid capture index') },
       // observed: the pattern error text has no "%5"
       { script: pc('return string.find("abc", "%5")'), ...ok('false|<string>:1: invalid capture index') },
       // observed: fmt's bad verb applies the verb's width and precision to the value
