@@ -701,6 +701,23 @@ const luaNewproxy: Fn = (Ls) => {
   return 1;
 };
 
+/**
+ * baselib.go baseSetMetatable: any non-nil value takes a metatable; for a value that is not a
+ * table or userdata it becomes the metatable of its whole type (state.go SetMetatable:
+ * builtinMts), as lua_setmetatable does in fengari. Type metatables are reset after each
+ * evaluation.
+ */
+const META_FIELD = to_luastring('__metatable');
+const luaSetmetatable: Fn = (Ls) => {
+  const t2 = lua.lua_type(Ls, 2);
+  if (t2 !== lua.LUA_TNIL && t2 !== lua.LUA_TNONE && t2 !== lua.LUA_TTABLE) raise(Ls, `bad argument #2 to setmetatable (nil or table expected, got ${GOPHER_TYPE_NAMES[t2] ?? 'nil'})`);
+  if (lua.lua_isnil(Ls, 1)) raise(Ls, 'cannot set metatable to a nil object.');
+  if (lauxlib.luaL_getmetafield(Ls, 1, META_FIELD) !== lua.LUA_TNIL) raise(Ls, 'cannot change a protected metatable');
+  lua.lua_settop(Ls, 2);
+  lua.lua_setmetatable(Ls, 1);
+  return 1;
+};
+
 /** baselib.go baseSelect: CheckTypes(1, number, string); a string other than "#" is refused. */
 function wrapSelect(orig: Fn): Fn {
   return (Ls) => {
@@ -1392,7 +1409,7 @@ function initEngine(): void {
     select: fnTV(wrapSelect(floatResults(getGlobalTV('select').value))),
     _printregs: fnTV(luaNoop),
     setfenv: fnTV(luaSetfenv),
-    setmetatable: getGlobalTV('setmetatable'),
+    setmetatable: fnTV(luaSetmetatable),
     tonumber: fnTV(luaTonumber),
     tostring: fnTV(luaTostring),
     type: getGlobalTV('type'),

@@ -492,3 +492,24 @@ describe('table.insert / remove / concat (tablelib.go over table.go Append, Inse
     ]);
   });
 });
+
+describe('setmetatable (baselib.go baseSetMetatable, state.go SetMetatable)', () => {
+  it('gives a non-table value\'s whole type the metatable, as gopher-lua does', () => {
+    check([
+      // observed: no error; numbers then index through the metatable
+      { script: pc('setmetatable(1, {__index = function(n, k) return k .. n end}) return (5).foo'), ...ok('true|foo5') },
+      { script: pc('setmetatable(true, {__index = {x = 7}}) return (true).x'), ...ok('true|7') },
+      { script: pc('return setmetatable(nil, {})'), ...ok('false|<string>:1: cannot set metatable to a nil object.') },
+      { script: pc('return setmetatable({}, 5)'), ...ok('false|<string>:1: bad argument #2 to setmetatable (nil or table expected, got number)') },
+      { script: pc('local t = setmetatable({}, {__metatable = 1}) setmetatable(t, {})'), ...ok('false|<string>:1: cannot change a protected metatable') },
+      // observed: without open libs a script can give strings methods
+      { script: pc('setmetatable("x", {__index = {up = function() return "UP" end}}) return ("x"):up()'), safe: true, ...ok('true|UP') },
+      // observed: table.insert takes a fourth argument without complaint
+      { script: pc('local t = {} table.insert(t, 1, 2, 3) return t[1]'), ...ok('true|2') },
+    ]);
+  });
+  it('does not leak a type metatable into the next evaluation', () => {
+    evaluateHealth('setmetatable(1, {__index = function() return "leak" end}) return {status="Healthy"}', {}, { openLibs: true });
+    expect(evaluateHealth('local ok, e = pcall(function() return (5).foo end) return {status="Healthy", message=tostring(ok)}', {}, { openLibs: true }).message).toBe('false');
+  });
+});
