@@ -633,6 +633,21 @@ const TOSTRING_EVENT = to_luastring('__tostring');
 
 const luaTostring: Fn = (Ls) => {
   lauxlib.luaL_checkany(Ls, 1);
+  // state.go ToStringMeta: __tostring's result is returned as it is, string or not.
+  if (lua.lua_type(Ls, 1) === lua.LUA_TTABLE || lua.lua_type(Ls, 1) === lua.LUA_TUSERDATA) {
+    const mt = lauxlib.luaL_getmetafield(Ls, 1, TOSTRING_EVENT);
+    if (mt === lua.LUA_TFUNCTION) {
+      lua.lua_pushvalue(Ls, 1);
+      lua.lua_call(Ls, 1, 1);
+      return 1;
+    }
+    if (mt !== lua.LUA_TNIL) {
+      // a __tostring that is not a function is ignored (metaOp1 looks for a function)
+      lua.lua_pop(Ls, 1);
+      lua.lua_pushstring(Ls, to_luastring(gopherKeyString(Ls.stack[Ls.ci.funcOff + 1])));
+      return 1;
+    }
+  }
   // A string without a __tostring metamethod is its own result, as in gopher-lua: no round
   // trip through a JavaScript string (health checks call tostring on most messages).
   if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) {

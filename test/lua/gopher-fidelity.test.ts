@@ -349,6 +349,9 @@ describe('recursion through metamethods and %s of a table', () => {
     check([
       // observed: a runaway __index recursion ends in "stack overflow"
       { script: 'local ok, e = pcall(function() local t = setmetatable({}, {__index = function(t, k) return t[k] end}) return t.x end) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: stack overflow') },
+      // observed: tostring returns __tostring's result as it is (ToStringMeta)
+      { script: 'local t = setmetatable({}, {__tostring = function() return 5 end}) return {status="Healthy", message=type(tostring(t))}', ...ok('number') },
+      { script: 'local t = setmetatable({}, {__tostring = function() return 5 end}) return {status="Healthy", message=tostring(t)}', status: '', message: '' },
       // observed: %s of a table is LTable.String(), __tostring is not called
       { script: 'local s = string.format("%s", setmetatable({}, {__tostring = function() return "TS" end})) return {status="Healthy", message=tostring(s:match("^table: 0x") ~= nil)}', ...ok('true') },
     ]);
