@@ -1274,7 +1274,9 @@ function wrapFormat(orig: Fn): Fn {
   return (Ls) => {
     const fmt = checkJsString(Ls, 1);
     const top = lua.lua_gettop(Ls);
-    const re = /%([-+ #0]*)(\d*)(?:\.(\d*))?([a-zA-Z%])/g;
+    // Go takes any character after flags, width and precision as the verb; a final "%" alone
+    // is "%!(NOVERB)".
+    const re = /%[-+ #0]*\d*(?:\.\d*)?$|%([-+ #0]*)(\d*)(?:\.(\d*))?([\s\S])/g;
     let out = '';
     let last = 0;
     let arg = 1;
@@ -1285,8 +1287,14 @@ function wrapFormat(orig: Fn): Fn {
       const [spec, flags, w, p, conv] = m as unknown as [string, string, string, string | undefined, string];
       out += fmt.slice(last, m.index);
       last = m.index + spec.length;
+      if (conv === undefined) {
+        out += '%%!(NOVERB)';
+        changed = true;
+        continue;
+      }
       if (conv === '%') {
-        out += spec;
+        out += '%%'; // flags and width are ignored for a literal percent
+        if (spec !== '%%') changed = true;
         continue;
       }
       arg++;

@@ -516,3 +516,14 @@ describe('setmetatable (baselib.go baseSetMetatable, state.go SetMetatable)', ()
     expect(evaluateHealth('local ok, e = pcall(function() return (5).foo end) return {status="Healthy", message=tostring(ok)}', {}, { openLibs: true }).message).toBe('false');
   });
 });
+
+describe('string.format verbs that are not letters', () => {
+  it('print as Go\'s fmt prints them', () => {
+    check([
+      // observed: any character is a verb to Go; a final "%" is %!(NOVERB); flags on %% are ignored
+      { script: 'return {status="Healthy", message=string.format("%!|%é|%5!", 1, 2, nil)}', ...ok('%!!(int64=1)|%!é(int64=2)|&{}') },
+      { script: 'return {status="Healthy", message=string.format("50%")}', ...ok('50%!(NOVERB)') },
+      { script: 'return {status="Healthy", message=string.format("%-5%|%d%%", 5)}', ...ok('%|5%') },
+    ]);
+  });
+});
