@@ -189,3 +189,38 @@ export function makeGsub(find: () => Fn): Fn {
     return 2;
   };
 }
+
+/**
+ * gopher-lua's pattern matcher (pm) has no frontier pattern: "%f" is an escaped "f", a literal
+ * (pm.go: a "%" before a character that is no class letter). Rewriting "%f" to "f" gives Lua
+ * 5.3's matcher the same meaning; every other escape is left as written.
+ */
+export function withoutFrontier(orig: Fn, plainArg?: number): Fn {
+  return (Ls) => {
+    if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && !(plainArg !== undefined && lua.lua_toboolean(Ls, plainArg))) {
+      const p: Uint8Array = lua.lua_tolstring(Ls, 2);
+      let has = false;
+      for (let i = 0; i + 1 < p.length; i++) {
+        if (p[i] === 0x25) {
+          if (p[i + 1] === 0x66) {
+            has = true;
+            break;
+          }
+          i++;
+        }
+      }
+      if (has) {
+        const out: number[] = [];
+        for (let i = 0; i < p.length; i++) {
+          if (p[i] === 0x25 && i + 1 < p.length) {
+            if (p[i + 1] !== 0x66) out.push(0x25);
+            out.push(p[++i]!);
+          } else out.push(p[i]!);
+        }
+        lua.lua_pushlstring(Ls, Uint8Array.from(out), out.length);
+        lua.lua_replace(Ls, 2);
+      }
+    }
+    return orig(Ls);
+  };
+}

@@ -43,7 +43,7 @@ import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText } from './syn
 import { arrayLength, entryOf, gopherEntries, gopherLen, gopherNext, naturalOrder, noteArrayKey, setArrayLength } from './gorder.js';
 import { goCaseMap, goJsonString } from './gostrings.js';
 import { argoSafeOs, gopherOs } from './goos.js';
-import { makeGmatch, makeGsub } from './gopattern.js';
+import { makeGmatch, makeGsub, withoutFrontier } from './gopattern.js';
 import { makeTableLib } from './gotable.js';
 import { gopherRaise, gopherWhere } from './gowhere.js';
 
@@ -1498,6 +1498,9 @@ function initEngine(): void {
   table.remove = fnTV(goTable.remove);
   table.concat = fnTV(wrapConcat(goTable.concat));
   for (const k of ['byte', 'find', 'len']) str[k] = fnTV(floatResults(str[k].value));
+  // No frontier patterns in gopher-lua's matcher: "%f" is a literal "f" (gopattern.ts).
+  str.find = fnTV(withoutFrontier(str.find.value, 4));
+  str.match = fnTV(withoutFrontier(str.match.value));
   // gmatch/gsub collect matches as gopher-lua's pm.Find does, matching with string.find.
   const findFn = (): Fn => str.find.value;
   str.gmatch = fnTV(makeGmatch(findFn));

@@ -317,6 +317,9 @@ describe('gmatch, gsub and integer arguments (stringlib.go over pm.Find; auxlib.
       // observed: an empty match right after a non-empty one counts (pm.go Find: sp = max(sp+1, end))
       { script: gm('"a,b,,c"', '"([^,]*)"'), ...ok('[a][][b][][][c][]') },
       { script: gm('"a b"', '"%s*"'), ...ok('[][ ][][]') },
+      // observed: pm has no frontier pattern: "%f" is a literal "f"
+      { script: 'return {status="Healthy", message=tostring(string.match("error: something failed: code 42", "%f[%w]%w+"))}', ...ok('failed') },
+      { script: 'return {status="Healthy", message=tostring((string.gsub("v1.2", "%f[%w]%w+", "<%0>"))) .. tostring(string.find("a%fb", "%f", 1, true))}', ...ok('v1.22') },
       // observed: "^" anchors gmatch too (pattern MustHead)
       { script: gm('"abc"', '"^a"'), ...ok('[a]') },
       { script: gm('"^a^a"', '"^a"'), ...ok('') },
