@@ -59,7 +59,7 @@ function findAll(Ls: any, find: Fn, sIdx: number, pIdx: number, limit: number): 
     for (let i = base + 3; i <= base + n; i++) caps.push(lua.lua_type(Ls, i) === lua.LUA_TNUMBER ? lua.lua_tonumber(Ls, i) : lua.lua_tolstring(Ls, i));
     lua.lua_settop(Ls, base);
     out.push({ start, end, caps });
-    sp = Math.max(start + 1, end);
+    sp = Math.max(start + 1, end, sp + 1); // always forward
     if (out.length === limit || head) break;
   }
   return out;

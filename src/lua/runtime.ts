@@ -1499,10 +1499,20 @@ function initEngine(): void {
   table.concat = fnTV(wrapConcat(goTable.concat));
   for (const k of ['byte', 'find', 'len']) str[k] = fnTV(floatResults(str[k].value));
   // No frontier patterns in gopher-lua's matcher: "%f" is a literal "f" (gopattern.ts).
-  str.find = fnTV(withoutFrontier(str.find.value, 4));
+  const findInner = withoutFrontier(str.find.value, 4);
+  str.find = fnTV((Ls) => {
+    // stringlib.go strFind: an empty pattern is found at 1, 0 whatever the start position
+    if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && lua.lua_rawlen(Ls, 2) === 0 && lua.lua_type(Ls, 1) !== lua.LUA_TNONE) {
+      lauxlib.luaL_checklstring(Ls, 1);
+      lua.lua_pushnumber(Ls, 1);
+      lua.lua_pushnumber(Ls, 0);
+      return 2;
+    }
+    return findInner(Ls);
+  });
   str.match = fnTV(withoutFrontier(str.match.value));
   // gmatch/gsub collect matches as gopher-lua's pm.Find does, matching with string.find.
-  const findFn = (): Fn => str.find.value;
+  const findFn = (): Fn => findInner; // string.find's matching, without strFind's empty-pattern rule
   str.gmatch = fnTV(makeGmatch(findFn));
   str.gfind = str.gmatch;
   str.gsub = fnTV(wrapGsub(makeGsub(findFn)));

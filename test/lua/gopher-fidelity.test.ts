@@ -317,6 +317,8 @@ describe('gmatch, gsub and integer arguments (stringlib.go over pm.Find; auxlib.
       // observed: an empty match right after a non-empty one counts (pm.go Find: sp = max(sp+1, end))
       { script: gm('"a,b,,c"', '"([^,]*)"'), ...ok('[a][][b][][][c][]') },
       { script: gm('"a b"', '"%s*"'), ...ok('[][ ][][]') },
+      // observed: strFind gives 1, 0 for an empty pattern whatever the start; gsub/gmatch still match everywhere
+      { script: 'return {status="Healthy", message=table.concat({string.find("abc", "", 10)}, ",") .. "|" .. (string.gsub("abc", "", "-"))}', ...ok('1,0|-a-b-c-') },
       // observed: pm has no frontier pattern: "%f" is a literal "f"
       { script: 'return {status="Healthy", message=tostring(string.match("error: something failed: code 42", "%f[%w]%w+"))}', ...ok('failed') },
       { script: 'return {status="Healthy", message=tostring((string.gsub("v1.2", "%f[%w]%w+", "<%0>"))) .. tostring(string.find("a%fb", "%f", 1, true))}', ...ok('v1.22') },
