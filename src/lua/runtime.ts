@@ -599,6 +599,8 @@ let tmpl:
       safeOs: Lib;
       coroutine: Lib;
       debug: Lib;
+      io: Lib;
+      channel: Lib;
       packageFns: Lib;
       loaders: any[];
       osLoader: any;
@@ -1604,8 +1606,18 @@ function initEngine(): void {
   debug.getfenv = fnTV(luaGetfenv);
   debug.setfenv = fnTV(luaSetfenv);
 
+  // iolib.go and channellib.go exist with open libs; they reach the controller's files and Go
+  // channels, which wavegate does not run: the names are there (type(io) is "table"), a call
+  // says what it would do.
+  const notEmulated = (lib: string, names: string[]): Lib =>
+    Object.fromEntries(names.map((name) => [name, fnTV((Ls) => raise(Ls, `${lib}.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))]));
+  const io = notEmulated('io', ['close', 'flush', 'lines', 'input', 'output', 'open', 'popen', 'read', 'type', 'tmpfile', 'write']);
+  const channel = notEmulated('channel', ['make', 'select']);
+
   tmpl = {
     base,
+    io,
+    channel,
     table,
     string: str,
     math,
@@ -1986,7 +1998,9 @@ function buildEnv(openLibs: boolean): { env: any; loaded: any; loaders: any; sub
     const stringT = copyLib(t.string);
     addStr(stringT, '__index', tableTV(stringT));
     stringMt = stringT;
-    const libs = [stringT, copyLib(t.math), copyLib(t.os), copyLib(t.coroutine), copyLib(t.debug)];
+    const libs = [stringT, copyLib(t.math), copyLib(t.os), copyLib(t.coroutine), copyLib(t.debug), copyLib(t.io), copyLib(t.channel)];
+    addStr(env, 'io', tableTV(libs[5]));
+    addStr(env, 'channel', tableTV(libs[6]));
     addStr(env, 'string', tableTV(libs[0]));
     addStr(env, 'math', tableTV(libs[1]));
     addStr(env, 'os', tableTV(libs[2]));

@@ -264,6 +264,9 @@ describe('globals, lengths and numbers', () => {
       { script: 'return {status="Healthy", message=type(newproxy(true)) .. tostring(getmetatable(newproxy(true)) ~= nil)}', safe: true, ...ok('userdatatrue') },
       // observed: oslib.go's other functions exist with open libs (wavegate: a call explains it is not emulated)
       { script: 'return {status="Healthy", message=type(os.exit) .. type(os.execute) .. type(os.remove) .. type(os.rename) .. type(os.setenv) .. type(os.setlocale) .. type(os.tmpname)}', ...ok('functionfunctionfunctionfunctionfunctionfunctionfunction') },
+      // observed: iolib.go and channellib.go are open libs too (wavegate: a call explains it is not emulated)
+      { script: 'return {status="Healthy", message=type(io) .. type(io.write) .. type(channel) .. type(channel.make)}', ...ok('tablefunctiontablefunction') },
+      { script: 'return {status="Healthy", message=type(io)}', safe: true, ...ok('nil') },
       // observed: mathlib.go mathMax with no argument
       { script: 'return {status="Healthy", message=tostring(math.max())}', ...unknown('<string>:1: wrong number of arguments') },
       // observed: loadlib.go package.config
