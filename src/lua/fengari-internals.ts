@@ -22,6 +22,9 @@ export const ltm: any = require('fengari/src/ltm.js');
 export const lopcodes: any = require('fengari/src/lopcodes.js');
 export const defs: any = require('fengari/src/defs.js');
 export const lstate: any = require('fengari/src/lstate.js');
+export const lfunc: any = require('fengari/src/lfunc.js');
+export const lvm: any = require('fengari/src/lvm.js');
+export const ldo: any = require('fengari/src/ldo.js');
 
 export const T = defs.constant_types as {
   LUA_TNIL: number;

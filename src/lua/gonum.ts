@@ -16,7 +16,8 @@ export function goNumberString(n: number): string {
   if (n === Infinity) return '+Inf';
   if (n === -Infinity) return '-Inf';
   if (Number.isInteger(n) && n >= -TWO63 && n < TWO63) {
-    if (Math.abs(n) < 1e21) return n === 0 ? '0' : String(n);
+    // Above 2^53 JavaScript prints the shortest digits (2^60 as 1152921504606847000), Go the exact int64.
+    if (Math.abs(n) <= 9007199254740992) return n === 0 ? '0' : String(n);
     return BigInt(n).toString();
   }
   return goFormatFloatG(n);
@@ -85,4 +86,21 @@ export function goToNumber(str: string, base = 10): number | undefined {
   const s = str.replace(/^[ \n\t]+|[ \n\t]+$/g, '');
   if (s.includes('.')) return goParseFloat(s);
   return goParseInt(s, base);
+}
+
+/**
+ * gopher-lua's parseNumber (utils.go): strconv.ParseInt(s, 0, 64) (0x, 0o, 0b prefixes, a
+ * leading 0 for octal), else strconv.ParseFloat; undefined on error. Underscores are not
+ * accepted here.
+ */
+export function goParseNumber(str: string): number | undefined {
+  const s = str.replace(/^[ \t\n]+|[ \t\n]+$/g, '');
+  const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(s);
+  if (m) {
+    const [, sign, hex, bin, oct, oct0, dec] = m;
+    const v = hex !== undefined ? BigInt(`0x${hex}`) : bin !== undefined ? BigInt(`0b${bin}`) : oct !== undefined ? BigInt(`0o${oct}`) : oct0 !== undefined ? BigInt(`0o${oct0 === '0' ? '0' : oct0.slice(1)}`) : BigInt(dec!);
+    const signed = sign === '-' ? -v : v;
+    if (signed <= 9223372036854775807n && signed >= -9223372036854775808n) return Number(signed);
+  }
+  return goParseFloat(s);
 }

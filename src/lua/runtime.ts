@@ -26,7 +26,10 @@ import {
   ldebug,
   lobject,
   lopcodes,
+  ldo,
+  lfunc,
   lstate,
+  lvm,
   lstring,
   ltable,
   ltm,
@@ -35,9 +38,15 @@ import {
   to_jsstring,
   to_luastring,
 } from './fengari-internals.js';
-import { goFormatFloatG, goNumberString, goToNumber } from './gonum.js';
+import { goFormatFloatG, goNumberString, goParseNumber, goToNumber } from './gonum.js';
 import { luaopenSteppedString, setPatternStep } from './patterns.js';
-import { checkGopherLuaSyntax, gopherSyntaxErrorText } from './syntax.js';
+import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText } from './syntax.js';
+import { arrayLength, entryOf, gopherEntries, gopherLen, gopherNext, naturalOrder, noteArrayKey, setArrayLength } from './gorder.js';
+import { goCaseMap, goJsonString } from './gostrings.js';
+import { argoSafeOs, gopherOs } from './goos.js';
+import { makeGmatch, makeGsub, withoutFrontier } from './gopattern.js';
+import { makeTableLib } from './gotable.js';
+import { gopherRaise, gopherWhere } from './gowhere.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -257,11 +266,7 @@ function pushJsString(Ls: any, s: string): void {
 
 /** Raises `msg` with the caller's position, as gopher-lua's RaiseError does. */
 function raise(Ls: any, msg: string): never {
-  lauxlib.luaL_where(Ls, 1);
-  pushJsString(Ls, msg);
-  lua.lua_concat(Ls, 2);
-  lua.lua_error(Ls);
-  throw new Error('unreachable');
+  return gopherRaise(Ls, msg);
 }
 
 /** gopher-lua's tostring of any value (numbers in Go's format). */
@@ -339,6 +344,26 @@ function runError(Ls: any, msg: string): never {
 
 let patched = false;
 
+/** config.go CallStackSize, which Argo CD's lua.Options leave at the default. */
+export const GOPHER_CALL_STACK_SIZE = 256;
+/** config.go RegistrySize (256 * 20); RegistryMaxSize 0 keeps it fixed. */
+export const GOPHER_REGISTRY_SIZE = 256 * 20;
+/** fengari's stack runs this many slots ahead of gopher-lua's registry for the same values
+ * (measured: `unpack` of 5113 values overflows in both). */
+const REGISTRY_SLACK = 18;
+
+/** An error with the position of the nearest Lua function (state.go where with skipg). */
+function runErrorNamingLuaCaller(Ls: any, msg: string): never {
+  if (Ls.ci.callstatus & lstate.CIST_LUA) runError(Ls, msg);
+  for (let level = 0; level <= GOPHER_CALL_STACK_SIZE; level++) {
+    lauxlib.luaL_where(Ls, level);
+    const where = jsString(Ls, -1);
+    lua.lua_pop(Ls, 1);
+    if (where !== '') runError(Ls, where + msg);
+  }
+  runError(Ls, msg);
+}
+
 /** Every table access of fengari goes through these ltable functions: fill lazy tables first. */
 function patchLazyTables(): void {
   Table.prototype.lazy = undefined;
@@ -364,18 +389,32 @@ function patchLazyTables(): void {
   };
   ltable.luaH_getn = (t: any) => {
     if (t.lazy !== undefined) materialize(t);
-    return getn(t);
+    const n = getn(t);
+    // gopher-lua's Len is the last non-nil slot of the array part (table.go), which holds
+    // every integer key below MaxArrayIndex: #{nil, nil, 3} is 3. A table of exactly 1..n is
+    // the same either way.
+    if (ctx === undefined || t.strong.size === n) return n;
+    return gopherLen(t);
   };
   ltable.luaH_next = (Ls: any, t: any, keyI: number) => {
     if (t.lazy !== undefined) materialize(t);
+    // During an evaluation next/pairs walk the table in gopher-lua's order (gorder.ts).
+    if (ctx !== undefined) {
+      if (!naturalOrder(t)) return gopherNext(Ls, t, keyI);
+      // table.go Next: a key that is not in the table ends the walk (fengari raised an error)
+      const k = Ls.stack[keyI];
+      if (k.type !== T.LUA_TNIL && entryOf(t, k) === undefined) return false;
+    }
     return next(Ls, t, keyI);
   };
   ltable.luaH_setfrom = (Ls: any, t: any, key: any, value: any) => {
     if (t.lazy !== undefined) materialize(t);
+    if (ctx !== undefined) noteArrayKey(t, key); // gopher-lua's array part (gorder.ts)
     return setfrom(Ls, t, key, value);
   };
   ltable.luaH_setint = (t: any, key: number, value: any) => {
     if (t.lazy !== undefined) materialize(t);
+    if (ctx !== undefined) noteArrayKey(t, key);
     return setint(t, key, value);
   };
 }
@@ -410,7 +449,90 @@ function patchFengari(): void {
   const origOrder = ldebug.luaG_ordererror;
   ldebug.luaG_ordererror = (Ls: any, p1: any, p2: any) => {
     if (ctx === undefined) return origOrder(Ls, p1, p2);
-    runError(Ls, `attempt to compare ${typeName(p1)} with ${typeName(p2)}`);
+    const msg = `attempt to compare ${typeName(p1)} with ${typeName(p2)}`;
+    // A comparison made by a library function (table.sort without a comparator): gopher-lua's
+    // RaiseError still names the calling line (state.go where), fengari gave no position.
+    if (!(Ls.ci.callstatus & lstate.CIST_LUA)) {
+      lauxlib.luaL_where(Ls, 1);
+      const where = jsString(Ls, -1);
+      lua.lua_pop(Ls, 1);
+      runError(Ls, where + msg);
+    }
+    runError(Ls, msg);
+  };
+  // gopher-lua's call stack holds CallStackSize (256, config.go) frames, Lua and Go functions
+  // alike, the main chunk included; one more raises "stack overflow" (state.go, vm.go).
+  // fengari creates one CallInfo per call in the same places.
+  const origExtendCI = lstate.luaE_extendCI;
+  lstate.luaE_extendCI = (Ls: any) => {
+    const depth = (Ls.ci.depth ?? 0) + 1;
+    if (depth > GOPHER_CALL_STACK_SIZE && ctx !== undefined) runErrorNamingLuaCaller(Ls, 'stack overflow');
+    const ci = origExtendCI(Ls);
+    ci.depth = depth;
+    return ci;
+  };
+  // gopher-lua's data stack (the registry) holds RegistrySize (5120, config.go) values for a
+  // thread's frames together, and Argo's Options do not let it grow: `unpack` of 6000 values,
+  // or deep recursion with many locals, is "registry overflow". fengari's stack holds the
+  // same registers; it is checked where it grows (calls, varargs, lua_checkstack).
+  const origCheckStack = ldo.luaD_checkstack;
+  const origGrowStack = ldo.luaD_growstack;
+  let raisingOverflow = false; // building the error message itself needs stack
+  const checkRegistry = (Ls: any, n: number): void => {
+    if (ctx === undefined || raisingOverflow || Ls.top + n - (Ls.base_ci.next?.funcOff ?? 0) <= GOPHER_REGISTRY_SIZE + REGISTRY_SLACK) return;
+    raisingOverflow = true;
+    try {
+      runErrorNamingLuaCaller(Ls, 'registry overflow');
+    } finally {
+      raisingOverflow = false;
+    }
+  };
+  ldo.luaD_checkstack = (Ls: any, n: number) => {
+    checkRegistry(Ls, n);
+    return origCheckStack(Ls, n);
+  };
+  ldo.luaD_growstack = (Ls: any, n: number) => {
+    checkRegistry(Ls, n);
+    return origGrowStack(Ls, n);
+  };
+  // gopher-lua's texts for errors fengari raises through luaG_runerror (vm.go OP_FORPREP).
+  const origRunError = ldebug.luaG_runerror;
+  const runErrorTexts: Record<string, string> = {
+    "'for' limit must be a number": 'for statement limit must be a number',
+    "'for' step must be a number": 'for statement step must be a number',
+    "'for' initial value must be a number": 'for statement init must be a number',
+    // fengari's bound on nested calls through JavaScript (metamethods, pcall: 200) comes
+    // before gopher-lua's 256 frames; both end a runaway recursion, gopher-lua says this.
+    'JS stack overflow': 'stack overflow',
+  };
+  ldebug.luaG_runerror = (Ls: any, fmt: Uint8Array, ...args: unknown[]) => {
+    if (ctx !== undefined) {
+      if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0); // closeAllUpvalues, as in luaG_errormsg below
+      const text = runErrorTexts[to_jsstring(fmt)];
+      if (text !== undefined) return origRunError(Ls, to_luastring(text));
+    }
+    return origRunError(Ls, fmt, ...args);
+  };
+  // Errors raised by library functions (luaL_error -> lua_error): gopher-lua's wording, also
+  // for a script that catches them with pcall.
+  const origErrorMsg = ldebug.luaG_errormsg;
+  ldebug.luaG_errormsg = (Ls: any) => {
+    if (ctx !== undefined) {
+      // state.go raiseError/Error: without an xpcall handler, gopher-lua closes every open
+      // upvalue of the thread (closeAllUpvalues) before unwinding, so after pcall catches the
+      // error, closures no longer share the locals they captured with the running functions.
+      if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0);
+      const tv = Ls.stack[Ls.top - 1];
+      if (tv && tv.ttisstring()) {
+        const msg = luaStringOf(tv);
+        const text = gopherLibError(msg);
+        if (text !== msg) {
+          lua.lua_pop(Ls, 1);
+          pushJsString(Ls, text);
+        }
+      }
+    }
+    return origErrorMsg(Ls);
   };
   const origTryBin = ltm.luaT_trybinTM;
   const TMS = ltm.TMS;
@@ -428,8 +550,35 @@ function patchFengari(): void {
     if (ltm.luaT_callbinTM(Ls, p1, p2, res, event)) return;
     if (event === TMS.TM_UNM) runError(Ls, '__unm undefined');
     const name = opNames[event];
-    if (name) runError(Ls, `cannot perform ${name} operation between ${typeName(p1)} and ${typeName(p2)}`);
+    // vm.go arith: numeric strings are converted before the error, so they count as numbers.
+    const arithType = (tv: any): string => (event !== TMS.TM_CONCAT && tv.ttisstring() && goParseNumber(luaStringOf(tv)) !== undefined ? 'number' : typeName(tv));
+    if (name) runError(Ls, `cannot perform ${name} operation between ${arithType(p1)} and ${arithType(p2)}`);
     return origTryBin(Ls, p1, p2, res, event);
+  };
+  // Integer arguments of library functions (string.sub, byte, rep, table.insert, select...):
+  // gopher-lua's CheckInt is int(LNumber), a truncation, where fengari (5.3) refuses a float
+  // with a fraction ("number has no integer representation"). fengari's integers are 32-bit,
+  // so the result is clamped to that range (string positions and counts clamp the same way).
+  const origToInteger = lvm.tointeger;
+  lvm.tointeger = (o: any) => {
+    // CheckInt/OptInt take no string (fengari converted "10"); the refusal is reworded below.
+    if (ctx !== undefined && o.ttisstring()) return false;
+    if (ctx !== undefined && o.ttisfloat()) {
+      const v = Number.isNaN(o.value) ? -2147483648 : Math.trunc(o.value);
+      return Math.max(-2147483648, Math.min(2147483647, v));
+    }
+    return origToInteger(o);
+  };
+  // Strings used as numbers (arithmetic, math.floor("8")): gopher-lua's parseNumber (utils.go:
+  // ParseInt base 0, so "010" is 8 and "0x10" is 16, else ParseFloat). The lexer (outside an
+  // evaluation) keeps fengari's own conversion.
+  const origStr2num = lobject.luaO_str2num;
+  lobject.luaO_str2num = (s: Uint8Array, o: any) => {
+    if (ctx === undefined) return origStr2num(s, o);
+    const v = goParseNumber(to_jsstring(s, undefined, undefined, true));
+    if (v === undefined) return 0;
+    o.setfltvalue(v);
+    return s.length + 1;
   };
   // Constant folding in the compiler: gopher-lua folds in float64, fengari in wrapping 32-bit ints.
   const origArith = lobject.luaO_arith;
@@ -469,6 +618,8 @@ let tmpl:
       safeOs: Lib;
       coroutine: Lib;
       debug: Lib;
+      io: Lib;
+      channel: Lib;
       packageFns: Lib;
       loaders: any[];
       osLoader: any;
@@ -503,6 +654,21 @@ const TOSTRING_EVENT = to_luastring('__tostring');
 
 const luaTostring: Fn = (Ls) => {
   lauxlib.luaL_checkany(Ls, 1);
+  // state.go ToStringMeta: __tostring's result is returned as it is, string or not.
+  if (lua.lua_type(Ls, 1) === lua.LUA_TTABLE || lua.lua_type(Ls, 1) === lua.LUA_TUSERDATA) {
+    const mt = lauxlib.luaL_getmetafield(Ls, 1, TOSTRING_EVENT);
+    if (mt === lua.LUA_TFUNCTION) {
+      lua.lua_pushvalue(Ls, 1);
+      lua.lua_call(Ls, 1, 1);
+      return 1;
+    }
+    if (mt !== lua.LUA_TNIL) {
+      // a __tostring that is not a function is ignored (metaOp1 looks for a function)
+      lua.lua_pop(Ls, 1);
+      lua.lua_pushstring(Ls, to_luastring(gopherKeyString(Ls.stack[Ls.ci.funcOff + 1])));
+      return 1;
+    }
+  }
   // A string without a __tostring metamethod is its own result, as in gopher-lua: no round
   // trip through a JavaScript string (health checks call tostring on most messages).
   if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) {
@@ -523,7 +689,11 @@ const luaTonumber: Fn = (Ls) => {
   if (t === lua.LUA_TNUMBER) {
     lua.lua_pushnumber(Ls, lua.lua_tonumber(Ls, 1));
   } else if (t === lua.LUA_TSTRING) {
-    const v = goToNumber(to_jsstring(lua.lua_tolstring(Ls, 1), undefined, undefined, true), base);
+    const str = to_jsstring(lua.lua_tolstring(Ls, 1), undefined, undefined, true);
+    // baselib.go baseToNumber: without a base, a "0x" prefix (after trimming) means base 16.
+    const trimmed = str.replace(/^[ \n\t]+|[ \n\t]+$/g, '');
+    const hex = lua.lua_isnoneornil(Ls, 2) && !trimmed.includes('.') && /^0x/i.test(trimmed);
+    const v = hex ? (/^[ \n\t]/.test(trimmed.slice(2)) ? undefined : goToNumber(trimmed.slice(2), 16)) : goToNumber(str, base);
     if (v === undefined) lua.lua_pushnil(Ls);
     else lua.lua_pushnumber(Ls, v);
   } else {
@@ -542,6 +712,10 @@ const luaPrint: Fn = (Ls) => {
 
 const luaAssert: Fn = (Ls) => {
   if (!lua.lua_toboolean(Ls, 1)) {
+    // baselib.go baseAssert: L.OptString(2, ...) accepts only a string (or nothing).
+    if (!lua.lua_isnoneornil(Ls, 2) && lua.lua_type(Ls, 2) !== lua.LUA_TSTRING) {
+      raise(Ls, `bad argument #2 to assert (string expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? 'userdata'})`);
+    }
     const msg = lua.lua_isnoneornil(Ls, 2) ? 'assertion failed!' : jsString(Ls, 2);
     raise(Ls, msg);
   }
@@ -549,6 +723,70 @@ const luaAssert: Fn = (Ls) => {
 };
 
 const luaCollectgarbage: Fn = () => 0;
+
+/** baselib.go baseNewProxy: a userdata; true gives it a new metatable, a proxy shares its one. */
+const luaNewproxy: Fn = (Ls) => {
+  const arg = lua.lua_type(Ls, 1);
+  lua.lua_newuserdata(Ls, 0);
+  if (arg === lua.LUA_TBOOLEAN && lua.lua_toboolean(Ls, 1)) {
+    lua.lua_newtable(Ls);
+    lua.lua_setmetatable(Ls, -2);
+  } else if (arg === lua.LUA_TUSERDATA && lua.lua_getmetatable(Ls, 1)) {
+    lua.lua_setmetatable(Ls, -2);
+  }
+  return 1;
+};
+
+/**
+ * baselib.go baseSetMetatable: any non-nil value takes a metatable; for a value that is not a
+ * table or userdata it becomes the metatable of its whole type (state.go SetMetatable:
+ * builtinMts), as lua_setmetatable does in fengari. Type metatables are reset after each
+ * evaluation.
+ */
+const META_FIELD = to_luastring('__metatable');
+const luaSetmetatable: Fn = (Ls) => {
+  const t2 = lua.lua_type(Ls, 2);
+  if (t2 !== lua.LUA_TNIL && t2 !== lua.LUA_TNONE && t2 !== lua.LUA_TTABLE) raise(Ls, `bad argument #2 to setmetatable (nil or table expected, got ${GOPHER_TYPE_NAMES[t2] ?? 'nil'})`);
+  if (lua.lua_isnil(Ls, 1)) raise(Ls, 'cannot set metatable to a nil object.');
+  if (lauxlib.luaL_getmetafield(Ls, 1, META_FIELD) !== lua.LUA_TNIL) raise(Ls, 'cannot change a protected metatable');
+  lua.lua_settop(Ls, 2);
+  lua.lua_setmetatable(Ls, 1);
+  return 1;
+};
+
+/** baselib.go baseSelect: CheckTypes(1, number, string); a string other than "#" is refused. */
+function wrapSelect(orig: Fn): Fn {
+  return (Ls) => {
+    const t = lua.lua_type(Ls, 1);
+    if (t !== lua.LUA_TNUMBER && t !== lua.LUA_TSTRING) raise(Ls, `bad argument #1 to select (number or string expected, got ${GOPHER_TYPE_NAMES[t] ?? 'nil'})`);
+    if (t === lua.LUA_TSTRING) {
+      const s = jsString(Ls, 1);
+      if (s !== '#') raise(Ls, `bad argument #1 to select (invalid string '${s}')`);
+    }
+    return orig(Ls);
+  };
+}
+
+/** baselib.go baseError: L.CheckAny(1), so error() with no argument is an argument error. */
+function wrapError(orig: Fn): Fn {
+  return (Ls) => {
+    if (lua.lua_gettop(Ls) === 0) raise(Ls, 'bad argument #1 to error (value expected)');
+    // state.go Error -> raiseError(level): the position is where(level-1, skipg) (gowhere.ts),
+    // so level 2 names the same line as level 1, and level 3 the caller's.
+    if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) {
+      const level = lauxlib.luaL_optinteger(Ls, 2, 1);
+      if (level > 0) {
+        const where = gopherWhere(Ls, level - 1);
+        lua.lua_settop(Ls, 1);
+        lua.lua_pushstring(Ls, to_luastring(where));
+        lua.lua_insert(Ls, 1);
+        lua.lua_concat(Ls, 2);
+        return lua.lua_error(Ls);
+      }
+    }
+    return orig(Ls);
+  };
+}
 
 /** pairs without 5.3's __pairs (gopher-lua is 5.1). */
 const luaPairs: Fn = (Ls) => {
@@ -584,7 +822,7 @@ function loadChunk(Ls: any, source: string, chunkname: string): boolean {
     pushJsString(Ls, gopherSyntaxErrorText(problems[0]!, chunkname));
     return false;
   }
-  const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(source), null, to_luastring(`=${chunkname}`));
+  const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(gopherSource(source)), null, to_luastring(`=${chunkname}`));
   if (status !== lua.LUA_OK) return false;
   floatConstants(Ls.stack[Ls.top - 1].value.p);
   if (ctx) {
@@ -765,15 +1003,10 @@ const tableGetn: Fn = (Ls) => {
   return 1;
 };
 
+/** tablelib.go tableMaxn: LTable.MaxN, the last non-nil slot of the array part (gopher-lua's Len). */
 const tableMaxn: Fn = (Ls) => {
   lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
-  let max = 0;
-  lua.lua_pushnil(Ls);
-  while (lua.lua_next(Ls, 1)) {
-    lua.lua_pop(Ls, 1);
-    if (lua.lua_type(Ls, -1) === lua.LUA_TNUMBER) max = Math.max(max, lua.lua_tonumber(Ls, -1));
-  }
-  lua.lua_pushnumber(Ls, max);
+  lua.lua_pushnumber(Ls, lua.lua_rawlen(Ls, 1));
   return 1;
 };
 
@@ -823,7 +1056,7 @@ function goInt64(v: number): bigint {
 function goFormatInt(n: bigint, verb: string, flags: string, width: number | undefined, prec: number | undefined): string {
   const neg = n < 0n;
   const abs = neg ? -n : n;
-  const base = verb === 'x' || verb === 'X' ? 16 : verb === 'o' ? 8 : 10;
+  const base = verb === 'x' || verb === 'X' ? 16 : verb === 'o' ? 8 : verb === 'b' ? 2 : 10;
   let digits = abs.toString(base);
   if (verb === 'X') digits = digits.toUpperCase();
   if (prec !== undefined) digits = prec === 0 && abs === 0n ? '' : digits.padStart(prec, '0');
@@ -939,8 +1172,10 @@ function goFormatExpG(v: number, verb: string, flags: string, width: number | un
   let body: string;
   const lower = verb.toLowerCase();
   if (!Number.isFinite(v)) {
-    body = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
-    if (body === '+Inf' && !flags.includes('+')) body = flags.includes(' ') ? ' Inf' : 'Inf';
+    // fmt/format.go fmtFloat: infinities keep their sign ("+Inf"), a space flag replaces "+",
+    // NaN shows a sign only with the + or space flag; never zero padded.
+    const sign = Number.isNaN(v) || v > 0 ? (flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : Number.isNaN(v) ? '' : '+') : '-';
+    body = sign + (Number.isNaN(v) ? 'NaN' : 'Inf');
     return pad(body, flags.replace('0', ''), width);
   }
   const neg = v < 0 || Object.is(v, -0);
@@ -982,6 +1217,73 @@ function pad(s: string, flags: string, width: number | undefined): string {
   return flags.includes('-') ? s.padEnd(width, ' ') : s.padStart(width, ' ');
 }
 
+/** value.go LNumber.Format: the verb a float64 number is printed with by Go's fmt. */
+function goFormatNumber(v: number, conv: string, flags: string, width: number | undefined, prec: number | undefined): string | undefined {
+  switch (conv) {
+    case 'd':
+    case 'i':
+    case 'x':
+    case 'X':
+    case 'o':
+    case 'b':
+      return goFormatInt(goInt64(v), conv === 'i' ? 'd' : conv, flags, width, prec);
+    case 'c': {
+      // Go's %c of an int64 is the rune, UTF-8 encoded (invalid code points print U+FFFD).
+      const r = goInt64(v);
+      const ok = r >= 0n && r <= 0x10ffffn && !(r >= 0xd800n && r <= 0xdfffn);
+      return pad(String.fromCodePoint(ok ? Number(r) : 0xfffd), flags, width);
+    }
+    case 's':
+      return pad(prec === undefined ? goNumberString(v) : goNumberString(v).slice(0, prec), flags, width);
+    case 'q':
+      return pad(goQuote(goNumberString(v)), flags, width);
+    case 'e':
+    case 'E':
+    case 'f':
+    case 'F':
+    case 'g':
+    case 'G':
+      return goFormatExpG(v, conv, flags, width, prec);
+    default: {
+      // Any other verb (%a, %u, ...) is one Go does not know for the value: %!a(int64=1).
+      if (Number.isInteger(v) && Math.abs(v) < 9223372036854775808) return `%!${conv}(int64=${goFormatInt(goInt64(v), 'd', flags, width, prec)})`;
+      return `%!${conv}(float64=${pad(goNumberString(v), flags, width)})`;
+    }
+  }
+}
+
+/** Go's %s of a string: precision and width count runes; the 0 flag pads with zeros. */
+function goPadRunes(str: string, flags: string, width: number | undefined, prec: number | undefined): string {
+  const runes = [...str];
+  const cut = prec === undefined ? runes : runes.slice(0, prec);
+  const body = cut.join('');
+  if (width === undefined || cut.length >= width) return body;
+  const fill = (flags.includes('0') && !flags.includes('-') ? '0' : ' ').repeat(width - cut.length);
+  return flags.includes('-') ? body + fill : fill + body;
+}
+
+/** value.go LString.Format: %d of a string prints it (%s) if it parses as a number, else 0. */
+function goFormatString(bytes: Uint8Array, conv: string, flags: string, width: number | undefined, prec: number | undefined): string | undefined {
+  if (conv === 's' && ((width === undefined && prec === undefined) || bytes.every((b) => b < 0x80))) return undefined; // same in C
+  const str = to_jsstring(bytes, undefined, undefined, true);
+  if (conv === 'd' || conv === 'i') {
+    if (goParseNumber(str) === undefined) return goFormatInt(0n, 'd', flags, width, prec);
+    return goPadRunes(str, flags, width, prec);
+  }
+  if (conv === 'q') return pad(goQuote(str), flags, width);
+  if (conv === 's') {
+    // Go counts width and precision in runes, C in bytes: only non-ASCII text differs.
+    return goPadRunes(str, flags, width, prec);
+  }
+  if (conv === 'x' || conv === 'X') {
+    if (flags !== '' || prec !== undefined) return undefined;
+    let hex = '';
+    for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+    return pad(conv === 'X' ? hex.toUpperCase() : hex, flags, width);
+  }
+  return `%!${conv}(string=${goPadRunes(str, flags, width, prec)})`; // fmt's badVerb prints the value with the verb's width
+}
+
 /**
  * string.format as gopher-lua does it: the arguments go to Go's fmt.Sprintf. Numbers are
  * float64 values that format themselves: %d/%x/%o print int64(n) (no 32-bit limit, Go's sign
@@ -993,7 +1295,9 @@ function wrapFormat(orig: Fn): Fn {
   return (Ls) => {
     const fmt = checkJsString(Ls, 1);
     const top = lua.lua_gettop(Ls);
-    const re = /%([-+ #0]*)(\d*)(?:\.(\d*))?([a-zA-Z%])/g;
+    // Go takes any character after flags, width and precision as the verb; a final "%" alone
+    // is "%!(NOVERB)".
+    const re = /%[-+ #0]*\d*(?:\.\d*)?$|%([-+ #0]*)(\d*)(?:\.(\d*))?([\s\S])/g;
     let out = '';
     let last = 0;
     let arg = 1;
@@ -1004,8 +1308,14 @@ function wrapFormat(orig: Fn): Fn {
       const [spec, flags, w, p, conv] = m as unknown as [string, string, string, string | undefined, string];
       out += fmt.slice(last, m.index);
       last = m.index + spec.length;
+      if (conv === undefined) {
+        out += '%%!(NOVERB)';
+        changed = true;
+        continue;
+      }
       if (conv === '%') {
-        out += spec;
+        out += '%%'; // flags and width are ignored for a literal percent
+        if (spec !== '%%') changed = true;
         continue;
       }
       arg++;
@@ -1014,22 +1324,26 @@ function wrapFormat(orig: Fn): Fn {
       const t = arg <= top ? lua.lua_type(Ls, arg) : lua.LUA_TNONE;
       let literal: string | undefined;
       if (t === lua.LUA_TNUMBER) {
-        const v = lua.lua_tonumber(Ls, arg);
-        if (conv === 'd' || conv === 'i' || conv === 'x' || conv === 'X' || conv === 'o') {
-          literal = goFormatInt(goInt64(v), conv === 'i' ? 'd' : conv, flags, width, prec);
-        } else if (conv === 's') {
-          literal = pad(prec === undefined ? goNumberString(v) : goNumberString(v).slice(0, prec), flags, width);
-        } else if (conv === 'q') {
-          literal = pad(goQuote(goNumberString(v)), flags, width);
-        } else if (conv === 'g' || conv === 'G' || conv === 'e' || conv === 'E' || conv === 'f' || conv === 'F') {
-          literal = goFormatExpG(v, conv, flags, width, prec);
-        }
+        literal = goFormatNumber(lua.lua_tonumber(Ls, arg), conv, flags, width, prec);
       } else if (t === lua.LUA_TNONE) {
         // gopher-lua passes the arguments it has to Go's fmt.Sprintf: a verb without one prints
         // Go's "%!<verb>(MISSING)" (stringlib.go strFormat), where Lua raises "no value".
         literal = `%!${conv}(MISSING)`;
-      } else if (t === lua.LUA_TSTRING && conv === 'q') {
-        literal = pad(goQuote(jsString(Ls, arg)), flags, width);
+      } else if (t === lua.LUA_TSTRING) {
+        literal = goFormatString(lua.lua_tolstring(Ls, arg), conv, flags, width, prec);
+      } else if (t === lua.LUA_TNIL) {
+        // *LNilType: a Stringer ("nil") for the string verbs, else Go prints the empty struct.
+        if (conv === 'q') literal = pad('"nil"', flags, width);
+        else if (conv === 'v') literal = pad('nil', flags, width);
+        else if (conv === 'w') literal = '%!w(*lua.LNilType=&{})';
+        else if (conv !== 's') literal = conv === 'x' ? '6e696c' : conv === 'X' ? '6E696C' : '&{}';
+      } else if (t === lua.LUA_TTABLE && conv === 's') {
+        // LTable.String(): the address; gopher-lua's %s does not call __tostring.
+        literal = pad(gopherKeyString(Ls.stack[Ls.ci.funcOff + arg]), flags, width);
+      } else if (t === lua.LUA_TBOOLEAN) {
+        const b = lua.lua_toboolean(Ls, arg) ? 'true' : 'false';
+        if (conv === 'q') literal = pad(`"${b}"`, flags, width);
+        else if (conv !== 's') literal = `%!${conv}(lua.LBool=${b})`;
       }
       if (literal === undefined) {
         out += spec;
@@ -1056,9 +1370,14 @@ function wrapRep(orig: Fn): Fn {
     const s = lauxlib.luaL_checklstring(Ls, 1);
     const n = lauxlib.luaL_checknumber(Ls, 2);
     if (n > 0 && s.length * n > MAX_STRING_BYTES) raise(Ls, MEMORY_MESSAGE);
-    const total = n > 0 ? s.length * Math.floor(n) : 0;
+    // stringlib.go strRep: L.CheckInt(2) truncates, and there is no separator argument.
+    lua.lua_settop(Ls, 2);
+    const count = Number.isFinite(n) ? Math.trunc(n) : 0;
+    lua.lua_pushnumber(Ls, count);
+    lua.lua_replace(Ls, 2);
+    const total = count > 0 ? s.length * count : 0;
     charge(Ls, 1 + (total >> 6));
-    if (total >= REP_FAST_BYTES && Number.isInteger(n) && lua.lua_isnoneornil(Ls, 3)) {
+    if (total >= REP_FAST_BYTES) {
       const out = new Uint8Array(total);
       out.set(s, 0);
       for (let len = s.length; len < total; len *= 2) out.copyWithin(len, 0, Math.min(len, total - len));
@@ -1068,6 +1387,29 @@ function wrapRep(orig: Fn): Fn {
     return orig(Ls);
   };
 }
+
+/** stringlib.go strLower/strUpper: Go's strings.ToLower/ToUpper (gostrings.ts). */
+function goCase(upper: boolean): Fn {
+  return (Ls) => {
+    const b = lauxlib.luaL_checklstring(Ls, 1);
+    const out = goCaseMap(b, upper);
+    lua.lua_pushlstring(Ls, out, out.length);
+    return 1;
+  };
+}
+
+/** stringlib.go strChar: uint8(L.CheckInt(i)) for each argument (no range error). */
+const goStrChar: Fn = (Ls) => {
+  const n = lua.lua_gettop(Ls);
+  const out = new Uint8Array(n);
+  for (let i = 1; i <= n; i++) {
+    if (lua.lua_type(Ls, i) !== lua.LUA_TNUMBER) raise(Ls, `bad argument #${i} to char (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, i)] ?? 'nil'})`);
+    const v = lua.lua_tonumber(Ls, i);
+    out[i - 1] = Number.isFinite(v) ? Number(BigInt.asUintN(8, BigInt(Math.trunc(v)))) : 0;
+  }
+  lua.lua_pushlstring(Ls, out, n);
+  return 1;
+};
 
 function wrapGsub(orig: Fn): Fn {
   return (Ls) => {
@@ -1124,7 +1466,7 @@ function initEngine(): void {
     assert: fnTV(luaAssert),
     collectgarbage: fnTV(luaCollectgarbage),
     dofile: fnTV(luaDofile),
-    error: getGlobalTV('error'),
+    error: fnTV(wrapError(getGlobalTV('error').value)),
     getfenv: fnTV(luaGetfenv),
     getmetatable: getGlobalTV('getmetatable'),
     load: fnTV(luaLoad),
@@ -1136,22 +1478,28 @@ function initEngine(): void {
     rawequal: getGlobalTV('rawequal'),
     rawget: getGlobalTV('rawget'),
     rawset: getGlobalTV('rawset'),
-    select: floatResultsTV(getGlobalTV('select')),
+    select: fnTV(wrapSelect(floatResults(getGlobalTV('select').value))),
     _printregs: fnTV(luaNoop),
     setfenv: fnTV(luaSetfenv),
-    setmetatable: getGlobalTV('setmetatable'),
+    setmetatable: fnTV(luaSetmetatable),
     tonumber: fnTV(luaTonumber),
     tostring: fnTV(luaTostring),
     type: getGlobalTV('type'),
     unpack: undefined,
     xpcall: getGlobalTV('xpcall'),
+    newproxy: fnTV(luaNewproxy),
     module: fnTV(luaModule),
     require: fnTV(luaRequire),
     ipairs: fnTV(luaIpairs),
     pairs: fnTV(luaPairs),
   };
   const tableLib = getGlobalTV('table');
-  base.unpack = rawGetStr(tableLib.value, 'unpack');
+  const unpackFn = rawGetStr(tableLib.value, 'unpack').value;
+  // baselib.go baseUnpack: L.CheckTable(1) (fengari's 5.3 unpack takes any value with a length)
+  base.unpack = fnTV((Ls) => {
+    if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) raise(Ls, `bad argument #1 to unpack (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? 'nil'})`);
+    return unpackFn(Ls);
+  });
   const stringLib = getGlobalTV('string');
   const mathLib = getGlobalTV('math');
   const osLib = getGlobalTV('os');
@@ -1161,9 +1509,9 @@ function initEngine(): void {
     getn: fnTV(tableGetn),
     maxn: fnTV(tableMaxn),
   };
-  const osTime = fnTV(floatResults(rawGetStr(osLib.value, 'time').value));
-  const osDate = fnTV(floatResults(rawGetStr(osLib.value, 'date').value));
-  const safeOs: Lib = { time: osTime, date: osDate };
+  // Go's os.date/os.time (goos.ts): gopher-lua's oslib.go with open libs, Argo CD's
+  // oslib_safe.go copy for require("os").
+  const safeOs: Lib = { time: fnTV(argoSafeOs.time), date: fnTV(argoSafeOs.date) };
   // No table.time/table.date: Argo's OpenSafeOs calls RegisterModule("table", osFuncs), and
   // gopher-lua v1.1.2's RegisterModule (auxlib.go) returns an already-loaded module unchanged;
   // OpenTable loaded "table" just before (util/lua/lua.go), so nothing is added.
@@ -1173,37 +1521,154 @@ function initEngine(): void {
   str.format = fnTV(wrapFormat(str.format.value));
   str.rep = fnTV(wrapRep(str.rep.value));
   str.gsub = fnTV(wrapGsub(str.gsub.value));
-  for (const k of ['lower', 'upper', 'reverse']) str[k] = fnTV(chargedByLength(str[k].value, 4));
-  for (const k of ['sub', 'gsub']) str[k] = fnTV(chargedByLength(str[k].value, 8));
-  table.concat = fnTV(wrapConcat(table.concat.value));
+  // stringlib.go strMatch pushes nil but returns 0 values when nothing matches, so
+  // tostring(string.match(s, p)) is "bad argument #1 to tostring (value expected)" there.
+  const matchFn = str.match.value;
+  str.match = fnTV((Ls) => {
+    const n = matchFn(Ls);
+    if (n === 1 && lua.lua_isnil(Ls, -1)) return 0;
+    return n;
+  });
+  // charged by length inside the call, so the evaluation deadline holds there too
+  str.lower = fnTV(chargedByLength(goCase(false), 4));
+  str.upper = fnTV(chargedByLength(goCase(true), 4));
+  str.reverse = fnTV(chargedByLength(str.reverse.value, 4));
+  str.sub = fnTV(chargedByLength(str.sub.value, 8));
+  str.char = fnTV(goStrChar);
+  // tablelib.go's insert/remove/concat over the array part (gotable.ts)
+  const tableAt1 = (Ls: any): any => {
+    const t = Ls.stack[Ls.ci.funcOff + 1].value;
+    if (t.lazy !== undefined) materialize(t);
+    return t;
+  };
+  const goTable = makeTableLib({
+    len: (Ls) => lua.lua_rawlen(Ls, 1),
+    arrayLength: (Ls) => arrayLength(tableAt1(Ls)),
+    setArrayLength: (Ls, n) => setArrayLength(tableAt1(Ls), n),
+  });
+  table.insert = fnTV(goTable.insert);
+  table.remove = fnTV(goTable.remove);
+  table.concat = fnTV(wrapConcat(goTable.concat));
   table.sort = fnTV(wrapSort(table.sort.value));
   for (const k of ['byte', 'find', 'len']) str[k] = fnTV(floatResults(str[k].value));
+  // No frontier patterns in gopher-lua's matcher: "%f" is a literal "f" (gopattern.ts).
+  const findInner = withoutFrontier(str.find.value, 4);
+  str.find = fnTV((Ls) => {
+    // stringlib.go strFind: an empty pattern is found at 1, 0 whatever the start position
+    if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && lua.lua_rawlen(Ls, 2) === 0 && lua.lua_type(Ls, 1) !== lua.LUA_TNONE) {
+      lauxlib.luaL_checklstring(Ls, 1);
+      lua.lua_pushnumber(Ls, 1);
+      lua.lua_pushnumber(Ls, 0);
+      return 2;
+    }
+    return findInner(Ls);
+  });
+  str.match = fnTV(withoutFrontier(str.match.value));
+  // gmatch/gsub collect matches as gopher-lua's pm.Find does, matching with string.find.
+  const findFn = (): Fn => findInner; // string.find's matching, without strFind's empty-pattern rule
+  str.gmatch = fnTV(makeGmatch(findFn));
+  str.gfind = str.gmatch;
+  str.gsub = fnTV(chargedByLength(wrapGsub(makeGsub(findFn)), 8));
 
   const math = libFrom(mathLib, ['abs', 'acos', 'asin', 'atan', 'ceil', 'cos', 'deg', 'exp', 'floor', 'fmod', 'huge', 'log', 'max', 'min', 'modf', 'pi', 'rad', 'random', 'randomseed', 'sin', 'sqrt', 'tan']);
   for (const k of Object.keys(math)) {
     if (math[k].type === T.LUA_TLCF) math[k] = fnTV(floatResults(math[k].value));
   }
   for (const [k, f] of Object.entries(mathExtras)) math[k] = fnTV(f);
+  // mathlib.go mathMax/mathMin: no argument is "wrong number of arguments".
+  // Each argument goes through CheckNumber (a number or a numeric string), fengari compared them.
+  for (const k of ['max', 'min']) {
+    const f = math[k].value;
+    math[k] = fnTV((Ls) => {
+      const n = lua.lua_gettop(Ls);
+      if (n === 0) raise(Ls, 'wrong number of arguments');
+      for (let i = 1; i <= n; i++) {
+        const t = lua.lua_type(Ls, i);
+        if (t === lua.LUA_TNUMBER) continue;
+        const v = t === lua.LUA_TSTRING ? goParseNumber(jsString(Ls, i)) : undefined;
+        if (v === undefined) raise(Ls, `bad argument #${i} to ${k} (number expected, got ${GOPHER_TYPE_NAMES[t] ?? 'nil'})`);
+        lua.lua_pushnumber(Ls, v);
+        lua.lua_replace(Ls, i);
+      }
+      return f(Ls);
+    });
+  }
   math.mod = math.fmod;
+  math.log = fnTV((Ls) => pushNum(Ls, Math.log(num(Ls, 1)))); // mathlib.go mathLog: no base argument
   math.huge = new TValue(T.LUA_TNUMFLT, Number.MAX_VALUE); // gopher-lua: math.MaxFloat64, not inf
 
   const os: Lib = {
-    ...libFrom(osLib, ['clock', 'difftime']),
-    time: osTime,
-    date: osDate,
+    ...libFrom(osLib, ['clock']),
+    difftime: fnTV(gopherOs.difftime),
+    time: fnTV(gopherOs.time),
+    date: fnTV(gopherOs.date),
     getenv: fnTV((Ls) => {
       lauxlib.luaL_checkstring(Ls, 1);
       lua.lua_pushnil(Ls);
       return 1;
     }),
+    // oslib.go has these too; they reach the controller's process and files, which wavegate
+    // does not emulate: a call says so (type() sees a function, as in Argo CD).
+    ...Object.fromEntries(['execute', 'exit', 'remove', 'rename', 'setenv', 'setlocale', 'tmpname'].map((name) => [name, fnTV((Ls) => raise(Ls, `os.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))])),
   };
   const coroutine = libFrom(getGlobalTV('coroutine'), ['create', 'resume', 'running', 'status', 'wrap', 'yield']);
+  // coroutinelib.go: resume checks for a thread with TypeError's words; wrap re-raises the
+  // coroutine's error as it is (fengari's auxwrap prefixed the position a second time).
+  const coResume = coroutine.resume.value;
+  coroutine.resume = fnTV((Ls) => {
+    if (lua.lua_type(Ls, 1) !== lua.LUA_TTHREAD) raise(Ls, `bad argument #1 to resume (thread expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? 'nil'})`);
+    const n = coResume(Ls);
+    // coroutinelib.go's words for a finished coroutine
+    if (n === 2 && !lua.lua_toboolean(Ls, -2) && lua.lua_type(Ls, -1) === lua.LUA_TSTRING && jsString(Ls, -1) === 'cannot resume dead coroutine') {
+      lua.lua_pop(Ls, 1);
+      pushJsString(Ls, 'can not resume a dead thread');
+    }
+    return n;
+  });
+  const coYield = coroutine.yield.value;
+  coroutine.yield = fnTV((Ls) => (lua.lua_isyieldable(Ls) ? coYield(Ls) : raise(Ls, 'can not yield from outside of a coroutine')));
+  const coCreate = coroutine.create.value;
+  const wrapped: Fn = (Ls) => {
+    const n = lua.lua_gettop(Ls);
+    lua.lua_pushcfunction(Ls, coResume);
+    lua.lua_insert(Ls, 1);
+    lua.lua_pushvalue(Ls, lua.lua_upvalueindex(1));
+    lua.lua_insert(Ls, 2);
+    lua.lua_call(Ls, n + 1, lua.LUA_MULTRET);
+    if (!lua.lua_toboolean(Ls, 1)) {
+      lua.lua_settop(Ls, 2);
+      if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && jsString(Ls, 2) === 'cannot resume dead coroutine') raise(Ls, 'can not resume a dead thread');
+      return lua.lua_error(Ls);
+    }
+    lua.lua_remove(Ls, 1);
+    return lua.lua_gettop(Ls);
+  };
+  coroutine.wrap = fnTV((Ls) => {
+    coCreate(Ls);
+    lua.lua_pushcclosure(Ls, wrapped, 1);
+    return 1;
+  });
+  // coroutinelib.go coRunning: nil on the main thread, else the coroutine (one value).
+  coroutine.running = fnTV((Ls) => {
+    if (lua.lua_pushthread(Ls)) lua.lua_pushnil(Ls);
+    return 1;
+  });
   const debug = libFrom(getGlobalTV('debug'), ['getinfo', 'getlocal', 'getmetatable', 'getupvalue', 'setlocal', 'setmetatable', 'setupvalue', 'traceback']);
   debug.getfenv = fnTV(luaGetfenv);
   debug.setfenv = fnTV(luaSetfenv);
 
+  // iolib.go and channellib.go exist with open libs; they reach the controller's files and Go
+  // channels, which wavegate does not run: the names are there (type(io) is "table"), a call
+  // says what it would do.
+  const notEmulated = (lib: string, names: string[]): Lib =>
+    Object.fromEntries(names.map((name) => [name, fnTV((Ls) => raise(Ls, `${lib}.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))]));
+  const io = notEmulated('io', ['close', 'flush', 'lines', 'input', 'output', 'open', 'popen', 'read', 'type', 'tmpfile', 'write']);
+  const channel = notEmulated('channel', ['make', 'select']);
+
   tmpl = {
     base,
+    io,
+    channel,
     table,
     string: str,
     math,
@@ -1326,7 +1791,7 @@ function compile(script: string): Compiled {
   if (problems.length > 0) {
     c = { error: gopherSyntaxErrorText(problems[0]!) };
   } else {
-    const status = lauxlib.luaL_loadbuffer(L, to_luastring(script), null, to_luastring('=<string>'));
+    const status = lauxlib.luaL_loadbuffer(L, to_luastring(gopherSource(script)), null, to_luastring('=<string>'));
     if (status !== lua.LUA_OK) {
       c = { error: jsString(L, -1) };
     } else {
@@ -1346,66 +1811,88 @@ function compile(script: string): Compiled {
 
 class EncodeError extends Error {}
 
-/** What json.Unmarshal would see at the top level: 'array' | 'object' (with its entries) */
-function encodeTop(t: any, seen: Set<unknown>): { kind: 'array' } | { kind: 'object'; entries: [string, any][] } {
-  if (seen.has(t)) throw new EncodeError('cannot encode recursively nested tables to JSON');
-  seen.add(t);
-  if (t.lazy !== undefined) materialize(t);
-  let arrayLen = 0;
-  let isObject = false;
-  const entries: [string, any][] = [];
-  for (let e = t.f; e; e = e.n) {
-    const k = e.key;
-    if (k.ttisdeadkey?.()) continue;
-    checkEncodable(e.value, seen);
-    if (!isObject && k.ttisnumber() && k.value - 1 === arrayLen) {
-      arrayLen++;
-      entries.push([goNumberString(k.value), e.value]);
-      continue;
-    }
-    if (!isObject && !k.ttisstring() && !k.ttisnumber()) throw new EncodeError(`cannot encode map with ${typeName(k)} keys`);
-    isObject = true;
-    entries.push([k.ttisnumber() ? goNumberString(k.value) : k.ttisstring() ? luaStringOf(k) : gopherKeyString(k), e.value]);
-  }
-  if (!isObject) return { kind: 'array' };
-  return { kind: 'object', entries };
+/**
+ * layeh.com/gopher-json Encode (json.go jsonValue.MarshalJSON), which Argo CD runs on the
+ * returned table, then json.Unmarshal into HealthStatus. A table is walked in gopher-lua's
+ * order (gorder.ts): no keys encodes `[]`; a first key that is a number makes an array whose
+ * keys must be 1, 2, 3... (else "cannot encode sparse array", a non-number key "cannot
+ * encode mixed or invalid key types"); a first string key makes an object of string keys only;
+ * any other first key is invalid. Values are then marshalled, objects in sorted key order
+ * (encoding/json sorts map keys). Every table visited stays visited (the map is never
+ * cleared), so one table reached twice is "recursively nested". NaN and ±Inf fail
+ * (json: unsupported value). Each jsonValue level wraps a child's error in encoding/json's
+ * MarshalerError, and Encode's own json.Marshal once more: an error at depth d (the returned
+ * table is depth 0) carries d+1 prefixes.
+ */
+const MARSHALER_PREFIX = 'json: error calling MarshalJSON for type json.jsonValue: ';
+
+function encodeFail(depth: number, msg: string): never {
+  throw new EncodeError(MARSHALER_PREFIX.repeat(depth + 1) + msg);
 }
 
-function checkEncodable(v: any, seen: Set<unknown>): void {
+/** Marshals `v` at `depth`; returns the object entries of a table that encodes as an object. */
+function marshalValue(v: any, depth: number, visited: Set<unknown>): [string, any][] | undefined {
   switch (v.ttnov()) {
     case T.LUA_TNIL:
     case T.LUA_TBOOLEAN:
-    case T.LUA_TNUMBER:
     case T.LUA_TSTRING:
-      return;
+      return undefined;
+    case T.LUA_TNUMBER:
+      if (!Number.isFinite(v.value)) encodeFail(depth, `json: unsupported value: ${goNumberString(v.value)}`);
+      return undefined;
     case T.LUA_TTABLE: {
-      if (seen.has(v.value)) throw new EncodeError('cannot encode recursively nested tables to JSON');
-      seen.add(v.value);
-      if (v.value.lazy !== undefined) materialize(v.value);
-      for (let e = v.value.f; e; e = e.n) checkEncodable(e.value, seen);
-      seen.delete(v.value);
-      return;
+      const t = v.value;
+      if (visited.has(t)) encodeFail(depth, 'cannot encode recursively nested tables to JSON');
+      visited.add(t);
+      if (t.lazy !== undefined) materialize(t);
+      const entries = gopherEntries(t);
+      if (entries.length === 0) return undefined;
+      const first = entries[0].key;
+      if (first.ttisnumber()) {
+        let expected = 1;
+        for (const e of entries) {
+          if (!e.key.ttisnumber()) encodeFail(depth, 'cannot encode mixed or invalid key types');
+          if (e.key.value !== expected) encodeFail(depth, 'cannot encode sparse array');
+          expected++;
+        }
+        for (const e of entries) marshalValue(e.value, depth + 1, visited);
+        return undefined;
+      }
+      if (!first.ttisstring()) encodeFail(depth, 'cannot encode mixed or invalid key types');
+      const obj: [string, any][] = [];
+      for (const e of entries) {
+        if (!e.key.ttisstring()) encodeFail(depth, 'cannot encode mixed or invalid key types');
+        obj.push([luaStringOf(e.key), e.value]);
+      }
+      obj.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      for (const [, val] of obj) marshalValue(val, depth + 1, visited);
+      return obj;
     }
     default:
-      throw new EncodeError(`cannot encode ${typeName(v)} to JSON`);
+      return encodeFail(depth, `cannot encode ${typeName(v)} to JSON`);
   }
 }
 
+/** A string field as Go holds it after the JSON round trip (invalid UTF-8 bytes: U+FFFD each). */
+function jsonText(tv: any): string {
+  const b: Uint8Array = tv.value.getstr();
+  for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) return goJsonString(b);
+  return luaStringOf(tv);
+}
 
 function toHealth(ret: any): HealthResult {
   if (ret === undefined || ret.ttisnil()) return { status: '', message: '' };
   if (!ret.ttistable()) return { status: 'Unknown', message: `expect table output from Lua script, not ${typeName(ret)}` };
-  let top;
+  let entries;
   try {
-    top = encodeTop(ret.value, new Set());
+    entries = marshalValue(ret, 0, new Set());
   } catch (e) {
     if (e instanceof EncodeError) return { status: 'Unknown', message: e.message };
     throw e;
   }
   // An empty table encodes as [] and any json.UnmarshalTypeError yields an empty HealthStatus.
-  if (top.kind === 'array') return { status: '', message: '' };
-  // json.Marshal sorts map keys; Unmarshal matches field names case-insensitively, last wins.
-  const entries = top.entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  if (entries === undefined) return { status: '', message: '' };
+  // Unmarshal matches field names case-insensitively; with keys in sorted order, the last wins.
   let status = '';
   let message = '';
   for (const [k, v] of entries) {
@@ -1415,8 +1902,8 @@ function toHealth(ret: any): HealthResult {
     // json.Unmarshal of a number, bool, object or array into a string field is an
     // UnmarshalTypeError, which Argo turns into an empty health status.
     if (!v.ttisstring()) return { status: '', message: '' };
-    if (field === 'status') status = luaStringOf(v);
-    else message = luaStringOf(v);
+    if (field === 'status') status = jsonText(v);
+    else message = jsonText(v);
   }
   if (!(HEALTH_STATUSES as readonly string[]).includes(status)) return { status: 'Unknown', message: INVALID_STATUS_MESSAGE };
   return { status, message };
@@ -1425,13 +1912,30 @@ function toHealth(ret: any): HealthResult {
 /**
  * Library argument errors: fengari (lauxlib) writes `bad argument #1 to 'ipairs' (table
  * expected, got nil)`, gopher-lua's ArgError/TypeError `bad argument #1 to ipairs (table
- * expected, got nil)` (no quotes around the function name). Rewritten in the final message;
- * a script that catches one with pcall still sees fengari's quotes.
+ * expected, got nil)` (no quotes around the function name). Rewritten when raised
+ * (luaG_errormsg patch), and again in the final message.
  */
 function gopherArgError(msg: string): string {
-  return msg.replace(/^(<string>:\d+: )?bad argument #(\d+) to '([^']*)' \(/, (_m, where: string | undefined, n: string, fn: string) => `${where ?? ''}bad argument #${n} to ${fn} (`);
+  return gopherLibError(msg);
 }
 
+/**
+ * fengari's library error texts in gopher-lua's words: ArgError/TypeError write the function
+ * name without quotes and a missing argument as nil (auxlib.go: L.Get of an absent argument is
+ * LNil), table.concat says `for concat` (tablelib.go).
+ */
+function gopherLibError(msg: string): string {
+  const m = /^((?:[^\n]*?:\d+: )?)bad argument #(\d+) to '([^']*)' \(/.exec(msg);
+  if (m) {
+    // A string where CheckInt wants a number: fengari calls it "number has no integer representation".
+    const rest = msg.slice(m[0].length).replace(/^(\w+ expected, got) no value\)$/, '$1 nil)').replace(/^number has no integer representation\)$/, 'number expected, got string)');
+    return `${m[1]}bad argument #${m[2]} to ${m[3]} (${rest}`;
+  }
+  const cap = /^(.*)invalid capture index %\d+(?: in (?:pattern|replacement string))?$/s.exec(msg);
+  if (cap) return `${cap[1]}invalid capture index`;
+  if (msg.endsWith(" in table for 'concat'")) return `${msg.slice(0, -" in table for 'concat'".length)} in table for concat`;
+  return msg;
+}
 function errorMessage(Ls: any): string {
   const tv = Ls.stack[Ls.top - 1];
   if (!tv) return '';
@@ -1579,15 +2083,22 @@ function buildEnv(openLibs: boolean): { env: any; loaded: any; loaders: any; sub
   addStr(pkg, 'loaded', tableTV(loaded));
   addStr(pkg, 'path', strTV(LUA_PATH_DEFAULT));
   addStr(pkg, 'cpath', strTV(''));
+  addStr(pkg, 'config', strTV('/\n;\n?\n!\n-\n')); // loadlib.go: LuaDirSep, ";", "?", "!", "-"
+
   addStr(env, 'package', tableTV(pkg));
 
-  const subTables = [tableT, pkg, loaded, preload, loaders];
+  // util/lua/lua.go sets the global actionParams (an empty table for a health check).
+  const actionParams = newTable();
+  addStr(env, 'actionParams', tableTV(actionParams));
+  const subTables = [tableT, pkg, loaded, preload, loaders, actionParams];
   let stringMt: any;
   if (openLibs) {
     const stringT = copyLib(t.string);
     addStr(stringT, '__index', tableTV(stringT));
     stringMt = stringT;
-    const libs = [stringT, copyLib(t.math), copyLib(t.os), copyLib(t.coroutine), copyLib(t.debug)];
+    const libs = [stringT, copyLib(t.math), copyLib(t.os), copyLib(t.coroutine), copyLib(t.debug), copyLib(t.io), copyLib(t.channel)];
+    addStr(env, 'io', tableTV(libs[5]));
+    addStr(env, 'channel', tableTV(libs[6]));
     addStr(env, 'string', tableTV(libs[0]));
     addStr(env, 'math', tableTV(libs[1]));
     addStr(env, 'os', tableTV(libs[2]));

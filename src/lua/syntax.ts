@@ -78,7 +78,7 @@ export function checkGopherLuaSyntax(script: string): LuaSyntaxProblem[] {
   const hit = cache.get(script);
   if (hit) return hit;
   const problems: LuaSyntaxProblem[] = [];
-  const parseProblems = rawParse(script, (node) => {
+  const parseProblems = rawParse(gopherSource(script), (node) => {
     if (node.type === 'NumericLiteral' && node.raw && /^0[xX]/.test(node.raw) && /[.pP]/.test(node.raw)) {
       const loc = node.loc?.start;
       problems.push({
@@ -102,4 +102,97 @@ function explain(p: LuaSyntaxProblem): LuaSyntaxProblem {
     return { ...p, message: `${p.message} (integer division and bitwise operators are Lua 5.3; gopher-lua cannot parse them)` };
   }
   return p;
+}
+
+/**
+ * The script as fengari must read it to get gopher-lua's values (parse/lexer.go scanEscape,
+ * compile.go constant numbers):
+ * - an escape gopher-lua does not know is the character itself: "\x41" is "x41", "\z" is
+ *   "z", "\u{48}" is "u{48}", "\q" is "q" (the backslash is dropped; fengari would decode
+ *   \x, \z and \u as Lua 5.3 does and refuse the rest);
+ * - a decimal escape is byte(value): "\256" is "\0" (written back as three digits);
+ * - a number literal that strconv cannot parse is NaN (compile.go: parseNumber error):
+ *   a hexadecimal literal above the int64 range, a decimal one that overflows float64
+ *   (1e309). It is written as (0/0). A hexadecimal literal above 32 bits is written in
+ *   decimal (fengari would wrap it to a 32-bit integer).
+ * Comments and long strings are left alone; line breaks are kept, so lines stay the same.
+ */
+export function gopherSource(script: string): string {
+  if (!/\\|0[xX][0-9a-fA-F]{8}|[eE][+]?\d{3}|\d{300}/.test(script)) return script;
+  let out = '';
+  let i = 0;
+  const n = script.length;
+  const longClose = (at: number): number => {
+    // at points at '['; returns the index after the matching close, or -1 if not a long bracket
+    let j = at + 1;
+    while (script[j] === '=') j++;
+    if (script[j] !== '[') return -1;
+    const close = `]${'='.repeat(j - at - 1)}]`;
+    const end = script.indexOf(close, j + 1);
+    return end < 0 ? n : end + close.length;
+  };
+  while (i < n) {
+    const c = script[i]!;
+    if (c === '-' && script[i + 1] === '-') {
+      let end: number;
+      if (script[i + 2] === '[' && longClose(i + 2) >= 0) end = longClose(i + 2);
+      else {
+        end = script.indexOf('\n', i);
+        if (end < 0) end = n;
+      }
+      out += script.slice(i, end);
+      i = end;
+    } else if (c === '[' && longClose(i) >= 0) {
+      const end = longClose(i);
+      out += script.slice(i, end);
+      i = end;
+    } else if (c === '"' || c === "'") {
+      out += c;
+      i++;
+      while (i < n && script[i] !== c && script[i] !== '\n' && script[i] !== '\r') {
+        if (script[i] !== '\\') {
+          out += script[i++];
+          continue;
+        }
+        const e = script[i + 1];
+        if (e === undefined) {
+          out += '\\';
+          i++;
+        } else if ('abfnrtv\\"\'\n\r'.includes(e)) {
+          out += `\\${e}`;
+          i += 2;
+        } else if (e >= '0' && e <= '9') {
+          let j = i + 1;
+          while (j < i + 4 && script[j]! >= '0' && script[j]! <= '9') j++;
+          out += `\\${String(Number(script.slice(i + 1, j)) & 255).padStart(3, '0')}`;
+          i = j;
+        } else {
+          i++; // drop the backslash: the character stands for itself
+        }
+      }
+      if (i < n && script[i] === c) out += script[i++];
+    } else if (/[A-Za-z_]/.test(c)) {
+      let j = i + 1;
+      while (j < n && /[A-Za-z0-9_]/.test(script[j]!)) j++;
+      out += script.slice(i, j);
+      i = j;
+    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(script[i + 1] ?? ''))) {
+      const m = /^(0[xX][0-9a-fA-F]*|[0-9]*\.?[0-9]*(?:[eE][+-]?[0-9]*)?)/.exec(script.slice(i, i + 400))!;
+      const lit = m[1]!;
+      let text = lit;
+      if (/^0[xX][0-9a-fA-F]+$/.test(lit)) {
+        const v = BigInt(lit);
+        // fengari's integers are 32-bit: a larger hexadecimal literal is written as the float64
+        // gopher-lua gets from ParseInt (decimal literals are already read as floats).
+        if (v > 9223372036854775807n) text = '(0/0)';
+        else if (v > 0x7fffffffn) text = String(Number(v));
+      } else if (Number(lit) === Infinity) text = '(0/0)';
+      out += text;
+      i += Math.max(lit.length, 1);
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
 }

@@ -49,6 +49,15 @@ export interface RunOptions {
   sourceFor?: (root: string) => ScriptSource;
 }
 
+/**
+ * A result that comes from where wavegate differs from Argo CD by design (README, "The
+ * sandbox"): its memory bound, its instruction-count deadline, an `os`/`setfenv` function it
+ * does not run. Such a case is reported with this note even when it passes.
+ */
+export const SANDBOX_DIFFERENCE_NOTE =
+  "this result comes from wavegate's sandbox, not from Argo CD's: Argo CD has no memory bound, stops a script after 1 s of wall clock (wavegate: 20 million instructions), and runs os.exit/os.execute/setfenv/module";
+const SANDBOX_MESSAGE = /memory limit exceeded \(wavegate sandbox bound|is not emulated by wavegate|context deadline exceeded/;
+
 export const EMPTY_STATUS_NOTE =
   'the script returned nil or an empty table: Argo records an empty health status and never counts the resource as done in a sync wave';
 
@@ -302,6 +311,7 @@ export function runTestFiles(plan: TestPlan, source: ScriptSource, openLibs: boo
       const actual = evaluateHealth(hs.script, obj, { openLibs: openLibs || hs.openLibs });
       const passed = actual.status === spec.status && actual.message === spec.message;
       const notes = actual.status === '' ? [EMPTY_STATUS_NOTE] : [];
+      if (SANDBOX_MESSAGE.test(actual.message)) notes.push(SANDBOX_DIFFERENCE_NOTE);
       let script = origins.get(hs.origin);
       if (script === undefined) {
         script = relative(cwd, hs.origin) || hs.origin;

@@ -1,0 +1,537 @@
+/**
+ * Differences from gopher-lua found by a differential run. Every expected value below was
+ * observed from gopher-lua v1.1.2 (the version Argo CD v3.5.1 pins in go.mod) run the way
+ * Argo CD's util/lua/lua.go does it: lua.NewState(Options{SkipOpenLibs: !useOpenLibs}), then
+ * OpenPackage, OpenBase, OpenTable and OpenSafeOs, `obj` as a global, DoString, and
+ * ExecuteHealthLua's conversion of the returned table (layeh.com/gopher-json Encode, then
+ * json.Unmarshal into HealthStatus; an error becomes status Unknown with err.Error() as the
+ * message, as gitops-engine's GetResourceHealth records it). The Go source line that explains
+ * each value is named where it helps. Cases run with open libs unless marked `safe`.
+ */
+import { describe, expect, it } from 'vitest';
+import { evaluateHealth } from '../../src/lua/runtime.js';
+
+interface Case {
+  script: string;
+  status: string;
+  message: string;
+  safe?: boolean;
+  obj?: unknown;
+}
+
+function check(cases: Case[]): void {
+  const diffs: string[] = [];
+  for (const c of cases) {
+    const r = evaluateHealth(c.script, c.obj ?? {}, { openLibs: c.safe !== true });
+    if (r.status !== c.status || r.message !== c.message) {
+      diffs.push(`${c.script}\n  gopher-lua: ${JSON.stringify([c.status, c.message])}\n  wavegate:   ${JSON.stringify([r.status, r.message])}`);
+    }
+  }
+  expect(diffs.join('\n')).toBe('');
+}
+
+const keys = (build: string): string =>
+  `local t = ${build} local ks = {} for k in pairs(t) do ks[#ks+1] = tostring(k) end return {status="Healthy", message=table.concat(ks, ",")}`;
+const ok = (message: string) => ({ status: 'Healthy', message });
+const unknown = (message: string) => ({ status: 'Unknown', message });
+const J = 'json: error calling MarshalJSON for type json.jsonValue: ';
+
+describe('pairs/next order (table.go LTable.Next: array part 1..n first, then keys in insertion order)', () => {
+  it('walks the array part before the hash part, whatever order the script built them in', () => {
+    check([
+      // gopher-lua v1.1.2 as Argo runs it: "1,2,3,x,y"
+      { script: keys('{1,2,3, x=1, y=2}'), ...ok('1,2,3,x,y') },
+      // observed "1,2,x,y": the constructor's positional items go to the array part
+      { script: keys('{x=1, y=2, 1, 2}'), ...ok('1,2,x,y') },
+      // observed "1,2,3": RawSet puts every integer key 1..MaxArrayIndex (config.go) in the array
+      { script: keys('{}; t[3]=1; t[1]=1; t[2]=1'), ...ok('1,2,3') },
+      // observed "1,2,z,a"
+      { script: keys('{}; t.z=1; t[1]=1; t.a=1; t[2]=1'), ...ok('1,2,z,a') },
+      // observed "1,2,4": nil holes in the array part are skipped
+      { script: keys('{10,20,nil,40}'), ...ok('1,2,4') },
+      // observed "k1,k3,k4,k5,k6": string keys in insertion order (LTable.keys)
+      { script: keys('{}; for i=1,5 do t["k"..i]=i end; t.k2=nil; t.k6=1'), ...ok('k1,k3,k4,k5,k6') },
+      // observed: next with a key that is not in the table ends the walk (table.go Next), no error
+      { script: 'local ok, k = pcall(next, {a = 1}, "nope") return {status="Healthy", message=tostring(ok) .. tostring(k)}', ...ok('truenil') },
+      // observed: next from nil gives the first array key
+      { script: 'local t = {a=1}; t[1] = "one"; local k = next(t) return {status="Healthy", message=tostring(k)}', ...ok('1') },
+    ]);
+  });
+});
+
+describe('the returned table as gopher-json encodes it (json.go jsonValue.MarshalJSON)', () => {
+  it('refuses mixed keys, sparse arrays, NaN/Inf and functions anywhere, with encoding/json prefixes', () => {
+    check([
+      // observed: the array key 1 comes first (Next), then a string key: errInvalidKeys at depth 0
+      { script: 'return {status="Healthy", [1]="x"}', ...unknown(`${J}cannot encode mixed or invalid key types`) },
+      { script: 'return {[1]=1, status="Healthy"}', ...unknown(`${J}cannot encode mixed or invalid key types`) },
+      { script: 'return {status="Healthy", [true]=1}', ...unknown(`${J}cannot encode mixed or invalid key types`) },
+      // observed: a value one level down carries two MarshalerError prefixes
+      { script: 'return {status="Healthy", sub={1,2,x=1}}', ...unknown(`${J}${J}cannot encode mixed or invalid key types`) },
+      { script: 'return {status="Healthy", sub={[1]=1,[3]=3}}', ...unknown(`${J}${J}cannot encode sparse array`) },
+      { script: 'return {status="Healthy", sub={[0]=1}}', ...unknown(`${J}${J}cannot encode sparse array`) },
+      { script: 'return {status="Healthy", message="x", sub={[1.5]=1}}', ...unknown(`${J}${J}cannot encode sparse array`) },
+      // observed: json.Marshal(float64(NaN)) fails (encoding/json UnsupportedValueError), even outside status/message
+      { script: 'return {status="Healthy", message=0/0}', ...unknown(`${J}${J}json: unsupported value: NaN`) },
+      { script: 'return {status="Healthy", message="m", extra=0/0}', ...unknown(`${J}${J}json: unsupported value: NaN`) },
+      { script: 'return {status="Healthy", extra=1/0}', ...unknown(`${J}${J}json: unsupported value: +Inf`) },
+      { script: 'return {status="Healthy", sub={{-1/0}}}', ...unknown(`${J}${J}${J}${J}json: unsupported value: -Inf`) },
+      // observed: invalidTypeError under two prefixes
+      { script: 'return {status="Healthy", f=function() end}', ...unknown(`${J}${J}cannot encode function to JSON`) },
+      { script: 'local t = {status="Healthy"} t.self = t return t', ...unknown(`${J}${J}cannot encode recursively nested tables to JSON`) },
+      // observed: the visited map is never cleared, so one table reached twice counts as nested
+      { script: 'local s = {} return {status="Healthy", a=s, b=s}', ...unknown(`${J}${J}cannot encode recursively nested tables to JSON`) },
+      // observed: an array at the top is an UnmarshalTypeError, which Argo turns into an empty status
+      { script: 'return {"Healthy"}', status: '', message: '' },
+      { script: 'return {status="Healthy", message={}}', status: '', message: '' },
+      { script: 'return {status="Healthy", message="m", sub={1,2,3}, e={}}', ...ok('m') },
+    ]);
+  });
+});
+
+const pc = (code: string): string =>
+  `local ok, e = pcall(function() ${code} end) return {status="Healthy", message=tostring(ok).."|"..tostring(e)}`;
+
+describe('error texts (auxlib.go ArgError/TypeError, baselib.go, vm.go, tablelib.go)', () => {
+  it('are gopher-lua\'s also when a script catches them with pcall', () => {
+    check([
+      // observed: no quotes around the function name, a missing argument is "nil" (L.Get of an absent argument)
+      { script: pc('type()'), ...ok('false|<string>:1: bad argument #1 to type (value expected)') },
+      { script: pc('table.insert(nil, 1)'), ...ok('false|<string>:1: bad argument #1 to insert (table expected, got nil)') },
+      { script: pc('string.sub()'), ...ok('false|<string>:1: bad argument #1 to sub (string expected, got nil)') },
+      { script: pc('return math.floor("x")'), ...ok('false|<string>:1: bad argument #1 to floor (number expected, got string)') },
+      { script: pc('ipairs(nil)'), ...ok('false|<string>:1: bad argument #1 to ipairs (table expected, got nil)') },
+      // observed: tablelib.go tableConcat "... in table for concat"
+      { script: pc('table.concat({1,{},3})'), ...ok('false|<string>:1: invalid value (table) at index 2 in table for concat') },
+      // observed: vm.go OP_FORPREP "for statement limit/init must be a number"
+      { script: pc('for i = 1, "x" do end'), ...ok('false|<string>:1: for statement limit must be a number') },
+      { script: pc('for i = "a", 2 do end'), ...ok('false|<string>:1: for statement init must be a number') },
+      { script: pc('for i = 1, 2, {} do end'), ...ok('false|<string>:1: for statement step must be a number') },
+      // observed: the comparison made inside table.sort names the calling line
+      { script: pc('table.sort({3,1,"a"})'), ...ok('false|<string>:1: attempt to compare string with number') },
+      // observed: baselib.go baseError L.CheckAny(1)
+      { script: pc('error()'), ...ok('false|<string>:1: bad argument #1 to error (value expected)') },
+      { script: 'error()', ...unknown('<string>:1: bad argument #1 to error (value expected)') },
+      // observed: baselib.go baseAssert L.OptString(2, ...) refuses a non-string message
+      { script: 'assert(false, 42)', ...unknown('<string>:1: bad argument #2 to assert (string expected, got number)') },
+      { script: 'assert(false, {})', ...unknown('<string>:1: bad argument #2 to assert (string expected, got table)') },
+      { script: 'assert(nil, "msg")', ...unknown('<string>:1: msg') },
+    ]);
+  });
+});
+
+describe('library details', () => {
+  it('follow gopher-lua\'s Go implementations', () => {
+    check([
+      // observed 16: baselib.go baseToNumber takes a "0x" prefix as base 16 when no base is given
+      { script: 'return {status="Healthy", message=tostring(tonumber("0x10"))..","..tostring(tonumber(" 0X1f "))..","..tostring(tonumber("0x10", 10))}', ...ok('16,31,nil') },
+      // observed 2.0794415416798357: mathlib.go mathLog ignores a base
+      { script: 'return {status="Healthy", message=tostring(math.log(8, 2))}', ...ok('2.0794415416798357') },
+      // observed: strings.ToLower/ToUpper are Unicode-aware (stringlib.go strLower/strUpper)
+      { script: 'return {status="Healthy", message=string.lower("ÀB") .. string.upper("àb")}', ...ok('àbÀB') },
+      // observed "ababab": stringlib.go strRep has no separator
+      { script: 'return {status="Healthy", message=string.rep("ab", 3, ",")}', ...ok('ababab') },
+      // observed "\0": stringlib.go strChar is uint8(CheckInt)
+      { script: 'return {status="Healthy", message=tostring(#string.char(256)) .. string.byte(string.char(321))}', ...ok('165') },
+      // observed nil: coroutinelib.go coRunning on the main thread
+      { script: 'return {status="Healthy", message=tostring(coroutine.running())}', ...ok('nil') },
+    ]);
+  });
+});
+
+const tableText = (expr: string): string =>
+  `local t = ${expr} local ks = {} for k, v in pairs(t) do ks[#ks+1] = k .. "=" .. tostring(v) end return {status="Healthy", message=table.concat(ks, ",")}`;
+
+describe('os.date / os.time (gopher-lua oslib.go with open libs, Argo CD oslib_safe.go for require("os"))', () => {
+  it('formats through utils.go cDateFlagToGo and Go time.Format', () => {
+    check([
+      // observed: a leading "!" is trimmed (strings.TrimLeft), not printed
+      { script: 'return {status="Healthy", message=os.date("!%Y-%m-%d %H:%M:%S", 0)}', ...ok('1970-01-01 00:00:00') },
+      { script: 'return {status="Healthy", message=os.date("!!%H", 0)}', ...ok('00') },
+      // observed: %c is the layout "02 Jan 06 15:04 MST"; %a is the literal "mon"; %x is "15/04/05"
+      { script: 'return {status="Healthy", message=os.date("!%c", 0)}', ...ok('01 Jan 70 00:00 UTC') },
+      { script: 'return {status="Healthy", message=os.date("!%a %A %b %B", 86400*3)}', ...ok('mon Sunday Jan January') },
+      { script: 'return {status="Healthy", message=os.date("%A %B %p %I %y %z %Z %x %X %w", 1700000000)}', ...ok('Tuesday November PM 10 23 +0000 UTC 22/13/20 22:13:20 2') },
+      // observed: specifiers without a Go layout are kept as written; a final "%" stays
+      { script: 'return {status="Healthy", message=os.date("!%F %T %D %e %j %Q %", 0)}', ...ok('1970-01-01 %T %D %e %j %Q %') },
+      { script: 'return {status="Healthy", message=os.date("%%H %", 0)}', ...ok('%H %') },
+      // observed: *t has yday 0 and isdst false ("TODO yday & dst"), in RawSetString order
+      { script: tableText('os.date("*t", 1e9)'), ...ok('year=2001,month=9,day=9,hour=1,min=46,sec=40,wday=1,yday=0,isdst=false') },
+      { script: tableText('require("os").date("!*t", 0)'), safe: true, ...ok('year=1970,month=1,day=1,hour=0,min=0,sec=0,wday=5,yday=0,isdst=false') },
+      // observed: CheckInt64 truncates a fractional time and refuses a string; CheckString refuses nil
+      { script: 'return {status="Healthy", message=os.date("!%H", 1.5)}', ...ok('00') },
+      { script: 'return {status="Healthy", message=os.date("!%H", "3600")}', ...unknown('<string>:1: bad argument #2 to date (number expected, got string)') },
+      { script: 'return {status="Healthy", message=os.date(nil)}', ...unknown('<string>:1: bad argument #1 to date (string expected, got nil)') },
+      { script: 'local os = require("os") return {status="Healthy", message=os.date("!%H:%M", 7200)}', safe: true, ...ok('02:00') },
+    ]);
+  });
+  it('builds times with time.Date and Go\'s defaults for missing fields', () => {
+    check([
+      // observed 1572436800 (2019-10-30 12:00 UTC): hour 12, day/month -1 normalised by time.Date
+      { script: 'return {status="Healthy", message=tostring(os.time{year=2020})}', ...ok('1572436800') },
+      // observed: int(LNumber) truncates a fractional field
+      { script: 'return {status="Healthy", message=tostring(os.time{year=2020.7, month=1, day=1})}', ...ok('1577880000') },
+      { script: 'return {status="Healthy", message=tostring(os.time{year=2020, month=2, day=30, hour=25, min=-1, sec=61})}', ...ok('1583110801') },
+      // observed: years below 100 are not 19xx
+      { script: 'return {status="Healthy", message=tostring(os.time{year=50, month=1, day=1})}', ...ok('-60589252800') },
+      // observed: gopher-lua's getIntField reads numeric strings, Argo's copy does not (month -1)
+      { script: 'return {status="Healthy", message=tostring(os.time{year=2020, month="2", day=1})}', ...ok('1580558400') },
+      { script: 'local os = require("os") return {status="Healthy", message=tostring(os.time{year=2020, month="2", day=1})}', safe: true, ...ok('1572609600') },
+      // observed: Argo's osTime uses CheckTable(1); gopher-lua's takes nil as now
+      { script: 'local os = require("os") return {status="Healthy", message=tostring(os.time(nil))}', safe: true, ...unknown('<string>:1: bad argument #1 to time (table expected, got nil)') },
+      { script: 'return {status="Healthy", message=tostring(os.time(5))}', ...unknown('<string>:1: bad argument #1 to time (table expected, got number)') },
+      // observed 7: oslib.go osDiffTime subtracts CheckInt64 values
+      { script: 'return {status="Healthy", message=tostring(os.difftime(10, 3.5))}', ...ok('7') },
+    ]);
+  });
+});
+
+const fmt = (args: string): string => `return {status="Healthy", message=string.format(${args})}`;
+
+describe('string.format (stringlib.go strFormat: fmt.Sprintf over LValues; value.go LNumber/LString.Format)', () => {
+  it('prints %d of a string, unknown verbs, %c, infinities and nil/boolean arguments as Go does', () => {
+    check([
+      // observed: LString.Format prints a string that parses as a number with %s, else 0 with %d
+      { script: fmt('"%d", "12.5"'), ...ok('12.5') },
+      { script: fmt('"%d|%5d|", "x", "12"'), ...ok('0|   12|') },
+      { script: fmt('"%d", "010"'), ...ok('010') },
+      // observed: verbs LNumber.Format does not list go to Go with int64/float64: %!a(int64=1)
+      { script: fmt('"%a|%a|%u|%z", 1, 1.5, 3, 1'), ...ok('%!a(int64=1)|%!a(float64=1.5)|%!u(int64=3)|%!z(int64=1)') },
+      // observed: fmt/format.go fmtFloat keeps the sign of an infinity
+      { script: fmt('"%.3f|%f|%f|%+f|% f|%08.2f", 1/0, -1/0, 0/0, 0/0, 1/0, 1/0'), ...ok('+Inf|-Inf|NaN|+NaN| Inf|    +Inf') },
+      // observed: %c of an int64 is a UTF-8 encoded rune
+      { script: fmt('"%c%c", 200, 0x4e2d'), ...ok('È中') },
+      // observed: Go's %x of a string is its bytes in hex; %f of a string is a bad verb
+      { script: fmt('"%x|%X|%f", "ab", "ab", "1.5"'), ...ok('6162|6162|%!f(string=1.5)') },
+      // observed: nil is an empty struct pointer (&{}) except for %s; a boolean is lua.LBool
+      { script: fmt('"%d|%s|%d", nil, nil, true'), ...ok('&{}|nil|%!d(lua.LBool=true)') },
+      // observed: Go counts width and precision in runes
+      { script: fmt('"%5s|%-5s|%.2s", "é", "é", "héllo"'), ...ok('    é|é    |hé') },
+      { script: fmt('"%b", 5'), ...ok('101') },
+    ]);
+  });
+});
+
+const rec = (n: number) =>
+  `local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end return {status="Healthy", message=tostring(f(${n}))}`;
+const recPcall = (n: number) =>
+  `local function f(n) if n == 0 then return 0 end local ok, v = pcall(f, n - 1) if not ok then error(v, 0) end return v + 1 end return {status="Healthy", message=tostring(f(${n}))}`;
+
+describe('the call stack (config.go CallStackSize 256: Lua and Go frames, the main chunk included)', () => {
+  it('overflows where gopher-lua does', () => {
+    check([
+      // observed: main + 255 frames of f is the most that runs; one more is "stack overflow"
+      { script: rec(254), ...ok('254') },
+      { script: rec(255), ...unknown('<string>:1: stack overflow') },
+      { script: rec(1000), ...unknown('<string>:1: stack overflow') },
+      // observed: pcall's own frame counts (main + 128 f + 127 pcall = 256)
+      { script: recPcall(127), ...ok('127') },
+      { script: recPcall(128), ...unknown('<string>:1: stack overflow') },
+      { script: `local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end local ok, e = pcall(f, 254) return {status="Healthy", message=tostring(ok) .. tostring(e)}`, ...ok('false<string>:1: stack overflow') },
+      // observed: the registry (config.go RegistrySize 5120 values, fixed) overflows before fengari's stack
+      { script: 'local t = {} for i = 1, 5000 do t[i] = i end return {status="Healthy", message=tostring(select("#", unpack(t)))}', ...ok('5000') },
+      { script: 'local t = {} for i = 1, 6000 do t[i] = i end return {status="Healthy", message=tostring(select("#", unpack(t)))}', ...unknown('<string>:1: registry overflow') },
+      { script: 'local s = string.rep("a", 6000) return {status="Healthy", message=tostring(#{string.byte(s, 1, -1)})}', ...unknown('<string>:1: registry overflow') },
+      { script: 'local function f(n) local a,b,c,d,e,f2,g,h,i,j,k,l,m2,n2,o,p,q,r,s,t = 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20 if n == 0 then return 0 end return 1 + f(n - 1) end return {status="Healthy", message=tostring(f(250))}', ...unknown('<string>:1: registry overflow') },
+      // observed: a tail call reuses its frame
+      { script: 'local function f(n) if n == 0 then return 0 end return f(n - 1) end return {status="Healthy", message=tostring(f(100000))}', ...ok('0') },
+    ]);
+  });
+});
+
+describe('upvalues after an error caught by pcall (state.go raiseError: closeAllUpvalues)', () => {
+  it('detaches closures from the locals they captured', () => {
+    check([
+      // observed 1: the error closed main's open upvalue x, so the closure keeps 1
+      { script: 'local x = 1 local f = function() return x end pcall(function() error("e") end) x = 2 return {status="Healthy", message=tostring(f())}', ...ok('1') },
+      // observed "56": the closure keeps 5 while main goes on with its own x
+      { script: 'local x = 1 local function get() return x end local ok = pcall(function() x = 5 error("e") end) x = x + 1 return {status="Healthy", message=tostring(get()) .. tostring(x)}', ...ok('56') },
+      { script: 'local x = 1 local function get() return x end pcall(error, "e") x = 2 return {status="Healthy", message=tostring(get())}', ...ok('1') },
+      { script: 'local x = 1 local function get() return x end pcall(function() local y = nil .. 1 end) x = 2 return {status="Healthy", message=tostring(get())}', ...ok('1') },
+      // observed 2: without an error they stay shared
+      { script: 'local x = 1 local function get() return x end pcall(function() end) x = 2 return {status="Healthy", message=tostring(get())}', ...ok('2') },
+    ]);
+  });
+});
+
+describe('globals, lengths and numbers', () => {
+  it('match gopher-lua', () => {
+    check([
+      // observed: util/lua/lua.go sets actionParams for every script, with and without open libs
+      { script: 'return {status="Healthy", message=type(actionParams)}', ...ok('table') },
+      { script: 'return {status="Healthy", message=type(actionParams)}', safe: true, ...ok('table') },
+      // observed: baselib.go newproxy exists in both modes
+      { script: 'return {status="Healthy", message=type(newproxy(true)) .. tostring(getmetatable(newproxy(true)) ~= nil)}', safe: true, ...ok('userdatatrue') },
+      // observed: oslib.go's other functions exist with open libs (wavegate: a call explains it is not emulated)
+      { script: 'return {status="Healthy", message=type(os.exit) .. type(os.execute) .. type(os.remove) .. type(os.rename) .. type(os.setenv) .. type(os.setlocale) .. type(os.tmpname)}', ...ok('functionfunctionfunctionfunctionfunctionfunctionfunction') },
+      // observed: iolib.go and channellib.go are open libs too (wavegate: a call explains it is not emulated)
+      { script: 'return {status="Healthy", message=type(io) .. type(io.write) .. type(channel) .. type(channel.make)}', ...ok('tablefunctiontablefunction') },
+      { script: 'return {status="Healthy", message=type(io)}', safe: true, ...ok('nil') },
+      // observed: mathlib.go mathMax with no argument
+      { script: 'return {status="Healthy", message=tostring(math.max())}', ...unknown('<string>:1: wrong number of arguments') },
+      // observed: loadlib.go package.config
+      { script: 'return {status="Healthy", message=package.config}', ...ok('/\n;\n?\n!\n-\n') },
+      // observed 3: LTable.Len is the last non-nil slot of the array part
+      { script: 'return {status="Healthy", message=tostring(#{nil,nil,3})}', ...ok('3') },
+      { script: 'local t = {} t[5] = "x" return {status="Healthy", message=tostring(#t)}', ...ok('5') },
+      { script: 'local t = {a = 1} t[2] = 1 table.insert(t, "y") return {status="Healthy", message=tostring(#t) .. tostring(t[3])}', ...ok('3y') },
+      // observed: LNumber.String prints int64(n) exactly
+      { script: 'return {status="Healthy", message=tostring(-2^63) .. "," .. tostring(2^60)}', ...ok('-9223372036854775808,1152921504606846976') },
+    ]);
+  });
+});
+
+const val = (e: string): string => `return {status="Healthy", message=tostring(${e})}`;
+
+describe('the 5.1 grammar as gopher-lua lexes it (parse/lexer.go scanEscape, compile.go constants)', () => {
+  it('reads escapes and number literals like gopher-lua', () => {
+    check([
+      // observed: an unknown escape is the character itself (scanEscape default: writeChar)
+      { script: val('"\\x41"'), ...ok('x41') },
+      { script: val('"\\z   x"'), ...ok('z   x') },
+      { script: val('"\\u{48}"'), ...ok('u{48}') },
+      { script: val('"\\q" .. "\\é"'), ...ok('qé') },
+      // observed: a decimal escape is byte(value), no range error
+      { script: val('#"\\256" .. string.byte("\\300")'), ...ok('144') },
+      { script: val('"\\65\\066\\0651"'), ...ok('ABA1') },
+      // observed: a literal strconv cannot parse becomes NaN (compile.go parseNumber error)
+      { script: val('1e309'), ...ok('NaN') },
+      { script: val('0xffffffffffffffffff') + ' -- 0x8000000000000000', ...ok('NaN') },
+      { script: val('0x8000000000000000'), ...ok('NaN') },
+      { script: val('0x7fffffffffffffff == 2^63'), ...ok('true') },
+      // observed: hexadecimal literals past 32 bits keep their value (fengari's integers are 32-bit)
+      { script: val('0x100000000 .. "," .. 0xFFFFFFFF .. "," .. (0x80000000 + 1)'), ...ok('4294967296,4294967295,2147483649') },
+      // observed: a leading 0 of a literal is skipped by the lexer (010 is 10) ...
+      { script: val('010'), ...ok('10') },
+      // ... but a string used as a number goes through strconv.ParseInt(s, 0, 64): "010" is octal
+      { script: val('("010" + 0) .. "," .. math.floor("010") .. "," .. ("0x10" * 1) .. "," .. ("08" + 0)'), ...ok('8,8,16,8') },
+      // comments and long strings are not rewritten
+      { script: 'return {status="Healthy", message=[[\\x41]] .. "-" --[[ "\\x41" ]] .. "ok"}', ...ok('\\x41-ok') },
+    ]);
+  });
+});
+
+const gm = (s: string, p: string): string =>
+  `local t = {} for a, b in string.gmatch(${s}, ${p}) do t[#t+1] = "[" .. tostring(a) .. (b and ("|" .. tostring(b)) or "") .. "]" end return {status="Healthy", message=table.concat(t)}`;
+
+describe('gmatch, gsub and integer arguments (stringlib.go over pm.Find; auxlib.go CheckInt)', () => {
+  it('collect matches as pm.Find does', () => {
+    check([
+      // observed: an empty match right after a non-empty one counts (pm.go Find: sp = max(sp+1, end))
+      { script: gm('"a,b,,c"', '"([^,]*)"'), ...ok('[a][][b][][][c][]') },
+      { script: gm('"a b"', '"%s*"'), ...ok('[][ ][][]') },
+      // observed: strFind gives 1, 0 for an empty pattern whatever the start; gsub/gmatch still match everywhere
+      { script: 'return {status="Healthy", message=table.concat({string.find("abc", "", 10)}, ",") .. "|" .. (string.gsub("abc", "", "-"))}', ...ok('1,0|-a-b-c-') },
+      // observed: pm has no frontier pattern: "%f" is a literal "f"
+      { script: 'return {status="Healthy", message=tostring(string.match("error: something failed: code 42", "%f[%w]%w+"))}', ...ok('failed') },
+      { script: 'return {status="Healthy", message=tostring((string.gsub("v1.2", "%f[%w]%w+", "<%0>"))) .. tostring(string.find("a%fb", "%f", 1, true))}', ...ok('v1.22') },
+      // observed: "^" anchors gmatch too (pattern MustHead)
+      { script: gm('"abc"', '"^a"'), ...ok('[a]') },
+      { script: gm('"^a^a"', '"^a"'), ...ok('') },
+      { script: gm('"key=val, k2=v2"', '"(%w+)=(%w+)"'), ...ok('[key|val][k2|v2]') },
+      { script: 'return {status="Healthy", message=table.concat({string.gsub("abc", "%w*", "-")}, "|")}', ...ok('--|2') },
+      { script: 'return {status="Healthy", message=table.concat({string.gsub("a,b,,c", "[^,]*", "x")}, "|")}', ...ok('xx,xx,x,xx|7') },
+      // observed: a table value true prints as "" (LVAsString), false/nil keep the match
+      { script: 'return {status="Healthy", message=(string.gsub("abc", "%w", {a="1", b=true}))}', ...ok('1c') },
+      { script: 'return {status="Healthy", message=(string.gsub("abc", "%w", function(c) if c == "b" then return false end return c:upper() end))}', ...ok('AbC') },
+      // observed: "%2" past the captures is "invalid capture index"; "%a" stays as written
+      { script: 'return {status="Healthy", message=(string.gsub("abc", "b", "%2"))}', ...unknown('<string>:1: invalid capture index') },
+      { script: 'return {status="Healthy", message=(string.gsub("abc", "b", "%a%%"))}', ...ok('a%a%c') },
+      { script: 'return {status="Healthy", message=(string.gsub("  trim  ", "^%s*(.-)%s*$", "%1"))}', ...ok('trim') },
+      { script: 'local ok, e = pcall(function() return string.gsub("x", "x", 5) end) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: bad argument #3 to gsub (string or table or function expected, got number)') },
+    ]);
+  });
+  it('truncate fractional integer arguments and print invalid UTF-8 as Go\'s JSON does', () => {
+    check([
+      // observed: CheckInt is int(LNumber), a truncation (fengari refused the fraction)
+      { script: 'return {status="Healthy", message=("abc"):sub(1.5, 2.5) .. string.byte("abc", 1.9) .. string.rep("x", 2.9)}', ...ok('ab97xx') },
+      { script: 'return {status="Healthy", message=("abcdef"):sub(2, 1e10)}', ...ok('bcdef') },
+      // observed: encoding/json writes each invalid byte as U+FFFD
+      { script: 'return {status="Healthy", message=(string.gsub("\\195\\128", "", "<>"))}', ...ok('<>\ufffd<>\ufffd<>') },
+    ]);
+  });
+});
+
+describe('recursion through metamethods and %s of a table', () => {
+  it('match gopher-lua', () => {
+    check([
+      // observed: a runaway __index recursion ends in "stack overflow"
+      { script: 'local ok, e = pcall(function() local t = setmetatable({}, {__index = function(t, k) return t[k] end}) return t.x end) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: stack overflow') },
+      // observed: tostring returns __tostring's result as it is (ToStringMeta)
+      { script: 'local t = setmetatable({}, {__tostring = function() return 5 end}) return {status="Healthy", message=type(tostring(t))}', ...ok('number') },
+      { script: 'local t = setmetatable({}, {__tostring = function() return 5 end}) return {status="Healthy", message=tostring(t)}', status: '', message: '' },
+      // observed: %s of a table is LTable.String(), __tostring is not called
+      { script: 'local s = string.format("%s", setmetatable({}, {__tostring = function() return "TS" end})) return {status="Healthy", message=tostring(s:match("^table: 0x") ~= nil)}', ...ok('true') },
+    ]);
+  });
+});
+
+const lvl = (n: number) =>
+  `local function f()\n  error("x", ${n})\nend\nlocal function g()\n  f()\nend\nlocal ok, e = pcall(g)\nreturn {status="Healthy", message=e}`;
+
+describe('error positions (state.go raiseError: where(level-1, skipg))', () => {
+  it('skip Go frames and count levels as gopher-lua does', () => {
+    check([
+      // observed: levels 1 and 2 both name f's line; 3 names g's; 4 the main chunk's
+      { script: lvl(1), ...ok('<string>:2: x') },
+      { script: lvl(2), ...ok('<string>:2: x') },
+      { script: lvl(3), ...ok('<string>:5: x') },
+      { script: lvl(4), ...ok('<string>:7: x') },
+      // observed: called straight from pcall, the error still names the Lua line
+      { script: 'local ok, e = pcall(error, "m")\nreturn {status="Healthy", message=e}', ...ok('<string>:1: m') },
+      { script: 'local ok, e = pcall(assert, false, "a")\nreturn {status="Healthy", message=e}', ...ok('<string>:1: a') },
+      // observed: no frame at that level leaves Sprintf's space
+      { script: '\n\nerror("top", 3)', ...unknown(' top') },
+      { script: '\n\nerror("top", 2)', ...unknown('<string>:3: top') },
+    ]);
+  });
+});
+
+describe('health test names results that come from wavegate\'s sandbox', () => {
+  it('adds a note to a case ended by the memory bound or an os function wavegate does not run, even when it passes', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runHealthTests, formatHealthTestReport, SANDBOX_DIFFERENCE_NOTE } = await import('../../src/lua/testrunner.js');
+    const root = mkdtempSync(join(tmpdir(), 'wavegate-sandbox-'));
+    const dir = join(root, 'example.com', 'Big');
+    mkdirSync(join(dir, 'testdata'), { recursive: true });
+    writeFileSync(join(dir, 'health.lua'), 'if obj.spec.grow then local s = string.rep("x", 1e9) end\nif obj.spec.quit then os.exit(1) end\nreturn {status = "Healthy", message = "fine"}\n');
+    writeFileSync(join(dir, 'testdata', 'grow.yaml'), 'apiVersion: example.com/v1\nkind: Big\nspec:\n  grow: true\n');
+    writeFileSync(join(dir, 'testdata', 'quit.yaml'), 'apiVersion: example.com/v1\nkind: Big\nspec:\n  quit: true\n');
+    writeFileSync(join(dir, 'testdata', 'ok.yaml'), 'apiVersion: example.com/v1\nkind: Big\nspec: {}\n');
+    writeFileSync(
+      join(dir, 'health_test.yaml'),
+      [
+        'tests:',
+        '- healthStatus: {status: Unknown, message: "<string>:1: memory limit exceeded (wavegate sandbox bound; Argo CD has none)"}',
+        '  inputPath: testdata/grow.yaml',
+        '- healthStatus: {status: Unknown, message: "<string>:2: os.exit is not emulated by wavegate (the script would run it in Argo CD\'s controller)"}',
+        '  inputPath: testdata/quit.yaml',
+        '- healthStatus: {status: Healthy, message: fine}',
+        '  inputPath: testdata/ok.yaml',
+        '',
+      ].join('\n'),
+    );
+    const report = runHealthTests([root], { openLibs: true });
+    expect(report.cases.map((c) => [c.input, c.passed, c.notes.includes(SANDBOX_DIFFERENCE_NOTE)])).toEqual([
+      ['testdata/grow.yaml', true, true],
+      ['testdata/quit.yaml', true, true],
+      ['testdata/ok.yaml', true, false],
+    ]);
+    expect(formatHealthTestReport(report)).toContain(`note: example.com/Big testdata/grow.yaml (`);
+  });
+});
+
+describe('coroutines (coroutinelib.go)', () => {
+  it('use gopher-lua\'s words and re-raise a wrapped coroutine\'s error as it is', () => {
+    check([
+      // observed: no second position prefix from wrap
+      { script: pc('return coroutine.wrap(function() error("in co") end)()'), ...ok('false|<string>:1: in co') },
+      { script: pc('return coroutine.resume(1)'), ...ok('false|<string>:1: bad argument #1 to resume (thread expected, got number)') },
+      { script: pc('local f = coroutine.wrap(function() end) f() f()'), ...ok('false|<string>:1: can not resume a dead thread') },
+      { script: pc('return coroutine.yield(1)'), ...ok('false|<string>:1: can not yield from outside of a coroutine') },
+      { script: 'local co = coroutine.create(function(a, b) coroutine.yield(a + b) return "done" end) local r = {coroutine.resume(co, 1, 2)} local r2 = {coroutine.resume(co)} local r3 = {coroutine.resume(co)} return {status="Healthy", message=tostring(r[2]) .. tostring(r2[2]) .. tostring(r3[1]) .. tostring(r3[2]) .. coroutine.status(co)}', ...ok('3donefalsecan not resume a dead threaddead') },
+      { script: 'local f = coroutine.wrap(function(a) local b = coroutine.yield(a + 1) return b * 2 end) local x = f(1) local y = f(10) return {status="Healthy", message=tostring(x) .. "," .. tostring(y)}', ...ok('2,20') },
+    ]);
+  });
+});
+
+describe('found by a random differential run', () => {
+  it('match gopher-lua', () => {
+    check([
+      // observed: vm.go converts numeric strings before an arithmetic error, so they are numbers in it
+      { script: pc('return "10" + nil'), ...ok('false|<string>:1: cannot perform add operation between number and nil') },
+      { script: pc('return "abc" * "10"'), ...ok('false|<string>:1: cannot perform mul operation between string and number') },
+      // observed: baselib.go baseUnpack checks for a table
+      { script: pc('return unpack(5)'), ...ok('false|<string>:1: bad argument #1 to unpack (table expected, got number)') },
+      // observed: mathlib.go mathMax: CheckNumber of each argument
+      { script: pc('return math.max("x", 1)'), ...ok('false|<string>:1: bad argument #1 to max (number expected, got string)') },
+      { script: pc('return math.min(1, "2", {})'), ...ok('false|<string>:1: bad argument #3 to min (number expected, got table)') },
+      { script: 'return {status="Healthy", message=tostring(math.max("10", 9))}', ...ok('10') },
+      // observed: gsub without a match returns argument 1 itself, so a number stays a number
+      { script: pc('return "10" < string.gsub(0, "x", "_")'), ...ok('false|<string>:1: attempt to compare string with number') },
+      { script: 'return {status="Healthy", message=type((string.gsub(2.5, "x", "_"))) .. type((string.gsub(2.5, "5", "_")))}', ...ok('numberstring') },
+    ]);
+  });
+});
+
+describe('more from the random differential run', () => {
+  it('match gopher-lua', () => {
+    check([
+      // observed: strMatch pushes nil but returns 0 values, so a failed match passed on is no argument at all
+      { script: pc('return tonumber(string.match("abc", "%d+"))'), ...ok('false|<string>:1: bad argument #1 to tonumber (value expected)') },
+      { script: 'local t = {string.match("abc", "%d+")} local x = string.match("abc", "%d+") or "none" return {status="Healthy", message=tostring(#t) .. x}', ...ok('0none') },
+      // observed: baselib.go baseSelect's CheckTypes and "invalid string"
+      { script: pc('return select("2", 1, 2, 3)'), ...ok("false|<string>:1: bad argument #1 to select (invalid string '2')") },
+      { script: pc('return select(nil, 1)'), ...ok('false|<string>:1: bad argument #1 to select (number or string expected, got nil)') },
+      { script: pc('return string.gsub("abc", "%5", "x")'), ...ok('false|<string>:1: invalid capture index') },
+      // observed: the pattern error text has no "%5"
+      { script: pc('return string.find("abc", "%5")'), ...ok('false|<string>:1: invalid capture index') },
+      // observed: fmt's bad verb applies the verb's width and precision to the value
+      { script: 'return {status="Healthy", message=string.format("%5.2f|%4a|%w", "2024", 7, nil)}', ...ok('%!f(string=   20)|%!a(int64=   7)|%!w(*lua.LNilType=&{})') },
+      // observed: CheckInt/OptInt take no string, OptString no number
+      { script: pc('return string.byte("abc", "2")'), ...ok('false|<string>:1: bad argument #2 to byte (number expected, got string)') },
+      { script: pc('return string.find("abc", "b", "1")'), ...ok('false|<string>:1: bad argument #3 to find (number expected, got string)') },
+      { script: pc('return table.concat({1, 2}, 3)'), ...ok('false|<string>:1: bad argument #2 to concat (string expected, got number)') },
+      // observed: strChar's CheckInt takes no string
+      { script: pc('return string.char("65")'), ...ok('false|<string>:1: bad argument #1 to char (number expected, got string)') },
+    ]);
+  });
+});
+
+const tkeys = (code: string): string =>
+  `local t = ${code} local ks = {} for k, v in pairs(t) do ks[#ks+1] = tostring(k) .. "=" .. tostring(v) end return {status="Healthy", message=table.concat(ks, ",") .. "#" .. #t}`;
+
+describe('table.insert / remove / concat (tablelib.go over table.go Append, Insert, Remove)', () => {
+  it('work on gopher-lua\'s array part', () => {
+    check([
+      // observed: Insert past the end sets the slot; fengari said "position out of bounds"
+      { script: tkeys('{1} table.insert(t, 5, "x")'), ...ok('1=1,5=x#5') },
+      // observed: Append(nil) does nothing
+      { script: tkeys('{1} table.insert(t, nil) table.insert(t, 2)'), ...ok('1=1,2=2#2') },
+      // observed: removing from an empty array leaves t[0] alone
+      { script: tkeys('{} t[0] = 2.5 table.remove(t)'), ...ok('0=2.5#0') },
+      // observed: t[#t] = nil keeps the slot, so table.remove takes that nil slot first
+      { script: tkeys('{1,2,3} t[#t] = nil table.remove(t) table.insert(t, "y")'), ...ok('1=1,2=2,3=y#3') },
+      { script: tkeys('{1,2,3} table.remove(t, 1) t[#t] = nil table.remove(t)'), ...ok('1=2#1') },
+      // observed: the concat error names the Lua line even when pcall calls concat directly
+      { script: 'local ok, e = pcall(table.concat, {1, true}, ",") return {status="Healthy", message=e}', ...ok('<string>:1: invalid value (boolean) at index 2 in table for concat') },
+      { script: 'return {status="Healthy", message=table.concat({1, 2.5, "x"}, ", ", 2) .. "|" .. table.concat({1, 2, 3}, "-", 2, 10) .. "|" .. table.concat({1, 2}, "-", 5)}', ...ok('2.5, x|2-3|') },
+      // observed: MaxN is the last non-nil slot of the array part
+      { script: 'local t = {1, 2} t[1.5] = 1 t[10] = 1 return {status="Healthy", message=tostring(table.maxn(t))}', ...ok('10') },
+    ]);
+  });
+});
+
+describe('setmetatable (baselib.go baseSetMetatable, state.go SetMetatable)', () => {
+  it('gives a non-table value\'s whole type the metatable, as gopher-lua does', () => {
+    check([
+      // observed: no error; numbers then index through the metatable
+      { script: pc('setmetatable(1, {__index = function(n, k) return k .. n end}) return (5).foo'), ...ok('true|foo5') },
+      { script: pc('setmetatable(true, {__index = {x = 7}}) return (true).x'), ...ok('true|7') },
+      { script: pc('return setmetatable(nil, {})'), ...ok('false|<string>:1: cannot set metatable to a nil object.') },
+      { script: pc('return setmetatable({}, 5)'), ...ok('false|<string>:1: bad argument #2 to setmetatable (nil or table expected, got number)') },
+      { script: pc('local t = setmetatable({}, {__metatable = 1}) setmetatable(t, {})'), ...ok('false|<string>:1: cannot change a protected metatable') },
+      // observed: without open libs a script can give strings methods
+      { script: pc('setmetatable("x", {__index = {up = function() return "UP" end}}) return ("x"):up()'), safe: true, ...ok('true|UP') },
+      // observed: table.insert takes a fourth argument without complaint
+      { script: pc('local t = {} table.insert(t, 1, 2, 3) return t[1]'), ...ok('true|2') },
+    ]);
+  });
+  it('does not leak a type metatable into the next evaluation', () => {
+    evaluateHealth('setmetatable(1, {__index = function() return "leak" end}) return {status="Healthy"}', {}, { openLibs: true });
+    expect(evaluateHealth('local ok, e = pcall(function() return (5).foo end) return {status="Healthy", message=tostring(ok)}', {}, { openLibs: true }).message).toBe('false');
+  });
+});
+
+describe('string.format verbs that are not letters', () => {
+  it('print as Go\'s fmt prints them', () => {
+    check([
+      // observed: any character is a verb to Go; a final "%" is %!(NOVERB); flags on %% are ignored
+      { script: 'return {status="Healthy", message=string.format("%!|%é|%5!", 1, 2, nil)}', ...ok('%!!(int64=1)|%!é(int64=2)|&{}') },
+      { script: 'return {status="Healthy", message=string.format("50%")}', ...ok('50%!(NOVERB)') },
+      { script: 'return {status="Healthy", message=string.format("%-5%|%d%%", 5)}', ...ok('%|5%') },
+    ]);
+  });
+});
