@@ -10,7 +10,7 @@
  * result that is false or nil keeps the match, any other non-string value prints as "".
  */
 import { gopherRaise } from './gowhere.js';
-import { lauxlib, lua, to_jsstring, to_luastring } from './fengari-internals.js';
+import { lauxlib, lua, to_jsstring, } from './fengari-internals.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Fn = (Ls: any) => number;

@@ -523,7 +523,7 @@ function patchFengari(): void {
       // error, closures no longer share the locals they captured with the running functions.
       if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0);
       const tv = Ls.stack[Ls.top - 1];
-      if (tv && tv.ttisstring()) {
+      if (tv?.ttisstring()) {
         const msg = luaStringOf(tv);
         const text = gopherLibError(msg);
         if (text !== msg) {
@@ -1683,10 +1683,6 @@ function initEngine(): void {
 
   // Nothing of fengari's own globals is visible to scripts: each evaluation runs in its own env.
   lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, HOOK_STEP);
-}
-
-function floatResultsTV(tv: any): any {
-  return fnTV(floatResults(tv.value));
 }
 
 function copyLib(lib: Lib): any {
