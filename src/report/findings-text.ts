@@ -1,4 +1,4 @@
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { countBySeverity, type Finding } from '../findings.js';
 import type { Paint } from './color.js';
 
@@ -46,9 +46,16 @@ export interface PathBase {
 
 /** A catalog-relative file as a path relative to the working directory, which terminals and editors open. */
 export function displayPath(file: string, base: PathBase): string {
-  const rel = relative(base.cwd, join(base.catalogRoot, file)) || file;
-  return sep === '/' ? rel : rel.split(sep).join('/');
+  // the catalog's own path from the working directory, once per base (20,000 findings, one relative())
+  let prefix = prefixes.get(base);
+  if (prefix === undefined) {
+    prefix = relative(base.cwd, base.catalogRoot);
+    if (sep !== '/') prefix = prefix.split(sep).join('/');
+    prefixes.set(base, prefix);
+  }
+  return prefix ? `${prefix}/${file}` : file;
 }
+const prefixes = new WeakMap<PathBase, string>();
 
 /** `path:line:col` of a finding (the catalog folder when it has no file). */
 export function locationOf(f: Finding, base: PathBase): string {
