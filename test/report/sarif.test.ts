@@ -60,7 +60,7 @@ describe('SARIF 2.1.0 output', () => {
   it('partialFingerprints: one per result, distinct, and unchanged when the finding moves to another line', () => {
     const run = (log.runs as Record<string, any>[])[0]!;
     const prints = run.results.map((r: any) => r.partialFingerprints['wavegateFinding/v1']);
-    expect(prints.every((p: string) => /^[0-9a-f]{64}$/.test(p))).toBe(true);
+    expect(prints.every((p: string) => /^[0-9a-f]{14}$/.test(p))).toBe(true);
     expect(new Set(prints).size).toBe(prints.length);
     const f = findings.find((x) => x.line !== undefined)!;
     expect(fingerprint({ ...f, line: f.line! + 10 })).toBe(fingerprint(f));

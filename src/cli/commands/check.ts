@@ -43,7 +43,8 @@ export function registerCheck(program: Command): void {
         const { toSarif, sarifBase } = await import('../../report/sarif.js');
         const { version } = await import('../main.js');
         const base = sarifBase(catalog.root, process.cwd());
-        process.stdout.write(`${JSON.stringify(toSarif(findings, { version: version(), ...base }), null, 2)}\n`);
+        // compact: a code-scanning upload, not for reading (a large log is half the bytes)
+        process.stdout.write(`${JSON.stringify(toSarif(findings, { version: version(), ...base }))}\n`);
       } else if (opts.format === 'github') {
         process.stdout.write(formatFindingsGithub(findings, { catalogRoot: catalog.root, cwd: process.cwd(), catalogLabel: catalogDir }));
       } else {
