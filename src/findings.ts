@@ -93,3 +93,7 @@ export function findingToJson(f: Finding): Record<string, unknown> {
   if (f.column !== undefined) o.column = f.column;
   return o;
 }
+
+/** The identity of a finding but for its environment (NUL-separated: no field holds a NUL). */
+export const groupKey = (f: Finding): string =>
+  `${f.rule}\u0000${f.severity}\u0000${f.file ?? ''}\u0000${f.line ?? 0}\u0000${f.column ?? 0}\u0000${f.component ?? ''}\u0000${f.message}\u0000${f.related ? f.related.join('\u0001') : ''}`;

@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import { countBySeverity, type Finding } from '../findings.js';
+import { countBySeverity, groupKey, type Finding } from '../findings.js';
 import type { Paint } from './color.js';
 
 /** A finding as printed: the findings that differ only in their environment, once. */
@@ -15,7 +15,7 @@ export interface PrintedFinding {
 export function mergeEnvironments(findings: readonly Finding[]): PrintedFinding[] {
   const byKey = new Map<string, PrintedFinding>();
   for (const f of findings) {
-    const k = JSON.stringify([f.rule, f.severity, f.file ?? '', f.line ?? 0, f.column ?? 0, f.component ?? '', f.message, f.related ?? []]);
+    const k = groupKey(f);
     const p = byKey.get(k);
     if (p) {
       if (f.environment && !p.environments.includes(f.environment)) p.environments.push(f.environment);

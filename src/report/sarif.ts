@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Finding } from '../findings.js';
+import { groupKey, type Finding } from '../findings.js';
 import { FINDINGS } from '../rules/registry.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -25,8 +25,6 @@ interface Group {
   environments: string[];
 }
 
-const groupKey = (f: Finding): string =>
-  JSON.stringify([f.rule, f.severity, f.file ?? '', f.line ?? 0, f.column ?? 0, f.component ?? '', f.message, f.related ?? []]);
 
 /** cyrb53 (a public-domain 53-bit string hash): fast, well mixed, deterministic; not cryptographic, which a fingerprint need not be. */
 function cyrb53(str: string, seed: number): number {
@@ -95,7 +93,7 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Re
       ruleId: f.rule,
       ruleIndex: ruleIndex.get(f.rule),
       level: f.severity,
-      message: { text: [envs.length > 0 ? `[${envs.join(', ')}]` : '', f.component ? `${f.component}:` : '', f.message].filter(Boolean).join(' ') },
+      message: { text: `${envs.length > 0 ? `[${envs.join(', ')}] ` : ''}${f.component ? `${f.component}: ` : ''}${f.message}` },
     };
     if (f.file) {
       const region: Record<string, number> = {};
