@@ -92,7 +92,7 @@ export function explainSchemaError(
         return {
           path: [...path, key],
           atKey: true,
-          message: `${full}: this platform does not use Argo CD dependsOn (backlog 382: ordering is waves, health checks and smokes); list the components this one must come after under "dependencies"`,
+          message: `${full}: this platform does not use Argo CD dependsOn (ordering is waves, health checks and smokes); list the components this one must come after under "dependencies"`,
         };
       }
       const hint = closest(key, knownKeys(path));

@@ -27,7 +27,7 @@ export const argoDependsOn: Rule = {
         const pos = d.locate(path, true);
         out.push({
           message:
-            `${v.kind} ${name} sets ${path.join('.')}: this platform does not use Argo CD dependsOn (backlog 382); ` +
+            `${v.kind} ${name} sets ${path.join('.')}: this platform does not use Argo CD dependsOn (ordering is waves, health checks and smokes); ` +
             'express the order as component dependencies and waves, gated by health checks and smokes',
           file: d.file,
           line: pos?.line,

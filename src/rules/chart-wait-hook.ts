@@ -133,7 +133,7 @@ export const chartWaitHook: Rule = {
           related: related.size > 0 ? [...related].sort() : undefined,
           message:
             `${w.resource}${w.hook ? `, ${w.hook},` : ''} waits in ${where} for ${what} (${w.tool}: ${w.text}); ` +
-            `a chart-level wait hides a missing dependency (backlog 382), replace it: ${parts.length > 0 ? parts.join('; ') : 'name what it waits for'}. ` +
+            `a chart-level wait hides a missing dependency; replace it: ${parts.length > 0 ? parts.join('; ') : 'name what it waits for'}. ` +
             `wavegate fix adds these but never deletes the ${wait}: remove it by hand (this finding stays until then)`,
           file,
           line: w.line,
