@@ -9,6 +9,7 @@
  * ("invalid capture index" past them), any other "%c" stays as written; a table or function
  * result that is false or nil keeps the match, any other non-string value prints as "".
  */
+import { joinBytes } from './gostrings.js';
 import { gopherRaise } from './gowhere.js';
 import { lauxlib, lua, to_jsstring, } from './fengari-internals.js';
 
@@ -176,15 +177,8 @@ export function makeGsub(find: () => Fn): Fn {
       last = m.end;
     }
     parts.push(s.subarray(last));
-    let total = 0;
-    for (const p of parts) total += p.length;
-    const buf = new Uint8Array(total);
-    let o = 0;
-    for (const p of parts) {
-      buf.set(p, o);
-      o += p.length;
-    }
-    lua.lua_pushlstring(Ls, buf, total);
+    const buf = joinBytes(parts);
+    lua.lua_pushlstring(Ls, buf, buf.length);
     lua.lua_pushnumber(Ls, matches.length);
     return 2;
   };

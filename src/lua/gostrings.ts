@@ -72,3 +72,16 @@ export function goJsonString(b: Uint8Array): string {
   }
   return out;
 }
+
+/** The byte strings joined into one (the results of gsub and table.concat). */
+export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -9,6 +9,7 @@
  */
 import { lua, to_luastring } from './fengari-internals.js';
 import { goNumberString } from './gonum.js';
+import { joinBytes } from './gostrings.js';
 import { gopherRaise } from './gowhere.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -127,7 +128,6 @@ export function makeTableLib(part: ArrayPart): { insert: Fn; remove: Fn; concat:
       return 1;
     }
     const parts: Uint8Array[] = [];
-    let total = 0;
     for (let k = i; k <= j; k++) {
       const t = lua.lua_rawgeti(Ls, 1, k);
       let b: Uint8Array;
@@ -136,19 +136,10 @@ export function makeTableLib(part: ArrayPart): { insert: Fn; remove: Fn; concat:
       else gopherRaise(Ls, `invalid value (${TYPE_NAMES[t] ?? 'nil'}) at index ${k} in table for concat`);
       lua.lua_pop(Ls, 1);
       parts.push(b);
-      total += b.length;
-      if (k !== j) {
-        parts.push(sep);
-        total += sep.length;
-      }
+      if (k !== j) parts.push(sep);
     }
-    const out = new Uint8Array(total);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    lua.lua_pushlstring(Ls, out, total);
+    const out = joinBytes(parts);
+    lua.lua_pushlstring(Ls, out, out.length);
     return 1;
   };
   return { insert, remove, concat };
