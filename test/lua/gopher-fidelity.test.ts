@@ -296,7 +296,7 @@ describe('the 5.1 grammar as gopher-lua lexes it (parse/lexer.go scanEscape, com
       { script: val('"\\65\\066\\0651"'), ...ok('ABA1') },
       // observed: a literal strconv cannot parse becomes NaN (compile.go parseNumber error)
       { script: val('1e309'), ...ok('NaN') },
-      { script: val('0xffffffffffffffffff') + ' -- 0x8000000000000000', ...ok('NaN') },
+      { script: `${val('0xffffffffffffffffff')} -- 0x8000000000000000`, ...ok('NaN') },
       { script: val('0x8000000000000000'), ...ok('NaN') },
       { script: val('0x7fffffffffffffff == 2^63'), ...ok('true') },
       // observed: hexadecimal literals past 32 bits keep their value (fengari's integers are 32-bit)
