@@ -65,3 +65,15 @@ describe('fengari fast call path', () => {
     expect(plain.filter((r) => r.startsWith('ok: ')).length).toBeGreaterThan(8);
   });
 });
+
+describe('the fengari the runtime is written against', () => {
+  it('package.json pins exactly the release the patches check for, and it is the one installed', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { FENGARI_VERSION } = await import('../../src/lua/fengari-version.js');
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies.fengari).toBe(FENGARI_VERSION);
+    const installed = JSON.parse(readFileSync(join(__dirname, '..', '..', 'node_modules', 'fengari', 'package.json'), 'utf8')) as { version: string };
+    expect(installed.version).toBe(FENGARI_VERSION);
+  });
+});

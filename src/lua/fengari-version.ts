@@ -1,0 +1,14 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The one fengari release the patches in fengari-internals.ts, fengari-fast.ts, patterns.ts and runtime.ts are written
+ * against (package.json pins it exactly): internals change without notice between releases,
+ * so another version is refused rather than run with patches that may no longer fit.
+ */
+export const FENGARI_VERSION = '0.1.5';
+const installed = (require('fengari/package.json') as { version: string }).version;
+if (installed !== FENGARI_VERSION) {
+  throw new Error(`wavegate's Lua runtime is written against fengari ${FENGARI_VERSION}, found fengari ${installed}: reinstall with npm ci`);
+}
