@@ -7,7 +7,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
 import type { Catalog, Component } from '../catalog/types.js';
-import { readText } from '../yamlfile.js';
+import { maxFileBytes } from '../catalog/settings.js';
+import { resolveInside } from '../fsutil.js';
+import { readText, type ReadOptions } from '../yamlfile.js';
 
 export interface ComponentFile {
   /** Relative to the catalog root, forward slashes. */
@@ -67,12 +69,12 @@ function kustomizeRefs(root: string, file: string, text: string): string[] {
 }
 
 /** The values.yaml of the chart holding `file` (the nearest folder up with a Chart.yaml). */
-function chartValues(root: string, file: string, seen: Map<string, unknown>): unknown {
+function chartValues(root: string, file: string, seen: Map<string, unknown>, bounds: ReadOptions): unknown {
   for (let dir = posix.dirname(file); ; dir = posix.dirname(dir)) {
     if (existsSync(join(root, dir, 'Chart.yaml'))) {
       if (!seen.has(dir)) {
         let values: unknown;
-        const r = readText(join(root, dir, 'values.yaml'));
+        const r = readText(join(root, dir, 'values.yaml'), bounds);
         if ('text' in r) {
           try {
             values = parse(r.text);
@@ -116,6 +118,8 @@ export function componentFiles(catalog: Catalog, c: Component): ComponentFile[] 
     byDir.set(dir, []);
     return [];
   }
+  // every read stays inside the catalog after symlinks (a kustomize base may be a link) and is bounded
+  const bounds: ReadOptions = { root, maxBytes: maxFileBytes(catalog.settings) };
   const files = new Set<string>();
   const queue = folderFiles(root, dir, true);
   const values = new Map<string, unknown>();
@@ -124,16 +128,16 @@ export function componentFiles(catalog: Catalog, c: Component): ComponentFile[] 
     const f = queue.shift()!;
     if (files.has(f)) continue;
     files.add(f);
-    const r = readText(join(root, f));
+    const r = readText(join(root, f), bounds);
     if (!('text' in r)) continue;
-    out.push({ file: f, text: r.text, values: chartValues(root, f, values) });
+    out.push({ file: f, text: r.text, values: chartValues(root, f, values, bounds) });
     if (/(^|\/)kustomization\.ya?ml$/i.test(f)) {
       for (const ref of kustomizeRefs(root, f, r.text)) {
         let isDir = false;
         try {
-          isDir = statSync(join(root, ref)).isDirectory();
+          isDir = statSync(resolveInside(root, join(root, ref))).isDirectory();
         } catch {
-          continue;
+          continue; // missing, or leading outside the catalog through a symlink: not read
         }
         if (isDir) queue.push(...folderFiles(root, ref, true).filter((x) => !files.has(x)));
         else if (TEXT_FILE.test(ref)) queue.push(ref);

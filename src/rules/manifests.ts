@@ -31,7 +31,7 @@ function manifestFiles(catalog: Catalog): ManifestFile[] {
   let files = cache.get(catalog);
   if (files) return files;
   files = [];
-  const bounds = { maxBytes: maxFileBytes(catalog.settings) };
+  const bounds = { root: catalog.root, maxBytes: maxFileBytes(catalog.settings) };
   let skipDir: (rel: string) => boolean = () => false;
   const walk = (abs: string, rel: string): void => {
     let entries;

@@ -311,3 +311,24 @@ describe('errors name paths as written and never pass Node texts through', () =>
     expect(l.stderr).toBe('wavegate: error: /dev/zero: cannot read the script: not a regular file\n');
   });
 });
+
+describe('files a component deploys (chart-wait-hook) stay inside the catalog', () => {
+  it('a kustomize base or a manifest that is a symlink leading outside is not read', async () => {
+    const { componentFiles } = await import('../../src/rules/component-files.js');
+    const { symlinkSync } = await import('node:fs');
+    const outside = temp();
+    put(outside, 'base/job.yaml', `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: w\n  annotations: {argocd.argoproj.io/hook: PreSync}\nspec: {template: {spec: {containers: [{name: c, image: k, command: [sh, -c, "until kubectl get secret ${SECRET}; do sleep 5; done"]}]}}}\n`);
+    const root = temp();
+    put(root, 'environments/dev/components/app/component.yaml', { name: 'app', tier: 'apps', wave: 40 });
+    put(root, 'environments/dev/components/app/kustomization.yaml', 'resources:\n  - ../../../../bases/ext\n  - linked.yaml\n');
+    mkdirSync(join(root, 'bases'), { recursive: true });
+    symlinkSync(join(outside, 'base'), join(root, 'bases', 'ext'));
+    symlinkSync(join(outside, 'base', 'job.yaml'), join(root, 'environments/dev/components/app/linked.yaml'));
+    const catalog = loadCatalog(root);
+    const c = catalog.environments[0]!.byName.get('app')!;
+    const files = componentFiles(catalog, c);
+    expect(files.map((f) => f.file)).toEqual(['environments/dev/components/app/kustomization.yaml']);
+    expect(JSON.stringify(files)).not.toContain(SECRET);
+    expect(checkCatalog(catalog).filter((f) => f.rule === 'chart-wait-hook')).toEqual([]);
+  });
+});
