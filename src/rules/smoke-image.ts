@@ -1,5 +1,4 @@
-import { hasChecks } from '../smoke/render.js';
-import { smokeSettings } from '../smoke/settings.js';
+import { hasChecks, smokeSettings } from '../smoke/settings.js';
 import type { Rule, RuleReport } from './types.js';
 
 /**

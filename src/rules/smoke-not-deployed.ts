@@ -1,4 +1,5 @@
 import { appSources, environmentAppSets, type AppSource } from '../rollout/appsets.js';
+import { hasChecks } from '../smoke/settings.js';
 import { dig } from './manifests.js';
 import type { Rule, RuleReport } from './types.js';
 
@@ -37,9 +38,8 @@ export const smokeNotDeployed: Rule = {
       const unknown = new Map<string, string[]>();
       for (const app of a.apps) {
         const c = app.component;
-        const s = c.smoke;
         // the smokes wavegate renders a chart for (one with no checks gets none; smoke-coverage warns)
-        if (c.componentType !== 'smoke' || !s || s.externalSecrets.length + s.secrets.length + s.resources.length === 0) continue;
+        if (c.componentType !== 'smoke' || !hasChecks(c)) continue;
         const r = appSources(a, app);
         if (!r.ok) unknown.set(r.problem, [...(unknown.get(r.problem) ?? []), c.name]);
         else if (!r.sources.some((x) => deploysChart(x, env.name, c.name))) notDeployed.push({ name: c.name, has: r.sources.length === 0 ? 'no source' : r.sources.map(shown).join(', ') });

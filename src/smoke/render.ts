@@ -16,7 +16,8 @@ import type { Catalog, Component, Environment } from '../catalog/types.js';
 import type { Finding } from '../findings.js';
 import type { RenderContext, RenderedFile, Renderer, RenderResult } from '../render/types.js';
 import { packageChart, repositoryIndex, type ChartFile, type IndexEntry } from './package.js';
-import { smokeSettings, type SmokeSettings } from './settings.js';
+import { hasChecks, smokeSettings, type SmokeSettings } from './settings.js';
+export { hasChecks } from './settings.js';
 
 export const SMOKES_DIR = 'smokes';
 const SKELETON = join(PACKAGE_ROOT, 'smokes', 'chart');
@@ -83,11 +84,6 @@ function skeletonFiles(): SkeletonFile[] {
   return skeleton;
 }
 
-/** True when the component's smoke block names at least one object to check. */
-export function hasChecks(c: Component): boolean {
-  const s = c.smoke;
-  return s !== undefined && s.externalSecrets.length + s.secrets.length + s.resources.length > 0;
-}
 
 /** values.yaml content (as data) for one smoke component. */
 export function smokeValues(c: Component, settings: SmokeSettings): Record<string, unknown> {

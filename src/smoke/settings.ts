@@ -1,5 +1,5 @@
 /** The `smoke:` section of wavegate.yaml (validated by schemas/wavegate.schema.json) with its defaults. */
-import type { Settings } from '../catalog/types.js';
+import type { Component, Settings } from '../catalog/types.js';
 
 export interface SmokeQuantities {
   cpu?: string;
@@ -85,4 +85,10 @@ export function smokeSettings(settings: Settings): SmokeSettings {
     },
     chartVersion: raw.chartVersion ?? d.chartVersion,
   };
+}
+
+/** True when the component's smoke block names at least one object to check. */
+export function hasChecks(c: Component): boolean {
+  const s = c.smoke;
+  return s !== undefined && s.externalSecrets.length + s.secrets.length + s.resources.length > 0;
 }
