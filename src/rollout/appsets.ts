@@ -177,8 +177,22 @@ export function applicationSetDocs(catalog: Catalog): ManifestDoc[] {
   );
 }
 
-/** The ApplicationSets that generate Applications from the environment's component files. */
-export function environmentAppSets(catalog: Catalog, env: Environment): EnvAppSet[] {
+const appSetCache = new WeakMap<Catalog, WeakMap<Environment, EnvAppSet[]>>();
+
+/**
+ * The ApplicationSets that generate Applications from the environment's component files.
+ * Computed once per catalog and environment (rollout-order, rollout-template-field,
+ * smoke-not-deployed, --suggest and plan all ask); callers only read the result.
+ */
+export function environmentAppSets(catalog: Catalog, env: Environment): readonly EnvAppSet[] {
+  let byEnv = appSetCache.get(catalog);
+  if (!byEnv) appSetCache.set(catalog, (byEnv = new WeakMap()));
+  let hit = byEnv.get(env);
+  if (!hit) byEnv.set(env, (hit = computeEnvironmentAppSets(catalog, env)));
+  return hit;
+}
+
+function computeEnvironmentAppSets(catalog: Catalog, env: Environment): EnvAppSet[] {
   const out: EnvAppSet[] = [];
   for (const d of applicationSetDocs(catalog)) {
     const gens = gitFileGenerators(dig(d.value, ['spec', 'generators']));
