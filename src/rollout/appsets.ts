@@ -416,6 +416,16 @@ function sourceOf(v: unknown): AppSource {
  * (template.go renderTemplatePatch). A template wavegate cannot evaluate is a problem, not a guess.
  */
 export function appSources(a: EnvAppSet, app: GeneratedApp): AppSourcesResult {
+  const r = generatedSpec(a, app);
+  if (!r.ok) return r;
+  const spec = r.spec;
+  if (!isObject(spec)) return { ok: true, sources: [], patched: r.patched };
+  const sources = Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources.map(sourceOf) : spec.source !== undefined ? [sourceOf(spec.source)] : [];
+  return { ok: true, sources, patched: r.patched };
+}
+
+/** The generated Application's spec: the template's, every string evaluated, then the templatePatch's spec merged in. */
+export function generatedSpec(a: EnvAppSet, app: GeneratedApp): { ok: true; spec: unknown; patched: boolean } | { ok: false; problem: string } {
   const params = generatorParams(app.component, a.options.goTemplate);
   let spec: unknown;
   try {
@@ -439,7 +449,5 @@ export function appSources(a: EnvAppSet, app: GeneratedApp): AppSourcesResult {
       if (patch.spec !== undefined) spec = strategicMerge(spec, patch.spec);
     }
   }
-  if (!isObject(spec)) return { ok: true, sources: [], patched };
-  const sources = Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources.map(sourceOf) : spec.source !== undefined ? [sourceOf(spec.source)] : [];
-  return { ok: true, sources, patched };
+  return { ok: true, spec, patched };
 }

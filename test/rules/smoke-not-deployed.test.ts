@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { checkCatalog } from '../../src/check.js';
 import { smokeNotDeployed } from '../../src/rules/smoke-not-deployed.js';
-import { appSources, environmentAppSets } from '../../src/rollout/appsets.js';
+import { Application, ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { appSources, environmentAppSets, generatedSpec } from '../../src/rollout/appsets.js';
 import { appSetYaml } from '../helpers/appset.js';
 import { catalogOf } from '../helpers/catalog.js';
 import { comp, runRule } from '../helpers/rules.js';
@@ -87,10 +88,15 @@ describe('smoke-not-deployed', () => {
           smokes++;
           const r = appSources(a, app);
           expect(r).toMatchObject({ ok: true, sources: [{ targetRevision: 'rendered', path: `${env.name}/smokes/${app.component.name}` }] });
+          // the patched Application is a valid Application (npm @kubernetes-models/argo-cd, from Argo CD's CRDs)
+          const g = generatedSpec(a, app);
+          expect(g.ok).toBe(true);
+          if (g.ok) expect(() => new Application({ metadata: { name: app.name!, namespace: 'argocd' }, spec: g.spec as never }).validate()).not.toThrow();
         }
       }
     }
     expect(smokes).toBe(27);
+    for (const a of environmentAppSets(catalog, catalog.environments[0]!)) expect(() => new ApplicationSet(a.doc.value as never).validate()).not.toThrow();
     expect(checkCatalog(catalog, { rules: [smokeNotDeployed] })).toEqual([]);
   });
 });
