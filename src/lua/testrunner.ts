@@ -50,7 +50,7 @@ export interface RunOptions {
 }
 
 /**
- * A result that comes from where wavegate differs from Argo CD by design (README, "The
+ * A result that comes from where wavegate differs from Argo CD by design (docs/sandbox.md, "The
  * sandbox"): its memory bound, its instruction-count deadline, an `os`/`setfenv` function it
  * does not run. Such a case is reported with this note even when it passes.
  */

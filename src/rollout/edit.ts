@@ -92,7 +92,7 @@ function contentEnd(text: string, node: Node): number {
 export function strategyText(d: DerivedRollout, pad: string): string {
   const v = strategyValue(d) as { rollingSync: { steps: { matchExpressions: { key: string; operator: string; values: string[] }[]; maxUpdate?: number | string }[] } };
   const lines = [
-    `${pad}strategy: # written by wavegate fix: one step per wave of the catalog, ascending (README, Ordering)`,
+    `${pad}strategy: # written by wavegate fix: one step per wave of the catalog, ascending (docs/rollout.md)`,
     `${pad}  type: RollingSync`,
     `${pad}  rollingSync:`,
     `${pad}    steps:`,

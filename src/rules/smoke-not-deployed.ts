@@ -57,7 +57,7 @@ export const smokeNotDeployed: Rule = {
           `ApplicationSet ${a.name} does not deploy the smoke chart of ${few(notDeployed.map((n) => n.name))}: ` +
           `${notDeployed.length === 1 ? 'its Application has' : `${first.name}'s Application has`} ${first.has}, so the smoke Job never runs and gates nothing. ` +
           `Deploy the rendered chart: a source path ending in ${want} (wavegate render's OUT, committed) or chart ${first.name} from the repository the charts are pushed to, ` +
-          `e.g. a spec.templatePatch with {{- if eq .componentType "smoke" }} (README, Smoke Jobs)`,
+          `e.g. a spec.templatePatch with {{- if eq .componentType "smoke" }} (docs/smokes.md)`,
       });
     }
     return out;

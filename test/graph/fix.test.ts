@@ -68,7 +68,7 @@ describe('wavegate fix on a copy of the backlog 382 "before" fixture', () => {
       'missing-edge data-temporal platform-postgres-clusters',
       'smoke-coverage data-data-plane-ext-smoke ',
       'smoke-coverage data-data-plane-smoke ',
-      // where the smoke charts are published is the team's choice (README, Smoke Jobs)
+      // where the smoke charts are published is the team's choice (docs/smokes.md)
       ...['dev', 'prod', 'staging'].map(
         (e) => `smoke-not-deployed argocd/applicationset-${e}.yaml ameide-${e},apps-platform-smoke,data-data-plane-ext-smoke,data-data-plane-smoke,foundation-bootstrap-smoke,foundation-operators-smoke,platform-auth-smoke,platform-control-plane-smoke,platform-observability-smoke,platform-secrets-smoke`,
       ),

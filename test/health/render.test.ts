@@ -170,7 +170,7 @@ describe('wavegate render on examples/ameide', () => {
     const work = tempDir();
     writeFileSync(join(work, 'install.yaml'), readFileSync(INSTALL));
     for (const f of ['argocd-cm.patch.yaml', 'argocd-cmd-params-cm.patch.yaml']) writeFileSync(join(work, f), readFileSync(join(out, 'dev', f)));
-    // README's kustomization for Argo CD's own install
+    // docs/health-checks.md's kustomization for Argo CD's own install
     writeFileSync(join(work, 'kustomization.yaml'), 'namespace: argocd\nresources:\n  - install.yaml\npatches:\n  - path: argocd-cm.patch.yaml\n  - path: argocd-cmd-params-cm.patch.yaml\n');
     const kz = spawnSync(KUBECTL, ['kustomize', work], { encoding: 'utf8' });
     expect(kz.stderr).toBe('');
@@ -202,7 +202,7 @@ describe('wavegate render on examples/ameide', () => {
     expect(params.data).toEqual({ 'applicationsetcontroller.enable.progressive.syncs': 'true', 'controller.sync.timeout.seconds': '900' });
     expect((parse(readFileSync(join(o, 'dev', 'argocd-cm.patch.yaml'), 'utf8')) as { metadata: { namespace: string } }).metadata.namespace).toBe('openshift-gitops');
     expect((parse(readFileSync(join(o, 'dev', 'argocd-values.yaml'), 'utf8')) as { configs: { params: unknown } }).configs.params).toEqual(params.data);
-    // an install elsewhere: the live ConfigMaps carry the namespace, so does the patch (README's second kustomization)
+    // an install elsewhere: the live ConfigMaps carry the namespace, so does the patch (docs/health-checks.md's second kustomization)
     const work = tempDir();
     const live = readFileSync(INSTALL, 'utf8').replace(/^ {2}name: (argocd-cm|argocd-cmd-params-cm)$/gm, '  name: $1\n  namespace: openshift-gitops');
     writeFileSync(join(work, 'live.yaml'), live);

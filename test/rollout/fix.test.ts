@@ -60,7 +60,7 @@ describe('wavegate fix writes RollingSync steps into ApplicationSets', () => {
     expect(prodDocs[0]).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unrelated' }, data: { a: '1' } });
     const devSet = parse(dev);
     const prodSet = prodDocs[1];
-    // -5 becomes the label value m5 (documented in README, Ordering); ascending waves, one step each
+    // -5 becomes the label value m5 (documented in docs/rollout.md); ascending waves, one step each
     const step = (v: string, maxUpdate?: string) => ({ matchExpressions: [{ key: 'wavegate.dev/wave', operator: 'In', values: [v] }], ...(maxUpdate ? { maxUpdate } : {}) });
     expect(devSet.spec.strategy).toEqual({ type: 'RollingSync', rollingSync: { steps: [step('m5'), step('1'), step('20', '50%')] } });
     expect(prodSet.spec.strategy).toEqual({ type: 'RollingSync', rollingSync: { steps: [step('m5'), step('1'), step('20', '50%'), step('21', '50%')] } });

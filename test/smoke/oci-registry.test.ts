@@ -1,4 +1,4 @@
-// README's registry recipe, run for real: every environment's rendered smoke packages pushed
+// docs/smokes.md's registry recipe, run for real: every environment's rendered smoke packages pushed
 // with the real Helm (`helm push`, .tools/bin/helm) to one OCI registry, the CNCF Distribution
 // registry from Debian's docker-registry package (installed by .ci/run), then each version
 // pulled back and compared byte for byte with what was rendered: nothing overwritten.
@@ -85,7 +85,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe('publishing every environment to one OCI registry (README, Publishing the charts)', () => {
+describe('publishing every environment to one OCI registry (docs/smokes.md, Publishing the charts)', () => {
   it('helm push of all environments keeps every version; each pulls back identical to what was rendered', async () => {
     const envs = readdirSync(out).filter((e) => !e.startsWith('.')).sort();
     expect(envs).toEqual(['dev', 'prod', 'staging']);
