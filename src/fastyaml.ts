@@ -345,8 +345,8 @@ class Parser {
       out.push(this.parseValue(p, le, indent, false));
     }
     // A copy of exactly its length: an array grown by push keeps spare capacity (a one-item
-    // list holds 17 slots), and parsed catalogs stay in memory; at 10,000 components x 3 the
-    // spare slots were 40% of the parsed data and of what every garbage collection copies.
+    // list holds 17 slots), and parsed catalogs stay in memory, so the spare slots would be a
+    // large share of the parsed data and of what every garbage collection copies.
     return out.slice();
   }
 

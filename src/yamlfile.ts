@@ -7,7 +7,7 @@ import type { Document, LineCounter, Node } from 'yaml';
 
 /**
  * js-yaml and yaml load on first use: a catalog whose files fastYaml reads needs neither
- * (loading both costs about 100 ms of start-up), positions and odd files still get them.
+ * (loading both is a visible part of start-up), positions and odd files still get them.
  * Both are CommonJS under Node (yaml's "node" export, js-yaml's "require" export).
  */
 const requireLib = createRequire(import.meta.url);
@@ -31,8 +31,8 @@ let dumpSchema: import('js-yaml').Schema | undefined;
 
 /**
  * YAML text of plain data for rendered files (Chart.yaml, values.yaml, index.yaml) that YAML
- * 1.1 and 1.2 readers read back alike: js-yaml's dumper (3-5x faster than \`yaml\`'s
- * stringify on these documents) with a schema that also quotes YAML11_NON_STRING. No line
+ * 1.1 and 1.2 readers read back alike: js-yaml's dumper (several times faster than
+ * \`yaml\`'s stringify on these documents) with a schema that also quotes YAML11_NON_STRING. No line
  * folding, no anchors, double quotes where quotes are needed.
  */
 export function dumpYaml(value: unknown): string {
@@ -146,8 +146,8 @@ export function fewAliases(text: string): boolean {
  * with line and column; a multi-document file is a problem (one document expected).
  *
  * Two libraries, one behaviour: the common file (no merge keys, at most a few aliases) is
- * parsed by fastYaml (src/fastyaml.ts) or js-yaml with the YAML 1.2 core schema, about 5x
- * faster than `yaml` on catalogs of thousands of files; positions are then computed only
+ * parsed by fastYaml (src/fastyaml.ts) or js-yaml with the YAML 1.2 core schema, several
+ * times faster than `yaml` on catalogs of thousands of files; positions are then computed only
  * when a finding asks for one.
  * Anything js-yaml refuses, and any file with more aliases (which `yaml` bounds with
  * maxAliasCount) or merge keys, goes through `yaml`, whose messages and positions are reported.
@@ -158,8 +158,8 @@ export function parseYaml(text: string): { doc: LoadedYaml } | { problem: YamlPr
   if (fewAliases(text) && !text.includes('<<')) {
     let value: unknown;
     let ok = true;
-    // fastYaml returns exactly what js-yaml would, or undefined when unsure (about 2x faster
-    // on component files); js-yaml reads the rest.
+    // fastYaml returns exactly what js-yaml would, or undefined when unsure (faster on
+    // component files); js-yaml reads the rest.
     const fast = LATER_DOCUMENT.test(text) ? undefined : fastYaml(text);
     if (fast !== undefined) {
       value = fast;

@@ -199,7 +199,7 @@ const READER_URL = new URL('./read-worker.js', import.meta.url);
 /** A reader thread silent for this long is given up (the load then reads in this thread). */
 const READER_STALL_MS = 30_000;
 
-/** Entries in the first two levels of the walk roots from which a reader thread pays for its start-up (~50-100 ms): at 1,000 components x 3 it did not (0.65 -> 0.74 s). */
+/** Entries in the first two levels of the walk roots from which a reader thread pays for its start-up (the measurement is in bench/README.md). */
 const THREAD_MIN_ENTRIES = 5000;
 
 /**

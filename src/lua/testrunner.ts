@@ -359,9 +359,9 @@ export async function runHealthTestsParallel(dirs: string[], options: ParallelRu
   const plans = planHealthTests(dirs);
   const sized = plans.flatMap((plan) => plan.files.map((file) => ({ plan, file, size: fileSize(file) })));
   const total = sized.reduce((a, b) => a + b.size, 0);
-  // Each worker loads the modules, starts fengari and compiles the scripts again (about a
-  // second of CPU): on 2 cores two workers took 2x the CPU and more wall time than one thread
-  // for 5,000 cases (bench/run.mjs), so workers start only where there are more cores.
+  // Each worker loads the modules, starts fengari and compiles the scripts again: on 2 cores
+  // two workers cost more CPU and more wall time than one thread (bench/README.md), so workers
+  // start only where there are more cores.
   const cores = availableParallelism();
   const threads = Math.max(1, Math.min(options.threads ?? (cores >= 4 ? Math.min(cores, 4) : 1), sized.length));
   const workerUrl = new URL('./testworker.js', import.meta.url);

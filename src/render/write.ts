@@ -1,15 +1,15 @@
 /**
  * Background work of a render: writing staged trees (TreeWriter) and packaging smoke charts
  * (ChartPackager), each on its own worker thread when wavegate runs compiled and the work is
- * large enough to pay for a thread's start-up (about 30 ms); in the calling thread otherwise.
+ * large enough to pay for a thread's start-up; in the calling thread otherwise.
  * Both paths run the same functions (src/render/io.ts, src/smoke/package.ts), so the files
  * and bytes are the same.
  *
- * Why threads, and synchronous calls inside them: measured on the 2-core machines, writing
- * 12,000 small files with fs.writeFile through libuv's thread pool cost 3-4x the kernel time
- * of writeFileSync in one thread, and each zlib stream started from the main thread cost it
- * about 0.3 ms of its own time. A worker doing plain synchronous calls leaves the main thread
- * free to render the next environment.
+ * Why threads, and synchronous calls inside them: writing many small files with fs.writeFile
+ * through libuv's thread pool cost several times the kernel time of writeFileSync in one
+ * thread, and each zlib stream started from the main thread cost it time of its own (figures
+ * in bench/README.md). A worker doing plain synchronous calls leaves the main thread free to
+ * render the next environment.
  */
 import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';

@@ -58,7 +58,7 @@ export function gzipDeterministic(data: Buffer): Buffer {
   return fixGzipHeader(gzipSync(data, { level: GZIP_LEVEL }));
 }
 
-/** zlib's default level, as `helm package` compresses (Go's gzip.DefaultCompression): 9 took 1.7x the time for 0.4% fewer bytes. */
+/** zlib's default level, as `helm package` compresses (Go's gzip.DefaultCompression); level 9 costs far more time for barely smaller packages (bench/README.md). */
 const GZIP_LEVEL = 6;
 const gzipAsync = promisify(gzip);
 
