@@ -3,7 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import type { Finding } from '../findings.js';
-import { loadYamlBytes, loadYamlFile, unreadableMessage, type LoadedYaml } from '../yamlfile.js';
+import { loadYamlBytes, loadYamlFile, unreadableMessage, type LoadedYaml } from '../yaml/index.js';
 import { explainSchemaError, closest } from './messages.js';
 import { schemaPath, simplifyErrors, validator } from './schemas.js';
 import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type Environment, type ResourceSet, type Settings, type SmokeSpec } from './types.js';

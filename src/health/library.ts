@@ -11,7 +11,7 @@ import type Handlebars from 'handlebars';
 import type { Ajv, ValidateFunction } from 'ajv';
 import { PACKAGE_ROOT, loadAjv, pathToString, pointerToPath, simplifyErrors } from '../catalog/schemas.js';
 import { UserError } from '../errors.js';
-import { loadYamlFile, type LoadedYaml, type ReadOptions } from '../yamlfile.js';
+import { loadYamlFile, type LoadedYaml, type ReadOptions } from '../yaml/index.js';
 import { luaComment, luaIndex, luaKey, luaString, luaValue } from './lua-literal.js';
 import { fsReason, isDir, readBytes, resolveInside, shownPath } from '../fsutil.js';
 

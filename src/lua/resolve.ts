@@ -8,10 +8,10 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYamlText } from 'yaml';
+import { parse as parseYamlText } from '../yaml/document.js';
 import { UserError } from '../errors.js';
 import { fsReason, isDir, readBytes, resolveInside, shownPath } from '../fsutil.js';
-import { readGoYaml } from './goyaml.js';
+import { readGoYaml } from '../yaml/go.js';
 
 export interface HealthScript {
   /** The key it was found under, e.g. `cert-manager.io/Certificate` or `*.crossplane.io/*`. */

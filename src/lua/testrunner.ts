@@ -3,17 +3,18 @@
  * each case's input resolved to a script by the input object's own group/kind (wildcards
  * included), evaluated with Argo's semantics, status and message compared exactly.
  */
-import { deepNesting, MAX_YAML_DEPTH } from '../yamldepth.js';
 import { readdirSync, statSync } from 'node:fs';
 import { DEFAULT_MAX_FILE_BYTES, fsReason, readBytes, realRoot, resolveInside } from '../fsutil.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
-import { fastYaml } from '../fastyaml.js';
 import { UserError } from '../errors.js';
-import { goStringField, readGoYaml } from './goyaml.js';
+import { goStringField, readGoYaml, readTestdata } from '../yaml/go.js';
 import { dirSource, groupKindKey, objectGroupKind, type ScriptSource } from './resolve.js';
 import { evaluateHealth, type HealthResult } from './runtime.js';
+
+/** How a testdata file is read (Argo's harness: sigs.k8s.io/yaml over go-yaml v2); see src/yaml/go.ts. */
+export { readTestdata };
 
 export interface HealthTestCase {
   /** health_test.yaml path, relative to the folder given. */
@@ -101,44 +102,6 @@ function findTestFiles(dir: string, out: string[], root: string, shown: string, 
     if (isDir) findTestFiles(p, out, root, shownChild, refused, seen);
     else if (name === 'health_test.yaml') out.push(p);
   }
-}
-
-/**
- * Plain scalars where go-yaml v2 and the YAML 1.2 core schema disagree inside the JSON-shaped
- * subset fastYaml returns: the YAML 1.1 booleans (`yes`, `on`, `n`, ...), the integer `-0`
- * (0 for Go), exponents past float64. Text that may hold one goes to readGoYaml; a false
- * alarm only costs time.
- */
-const GO_YAML_DIFFERS = /(?:^|[\s:,[{?-])(?:[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|-0+|[-+]?[0-9.]+[eE][-+]?[0-9]{3,})[ \t]*(?:$|[\s,\]}#:])/m;
-
-function hasGoOnlyNumbers(v: unknown): boolean {
-  if (typeof v === 'number') return !Number.isFinite(v) || Object.is(v, -0);
-  if (Array.isArray(v)) return v.some(hasGoOnlyNumbers);
-  if (typeof v === 'object' && v !== null) return Object.values(v).some(hasGoOnlyNumbers);
-  return false;
-}
-
-/**
- * A testdata file as Argo CD's harness reads it (util/lua/health_test.go getObj, sigs.k8s.io/yaml
- * over go-yaml v2): the first document, YAML 1.1 scalars, the last of duplicate keys; see
- * goyaml.ts. JSON and plain YAML that cannot tell the two readers apart take the fast readers.
- */
-export function readTestdata(text: string): unknown {
-  const deep = deepNesting(text);
-  if (deep) throw new Error(`line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the readers recurse per level)`);
-  if (text.trimStart().startsWith('{')) {
-    try {
-      const v = JSON.parse(text) as unknown;
-      if (!hasGoOnlyNumbers(v)) return v;
-    } catch {
-      /* not JSON after all: YAML below */
-    }
-  }
-  if (!GO_YAML_DIFFERS.test(text) && !/^\s*---\s*(?:#.*)?\n\s*(?:---|\.\.\.)/.test(text)) {
-    const fast = fastYaml(text);
-    if (fast !== undefined && !hasGoOnlyNumbers(fast)) return fast;
-  }
-  return readGoYaml(text);
 }
 
 /** Bounds on the files a test run reads: the folder they must resolve inside, and the size limit. */

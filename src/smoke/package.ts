@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip, gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
-import { dumpYaml } from '../yamlfile.js';
+import { dumpYaml } from '../yaml/index.js';
 
 export interface ChartFile {
   /** Path inside the chart folder, forward slashes (e.g. `templates/job.yaml`). */

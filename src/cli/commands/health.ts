@@ -100,7 +100,7 @@ export function registerHealth(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText('after', '\nExamples:\n  wavegate health eval externalsecret.yaml\n  kubectl get externalsecrets -A -o yaml | wavegate health eval - --argocd-cm out/dev/argocd-cm.patch.yaml')
     .action(async (resource: string, opts: { argocdCm?: string; lua?: string; openLibs?: boolean; format: string }) => {
-      const { parseAllDocuments } = await import('yaml');
+      const { parseAllDocuments } = await import('../../yaml/document.js');
       const { argocdCmSource, chainSources, dirSource, objectGroupKind, groupKindKey } = await import('../../lua/resolve.js');
       const { evaluateHealth } = await import('../../lua/runtime.js');
       const docsOf = (text: string, label: string): unknown[] => {
