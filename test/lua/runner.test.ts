@@ -91,6 +91,19 @@ describe('wavegate health test', () => {
     expect(runHealthTests([tree({ ...files, 'example.io/Widget/check.yaml': 'useOpenLibs: true\n' })]).failed).toBe(0);
   });
 
+  it("reads check.yaml with the library's one reader: the same file:line:column message as render's", () => {
+    const files = {
+      'example.io/Widget/health.lua': 'return {status = "Healthy", message = ""}',
+      'example.io/Widget/health_test.yaml': 'tests:\n- healthStatus:\n    status: Healthy\n  inputPath: a.yaml\n',
+      'example.io/Widget/a.yaml': 'apiVersion: example.io/v1\nkind: Widget\n',
+    };
+    const bad = tree({ ...files, 'example.io/Widget/check.yaml': 'useOpenLibs: "yes"\n' });
+    expect(() => runHealthTests([bad])).toThrow(/check\.yaml:1:14: useOpenLibs: expected true or false$/);
+    expect(() => renderKind(join(bad, 'example.io/Widget'))).toThrow(/check\.yaml:1:14: useOpenLibs: expected true or false$/);
+    const unknown = tree({ ...files, 'example.io/Widget/check.yaml': 'useOpenLibs: true\nopenLibs: true\n' });
+    expect(() => runHealthTests([unknown])).toThrow(/check\.yaml:2:1: unknown field "openLibs" \(expected template, data, useOpenLibs, description\)$/);
+  });
+
   it('a large suite spread over worker threads gives the same report as one thread (built CLI)', async () => {
     const files: Record<string, string> = {};
     for (let k = 0; k < 8; k++) {
