@@ -5,8 +5,6 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { DEFAULT_MAX_FILE_BYTES, fsReason, readBytes, realRoot, resolveInside } from '../fsutil.js';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { UserError } from '../errors.js';
 import { goStringField, readGoYaml, readTestdata } from '../yaml/go.js';
@@ -299,83 +297,6 @@ export function runHealthTests(dirs: string[], options: RunOptions = {}): Health
     cases.push(...runTestFiles(plan, source, options.openLibs === true, { root: options.root, maxBytes: options.maxBytes }));
   }
   return summarize(cases);
-}
-
-export interface ParallelRunOptions {
-  openLibs?: boolean;
-  /** Render template-based kind folders with the health library's renderKind. */
-  useRenderer?: boolean;
-  /** Worker threads (default: in this thread on 1-3 cores, else the parallelism up to 4; 1 = in this thread). */
-  threads?: number;
-  /** In-thread source factory, used when the run stays in this thread. */
-  sourceFor?: (root: string) => ScriptSource;
-}
-
-/** Below this much test-file text, starting workers costs more than it saves. */
-const PARALLEL_MIN_BYTES = 48 * 1024;
-
-/**
- * Runs every health_test.yaml under `dirs`, spreading large suites over worker threads
- * (YAML parsing dominates). Results are identical to runHealthTests, in the same order.
- */
-export async function runHealthTestsParallel(dirs: string[], options: ParallelRunOptions = {}): Promise<HealthTestReport> {
-  const plans = planHealthTests(dirs);
-  const sized = plans.flatMap((plan) => plan.files.map((file) => ({ plan, file, size: fileSize(file) })));
-  const total = sized.reduce((a, b) => a + b.size, 0);
-  // Each worker loads the modules, starts fengari and compiles the scripts again (about a
-  // second of CPU): on 2 cores two workers took 2x the CPU and more wall time than one thread
-  // for 5,000 cases (bench/run.mjs), so workers start only where there are more cores.
-  const cores = availableParallelism();
-  const threads = Math.max(1, Math.min(options.threads ?? (cores >= 4 ? Math.min(cores, 4) : 1), sized.length));
-  const workerUrl = new URL('./testworker.js', import.meta.url);
-  const compiled = import.meta.url.endsWith('.js');
-  if (threads < 2 || total < PARALLEL_MIN_BYTES || !compiled || plans.some((p) => p.refused !== undefined)) {
-    return runHealthTests(dirs, {
-      openLibs: options.openLibs,
-      sourceFor: options.sourceFor,
-    });
-  }
-  // Contiguous slices of about equal test-file size keep the output order.
-  const slices: TestPlan[][] = [];
-  let acc = 0;
-  let current: TestPlan[] = [];
-  const push = (plan: TestPlan, file: string) => {
-    const last = current[current.length - 1];
-    if (last && last.root === plan.root && last.dir === plan.dir) last.files.push(file);
-    else current.push({ dir: plan.dir, root: plan.root, files: [file] });
-  };
-  for (const { plan, file, size } of sized) {
-    push(plan, file);
-    acc += size;
-    if (acc >= (total * (slices.length + 1)) / threads && slices.length < threads - 1) {
-      slices.push(current);
-      current = [];
-    }
-  }
-  if (current.length > 0) slices.push(current);
-  const results = await Promise.all(
-    slices.map(
-      (slice) =>
-        new Promise<HealthTestCase[]>((resolveCases, reject) => {
-          const w = new Worker(workerUrl, { workerData: { plans: slice, openLibs: options.openLibs === true, useRenderer: options.useRenderer === true } });
-          w.once('message', (m: { cases?: HealthTestCase[][]; error?: string; user?: boolean; exitCode?: number }) => {
-            void w.terminate();
-            if (m.error !== undefined) reject(m.user ? new UserError(m.error, m.exitCode) : new Error(m.error));
-            else resolveCases(m.cases!.flat());
-          });
-          w.once('error', reject);
-        }),
-    ),
-  );
-  return summarize(results.flat());
-}
-
-function fileSize(p: string): number {
-  try {
-    return statSync(p).size;
-  } catch {
-    return 0;
-  }
 }
 
 function q(s: string): string {

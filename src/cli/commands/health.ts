@@ -70,13 +70,12 @@ export function registerHealth(program: Command): void {
     .option('--open-libs', 'give every kind all Lua libraries, as Argo CD runs its built-in checks')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (dirs: string[], opts: { openLibs?: boolean; format: string }) => {
-      const { runHealthTestsParallel, formatHealthTestReport, healthTestReportToJson } = await import('../../lua/testrunner.js');
+      const { runHealthTests, formatHealthTestReport, healthTestReportToJson } = await import('../../lua/testrunner.js');
       const { dirSource } = await import('../../lua/resolve.js');
       const renderKind = await loadRenderKind();
       const roots = dirs.length > 0 ? dirs : [PACKAGE_LUA_DIR];
-      const report = await runHealthTestsParallel(roots, {
+      const report = runHealthTests(roots, {
         openLibs: opts.openLibs === true,
-        useRenderer: renderKind !== undefined,
         sourceFor: (root) => dirSource(root, { renderKind }),
       });
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(healthTestReportToJson(report), null, 2)}\n`);
