@@ -27,4 +27,4 @@ export { evaluateHealth, HEALTH_STATUSES, DEFAULT_INSTRUCTION_LIMIT, DEFAULT_MEM
 export { checkGopherLuaSyntax, type LuaSyntaxProblem } from './lua/syntax.js';
 export { lintHealthScript, type LintProblem } from './lua/lint.js';
 export { dirSource, argocdCmSource, chainSources, objectGroupKind, type HealthScript, type ScriptSource } from './lua/resolve.js';
-export { runHealthTests, runHealthTestsParallel, formatHealthTestReport, healthTestReportToJson, type HealthTestReport, type HealthTestCase } from './lua/testrunner.js';
+export { runHealthTests, formatHealthTestReport, healthTestReportToJson, type HealthTestReport, type HealthTestCase } from './lua/testrunner.js';

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { fastYaml } from '../src/fastyaml.js';
+import { fastYaml } from '../src/yaml/fast.js';
 
 const ROOT = join(__dirname, '..');
 

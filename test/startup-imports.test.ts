@@ -44,7 +44,7 @@ describe('start-up imports', () => {
   });
 
   it('the walk finds a heavy package where there is one (the health test runner imports YAML parsers)', () => {
-    // (the catalog loader no longer does: src/yamlfile.ts requires yaml and js-yaml on first use)
+    // (the catalog loader no longer does: src/yaml/index.ts requires yaml and js-yaml on first use)
     const paths = heavyPaths(join(SRC, 'lua', 'testrunner.ts'));
     expect(paths.some((p) => p.endsWith('js-yaml') || p.endsWith('yaml'))).toBe(true);
   });

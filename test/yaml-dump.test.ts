@@ -3,7 +3,7 @@
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { dumpYaml } from '../src/yamlfile.js';
+import { dumpYaml } from '../src/yaml/index.js';
 
 // Strings that are something else to some YAML reader when written plain.
 const AMBIGUOUS = [

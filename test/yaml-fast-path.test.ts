@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseYaml } from '../src/yamlfile.js';
+import { parseYaml } from '../src/yaml/index.js';
 
 // The fast path (js-yaml) must never see an anchor or alias: those go through `yaml`, which
 // bounds alias expansion. A `&` or `*` in prose or comments may take either path and must
@@ -70,7 +70,7 @@ describe('locating a top-level key without a second parse', () => {
   it('gives the parser\'s position for every top-level key of every component file of examples/ameide and the backlog fixture', async () => {
     const { readdirSync, readFileSync, statSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { locateTopLevelKey } = await import('../src/yamlfile.js');
+    const { locateTopLevelKey } = await import('../src/yaml/index.js');
     const { parseDocument, LineCounter } = await import('yaml');
     const files: string[] = [];
     const walk = (d: string): void => {
@@ -103,7 +103,7 @@ describe('locating a top-level key without a second parse', () => {
   });
 
   it('leaves what it cannot be sure of to the parser', async () => {
-    const { locateTopLevelKey } = await import('../src/yamlfile.js');
+    const { locateTopLevelKey } = await import('../src/yaml/index.js');
     expect(locateTopLevelKey('wave: 4\nwave: 5\n', 'wave', false)).toBeUndefined(); // twice
     expect(locateTopLevelKey('deps:\n  - a\n', 'deps', false)).toBeUndefined(); // value on the next line
     expect(locateTopLevelKey('wave: &w 4\n', 'wave', false)).toBeUndefined(); // an anchor

@@ -1,14 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import type { Finding } from '../findings.js';
-import { loadYamlBytes, loadYamlFile, unreadableMessage, type LoadedYaml } from '../yamlfile.js';
+import { loadYamlFile, type LoadedYaml } from '../yaml/index.js';
 import { explainSchemaError, closest } from './messages.js';
 import { schemaPath, simplifyErrors, validator } from './schemas.js';
 import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type Environment, type ResourceSet, type Settings, type SmokeSpec } from './types.js';
 import { loadSettings, maxFileBytes } from './settings.js';
-import type { ReaderData, ReaderMessage } from './read-worker.js';
 import { COMPONENT_FILE, OUTSIDE_FOLDER_MESSAGE, walkComponents } from './walk.js';
 import { fsReason, isFile, isWithin, realRoot } from '../fsutil.js';
 import { escapeControl, hasControlCharacter } from '../names.js';
@@ -20,11 +18,6 @@ export { COMPONENT_FILE };
 export interface LoadOptions {
   /** Only this environment (others are not read). */
   env?: string;
-  /**
-   * Read the files on a second thread while this one parses them (default: when running
-   * compiled). The result is the same either way.
-   */
-  thread?: boolean;
 }
 
 type JsonSchema = Record<string, unknown>;
@@ -81,22 +74,12 @@ export function parseComponentAt(absPath: string, file: string, settings: Settin
   return parsedFromYaml(file, loadYamlFile(absPath, { root, maxBytes: maxFileBytes(settings) }), settings);
 }
 
-/** The problem of a file the reader could not read (or a walk root it refused). */
-function readProblem(code: string, message: string | undefined): { problem: { message: string } } {
-  return { problem: { message: message === OUTSIDE_FOLDER_MESSAGE ? message : unreadableMessage(code, message ?? fsReason({ code })) } };
-}
-
 /** A finding for a YAML problem of the file, or the component it holds. */
 function parsedFromYaml(file: string, r: ReturnType<typeof loadYamlFile>, settings: Settings): ParsedFile {
   if ('problem' in r) {
     return { file, findings: [{ rule: 'yaml', severity: 'error', message: r.problem.message, file, line: r.problem.line, column: r.problem.column }] };
   }
   return componentFromDocument(file, r.doc, settings);
-}
-
-/** parseComponentAt for bytes already read. */
-export function parseComponentBytes(bytes: Uint8Array, file: string, settings: Settings): ParsedFile {
-  return parsedFromYaml(file, loadYamlBytes(bytes), settings);
 }
 
 export function componentFromDocument(file: string, doc: LoadedYaml, settings: Settings): ParsedFile {
@@ -193,38 +176,6 @@ interface ReadResult {
   others: string[];
 }
 
-/** The reader thread needs the compiled worker file (tests that import src/*.ts read in this thread). */
-const THREADS_BY_DEFAULT = import.meta.url.endsWith('.js');
-const READER_URL = new URL('./read-worker.js', import.meta.url);
-/** A reader thread silent for this long is given up (the load then reads in this thread). */
-const READER_STALL_MS = 30_000;
-
-/** Entries in the first two levels of the walk roots from which a reader thread pays for its start-up (the measurement is in bench/README.md). */
-const THREAD_MIN_ENTRIES = 5000;
-
-/**
- * Whether the catalog is large enough for a reader thread, judged from the first two levels
- * of its component folders (`components/<tier>/<component>` or `components/<component>/`):
- * a few folder listings the walk repeats anyway, stopping as soon as the count is reached.
- */
-function looksLarge(roots: readonly [string, string][]): boolean {
-  let n = 0;
-  const list = (d: string): string[] => {
-    try {
-      return readdirSync(d);
-    } catch {
-      return [];
-    }
-  };
-  for (const [dir] of roots) {
-    for (const name of list(dir)) {
-      n += 1 + list(join(dir, name)).length;
-      if (n >= THREAD_MIN_ENTRIES) return true;
-    }
-  }
-  return false;
-}
-
 /** Walks and reads in this thread. */
 function readHere(roots: readonly [string, string][], settings: Settings, catalogRoot: string): ReadResult {
   const others: string[] = [];
@@ -233,61 +184,10 @@ function readHere(roots: readonly [string, string][], settings: Settings, catalo
     walkComponents(dir, rel, {
       component: (abs, r, link) => out.push(parseComponentAt(abs, r, settings, link ? catalogRoot : undefined)),
       other: (r) => others.push(r),
-      outside: (r) => out.push(parsedFromYaml(r, readProblem('EOUTSIDE', OUTSIDE_FOLDER_MESSAGE), settings)),
+      outside: (r) => out.push(parsedFromYaml(r, { problem: { message: OUTSIDE_FOLDER_MESSAGE } }, settings)),
     }, catalogRoot);
     return out;
   });
-  return { parsed, others };
-}
-
-/**
- * Walks and reads on a second thread (src/catalog/read-worker.ts) while this one parses what
- * arrived: on 2 cores the file-system calls (five per folder listing, three per file) overlap
- * parsing and validation. The load stays synchronous: this thread waits on a shared counter
- * (Atomics.wait) and takes messages with receiveMessageOnPort. Returns undefined when the
- * thread fails or stalls; the caller then reads here, from the start.
- */
-function readOnThread(roots: readonly [string, string][], settings: Settings, catalogRoot: string): ReadResult | undefined {
-  const seqBuffer = new SharedArrayBuffer(4);
-  const seq = new Int32Array(seqBuffer);
-  const { port1, port2 } = new MessageChannel();
-  let worker: Worker;
-  try {
-    worker = new Worker(READER_URL, { workerData: { roots: [...roots], root: catalogRoot, maxBytes: maxFileBytes(settings), seq: seqBuffer, port: port2 } satisfies ReaderData, transferList: [port2] });
-  } catch {
-    return undefined;
-  }
-  worker.unref();
-  validator('component'); // loaded while the thread starts (it is needed for the first file anyway)
-  const stop = (): void => {
-    port1.close();
-    void worker.terminate();
-  };
-  const next = (): ReaderMessage | undefined => {
-    const since = Date.now();
-    for (;;) {
-      const seen = Atomics.load(seq, 0);
-      const r = receiveMessageOnPort(port1);
-      if (r) return r.message as ReaderMessage;
-      if (Atomics.wait(seq, 0, seen, 1000) === 'timed-out' && Date.now() - since > READER_STALL_MS) return undefined;
-    }
-  };
-  const parsed: ParsedFile[][] = roots.map(() => []);
-  const others: string[] = [];
-  for (;;) {
-    const m = next();
-    if (m === undefined || 'fatal' in m) {
-      stop();
-      return undefined;
-    }
-    if ('done' in m) break;
-    const out = parsed[m.root]!;
-    for (const [rel, offset, length, code, message] of m.files) {
-      out.push(code !== undefined ? parsedFromYaml(rel, readProblem(code, message), settings) : parseComponentBytes(m.bytes.subarray(offset, offset + length), rel, settings));
-    }
-    for (const o of m.others) others.push(o);
-  }
-  stop();
   return { parsed, others };
 }
 
@@ -363,8 +263,7 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
   }
 
   const roots = [SHARED_ENV, ...envNames].map((env): [string, string] => [join(envRoot, env, 'components'), `environments/${env}/components`]);
-  const thread = options.thread ?? (THREADS_BY_DEFAULT && looksLarge(roots));
-  const read = (thread ? readOnThread(roots, settings, root) : undefined) ?? readHere(roots, settings, root);
+  const read = readHere(roots, settings, root);
   const { parsed } = read;
   const unsafeFile = (file: string): Finding => ({
     rule: 'unsafe-name',

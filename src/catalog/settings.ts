@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MAX_FILE_BYTES } from '../fsutil.js';
 import { UserError } from '../errors.js';
-import { loadYamlFile } from '../yamlfile.js';
+import { loadYamlFile } from '../yaml/index.js';
 import { explainSchemaError } from './messages.js';
 import { simplifyErrors, validator } from './schemas.js';
 import type { Settings, Tier } from './types.js';

@@ -1,5 +1,5 @@
 import type { Finding, SeveritySetting } from '../findings.js';
-import type { LoadedYaml } from '../yamlfile.js';
+import type { LoadedYaml } from '../yaml/index.js';
 
 export const COMPONENT_TYPES = [
   'crd', 'operator', 'secret-store', 'secrets', 'config', 'runtime', 'workload', 'gateway', 'migration', 'smoke',

@@ -1,6 +1,6 @@
 /**
- * The walk over a catalog's component folders, shared by the loader (src/catalog/load.ts) and
- * its reader thread (src/catalog/read-worker.ts) so both find the same files in the same order.
+ * The walk over a catalog's component folders, used by the loader (src/catalog/load.ts): the same
+ * files in the same order on every run.
  */
 import { readdirSync, realpathSync } from 'node:fs';
 import { sep } from 'node:path';

@@ -4,9 +4,8 @@
  * every other byte stays as it was. Keys that are missing are added (under the parent map, or
  * the parent too at the end of the file's top-level map). The caller verifies the result.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap, lineEnd, lineStart, pairOf } from '../yaml/document.js';
 import { UserError } from '../errors.js';
-import { lineEnd, lineStart, pairOf } from '../yamlsplice.js';
 
 export type ListItem = string | Record<string, string>;
 

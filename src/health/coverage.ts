@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../catalog/schemas.js';
 import type { Catalog, Environment } from '../catalog/types.js';
-import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
+import { loadYamlFile, type LoadedYaml } from '../yaml/index.js';
 import { manifestDocuments } from '../rules/manifests.js';
 import type { RuleReport } from '../rules/types.js';
 import { LIBRARY_DIR, SCRIPT_FILE, TEST_FILE, kindRefString, listLibraryKinds, parseKindRef, type KindRef } from './library.js';

@@ -6,7 +6,7 @@
 import { escapeControl } from '../names.js';
 import { existsSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { Document, Scalar, YAMLMap, parse as parseYaml, stringify } from 'yaml';
+import { Document, Scalar, YAMLMap, parse as parseYaml, stringify } from '../yaml/document.js';
 import { dig, isObject, manifestDocuments, type ManifestDoc } from '../rules/manifests.js';
 import { rolloutSettings } from '../rollout/appsets.js';
 import type { Catalog, Environment } from '../catalog/types.js';
@@ -19,7 +19,7 @@ import { gatedKinds, type GatedKind } from './coverage.js';
 import { CHECK_FILE, argoKeySuffix, kindFolder, readCheckFile, readCheckText, renderKind, testFilesOf, type RenderedCheck } from './library.js';
 import { fsReason, readBytesCopy } from '../fsutil.js';
 import { maxFileBytes } from '../catalog/settings.js';
-import type { ReadOptions } from '../yamlfile.js';
+import type { ReadOptions } from '../yaml/index.js';
 
 export const PATCH_FILE = 'argocd-cm.patch.yaml';
 export const PARAMS_PATCH_FILE = 'argocd-cmd-params-cm.patch.yaml';

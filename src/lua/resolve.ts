@@ -8,10 +8,10 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYamlText } from 'yaml';
 import { UserError } from '../errors.js';
 import { fsReason, isDir, readBytes, resolveInside, shownPath } from '../fsutil.js';
-import { readGoYaml } from './goyaml.js';
+import { readGoYaml } from '../yaml/go.js';
+import { readCheckFile, type CheckFile } from './check-file.js';
 
 export interface HealthScript {
   /** The key it was found under, e.g. `cert-manager.io/Certificate` or `*.crossplane.io/*`. */
@@ -89,29 +89,11 @@ export function kindFolders(root: string): KindFolder[] {
   return out;
 }
 
-/** Reads `check.yaml` of a kind folder (useOpenLibs, template); {} when absent. */
-export function readCheckYaml(kindDir: string, root?: string): { useOpenLibs?: boolean; template?: string } {
+/** Reads `check.yaml` of a kind folder (useOpenLibs, template) with readCheckFile; {} when absent. */
+export function readCheckYaml(kindDir: string, root?: string): CheckFile {
   const p = join(kindDir, 'check.yaml');
   if (!existsSync(p)) return {};
-  let text: string;
-  try {
-    text = readBytes(root !== undefined ? resolveInside(root, p) : p).toString('utf8');
-  } catch (e) {
-    throw new UserError(`${shownPath(p)}: cannot read: ${fsReason(e)}`);
-  }
-  let v: unknown;
-  try {
-    v = parseYamlText(text);
-  } catch (e) {
-    throw new UserError(`${shownPath(p)}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (v === null || v === undefined) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw new UserError(`${shownPath(p)}: expected a mapping`);
-  const o = v as Record<string, unknown>;
-  if (o.useOpenLibs !== undefined && typeof o.useOpenLibs !== 'boolean') {
-    throw new UserError(`${shownPath(p)}: field useOpenLibs must be true or false`);
-  }
-  return { useOpenLibs: o.useOpenLibs as boolean | undefined, template: typeof o.template === 'string' ? o.template : undefined };
+  return readCheckFile(p, root !== undefined ? { root } : undefined);
 }
 
 /** Scripts from a folder tree in Argo CD's resource_customizations layout. */

@@ -3,17 +3,16 @@
  * each case's input resolved to a script by the input object's own group/kind (wildcards
  * included), evaluated with Argo's semantics, status and message compared exactly.
  */
-import { deepNesting, MAX_YAML_DEPTH } from '../yamldepth.js';
 import { readdirSync, statSync } from 'node:fs';
 import { DEFAULT_MAX_FILE_BYTES, fsReason, readBytes, realRoot, resolveInside } from '../fsutil.js';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
-import { fastYaml } from '../fastyaml.js';
 import { UserError } from '../errors.js';
-import { goStringField, readGoYaml } from './goyaml.js';
+import { goStringField, readGoYaml, readTestdata } from '../yaml/go.js';
 import { dirSource, groupKindKey, objectGroupKind, type ScriptSource } from './resolve.js';
 import { evaluateHealth, type HealthResult } from './runtime.js';
+
+/** How a testdata file is read (Argo's harness: sigs.k8s.io/yaml over go-yaml v2); see src/yaml/go.ts. */
+export { readTestdata };
 
 export interface HealthTestCase {
   /** health_test.yaml path, relative to the folder given. */
@@ -101,44 +100,6 @@ function findTestFiles(dir: string, out: string[], root: string, shown: string, 
     if (isDir) findTestFiles(p, out, root, shownChild, refused, seen);
     else if (name === 'health_test.yaml') out.push(p);
   }
-}
-
-/**
- * Plain scalars where go-yaml v2 and the YAML 1.2 core schema disagree inside the JSON-shaped
- * subset fastYaml returns: the YAML 1.1 booleans (`yes`, `on`, `n`, ...), the integer `-0`
- * (0 for Go), exponents past float64. Text that may hold one goes to readGoYaml; a false
- * alarm only costs time.
- */
-const GO_YAML_DIFFERS = /(?:^|[\s:,[{?-])(?:[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|-0+|[-+]?[0-9.]+[eE][-+]?[0-9]{3,})[ \t]*(?:$|[\s,\]}#:])/m;
-
-function hasGoOnlyNumbers(v: unknown): boolean {
-  if (typeof v === 'number') return !Number.isFinite(v) || Object.is(v, -0);
-  if (Array.isArray(v)) return v.some(hasGoOnlyNumbers);
-  if (typeof v === 'object' && v !== null) return Object.values(v).some(hasGoOnlyNumbers);
-  return false;
-}
-
-/**
- * A testdata file as Argo CD's harness reads it (util/lua/health_test.go getObj, sigs.k8s.io/yaml
- * over go-yaml v2): the first document, YAML 1.1 scalars, the last of duplicate keys; see
- * goyaml.ts. JSON and plain YAML that cannot tell the two readers apart take the fast readers.
- */
-export function readTestdata(text: string): unknown {
-  const deep = deepNesting(text);
-  if (deep) throw new Error(`line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the readers recurse per level)`);
-  if (text.trimStart().startsWith('{')) {
-    try {
-      const v = JSON.parse(text) as unknown;
-      if (!hasGoOnlyNumbers(v)) return v;
-    } catch {
-      /* not JSON after all: YAML below */
-    }
-  }
-  if (!GO_YAML_DIFFERS.test(text) && !/^\s*---\s*(?:#.*)?\n\s*(?:---|\.\.\.)/.test(text)) {
-    const fast = fastYaml(text);
-    if (fast !== undefined && !hasGoOnlyNumbers(fast)) return fast;
-  }
-  return readGoYaml(text);
 }
 
 /** Bounds on the files a test run reads: the folder they must resolve inside, and the size limit. */
@@ -336,83 +297,6 @@ export function runHealthTests(dirs: string[], options: RunOptions = {}): Health
     cases.push(...runTestFiles(plan, source, options.openLibs === true, { root: options.root, maxBytes: options.maxBytes }));
   }
   return summarize(cases);
-}
-
-export interface ParallelRunOptions {
-  openLibs?: boolean;
-  /** Render template-based kind folders with the health library's renderKind. */
-  useRenderer?: boolean;
-  /** Worker threads (default: in this thread on 1-3 cores, else the parallelism up to 4; 1 = in this thread). */
-  threads?: number;
-  /** In-thread source factory, used when the run stays in this thread. */
-  sourceFor?: (root: string) => ScriptSource;
-}
-
-/** Below this much test-file text, starting workers costs more than it saves. */
-const PARALLEL_MIN_BYTES = 48 * 1024;
-
-/**
- * Runs every health_test.yaml under `dirs`, spreading large suites over worker threads
- * (YAML parsing dominates). Results are identical to runHealthTests, in the same order.
- */
-export async function runHealthTestsParallel(dirs: string[], options: ParallelRunOptions = {}): Promise<HealthTestReport> {
-  const plans = planHealthTests(dirs);
-  const sized = plans.flatMap((plan) => plan.files.map((file) => ({ plan, file, size: fileSize(file) })));
-  const total = sized.reduce((a, b) => a + b.size, 0);
-  // Each worker loads the modules, starts fengari and compiles the scripts again: on 2 cores
-  // two workers cost more CPU and more wall time than one thread (bench/README.md), so workers
-  // start only where there are more cores.
-  const cores = availableParallelism();
-  const threads = Math.max(1, Math.min(options.threads ?? (cores >= 4 ? Math.min(cores, 4) : 1), sized.length));
-  const workerUrl = new URL('./testworker.js', import.meta.url);
-  const compiled = import.meta.url.endsWith('.js');
-  if (threads < 2 || total < PARALLEL_MIN_BYTES || !compiled || plans.some((p) => p.refused !== undefined)) {
-    return runHealthTests(dirs, {
-      openLibs: options.openLibs,
-      sourceFor: options.sourceFor,
-    });
-  }
-  // Contiguous slices of about equal test-file size keep the output order.
-  const slices: TestPlan[][] = [];
-  let acc = 0;
-  let current: TestPlan[] = [];
-  const push = (plan: TestPlan, file: string) => {
-    const last = current[current.length - 1];
-    if (last && last.root === plan.root && last.dir === plan.dir) last.files.push(file);
-    else current.push({ dir: plan.dir, root: plan.root, files: [file] });
-  };
-  for (const { plan, file, size } of sized) {
-    push(plan, file);
-    acc += size;
-    if (acc >= (total * (slices.length + 1)) / threads && slices.length < threads - 1) {
-      slices.push(current);
-      current = [];
-    }
-  }
-  if (current.length > 0) slices.push(current);
-  const results = await Promise.all(
-    slices.map(
-      (slice) =>
-        new Promise<HealthTestCase[]>((resolveCases, reject) => {
-          const w = new Worker(workerUrl, { workerData: { plans: slice, openLibs: options.openLibs === true, useRenderer: options.useRenderer === true } });
-          w.once('message', (m: { cases?: HealthTestCase[][]; error?: string; user?: boolean; exitCode?: number }) => {
-            void w.terminate();
-            if (m.error !== undefined) reject(m.user ? new UserError(m.error, m.exitCode) : new Error(m.error));
-            else resolveCases(m.cases!.flat());
-          });
-          w.once('error', reject);
-        }),
-    ),
-  );
-  return summarize(results.flat());
-}
-
-function fileSize(p: string): number {
-  try {
-    return statSync(p).size;
-  } catch {
-    return 0;
-  }
 }
 
 function q(s: string): string {

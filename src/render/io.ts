@@ -1,8 +1,6 @@
 /**
- * The file-system and packaging work of a render, as plain synchronous functions: run in a
- * worker thread by TreeWriter and ChartPackager (src/render/write.ts) when wavegate runs
- * compiled, or in the calling thread otherwise. One implementation, so both give the same
- * files and bytes.
+ * The file-system work of a render, as plain synchronous functions (used by TreeWriter,
+ * src/render/write.ts).
  */
 import { linkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -24,7 +24,7 @@ export interface RenderResult {
  */
 export interface RenderContext {
   memo: Map<string, unknown>;
-  /** Packages a chart (same bytes as smoke/package.ts packageChart), possibly on a worker thread. */
+  /** Packages a chart (same bytes as smoke/package.ts packageChart). */
   packageChart?: (chartName: string, files: readonly ChartFile[]) => Promise<Buffer>;
 }
 

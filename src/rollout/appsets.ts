@@ -10,7 +10,7 @@
  */
 import type { Catalog, Component, Environment } from '../catalog/types.js';
 import { dig, isObject, manifestDocuments, type ManifestDoc } from '../rules/manifests.js';
-import { parseManifests } from '../yamlfile.js';
+import { parseManifests } from '../yaml/index.js';
 import { evalTemplate, fieldsUsed, type TemplateOptions } from './template.js';
 
 export const WAVE_LABEL = 'wavegate.dev/wave';

@@ -4,9 +4,8 @@
  * so every other byte and comment stays as it was; the result is parsed again and compared
  * with the intended data before anything is written.
  */
-import { isMap, isScalar, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, type Document, type Node, type YAMLMap, lineEnd, lineStart, pairOf } from '../yaml/document.js';
 import type { Catalog } from '../catalog/types.js';
-import { lineEnd, lineStart, pairOf } from '../yamlsplice.js';
 import { UserError } from '../errors.js';
 import { deriveRollout, environmentAppSets, rolloutSettings, strategyValue, type DerivedRollout } from './appsets.js';
 import { rolloutProblems } from './compare.js';

@@ -5,11 +5,11 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { parse } from 'yaml';
+import { parse } from '../yaml/document.js';
 import type { Catalog, Component } from '../catalog/types.js';
 import { maxFileBytes } from '../catalog/settings.js';
 import { resolveInside } from '../fsutil.js';
-import { readText, type ReadOptions } from '../yamlfile.js';
+import { readText, type ReadOptions } from '../yaml/index.js';
 
 export interface ComponentFile {
   /** Relative to the catalog root, forward slashes. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../catalog/types.js';
 import { RENDER_MARKER } from '../render/marker.js';
 import { maxFileBytes } from '../catalog/settings.js';
-import { parseManifests, readText, type LoadedYaml } from '../yamlfile.js';
+import { parseManifests, readText, type LoadedYaml } from '../yaml/index.js';
 
 /** One YAML document of a manifest file under the catalog root. */
 export interface ManifestDoc {

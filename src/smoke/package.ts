@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gzip, gzipSync } from 'node:zlib';
+import { gzip } from 'node:zlib';
 import { pack } from 'tar-stream';
-import { dumpYaml } from '../yamlfile.js';
+import { dumpYaml } from '../yaml/index.js';
 
 export interface ChartFile {
   /** Path inside the chart folder, forward slashes (e.g. `templates/job.yaml`). */
@@ -53,10 +53,6 @@ export async function tarChart(chartName: string, files: readonly ChartFile[]): 
   return Buffer.concat(chunks);
 }
 
-/** gzip with a deterministic header: MTIME 0 (zlib's default) and OS byte 3 (Unix) whatever the platform. */
-export function gzipDeterministic(data: Buffer): Buffer {
-  return fixGzipHeader(gzipSync(data, { level: GZIP_LEVEL }));
-}
 
 /** zlib's default level, as `helm package` compresses (Go's gzip.DefaultCompression); level 9 costs far more time for barely smaller packages (bench/README.md). */
 const GZIP_LEVEL = 6;
@@ -69,20 +65,12 @@ function fixGzipHeader(gz: Buffer): Buffer {
 }
 
 /**
- * The packaged chart. Compression runs on libuv's thread pool (same bytes as
- * gzipDeterministic), so a caller packaging many charts at once keeps the main thread for
+ * The packaged chart, gzip with a deterministic header (MTIME 0 and OS byte 3, Unix,
+ * whatever the platform). Compression runs on libuv's thread pool, so a caller packaging many charts at once keeps the main thread for
  * rendering while other cores compress.
  */
 export async function packageChart(chartName: string, files: readonly ChartFile[]): Promise<Buffer> {
   return fixGzipHeader(await gzipAsync(await tarChart(chartName, files), { level: GZIP_LEVEL }));
-}
-
-/**
- * packageChart for a thread that has nothing else to do (a render's worker thread): the
- * same bytes, compressed in this thread (no thread-pool round trip and stream set-up).
- */
-export async function packageChartHere(chartName: string, files: readonly ChartFile[]): Promise<Buffer> {
-  return gzipDeterministic(await tarChart(chartName, files));
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

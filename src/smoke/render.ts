@@ -10,7 +10,7 @@ import { escapeControl } from '../names.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { join } from 'node:path';
-import { dumpYaml } from '../yamlfile.js';
+import { dumpYaml } from '../yaml/index.js';
 import { PACKAGE_ROOT } from '../catalog/schemas.js';
 import type { Catalog, Component, Environment } from '../catalog/types.js';
 import type { Finding } from '../findings.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readText } from '../../src/yamlfile.js';
+import { readText } from '../../src/yaml/index.js';
 
 /** readFileSync + TextDecoder(fatal), leading BOMs dropped: the reference readText must match. */
 function reference(bytes: Buffer): unknown {
@@ -50,7 +50,7 @@ describe('readText (reused read buffer, isUtf8)', () => {
 
 describe('a file that cannot be read', () => {
   it('is a problem naming why, for readText and loadYamlFile alike, never an exception', async () => {
-    const { loadYamlFile } = await import('../../src/yamlfile.js');
+    const { loadYamlFile } = await import('../../src/yaml/index.js');
     const dir = mkdtempSync(join(tmpdir(), 'wavegate-unreadable-'));
     const message = 'cannot read the file: the file disappeared while it was being read';
     expect(readText(join(dir, 'gone.yaml'))).toEqual({ problem: { message } });

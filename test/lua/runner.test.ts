@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -91,7 +90,20 @@ describe('wavegate health test', () => {
     expect(runHealthTests([tree({ ...files, 'example.io/Widget/check.yaml': 'useOpenLibs: true\n' })]).failed).toBe(0);
   });
 
-  it('a large suite spread over worker threads gives the same report as one thread (built CLI)', async () => {
+  it("reads check.yaml with the library's one reader: the same file:line:column message as render's", () => {
+    const files = {
+      'example.io/Widget/health.lua': 'return {status = "Healthy", message = ""}',
+      'example.io/Widget/health_test.yaml': 'tests:\n- healthStatus:\n    status: Healthy\n  inputPath: a.yaml\n',
+      'example.io/Widget/a.yaml': 'apiVersion: example.io/v1\nkind: Widget\n',
+    };
+    const bad = tree({ ...files, 'example.io/Widget/check.yaml': 'useOpenLibs: "yes"\n' });
+    expect(() => runHealthTests([bad])).toThrow(/check\.yaml:1:14: useOpenLibs: expected true or false$/);
+    expect(() => renderKind(join(bad, 'example.io/Widget'))).toThrow(/check\.yaml:1:14: useOpenLibs: expected true or false$/);
+    const unknown = tree({ ...files, 'example.io/Widget/check.yaml': 'useOpenLibs: true\nopenLibs: true\n' });
+    expect(() => runHealthTests([unknown])).toThrow(/check\.yaml:2:1: unknown field "openLibs" \(expected template, data, useOpenLibs, description\)$/);
+  });
+
+  it('the built CLI gives the same report as the library for a large suite', async () => {
     const files: Record<string, string> = {};
     for (let k = 0; k < 8; k++) {
       const dir = `g${k}.example.io/Kind${k}`;
@@ -114,12 +126,6 @@ describe('wavegate health test', () => {
     const inProcess = healthTestReportToJson(runHealthTests([root]));
     expect(JSON.parse(out)).toEqual(inProcess);
     expect((inProcess as { failed: number }).failed).toBe(8 * 18);
-    // The CLI stays in one thread on small machines; force two workers (compiled code) too.
-    const built = (await import(pathToFileURL(join(__dirname, '..', '..', 'dist', 'lua', 'testrunner.js')).href)) as {
-      runHealthTestsParallel: (dirs: string[], o: { threads: number }) => Promise<unknown>;
-      healthTestReportToJson: (r: unknown) => unknown;
-    };
-    expect(built.healthTestReportToJson(await built.runHealthTestsParallel([root], { threads: 2 }))).toEqual(inProcess);
   });
 
   it("runs the package's own library", () => {

@@ -9,8 +9,8 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fastYaml } from '../../src/fastyaml.js';
-import { goFormatFloat32, readGoYaml } from '../../src/lua/goyaml.js';
+import { fastYaml } from '../../src/yaml/fast.js';
+import { goFormatFloat32, readGoYaml } from '../../src/yaml/go.js';
 import { dirSource } from '../../src/lua/resolve.js';
 import { readTestdata, runHealthTests } from '../../src/lua/testrunner.js';
 

@@ -14,10 +14,10 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { lintHealthScript } from '../../src/lua/lint.js';
 import { evaluateHealth } from '../../src/lua/runtime.js';
-import { readGoYaml } from '../../src/lua/goyaml.js';
+import { readGoYaml } from '../../src/yaml/go.js';
 import { renderCatalog } from '../../src/render/index.js';
-import { parseYaml } from '../../src/yamlfile.js';
-import { MAX_YAML_DEPTH, deepNesting } from '../../src/yamldepth.js';
+import { parseYaml } from '../../src/yaml/index.js';
+import { MAX_YAML_DEPTH, deepNesting } from '../../src/yaml/depth.js';
 import { catalogOf, writeCatalog } from '../helpers/catalog.js';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'wavegate.js');

@@ -70,13 +70,12 @@ export function registerHealth(program: Command): void {
     .option('--open-libs', 'give every kind all Lua libraries, as Argo CD runs its built-in checks')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (dirs: string[], opts: { openLibs?: boolean; format: string }) => {
-      const { runHealthTestsParallel, formatHealthTestReport, healthTestReportToJson } = await import('../../lua/testrunner.js');
+      const { runHealthTests, formatHealthTestReport, healthTestReportToJson } = await import('../../lua/testrunner.js');
       const { dirSource } = await import('../../lua/resolve.js');
       const renderKind = await loadRenderKind();
       const roots = dirs.length > 0 ? dirs : [PACKAGE_LUA_DIR];
-      const report = await runHealthTestsParallel(roots, {
+      const report = runHealthTests(roots, {
         openLibs: opts.openLibs === true,
-        useRenderer: renderKind !== undefined,
         sourceFor: (root) => dirSource(root, { renderKind }),
       });
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(healthTestReportToJson(report), null, 2)}\n`);
@@ -100,7 +99,7 @@ export function registerHealth(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText('after', '\nExamples:\n  wavegate health eval externalsecret.yaml\n  kubectl get externalsecrets -A -o yaml | wavegate health eval - --argocd-cm out/dev/argocd-cm.patch.yaml')
     .action(async (resource: string, opts: { argocdCm?: string; lua?: string; openLibs?: boolean; format: string }) => {
-      const { parseAllDocuments } = await import('yaml');
+      const { parseAllDocuments } = await import('../../yaml/document.js');
       const { argocdCmSource, chainSources, dirSource, objectGroupKind, groupKindKey } = await import('../../lua/resolve.js');
       const { evaluateHealth } = await import('../../lua/runtime.js');
       const docsOf = (text: string, label: string): unknown[] => {

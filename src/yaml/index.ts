@@ -1,8 +1,8 @@
-import { deepNesting, MAX_YAML_DEPTH } from './yamldepth.js';
+import { deepNesting, MAX_YAML_DEPTH } from './depth.js';
 import { isUtf8 } from 'node:buffer';
-import { fsReason, readBytes, resolveInside } from './fsutil.js';
+import { fsReason, readBytes, resolveInside } from '../fsutil.js';
 import { createRequire } from 'node:module';
-import { fastYaml } from './fastyaml.js';
+import { fastYaml } from './fast.js';
 import type { Document, LineCounter, Node } from 'yaml';
 
 /**
@@ -146,7 +146,7 @@ export function fewAliases(text: string): boolean {
  * with line and column; a multi-document file is a problem (one document expected).
  *
  * Two libraries, one behaviour: the common file (no merge keys, at most a few aliases) is
- * parsed by fastYaml (src/fastyaml.ts) or js-yaml with the YAML 1.2 core schema, several
+ * parsed by fastYaml (./fast.ts) or js-yaml with the YAML 1.2 core schema, several
  * times faster than `yaml` on catalogs of thousands of files; positions are then computed only
  * when a finding asks for one.
  * Anything js-yaml refuses, and any file with more aliases (which `yaml` bounds with
