@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Settings } from '../catalog/types.js';
 import { groupKey, type Finding } from '../findings.js';
 import { FINDINGS } from '../rules/registry.js';
 
@@ -15,9 +16,26 @@ export interface SarifOptions {
   prefix?: string;
   /** Absolute URI of %SRCROOT% (a `file://` URI of the working directory); lets a viewer resolve the paths anywhere. */
   srcRoot?: string;
-  /** Base of each rule's `helpUri` (`<base>#<rule id>`), when wavegate's docs are hosted. */
+  /**
+   * Base of each rule's `helpUri` (`<base>#<rule id>`, the anchors docs/rules.md has), when
+   * a team hosts wavegate's docs: an absolute URI without a fragment (see helpUriBase).
+   */
   helpBase?: string;
 }
+
+/** The `sarif` section of wavegate.yaml (schemas/wavegate.schema.json). */
+export interface SarifSettings {
+  /** Where the team hosts docs/rules.md: each rule's helpUri is `<base>#<rule id>`. */
+  helpUriBase?: string;
+}
+
+export { helpUriBase } from './help-uri.js';
+
+export function sarifSettings(settings: Settings): SarifSettings {
+  const raw = settings.sarif as SarifSettings | undefined;
+  return raw?.helpUriBase !== undefined ? { helpUriBase: raw.helpUriBase } : {};
+}
+
 
 /** One SARIF result: the findings that are the same except for their environment. */
 interface Group {
@@ -127,7 +145,7 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Re
           shortDescription: { text: d.text },
           fullDescription: { text: d.text },
           ...(options.helpBase ? { helpUri: `${options.helpBase}#${d.id}` } : {}),
-          help: { text: `${d.text} See docs/rules.md#${d.id} in wavegate's package.` },
+          help: { text: `${d.text} See ${options.helpBase ? `${options.helpBase}#${d.id}` : `docs/rules.md#${d.id} in wavegate's package`}.` },
           defaultConfiguration: { level: d.level },
         })),
       },
