@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Settings } from '../catalog/types.js';
-import { groupKey, type Finding } from '../findings.js';
+import type { Finding } from '../findings.js';
+import { groupFindings } from './group.js';
 import { FINDINGS } from '../rules/registry.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -36,12 +37,6 @@ export function sarifSettings(settings: Settings): SarifSettings {
   return raw?.helpUriBase !== undefined ? { helpUriBase: raw.helpUriBase } : {};
 }
 
-
-/** One SARIF result: the findings that are the same except for their environment. */
-interface Group {
-  first: Finding;
-  environments: string[];
-}
 
 
 /** cyrb53 (a public-domain 53-bit string hash): fast, well mixed, deterministic; not cryptographic, which a fingerprint need not be. */
@@ -79,6 +74,22 @@ export function fingerprint(f: Finding): string {
  * when known. A finding without a file has no location. Deterministic for the same findings.
  */
 export function toSarif(findings: readonly Finding[], options: SarifOptions): Record<string, unknown> {
+  const { log, results } = prepare(findings, options);
+  ((log.runs as Record<string, unknown>[])[0]!).results = results.map(resultObject);
+  return log;
+}
+
+/** What one result says: the first finding of a group, its environments sorted, and what is derived from them. */
+interface ResultData {
+  f: Finding;
+  envs: string[];
+  ruleIndex: number;
+  text: string;
+  uri: string | undefined;
+  fingerprint: string;
+}
+
+function prepare(findings: readonly Finding[], options: SarifOptions): { log: Record<string, unknown>; results: ResultData[] } {
   const prefix = options.prefix ? (options.prefix.endsWith('/') ? options.prefix : `${options.prefix}/`) : '';
   const descriptors = FINDINGS.map((f) => ({ id: f.id, text: f.description, level: f.defaultSeverity }));
   const known = new Set(descriptors.map((d) => d.id));
@@ -89,50 +100,27 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Re
     }
   }
   const ruleIndex = new Map(descriptors.map((d, i) => [d.id, i] as const));
-  const groups = new Map<string, Group>();
-  for (const f of findings) {
-    const k = groupKey(f);
-    const g = groups.get(k);
-    if (g) {
-      if (f.environment && !g.environments.includes(f.environment)) g.environments.push(f.environment);
-    } else {
-      groups.set(k, { first: f, environments: f.environment ? [f.environment] : [] });
-    }
-  }
   const uris = new Map<string, string>();
   const uriOf = (file: string): string => {
     let u = uris.get(file);
-    if (u === undefined) uris.set(file, (u = `${prefix}${file}`.split('/').map(encodeURIComponent).join('/')));
+    if (u === undefined) {
+      const path = `${prefix}${file}`;
+      // characters encodeURIComponent leaves as they are (and '/'): most paths need no split
+      u = /^[A-Za-z0-9\-_.!~*'()/]*$/.test(path) ? path : path.split('/').map(encodeURIComponent).join('/');
+      uris.set(file, u);
+    }
     return u;
   };
-  const results = [...groups.values()].map(({ first: f, environments }) => {
+  const results = groupFindings(findings).map(({ finding: f, environments }): ResultData => {
     const envs = [...environments].sort();
-    const r: Record<string, unknown> = {
-      ruleId: f.rule,
-      ruleIndex: ruleIndex.get(f.rule),
-      level: f.severity,
-      message: { text: `${envs.length > 0 ? `[${envs.join(', ')}] ` : ''}${f.component ? `${f.component}: ` : ''}${f.message}` },
+    return {
+      f,
+      envs,
+      ruleIndex: ruleIndex.get(f.rule)!,
+      text: `${envs.length > 0 ? `[${envs.join(', ')}] ` : ''}${f.component ? `${f.component}: ` : ''}${f.message}`,
+      uri: f.file ? uriOf(f.file) : undefined,
+      fingerprint: fingerprint(f),
     };
-    if (f.file) {
-      const region: Record<string, number> = {};
-      if (f.line) region.startLine = f.line;
-      if (f.line && f.column) region.startColumn = f.column;
-      r.locations = [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: uriOf(f.file), uriBaseId: SRCROOT },
-            ...(f.line ? { region } : {}),
-          },
-        },
-      ];
-    }
-    r.partialFingerprints = { 'wavegateFinding/v1': fingerprint(f) };
-    const props: Record<string, unknown> = {};
-    if (envs.length > 0) props.environments = envs;
-    if (f.component) props.component = f.component;
-    if (f.related && f.related.length > 0) props.related = f.related;
-    if (Object.keys(props).length > 0) r.properties = props;
-    return r;
   });
   const run: Record<string, unknown> = {
     tool: {
@@ -152,9 +140,26 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Re
     },
     originalUriBaseIds: { [SRCROOT]: options.srcRoot ? { uri: options.srcRoot.endsWith('/') ? options.srcRoot : `${options.srcRoot}/` } : { description: { text: 'The working directory wavegate ran in (the repository root in CI).' } } },
     columnKind: 'utf16CodeUnits',
-    results,
+    results: [],
   };
-  return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
+  return { log: { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] }, results };
+}
+
+function resultObject({ f, envs, ruleIndex, text, uri, fingerprint: print }: ResultData): Record<string, unknown> {
+  const r: Record<string, unknown> = { ruleId: f.rule, ruleIndex, level: f.severity, message: { text } };
+  if (uri !== undefined) {
+    const region: Record<string, number> = {};
+    if (f.line) region.startLine = f.line;
+    if (f.line && f.column) region.startColumn = f.column;
+    r.locations = [{ physicalLocation: { artifactLocation: { uri, uriBaseId: SRCROOT }, ...(f.line ? { region } : {}) } }];
+  }
+  r.partialFingerprints = { 'wavegateFinding/v1': print };
+  const props: Record<string, unknown> = {};
+  if (envs.length > 0) props.environments = envs;
+  if (f.component) props.component = f.component;
+  if (f.related && f.related.length > 0) props.related = f.related;
+  if (Object.keys(props).length > 0) r.properties = props;
+  return r;
 }
 
 /**
