@@ -112,7 +112,7 @@ function prepare(findings: readonly Finding[], options: SarifOptions): { log: Re
     return u;
   };
   const results = groupFindings(findings).map(({ finding: f, environments }): ResultData => {
-    const envs = [...environments].sort();
+    const envs = environments.sort(); // the group's own list, made for this call
     return {
       f,
       envs,
