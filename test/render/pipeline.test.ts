@@ -11,6 +11,7 @@ import { buildSmokeChart, smokeValues } from '../../src/smoke/render.js';
 import { smokeSettings } from '../../src/smoke/settings.js';
 import { catalogOf } from '../helpers/catalog.js';
 import { loadCatalog } from '../../src/catalog/load.js';
+import { manifestDocuments } from '../../src/rules/manifests.js';
 import { loadFixture, SECRETS_SMOKE, VAULT_SECRETS } from '../smoke/fixture.js';
 import { readTree, tempDirs } from '../helpers/tree.js';
 
@@ -202,6 +203,9 @@ describe('render output inside the catalog', () => {
     const r = await renderInMemory(loadCatalog(root), {});
     expect(r.findings.filter((f) => f.rule === 'argocd-cm-conflict')).toEqual([]);
     expect(readdirSync(join(root, 'out', 'dev'))).toContain(RENDER_MARKER);
+    // nor the test tree: its copy of the Widget testdata is no catalog manifest (the catalog's own is)
+    expect(existsSync(join(root, 'out', TESTS_DIR, 'dev', 'health', 'example.com', 'Widget', 'testdata', 'w.yaml'))).toBe(true);
+    expect(manifestDocuments(loadCatalog(root), 'Widget').map((d) => d.file)).toEqual(['checks/widget/testdata/w.yaml']);
   });
 });
 
