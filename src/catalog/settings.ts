@@ -2,6 +2,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MAX_FILE_BYTES } from '../fsutil.js';
 import { UserError } from '../errors.js';
+import { helpUriBase } from '../report/help-uri.js';
 import { loadYamlFile } from '../yaml/index.js';
 import { explainSchemaError } from './messages.js';
 import { simplifyErrors, validator } from './schemas.js';
@@ -110,6 +111,15 @@ export function loadSettings(root: string): { settings: Settings; settingsFile?:
       `${at(pos?.line, pos?.column)}: argocd.version: ${version} is not a release wavegate knows the built-in health checks of (${shortRelease(known[0])} to ${shortRelease(known[known.length - 1])}); ` +
         'name one of those minor releases, or regenerate data/argo-builtin-health-kinds.json with scripts/argo-builtin-kinds.mjs',
     );
+  }
+  const helpBase = (raw.sarif as { helpUriBase?: string } | undefined)?.helpUriBase;
+  if (helpBase !== undefined) {
+    try {
+      helpUriBase(helpBase, 'sarif.helpUriBase');
+    } catch (e) {
+      const pos = r.doc.locate(['sarif', 'helpUriBase']);
+      throw new UserError(`${at(pos?.line, pos?.column)}: ${(e as Error).message}`);
+    }
   }
   return { settings, settingsFile: SETTINGS_FILE };
 }

@@ -333,6 +333,9 @@ export function catalogArgocdCms(catalog: Catalog): ManifestDoc[] {
  */
 export function renderHealth(catalog: Catalog, env: Environment): RenderResult {
   const files: RenderedFile[] = [];
+  // the checks' copies and tests go to the test tree (DIR/.tests/<env>/health/...): the
+  // testdata are objects that look real (an ExternalSecret, Applications in argocd)
+  const testFiles: RenderedFile[] = [];
   const checks: ShippedCheck[] = [];
   const kinds = gatedKinds(catalog, env);
   for (const v of environmentChecks(catalog, env)) {
@@ -340,9 +343,9 @@ export function renderHealth(catalog: Catalog, env: Environment): RenderResult {
     if (!c) continue; // refused by rule health-lint before rendering
     checks.push(c);
     const folder = `${HEALTH_DIR}/${kindFolder(c)}`;
-    files.push({ path: `${folder}/health.lua`, content: c.script });
-    if (c.openLibs) files.push({ path: `${folder}/${CHECK_FILE}`, content: stringify({ useOpenLibs: true }) });
-    for (const t of v.tests) files.push({ path: `${folder}/${t.name}`, content: t.content });
+    testFiles.push({ path: `${folder}/health.lua`, content: c.script });
+    if (c.openLibs) testFiles.push({ path: `${folder}/${CHECK_FILE}`, content: stringify({ useOpenLibs: true }) });
+    for (const t of v.tests) testFiles.push({ path: `${folder}/${t.name}`, content: t.content });
   }
   const data = argocdCmData(checks);
   files.push({ path: PATCH_FILE, content: patchYaml(catalog, env, data) });
@@ -354,5 +357,5 @@ export function renderHealth(catalog: Catalog, env: Environment): RenderResult {
     `health: ${checks.length} check${checks.length === 1 ? '' : 's'} in ${PATCH_FILE}` +
     (overrides ? ` (${overrides} override${overrides === 1 ? '' : 's'})` : '') +
     `, ${left} kind${left === 1 ? '' : 's'} left to Argo CD`;
-  return { files, findings: [], summary };
+  return { files, testFiles, findings: [], summary };
 }

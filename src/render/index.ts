@@ -1,8 +1,9 @@
 /**
  * `wavegate render`: runs every renderer over every environment of a checked catalog and
- * writes `DIR/<env>/...` atomically. Everything is rendered in memory first; nothing is
- * written when the catalog check or a renderer reports an error. Each environment's folder
- * is written beside its destination and then swapped in by rename, so a reader never sees a
+ * writes `DIR/<env>/...` (what is applied) and `DIR/.tests/<env>/...` (what is only tested)
+ * atomically. Everything is rendered in memory first; nothing is
+ * written when the catalog check or a renderer reports an error. Each environment's folders
+ * are written beside their destinations and then swapped in by rename, so a reader never sees a
  * half-written environment and a failed render leaves the previous output as it was.
  */
 import { randomBytes } from 'node:crypto';
@@ -16,11 +17,11 @@ import { UserError } from '../errors.js';
 import { countBySeverity, sortFindings, type Finding } from '../findings.js';
 import { renderHealth } from '../health/render.js';
 import { renderSmokes } from '../smoke/render.js';
-import { RENDER_MARKER } from './marker.js';
+import { RENDER_MARKER, TESTS_DIR } from './marker.js';
 import type { RenderContext, RenderedFile, Renderer } from './types.js';
 import { ChartPackager, TreeWriter } from './write.js';
 
-/** The renderers, in order; each adds files to `DIR/<env>/`. */
+/** The renderers, in order; each adds files to `DIR/<env>/` (and test files to `DIR/.tests/<env>/`). */
 export const RENDERERS: Renderer[] = [renderHealth, renderSmokes];
 
 export interface RenderOptions {
@@ -45,9 +46,12 @@ export interface RenderOptions {
 
 export interface EnvironmentOutput {
   name: string;
-  /** Absolute folder written. */
+  /** Absolute folder written: what is applied (`<out>/<env>`). */
   dir: string;
   files: RenderedFile[];
+  /** Absolute folder of what is only tested (`<out>/.tests/<env>`); written even when it has no files, so it always matches the render. */
+  testDir: string;
+  testFiles: RenderedFile[];
   summary: string[];
 }
 
@@ -56,9 +60,12 @@ export interface RenderReport {
   written: boolean;
   findings: Finding[];
   environments: EnvironmentOutput[];
-  /** Environment folders of OUT that a previous render wrote for an environment the catalog no longer has: removed. */
+  /**
+   * Folders a previous render wrote for an environment the catalog no longer has: removed.
+   * Paths relative to OUT with forward slashes: `<env>` and `.tests/<env>`.
+   */
   removed?: string[];
-  /** Folders of OUT named like no environment of the catalog and not written by wavegate: left alone. */
+  /** Folders of OUT (or of OUT/.tests) named like no environment of the catalog and not written by wavegate: left alone. Relative to OUT, as `removed`. */
   foreign?: string[];
 }
 
@@ -70,6 +77,8 @@ function checkPath(p: string, env: string): void {
     throw new Error(`renderer produced an unsafe path "${p}" for environment ${env}`);
   }
 }
+
+const byPath = (files: Map<string, RenderedFile>): RenderedFile[] => [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
 /**
  * Checks the catalog, then renders each environment in turn and hands it to `onEnvironment`
@@ -95,6 +104,7 @@ async function renderEach(
     try {
       for (const env of envs) {
         const files = new Map<string, RenderedFile>();
+        const testFiles = new Map<string, RenderedFile>();
         const summary: string[] = [];
         for (const renderer of options.renderers ?? RENDERERS) {
           const r = await renderer(catalog, env, context);
@@ -105,9 +115,20 @@ async function renderEach(
             if (files.has(f.path)) throw new Error(`two renderers wrote ${env.name}/${f.path}`);
             files.set(f.path, f);
           }
+          for (const f of r.testFiles ?? []) {
+            checkPath(f.path, env.name);
+            if (testFiles.has(f.path)) throw new Error(`two renderers wrote ${TESTS_DIR}/${env.name}/${f.path}`);
+            testFiles.set(f.path, f);
+          }
         }
-        const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-        const out: EnvironmentOutput = { name: env.name, dir: join(outRoot, env.name), files: sorted, summary };
+        const out: EnvironmentOutput = {
+          name: env.name,
+          dir: join(outRoot, env.name),
+          files: byPath(files),
+          testDir: join(outRoot, TESTS_DIR, env.name),
+          testFiles: byPath(testFiles),
+          summary,
+        };
         environments.push(out);
         options.onProgress?.(environments.length, envs.length, env.name);
         if (onEnvironment && countBySeverity(findings).errors === 0) onEnvironment(out);
@@ -126,7 +147,7 @@ export async function renderInMemory(catalog: Catalog, options: Omit<RenderOptio
   return { written: false, findings: all, environments: countBySeverity(all).errors === 0 ? environments : [] };
 }
 
-export { RENDER_MARKER } from './marker.js';
+export { RENDER_MARKER, TESTS_DIR } from './marker.js';
 const MARKER_TEXT = 'This folder was written by wavegate render; the next render to the same --out replaces it whole.\n';
 
 /** A folder name for messages: relative to the working folder when below it. */
@@ -159,6 +180,23 @@ function checkReplaceable(dir: string): void {
 }
 
 /**
+ * `OUT/.tests` holds only folders render writes, each with its marker; it must be missing or a
+ * real folder: a symlink there would send the test tree outside OUT.
+ */
+function checkTestsRoot(dir: string): void {
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch {
+    return;
+  }
+  const why = st.isSymbolicLink() ? 'is a symlink' : !st.isDirectory() ? 'is not a folder' : undefined;
+  if (why !== undefined) {
+    throw new UserError(`--out: ${shown(dir)} exists and ${why}; render writes the health checks' tests there (${TESTS_DIR}/<env>). Remove it, or choose another --out`);
+  }
+}
+
+/**
  * Cleans up after a render that was killed while swapping: leftover new folders are removed;
  * if the destination is missing but the previous output was moved aside, it is put back
  * first (so the old output, not nothing, is what a crash leaves).
@@ -176,8 +214,9 @@ function recoverInterrupted(dir: string): void {
   for (const n of olds) if (existsSync(join(parent, n))) rmSync(join(parent, n), { recursive: true, force: true });
 }
 
+/** One folder being written: `tmp` is renamed to `dir` on swap (an existing `dir` moved aside to `old` first). */
 interface Staged {
-  env: EnvironmentOutput;
+  dir: string;
   tmp: string;
   old: string;
 }
@@ -194,14 +233,15 @@ function swapIn(staged: readonly Staged[]): void {
   const swapped: { dir: string; old: string; hadOld: boolean }[] = [];
   try {
     for (const s of staged) {
-      const hadOld = existsSync(s.env.dir);
-      if (hadOld) renameSync(s.env.dir, s.old);
-      swapped.push({ dir: s.env.dir, old: s.old, hadOld });
-      renameSync(s.tmp, s.env.dir);
+      const hadOld = existsSync(s.dir);
+      if (hadOld) renameSync(s.dir, s.old);
+      swapped.push({ dir: s.dir, old: s.old, hadOld });
+      renameSync(s.tmp, s.dir);
     }
   } catch (e) {
     for (const w of swapped.reverse()) {
-      if (existsSync(w.dir) && w.hadOld) rmSync(w.dir, { recursive: true, force: true });
+      // pushed before the rename of the new folder: if w.dir exists, it is the new one
+      if (existsSync(w.dir)) rmSync(w.dir, { recursive: true, force: true });
       if (w.hadOld && existsSync(w.old)) renameSync(w.old, w.dir);
     }
     removeStaged(staged);
@@ -215,14 +255,15 @@ function guardOutput(catalog: Catalog, out: string): void {
   const root = resolve(catalog.root);
   const inside = (child: string, parent: string): boolean => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
   const envs = join(root, 'environments');
-  const clash = catalog.environments.some((e) => inside(root, join(out, e.name)));
+  const clash = catalog.environments.some((e) => inside(root, join(out, e.name)) || inside(root, join(out, TESTS_DIR, e.name)));
   if (clash || inside(out, envs)) {
     throw new UserError(`--out ${out}: rendering there would replace folders of the catalog ${root}; choose an output folder outside environments/ (e.g. ${join(root, 'out')})`);
   }
 }
 
 /**
- * Checks the catalog, renders every environment and writes `<out>/<env>/` atomically.
+ * Checks the catalog, renders every environment and writes `<out>/<env>/` and
+ * `<out>/.tests/<env>/` atomically.
  * With error findings nothing is written (`written: false`).
  *
  * Each environment is written into a temporary folder beside its destination while the next
@@ -261,17 +302,36 @@ async function renderLocked(catalog: Catalog, options: RenderOptions, _lock: Out
   const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const writer = new TreeWriter({ links: options.links ?? false });
   const staged: Staged[] = [];
+  // folders this render made to hold staged ones (OUT/.tests on a first render): removed
+  // again, when empty, if the render writes nothing
+  const made: string[] = [];
+  const discard = (): void => {
+    removeStaged(staged);
+    for (const d of made.reverse()) {
+      try {
+        rmdirSync(d);
+      } catch {
+        /* not empty: not only this render's */
+      }
+    }
+  };
   let stageError: Error | undefined;
+  const stageDir = (dir: string, files: readonly RenderedFile[]): void => {
+    recoverInterrupted(dir);
+    checkReplaceable(dir);
+    const madeParent = mkdirSync(dirname(dir), { recursive: true });
+    if (madeParent !== undefined) made.push(madeParent);
+    const s: Staged = { dir, tmp: `${dir}.wavegate-new-${tag}`, old: `${dir}.wavegate-old-${tag}` };
+    staged.push(s);
+    writer.writeTree(s.tmp, files);
+    writeFileSync(join(s.tmp, RENDER_MARKER), MARKER_TEXT, { flag: 'wx' });
+  };
   const stage = (env: EnvironmentOutput): void => {
     if (stageError) return;
     try {
-      recoverInterrupted(env.dir);
-      checkReplaceable(env.dir);
-      mkdirSync(dirname(env.dir), { recursive: true });
-      const s: Staged = { env, tmp: `${env.dir}.wavegate-new-${tag}`, old: `${env.dir}.wavegate-old-${tag}` };
-      staged.push(s);
-      writer.writeTree(s.tmp, env.files);
-      writeFileSync(join(s.tmp, RENDER_MARKER), MARKER_TEXT, { flag: 'wx' });
+      stageDir(env.dir, env.files);
+      checkTestsRoot(dirname(env.testDir));
+      stageDir(env.testDir, env.testFiles);
     } catch (e) {
       stageError = e as Error;
     }
@@ -281,13 +341,13 @@ async function renderLocked(catalog: Catalog, options: RenderOptions, _lock: Out
     rendered = await renderEach(catalog, options, stage);
   } catch (e) {
     await writer.settle().catch(() => undefined);
-    removeStaged(staged);
+    discard();
     throw e;
   }
   const findings = sortFindings(rendered.findings);
   if (countBySeverity(findings).errors > 0) {
     await writer.settle().catch(() => undefined);
-    removeStaged(staged);
+    discard();
     return { written: false, findings, environments: [] };
   }
   try {
@@ -295,41 +355,59 @@ async function renderLocked(catalog: Catalog, options: RenderOptions, _lock: Out
     await writer.settle();
   } catch (e) {
     await writer.settle().catch(() => undefined);
-    removeStaged(staged);
+    discard();
     if (e instanceof UserError) throw e;
     const p = (e as NodeJS.ErrnoException).path;
     throw new UserError(`could not write the render output: ${p !== undefined ? `${shown(p)}: ` : ''}${fsReason(e)} (previous output left untouched)`);
   }
   try {
-    for (const s of staged) checkReplaceable(s.env.dir);
+    for (const s of staged) checkReplaceable(s.dir);
   } catch (e) {
-    removeStaged(staged);
+    discard();
     throw e;
   }
-  swapIn(staged);
+  try {
+    swapIn(staged);
+  } catch (e) {
+    discard();
+    throw e;
+  }
   const stale = options.env === undefined ? staleOutputs(catalog, resolve(options.out)) : { removed: [], foreign: [] };
   return { written: true, findings, environments: rendered.environments, ...stale };
 }
 
 /**
- * After a render of every environment: folders of OUT for environments the catalog no longer
- * has. One holding the render marker (wavegate wrote it) is removed; any other is left
- * alone and reported. Staging folders of a render still running elsewhere are never touched
- * (the output lock is held here, and their names are not environment names anyway).
+ * After a render of every environment: folders of OUT (and of OUT/.tests) for environments
+ * the catalog no longer has. One holding the render marker (wavegate wrote it) is removed;
+ * any other is left alone and reported. Staging folders of a render still running elsewhere
+ * are never touched (the output lock is held here, and their names are not environment
+ * names anyway). Names are relative to OUT: `<env>`, `.tests/<env>`.
  */
 function staleOutputs(catalog: Catalog, outRoot: string): { removed: string[]; foreign: string[] } {
-  const envs = new Set(catalog.environments.map((e) => e.name));
   const removed: string[] = [];
   const foreign: string[] = [];
+  staleIn(catalog, outRoot, '', removed, foreign);
+  let testsRoot = false;
+  try {
+    testsRoot = lstatSync(join(outRoot, TESTS_DIR)).isDirectory();
+  } catch {
+    testsRoot = false;
+  }
+  if (testsRoot) staleIn(catalog, join(outRoot, TESTS_DIR), `${TESTS_DIR}/`, removed, foreign);
+  return { removed, foreign };
+}
+
+function staleIn(catalog: Catalog, parent: string, prefix: string, removed: string[], foreign: string[]): void {
+  const envs = new Set(catalog.environments.map((e) => e.name));
   let entries;
   try {
-    entries = readdirSync(outRoot, { withFileTypes: true });
+    entries = readdirSync(parent, { withFileTypes: true });
   } catch {
-    return { removed, foreign };
+    return;
   }
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (!e.isDirectory() || envs.has(e.name) || e.name.startsWith('.') || e.name.includes('.wavegate-')) continue;
-    const dir = join(outRoot, e.name);
+    const dir = join(parent, e.name);
     let marked = false;
     try {
       marked = lstatSync(join(dir, RENDER_MARKER)).isFile();
@@ -338,8 +416,7 @@ function staleOutputs(catalog: Catalog, outRoot: string): { removed: string[]; f
     }
     if (marked) {
       rmSync(dir, { recursive: true, force: true });
-      removed.push(e.name);
-    } else foreign.push(e.name);
+      removed.push(prefix + e.name);
+    } else foreign.push(prefix + e.name);
   }
-  return { removed, foreign };
 }

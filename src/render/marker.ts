@@ -4,3 +4,13 @@
  * and the catalog's manifest walk skips folders that have it (render output is not catalog input).
  */
 export const RENDER_MARKER = '.wavegate-render';
+
+/**
+ * The folder of OUT that holds what is only tested, never applied: `OUT/.tests/<env>/` (the
+ * health checks' copies, health_test.yaml and testdata). Its name starts with a dot because
+ * the catalog loader never takes a folder whose name starts with a dot as an environment
+ * (src/catalog/load.ts listEnvironments), so no environment's `OUT/<env>` can be it; and a
+ * `kubectl apply -R -f OUT/<env>` or an Argo CD directory source on `OUT/<env>` never sees
+ * the test objects.
+ */
+export const TESTS_DIR = '.tests';

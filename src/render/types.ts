@@ -2,7 +2,7 @@ import type { Catalog, Environment } from '../catalog/types.js';
 import type { Finding } from '../findings.js';
 import type { ChartFile } from '../smoke/package.js';
 
-/** One file of rendered output, path relative to `DIR/<env>/` with forward slashes. */
+/** One file of rendered output, path relative to `DIR/<env>/` (or `DIR/.tests/<env>/`) with forward slashes. */
 export interface RenderedFile {
   path: string;
   content: string | Uint8Array;
@@ -10,7 +10,14 @@ export interface RenderedFile {
 
 /** What a renderer produces for one environment. */
 export interface RenderResult {
+  /** What is applied or deployed: written to `DIR/<env>/`. */
   files: RenderedFile[];
+  /**
+   * What is only tested (a health check's copy, its health_test.yaml and testdata): written
+   * to `DIR/.tests/<env>/` (TESTS_DIR), apart from what is applied, so nothing pointed at
+   * `DIR/<env>` picks up test objects. Paths relative to that folder.
+   */
+  testFiles?: RenderedFile[];
   /** Problems that stop or limit rendering (e.g. a gated kind without a check). */
   findings: Finding[];
   /** One short line for the render summary (e.g. "health: 18 checks, 4 kinds left to Argo CD"). */

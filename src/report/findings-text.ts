@@ -1,28 +1,23 @@
 import { relative, sep } from 'node:path';
-import { countBySeverity, groupKey, type Finding } from '../findings.js';
+import { countBySeverity, type Finding } from '../findings.js';
+import { groupFindings, type FindingGroup } from './group.js';
 import type { Paint } from './color.js';
 
 /** A finding as printed: the findings that differ only in their environment, once. */
-export interface PrintedFinding {
-  finding: Finding;
-  environments: string[];
-}
+export type PrintedFinding = FindingGroup;
 
 /**
  * Merges findings that are the same but for their environment (a `_shared` file's finding,
  * reported in every environment) into one, with the environments listed; order kept.
  */
 export function mergeEnvironments(findings: readonly Finding[]): PrintedFinding[] {
-  const byKey = new Map<string, PrintedFinding>();
-  for (const f of findings) {
-    const k = groupKey(f);
-    const p = byKey.get(k);
-    if (p) {
-      if (f.environment && !p.environments.includes(f.environment)) p.environments.push(f.environment);
-    } else byKey.set(k, { finding: f, environments: f.environment ? [f.environment] : [] });
+  const out = groupFindings(findings);
+  // the environments joined once per group, not in every comparison that reaches them
+  const envKey = new Map<PrintedFinding, string>();
+  for (const p of out) {
+    p.environments.sort();
+    envKey.set(p, p.environments.join(','));
   }
-  const out = [...byKey.values()];
-  for (const p of out) p.environments.sort();
   const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
   return out.sort(
     (a, b) =>
@@ -31,7 +26,7 @@ export function mergeEnvironments(findings: readonly Finding[]): PrintedFinding[
       cmp(a.finding.column ?? 0, b.finding.column ?? 0) ||
       cmp(a.finding.rule, b.finding.rule) ||
       cmp(a.finding.component ?? '', b.finding.component ?? '') ||
-      cmp(a.environments.join(','), b.environments.join(',')) ||
+      cmp(envKey.get(a)!, envKey.get(b)!) ||
       cmp(a.finding.message, b.finding.message),
   );
 }
@@ -85,6 +80,8 @@ export function formatFindingsText(findings: readonly Finding[], p: Paint, base:
 
 /** A GitHub Actions workflow command value: `%`, CR and LF escaped (properties also `:` and `,`). */
 function ghEscape(s: string, property: boolean): string {
+  // most values need nothing: one test instead of five replacements (20,000 findings)
+  if (!(property ? /[%\r\n:,]/ : /[%\r\n]/).test(s)) return s;
   let out = s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   if (property) out = out.replace(/:/g, '%3A').replace(/,/g, '%2C');
   return out;

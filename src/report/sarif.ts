@@ -1,7 +1,9 @@
 import { statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { groupKey, type Finding } from '../findings.js';
+import type { Settings } from '../catalog/types.js';
+import type { Finding } from '../findings.js';
+import { groupFindings } from './group.js';
 import { FINDINGS } from '../rules/registry.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -15,15 +17,26 @@ export interface SarifOptions {
   prefix?: string;
   /** Absolute URI of %SRCROOT% (a `file://` URI of the working directory); lets a viewer resolve the paths anywhere. */
   srcRoot?: string;
-  /** Base of each rule's `helpUri` (`<base>#<rule id>`), when wavegate's docs are hosted. */
+  /**
+   * Base of each rule's `helpUri` (`<base>#<rule id>`, the anchors docs/rules.md has), when
+   * a team hosts wavegate's docs: an absolute URI without a fragment (see helpUriBase).
+   */
   helpBase?: string;
 }
 
-/** One SARIF result: the findings that are the same except for their environment. */
-interface Group {
-  first: Finding;
-  environments: string[];
+/** The `sarif` section of wavegate.yaml (schemas/wavegate.schema.json). */
+export interface SarifSettings {
+  /** Where the team hosts docs/rules.md: each rule's helpUri is `<base>#<rule id>`. */
+  helpUriBase?: string;
 }
+
+export { helpUriBase } from './help-uri.js';
+
+export function sarifSettings(settings: Settings): SarifSettings {
+  const raw = settings.sarif as SarifSettings | undefined;
+  return raw?.helpUriBase !== undefined ? { helpUriBase: raw.helpUriBase } : {};
+}
+
 
 
 /** cyrb53 (a public-domain 53-bit string hash): fast, well mixed, deterministic; not cryptographic, which a fingerprint need not be. */
@@ -61,6 +74,22 @@ export function fingerprint(f: Finding): string {
  * when known. A finding without a file has no location. Deterministic for the same findings.
  */
 export function toSarif(findings: readonly Finding[], options: SarifOptions): Record<string, unknown> {
+  const { log, results } = prepare(findings, options);
+  ((log.runs as Record<string, unknown>[])[0]!).results = results.map(resultObject);
+  return log;
+}
+
+/** What one result says: the first finding of a group, its environments sorted, and what is derived from them. */
+interface ResultData {
+  f: Finding;
+  envs: string[];
+  ruleIndex: number;
+  text: string;
+  uri: string | undefined;
+  fingerprint: string;
+}
+
+function prepare(findings: readonly Finding[], options: SarifOptions): { log: Record<string, unknown>; results: ResultData[] } {
   const prefix = options.prefix ? (options.prefix.endsWith('/') ? options.prefix : `${options.prefix}/`) : '';
   const descriptors = FINDINGS.map((f) => ({ id: f.id, text: f.description, level: f.defaultSeverity }));
   const known = new Set(descriptors.map((d) => d.id));
@@ -71,50 +100,27 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Re
     }
   }
   const ruleIndex = new Map(descriptors.map((d, i) => [d.id, i] as const));
-  const groups = new Map<string, Group>();
-  for (const f of findings) {
-    const k = groupKey(f);
-    const g = groups.get(k);
-    if (g) {
-      if (f.environment && !g.environments.includes(f.environment)) g.environments.push(f.environment);
-    } else {
-      groups.set(k, { first: f, environments: f.environment ? [f.environment] : [] });
-    }
-  }
   const uris = new Map<string, string>();
   const uriOf = (file: string): string => {
     let u = uris.get(file);
-    if (u === undefined) uris.set(file, (u = `${prefix}${file}`.split('/').map(encodeURIComponent).join('/')));
+    if (u === undefined) {
+      const path = `${prefix}${file}`;
+      // characters encodeURIComponent leaves as they are (and '/'): most paths need no split
+      u = /^[A-Za-z0-9\-_.!~*'()/]*$/.test(path) ? path : path.split('/').map(encodeURIComponent).join('/');
+      uris.set(file, u);
+    }
     return u;
   };
-  const results = [...groups.values()].map(({ first: f, environments }) => {
-    const envs = [...environments].sort();
-    const r: Record<string, unknown> = {
-      ruleId: f.rule,
-      ruleIndex: ruleIndex.get(f.rule),
-      level: f.severity,
-      message: { text: `${envs.length > 0 ? `[${envs.join(', ')}] ` : ''}${f.component ? `${f.component}: ` : ''}${f.message}` },
+  const results = groupFindings(findings).map(({ finding: f, environments }): ResultData => {
+    const envs = environments.sort(); // the group's own list, made for this call
+    return {
+      f,
+      envs,
+      ruleIndex: ruleIndex.get(f.rule)!,
+      text: `${envs.length > 0 ? `[${envs.join(', ')}] ` : ''}${f.component ? `${f.component}: ` : ''}${f.message}`,
+      uri: f.file ? uriOf(f.file) : undefined,
+      fingerprint: fingerprint(f),
     };
-    if (f.file) {
-      const region: Record<string, number> = {};
-      if (f.line) region.startLine = f.line;
-      if (f.line && f.column) region.startColumn = f.column;
-      r.locations = [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: uriOf(f.file), uriBaseId: SRCROOT },
-            ...(f.line ? { region } : {}),
-          },
-        },
-      ];
-    }
-    r.partialFingerprints = { 'wavegateFinding/v1': fingerprint(f) };
-    const props: Record<string, unknown> = {};
-    if (envs.length > 0) props.environments = envs;
-    if (f.component) props.component = f.component;
-    if (f.related && f.related.length > 0) props.related = f.related;
-    if (Object.keys(props).length > 0) r.properties = props;
-    return r;
   });
   const run: Record<string, unknown> = {
     tool: {
@@ -127,16 +133,33 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Re
           shortDescription: { text: d.text },
           fullDescription: { text: d.text },
           ...(options.helpBase ? { helpUri: `${options.helpBase}#${d.id}` } : {}),
-          help: { text: `${d.text} See docs/rules.md#${d.id} in wavegate's package.` },
+          help: { text: `${d.text} See ${options.helpBase ? `${options.helpBase}#${d.id}` : `docs/rules.md#${d.id} in wavegate's package`}.` },
           defaultConfiguration: { level: d.level },
         })),
       },
     },
     originalUriBaseIds: { [SRCROOT]: options.srcRoot ? { uri: options.srcRoot.endsWith('/') ? options.srcRoot : `${options.srcRoot}/` } : { description: { text: 'The working directory wavegate ran in (the repository root in CI).' } } },
     columnKind: 'utf16CodeUnits',
-    results,
+    results: [],
   };
-  return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
+  return { log: { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] }, results };
+}
+
+function resultObject({ f, envs, ruleIndex, text, uri, fingerprint: print }: ResultData): Record<string, unknown> {
+  const r: Record<string, unknown> = { ruleId: f.rule, ruleIndex, level: f.severity, message: { text } };
+  if (uri !== undefined) {
+    const region: Record<string, number> = {};
+    if (f.line) region.startLine = f.line;
+    if (f.line && f.column) region.startColumn = f.column;
+    r.locations = [{ physicalLocation: { artifactLocation: { uri, uriBaseId: SRCROOT }, ...(f.line ? { region } : {}) } }];
+  }
+  r.partialFingerprints = { 'wavegateFinding/v1': print };
+  const props: Record<string, unknown> = {};
+  if (envs.length > 0) props.environments = envs;
+  if (f.component) props.component = f.component;
+  if (f.related && f.related.length > 0) props.related = f.related;
+  if (Object.keys(props).length > 0) r.properties = props;
+  return r;
 }
 
 /**

@@ -87,6 +87,9 @@ function checkArgoKeys(text: string, path: string[]): string[] {
   return kinds;
 }
 
+/** The environment folders of a render output (OUT/.tests, the test tree, is not one). */
+const envFolders = (out: string): string[] => readdirSync(out).filter((n) => !n.startsWith('.'));
+
 describe('wavegate render on examples/ameide', () => {
   const out = tempDir();
   const first = run(['render', EXAMPLE, '--out', out]);
@@ -96,13 +99,16 @@ describe('wavegate render on examples/ameide', () => {
     expect(first.code, first.stderr).toBe(0);
     const catalog = loadCatalog(EXAMPLE);
     for (const env of catalog.environments) {
-      expect(first.stdout).toMatch(new RegExp(`^${env.name}: \\d+ files in .*${env.name} \\(health: \\d+ checks in argocd-cm\\.patch\\.yaml, \\d+ kinds? left to Argo CD[;)]`, 'm'));
+      expect(first.stdout).toMatch(new RegExp(`^${env.name}: \\d+ files in \\S*/${env.name}, \\d+ test files in \\S*/\\.tests/${env.name} \\(health: \\d+ checks in argocd-cm\\.patch\\.yaml, \\d+ kinds? left to Argo CD[;)]`, 'm'));
       for (const f of ['argocd-cm.patch.yaml', 'argocd-values.yaml']) expect(existsSync(join(out, env.name, f)), f).toBe(true);
+      // what is applied and what is only tested are apart (issue 15): no health/ in OUT/<env>
+      expect(existsSync(join(out, env.name, 'health')), env.name).toBe(false);
+      expect(existsSync(join(out, '.tests', env.name, 'health')), env.name).toBe(true);
     }
   });
 
   it('writes a patch whose every key and value follows Argo CD key grammar (evidence)', () => {
-    for (const env of readdirSync(out)) {
+    for (const env of envFolders(out)) {
       const patch = readFileSync(join(out, env, 'argocd-cm.patch.yaml'), 'utf8');
       const obj = parse(patch) as { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; data: Record<string, string> };
       expect(obj).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm' } });
@@ -129,13 +135,13 @@ describe('wavegate render on examples/ameide', () => {
   });
 
   it('every shipped script is the one in health/ and is exercised by a passing test in the sandbox it gets', () => {
-    for (const env of readdirSync(out)) {
+    for (const env of envFolders(out)) {
       const data = (parse(readFileSync(join(out, env, 'argocd-cm.patch.yaml'), 'utf8')) as { data: Record<string, string> }).data;
       for (const [key, script] of Object.entries(data)) {
         const m = /^resource\.customizations\.health\.(.+)$/.exec(key);
         if (!m) continue;
         const [group, kind] = m[1]!.includes('_') ? m[1]!.split('_') : ['', m[1]!];
-        const dir = join(out, env, 'health', ...(group ? [group, kind!] : [kind!]));
+        const dir = join(out, '.tests', env, 'health', ...(group ? [group, kind!] : [kind!]));
         expect(readFileSync(join(dir, 'health.lua'), 'utf8'), key).toBe(script);
         const openLibs = data[`resource.customizations.useOpenLibs.${m[1]}`] === 'true';
         const suite = parse(readFileSync(join(dir, 'health_test.yaml'), 'utf8')) as { tests: { healthStatus: { status: string; message?: string }; inputPath: string }[] };
@@ -246,6 +252,14 @@ describe('wavegate render on examples/ameide', () => {
     expect(findings[1]!.message).toMatch(/health\.lua for kafka\.strimzi\.io\/Kafka/);
   });
 
+  it('wavegate health test on the test tree of each environment passes (README: re-run the tests of exactly what ships)', () => {
+    for (const env of envFolders(out)) {
+      const r = run(['health', 'test', join(out, '.tests', env, 'health')]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^[1-9]\d* passed, 0 failed$/m);
+    }
+  });
+
   it('health eval with the rendered patch evaluates a live object with what would be deployed', () => {
     const r = run(['health', 'eval', join(ROOT, 'lua', 'kafka.strimzi.io', 'Kafka', 'testdata', 'progressing_staleGeneration.yaml'), '--argocd-cm', join(out, 'dev', 'argocd-cm.patch.yaml')]);
     expect(r.code, r.stderr).toBe(0);
@@ -264,17 +278,40 @@ describe('wavegate render on examples/ameide', () => {
 
   it('--env renders only that environment and leaves the others in place', () => {
     const before = snapshot(join(out, 'prod'));
+    const beforeTests = snapshot(join(out, '.tests', 'prod'));
     const r = run(['render', EXAMPLE, '--out', out, '--env', 'dev', '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout) as { written: boolean; environments: { name: string; files: string[] }[] };
+    const j = JSON.parse(r.stdout) as { written: boolean; environments: { name: string; dir: string; files: string[]; testDir: string; testFiles: string[] }[] };
     expect(j.written).toBe(true);
     expect(j.environments.map((e) => e.name)).toEqual(['dev']);
     expect(j.environments[0]!.files).toContain('argocd-cm.patch.yaml');
+    expect(j.environments[0]!.files.filter((f) => f.startsWith('health/'))).toEqual([]);
+    // --format json names the test folder and its files (relative to the working folder, as dir)
+    expect(j.environments[0]!.testDir).toBe(relative(process.cwd(), join(out, '.tests', 'dev')));
+    expect(j.environments[0]!.testFiles).toContain('health/external-secrets.io/ExternalSecret/health_test.yaml');
+    expect(j.environments[0]!.testFiles.every((f) => f.startsWith('health/'))).toBe(true);
     const after = snapshot(join(out, 'prod'));
     expect([...after.keys()]).toEqual([...before.keys()]);
+    expect([...snapshot(join(out, '.tests', 'prod')).keys()]).toEqual([...beforeTests.keys()]);
     const bad = run(['render', EXAMPLE, '--out', out, '--env', 'nope']);
     expect(bad.code, bad.stderr).toBe(2);
     expect(bad.stderr).toMatch(/environment "nope"/);
+  });
+  it('says which folders of a gone environment it removed (both trees) and which it left alone', () => {
+    for (const d of ['qa', '.tests/qa']) {
+      mkdirSync(join(out, d), { recursive: true });
+      writeFileSync(join(out, d, '.wavegate-render'), 'x');
+    }
+    mkdirSync(join(out, '.tests', 'notes'), { recursive: true });
+    const r = run(['render', EXAMPLE, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n').filter((l) => /^(removed|left) /.test(l));
+    expect(lines).toEqual([
+      `removed ${join(out, 'qa')}: environment qa is gone from the catalog`,
+      `removed ${join(out, '.tests', 'qa')}: environment qa is gone from the catalog`,
+      `left ${join(out, '.tests', 'notes')} alone: no environment notes in the catalog, and wavegate did not write it`,
+    ]);
+    rmSync(join(out, '.tests', 'notes'), { recursive: true });
   });
 });
 
@@ -329,7 +366,8 @@ describe('health coverage and settings', () => {
     writeFileSync(join(out, 'dev.wavegate-new-1-1', 'half'), 'x');
     const report = await renderCatalog(loadCatalog(root), { out });
     expect(report.written).toBe(true);
-    expect(readdirSync(out)).toEqual(['dev']);
+    expect(readdirSync(out).sort()).toEqual(['.tests', 'dev']);
+    expect(readdirSync(join(out, '.tests'))).toEqual(['dev']);
     expect(readFileSync(join(out, 'dev', 'argocd-cm.patch.yaml'), 'utf8')).toMatch(/cert-manager\.io_Certificate/);
   });
 
@@ -355,16 +393,16 @@ describe('health coverage and settings', () => {
     expect(data['resource.customizations.health.example.com_Widget']).toBe(script);
     expect(patch).toContain('resource.customizations.useOpenLibs.example.com_Widget: "true"');
     checkArgoKeys(patch, ['data']);
-    const shipped = join(out, 'dev', 'health', 'example.com', 'Widget');
+    const shipped = join(out, '.tests', 'dev', 'health', 'example.com', 'Widget');
     expect(readFileSync(join(shipped, 'check.yaml'), 'utf8')).toBe('useOpenLibs: true\n');
     expect(existsSync(join(shipped, 'testdata', 'ready.yaml'))).toBe(true);
     expect(report.environments[0]!.summary).toContain('health: 1 check in argocd-cm.patch.yaml (1 override), 2 kinds left to Argo CD');
     // the shipped folder re-runs as shipped: the kind gets the libraries its patch gives it
-    const rerun = run(['health', 'test', join(out, 'dev', 'health')]);
+    const rerun = run(['health', 'test', join(out, '.tests', 'dev', 'health')]);
     expect(rerun.stdout).toMatch(/^1 passed, 0 failed$/m);
     expect(rerun.code, rerun.stderr).toBe(0);
     rmSync(join(shipped, 'check.yaml'));
-    const without = run(['health', 'test', join(out, 'dev', 'health')]);
+    const without = run(['health', 'test', join(out, '.tests', 'dev', 'health')]);
     expect(without.stdout).toMatch(/^0 passed, 1 failed$/m);
   });
 

@@ -1,16 +1,17 @@
 // The render pipeline: each environment written in the background while the next renders,
 // swapped in only when every environment rendered without errors and every file is written.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { RENDER_MARKER, renderCatalog, renderInMemory } from '../../src/render/index.js';
-import type { Renderer } from '../../src/render/types.js';
+import { RENDER_MARKER, renderCatalog, renderInMemory, TESTS_DIR } from '../../src/render/index.js';
+import type { RenderedFile, Renderer } from '../../src/render/types.js';
 import { TreeWriter } from '../../src/render/write.js';
 import { buildSmokeChart, smokeValues } from '../../src/smoke/render.js';
 import { smokeSettings } from '../../src/smoke/settings.js';
 import { catalogOf } from '../helpers/catalog.js';
 import { loadCatalog } from '../../src/catalog/load.js';
+import { manifestDocuments } from '../../src/rules/manifests.js';
 import { loadFixture, SECRETS_SMOKE, VAULT_SECRETS } from '../smoke/fixture.js';
 import { readTree, tempDirs } from '../helpers/tree.js';
 
@@ -18,7 +19,7 @@ const temp = tempDirs('wavegate-pipeline-');
 const tree = (dir: string): Record<string, string> => readTree(dir);
 
 const threeEnvs = (): ReturnType<typeof loadCatalog> =>
-  loadCatalog(catalogOf([SECRETS_SMOKE, VAULT_SECRETS], { envs: ['dev', 'prod', 'staging'] }));
+  loadCatalog(catalogOf([SECRETS_SMOKE, { ...VAULT_SECRETS, health: ['external-secrets.io/ExternalSecret'] }], { envs: ['dev', 'prod', 'staging'] }));
 
 describe('TreeWriter', () => {
   it('writes nested folders and files with their bytes', async () => {
@@ -54,11 +55,18 @@ describe('renderCatalog pipeline', () => {
     const mem = await renderInMemory(catalog, { out });
     const r = await renderCatalog(catalog, { out });
     expect(r.written).toBe(true);
-    expect(readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(readdirSync(out).sort()).toEqual([TESTS_DIR, 'dev', 'prod', 'staging']);
+    expect(readdirSync(join(out, TESTS_DIR)).sort()).toEqual(['dev', 'prod', 'staging']);
+    const text = (files: RenderedFile[]): Record<string, string> =>
+      Object.fromEntries(files.map((f) => [f.path, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8')]));
     for (const env of mem.environments) {
-      const want = Object.fromEntries(env.files.map((f) => [f.path, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8')]));
       // plus the marker that lets the next render replace the folder (issue 13)
-      expect(tree(join(out, env.name))).toEqual({ ...want, [RENDER_MARKER]: expect.stringMatching(/written by wavegate render/) });
+      expect(tree(join(out, env.name))).toEqual({ ...text(env.files), [RENDER_MARKER]: expect.stringMatching(/written by wavegate render/) });
+      // what is only tested, apart (issue 15): the ExternalSecret check's copy, its tests and testdata
+      expect(env.testFiles.map((f) => f.path)).toContain('health/external-secrets.io/ExternalSecret/health_test.yaml');
+      expect(env.files.filter((f) => f.path.startsWith('health/'))).toEqual([]);
+      expect(env.testDir).toBe(join(out, TESTS_DIR, env.name));
+      expect(tree(env.testDir)).toEqual({ ...text(env.testFiles), [RENDER_MARKER]: expect.stringMatching(/written by wavegate render/) });
     }
   });
 
@@ -105,6 +113,7 @@ describe('renderCatalog pipeline', () => {
       findings: [],
     });
     await expect(renderCatalog(catalog, { out, renderers: [clash] })).rejects.toThrow(/could not write the render output: .*previous output left untouched/);
+    // OUT/.tests, made for this render, is gone again too
     expect(readdirSync(out)).toEqual(['prod']);
     expect(tree(join(out, 'prod'))).toEqual({ 'previous.txt': 'old', [RENDER_MARKER]: 'previous render' });
   });
@@ -194,6 +203,9 @@ describe('render output inside the catalog', () => {
     const r = await renderInMemory(loadCatalog(root), {});
     expect(r.findings.filter((f) => f.rule === 'argocd-cm-conflict')).toEqual([]);
     expect(readdirSync(join(root, 'out', 'dev'))).toContain(RENDER_MARKER);
+    // nor the test tree: its copy of the Widget testdata is no catalog manifest (the catalog's own is)
+    expect(existsSync(join(root, 'out', TESTS_DIR, 'dev', 'health', 'example.com', 'Widget', 'testdata', 'w.yaml'))).toBe(true);
+    expect(manifestDocuments(loadCatalog(root), 'Widget').map((d) => d.file)).toEqual(['checks/widget/testdata/w.yaml']);
   });
 });
 
@@ -221,5 +233,70 @@ describe('environments gone from the catalog', () => {
     writeFileSync(join(out, 'qa', RENDER_MARKER), 'x');
     expect((await renderCatalog(threeEnvs(), { out, env: 'dev' })).removed).toEqual([]);
     expect(readdirSync(out)).toContain('qa');
+  });
+
+  it('the test folder of a gone environment goes with it; a test folder wavegate did not write is reported; --env leaves other environments\' test folders', async () => {
+    const out = temp();
+    await renderCatalog(threeEnvs(), { out });
+    for (const d of ['qa', `${TESTS_DIR}/qa`]) {
+      mkdirSync(join(out, d));
+      writeFileSync(join(out, d, RENDER_MARKER), 'x');
+    }
+    mkdirSync(join(out, TESTS_DIR, 'notes'));
+    writeFileSync(join(out, TESTS_DIR, 'notes', 'todo.md'), 'keep');
+    const r = await renderCatalog(threeEnvs(), { out });
+    expect(r.removed).toEqual(['qa', `${TESTS_DIR}/qa`]);
+    expect(r.foreign).toEqual([`${TESTS_DIR}/notes`]);
+    expect(readdirSync(join(out, TESTS_DIR)).sort()).toEqual(['dev', 'notes', 'prod', 'staging']);
+    // --env dev replaces dev's two folders only
+    const prodTests = tree(join(out, TESTS_DIR, 'prod'));
+    writeFileSync(join(out, TESTS_DIR, 'dev', 'extra.txt'), 'gone after the render');
+    const one = await renderCatalog(threeEnvs(), { out, env: 'dev' });
+    expect(one.environments.map((e) => e.name)).toEqual(['dev']);
+    expect(tree(join(out, TESTS_DIR, 'prod'))).toEqual(prodTests);
+    expect(existsSync(join(out, TESTS_DIR, 'dev', 'extra.txt'))).toBe(false);
+    expect(existsSync(join(out, TESTS_DIR, 'dev', 'health', 'external-secrets.io', 'ExternalSecret', 'health_test.yaml'))).toBe(true);
+  });
+});
+
+describe('the test tree OUT/.tests', () => {
+  it('a render whose tests fail to write leaves both previous trees as they were', async () => {
+    const out = temp();
+    await renderCatalog(threeEnvs(), { out });
+    const before = { dev: tree(join(out, 'dev')), tests: tree(join(out, TESTS_DIR, 'dev')) };
+    const clash: Renderer = (_c, env) => ({
+      files: [{ path: 'ok.txt', content: 'new' }],
+      testFiles: env.name === 'prod' ? [{ path: 'a', content: 'x' }, { path: 'a/b', content: 'y' }] : [{ path: 't.txt', content: 'new' }],
+      findings: [],
+    });
+    await expect(renderCatalog(threeEnvs(), { out, renderers: [clash] })).rejects.toThrow(/could not write the render output/);
+    expect(tree(join(out, 'dev'))).toEqual(before.dev);
+    expect(tree(join(out, TESTS_DIR, 'dev'))).toEqual(before.tests);
+    expect(readdirSync(join(out, TESTS_DIR)).sort()).toEqual(['dev', 'prod', 'staging']);
+  });
+
+  it('refuses an OUT/.tests that is a symlink or a file, and a test folder wavegate did not write (exit 2 words, nothing written)', async () => {
+    const elsewhere = temp();
+    const out = temp();
+    symlinkSync(elsewhere, join(out, TESTS_DIR));
+    await expect(renderCatalog(threeEnvs(), { out })).rejects.toThrow(/--out: .*\.tests exists and is a symlink; render writes the health checks' tests there/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(readdirSync(out)).toEqual([TESTS_DIR]);
+    const out2 = temp();
+    writeFileSync(join(out2, TESTS_DIR), 'a file');
+    await expect(renderCatalog(threeEnvs(), { out: out2 })).rejects.toThrow(/\.tests exists and is not a folder/);
+    const out3 = temp();
+    mkdirSync(join(out3, TESTS_DIR, 'dev'), { recursive: true });
+    writeFileSync(join(out3, TESTS_DIR, 'dev', 'mine.txt'), 'keep');
+    await expect(renderCatalog(threeEnvs(), { out: out3 })).rejects.toThrow(/\.tests\/dev exists and was not written by wavegate render/);
+    expect(tree(out3)).toEqual({ [`${TESTS_DIR}/dev/mine.txt`]: 'keep' });
+  });
+
+  it('hard links reach across the test folders of environments (the same check tests in each)', async () => {
+    const out = temp();
+    await renderCatalog(threeEnvs(), { out, links: true });
+    const t = (e: string): string => join(out, TESTS_DIR, e, 'health', 'external-secrets.io', 'ExternalSecret', 'health_test.yaml');
+    expect(statSync(t('dev')).ino).toBe(statSync(t('prod')).ino);
+    expect(statSync(t('dev')).nlink).toBe(3);
   });
 });

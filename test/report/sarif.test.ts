@@ -2,11 +2,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { Ajv } from 'ajv';
+import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { checkCatalog } from '../../src/check.js';
-import { fingerprint, sarifBase, toSarif } from '../../src/report/sarif.js';
+import { fingerprint, helpUriBase, sarifBase, toSarif } from '../../src/report/sarif.js';
+import { catalogOf } from '../helpers/catalog.js';
 
 /** The official SARIF 2.1.0 schema (draft-04; test/schemas/README.md says where it comes from). */
 function sarifValidator() {
@@ -85,5 +88,98 @@ describe('SARIF 2.1.0 output', () => {
     expect(withBase.runs[0].tool.driver.rules.find((x: any) => x.id === 'wave-order').helpUri).toBe('https://docs.example/rules.md#wave-order');
     expect(sarifValidator()(withBase)).toBe(true);
     for (const d of [repo, elsewhere, noGit]) rmSync(d, { recursive: true, force: true });
+  });
+});
+
+describe('helpUri: where a team hosts docs/rules.md (--help-uri-base, sarif.helpUriBase)', () => {
+  const BIN = join(__dirname, '..', '..', 'bin', 'wavegate.js');
+  const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const BASE = 'https://git.example.com/platform/wavegate/blob/main/docs/rules.md';
+  const broken = { name: 'b', tier: 'platform', wave: 1, dependencies: ['nope'] };
+  /** The anchors docs/rules.md really has: `<a id="...">` per finding id (scripts/gen-rules-doc.mjs). */
+  const anchors = new Set([...readFileSync(join(__dirname, '..', '..', 'docs', 'rules.md'), 'utf8').matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]!));
+
+  /** The official schema with formats checked too (ajv-formats' RFC 3986 `uri`): helpUri must be an absolute URI. */
+  function strictValidator() {
+    const schema = JSON.parse(readFileSync(join(__dirname, '..', 'schemas', 'sarif-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown>;
+    delete schema.$schema;
+    schema.$id = schema.id;
+    delete schema.id;
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    // a CommonJS module: its default import is module.exports (the plugin), typed as the namespace
+    (ajvFormats as unknown as (a: Ajv) => Ajv)(ajv);
+    return ajv.compile(schema);
+  }
+
+  it('--help-uri-base gives every rule helpUri <base>#<rule id>, an anchor docs/rules.md has; the log validates with formats checked', () => {
+    const root = catalogOf([broken]);
+    const r = run(['check', root, '--format', 'sarif', '--help-uri-base', BASE]);
+    expect(r.status, r.stderr).toBe(1);
+    const log = JSON.parse(r.stdout);
+    const rules = log.runs[0].tool.driver.rules as { id: string; helpUri: string; help: { text: string } }[];
+    expect(rules.length).toBeGreaterThan(20);
+    for (const rule of rules) {
+      expect(rule.helpUri).toBe(`${BASE}#${rule.id}`);
+      expect(anchors.has(rule.id), rule.id).toBe(true);
+      expect(rule.help.text).toMatch(new RegExp(`See ${BASE.replace(/[.]/g, '\\.')}#${rule.id}\\.$`));
+    }
+    const validate = strictValidator();
+    expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    // the strict validator does reject a relative helpUri
+    const relative = structuredClone(log);
+    relative.runs[0].tool.driver.rules[0].helpUri = 'docs/rules.md#yaml';
+    expect(validate(relative)).toBe(false);
+    // without a base: no helpUri (wavegate has no public docs address)
+    const plain = JSON.parse(run(['check', root, '--format', 'sarif']).stdout);
+    expect(plain.runs[0].tool.driver.rules.some((x: Record<string, unknown>) => 'helpUri' in x)).toBe(false);
+  });
+
+  it('sarif.helpUriBase in wavegate.yaml sets it; --help-uri-base overrides it', () => {
+    const root = catalogOf([broken], { extra: { 'wavegate.yaml': { sarif: { helpUriBase: 'https://docs.example.org/wavegate/rules.html' } } } });
+    const fromFile = JSON.parse(run(['check', root, '--format', 'sarif']).stdout);
+    expect(fromFile.runs[0].tool.driver.rules.find((x: { id: string }) => x.id === 'unknown-dependency').helpUri).toBe('https://docs.example.org/wavegate/rules.html#unknown-dependency');
+    const flag = JSON.parse(run(['check', root, '--format', 'sarif', '--help-uri-base', BASE]).stdout);
+    expect(flag.runs[0].tool.driver.rules.find((x: { id: string }) => x.id === 'unknown-dependency').helpUri).toBe(`${BASE}#unknown-dependency`);
+    // other formats do not change
+    expect(run(['check', root]).status).toBe(1);
+  });
+
+  it('a base that is not an absolute URI: exit 2, a clear error, no stack trace', () => {
+    const root = catalogOf([broken]);
+    for (const [bad, why] of [
+      ['docs/rules.md', 'is not an absolute URI'],
+      ['https://docs.example/rules.md#top', 'has a #fragment'],
+      ['https://docs.example/my rules.md', 'holds whitespace'],
+      ['https://', 'is not a valid URI'],
+      ['https:///rules.md', 'has no host'],
+    ] as const) {
+      const r = run(['check', root, '--format', 'sarif', '--help-uri-base', bad]);
+      expect(r.status, bad).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr, bad).toBe(
+        `wavegate: error: --help-uri-base: ${JSON.stringify(bad)} ${why}${why === 'has a #fragment' ? ', and wavegate appends one per rule' : why === 'holds whitespace' ? ' or a control character' : why === 'is not an absolute URI' ? ' (no scheme://)' : ''}; expected the absolute URI of a hosted docs/rules.md, such as https://git.example.com/platform/wavegate/blob/main/docs/rules.md (each rule's helpUri is <base>#<rule id>)\n`,
+      );
+    }
+    const text = run(['check', root, '--help-uri-base', BASE]);
+    expect(text.status).toBe(2);
+    expect(text.stderr).toBe('wavegate: error: --help-uri-base works with --format sarif, not text\n');
+    const inFile = catalogOf([broken], { extra: { 'wavegate.yaml': 'sarif:\n  helpUriBase: docs/rules.md\n' } });
+    const f = run(['check', inFile, '--format', 'sarif']);
+    expect(f.status).toBe(2);
+    // checked when wavegate.yaml is read, so every command and format says so, at its line
+    for (const args of [['check', inFile, '--format', 'sarif'], ['check', inFile], ['render', inFile, '--out', join(inFile, 'out')]]) {
+      const g = run(args);
+      expect(g.status, args.join(' ')).toBe(2);
+      expect(g.stderr).toBe(
+        'wavegate: error: wavegate.yaml:2:16: sarif.helpUriBase: "docs/rules.md" is not an absolute URI (no scheme://); expected the absolute URI of a hosted docs/rules.md, such as https://git.example.com/platform/wavegate/blob/main/docs/rules.md (each rule\'s helpUri is <base>#<rule id>)\n',
+      );
+    }
+    expect(f.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('helpUriBase returns the URI as WHATWG URL serialises it (valid RFC 3986: host lowercased, non-ASCII encoded)', () => {
+    expect(helpUriBase('https://Docs.Example/rules.md', 'x')).toBe('https://docs.example/rules.md');
+    expect(helpUriBase('https://docs.example/räume/rules.md', 'x')).toBe('https://docs.example/r%C3%A4ume/rules.md');
+    expect(helpUriBase('file:///srv/wavegate/docs/rules.md', 'x')).toBe('file:///srv/wavegate/docs/rules.md');
   });
 });

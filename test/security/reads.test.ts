@@ -189,7 +189,7 @@ describe('render: overrides, their tests and testdata stay inside the catalog', 
     return root;
   }
 
-  it('a testdata folder symlinked outside (say ~/.ssh) is not copied into OUT/<env>/health: an error finding, nothing written', async () => {
+  it('a testdata folder symlinked outside (say ~/.ssh) is not copied into OUT/.tests/<env>/health: an error finding, nothing written', async () => {
     const ssh = temp();
     put(ssh, 'id_ed25519', `-----BEGIN OPENSSH PRIVATE KEY----- ${SECRET}\n`);
     put(ssh, 'ready.yaml', ready);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { put, tempDirs } from '../helpers/tree.js';
 import { loadCatalog } from '../../src/catalog/load.js';
-import { RENDER_MARKER, renderCatalog, renderInMemory } from '../../src/render/index.js';
+import { RENDER_MARKER, renderCatalog, renderInMemory, TESTS_DIR } from '../../src/render/index.js';
 import { LOCK_FILE, acquireOutputLock } from '../../src/render/lock.js';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'wavegate.js');
@@ -86,6 +86,7 @@ describe('concurrent renders to one --out', () => {
   it('two renders of examples/ameide at once (child processes, twice over): both exit 0, each environment complete, nothing left over', async () => {
     const expected = await renderInMemory(loadCatalog(AMEIDE), {});
     const want = new Map(expected.environments.map((e) => [e.name, [...e.files.map((f) => f.path), RENDER_MARKER].sort()]));
+    const wantTests = new Map(expected.environments.map((e) => [e.name, [...e.testFiles.map((f) => f.path), RENDER_MARKER].sort()]));
     expect(want.size).toBe(3);
     const out = temp();
     for (let round = 0; round < 2; round++) {
@@ -94,8 +95,10 @@ describe('concurrent renders to one --out', () => {
       expect(b.code, b.stderr).toBe(0);
       // the one that waited said so (on stderr, so --format json stays clean)
       expect((a.stderr + b.stderr).match(/^wavegate: waiting for another render \(pid \d+\) writing to /gm)?.length ?? 0).toBeLessThanOrEqual(1);
-      expect(readdirSync(out).sort()).toEqual([...want.keys()].sort());
+      expect(readdirSync(out).sort()).toEqual([TESTS_DIR, ...want.keys()].sort());
+      expect(readdirSync(join(out, TESTS_DIR)).sort()).toEqual([...want.keys()].sort());
       for (const [env, list] of want) expect(files(join(out, env)), env).toEqual(list);
+      for (const [env, list] of wantTests) expect(files(join(out, TESTS_DIR, env)), env).toEqual(list);
     }
   }, 120_000);
 
@@ -118,7 +121,7 @@ describe('concurrent renders to one --out', () => {
     writeFileSync(join(out, LOCK_FILE), `pid ${dead.stdout} host ${hostname()} started 2026-01-01T00:00:00.000Z\n`);
     const r = await render([small(), '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(out)).toEqual(['dev']);
+    expect(readdirSync(out).sort()).toEqual([TESTS_DIR, 'dev']);
   });
 
   it("recovery removes a dead render's staging folders only while holding the lock", async () => {
@@ -134,6 +137,6 @@ describe('concurrent renders to one --out', () => {
     // the holder "dies" without cleaning up: the waiting render takes over and recovers
     held.release();
     expect((await waiting).written).toBe(true);
-    expect(readdirSync(out)).toEqual(['dev']);
+    expect(readdirSync(out).sort()).toEqual([TESTS_DIR, 'dev']);
   });
 });
