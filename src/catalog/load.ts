@@ -13,6 +13,8 @@ import { COMPONENT_FILE, OUTSIDE_FOLDER_MESSAGE, walkComponents } from './walk.j
 import { fsReason, isFile, isWithin, realRoot } from '../fsutil.js';
 import { escapeControl, hasControlCharacter } from '../names.js';
 import { isKnownNamespaced } from './kinds.js';
+import { catalogFiles } from './files.js';
+import { diskSource } from './source.js';
 
 export const SHARED_ENV = '_shared';
 export { COMPONENT_FILE };
@@ -431,7 +433,8 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
   });
   findings.push(...misnamedComponentFiles(root, others, new Set([SHARED_ENV, ...envNames])));
   const componentDirYamlFiles = options.env === undefined ? others.sort() : undefined;
-  return { root, settings, settingsFile, environments, findings, componentDirYamlFiles };
+  const files = catalogFiles(diskSource(root, maxFileBytes(settings)), environments.map((e) => e.name), componentDirYamlFiles);
+  return { root, settings, settingsFile, environments, findings, files };
 }
 
 /**

@@ -78,11 +78,45 @@ export interface Catalog {
   environments: Environment[];
   /** Problems found while loading (YAML, schema, duplicates): findings of the `schema` family. */
   findings: Finding[];
+  /** The catalog's other files (manifests, what each component deploys), read by the loader's FileSource. */
+  files: CatalogFiles;
+}
+
+/** One YAML document of a manifest file under the catalog root. */
+export interface ManifestDoc {
+  /** Path relative to the catalog root, forward slashes. */
+  file: string;
+  value: unknown;
+  locate: LoadedYaml['locate'];
+}
+
+/** A file a component deploys (its folder, local kustomize bases), as text: Helm templates are not YAML. */
+export interface ComponentFile {
+  /** Relative to the catalog root, forward slashes. */
+  file: string;
+  text: string;
+  /** The values of the chart the file belongs to (values.yaml next to Chart.yaml), if any. */
+  values?: unknown;
+}
+
+/**
+ * The catalog's files other than component.yaml and wavegate.yaml (src/catalog/files.ts): read
+ * on first use, then kept with the catalog.
+ */
+export interface CatalogFiles {
+  /**
+   * The documents of every manifest file (any YAML file outside component.yaml and
+   * wavegate.yaml) whose text contains `needle` (a cheap filter before parsing), sorted by
+   * file. Documents that are not valid YAML (e.g. Helm templates) are skipped.
+   */
+  manifestDocuments(needle: string): ManifestDoc[];
+  /** The files component `c` deploys (its folder without nested component folders, and local kustomize bases), sorted. */
+  componentFiles(c: Component): ComponentFile[];
   /**
    * YAML files other than component.yaml under `environments/<env|_shared>/components/`
    * (relative, sorted), seen while loading; undefined when only one environment was loaded.
    */
-  componentDirYamlFiles?: string[];
+  readonly componentDirYamlFiles?: readonly string[];
 }
 
 export type RuleSeverities = Record<string, SeveritySetting>;

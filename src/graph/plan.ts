@@ -3,7 +3,7 @@ import type { Catalog, Environment } from '../catalog/types.js';
 import { UserError } from '../errors.js';
 import { LABEL_VALUE, environmentAppSets, rolloutSettings, type EnvAppSet, type GeneratedApp } from '../rollout/appsets.js';
 import { rolloutProblems } from '../rollout/compare.js';
-import { dig } from '../rules/manifests.js';
+import { dig } from '../catalog/files.js';
 
 export interface PlannedComponent {
   name: string;

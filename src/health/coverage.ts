@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../catalog/schemas.js';
 import type { Catalog, Environment } from '../catalog/types.js';
 import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
-import { manifestDocuments } from '../rules/manifests.js';
+import { manifestDocuments } from '../catalog/files.js';
 import type { RuleReport } from '../rules/types.js';
 import { LIBRARY_DIR, SCRIPT_FILE, TEST_FILE, kindRefString, listLibraryKinds, parseKindRef, type KindRef } from './library.js';
 import { escapesByName, isDir, isFile, resolveInside } from '../fsutil.js';

@@ -7,7 +7,7 @@ import { escapeControl } from '../names.js';
 import { existsSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { Document, Scalar, YAMLMap, parse as parseYaml, stringify } from 'yaml';
-import { dig, isObject, manifestDocuments, type ManifestDoc } from '../rules/manifests.js';
+import { dig, isObject, manifestDocuments, type ManifestDoc } from '../catalog/files.js';
 import { rolloutSettings } from '../rollout/appsets.js';
 import type { Catalog, Environment } from '../catalog/types.js';
 import { UserError } from '../errors.js';

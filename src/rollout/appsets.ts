@@ -9,7 +9,7 @@
  * component to know which step of a RollingSync strategy would hold each Application.
  */
 import type { Catalog, Component, Environment } from '../catalog/types.js';
-import { dig, isObject, manifestDocuments, type ManifestDoc } from '../rules/manifests.js';
+import { dig, isObject, manifestDocuments, type ManifestDoc } from '../catalog/files.js';
 import { parseManifests } from '../yamlfile.js';
 import { evalTemplate, fieldsUsed, type TemplateOptions } from './template.js';
 

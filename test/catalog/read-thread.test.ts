@@ -18,7 +18,7 @@ function snapshot(c: Catalog): unknown {
     root: c.root,
     settingsFile: c.settingsFile,
     findings: c.findings,
-    others: c.componentDirYamlFiles,
+    others: c.files.componentDirYamlFiles,
     environments: c.environments.map((e) => ({
       name: e.name,
       broken: [...e.broken].sort(),

@@ -12,7 +12,6 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { checkCatalog } from '../../src/check.js';
 import { chartWaitHook } from '../../src/rules/chart-wait-hook.js';
-import { componentFiles } from '../../src/rules/component-files.js';
 import { collectDefines, scanWaits } from '../../src/rules/wait-scan.js';
 import { catalogOf, writeCatalog } from '../helpers/catalog.js';
 import { comp, runRule } from '../helpers/rules.js';
@@ -263,7 +262,7 @@ describe('values-rendered or not: the fixture chart under the real helm (.tools/
     const fromRendered = scanWaits(rendered).map((w) => `${w.resource} ${w.container} ${w.tool} ${JSON.stringify(w.targets)}`);
     const catalog = loadCatalog(FIXTURE);
     const app = catalog.environments[0]!.byName.get('app')!;
-    const files = componentFiles(catalog, app);
+    const files = catalog.files.componentFiles(app);
     const defines = new Map(files.flatMap((f) => collectDefines(f.text, f.file)).map((d) => [d.name, d]));
     const fromTemplates = files.flatMap((f) => scanWaits(f.text, { values: f.values, releaseName: 'app', releaseNamespace: 'apps' }, defines));
     const norm = (r: string): string => r.replace(/ \(through template "[^"]+"\)/, '');
@@ -301,7 +300,7 @@ describe('examples/ameide has no chart-level waits', () => {
   it('no file any component deploys holds a wait, and the rule reports nothing', () => {
     const catalog = loadCatalog(join(ROOT, 'examples', 'ameide'));
     for (const env of catalog.environments) {
-      for (const c of env.components) for (const f of componentFiles(catalog, c)) expect(scanWaits(f.text), f.file).toEqual([]);
+      for (const c of env.components) for (const f of catalog.files.componentFiles(c)) expect(scanWaits(f.text), f.file).toEqual([]);
     }
     expect(checkCatalog(catalog, { rules: [chartWaitHook] })).toEqual([]);
   });
