@@ -117,7 +117,7 @@ export function catalogFiles(source: FileSource, envNames: readonly string[], co
         if (typeof item !== 'string' || /:\/\/|^github\.com\/|\?ref=/.test(item)) continue;
         const rel = posix.normalize(posix.join(posix.dirname(file), item));
         if (rel.startsWith('..') || posix.isAbsolute(rel)) continue;
-        if (source.exists(rel)) out.push(rel);
+        if (source.kind(rel) !== undefined) out.push(rel);
       }
     }
     return out;
@@ -127,7 +127,7 @@ export function catalogFiles(source: FileSource, envNames: readonly string[], co
   const chartValues = (file: string, seen: Map<string, unknown>): unknown => {
     for (let dir = posix.dirname(file); ; dir = posix.dirname(dir)) {
       const at = dir === '.' ? '' : dir;
-      if (source.exists(at === '' ? 'Chart.yaml' : `${at}/Chart.yaml`)) {
+      if (source.kind(at === '' ? 'Chart.yaml' : `${at}/Chart.yaml`) !== undefined) {
         if (!seen.has(dir)) {
           let values: unknown;
           const r = source.read(at === '' ? 'values.yaml' : `${at}/values.yaml`);

@@ -67,7 +67,11 @@ export function loadSettings(root: string): { settings: Settings; settingsFile?:
   } catch {
     return { settings: defaultSettings() };
   }
-  const r = loadYamlFile(abs, { root, maxBytes: DEFAULT_MAX_FILE_BYTES });
+  return settingsFromYaml(loadYamlFile(abs, { root, maxBytes: DEFAULT_MAX_FILE_BYTES }));
+}
+
+/** The settings of wavegate.yaml as read (or the problem reading it); any problem is a UserError. */
+export function settingsFromYaml(r: ReturnType<typeof loadYamlFile>): { settings: Settings; settingsFile: string } {
   const at = (line?: number, column?: number): string => `${SETTINGS_FILE}${line ? `:${line}:${column ?? 1}` : ''}`;
   if ('problem' in r) throw new UserError(`${at(r.problem.line, r.problem.column)}: ${r.problem.message}`);
   const data = r.doc.value ?? {};

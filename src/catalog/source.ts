@@ -3,7 +3,7 @@
  * and bounded, see SECURITY.md) or memory (the rule tester's catalogs). Paths are relative to
  * the catalog root with forward slashes; '' is the root itself.
  */
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { resolveInside } from '../fsutil.js';
 import { decodeText, readText, type YamlProblem } from '../yamlfile.js';
@@ -17,8 +17,8 @@ export interface SourceEntry {
 export interface FileSource {
   /** Entries of the folder `dir` (any order); undefined when it cannot be listed. */
   list(dir: string): SourceEntry[] | undefined;
-  /** Whether something is at `path` (links followed). */
-  exists(path: string): boolean;
+  /** What is at `path` after links (wherever they lead); undefined when nothing is. */
+  kind(path: string): 'file' | 'dir' | 'other' | undefined;
   /** What `path` is after links, if it stays inside the catalog; undefined when missing or leading outside. */
   kindInside(path: string): 'file' | 'dir' | 'other' | undefined;
   /** The text of the file at `path`: contained, bounded, UTF-8 (problems as for YAML files). */
@@ -36,7 +36,14 @@ export function diskSource(root: string, maxBytes: number): FileSource {
         return undefined;
       }
     },
-    exists: (p) => existsSync(abs(p)),
+    kind(p) {
+      try {
+        const st = statSync(abs(p));
+        return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+      } catch {
+        return undefined;
+      }
+    },
     kindInside(p) {
       try {
         const st = statSync(resolveInside(root, abs(p)));
@@ -78,7 +85,7 @@ export function memorySource(files: Readonly<Record<string, string | Uint8Array>
       const entries = dirs.get(norm(dir));
       return entries ? [...entries].map(([name, kind]) => ({ name, kind })) : undefined;
     },
-    exists: (p) => kindOf(p) !== undefined,
+    kind: kindOf,
     kindInside: kindOf,
     read(path) {
       const v = content.get(norm(path));
