@@ -10,7 +10,7 @@ import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type
 import { defaultSettings, loadSettings, maxFileBytes, SETTINGS_FILE, settingsFromYaml } from './settings.js';
 import type { ReaderData, ReaderMessage } from './read-worker.js';
 import { COMPONENT_FILE, OUTSIDE_FOLDER_MESSAGE, walkComponents } from './walk.js';
-import { fsReason, isFile, isWithin, realRoot } from '../fsutil.js';
+import { fsReason, isWithin, realRoot } from '../fsutil.js';
 import { escapeControl, hasControlCharacter } from '../names.js';
 import { isKnownNamespaced } from './kinds.js';
 import { catalogFiles } from './files.js';
