@@ -7,7 +7,6 @@
  */
 import { createRequire } from 'node:module';
 import { posix } from 'node:path';
-import { RENDER_MARKER } from '../render/marker.js';
 import { parseManifests } from '../yamlfile.js';
 import type { FileSource, SourceEntry } from './source.js';
 import type { CatalogFiles, Component, ComponentFile, ManifestDoc } from './types.js';
@@ -15,6 +14,12 @@ import type { CatalogFiles, Component, ComponentFile, ManifestDoc } from './type
 /** `yaml` loads on first use (as in yamlfile.ts): loading a catalog does not need it. */
 const requireLib = createRequire(import.meta.url);
 const parse = (text: string): unknown => (requireLib('yaml') as typeof import('yaml')).parse(text);
+
+/**
+ * The marker every environment folder a render writes holds (src/render/marker.ts): the manifest
+ * walk skips folders that have it, for render output is not catalog input.
+ */
+export const RENDER_MARKER = '.wavegate-render';
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 const TEXT_FILE = /\.(ya?ml|tpl)$/;

@@ -6,7 +6,7 @@ import { loadYamlFile } from '../yamlfile.js';
 import { explainSchemaError } from './messages.js';
 import { simplifyErrors, validator } from './schemas.js';
 import type { Settings, Tier } from './types.js';
-import { argoReleaseFor, argoReleases, shortRelease } from '../health/coverage.js';
+import { argoReleaseFor, argoReleases, shortRelease } from './argo-releases.js';
 
 export const SETTINGS_FILE = 'wavegate.yaml';
 

@@ -3,15 +3,17 @@
  * in wavegate.yaml), wavegate's library, or (when the catalog says nothing) whatever Argo CD
  * computes itself. A gated kind with none of these holds no wave.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PACKAGE_ROOT } from '../catalog/schemas.js';
 import type { Catalog, Environment } from '../catalog/types.js';
 import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
 import { manifestDocuments } from '../catalog/files.js';
-import type { RuleReport } from '../rules/types.js';
+import type { RuleReport } from '../findings.js';
+import { argoBuiltins, argoReleaseFor, argoReleases, shortRelease } from '../catalog/argo-releases.js';
 import { LIBRARY_DIR, SCRIPT_FILE, TEST_FILE, kindRefString, listLibraryKinds, parseKindRef, type KindRef } from './library.js';
 import { escapesByName, isDir, isFile, resolveInside } from '../fsutil.js';
+
+export { argoBuiltins, argoReleaseFor, argoReleases, shortRelease, type ArgoBuiltins } from '../catalog/argo-releases.js';
 
 export interface HealthSettings {
   builtin: string[];
@@ -23,47 +25,11 @@ export function healthSettings(catalog: Catalog): HealthSettings {
   return { builtin: h.builtin ?? [], overrides: h.overrides ?? {} };
 }
 
-/** Argo CD's own health kinds per release, from data/argo-builtin-health-kinds.json (scripts/argo-builtin-kinds.mjs). */
-export interface ArgoBuiltins {
-  /** Kinds assessed in Go (gitops-engine pkg/health), the same in every listed release. */
-  goBuiltins: string[];
-  /** Release tag (newest patch of each minor, oldest first) -> kinds with a built-in health.lua. */
-  releases: Record<string, string[]>;
-}
-
-let builtins: ArgoBuiltins | undefined;
-export function argoBuiltins(): ArgoBuiltins {
-  builtins ??= JSON.parse(readFileSync(join(PACKAGE_ROOT, 'data', 'argo-builtin-health-kinds.json'), 'utf8')) as ArgoBuiltins;
-  return builtins;
-}
-
-/** Release tags wavegate knows, oldest first. */
-export function argoReleases(): string[] {
-  return Object.keys(argoBuiltins().releases);
-}
-
-/** `v3.5` / `3.5` / `v3.5.1` -> `3.5`, or undefined when it is not a version. */
-function minorOf(version: string): string | undefined {
-  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(version.trim());
-  return m ? `${Number(m[1])}.${Number(m[2])}` : undefined;
-}
-
-/** The listed release tag matching an `argocd.version` (by minor release), or undefined. */
-export function argoReleaseFor(version: string): string | undefined {
-  const minor = minorOf(version);
-  return minor === undefined ? undefined : argoReleases().find((t) => minorOf(t) === minor);
-}
-
 /** The release the catalog runs: `argocd.version` in wavegate.yaml, default the newest listed. */
 export function catalogArgoRelease(catalog: Catalog): string {
   const v = (catalog.settings.argocd as { version?: string } | undefined)?.version;
   const releases = argoReleases();
   return (v !== undefined ? argoReleaseFor(v) : undefined) ?? releases[releases.length - 1];
-}
-
-/** A release tag shown to users: `v3.5` for `v3.5.1` (the data lists the newest patch of each minor). */
-export function shortRelease(tag: string): string {
-  return `v${minorOf(tag) ?? tag}`;
 }
 
 /** Argo's folder names use `_` for a wildcard part. */

@@ -340,8 +340,11 @@ export function runHealthTests(dirs: string[], options: RunOptions = {}): Health
 
 export interface ParallelRunOptions {
   openLibs?: boolean;
-  /** Render template-based kind folders with the health library's renderKind. */
-  useRenderer?: boolean;
+  /**
+   * URL of a module exporting `renderKind` (the health library's): worker threads render
+   * template-based kind folders with it (in this thread, `sourceFor` does).
+   */
+  rendererModule?: string;
   /** Worker threads (default: in this thread on 1-3 cores, else the parallelism up to 4; 1 = in this thread). */
   threads?: number;
   /** In-thread source factory, used when the run stays in this thread. */
@@ -394,7 +397,7 @@ export async function runHealthTestsParallel(dirs: string[], options: ParallelRu
     slices.map(
       (slice) =>
         new Promise<HealthTestCase[]>((resolveCases, reject) => {
-          const w = new Worker(workerUrl, { workerData: { plans: slice, openLibs: options.openLibs === true, useRenderer: options.useRenderer === true } });
+          const w = new Worker(workerUrl, { workerData: { plans: slice, openLibs: options.openLibs === true, rendererModule: options.rendererModule } });
           w.once('message', (m: { cases?: HealthTestCase[][]; error?: string; user?: boolean; exitCode?: number }) => {
             void w.terminate();
             if (m.error !== undefined) reject(m.user ? new UserError(m.error, m.exitCode) : new Error(m.error));

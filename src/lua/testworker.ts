@@ -10,7 +10,8 @@ import { runTestFiles, type HealthTestCase, type TestPlan } from './testrunner.j
 interface Job {
   plans: TestPlan[];
   openLibs: boolean;
-  useRenderer: boolean;
+  /** URL of the module whose `renderKind` renders template-based kind folders (given by the caller). */
+  rendererModule?: string;
 }
 
 type RenderKind = (kindDir: string) => { script: string; openLibs: boolean } | undefined;
@@ -18,9 +19,9 @@ type RenderKind = (kindDir: string) => { script: string; openLibs: boolean } | u
 async function run(): Promise<void> {
   const job = workerData as Job;
   let renderKind: RenderKind | undefined;
-  if (job.useRenderer) {
+  if (job.rendererModule !== undefined) {
     try {
-      const lib = (await import('../health/library.js')) as { renderKind?: unknown };
+      const lib = (await import(job.rendererModule)) as { renderKind?: unknown };
       if (typeof lib.renderKind === 'function') renderKind = lib.renderKind as RenderKind;
     } catch {
       renderKind = undefined;

@@ -3,4 +3,4 @@
  * folders that have it (so an --out pointing at a folder of other files never loses them),
  * and the catalog's manifest walk skips folders that have it (render output is not catalog input).
  */
-export const RENDER_MARKER = '.wavegate-render';
+export { RENDER_MARKER } from '../catalog/files.js';

@@ -1,6 +1,6 @@
 import type { Component, Environment } from '../catalog/types.js';
 import type { ConsumesAddition, FindingFix, SmokeCheckAddition } from '../findings.js';
-import { environmentGraph, environmentReachability } from '../graph/graph.js';
+import { environmentGraph, environmentReachability, newSmokeName, smokeValidating } from '../graph/graph.js';
 import { ProviderIndex } from './missing-edge.js';
 import type { Rule, RuleReport } from './types.js';
 import { collectDefines, definedObjects, scanWaits, type Define, type WaitCommand, type WaitTarget } from './wait-scan.js';
@@ -19,14 +19,6 @@ const CHECKABLE: Record<string, { apiVersion: string; condition: string }> = {
   Deployment: { apiVersion: 'apps/v1', condition: 'Available' },
   CustomResourceDefinition: { apiVersion: 'apiextensions.k8s.io/v1', condition: 'Established' },
 };
-
-/** The smoke component of `env` whose smoke.validates names `c` (first by name), if any. */
-export function smokeValidating(env: Environment, c: Component): Component | undefined {
-  return env.components.find((s) => s.componentType === 'smoke' && s.name !== c.name && s.smoke?.validates.includes(c.name));
-}
-
-/** Name of the smoke component wavegate fix creates for `c` when no smoke validates it. */
-export const newSmokeName = (c: Component): string => `${c.name}-smoke`;
 
 const isTemplate = (s: string | undefined): boolean => s?.includes('{{') === true;
 

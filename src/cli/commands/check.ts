@@ -41,7 +41,7 @@ export function registerCheck(program: Command): void {
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       } else if (opts.format === 'sarif') {
         const { toSarif, sarifBase } = await import('../../report/sarif.js');
-        const { version } = await import('../main.js');
+        const { version } = await import('../version.js');
         const base = sarifBase(catalog.root, process.cwd());
         // compact: a code-scanning upload, not for reading (a large log is half the bytes)
         process.stdout.write(`${JSON.stringify(toSarif(findings, { version: version(), ...base }))}\n`);

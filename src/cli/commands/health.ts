@@ -20,6 +20,9 @@ const PACKAGE_LUA_DIR = join(PACKAGE_ROOT, 'lua');
 type RenderKind = (kindDir: string) => { script: string; openLibs: boolean } | undefined;
 
 /** The health library's renderer for template-based kind folders, when the package has one. */
+/** The health library, whose renderKind renders template-based kind folders (check.yaml): for worker threads, which run compiled. */
+const RENDERER_MODULE = new URL('../../health/library.js', import.meta.url).href;
+
 async function loadRenderKind(): Promise<RenderKind | undefined> {
   try {
     const lib = (await import('../../health/library.js')) as { renderKind?: unknown };
@@ -76,7 +79,7 @@ export function registerHealth(program: Command): void {
       const roots = dirs.length > 0 ? dirs : [PACKAGE_LUA_DIR];
       const report = await runHealthTestsParallel(roots, {
         openLibs: opts.openLibs === true,
-        useRenderer: renderKind !== undefined,
+        ...(renderKind !== undefined ? { rendererModule: RENDERER_MODULE } : {}),
         sourceFor: (root) => dirSource(root, { renderKind }),
       });
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(healthTestReportToJson(report), null, 2)}\n`);
