@@ -18,7 +18,7 @@ function sources(dir = SRC): string[] {
 }
 
 /** The src modules a file imports (relative to src), from import/export declarations and literal import() calls. */
-export function importsOf(file: string, text: string): string[] {
+function importsOf(file: string, text: string): string[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
   const specs: string[] = [];
   const visit = (n: ts.Node): void => {
@@ -32,7 +32,7 @@ export function importsOf(file: string, text: string): string[] {
 }
 
 /** The cycles of a graph (its strongly connected components of more than one node, or with a self edge), each sorted. */
-export function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   let index = 0;
   const idx = new Map<string, number>();
   const low = new Map<string, number>();
