@@ -27,7 +27,7 @@ export function defaultSettings(): Settings {
  * default DEFAULT_MAX_FILE_BYTES (4 MiB). wavegate.yaml itself is read with the default.
  */
 export function maxFileBytes(settings: Settings | undefined): number {
-  const n = (settings?.limits as { maxFileBytes?: number } | undefined)?.maxFileBytes;
+  const n = settings?.limits?.maxFileBytes;
   return typeof n === 'number' && n > 0 ? n : DEFAULT_MAX_FILE_BYTES;
 }
 
@@ -106,7 +106,7 @@ export function settingsFromYaml(r: ReturnType<typeof loadYamlFile>): { settings
       throw new UserError(`${at(wpos?.line, wpos?.column)}: tiers[${i}].waves: band [${t.waves[0]}, ${t.waves[1]}] is empty (low must be <= high)`);
     }
   });
-  const version = (raw.argocd as { version?: string } | undefined)?.version;
+  const version = settings.argocd?.version;
   if (version !== undefined && argoReleaseFor(version) === undefined) {
     const pos = r.doc.locate(['argocd', 'version']);
     const known = argoReleases();

@@ -12,11 +12,78 @@ export interface Tier {
   waves: [number, number];
 }
 
+/**
+ * wavegate.yaml as loaded: `tiers` and `extraFields` with their defaults, the other sections
+ * as written (validated by schemas/wavegate.schema.json; each consumer applies its defaults).
+ * test/settings-types.test.ts keeps these types' fields equal to the schema's.
+ */
 export interface Settings {
   tiers: Tier[];
   extraFields: string[];
-  /** Raw sections added by later features (health, smoke, rules, plan), validated by the schema. */
-  [section: string]: unknown;
+  limits?: LimitsSection;
+  smoke?: SmokeSection;
+  rules?: RulesSection;
+  health?: HealthSection;
+  plan?: PlanSection;
+  argocd?: ArgocdSection;
+  rollout?: RolloutSection;
+}
+
+/** `limits:` bounds on what wavegate reads (SECURITY.md). */
+export interface LimitsSection {
+  maxFileBytes?: number;
+}
+
+export interface SmokeQuantities {
+  cpu?: string;
+  memory?: string;
+  'ephemeral-storage'?: string;
+}
+
+/** `smoke:` defaults of the rendered smoke charts (src/smoke/settings.ts applies the defaults). */
+export interface SmokeSection {
+  image?: { repository?: string; tag?: string; digest?: string; pullPolicy?: 'IfNotPresent' | 'Always' | 'Never' };
+  mode?: 'regular' | 'hook';
+  runner?: 'kubectl' | 'script';
+  attempts?: number;
+  sleepSeconds?: number;
+  timeoutSeconds?: number;
+  requestTimeoutSeconds?: number;
+  ttlSecondsAfterFinished?: number;
+  resources?: { requests?: SmokeQuantities; limits?: SmokeQuantities };
+  chartVersion?: string;
+}
+
+/** `rules:` finding id -> severity (only ids whose severity may be set; src/rules/registry.ts). */
+export type RulesSection = Record<string, SeveritySetting>;
+
+/** `health:` where each gated kind's check comes from. */
+export interface HealthSection {
+  /** group/Kind left to Argo CD's own check. */
+  builtin?: string[];
+  /** group/Kind -> a team's check (a health.lua file or a folder), relative to the catalog root. */
+  overrides?: Record<string, string>;
+}
+
+/** `plan:` settings of `wavegate plan --format shell`. */
+export interface PlanSection {
+  waveLabel?: string;
+  /** null: select by wave only. */
+  environmentLabel?: string | null;
+  timeoutSeconds?: number;
+}
+
+/** `argocd:` the Argo CD the catalog runs on. */
+export interface ArgocdSection {
+  version?: string;
+  namespace?: string;
+}
+
+/** `rollout:` RollingSync settings. */
+export interface RolloutSection {
+  /** Tier name -> RollingSync maxUpdate (an integer or "N%"). */
+  maxUpdate?: Record<string, number | string>;
+  syncTimeoutSeconds?: number;
 }
 
 export interface ResourceSet {

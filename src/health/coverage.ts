@@ -21,13 +21,13 @@ export interface HealthSettings {
 }
 
 export function healthSettings(catalog: Catalog): HealthSettings {
-  const h = (catalog.settings.health ?? {}) as Partial<HealthSettings>;
+  const h = catalog.settings.health ?? {};
   return { builtin: h.builtin ?? [], overrides: h.overrides ?? {} };
 }
 
 /** The release the catalog runs: `argocd.version` in wavegate.yaml, default the newest listed. */
 export function catalogArgoRelease(catalog: Catalog): string {
-  const v = (catalog.settings.argocd as { version?: string } | undefined)?.version;
+  const v = catalog.settings.argocd?.version;
   const releases = argoReleases();
   return (v !== undefined ? argoReleaseFor(v) : undefined) ?? releases[releases.length - 1];
 }

@@ -145,7 +145,7 @@ const YAML_OPTIONS = { lineWidth: 0, indent: 2 } as const;
 
 /** `argocd.namespace` from wavegate.yaml: Argo CD's own install.yaml declares its ConfigMaps without one. */
 export function argocdNamespace(catalog: Catalog): string | undefined {
-  return (catalog.settings.argocd as { namespace?: string } | undefined)?.namespace;
+  return catalog.settings.argocd?.namespace;
 }
 
 /**

@@ -276,7 +276,7 @@ export interface RolloutSettings {
 }
 
 export function rolloutSettings(catalog: Catalog): RolloutSettings {
-  const r = (catalog.settings.rollout ?? {}) as Partial<RolloutSettings>;
+  const r = catalog.settings.rollout ?? {};
   return { maxUpdate: r.maxUpdate ?? {}, syncTimeoutSeconds: r.syncTimeoutSeconds };
 }
 
