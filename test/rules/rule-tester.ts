@@ -123,3 +123,14 @@ export const ruleTester = {
     });
   },
 };
+
+/** catalogOf's arguments as a catalog in memory (components in each of `envs`, `extra` files). */
+export function inMemory(components: Record<string, unknown>[], options: { envs?: string[]; extra?: Record<string, FileContent> } = {}): CatalogInput {
+  return { components, envs: options.envs, files: options.extra };
+}
+
+/** writeCatalog's argument as a catalog in memory. */
+export const filesIn = (files: Record<string, FileContent>): CatalogInput => ({ files });
+
+/** The findings of one rule on a catalog in memory that loads cleanly (runRule of test/helpers/rules.ts, without a temp folder). */
+export const findingsOf = (rule: Rule, input: CatalogInput): Finding[] => runRuleOn(rule, input).findings;
