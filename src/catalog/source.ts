@@ -38,8 +38,9 @@ export function diskSource(root: string, maxBytes: number): FileSource {
     },
     kind(p) {
       try {
-        const st = statSync(abs(p));
-        return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+        // no exception for a missing path: charts are looked for in every folder up from each file
+        const st = statSync(abs(p), { throwIfNoEntry: false });
+        return st === undefined ? undefined : st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
       } catch {
         return undefined;
       }
