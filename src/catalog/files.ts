@@ -153,6 +153,8 @@ export function catalogFiles(source: FileSource, envNames: readonly string[], co
 
   return {
     componentDirYamlFiles,
+    kind: (path) => source.kind(path),
+    kindInside: (path) => source.kindInside(path),
     manifestDocuments(needle) {
       const out: ManifestDoc[] = [];
       for (const f of manifestFiles()) {

@@ -320,7 +320,7 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
     throw new UserError((e as NodeJS.ErrnoException).code === 'ENOENT' ? `catalog not found: ${rootArg}` : `${rootArg}: ${fsReason(e)}`);
   }
   if (!rootStat.isDirectory()) throw new UserError(`catalog must be a folder: ${rootArg}`);
-  const { settings, settingsFile } = loadSettings(root);
+  const { settings, settingsFile, settingsLocate } = loadSettings(root);
   const envRoot = join(root, 'environments');
   let envReal: string | undefined;
   try {
@@ -338,7 +338,7 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
   const roots = [SHARED_ENV, ...envNames].map((env): [string, string] => [join(envRoot, env, 'components'), `environments/${env}/components`]);
   const thread = options.thread ?? (THREADS_BY_DEFAULT && looksLarge(roots));
   const read = (thread ? readOnThread(roots, settings, root) : undefined) ?? readHere(roots, settings, root);
-  return assemble(read, { root, settings, settingsFile, envNames, findings, wholeCatalog: options.env === undefined }, diskSource(root, maxFileBytes(settings)));
+  return assemble(read, { root, settings, settingsFile, settingsLocate, envNames, findings, wholeCatalog: options.env === undefined }, diskSource(root, maxFileBytes(settings)));
 }
 
 const noEnvironments = (rootArg: string): string =>
@@ -359,7 +359,7 @@ export function loadCatalogFromSource(source: FileSource, options: { env?: strin
     const r = source.read(p);
     return 'problem' in r ? r : parseYaml(r.text);
   };
-  const { settings, settingsFile } = source.kind(SETTINGS_FILE) === undefined ? { settings: defaultSettings(), settingsFile: undefined } : settingsFromYaml(readYaml(SETTINGS_FILE));
+  const { settings, settingsFile, settingsLocate } = source.kind(SETTINGS_FILE) === undefined ? { settings: defaultSettings(), settingsFile: undefined, settingsLocate: undefined } : settingsFromYaml(readYaml(SETTINGS_FILE));
   const listed = source.list('environments');
   if (!listed) throw new UserError(noEnvironments(rootArg));
   const names = listed.filter((e) => e.kind === 'dir' && e.name !== SHARED_ENV && !e.name.startsWith('.')).map((e) => e.name).sort();
@@ -382,7 +382,7 @@ export function loadCatalogFromSource(source: FileSource, options: { env?: strin
     walk(`environments/${env}/components`);
     return out;
   });
-  return assemble({ parsed, others }, { root: rootArg, settings, settingsFile, envNames, findings, wholeCatalog: options.env === undefined }, source);
+  return assemble({ parsed, others }, { root: rootArg, settings, settingsFile, settingsLocate, envNames, findings, wholeCatalog: options.env === undefined }, source);
 }
 
 /**
@@ -428,6 +428,7 @@ interface LoadState {
   root: string;
   settings: Settings;
   settingsFile?: string;
+  settingsLocate?: LoadedYaml['locate'];
   envNames: string[];
   findings: Finding[];
   /** Every environment was walked (not only LoadOptions.env). */
@@ -440,7 +441,7 @@ interface LoadState {
  * `source` reads the catalog's other files when they are asked for.
  */
 function assemble(read: ReadResult, at: LoadState, source: FileSource): Catalog {
-  const { root, settings, settingsFile, envNames, findings } = at;
+  const { root, settings, settingsFile, settingsLocate, envNames, findings } = at;
   const { parsed } = read;
   const unsafeFile = (file: string): Finding => ({
     rule: 'unsafe-name',
@@ -508,7 +509,7 @@ function assemble(read: ReadResult, at: LoadState, source: FileSource): Catalog 
   findings.push(...misnamedComponentFiles(source, others, new Set([SHARED_ENV, ...envNames])));
   const componentDirYamlFiles = at.wholeCatalog ? others.sort() : undefined;
   const files = catalogFiles(source, environments.map((e) => e.name), componentDirYamlFiles);
-  return { root, settings, settingsFile, environments, findings, files };
+  return { root, settings, settingsFile, ...(settingsLocate ? { settingsLocate } : {}), environments, findings, files };
 }
 
 

@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MAX_FILE_BYTES } from '../fsutil.js';
 import { UserError } from '../errors.js';
-import { loadYamlFile } from '../yamlfile.js';
+import { loadYamlFile, type LoadedYaml } from '../yamlfile.js';
 import { explainSchemaError } from './messages.js';
 import { simplifyErrors, validator } from './schemas.js';
 import type { Settings, Tier } from './types.js';
@@ -60,7 +60,7 @@ function schemaKeys(schema: SchemaNode, path: readonly (string | number)[]): str
  * Reads and validates wavegate.yaml; any problem is fatal (exit 2) since every check depends on
  * it. The file must resolve inside the catalog, be a regular file and at most 4 MiB.
  */
-export function loadSettings(root: string): { settings: Settings; settingsFile?: string } {
+export function loadSettings(root: string): { settings: Settings; settingsFile?: string; settingsLocate?: LoadedYaml['locate'] } {
   const abs = join(root, SETTINGS_FILE);
   try {
     lstatSync(abs);
@@ -71,7 +71,7 @@ export function loadSettings(root: string): { settings: Settings; settingsFile?:
 }
 
 /** The settings of wavegate.yaml as read (or the problem reading it); any problem is a UserError. */
-export function settingsFromYaml(r: ReturnType<typeof loadYamlFile>): { settings: Settings; settingsFile: string } {
+export function settingsFromYaml(r: ReturnType<typeof loadYamlFile>): { settings: Settings; settingsFile: string; settingsLocate: LoadedYaml['locate'] } {
   const at = (line?: number, column?: number): string => `${SETTINGS_FILE}${line ? `:${line}:${column ?? 1}` : ''}`;
   if ('problem' in r) throw new UserError(`${at(r.problem.line, r.problem.column)}: ${r.problem.message}`);
   const data = r.doc.value ?? {};
@@ -115,5 +115,5 @@ export function settingsFromYaml(r: ReturnType<typeof loadYamlFile>): { settings
         'name one of those minor releases, or regenerate data/argo-builtin-health-kinds.json with scripts/argo-builtin-kinds.mjs',
     );
   }
-  return { settings, settingsFile: SETTINGS_FILE };
+  return { settings, settingsFile: SETTINGS_FILE, settingsLocate: r.doc.locate };
 }

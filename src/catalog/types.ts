@@ -141,6 +141,8 @@ export interface Catalog {
   settings: Settings;
   /** Path of wavegate.yaml relative to root, when present. */
   settingsFile?: string;
+  /** Position of a field of wavegate.yaml (`['health', 'overrides', ref]`), for findings about settings. */
+  settingsLocate?: LoadedYaml['locate'];
   /** Environments sorted by name. */
   environments: Environment[];
   /** Problems found while loading (YAML, schema, duplicates): findings of the `schema` family. */
@@ -184,6 +186,12 @@ export interface CatalogFiles {
    * (relative, sorted), seen while loading; undefined when only one environment was loaded.
    */
   readonly componentDirYamlFiles?: readonly string[];
+  /**
+   * What is at a catalog path that a setting names (health.overrides): after links, wherever
+   * they lead (`kind`), or only when that stays inside the catalog (`kindInside`).
+   */
+  kind(path: string): 'file' | 'dir' | 'other' | undefined;
+  kindInside(path: string): 'file' | 'dir' | 'other' | undefined;
 }
 
 export type RuleSeverities = Record<string, SeveritySetting>;
