@@ -82,7 +82,8 @@ describe('catalogs in memory load as they do from disk', () => {
 describe('the rule tester', () => {
   it('fails a case whose findings differ from the expected ones (count, field, message)', () => {
     const { findings } = runRuleOn(waveOrder, { components: [comp('a', 'data', 20), comp('b', 'data', 20, { dependencies: ['a'] })] });
-    expectFindings(findings, [{ component: 'b', related: ['a'], line: 5, message: 'the same wave' }]);
+    expectFindings(findings, [{ rule: 'wave-order', component: 'b', related: ['a'], line: 5, message: 'the same wave' }]);
+    expect(() => expectFindings(findings, [{ rule: 'tier-band' }])).toThrow();
     expect(() => expectFindings(findings, [])).toThrow();
     expect(() => expectFindings(findings, [{ line: 4 }])).toThrow();
     expect(() => expectFindings(findings, [{ message: 'an earlier wave' }])).toThrow();

@@ -46,6 +46,8 @@ export interface RuleCase extends CatalogInput {
 
 /** What an expected finding must match; fields left out are not compared. */
 export interface ExpectedFinding {
+  /** The finding id (always the rule's own: the tester keeps only its findings). */
+  rule?: string;
   /** A substring of the message, or a pattern it must match. */
   message?: string | RegExp;
   file?: string;
