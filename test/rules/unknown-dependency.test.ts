@@ -41,7 +41,7 @@ ruleTester.run(unknownDependency, {
       components: [comp('db', 'data', 20), comp('app', 'apps', 40, { dependencies: ['dbb'] }), smoke(['db', 'ap'])],
       envs: ['dev', 'prod'],
       errors: ['dev', 'prod'].flatMap((environment) => [
-        { environment, component: 'app', related: ['dbb'], file: componentPath(environment, 'app'), line: 5, message: 'dependency "dbb" names no component in environment ' + environment + ' (did you mean "db"?)' },
+        { environment, component: 'app', related: ['dbb'], file: componentPath(environment, 'app'), line: 5, message: `dependency "dbb" names no component in environment ${environment} (did you mean "db"?)` },
         { environment, component: 'db-smoke', related: ['ap'], file: componentPath(environment, 'db-smoke'), line: 10, message: 'smoke.validates entry "ap" names no component' },
       ]),
     },
