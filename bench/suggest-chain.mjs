@@ -8,6 +8,8 @@
 //          findings, each suggesting an edge, in a tier wide enough for the whole chain.
 // Prints JSON {n, kind, checkMs, suggestMs, findings, outputLines, longestLine}; used by
 // bench/run.mjs (with peak memory from bench/stats-hook.mjs) and test/security/suggest-scale.test.ts.
+import { catalogFiles } from '../dist/catalog/files.js';
+import { memorySource } from '../dist/catalog/source.js';
 import { checkCatalog } from '../dist/check.js';
 import { formatSuggestions, suggestRepairs } from '../dist/graph/suggest.js';
 
@@ -35,7 +37,7 @@ export function chainCatalog(n, kind) {
   }
   components.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const env = { name: 'dev', components, byName: new Map(components.map((c) => [c.name, c])), broken: new Set() };
-  return { root: '/nonexistent', settings: { tiers, extraFields: [] }, environments: [env], findings: [] };
+  return { root: '/nonexistent', settings: { tiers, extraFields: [] }, environments: [env], findings: [], files: catalogFiles(memorySource({}), [env.name]) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

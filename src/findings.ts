@@ -17,6 +17,14 @@ export interface Finding {
   fix?: FindingFix;
 }
 
+/**
+ * What a rule (or a check that rules run, such as health coverage) reports; the engine adds
+ * `rule` and (for environment rules) `environment`. `severity` may be set when one case of a
+ * rule is milder than the rule's default; a severity configured in wavegate.yaml (`rules:`)
+ * wins over both.
+ */
+export type RuleReport = Omit<Finding, 'rule' | 'severity'> & { severity?: Severity };
+
 export interface FindingFix {
   /** Dependency edges to add: `component` gains `dependency` (in `environment`). */
   addDependencies?: { environment: string; component: string; dependency: string }[];

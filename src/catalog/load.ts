@@ -2,15 +2,17 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Finding } from '../findings.js';
-import { loadYamlFile, type LoadedYaml } from '../yaml/index.js';
+import { loadYamlFile, parseYaml, type LoadedYaml } from '../yaml/index.js';
 import { explainSchemaError, closest } from './messages.js';
 import { schemaPath, simplifyErrors, validator } from './schemas.js';
 import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type Environment, type ResourceSet, type Settings, type SmokeSpec } from './types.js';
-import { loadSettings, maxFileBytes } from './settings.js';
+import { defaultSettings, loadSettings, maxFileBytes, SETTINGS_FILE, settingsFromYaml } from './settings.js';
 import { COMPONENT_FILE, OUTSIDE_FOLDER_MESSAGE, walkComponents } from './walk.js';
-import { fsReason, isFile, isWithin, realRoot } from '../fsutil.js';
+import { fsReason, isWithin, realRoot } from '../fsutil.js';
 import { escapeControl, hasControlCharacter } from '../names.js';
 import { isKnownNamespaced } from './kinds.js';
+import { catalogFiles } from './files.js';
+import { diskSource, type FileSource } from './source.js';
 
 export const SHARED_ENV = '_shared';
 export { COMPONENT_FILE };
@@ -218,7 +220,7 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
     throw new UserError((e as NodeJS.ErrnoException).code === 'ENOENT' ? `catalog not found: ${rootArg}` : `${rootArg}: ${fsReason(e)}`);
   }
   if (!rootStat.isDirectory()) throw new UserError(`catalog must be a folder: ${rootArg}`);
-  const { settings, settingsFile } = loadSettings(root);
+  const { settings, settingsFile, settingsLocate } = loadSettings(root);
   const envRoot = join(root, 'environments');
   let envReal: string | undefined;
   try {
@@ -230,11 +232,66 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
     throw new UserError(`${join(rootArg, 'environments')}: leads outside the catalog (through a symlink); a catalog's environments/ must be inside it`);
   }
   if (envReal === undefined) {
-    throw new UserError(`${rootArg}: no environments/ folder (a catalog keeps its components in environments/<env>/components/**/component.yaml)`);
+    throw new UserError(noEnvironments(rootArg));
   }
-  let envNames = listEnvironments(envRoot, join(rootArg, 'environments'));
+  const { envNames, findings } = selectEnvironments(listEnvironments(envRoot, join(rootArg, 'environments')), rootArg, options);
+  const roots = [SHARED_ENV, ...envNames].map((env): [string, string] => [join(envRoot, env, 'components'), `environments/${env}/components`]);
+  const read = readHere(roots, settings, root);
+  return assemble(read, { root, settings, settingsFile, settingsLocate, envNames, findings, wholeCatalog: options.env === undefined }, diskSource(root, maxFileBytes(settings)));
+}
+
+const noEnvironments = (rootArg: string): string =>
+  `${rootArg}: no environments/ folder (a catalog keeps its components in environments/<env>/components/**/component.yaml)`;
+const noEnvironmentFolders = (rootArg: string): string => `${rootArg}: environments/ has no environment folders (only ${SHARED_ENV} or nothing)`;
+
+/** The root a catalog in memory is given (nothing is there: its files are in its FileSource). */
+export const MEMORY_ROOT = '/in-memory-catalog';
+
+/**
+ * Loads a catalog from `source` (memorySource for a catalog in memory, as the rule tester
+ * builds them): the same checks and the same model as loadCatalog, with the files walked and
+ * read through the source (in walk order: entries sorted by name), on this thread.
+ */
+export function loadCatalogFromSource(source: FileSource, options: { env?: string; root?: string } = {}): Catalog {
+  const rootArg = options.root ?? MEMORY_ROOT;
+  const readYaml = (p: string): ReturnType<typeof loadYamlFile> => {
+    const r = source.read(p);
+    return 'problem' in r ? r : parseYaml(r.text);
+  };
+  const { settings, settingsFile, settingsLocate } = source.kind(SETTINGS_FILE) === undefined ? { settings: defaultSettings(), settingsFile: undefined, settingsLocate: undefined } : settingsFromYaml(readYaml(SETTINGS_FILE));
+  const listed = source.list('environments');
+  if (!listed) throw new UserError(noEnvironments(rootArg));
+  const names = listed.filter((e) => e.kind === 'dir' && e.name !== SHARED_ENV && !e.name.startsWith('.')).map((e) => e.name).sort();
+  if (names.length === 0) throw new UserError(noEnvironmentFolders(rootArg));
+  const { envNames, findings } = selectEnvironments(names, rootArg, options);
+  const others: string[] = [];
+  const parsed = [SHARED_ENV, ...envNames].map((env) => {
+    const out: ParsedFile[] = [];
+    const walk = (rel: string): void => {
+      const entries = source.list(rel);
+      if (!entries) return;
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const e of entries) {
+        const r = `${rel}/${e.name}`;
+        if (e.kind === 'dir') walk(r);
+        else if (e.kind === 'file' && e.name === COMPONENT_FILE) out.push(parsedFromYaml(r, readYaml(r), settings));
+        else if (e.kind === 'file' && /\.ya?ml$/.test(e.name)) others.push(r);
+      }
+    };
+    walk(`environments/${env}/components`);
+    return out;
+  });
+  return assemble({ parsed, others }, { root: rootArg, settings, settingsFile, settingsLocate, envNames, findings, wholeCatalog: options.env === undefined }, source);
+}
+
+/**
+ * The environments to load, of those listed under environments/ (sorted): without a control
+ * character in the name (finding unsafe-name), and only `options.env` when given.
+ */
+function selectEnvironments(listed: string[], rootArg: string, options: LoadOptions): { envNames: string[]; findings: Finding[] } {
+  let envNames = listed;
   if (envNames.length === 0) {
-    throw new UserError(`${rootArg}: environments/ has no environment folders (only ${SHARED_ENV} or nothing)`);
+    throw new UserError(noEnvironmentFolders(rootArg));
   }
   // Folder names reach shell scripts, YAML comments, Lua, DOT and Mermaid: none with a control
   // character is loaded (finding unsafe-name; the writers escape them as well).
@@ -262,8 +319,28 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
     envNames = [options.env];
   }
 
-  const roots = [SHARED_ENV, ...envNames].map((env): [string, string] => [join(envRoot, env, 'components'), `environments/${env}/components`]);
-  const read = readHere(roots, settings, root);
+  return { envNames, findings };
+}
+
+/** What the loader knows before the component files are assembled into environments. */
+interface LoadState {
+  root: string;
+  settings: Settings;
+  settingsFile?: string;
+  settingsLocate?: LoadedYaml['locate'];
+  envNames: string[];
+  findings: Finding[];
+  /** Every environment was walked (not only LoadOptions.env). */
+  wholeCatalog: boolean;
+}
+
+/**
+ * The catalog from the parsed component files (per walk root: `_shared`, then each
+ * environment): unsafe paths, duplicates, `_shared` merged in, misnamed component files.
+ * `source` reads the catalog's other files when they are asked for.
+ */
+function assemble(read: ReadResult, at: LoadState, source: FileSource): Catalog {
+  const { root, settings, settingsFile, settingsLocate, envNames, findings } = at;
   const { parsed } = read;
   const unsafeFile = (file: string): Finding => ({
     rule: 'unsafe-name',
@@ -328,24 +405,26 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
     const components = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     environments.push({ name: envName, components, byName, broken, ...(unreadable.length > 0 ? { unreadable: unreadable.sort() } : {}) });
   });
-  findings.push(...misnamedComponentFiles(root, others, new Set([SHARED_ENV, ...envNames])));
-  const componentDirYamlFiles = options.env === undefined ? others.sort() : undefined;
-  return { root, settings, settingsFile, environments, findings, componentDirYamlFiles };
+  findings.push(...misnamedComponentFiles(source, others, new Set([SHARED_ENV, ...envNames])));
+  const componentDirYamlFiles = at.wholeCatalog ? others.sort() : undefined;
+  const files = catalogFiles(source, environments.map((e) => e.name), componentDirYamlFiles);
+  return { root, settings, settingsFile, ...(settingsLocate ? { settingsLocate } : {}), environments, findings, files };
 }
+
 
 /**
  * YAML files below a components folder named like a component file but not `component.yaml`
  * (`component.yml`, `Component.yaml`): neither wavegate nor the ApplicationSet's git files
  * generator (`**` + `/component.yaml`) reads them, so they would be skipped without a word.
  */
-function misnamedComponentFiles(root: string, others: readonly string[], envs: ReadonlySet<string>): Finding[] {
+function misnamedComponentFiles(source: FileSource, others: readonly string[], envs: ReadonlySet<string>): Finding[] {
   const out: Finding[] = [];
   for (const rel of others) {
     const base = rel.slice(rel.lastIndexOf('/') + 1);
     if (base === COMPONENT_FILE || !/^component\.ya?ml$/i.test(base)) continue;
     const dir = rel.slice(0, rel.lastIndexOf('/'));
     const env = rel.split('/')[1]!;
-    const beside = isFile(join(root, dir, COMPONENT_FILE));
+    const beside = source.kind(`${dir}/${COMPONENT_FILE}`) === 'file';
     out.push({
       rule: 'component-file',
       severity: 'error',

@@ -2,12 +2,12 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MAX_FILE_BYTES } from '../fsutil.js';
 import { UserError } from '../errors.js';
-import { helpUriBase } from '../report/help-uri.js';
-import { loadYamlFile } from '../yaml/index.js';
+import { helpUriBase } from './help-uri.js';
+import { loadYamlFile, type LoadedYaml } from '../yaml/index.js';
 import { explainSchemaError } from './messages.js';
 import { simplifyErrors, validator } from './schemas.js';
 import type { Settings, Tier } from './types.js';
-import { argoReleaseFor, argoReleases, shortRelease } from '../health/coverage.js';
+import { argoReleaseFor, argoReleases, shortRelease } from './argo-releases.js';
 
 export const SETTINGS_FILE = 'wavegate.yaml';
 
@@ -28,7 +28,7 @@ export function defaultSettings(): Settings {
  * default DEFAULT_MAX_FILE_BYTES (4 MiB). wavegate.yaml itself is read with the default.
  */
 export function maxFileBytes(settings: Settings | undefined): number {
-  const n = (settings?.limits as { maxFileBytes?: number } | undefined)?.maxFileBytes;
+  const n = settings?.limits?.maxFileBytes;
   return typeof n === 'number' && n > 0 ? n : DEFAULT_MAX_FILE_BYTES;
 }
 
@@ -61,14 +61,18 @@ function schemaKeys(schema: SchemaNode, path: readonly (string | number)[]): str
  * Reads and validates wavegate.yaml; any problem is fatal (exit 2) since every check depends on
  * it. The file must resolve inside the catalog, be a regular file and at most 4 MiB.
  */
-export function loadSettings(root: string): { settings: Settings; settingsFile?: string } {
+export function loadSettings(root: string): { settings: Settings; settingsFile?: string; settingsLocate?: LoadedYaml['locate'] } {
   const abs = join(root, SETTINGS_FILE);
   try {
     lstatSync(abs);
   } catch {
     return { settings: defaultSettings() };
   }
-  const r = loadYamlFile(abs, { root, maxBytes: DEFAULT_MAX_FILE_BYTES });
+  return settingsFromYaml(loadYamlFile(abs, { root, maxBytes: DEFAULT_MAX_FILE_BYTES }));
+}
+
+/** The settings of wavegate.yaml as read (or the problem reading it); any problem is a UserError. */
+export function settingsFromYaml(r: ReturnType<typeof loadYamlFile>): { settings: Settings; settingsFile: string; settingsLocate: LoadedYaml['locate'] } {
   const at = (line?: number, column?: number): string => `${SETTINGS_FILE}${line ? `:${line}:${column ?? 1}` : ''}`;
   if ('problem' in r) throw new UserError(`${at(r.problem.line, r.problem.column)}: ${r.problem.message}`);
   const data = r.doc.value ?? {};
@@ -103,7 +107,7 @@ export function loadSettings(root: string): { settings: Settings; settingsFile?:
       throw new UserError(`${at(wpos?.line, wpos?.column)}: tiers[${i}].waves: band [${t.waves[0]}, ${t.waves[1]}] is empty (low must be <= high)`);
     }
   });
-  const version = (raw.argocd as { version?: string } | undefined)?.version;
+  const version = settings.argocd?.version;
   if (version !== undefined && argoReleaseFor(version) === undefined) {
     const pos = r.doc.locate(['argocd', 'version']);
     const known = argoReleases();
@@ -121,5 +125,5 @@ export function loadSettings(root: string): { settings: Settings; settingsFile?:
       throw new UserError(`${at(pos?.line, pos?.column)}: ${(e as Error).message}`);
     }
   }
-  return { settings, settingsFile: SETTINGS_FILE };
+  return { settings, settingsFile: SETTINGS_FILE, settingsLocate: r.doc.locate };
 }

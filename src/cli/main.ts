@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
 import { fsReason, shownPath } from '../fsutil.js';
-import { PACKAGE_ROOT } from '../catalog/schemas.js';
 import { registerCheck } from './commands/check.js';
 import { registerFix } from './commands/fix.js';
 import { registerPlan } from './commands/plan.js';
@@ -11,9 +8,9 @@ import { registerGraph } from './commands/graph.js';
 import { registerRender } from './commands/render.js';
 import { registerHealth } from './commands/health.js';
 
-export function version(): string {
-  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-}
+import { version } from './version.js';
+
+export { version };
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;

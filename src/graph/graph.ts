@@ -355,3 +355,11 @@ export function environmentReachability(env: Environment): Reachability {
   if (!r) reachCache.set(env, (r = new Reachability(environmentGraph(env), environmentSccs(env))));
   return r;
 }
+
+/** The smoke component of `env` whose smoke.validates names `c` (first by name), if any. */
+export function smokeValidating(env: Environment, c: Component): Component | undefined {
+  return env.components.find((s) => s.componentType === 'smoke' && s.name !== c.name && s.smoke?.validates.includes(c.name));
+}
+
+/** Name of the smoke component wavegate fix creates for `c` when no smoke validates it. */
+export const newSmokeName = (c: Component): string => `${c.name}-smoke`;

@@ -3,7 +3,7 @@ import type { Catalog, Environment } from '../catalog/types.js';
 import { UserError } from '../errors.js';
 import { LABEL_VALUE, environmentAppSets, rolloutSettings, type EnvAppSet, type GeneratedApp } from '../rollout/appsets.js';
 import { rolloutProblems } from '../rollout/compare.js';
-import { dig } from '../rules/manifests.js';
+import { dig } from '../catalog/files.js';
 
 export interface PlannedComponent {
   name: string;
@@ -86,7 +86,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 600;
 
 /** Shell options from wavegate.yaml's `plan:` section, then overrides (CLI flags). */
 export function shellOptions(catalog: Catalog, overrides: Partial<ShellOptions> = {}): ShellOptions {
-  const s = (catalog.settings.plan ?? {}) as Partial<ShellOptions>;
+  const s: Partial<ShellOptions> = catalog.settings.plan ?? {};
   const pick = <K extends keyof ShellOptions>(k: K): ShellOptions[K] | undefined => (overrides[k] !== undefined ? overrides[k] : s[k]) as ShellOptions[K] | undefined;
   return { waveLabel: pick('waveLabel'), environmentLabel: pick('environmentLabel'), timeoutSeconds: pick('timeoutSeconds') ?? DEFAULT_TIMEOUT_SECONDS };
 }

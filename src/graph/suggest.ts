@@ -1,7 +1,6 @@
 import type { Catalog, Component, Environment } from '../catalog/types.js';
 import type { Finding, SmokeCheckField } from '../findings.js';
-import { newSmokeName, smokeValidating } from '../rules/chart-wait-hook.js';
-import { buildGraph, topologicalOrder } from './graph.js';
+import { buildGraph, newSmokeName, smokeValidating, topologicalOrder } from './graph.js';
 import { repairWaves, type WaveRepair } from './repair.js';
 
 export interface SuggestedEdge {

@@ -1,17 +1,18 @@
 /**
  * Which health check each gated kind gets: a team override, Argo CD's built-in (asked for
  * in wavegate.yaml), wavegate's library, or (when the catalog says nothing) whatever Argo CD
- * computes itself. A gated kind with none of these holds no wave.
+ * computes itself. A gated kind with none of these holds no wave. The catalog's paths are
+ * looked at through the loaded model (catalog.files), positions in wavegate.yaml come from it.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { PACKAGE_ROOT } from '../catalog/schemas.js';
-import type { Catalog, Environment } from '../catalog/types.js';
-import { loadYamlFile, type LoadedYaml } from '../yaml/index.js';
-import { manifestDocuments } from '../rules/manifests.js';
-import type { RuleReport } from '../rules/types.js';
+import { dirname, posix, resolve } from 'node:path';
+import type { Catalog, CatalogFiles, Environment } from '../catalog/types.js';
+import { manifestDocuments } from '../catalog/files.js';
+import type { RuleReport } from '../findings.js';
+import { argoBuiltins, argoReleaseFor, argoReleases, shortRelease } from '../catalog/argo-releases.js';
 import { LIBRARY_DIR, SCRIPT_FILE, TEST_FILE, kindRefString, listLibraryKinds, parseKindRef, type KindRef } from './library.js';
-import { escapesByName, isDir, isFile, resolveInside } from '../fsutil.js';
+import { escapesByName } from '../fsutil.js';
+
+export { argoBuiltins, argoReleaseFor, argoReleases, shortRelease, type ArgoBuiltins } from '../catalog/argo-releases.js';
 
 export interface HealthSettings {
   builtin: string[];
@@ -19,51 +20,15 @@ export interface HealthSettings {
 }
 
 export function healthSettings(catalog: Catalog): HealthSettings {
-  const h = (catalog.settings.health ?? {}) as Partial<HealthSettings>;
+  const h = catalog.settings.health ?? {};
   return { builtin: h.builtin ?? [], overrides: h.overrides ?? {} };
-}
-
-/** Argo CD's own health kinds per release, from data/argo-builtin-health-kinds.json (scripts/argo-builtin-kinds.mjs). */
-export interface ArgoBuiltins {
-  /** Kinds assessed in Go (gitops-engine pkg/health), the same in every listed release. */
-  goBuiltins: string[];
-  /** Release tag (newest patch of each minor, oldest first) -> kinds with a built-in health.lua. */
-  releases: Record<string, string[]>;
-}
-
-let builtins: ArgoBuiltins | undefined;
-export function argoBuiltins(): ArgoBuiltins {
-  builtins ??= JSON.parse(readFileSync(join(PACKAGE_ROOT, 'data', 'argo-builtin-health-kinds.json'), 'utf8')) as ArgoBuiltins;
-  return builtins;
-}
-
-/** Release tags wavegate knows, oldest first. */
-export function argoReleases(): string[] {
-  return Object.keys(argoBuiltins().releases);
-}
-
-/** `v3.5` / `3.5` / `v3.5.1` -> `3.5`, or undefined when it is not a version. */
-function minorOf(version: string): string | undefined {
-  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(version.trim());
-  return m ? `${Number(m[1])}.${Number(m[2])}` : undefined;
-}
-
-/** The listed release tag matching an `argocd.version` (by minor release), or undefined. */
-export function argoReleaseFor(version: string): string | undefined {
-  const minor = minorOf(version);
-  return minor === undefined ? undefined : argoReleases().find((t) => minorOf(t) === minor);
 }
 
 /** The release the catalog runs: `argocd.version` in wavegate.yaml, default the newest listed. */
 export function catalogArgoRelease(catalog: Catalog): string {
-  const v = (catalog.settings.argocd as { version?: string } | undefined)?.version;
+  const v = catalog.settings.argocd?.version;
   const releases = argoReleases();
   return (v !== undefined ? argoReleaseFor(v) : undefined) ?? releases[releases.length - 1];
-}
-
-/** A release tag shown to users: `v3.5` for `v3.5.1` (the data lists the newest patch of each minor). */
-export function shortRelease(tag: string): string {
-  return `v${minorOf(tag) ?? tag}`;
 }
 
 /** Argo's folder names use `_` for a wildcard part. */
@@ -121,19 +86,18 @@ export interface GatedKind extends KindRef {
  * paths and paths climbing out with `..` are refused by name, paths leading out through a
  * symlink after resolving. A missing path is not refused here (healthSettingsProblems says so).
  */
-export function overridePathProblem(root: string, path: string): string | undefined {
+export function overridePathProblem(files: CatalogFiles, path: string): string | undefined {
   if (escapesByName(path)) {
     return `${JSON.stringify(path)} is ${path.startsWith('/') || /^[A-Za-z]:/.test(path) ? 'an absolute path' : 'a path climbing out of the catalog with ..'}; override paths are relative to the catalog root and stay inside it`;
   }
-  const abs = resolve(root, path);
-  if (!existsSync(abs)) return undefined;
-  try {
-    resolveInside(root, abs);
-  } catch {
-    return `${JSON.stringify(path)} leads outside the catalog (through a symlink); override paths must stay inside it`;
-  }
+  const rel = catalogPath(path);
+  if (files.kind(rel) === undefined) return undefined;
+  if (files.kindInside(rel) === undefined) return `${JSON.stringify(path)} leads outside the catalog (through a symlink); override paths must stay inside it`;
   return undefined;
 }
+
+/** An override path as written (relative, not escaping: see overridePathProblem) as a catalog path. */
+const catalogPath = (path: string): string => posix.normalize(path).replace(/^\.\/?$/, '').replace(/\/$/, '');
 
 /** Every kind gated on in one environment, sorted by ref, with where its check comes from. */
 export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIBRARY_DIR): GatedKind[] {
@@ -159,9 +123,9 @@ export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIB
     if (override !== undefined) {
       const abs = resolve(catalog.root, override);
       g.source = 'override';
-      if (overridePathProblem(catalog.root, override) !== undefined) {
+      if (overridePathProblem(catalog.files, override) !== undefined) {
         // refused (healthSettingsProblems reports it): nothing is read from there
-      } else if (isFile(abs)) {
+      } else if (catalog.files.kind(catalogPath(override)) === 'file') {
         g.dir = dirname(abs);
         g.scriptFile = abs;
       } else {
@@ -181,38 +145,33 @@ export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIB
 
 
 
-/** wavegate.yaml parsed again, for positions of health settings in findings. */
-function settingsDoc(catalog: Catalog): LoadedYaml | undefined {
-  if (!catalog.settingsFile) return undefined;
-  const r = loadYamlFile(join(catalog.root, catalog.settingsFile), { root: catalog.root });
-  return 'doc' in r ? r.doc : undefined;
-}
-
 /** Problems of the health: section itself (overrides that do not exist, unknown built-ins). */
 export function healthSettingsProblems(catalog: Catalog): RuleReport[] {
   const settings = healthSettings(catalog);
   const out: RuleReport[] = [];
-  const doc = settingsDoc(catalog);
+  const locate = catalog.settingsLocate;
   const file = catalog.settingsFile;
   for (const [ref, path] of Object.entries(settings.overrides).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const pos = doc?.locate(['health', 'overrides', ref]);
-    const abs = resolve(catalog.root, path);
+    const pos = locate?.(['health', 'overrides', ref]);
     const base = { file, line: pos?.line, column: pos?.column, related: [ref] };
-    const refused = typeof path === 'string' ? overridePathProblem(catalog.root, path) : undefined;
+    const refused = typeof path === 'string' ? overridePathProblem(catalog.files, path) : undefined;
     if (refused !== undefined) {
       out.push({ ...base, message: `health.overrides: ${ref}: ${refused}` });
       continue;
     }
-    if (!existsSync(abs)) {
+    const rel = catalogPath(path);
+    const kind = catalog.files.kind(rel);
+    if (kind === undefined) {
       out.push({ ...base, message: `health.overrides: ${ref}: ${path} does not exist (paths are relative to the catalog root)` });
       continue;
     }
-    const dir = isDir(abs) ? abs : dirname(abs);
-    if (isDir(abs) && !existsSync(join(abs, SCRIPT_FILE)) && !existsSync(join(abs, 'check.yaml'))) {
+    const dir = kind === 'dir' ? rel : posix.dirname(rel);
+    const inDir = (name: string): string => (dir === '' || dir === '.' ? name : `${dir}/${name}`);
+    if (kind === 'dir' && catalog.files.kind(inDir(SCRIPT_FILE)) === undefined && catalog.files.kind(inDir('check.yaml')) === undefined) {
       out.push({ ...base, message: `health.overrides: ${ref}: folder ${path} has no ${SCRIPT_FILE}` });
       continue;
     }
-    if (!existsSync(join(dir, TEST_FILE))) {
+    if (catalog.files.kind(inDir(TEST_FILE)) === undefined) {
       out.push({
         ...base,
         severity: 'warning',
@@ -228,7 +187,7 @@ export function healthSettingsProblems(catalog: Catalog): RuleReport[] {
   settings.builtin.forEach((ref, i) => {
     const k = parseKindRef(ref);
     if (!k || argoBuiltinFor(k, release) !== undefined) return;
-    const pos = doc?.locate(['health', 'builtin', i]);
+    const pos = locate?.(['health', 'builtin', i]);
     const later = argoBuiltinFrom(k, release);
     const where = later
       ? `Argo CD ${shortRelease(release)} (argocd.version) has no built-in check for it; one is built in from ${shortRelease(later)}`

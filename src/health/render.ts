@@ -7,7 +7,7 @@ import { escapeControl } from '../names.js';
 import { existsSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { Document, Scalar, YAMLMap, parse as parseYaml, stringify } from '../yaml/document.js';
-import { dig, isObject, manifestDocuments, type ManifestDoc } from '../rules/manifests.js';
+import { dig, isObject, manifestDocuments, type ManifestDoc } from '../catalog/files.js';
 import { rolloutSettings } from '../rollout/appsets.js';
 import type { Catalog, Environment } from '../catalog/types.js';
 import { UserError } from '../errors.js';
@@ -145,7 +145,7 @@ const YAML_OPTIONS = { lineWidth: 0, indent: 2 } as const;
 
 /** `argocd.namespace` from wavegate.yaml: Argo CD's own install.yaml declares its ConfigMaps without one. */
 export function argocdNamespace(catalog: Catalog): string | undefined {
-  return (catalog.settings.argocd as { namespace?: string } | undefined)?.namespace;
+  return catalog.settings.argocd?.namespace;
 }
 
 /**

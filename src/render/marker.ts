@@ -3,8 +3,7 @@
  * folders that have it (so an --out pointing at a folder of other files never loses them),
  * and the catalog's manifest walk skips folders that have it (render output is not catalog input).
  */
-export const RENDER_MARKER = '.wavegate-render';
-
+export { RENDER_MARKER } from '../catalog/files.js';
 /**
  * The folder of OUT that holds what is only tested, never applied: `OUT/.tests/<env>/` (the
  * health checks' copies, health_test.yaml and testdata). Its name starts with a dot because

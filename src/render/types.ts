@@ -1,6 +1,5 @@
 import type { Catalog, Environment } from '../catalog/types.js';
 import type { Finding } from '../findings.js';
-import type { ChartFile } from '../smoke/package.js';
 
 /** One file of rendered output, path relative to `DIR/<env>/` (or `DIR/.tests/<env>/`) with forward slashes. */
 export interface RenderedFile {
@@ -31,8 +30,8 @@ export interface RenderResult {
  */
 export interface RenderContext {
   memo: Map<string, unknown>;
-  /** Packages a chart (same bytes as smoke/package.ts packageChart). */
-  packageChart?: (chartName: string, files: readonly ChartFile[]) => Promise<Buffer>;
+  /** Packages a chart of these files (paths inside the chart folder; same bytes as smoke/package.ts packageChart), possibly on a worker thread. */
+  packageChart?: (chartName: string, files: readonly RenderedFile[]) => Promise<Buffer>;
 }
 
 /** A renderer turns one environment of a validated catalog into files (health patch, smoke charts, ...). */

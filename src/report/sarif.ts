@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Settings } from '../catalog/types.js';
+import type { SarifSection, Settings } from '../catalog/types.js';
 import type { Finding } from '../findings.js';
 import { groupFindings } from './group.js';
 import { FINDINGS } from '../rules/registry.js';
@@ -25,19 +25,14 @@ export interface SarifOptions {
 }
 
 /** The `sarif` section of wavegate.yaml (schemas/wavegate.schema.json). */
-export interface SarifSettings {
-  /** Where the team hosts docs/rules.md: each rule's helpUri is `<base>#<rule id>`. */
-  helpUriBase?: string;
-}
+export type SarifSettings = SarifSection;
 
-export { helpUriBase } from './help-uri.js';
+export { helpUriBase } from '../catalog/help-uri.js';
 
 export function sarifSettings(settings: Settings): SarifSettings {
-  const raw = settings.sarif as SarifSettings | undefined;
+  const raw = settings.sarif;
   return raw?.helpUriBase !== undefined ? { helpUriBase: raw.helpUriBase } : {};
 }
-
-
 
 /** cyrb53 (a public-domain 53-bit string hash): fast, well mixed, deterministic; not cryptographic, which a fingerprint need not be. */
 function cyrb53(str: string, seed: number): number {

@@ -9,7 +9,7 @@
  * component to know which step of a RollingSync strategy would hold each Application.
  */
 import type { Catalog, Component, Environment } from '../catalog/types.js';
-import { dig, isObject, manifestDocuments, type ManifestDoc } from '../rules/manifests.js';
+import { dig, isObject, manifestDocuments, type ManifestDoc } from '../catalog/files.js';
 import { parseManifests } from '../yaml/index.js';
 import { evalTemplate, fieldsUsed, type TemplateOptions } from './template.js';
 
@@ -276,7 +276,7 @@ export interface RolloutSettings {
 }
 
 export function rolloutSettings(catalog: Catalog): RolloutSettings {
-  const r = (catalog.settings.rollout ?? {}) as Partial<RolloutSettings>;
+  const r = catalog.settings.rollout ?? {};
   return { maxUpdate: r.maxUpdate ?? {}, syncTimeoutSeconds: r.syncTimeoutSeconds };
 }
 

@@ -2,7 +2,7 @@
  * How an ApplicationSet's RollingSync strategy differs from what the catalog's waves imply,
  * judged the way Argo CD assigns Applications to steps (first step whose expressions all match).
  */
-import { dig } from '../rules/manifests.js';
+import { dig } from '../catalog/files.js';
 import { LABEL_VALUE, deriveRollout, stepOf, type EnvAppSet, type RolloutSettings } from './appsets.js';
 
 export interface RolloutProblem {

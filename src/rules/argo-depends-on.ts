@@ -1,4 +1,4 @@
-import { dig, isObject, manifestDocuments } from './manifests.js';
+import { dig, isObject, manifestDocuments } from '../catalog/files.js';
 import type { Rule, RuleReport } from './types.js';
 
 const PATHS: readonly (readonly string[])[] = [

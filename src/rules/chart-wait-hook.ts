@@ -1,7 +1,6 @@
 import type { Component, Environment } from '../catalog/types.js';
 import type { ConsumesAddition, FindingFix, SmokeCheckAddition } from '../findings.js';
-import { environmentGraph, environmentReachability } from '../graph/graph.js';
-import { componentFiles } from './component-files.js';
+import { environmentGraph, environmentReachability, newSmokeName, smokeValidating } from '../graph/graph.js';
 import { ProviderIndex } from './missing-edge.js';
 import type { Rule, RuleReport } from './types.js';
 import { collectDefines, definedObjects, scanWaits, type Define, type WaitCommand, type WaitTarget } from './wait-scan.js';
@@ -20,14 +19,6 @@ const CHECKABLE: Record<string, { apiVersion: string; condition: string }> = {
   Deployment: { apiVersion: 'apps/v1', condition: 'Available' },
   CustomResourceDefinition: { apiVersion: 'apiextensions.k8s.io/v1', condition: 'Established' },
 };
-
-/** The smoke component of `env` whose smoke.validates names `c` (first by name), if any. */
-export function smokeValidating(env: Environment, c: Component): Component | undefined {
-  return env.components.find((s) => s.componentType === 'smoke' && s.name !== c.name && s.smoke?.validates.includes(c.name));
-}
-
-/** Name of the smoke component wavegate fix creates for `c` when no smoke validates it. */
-export const newSmokeName = (c: Component): string => `${c.name}-smoke`;
 
 const isTemplate = (s: string | undefined): boolean => s?.includes('{{') === true;
 
@@ -58,12 +49,12 @@ export const chartWaitHook: Rule = {
     let defs: Defined[][] | undefined;
     const definitions = (): Defined[][] =>
       (defs ??= env.components.map((c) =>
-        componentFiles(catalog, c).flatMap((f) => definedObjects(f.text, { values: f.values, releaseName: c.name, releaseNamespace: c.namespace })),
+        catalog.files.componentFiles(c).flatMap((f) => definedObjects(f.text, { values: f.values, releaseName: c.name, releaseNamespace: c.namespace })),
       ));
     let index: ProviderIndex | undefined;
     env.components.forEach((c, v) => {
       const waits: { file: string; w: WaitCommand }[] = [];
-      const files = componentFiles(catalog, c);
+      const files = catalog.files.componentFiles(c);
       const defines = new Map<string, Define>();
       for (const f of files) if (f.text.includes('define')) for (const d of collectDefines(f.text, f.file)) if (!defines.has(d.name)) defines.set(d.name, d);
       const seen = new Set<string>();

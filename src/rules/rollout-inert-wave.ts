@@ -1,5 +1,5 @@
 import { SYNC_WAVE_ANNOTATION, applicationSetDocs } from '../rollout/appsets.js';
-import { dig, isObject } from './manifests.js';
+import { dig, isObject } from '../catalog/files.js';
 import type { Rule, RuleReport } from './types.js';
 
 /**

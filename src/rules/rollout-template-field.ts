@@ -1,6 +1,6 @@
 import { environmentAppSets, generatorParams } from '../rollout/appsets.js';
 import { fieldsUsed } from '../rollout/template.js';
-import { dig } from './manifests.js';
+import { dig } from '../catalog/files.js';
 import type { Rule, RuleReport } from './types.js';
 
 /** Every string under a value, with its path. */

@@ -1,6 +1,6 @@
 import { appSources, environmentAppSets, type AppSource } from '../rollout/appsets.js';
 import { hasChecks } from '../smoke/settings.js';
-import { dig } from './manifests.js';
+import { dig } from '../catalog/files.js';
 import type { Rule, RuleReport } from './types.js';
 
 /** What `wavegate render` writes a smoke chart to, relative to OUT: `<env>/smokes/<component>`. */

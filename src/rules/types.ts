@@ -1,12 +1,7 @@
 import type { Catalog, Environment } from '../catalog/types.js';
-import type { Finding, Severity } from '../findings.js';
+import type { RuleReport, Severity } from '../findings.js';
 
-/**
- * What a rule reports; the engine adds `rule` and (for environment rules) `environment`.
- * `severity` may be set when one case of a rule is milder than the rule's default; a
- * severity configured in wavegate.yaml (`rules:`) wins over both.
- */
-export type RuleReport = Omit<Finding, 'rule' | 'severity'> & { severity?: Severity };
+export type { RuleReport };
 
 export interface EnvironmentContext {
   catalog: Catalog;

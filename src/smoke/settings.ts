@@ -65,10 +65,7 @@ export const SMOKE_DEFAULTS: Readonly<SmokeSettings> = Object.freeze({
 
 /** The catalog's smoke settings: wavegate.yaml's `smoke:` section over the defaults (image and resources merged per field). */
 export function smokeSettings(settings: Settings): SmokeSettings {
-  const raw = (settings.smoke ?? {}) as Partial<Omit<SmokeSettings, 'image' | 'resources'>> & {
-    image?: Partial<SmokeSettings['image']>;
-    resources?: Partial<SmokeSettings['resources']>;
-  };
+  const raw = settings.smoke ?? {};
   const d = SMOKE_DEFAULTS;
   return {
     mode: raw.mode ?? d.mode,

@@ -35,6 +35,11 @@ let dumpSchema: import('js-yaml').Schema | undefined;
  * \`yaml\`'s stringify on these documents) with a schema that also quotes YAML11_NON_STRING. No line
  * folding, no anchors, double quotes where quotes are needed.
  */
+/** The value of one YAML document as the `yaml` package reads it (loaded on first use). */
+export function parseValue(text: string): unknown {
+  return YAML().parse(text);
+}
+
 export function dumpYaml(value: unknown): string {
   const lib = JSYAML();
   dumpSchema ??= lib.DEFAULT_SCHEMA.extend({

@@ -11,7 +11,7 @@ import { buildSmokeChart, smokeValues } from '../../src/smoke/render.js';
 import { smokeSettings } from '../../src/smoke/settings.js';
 import { catalogOf } from '../helpers/catalog.js';
 import { loadCatalog } from '../../src/catalog/load.js';
-import { manifestDocuments } from '../../src/rules/manifests.js';
+import { manifestDocuments } from '../../src/catalog/files.js';
 import { loadFixture, SECRETS_SMOKE, VAULT_SECRETS } from '../smoke/fixture.js';
 import { readTree, tempDirs } from '../helpers/tree.js';
 

@@ -12,10 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { checkCatalog } from '../../src/check.js';
 import { chartWaitHook } from '../../src/rules/chart-wait-hook.js';
-import { componentFiles } from '../../src/rules/component-files.js';
 import { collectDefines, scanWaits } from '../../src/rules/wait-scan.js';
-import { catalogOf, writeCatalog } from '../helpers/catalog.js';
 import { comp, runRule } from '../helpers/rules.js';
+import { filesIn, findingsOf, inMemory, memoryCatalog } from './rule-tester.js';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'wait-hooks');
 const ROOT = join(__dirname, '..', '..');
@@ -33,7 +32,7 @@ describe('chart-wait-hook: the issue\'s definition of done', () => {
   // The three waits of the issue, and a migration hook (shapes: AlephZ-ai/argo-cd-devspace
   // src/scripts/k8s/wait-for-secret.sh; elixierco/elixier helm/elixier-old/templates/_helpers/wait-createdb.tpl;
   // the groundnuty/k8s-wait-for README; ok-amba/default-ok-charts charts/db-migration).
-  const root = catalogOf([store, db, app], {
+  const root = inMemory([store, db, app], {
     extra: chart({
       'templates/wait-secret.yaml': job('    argocd.argoproj.io/hook: PreSync\n', 'until kubectl get secret app-api-token -n apps; do sleep 5; done', 'wait-secret'),
       'templates/wait-es.yaml': job('    helm.sh/hook: pre-install,pre-upgrade\n', 'kubectl wait --for=condition=Ready externalsecret/app-db-credentials -n apps --timeout=300s', 'wait-es'),
@@ -42,7 +41,7 @@ describe('chart-wait-hook: the issue\'s definition of done', () => {
       'templates/migrate.yaml': job('    helm.sh/hook: pre-install,pre-upgrade\n', 'flask db upgrade', 'migrate'),
     }),
   });
-  const f = runRule(chartWaitHook, root);
+  const f = findingsOf(chartWaitHook, root);
 
   it('three findings, each naming the file and line, the resource, what it waits for and its provider', () => {
     expect(f.map((x) => [x.file, x.line, x.component, x.related, x.severity])).toEqual([
@@ -125,7 +124,7 @@ describe('chart-wait-hook: hooks and waits it tells apart', () => {
   const provider = comp('p', 'data', 20, { namespace: 'ns', provides: { secrets: ['s'], services: ['svc'] } });
   const consumer = comp('c', 'platform', 40, { namespace: 'ns' });
   const run = (files: Record<string, string>) =>
-    runRule(chartWaitHook, catalogOf([provider, consumer], { extra: Object.fromEntries(Object.entries(files).map(([k, v]) => [`environments/dev/components/c/${k}`, v])) }));
+    findingsOf(chartWaitHook, inMemory([provider, consumer], { extra: Object.fromEntries(Object.entries(files).map(([k, v]) => [`environments/dev/components/c/${k}`, v])) }));
   const wait = 'until kubectl get secret s; do sleep 5; done';
 
   it('valid: PostSync, delete and test hooks; an Argo hook value that wins over the Helm one; no hook at all', () => {
@@ -179,21 +178,21 @@ describe('chart-wait-hook: hooks and waits it tells apart', () => {
 
   it('configurable under rules: like the others (warning, off)', () => {
     const files = { 'environments/dev/components/c/a.yaml': job('    argocd.argoproj.io/hook: PreSync\n', wait) };
-    const warn = catalogOf([provider, consumer], { extra: { ...files, 'wavegate.yaml': 'rules:\n  chart-wait-hook: warning\n' } });
-    expect(checkCatalog(loadCatalog(warn)).filter((x) => x.rule === 'chart-wait-hook').map((x) => x.severity)).toEqual(['warning']);
-    const off = catalogOf([provider, consumer], { extra: { ...files, 'wavegate.yaml': 'rules:\n  chart-wait-hook: "off"\n' } });
-    expect(checkCatalog(loadCatalog(off)).filter((x) => x.rule === 'chart-wait-hook')).toEqual([]);
+    const warn = inMemory([provider, consumer], { extra: { ...files, 'wavegate.yaml': 'rules:\n  chart-wait-hook: warning\n' } });
+    expect(checkCatalog(memoryCatalog(warn)).filter((x) => x.rule === 'chart-wait-hook').map((x) => x.severity)).toEqual(['warning']);
+    const off = inMemory([provider, consumer], { extra: { ...files, 'wavegate.yaml': 'rules:\n  chart-wait-hook: "off"\n' } });
+    expect(checkCatalog(memoryCatalog(off)).filter((x) => x.rule === 'chart-wait-hook')).toEqual([]);
   });
 
   it('a shared component is reported in every environment that deploys it', () => {
-    const root = writeCatalog({
+    const root = filesIn({
       'environments/_shared/components/p/component.yaml': 'name: p\ntier: data\nwave: 20\nnamespace: ns\nprovides:\n  secrets: [s]\n',
       'environments/_shared/components/c/component.yaml': 'name: c\ntier: platform\nwave: 40\nnamespace: ns\n',
       'environments/_shared/components/c/hook.yaml': job('    argocd.argoproj.io/hook: PreSync\n', wait),
       'environments/dev/components/.gitkeep': '',
       'environments/prod/components/.gitkeep': '',
     });
-    expect(runRule(chartWaitHook, root).map((x) => [x.environment, x.component, x.related])).toEqual([
+    expect(findingsOf(chartWaitHook, root).map((x) => [x.environment, x.component, x.related])).toEqual([
       ['dev', 'c', ['p']],
       ['prod', 'c', ['p']],
     ]);
@@ -263,7 +262,7 @@ describe('values-rendered or not: the fixture chart under the real helm (.tools/
     const fromRendered = scanWaits(rendered).map((w) => `${w.resource} ${w.container} ${w.tool} ${JSON.stringify(w.targets)}`);
     const catalog = loadCatalog(FIXTURE);
     const app = catalog.environments[0]!.byName.get('app')!;
-    const files = componentFiles(catalog, app);
+    const files = catalog.files.componentFiles(app);
     const defines = new Map(files.flatMap((f) => collectDefines(f.text, f.file)).map((d) => [d.name, d]));
     const fromTemplates = files.flatMap((f) => scanWaits(f.text, { values: f.values, releaseName: 'app', releaseNamespace: 'apps' }, defines));
     const norm = (r: string): string => r.replace(/ \(through template "[^"]+"\)/, '');
@@ -290,10 +289,10 @@ describe("Argo CD's own HA install (v3.5.1, test/fixtures/wait-hooks argocd/inst
   });
 
   it("a wait for the install's own Service is not a finding; for another component's, it is", () => {
-    const own = catalogOf([component, redis], { extra: { 'environments/dev/components/argocd/install.yaml': withScript('until getent hosts argocd-redis-ha-announce-0; do sleep 1; done') } });
-    expect(runRule(chartWaitHook, own)).toEqual([]);
-    const other = catalogOf([component, redis], { extra: { 'environments/dev/components/argocd/install.yaml': withScript('until nc -z redis 6379; do sleep 1; done') } });
-    expect(runRule(chartWaitHook, other).map((f) => [f.component, f.related])).toEqual([['argocd', ['redis']]]);
+    const own = inMemory([component, redis], { extra: { 'environments/dev/components/argocd/install.yaml': withScript('until getent hosts argocd-redis-ha-announce-0; do sleep 1; done') } });
+    expect(findingsOf(chartWaitHook, own)).toEqual([]);
+    const other = inMemory([component, redis], { extra: { 'environments/dev/components/argocd/install.yaml': withScript('until nc -z redis 6379; do sleep 1; done') } });
+    expect(findingsOf(chartWaitHook, other).map((f) => [f.component, f.related])).toEqual([['argocd', ['redis']]]);
   });
 });
 
@@ -301,7 +300,7 @@ describe('examples/ameide has no chart-level waits', () => {
   it('no file any component deploys holds a wait, and the rule reports nothing', () => {
     const catalog = loadCatalog(join(ROOT, 'examples', 'ameide'));
     for (const env of catalog.environments) {
-      for (const c of env.components) for (const f of componentFiles(catalog, c)) expect(scanWaits(f.text), f.file).toEqual([]);
+      for (const c of env.components) for (const f of catalog.files.componentFiles(c)) expect(scanWaits(f.text), f.file).toEqual([]);
     }
     expect(checkCatalog(catalog, { rules: [chartWaitHook] })).toEqual([]);
   });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { healthCoverage } from '../../src/rules/health-coverage.js';
-import { catalogOf } from '../helpers/catalog.js';
-import { comp, runRule } from '../helpers/rules.js';
+import { comp } from '../helpers/rules.js';
+import { findingsOf, inMemory } from './rule-tester.js';
 
 const gated = (name: string, health: string[]): Record<string, unknown> => ({ ...comp(name, 'platform', 40), health });
 
 describe('health-coverage', () => {
   it('valid: library kinds, Argo CD Go and Lua built-ins, health.builtin and overrides', () => {
-    const root = catalogOf(
+    const root = inMemory(
       [
         gated('a', ['temporal.io/TemporalCluster', 'apps/Deployment', 'batch/Job', 'Service']),
         gated('b', ['monitoring.coreos.com/Prometheus', 'policy/PodDisruptionBudget', 'ceph.rook.io/CephCluster']),
@@ -21,12 +21,12 @@ describe('health-coverage', () => {
         },
       },
     );
-    expect(runRule(healthCoverage, root)).toEqual([]);
+    expect(findingsOf(healthCoverage, root)).toEqual([]);
   });
 
   it('invalid: a gated kind with no check anywhere, once per component entry, at its line', () => {
-    const root = catalogOf([gated('a', ['apps/Deployment', 'example.com/Widget']), gated('b', ['example.com/Widget'])], { envs: ['dev', 'prod'] });
-    const f = runRule(healthCoverage, root);
+    const root = inMemory([gated('a', ['apps/Deployment', 'example.com/Widget']), gated('b', ['example.com/Widget'])], { envs: ['dev', 'prod'] });
+    const f = findingsOf(healthCoverage, root);
     expect(f.map((x) => [x.environment, x.component, x.related, x.line, x.column, x.severity])).toEqual([
       ['dev', 'a', ['example.com/Widget'], 6, 5, 'error'],
       ['dev', 'b', ['example.com/Widget'], 5, 5, 'error'],
@@ -39,7 +39,7 @@ describe('health-coverage', () => {
   });
 
   it('invalid: a Kind without its group that Argo CD (Go built-in) or the library knows with one: says which was meant', () => {
-    const f = runRule(healthCoverage, catalogOf([gated('a', ['Deployment', 'ExternalSecret', 'Widget'])]));
+    const f = findingsOf(healthCoverage, inMemory([gated('a', ['Deployment', 'ExternalSecret', 'Widget'])]));
     expect(f.map((x) => x.message.replace(/^.*so the wave of "a" would not wait for it; /, ''))).toEqual([
       'did you mean apps/Deployment? (a kind is named with its API group; a Kind alone is a core kind)',
       'did you mean external-secrets.io/ExternalSecret? (a kind is named with its API group; a Kind alone is a core kind)',
@@ -48,10 +48,10 @@ describe('health-coverage', () => {
   });
 
   it('invalid: health.builtin does not make an unknown kind covered silently (warning), and its severity is configurable', () => {
-    const root = catalogOf([gated('a', ['example.com/Widget'])], {
+    const root = inMemory([gated('a', ['example.com/Widget'])], {
       extra: { 'wavegate.yaml': 'health:\n  builtin: [example.com/Widget]\nrules:\n  health-coverage: warning\n' },
     });
-    const f = runRule(healthCoverage, root);
+    const f = findingsOf(healthCoverage, root);
     expect(f.map((x) => [x.severity, x.file, x.line])).toEqual([['warning', 'wavegate.yaml', 2]]);
   });
 
@@ -59,32 +59,32 @@ describe('health-coverage', () => {
   // scripts/argo-builtin-kinds.mjs from the release tags of argoproj/argo-cd
   // (resource_customizations/<group>/<Kind>/health.lua at v2.8.21 .. v3.5.1).
   it('invalid: kinds wavegate once took for Argo built-ins are in no Argo CD release (Argo treats them as Healthy at once)', () => {
-    const root = catalogOf([gated('a', ['postgresql.cnpg.io/Database', 'cert-manager.io/CertificateRequest', 'kyverno.io/ClusterPolicy'])]);
-    const f = runRule(healthCoverage, root);
+    const root = inMemory([gated('a', ['postgresql.cnpg.io/Database', 'cert-manager.io/CertificateRequest', 'kyverno.io/ClusterPolicy'])]);
+    const f = findingsOf(healthCoverage, root);
     expect(f.map((x) => x.related)).toEqual([['postgresql.cnpg.io/Database'], ['cert-manager.io/CertificateRequest'], ['kyverno.io/ClusterPolicy']]);
   });
 
   it('argocd.version: a kind built in only from a later release is an error that names that release', () => {
-    const root = catalogOf([gated('a', ['ceph.rook.io/CephCluster', 'policy/PodDisruptionBudget'])], {
+    const root = inMemory([gated('a', ['ceph.rook.io/CephCluster', 'policy/PodDisruptionBudget'])], {
       extra: { 'wavegate.yaml': 'argocd:\n  version: v3.2.12\n' },
     });
-    const f = runRule(healthCoverage, root);
+    const f = findingsOf(healthCoverage, root);
     expect(f.map((x) => x.related)).toEqual([['ceph.rook.io/CephCluster']]);
     expect(f[0]!.message).toContain('Argo CD v3.2 (argocd.version) has no built-in check for it, one is built in from v3.3');
     // v2.12 predates the PodDisruptionBudget check (added in v2.13)
-    const old = catalogOf([gated('a', ['policy/PodDisruptionBudget'])], { extra: { 'wavegate.yaml': 'argocd:\n  version: "2.12"\n' } });
-    expect(runRule(healthCoverage, old).map((x) => x.message)).toEqual([
+    const old = inMemory([gated('a', ['policy/PodDisruptionBudget'])], { extra: { 'wavegate.yaml': 'argocd:\n  version: "2.12"\n' } });
+    expect(findingsOf(healthCoverage, old).map((x) => x.message)).toEqual([
       expect.stringContaining('Argo CD v2.12 (argocd.version) has no built-in check for it, one is built in from v2.13'),
     ]);
-    const now = catalogOf([gated('a', ['ceph.rook.io/CephCluster'])], { extra: { 'wavegate.yaml': 'argocd:\n  version: v3.3\n' } });
-    expect(runRule(healthCoverage, now)).toEqual([]);
+    const now = inMemory([gated('a', ['ceph.rook.io/CephCluster'])], { extra: { 'wavegate.yaml': 'argocd:\n  version: v3.3\n' } });
+    expect(findingsOf(healthCoverage, now)).toEqual([]);
   });
 
   it('argocd.version: health.builtin on a kind the named release lacks warns with the release that has it', () => {
-    const root = catalogOf([gated('a', ['ceph.rook.io/CephCluster'])], {
+    const root = inMemory([gated('a', ['ceph.rook.io/CephCluster'])], {
       extra: { 'wavegate.yaml': 'argocd:\n  version: v3.1\nhealth:\n  builtin: [ceph.rook.io/CephCluster]\n' },
     });
-    const f = runRule(healthCoverage, root);
+    const f = findingsOf(healthCoverage, root);
     expect(f.map((x) => [x.severity, x.file, x.line, x.message])).toEqual([
       [
         'warning',
@@ -96,12 +96,12 @@ describe('health-coverage', () => {
   });
 
   it('argocd.version: a release wavegate has no data for is a settings error at its line', () => {
-    const root = catalogOf([gated('a', ['Service'])], { extra: { 'wavegate.yaml': 'tiers:\n  - { name: platform, waves: [0, 99] }\nargocd:\n  version: v2.7\n' } });
-    expect(() => runRule(healthCoverage, root)).toThrow(
+    const root = inMemory([gated('a', ['Service'])], { extra: { 'wavegate.yaml': 'tiers:\n  - { name: platform, waves: [0, 99] }\nargocd:\n  version: v2.7\n' } });
+    expect(() => findingsOf(healthCoverage, root)).toThrow(
       'wavegate.yaml:4:12: argocd.version: v2.7 is not a release wavegate knows the built-in health checks of (v2.8 to v3.5)',
     );
-    const bad = catalogOf([gated('a', ['Service'])], { extra: { 'wavegate.yaml': 'argocd:\n  version: latest\n' } });
-    expect(() => runRule(healthCoverage, bad)).toThrow(/wavegate\.yaml:2:\d+: argocd\.version/);
+    const bad = inMemory([gated('a', ['Service'])], { extra: { 'wavegate.yaml': 'argocd:\n  version: latest\n' } });
+    expect(() => findingsOf(healthCoverage, bad)).toThrow(/wavegate\.yaml:2:\d+: argocd\.version/);
   });
 
   // App of apps (Argo CD docs operator-manual/health.md "Argo CD App": the Application check was
@@ -110,21 +110,21 @@ describe('health-coverage', () => {
     `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\n${wave !== undefined ? `  annotations:\n    argocd.argoproj.io/sync-wave: "${wave}"\n` : ''}spec:\n  project: default\n`;
 
   it('valid: an app of apps whose parent gates argoproj.io/Application; child Applications without waves; Applications outside component folders', () => {
-    const root = catalogOf([comp('apps', 'apps', 40, { health: ['argoproj.io/Application'] }), comp('plain', 'apps', 41)], {
+    const root = inMemory([comp('apps', 'apps', 40, { health: ['argoproj.io/Application'] }), comp('plain', 'apps', 41)], {
       extra: {
         'environments/dev/components/apps/children/a.yaml': child('a', '1'),
         'environments/dev/components/plain/children/b.yaml': child('b'),
         'argocd/legacy.yaml': child('c', '3'),
       },
     });
-    expect(runRule(healthCoverage, root)).toEqual([]);
+    expect(findingsOf(healthCoverage, root)).toEqual([]);
   });
 
   it('invalid: child Applications with sync waves in a component folder, the parent not gating argoproj.io/Application', () => {
-    const root = catalogOf([comp('apps', 'apps', 40)], {
+    const root = inMemory([comp('apps', 'apps', 40)], {
       extra: { 'environments/dev/components/apps/children/a.yaml': `${child('a', '1')}---\n${child('b', '2')}` },
     });
-    const f = runRule(healthCoverage, root);
+    const f = findingsOf(healthCoverage, root);
     expect(f.map((x) => [x.component, x.file, x.line, x.related])).toEqual([
       ['apps', 'environments/dev/components/apps/children/a.yaml', 7, ['argoproj.io/Application', 'a']],
       ['apps', 'environments/dev/components/apps/children/a.yaml', 17, ['argoproj.io/Application', 'b']],

@@ -9,59 +9,57 @@
  *   controller/hook.go hookTypeAnnotations: PreDelete/PostDelete, pre-delete/post-delete run
  *     when the application is deleted.
  */
-import { describe, expect, it } from 'vitest';
 import { helmTestHookIgnored } from '../../src/rules/helm-test-hook-ignored.js';
-import { catalogOf } from '../helpers/catalog.js';
-import { comp, runRule } from '../helpers/rules.js';
+import { comp } from '../helpers/rules.js';
+import { ruleTester } from './rule-tester.js';
 
 const job = (annotations: string) =>
   `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: smoke\n  annotations:\n${annotations}spec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: []\n`;
+const components = [comp('a', 'data', 20)];
 
-describe('helm-test-hook-ignored', () => {
-  it('valid: a test hook that also has an Argo hook; other Helm hooks; no hook', () => {
-    const root = catalogOf([comp('a', 'data', 20)], {
-      extra: {
+ruleTester.run(helmTestHookIgnored, {
+  valid: [
+    {
+      name: 'a test hook that also has an Argo hook; other Helm hooks; no hook',
+      components,
+      files: {
         'charts/a/smoke.yaml': job('    helm.sh/hook: test\n    argocd.argoproj.io/hook: PostSync\n'),
         'charts/a/pre.yaml': job('    helm.sh/hook: pre-install,pre-upgrade\n'),
         'charts/a/plain.yaml': job('    team: platform\n'),
       },
-    });
-    expect(runRule(helmTestHookIgnored, root)).toEqual([]);
-  });
-
-  it('valid: a test hook beside a Helm hook Argo maps to a phase (post-install is PostSync, pre-upgrade PreSync)', () => {
-    const root = catalogOf([comp('a', 'data', 20)], {
-      extra: {
+    },
+    {
+      name: 'a test hook beside a Helm hook Argo maps to a phase (post-install is PostSync, pre-upgrade PreSync)',
+      components,
+      files: {
         'charts/a/post.yaml': job('    helm.sh/hook: test,post-install\n'),
         'charts/a/spaced.yaml': job('    helm.sh/hook: " test-success ,  post-upgrade "\n'),
         'charts/a/pre.yaml': job('    helm.sh/hook: pre-upgrade,test\n'),
         'charts/a/argo-list.yaml': job('    helm.sh/hook: test\n    argocd.argoproj.io/hook: Bogus,Sync\n'),
         'charts/a/delete.yaml': job('    helm.sh/hook: test,post-delete\n'),
       },
-    });
-    expect(runRule(helmTestHookIgnored, root)).toEqual([]);
-  });
-
-  it('invalid: helm.sh/hook test, test-success and lists of phases Argo does not map, with file:line of the annotation', () => {
-    const root = catalogOf([comp('a', 'data', 20)], {
-      extra: {
-        'smokes/a.yaml': `${job('    helm.sh/hook: test\n')}---\n${job('    "helm.sh/hook": pre-rollback, test-success\n')}`,
-      },
-    });
-    const f = runRule(helmTestHookIgnored, root);
-    expect(f.map((x) => [x.file, x.line])).toEqual([
-      ['smokes/a.yaml', 6],
-      ['smokes/a.yaml', 18],
-    ]);
-    expect(f[0]!.message).toMatch(/^Job smoke is a Helm test hook \(helm\.sh\/hook: test\) without argocd\.argoproj\.io\/hook: Argo CD never runs Helm test hooks/);
-  });
-
-  it('invalid: an argocd.argoproj.io/hook value Argo does not know (lower case) leaves the Helm test hook without a phase', () => {
-    const root = catalogOf([comp('a', 'data', 20)], {
-      extra: { 'charts/a/smoke.yaml': job('    helm.sh/hook: test\n    argocd.argoproj.io/hook: postsync\n') },
-    });
-    const f = runRule(helmTestHookIgnored, root);
-    expect(f).toHaveLength(1);
-    expect(f[0]!.message).toContain('whose argocd.argoproj.io/hook: postsync names no Argo CD hook phase');
-  });
+    },
+    {
+      name: 'wavegate render output (a folder holding the render marker) is not read as manifests',
+      components,
+      files: { 'out/dev/.wavegate-render': '{}\n', 'out/dev/health/testdata/smoke.yaml': job('    helm.sh/hook: test\n') },
+    },
+  ],
+  invalid: [
+    {
+      name: 'helm.sh/hook test, test-success and lists of phases Argo does not map, with file:line of the annotation',
+      components,
+      files: { 'smokes/a.yaml': `${job('    helm.sh/hook: test\n')}---\n${job('    "helm.sh/hook": pre-rollback, test-success\n')}` },
+      errors: [
+        { file: 'smokes/a.yaml', line: 6, column: 5, message: /^Job smoke is a Helm test hook \(helm\.sh\/hook: test\) without argocd\.argoproj\.io\/hook: Argo CD never runs Helm test hooks/ },
+        { file: 'smokes/a.yaml', line: 18, message: 'helm.sh/hook: pre-rollback, test-success' },
+      ],
+    },
+    {
+      name: 'an argocd.argoproj.io/hook value Argo does not know (lower case) leaves the Helm test hook without a phase',
+      components,
+      files: { 'charts/a/smoke.yaml': job('    helm.sh/hook: test\n    argocd.argoproj.io/hook: postsync\n') },
+      errors: [{ file: 'charts/a/smoke.yaml', message: 'whose argocd.argoproj.io/hook: postsync names no Argo CD hook phase' }],
+    },
+  ],
 });

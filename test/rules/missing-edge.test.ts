@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { missingEdge } from '../../src/rules/missing-edge.js';
-import { catalogOf } from '../helpers/catalog.js';
-import { comp, runRule } from '../helpers/rules.js';
+import { comp } from '../helpers/rules.js';
+import { inMemory, findingsOf } from './rule-tester.js';
 
 const store = comp('foundation-vault-secret-store', 'foundation', 5, { provides: { kinds: ['external-secrets.io/ClusterSecretStore'] } });
 const bundle = comp('foundation-vault-secrets-observability', 'foundation', 6, {
@@ -12,7 +12,7 @@ const bundle = comp('foundation-vault-secrets-observability', 'foundation', 6, {
 
 describe('missing-edge', () => {
   it('valid: direct and transitive paths to the provider; nobody provides it; the consumer provides it itself', () => {
-    const root = catalogOf([
+    const root = inMemory([
       store,
       bundle,
       comp('platform-grafana', 'platform', 42, {
@@ -23,17 +23,17 @@ describe('missing-edge', () => {
       }),
       comp('self-sufficient', 'platform', 40, { provides: { services: ['s3'] }, consumes: { services: ['s3'] } }),
     ]);
-    expect(runRule(missingEdge, root)).toEqual([]);
+    expect(findingsOf(missingEdge, root)).toEqual([]);
   });
 
   it('invalid: names consumer, provider (related) and items, offers the edge, and says when a wave change is needed', () => {
-    const root = catalogOf([
+    const root = inMemory([
       store,
       bundle,
       comp('platform-grafana', 'platform', 42, { namespace: 'observability', provides: { services: ['grafana'] }, consumes: { secrets: ['grafana-admin-credentials'] } }),
       comp('platform-grafana-datasources', 'platform', 41, { consumes: { services: ['grafana'] } }),
     ]);
-    const f = runRule(missingEdge, root);
+    const f = findingsOf(missingEdge, root);
     expect(f.map((x) => [x.component, x.related])).toEqual([
       ['platform-grafana-datasources', ['platform-grafana']],
       ['platform-grafana', ['foundation-vault-secrets-observability']],
@@ -50,19 +50,19 @@ describe('missing-edge', () => {
   });
 
   it('secrets in another namespace are a different secret; several items from one provider make one finding', () => {
-    const root = catalogOf([
+    const root = inMemory([
       comp('p', 'data', 20, { provides: { secrets: ['a/db-creds', 'a/other'], kinds: ['x.io/Thing'] } }),
       comp('other-ns', 'data', 30, { namespace: 'b', consumes: { secrets: ['db-creds'] } }),
       comp('same-ns', 'data', 30, { consumes: { secrets: ['a/db-creds', 'other'], kinds: ['x.io/Thing'] } }),
     ]);
-    const f = runRule(missingEdge, root);
+    const f = findingsOf(missingEdge, root);
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ component: 'same-ns', related: ['p'] });
     expect(f[0]!.message).toContain('consumes kind x.io/Thing, secret a/db-creds, secret other from p');
   });
 
   it('a consumer providing the secret itself needs no edge, also across namespace spellings', () => {
-    const root = catalogOf([
+    const root = inMemory([
       comp('prov', 'data', 20, { namespace: 'n1', provides: { secrets: ['s', 'n2/s2', 't'] } }),
       // provides n1/s as "n1/s" and consumes it as bare "s" in its own namespace n1: itself
       comp('self-ns', 'data', 30, { namespace: 'n1', provides: { secrets: ['n1/s'] }, consumes: { secrets: ['s'] } }),
@@ -73,7 +73,7 @@ describe('missing-edge', () => {
       // a longer name ending like the consumed one is another secret
       comp('suffix', 'data', 30, { namespace: 'n1', provides: { secrets: ['n1/xt'] }, consumes: { secrets: ['t'] } }),
     ]);
-    const f = runRule(missingEdge, root);
+    const f = findingsOf(missingEdge, root);
     expect(f.map((x) => [x.component, x.related])).toEqual([
       ['other-ns', ['prov']],
       ['suffix', ['prov']],
@@ -81,13 +81,13 @@ describe('missing-edge', () => {
   });
 
   it('several providers: one finding per item naming all, no automatic edge', () => {
-    const root = catalogOf([
+    const root = inMemory([
       comp('p1', 'data', 20, { provides: { services: ['s3'] } }),
       comp('p2', 'data', 20, { provides: { services: ['s3'] } }),
       comp('c', 'data', 30, { consumes: { services: ['s3'] } }),
       comp('ok', 'data', 30, { dependencies: ['p2'], consumes: { services: ['s3'] } }),
     ]);
-    const f = runRule(missingEdge, root);
+    const f = findingsOf(missingEdge, root);
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ component: 'c', related: ['p1', 'p2'] });
     expect(f[0]!.fix).toBeUndefined();
@@ -95,11 +95,11 @@ describe('missing-edge', () => {
   });
 
   it('an edge that would close a cycle is explained, not offered', () => {
-    const root = catalogOf([
+    const root = inMemory([
       comp('p', 'data', 30, { dependencies: ['c'], provides: { services: ['api'] } }),
       comp('c', 'data', 20, { consumes: { services: ['api'] } }),
     ]);
-    const f = runRule(missingEdge, root);
+    const f = findingsOf(missingEdge, root);
     expect(f).toHaveLength(1);
     expect(f[0]!.fix).toBeUndefined();
     expect(f[0]!.message).toContain('adding the edge would close a cycle (p -> c)');

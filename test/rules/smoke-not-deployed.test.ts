@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../src/catalog/load.js';
 import { checkCatalog } from '../../src/check.js';
 import { smokeNotDeployed } from '../../src/rules/smoke-not-deployed.js';
 import { Application, ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { appSources, environmentAppSets, generatedSpec } from '../../src/rollout/appsets.js';
 import { appSetYaml } from '../helpers/appset.js';
-import { catalogOf } from '../helpers/catalog.js';
-import { comp, runRule } from '../helpers/rules.js';
+import { comp } from '../helpers/rules.js';
+import { loadCatalog } from '../../src/catalog/load.js';
+import { type CatalogInput, findingsOf, inMemory, memoryCatalog } from './rule-tester.js';
 
 // The ApplicationSet shape is examples/ameide/argocd's (git files generator over component.yaml,
 // template path '{{ .path.path }}'); templatePatch is applied as Argo CD v3.5.1 applies it
@@ -23,24 +23,24 @@ const smoke = comp('secrets-smoke', 'foundation', 2, {
 const patchToRendered = (path: string): string =>
   ['{{- if eq .componentType "smoke" }}', 'spec:', '  source:', '    targetRevision: rendered', `    path: ${path}`, '{{- end }}'].join('\n');
 
-function withAppSet(extra: Parameters<typeof appSetYaml>[0] extends infer O ? Partial<O> : never, components = [secrets, smoke]): string {
-  return catalogOf(components, { extra: { 'argocd/dev.yaml': appSetYaml({ name: 'dev', paths, labels: { 't': '{{ .componentType }}' }, ...extra }) } });
+function withAppSet(extra: Parameters<typeof appSetYaml>[0] extends infer O ? Partial<O> : never, components = [secrets, smoke]): CatalogInput {
+  return inMemory(components, { extra: { 'argocd/dev.yaml': appSetYaml({ name: 'dev', paths, labels: { 't': '{{ .componentType }}' }, ...extra }) } });
 }
 
 describe('smoke-not-deployed', () => {
   it('valid: a templatePatch sends smoke components to the rendered chart folder; a chart source by name; no ApplicationSet', () => {
-    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: patchToRendered('dev/smokes/{{ .name }}') }))).toEqual([]);
-    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: patchToRendered('./rendered/dev/smokes/{{ .name }}/') }))).toEqual([]);
+    expect(findingsOf(smokeNotDeployed, withAppSet({ templatePatch: patchToRendered('dev/smokes/{{ .name }}') }))).toEqual([]);
+    expect(findingsOf(smokeNotDeployed, withAppSet({ templatePatch: patchToRendered('./rendered/dev/smokes/{{ .name }}/') }))).toEqual([]);
     const chart = ['{{- if eq .componentType "smoke" }}', 'spec:', '  source:', '    repoURL: oci://registry.example.com/charts', '    chart: "{{ .name }}"', '    path: null', '{{- end }}'].join('\n');
-    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: chart }))).toEqual([]);
-    expect(runRule(smokeNotDeployed, catalogOf([secrets, smoke]))).toEqual([]);
+    expect(findingsOf(smokeNotDeployed, withAppSet({ templatePatch: chart }))).toEqual([]);
+    expect(findingsOf(smokeNotDeployed, inMemory([secrets, smoke]))).toEqual([]);
     // a smoke with no checks renders no chart (smoke-coverage warns about it): nothing to deploy
     const empty = comp('empty-smoke', 'foundation', 2, { componentType: 'smoke', dependencies: ['secrets'], smoke: { validates: ['secrets'] } });
-    expect(runRule(smokeNotDeployed, withAppSet({}, [secrets, empty]))).toEqual([]);
+    expect(findingsOf(smokeNotDeployed, withAppSet({}, [secrets, empty]))).toEqual([]);
   });
 
   it('invalid: the template deploys the smoke folder (component.yaml only), at the template source line', () => {
-    const f = runRule(smokeNotDeployed, withAppSet({}));
+    const f = findingsOf(smokeNotDeployed, withAppSet({}));
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ rule: 'smoke-not-deployed', severity: 'error', file: 'argocd/dev.yaml', related: ['dev', 'secrets-smoke'] });
     expect(f[0]!.line).toBe(27);
@@ -50,26 +50,26 @@ describe('smoke-not-deployed', () => {
 
   it('one finding per ApplicationSet, naming five smokes and counting the rest', () => {
     const many = Array.from({ length: 7 }, (_, i) => ({ ...smoke, name: `s${i}-smoke` }));
-    const f = runRule(smokeNotDeployed, withAppSet({}, [secrets, ...many]));
+    const f = findingsOf(smokeNotDeployed, withAppSet({}, [secrets, ...many]));
     expect(f).toHaveLength(1);
     expect(f[0]!.message).toContain('the smoke chart of s0-smoke, s1-smoke, s2-smoke, s3-smoke, s4-smoke and 2 more: s0-smoke\'s Application has path');
     expect(f[0]!.related).toEqual(['dev', ...many.map((m) => m.name)]);
   });
 
   it('invalid: a patch to another environment\'s chart, to the wrong chart name, or one wavegate cannot evaluate, at the patch', () => {
-    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: patchToRendered('prod/smokes/{{ .name }}') }))[0]!.message).toContain('path prod/smokes/secrets-smoke');
+    expect(findingsOf(smokeNotDeployed, withAppSet({ templatePatch: patchToRendered('prod/smokes/{{ .name }}') }))[0]!.message).toContain('path prod/smokes/secrets-smoke');
     const wrong = ['{{- if eq .componentType "smoke" }}', 'spec:', '  source:', '    chart: smoke', '{{- end }}'].join('\n');
-    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: wrong }))[0]!.message).toContain('chart smoke from https://example.com/gitops.git');
-    const f = runRule(smokeNotDeployed, withAppSet({ templatePatch: '{{ printf "%s" .name }}' }));
+    expect(findingsOf(smokeNotDeployed, withAppSet({ templatePatch: wrong }))[0]!.message).toContain('chart smoke from https://example.com/gitops.git');
+    const f = findingsOf(smokeNotDeployed, withAppSet({ templatePatch: '{{ printf "%s" .name }}' }));
     expect(f[0]!.message).toBe('ApplicationSet dev: cannot tell whether the Applications of secrets-smoke deploy their smoke charts: wavegate cannot evaluate the function printf in spec.templatePatch');
     expect(f[0]!.line).toBe(30);
     // Argo CD's templatePatch is a strategic merge patch: `spec.source: null` removes the source
     const none = ['{{- if eq .componentType "smoke" }}', 'spec:', '  source: null', '{{- end }}'].join('\n');
-    expect(runRule(smokeNotDeployed, withAppSet({ templatePatch: none }))[0]!.message).toContain('its Application has no source');
+    expect(findingsOf(smokeNotDeployed, withAppSet({ templatePatch: none }))[0]!.message).toContain('its Application has no source');
   });
 
   it('evaluates sources as Argo CD generates them: template strings, then the patch merged key by key', () => {
-    const catalog = loadCatalog(withAppSet({ templatePatch: patchToRendered('dev/smokes/{{ .name }}') }));
+    const catalog = memoryCatalog(withAppSet({ templatePatch: patchToRendered('dev/smokes/{{ .name }}') }));
     const [a] = environmentAppSets(catalog, catalog.environments[0]!);
     const bySource = a!.apps.map((app) => [app.component.name, appSources(a!, app)]);
     expect(bySource).toEqual([

@@ -298,7 +298,6 @@ describe('errors name paths as written and never pass Node texts through', () =>
 
 describe('files a component deploys (chart-wait-hook) stay inside the catalog', () => {
   it('a kustomize base or a manifest that is a symlink leading outside is not read', async () => {
-    const { componentFiles } = await import('../../src/rules/component-files.js');
     const { symlinkSync } = await import('node:fs');
     const outside = temp();
     put(outside, 'base/job.yaml', `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: w\n  annotations: {argocd.argoproj.io/hook: PreSync}\nspec: {template: {spec: {containers: [{name: c, image: k, command: [sh, -c, "until kubectl get secret ${SECRET}; do sleep 5; done"]}]}}}\n`);
@@ -310,7 +309,7 @@ describe('files a component deploys (chart-wait-hook) stay inside the catalog', 
     symlinkSync(join(outside, 'base', 'job.yaml'), join(root, 'environments/dev/components/app/linked.yaml'));
     const catalog = loadCatalog(root);
     const c = catalog.environments[0]!.byName.get('app')!;
-    const files = componentFiles(catalog, c);
+    const files = catalog.files.componentFiles(c);
     expect(files.map((f) => f.file)).toEqual(['environments/dev/components/app/kustomization.yaml']);
     expect(JSON.stringify(files)).not.toContain(SECRET);
     expect(checkCatalog(catalog).filter((f) => f.rule === 'chart-wait-hook')).toEqual([]);

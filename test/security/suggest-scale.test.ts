@@ -17,6 +17,8 @@ import { checkCatalog } from '../../src/check.js';
 import type { Finding } from '../../src/findings.js';
 import { formatSuggestions, suggestRepairs } from '../../src/graph/suggest.js';
 import { chainText } from '../../src/graph/repair.js';
+import { catalogFiles } from '../../src/catalog/files.js';
+import { memorySource } from '../../src/catalog/source.js';
 
 const SCRIPT = join(__dirname, '..', '..', 'bench', 'suggest-chain.mjs');
 const KILL_MS = 10_000;
@@ -52,6 +54,7 @@ function catalogOf(components: Component[], waves: [number, number]): Catalog {
     settings: { tiers: [{ name: 'apps', waves }], extraFields: [] },
     environments: [{ name: 'dev', components, byName: new Map(components.map((c) => [c.name, c])), broken: new Set() }],
     findings: [],
+    files: catalogFiles(memorySource({}), ['dev']),
   };
 }
 

@@ -46,7 +46,7 @@ export function registerCheck(program: Command): void {
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       } else if (sarif) {
         const { toSarif, sarifBase, sarifSettings, helpUriBase } = sarif;
-        const { version } = await import('../main.js');
+        const { version } = await import('../version.js');
         const base = sarifBase(catalog.root, process.cwd());
         const fromSettings = sarifSettings(catalog.settings).helpUriBase;
         // (wavegate.yaml's value was checked when it was read; this gives its normal form)
