@@ -17,6 +17,9 @@ export function schemaPath(name: 'component' | 'wavegate'): string {
   return join(PACKAGE_ROOT, 'schemas', `${name}.schema.json`);
 }
 
+/** True inside the hook bundle (scripts/build-hook.mjs), which has no dist/validators. */
+declare const __WAVEGATE_BUNDLE__: boolean | undefined;
+
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
@@ -45,7 +48,7 @@ export function validator(name: 'component' | 'wavegate'): ValidateFunction {
     const schema = JSON.parse(text);
     let fn: ValidateFunction | undefined;
     const prebuilt = prebuiltValidatorPath(name);
-    if (existsSync(prebuilt)) {
+    if (typeof __WAVEGATE_BUNDLE__ === 'undefined' && existsSync(prebuilt)) {
       const mod = createRequire(import.meta.url)(prebuilt) as ValidateFunction & { fingerprint?: string };
       if (mod.fingerprint === schemaFingerprint(text)) {
         fn = mod;

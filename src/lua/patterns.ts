@@ -27,6 +27,9 @@ import vm from 'node:vm';
 const require = createRequire(import.meta.url);
 require('fengari'); // its own load order first
 
+/** Set by the hook bundle (scripts/build-hook.mjs) to lstrlib.js's text, which it carries inside. */
+declare const __WAVEGATE_LSTRLIB_SOURCE__: string | undefined;
+
 export type PatternStep = (L: any, cost: number) => void;
 
 let step: PatternStep = () => {};
@@ -51,7 +54,7 @@ const EDITS: [string, string][] = [
 
 function load(): { luaopen_string: unknown } {
   const file = require.resolve('fengari/src/lstrlib.js');
-  let src = readFileSync(file, 'utf8');
+  let src = typeof __WAVEGATE_LSTRLIB_SOURCE__ === 'string' ? __WAVEGATE_LSTRLIB_SOURCE__ : readFileSync(file, 'utf8');
   for (const [from, to] of EDITS) {
     const at = src.indexOf(from);
     if (at < 0 || src.indexOf(from, at + 1) >= 0) {
