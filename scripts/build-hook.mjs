@@ -16,13 +16,16 @@
 // - the prebuilt schema validators of dist/validators (not committed) are not used:
 //   __WAVEGATE_BUNDLE__ makes src/catalog/schemas.ts compile the schemas with ajv.
 import { readFileSync, readdirSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinModules } from 'node:module';
 import { build } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, 'hook', 'bundle', 'wavegate.mjs');
+const BUNDLE = join(ROOT, 'hook', 'bundle', 'wavegate.mjs');
+// `--out FILE` writes elsewhere (the drift test compares that with the committed bundle)
+const outAt = process.argv.indexOf('--out');
+const OUT = outAt > 0 ? resolve(process.argv[outAt + 1]) : BUNDLE;
 const SRC = join(ROOT, 'src');
 const FENGARI_SRC = join(ROOT, 'node_modules', 'fengari', 'src');
 
@@ -123,4 +126,4 @@ if (stray.length) throw new Error(`build-hook: the bundle would load ${[...new S
 mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(`${OUT}.tmp`, text);
 renameSync(`${OUT}.tmp`, OUT);
-process.stdout.write(`${relative(ROOT, OUT)}: ${text.length} bytes\n`);
+process.stdout.write(`${relative(ROOT, OUT)}: ${Buffer.byteLength(text)} bytes\n`);
