@@ -15,6 +15,7 @@
 //   defined as __WAVEGATE_LSTRLIB_SOURCE__ and its requires go through the same table.
 // - the prebuilt schema validators of dist/validators (not committed) are not used:
 //   __WAVEGATE_BUNDLE__ makes src/catalog/schemas.ts compile the schemas with ajv.
+// The license of each bundled package is appended as a comment.
 import { readFileSync, readdirSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,7 +118,21 @@ const result = await build({
   metafile: true,
   plugins: [shim],
 });
-const text = result.outputFiles[0].text;
+// The license of every package inside the bundle, as a comment at its end.
+const packages = new Set();
+for (const input of Object.keys(result.metafile.inputs)) {
+  const m = /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (m) packages.add(m[1]);
+}
+const licenses = [...packages].sort().map((name) => {
+  const dir = join(ROOT, 'node_modules', name);
+  const { version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const file = readdirSync(dir).sort().find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+  if (!file) throw new Error(`build-hook: ${name} has no license file to carry into the bundle`);
+  const body = readFileSync(join(dir, file), 'utf8').replaceAll('*/', '* /').trim();
+  return `${name}@${version} (${license})\n\n${body}`;
+});
+const text = `${result.outputFiles[0].text}\n/*\nPackages bundled in this file and their licenses:\n\n${licenses.join('\n\n----\n\n')}\n*/\n`;
 // Only Node's own modules may stay outside, and src/ gets node:module from the shim alone.
 const outside = Object.values(result.metafile.outputs)[0].imports.filter((i) => i.external).map((i) => i.path);
 const builtin = (p) => p.startsWith('node:') || builtinModules.includes(p);
