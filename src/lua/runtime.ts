@@ -508,8 +508,11 @@ function patchFengari(): void {
   ldebug.luaG_runerror = (Ls: any, fmt: Uint8Array, ...args: unknown[]) => {
     if (ctx !== undefined) {
       if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0); // closeAllUpvalues, as in luaG_errormsg below
-      const text = runErrorTexts[to_jsstring(fmt)];
+      const f = to_jsstring(fmt);
+      const text = runErrorTexts[f];
       if (text !== undefined) return origRunError(Ls, to_luastring(text));
+      // raised inside a library function (rawset): RaiseError names the nearest Lua line
+      if (f.startsWith('table index is') && !(Ls.ci.callstatus & lstate.CIST_LUA)) return origRunError(Ls, to_luastring(gopherWhere(Ls, 0) + f));
     }
     return origRunError(Ls, fmt, ...args);
   };
@@ -523,9 +526,11 @@ function patchFengari(): void {
       // error, closures no longer share the locals they captured with the running functions.
       if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0);
       const tv = Ls.stack[Ls.top - 1];
-      if (tv?.ttisstring()) {
+      const fromError = userErrorRaise;
+      userErrorRaise = false;
+      if (tv?.ttisstring() && !fromError) {
         const msg = luaStringOf(tv);
-        const text = gopherLibError(msg);
+        const text = gopherLibError(gopherArgName(Ls, msg));
         if (text !== msg) {
           lua.lua_pop(Ls, 1);
           pushJsString(Ls, text);
@@ -767,6 +772,44 @@ function wrapSelect(orig: Fn): Fn {
   };
 }
 
+/** Set by `error` just before it raises a script's own value: its text is not rewritten. */
+let userErrorRaise = false;
+
+/**
+ * The function name of a library argument error as gopher-lua writes it (auxlib.go ArgError:
+ * rawFrameFuncName, _state.go:740 frameFuncName): the name the compiler recorded for the call
+ * (compile.go:1757 getExprName: a variable's name, a field's string key, a method's name, else
+ * "?") when a Lua function called it, else "(anonymous)" (called from pcall, a metamethod, a
+ * for iterator, another library function). fengari's luaL_argerror also counts a method's self
+ * out of the argument numbers ("calling 'rep' on bad self"); gopher-lua counts it as #1. A
+ * message fengari wrote has no position yet (luaL_where of the C function): gopher-lua's
+ * where(1, skipg) names the nearest Lua line (gowhere.ts).
+ */
+function gopherArgName(Ls: any, msg: string): string {
+  const m = /^(?:[^\n]*?:\d+: | ?)(?:bad argument #(\d+) to ('[^']*'|[^ ']*) \(|calling '[^']*' on bad self \()/.exec(msg);
+  if (m === null || Ls.ci.callstatus & lstate.CIST_LUA) return msg;
+  const parent = Ls.ci.previous;
+  let name = '(anonymous)';
+  let method = false;
+  if (parent && parent.callstatus & lstate.CIST_LUA) {
+    const ar = new lua.lua_Debug();
+    if (lua.lua_getstack(Ls, 0, ar) && lua.lua_getinfo(Ls, to_luastring('n'), ar)) {
+      const what = ar.namewhat ? to_jsstring(ar.namewhat) : '';
+      method = what === 'method';
+      if (what === 'global' || what === 'local' || what === 'upvalue' || what === 'field' || what === 'method') name = ar.name ? to_jsstring(ar.name) : '?';
+      else if (what === '' || what === 'constant') name = '?';
+    }
+  }
+  // fengari's texts (a quoted name) counted a method's self out; gopherRaise's did not
+  let n = m[1] === undefined ? 1 : Number(m[1]);
+  if (m[1] !== undefined && m[2].startsWith("'") && method) n++;
+  const rest = msg
+    .slice(m[0].length)
+    .replace(/^(\w+ expected, got) no value\)$/, '$1 nil)')
+    .replace(/^number has no integer representation\)$/, 'number expected, got string)');
+  return `${gopherWhere(Ls, 0)}bad argument #${n} to ${name} (${rest}`;
+}
+
 /** baselib.go baseError: L.CheckAny(1), so error() with no argument is an argument error. */
 function wrapError(orig: Fn): Fn {
   return (Ls) => {
@@ -781,9 +824,11 @@ function wrapError(orig: Fn): Fn {
         lua.lua_pushstring(Ls, to_luastring(where));
         lua.lua_insert(Ls, 1);
         lua.lua_concat(Ls, 2);
+        userErrorRaise = true;
         return lua.lua_error(Ls);
       }
     }
+    userErrorRaise = true;
     return orig(Ls);
   };
 }

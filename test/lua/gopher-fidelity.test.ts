@@ -535,3 +535,23 @@ describe('string.format verbs that are not letters', () => {
     ]);
   });
 });
+
+describe('the function named in a library argument error (auxlib.go ArgError -> _state.go:740 frameFuncName)', () => {
+  it('is the name compiled for the call (compile.go:1757 getExprName), "?" for an unnamed one, "(anonymous)" when pcall called it', () => {
+    check([
+      { script: 'return {status="Healthy", message=tostring(select(2, pcall(string.gsub, "x", "x", true)))}', ...ok('<string>:1: bad argument #3 to (anonymous) (string or table or function expected, got boolean)') },
+      { script: 'return {status="Healthy", message=tostring(select(2, pcall(string.rep)))}', ...ok('<string>:1: bad argument #1 to (anonymous) (string expected, got nil)') },
+      { script: 'return {status="Healthy", message=tostring(select(2, pcall(table.insert, 1, 2)))}', ...ok('<string>:1: bad argument #1 to (anonymous) (table expected, got number)') },
+      { script: 'return {status="Healthy", message=tostring(select(2, pcall(math.floor, "a")))}', ...ok('<string>:1: bad argument #1 to (anonymous) (number expected, got string)') },
+      { script: 'return {status="Healthy", message=tostring(select(2, pcall(error)))}', ...ok('<string>:1: bad argument #1 to (anonymous) (value expected)') },
+      { script: 'local ok, e = pcall(function() ("x"):rep("a") end) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: bad argument #2 to rep (number expected, got string)') },
+      { script: 'local ok, e = pcall(function() local f = string.rep; f() end) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: bad argument #1 to f (string expected, got nil)') },
+      { script: 'local ok, e = pcall(function() local t = {string.rep}; t[1]() end) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: bad argument #1 to ? (string expected, got nil)') },
+      { script: 'local ok, e = pcall(function() return string.rep() end) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: bad argument #1 to rep (string expected, got nil)') },
+      { script: 'local ok, e = pcall(function() ("x"):sub({}) end) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: bad argument #2 to sub (number expected, got table)') },
+      { script: 'local ok, e = pcall(function() ipairs() end) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: bad argument #1 to ipairs (table expected, got nil)') },
+      { script: 'local ok, e = pcall(function() rawset({}, nil, 1) end) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: table index is nil') },
+      { script: 'local ok, e = pcall(rawset, {}, 0/0, 1) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: table index is NaN') },
+    ]);
+  });
+});
