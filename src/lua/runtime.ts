@@ -41,7 +41,7 @@ import {
 import { goFormatFloatG, goNumberString, goParseNumber, goToNumber } from './gonum.js';
 import { luaopenSteppedString, setPatternStep } from './patterns.js';
 import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText } from './syntax.js';
-import { arrayLength, entryOf, gopherEntries, gopherLen, gopherNext, naturalOrder, noteArrayKey, setArrayLength } from './gorder.js';
+import { arrayLength, deleteIntKey, deleteKey, entryOf, gopherEntries, gopherLen, gopherNext, hashKey, hasTombstones, naturalOrder, noteArrayKey, setArrayLength } from './gorder.js';
 import { goCaseMap, goJsonString } from './gostrings.js';
 import { argoSafeOs, gopherOs } from './goos.js';
 import { makeGmatch, makeGsub, withoutFrontier } from './gopattern.js';
@@ -393,7 +393,7 @@ function patchLazyTables(): void {
     // gopher-lua's Len is the last non-nil slot of the array part (table.go), which holds
     // every integer key below MaxArrayIndex: #{nil, nil, 3} is 3. A table of exactly 1..n is
     // the same either way.
-    if (ctx === undefined || t.strong.size === n) return n;
+    if (ctx === undefined || (t.strong.size === n && !hasTombstones(t))) return n;
     return gopherLen(t);
   };
   ltable.luaH_next = (Ls: any, t: any, keyI: number) => {
@@ -401,20 +401,46 @@ function patchLazyTables(): void {
     // During an evaluation next/pairs walk the table in gopher-lua's order (gorder.ts).
     if (ctx !== undefined) {
       if (!naturalOrder(t)) return gopherNext(Ls, t, keyI);
-      // table.go Next: a key that is not in the table ends the walk (fengari raised an error)
+      // fengari's list is gopher-lua's order: walk it past tombstones (gorder.ts deleteKey),
+      // from nil or a key it holds; any other key as table.go Next takes it.
       const k = Ls.stack[keyI];
-      if (k.type !== T.LUA_TNIL && entryOf(t, k) === undefined) return false;
+      if (k.type !== T.LUA_TNIL && t.strong.get(hashKey(k)) === undefined) return gopherNext(Ls, t, keyI);
+      let more = next(Ls, t, keyI);
+      while (more && Ls.stack[keyI + 1].ttisnil()) more = next(Ls, t, keyI);
+      return more;
     }
     return next(Ls, t, keyI);
   };
+  // A table constructor without positional items (OP_NEWTABLE B = 0) gives gopher-lua a table
+  // with no array part at all (vm.go OP_NEWTABLE: newLTable(B, C)); table.go Next treats an
+  // integer key then as the end of the array part (gorder.ts gopherNext).
+  const luaHNew = ltable.luaH_new;
+  const OP_NEWTABLE = lopcodes.OpCodesI.OP_NEWTABLE;
+  ltable.luaH_new = (Ls: any) => {
+    const t = luaHNew(Ls);
+    if (ctx !== undefined) {
+      const ci = Ls.ci;
+      if (ci.callstatus & lstate.CIST_LUA) {
+        const i = ci.l_code[ci.l_savedpc - 1];
+        if (i !== undefined && i.opcode === OP_NEWTABLE && i.B === 0) t.gnoarr = true;
+      }
+    }
+    return t;
+  };
   ltable.luaH_setfrom = (Ls: any, t: any, key: any, value: any) => {
     if (t.lazy !== undefined) materialize(t);
-    if (ctx !== undefined) noteArrayKey(t, key); // gopher-lua's array part (gorder.ts)
+    if (ctx !== undefined) {
+      if (value.ttisnil() && deleteKey(t, key)) return;
+      noteArrayKey(t, key); // gopher-lua's array part (gorder.ts)
+    }
     return setfrom(Ls, t, key, value);
   };
   ltable.luaH_setint = (t: any, key: number, value: any) => {
     if (t.lazy !== undefined) materialize(t);
-    if (ctx !== undefined) noteArrayKey(t, key);
+    if (ctx !== undefined) {
+      if (value.ttisnil() && deleteIntKey(t, key)) return;
+      noteArrayKey(t, key);
+    }
     return setint(t, key, value);
   };
 }

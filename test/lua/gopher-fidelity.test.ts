@@ -555,3 +555,29 @@ describe('the function named in a library argument error (auxlib.go ArgError -> 
     ]);
   });
 });
+
+describe('a deleted key keeps its place (table.go RawSetString/RawSetH delete from the map, never from LTable.keys and k2i)', () => {
+  it('comes back where it was when set again, and next goes on from it as table.go:335 Next does', () => {
+    check([
+      { script: 'local t = {a=1, b=2, c=3} t.a = nil t.a = 5 local ks = {} for k, v in pairs(t) do ks[#ks+1] = tostring(k) .. "=" .. tostring(v) end return {status="Healthy", message=table.concat(ks, ",")}', ...ok('a=5,b=2,c=3') },
+      { script: 'local t = {a=1, b=2, c=3} t.b = nil t.d = 4 t.b = 5 local ks = {} for k, v in pairs(t) do ks[#ks+1] = tostring(k) .. "=" .. tostring(v) end return {status="Healthy", message=table.concat(ks, ",")}', ...ok('a=1,b=5,c=3,d=4') },
+      { script: 'local t = {} t.x = 1 t.x = nil t[1] = 1 t.y = 2 t.x = 3 local ks = {} for k, v in pairs(t) do ks[#ks+1] = tostring(k) .. "=" .. tostring(v) end return {status="Healthy", message=table.concat(ks, ",")}', ...ok('1=1,x=3,y=2') },
+      { script: 'local t = {} t[0] = 1 t[-1] = 2 t[1.5] = 3 t[0] = nil t.s = 1 t[0] = 4 local ks = {} for k, v in pairs(t) do ks[#ks+1] = tostring(k) .. "=" .. tostring(v) end return {status="Healthy", message=table.concat(ks, ",")}', ...ok('0=4,-1=2,1.5=3,s=1') },
+      { script: 'local t = {} t[true] = 1 t.q = 2 t[true] = nil t[true] = 3 local ks = {} for k, v in pairs(t) do ks[#ks+1] = tostring(k) .. "=" .. tostring(v) end return {status="Healthy", message=table.concat(ks, ",")}', ...ok('true=3,q=2') },
+      { script: 'local t = {a=1,b=2,c=3,d=4} for k in pairs(t) do t[k] = nil end t.d = 1 t.a = 2 local ks = {} for k, v in pairs(t) do ks[#ks+1] = tostring(k) .. "=" .. tostring(v) end return {status="Healthy", message=table.concat(ks, ",")}', ...ok('a=2,d=1') },
+      { script: 'local t = {a=1,b=2,c=3,d=4} for k, v in pairs(t) do if k == "b" then t.e = 5 end end local ks = {} for k, v in pairs(t) do ks[#ks+1] = tostring(k) .. "=" .. tostring(v) end return {status="Healthy", message=table.concat(ks, ",")}', ...ok('a=1,b=2,c=3,d=4,e=5') },
+      { script: 'local t = {1,2,3,a=1,b=2} for k in pairs(t) do t[k] = nil end t.b = 1 t[2] = 2 local ks = {} for k, v in pairs(t) do ks[#ks+1] = tostring(k) .. "=" .. tostring(v) end return {status="Healthy", message=table.concat(ks, ",")}', ...ok('2=2,b=1') },
+      { script: 'return {status="Healthy", message=tostring(next({a=1, b=2, c=3}, "zz"))}', ...ok('b') },
+      { script: 'return {status="Healthy", message=tostring(next({1, 2, a=1, b=2}, 0))}', ...ok('b') },
+      { script: 'return {status="Healthy", message=tostring(next({1, 2, a=1, b=2}, 5))}', ...ok('b') },
+      { script: 'return {status="Healthy", message=tostring(next({1, 2, nil, nil, a=1, b=2}, 3))}', ...ok('a') },
+      { script: 'return {status="Healthy", message=tostring(next({1, 2}, 7))}', ...ok('nil') },
+      { script: 'local t = {a=1, b=2, c=3} t.a = nil local k = next(t, "a") return {status="Healthy", message=tostring(k)}', ...ok('b') },
+      { script: 'local t = {a=1, b=2, c=3} t.b = nil return {status="Healthy", message=tostring(#t) .. tostring(next(t, "b"))}', ...ok('0c') },
+      { script: 'local t = {} for i = 1, 10 do t["k" .. i] = i end for i = 1, 10, 2 do t["k" .. i] = nil end for i = 1, 10, 3 do t["k" .. i] = i * 10 end local s = "" for k, v in pairs(t) do s = s .. k .. "=" .. v .. " " end return {status="Healthy", message=s}', ...ok('k1=10 k2=2 k4=40 k6=6 k7=70 k8=8 k10=100 ') },
+      { script: 'local t = {x = 1} t.x = nil return {status="Healthy", message=tostring(next(t))}', ...ok('nil') },
+      { script: 'local t = {} t.a = 1 t.b = 2 local ok, k = pcall(next, t, 7) return {status="Healthy", message=tostring(k)}', ...ok('a') },
+      { script: 'local t = {1} t[1] = nil t.a = 1 t.b = 2 local ok, k = pcall(next, t, 7) return {status="Healthy", message=tostring(k)}', ...ok('b') },
+    ]);
+  });
+});
