@@ -270,6 +270,19 @@ function raise(Ls: any, msg: string): never {
   return gopherRaise(Ls, msg);
 }
 
+/** The id fengari's "%p" prints for an object (lobject.js: a JavaScript function gets one from l_G.ids). */
+function objectId(v: any): number {
+  if (typeof v?.id === 'number') return v.id;
+  if (v === null || v === undefined || (typeof v !== 'object' && typeof v !== 'function')) return 0;
+  const g = L.l_G;
+  let id = g.ids.get(v);
+  if (!id) {
+    id = g.id_counter++;
+    g.ids.set(v, id);
+  }
+  return id;
+}
+
 /** gopher-lua's tostring of any value (numbers in Go's format). */
 function gopherToString(Ls: any, idx: number): string {
   if (lua.lua_type(Ls, idx) === lua.LUA_TNUMBER) return goNumberString(lua.lua_tonumber(Ls, idx));
@@ -305,7 +318,7 @@ function gopherKeyString(tv: any): string {
     case T.LUA_TNIL:
       return 'nil';
     default:
-      return `${GOPHER_TYPE_NAMES[tv.ttnov()]}: 0x${(tv.value?.id ?? 0).toString(16).padStart(8, '0')}`;
+      return `${GOPHER_TYPE_NAMES[tv.ttnov()]}: 0x${objectId(tv.value).toString(16)}`;
   }
 }
 
@@ -1409,9 +1422,11 @@ function wrapFormat(orig: Fn): Fn {
         else if (conv === 'v') literal = pad('nil', flags, width);
         else if (conv === 'w') literal = '%!w(*lua.LNilType=&{})';
         else if (conv !== 's') literal = conv === 'x' ? '6e696c' : conv === 'X' ? '6E696C' : '&{}';
-      } else if (t === lua.LUA_TTABLE && conv === 's') {
-        // LTable.String(): the address; gopher-lua's %s does not call __tostring.
-        literal = pad(gopherKeyString(Ls.stack[Ls.ci.funcOff + arg]), flags, width);
+      } else if ((t === lua.LUA_TTABLE || t === lua.LUA_TFUNCTION || t === lua.LUA_TTHREAD || t === lua.LUA_TUSERDATA) && 'svqxX'.includes(conv) && !(conv === 'v' && flags.includes('#'))) {
+        // LTable/LFunction/LState String(): "table: 0x..." (gopher-lua's %s does not call
+        // __tostring); fmt calls String() for %v %s %q %x %X (fmt/print.go handleMethods).
+        const text = gopherKeyString(Ls.stack[Ls.ci.funcOff + arg]);
+        literal = conv === 's' || conv === 'v' ? goPadRunes(text, flags, width, prec) : goFormatString(to_luastring(text), conv, flags, width, prec);
       } else if (t === lua.LUA_TBOOLEAN) {
         const b = lua.lua_toboolean(Ls, arg) ? 'true' : 'false';
         if (conv === 'q') literal = pad(`"${b}"`, flags, width);
@@ -1604,6 +1619,10 @@ function initEngine(): void {
   if (L) return;
   patchFengari();
   L = lauxlib.luaL_newstate();
+  // tostring of a table, function or thread prints fengari's object id: started where Go's heap
+  // addresses are (0xc000...), "table: 0xc000000123" has the length of gopher-lua's
+  // "table: 0xc00005b740", so widths and lengths computed from it agree.
+  L.l_G.id_counter = 0xc000000000;
   const req = (name: string, open: unknown) => {
     lauxlib.luaL_requiref(L, to_luastring(name), open, 1);
     lua.lua_pop(L, 1);
@@ -2096,7 +2115,7 @@ function errorMessage(Ls: any): string {
   if (tv.ttisnumber()) return goNumberString(tv.value);
   if (tv.ttisnil()) return 'nil';
   if (tv.ttisboolean()) return tv.value ? 'true' : 'false';
-  return `${typeName(tv)}: 0x${(tv.value?.id ?? 0).toString(16).padStart(8, '0')}`;
+  return `${typeName(tv)}: 0x${objectId(tv.value).toString(16)}`;
 }
 
 // ---------------------------------------------------------------------------------------------

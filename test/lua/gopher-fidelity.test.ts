@@ -611,3 +611,37 @@ describe('table.sort (tablelib.go tableSort: Go sort.Sort over tbl.array with le
     ]);
   });
 });
+
+describe('string.format of a table, function or thread (stringlib.go strFormat: fmt.Sprintf of the LValue)', () => {
+  // fmt calls String() ("table: 0x...", value.go) for %v %s %q %x %X (fmt/print.go
+  // handleMethods); the address itself differs, so it is cut out here.
+  it('prints its tostring text for the string verbs', () => {
+    check([
+      { script: 'local s = string.format("%s|", {}) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('table: ADDR|') },
+      { script: 'local s = string.format("%s|", print) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('function: ADDR|') },
+      { script: 'local s = string.format("%s|", coroutine.create(print)) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('thread: ADDR|') },
+      { script: 'local s = string.format("%q", {}) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('"table: ADDR"') },
+      { script: 'local s = string.format("%q", print) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('"function: ADDR"') },
+      { script: 'local s = string.format("%q", coroutine.create(print)) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('"thread: ADDR"') },
+      { script: 'local s = string.format("%v", {}) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('table: ADDR') },
+      { script: 'local s = string.format("%v", print) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('function: ADDR') },
+      { script: 'local s = string.format("%v", coroutine.create(print)) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('thread: ADDR') },
+      { script: 'local s = string.format("%10s|", {}) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('table: ADDR|') },
+      { script: 'local s = string.format("%10s|", print) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('function: ADDR|') },
+      { script: 'local s = string.format("%10s|", coroutine.create(print)) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('thread: ADDR|') },
+      { script: 'local s = string.format("%-24s|", {}) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('table: ADDR     |') },
+      { script: 'local s = string.format("%-24s|", print) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('function: ADDR  |') },
+      { script: 'local s = string.format("%-24s|", coroutine.create(print)) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('thread: ADDR    |') },
+      { script: 'local s = string.format("%.3s", {}) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('tab') },
+      { script: 'local s = string.format("%.3s", print) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('fun') },
+      { script: 'local s = string.format("%.3s", coroutine.create(print)) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('thr') },
+      { script: 'local s = string.format("%5.2v", {}) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('   ta') },
+      { script: 'local s = string.format("%5.2v", print) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('   fu') },
+      { script: 'local s = string.format("%5.2v", coroutine.create(print)) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('   th') },
+      { script: 'local s = string.format("%+v", {}) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('table: ADDR') },
+      { script: 'local s = string.format("%+v", print) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('function: ADDR') },
+      { script: 'local s = string.format("%+v", coroutine.create(print)) return {status="Healthy", message=(s:gsub("0x%x+", "ADDR"))}', ...ok('thread: ADDR') },
+      { script: 'local s = string.format("%x", {}) return {status="Healthy", message=tostring(#s > 20 and s:sub(1, 14))}', ...ok('7461626c653a20') },
+    ]);
+  });
+});
