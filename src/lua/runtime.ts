@@ -41,10 +41,10 @@ import {
 import { goFormatFloatG, goNumberString, goParseNumber, goToNumber } from './gonum.js';
 import { luaopenSteppedString, setPatternStep } from './patterns.js';
 import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText } from './syntax.js';
-import { arrayLength, deleteIntKey, deleteKey, entryOf, gopherEntries, gopherLen, gopherNext, hashKey, hasTombstones, naturalOrder, noteArrayKey, setArrayLength } from './gorder.js';
+import { arrayLength, deleteIntKey, deleteKey, gopherEntries, gopherLen, gopherNext, hashKey, hasTombstones, naturalOrder, noteArrayKey, setArrayLength } from './gorder.js';
 import { goCaseMap, goJsonString } from './gostrings.js';
 import { argoSafeOs, gopherOs } from './goos.js';
-import { makeGmatch, makeGsub, withoutFrontier } from './gopattern.js';
+import { gopherStrFind, gopherStrMatch, makeGmatch, makeGsub, setPmStep } from './gopattern.js';
 import { makeTableLib } from './gotable.js';
 import { goSort } from './gosort.js';
 import { gopherRaise, gopherWhere } from './gowhere.js';
@@ -1631,6 +1631,7 @@ function initEngine(): void {
   req('table', lualib.luaopen_table);
   req('string', luaopenSteppedString); // fengari's, with the deadline checked inside the matcher
   setPatternStep(charge);
+  setPmStep(charge);
   req('math', lualib.luaopen_math);
   req('os', lualib.luaopen_os);
   req('coroutine', lualib.luaopen_coroutine);
@@ -1726,24 +1727,12 @@ function initEngine(): void {
   table.concat = fnTV(wrapConcat(goTable.concat));
   table.sort = fnTV(wrapSort(gopherSort));
   for (const k of ['byte', 'find', 'len']) str[k] = fnTV(floatResults(str[k].value));
-  // No frontier patterns in gopher-lua's matcher: "%f" is a literal "f" (gopattern.ts).
-  const findInner = withoutFrontier(str.find.value, 4);
-  str.find = fnTV((Ls) => {
-    // stringlib.go strFind: an empty pattern is found at 1, 0 whatever the start position
-    if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && lua.lua_rawlen(Ls, 2) === 0 && lua.lua_type(Ls, 1) !== lua.LUA_TNONE) {
-      lauxlib.luaL_checklstring(Ls, 1);
-      lua.lua_pushnumber(Ls, 1);
-      lua.lua_pushnumber(Ls, 0);
-      return 2;
-    }
-    return findInner(Ls);
-  });
-  str.match = fnTV(withoutFrontier(str.match.value));
-  // gmatch/gsub collect matches as gopher-lua's pm.Find does, matching with string.find.
-  const findFn = (): Fn => findInner; // string.find's matching, without strFind's empty-pattern rule
-  str.gmatch = fnTV(makeGmatch(findFn));
+  // find, match, gmatch and gsub run gopher-lua's own matcher (pm.ts), as stringlib.go does.
+  str.find = fnTV(gopherStrFind);
+  str.match = fnTV(gopherStrMatch);
+  str.gmatch = fnTV(makeGmatch());
   str.gfind = str.gmatch;
-  str.gsub = fnTV(chargedByLength(wrapGsub(makeGsub(findFn)), 8));
+  str.gsub = fnTV(chargedByLength(wrapGsub(makeGsub()), 8));
 
   const math = libFrom(mathLib, ['abs', 'acos', 'asin', 'atan', 'ceil', 'cos', 'deg', 'exp', 'floor', 'fmod', 'huge', 'log', 'max', 'min', 'modf', 'pi', 'rad', 'random', 'randomseed', 'sin', 'sqrt', 'tan']);
   for (const k of Object.keys(math)) {

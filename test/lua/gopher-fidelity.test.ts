@@ -645,3 +645,52 @@ describe('string.format of a table, function or thread (stringlib.go strFormat: 
     ]);
   });
 });
+
+describe('patterns as gopher-lua matches them (pm/pm.go: its own parser, compiler and VM; stringlib.go strFind/strMatch/strGsub/strGmatch)', () => {
+  // Observed from gopher-lua v1.1.2; these scripts come from a generator of random patterns over
+  // pm's syntax (each differed from Lua 5.3's matcher): malformed-pattern texts with pm's
+  // positions (pm.go:21 newError, "at EOS"), a final "%" or "%b" that matches nothing, a range
+  // after a class ("[%a-z]") that matches nothing, quantifiers after captures as literals.
+  it('finds, matches, substitutes and iterates exactly as pm does, errors included', () => {
+    check([
+      { script: 'local r = {pcall(string.find, "a]b[c", "[a", 3)} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: unexpected EOS at 1|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "aaa bbb", "%bx", 0)} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('true|nil|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "key=value; k2=v2", "[")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: unexpected EOS at 0|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "Ready=True", "[%a-z]", -3)} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('true|nil|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "(a(b)c)", "(")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: unfinished capture at EOS|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "aaa bbb", "[%a-z]")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('true|nil|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "", "(")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: unfinished capture at EOS|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "ABC def 123", "%0")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: invalid capture index at 0|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "aaa bbb", "[")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: unexpected EOS at 0|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "(a(b)c)", "%2")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: invalid capture index|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "ABC def 123", "[")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: unexpected EOS at 0|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "a]b[c", "%")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('true|nil|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "aXbXc", "%1")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: invalid capture index|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "aaa bbb", "%bx")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('true|nil|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "Ready=True", "[")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: unexpected EOS at 0|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "Ready=True", "[%a-z]")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('true|nil|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "aaa bbb", "%")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('true|nil|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "ABC def 123", ")", -3)} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok("false|<string>:1: invalid ')' at 0|nil|nil|nil|nil") },
+      { script: 'local r = {pcall(string.find, "", "(")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: unfinished capture at EOS|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "key=value; k2=v2", "[a")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: unexpected EOS at 1|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "a]b[c", "[")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: unexpected EOS at 0|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "ABC def 123", "%0")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: invalid capture index at 0|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "", "%1")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: invalid capture index|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "aXbXc", "%")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('true|nil|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "key=value; k2=v2", "%1")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: invalid capture index|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "", "[")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: unexpected EOS at 0|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "aaa bbb", "%1", 2)} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: invalid capture index|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "key=value; k2=v2", ")")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok("false|<string>:1: invalid ')' at 0|nil|nil|nil|nil") },
+      { script: 'local r = {pcall(string.find, "aXbXc", "[a")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: unexpected EOS at 1|nil|nil|nil|nil') },
+      { script: 'local r = {pcall(string.find, "a]b[c", "%0")} for i = 1, 6 do r[i] = tostring(r[i]) end return {status="Healthy", message=table.concat(r, "|", 1, 6)}', ...ok('false|<string>:1: invalid capture index at 0|nil|nil|nil|nil') },
+      { script: 'local ok, e = pcall(string.find, ("a"):rep(100000), "b", 1, true) return {status="Healthy", message=tostring(ok) .. tostring(e)}', ...ok('truenil') },
+      { script: 'local ok, e = pcall(string.find, "abc", "[a") return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: unexpected EOS at 1') },
+      { script: 'local ok, e = pcall(string.find, "abc", "(a") return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: unfinished capture at EOS') },
+      { script: 'local ok, e = pcall(string.find, "abc", "a)") return {status="Healthy", message=tostring(e)}', ...ok("<string>:1: invalid ')' at 0") },
+      { script: 'local ok, e = pcall(string.find, "", "%0") return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: invalid capture index at 0') },
+      { script: 'local ok, e = pcall(string.gsub, "abc", "(a)%2", "") return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: invalid capture index') },
+      { script: 'return {status="Healthy", message=tostring(string.find("abc", "%")) .. tostring(string.find("a(b)", "%b"))}', ...ok('nilnil') },
+      { script: 'return {status="Healthy", message=tostring(string.find("x-y", "[%a-z]+"))}', ...ok('nil') },
+    ]);
+  });
+});
