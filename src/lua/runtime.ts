@@ -40,7 +40,7 @@ import {
 } from './fengari-internals.js';
 import { goFormatFloatG, goNumberString, goParseNumber, goToNumber } from './gonum.js';
 import { luaopenSteppedString, setPatternStep } from './patterns.js';
-import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText } from './syntax.js';
+import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText, gopherSyntaxFromLuaError, gopherSyntaxMessage } from './syntax.js';
 import { arrayLength, deleteIntKey, deleteKey, gopherEntries, gopherLen, gopherNext, hashKey, hasTombstones, naturalOrder, noteArrayKey, setArrayLength } from './gorder.js';
 import { goCaseMap, goJsonString } from './gostrings.js';
 import { argoSafeOs, gopherOs } from './goos.js';
@@ -904,7 +904,7 @@ const luaIpairs: Fn = (Ls) => {
 function loadChunk(Ls: any, source: string, chunkname: string): boolean {
   const problems = checkGopherLuaSyntax(source);
   if (problems.length > 0) {
-    pushJsString(Ls, gopherSyntaxErrorText(problems[0]!, chunkname));
+    pushJsString(Ls, gopherSyntaxMessage(source, chunkname) ?? gopherSyntaxErrorText(problems[0]!, chunkname));
     return false;
   }
   const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(gopherSource(source)), null, to_luastring(`=${chunkname}`));
@@ -1949,11 +1949,12 @@ function compile(script: string): Compiled {
   if (c) return c;
   const problems = checkGopherLuaSyntax(script);
   if (problems.length > 0) {
-    c = { error: gopherSyntaxErrorText(problems[0]!) };
+    c = { error: gopherSyntaxMessage(script) ?? gopherSyntaxErrorText(problems[0]!) };
   } else {
     const status = lauxlib.luaL_loadbuffer(L, to_luastring(gopherSource(script)), null, to_luastring('=<string>'));
     if (status !== lua.LUA_OK) {
-      c = { error: jsString(L, -1) };
+      const e = jsString(L, -1);
+      c = { error: gopherSyntaxFromLuaError(script, e) ?? e };
     } else {
       const cl = L.stack[L.top - 1].value;
       floatConstants(cl.p);

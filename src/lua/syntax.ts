@@ -5,6 +5,7 @@
  * are rejected. fengari (5.3) would run all of these, so they are caught before running.
  */
 import { createRequire } from 'node:module';
+import { canonicalSource, gopherLex, isParseError } from './golex.js';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -29,6 +30,66 @@ export interface LuaSyntaxProblem {
 export function gopherSyntaxErrorText(p: LuaSyntaxProblem, source = '<string>'): string {
   if (p.eof) return `${source} at EOF:   syntax error\n`;
   return `${source} line:${p.line}(column:${p.column}) near '${p.token ?? ''}':   syntax error\n`;
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/**
+ * gopher-lua's own text for a script it cannot load (parse.Error.Error(), golex.ts), or
+ * undefined when the problem is not one its lexer or parser reports (then
+ * gopherSyntaxErrorText words it from luaparse).
+ */
+export function gopherSyntaxMessage(script: string, source = '<string>'): string | undefined {
+  const bytes = encoder.encode(script);
+  const { tokens, error } = gopherLex(bytes);
+  const limit = error ? error.start : bytes.length;
+  let index: number | undefined;
+  let message = '';
+  try {
+    luaparse.parse(canonicalSource(tokens, limit), { luaVersion: '5.2', comments: false, scope: false, locations: false, ranges: false });
+  } catch (e) {
+    const err = e as { index?: number; message?: string };
+    if (typeof err.index !== 'number') return undefined;
+    index = err.index;
+    message = String(err.message ?? '');
+  }
+  // label and goto checks are luaparse's, not the grammar's
+  if (/already defined|no loop to break|no visible label|goto/.test(message)) return undefined;
+  if (index !== undefined && (error === undefined || index < limit)) {
+    const at = tokens.findIndex((x) => x.start >= (index as number));
+    const k = at < 0 ? tokens.length : at;
+    const t = tokens[k];
+    const what = isParseError(tokens, k, message) ? 'parse error' : 'syntax error';
+    if (t === undefined || t.line === -1) return `${source} at EOF:   ${what}\n`;
+    return `${source} line:${t.line}(column:${t.column}) near '${decoder.decode(t.str)}':   ${what}\n`;
+  }
+  if (error === undefined) return undefined;
+  if (error.line === -1) return `${source} at EOF:   ${error.message}\n`;
+  return `${source} line:${error.line}(column:${error.column}) near '${decoder.decode(error.str)}':   ${error.message}\n`;
+}
+
+/**
+ * gopher-lua's text for a script luaparse accepts and Lua 5.3's compiler (fengari) refuses
+ * (`return , x`): the token fengari names (`<string>:6: unexpected symbol near ','`), found
+ * among gopher-lua's tokens on that line.
+ */
+export function gopherSyntaxFromLuaError(script: string, luaError: string, source = '<string>'): string | undefined {
+  const m = /^[^\n]*?:(\d+): .* near '(.*)'$/s.exec(luaError);
+  if (!m) return undefined;
+  const line = Number(m[1]);
+  const near = m[2]!;
+  const bytes = encoder.encode(script);
+  const { tokens } = gopherLex(bytes);
+  const lineOf = (off: number): number => {
+    let n = 1;
+    for (let i = 0; i < off; i++) if (bytes[i] === 0x0a) n++;
+    return n;
+  };
+  if (near === '<eof>') return `${source} at EOF:   syntax error\n`;
+  const t = tokens.find((x) => lineOf(x.start) === line && decoder.decode(bytes.subarray(x.start, x.end)) === near);
+  if (t === undefined) return undefined;
+  return `${source} line:${t.line}(column:${t.column}) near '${decoder.decode(t.str)}':   syntax error\n`;
 }
 
 const cache = new Map<string, LuaSyntaxProblem[]>();
@@ -89,6 +150,11 @@ export function checkGopherLuaSyntax(script: string): LuaSyntaxProblem[] {
       });
     }
   });
+  if (parseProblems.length === 0 && problems.length === 0) {
+    // what gopher-lua's lexer refuses and luaparse reads (a vertical tab, "--[=x")
+    const lexed = gopherLex(encoder.encode(script)).error;
+    if (lexed !== undefined) problems.push({ line: lexed.line === -1 ? 1 : lexed.line, column: lexed.column, message: lexed.message, token: decoder.decode(lexed.str) });
+  }
   const out = parseProblems.length > 0 ? parseProblems.map(explain) : problems;
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(script, out);

@@ -694,3 +694,72 @@ describe('patterns as gopher-lua matches them (pm/pm.go: its own parser, compile
     ]);
   });
 });
+
+describe('syntax errors as gopher-lua reports them (parse/lexer.go Scan and Error, parser.go.y)', () => {
+  // Observed from gopher-lua v1.1.2: the token is the last one the parser read (its decoded
+  // text: a string's contents, "" for "."), the column is the scanner's after it (lexer.go:62
+  // Scanner.Error: sc.Pos), "at EOF" past the end; an expression statement that is no call
+  // says "parse error" (parser.go.y:116); the lexer's own errors ("unterminated string",
+  // "Invalid token", "illegal hexadecimal number", "invalid multiline comment") come first when
+  // the parser reaches them. Most scripts are a generator's mutations of small checks.
+  it('names the token, line and column gopher-lua names', () => {
+    check([
+      { script: 'local hs = {}\nif o [[ bj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown('<string> at EOF:   unterminated multiline string\n') },
+      { script: 'local hs = {}\nif obj.status ~=[[ nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown('<string> at EOF:   unterminated multiline string\n') },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x\nend\nreturn hs', ...unknown("<string> line:5(column:3) near 'end':   syntax error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs[[.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown('<string> at EOF:   unterminated multiline string\n') },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.m if essage = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:4(column:9) near 'if':   parse error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nen\nreturn hs', ...unknown("<string> line:6(column:6) near 'return':   parse error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.stat [[ us.x)\nend\nreturn hs', ...unknown('<string> at EOF:   unterminated multiline string\n') },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nrethenturn hs', ...unknown("<string> line:6(column:13) near 'hs':   parse error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostr(ing(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:5(column:3) near 'end':   syntax error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nre,turn hs', ...unknown("<string> line:6(column:10) near 'hs':   syntax error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs,.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:3(column:6) near '':   syntax error\n") },
+      { script: 'local hs = {}\nif[[ obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown('<string> at EOF:   unterminated multiline string\n') },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status  , = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:3(column:16) near '=':   syntax error\n") },
+      { script: 'local hs = {}\nif obj.status ~= n if il then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:2(column:21) near 'if':   syntax error\n") },
+      { script: 'loca hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:1(column:7) near 'hs':   parse error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil the\n(  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:2(column:24) near 'the':   syntax error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status then= "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:3(column:16) near 'then':   parse error\n") },
+      { script: 'local hs = {}\nif o [[ bj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown('<string> at EOF:   unterminated multiline string\n') },
+      { script: 'local hs then  = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:1(column:13) near 'then':   syntax error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = [[  "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown('<string> at EOF:   unterminated multiline string\n') },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nen(d\nreturn hs', ...unknown("<string> line:6(column:6) near 'return':   syntax error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " . tostring(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:4(column:23) near '':   syntax error\n") },
+      { script: ' ( local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:1(column:8) near 'local':   syntax error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nretu then rn hs', ...unknown("<string> line:6(column:9) near 'then':   parse error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreurn hs', ...unknown("<string> line:6(column:8) near 'hs':   parse error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status  + = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:3(column:14) near '+':   parse error\n") },
+      { script: 'local hs = if  {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:1(column:13) near 'if':   syntax error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreurn hs', ...unknown("<string> line:6(column:8) near 'hs':   parse error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil then\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nretu ( rn hs', ...unknown("<string> line:6(column:12) near 'hs':   syntax error\n") },
+      { script: 'local hs = {}\nif obj.status ~= nil the + n\n  hs.status = "Healthy"\n  hs.message = "ok: " .. tostring(obj.status.x)\nend\nreturn hs', ...unknown("<string> line:2(column:24) near 'the':   syntax error\n") },
+      { script: 'ocal hs = 1', ...unknown("<string> line:1(column:7) near 'hs':   parse error\n") },
+      { script: 'a, b c', ...unknown("<string> line:1(column:6) near 'c':   syntax error\n") },
+      { script: 'a.b + 1', ...unknown("<string> line:1(column:5) near '+':   parse error\n") },
+      { script: '(f)', ...unknown('<string> at EOF:   parse error\n') },
+      { script: '(f) x', ...unknown("<string> line:1(column:5) near 'x':   parse error\n") },
+      { script: 'a[1] b', ...unknown("<string> line:1(column:6) near 'b':   parse error\n") },
+      { script: 'a, b', ...unknown('<string> at EOF:   syntax error\n') },
+      { script: 'x', ...unknown('<string> at EOF:   parse error\n') },
+      { script: 'a.b.c', ...unknown('<string> at EOF:   parse error\n') },
+      { script: 'local x y', ...unknown('<string> at EOF:   parse error\n') },
+      { script: 'x = "abc', ...unknown('<string> at EOF:   unterminated string\n') },
+      { script: 'return {status="Healthy", message=[[abc}', ...unknown('<string> at EOF:   unterminated multiline string\n') },
+      { script: 'x = 1 1', ...unknown("<string> line:1(column:7) near '1':   syntax error\n") },
+      { script: 'x = @', ...unknown("<string> line:1(column:5) near '@':   Invalid token\n") },
+      { script: 'x = 0x', ...unknown("<string> line:1(column:6) near '0x':   illegal hexadecimal number\n") },
+      { script: 'x = ~1', ...unknown("<string> line:1(column:5) near '~':   Invalid '~' token\n") },
+      { script: 'x = 1', ...unknown("<string> line:1(column:6) near '\u000b':   Invalid token\n") },
+      { script: '--[=x\nreturn {}', ...unknown("<string> line:1(column:5) near '':   invalid multiline comment\n") },
+      { script: '--[[ open', ...unknown('<string> at EOF:   invalid multiline comment\n') },
+      { script: 'x = [=x', ...unknown("<string> line:1(column:7) near 'x':   invalid multiline string\n") },
+      { script: 'x = "a\\65\\z" 1', ...unknown("<string> line:1(column:14) near '1':   syntax error\n") },
+      { script: 'local f, e = loadstring("x = = 1") return {status="Healthy", message=e}', ...ok("<string> line:1(column:5) near '=':   syntax error\n") },
+      { script: 'local f, e = load("return "abc") return {status="Healthy", message=e}', ...unknown("<string> line:1(column:30) near 'abc':   syntax error\n") },
+      { script: 'return , 1', ...unknown("<string> line:1(column:8) near ',':   syntax error\n") },
+      { script: 'f() = 1', ...unknown("<string> line:1(column:5) near '=':   syntax error\n") },
+      { script: 'a.b:c = 1', ...unknown("<string> line:1(column:7) near '=':   syntax error\n") },
+    ]);
+  });
+});
