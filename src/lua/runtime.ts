@@ -60,6 +60,12 @@ export interface HealthResult {
   message: string;
   /** Lines the script printed with `print` (only present when it printed). */
   printed?: string[];
+  /**
+   * Environment variables the script read with `os.getenv` (only present when it did). Argo CD
+   * answers from its application controller's environment, which wavegate cannot know; here
+   * every variable is unset (nil).
+   */
+  environment?: string[];
 }
 
 export interface EvalOptions {
@@ -101,6 +107,8 @@ interface EvalContext {
   loaded: any; // Table: registry _LOADED of this evaluation
   loaders: any; // Table: registry _LOADERS of this evaluation
   printed: string[] | undefined;
+  /** Names read with os.getenv. */
+  environment?: string[];
   instructions: number;
   instructionLimit: number;
   memoryLimit: number;
@@ -1766,8 +1774,12 @@ function initEngine(): void {
     difftime: fnTV(gopherOs.difftime),
     time: fnTV(gopherOs.time),
     date: fnTV(gopherOs.date),
+    // oslib.go:142 osGetEnv: os.Getenv of the controller's process, nil when unset or empty.
+    // That environment is unknowable offline: every variable reads as unset, and the result
+    // lists the names (HealthResult.environment) so `health test` can say so.
     getenv: fnTV((Ls) => {
-      lauxlib.luaL_checkstring(Ls, 1);
+      const name = checkJsString(Ls, 1);
+      if (ctx) (ctx.environment ??= []).push(name);
       lua.lua_pushnil(Ls);
       return 1;
     }),
@@ -2320,6 +2332,7 @@ export function evaluateHealth(script: string, obj: unknown, options: EvalOption
     releaseEnv(openLibs, pool);
   }
   if (context.printed) result.printed = context.printed;
+  if (context.environment) result.environment = context.environment;
   return result;
 }
 

@@ -763,3 +763,31 @@ describe('syntax errors as gopher-lua reports them (parse/lexer.go Scan and Erro
     ]);
   });
 });
+
+describe('os.getenv (oslib.go:142 osGetEnv: os.Getenv of the application controller, nil when unset)', () => {
+  it('reads every variable as unset, as gopher-lua does for one the controller lacks', () => {
+    check([
+      // observed: nil for an unset variable, a string argument required (CheckString)
+      { script: 'return {status="Healthy", message=tostring(os.getenv("WAVEGATE_SURELY_UNSET"))}', ...ok('nil') },
+      { script: 'return {status="Healthy", message=type(os.getenv("WAVEGATE_SURELY_UNSET"))}', ...ok('nil') },
+      { script: 'local ok, e = pcall(os.getenv) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: bad argument #1 to (anonymous) (string expected, got nil)') },
+      { script: 'local ok, e = pcall(function() return os.getenv({}) end) return {status="Healthy", message=tostring(e)}', ...ok('<string>:1: bad argument #1 to getenv (string expected, got table)') },
+    ]);
+  });
+  it('lists the variables read, and health test notes that Argo CD would read its controller\'s', async () => {
+    expect(evaluateHealth('local h = os.getenv("HOME") return {status = h and "Degraded" or "Healthy"}', {}, { openLibs: true })).toEqual({ status: 'Healthy', message: '', environment: ['HOME'] });
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runHealthTests, environmentNote } = await import('../../src/lua/testrunner.js');
+    const root = mkdtempSync(join(tmpdir(), 'wavegate-env-'));
+    const dir = join(root, 'example.com', 'Env');
+    mkdirSync(join(dir, 'testdata'), { recursive: true });
+    writeFileSync(join(dir, 'health.lua'), 'if os.getenv("CLUSTER") == "prod" then return {status = "Degraded"} end\nreturn {status = "Healthy", message = "fine"}\n');
+    writeFileSync(join(dir, 'testdata', 'ok.yaml'), 'apiVersion: example.com/v1\nkind: Env\nspec: {}\n');
+    writeFileSync(join(dir, 'health_test.yaml'), 'tests:\n- healthStatus: {status: Healthy, message: fine}\n  inputPath: testdata/ok.yaml\n');
+    const report = runHealthTests([root], { openLibs: true });
+    expect(report.cases.map((c) => [c.passed, c.notes])).toEqual([[true, [environmentNote(['CLUSTER'])]]]);
+    expect(environmentNote(['CLUSTER'])).toContain('os.getenv("CLUSTER")');
+  });
+});
