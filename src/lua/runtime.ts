@@ -40,7 +40,7 @@ import {
 } from './fengari-internals.js';
 import { goFormatFloatG, goNumberString, goParseNumber, goToNumber } from './gonum.js';
 import { luaopenSteppedString, setPatternStep } from './patterns.js';
-import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText, gopherSyntaxFromLuaError, gopherSyntaxMessage } from './syntax.js';
+import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText, gopherSyntaxFromLuaError, gopherSyntaxMessage, withVarargArg } from './syntax.js';
 import { arrayLength, deleteIntKey, deleteKey, gopherEntries, gopherLen, gopherNext, hashKey, hasTombstones, naturalOrder, noteArrayKey, setArrayLength } from './gorder.js';
 import { goCaseMap, goJsonString } from './gostrings.js';
 import { argoSafeOs, gopherOs } from './goos.js';
@@ -587,6 +587,48 @@ function patchFengari(): void {
     }
     return origErrorMsg(Ls);
   };
+  // vm.go objectRational: __eq, __lt and __le apply only when both operands have the same
+  // function for the event (Lua 5.1's rule; fengari, as 5.3, takes either operand's). Without
+  // one, == is false, and < / <= fail with "attempt to compare" (<= tries __lt the other way
+  // round first, in both).
+  const sameTM = (Ls: any, p1: any, p2: any, event: number): any => {
+    const m1 = ltm.luaT_gettmbyobj(Ls, p1, event);
+    if (!m1.ttisfunction()) return undefined;
+    const m2 = ltm.luaT_gettmbyobj(Ls, p2, event);
+    return m2.ttisfunction() && m1.type === m2.type && m1.value === m2.value ? m1 : undefined;
+  };
+  const origOrderTM = ltm.luaT_callorderTM;
+  ltm.luaT_callorderTM = (Ls: any, p1: any, p2: any, event: number) => {
+    if (ctx === undefined) return origOrderTM(Ls, p1, p2, event);
+    if (p1.ttnov() !== p2.ttnov()) return null;
+    const tm = sameTM(Ls, p1, p2, event);
+    if (tm === undefined) return null;
+    const res = new TValue(T.LUA_TNIL, null);
+    ltm.luaT_callTM(Ls, tm, p1, p2, res, 1);
+    return !res.l_isfalse();
+  };
+  // luaV_equalobj looks up __eq with fasttm, then calls it with luaT_callTM.
+  const origFastTM = ltm.fasttm;
+  const TM_EQ = ltm.TMS.TM_EQ;
+  let pendingEq = false;
+  ltm.fasttm = (l: any, et: any, e: number) => {
+    const r = origFastTM(l, et, e);
+    if (e === TM_EQ && r !== null && ctx !== undefined) pendingEq = true;
+    return r;
+  };
+  const origCallTM = ltm.luaT_callTM;
+  ltm.luaT_callTM = (Ls: any, f: any, p1: any, p2: any, p3: any, hasres: number) => {
+    if (pendingEq) {
+      pendingEq = false;
+      const tm = sameTM(Ls, p1, p2, TM_EQ);
+      if (tm === undefined) {
+        p3.setbvalue(false);
+        return;
+      }
+      return origCallTM(Ls, tm, p1, p2, p3, hasres);
+    }
+    return origCallTM(Ls, f, p1, p2, p3, hasres);
+  };
   const origTryBin = ltm.luaT_trybinTM;
   const TMS = ltm.TMS;
   const opNames: Record<number, string> = {
@@ -915,7 +957,7 @@ function loadChunk(Ls: any, source: string, chunkname: string): boolean {
     pushJsString(Ls, gopherSyntaxMessage(source, chunkname) ?? gopherSyntaxErrorText(problems[0]!, chunkname));
     return false;
   }
-  const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(gopherSource(source)), null, to_luastring(`=${chunkname}`));
+  const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(withVarargArg(gopherSource(source))), null, to_luastring(`=${chunkname}`));
   if (status !== lua.LUA_OK) return false;
   floatConstants(Ls.stack[Ls.top - 1].value.p);
   if (ctx) {
@@ -1963,7 +2005,7 @@ function compile(script: string): Compiled {
   if (problems.length > 0) {
     c = { error: gopherSyntaxMessage(script) ?? gopherSyntaxErrorText(problems[0]!) };
   } else {
-    const status = lauxlib.luaL_loadbuffer(L, to_luastring(gopherSource(script)), null, to_luastring('=<string>'));
+    const status = lauxlib.luaL_loadbuffer(L, to_luastring(withVarargArg(gopherSource(script))), null, to_luastring('=<string>'));
     if (status !== lua.LUA_OK) {
       const e = jsString(L, -1);
       c = { error: gopherSyntaxFromLuaError(script, e) ?? e };

@@ -262,3 +262,54 @@ export function gopherSource(script: string): string {
   }
   return out;
 }
+
+/**
+ * gopher-lua's Lua 5.0 `arg` (config.go CompatVarArg = true; compile.go:1321): every vararg
+ * function but the main chunk has a local `arg` after its parameters, a table of the extra
+ * arguments with `n` their count (vm.go: newLTable, RawSetInt, "n") when its body never uses
+ * `...`, and nil when it does. Written into the chunk fengari compiles, on the same line.
+ */
+export function withVarargArg(source: string): string {
+  if (!source.includes('...')) return source;
+  const fns: { start: number; end: number; paramEnd: number }[] = [];
+  const varargs: number[] = [];
+  try {
+    luaparse.parse(source, {
+      luaVersion: '5.2',
+      comments: false,
+      scope: false,
+      locations: false,
+      ranges: true,
+      onCreateNode: (node: { type: string; parameters?: { type: string; range: [number, number] }[]; range?: [number, number] }) => {
+        if (node.type === 'VarargLiteral' && node.range) varargs.push(node.range[0]);
+        else if (node.type === 'FunctionDeclaration' && node.range && node.parameters) {
+          const last = node.parameters[node.parameters.length - 1];
+          if (last?.type === 'VarargLiteral') fns.push({ start: node.range[0], end: node.range[1], paramEnd: last.range[1] });
+        }
+      },
+    });
+  } catch {
+    return source;
+  }
+  if (fns.length === 0) return source;
+  const params = new Set(fns.map((f) => f.paramEnd - 3));
+  const uses = new Set<number>();
+  const all = fns.slice();
+  for (const v of varargs) {
+    if (params.has(v)) continue;
+    // the innermost vararg function around this `...` (a function without `...` cannot use it)
+    let inner: (typeof fns)[number] | undefined;
+    for (const f of all) if (f.start <= v && v < f.end && (inner === undefined || f.start > inner.start)) inner = f;
+    if (inner !== undefined) uses.add(inner.start);
+  }
+  const edits: [number, string][] = [];
+  for (const f of fns) {
+    const close = source.indexOf(')', f.paramEnd);
+    if (close < 0) continue;
+    edits.push([close + 1, uses.has(f.start) ? ' local arg;' : ' local arg = {n = select("#", ...), ...};']);
+  }
+  edits.sort((a, b) => b[0] - a[0]);
+  let out = source;
+  for (const [at, text] of edits) out = out.slice(0, at) + text + out.slice(at);
+  return out;
+}

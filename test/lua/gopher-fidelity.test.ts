@@ -791,3 +791,34 @@ describe('os.getenv (oslib.go:142 osGetEnv: os.Getenv of the application control
     expect(environmentNote(['CLUSTER'])).toContain('os.getenv("CLUSTER")');
   });
 });
+
+describe('comparison metamethods and the vararg `arg` table (vm.go objectRational; config.go CompatVarArg)', () => {
+  // Observed from gopher-lua v1.1.2: __eq, __lt and __le apply only when both operands share
+  // the same function (vm.go:2451 objectRational); `<=` without __le tries __lt reversed
+  // (vm.go:1108). A vararg function that never uses `...` gets a local `arg` with `n`
+  // (compile.go:1321, vm.go:1293); one that uses `...` gets arg = nil.
+  it('match gopher-lua', () => {
+    check([
+      { script: 'local r local ok, e = pcall(function() local mt = {__eq = function(a, b) return true end} local a, b = setmetatable({}, mt), setmetatable({}, mt) r = tostring(a == b) .. tostring(a ~= b) .. tostring(a == {}) end) return {status="Healthy", message=tostring(ok) .. "|" .. tostring(e) .. "|" .. tostring(r)}', ...ok('true|nil|truefalsefalse') },
+      { script: 'local r local ok, e = pcall(function() local m1 = {__eq = function() return true end} local m2 = {__eq = function() return true end} r = tostring(setmetatable({}, m1) == setmetatable({}, m2)) end) return {status="Healthy", message=tostring(ok) .. "|" .. tostring(e) .. "|" .. tostring(r)}', ...ok('true|nil|false') },
+      { script: 'local r local ok, e = pcall(function() local f = function() return true end r = tostring(setmetatable({}, {__eq = f}) == setmetatable({}, {__eq = f})) end) return {status="Healthy", message=tostring(ok) .. "|" .. tostring(e) .. "|" .. tostring(r)}', ...ok('true|nil|true') },
+      { script: 'local r local ok, e = pcall(function() local mt = {__lt = function(a, b) return a.v < b.v end} local a, b = setmetatable({v=1}, mt), setmetatable({v=2}, mt) r = tostring(a < b) .. tostring(a > b) .. tostring(a <= b) end) return {status="Healthy", message=tostring(ok) .. "|" .. tostring(e) .. "|" .. tostring(r)}', ...ok('true|nil|truefalsetrue') },
+      { script: 'local r local ok, e = pcall(function() local a = setmetatable({v=1}, {__lt = function(a, b) return true end}) local b = setmetatable({v=2}, {__lt = function(a, b) return true end}) r = a < b end) return {status="Healthy", message=tostring(ok) .. "|" .. tostring(e) .. "|" .. tostring(r)}', ...ok('false|<string>:1: attempt to compare table with table|nil') },
+      { script: 'local r local ok, e = pcall(function() local a = setmetatable({}, {__lt = function() return true end}) r = a < {} end) return {status="Healthy", message=tostring(ok) .. "|" .. tostring(e) .. "|" .. tostring(r)}', ...ok('false|<string>:1: attempt to compare table with table|nil') },
+      { script: 'local r local ok, e = pcall(function() local mt = {__le = function(a, b) return false end, __lt = function() return true end} local a, b = setmetatable({}, mt), setmetatable({}, mt) r = tostring(a <= b) .. tostring(a >= b) end) return {status="Healthy", message=tostring(ok) .. "|" .. tostring(e) .. "|" .. tostring(r)}', ...ok('true|nil|falsefalse') },
+      { script: 'local r local ok, e = pcall(function() r = 1 < "2" end) return {status="Healthy", message=tostring(ok) .. "|" .. tostring(e) .. "|" .. tostring(r)}', ...ok('false|<string>:1: attempt to compare number with string|nil') },
+      { script: 'local r local ok, e = pcall(function() r = {} <= {} end) return {status="Healthy", message=tostring(ok) .. "|" .. tostring(e) .. "|" .. tostring(r)}', ...ok('false|<string>:1: attempt to compare table with table|nil') },
+      { script: 'local r local ok, e = pcall(function() r = "a" < 1 end) return {status="Healthy", message=tostring(ok) .. "|" .. tostring(e) .. "|" .. tostring(r)}', ...ok('false|<string>:1: attempt to compare string with number|nil') },
+      { script: 'local r = {pcall(function() local function f(...) return arg and arg.n end return f(1, 2) end)} return {status="Healthy", message=tostring(r[1]) .. "|" .. tostring(r[2])}', ...ok('true|2') },
+      { script: 'local r = {pcall(function() local function f(...) local x = ... return tostring(arg) end return f(1, 2) end)} return {status="Healthy", message=tostring(r[1]) .. "|" .. tostring(r[2])}', ...ok('true|nil') },
+      { script: 'local r = {pcall(function() local function f(a, ...) return #arg .. arg[1] .. arg.n .. a end return f(1, 2, 3) end)} return {status="Healthy", message=tostring(r[1]) .. "|" .. tostring(r[2])}', ...ok('true|2221') },
+      { script: 'local r = {pcall(function() local function f(...) return arg.n .. tostring(arg[2]) .. #arg end return f(1, nil, nil) end)} return {status="Healthy", message=tostring(r[1]) .. "|" .. tostring(r[2])}', ...ok('true|3nil1') },
+      { script: 'local r = {pcall(function() local function f(...) return function() return arg.n end end return f(1, 2, 3)() end)} return {status="Healthy", message=tostring(r[1]) .. "|" .. tostring(r[2])}', ...ok('true|3') },
+      { script: 'local r = {pcall(function() local function f(...) local g = function(...) return ... end return arg.n end return f(4, 5) end)} return {status="Healthy", message=tostring(r[1]) .. "|" .. tostring(r[2])}', ...ok('true|2') },
+      { script: 'local r = {pcall(function() return tostring(arg) end)} return {status="Healthy", message=tostring(r[1]) .. "|" .. tostring(r[2])}', ...ok('true|nil') },
+      { script: 'local r = {pcall(function() local t = {} function t.m(self, ...) return self and arg.n end return t:m(1) end)} return {status="Healthy", message=tostring(r[1]) .. "|" .. tostring(r[2])}', ...ok('true|1') },
+      { script: 'local r = {pcall(function() local function f(...) local t = {} for k, v in pairs(arg) do t[#t+1] = tostring(k) end return table.concat(t, ",") end return f("a", "b") end)} return {status="Healthy", message=tostring(r[1]) .. "|" .. tostring(r[2])}', ...ok('true|1,2,n') },
+      { script: '-- (...)\nlocal function f(...) return arg.n end return {status="Healthy", message=tostring(f(1))}', ...ok('1') },
+    ]);
+  });
+});
