@@ -1430,6 +1430,10 @@ function wrapFormat(orig: Fn): Fn {
   return (Ls) => {
     const fmt = checkJsString(Ls, 1);
     const top = lua.lua_gettop(Ls);
+    // stringlib.go strFormat: Sprintf gets min(count("%") - count("%%"), #args) arguments;
+    // a verb past them is MISSING, and arguments no verb used are printed as EXTRA.
+    const npat = fmt.split('%').length - 1 - (fmt.split('%%').length - 1);
+    const passed = Math.min(npat, top - 1) + 1;
     // Go takes any character after flags, width and precision as the verb; a final "%" alone
     // is "%!(NOVERB)".
     const re = /%[-+ #0]*\d*(?:\.\d*)?$|%([-+ #0]*)(\d*)(?:\.(\d*))?([\s\S])/g;
@@ -1456,7 +1460,7 @@ function wrapFormat(orig: Fn): Fn {
       arg++;
       const width = w === '' ? undefined : Number(w);
       const prec = p === undefined ? undefined : p === '' ? 0 : Number(p);
-      const t = arg <= top ? lua.lua_type(Ls, arg) : lua.LUA_TNONE;
+      const t = arg <= passed ? lua.lua_type(Ls, arg) : lua.LUA_TNONE;
       let literal: string | undefined;
       if (t === lua.LUA_TNUMBER) {
         literal = goFormatNumber(lua.lua_tonumber(Ls, arg), conv, flags, width, prec);
@@ -1491,6 +1495,13 @@ function wrapFormat(orig: Fn): Fn {
       }
     }
     out += fmt.slice(last);
+    if (arg < passed) {
+      // fmt's "%!(EXTRA type=value, ...)", each value as %v prints it (String())
+      const extra: string[] = [];
+      for (let i = arg + 1; i <= passed; i++) extra.push(`${GO_LVALUE_TYPES[lua.lua_type(Ls, i)] ?? '*lua.LUserData'}=${gopherKeyString(Ls.stack[Ls.ci.funcOff + i])}`);
+      out += `%!(EXTRA ${extra.join(', ')})`.replace(/%/g, '%%');
+      changed = true;
+    }
     if (!changed) return orig(Ls);
     pushJsString(Ls, out);
     for (const k of kept) lua.lua_pushvalue(Ls, k);
@@ -1498,6 +1509,9 @@ function wrapFormat(orig: Fn): Fn {
     return orig(Ls);
   };
 }
+
+/** The Go type fmt names for an LValue of each Lua type (value.go). */
+const GO_LVALUE_TYPES = ['*lua.LNilType', 'lua.LBool', '*lua.LUserData', 'lua.LNumber', 'lua.LString', '*lua.LTable', '*lua.LFunction', '*lua.LUserData', '*lua.LState'];
 
 /** Results from this size on are built by doubling copies (fengari copies `s` n times). */
 const REP_FAST_BYTES = 64 * 1024;

@@ -822,3 +822,21 @@ describe('comparison metamethods and the vararg `arg` table (vm.go objectRationa
     ]);
   });
 });
+
+describe('string.format arguments (stringlib.go:136 strFormat: Sprintf gets min(count("%") - count("%%"), #args) of them)', () => {
+  // Observed from gopher-lua v1.1.2: arguments no verb used print as Go's %!(EXTRA type=value).
+  it('prints unused arguments as EXTRA and a verb past them as MISSING', () => {
+    check([
+      { script: 'return {status="Healthy", message=tostring(string.format("%", 1))}', ...ok('%!(NOVERB)%!(EXTRA lua.LNumber=1)') },
+      { script: 'return {status="Healthy", message=tostring(string.format("a", 1, "x", true, nil, {}))}', ...ok('a') },
+      { script: 'return {status="Healthy", message=tostring(string.format("%d", 1, 2.5, -0, 1e20))}', ...ok('1') },
+      { script: 'return {status="Healthy", message=tostring(string.format("%s", "a", print))}', ...ok('a') },
+      { script: 'return {status="Healthy", message=tostring(string.format("x", nil))}', ...ok('x') },
+      { script: 'return {status="Healthy", message=tostring(string.format("% ", "x"))}', ...ok('%!(NOVERB)%!(EXTRA lua.LString=x)') },
+      { script: 'return {status="Healthy", message=tostring(string.format("%5", "x"))}', ...ok('%!(NOVERB)%!(EXTRA lua.LString=x)') },
+      { script: 'return {status="Healthy", message=tostring(string.format("%%", 1))}', ...ok('%%!(EXTRA lua.LNumber=1)') },
+      { script: 'return {status="Healthy", message=tostring(string.format("%d %d", 1))}', ...ok('1 %!d(MISSING)') },
+      { script: 'return {status="Healthy", message=tostring(string.format("", 1))}', ...ok('') },
+    ]);
+  });
+});
