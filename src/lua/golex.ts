@@ -287,14 +287,14 @@ function skipComment(sc: Scanner, ch: number, start: number): void {
 
 /**
  * The token stream written so luaparse reads the same tokens at the same byte offsets: names,
- * keywords and operators as they are, every number as decimal digits, every string as a quoted
+ * keywords and operators as they are, every number as a digit (then spaces), every string as a quoted
  * run of `x`, the rest spaces.
  */
 export function canonicalSource(tokens: GoToken[], length: number): string {
   const out = new Array<string>(length).fill(' ');
   for (const t of tokens) {
     const n = t.end - t.start;
-    if (t.kind === 'number') for (let i = 0; i < n; i++) out[t.start + i] = '1';
+    if (t.kind === 'number') out[t.start] = '1'; // then spaces: "3." ".2" stay two numbers
     else if (t.kind === 'string') {
       out[t.start] = '"';
       for (let i = 1; i < n - 1; i++) out[t.start + i] = 'x';

@@ -184,7 +184,7 @@ function explain(p: LuaSyntaxProblem): LuaSyntaxProblem {
  * Comments and long strings are left alone; line breaks are kept, so lines stay the same.
  */
 export function gopherSource(script: string): string {
-  if (!/\\|0[xX][0-9a-fA-F]{8}|[eE][+]?\d{3}|\d{300}/.test(script)) return script;
+  if (!/\\|0[xX][0-9a-fA-F]{8}|[eE][+]?\d{3}|\d{300}|\d\.\d*\.|\.\d+\.|\d[eE][+-]?(?:[^0-9]|$)|(?:^|[^\w.])00|0[xX][0-9a-fA-F]+[.\w]/.test(script)) return script;
   let out = '';
   let i = 0;
   const n = script.length;
@@ -242,8 +242,23 @@ export function gopherSource(script: string): string {
       while (j < n && /[A-Za-z0-9_]/.test(script[j]!)) j++;
       out += script.slice(i, j);
       i = j;
+    } else if (c === '.' && script[i + 1] === '.') {
+      // ".." and "..." are tokens before any number (lexer.go Scan)
+      const dots = script[i + 2] === '.' ? '...' : '..';
+      out += dots;
+      i += dots.length;
     } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(script[i + 1] ?? ''))) {
+      const g = gopherNumberToken(script, i);
       const m = /^(0[xX][0-9a-fA-F]*|[0-9]*\.?[0-9]*(?:[eE][+-]?[0-9]*)?)/.exec(script.slice(i, i + 400))!;
+      if (g.text !== m[1] || /^00/.test(g.text) || g.end - i !== g.text.length) {
+        // gopher-lua reads this literal otherwise than Lua 5.3 would ("3...2" is 3. .. 2,
+        // ".5.5" and "1e+x" are one token that strconv refuses: NaN, "0010" is octal)
+        const v = gopherNumberValue(g.text);
+        out += Number.isNaN(v) ? '(0/0)' : Number.isFinite(v) ? goLiteral(v) : '(0/0)';
+        if (/[\w.]/.test(script[g.end] ?? '')) out += ' ';
+        i = g.end;
+        continue;
+      }
       const lit = m[1]!;
       let text = lit;
       if (/^0[xX][0-9a-fA-F]+$/.test(lit)) {
@@ -255,6 +270,7 @@ export function gopherSource(script: string): string {
       } else if (Number(lit) === Infinity) text = '(0/0)';
       out += text;
       i += Math.max(lit.length, 1);
+      if (/[\w.]/.test(script[i] ?? '')) out += ' '; // "1e1..2" is 1e1 .. 2 for gopher-lua
     } else {
       out += c;
       i++;
@@ -312,4 +328,59 @@ export function withVarargArg(source: string): string {
   let out = source;
   for (const [at, text] of edits) out = out.slice(0, at) + text + out.slice(at);
   return out;
+}
+
+/** lexer.go scanNumber from script[i]: the token's text (a leading 0 before a digit dropped) and its end. */
+function gopherNumberToken(script: string, i: number): { text: string; end: number } {
+  const n = script.length;
+  const dec = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+  let text = '';
+  let j = i;
+  let ch = script[j++]!;
+  if (ch === '0') {
+    const p = script[j];
+    if (p === 'x' || p === 'X') {
+      text = `0${p}`;
+      j++;
+      while (j < n && /[0-9a-fA-F]/.test(script[j]!)) text += script[j++];
+      return { text, end: j };
+    }
+    if (p !== '.' && dec(p)) ch = script[j++]!;
+  }
+  text += ch;
+  while (dec(script[j])) text += script[j++];
+  if (script[j] === '.') {
+    text += script[j++];
+    while (dec(script[j])) text += script[j++];
+  }
+  if (script[j] === 'e' || script[j] === 'E') {
+    text += script[j++];
+    if (script[j] === '-' || script[j] === '+') text += script[j++];
+    // scanDecimal(sc.Next()): the next character is taken whatever it is
+    if (j < n) text += script[j++];
+    else text += '\u00ff'; // writeChar(EOF): byte 0xff, which no number parses
+    while (dec(script[j])) text += script[j++];
+  }
+  return { text, end: j };
+}
+
+/** utils.go parseNumber: ParseInt base 0 (octal after a leading 0), else ParseFloat; NaN on failure (compile.go). */
+function gopherNumberValue(text: string): number {
+  if (/^0[xX][0-9a-fA-F]+$/.test(text)) {
+    const v = BigInt(text);
+    return v > 9223372036854775807n ? Number.NaN : Number(v);
+  }
+  if (/^0[0-7]+$/.test(text)) return Number(BigInt(`0o${text.slice(1)}`));
+  if (/^\d+$/.test(text)) return Number(text);
+  if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) {
+    const v = Number(text);
+    return Number.isFinite(v) ? v : Number.NaN; // ParseFloat's range error
+  }
+  return Number.NaN;
+}
+
+/** A literal fengari reads as the same double. */
+function goLiteral(v: number): string {
+  const s = String(v);
+  return v < 0 ? `(${s})` : s;
 }

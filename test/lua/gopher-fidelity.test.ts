@@ -840,3 +840,41 @@ describe('string.format arguments (stringlib.go:136 strFormat: Sprintf gets min(
     ]);
   });
 });
+
+describe('number literals as gopher-lua lexes them (parse/lexer.go scanNumber, utils.go parseNumber)', () => {
+  // Observed from gopher-lua v1.1.2: ".." is read before a number ("3...2" is 3. .. 2), the
+  // exponent takes the next character whatever it is ("1e+x5" is one literal strconv refuses:
+  // NaN, as ".5.5" and "1e+" at the end), one leading 0 is dropped and ParseInt base 0 reads
+  // the rest ("0010" is octal 8), "0xA.8" is 0xA then .8.
+  it('reads the same tokens and values', () => {
+    check([
+      { script: 'x(3..2)', ...unknown("<string> line:1(column:6) near '.2':   syntax error\n") },
+      { script: 'x(3...2)', ...unknown('<string>:1: attempt to call a non-function object') },
+      { script: 'x = 0xA.8', ...unknown("<string> line:1(column:9) near '.8':   syntax error\n") },
+      { script: 'x = .5.5', status: "", message: "" },
+      { script: 'x = 1e+', status: "", message: "" },
+      { script: 'return {status="Healthy", message=tostring(3...2)}', ...ok('32') },
+      { script: 'return {status="Healthy", message=tostring(.5.5)}', ...ok('NaN') },
+      { script: 'return {status="Healthy", message=tostring(1e+x5)}', ...ok('NaN') },
+      { script: 'return {status="Healthy", message=tostring(0010)}', ...ok('8') },
+      { script: 'return {status="Healthy", message=tostring(009)}', ...ok('9') },
+      { script: 'return {status="Healthy", message=tostring(007)}', ...ok('7') },
+      { script: 'return {status="Healthy", message=tostring(1e)}', ...unknown("<string> line:1(column:47) near '}':   syntax error\n") },
+      { script: 'return {status="Healthy", message=tostring(3 .. 2)}', ...ok('32') },
+      { script: 'return {status="Healthy", message=tostring(1e5)}', ...ok('100000') },
+      { script: 'return {status="Healthy", message=tostring(0x10)}', ...ok('16') },
+      { script: 'return {status="Healthy", message=tostring(0xA .. 1)}', ...ok('101') },
+      { script: 'return {status="Healthy", message=tostring(3.)}', ...ok('3') },
+      { script: 'return {status="Healthy", message=tostring(.5)}', ...ok('0.5') },
+      { script: 'return {status="Healthy", message=tostring(1e+5)}', ...ok('100000') },
+      { script: 'return {status="Healthy", message=tostring(1E-2)}', ...ok('0.01') },
+      { script: 'return {status="Healthy", message=tostring(0x7fffffffffffffff)}', ...ok('9.223372036854776e+18') },
+      { script: 'return {status="Healthy", message=tostring(1e400)}', ...ok('NaN') },
+      { script: 'return {status="Healthy", message=tostring(1e-400)}', ...ok('0') },
+      { script: 'return {status="Healthy", message=tostring(5 ...)}', ...unknown("<string> line:1(column:48) near '...':   syntax error\n") },
+      { script: 'local t = {...} return {status="Healthy", message=tostring(#t)}', ...ok('0') },
+      { script: 'return {status="Healthy", message=tostring(1..2)}', ...unknown("<string> line:1(column:47) near '.2':   syntax error\n") },
+      { script: 'return {status="Healthy", message=tostring(1e1..2)}', ...ok('102') },
+    ]);
+  });
+});
