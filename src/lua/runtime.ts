@@ -38,7 +38,7 @@ import {
   to_jsstring,
   to_luastring,
 } from './fengari-internals.js';
-import { goFormatFloatG, goNumberString, goParseNumber, goToNumber } from './gonum.js';
+import { goFormatFloatG, goNumberString, goParseNumber, goPow, goToNumber } from './gonum.js';
 import { luaopenSteppedString, setPatternStep } from './patterns.js';
 import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText, gopherSyntaxFromLuaError, gopherSyntaxMessage, withVarargArg } from './syntax.js';
 import { arrayLength, deleteIntKey, deleteKey, gopherEntries, gopherLen, gopherNext, hashKey, hasTombstones, naturalOrder, noteArrayKey, setArrayLength } from './gorder.js';
@@ -467,9 +467,18 @@ function patchLazyTables(): void {
   };
 }
 const FLOAT_FOLD_OPS = new Set<number>([lua.LUA_OPADD, lua.LUA_OPSUB, lua.LUA_OPMUL, lua.LUA_OPMOD, lua.LUA_OPUNM]);
+/** True while fengari compiles a chunk of ours (constant folding of `^`). */
+let compiling = false;
+
 function patchFengari(): void {
   if (patched) return;
   patched = true;
+  // `^` is Go's math.Pow in gopher-lua (vm.go arith; compile.go folds constants with it).
+  // fengari's VM calls the global Math.pow itself (lvm.js OP_POW, lobject.js luaO_arith), so
+  // while a chunk of ours compiles or runs (synchronous, nothing else runs in between) it is
+  // goPow; any other caller gets the original.
+  const origPow = Math.pow;
+  Math.pow = (x: number, y: number): number => (ctx !== undefined || compiling ? goPow(x, y) : origPow(x, y));
   patchLazyTables();
   const origToString = lobject.luaO_tostring;
   lobject.luaO_tostring = (Ls: any, obj: any) => {
@@ -1155,7 +1164,7 @@ const mathExtras: Record<string, Fn> = {
   sinh: (Ls) => pushNum(Ls, Math.sinh(num(Ls, 1))),
   tanh: (Ls) => pushNum(Ls, Math.tanh(num(Ls, 1))),
   log10: (Ls) => pushNum(Ls, Math.log10(num(Ls, 1))),
-  pow: (Ls) => pushNum(Ls, num(Ls, 1) ** num(Ls, 2)),
+  pow: (Ls) => pushNum(Ls, goPow(num(Ls, 1), num(Ls, 2))), // mathlib.go mathPow: math.Pow
   atan2: (Ls) => pushNum(Ls, Math.atan2(num(Ls, 1), num(Ls, 2))),
   ldexp: (Ls) => pushNum(Ls, num(Ls, 1) * 2 ** num(Ls, 2)),
   frexp: (Ls) => {
@@ -2019,7 +2028,13 @@ function compile(script: string): Compiled {
   if (problems.length > 0) {
     c = { error: gopherSyntaxMessage(script) ?? gopherSyntaxErrorText(problems[0]!) };
   } else {
-    const status = lauxlib.luaL_loadbuffer(L, to_luastring(withVarargArg(gopherSource(script))), null, to_luastring('=<string>'));
+    compiling = true;
+    let status: number;
+    try {
+      status = lauxlib.luaL_loadbuffer(L, to_luastring(withVarargArg(gopherSource(script))), null, to_luastring('=<string>'));
+    } finally {
+      compiling = false;
+    }
     if (status !== lua.LUA_OK) {
       const e = jsString(L, -1);
       c = { error: gopherSyntaxFromLuaError(script, e) ?? e };

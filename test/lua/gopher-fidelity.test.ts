@@ -878,3 +878,36 @@ describe('number literals as gopher-lua lexes them (parse/lexer.go scanNumber, u
     ]);
   });
 });
+
+describe('powers (vm.go arith and mathlib.go mathPow: Go math.Pow)', () => {
+  // Observed from gopher-lua v1.1.2: Go multiplies Frexp fractions by repeated squaring
+  // (math/pow.go), so some results differ from V8's Math.pow in the last digit.
+  it('round as Go does', () => {
+    check([
+      { script: 'return {status="Healthy", message=tostring((-1e15)^3)}', ...ok('-1.0000000000000001e+45') },
+      { script: 'return {status="Healthy", message=tostring(local x = -1e15 return x^3)}', ...unknown("<string> line:1(column:48) near 'local':   syntax error\n") },
+      { script: 'return {status="Healthy", message=tostring(math.pow(-1e15, 3))}', ...ok('-1.0000000000000001e+45') },
+      { script: 'return {status="Healthy", message=tostring(2^0.5)}', ...ok('1.4142135623730951') },
+      { script: 'return {status="Healthy", message=tostring(10^-2)}', ...ok('0.01') },
+      { script: 'return {status="Healthy", message=tostring(1.1^100)}', ...ok('13780.612339822364') },
+      { script: 'return {status="Healthy", message=tostring((-2)^0.5)}', ...ok('NaN') },
+      { script: 'return {status="Healthy", message=tostring(0^-1)}', ...ok('+Inf') },
+      { script: 'return {status="Healthy", message=tostring((-0)^-1)}', ...ok('-Inf') },
+      { script: 'return {status="Healthy", message=tostring(2^1024)}', ...ok('+Inf') },
+      { script: 'return {status="Healthy", message=tostring(2^-1080)}', ...ok('0') },
+      { script: 'return {status="Healthy", message=tostring(3^40)}', ...ok('1.2157665459056929e+19') },
+      { script: 'return {status="Healthy", message=tostring(7^23)}', ...ok('2.7368747340080914e+19') },
+      { script: 'return {status="Healthy", message=tostring(1.0000001^1e9)}', ...ok('2.688103843211962e+43') },
+      { script: 'return {status="Healthy", message=tostring((-8)^(1/3))}', ...ok('NaN') },
+      { script: 'return {status="Healthy", message=tostring(math.huge^0)}', ...ok('1') },
+      { script: 'return {status="Healthy", message=tostring((-math.huge)^3)}', ...ok('-Inf') },
+      { script: 'return {status="Healthy", message=tostring(1e308^2)}', ...ok('+Inf') },
+      { script: 'return {status="Healthy", message=tostring(0.1^5)}', ...ok('1.0000000000000006e-05') },
+      { script: 'return {status="Healthy", message=tostring(9.9^9.9)}', ...ok('7.190985723179819e+09') },
+      { script: 'return {status="Healthy", message=tostring(2^63)}', ...ok('9.223372036854776e+18') },
+      { script: 'return {status="Healthy", message=tostring((-1)^1e300)}', ...ok('1') },
+      { script: 'return {status="Healthy", message=tostring(5^-3)}', ...ok('0.008') },
+      { script: 'return {status="Healthy", message=tostring(local a, b = 1.5, 2.5 return a^b)}', ...unknown("<string> line:1(column:48) near 'local':   syntax error\n") },
+    ]);
+  });
+});
