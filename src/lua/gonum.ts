@@ -61,6 +61,7 @@ function goParseFloat(s: string): number | undefined {
 
 /** Go's strconv.ParseInt(s, base, 64); undefined on error. */
 function goParseInt(s: string, base: number): number | undefined {
+  if (base === 0) return goParseInt0(s); // ParseInt base 0: the prefix picks the base
   if (base < 2 || base > 36) return undefined;
   let body = s;
   let neg = false;
@@ -95,6 +96,11 @@ export function goToNumber(str: string, base = 10): number | undefined {
  */
 export function goParseNumber(str: string): number | undefined {
   const s = str.replace(/^[ \t\n]+|[ \t\n]+$/g, '');
+  return goParseInt0(s) ?? goParseFloat(s);
+}
+
+/** strconv.ParseInt(s, 0, 64): 0x, 0b, 0o prefixes, a leading 0 for octal; undefined on error. */
+function goParseInt0(s: string): number | undefined {
   const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(s);
   if (m) {
     const [, sign, hex, bin, oct, oct0, dec] = m;
@@ -102,7 +108,7 @@ export function goParseNumber(str: string): number | undefined {
     const signed = sign === '-' ? -v : v;
     if (signed <= 9223372036854775807n && signed >= -9223372036854775808n) return Number(signed);
   }
-  return goParseFloat(s);
+  return undefined;
 }
 
 // ---- Go's math.Pow (math/pow.go), which gopher-lua's `^` and math.pow use (vm.go arith,

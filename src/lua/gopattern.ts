@@ -11,7 +11,7 @@
  */
 import { joinBytes } from './gostrings.js';
 import { gopherRaise } from './gowhere.js';
-import { lauxlib, lua, to_jsstring } from './fengari-internals.js';
+import { lauxlib, lua, to_jsstring, to_luastring } from './fengari-internals.js';
 import { type MatchData, PmError, pmFind } from './pm.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -96,7 +96,12 @@ export const gopherStrFind: Fn = (Ls) => {
   const init = strIndex(s.length, optInt(Ls, 3, 1, 'find'), true);
   const plain = lua.lua_gettop(Ls) === 4 && lua.lua_toboolean(Ls, 4);
   if (plain) {
-    const pos = init > s.length ? -1 : indexOf(Ls, s, p, init);
+    // strings.Index(str[init:], pattern): Go panics past the end, and pcall catches it
+    if (init > s.length) {
+      lua.lua_pushstring(Ls, to_luastring(`runtime error: slice bounds out of range [${init}:${s.length}]`));
+      return lua.lua_error(Ls);
+    }
+    const pos = indexOf(Ls, s, p, init);
     if (pos < 0) {
       lua.lua_pushnil(Ls);
       return 1;

@@ -1408,7 +1408,7 @@ function goPadRunes(str: string, flags: string, width: number | undefined, prec:
 
 /** value.go LString.Format: %d of a string prints it (%s) if it parses as a number, else 0. */
 function goFormatString(bytes: Uint8Array, conv: string, flags: string, width: number | undefined, prec: number | undefined): string | undefined {
-  if (conv === 's' && ((width === undefined && prec === undefined) || bytes.every((b) => b < 0x80))) return undefined; // same in C
+  if (conv === 's' && ((width === undefined && prec === undefined) || bytes.every((b) => b < 0x80 && b !== 0))) return undefined; // same in C (which refuses a zero byte)
   const str = to_jsstring(bytes, undefined, undefined, true);
   if (conv === 'd' || conv === 'i') {
     if (goParseNumber(str) === undefined) return goFormatInt(0n, 'd', flags, width, prec);
@@ -1522,12 +1522,47 @@ function wrapFormat(orig: Fn): Fn {
 /** The Go type fmt names for an LValue of each Lua type (value.go). */
 const GO_LVALUE_TYPES = ['*lua.LNilType', 'lua.LBool', '*lua.LUserData', 'lua.LNumber', 'lua.LString', '*lua.LTable', '*lua.LFunction', '*lua.LUserData', '*lua.LState'];
 
+/** auxlib.go OptInt: nil gives the default, else a number (truncated), else a type error. */
+function optIntArg(Ls: any, i: number, d: number, fn: string): number {
+  const t = lua.lua_type(Ls, i);
+  if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
+  if (t !== lua.LUA_TNUMBER) raise(Ls, `bad argument #${i} to ${fn} (number expected, got ${GOPHER_TYPE_NAMES[t] ?? 'nil'})`);
+  const v = lua.lua_tonumber(Ls, i);
+  return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
+}
+
+/**
+ * stringlib.go strByte: the start is made 0-based before a negative one is counted from the
+ * end, so string.byte("10", 0, -2) gives nothing (Lua: the first byte).
+ */
+const goStrByte: Fn = (Ls) => {
+  const b: Uint8Array = lauxlib.luaL_checklstring(Ls, 1);
+  let start = optIntArg(Ls, 2, 1, 'byte') - 1;
+  let end = optIntArg(Ls, 3, -1, 'byte');
+  const l = b.length;
+  if (start < 0) start = l + start + 1;
+  if (end < 0) end = l + end + 1;
+  if (lua.lua_gettop(Ls) === 2) {
+    if (start < 0 || start >= l) return 0;
+    lua.lua_pushnumber(Ls, b[start]!);
+    return 1;
+  }
+  start = Math.max(start, 0);
+  end = Math.min(end, l);
+  if (end < 0 || end <= start || start >= l) return 0;
+  lua.lua_checkstack(Ls, end - start);
+  for (let i = start; i < end; i++) lua.lua_pushnumber(Ls, b[i]!);
+  return end - start;
+};
+
 /** Results from this size on are built by doubling copies (fengari copies `s` n times). */
 const REP_FAST_BYTES = 64 * 1024;
 
 function wrapRep(orig: Fn): Fn {
   return (Ls) => {
     const s = lauxlib.luaL_checklstring(Ls, 1);
+    // auxlib.go CheckInt: a number only ("2" is refused)
+    if (lua.lua_type(Ls, 2) !== lua.LUA_TNUMBER) raise(Ls, `bad argument #2 to rep (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? 'nil'})`);
     const n = lauxlib.luaL_checknumber(Ls, 2);
     if (n > 0 && s.length * n > MAX_STRING_BYTES) raise(Ls, MEMORY_MESSAGE);
     // stringlib.go strRep: L.CheckInt(2) truncates, and there is no separator argument.
@@ -1800,6 +1835,7 @@ function initEngine(): void {
   table.concat = fnTV(wrapConcat(goTable.concat));
   table.sort = fnTV(wrapSort(gopherSort));
   for (const k of ['byte', 'find', 'len']) str[k] = fnTV(floatResults(str[k].value));
+  str.byte = fnTV(goStrByte);
   // find, match, gmatch and gsub run gopher-lua's own matcher (pm.ts), as stringlib.go does.
   str.find = fnTV(gopherStrFind);
   str.match = fnTV(gopherStrMatch);

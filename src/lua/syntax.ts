@@ -117,6 +117,12 @@ function rawParse(script: string, onNode?: (node: { type: string; raw?: string; 
       return [{ line: bad.line, column: bad.column, message: `unexpected symbol near '${bad.token}'`, token: bad.token }];
     }
     const message = String(err.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, '');
+    // the same stray character luaparse names after an earlier parse (its state differs)
+    const stray = /^unexpected symbol '([^\t\n\v\f\r\x20-\x7e])'/u.exec(message);
+    if (stray) {
+      const bad = firstStrayCharacter(script);
+      if (bad !== undefined) return [{ line: bad.line, column: bad.column, message: `unexpected symbol near '${bad.token}'`, token: bad.token }];
+    }
     const near = /near '([^']*)'/.exec(message)?.[1];
     const eof = /<eof>/.test(message);
     return [{ line: err.line, column: (err.column ?? 0) + 1, message, ...(near !== undefined ? { token: near } : {}), ...(eof ? { eof } : {}) }];
