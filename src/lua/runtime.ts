@@ -1237,6 +1237,40 @@ function goQuote(str: string): string {
 }
 
 /**
+ * strconv.Quote of a Go string's bytes: a byte that starts no valid UTF-8 sequence is `\xHH`,
+ * a rune unicode.IsPrint refuses (other than the escapes above) `\uXXXX` or `\UXXXXXXXX`.
+ */
+function goQuoteBytes(b: Uint8Array): string {
+  let out = '"';
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]!;
+    let n = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+    let r = n === 1 ? c : n === 2 ? c & 0x1f : n === 3 ? c & 0x0f : c & 0x07;
+    for (let k = 1; k < n; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) {
+        n = 0;
+        break;
+      }
+      r = (r << 6) | (d & 0x3f);
+    }
+    if (n === 3 && (r < 0x800 || (r >= 0xd800 && r <= 0xdfff))) n = 0;
+    if (n === 4 && (r < 0x10000 || r > 0x10ffff)) n = 0;
+    if (n === 0) {
+      out += `\\x${c.toString(16).padStart(2, '0')}`;
+      i++;
+      continue;
+    }
+    const ch = String.fromCodePoint(r);
+    if (r < 0x80) out += goQuote(ch).slice(1, -1);
+    else if (/[\p{C}\p{Z}]/u.test(ch)) out += r < 0x10000 ? `\\u${r.toString(16).padStart(4, '0')}` : `\\U${r.toString(16).padStart(8, '0')}`;
+    else out += ch;
+    i += n;
+  }
+  return `${out}"`;
+}
+
+/**
  * The exact decimal value of a finite double |v|, as Go's strconv decimal holds it: digits with
  * no trailing zeros, value = 0.d1d2... x 10^dp (zero: no digits, dp 0).
  */
@@ -1414,7 +1448,7 @@ function goFormatString(bytes: Uint8Array, conv: string, flags: string, width: n
     if (goParseNumber(str) === undefined) return goFormatInt(0n, 'd', flags, width, prec);
     return goPadRunes(str, flags, width, prec);
   }
-  if (conv === 'q') return pad(goQuote(str), flags, width);
+  if (conv === 'q') return pad(goQuoteBytes(bytes), flags, width);
   if (conv === 's') {
     // Go counts width and precision in runes, C in bytes: only non-ASCII text differs.
     return goPadRunes(str, flags, width, prec);
