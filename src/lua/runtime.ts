@@ -1382,12 +1382,44 @@ function goFormatExpG(v: number, verb: string, flags: string, width: number | un
       body = fmtF(digs, Math.max(p - digs.dp, 0));
     }
   }
+  if (flags.includes('#')) body = goSharpFloat(body, lower === 'g' ? (prec ?? 6) : 0);
   if (verb === 'E' || verb === 'G') body = body.toUpperCase();
   const sign = neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
   if (width !== undefined && flags.includes('0') && !flags.includes('-') && sign.length + body.length < width) {
     return sign + body.padStart(width - sign.length, '0');
   }
   return pad(sign + body, flags, width);
+}
+
+/**
+ * fmt/format.go fmtFloat with the # flag: a decimal point always, and for %g trailing zeros up
+ * to `digits` significant digits ("%#g" of -10 is "-10.0000").
+ */
+function goSharpFloat(num: string, digits: number): string {
+  let tail = '';
+  const e = num.search(/[eE]/);
+  if (e >= 0) {
+    tail = num.slice(e);
+    num = num.slice(0, e);
+  }
+  let point = false;
+  let nonzero = false;
+  for (const c of num) {
+    if (c === '.') point = true;
+    else {
+      if (c !== '0') nonzero = true;
+      if (nonzero) digits--;
+    }
+  }
+  if (!point) {
+    if (num === '0') digits--;
+    num += '.';
+  }
+  while (digits > 0) {
+    num += '0';
+    digits--;
+  }
+  return num + tail;
 }
 
 function pad(s: string, flags: string, width: number | undefined): string {
