@@ -61,6 +61,7 @@ function goParseFloat(s: string): number | undefined {
 
 /** Go's strconv.ParseInt(s, base, 64); undefined on error. */
 function goParseInt(s: string, base: number): number | undefined {
+  if (base === 0) return goParseInt0(s); // ParseInt base 0: the prefix picks the base
   if (base < 2 || base > 36) return undefined;
   let body = s;
   let neg = false;
@@ -95,6 +96,11 @@ export function goToNumber(str: string, base = 10): number | undefined {
  */
 export function goParseNumber(str: string): number | undefined {
   const s = str.replace(/^[ \t\n]+|[ \t\n]+$/g, '');
+  return goParseInt0(s) ?? goParseFloat(s);
+}
+
+/** strconv.ParseInt(s, 0, 64): 0x, 0b, 0o prefixes, a leading 0 for octal; undefined on error. */
+function goParseInt0(s: string): number | undefined {
   const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(s);
   if (m) {
     const [, sign, hex, bin, oct, oct0, dec] = m;
@@ -102,5 +108,125 @@ export function goParseNumber(str: string): number | undefined {
     const signed = sign === '-' ? -v : v;
     if (signed <= 9223372036854775807n && signed >= -9223372036854775808n) return Number(signed);
   }
-  return goParseFloat(s);
+  return undefined;
+}
+
+// ---- Go's math.Pow (math/pow.go), which gopher-lua's `^` and math.pow use (vm.go arith,
+// mathlib.go). V8's Math.pow rounds some results differently ((-1e15)^3 is -1e+45 there,
+// -1.0000000000000001e+45 in Go): Go multiplies by repeated squaring of Frexp's fraction.
+
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+const SHIFT = 52n;
+const MASK = 0x7ffn;
+const BIAS = 1023;
+
+function bits(x: number): bigint {
+  f64[0] = x;
+  return u64[0]!;
+}
+function fromBits(b: bigint): number {
+  u64[0] = b & 0xffffffffffffffffn;
+  return f64[0]!;
+}
+const SMALLEST_NORMAL = 2.2250738585072014e-308;
+
+function frexp(f: number): [number, number] {
+  if (f === 0 || !Number.isFinite(f)) return [f, 0];
+  let exp = 0;
+  if (Math.abs(f) < SMALLEST_NORMAL) {
+    f *= 2 ** 52;
+    exp = -52;
+  }
+  let x = bits(f);
+  exp += Number((x >> SHIFT) & MASK) - BIAS + 1;
+  x &= ~(MASK << SHIFT);
+  x |= BigInt(-1 + BIAS) << SHIFT;
+  return [fromBits(x), exp];
+}
+
+function ldexp(frac: number, exp: number): number {
+  if (frac === 0 || !Number.isFinite(frac)) return frac;
+  if (Math.abs(frac) < SMALLEST_NORMAL) {
+    frac *= 2 ** 52;
+    exp -= 52;
+  }
+  let x = bits(frac);
+  exp += Number((x >> SHIFT) & MASK) - BIAS;
+  if (exp < -1075) return frac < 0 ? -0 : 0;
+  if (exp > 1023) return frac < 0 ? -Infinity : Infinity;
+  let m = 1;
+  if (exp < -1022) {
+    exp += 53;
+    m = 1 / 2 ** 53;
+  }
+  x &= ~(MASK << SHIFT);
+  x |= BigInt(exp + BIAS) << SHIFT;
+  return m * fromBits(x);
+}
+
+const isOddInt = (y: number): boolean => {
+  if (Math.abs(y) >= 2 ** 53) return false;
+  return Number.isInteger(y) && Math.abs(y % 2) === 1;
+};
+
+export function goPow(x: number, y: number): number {
+  if (y === 0 || x === 1) return 1;
+  if (y === 1) return x;
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.NaN;
+  if (x === 0) {
+    if (y < 0) return isOddInt(y) ? (Object.is(x, -0) ? -Infinity : Infinity) : Infinity;
+    if (y > 0) return isOddInt(y) ? x : 0;
+  }
+  if (!Number.isFinite(y)) {
+    if (x === -1) return 1;
+    if ((Math.abs(x) < 1) === (y === Infinity)) return 0;
+    return Infinity;
+  }
+  if (!Number.isFinite(x)) {
+    if (x === -Infinity) return goPow(1 / x, -y);
+    if (y < 0) return 0;
+    if (y > 0) return Infinity;
+  }
+  if (y === 0.5) return Math.sqrt(x);
+  if (y === -0.5) return 1 / Math.sqrt(x);
+  let yi = Math.trunc(Math.abs(y));
+  let yf = Math.abs(y) - yi;
+  if (yf !== 0 && x < 0) return Number.NaN;
+  if (yi >= 2 ** 63) {
+    if (x === -1) return 1;
+    if ((Math.abs(x) < 1) === y > 0) return 0;
+    return Infinity;
+  }
+  let a1 = 1;
+  let ae = 0;
+  if (yf !== 0) {
+    if (yf > 0.5) {
+      yf--;
+      yi++;
+    }
+    a1 = Math.exp(yf * Math.log(x));
+  }
+  let [x1, xe] = frexp(x);
+  for (let i = yi; i !== 0; i = Math.floor(i / 2)) {
+    if (xe < -(1 << 12) || 1 << 12 < xe) {
+      ae += xe;
+      break;
+    }
+    if (i % 2 === 1) {
+      a1 *= x1;
+      ae += xe;
+    }
+    x1 *= x1;
+    xe *= 2;
+    if (x1 < 0.5) {
+      x1 += x1;
+      xe--;
+    }
+  }
+  if (y < 0) {
+    a1 = 1 / a1;
+    ae = -ae;
+  }
+  return ldexp(a1, ae);
 }

@@ -4,14 +4,15 @@
  * first match at or after it, then goes on at max(start + 1, end of the match), so an empty
  * match right after a non-empty one counts ("a,b" with "[^,]*" gives a, "", b, ""; fengari,
  * as Lua 5.3, skips it); a pattern starting with "^" is tried once, at the start, in gmatch
- * too. Matching itself is fengari's string.find (same pattern language for what health checks
- * use). gsub then replaces each match: in a replacement string "%0".."%9" name captures
+ * too. Matching itself is pm's (pm.ts), as are string.find and string.match here. gsub then
+ * replaces each match: in a replacement string "%0".."%9" name captures
  * ("invalid capture index" past them), any other "%c" stays as written; a table or function
  * result that is false or nil keeps the match, any other non-string value prints as "".
  */
 import { joinBytes } from './gostrings.js';
 import { gopherRaise } from './gowhere.js';
-import { lauxlib, lua, to_jsstring, } from './fengari-internals.js';
+import { lauxlib, lua, to_jsstring, to_luastring } from './fengari-internals.js';
+import { type MatchData, PmError, pmFind } from './pm.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Fn = (Ls: any) => number;
@@ -27,56 +28,144 @@ function raise(Ls: any, msg: string): never {
   return gopherRaise(Ls, msg);
 }
 
-function findAll(Ls: any, find: Fn, sIdx: number, pIdx: number, limit: number): Match[] {
-  const len = lua.lua_rawlen(Ls, sIdx);
-  const head = lua.lua_tolstring(Ls, pIdx)[0] === 0x5e; // '^': pattern.MustHead
-  const out: Match[] = [];
-  for (let sp = 0; sp <= len; ) {
-    const base = lua.lua_gettop(Ls);
-    lua.lua_pushcfunction(Ls, find);
-    lua.lua_pushvalue(Ls, sIdx);
-    lua.lua_pushvalue(Ls, pIdx);
-    lua.lua_pushnumber(Ls, sp + 1);
-    if (lua.lua_pcall(Ls, 3, lua.LUA_MULTRET, 0) !== lua.LUA_OK) {
-      // A pattern error raised inside string.find names no line (its caller is this function):
-      // raise it again with the Lua caller's position, as gopher-lua's RaiseError does.
-      if (lua.lua_type(Ls, -1) === lua.LUA_TSTRING) {
-        const msg = to_jsstring(lua.lua_tolstring(Ls, -1));
-        if (!/^[^\n]*?:\d+: /.test(msg)) {
-          lua.lua_settop(Ls, base);
-          raise(Ls, msg);
-        }
-      }
-      return lua.lua_error(Ls) as never;
-    }
-    const n = lua.lua_gettop(Ls) - base;
-    if (n === 0 || lua.lua_isnil(Ls, base + 1)) {
-      lua.lua_settop(Ls, base);
-      break;
-    }
-    const start = lua.lua_tonumber(Ls, base + 1) - 1;
-    const end = lua.lua_tonumber(Ls, base + 2);
-    const caps: Cap[] = [];
-    for (let i = base + 3; i <= base + n; i++) caps.push(lua.lua_type(Ls, i) === lua.LUA_TNUMBER ? lua.lua_tonumber(Ls, i) : lua.lua_tolstring(Ls, i));
-    lua.lua_settop(Ls, base);
-    out.push({ start, end, caps });
-    sp = Math.max(start + 1, end, sp + 1); // always forward
-    if (out.length === limit || head) break;
-  }
-  return out;
+let pmStep: (Ls: any, cost: number) => void = () => {};
+
+/** The deadline charge for pattern matching (runtime.ts charge). */
+export function setPmStep(f: (Ls: any, cost: number) => void): void {
+  pmStep = f;
 }
+
+/** pm.Find with gopher-lua's RaiseError(err.Error()) for a malformed pattern. */
+export function gopherFind(Ls: any, p: Uint8Array, s: Uint8Array, offset: number, limit: number): MatchData[] {
+  try {
+    return pmFind(p, s, offset, limit, (cost) => pmStep(Ls, cost));
+  } catch (e) {
+    if (e instanceof PmError) raise(Ls, e.message);
+    throw e;
+  }
+}
+
+function toMatch(s: Uint8Array, md: MatchData): Match {
+  const caps: Cap[] = [];
+  for (let i = 2; i < md.length; i += 2) caps.push(md.isPos(i) ? md.at(i) : s.subarray(md.at(i), md.at(i + 1)));
+  return { start: md.at(0), end: md.at(1), caps };
+}
+
+function findAll(Ls: any, sIdx: number, pIdx: number, limit: number): Match[] {
+  const s: Uint8Array = lua.lua_tolstring(Ls, sIdx);
+  return gopherFind(Ls, lua.lua_tolstring(Ls, pIdx), s, 0, limit).map((md) => toMatch(s, md));
+}
+
+/** stringlib.go luaIndex2StringIndex. */
+function strIndex(len: number, i: number, start: boolean): number {
+  if (start && i !== 0) i -= 1;
+  if (i < 0) i = len + i + 1;
+  i = Math.max(0, i);
+  if (!start && i > len) i = len;
+  return i;
+}
+
+/** auxlib.go OptInt: nil gives the default, else a number, truncated. */
+function optInt(Ls: any, i: number, d: number, fn: string): number {
+  const t = lua.lua_type(Ls, i);
+  if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
+  if (t !== lua.LUA_TNUMBER) raise(Ls, `bad argument #${i} to ${fn} (number expected, got ${t === lua.LUA_TSTRING ? 'string' : to_jsstring(lua.lua_typename(Ls, t))})`);
+  const v = lua.lua_tonumber(Ls, i);
+  return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
+}
+
+function pushCaptures(Ls: any, s: Uint8Array, md: MatchData): number {
+  let n = 0;
+  for (let i = 2; i < md.length; i += 2) {
+    if (md.isPos(i)) lua.lua_pushnumber(Ls, md.at(i));
+    else lua.lua_pushlstring(Ls, s.subarray(md.at(i), md.at(i + 1)), md.at(i + 1) - md.at(i));
+    n++;
+  }
+  return n;
+}
+
+/** stringlib.go strFind. */
+export const gopherStrFind: Fn = (Ls) => {
+  const s: Uint8Array = lauxlib.luaL_checklstring(Ls, 1);
+  const p: Uint8Array = lauxlib.luaL_checklstring(Ls, 2);
+  if (p.length === 0) {
+    lua.lua_pushnumber(Ls, 1);
+    lua.lua_pushnumber(Ls, 0);
+    return 2;
+  }
+  const init = strIndex(s.length, optInt(Ls, 3, 1, 'find'), true);
+  const plain = lua.lua_gettop(Ls) === 4 && lua.lua_toboolean(Ls, 4);
+  if (plain) {
+    // strings.Index(str[init:], pattern): Go panics past the end, and pcall catches it
+    if (init > s.length) {
+      lua.lua_pushstring(Ls, to_luastring(`runtime error: slice bounds out of range [${init}:${s.length}]`));
+      return lua.lua_error(Ls);
+    }
+    const pos = indexOf(Ls, s, p, init);
+    if (pos < 0) {
+      lua.lua_pushnil(Ls);
+      return 1;
+    }
+    lua.lua_pushnumber(Ls, pos + 1);
+    lua.lua_pushnumber(Ls, pos + p.length);
+    return 2;
+  }
+  const mds = gopherFind(Ls, p, s, init, 1);
+  if (mds.length === 0) {
+    lua.lua_pushnil(Ls);
+    return 1;
+  }
+  const md = mds[0]!;
+  lua.lua_pushnumber(Ls, md.at(0) + 1);
+  lua.lua_pushnumber(Ls, md.at(1));
+  return 2 + pushCaptures(Ls, s, md);
+};
+
+function indexOf(Ls: any, s: Uint8Array, p: Uint8Array, from: number): number {
+  const first = p[0]!;
+  const last = s.length - p.length;
+  for (let i = from; i <= last; i++) {
+    if (s[i] !== first) continue;
+    let j = 1;
+    while (j < p.length && s[i + j] === p[j]) j++;
+    if (j === p.length) return i;
+    if ((i & 4095) === 4095) pmStep(Ls, 128 * (1 + (p.length >> 5)));
+  }
+  return -1;
+}
+
+/** stringlib.go strMatch: no match pushes nil but returns 0 values. */
+export const gopherStrMatch: Fn = (Ls) => {
+  const s: Uint8Array = lauxlib.luaL_checklstring(Ls, 1);
+  const p: Uint8Array = lauxlib.luaL_checklstring(Ls, 2);
+  let offset = optInt(Ls, 3, 1, 'match');
+  if (offset < 0) offset = s.length + offset + 1;
+  offset--;
+  if (offset < 0) offset = 0;
+  const mds = gopherFind(Ls, p, s, offset, 1);
+  if (mds.length === 0) {
+    lua.lua_pushnil(Ls);
+    return 0;
+  }
+  const md = mds[0]!;
+  if (md.length / 2 === 1) {
+    lua.lua_pushlstring(Ls, s.subarray(md.at(0), md.at(1)), md.at(1) - md.at(0));
+    return 1;
+  }
+  return pushCaptures(Ls, s, md);
+};
 
 function pushCap(Ls: any, c: Cap): void {
   if (typeof c === 'number') lua.lua_pushnumber(Ls, c);
   else lua.lua_pushlstring(Ls, c, c.length);
 }
 
-export function makeGmatch(find: () => Fn): Fn {
+export function makeGmatch(): Fn {
   return (Ls) => {
     lauxlib.luaL_checklstring(Ls, 1);
     lauxlib.luaL_checklstring(Ls, 2);
     const s: Uint8Array = lua.lua_tolstring(Ls, 1);
-    const matches = findAll(Ls, find(), 1, 2, -1);
+    const matches = findAll(Ls, 1, 2, -1);
     let i = 0;
     lua.lua_pushcfunction(Ls, (L2: any) => {
       const m = matches[i++];
@@ -109,7 +198,7 @@ function capBytes(c: Cap): Uint8Array {
   return typeof c === 'number' ? new TextEncoder().encode(String(c)) : c;
 }
 
-export function makeGsub(find: () => Fn): Fn {
+export function makeGsub(): Fn {
   return (Ls) => {
     // Without a match gopher-lua returns argument 1 itself (L.SetTop(1)): a number stays a number.
     const num = lua.lua_type(Ls, 1) === lua.LUA_TNUMBER ? lua.lua_tonumber(Ls, 1) : undefined;
@@ -123,7 +212,7 @@ export function makeGsub(find: () => Fn): Fn {
     }
     const limit = lua.lua_isnoneornil(Ls, 4) ? -1 : lauxlib.luaL_checkinteger(Ls, 4);
     const s: Uint8Array = lua.lua_tolstring(Ls, 1);
-    const matches = findAll(Ls, find(), 1, 2, limit);
+    const matches = findAll(Ls, 1, 2, limit);
     if (matches.length === 0) {
       lua.lua_settop(Ls, 1);
       if (num !== undefined) {
@@ -181,40 +270,5 @@ export function makeGsub(find: () => Fn): Fn {
     lua.lua_pushlstring(Ls, buf, buf.length);
     lua.lua_pushnumber(Ls, matches.length);
     return 2;
-  };
-}
-
-/**
- * gopher-lua's pattern matcher (pm) has no frontier pattern: "%f" is an escaped "f", a literal
- * (pm.go: a "%" before a character that is no class letter). Rewriting "%f" to "f" gives Lua
- * 5.3's matcher the same meaning; every other escape is left as written.
- */
-export function withoutFrontier(orig: Fn, plainArg?: number): Fn {
-  return (Ls) => {
-    if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && !(plainArg !== undefined && lua.lua_toboolean(Ls, plainArg))) {
-      const p: Uint8Array = lua.lua_tolstring(Ls, 2);
-      let has = false;
-      for (let i = 0; i + 1 < p.length; i++) {
-        if (p[i] === 0x25) {
-          if (p[i + 1] === 0x66) {
-            has = true;
-            break;
-          }
-          i++;
-        }
-      }
-      if (has) {
-        const out: number[] = [];
-        for (let i = 0; i < p.length; i++) {
-          if (p[i] === 0x25 && i + 1 < p.length) {
-            if (p[i + 1] !== 0x66) out.push(0x25);
-            out.push(p[++i]!);
-          } else out.push(p[i]!);
-        }
-        lua.lua_pushlstring(Ls, Uint8Array.from(out), out.length);
-        lua.lua_replace(Ls, 2);
-      }
-    }
-    return orig(Ls);
   };
 }

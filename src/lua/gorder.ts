@@ -7,8 +7,10 @@
  * 1, 2, x). `pairs`, `next` and the JSON encoding of the returned table (layeh.com/gopher-json
  * walks Next) all see this order.
  *
- * Known difference: a string key deleted and set again moves to the end here; gopher-lua keeps
- * its first position (LTable.k2i is never pruned).
+ * A key outside the array part that is deleted keeps its place (table.go RawSetString and
+ * RawSetH delete from the map but never from LTable.keys/k2i), so set again it comes back
+ * where it was: during an evaluation such a deletion leaves the entry in fengari's list with
+ * a nil value (a tombstone, see `deleteKey`) instead of unlinking it.
  */
 import { T, lobject, lstring } from './fengari-internals.js';
 
@@ -19,10 +21,10 @@ export const MAX_ARRAY_INDEX = 67108864;
 interface Order {
   /** Integer keys of the array part, ascending. */
   ints: number[];
-  /** Entries of the other keys, insertion order. */
+  /** Entries of the other keys, insertion order (tombstones included: LTable.keys). */
   rest: any[];
-  /** Position of each entry: ints first, then rest. */
-  pos: Map<any, number>;
+  /** Index of each entry of `rest`. */
+  restPos: Map<any, number>;
   entries: Set<any>;
 }
 
@@ -35,22 +37,47 @@ function isArrayKey(k: any): boolean {
 function build(t: any): Order {
   const ints: number[] = [];
   const rest: any[] = [];
-  const intEntries: any[] = [];
   const entries = new Set<any>();
   for (let e = t.f; e; e = e.n) {
     entries.add(e);
     if (e.key.ttisdeadkey()) continue;
-    if (isArrayKey(e.key)) intEntries.push(e);
+    if (isArrayKey(e.key)) ints.push(e.key.value);
     else rest.push(e);
   }
-  intEntries.sort((a, b) => a.key.value - b.key.value);
-  const pos = new Map<any, number>();
-  intEntries.forEach((e, i) => {
-    ints.push(e.key.value);
-    pos.set(e, i);
-  });
-  rest.forEach((e, i) => pos.set(e, ints.length + i));
-  return { ints, rest, pos, entries };
+  ints.sort((a, b) => a - b);
+  const restPos = new Map<any, number>();
+  rest.forEach((e, i) => restPos.set(e, i));
+  return { ints, rest, restPos, entries };
+}
+
+/**
+ * Deletes `key` from `t` the way gopher-lua does when it is not an array key: the entry stays
+ * in place with a nil value (gopher-lua's LTable.keys keeps it), so `next` from it goes on and
+ * a later set revives it in its first position. Returns false for an array key or a key that
+ * is not there (fengari deletes those itself).
+ */
+export function deleteKey(t: any, key: any): boolean {
+  if (key.ttisnil() || (key.ttisnumber() && (Number.isNaN(key.value) || isArrayKey(key)))) return false;
+  const e = t.strong.get(hashKey(key));
+  if (e === undefined || e.value.ttisnil()) return e !== undefined;
+  e.value.setnilvalue();
+  t.gtomb = true;
+  return true;
+}
+
+/** deleteKey for a key given as a JavaScript integer (lua_rawseti). */
+export function deleteIntKey(t: any, key: number): boolean {
+  if (key > 0 && key < MAX_ARRAY_INDEX) return false;
+  const e = t.strong.get(key);
+  if (e === undefined || e.value.ttisnil()) return e !== undefined;
+  e.value.setnilvalue();
+  t.gtomb = true;
+  return true;
+}
+
+/** Whether `t` may hold tombstones (then fengari's size counts deleted keys). */
+export function hasTombstones(t: any): boolean {
+  return t.gtomb === true;
 }
 
 function orderOf(t: any): Order {
@@ -64,13 +91,13 @@ function orderOf(t: any): Order {
   return o;
 }
 
-function hashOf(key: any): unknown {
+export function hashKey(key: any): unknown {
   if (key.type === T.LUA_TSHRSTR || key.type === T.LUA_TLNGSTR) return lstring.luaS_hashlongstr(key.tsvalue());
   return key.value;
 }
 
 export function entryOf(t: any, key: any): any {
-  const h = hashOf(key);
+  const h = hashKey(key);
   return t.strong.get(h) ?? (t.dead_weak && typeof h === 'object' ? t.dead_weak.get(h) : undefined) ?? t.dead_strong.get(h);
 }
 
@@ -125,23 +152,45 @@ export function naturalOrder(t: any): boolean {
   return natural;
 }
 
-/** luaH_next in gopher-lua's order: false at the end (also for a key not in the table). */
+/**
+ * luaH_next as table.go LTable.Next runs it: false at the end. From nil, or from an integer key
+ * 1..len(array), the rest of the array part, then the other keys from the first. From a key
+ * that is not an array key, the keys after it in LTable.keys; a key never set there
+ * (k2i[key] is 0) goes on from the second key, as does an integer beyond the array part and 0
+ * when 0 is not a key.
+ */
 export function gopherNext(L: any, t: any, keyI: number): boolean {
   const o = orderOf(t);
   const key = L.stack[keyI];
-  let i = 0;
-  if (key.type !== T.LUA_TNIL) {
+  let from = 0;
+  let kv = 0;
+  let inArray = key.type === T.LUA_TNIL;
+  if (!inArray && key.ttisnumber() && Number.isInteger(key.value) && key.value > 0 && key.value < MAX_ARRAY_INDEX) {
+    kv = key.value;
+    inArray = true;
+  }
+  if (inArray) {
+    const ints = o.ints;
+    // first array key above kv
+    let lo = 0;
+    let hi = ints.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ints[mid] <= kv) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < ints.length; i++) {
+      const e = t.strong.get(ints[i]);
+      if (live(e)) return found(L, keyI, e);
+    }
+    // table.go Next: `tb.array == nil || index == len(tb.array)` goes on from keys[0]
+    from = kv > arrayLength(t) && !(t.gnoarr === true && arrayLength(t) === 0) ? 1 : 0;
+  } else {
     const e = entryOf(t, key);
-    const p = e === undefined ? undefined : o.pos.get(e);
-    if (p === undefined) return false;
-    i = p + 1;
+    const p = e === undefined ? undefined : o.restPos.get(e);
+    from = p === undefined ? 1 : p + 1;
   }
-  const n = o.ints.length;
-  for (; i < n; i++) {
-    const e = t.strong.get(o.ints[i]);
-    if (live(e)) return found(L, keyI, e);
-  }
-  for (let j = i - n; j < o.rest.length; j++) {
+  for (let j = from; j < o.rest.length; j++) {
     const e = o.rest[j];
     if (live(e)) return found(L, keyI, e);
   }

@@ -38,14 +38,15 @@ import {
   to_jsstring,
   to_luastring,
 } from './fengari-internals.js';
-import { goFormatFloatG, goNumberString, goParseNumber, goToNumber } from './gonum.js';
+import { goFormatFloatG, goNumberString, goParseNumber, goPow, goToNumber } from './gonum.js';
 import { luaopenSteppedString, setPatternStep } from './patterns.js';
-import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText } from './syntax.js';
-import { arrayLength, entryOf, gopherEntries, gopherLen, gopherNext, naturalOrder, noteArrayKey, setArrayLength } from './gorder.js';
+import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText, gopherSyntaxFromLuaError, gopherSyntaxMessage, withVarargArg } from './syntax.js';
+import { arrayLength, deleteIntKey, deleteKey, gopherEntries, gopherLen, gopherNext, hashKey, hasTombstones, naturalOrder, noteArrayKey, setArrayLength } from './gorder.js';
 import { goCaseMap, goJsonString } from './gostrings.js';
 import { argoSafeOs, gopherOs } from './goos.js';
-import { makeGmatch, makeGsub, withoutFrontier } from './gopattern.js';
+import { gopherStrFind, gopherStrMatch, makeGmatch, makeGsub, setPmStep } from './gopattern.js';
 import { makeTableLib } from './gotable.js';
+import { goSort } from './gosort.js';
 import { gopherRaise, gopherWhere } from './gowhere.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -59,6 +60,12 @@ export interface HealthResult {
   message: string;
   /** Lines the script printed with `print` (only present when it printed). */
   printed?: string[];
+  /**
+   * Environment variables the script read with `os.getenv` (only present when it did). Argo CD
+   * answers from its application controller's environment, which wavegate cannot know; here
+   * every variable is unset (nil).
+   */
+  environment?: string[];
 }
 
 export interface EvalOptions {
@@ -100,6 +107,8 @@ interface EvalContext {
   loaded: any; // Table: registry _LOADED of this evaluation
   loaders: any; // Table: registry _LOADERS of this evaluation
   printed: string[] | undefined;
+  /** Names read with os.getenv. */
+  environment?: string[];
   instructions: number;
   instructionLimit: number;
   memoryLimit: number;
@@ -269,6 +278,19 @@ function raise(Ls: any, msg: string): never {
   return gopherRaise(Ls, msg);
 }
 
+/** The id fengari's "%p" prints for an object (lobject.js: a JavaScript function gets one from l_G.ids). */
+function objectId(v: any): number {
+  if (typeof v?.id === 'number') return v.id;
+  if (v === null || v === undefined || (typeof v !== 'object' && typeof v !== 'function')) return 0;
+  const g = L.l_G;
+  let id = g.ids.get(v);
+  if (!id) {
+    id = g.id_counter++;
+    g.ids.set(v, id);
+  }
+  return id;
+}
+
 /** gopher-lua's tostring of any value (numbers in Go's format). */
 function gopherToString(Ls: any, idx: number): string {
   if (lua.lua_type(Ls, idx) === lua.LUA_TNUMBER) return goNumberString(lua.lua_tonumber(Ls, idx));
@@ -304,7 +326,7 @@ function gopherKeyString(tv: any): string {
     case T.LUA_TNIL:
       return 'nil';
     default:
-      return `${GOPHER_TYPE_NAMES[tv.ttnov()]}: 0x${(tv.value?.id ?? 0).toString(16).padStart(8, '0')}`;
+      return `${GOPHER_TYPE_NAMES[tv.ttnov()]}: 0x${objectId(tv.value).toString(16)}`;
   }
 }
 
@@ -393,7 +415,7 @@ function patchLazyTables(): void {
     // gopher-lua's Len is the last non-nil slot of the array part (table.go), which holds
     // every integer key below MaxArrayIndex: #{nil, nil, 3} is 3. A table of exactly 1..n is
     // the same either way.
-    if (ctx === undefined || t.strong.size === n) return n;
+    if (ctx === undefined || (t.strong.size === n && !hasTombstones(t))) return n;
     return gopherLen(t);
   };
   ltable.luaH_next = (Ls: any, t: any, keyI: number) => {
@@ -401,27 +423,87 @@ function patchLazyTables(): void {
     // During an evaluation next/pairs walk the table in gopher-lua's order (gorder.ts).
     if (ctx !== undefined) {
       if (!naturalOrder(t)) return gopherNext(Ls, t, keyI);
-      // table.go Next: a key that is not in the table ends the walk (fengari raised an error)
+      // fengari's list is gopher-lua's order: walk it past tombstones (gorder.ts deleteKey),
+      // from nil or a key it holds; any other key as table.go Next takes it.
       const k = Ls.stack[keyI];
-      if (k.type !== T.LUA_TNIL && entryOf(t, k) === undefined) return false;
+      if (k.type !== T.LUA_TNIL && t.strong.get(hashKey(k)) === undefined) return gopherNext(Ls, t, keyI);
+      let more = next(Ls, t, keyI);
+      while (more && Ls.stack[keyI + 1].ttisnil()) more = next(Ls, t, keyI);
+      return more;
     }
     return next(Ls, t, keyI);
   };
+  // A table constructor without positional items (OP_NEWTABLE B = 0) gives gopher-lua a table
+  // with no array part at all (vm.go OP_NEWTABLE: newLTable(B, C)); table.go Next treats an
+  // integer key then as the end of the array part (gorder.ts gopherNext).
+  const luaHNew = ltable.luaH_new;
+  const OP_NEWTABLE = lopcodes.OpCodesI.OP_NEWTABLE;
+  ltable.luaH_new = (Ls: any) => {
+    const t = luaHNew(Ls);
+    if (ctx !== undefined) {
+      const ci = Ls.ci;
+      if (ci.callstatus & lstate.CIST_LUA) {
+        const i = ci.l_code[ci.l_savedpc - 1];
+        if (i !== undefined && i.opcode === OP_NEWTABLE && i.B === 0) t.gnoarr = true;
+      }
+    }
+    return t;
+  };
   ltable.luaH_setfrom = (Ls: any, t: any, key: any, value: any) => {
     if (t.lazy !== undefined) materialize(t);
-    if (ctx !== undefined) noteArrayKey(t, key); // gopher-lua's array part (gorder.ts)
+    if (ctx !== undefined) {
+      if (value.ttisnil() && deleteKey(t, key)) return;
+      noteArrayKey(t, key); // gopher-lua's array part (gorder.ts)
+    }
     return setfrom(Ls, t, key, value);
   };
   ltable.luaH_setint = (t: any, key: number, value: any) => {
     if (t.lazy !== undefined) materialize(t);
-    if (ctx !== undefined) noteArrayKey(t, key);
+    if (ctx !== undefined) {
+      if (value.ttisnil() && deleteIntKey(t, key)) return;
+      noteArrayKey(t, key);
+    }
     return setint(t, key, value);
   };
 }
 const FLOAT_FOLD_OPS = new Set<number>([lua.LUA_OPADD, lua.LUA_OPSUB, lua.LUA_OPMUL, lua.LUA_OPMOD, lua.LUA_OPUNM]);
+/** True while fengari compiles a chunk of ours (constant folding of `^`). */
+let compiling = false;
+
+/** Two hex digits per byte. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 function patchFengari(): void {
   if (patched) return;
   patched = true;
+  // fengari keys tables by a string's "hash" ("|" and each byte in hex without padding) and
+  // compares strings by it (lvm.js l_strcmp), so a byte below 0x10 breaks both: "\n" < "0" is
+  // false, "\1#" and "\18\3" are the same key. gopher-lua compares bytes (vm.go strCmp) and keys
+  // by the string. Two digits per byte keep the order of bytes and tell every string apart;
+  // for strings without such bytes the hash is fengari's own. The constructor's `this.hash =
+  // null` goes through this setter, the hash is computed on first use.
+  Object.defineProperty(lstring.TString.prototype, 'hash', {
+    configurable: true,
+    get(this: { h2?: string; realstring: Uint8Array }) {
+      let h = this.h2;
+      if (h === undefined) {
+        h = '|';
+        const b = this.realstring;
+        for (let i = 0; i < b.length; i++) h += HEX_BYTE[b[i]!];
+        this.h2 = h;
+      }
+      return h;
+    },
+    set(this: { h2?: string }, v: string | null) {
+      this.h2 = v === null ? undefined : v;
+    },
+  });
+  // `^` is Go's math.Pow in gopher-lua (vm.go arith; compile.go folds constants with it).
+  // fengari's VM calls the global Math.pow itself (lvm.js OP_POW, lobject.js luaO_arith), so
+  // while a chunk of ours compiles or runs (synchronous, nothing else runs in between) it is
+  // goPow; any other caller gets the original.
+  const origPow = Math.pow;
+  Math.pow = (x: number, y: number): number => (ctx !== undefined || compiling ? goPow(x, y) : origPow(x, y));
   patchLazyTables();
   const origToString = lobject.luaO_tostring;
   lobject.luaO_tostring = (Ls: any, obj: any) => {
@@ -508,8 +590,11 @@ function patchFengari(): void {
   ldebug.luaG_runerror = (Ls: any, fmt: Uint8Array, ...args: unknown[]) => {
     if (ctx !== undefined) {
       if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0); // closeAllUpvalues, as in luaG_errormsg below
-      const text = runErrorTexts[to_jsstring(fmt)];
+      const f = to_jsstring(fmt);
+      const text = runErrorTexts[f];
       if (text !== undefined) return origRunError(Ls, to_luastring(text));
+      // raised inside a library function (rawset): RaiseError names the nearest Lua line
+      if (f.startsWith('table index is') && !(Ls.ci.callstatus & lstate.CIST_LUA)) return origRunError(Ls, to_luastring(gopherWhere(Ls, 0) + f));
     }
     return origRunError(Ls, fmt, ...args);
   };
@@ -523,9 +608,11 @@ function patchFengari(): void {
       // error, closures no longer share the locals they captured with the running functions.
       if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0);
       const tv = Ls.stack[Ls.top - 1];
-      if (tv?.ttisstring()) {
+      const fromError = userErrorRaise;
+      userErrorRaise = false;
+      if (tv?.ttisstring() && !fromError) {
         const msg = luaStringOf(tv);
-        const text = gopherLibError(msg);
+        const text = gopherLibError(gopherArgName(Ls, msg));
         if (text !== msg) {
           lua.lua_pop(Ls, 1);
           pushJsString(Ls, text);
@@ -533,6 +620,48 @@ function patchFengari(): void {
       }
     }
     return origErrorMsg(Ls);
+  };
+  // vm.go objectRational: __eq, __lt and __le apply only when both operands have the same
+  // function for the event (Lua 5.1's rule; fengari, as 5.3, takes either operand's). Without
+  // one, == is false, and < / <= fail with "attempt to compare" (<= tries __lt the other way
+  // round first, in both).
+  const sameTM = (Ls: any, p1: any, p2: any, event: number): any => {
+    const m1 = ltm.luaT_gettmbyobj(Ls, p1, event);
+    if (!m1.ttisfunction()) return undefined;
+    const m2 = ltm.luaT_gettmbyobj(Ls, p2, event);
+    return m2.ttisfunction() && m1.type === m2.type && m1.value === m2.value ? m1 : undefined;
+  };
+  const origOrderTM = ltm.luaT_callorderTM;
+  ltm.luaT_callorderTM = (Ls: any, p1: any, p2: any, event: number) => {
+    if (ctx === undefined) return origOrderTM(Ls, p1, p2, event);
+    if (p1.ttnov() !== p2.ttnov()) return null;
+    const tm = sameTM(Ls, p1, p2, event);
+    if (tm === undefined) return null;
+    const res = new TValue(T.LUA_TNIL, null);
+    ltm.luaT_callTM(Ls, tm, p1, p2, res, 1);
+    return !res.l_isfalse();
+  };
+  // luaV_equalobj looks up __eq with fasttm, then calls it with luaT_callTM.
+  const origFastTM = ltm.fasttm;
+  const TM_EQ = ltm.TMS.TM_EQ;
+  let pendingEq = false;
+  ltm.fasttm = (l: any, et: any, e: number) => {
+    const r = origFastTM(l, et, e);
+    if (e === TM_EQ && r !== null && ctx !== undefined) pendingEq = true;
+    return r;
+  };
+  const origCallTM = ltm.luaT_callTM;
+  ltm.luaT_callTM = (Ls: any, f: any, p1: any, p2: any, p3: any, hasres: number) => {
+    if (pendingEq) {
+      pendingEq = false;
+      const tm = sameTM(Ls, p1, p2, TM_EQ);
+      if (tm === undefined) {
+        p3.setbvalue(false);
+        return;
+      }
+      return origCallTM(Ls, tm, p1, p2, p3, hasres);
+    }
+    return origCallTM(Ls, f, p1, p2, p3, hasres);
   };
   const origTryBin = ltm.luaT_trybinTM;
   const TMS = ltm.TMS;
@@ -767,6 +896,44 @@ function wrapSelect(orig: Fn): Fn {
   };
 }
 
+/** Set by `error` just before it raises a script's own value: its text is not rewritten. */
+let userErrorRaise = false;
+
+/**
+ * The function name of a library argument error as gopher-lua writes it (auxlib.go ArgError:
+ * rawFrameFuncName, _state.go:740 frameFuncName): the name the compiler recorded for the call
+ * (compile.go:1757 getExprName: a variable's name, a field's string key, a method's name, else
+ * "?") when a Lua function called it, else "(anonymous)" (called from pcall, a metamethod, a
+ * for iterator, another library function). fengari's luaL_argerror also counts a method's self
+ * out of the argument numbers ("calling 'rep' on bad self"); gopher-lua counts it as #1. A
+ * message fengari wrote has no position yet (luaL_where of the C function): gopher-lua's
+ * where(1, skipg) names the nearest Lua line (gowhere.ts).
+ */
+function gopherArgName(Ls: any, msg: string): string {
+  const m = /^(?:[^\n]*?:\d+: | ?)(?:bad argument #(\d+) to ('[^']*'|[^ ']*) \(|calling '[^']*' on bad self \()/.exec(msg);
+  if (m === null || Ls.ci.callstatus & lstate.CIST_LUA) return msg;
+  const parent = Ls.ci.previous;
+  let name = '(anonymous)';
+  let method = false;
+  if (parent && parent.callstatus & lstate.CIST_LUA) {
+    const ar = new lua.lua_Debug();
+    if (lua.lua_getstack(Ls, 0, ar) && lua.lua_getinfo(Ls, to_luastring('n'), ar)) {
+      const what = ar.namewhat ? to_jsstring(ar.namewhat) : '';
+      method = what === 'method';
+      if (what === 'global' || what === 'local' || what === 'upvalue' || what === 'field' || what === 'method') name = ar.name ? to_jsstring(ar.name) : '?';
+      else if (what === '' || what === 'constant') name = '?';
+    }
+  }
+  // fengari's texts (a quoted name) counted a method's self out; gopherRaise's did not
+  let n = m[1] === undefined ? 1 : Number(m[1]);
+  if (m[1] !== undefined && m[2].startsWith("'") && method) n++;
+  const rest = msg
+    .slice(m[0].length)
+    .replace(/^(\w+ expected, got) no value\)$/, '$1 nil)')
+    .replace(/^number has no integer representation\)$/, 'number expected, got string)');
+  return `${gopherWhere(Ls, 0)}bad argument #${n} to ${name} (${rest}`;
+}
+
 /** baselib.go baseError: L.CheckAny(1), so error() with no argument is an argument error. */
 function wrapError(orig: Fn): Fn {
   return (Ls) => {
@@ -781,9 +948,11 @@ function wrapError(orig: Fn): Fn {
         lua.lua_pushstring(Ls, to_luastring(where));
         lua.lua_insert(Ls, 1);
         lua.lua_concat(Ls, 2);
+        userErrorRaise = true;
         return lua.lua_error(Ls);
       }
     }
+    userErrorRaise = true;
     return orig(Ls);
   };
 }
@@ -819,10 +988,10 @@ const luaIpairs: Fn = (Ls) => {
 function loadChunk(Ls: any, source: string, chunkname: string): boolean {
   const problems = checkGopherLuaSyntax(source);
   if (problems.length > 0) {
-    pushJsString(Ls, gopherSyntaxErrorText(problems[0]!, chunkname));
+    pushJsString(Ls, gopherSyntaxMessage(source, chunkname) ?? gopherSyntaxErrorText(problems[0]!, chunkname));
     return false;
   }
-  const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(gopherSource(source)), null, to_luastring(`=${chunkname}`));
+  const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(withVarargArg(gopherSource(source))), null, to_luastring(`=${chunkname}`));
   if (status !== lua.LUA_OK) return false;
   floatConstants(Ls.stack[Ls.top - 1].value.p);
   if (ctx) {
@@ -1020,7 +1189,7 @@ const mathExtras: Record<string, Fn> = {
   sinh: (Ls) => pushNum(Ls, Math.sinh(num(Ls, 1))),
   tanh: (Ls) => pushNum(Ls, Math.tanh(num(Ls, 1))),
   log10: (Ls) => pushNum(Ls, Math.log10(num(Ls, 1))),
-  pow: (Ls) => pushNum(Ls, num(Ls, 1) ** num(Ls, 2)),
+  pow: (Ls) => pushNum(Ls, goPow(num(Ls, 1), num(Ls, 2))), // mathlib.go mathPow: math.Pow
   atan2: (Ls) => pushNum(Ls, Math.atan2(num(Ls, 1), num(Ls, 2))),
   ldexp: (Ls) => pushNum(Ls, num(Ls, 1) * 2 ** num(Ls, 2)),
   frexp: (Ls) => {
@@ -1088,6 +1257,40 @@ function goQuote(str: string): string {
     else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
     else if (c === 0xfffd && ch !== '\ufffd') out += '\\ufffd';
     else out += ch;
+  }
+  return `${out}"`;
+}
+
+/**
+ * strconv.Quote of a Go string's bytes: a byte that starts no valid UTF-8 sequence is `\xHH`,
+ * a rune unicode.IsPrint refuses (other than the escapes above) `\uXXXX` or `\UXXXXXXXX`.
+ */
+function goQuoteBytes(b: Uint8Array): string {
+  let out = '"';
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]!;
+    let n = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+    let r = n === 1 ? c : n === 2 ? c & 0x1f : n === 3 ? c & 0x0f : c & 0x07;
+    for (let k = 1; k < n; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) {
+        n = 0;
+        break;
+      }
+      r = (r << 6) | (d & 0x3f);
+    }
+    if (n === 3 && (r < 0x800 || (r >= 0xd800 && r <= 0xdfff))) n = 0;
+    if (n === 4 && (r < 0x10000 || r > 0x10ffff)) n = 0;
+    if (n === 0) {
+      out += `\\x${c.toString(16).padStart(2, '0')}`;
+      i++;
+      continue;
+    }
+    const ch = String.fromCodePoint(r);
+    if (r < 0x80) out += goQuote(ch).slice(1, -1);
+    else if (/[\p{C}\p{Z}]/u.test(ch)) out += r < 0x10000 ? `\\u${r.toString(16).padStart(4, '0')}` : `\\U${r.toString(16).padStart(8, '0')}`;
+    else out += ch;
+    i += n;
   }
   return `${out}"`;
 }
@@ -1204,12 +1407,44 @@ function goFormatExpG(v: number, verb: string, flags: string, width: number | un
       body = fmtF(digs, Math.max(p - digs.dp, 0));
     }
   }
+  if (flags.includes('#')) body = goSharpFloat(body, lower === 'g' ? (prec ?? 6) : 0);
   if (verb === 'E' || verb === 'G') body = body.toUpperCase();
   const sign = neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
   if (width !== undefined && flags.includes('0') && !flags.includes('-') && sign.length + body.length < width) {
     return sign + body.padStart(width - sign.length, '0');
   }
   return pad(sign + body, flags, width);
+}
+
+/**
+ * fmt/format.go fmtFloat with the # flag: a decimal point always, and for %g trailing zeros up
+ * to `digits` significant digits ("%#g" of -10 is "-10.0000").
+ */
+function goSharpFloat(num: string, digits: number): string {
+  let tail = '';
+  const e = num.search(/[eE]/);
+  if (e >= 0) {
+    tail = num.slice(e);
+    num = num.slice(0, e);
+  }
+  let point = false;
+  let nonzero = false;
+  for (const c of num) {
+    if (c === '.') point = true;
+    else {
+      if (c !== '0') nonzero = true;
+      if (nonzero) digits--;
+    }
+  }
+  if (!point) {
+    if (num === '0') digits--;
+    num += '.';
+  }
+  while (digits > 0) {
+    num += '0';
+    digits--;
+  }
+  return num + tail;
 }
 
 function pad(s: string, flags: string, width: number | undefined): string {
@@ -1264,13 +1499,13 @@ function goPadRunes(str: string, flags: string, width: number | undefined, prec:
 
 /** value.go LString.Format: %d of a string prints it (%s) if it parses as a number, else 0. */
 function goFormatString(bytes: Uint8Array, conv: string, flags: string, width: number | undefined, prec: number | undefined): string | undefined {
-  if (conv === 's' && ((width === undefined && prec === undefined) || bytes.every((b) => b < 0x80))) return undefined; // same in C
+  if (conv === 's' && ((width === undefined && prec === undefined) || bytes.every((b) => b < 0x80 && b !== 0))) return undefined; // same in C (which refuses a zero byte)
   const str = to_jsstring(bytes, undefined, undefined, true);
   if (conv === 'd' || conv === 'i') {
     if (goParseNumber(str) === undefined) return goFormatInt(0n, 'd', flags, width, prec);
     return goPadRunes(str, flags, width, prec);
   }
-  if (conv === 'q') return pad(goQuote(str), flags, width);
+  if (conv === 'q') return pad(goQuoteBytes(bytes), flags, width);
   if (conv === 's') {
     // Go counts width and precision in runes, C in bytes: only non-ASCII text differs.
     return goPadRunes(str, flags, width, prec);
@@ -1295,6 +1530,10 @@ function wrapFormat(orig: Fn): Fn {
   return (Ls) => {
     const fmt = checkJsString(Ls, 1);
     const top = lua.lua_gettop(Ls);
+    // stringlib.go strFormat: Sprintf gets min(count("%") - count("%%"), #args) arguments;
+    // a verb past them is MISSING, and arguments no verb used are printed as EXTRA.
+    const npat = fmt.split('%').length - 1 - (fmt.split('%%').length - 1);
+    const passed = Math.min(npat, top - 1) + 1;
     // Go takes any character after flags, width and precision as the verb; a final "%" alone
     // is "%!(NOVERB)".
     const re = /%[-+ #0]*\d*(?:\.\d*)?$|%([-+ #0]*)(\d*)(?:\.(\d*))?([\s\S])/g;
@@ -1321,7 +1560,7 @@ function wrapFormat(orig: Fn): Fn {
       arg++;
       const width = w === '' ? undefined : Number(w);
       const prec = p === undefined ? undefined : p === '' ? 0 : Number(p);
-      const t = arg <= top ? lua.lua_type(Ls, arg) : lua.LUA_TNONE;
+      const t = arg <= passed ? lua.lua_type(Ls, arg) : lua.LUA_TNONE;
       let literal: string | undefined;
       if (t === lua.LUA_TNUMBER) {
         literal = goFormatNumber(lua.lua_tonumber(Ls, arg), conv, flags, width, prec);
@@ -1337,9 +1576,11 @@ function wrapFormat(orig: Fn): Fn {
         else if (conv === 'v') literal = pad('nil', flags, width);
         else if (conv === 'w') literal = '%!w(*lua.LNilType=&{})';
         else if (conv !== 's') literal = conv === 'x' ? '6e696c' : conv === 'X' ? '6E696C' : '&{}';
-      } else if (t === lua.LUA_TTABLE && conv === 's') {
-        // LTable.String(): the address; gopher-lua's %s does not call __tostring.
-        literal = pad(gopherKeyString(Ls.stack[Ls.ci.funcOff + arg]), flags, width);
+      } else if ((t === lua.LUA_TTABLE || t === lua.LUA_TFUNCTION || t === lua.LUA_TTHREAD || t === lua.LUA_TUSERDATA) && 'svqxX'.includes(conv) && !(conv === 'v' && flags.includes('#'))) {
+        // LTable/LFunction/LState String(): "table: 0x..." (gopher-lua's %s does not call
+        // __tostring); fmt calls String() for %v %s %q %x %X (fmt/print.go handleMethods).
+        const text = gopherKeyString(Ls.stack[Ls.ci.funcOff + arg]);
+        literal = conv === 's' || conv === 'v' ? goPadRunes(text, flags, width, prec) : goFormatString(to_luastring(text), conv, flags, width, prec);
       } else if (t === lua.LUA_TBOOLEAN) {
         const b = lua.lua_toboolean(Ls, arg) ? 'true' : 'false';
         if (conv === 'q') literal = pad(`"${b}"`, flags, width);
@@ -1354,6 +1595,13 @@ function wrapFormat(orig: Fn): Fn {
       }
     }
     out += fmt.slice(last);
+    if (arg < passed) {
+      // fmt's "%!(EXTRA type=value, ...)", each value as %v prints it (String())
+      const extra: string[] = [];
+      for (let i = arg + 1; i <= passed; i++) extra.push(`${GO_LVALUE_TYPES[lua.lua_type(Ls, i)] ?? '*lua.LUserData'}=${gopherKeyString(Ls.stack[Ls.ci.funcOff + i])}`);
+      out += `%!(EXTRA ${extra.join(', ')})`.replace(/%/g, '%%');
+      changed = true;
+    }
     if (!changed) return orig(Ls);
     pushJsString(Ls, out);
     for (const k of kept) lua.lua_pushvalue(Ls, k);
@@ -1362,12 +1610,50 @@ function wrapFormat(orig: Fn): Fn {
   };
 }
 
+/** The Go type fmt names for an LValue of each Lua type (value.go). */
+const GO_LVALUE_TYPES = ['*lua.LNilType', 'lua.LBool', '*lua.LUserData', 'lua.LNumber', 'lua.LString', '*lua.LTable', '*lua.LFunction', '*lua.LUserData', '*lua.LState'];
+
+/** auxlib.go OptInt: nil gives the default, else a number (truncated), else a type error. */
+function optIntArg(Ls: any, i: number, d: number, fn: string): number {
+  const t = lua.lua_type(Ls, i);
+  if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
+  if (t !== lua.LUA_TNUMBER) raise(Ls, `bad argument #${i} to ${fn} (number expected, got ${GOPHER_TYPE_NAMES[t] ?? 'nil'})`);
+  const v = lua.lua_tonumber(Ls, i);
+  return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
+}
+
+/**
+ * stringlib.go strByte: the start is made 0-based before a negative one is counted from the
+ * end, so string.byte("10", 0, -2) gives nothing (Lua: the first byte).
+ */
+const goStrByte: Fn = (Ls) => {
+  const b: Uint8Array = lauxlib.luaL_checklstring(Ls, 1);
+  let start = optIntArg(Ls, 2, 1, 'byte') - 1;
+  let end = optIntArg(Ls, 3, -1, 'byte');
+  const l = b.length;
+  if (start < 0) start = l + start + 1;
+  if (end < 0) end = l + end + 1;
+  if (lua.lua_gettop(Ls) === 2) {
+    if (start < 0 || start >= l) return 0;
+    lua.lua_pushnumber(Ls, b[start]!);
+    return 1;
+  }
+  start = Math.max(start, 0);
+  end = Math.min(end, l);
+  if (end < 0 || end <= start || start >= l) return 0;
+  lua.lua_checkstack(Ls, end - start);
+  for (let i = start; i < end; i++) lua.lua_pushnumber(Ls, b[i]!);
+  return end - start;
+};
+
 /** Results from this size on are built by doubling copies (fengari copies `s` n times). */
 const REP_FAST_BYTES = 64 * 1024;
 
 function wrapRep(orig: Fn): Fn {
   return (Ls) => {
     const s = lauxlib.luaL_checklstring(Ls, 1);
+    // auxlib.go CheckInt: a number only ("2" is refused)
+    if (lua.lua_type(Ls, 2) !== lua.LUA_TNUMBER) raise(Ls, `bad argument #2 to rep (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? 'nil'})`);
     const n = lauxlib.luaL_checknumber(Ls, 2);
     if (n > 0 && s.length * n > MAX_STRING_BYTES) raise(Ls, MEMORY_MESSAGE);
     // stringlib.go strRep: L.CheckInt(2) truncates, and there is no separator argument.
@@ -1441,6 +1727,90 @@ function wrapSort(orig: Fn): Fn {
   };
 }
 
+/**
+ * vm.go:2383 lessThan: two numbers compare, any other pair of types is an error, strings
+ * compare by bytes, other values only through one `__lt` function both share (vm.go
+ * objectRationalWithError: metaOp1 of each must be the same function).
+ */
+function gopherLessThan(Ls: any, ia: number, ib: number): boolean {
+  const ta = lua.lua_type(Ls, ia);
+  const tb = lua.lua_type(Ls, ib);
+  if (ta === lua.LUA_TNUMBER && tb === lua.LUA_TNUMBER) return lua.lua_tonumber(Ls, ia) < lua.lua_tonumber(Ls, ib);
+  if (ta === tb && ta === lua.LUA_TSTRING) return lua.lua_compare(Ls, ia, ib, lua.LUA_OPLT);
+  if (ta === tb && ta !== lua.LUA_TNUMBER) {
+    const r = gopherMetaCompare(Ls, ia, ib, '__lt');
+    if (r !== undefined) return r;
+  }
+  return raise(Ls, `attempt to compare ${GOPHER_TYPE_NAMES[ta] ?? 'nil'} with ${GOPHER_TYPE_NAMES[tb] ?? 'nil'}`);
+}
+
+/** vm.go objectRational: the result of the shared metamethod, or undefined when there is none. */
+function gopherMetaCompare(Ls: any, ia: number, ib: number, event: string): boolean | undefined {
+  ia = lua.lua_absindex(Ls, ia);
+  ib = lua.lua_absindex(Ls, ib);
+  const metaOp = (i: number): void => {
+    if (!lua.lua_getmetatable(Ls, i)) {
+      lua.lua_pushnil(Ls);
+      return;
+    }
+    lua.lua_pushstring(Ls, to_luastring(event));
+    lua.lua_rawget(Ls, -2);
+    lua.lua_remove(Ls, -2);
+  };
+  metaOp(ia);
+  metaOp(ib);
+  if (lua.lua_type(Ls, -1) !== lua.LUA_TFUNCTION || !lua.lua_rawequal(Ls, -1, -2)) {
+    lua.lua_pop(Ls, 2);
+    return undefined;
+  }
+  lua.lua_pop(Ls, 1);
+  lua.lua_pushvalue(Ls, ia);
+  lua.lua_pushvalue(Ls, ib);
+  lua.lua_call(Ls, 2, 1);
+  const r = lua.lua_toboolean(Ls, -1);
+  lua.lua_pop(Ls, 1);
+  return r;
+}
+
+/**
+ * tablelib.go tableSort: sort.Sort (gosort.ts) over len(tbl.array) slots, nil ones included
+ * (they make lessThan fail as in Argo CD), Less the comparator's result as a boolean (LVAsBool)
+ * or lessThan. A second argument must be a function, even nil (CheckFunction).
+ */
+const gopherSort: Fn = (Ls) => {
+  if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) raise(Ls, `bad argument #1 to sort (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? 'nil'})`);
+  const withFn = lua.lua_gettop(Ls) !== 1;
+  if (withFn && lua.lua_type(Ls, 2) !== lua.LUA_TFUNCTION) raise(Ls, `bad argument #2 to sort (function expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? 'nil'})`);
+  lua.lua_settop(Ls, withFn ? 2 : 1);
+  const t = Ls.stack[Ls.ci.funcOff + 1].value;
+  if (t.lazy !== undefined) materialize(t);
+  const n = arrayLength(t);
+  goSort(n, {
+    less: (i, j) => {
+      lua.lua_rawgeti(Ls, 1, i + 1);
+      lua.lua_rawgeti(Ls, 1, j + 1);
+      if (withFn) {
+        lua.lua_pushvalue(Ls, 2);
+        lua.lua_insert(Ls, -3);
+        lua.lua_call(Ls, 2, 1);
+        const r = lua.lua_toboolean(Ls, -1);
+        lua.lua_pop(Ls, 1);
+        return r;
+      }
+      const r = gopherLessThan(Ls, -2, -1);
+      lua.lua_pop(Ls, 2);
+      return r;
+    },
+    swap: (i, j) => {
+      lua.lua_rawgeti(Ls, 1, i + 1);
+      lua.lua_rawgeti(Ls, 1, j + 1);
+      lua.lua_rawseti(Ls, 1, i + 1);
+      lua.lua_rawseti(Ls, 1, j + 1);
+    },
+  });
+  return 0;
+};
+
 // ---------------------------------------------------------------------------------------------
 // Engine set-up.
 
@@ -1448,6 +1818,10 @@ function initEngine(): void {
   if (L) return;
   patchFengari();
   L = lauxlib.luaL_newstate();
+  // tostring of a table, function or thread prints fengari's object id: started where Go's heap
+  // addresses are (0xc000...), "table: 0xc000000123" has the length of gopher-lua's
+  // "table: 0xc00005b740", so widths and lengths computed from it agree.
+  L.l_G.id_counter = 0xc000000000;
   const req = (name: string, open: unknown) => {
     lauxlib.luaL_requiref(L, to_luastring(name), open, 1);
     lua.lua_pop(L, 1);
@@ -1456,6 +1830,7 @@ function initEngine(): void {
   req('table', lualib.luaopen_table);
   req('string', luaopenSteppedString); // fengari's, with the deadline checked inside the matcher
   setPatternStep(charge);
+  setPmStep(charge);
   req('math', lualib.luaopen_math);
   req('os', lualib.luaopen_os);
   req('coroutine', lualib.luaopen_coroutine);
@@ -1549,26 +1924,15 @@ function initEngine(): void {
   table.insert = fnTV(goTable.insert);
   table.remove = fnTV(goTable.remove);
   table.concat = fnTV(wrapConcat(goTable.concat));
-  table.sort = fnTV(wrapSort(table.sort.value));
+  table.sort = fnTV(wrapSort(gopherSort));
   for (const k of ['byte', 'find', 'len']) str[k] = fnTV(floatResults(str[k].value));
-  // No frontier patterns in gopher-lua's matcher: "%f" is a literal "f" (gopattern.ts).
-  const findInner = withoutFrontier(str.find.value, 4);
-  str.find = fnTV((Ls) => {
-    // stringlib.go strFind: an empty pattern is found at 1, 0 whatever the start position
-    if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && lua.lua_rawlen(Ls, 2) === 0 && lua.lua_type(Ls, 1) !== lua.LUA_TNONE) {
-      lauxlib.luaL_checklstring(Ls, 1);
-      lua.lua_pushnumber(Ls, 1);
-      lua.lua_pushnumber(Ls, 0);
-      return 2;
-    }
-    return findInner(Ls);
-  });
-  str.match = fnTV(withoutFrontier(str.match.value));
-  // gmatch/gsub collect matches as gopher-lua's pm.Find does, matching with string.find.
-  const findFn = (): Fn => findInner; // string.find's matching, without strFind's empty-pattern rule
-  str.gmatch = fnTV(makeGmatch(findFn));
+  str.byte = fnTV(goStrByte);
+  // find, match, gmatch and gsub run gopher-lua's own matcher (pm.ts), as stringlib.go does.
+  str.find = fnTV(gopherStrFind);
+  str.match = fnTV(gopherStrMatch);
+  str.gmatch = fnTV(makeGmatch());
   str.gfind = str.gmatch;
-  str.gsub = fnTV(chargedByLength(wrapGsub(makeGsub(findFn)), 8));
+  str.gsub = fnTV(chargedByLength(wrapGsub(makeGsub()), 8));
 
   const math = libFrom(mathLib, ['abs', 'acos', 'asin', 'atan', 'ceil', 'cos', 'deg', 'exp', 'floor', 'fmod', 'huge', 'log', 'max', 'min', 'modf', 'pi', 'rad', 'random', 'randomseed', 'sin', 'sqrt', 'tan']);
   for (const k of Object.keys(math)) {
@@ -1602,8 +1966,12 @@ function initEngine(): void {
     difftime: fnTV(gopherOs.difftime),
     time: fnTV(gopherOs.time),
     date: fnTV(gopherOs.date),
+    // oslib.go:142 osGetEnv: os.Getenv of the controller's process, nil when unset or empty.
+    // That environment is unknowable offline: every variable reads as unset, and the result
+    // lists the names (HealthResult.environment) so `health test` can say so.
     getenv: fnTV((Ls) => {
-      lauxlib.luaL_checkstring(Ls, 1);
+      const name = checkJsString(Ls, 1);
+      if (ctx) (ctx.environment ??= []).push(name);
       lua.lua_pushnil(Ls);
       return 1;
     }),
@@ -1785,11 +2153,18 @@ function compile(script: string): Compiled {
   if (c) return c;
   const problems = checkGopherLuaSyntax(script);
   if (problems.length > 0) {
-    c = { error: gopherSyntaxErrorText(problems[0]!) };
+    c = { error: gopherSyntaxMessage(script) ?? gopherSyntaxErrorText(problems[0]!) };
   } else {
-    const status = lauxlib.luaL_loadbuffer(L, to_luastring(gopherSource(script)), null, to_luastring('=<string>'));
+    compiling = true;
+    let status: number;
+    try {
+      status = lauxlib.luaL_loadbuffer(L, to_luastring(withVarargArg(gopherSource(script))), null, to_luastring('=<string>'));
+    } finally {
+      compiling = false;
+    }
     if (status !== lua.LUA_OK) {
-      c = { error: jsString(L, -1) };
+      const e = jsString(L, -1);
+      c = { error: gopherSyntaxFromLuaError(script, e) ?? e };
     } else {
       const cl = L.stack[L.top - 1].value;
       floatConstants(cl.p);
@@ -1940,7 +2315,7 @@ function errorMessage(Ls: any): string {
   if (tv.ttisnumber()) return goNumberString(tv.value);
   if (tv.ttisnil()) return 'nil';
   if (tv.ttisboolean()) return tv.value ? 'true' : 'false';
-  return `${typeName(tv)}: 0x${(tv.value?.id ?? 0).toString(16).padStart(8, '0')}`;
+  return `${typeName(tv)}: 0x${objectId(tv.value).toString(16)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2155,6 +2530,7 @@ export function evaluateHealth(script: string, obj: unknown, options: EvalOption
     releaseEnv(openLibs, pool);
   }
   if (context.printed) result.printed = context.printed;
+  if (context.environment) result.environment = context.environment;
   return result;
 }
 

@@ -5,6 +5,7 @@
  * are rejected. fengari (5.3) would run all of these, so they are caught before running.
  */
 import { createRequire } from 'node:module';
+import { canonicalSource, gopherLex, isParseError } from './golex.js';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -29,6 +30,66 @@ export interface LuaSyntaxProblem {
 export function gopherSyntaxErrorText(p: LuaSyntaxProblem, source = '<string>'): string {
   if (p.eof) return `${source} at EOF:   syntax error\n`;
   return `${source} line:${p.line}(column:${p.column}) near '${p.token ?? ''}':   syntax error\n`;
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/**
+ * gopher-lua's own text for a script it cannot load (parse.Error.Error(), golex.ts), or
+ * undefined when the problem is not one its lexer or parser reports (then
+ * gopherSyntaxErrorText words it from luaparse).
+ */
+export function gopherSyntaxMessage(script: string, source = '<string>'): string | undefined {
+  const bytes = encoder.encode(script);
+  const { tokens, error } = gopherLex(bytes);
+  const limit = error ? error.start : bytes.length;
+  let index: number | undefined;
+  let message = '';
+  try {
+    luaparse.parse(canonicalSource(tokens, limit), { luaVersion: '5.2', comments: false, scope: false, locations: false, ranges: false });
+  } catch (e) {
+    const err = e as { index?: number; message?: string };
+    if (typeof err.index !== 'number') return undefined;
+    index = err.index;
+    message = String(err.message ?? '');
+  }
+  // label and goto checks are luaparse's, not the grammar's
+  if (/already defined|no loop to break|no visible label|goto/.test(message)) return undefined;
+  if (index !== undefined && (error === undefined || index < limit)) {
+    const at = tokens.findIndex((x) => x.start >= (index as number));
+    const k = at < 0 ? tokens.length : at;
+    const t = tokens[k];
+    const what = isParseError(tokens, k, message) ? 'parse error' : 'syntax error';
+    if (t === undefined || t.line === -1) return `${source} at EOF:   ${what}\n`;
+    return `${source} line:${t.line}(column:${t.column}) near '${decoder.decode(t.str)}':   ${what}\n`;
+  }
+  if (error === undefined) return undefined;
+  if (error.line === -1) return `${source} at EOF:   ${error.message}\n`;
+  return `${source} line:${error.line}(column:${error.column}) near '${decoder.decode(error.str)}':   ${error.message}\n`;
+}
+
+/**
+ * gopher-lua's text for a script luaparse accepts and Lua 5.3's compiler (fengari) refuses
+ * (`return , x`): the token fengari names (`<string>:6: unexpected symbol near ','`), found
+ * among gopher-lua's tokens on that line.
+ */
+export function gopherSyntaxFromLuaError(script: string, luaError: string, source = '<string>'): string | undefined {
+  const m = /^[^\n]*?:(\d+): .* near '(.*)'$/s.exec(luaError);
+  if (!m) return undefined;
+  const line = Number(m[1]);
+  const near = m[2]!;
+  const bytes = encoder.encode(script);
+  const { tokens } = gopherLex(bytes);
+  const lineOf = (off: number): number => {
+    let n = 1;
+    for (let i = 0; i < off; i++) if (bytes[i] === 0x0a) n++;
+    return n;
+  };
+  if (near === '<eof>') return `${source} at EOF:   syntax error\n`;
+  const t = tokens.find((x) => lineOf(x.start) === line && decoder.decode(bytes.subarray(x.start, x.end)) === near);
+  if (t === undefined) return undefined;
+  return `${source} line:${t.line}(column:${t.column}) near '${decoder.decode(t.str)}':   syntax error\n`;
 }
 
 const cache = new Map<string, LuaSyntaxProblem[]>();
@@ -56,6 +117,12 @@ function rawParse(script: string, onNode?: (node: { type: string; raw?: string; 
       return [{ line: bad.line, column: bad.column, message: `unexpected symbol near '${bad.token}'`, token: bad.token }];
     }
     const message = String(err.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, '');
+    // the same stray character luaparse names after an earlier parse (its state differs)
+    const stray = /^unexpected symbol '([^\t\n\v\f\r\x20-\x7e])'/u.exec(message);
+    if (stray) {
+      const bad = firstStrayCharacter(script);
+      if (bad !== undefined) return [{ line: bad.line, column: bad.column, message: `unexpected symbol near '${bad.token}'`, token: bad.token }];
+    }
     const near = /near '([^']*)'/.exec(message)?.[1];
     const eof = /<eof>/.test(message);
     return [{ line: err.line, column: (err.column ?? 0) + 1, message, ...(near !== undefined ? { token: near } : {}), ...(eof ? { eof } : {}) }];
@@ -89,6 +156,11 @@ export function checkGopherLuaSyntax(script: string): LuaSyntaxProblem[] {
       });
     }
   });
+  if (parseProblems.length === 0 && problems.length === 0) {
+    // what gopher-lua's lexer refuses and luaparse reads (a vertical tab, "--[=x")
+    const lexed = gopherLex(encoder.encode(script)).error;
+    if (lexed !== undefined) problems.push({ line: lexed.line === -1 ? 1 : lexed.line, column: lexed.column, message: lexed.message, token: decoder.decode(lexed.str) });
+  }
   const out = parseProblems.length > 0 ? parseProblems.map(explain) : problems;
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(script, out);
@@ -118,7 +190,7 @@ function explain(p: LuaSyntaxProblem): LuaSyntaxProblem {
  * Comments and long strings are left alone; line breaks are kept, so lines stay the same.
  */
 export function gopherSource(script: string): string {
-  if (!/\\|0[xX][0-9a-fA-F]{8}|[eE][+]?\d{3}|\d{300}/.test(script)) return script;
+  if (!/\\|0[xX][0-9a-fA-F]{8}|[eE][+]?\d{3}|\d{300}|\d\.\d*\.|\.\d+\.|\d[eE][+-]?(?:[^0-9]|$)|(?:^|[^\w.])00|0[xX][0-9a-fA-F]+[.\w]/.test(script)) return script;
   let out = '';
   let i = 0;
   const n = script.length;
@@ -176,8 +248,23 @@ export function gopherSource(script: string): string {
       while (j < n && /[A-Za-z0-9_]/.test(script[j]!)) j++;
       out += script.slice(i, j);
       i = j;
+    } else if (c === '.' && script[i + 1] === '.') {
+      // ".." and "..." are tokens before any number (lexer.go Scan)
+      const dots = script[i + 2] === '.' ? '...' : '..';
+      out += dots;
+      i += dots.length;
     } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(script[i + 1] ?? ''))) {
+      const g = gopherNumberToken(script, i);
       const m = /^(0[xX][0-9a-fA-F]*|[0-9]*\.?[0-9]*(?:[eE][+-]?[0-9]*)?)/.exec(script.slice(i, i + 400))!;
+      if (g.text !== m[1] || /^00/.test(g.text) || g.end - i !== g.text.length) {
+        // gopher-lua reads this literal otherwise than Lua 5.3 would ("3...2" is 3. .. 2,
+        // ".5.5" and "1e+x" are one token that strconv refuses: NaN, "0010" is octal)
+        const v = gopherNumberValue(g.text);
+        out += Number.isNaN(v) ? '(0/0)' : Number.isFinite(v) ? goLiteral(v) : '(0/0)';
+        if (/[\w.]/.test(script[g.end] ?? '')) out += ' ';
+        i = g.end;
+        continue;
+      }
       const lit = m[1]!;
       let text = lit;
       if (/^0[xX][0-9a-fA-F]+$/.test(lit)) {
@@ -189,10 +276,117 @@ export function gopherSource(script: string): string {
       } else if (Number(lit) === Infinity) text = '(0/0)';
       out += text;
       i += Math.max(lit.length, 1);
+      if (/[\w.]/.test(script[i] ?? '')) out += ' '; // "1e1..2" is 1e1 .. 2 for gopher-lua
     } else {
       out += c;
       i++;
     }
   }
   return out;
+}
+
+/**
+ * gopher-lua's Lua 5.0 `arg` (config.go CompatVarArg = true; compile.go:1321): every vararg
+ * function but the main chunk has a local `arg` after its parameters, a table of the extra
+ * arguments with `n` their count (vm.go: newLTable, RawSetInt, "n") when its body never uses
+ * `...`, and nil when it does. Written into the chunk fengari compiles, on the same line.
+ */
+export function withVarargArg(source: string): string {
+  if (!source.includes('...')) return source;
+  const fns: { start: number; end: number; paramEnd: number }[] = [];
+  const varargs: number[] = [];
+  try {
+    luaparse.parse(source, {
+      luaVersion: '5.2',
+      comments: false,
+      scope: false,
+      locations: false,
+      ranges: true,
+      onCreateNode: (node: { type: string; parameters?: { type: string; range: [number, number] }[]; range?: [number, number] }) => {
+        if (node.type === 'VarargLiteral' && node.range) varargs.push(node.range[0]);
+        else if (node.type === 'FunctionDeclaration' && node.range && node.parameters) {
+          const last = node.parameters[node.parameters.length - 1];
+          if (last?.type === 'VarargLiteral') fns.push({ start: node.range[0], end: node.range[1], paramEnd: last.range[1] });
+        }
+      },
+    });
+  } catch {
+    return source;
+  }
+  if (fns.length === 0) return source;
+  const params = new Set(fns.map((f) => f.paramEnd - 3));
+  const uses = new Set<number>();
+  const all = fns.slice();
+  for (const v of varargs) {
+    if (params.has(v)) continue;
+    // the innermost vararg function around this `...` (a function without `...` cannot use it)
+    let inner: (typeof fns)[number] | undefined;
+    for (const f of all) if (f.start <= v && v < f.end && (inner === undefined || f.start > inner.start)) inner = f;
+    if (inner !== undefined) uses.add(inner.start);
+  }
+  const edits: [number, string][] = [];
+  for (const f of fns) {
+    const close = source.indexOf(')', f.paramEnd);
+    if (close < 0) continue;
+    edits.push([close + 1, uses.has(f.start) ? ' local arg;' : ' local arg = {n = select("#", ...), ...};']);
+  }
+  edits.sort((a, b) => b[0] - a[0]);
+  let out = source;
+  for (const [at, text] of edits) out = out.slice(0, at) + text + out.slice(at);
+  return out;
+}
+
+/** lexer.go scanNumber from script[i]: the token's text (a leading 0 before a digit dropped) and its end. */
+function gopherNumberToken(script: string, i: number): { text: string; end: number } {
+  const n = script.length;
+  const dec = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+  let text = '';
+  let j = i;
+  let ch = script[j++]!;
+  if (ch === '0') {
+    const p = script[j];
+    if (p === 'x' || p === 'X') {
+      text = `0${p}`;
+      j++;
+      while (j < n && /[0-9a-fA-F]/.test(script[j]!)) text += script[j++];
+      return { text, end: j };
+    }
+    if (p !== '.' && dec(p)) ch = script[j++]!;
+  }
+  text += ch;
+  while (dec(script[j])) text += script[j++];
+  if (script[j] === '.') {
+    text += script[j++];
+    while (dec(script[j])) text += script[j++];
+  }
+  if (script[j] === 'e' || script[j] === 'E') {
+    text += script[j++];
+    if (script[j] === '-' || script[j] === '+') text += script[j++];
+    // scanDecimal(sc.Next()): the next character is taken whatever it is
+    if (j < n) text += script[j++];
+    else text += '\u00ff'; // writeChar(EOF): byte 0xff, which no number parses
+    while (dec(script[j])) text += script[j++];
+  }
+  return { text, end: j };
+}
+
+/** utils.go parseNumber: ParseInt base 0 (octal after a leading 0), else ParseFloat; NaN on failure (compile.go). */
+function gopherNumberValue(text: string): number {
+  if (/^0[xX][0-9a-fA-F]+$/.test(text)) {
+    const v = BigInt(text);
+    return v > 9223372036854775807n ? Number.NaN : Number(v);
+  }
+  if (/^0[0-7]+$/.test(text)) return Number(BigInt(`0o${text.slice(1)}`));
+  if (/^\d+$/.test(text)) return Number(text);
+  if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) {
+    const v = Number(text);
+    return Number.isFinite(v) ? v : Number.NaN; // ParseFloat's range error
+  }
+  return Number.NaN;
+}
+
+/** A literal fengari reads as the same double. */
+function goLiteral(v: number): string {
+  const s = String(v);
+  return v < 0 ? `(${s})` : s;
 }
