@@ -66,6 +66,11 @@ export interface HealthResult {
    * every variable is unset (nil).
    */
   environment?: string[];
+  /**
+   * The result comes from where wavegate's sandbox differs from Argo CD's by design: its memory
+   * bound, its instruction deadline, or a function it does not run (os.exit, setfenv...).
+   */
+  sandboxBound?: true;
 }
 
 export interface EvalOptions {
@@ -120,9 +125,22 @@ interface EvalContext {
   /** Library work charged since the clock was last read. */
   sinceClock: number;
   stopped?: string;
+  /** The run met one of wavegate's own bounds (memory, the instruction deadline) or a function it does not run. */
+  bounded?: boolean;
 }
 
 let ctx: EvalContext | undefined;
+
+/** Records that the result comes from wavegate's sandbox, not from Argo CD's (HealthResult.sandboxBound). */
+function markBounded(): void {
+  if (ctx) ctx.bounded = true;
+}
+
+/** raise() for one of wavegate's own bounds or a function it does not run. */
+function boundedRaise(Ls: any, msg: string): never {
+  markBounded();
+  return raise(Ls, msg);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers over fengari internals.
@@ -722,7 +740,10 @@ function patchFengari(): void {
   lobject.setsvalue2s = (Ls: any, idx: number, ts: any) => {
     if (ctx !== undefined) {
       const len = ts.realstring.length;
-      if (len > MAX_STRING_BYTES) runError(Ls, MEMORY_MESSAGE);
+      if (len > MAX_STRING_BYTES) {
+        markBounded();
+        runError(Ls, MEMORY_MESSAGE);
+      }
       if (len >= 4096) charge(Ls, len >> 9, true); // copying a large string (a memcpy) is work too
     }
     origSet(Ls, idx, ts);
@@ -1051,8 +1072,8 @@ const luaGetfenv: Fn = (Ls) => {
   return 1;
 };
 
-const luaSetfenv: Fn = (Ls) => raise(Ls, 'setfenv is not emulated by wavegate (the script would run in Argo CD)');
-const luaModule: Fn = (Ls) => raise(Ls, 'module() is not emulated by wavegate (the script would run in Argo CD)');
+const luaSetfenv: Fn = (Ls) => boundedRaise(Ls, 'setfenv is not emulated by wavegate (the script would run in Argo CD)');
+const luaModule: Fn = (Ls) => boundedRaise(Ls, 'module() is not emulated by wavegate (the script would run in Argo CD)');
 const luaNoop: Fn = () => 0;
 
 // --- package / require -------------------------------------------------------------------------
@@ -1655,7 +1676,7 @@ function wrapRep(orig: Fn): Fn {
     // auxlib.go CheckInt: a number only ("2" is refused)
     if (lua.lua_type(Ls, 2) !== lua.LUA_TNUMBER) raise(Ls, `bad argument #2 to rep (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? 'nil'})`);
     const n = lauxlib.luaL_checknumber(Ls, 2);
-    if (n > 0 && s.length * n > MAX_STRING_BYTES) raise(Ls, MEMORY_MESSAGE);
+    if (n > 0 && s.length * n > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
     // stringlib.go strRep: L.CheckInt(2) truncates, and there is no separator argument.
     lua.lua_settop(Ls, 2);
     const count = Number.isFinite(n) ? Math.trunc(n) : 0;
@@ -1700,7 +1721,7 @@ const goStrChar: Fn = (Ls) => {
 function wrapGsub(orig: Fn): Fn {
   return (Ls) => {
     const n = orig(Ls);
-    if (lua.lua_type(Ls, -n) === lua.LUA_TSTRING && lua.lua_rawlen(Ls, -n) > MAX_STRING_BYTES) raise(Ls, MEMORY_MESSAGE);
+    if (lua.lua_type(Ls, -n) === lua.LUA_TSTRING && lua.lua_rawlen(Ls, -n) > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
     return n;
   };
 }
@@ -1710,7 +1731,7 @@ function wrapConcat(orig: Fn): Fn {
     if (lua.lua_type(Ls, 1) === lua.LUA_TTABLE) charge(Ls, 1 + 4 * lua.lua_rawlen(Ls, 1));
     const n = orig(Ls);
     const len = lua.lua_rawlen(Ls, -1);
-    if (len > MAX_STRING_BYTES) raise(Ls, MEMORY_MESSAGE);
+    if (len > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
     charge(Ls, len >> 6);
     return n;
   };
@@ -1977,7 +1998,7 @@ function initEngine(): void {
     }),
     // oslib.go has these too; they reach the controller's process and files, which wavegate
     // does not emulate: a call says so (type() sees a function, as in Argo CD).
-    ...Object.fromEntries(['execute', 'exit', 'remove', 'rename', 'setenv', 'setlocale', 'tmpname'].map((name) => [name, fnTV((Ls) => raise(Ls, `os.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))])),
+    ...Object.fromEntries(['execute', 'exit', 'remove', 'rename', 'setenv', 'setlocale', 'tmpname'].map((name) => [name, fnTV((Ls) => boundedRaise(Ls, `os.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))])),
   };
   const coroutine = libFrom(getGlobalTV('coroutine'), ['create', 'resume', 'running', 'status', 'wrap', 'yield']);
   // coroutinelib.go: resume checks for a thread with TypeError's words; wrap re-raises the
@@ -2029,7 +2050,7 @@ function initEngine(): void {
   // channels, which wavegate does not run: the names are there (type(io) is "table"), a call
   // says what it would do.
   const notEmulated = (lib: string, names: string[]): Lib =>
-    Object.fromEntries(names.map((name) => [name, fnTV((Ls) => raise(Ls, `${lib}.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))]));
+    Object.fromEntries(names.map((name) => [name, fnTV((Ls) => boundedRaise(Ls, `${lib}.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))]));
   const io = notEmulated('io', ['close', 'flush', 'lines', 'input', 'output', 'open', 'popen', 'read', 'type', 'tmpfile', 'write']);
   const channel = notEmulated('channel', ['make', 'select']);
 
@@ -2531,6 +2552,7 @@ export function evaluateHealth(script: string, obj: unknown, options: EvalOption
   }
   if (context.printed) result.printed = context.printed;
   if (context.environment) result.environment = context.environment;
+  if (context.bounded || context.stopped !== undefined) result.sandboxBound = true;
   return result;
 }
 

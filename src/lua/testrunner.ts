@@ -55,7 +55,6 @@ export interface RunOptions {
  */
 export const SANDBOX_DIFFERENCE_NOTE =
   "this result comes from wavegate's sandbox, not from Argo CD's: Argo CD has no memory bound, stops a script after 1 s of wall clock (wavegate: 20 million instructions), and runs os.exit/os.execute/setfenv/module";
-const SANDBOX_MESSAGE = /memory limit exceeded \(wavegate sandbox bound|is not emulated by wavegate|context deadline exceeded/;
 
 /** A case whose script read the environment: Argo CD's answer is its controller's, unknown here. */
 export function environmentNote(names: string[]): string {
@@ -278,7 +277,7 @@ export function runTestFiles(plan: TestPlan, source: ScriptSource, openLibs: boo
       const actual = evaluateHealth(hs.script, obj, { openLibs: openLibs || hs.openLibs });
       const passed = actual.status === spec.status && actual.message === spec.message;
       const notes = actual.status === '' ? [EMPTY_STATUS_NOTE] : [];
-      if (SANDBOX_MESSAGE.test(actual.message)) notes.push(SANDBOX_DIFFERENCE_NOTE);
+      if (actual.sandboxBound) notes.push(SANDBOX_DIFFERENCE_NOTE);
       if (actual.environment) notes.push(environmentNote(actual.environment));
       let script = origins.get(hs.origin);
       if (script === undefined) {

@@ -102,6 +102,7 @@ export function registerHealth(program: Command): void {
       const { parseAllDocuments } = await import('../../yaml/document.js');
       const { argocdCmSource, chainSources, dirSource, objectGroupKind, groupKindKey } = await import('../../lua/resolve.js');
       const { evaluateHealth } = await import('../../lua/runtime.js');
+      const { SANDBOX_DIFFERENCE_NOTE } = await import('../../lua/testrunner.js');
       const docsOf = (text: string, label: string): unknown[] => {
         const docs = parseAllDocuments(text);
         const list = Array.isArray(docs) ? docs : [];
@@ -165,8 +166,11 @@ export function registerHealth(program: Command): void {
           return { ...id, note };
         }
         const r = evaluateHealth(hs.script, obj, { openLibs: opts.openLibs === true || hs.openLibs });
-        if (opts.format !== 'json') for (const line of r.printed ?? []) process.stderr.write(`print: ${line}\n`);
-        return { ...id, check: key, status: r.status, message: r.message };
+        if (opts.format !== 'json') {
+          for (const line of r.printed ?? []) process.stderr.write(`print: ${line}\n`);
+          if (r.sandboxBound) process.stderr.write(`note: ${SANDBOX_DIFFERENCE_NOTE}\n`);
+        }
+        return { ...id, check: key, status: r.status, message: r.message, ...(r.sandboxBound ? { sandboxBound: true } : {}) };
       });
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
