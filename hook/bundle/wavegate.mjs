@@ -3215,9 +3215,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context.helpWidth,
           outputHasColors: context.hasColors
         });
-        const text = helper.formatHelp(this, helper);
-        if (context.hasColors) return text;
-        return this._outputConfiguration.stripColor(text);
+        const text2 = helper.formatHelp(this, helper);
+        if (context.hasColors) return text2;
+        return this._outputConfiguration.stripColor(text2);
       }
       /**
        * @typedef HelpContext
@@ -3377,7 +3377,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text) {
+      addHelpText(position, text2) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -3386,10 +3386,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context) => {
           let helpStr;
-          if (typeof text === "function") {
-            helpStr = text({ error: context.error, command: context.command });
+          if (typeof text2 === "function") {
+            helpStr = text2({ error: context.error, command: context.command });
           } else {
-            helpStr = text;
+            helpStr = text2;
           }
           if (helpStr) {
             context.write(`${helpStr}
@@ -6559,11 +6559,11 @@ var require_validate = __commonJS({
         jsonPointer = $data;
         data = names_1.default.rootData;
       } else {
-        const matches = RELATIVE_JSON_POINTER.exec($data);
-        if (!matches)
+        const matches2 = RELATIVE_JSON_POINTER.exec($data);
+        if (!matches2)
           throw new Error(`Invalid JSON-pointer: ${$data}`);
-        const up = +matches[1];
-        jsonPointer = matches[2];
+        const up = +matches2[1];
+        jsonPointer = matches2[2];
         if (jsonPointer === "#") {
           if (up >= dataLevel)
             throw new Error(errorMsg("property/index", up));
@@ -7482,11 +7482,11 @@ var require_schemes = __commonJS({
         urnComponent.error = "URN can not be parsed";
         return urnComponent;
       }
-      const matches = urnComponent.path.match(URN_REG);
-      if (matches && matches[0] === urnComponent.path) {
+      const matches2 = urnComponent.path.match(URN_REG);
+      if (matches2 && matches2[0] === urnComponent.path) {
         const scheme = options.scheme || urnComponent.scheme || "urn";
-        urnComponent.nid = matches[1].toLowerCase();
-        urnComponent.nss = matches[2];
+        urnComponent.nid = matches2[1].toLowerCase();
+        urnComponent.nss = matches2[2];
         const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
         const schemeHandler = getSchemeHandler(urnScheme);
         urnComponent.path = void 0;
@@ -7807,8 +7807,8 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches) {
-      if (matches[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+    function getParseError(parsed, matches2) {
+      if (matches2[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
       if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
@@ -7830,9 +7830,9 @@ var require_fast_uri = __commonJS({
     function isIPLiteral(host) {
       return host[0] === "[" && host[host.length - 1] === "]";
     }
-    function hasMalformedComponentPercentEncoding(matches) {
-      const host = matches[4];
-      return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
+    function hasMalformedComponentPercentEncoding(matches2) {
+      const host = matches2[4];
+      return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
     function canonicalizeHost(parsed, options, schemeHandler, isIP) {
       if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
@@ -7907,15 +7907,15 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches = uri.match(URI_PARSE);
-      if (matches) {
-        parsed.scheme = matches[1];
-        parsed.userinfo = matches[3];
-        parsed.host = matches[4];
-        parsed.port = parseInt(matches[5], 10);
-        parsed.path = matches[6] || "";
-        parsed.query = matches[7];
-        parsed.fragment = matches[8];
+      const matches2 = uri.match(URI_PARSE);
+      if (matches2) {
+        parsed.scheme = matches2[1];
+        parsed.userinfo = matches2[3];
+        parsed.host = matches2[4];
+        parsed.port = parseInt(matches2[5], 10);
+        parsed.path = matches2[6] || "";
+        parsed.query = matches2[7];
+        parsed.fragment = matches2[8];
         if (parsed.scheme !== void 0) {
           if (VALID_SCHEME.test(parsed.scheme)) {
             parsed.scheme = parsed.scheme.toLowerCase();
@@ -7924,14 +7924,14 @@ var require_fast_uri = __commonJS({
             malformedScheme = true;
           }
         }
-        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
+        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches2);
         if (malformedPercentEncoding) {
           parsed.error = parsed.error || "URI contains malformed percent-encoding.";
         }
         if (isNaN(parsed.port)) {
-          parsed.port = matches[5];
+          parsed.port = matches2[5];
         }
-        const parseError = getParseError(parsed, matches);
+        const parseError = getParseError(parsed, matches2);
         if (parseError !== void 0) {
           parsed.error = parsed.error || parseError;
           malformedAuthorityOrPort = true;
@@ -8446,7 +8446,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -10796,20 +10796,20 @@ var require_luaconf = __commonJS({
       return 46;
     };
     var LUAL_BUFFERSIZE = conf.LUAL_BUFFERSIZE || 8192;
-    var frexp = function(value) {
+    var frexp2 = function(value) {
       if (value === 0) return [value, 0];
       var data = new DataView(new ArrayBuffer(8));
       data.setFloat64(0, value);
-      var bits = data.getUint32(0) >>> 20 & 2047;
-      if (bits === 0) {
+      var bits2 = data.getUint32(0) >>> 20 & 2047;
+      if (bits2 === 0) {
         data.setFloat64(0, value * Math.pow(2, 64));
-        bits = (data.getUint32(0) >>> 20 & 2047) - 64;
+        bits2 = (data.getUint32(0) >>> 20 & 2047) - 64;
       }
-      var exponent = bits - 1022;
-      var mantissa = ldexp(value, -exponent);
+      var exponent = bits2 - 1022;
+      var mantissa = ldexp2(value, -exponent);
       return [mantissa, exponent];
     };
-    var ldexp = function(mantissa, exponent) {
+    var ldexp2 = function(mantissa, exponent) {
       var steps = Math.min(3, Math.ceil(Math.abs(exponent) / 1023));
       var result = mantissa;
       for (var i = 0; i < steps; i++)
@@ -10826,8 +10826,8 @@ var require_luaconf = __commonJS({
     module.exports.LUA_NUMBER_FMT = LUA_NUMBER_FMT;
     module.exports.LUA_NUMBER_FRMLEN = LUA_NUMBER_FRMLEN;
     module.exports.LUAL_BUFFERSIZE = LUAL_BUFFERSIZE;
-    module.exports.frexp = frexp;
-    module.exports.ldexp = ldexp;
+    module.exports.frexp = frexp2;
+    module.exports.ldexp = ldexp2;
     module.exports.lua_getlocaledecpoint = lua_getlocaledecpoint;
     module.exports.lua_integer2str = lua_integer2str;
     module.exports.lua_number2str = lua_number2str;
@@ -10990,9 +10990,9 @@ var require_defs = __commonJS({
       return s;
     };
     var to_luastring_cache = {};
-    var to_luastring2 = function(str2, cache3) {
+    var to_luastring2 = function(str2, cache4) {
       if (typeof str2 !== "string") throw new TypeError("to_luastring expects a javascript string");
-      if (cache3) {
+      if (cache4) {
         let cached = to_luastring_cache[str2];
         if (is_luastring(cached)) return cached;
       }
@@ -11027,7 +11027,7 @@ var require_defs = __commonJS({
         }
       }
       outU8Array = luastring_from(outU8Array);
-      if (cache3) to_luastring_cache[str2] = outU8Array;
+      if (cache4) to_luastring_cache[str2] = outU8Array;
       return outU8Array;
     };
     var from_userstring = function(str2) {
@@ -12332,7 +12332,7 @@ var require_lvm = __commonJS({
         OP_GETTABUP,
         OP_GETUPVAL,
         OP_IDIV,
-        OP_JMP,
+        OP_JMP: OP_JMP2,
         OP_LE,
         OP_LEN,
         OP_LOADBOOL,
@@ -12424,7 +12424,7 @@ var require_lvm = __commonJS({
             ci.callstatus ^= lstate3.CIST_LEQ;
             res = !res;
           }
-          lua_assert(ci.l_code[ci.l_savedpc].opcode === OP_JMP);
+          lua_assert(ci.l_code[ci.l_savedpc].opcode === OP_JMP2);
           if (res !== (inst.A ? true : false))
             ci.l_savedpc++;
           break;
@@ -12737,7 +12737,7 @@ var require_lvm = __commonJS({
               ldo3.adjust_top(L2, ci.top);
               break;
             }
-            case OP_JMP: {
+            case OP_JMP2: {
               dojump(L2, ci, i, 0);
               break;
             }
@@ -13730,7 +13730,7 @@ var require_lobject = __commonJS({
     var ltable2 = require_ltable();
     var {
       LUA_COMPAT_FLOATSTRING,
-      ldexp,
+      ldexp: ldexp2,
       lua_integer2str,
       lua_number2str
     } = require_luaconf();
@@ -14067,7 +14067,7 @@ var require_lobject = __commonJS({
       }
       if (neg) r = -r;
       return {
-        n: ldexp(r, e),
+        n: ldexp2(r, e),
         i
       };
     };
@@ -15448,8 +15448,8 @@ var require_lcode = __commonJS({
     var luaK_ret = function(fs, first, nret) {
       luaK_codeABC(fs, OpCodesI.OP_RETURN, first, nret + 1, 0);
     };
-    var condjump = function(fs, op, A, B, C) {
-      luaK_codeABC(fs, op, A, B, C);
+    var condjump = function(fs, op, A2, B, C) {
+      luaK_codeABC(fs, op, A2, B, C);
       return luaK_jump(fs);
     };
     var luaK_getlabel = function(fs) {
@@ -15535,8 +15535,8 @@ var require_lcode = __commonJS({
       lua_assert(a <= lopcodes2.MAXARG_A && bc <= lopcodes2.MAXARG_Bx);
       return luaK_code(fs, lopcodes2.CREATE_ABx(o, a, bc));
     };
-    var luaK_codeAsBx = function(fs, o, A, sBx) {
-      return luaK_codeABx(fs, o, A, sBx + lopcodes2.MAXARG_sBx);
+    var luaK_codeAsBx = function(fs, o, A2, sBx) {
+      return luaK_codeABx(fs, o, A2, sBx + lopcodes2.MAXARG_sBx);
     };
     var codeextraarg = function(fs, a) {
       lua_assert(a <= lopcodes2.MAXARG_Ax);
@@ -15680,9 +15680,9 @@ var require_lcode = __commonJS({
           break;
       }
     };
-    var code_loadbool = function(fs, A, b, jump) {
+    var code_loadbool = function(fs, A2, b, jump) {
       luaK_getlabel(fs);
-      return luaK_codeABC(fs, OpCodesI.OP_LOADBOOL, A, b, jump);
+      return luaK_codeABC(fs, OpCodesI.OP_LOADBOOL, A2, b, jump);
     };
     var discharge2reg = function(fs, e, reg) {
       let ek = lparser.expkind;
@@ -18071,8 +18071,8 @@ var require_lundump = __commonJS({
         lobject3.luaO_pushfstring(this.L, to_luastring2("%s: %s precompiled chunk"), this.name, to_luastring2(why));
         ldo3.luaD_throw(this.L, LUA_ERRSYNTAX);
       }
-      checksize(byte, size, tname) {
-        if (byte !== size)
+      checksize(byte2, size, tname) {
+        if (byte2 !== size)
           this.error(`${tname} size mismatch in`);
       }
     };
@@ -21767,13 +21767,13 @@ var require_lbaselib = __commonJS({
     if (typeof process === "undefined") {
       if (typeof TextDecoder === "function") {
         let buff = "";
-        let decoder = new TextDecoder("utf-8");
+        let decoder2 = new TextDecoder("utf-8");
         lua_writestring = function(s) {
-          buff += decoder.decode(s, { stream: true });
+          buff += decoder2.decode(s, { stream: true });
         };
         let empty = new Uint8Array(0);
         lua_writeline = function() {
-          buff += decoder.decode(empty);
+          buff += decoder2.decode(empty);
           console.log(buff);
           buff = "";
         };
@@ -22490,7 +22490,7 @@ var require_ltablib = __commonJS({
         return res;
       }
     };
-    var partition = function(L2, lo, up) {
+    var partition2 = function(L2, lo, up) {
       let i = lo;
       let j = up - 1;
       for (; ; ) {
@@ -22512,7 +22512,7 @@ var require_ltablib = __commonJS({
         set2(L2, i, j);
       }
     };
-    var choosePivot = function(lo, up, rnd) {
+    var choosePivot2 = function(lo, up, rnd) {
       let r4 = Math.floor((up - lo) / 4);
       let p = rnd % (r4 * 2) + (lo + r4);
       lualib2.lua_assert(lo + r4 <= p && p <= up - r4);
@@ -22532,7 +22532,7 @@ var require_ltablib = __commonJS({
         if (up - lo < RANLIMIT || rnd === 0)
           p = Math.floor((lo + up) / 2);
         else
-          p = choosePivot(lo, up, rnd);
+          p = choosePivot2(lo, up, rnd);
         lua_geti(L2, 1, p);
         lua_geti(L2, 1, lo);
         if (sort_comp(L2, -2, -1))
@@ -22551,7 +22551,7 @@ var require_ltablib = __commonJS({
         lua_pushvalue(L2, -1);
         lua_geti(L2, 1, up - 1);
         set2(L2, p, up - 1);
-        p = partition(L2, lo, up);
+        p = partition2(L2, lo, up);
         let n;
         if (p - lo < up - p) {
           auxsort(L2, lo, p - 1, rnd);
@@ -23969,7 +23969,7 @@ var require_lstrlib = __commonJS({
       LUA_MININTEGER,
       LUA_NUMBER_FMT,
       LUA_NUMBER_FRMLEN,
-      frexp,
+      frexp: frexp2,
       lua_getlocaledecpoint
     } = require_luaconf();
     var {
@@ -24113,7 +24113,7 @@ var require_lstrlib = __commonJS({
         return to_luastring2(zero);
       } else {
         let buff = "";
-        let fe = frexp(x);
+        let fe = frexp2(x);
         let m = fe[0];
         let e = fe[1];
         if (m < 0) {
@@ -26454,13 +26454,13 @@ var require_readline_sync = __commonJS({
       path2 = pathUtil.normalize(path2);
       return expand ? path2.replace(/^~(?=\/|\\|$)/, homePath) : path2.replace(new RegExp("^" + escapePattern(homePath) + "(?=\\/|\\\\|$)", IS_WIN ? "i" : ""), "~");
     }
-    function replacePlaceholder(text, generator) {
+    function replacePlaceholder(text2, generator) {
       var PTN_INNER = "(?:\\(([\\s\\S]*?)\\))?(\\w+|.-.)(?:\\(([\\s\\S]*?)\\))?", rePlaceholder = new RegExp("(\\$)?(\\$<" + PTN_INNER + ">)", "g"), rePlaceholderCompat = new RegExp("(\\$)?(\\$\\{" + PTN_INNER + "\\})", "g");
       function getPlaceholderText(s, escape2, placeholder, pre, param, post) {
-        var text2;
-        return escape2 || typeof (text2 = generator(param)) !== "string" ? placeholder : text2 ? (pre || "") + text2 + (post || "") : "";
+        var text3;
+        return escape2 || typeof (text3 = generator(param)) !== "string" ? placeholder : text3 ? (pre || "") + text3 + (post || "") : "";
       }
-      return text.replace(rePlaceholder, getPlaceholderText).replace(rePlaceholderCompat, getPlaceholderText);
+      return text2.replace(rePlaceholder, getPlaceholderText).replace(rePlaceholderCompat, getPlaceholderText);
     }
     function array2charlist(array, caseSensitive, collectSymbols) {
       var group = [], groupClass = -1, charCode = 0, symbols = "", values, suppressed;
@@ -26507,11 +26507,11 @@ var require_readline_sync = __commonJS({
       return chunks.join(chunks.length > 2 ? ", " : suppressed ? " / " : "/");
     }
     function getPhContent(param, options) {
-      var resCharlist = {}, text, values, arg;
+      var resCharlist = {}, text2, values, arg;
       if (options.phContent) {
-        text = options.phContent(param, options);
+        text2 = options.phContent(param, options);
       }
-      if (typeof text !== "string") {
+      if (typeof text2 !== "string") {
         switch (param) {
           case "hideEchoBack":
           case "mask":
@@ -26522,7 +26522,7 @@ var require_readline_sync = __commonJS({
           case "bufferSize":
           case "history":
           case "cd":
-            text = !options.hasOwnProperty(param) ? "" : typeof options[param] === "boolean" ? options[param] ? "on" : "off" : options[param] + "";
+            text2 = !options.hasOwnProperty(param) ? "" : typeof options[param] === "boolean" ? options[param] ? "on" : "off" : options[param] + "";
             break;
           // case 'prompt':
           // case 'query':
@@ -26542,61 +26542,61 @@ var require_readline_sync = __commonJS({
                 return type2 === "string" || type2 === "number";
               });
             }
-            text = joinChunks(values, resCharlist.suppressed);
+            text2 = joinChunks(values, resCharlist.suppressed);
             break;
           case "limitCount":
           case "limitCountNotZero":
-            text = options[options.hasOwnProperty("limitSrc") ? "limitSrc" : "limit"].length;
-            text = text || param !== "limitCountNotZero" ? text + "" : "";
+            text2 = options[options.hasOwnProperty("limitSrc") ? "limitSrc" : "limit"].length;
+            text2 = text2 || param !== "limitCountNotZero" ? text2 + "" : "";
             break;
           case "lastInput":
-            text = lastInput;
+            text2 = lastInput;
             break;
           case "cwd":
           case "CWD":
           case "cwdHome":
-            text = process.cwd();
+            text2 = process.cwd();
             if (param === "CWD") {
-              text = pathUtil.basename(text);
+              text2 = pathUtil.basename(text2);
             } else if (param === "cwdHome") {
-              text = replaceHomePath(text);
+              text2 = replaceHomePath(text2);
             }
             break;
           case "date":
           case "time":
           case "localeDate":
           case "localeTime":
-            text = (/* @__PURE__ */ new Date())["to" + param.replace(/^./, function(str2) {
+            text2 = (/* @__PURE__ */ new Date())["to" + param.replace(/^./, function(str2) {
               return str2.toUpperCase();
             }) + "String"]();
             break;
           default:
             if (typeof (arg = (param.match(/^history_m(\d+)$/) || [])[1]) === "string") {
-              text = inputHistory[inputHistory.length - arg] || "";
+              text2 = inputHistory[inputHistory.length - arg] || "";
             }
         }
       }
-      return text;
+      return text2;
     }
     function getPhCharlist(param) {
-      var matches = /^(.)-(.)$/.exec(param), text = "", from, to, code, step2;
-      if (!matches) {
+      var matches2 = /^(.)-(.)$/.exec(param), text2 = "", from, to, code, step2;
+      if (!matches2) {
         return null;
       }
-      from = matches[1].charCodeAt(0);
-      to = matches[2].charCodeAt(0);
+      from = matches2[1].charCodeAt(0);
+      to = matches2[2].charCodeAt(0);
       step2 = from < to ? 1 : -1;
       for (code = from; code !== to + step2; code += step2) {
-        text += String.fromCharCode(code);
+        text2 += String.fromCharCode(code);
       }
-      return text;
+      return text2;
     }
     function parseCl(cl) {
-      var reToken = new RegExp(/(\s*)(?:("|')(.*?)(?:\2|$)|(\S+))/g), taken = "", args = [], matches, part;
+      var reToken = new RegExp(/(\s*)(?:("|')(.*?)(?:\2|$)|(\S+))/g), taken = "", args = [], matches2, part;
       cl = cl.trim();
-      while (matches = reToken.exec(cl)) {
-        part = matches[3] || matches[4] || "";
-        if (matches[1]) {
+      while (matches2 = reToken.exec(cl)) {
+        part = matches2[3] || matches2[4] || "";
+        if (matches2[1]) {
           args.push(taken);
           taken = "";
         }
@@ -26611,12 +26611,12 @@ var require_readline_sync = __commonJS({
       return options.trueValue.length && isMatched(res, options.trueValue, options.caseSensitive) ? true : options.falseValue.length && isMatched(res, options.falseValue, options.caseSensitive) ? false : res;
     }
     function getValidLine(options) {
-      var res, forceNext, limitMessage, matches, histInput, args, resCheck;
+      var res, forceNext, limitMessage, matches2, histInput, args, resCheck;
       function _getPhContent(param) {
         return getPhContent(param, options);
       }
-      function addDisplay(text) {
-        options.display += (/[^\r\n]$/.test(options.display) ? "\n" : "") + text;
+      function addDisplay(text2) {
+        options.display += (/[^\r\n]$/.test(options.display) ? "\n" : "") + text2;
       }
       options.limitSrc = options.limit;
       options.displaySrc = options.display;
@@ -26630,9 +26630,9 @@ var require_readline_sync = __commonJS({
           res = options.defaultInput;
         }
         if (options.history) {
-          if (matches = /^\s*!(?:!|-1)(:p)?\s*$/.exec(res)) {
+          if (matches2 = /^\s*!(?:!|-1)(:p)?\s*$/.exec(res)) {
             histInput = inputHistory[0] || "";
-            if (matches[1]) {
+            if (matches2[1]) {
               forceNext = true;
             } else {
               res = histInput;
@@ -26721,8 +26721,8 @@ var require_readline_sync = __commonJS({
       readOptions.limitSrc = readOptions.limit.filter(function(value) {
         var type2 = typeof value;
         return type2 === "string" || type2 === "number";
-      }).map(function(text) {
-        return replacePlaceholder(text + "", getPhCharlist);
+      }).map(function(text2) {
+        return replacePlaceholder(text2 + "", getPhCharlist);
       });
       readOptions.limit = escapePattern(readOptions.limitSrc.join(""));
       ["trueValue", "falseValue"].forEach(function(optionName) {
@@ -28279,7 +28279,7 @@ var require_utils2 = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports.extend = extend;
-    exports.indexOf = indexOf;
+    exports.indexOf = indexOf2;
     exports.escapeExpression = escapeExpression;
     exports.isEmpty = isEmpty;
     exports.createFrame = createFrame;
@@ -28324,7 +28324,7 @@ var require_utils2 = __commonJS({
       return value && typeof value === "object" ? toString.call(value) === "[object Array]" : false;
     };
     exports.isArray = isArray;
-    function indexOf(array, value) {
+    function indexOf2(array, value) {
       for (var i = 0, len = array.length; i < len; i++) {
         if (array[i] === value) {
           return i;
@@ -29736,7 +29736,7 @@ var require_parser = __commonJS({
           throw new Error(str2);
         },
         parse: function parse3(input) {
-          var self2 = this, stack = [0], vstack = [null], lstack = [], table = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
+          var self2 = this, stack = [0], vstack = [null], lstack = [], table = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF2 = 1;
           this.lexer.setInput(input);
           this.lexer.yy = this.yy;
           this.yy.lexer = this.lexer;
@@ -30717,7 +30717,7 @@ var require_compiler = __commonJS({
     exports.__esModule = true;
     exports.Compiler = Compiler;
     exports.precompile = precompile;
-    exports.compile = compile2;
+    exports.compile = compile3;
     function _interopRequireDefault(obj) {
       return obj && obj.__esModule ? obj : { "default": obj };
     }
@@ -30752,7 +30752,7 @@ var require_compiler = __commonJS({
         return true;
       },
       guid: 0,
-      compile: function compile3(program2, options) {
+      compile: function compile4(program2, options) {
         this.sourceNode = [];
         this.opcodes = [];
         this.children = [];
@@ -31091,7 +31091,7 @@ var require_compiler = __commonJS({
       var ast = env.parse(input, options), environment = new env.Compiler().compile(ast, options);
       return new env.JavaScriptCompiler().compile(environment, options);
     }
-    function compile2(input, options, env) {
+    function compile3(input, options, env) {
       if (options === void 0) options = {};
       if (input == null || typeof input !== "string" && input.type !== "Program") {
         throw new _exception2["default"]("You must pass a string or Handlebars AST to Handlebars.compile. You passed " + input);
@@ -33152,7 +33152,7 @@ var require_javascript_compiler = __commonJS({
         return ["lookupProperty(", parent, ",", this.quotedString(name), ")"];
       },
       lookupPropertyFunctionIsUsed: false,
-      compile: function compile2(environment, options, context, asObject) {
+      compile: function compile3(environment, options, context, asObject) {
         this.environment = environment;
         this.options = options;
         this.stringParams = this.options.stringParams;
@@ -35008,57 +35008,57 @@ var require_binary = __commonJS({
       const input = data.replace(/[\r\n=]/g, "");
       const max = input.length;
       const map2 = BASE64_MAP;
-      let bits = 0;
+      let bits2 = 0;
       const result = [];
       for (let idx = 0; idx < max; idx++) {
         if (idx % 4 === 0 && idx) {
-          result.push(bits >> 16 & 255);
-          result.push(bits >> 8 & 255);
-          result.push(bits & 255);
+          result.push(bits2 >> 16 & 255);
+          result.push(bits2 >> 8 & 255);
+          result.push(bits2 & 255);
         }
-        bits = bits << 6 | map2.indexOf(input.charAt(idx));
+        bits2 = bits2 << 6 | map2.indexOf(input.charAt(idx));
       }
       const tailbits = max % 4 * 6;
       if (tailbits === 0) {
-        result.push(bits >> 16 & 255);
-        result.push(bits >> 8 & 255);
-        result.push(bits & 255);
+        result.push(bits2 >> 16 & 255);
+        result.push(bits2 >> 8 & 255);
+        result.push(bits2 & 255);
       } else if (tailbits === 18) {
-        result.push(bits >> 10 & 255);
-        result.push(bits >> 2 & 255);
+        result.push(bits2 >> 10 & 255);
+        result.push(bits2 >> 2 & 255);
       } else if (tailbits === 12) {
-        result.push(bits >> 4 & 255);
+        result.push(bits2 >> 4 & 255);
       }
       return new Uint8Array(result);
     }
     function representYamlBinary(object) {
       let result = "";
-      let bits = 0;
+      let bits2 = 0;
       const max = object.length;
       const map2 = BASE64_MAP;
       for (let idx = 0; idx < max; idx++) {
         if (idx % 3 === 0 && idx) {
-          result += map2[bits >> 18 & 63];
-          result += map2[bits >> 12 & 63];
-          result += map2[bits >> 6 & 63];
-          result += map2[bits & 63];
+          result += map2[bits2 >> 18 & 63];
+          result += map2[bits2 >> 12 & 63];
+          result += map2[bits2 >> 6 & 63];
+          result += map2[bits2 & 63];
         }
-        bits = (bits << 8) + object[idx];
+        bits2 = (bits2 << 8) + object[idx];
       }
       const tail = max % 3;
       if (tail === 0) {
-        result += map2[bits >> 18 & 63];
-        result += map2[bits >> 12 & 63];
-        result += map2[bits >> 6 & 63];
-        result += map2[bits & 63];
+        result += map2[bits2 >> 18 & 63];
+        result += map2[bits2 >> 12 & 63];
+        result += map2[bits2 >> 6 & 63];
+        result += map2[bits2 & 63];
       } else if (tail === 2) {
-        result += map2[bits >> 10 & 63];
-        result += map2[bits >> 4 & 63];
-        result += map2[bits << 2 & 63];
+        result += map2[bits2 >> 10 & 63];
+        result += map2[bits2 >> 4 & 63];
+        result += map2[bits2 << 2 & 63];
         result += map2[64];
       } else if (tail === 1) {
-        result += map2[bits >> 2 & 63];
-        result += map2[bits << 4 & 63];
+        result += map2[bits2 >> 2 & 63];
+        result += map2[bits2 << 4 & 63];
         result += map2[64];
         result += map2[64];
       }
@@ -37401,9 +37401,9 @@ var require_luaparse = __commonJS({
           }
         }
       };
-      var EOF = 1, StringLiteral = 2, Keyword = 4, Identifier = 8, NumericLiteral = 16, Punctuator = 32, BooleanLiteral = 64, NilLiteral = 128, VarargLiteral = 256;
+      var EOF2 = 1, StringLiteral = 2, Keyword = 4, Identifier = 8, NumericLiteral = 16, Punctuator = 32, BooleanLiteral = 64, NilLiteral = 128, VarargLiteral = 256;
       exports2.tokenTypes = {
-        EOF,
+        EOF: EOF2,
         StringLiteral,
         Keyword,
         Identifier,
@@ -37668,7 +37668,7 @@ var require_luaparse = __commonJS({
         return node;
       }
       var slice = Array.prototype.slice, toString = Object.prototype.toString;
-      var indexOf = (
+      var indexOf2 = (
         /* istanbul ignore next */
         function(array, element) {
           for (var i = 0, length2 = array.length; i < length2; ++i) {
@@ -37678,7 +37678,7 @@ var require_luaparse = __commonJS({
         }
       );
       if (Array.prototype.indexOf)
-        indexOf = function(array, element) {
+        indexOf2 = function(array, element) {
           return array.indexOf(element);
         };
       function indexOfObject(array, property, element) {
@@ -37772,7 +37772,7 @@ var require_luaparse = __commonJS({
               break;
             case NilLiteral:
               return raise4(found2, errors.unexpected, "symbol", "nil", near);
-            case EOF:
+            case EOF2:
               return raise4(found2, errors.unexpectedEOF);
           }
           return raise4(found2, errors.unexpected, type2, tokenValue(found2), near);
@@ -37788,7 +37788,7 @@ var require_luaparse = __commonJS({
           skipWhiteSpace();
         }
         if (index >= length) return {
-          type: EOF,
+          type: EOF2,
           value: "<eof>",
           line,
           lineStart: lineStart2,
@@ -38325,7 +38325,7 @@ var require_luaparse = __commonJS({
         return false;
       }
       function isBlockFollow(token2) {
-        if (EOF === token2.type) return true;
+        if (EOF2 === token2.type) return true;
         if (Keyword !== token2.type) return false;
         switch (token2.value) {
           case "else":
@@ -38350,7 +38350,7 @@ var require_luaparse = __commonJS({
       }
       function scopeIdentifierName(name) {
         if (options.onLocalDeclaration) options.onLocalDeclaration(name);
-        if (-1 !== indexOf(scopes[scopeDepth], name)) return;
+        if (-1 !== indexOf2(scopes[scopeDepth], name)) return;
         scopes[scopeDepth].push(name);
       }
       function scopeIdentifier(node) {
@@ -38363,7 +38363,7 @@ var require_luaparse = __commonJS({
         node.isLocal = isLocal;
       }
       function scopeHasName(name) {
-        return -1 !== indexOf(scopes[scopeDepth], name);
+        return -1 !== indexOf2(scopes[scopeDepth], name);
       }
       var locations = [], trackLocations;
       function createLocationMarker() {
@@ -38546,7 +38546,7 @@ var require_luaparse = __commonJS({
         var body = parseBlock(flowContext);
         flowContext.popScope();
         if (options.scope) destroyScope();
-        if (EOF !== token.type) unexpected(token);
+        if (EOF2 !== token.type) unexpected(token);
         if (trackLocations && !body.length) previousToken = token;
         return finishNode(ast.chunk(body));
       }
@@ -40205,14 +40205,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -40229,14 +40229,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -40253,12 +40253,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -40270,12 +40270,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -40290,39 +40290,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -46655,13 +46655,13 @@ function prebuiltValidatorPath(name) {
 function validator(name) {
   const v = compiled.get(name);
   if (v === void 0) {
-    const text = readFileSync(schemaPath(name), "utf8");
-    const schema2 = JSON.parse(text);
+    const text2 = readFileSync(schemaPath(name), "utf8");
+    const schema2 = JSON.parse(text2);
     let fn;
     const prebuilt = prebuiltValidatorPath(name);
     if (false) {
       const mod = createRequire(import.meta.url)(prebuilt);
-      if (mod.fingerprint === schemaFingerprint(text)) {
+      if (mod.fingerprint === schemaFingerprint(text2)) {
         fn = mod;
         fn.schema ??= schema2;
       }
@@ -47524,8 +47524,8 @@ function quickSame(cs, field2) {
       return cs.every((c) => sameArray(c.dependencies, f.dependencies));
     case "smoke checks": {
       if (cs.every((c) => c.smoke === void 0)) return true;
-      const text = JSON.stringify(f.raw.smoke);
-      return cs.every((c) => c.smoke !== void 0 && JSON.stringify(c.raw.smoke) === text);
+      const text2 = JSON.stringify(f.raw.smoke);
+      return cs.every((c) => c.smoke !== void 0 && JSON.stringify(c.raw.smoke) === text2);
     }
   }
 }
@@ -47603,10 +47603,10 @@ var init_env_parity = __esm({
 });
 
 // src/yaml/depth.ts
-function deepNesting(text, max = MAX_YAML_DEPTH) {
+function deepNesting(text2, max = MAX_YAML_DEPTH) {
   let bound = 1;
-  for (let k = 0; k < text.length && bound <= max; k++) {
-    const c = text.charCodeAt(k);
+  for (let k = 0; k < text2.length && bound <= max; k++) {
+    const c = text2.charCodeAt(k);
     if (c === 10 || c === 91 || c === 123 || c === 45 || c === 63) bound++;
   }
   if (bound <= max) return void 0;
@@ -47615,11 +47615,11 @@ function deepNesting(text, max = MAX_YAML_DEPTH) {
   let blockScalarParent = -1;
   let lineNo = 0;
   let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
+  while (start <= text2.length) {
+    let end = text2.indexOf("\n", start);
+    if (end < 0) end = text2.length;
     lineNo++;
-    const line = text.slice(start, end);
+    const line = text2.slice(start, end);
     start = end + 1;
     let i = 0;
     while (i < line.length && line.charCodeAt(i) === 32) i++;
@@ -47629,7 +47629,7 @@ function deepNesting(text, max = MAX_YAML_DEPTH) {
       blockScalarParent = -1;
     }
     if (blank) {
-      if (end >= text.length) break;
+      if (end >= text2.length) break;
       continue;
     }
     if (flow === 0) {
@@ -47671,7 +47671,7 @@ function deepNesting(text, max = MAX_YAML_DEPTH) {
       if (ch !== " " && ch !== "	") prev = ch;
     }
     if (flow === 0 && /(?:^|[\s:-])[|>][-+0-9]*\s*(?:#.*)?\r?$/.test(line.slice(j))) blockScalarParent = i;
-    if (end >= text.length) break;
+    if (end >= text2.length) break;
   }
   return void 0;
 }
@@ -47720,10 +47720,10 @@ function flowList(t) {
     return resolvePlain(item);
   });
 }
-function fastYaml(text) {
-  if (GIVE_UP_RE.test(text)) return void 0;
+function fastYaml(text2) {
+  if (GIVE_UP_RE.test(text2)) return void 0;
   try {
-    return new Parser(text).parseDocument();
+    return new Parser(text2).parseDocument();
   } catch (e) {
     if (e instanceof Bail) return void 0;
     throw e;
@@ -47781,9 +47781,9 @@ var init_fast = __esm({
       colonAt = 0;
       hashFrom = 1;
       hashAt = 0;
-      constructor(text) {
-        this.s = text;
-        this.end = text.length;
+      constructor(text2) {
+        this.s = text2;
+        this.end = text2.length;
       }
       parseDocument() {
         const s = this.s;
@@ -48267,14 +48267,14 @@ var init_fast = __esm({
         let last = lines.length;
         while (last > 0 && lines[last - 1] === "") last--;
         lines.length = last;
-        let text;
+        let text2;
         if (folded) {
           if (lines.some((x) => x === "" || x.charCodeAt(0) === SPACE)) throw BAIL;
-          text = lines.join(" ");
+          text2 = lines.join(" ");
         } else {
-          text = lines.join("\n");
+          text2 = lines.join("\n");
         }
-        return strip ? text : `${text}
+        return strip ? text2 : `${text2}
 `;
       }
     };
@@ -48283,8 +48283,8 @@ var init_fast = __esm({
 
 // src/yaml/index.ts
 import { isUtf8 } from "node:buffer";
-function parseValue(text) {
-  return YAML().parse(text);
+function parseValue(text2) {
+  return YAML().parse(text2);
 }
 function dumpYaml(value) {
   const lib = JSYAML();
@@ -48319,33 +48319,33 @@ function readFileBytes(absPath, options = {}) {
 function decodeText(buf) {
   if (buf.includes(0)) return { problem: { message: "not a text file (contains NUL bytes)" } };
   if (!isUtf8(buf)) return { problem: { message: "not a text file (invalid UTF-8)" } };
-  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
-  return { text: text.charCodeAt(0) === 65279 ? text.replace(/^\ufeff+/, "") : text };
+  const text2 = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
+  return { text: text2.charCodeAt(0) === 65279 ? text2.replace(/^\ufeff+/, "") : text2 };
 }
 function firstLine(message) {
   const i = message.indexOf(" at line ");
   const m = i >= 0 ? message.slice(0, i) : message.split("\n")[0];
   return m.trim();
 }
-function fewAliases(text) {
-  if (!text.includes("*")) return true;
+function fewAliases(text2) {
+  if (!text2.includes("*")) return true;
   let n = 0;
   ALIAS.lastIndex = 0;
-  while (ALIAS.exec(text) !== null) if (++n > FAST_PATH_MAX_ALIASES) return false;
+  while (ALIAS.exec(text2) !== null) if (++n > FAST_PATH_MAX_ALIASES) return false;
   return true;
 }
-function parseYaml(text) {
-  const deep = deepNesting(text);
+function parseYaml(text2) {
+  const deep = deepNesting(text2);
   if (deep) return { problem: { message: `nesting deeper than ${MAX_YAML_DEPTH} levels: refusing to load`, line: deep.line, column: 1 } };
-  if (fewAliases(text) && !text.includes("<<")) {
+  if (fewAliases(text2) && !text2.includes("<<")) {
     let value;
     let ok = true;
-    const fast = LATER_DOCUMENT.test(text) ? void 0 : fastYaml(text);
+    const fast = LATER_DOCUMENT.test(text2) ? void 0 : fastYaml(text2);
     if (fast !== void 0) {
       value = fast;
     } else {
       try {
-        value = JSYAML().load(text, { schema: JSYAML().CORE_SCHEMA, json: false });
+        value = JSYAML().load(text2, { schema: JSYAML().CORE_SCHEMA, json: false });
       } catch {
         ok = false;
       }
@@ -48354,11 +48354,11 @@ function parseYaml(text) {
       let slow;
       const locate = (path2, key) => {
         if (!slow && path2.length === 1 && typeof path2[0] === "string") {
-          const quick = locateTopLevelKey(text, path2[0], key === true);
+          const quick = locateTopLevelKey(text2, path2[0], key === true);
           if (quick) return quick;
         }
         if (!slow) {
-          const r = parseYamlSlow(text);
+          const r = parseYamlSlow(text2);
           slow = "doc" in r ? r.doc : { value, locate: () => void 0 };
         }
         return slow.locate(path2, key);
@@ -48366,12 +48366,12 @@ function parseYaml(text) {
       return { doc: { value: value ?? null, locate } };
     }
   }
-  return parseYamlSlow(text);
+  return parseYamlSlow(text2);
 }
-function parseYamlSlow(text) {
+function parseYamlSlow(text2) {
   const { LineCounter, parseAllDocuments: parseAllDocuments3 } = YAML();
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments3(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments3(text2, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const list2 = Array.isArray(docs) ? docs : [];
   if (!Array.isArray(docs)) {
     return { doc: { value: null, locate: () => void 0 } };
@@ -48401,22 +48401,22 @@ function parseYamlSlow(text) {
   }
   return { doc: { value, locate: (path2, key) => locateIn(doc, lineCounter, path2, key) } };
 }
-function locateTopLevelKey(text, name, key) {
+function locateTopLevelKey(text2, name, key) {
   if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) return void 0;
   let found2;
   let line = 1;
-  for (let i = 0; i < text.length; ) {
-    const end = text.indexOf("\n", i);
-    const stop = end < 0 ? text.length : end;
-    if (text.startsWith(name, i) && text[i + name.length] === ":") {
+  for (let i = 0; i < text2.length; ) {
+    const end = text2.indexOf("\n", i);
+    const stop = end < 0 ? text2.length : end;
+    if (text2.startsWith(name, i) && text2[i + name.length] === ":") {
       if (found2) return void 0;
       let j = i + name.length + 1;
-      if (j < stop && text[j] !== " " && text[j] !== "	") return void 0;
-      while (j < stop && (text[j] === " " || text[j] === "	")) j++;
-      const c = text[j];
+      if (j < stop && text2[j] !== " " && text2[j] !== "	") return void 0;
+      while (j < stop && (text2[j] === " " || text2[j] === "	")) j++;
+      const c = text2[j];
       if (j >= stop || c === "#" || c === "&" || c === "!" || c === "*" || c === "|" || c === ">" || c === "\r") return void 0;
       found2 = key ? { line, column: 1 } : { line, column: j - i + 1 };
-    } else if (text.startsWith("---", i) && line > 1) {
+    } else if (text2.startsWith("---", i) && line > 1) {
       return void 0;
     }
     if (end < 0) break;
@@ -48457,14 +48457,14 @@ function loadYamlBytes(buf) {
   if ("problem" in r) return r;
   return parseYaml(r.text);
 }
-function parseManifests(text) {
-  if (deepNesting(text)) return [];
+function parseManifests(text2) {
+  if (deepNesting(text2)) return [];
   const { LineCounter, parseAllDocuments: parseAllDocuments3 } = YAML();
   const lineCounter = new LineCounter();
   const out = [];
   let docs;
   try {
-    docs = parseAllDocuments3(text, { lineCounter, uniqueKeys: false });
+    docs = parseAllDocuments3(text2, { lineCounter, uniqueKeys: false });
   } catch {
     return out;
   }
@@ -48554,10 +48554,10 @@ function catalogFiles(source, envNames, componentDirYamlFiles) {
     }
     return out;
   };
-  const kustomizeRefs = (file, text) => {
+  const kustomizeRefs = (file, text2) => {
     let doc;
     try {
-      doc = parseValue(text);
+      doc = parseValue(text2);
     } catch {
       return [];
     }
@@ -49515,21 +49515,21 @@ function flatten(params, prefix = "", out = {}) {
   }
   return out;
 }
-function lex(text) {
+function lex(text2) {
   const out = [];
   let i = 0;
   let trimNext = false;
-  while (i < text.length) {
-    const open = text.indexOf("{{", i);
-    let lit = text.slice(i, open < 0 ? text.length : open);
+  while (i < text2.length) {
+    const open = text2.indexOf("{{", i);
+    let lit = text2.slice(i, open < 0 ? text2.length : open);
     if (trimNext) lit = lit.replace(/^\s+/, "");
     if (open < 0) {
       out.push({ text: lit });
       break;
     }
-    const close = text.indexOf("}}", open + 2);
+    const close = text2.indexOf("}}", open + 2);
     if (close < 0) throw new Unsupported("an unclosed {{");
-    let action = text.slice(open + 2, close);
+    let action = text2.slice(open + 2, close);
     if (action.startsWith("-") && /\s/.test(action[1] ?? "")) {
       lit = lit.replace(/\s+$/, "");
       action = action.slice(1);
@@ -49612,16 +49612,16 @@ function run(nodes, params, o, missing) {
   }
   return out;
 }
-function evalTemplate(text, params, o) {
-  if (!text.includes("{{")) return { ok: true, value: text };
+function evalTemplate(text2, params, o) {
+  if (!text2.includes("{{")) return { ok: true, value: text2 };
   if (!o.goTemplate) {
     const flat = flatten(params);
-    return { ok: true, value: text.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (all, name) => Object.hasOwn(flat, name) ? flat[name] : all) };
+    return { ok: true, value: text2.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (all, name) => Object.hasOwn(flat, name) ? flat[name] : all) };
   }
   const missing = [];
   let out;
   try {
-    out = run(parse(lex(text)), params, o, missing);
+    out = run(parse(lex(text2)), params, o, missing);
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, unsupported: e.message };
     throw e;
@@ -49629,9 +49629,9 @@ function evalTemplate(text, params, o) {
   if (missing.length > 0) return { ok: false, missing: [...new Set(missing)] };
   return { ok: true, value: out };
 }
-function fieldsUsed(text) {
+function fieldsUsed(text2) {
   const out = [];
-  for (const m of text.matchAll(/\{\{([\s\S]*?)\}\}/g)) {
+  for (const m of text2.matchAll(/\{\{([\s\S]*?)\}\}/g)) {
     const body = m[1].replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, " ");
     if (/^\s*-?\s*(if|else|end|range|with|define|template|block)\b/.test(body)) continue;
     for (const f of body.matchAll(/(?:^|[\s(|])\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)/g)) {
@@ -50352,13 +50352,13 @@ var init_names = __esm({
 });
 
 // src/yaml/splice.ts
-function lineStart(text, offset) {
-  return text.lastIndexOf("\n", offset - 1) + 1;
+function lineStart(text2, offset) {
+  return text2.lastIndexOf("\n", offset - 1) + 1;
 }
-function lineEnd(text, offset) {
-  const i = text.indexOf("\n", offset);
-  if (i < 0) return text.length;
-  return i > 0 && text[i - 1] === "\r" ? i - 1 : i;
+function lineEnd(text2, offset) {
+  const i = text2.indexOf("\n", offset);
+  if (i < 0) return text2.length;
+  return i > 0 && text2[i - 1] === "\r" ? i - 1 : i;
 }
 function pairOf(map2, key) {
   return map2.items.find((p) => (0, import_yaml4.isScalar)(p.key) && p.key.value === key);
@@ -50398,11 +50398,373 @@ var init_document = __esm({
   }
 });
 
+// src/lua/golex.ts
+function gopherLex(src) {
+  const sc = new Scanner(src);
+  const tokens = [];
+  try {
+    for (; ; ) {
+      let ch = sc.next();
+      while (WS1(ch)) ch = sc.next();
+      if (ch === 10 || ch === 13) {
+        ch = sc.next();
+        while (WS2(ch)) ch = sc.next();
+      }
+      if (ch === EOF) return { tokens };
+      const start = sc.i - 1;
+      const buf = [];
+      let kind = "op";
+      if (isIdent(ch, 0)) {
+        buf.push(ch);
+        while (isIdent(sc.peek(), 1)) buf.push(sc.next());
+        kind = KEYWORDS.has(String.fromCharCode(...buf)) ? "keyword" : "name";
+      } else if (isDecimal(ch)) {
+        kind = "number";
+        scanNumber(sc, ch, buf, start);
+      } else {
+        switch (ch) {
+          case 45:
+            if (sc.peek() === 45) {
+              skipComment(sc, sc.next(), start);
+              continue;
+            }
+            buf.push(ch);
+            break;
+          case 34:
+          case 39:
+            kind = "string";
+            scanString(sc, ch, buf, start);
+            break;
+          case 91: {
+            const c = sc.peek();
+            if (c === 91 || c === 61) {
+              kind = "string";
+              const err = scanLong(sc, sc.next(), buf);
+              if (err !== void 0) sc.fail(start, err.str, err.message);
+            } else buf.push(ch);
+            break;
+          }
+          case 61:
+          // =
+          case 60:
+          // <
+          case 62:
+            buf.push(ch);
+            if (sc.peek() === 61) buf.push(sc.next());
+            break;
+          case 126:
+            if (sc.peek() !== 61) sc.fail(start, [126], "Invalid '~' token");
+            buf.push(ch, sc.next());
+            break;
+          case 46: {
+            const c2 = sc.peek();
+            if (isDecimal(c2)) {
+              kind = "number";
+              scanNumber(sc, ch, buf, start);
+            } else if (c2 === 46) {
+              buf.push(ch, sc.next());
+              if (sc.peek() === 46) buf.push(sc.next());
+            } else kind = "dot";
+            break;
+          }
+          case 58:
+            buf.push(ch);
+            if (sc.peek() === 58) buf.push(sc.next());
+            break;
+          case 43:
+          case 42:
+          case 47:
+          case 37:
+          case 94:
+          case 35:
+          case 40:
+          case 41:
+          case 123:
+          case 125:
+          case 93:
+          case 59:
+          case 44:
+            buf.push(ch);
+            break;
+          default:
+            sc.fail(start, [byte(ch)], "Invalid token");
+        }
+      }
+      tokens.push({ kind, str: Uint8Array.from(buf), start, end: sc.i, line: sc.line, column: sc.column });
+    }
+  } catch (e) {
+    if (e instanceof LexFail) return { tokens, error: e.err };
+    throw e;
+  }
+}
+function scanDecimal(sc, ch, buf) {
+  buf.push(byte(ch));
+  while (isDecimal(sc.peek())) buf.push(sc.next());
+}
+function scanNumber(sc, ch, buf, start) {
+  if (ch === 48) {
+    const p = sc.peek();
+    if (p === 120 || p === 88) {
+      buf.push(ch, sc.next());
+      let has2 = false;
+      while (isDigit(sc.peek())) {
+        buf.push(sc.next());
+        has2 = true;
+      }
+      if (!has2) sc.fail(start, buf, "illegal hexadecimal number");
+      return;
+    }
+    if (p !== 46 && isDecimal(p)) ch = sc.next();
+  }
+  scanDecimal(sc, ch, buf);
+  if (sc.peek() === 46) scanDecimal(sc, sc.next(), buf);
+  const e = sc.peek();
+  if (e === 101 || e === 69) {
+    buf.push(sc.next());
+    const s = sc.peek();
+    if (s === 45 || s === 43) buf.push(sc.next());
+    scanDecimal(sc, sc.next(), buf);
+  }
+}
+function scanString(sc, quote, buf, start) {
+  let ch = sc.next();
+  while (ch !== quote) {
+    if (ch === 10 || ch === 13 || ch < 0) sc.fail(start, buf, "unterminated string");
+    if (ch === 92) {
+      ch = sc.next();
+      const v = ESCAPES.get(ch);
+      if (v !== void 0) buf.push(v);
+      else if (isDecimal(ch)) {
+        let digits = String.fromCharCode(ch);
+        for (let i = 0; i < 2 && isDecimal(sc.peek()); i++) digits += String.fromCharCode(sc.next());
+        buf.push(Number(digits) & 255);
+      } else buf.push(byte(ch));
+    } else buf.push(ch);
+    ch = sc.next();
+  }
+}
+function countSep(sc, ch) {
+  let count = 0;
+  for (; ch === 61; count++) ch = sc.next();
+  return [count, ch];
+}
+function scanLong(sc, first, buf) {
+  let [count1, ch] = countSep(sc, first);
+  if (ch !== 91) {
+    return { str: ch < 0 ? [239, 191, 189] : ch < 128 ? [ch] : [192 | ch >> 6, 128 | ch & 63], message: "invalid multiline string" };
+  }
+  ch = sc.next();
+  if (ch === 10 || ch === 13) ch = sc.next();
+  for (; ; ) {
+    if (ch < 0) return { str: buf.slice(), message: "unterminated multiline string" };
+    if (ch === 93) {
+      let count2;
+      [count2, ch] = countSep(sc, sc.next());
+      if (count1 === count2 && ch === 93) return void 0;
+      buf.push(93);
+      for (let i = 0; i < count2; i++) buf.push(61);
+      continue;
+    }
+    buf.push(byte(ch));
+    ch = sc.next();
+  }
+}
+function skipComment(sc, ch, start) {
+  if (sc.peek() === 91) {
+    ch = sc.next();
+    const p = sc.peek();
+    if (p === 91 || p === 61) {
+      const buf = [];
+      if (scanLong(sc, sc.next(), buf) !== void 0) sc.fail(start, buf, "invalid multiline comment");
+      return;
+    }
+  }
+  while (!(ch === 10 || ch === 13 || ch < 0)) ch = sc.next();
+}
+function canonicalSource(tokens, length) {
+  const out = new Array(length).fill(" ");
+  for (const t of tokens) {
+    const n = t.end - t.start;
+    if (t.kind === "number") out[t.start] = "1";
+    else if (t.kind === "string") {
+      out[t.start] = '"';
+      for (let i = 1; i < n - 1; i++) out[t.start + i] = "x";
+      out[t.end - 1] = '"';
+      if (n === 1) out[t.start] = " ";
+    } else if (t.kind === "dot") out[t.start] = ".";
+    else for (let i = 0; i < n; i++) out[t.start + i] = String.fromCharCode(t.str[i] ?? 32);
+  }
+  return out.join("");
+}
+function groupStart(tokens, i) {
+  let depth = 0;
+  for (let j = i; j >= 0; j--) {
+    const s = text(tokens[j]);
+    if (s in OPEN) depth++;
+    else if (s === "(" || s === "[" || s === "{") {
+      depth--;
+      if (depth === 0) return j;
+    }
+  }
+  return -1;
+}
+function isParseError(tokens, errIndex, message) {
+  if (/^(\[\d+:\d+\] )?('=' expected|unexpected symbol) near/.test(message)) {
+    let i = errIndex - 1;
+    for (; ; ) {
+      const t = tokens[i];
+      if (t === void 0) return true;
+      const s = text(t);
+      let start = i;
+      if (s in OPEN) start = groupStart(tokens, i);
+      else if (t.kind !== "name" && t.kind !== "string") return true;
+      if (start < 0) return true;
+      const prev = tokens[start - 1];
+      const ps = text(prev);
+      if (ps === ",") return false;
+      if (t.kind === "name" ? ps === "." || ps === ":" : CALLABLE_END(prev)) {
+        i = t.kind === "name" ? start - 2 : start - 1;
+        continue;
+      }
+      return true;
+    }
+  }
+  if (/^(\[\d+:\d+\] )?unexpected \w+ '/.test(message)) {
+    const before = tokens[errIndex - 1];
+    if (text(before) !== ")") return false;
+    const open = groupStart(tokens, errIndex - 1);
+    return open >= 0 && !CALLABLE_END(tokens[open - 1]);
+  }
+  return false;
+}
+var EOF, KEYWORDS, isDecimal, isIdent, isDigit, WS1, WS2, LexFail, Scanner, byte, ESCAPES, text, OPEN, CALLABLE_END;
+var init_golex = __esm({
+  "src/lua/golex.ts"() {
+    "use strict";
+    EOF = -1;
+    KEYWORDS = /* @__PURE__ */ new Set(["and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in", "local", "nil", "not", "or", "return", "repeat", "then", "true", "until", "while", "goto"]);
+    isDecimal = (c) => c >= 48 && c <= 57;
+    isIdent = (c, pos2) => c === 95 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || isDecimal(c) && pos2 > 0;
+    isDigit = (c) => isDecimal(c) || c >= 97 && c <= 102 || c >= 65 && c <= 70;
+    WS1 = (c) => c === 9 || c === 32;
+    WS2 = (c) => c === 9 || c === 10 || c === 13 || c === 32;
+    LexFail = class {
+      constructor(err) {
+        this.err = err;
+      }
+      err;
+    };
+    Scanner = class {
+      constructor(src) {
+        this.src = src;
+      }
+      src;
+      i = 0;
+      line = 1;
+      column = 0;
+      read() {
+        return this.i < this.src.length ? this.src[this.i++] : EOF;
+      }
+      peek() {
+        return this.i < this.src.length ? this.src[this.i] : EOF;
+      }
+      newline(ch) {
+        if (ch < 0) return;
+        this.line++;
+        this.column = 0;
+        const next = this.peek();
+        if (ch === 10 && next === 13 || ch === 13 && next === 10) this.i++;
+      }
+      next() {
+        let ch = this.read();
+        if (ch === 10 || ch === 13) {
+          this.newline(ch);
+          ch = 10;
+        } else if (ch === EOF) {
+          this.line = EOF;
+          this.column = 0;
+        } else this.column++;
+        return ch;
+      }
+      fail(start, str2, message) {
+        throw new LexFail({ start, line: this.line, column: this.column, str: Uint8Array.from(str2), message });
+      }
+    };
+    byte = (c) => c & 255;
+    ESCAPES = /* @__PURE__ */ new Map([
+      [97, 7],
+      [98, 8],
+      [102, 12],
+      [110, 10],
+      [114, 13],
+      [116, 9],
+      [118, 11],
+      [92, 92],
+      [34, 34],
+      [39, 39],
+      [10, 10]
+    ]);
+    text = (t) => t === void 0 ? "" : t.kind === "dot" ? "." : String.fromCharCode(...t.str);
+    OPEN = { ")": "(", "]": "[", "}": "{" };
+    CALLABLE_END = (t) => t !== void 0 && (t.kind === "name" || t.kind === "string" || [")", "]", "}"].includes(text(t)));
+  }
+});
+
 // src/lua/syntax.ts
 function gopherSyntaxErrorText(p, source = "<string>") {
   if (p.eof) return `${source} at EOF:   syntax error
 `;
   return `${source} line:${p.line}(column:${p.column}) near '${p.token ?? ""}':   syntax error
+`;
+}
+function gopherSyntaxMessage(script, source = "<string>") {
+  const bytes2 = encoder.encode(script);
+  const { tokens, error } = gopherLex(bytes2);
+  const limit = error ? error.start : bytes2.length;
+  let index;
+  let message = "";
+  try {
+    luaparse.parse(canonicalSource(tokens, limit), { luaVersion: "5.2", comments: false, scope: false, locations: false, ranges: false });
+  } catch (e) {
+    const err = e;
+    if (typeof err.index !== "number") return void 0;
+    index = err.index;
+    message = String(err.message ?? "");
+  }
+  if (/already defined|no loop to break|no visible label|goto/.test(message)) return void 0;
+  if (index !== void 0 && (error === void 0 || index < limit)) {
+    const at = tokens.findIndex((x) => x.start >= index);
+    const k = at < 0 ? tokens.length : at;
+    const t = tokens[k];
+    const what = isParseError(tokens, k, message) ? "parse error" : "syntax error";
+    if (t === void 0 || t.line === -1) return `${source} at EOF:   ${what}
+`;
+    return `${source} line:${t.line}(column:${t.column}) near '${decoder.decode(t.str)}':   ${what}
+`;
+  }
+  if (error === void 0) return void 0;
+  if (error.line === -1) return `${source} at EOF:   ${error.message}
+`;
+  return `${source} line:${error.line}(column:${error.column}) near '${decoder.decode(error.str)}':   ${error.message}
+`;
+}
+function gopherSyntaxFromLuaError(script, luaError, source = "<string>") {
+  const m = /^[^\n]*?:(\d+): .* near '(.*)'$/s.exec(luaError);
+  if (!m) return void 0;
+  const line = Number(m[1]);
+  const near = m[2];
+  const bytes2 = encoder.encode(script);
+  const { tokens } = gopherLex(bytes2);
+  const lineOf = (off) => {
+    let n = 1;
+    for (let i = 0; i < off; i++) if (bytes2[i] === 10) n++;
+    return n;
+  };
+  if (near === "<eof>") return `${source} at EOF:   syntax error
+`;
+  const t = tokens.find((x) => lineOf(x.start) === line && decoder.decode(bytes2.subarray(x.start, x.end)) === near);
+  if (t === void 0) return void 0;
+  return `${source} line:${t.line}(column:${t.column}) near '${decoder.decode(t.str)}':   syntax error
 `;
 }
 function rawParse(script, onNode) {
@@ -50424,6 +50786,11 @@ function rawParse(script, onNode) {
       return [{ line: bad.line, column: bad.column, message: `unexpected symbol near '${bad.token}'`, token: bad.token }];
     }
     const message = String(err.message ?? "syntax error").replace(/^\[\d+:\d+\]\s*/, "");
+    const stray = /^unexpected symbol '([^\t\n\v\f\r\x20-\x7e])'/u.exec(message);
+    if (stray) {
+      const bad = firstStrayCharacter(script);
+      if (bad !== void 0) return [{ line: bad.line, column: bad.column, message: `unexpected symbol near '${bad.token}'`, token: bad.token }];
+    }
     const near = /near '([^']*)'/.exec(message)?.[1];
     const eof = /<eof>/.test(message);
     return [{ line: err.line, column: (err.column ?? 0) + 1, message, ...near !== void 0 ? { token: near } : {}, ...eof ? { eof } : {} }];
@@ -50453,6 +50820,10 @@ function checkGopherLuaSyntax(script) {
       });
     }
   });
+  if (parseProblems.length === 0 && problems.length === 0) {
+    const lexed = gopherLex(encoder.encode(script)).error;
+    if (lexed !== void 0) problems.push({ line: lexed.line === -1 ? 1 : lexed.line, column: lexed.column, message: lexed.message, token: decoder.decode(lexed.str) });
+  }
   const out = parseProblems.length > 0 ? parseProblems.map(explain) : problems;
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(script, out);
@@ -50466,7 +50837,7 @@ function explain(p) {
   return p;
 }
 function gopherSource(script) {
-  if (!/\\|0[xX][0-9a-fA-F]{8}|[eE][+]?\d{3}|\d{300}/.test(script)) return script;
+  if (!/\\|0[xX][0-9a-fA-F]{8}|[eE][+]?\d{3}|\d{300}|\d\.\d*\.|\.\d+\.|\d[eE][+-]?(?:[^0-9]|$)|(?:^|[^\w.])00|0[xX][0-9a-fA-F]+[.\w]/.test(script)) return script;
   let out = "";
   let i = 0;
   const n = script.length;
@@ -50524,17 +50895,30 @@ function gopherSource(script) {
       while (j < n && /[A-Za-z0-9_]/.test(script[j])) j++;
       out += script.slice(i, j);
       i = j;
+    } else if (c === "." && script[i + 1] === ".") {
+      const dots = script[i + 2] === "." ? "..." : "..";
+      out += dots;
+      i += dots.length;
     } else if (/[0-9]/.test(c) || c === "." && /[0-9]/.test(script[i + 1] ?? "")) {
+      const g = gopherNumberToken(script, i);
       const m = /^(0[xX][0-9a-fA-F]*|[0-9]*\.?[0-9]*(?:[eE][+-]?[0-9]*)?)/.exec(script.slice(i, i + 400));
+      if (g.text !== m[1] || /^00/.test(g.text) || g.end - i !== g.text.length) {
+        const v = gopherNumberValue(g.text);
+        out += Number.isNaN(v) ? "(0/0)" : Number.isFinite(v) ? goLiteral(v) : "(0/0)";
+        if (/[\w.]/.test(script[g.end] ?? "")) out += " ";
+        i = g.end;
+        continue;
+      }
       const lit = m[1];
-      let text = lit;
+      let text2 = lit;
       if (/^0[xX][0-9a-fA-F]+$/.test(lit)) {
         const v = BigInt(lit);
-        if (v > 9223372036854775807n) text = "(0/0)";
-        else if (v > 0x7fffffffn) text = String(Number(v));
-      } else if (Number(lit) === Infinity) text = "(0/0)";
-      out += text;
+        if (v > 9223372036854775807n) text2 = "(0/0)";
+        else if (v > 0x7fffffffn) text2 = String(Number(v));
+      } else if (Number(lit) === Infinity) text2 = "(0/0)";
+      out += text2;
       i += Math.max(lit.length, 1);
+      if (/[\w.]/.test(script[i] ?? "")) out += " ";
     } else {
       out += c;
       i++;
@@ -50542,13 +50926,107 @@ function gopherSource(script) {
   }
   return out;
 }
-var require2, luaparse, cache, CACHE_MAX;
+function withVarargArg(source) {
+  if (!source.includes("...")) return source;
+  const fns = [];
+  const varargs = [];
+  try {
+    luaparse.parse(source, {
+      luaVersion: "5.2",
+      comments: false,
+      scope: false,
+      locations: false,
+      ranges: true,
+      onCreateNode: (node) => {
+        if (node.type === "VarargLiteral" && node.range) varargs.push(node.range[0]);
+        else if (node.type === "FunctionDeclaration" && node.range && node.parameters) {
+          const last = node.parameters[node.parameters.length - 1];
+          if (last?.type === "VarargLiteral") fns.push({ start: node.range[0], end: node.range[1], paramEnd: last.range[1] });
+        }
+      }
+    });
+  } catch {
+    return source;
+  }
+  if (fns.length === 0) return source;
+  const params = new Set(fns.map((f) => f.paramEnd - 3));
+  const uses = /* @__PURE__ */ new Set();
+  const all = fns.slice();
+  for (const v of varargs) {
+    if (params.has(v)) continue;
+    let inner;
+    for (const f of all) if (f.start <= v && v < f.end && (inner === void 0 || f.start > inner.start)) inner = f;
+    if (inner !== void 0) uses.add(inner.start);
+  }
+  const edits = [];
+  for (const f of fns) {
+    const close = source.indexOf(")", f.paramEnd);
+    if (close < 0) continue;
+    edits.push([close + 1, uses.has(f.start) ? " local arg;" : ' local arg = {n = select("#", ...), ...};']);
+  }
+  edits.sort((a, b) => b[0] - a[0]);
+  let out = source;
+  for (const [at, text2] of edits) out = out.slice(0, at) + text2 + out.slice(at);
+  return out;
+}
+function gopherNumberToken(script, i) {
+  const n = script.length;
+  const dec = (c) => c !== void 0 && c >= "0" && c <= "9";
+  let text2 = "";
+  let j = i;
+  let ch = script[j++];
+  if (ch === "0") {
+    const p = script[j];
+    if (p === "x" || p === "X") {
+      text2 = `0${p}`;
+      j++;
+      while (j < n && /[0-9a-fA-F]/.test(script[j])) text2 += script[j++];
+      return { text: text2, end: j };
+    }
+    if (p !== "." && dec(p)) ch = script[j++];
+  }
+  text2 += ch;
+  while (dec(script[j])) text2 += script[j++];
+  if (script[j] === ".") {
+    text2 += script[j++];
+    while (dec(script[j])) text2 += script[j++];
+  }
+  if (script[j] === "e" || script[j] === "E") {
+    text2 += script[j++];
+    if (script[j] === "-" || script[j] === "+") text2 += script[j++];
+    if (j < n) text2 += script[j++];
+    else text2 += "ÿ";
+    while (dec(script[j])) text2 += script[j++];
+  }
+  return { text: text2, end: j };
+}
+function gopherNumberValue(text2) {
+  if (/^0[xX][0-9a-fA-F]+$/.test(text2)) {
+    const v = BigInt(text2);
+    return v > 9223372036854775807n ? Number.NaN : Number(v);
+  }
+  if (/^0[0-7]+$/.test(text2)) return Number(BigInt(`0o${text2.slice(1)}`));
+  if (/^\d+$/.test(text2)) return Number(text2);
+  if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text2)) {
+    const v = Number(text2);
+    return Number.isFinite(v) ? v : Number.NaN;
+  }
+  return Number.NaN;
+}
+function goLiteral(v) {
+  const s = String(v);
+  return v < 0 ? `(${s})` : s;
+}
+var require2, luaparse, decoder, encoder, cache, CACHE_MAX;
 var init_syntax = __esm({
   "src/lua/syntax.ts"() {
     "use strict";
     init_node_module_shim();
+    init_golex();
     require2 = createRequire(import.meta.url);
     luaparse = require2("luaparse");
+    decoder = new TextDecoder();
+    encoder = new TextEncoder();
     cache = /* @__PURE__ */ new Map();
     CACHE_MAX = 2048;
   }
@@ -50782,6 +51260,7 @@ function goParseFloat(s) {
   return void 0;
 }
 function goParseInt(s, base) {
+  if (base === 0) return goParseInt0(s);
   if (base < 2 || base > 36) return void 0;
   let body = s;
   let neg = false;
@@ -50808,6 +51287,9 @@ function goToNumber(str2, base = 10) {
 }
 function goParseNumber(str2) {
   const s = str2.replace(/^[ \t\n]+|[ \t\n]+$/g, "");
+  return goParseInt0(s) ?? goParseFloat(s);
+}
+function goParseInt0(s) {
   const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(s);
   if (m) {
     const [, sign, hex, bin, oct, oct0, dec] = m;
@@ -50815,13 +51297,123 @@ function goParseNumber(str2) {
     const signed = sign === "-" ? -v : v;
     if (signed <= 9223372036854775807n && signed >= -9223372036854775808n) return Number(signed);
   }
-  return goParseFloat(s);
+  return void 0;
 }
-var TWO63;
+function bits(x) {
+  f64[0] = x;
+  return u64[0];
+}
+function fromBits(b) {
+  u64[0] = b & 0xffffffffffffffffn;
+  return f64[0];
+}
+function frexp(f) {
+  if (f === 0 || !Number.isFinite(f)) return [f, 0];
+  let exp = 0;
+  if (Math.abs(f) < SMALLEST_NORMAL) {
+    f *= 2 ** 52;
+    exp = -52;
+  }
+  let x = bits(f);
+  exp += Number(x >> SHIFT & MASK) - BIAS + 1;
+  x &= ~(MASK << SHIFT);
+  x |= BigInt(-1 + BIAS) << SHIFT;
+  return [fromBits(x), exp];
+}
+function ldexp(frac, exp) {
+  if (frac === 0 || !Number.isFinite(frac)) return frac;
+  if (Math.abs(frac) < SMALLEST_NORMAL) {
+    frac *= 2 ** 52;
+    exp -= 52;
+  }
+  let x = bits(frac);
+  exp += Number(x >> SHIFT & MASK) - BIAS;
+  if (exp < -1075) return frac < 0 ? -0 : 0;
+  if (exp > 1023) return frac < 0 ? -Infinity : Infinity;
+  let m = 1;
+  if (exp < -1022) {
+    exp += 53;
+    m = 1 / 2 ** 53;
+  }
+  x &= ~(MASK << SHIFT);
+  x |= BigInt(exp + BIAS) << SHIFT;
+  return m * fromBits(x);
+}
+function goPow(x, y) {
+  if (y === 0 || x === 1) return 1;
+  if (y === 1) return x;
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.NaN;
+  if (x === 0) {
+    if (y < 0) return isOddInt(y) ? Object.is(x, -0) ? -Infinity : Infinity : Infinity;
+    if (y > 0) return isOddInt(y) ? x : 0;
+  }
+  if (!Number.isFinite(y)) {
+    if (x === -1) return 1;
+    if (Math.abs(x) < 1 === (y === Infinity)) return 0;
+    return Infinity;
+  }
+  if (!Number.isFinite(x)) {
+    if (x === -Infinity) return goPow(1 / x, -y);
+    if (y < 0) return 0;
+    if (y > 0) return Infinity;
+  }
+  if (y === 0.5) return Math.sqrt(x);
+  if (y === -0.5) return 1 / Math.sqrt(x);
+  let yi = Math.trunc(Math.abs(y));
+  let yf = Math.abs(y) - yi;
+  if (yf !== 0 && x < 0) return Number.NaN;
+  if (yi >= 2 ** 63) {
+    if (x === -1) return 1;
+    if (Math.abs(x) < 1 === y > 0) return 0;
+    return Infinity;
+  }
+  let a1 = 1;
+  let ae = 0;
+  if (yf !== 0) {
+    if (yf > 0.5) {
+      yf--;
+      yi++;
+    }
+    a1 = Math.exp(yf * Math.log(x));
+  }
+  let [x1, xe] = frexp(x);
+  for (let i = yi; i !== 0; i = Math.floor(i / 2)) {
+    if (xe < -(1 << 12) || 1 << 12 < xe) {
+      ae += xe;
+      break;
+    }
+    if (i % 2 === 1) {
+      a1 *= x1;
+      ae += xe;
+    }
+    x1 *= x1;
+    xe *= 2;
+    if (x1 < 0.5) {
+      x1 += x1;
+      xe--;
+    }
+  }
+  if (y < 0) {
+    a1 = 1 / a1;
+    ae = -ae;
+  }
+  return ldexp(a1, ae);
+}
+var TWO63, f64, u64, SHIFT, MASK, BIAS, SMALLEST_NORMAL, isOddInt;
 var init_gonum = __esm({
   "src/lua/gonum.ts"() {
     "use strict";
     TWO63 = 9223372036854776e3;
+    f64 = new Float64Array(1);
+    u64 = new BigUint64Array(f64.buffer);
+    SHIFT = 52n;
+    MASK = 0x7ffn;
+    BIAS = 1023;
+    SMALLEST_NORMAL = 22250738585072014e-324;
+    isOddInt = (y) => {
+      if (Math.abs(y) >= 2 ** 53) return false;
+      return Number.isInteger(y) && Math.abs(y % 2) === 1;
+    };
   }
 });
 
@@ -52349,22 +52941,36 @@ function isArrayKey(k) {
 function build(t) {
   const ints = [];
   const rest = [];
-  const intEntries = [];
   const entries = /* @__PURE__ */ new Set();
   for (let e = t.f; e; e = e.n) {
     entries.add(e);
     if (e.key.ttisdeadkey()) continue;
-    if (isArrayKey(e.key)) intEntries.push(e);
+    if (isArrayKey(e.key)) ints.push(e.key.value);
     else rest.push(e);
   }
-  intEntries.sort((a, b) => a.key.value - b.key.value);
-  const pos2 = /* @__PURE__ */ new Map();
-  intEntries.forEach((e, i) => {
-    ints.push(e.key.value);
-    pos2.set(e, i);
-  });
-  rest.forEach((e, i) => pos2.set(e, ints.length + i));
-  return { ints, rest, pos: pos2, entries };
+  ints.sort((a, b) => a - b);
+  const restPos = /* @__PURE__ */ new Map();
+  rest.forEach((e, i) => restPos.set(e, i));
+  return { ints, rest, restPos, entries };
+}
+function deleteKey(t, key) {
+  if (key.ttisnil() || key.ttisnumber() && (Number.isNaN(key.value) || isArrayKey(key))) return false;
+  const e = t.strong.get(hashKey(key));
+  if (e === void 0 || e.value.ttisnil()) return e !== void 0;
+  e.value.setnilvalue();
+  t.gtomb = true;
+  return true;
+}
+function deleteIntKey(t, key) {
+  if (key > 0 && key < MAX_ARRAY_INDEX) return false;
+  const e = t.strong.get(key);
+  if (e === void 0 || e.value.ttisnil()) return e !== void 0;
+  e.value.setnilvalue();
+  t.gtomb = true;
+  return true;
+}
+function hasTombstones(t) {
+  return t.gtomb === true;
 }
 function orderOf(t) {
   let o = cache2.get(t);
@@ -52374,12 +52980,12 @@ function orderOf(t) {
   }
   return o;
 }
-function hashOf(key) {
+function hashKey(key) {
   if (key.type === T.LUA_TSHRSTR || key.type === T.LUA_TLNGSTR) return lstring.luaS_hashlongstr(key.tsvalue());
   return key.value;
 }
 function entryOf(t, key) {
-  const h = hashOf(key);
+  const h = hashKey(key);
   return t.strong.get(h) ?? (t.dead_weak && typeof h === "object" ? t.dead_weak.get(h) : void 0) ?? t.dead_strong.get(h);
 }
 function live(e) {
@@ -52420,19 +53026,33 @@ function naturalOrder(t) {
 function gopherNext(L2, t, keyI) {
   const o = orderOf(t);
   const key = L2.stack[keyI];
-  let i = 0;
-  if (key.type !== T.LUA_TNIL) {
+  let from = 0;
+  let kv = 0;
+  let inArray = key.type === T.LUA_TNIL;
+  if (!inArray && key.ttisnumber() && Number.isInteger(key.value) && key.value > 0 && key.value < MAX_ARRAY_INDEX) {
+    kv = key.value;
+    inArray = true;
+  }
+  if (inArray) {
+    const ints = o.ints;
+    let lo = 0;
+    let hi = ints.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (ints[mid] <= kv) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < ints.length; i++) {
+      const e = t.strong.get(ints[i]);
+      if (live(e)) return found(L2, keyI, e);
+    }
+    from = kv > arrayLength(t) && !(t.gnoarr === true && arrayLength(t) === 0) ? 1 : 0;
+  } else {
     const e = entryOf(t, key);
-    const p = e === void 0 ? void 0 : o.pos.get(e);
-    if (p === void 0) return false;
-    i = p + 1;
+    const p = e === void 0 ? void 0 : o.restPos.get(e);
+    from = p === void 0 ? 1 : p + 1;
   }
-  const n = o.ints.length;
-  for (; i < n; i++) {
-    const e = t.strong.get(o.ints[i]);
-    if (live(e)) return found(L2, keyI, e);
-  }
-  for (let j = i - n; j < o.rest.length; j++) {
+  for (let j = from; j < o.rest.length; j++) {
     const e = o.rest[j];
     if (live(e)) return found(L2, keyI, e);
   }
@@ -52775,59 +53395,531 @@ var init_goos = __esm({
   }
 });
 
+// src/lua/pm.ts
+function singleMatches(cls, ch) {
+  let ret;
+  switch (cls) {
+    case A("a"):
+    case A("A"):
+      ret = ch >= 65 && ch <= 90 || ch >= 97 && ch <= 122;
+      break;
+    case A("c"):
+    case A("C"):
+      ret = ch >= 0 && ch <= 31 || ch === 127;
+      break;
+    case A("d"):
+    case A("D"):
+      ret = ch >= 48 && ch <= 57;
+      break;
+    case A("l"):
+    case A("L"):
+      ret = ch >= 97 && ch <= 122;
+      break;
+    case A("p"):
+    case A("P"):
+      ret = ch >= 33 && ch <= 47 || ch >= 58 && ch <= 64 || ch >= 91 && ch <= 96 || ch >= 123 && ch <= 126;
+      break;
+    case A("s"):
+    case A("S"):
+      ret = ch === 32 || ch === 12 || ch === 10 || ch === 13 || ch === 9 || ch === 11;
+      break;
+    case A("u"):
+    case A("U"):
+      ret = ch >= 65 && ch <= 90;
+      break;
+    case A("w"):
+    case A("W"):
+      ret = ch >= 48 && ch <= 57 || ch >= 65 && ch <= 90 || ch >= 97 && ch <= 122;
+      break;
+    case A("x"):
+    case A("X"):
+      ret = ch >= 48 && ch <= 57 || ch >= 97 && ch <= 102 || ch >= 65 && ch <= 70;
+      break;
+    case A("z"):
+    case A("Z"):
+      ret = ch === 0;
+      break;
+    default:
+      return ch === cls;
+  }
+  return cls >= 65 && cls <= 90 ? !ret : ret;
+}
+function matches(c, ch) {
+  switch (c.k) {
+    case "dot":
+      return true;
+    case "char":
+      return c.ch === ch;
+    case "single":
+      return singleMatches(c.cls, ch);
+    case "set":
+      for (const x of c.classes) if (matches(x, ch)) return !c.not;
+      return c.not;
+    case "range":
+      if (c.begin.k !== "char" || c.end.k !== "char") return false;
+      return c.begin.ch <= ch && ch <= c.end.ch;
+  }
+}
+function parseClass(sc, allowset) {
+  const ch = sc.next();
+  switch (ch) {
+    case A("%"):
+      return { k: "single", cls: sc.next() };
+    case A("."):
+      return allowset ? { k: "dot" } : { k: "char", ch };
+    case A("["):
+      return allowset ? parseClassSet(sc) : { k: "char", ch };
+    case EOS:
+      throw new PmError(sc.pos, "unexpected EOS");
+    default:
+      return { k: "char", ch };
+  }
+}
+function parseClassSet(sc) {
+  const set2 = { k: "set", not: false, classes: [] };
+  if (sc.peek() === A("^")) {
+    set2.not = true;
+    sc.next();
+  }
+  let isrange = false;
+  for (; ; ) {
+    const ch = sc.peek();
+    if (ch === EOS) throw new PmError(sc.pos, "unexpected EOS");
+    if (ch === A("]") && set2.classes.length > 0) {
+      sc.next();
+      break;
+    }
+    if ((ch === A("]") || ch === A("-")) && set2.classes.length > 0) {
+      sc.next();
+      isrange = true;
+      continue;
+    }
+    set2.classes.push(parseClass(sc, false));
+    if (isrange) {
+      const begin = set2.classes[set2.classes.length - 2];
+      const end = set2.classes[set2.classes.length - 1];
+      set2.classes.length -= 2;
+      set2.classes.push({ k: "range", begin, end });
+      isrange = false;
+    }
+  }
+  if (isrange) set2.classes.push({ k: "char", ch: A("-") });
+  return set2;
+}
+function parsePattern(sc, toplevel) {
+  const pat = { k: "seq", head: false, tail: false, items: [] };
+  if (toplevel && sc.peek() === A("^")) {
+    sc.next();
+    pat.head = true;
+  }
+  for (; ; ) {
+    const ch = sc.peek();
+    switch (ch) {
+      case A("%"): {
+        sc.save();
+        sc.next();
+        const c = sc.peek();
+        if (c === A("0")) throw new PmError(sc.pos, "invalid capture index");
+        if (c >= A("1") && c <= A("9")) pat.items.push({ k: "number", n: sc.next() - 48 });
+        else if (c === A("b")) {
+          sc.next();
+          const begin = sc.next();
+          const end = sc.next();
+          pat.items.push({ k: "brace", begin, end });
+        } else {
+          sc.restore();
+          pat.items.push({ k: "single", cls: parseClass(sc, true) });
+        }
+        break;
+      }
+      case A("."):
+      case A("["):
+      case A("]"):
+        pat.items.push({ k: "single", cls: parseClass(sc, true) });
+        break;
+      case A(")"):
+        if (toplevel) throw new PmError(sc.pos, "invalid ')'");
+        return pat;
+      case A("("): {
+        sc.next();
+        if (sc.peek() === A(")")) {
+          sc.next();
+          pat.items.push({ k: "poscap" });
+        } else {
+          const inner = parsePattern(sc, false);
+          if (sc.peek() !== A(")")) throw new PmError(sc.pos, "unfinished capture");
+          sc.next();
+          pat.items.push({ k: "cap", pat: inner });
+        }
+        break;
+      }
+      case A("*"):
+      case A("+"):
+      case A("-"):
+      case A("?"): {
+        sc.next();
+        const last = pat.items[pat.items.length - 1];
+        if (last !== void 0 && last.k === "single") {
+          pat.items[pat.items.length - 1] = { k: "repeat", type: ch, cls: last.cls };
+          continue;
+        }
+        pat.items.push({ k: "single", cls: { k: "char", ch } });
+        break;
+      }
+      case A("$"):
+        if (toplevel && (sc.nextPos() === sc.length() - 1 || sc.nextPos() === EOS)) pat.tail = true;
+        else pat.items.push({ k: "single", cls: { k: "char", ch } });
+        sc.next();
+        break;
+      case EOS:
+        sc.next();
+        return pat;
+      default:
+        sc.next();
+        pat.items.push({ k: "single", cls: { k: "char", ch } });
+    }
+  }
+}
+function compile(p, insts, ptr) {
+  switch (p.k) {
+    case "single":
+      insts.push({ op: OP_CHAR, cls: p.cls, a: -1, b: -1 });
+      break;
+    case "seq":
+      for (const c of p.items) compile(c, insts, ptr);
+      break;
+    case "repeat": {
+      const idx = insts.length;
+      if (p.type === A("*")) insts.push({ op: OP_SPLIT, a: idx + 1, b: idx + 3 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
+      else if (p.type === A("+")) insts.push({ op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_SPLIT, a: idx, b: idx + 2 });
+      else if (p.type === A("-")) insts.push({ op: OP_SPLIT, a: idx + 3, b: idx + 1 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
+      else insts.push({ op: OP_SPLIT, a: idx + 1, b: idx + 2 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 });
+      break;
+    }
+    case "poscap":
+      insts.push({ op: OP_PSAVE, a: ptr.capture, b: -1 });
+      ptr.capture += 2;
+      break;
+    case "cap": {
+      const c0 = ptr.capture;
+      const c1 = ptr.capture + 1;
+      ptr.capture += 2;
+      insts.push({ op: OP_SAVE, a: c0, b: -1 });
+      compile(p.pat, insts, ptr);
+      insts.push({ op: OP_SAVE, a: c1, b: -1 });
+      break;
+    }
+    case "brace":
+      insts.push({ op: OP_BRACE, a: p.begin, b: p.end });
+      break;
+    case "number":
+      insts.push({ op: OP_NUMBER, a: p.n, b: -1 });
+      break;
+  }
+}
+function run2(src, insts, sp, step2, budget) {
+  const m = new MatchData();
+  const stack = [];
+  let depth = 1;
+  let pc = 0;
+  const len = src.length;
+  for (; ; ) {
+    if (--budget.n <= 0) {
+      budget.n = STEP_EVERY;
+      step2(STEP_EVERY);
+    }
+    const ins = insts[pc];
+    let ok = true;
+    switch (ins.op) {
+      case OP_CHAR:
+        if (sp >= len || !matches(ins.cls, src[sp])) ok = false;
+        else {
+          pc++;
+          sp++;
+        }
+        break;
+      case OP_MATCH:
+        return [true, sp, m];
+      case OP_TAILMATCH:
+        if (sp >= len) return [true, sp, m];
+        ok = false;
+        break;
+      case OP_JMP:
+        pc = ins.a;
+        break;
+      case OP_SPLIT:
+        if (++depth > MAX_RECURSION) throw new PmError(UNKNOWN, "pattern/input too complex");
+        stack.push(0, ins.b, sp);
+        pc = ins.a;
+        break;
+      case OP_SAVE: {
+        if (++depth > MAX_RECURSION) throw new PmError(UNKNOWN, "pattern/input too complex");
+        const old = m.setCapture(ins.a, sp);
+        stack.push(1, ins.a, old);
+        pc++;
+        break;
+      }
+      case OP_PSAVE:
+        m.addPosCapture(ins.a, sp + 1);
+        pc++;
+        break;
+      case OP_BRACE: {
+        if (sp >= len || src[sp] !== ins.a) {
+          ok = false;
+          break;
+        }
+        let count = 1;
+        let found2 = false;
+        for (sp = sp + 1; sp < len; sp++) {
+          if (src[sp] === ins.b) count--;
+          if (count === 0) {
+            pc++;
+            sp++;
+            found2 = true;
+            break;
+          }
+          if (src[sp] === ins.a) count++;
+        }
+        if (!found2) ok = false;
+        break;
+      }
+      case OP_NUMBER: {
+        const idx = ins.a * 2;
+        if (idx >= m.length - 1) throw new PmError(UNKNOWN, "invalid capture index");
+        const from = m.at(idx);
+        const to = m.at(idx + 1);
+        if (to < from) throw new PmError(UNKNOWN, "invalid capture index");
+        for (let i = from; i < to; i++) {
+          if (sp + (i - from) >= len || src[i] !== src[sp + (i - from)]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) {
+          pc++;
+          sp += to - from;
+        }
+        break;
+      }
+    }
+    if (ok) continue;
+    for (; ; ) {
+      if (stack.length === 0) return [false, sp, m];
+      const b = stack.pop();
+      const a = stack.pop();
+      const kind = stack.pop();
+      depth--;
+      if (kind === 1) {
+        m.captures[a] = b;
+        continue;
+      }
+      pc = a;
+      sp = b;
+      break;
+    }
+  }
+}
+function compilePattern(p) {
+  const key = String.fromCharCode(...p.length > 4096 ? [] : p);
+  const hit = p.length <= 4096 ? cache3.get(key) : void 0;
+  if (hit) return hit;
+  const pat = parsePattern(new Scanner2(p), true);
+  const insts = [{ op: OP_SAVE, a: 0, b: -1 }];
+  compile(pat, insts, { capture: 2 });
+  if (pat.tail) insts.push({ op: OP_SAVE, a: 1, b: -1 }, { op: OP_TAILMATCH, a: -1, b: -1 });
+  insts.push({ op: OP_SAVE, a: 1, b: -1 }, { op: OP_MATCH, a: -1, b: -1 });
+  const c = { insts, head: pat.head };
+  if (p.length <= 4096) {
+    if (cache3.size > 512) cache3.clear();
+    cache3.set(key, c);
+  }
+  return c;
+}
+function pmFind(p, src, offset, limit, step2) {
+  const { insts, head } = compilePattern(p);
+  const out = [];
+  const budget = { n: STEP_EVERY };
+  for (let sp = offset; sp <= src.length; ) {
+    const [ok, nsp, m] = run2(src, insts, sp, step2, budget);
+    sp++;
+    if (ok) {
+      if (sp < nsp) sp = nsp;
+      out.push(m);
+    }
+    if (out.length === limit || head) break;
+  }
+  return out;
+}
+var EOS, UNKNOWN, MAX_RECURSION, PmError, Scanner2, A, OP_CHAR, OP_MATCH, OP_TAILMATCH, OP_JMP, OP_SPLIT, OP_SAVE, OP_PSAVE, OP_BRACE, OP_NUMBER, MatchData, STEP_EVERY, cache3;
+var init_pm = __esm({
+  "src/lua/pm.ts"() {
+    "use strict";
+    EOS = -1;
+    UNKNOWN = -2;
+    MAX_RECURSION = 1e6;
+    PmError = class extends Error {
+      constructor(pos2, msg) {
+        super(pos2 === EOS ? `${msg} at EOS` : pos2 === UNKNOWN ? msg : `${msg} at ${pos2}`);
+      }
+    };
+    Scanner2 = class {
+      constructor(src) {
+        this.src = src;
+      }
+      src;
+      pos = 0;
+      started = false;
+      savedPos = 0;
+      savedStarted = false;
+      length() {
+        return this.src.length;
+      }
+      next() {
+        if (!this.started) {
+          this.started = true;
+          if (this.src.length === 0) this.pos = EOS;
+        } else this.pos = this.nextPos();
+        if (this.pos === EOS) return EOS;
+        return this.src[this.pos];
+      }
+      nextPos() {
+        if (this.pos === EOS || this.pos >= this.src.length - 1) return EOS;
+        return this.started ? this.pos + 1 : 0;
+      }
+      peek() {
+        const cureof = this.pos === EOS;
+        const ch = this.next();
+        if (!cureof) {
+          if (this.pos === EOS) this.pos = this.src.length - 1;
+          else {
+            this.pos--;
+            if (this.pos < 0) {
+              this.pos = 0;
+              this.started = false;
+            }
+          }
+        }
+        return ch;
+      }
+      save() {
+        this.savedPos = this.pos;
+        this.savedStarted = this.started;
+      }
+      restore() {
+        this.pos = this.savedPos;
+        this.started = this.savedStarted;
+      }
+    };
+    A = (c) => c.charCodeAt(0);
+    OP_CHAR = 0;
+    OP_MATCH = 1;
+    OP_TAILMATCH = 2;
+    OP_JMP = 3;
+    OP_SPLIT = 4;
+    OP_SAVE = 5;
+    OP_PSAVE = 6;
+    OP_BRACE = 7;
+    OP_NUMBER = 8;
+    MatchData = class {
+      captures = [];
+      addPosCapture(s, pos2) {
+        while (s + 1 >= this.captures.length) this.captures.push(0);
+        this.captures[s] = pos2 * 2 + 1;
+        this.captures[s + 1] = pos2 * 2 + 1;
+      }
+      setCapture(s, pos2) {
+        while (s >= this.captures.length) this.captures.push(0);
+        const v = this.captures[s];
+        this.captures[s] = pos2 * 2;
+        return v;
+      }
+      get length() {
+        return this.captures.length;
+      }
+      isPos(i) {
+        return this.captures[i] % 2 === 1;
+      }
+      at(i) {
+        return Math.floor(this.captures[i] / 2);
+      }
+    };
+    STEP_EVERY = 1024;
+    cache3 = /* @__PURE__ */ new Map();
+  }
+});
+
 // src/lua/gopattern.ts
 function raise2(Ls, msg) {
   return gopherRaise(Ls, msg);
 }
-function findAll(Ls, find, sIdx, pIdx, limit) {
-  const len = lua.lua_rawlen(Ls, sIdx);
-  const head = lua.lua_tolstring(Ls, pIdx)[0] === 94;
-  const out = [];
-  for (let sp = 0; sp <= len; ) {
-    const base = lua.lua_gettop(Ls);
-    lua.lua_pushcfunction(Ls, find);
-    lua.lua_pushvalue(Ls, sIdx);
-    lua.lua_pushvalue(Ls, pIdx);
-    lua.lua_pushnumber(Ls, sp + 1);
-    if (lua.lua_pcall(Ls, 3, lua.LUA_MULTRET, 0) !== lua.LUA_OK) {
-      if (lua.lua_type(Ls, -1) === lua.LUA_TSTRING) {
-        const msg = to_jsstring(lua.lua_tolstring(Ls, -1));
-        if (!/^[^\n]*?:\d+: /.test(msg)) {
-          lua.lua_settop(Ls, base);
-          raise2(Ls, msg);
-        }
-      }
-      return lua.lua_error(Ls);
-    }
-    const n = lua.lua_gettop(Ls) - base;
-    if (n === 0 || lua.lua_isnil(Ls, base + 1)) {
-      lua.lua_settop(Ls, base);
-      break;
-    }
-    const start = lua.lua_tonumber(Ls, base + 1) - 1;
-    const end = lua.lua_tonumber(Ls, base + 2);
-    const caps = [];
-    for (let i = base + 3; i <= base + n; i++) caps.push(lua.lua_type(Ls, i) === lua.LUA_TNUMBER ? lua.lua_tonumber(Ls, i) : lua.lua_tolstring(Ls, i));
-    lua.lua_settop(Ls, base);
-    out.push({ start, end, caps });
-    sp = Math.max(start + 1, end, sp + 1);
-    if (out.length === limit || head) break;
+function setPmStep(f) {
+  pmStep = f;
+}
+function gopherFind(Ls, p, s, offset, limit) {
+  try {
+    return pmFind(p, s, offset, limit, (cost) => pmStep(Ls, cost));
+  } catch (e) {
+    if (e instanceof PmError) raise2(Ls, e.message);
+    throw e;
   }
-  return out;
+}
+function toMatch(s, md) {
+  const caps = [];
+  for (let i = 2; i < md.length; i += 2) caps.push(md.isPos(i) ? md.at(i) : s.subarray(md.at(i), md.at(i + 1)));
+  return { start: md.at(0), end: md.at(1), caps };
+}
+function findAll(Ls, sIdx, pIdx, limit) {
+  const s = lua.lua_tolstring(Ls, sIdx);
+  return gopherFind(Ls, lua.lua_tolstring(Ls, pIdx), s, 0, limit).map((md) => toMatch(s, md));
+}
+function strIndex(len, i, start) {
+  if (start && i !== 0) i -= 1;
+  if (i < 0) i = len + i + 1;
+  i = Math.max(0, i);
+  if (!start && i > len) i = len;
+  return i;
+}
+function optInt(Ls, i, d, fn) {
+  const t = lua.lua_type(Ls, i);
+  if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
+  if (t !== lua.LUA_TNUMBER) raise2(Ls, `bad argument #${i} to ${fn} (number expected, got ${t === lua.LUA_TSTRING ? "string" : to_jsstring(lua.lua_typename(Ls, t))})`);
+  const v = lua.lua_tonumber(Ls, i);
+  return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
+}
+function pushCaptures(Ls, s, md) {
+  let n = 0;
+  for (let i = 2; i < md.length; i += 2) {
+    if (md.isPos(i)) lua.lua_pushnumber(Ls, md.at(i));
+    else lua.lua_pushlstring(Ls, s.subarray(md.at(i), md.at(i + 1)), md.at(i + 1) - md.at(i));
+    n++;
+  }
+  return n;
+}
+function indexOf(Ls, s, p, from) {
+  const first = p[0];
+  const last = s.length - p.length;
+  for (let i = from; i <= last; i++) {
+    if (s[i] !== first) continue;
+    let j = 1;
+    while (j < p.length && s[i + j] === p[j]) j++;
+    if (j === p.length) return i;
+    if ((i & 4095) === 4095) pmStep(Ls, 128 * (1 + (p.length >> 5)));
+  }
+  return -1;
 }
 function pushCap(Ls, c) {
   if (typeof c === "number") lua.lua_pushnumber(Ls, c);
   else lua.lua_pushlstring(Ls, c, c.length);
 }
-function makeGmatch(find) {
+function makeGmatch() {
   return (Ls) => {
     lauxlib.luaL_checklstring(Ls, 1);
     lauxlib.luaL_checklstring(Ls, 2);
     const s = lua.lua_tolstring(Ls, 1);
-    const matches = findAll(Ls, find(), 1, 2, -1);
+    const matches2 = findAll(Ls, 1, 2, -1);
     let i = 0;
     lua.lua_pushcfunction(Ls, (L2) => {
-      const m = matches[i++];
+      const m = matches2[i++];
       if (m === void 0) return 0;
       if (m.caps.length === 0) {
         lua.lua_pushlstring(L2, s.subarray(m.start, m.end), m.end - m.start);
@@ -52853,7 +53945,7 @@ function asString(Ls, idx) {
 function capBytes(c) {
   return typeof c === "number" ? new TextEncoder().encode(String(c)) : c;
 }
-function makeGsub(find) {
+function makeGsub() {
   return (Ls) => {
     const num2 = lua.lua_type(Ls, 1) === lua.LUA_TNUMBER ? lua.lua_tonumber(Ls, 1) : void 0;
     lauxlib.luaL_checklstring(Ls, 1);
@@ -52865,8 +53957,8 @@ function makeGsub(find) {
     }
     const limit = lua.lua_isnoneornil(Ls, 4) ? -1 : lauxlib.luaL_checkinteger(Ls, 4);
     const s = lua.lua_tolstring(Ls, 1);
-    const matches = findAll(Ls, find(), 1, 2, limit);
-    if (matches.length === 0) {
+    const matches2 = findAll(Ls, 1, 2, limit);
+    if (matches2.length === 0) {
       lua.lua_settop(Ls, 1);
       if (num2 !== void 0) {
         lua.lua_pop(Ls, 1);
@@ -52878,7 +53970,7 @@ function makeGsub(find) {
     const parts = [];
     let last = 0;
     const repl = rt === lua.LUA_TSTRING ? lua.lua_tolstring(Ls, 3) : void 0;
-    for (const m of matches) {
+    for (const m of matches2) {
       const whole = s.subarray(m.start, m.end);
       let r;
       if (repl !== void 0) {
@@ -52920,45 +54012,73 @@ function makeGsub(find) {
     parts.push(s.subarray(last));
     const buf = joinBytes(parts);
     lua.lua_pushlstring(Ls, buf, buf.length);
-    lua.lua_pushnumber(Ls, matches.length);
+    lua.lua_pushnumber(Ls, matches2.length);
     return 2;
   };
 }
-function withoutFrontier(orig, plainArg) {
-  return (Ls) => {
-    if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && !(plainArg !== void 0 && lua.lua_toboolean(Ls, plainArg))) {
-      const p = lua.lua_tolstring(Ls, 2);
-      let has2 = false;
-      for (let i = 0; i + 1 < p.length; i++) {
-        if (p[i] === 37) {
-          if (p[i + 1] === 102) {
-            has2 = true;
-            break;
-          }
-          i++;
-        }
-      }
-      if (has2) {
-        const out = [];
-        for (let i = 0; i < p.length; i++) {
-          if (p[i] === 37 && i + 1 < p.length) {
-            if (p[i + 1] !== 102) out.push(37);
-            out.push(p[++i]);
-          } else out.push(p[i]);
-        }
-        lua.lua_pushlstring(Ls, Uint8Array.from(out), out.length);
-        lua.lua_replace(Ls, 2);
-      }
-    }
-    return orig(Ls);
-  };
-}
+var pmStep, gopherStrFind, gopherStrMatch;
 var init_gopattern = __esm({
   "src/lua/gopattern.ts"() {
     "use strict";
     init_gostrings();
     init_gowhere();
     init_fengari_internals();
+    init_pm();
+    pmStep = () => {
+    };
+    gopherStrFind = (Ls) => {
+      const s = lauxlib.luaL_checklstring(Ls, 1);
+      const p = lauxlib.luaL_checklstring(Ls, 2);
+      if (p.length === 0) {
+        lua.lua_pushnumber(Ls, 1);
+        lua.lua_pushnumber(Ls, 0);
+        return 2;
+      }
+      const init = strIndex(s.length, optInt(Ls, 3, 1, "find"), true);
+      const plain = lua.lua_gettop(Ls) === 4 && lua.lua_toboolean(Ls, 4);
+      if (plain) {
+        if (init > s.length) {
+          lua.lua_pushstring(Ls, to_luastring(`runtime error: slice bounds out of range [${init}:${s.length}]`));
+          return lua.lua_error(Ls);
+        }
+        const pos2 = indexOf(Ls, s, p, init);
+        if (pos2 < 0) {
+          lua.lua_pushnil(Ls);
+          return 1;
+        }
+        lua.lua_pushnumber(Ls, pos2 + 1);
+        lua.lua_pushnumber(Ls, pos2 + p.length);
+        return 2;
+      }
+      const mds = gopherFind(Ls, p, s, init, 1);
+      if (mds.length === 0) {
+        lua.lua_pushnil(Ls);
+        return 1;
+      }
+      const md = mds[0];
+      lua.lua_pushnumber(Ls, md.at(0) + 1);
+      lua.lua_pushnumber(Ls, md.at(1));
+      return 2 + pushCaptures(Ls, s, md);
+    };
+    gopherStrMatch = (Ls) => {
+      const s = lauxlib.luaL_checklstring(Ls, 1);
+      const p = lauxlib.luaL_checklstring(Ls, 2);
+      let offset = optInt(Ls, 3, 1, "match");
+      if (offset < 0) offset = s.length + offset + 1;
+      offset--;
+      if (offset < 0) offset = 0;
+      const mds = gopherFind(Ls, p, s, offset, 1);
+      if (mds.length === 0) {
+        lua.lua_pushnil(Ls);
+        return 0;
+      }
+      const md = mds[0];
+      if (md.length / 2 === 1) {
+        lua.lua_pushlstring(Ls, s.subarray(md.at(0), md.at(1)), md.at(1) - md.at(0));
+        return 1;
+      }
+      return pushCaptures(Ls, s, md);
+    };
   }
 });
 
@@ -53085,6 +54205,218 @@ var init_gotable = __esm({
   }
 });
 
+// src/lua/gosort.ts
+function goSort(n, d) {
+  if (n <= 1) return;
+  pdqsort(d, 0, n, bitsLen(n));
+}
+function insertionSort(d, a, b) {
+  for (let i = a + 1; i < b; i++) {
+    for (let j = i; j > a && d.less(j, j - 1); j--) d.swap(j, j - 1);
+  }
+}
+function siftDown(d, lo, hi, first) {
+  let root = lo;
+  for (; ; ) {
+    let child = 2 * root + 1;
+    if (child >= hi) return;
+    if (child + 1 < hi && d.less(first + child, first + child + 1)) child++;
+    if (!d.less(first + root, first + child)) return;
+    d.swap(first + root, first + child);
+    root = child;
+  }
+}
+function heapSort(d, a, b) {
+  const first = a;
+  const lo = 0;
+  const hi = b - a;
+  for (let i = Math.trunc((hi - 1) / 2); i >= 0; i--) siftDown(d, i, hi, first);
+  for (let i = hi - 1; i >= 0; i--) {
+    d.swap(first, first + i);
+    siftDown(d, lo, i, first);
+  }
+}
+function pdqsort(d, a, b, limit) {
+  const maxInsertion = 12;
+  let wasBalanced = true;
+  let wasPartitioned = true;
+  for (; ; ) {
+    const length = b - a;
+    if (length <= maxInsertion) {
+      insertionSort(d, a, b);
+      return;
+    }
+    if (limit === 0) {
+      heapSort(d, a, b);
+      return;
+    }
+    if (!wasBalanced) {
+      breakPatterns(d, a, b);
+      limit--;
+    }
+    let [pivot, hint] = choosePivot(d, a, b);
+    if (hint === DECREASING) {
+      reverseRange(d, a, b);
+      pivot = b - 1 - (pivot - a);
+      hint = INCREASING;
+    }
+    if (wasBalanced && wasPartitioned && hint === INCREASING) {
+      if (partialInsertionSort(d, a, b)) return;
+    }
+    if (a > 0 && !d.less(a - 1, pivot)) {
+      a = partitionEqual(d, a, b, pivot);
+      continue;
+    }
+    const [mid, alreadyPartitioned] = partition(d, a, b, pivot);
+    wasPartitioned = alreadyPartitioned;
+    const leftLen = mid - a;
+    const rightLen = b - mid;
+    const balanceThreshold = Math.trunc(length / 8);
+    if (leftLen < rightLen) {
+      wasBalanced = leftLen >= balanceThreshold;
+      pdqsort(d, a, mid, limit);
+      a = mid + 1;
+    } else {
+      wasBalanced = rightLen >= balanceThreshold;
+      pdqsort(d, mid + 1, b, limit);
+      b = mid;
+    }
+  }
+}
+function partition(d, a, b, pivot) {
+  d.swap(a, pivot);
+  let i = a + 1;
+  let j = b - 1;
+  while (i <= j && d.less(i, a)) i++;
+  while (i <= j && !d.less(j, a)) j--;
+  if (i > j) {
+    d.swap(j, a);
+    return [j, true];
+  }
+  d.swap(i, j);
+  i++;
+  j--;
+  for (; ; ) {
+    while (i <= j && d.less(i, a)) i++;
+    while (i <= j && !d.less(j, a)) j--;
+    if (i > j) break;
+    d.swap(i, j);
+    i++;
+    j--;
+  }
+  d.swap(j, a);
+  return [j, false];
+}
+function partitionEqual(d, a, b, pivot) {
+  d.swap(a, pivot);
+  let i = a + 1;
+  let j = b - 1;
+  for (; ; ) {
+    while (i <= j && !d.less(a, i)) i++;
+    while (i <= j && d.less(a, j)) j--;
+    if (i > j) break;
+    d.swap(i, j);
+    i++;
+    j--;
+  }
+  return i;
+}
+function partialInsertionSort(d, a, b) {
+  const maxSteps = 5;
+  const shortestShifting = 50;
+  let i = a + 1;
+  for (let step2 = 0; step2 < maxSteps; step2++) {
+    while (i < b && !d.less(i, i - 1)) i++;
+    if (i === b) return true;
+    if (b - a < shortestShifting) return false;
+    d.swap(i, i - 1);
+    if (i - a >= 2) {
+      for (let j = i - 1; j >= 1; j--) {
+        if (!d.less(j, j - 1)) break;
+        d.swap(j, j - 1);
+      }
+    }
+    if (b - i >= 2) {
+      for (let j = i + 1; j < b; j++) {
+        if (!d.less(j, j - 1)) break;
+        d.swap(j, j - 1);
+      }
+    }
+  }
+  return false;
+}
+function breakPatterns(d, a, b) {
+  const length = b - a;
+  if (length < 8) return;
+  let random = BigInt(length);
+  const modulus = BigInt(2 ** bitsLen(length));
+  const lo = a + Math.trunc(length / 4) * 2 - 1;
+  for (let idx = lo; idx <= lo + 2; idx++) {
+    random ^= random << XORSHIFT[0] & MASK64;
+    random ^= random >> XORSHIFT[1];
+    random ^= random << XORSHIFT[2] & MASK64;
+    let other = Number(random & modulus - 1n);
+    if (other >= length) other -= length;
+    d.swap(idx, a + other);
+  }
+}
+function choosePivot(d, a, b) {
+  const shortestNinther = 50;
+  const maxSwaps = 4 * 3;
+  const l = b - a;
+  const swaps = { n: 0 };
+  let i = a + Math.trunc(l / 4) * 1;
+  let j = a + Math.trunc(l / 4) * 2;
+  let k = a + Math.trunc(l / 4) * 3;
+  if (l >= 8) {
+    if (l >= shortestNinther) {
+      i = median(d, i - 1, i, i + 1, swaps);
+      j = median(d, j - 1, j, j + 1, swaps);
+      k = median(d, k - 1, k, k + 1, swaps);
+    }
+    j = median(d, i, j, k, swaps);
+  }
+  if (swaps.n === 0) return [j, INCREASING];
+  if (swaps.n === maxSwaps) return [j, DECREASING];
+  return [j, UNKNOWN2];
+}
+function median(d, a, b, c, swaps) {
+  if (d.less(b, a)) {
+    swaps.n++;
+    [a, b] = [b, a];
+  }
+  if (d.less(c, b)) {
+    swaps.n++;
+    [b, c] = [c, b];
+  }
+  if (d.less(b, a)) {
+    swaps.n++;
+    [a, b] = [b, a];
+  }
+  return b;
+}
+function reverseRange(d, a, b) {
+  let i = a;
+  let j = b - 1;
+  while (i < j) {
+    d.swap(i, j);
+    i++;
+    j--;
+  }
+}
+var XORSHIFT, MASK64, bitsLen, UNKNOWN2, INCREASING, DECREASING;
+var init_gosort = __esm({
+  "src/lua/gosort.ts"() {
+    "use strict";
+    XORSHIFT = [13n, 7n, 17n];
+    MASK64 = (1n << 64n) - 1n;
+    bitsLen = (n) => n <= 0 ? 0 : 32 - Math.clz32(n);
+    UNKNOWN2 = 0;
+    INCREASING = 1;
+    DECREASING = 2;
+  }
+});
+
 // src/lua/runtime.ts
 var runtime_exports = {};
 __export(runtime_exports, {
@@ -53104,6 +54436,13 @@ __export(runtime_exports, {
   isHealthStatus: () => isHealthStatus
 });
 import { getHeapStatistics } from "node:v8";
+function markBounded() {
+  if (ctx) ctx.bounded = true;
+}
+function boundedRaise(Ls, msg) {
+  markBounded();
+  return raise3(Ls, msg);
+}
 function tstr(s) {
   let ts = strCache.get(s);
   if (ts === void 0) {
@@ -53206,6 +54545,17 @@ function pushJsString(Ls, s) {
 function raise3(Ls, msg) {
   return gopherRaise(Ls, msg);
 }
+function objectId(v) {
+  if (typeof v?.id === "number") return v.id;
+  if (v === null || v === void 0 || typeof v !== "object" && typeof v !== "function") return 0;
+  const g = L.l_G;
+  let id = g.ids.get(v);
+  if (!id) {
+    id = g.id_counter++;
+    g.ids.set(v, id);
+  }
+  return id;
+}
 function gopherToString(Ls, idx) {
   if (lua.lua_type(Ls, idx) === lua.LUA_TNUMBER) return goNumberString(lua.lua_tonumber(Ls, idx));
   lauxlib.luaL_tolstring(Ls, idx);
@@ -53234,7 +54584,7 @@ function gopherKeyString(tv) {
     case T.LUA_TNIL:
       return "nil";
     default:
-      return `${GOPHER_TYPE_NAMES[tv.ttnov()]}: 0x${(tv.value?.id ?? 0).toString(16).padStart(8, "0")}`;
+      return `${GOPHER_TYPE_NAMES[tv.ttnov()]}: 0x${objectId(tv.value).toString(16)}`;
   }
 }
 function typeName(tv) {
@@ -53302,7 +54652,7 @@ function patchLazyTables() {
   ltable.luaH_getn = (t) => {
     if (t.lazy !== void 0) materialize(t);
     const n = getn(t);
-    if (ctx === void 0 || t.strong.size === n) return n;
+    if (ctx === void 0 || t.strong.size === n && !hasTombstones(t)) return n;
     return gopherLen(t);
   };
   ltable.luaH_next = (Ls, t, keyI) => {
@@ -53310,24 +54660,64 @@ function patchLazyTables() {
     if (ctx !== void 0) {
       if (!naturalOrder(t)) return gopherNext(Ls, t, keyI);
       const k = Ls.stack[keyI];
-      if (k.type !== T.LUA_TNIL && entryOf(t, k) === void 0) return false;
+      if (k.type !== T.LUA_TNIL && t.strong.get(hashKey(k)) === void 0) return gopherNext(Ls, t, keyI);
+      let more = next(Ls, t, keyI);
+      while (more && Ls.stack[keyI + 1].ttisnil()) more = next(Ls, t, keyI);
+      return more;
     }
     return next(Ls, t, keyI);
   };
+  const luaHNew = ltable.luaH_new;
+  const OP_NEWTABLE = lopcodes.OpCodesI.OP_NEWTABLE;
+  ltable.luaH_new = (Ls) => {
+    const t = luaHNew(Ls);
+    if (ctx !== void 0) {
+      const ci = Ls.ci;
+      if (ci.callstatus & lstate2.CIST_LUA) {
+        const i = ci.l_code[ci.l_savedpc - 1];
+        if (i !== void 0 && i.opcode === OP_NEWTABLE && i.B === 0) t.gnoarr = true;
+      }
+    }
+    return t;
+  };
   ltable.luaH_setfrom = (Ls, t, key, value) => {
     if (t.lazy !== void 0) materialize(t);
-    if (ctx !== void 0) noteArrayKey(t, key);
+    if (ctx !== void 0) {
+      if (value.ttisnil() && deleteKey(t, key)) return;
+      noteArrayKey(t, key);
+    }
     return setfrom(Ls, t, key, value);
   };
   ltable.luaH_setint = (t, key, value) => {
     if (t.lazy !== void 0) materialize(t);
-    if (ctx !== void 0) noteArrayKey(t, key);
+    if (ctx !== void 0) {
+      if (value.ttisnil() && deleteIntKey(t, key)) return;
+      noteArrayKey(t, key);
+    }
     return setint(t, key, value);
   };
 }
 function patchFengari() {
   if (patched) return;
   patched = true;
+  Object.defineProperty(lstring.TString.prototype, "hash", {
+    configurable: true,
+    get() {
+      let h = this.h2;
+      if (h === void 0) {
+        h = "|";
+        const b = this.realstring;
+        for (let i = 0; i < b.length; i++) h += HEX_BYTE[b[i]];
+        this.h2 = h;
+      }
+      return h;
+    },
+    set(v) {
+      this.h2 = v === null ? void 0 : v;
+    }
+  });
+  const origPow = Math.pow;
+  Math.pow = (x, y) => ctx !== void 0 || compiling ? goPow(x, y) : origPow(x, y);
   patchLazyTables();
   const origToString = lobject2.luaO_tostring;
   lobject2.luaO_tostring = (Ls, obj) => {
@@ -53404,8 +54794,10 @@ function patchFengari() {
   ldebug.luaG_runerror = (Ls, fmt, ...args) => {
     if (ctx !== void 0) {
       if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0);
-      const text = runErrorTexts[to_jsstring(fmt)];
-      if (text !== void 0) return origRunError(Ls, to_luastring(text));
+      const f = to_jsstring(fmt);
+      const text2 = runErrorTexts[f];
+      if (text2 !== void 0) return origRunError(Ls, to_luastring(text2));
+      if (f.startsWith("table index is") && !(Ls.ci.callstatus & lstate2.CIST_LUA)) return origRunError(Ls, to_luastring(gopherWhere(Ls, 0) + f));
     }
     return origRunError(Ls, fmt, ...args);
   };
@@ -53414,16 +54806,55 @@ function patchFengari() {
     if (ctx !== void 0) {
       if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0);
       const tv = Ls.stack[Ls.top - 1];
-      if (tv?.ttisstring()) {
+      const fromError = userErrorRaise;
+      userErrorRaise = false;
+      if (tv?.ttisstring() && !fromError) {
         const msg = luaStringOf(tv);
-        const text = gopherLibError(msg);
-        if (text !== msg) {
+        const text2 = gopherLibError(gopherArgName(Ls, msg));
+        if (text2 !== msg) {
           lua.lua_pop(Ls, 1);
-          pushJsString(Ls, text);
+          pushJsString(Ls, text2);
         }
       }
     }
     return origErrorMsg(Ls);
+  };
+  const sameTM = (Ls, p1, p22, event) => {
+    const m1 = ltm.luaT_gettmbyobj(Ls, p1, event);
+    if (!m1.ttisfunction()) return void 0;
+    const m2 = ltm.luaT_gettmbyobj(Ls, p22, event);
+    return m2.ttisfunction() && m1.type === m2.type && m1.value === m2.value ? m1 : void 0;
+  };
+  const origOrderTM = ltm.luaT_callorderTM;
+  ltm.luaT_callorderTM = (Ls, p1, p22, event) => {
+    if (ctx === void 0) return origOrderTM(Ls, p1, p22, event);
+    if (p1.ttnov() !== p22.ttnov()) return null;
+    const tm = sameTM(Ls, p1, p22, event);
+    if (tm === void 0) return null;
+    const res = new TValue2(T.LUA_TNIL, null);
+    ltm.luaT_callTM(Ls, tm, p1, p22, res, 1);
+    return !res.l_isfalse();
+  };
+  const origFastTM = ltm.fasttm;
+  const TM_EQ = ltm.TMS.TM_EQ;
+  let pendingEq = false;
+  ltm.fasttm = (l, et, e) => {
+    const r = origFastTM(l, et, e);
+    if (e === TM_EQ && r !== null && ctx !== void 0) pendingEq = true;
+    return r;
+  };
+  const origCallTM = ltm.luaT_callTM;
+  ltm.luaT_callTM = (Ls, f, p1, p22, p3, hasres) => {
+    if (pendingEq) {
+      pendingEq = false;
+      const tm = sameTM(Ls, p1, p22, TM_EQ);
+      if (tm === void 0) {
+        p3.setbvalue(false);
+        return;
+      }
+      return origCallTM(Ls, tm, p1, p22, p3, hasres);
+    }
+    return origCallTM(Ls, f, p1, p22, p3, hasres);
   };
   const origTryBin = ltm.luaT_trybinTM;
   const TMS = ltm.TMS;
@@ -53473,7 +54904,10 @@ function patchFengari() {
   lobject2.setsvalue2s = (Ls, idx, ts) => {
     if (ctx !== void 0) {
       const len = ts.realstring.length;
-      if (len > MAX_STRING_BYTES) runError(Ls, MEMORY_MESSAGE);
+      if (len > MAX_STRING_BYTES) {
+        markBounded();
+        runError(Ls, MEMORY_MESSAGE);
+      }
       if (len >= 4096) charge(Ls, len >> 9, true);
     }
     origSet(Ls, idx, ts);
@@ -53509,6 +54943,26 @@ function wrapSelect(orig) {
     return orig(Ls);
   };
 }
+function gopherArgName(Ls, msg) {
+  const m = /^(?:[^\n]*?:\d+: | ?)(?:bad argument #(\d+) to ('[^']*'|[^ ']*) \(|calling '[^']*' on bad self \()/.exec(msg);
+  if (m === null || Ls.ci.callstatus & lstate2.CIST_LUA) return msg;
+  const parent = Ls.ci.previous;
+  let name = "(anonymous)";
+  let method = false;
+  if (parent && parent.callstatus & lstate2.CIST_LUA) {
+    const ar = new lua.lua_Debug();
+    if (lua.lua_getstack(Ls, 0, ar) && lua.lua_getinfo(Ls, to_luastring("n"), ar)) {
+      const what = ar.namewhat ? to_jsstring(ar.namewhat) : "";
+      method = what === "method";
+      if (what === "global" || what === "local" || what === "upvalue" || what === "field" || what === "method") name = ar.name ? to_jsstring(ar.name) : "?";
+      else if (what === "" || what === "constant") name = "?";
+    }
+  }
+  let n = m[1] === void 0 ? 1 : Number(m[1]);
+  if (m[1] !== void 0 && m[2].startsWith("'") && method) n++;
+  const rest = msg.slice(m[0].length).replace(/^(\w+ expected, got) no value\)$/, "$1 nil)").replace(/^number has no integer representation\)$/, "number expected, got string)");
+  return `${gopherWhere(Ls, 0)}bad argument #${n} to ${name} (${rest}`;
+}
 function wrapError(orig) {
   return (Ls) => {
     if (lua.lua_gettop(Ls) === 0) raise3(Ls, "bad argument #1 to error (value expected)");
@@ -53520,19 +54974,21 @@ function wrapError(orig) {
         lua.lua_pushstring(Ls, to_luastring(where));
         lua.lua_insert(Ls, 1);
         lua.lua_concat(Ls, 2);
+        userErrorRaise = true;
         return lua.lua_error(Ls);
       }
     }
+    userErrorRaise = true;
     return orig(Ls);
   };
 }
 function loadChunk(Ls, source, chunkname) {
   const problems = checkGopherLuaSyntax(source);
   if (problems.length > 0) {
-    pushJsString(Ls, gopherSyntaxErrorText(problems[0], chunkname));
+    pushJsString(Ls, gopherSyntaxMessage(source, chunkname) ?? gopherSyntaxErrorText(problems[0], chunkname));
     return false;
   }
-  const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(gopherSource(source)), null, to_luastring(`=${chunkname}`));
+  const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(withVarargArg(gopherSource(source))), null, to_luastring(`=${chunkname}`));
   if (status !== lua.LUA_OK) return false;
   floatConstants(Ls.stack[Ls.top - 1].value.p);
   if (ctx) {
@@ -53586,6 +55042,35 @@ function goQuote(str2) {
     else if (c < 32 || c === 127) out += `\\x${c.toString(16).padStart(2, "0")}`;
     else if (c === 65533 && ch !== "�") out += "\\ufffd";
     else out += ch;
+  }
+  return `${out}"`;
+}
+function goQuoteBytes(b) {
+  let out = '"';
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    let n = c < 128 ? 1 : c >= 194 && c < 224 ? 2 : c >= 224 && c < 240 ? 3 : c >= 240 && c < 245 ? 4 : 0;
+    let r = n === 1 ? c : n === 2 ? c & 31 : n === 3 ? c & 15 : c & 7;
+    for (let k = 1; k < n; k++) {
+      const d = b[i + k];
+      if (d === void 0 || (d & 192) !== 128) {
+        n = 0;
+        break;
+      }
+      r = r << 6 | d & 63;
+    }
+    if (n === 3 && (r < 2048 || r >= 55296 && r <= 57343)) n = 0;
+    if (n === 4 && (r < 65536 || r > 1114111)) n = 0;
+    if (n === 0) {
+      out += `\\x${c.toString(16).padStart(2, "0")}`;
+      i++;
+      continue;
+    }
+    const ch = String.fromCodePoint(r);
+    if (r < 128) out += goQuote(ch).slice(1, -1);
+    else if (/[\p{C}\p{Z}]/u.test(ch)) out += r < 65536 ? `\\u${r.toString(16).padStart(4, "0")}` : `\\U${r.toString(16).padStart(8, "0")}`;
+    else out += ch;
+    i += n;
   }
   return `${out}"`;
 }
@@ -53678,12 +55163,39 @@ function goFormatExpG(v, verb, flags, width, prec) {
       body = fmtF(digs, Math.max(p - digs.dp, 0));
     }
   }
+  if (flags.includes("#")) body = goSharpFloat(body, lower === "g" ? prec ?? 6 : 0);
   if (verb === "E" || verb === "G") body = body.toUpperCase();
   const sign = neg ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
   if (width !== void 0 && flags.includes("0") && !flags.includes("-") && sign.length + body.length < width) {
     return sign + body.padStart(width - sign.length, "0");
   }
   return pad(sign + body, flags, width);
+}
+function goSharpFloat(num2, digits) {
+  let tail = "";
+  const e = num2.search(/[eE]/);
+  if (e >= 0) {
+    tail = num2.slice(e);
+    num2 = num2.slice(0, e);
+  }
+  let point = false;
+  let nonzero = false;
+  for (const c of num2) {
+    if (c === ".") point = true;
+    else {
+      if (c !== "0") nonzero = true;
+      if (nonzero) digits--;
+    }
+  }
+  if (!point) {
+    if (num2 === "0") digits--;
+    num2 += ".";
+  }
+  while (digits > 0) {
+    num2 += "0";
+    digits--;
+  }
+  return num2 + tail;
 }
 function pad(s, flags, width) {
   if (width === void 0 || s.length >= width) return s;
@@ -53729,13 +55241,13 @@ function goPadRunes(str2, flags, width, prec) {
   return flags.includes("-") ? body + fill : fill + body;
 }
 function goFormatString(bytes2, conv, flags, width, prec) {
-  if (conv === "s" && (width === void 0 && prec === void 0 || bytes2.every((b) => b < 128))) return void 0;
+  if (conv === "s" && (width === void 0 && prec === void 0 || bytes2.every((b) => b < 128 && b !== 0))) return void 0;
   const str2 = to_jsstring(bytes2, void 0, void 0, true);
   if (conv === "d" || conv === "i") {
     if (goParseNumber(str2) === void 0) return goFormatInt(0n, "d", flags, width, prec);
     return goPadRunes(str2, flags, width, prec);
   }
-  if (conv === "q") return pad(goQuote(str2), flags, width);
+  if (conv === "q") return pad(goQuoteBytes(bytes2), flags, width);
   if (conv === "s") {
     return goPadRunes(str2, flags, width, prec);
   }
@@ -53751,6 +55263,8 @@ function wrapFormat(orig) {
   return (Ls) => {
     const fmt = checkJsString(Ls, 1);
     const top = lua.lua_gettop(Ls);
+    const npat = fmt.split("%").length - 1 - (fmt.split("%%").length - 1);
+    const passed = Math.min(npat, top - 1) + 1;
     const re = /%[-+ #0]*\d*(?:\.\d*)?$|%([-+ #0]*)(\d*)(?:\.(\d*))?([\s\S])/g;
     let out = "";
     let last = 0;
@@ -53775,7 +55289,7 @@ function wrapFormat(orig) {
       arg++;
       const width = w === "" ? void 0 : Number(w);
       const prec = p === void 0 ? void 0 : p === "" ? 0 : Number(p);
-      const t = arg <= top ? lua.lua_type(Ls, arg) : lua.LUA_TNONE;
+      const t = arg <= passed ? lua.lua_type(Ls, arg) : lua.LUA_TNONE;
       let literal;
       if (t === lua.LUA_TNUMBER) {
         literal = goFormatNumber(lua.lua_tonumber(Ls, arg), conv, flags, width, prec);
@@ -53788,8 +55302,9 @@ function wrapFormat(orig) {
         else if (conv === "v") literal = pad("nil", flags, width);
         else if (conv === "w") literal = "%!w(*lua.LNilType=&{})";
         else if (conv !== "s") literal = conv === "x" ? "6e696c" : conv === "X" ? "6E696C" : "&{}";
-      } else if (t === lua.LUA_TTABLE && conv === "s") {
-        literal = pad(gopherKeyString(Ls.stack[Ls.ci.funcOff + arg]), flags, width);
+      } else if ((t === lua.LUA_TTABLE || t === lua.LUA_TFUNCTION || t === lua.LUA_TTHREAD || t === lua.LUA_TUSERDATA) && "svqxX".includes(conv) && !(conv === "v" && flags.includes("#"))) {
+        const text2 = gopherKeyString(Ls.stack[Ls.ci.funcOff + arg]);
+        literal = conv === "s" || conv === "v" ? goPadRunes(text2, flags, width, prec) : goFormatString(to_luastring(text2), conv, flags, width, prec);
       } else if (t === lua.LUA_TBOOLEAN) {
         const b = lua.lua_toboolean(Ls, arg) ? "true" : "false";
         if (conv === "q") literal = pad(`"${b}"`, flags, width);
@@ -53804,6 +55319,12 @@ function wrapFormat(orig) {
       }
     }
     out += fmt.slice(last);
+    if (arg < passed) {
+      const extra = [];
+      for (let i = arg + 1; i <= passed; i++) extra.push(`${GO_LVALUE_TYPES[lua.lua_type(Ls, i)] ?? "*lua.LUserData"}=${gopherKeyString(Ls.stack[Ls.ci.funcOff + i])}`);
+      out += `%!(EXTRA ${extra.join(", ")})`.replace(/%/g, "%%");
+      changed = true;
+    }
     if (!changed) return orig(Ls);
     pushJsString(Ls, out);
     for (const k of kept) lua.lua_pushvalue(Ls, k);
@@ -53811,11 +55332,19 @@ function wrapFormat(orig) {
     return orig(Ls);
   };
 }
+function optIntArg(Ls, i, d, fn) {
+  const t = lua.lua_type(Ls, i);
+  if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
+  if (t !== lua.LUA_TNUMBER) raise3(Ls, `bad argument #${i} to ${fn} (number expected, got ${GOPHER_TYPE_NAMES[t] ?? "nil"})`);
+  const v = lua.lua_tonumber(Ls, i);
+  return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
+}
 function wrapRep(orig) {
   return (Ls) => {
     const s = lauxlib.luaL_checklstring(Ls, 1);
+    if (lua.lua_type(Ls, 2) !== lua.LUA_TNUMBER) raise3(Ls, `bad argument #2 to rep (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? "nil"})`);
     const n = lauxlib.luaL_checknumber(Ls, 2);
-    if (n > 0 && s.length * n > MAX_STRING_BYTES) raise3(Ls, MEMORY_MESSAGE);
+    if (n > 0 && s.length * n > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
     lua.lua_settop(Ls, 2);
     const count = Number.isFinite(n) ? Math.trunc(n) : 0;
     lua.lua_pushnumber(Ls, count);
@@ -53843,7 +55372,7 @@ function goCase(upper) {
 function wrapGsub(orig) {
   return (Ls) => {
     const n = orig(Ls);
-    if (lua.lua_type(Ls, -n) === lua.LUA_TSTRING && lua.lua_rawlen(Ls, -n) > MAX_STRING_BYTES) raise3(Ls, MEMORY_MESSAGE);
+    if (lua.lua_type(Ls, -n) === lua.LUA_TSTRING && lua.lua_rawlen(Ls, -n) > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
     return n;
   };
 }
@@ -53852,7 +55381,7 @@ function wrapConcat(orig) {
     if (lua.lua_type(Ls, 1) === lua.LUA_TTABLE) charge(Ls, 1 + 4 * lua.lua_rawlen(Ls, 1));
     const n = orig(Ls);
     const len = lua.lua_rawlen(Ls, -1);
-    if (len > MAX_STRING_BYTES) raise3(Ls, MEMORY_MESSAGE);
+    if (len > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
     charge(Ls, len >> 6);
     return n;
   };
@@ -53866,10 +55395,48 @@ function wrapSort(orig) {
     return orig(Ls);
   };
 }
+function gopherLessThan(Ls, ia, ib) {
+  const ta = lua.lua_type(Ls, ia);
+  const tb = lua.lua_type(Ls, ib);
+  if (ta === lua.LUA_TNUMBER && tb === lua.LUA_TNUMBER) return lua.lua_tonumber(Ls, ia) < lua.lua_tonumber(Ls, ib);
+  if (ta === tb && ta === lua.LUA_TSTRING) return lua.lua_compare(Ls, ia, ib, lua.LUA_OPLT);
+  if (ta === tb && ta !== lua.LUA_TNUMBER) {
+    const r = gopherMetaCompare(Ls, ia, ib, "__lt");
+    if (r !== void 0) return r;
+  }
+  return raise3(Ls, `attempt to compare ${GOPHER_TYPE_NAMES[ta] ?? "nil"} with ${GOPHER_TYPE_NAMES[tb] ?? "nil"}`);
+}
+function gopherMetaCompare(Ls, ia, ib, event) {
+  ia = lua.lua_absindex(Ls, ia);
+  ib = lua.lua_absindex(Ls, ib);
+  const metaOp = (i) => {
+    if (!lua.lua_getmetatable(Ls, i)) {
+      lua.lua_pushnil(Ls);
+      return;
+    }
+    lua.lua_pushstring(Ls, to_luastring(event));
+    lua.lua_rawget(Ls, -2);
+    lua.lua_remove(Ls, -2);
+  };
+  metaOp(ia);
+  metaOp(ib);
+  if (lua.lua_type(Ls, -1) !== lua.LUA_TFUNCTION || !lua.lua_rawequal(Ls, -1, -2)) {
+    lua.lua_pop(Ls, 2);
+    return void 0;
+  }
+  lua.lua_pop(Ls, 1);
+  lua.lua_pushvalue(Ls, ia);
+  lua.lua_pushvalue(Ls, ib);
+  lua.lua_call(Ls, 2, 1);
+  const r = lua.lua_toboolean(Ls, -1);
+  lua.lua_pop(Ls, 1);
+  return r;
+}
 function initEngine() {
   if (L) return;
   patchFengari();
   L = lauxlib.luaL_newstate();
+  L.l_G.id_counter = 824633720832;
   const req = (name, open) => {
     lauxlib.luaL_requiref(L, to_luastring(name), open, 1);
     lua.lua_pop(L, 1);
@@ -53878,6 +55445,7 @@ function initEngine() {
   req("table", lualib.luaopen_table);
   req("string", luaopenSteppedString);
   setPatternStep(charge);
+  setPmStep(charge);
   req("math", lualib.luaopen_math);
   req("os", lualib.luaopen_os);
   req("coroutine", lualib.luaopen_coroutine);
@@ -53958,23 +55526,14 @@ function initEngine() {
   table.insert = fnTV(goTable.insert);
   table.remove = fnTV(goTable.remove);
   table.concat = fnTV(wrapConcat(goTable.concat));
-  table.sort = fnTV(wrapSort(table.sort.value));
+  table.sort = fnTV(wrapSort(gopherSort));
   for (const k of ["byte", "find", "len"]) str2[k] = fnTV(floatResults(str2[k].value));
-  const findInner = withoutFrontier(str2.find.value, 4);
-  str2.find = fnTV((Ls) => {
-    if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && lua.lua_rawlen(Ls, 2) === 0 && lua.lua_type(Ls, 1) !== lua.LUA_TNONE) {
-      lauxlib.luaL_checklstring(Ls, 1);
-      lua.lua_pushnumber(Ls, 1);
-      lua.lua_pushnumber(Ls, 0);
-      return 2;
-    }
-    return findInner(Ls);
-  });
-  str2.match = fnTV(withoutFrontier(str2.match.value));
-  const findFn = () => findInner;
-  str2.gmatch = fnTV(makeGmatch(findFn));
+  str2.byte = fnTV(goStrByte);
+  str2.find = fnTV(gopherStrFind);
+  str2.match = fnTV(gopherStrMatch);
+  str2.gmatch = fnTV(makeGmatch());
   str2.gfind = str2.gmatch;
-  str2.gsub = fnTV(chargedByLength(wrapGsub(makeGsub(findFn)), 8));
+  str2.gsub = fnTV(chargedByLength(wrapGsub(makeGsub()), 8));
   const math = libFrom(mathLib, ["abs", "acos", "asin", "atan", "ceil", "cos", "deg", "exp", "floor", "fmod", "huge", "log", "max", "min", "modf", "pi", "rad", "random", "randomseed", "sin", "sqrt", "tan"]);
   for (const k of Object.keys(math)) {
     if (math[k].type === T.LUA_TLCF) math[k] = fnTV(floatResults(math[k].value));
@@ -54004,14 +55563,18 @@ function initEngine() {
     difftime: fnTV(gopherOs.difftime),
     time: fnTV(gopherOs.time),
     date: fnTV(gopherOs.date),
+    // oslib.go:142 osGetEnv: os.Getenv of the controller's process, nil when unset or empty.
+    // That environment is unknowable offline: every variable reads as unset, and the result
+    // lists the names (HealthResult.environment) so `health test` can say so.
     getenv: fnTV((Ls) => {
-      lauxlib.luaL_checkstring(Ls, 1);
+      const name = checkJsString(Ls, 1);
+      if (ctx) (ctx.environment ??= []).push(name);
       lua.lua_pushnil(Ls);
       return 1;
     }),
     // oslib.go has these too; they reach the controller's process and files, which wavegate
     // does not emulate: a call says so (type() sees a function, as in Argo CD).
-    ...Object.fromEntries(["execute", "exit", "remove", "rename", "setenv", "setlocale", "tmpname"].map((name) => [name, fnTV((Ls) => raise3(Ls, `os.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))]))
+    ...Object.fromEntries(["execute", "exit", "remove", "rename", "setenv", "setlocale", "tmpname"].map((name) => [name, fnTV((Ls) => boundedRaise(Ls, `os.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))]))
   };
   const coroutine = libFrom(getGlobalTV("coroutine"), ["create", "resume", "running", "status", "wrap", "yield"]);
   const coResume = coroutine.resume.value;
@@ -54054,7 +55617,7 @@ function initEngine() {
   const debug = libFrom(getGlobalTV("debug"), ["getinfo", "getlocal", "getmetatable", "getupvalue", "setlocal", "setmetatable", "setupvalue", "traceback"]);
   debug.getfenv = fnTV(luaGetfenv);
   debug.setfenv = fnTV(luaSetfenv);
-  const notEmulated = (lib, names) => Object.fromEntries(names.map((name) => [name, fnTV((Ls) => raise3(Ls, `${lib}.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))]));
+  const notEmulated = (lib, names) => Object.fromEntries(names.map((name) => [name, fnTV((Ls) => boundedRaise(Ls, `${lib}.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))]));
   const io = notEmulated("io", ["close", "flush", "lines", "input", "output", "open", "popen", "read", "type", "tmpfile", "write"]);
   const channel = notEmulated("channel", ["make", "select"]);
   tmpl = {
@@ -54135,16 +55698,23 @@ function floatConstants(p) {
   for (const k of p.k) if (k.type === T.LUA_TNUMINT) k.type = T.LUA_TNUMFLT;
   for (const sub of p.p) floatConstants(sub);
 }
-function compile(script) {
+function compile2(script) {
   let c = compiled2.get(script);
   if (c) return c;
   const problems = checkGopherLuaSyntax(script);
   if (problems.length > 0) {
-    c = { error: gopherSyntaxErrorText(problems[0]) };
+    c = { error: gopherSyntaxMessage(script) ?? gopherSyntaxErrorText(problems[0]) };
   } else {
-    const status = lauxlib.luaL_loadbuffer(L, to_luastring(gopherSource(script)), null, to_luastring("=<string>"));
+    compiling = true;
+    let status;
+    try {
+      status = lauxlib.luaL_loadbuffer(L, to_luastring(withVarargArg(gopherSource(script))), null, to_luastring("=<string>"));
+    } finally {
+      compiling = false;
+    }
     if (status !== lua.LUA_OK) {
-      c = { error: jsString(L, -1) };
+      const e = jsString(L, -1);
+      c = { error: gopherSyntaxFromLuaError(script, e) ?? e };
     } else {
       const cl = L.stack[L.top - 1].value;
       floatConstants(cl.p);
@@ -54251,7 +55821,7 @@ function errorMessage(Ls) {
   if (tv.ttisnumber()) return goNumberString(tv.value);
   if (tv.ttisnil()) return "nil";
   if (tv.ttisboolean()) return tv.value ? "true" : "false";
-  return `${typeName(tv)}: 0x${(tv.value?.id ?? 0).toString(16).padStart(8, "0")}`;
+  return `${typeName(tv)}: 0x${objectId(tv.value).toString(16)}`;
 }
 function snapshot(t) {
   const entries = [];
@@ -54370,7 +55940,7 @@ function buildEnv(openLibs) {
 }
 function evaluateHealth(script, obj, options = {}) {
   initEngine();
-  const c = compile(script);
+  const c = compile2(script);
   if (c.error !== void 0) return { status: "Unknown", message: c.error };
   const objTV = toLua(obj);
   const openLibs = options.openLibs === true;
@@ -54412,6 +55982,8 @@ function evaluateHealth(script, obj, options = {}) {
     releaseEnv(openLibs, pool);
   }
   if (context.printed) result.printed = context.printed;
+  if (context.environment) result.environment = context.environment;
+  if (context.bounded || context.stopped !== void 0) result.sandboxBound = true;
   return result;
 }
 function compileCacheSize() {
@@ -54423,7 +55995,7 @@ function clearCompileCache() {
 function isHealthStatus(s) {
   return HEALTH_STATUSES.includes(s);
 }
-var HEALTH_STATUSES, DEFAULT_INSTRUCTION_LIMIT, DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIMEOUT_MS, MAX_STRING_BYTES, HOOK_STEP, DEADLINE_MESSAGE, MEMORY_MESSAGE, INVALID_STATUS_MESSAGE, GOPHER_TYPE_NAMES, ctx, L, strCache, STR_CACHE_MAX, lazyTableProto, patched, GOPHER_CALL_STACK_SIZE, GOPHER_REGISTRY_SIZE, REGISTRY_SLACK, FLOAT_FOLD_OPS, tmpl, TOSTRING_EVENT, luaTostring, luaTonumber, luaPrint, luaAssert, luaCollectgarbage, luaNewproxy, META_FIELD, luaSetmetatable, luaPairs, nextFn, ipairsAux, luaIpairs, luaLoadstring, luaLoad, luaLoadfile, luaDofile, luaGetfenv, luaSetfenv, luaModule, luaNoop, LUA_PATH_DEFAULT, loaderPreload, loaderLua, LOOP_SENTINEL, luaRequire, safeOsLoader, luaLoadlib, luaSeeall, tableGetn, tableMaxn, num, pushNum, mathExtras, REP_FAST_BYTES, goStrChar, CLOCK_EVERY, compiled2, COMPILED_MAX, EncodeError, MARSHALER_PREFIX, pools;
+var HEALTH_STATUSES, DEFAULT_INSTRUCTION_LIMIT, DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIMEOUT_MS, MAX_STRING_BYTES, HOOK_STEP, DEADLINE_MESSAGE, MEMORY_MESSAGE, INVALID_STATUS_MESSAGE, GOPHER_TYPE_NAMES, ctx, L, strCache, STR_CACHE_MAX, lazyTableProto, patched, GOPHER_CALL_STACK_SIZE, GOPHER_REGISTRY_SIZE, REGISTRY_SLACK, FLOAT_FOLD_OPS, compiling, HEX_BYTE, tmpl, TOSTRING_EVENT, luaTostring, luaTonumber, luaPrint, luaAssert, luaCollectgarbage, luaNewproxy, META_FIELD, luaSetmetatable, userErrorRaise, luaPairs, nextFn, ipairsAux, luaIpairs, luaLoadstring, luaLoad, luaLoadfile, luaDofile, luaGetfenv, luaSetfenv, luaModule, luaNoop, LUA_PATH_DEFAULT, loaderPreload, loaderLua, LOOP_SENTINEL, luaRequire, safeOsLoader, luaLoadlib, luaSeeall, tableGetn, tableMaxn, num, pushNum, mathExtras, GO_LVALUE_TYPES, goStrByte, REP_FAST_BYTES, goStrChar, gopherSort, CLOCK_EVERY, compiled2, COMPILED_MAX, EncodeError, MARSHALER_PREFIX, pools;
 var init_runtime = __esm({
   "src/lua/runtime.ts"() {
     "use strict";
@@ -54436,6 +56008,7 @@ var init_runtime = __esm({
     init_goos();
     init_gopattern();
     init_gotable();
+    init_gosort();
     init_gowhere();
     HEALTH_STATUSES = ["Healthy", "Progressing", "Degraded", "Suspended", "Missing", "Unknown"];
     DEFAULT_INSTRUCTION_LIMIT = 2e7;
@@ -54466,6 +56039,8 @@ var init_runtime = __esm({
     GOPHER_REGISTRY_SIZE = 256 * 20;
     REGISTRY_SLACK = 18;
     FLOAT_FOLD_OPS = /* @__PURE__ */ new Set([lua.LUA_OPADD, lua.LUA_OPSUB, lua.LUA_OPMUL, lua.LUA_OPMOD, lua.LUA_OPUNM]);
+    compiling = false;
+    HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
     TOSTRING_EVENT = to_luastring("__tostring");
     luaTostring = (Ls) => {
       lauxlib.luaL_checkany(Ls, 1);
@@ -54549,6 +56124,7 @@ var init_runtime = __esm({
       lua.lua_setmetatable(Ls, 1);
       return 1;
     };
+    userErrorRaise = false;
     luaPairs = (Ls) => {
       lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
       lua.lua_pushcfunction(Ls, nextFn);
@@ -54615,8 +56191,8 @@ var init_runtime = __esm({
       else lua.lua_pushnil(Ls);
       return 1;
     };
-    luaSetfenv = (Ls) => raise3(Ls, "setfenv is not emulated by wavegate (the script would run in Argo CD)");
-    luaModule = (Ls) => raise3(Ls, "module() is not emulated by wavegate (the script would run in Argo CD)");
+    luaSetfenv = (Ls) => boundedRaise(Ls, "setfenv is not emulated by wavegate (the script would run in Argo CD)");
+    luaModule = (Ls) => boundedRaise(Ls, "module() is not emulated by wavegate (the script would run in Argo CD)");
     luaNoop = () => 0;
     LUA_PATH_DEFAULT = "./?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua";
     loaderPreload = (Ls) => {
@@ -54728,7 +56304,8 @@ var init_runtime = __esm({
       sinh: (Ls) => pushNum(Ls, Math.sinh(num(Ls, 1))),
       tanh: (Ls) => pushNum(Ls, Math.tanh(num(Ls, 1))),
       log10: (Ls) => pushNum(Ls, Math.log10(num(Ls, 1))),
-      pow: (Ls) => pushNum(Ls, num(Ls, 1) ** num(Ls, 2)),
+      pow: (Ls) => pushNum(Ls, goPow(num(Ls, 1), num(Ls, 2))),
+      // mathlib.go mathPow: math.Pow
       atan2: (Ls) => pushNum(Ls, Math.atan2(num(Ls, 1), num(Ls, 2))),
       ldexp: (Ls) => pushNum(Ls, num(Ls, 1) * 2 ** num(Ls, 2)),
       frexp: (Ls) => {
@@ -54753,6 +56330,26 @@ var init_runtime = __esm({
         return 2;
       }
     };
+    GO_LVALUE_TYPES = ["*lua.LNilType", "lua.LBool", "*lua.LUserData", "lua.LNumber", "lua.LString", "*lua.LTable", "*lua.LFunction", "*lua.LUserData", "*lua.LState"];
+    goStrByte = (Ls) => {
+      const b = lauxlib.luaL_checklstring(Ls, 1);
+      let start = optIntArg(Ls, 2, 1, "byte") - 1;
+      let end = optIntArg(Ls, 3, -1, "byte");
+      const l = b.length;
+      if (start < 0) start = l + start + 1;
+      if (end < 0) end = l + end + 1;
+      if (lua.lua_gettop(Ls) === 2) {
+        if (start < 0 || start >= l) return 0;
+        lua.lua_pushnumber(Ls, b[start]);
+        return 1;
+      }
+      start = Math.max(start, 0);
+      end = Math.min(end, l);
+      if (end < 0 || end <= start || start >= l) return 0;
+      lua.lua_checkstack(Ls, end - start);
+      for (let i = start; i < end; i++) lua.lua_pushnumber(Ls, b[i]);
+      return end - start;
+    };
     REP_FAST_BYTES = 64 * 1024;
     goStrChar = (Ls) => {
       const n = lua.lua_gettop(Ls);
@@ -54764,6 +56361,39 @@ var init_runtime = __esm({
       }
       lua.lua_pushlstring(Ls, out, n);
       return 1;
+    };
+    gopherSort = (Ls) => {
+      if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) raise3(Ls, `bad argument #1 to sort (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
+      const withFn = lua.lua_gettop(Ls) !== 1;
+      if (withFn && lua.lua_type(Ls, 2) !== lua.LUA_TFUNCTION) raise3(Ls, `bad argument #2 to sort (function expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? "nil"})`);
+      lua.lua_settop(Ls, withFn ? 2 : 1);
+      const t = Ls.stack[Ls.ci.funcOff + 1].value;
+      if (t.lazy !== void 0) materialize(t);
+      const n = arrayLength(t);
+      goSort(n, {
+        less: (i, j) => {
+          lua.lua_rawgeti(Ls, 1, i + 1);
+          lua.lua_rawgeti(Ls, 1, j + 1);
+          if (withFn) {
+            lua.lua_pushvalue(Ls, 2);
+            lua.lua_insert(Ls, -3);
+            lua.lua_call(Ls, 2, 1);
+            const r2 = lua.lua_toboolean(Ls, -1);
+            lua.lua_pop(Ls, 1);
+            return r2;
+          }
+          const r = gopherLessThan(Ls, -2, -1);
+          lua.lua_pop(Ls, 2);
+          return r;
+        },
+        swap: (i, j) => {
+          lua.lua_rawgeti(Ls, 1, i + 1);
+          lua.lua_rawgeti(Ls, 1, j + 1);
+          lua.lua_rawseti(Ls, 1, i + 1);
+          lua.lua_rawseti(Ls, 1, j + 1);
+        }
+      });
+      return 0;
     };
     CLOCK_EVERY = 4096;
     compiled2 = /* @__PURE__ */ new Map();
@@ -55665,57 +57295,57 @@ function requireBinary() {
     const input = data.replace(/[\r\n=]/g, "");
     const max = input.length;
     const map2 = BASE64_MAP;
-    let bits = 0;
+    let bits2 = 0;
     const result = [];
     for (let idx = 0; idx < max; idx++) {
       if (idx % 4 === 0 && idx) {
-        result.push(bits >> 16 & 255);
-        result.push(bits >> 8 & 255);
-        result.push(bits & 255);
+        result.push(bits2 >> 16 & 255);
+        result.push(bits2 >> 8 & 255);
+        result.push(bits2 & 255);
       }
-      bits = bits << 6 | map2.indexOf(input.charAt(idx));
+      bits2 = bits2 << 6 | map2.indexOf(input.charAt(idx));
     }
     const tailbits = max % 4 * 6;
     if (tailbits === 0) {
-      result.push(bits >> 16 & 255);
-      result.push(bits >> 8 & 255);
-      result.push(bits & 255);
+      result.push(bits2 >> 16 & 255);
+      result.push(bits2 >> 8 & 255);
+      result.push(bits2 & 255);
     } else if (tailbits === 18) {
-      result.push(bits >> 10 & 255);
-      result.push(bits >> 2 & 255);
+      result.push(bits2 >> 10 & 255);
+      result.push(bits2 >> 2 & 255);
     } else if (tailbits === 12) {
-      result.push(bits >> 4 & 255);
+      result.push(bits2 >> 4 & 255);
     }
     return new Uint8Array(result);
   }
   function representYamlBinary(object) {
     let result = "";
-    let bits = 0;
+    let bits2 = 0;
     const max = object.length;
     const map2 = BASE64_MAP;
     for (let idx = 0; idx < max; idx++) {
       if (idx % 3 === 0 && idx) {
-        result += map2[bits >> 18 & 63];
-        result += map2[bits >> 12 & 63];
-        result += map2[bits >> 6 & 63];
-        result += map2[bits & 63];
+        result += map2[bits2 >> 18 & 63];
+        result += map2[bits2 >> 12 & 63];
+        result += map2[bits2 >> 6 & 63];
+        result += map2[bits2 & 63];
       }
-      bits = (bits << 8) + object[idx];
+      bits2 = (bits2 << 8) + object[idx];
     }
     const tail = max % 3;
     if (tail === 0) {
-      result += map2[bits >> 18 & 63];
-      result += map2[bits >> 12 & 63];
-      result += map2[bits >> 6 & 63];
-      result += map2[bits & 63];
+      result += map2[bits2 >> 18 & 63];
+      result += map2[bits2 >> 12 & 63];
+      result += map2[bits2 >> 6 & 63];
+      result += map2[bits2 & 63];
     } else if (tail === 2) {
-      result += map2[bits >> 10 & 63];
-      result += map2[bits >> 4 & 63];
-      result += map2[bits << 2 & 63];
+      result += map2[bits2 >> 10 & 63];
+      result += map2[bits2 >> 4 & 63];
+      result += map2[bits2 << 2 & 63];
       result += map2[64];
     } else if (tail === 1) {
-      result += map2[bits >> 2 & 63];
-      result += map2[bits << 4 & 63];
+      result += map2[bits2 >> 2 & 63];
+      result += map2[bits2 << 4 & 63];
       result += map2[64];
       result += map2[64];
     }
@@ -58052,8 +59682,8 @@ function allowedAliasRatio(decodeCount) {
   if (decodeCount >= 4e6) return 0.1;
   return 0.99 - 0.89 * ((decodeCount - 4e5) / 36e5);
 }
-function readWithYamlPackage(text, keepKinds) {
-  const docs = (0, import_yaml6.parseAllDocuments)(text, { schema: "failsafe", version: "1.1", uniqueKeys: false, merge: false, prettyErrors: false });
+function readWithYamlPackage(text2, keepKinds) {
+  const docs = (0, import_yaml6.parseAllDocuments)(text2, { schema: "failsafe", version: "1.1", uniqueKeys: false, merge: false, prettyErrors: false });
   const list2 = Array.isArray(docs) ? docs : [];
   const first = list2[0];
   if (!first) return null;
@@ -58083,40 +59713,40 @@ function goSchema(keepKinds) {
   );
   return yaml.FAILSAFE_SCHEMA.extend({ implicit: [yaml.types.merge, implicit], explicit });
 }
-function readWithJsYaml(text, keepKinds) {
+function readWithJsYaml(text2, keepKinds) {
   schemas ??= [goSchema(false), goSchema(true)];
   const schema2 = schemas[keepKinds ? 1 : 0];
   try {
-    return yaml.load(text, { schema: schema2, json: true }) ?? null;
+    return yaml.load(text2, { schema: schema2, json: true }) ?? null;
   } catch (e) {
     if (e instanceof GoYamlError) throw e;
     if (!/single document/.test(e.message)) throw new GoYamlError(`yaml: ${e.message.split("\n")[0]}`);
   }
   let first = null;
   let seen = false;
-  yaml.loadAll(text, (d) => {
+  yaml.loadAll(text2, (d) => {
     if (!seen) [first, seen] = [d ?? null, true];
   }, { schema: schema2, json: true });
   return first;
 }
-function readGoYaml(text, options = {}) {
+function readGoYaml(text2, options = {}) {
   const keepKinds = options.keepNumberKinds === true;
-  const deep = deepNesting(text);
+  const deep = deepNesting(text2);
   if (deep) throw new GoYamlError(`yaml: line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the parsers recurse per level)`);
-  if (text.includes("<<") || !fewAliases(text)) {
+  if (text2.includes("<<") || !fewAliases(text2)) {
     try {
-      return readWithYamlPackage(text, keepKinds);
+      return readWithYamlPackage(text2, keepKinds);
     } catch (e) {
       if (!(e instanceof GoYamlError) || /excessive aliasing|unsupported/.test(e.message)) throw e;
-      return readWithJsYaml(text, keepKinds);
+      return readWithJsYaml(text2, keepKinds);
     }
   }
   try {
-    return readWithJsYaml(text, keepKinds);
+    return readWithJsYaml(text2, keepKinds);
   } catch (e) {
     if (e instanceof GoYamlError && /unsupported|cannot decode/.test(e.message)) throw e;
     try {
-      return readWithYamlPackage(text, keepKinds);
+      return readWithYamlPackage(text2, keepKinds);
     } catch {
       throw e;
     }
@@ -58135,21 +59765,21 @@ function hasGoOnlyNumbers(v) {
   if (typeof v === "object" && v !== null) return Object.values(v).some(hasGoOnlyNumbers);
   return false;
 }
-function readTestdata(text) {
-  const deep = deepNesting(text);
+function readTestdata(text2) {
+  const deep = deepNesting(text2);
   if (deep) throw new Error(`line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the readers recurse per level)`);
-  if (text.trimStart().startsWith("{")) {
+  if (text2.trimStart().startsWith("{")) {
     try {
-      const v = JSON.parse(text);
+      const v = JSON.parse(text2);
       if (!hasGoOnlyNumbers(v)) return v;
     } catch {
     }
   }
-  if (!GO_YAML_DIFFERS.test(text) && !/^\s*---\s*(?:#.*)?\n\s*(?:---|\.\.\.)/.test(text)) {
-    const fast = fastYaml(text);
+  if (!GO_YAML_DIFFERS.test(text2) && !/^\s*---\s*(?:#.*)?\n\s*(?:---|\.\.\.)/.test(text2)) {
+    const fast = fastYaml(text2);
     if (fast !== void 0 && !hasGoOnlyNumbers(fast)) return fast;
   }
-  return readGoYaml(text);
+  return readGoYaml(text2);
 }
 var import_yaml6, GoNumber, TAG, STR, BOOL, INT, FLOAT, NULL, TIMESTAMP, BINARY, MERGE, RESOLVE_MAP, INT64_MIN, INT64_MAX, UINT64_MAX, YAML_STYLE_FLOAT, GoYamlError, Decoder, schemas, GO_YAML_DIFFERS;
 var init_go = __esm({
@@ -58221,10 +59851,10 @@ var init_go = __esm({
         }
       }
       scalarOf(n) {
-        const text = String(n.value ?? "");
+        const text2 = String(n.value ?? "");
         const tag = n.tag ?? "";
-        if (tag === "" && n.type !== import_yaml6.Scalar.PLAIN && n.type !== void 0) return { tag: STR, value: text };
-        return resolveScalar(tag, text);
+        if (tag === "" && n.type !== import_yaml6.Scalar.PLAIN && n.type !== void 0) return { tag: STR, value: text2 };
+        return resolveScalar(tag, text2);
       }
       number(v) {
         if (v instanceof GoNumber) {
@@ -58456,9 +60086,9 @@ function convertToOverrideKey(groupKind) {
     `group kind should be in format \`resource.customizations.<type>.<group_kind>\` or resource.customizations.<type>.<kind>\`, got group kind: '${groupKind}'`
   );
 }
-function yamlOf(text) {
+function yamlOf(text2) {
   try {
-    return readGoYaml(text);
+    return readGoYaml(text2);
   } catch (e) {
     throw new ArgocdCmKeyError(`error converting YAML to JSON: ${e.message.split("\n")[0]}`);
   }
@@ -58502,8 +60132,8 @@ function checkKnownTypeFields(v) {
     }
   }
 }
-function legacyOverrides(text, into) {
-  const block = yamlOf(text);
+function legacyOverrides(text2, into) {
+  const block = yamlOf(text2);
   if (block === null || block === void 0) return;
   if (typeof block !== "object" || Array.isArray(block)) throw cannot(block, "value", "map[string]v1alpha1.ResourceOverride");
   for (const [key, v] of Object.entries(block)) {
@@ -58635,6 +60265,7 @@ var testrunner_exports = {};
 __export(testrunner_exports, {
   EMPTY_STATUS_NOTE: () => EMPTY_STATUS_NOTE,
   SANDBOX_DIFFERENCE_NOTE: () => SANDBOX_DIFFERENCE_NOTE,
+  environmentNote: () => environmentNote,
   formatHealthTestReport: () => formatHealthTestReport,
   healthTestReportToJson: () => healthTestReportToJson,
   planHealthTests: () => planHealthTests,
@@ -58645,6 +60276,10 @@ __export(testrunner_exports, {
 });
 import { readdirSync as readdirSync3, statSync as statSync2 } from "node:fs";
 import { dirname as dirname4, join as join6, relative as relative4, resolve as resolvePath } from "node:path";
+function environmentNote(names) {
+  const list2 = [...new Set(names)].map((n) => `os.getenv("${n}")`).join(", ");
+  return `${list2} read as unset here: in Argo CD the script reads the application controller's environment, which wavegate cannot know`;
+}
 function findTestFiles(dir, out, root, shown3, refused, seen = /* @__PURE__ */ new Set()) {
   let entries;
   try {
@@ -58686,13 +60321,13 @@ function readBoundedText(path2, bounds) {
   return readBytes(resolveInside(bounds.root, path2), bounds.maxBytes).toString("utf8");
 }
 function readFirstDocument(path2, bounds) {
-  let text;
+  let text2;
   try {
-    text = readBoundedText(path2, bounds);
+    text2 = readBoundedText(path2, bounds);
   } catch (e) {
     throw new Error(fsReason(e));
   }
-  return readTestdata(text);
+  return readTestdata(text2);
 }
 function goField(o, name) {
   const lower = name.toLowerCase();
@@ -58707,15 +60342,15 @@ function stringOf(v, what) {
   return s;
 }
 function readTestFile(path2, bounds) {
-  let text;
+  let text2;
   try {
-    text = readBoundedText(path2, bounds);
+    text2 = readBoundedText(path2, bounds);
   } catch (e) {
     throw new Error(fsReason(e));
   }
   let doc;
   try {
-    doc = readGoYaml(text, { keepNumberKinds: true });
+    doc = readGoYaml(text2, { keepNumberKinds: true });
   } catch (e) {
     throw new Error(`not valid YAML: ${e.message.split("\n")[0]}`);
   }
@@ -58817,7 +60452,8 @@ function runTestFiles(plan, source, openLibs, bounds = {}) {
       const actual = evaluateHealth(hs.script, obj, { openLibs: openLibs || hs.openLibs });
       const passed = actual.status === spec2.status && actual.message === spec2.message;
       const notes = actual.status === "" ? [EMPTY_STATUS_NOTE] : [];
-      if (SANDBOX_MESSAGE.test(actual.message)) notes.push(SANDBOX_DIFFERENCE_NOTE);
+      if (actual.sandboxBound) notes.push(SANDBOX_DIFFERENCE_NOTE);
+      if (actual.environment) notes.push(environmentNote(actual.environment));
       let script = origins.get(hs.origin);
       if (script === void 0) {
         script = relative4(cwd, hs.origin) || hs.origin;
@@ -58878,7 +60514,7 @@ function healthTestReportToJson(report) {
     failed: report.failed
   };
 }
-var SANDBOX_DIFFERENCE_NOTE, SANDBOX_MESSAGE, EMPTY_STATUS_NOTE;
+var SANDBOX_DIFFERENCE_NOTE, EMPTY_STATUS_NOTE;
 var init_testrunner = __esm({
   "src/lua/testrunner.ts"() {
     "use strict";
@@ -58888,7 +60524,6 @@ var init_testrunner = __esm({
     init_resolve();
     init_runtime();
     SANDBOX_DIFFERENCE_NOTE = "this result comes from wavegate's sandbox, not from Argo CD's: Argo CD has no memory bound, stops a script after 1 s of wall clock (wavegate: 20 million instructions), and runs os.exit/os.execute/setfenv/module";
-    SANDBOX_MESSAGE = /memory limit exceeded \(wavegate sandbox bound|is not emulated by wavegate|context deadline exceeded/;
     EMPTY_STATUS_NOTE = "the script returned nil or an empty table: Argo records an empty health status and never counts the resource as done in a sync wave";
   }
 });
@@ -59350,13 +60985,13 @@ var init_argocd_cm_conflict = __esm({
 });
 
 // src/rules/wait-scan.ts
-function blankComments(text) {
-  let out = text.replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, (m) => m.replace(/[^\n]/g, " "));
+function blankComments(text2) {
+  let out = text2.replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, (m) => m.replace(/[^\n]/g, " "));
   out = out.replace(/^[ \t]*#.*$/gm, (m) => " ".repeat(m.length));
   return out;
 }
-function documents(text) {
-  const clean = blankComments(text);
+function documents(text2) {
+  const clean = blankComments(text2);
   const docs = [];
   const re = /^---[^\n]*$/gm;
   let start = 0;
@@ -59373,9 +61008,9 @@ function documents(text) {
   push(clean.length);
   return docs.filter((d) => d.text.trim() !== "");
 }
-function countLines(text, from, to) {
+function countLines(text2, from, to) {
   let n = 0;
-  for (let i = from; i < to && i < text.length; i++) if (text[i] === "\n") n++;
+  for (let i = from; i < to && i < text2.length; i++) if (text2[i] === "\n") n++;
   return n;
 }
 function resolveTemplate(s, ctx2) {
@@ -59453,25 +61088,25 @@ function containerBlocks(lines) {
   }
   return out;
 }
-function shellText(text) {
-  return text.replace(/\\"/g, "  ").replace(/["'[\],]/g, " ").replace(/^(\s*)-(\s)/gm, "$1 $2");
+function shellText(text2) {
+  return text2.replace(/\\"/g, "  ").replace(/["'[\],]/g, " ").replace(/^(\s*)-(\s)/gm, "$1 $2");
 }
-function glueTemplates(text) {
-  return text.replace(/\{\{[^}\n]*\}\}/g, (m) => m.replace(/ /g, "").replace(/\|/g, "").replace(/[;&>)`]/g, (c) => GLUE[c]));
+function glueTemplates(text2) {
+  return text2.replace(/\{\{[^}\n]*\}\}/g, (m) => m.replace(/ /g, "").replace(/\|/g, "").replace(/[;&>)`]/g, (c) => GLUE[c]));
 }
-function commandTokens(text, from, multiline) {
+function commandTokens(text2, from, multiline) {
   let end = from;
-  while (end < text.length) {
-    const ch = text[end];
+  while (end < text2.length) {
+    const ch = text2[end];
     if (ch === ";" || ch === "&" || ch === "|" || ch === ")" || ch === "`" || ch === ">") break;
     if (ch === "\n") {
       if (!multiline) break;
-      const next = text.slice(end + 1, text.indexOf("\n", end + 1) < 0 ? text.length : text.indexOf("\n", end + 1));
+      const next = text2.slice(end + 1, text2.indexOf("\n", end + 1) < 0 ? text2.length : text2.indexOf("\n", end + 1));
       if (/^\s*[A-Za-z_][\w-]*:(\s|$)/.test(next) || next.trim() === "" || /^\s*\{\{/.test(next)) break;
     }
     end++;
   }
-  return text.slice(from, end).split(/\s+/).filter((t) => t !== "" && t !== "\\").map(unglue);
+  return text2.slice(from, end).split(/\s+/).filter((t) => t !== "" && t !== "\\").map(unglue);
 }
 function kindOf(resource) {
   const base = resource.toLowerCase().split(".")[0];
@@ -59543,8 +61178,8 @@ function hostTarget(hostPort) {
   if (parts.length === 2) return { kind: "Service", name: parts[0], namespace: parts[1] };
   return void 0;
 }
-function probes(text) {
-  const g = glueTemplates(text);
+function probes(text2) {
+  const g = glueTemplates(text2);
   const out = [];
   let m;
   const kube = /\bkubectl\b/g;
@@ -59589,9 +61224,9 @@ function probes(text) {
   hostProbe(/\bgetent\s+hosts\b/g, "getent hosts", (tokens) => tokens.find((t) => !t.startsWith("-")));
   return out;
 }
-function waitsIn(text, image) {
+function waitsIn(text2, image) {
   const out = [];
-  const g = glueTemplates(text);
+  const g = glueTemplates(text2);
   let m;
   const kw = /\bkubectl\b((?:\s+(?:-n|--namespace)[=\s]+\S+)?)\s+wait\b/g;
   const argsWait = /\bargs:\s+wait\b/g;
@@ -59707,9 +61342,9 @@ function kindAndName(doc) {
   }
   return { kind, name };
 }
-function definedObjects(text, ctx2) {
+function definedObjects(text2, ctx2) {
   const out = [];
-  for (const d of documents(text)) {
+  for (const d of documents(text2)) {
     const { kind, name } = kindAndName(d.text);
     if (!kind || !name) continue;
     const ns = /^ {2}namespace:\s*(.+?)\s*$/m.exec(d.text)?.[1];
@@ -59724,8 +61359,8 @@ function definedObjects(text, ctx2) {
   }
   return out;
 }
-function collectDefines(text, file) {
-  const clean = blankComments(text);
+function collectDefines(text2, file) {
+  const clean = blankComments(text2);
   const out = [];
   const action = /\{\{-?\s*(define|if|range|with|block|end)\b(?:\s+"([^"]*)")?[^}]*\}\}/g;
   const stack = [];
@@ -59799,9 +61434,9 @@ function defineItems(lines) {
   if (items.length > 0) items[items.length - 1].to = lines.length - 1;
   return items;
 }
-function scanWaits(text, ctx2 = {}, defines = /* @__PURE__ */ new Map()) {
+function scanWaits(text2, ctx2 = {}, defines = /* @__PURE__ */ new Map()) {
   const out = [];
-  for (const d of documents(text)) {
+  for (const d of documents(text2)) {
     const { phases, annotation } = hookPhases(d.text);
     const syncHook = phases.some((p) => p === "PreSync" || p === "Sync");
     if (phases.length > 0 && !syncHook) continue;
@@ -59895,25 +61530,25 @@ function resolveTarget(t, c, v, env, index, defs3) {
     const dns = d.namespace ?? owner.namespace;
     return ns === void 0 || dns === void 0 || dns === ns;
   };
-  let matches;
+  let matches2;
   let fromProvides = [];
   let self2 = false;
   if (t.kind === "Secret" || t.kind === "ExternalSecret") {
     const ref = ns ? `${ns}/${name}` : name;
     fromProvides = index.providers("secrets", ref, c, v);
     self2 = ProviderIndex.providesItself("secrets", ref, c);
-    matches = (d, owner) => nsOk(d, owner) && (d.kind === "ExternalSecret" && (d.targetName ?? d.name) === name || (t.kind === "ExternalSecret" ? d.kind === "ExternalSecret" && d.name === name : d.kind === "Secret" && d.name === name));
+    matches2 = (d, owner) => nsOk(d, owner) && (d.kind === "ExternalSecret" && (d.targetName ?? d.name) === name || (t.kind === "ExternalSecret" ? d.kind === "ExternalSecret" && d.name === name : d.kind === "Secret" && d.name === name));
   } else if (t.kind === "Service") {
     fromProvides = index.providers("services", name, c, v);
     self2 = ProviderIndex.providesItself("services", name, c);
-    matches = (d, owner) => d.kind === "Service" && d.name === name && nsOk(d, owner);
+    matches2 = (d, owner) => d.kind === "Service" && d.name === name && nsOk(d, owner);
   } else {
     const base = name.replace(/-\d+$/, "");
-    matches = (d, owner) => nsOk(d, owner) && (d.kind === t.kind && d.name === name || t.kind === "Pod" && d.kind === "StatefulSet" && d.name === base);
+    matches2 = (d, owner) => nsOk(d, owner) && (d.kind === t.kind && d.name === name || t.kind === "Pod" && d.kind === "StatefulSet" && d.name === base);
   }
   const providers = new Set(fromProvides.map((id) => env.components[id].name));
   env.components.forEach((o, id) => {
-    if (!defs3[id].some((d) => matches(d, o))) return;
+    if (!defs3[id].some((d) => matches2(d, o))) return;
     if (id === v) self2 = true;
     else providers.add(o.name);
   });
@@ -60020,39 +61655,39 @@ var init_chart_wait_hook = __esm({
             const related = /* @__PURE__ */ new Set();
             for (const r of resolved) {
               const t = r.target;
-              let text = `${t.name ?? t.kind}`;
+              let text2 = `${t.name ?? t.kind}`;
               if (r.self) {
-                parts.push(`${text} is made by ${c.name} itself`);
+                parts.push(`${text2} is made by ${c.name} itself`);
                 continue;
               }
               r.providers.forEach((p) => related.add(p));
               if (r.providers.length === 1) {
                 const p = r.providers[0];
                 const pi = g.index.get(p);
-                if (reach.reachable(v, [pi]).size > 0) text += `, provided by ${p}, which ${c.name} already depends on${g.deps[v].includes(pi) ? "" : " (through others)"}`;
-                else if (reach.reachable(pi, [v]).size > 0) text += `, provided by ${p}, which depends on ${c.name} (a dependency would close a cycle)`;
+                if (reach.reachable(v, [pi]).size > 0) text2 += `, provided by ${p}, which ${c.name} already depends on${g.deps[v].includes(pi) ? "" : " (through others)"}`;
+                else if (reach.reachable(pi, [v]).size > 0) text2 += `, provided by ${p}, which depends on ${c.name} (a dependency would close a cycle)`;
                 else {
-                  text += `, provided by ${p}: add dependency ${p}`;
+                  text2 += `, provided by ${p}: add dependency ${p}`;
                   fix.addDependencies.push({ environment: env.name, component: c.name, dependency: p });
                 }
-              } else if (r.providers.length > 1) text += `, provided by ${r.providers.join(", ")}: depend on the one it uses`;
-              else if (t.name && !isTemplate(t.name)) text += `, which no component of ${env.name} declares (in provides or its manifests): declare it on the component that makes it, then depend on that`;
-              else text += ": name it in the command so the provider can be found";
+              } else if (r.providers.length > 1) text2 += `, provided by ${r.providers.join(", ")}: depend on the one it uses`;
+              else if (t.name && !isTemplate(t.name)) text2 += `, which no component of ${env.name} declares (in provides or its manifests): declare it on the component that makes it, then depend on that`;
+              else text2 += ": name it in the command so the provider can be found";
               const consumes = consumesEntry(t, c);
               if (consumes && !alreadyConsumes(c, consumes)) {
                 fix.addConsumes.push({ environment: env.name, component: c.name, ...consumes });
-                text += ` and consumes.${consumes.type} ${consumes.item}`;
+                text2 += ` and consumes.${consumes.type} ${consumes.item}`;
               }
               const check = smokeCheck(t, c, r.providers, env, definitions());
               if (check) {
                 const target = smoke ? `smoke ${smoke.name}` : `a new smoke ${newSmokeName(c)}`;
-                text += `; check it in ${target} (smoke.${check.field}: ${check.entry.kind ? `${check.entry.kind} ` : ""}${check.entry.name})`;
-                if (smoke && hasCheck(smoke, check)) text += ", which it does already";
+                text2 += `; check it in ${target} (smoke.${check.field}: ${check.entry.kind ? `${check.entry.kind} ` : ""}${check.entry.name})`;
+                if (smoke && hasCheck(smoke, check)) text2 += ", which it does already";
                 else fix.addSmokeChecks.push({ environment: env.name, component: c.name, ...check });
               } else if (t.kind === "Service") {
-                text += `; a Service reports no condition for a smoke to check: the dependency makes Argo CD wait for its provider's health`;
+                text2 += `; a Service reports no condition for a smoke to check: the dependency makes Argo CD wait for its provider's health`;
               }
-              parts.push(text);
+              parts.push(text2);
             }
             const what = w.targets.length > 0 ? w.targets.map(describeTarget).join(", ") : "something the command does not name";
             const where = `${w.init ? "init container" : "container"} ${w.container ?? "(unnamed)"}`;
@@ -60220,7 +61855,7 @@ function prepare(findings, options) {
       fingerprint: fingerprint(f)
     };
   });
-  const run2 = {
+  const run3 = {
     tool: {
       driver: {
         name: "wavegate",
@@ -60240,10 +61875,10 @@ function prepare(findings, options) {
     columnKind: "utf16CodeUnits",
     results: []
   };
-  return { log: { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run2] }, results };
+  return { log: { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run3] }, results };
 }
-function resultObject({ f, envs, ruleIndex, text, uri, fingerprint: print }) {
-  const r = { ruleId: f.rule, ruleIndex, level: f.severity, message: { text } };
+function resultObject({ f, envs, ruleIndex, text: text2, uri, fingerprint: print }) {
+  const r = { ruleId: f.rule, ruleIndex, level: f.severity, message: { text: text2 } };
   if (uri !== void 0) {
     const region = {};
     if (f.line) region.startLine = f.line;
@@ -61455,21 +63090,21 @@ function blockItem(item, pad2) {
   if (typeof item === "string") return `${pad2}- ${yamlScalar(item)}`;
   return Object.entries(item).map(([k, v], i) => `${pad2}${i === 0 ? "- " : "  "}${k}: ${yamlScalar(v)}`).join("\n");
 }
-function pairEnd(text, pair) {
+function pairEnd(text2, pair) {
   const keyNode = pair.key;
   const valueNode = pair.value;
   const end = (valueNode?.range ?? keyNode.range)[1];
   let at = end;
-  while (at > 0 && (text[at - 1] === "\n" || text[at - 1] === "\r" || text[at - 1] === " ")) at--;
-  return lineEnd(text, at);
+  while (at > 0 && (text2[at - 1] === "\n" || text2[at - 1] === "\r" || text2[at - 1] === " ")) at--;
+  return lineEnd(text2, at);
 }
-function appendToList(text, parent, key, items, file = "component.yaml") {
-  if (items.length === 0) return text;
-  const doc = (0, import_yaml5.parseDocument)(text);
+function appendToList(text2, parent, key, items, file = "component.yaml") {
+  if (items.length === 0) return text2;
+  const doc = (0, import_yaml5.parseDocument)(text2);
   if (doc.errors.length > 0 || !(0, import_yaml5.isMap)(doc.contents)) throw new UserError(`${file}: cannot edit: not a valid component file`);
   const top = doc.contents;
-  const nl = text.includes("\r\n") ? "\r\n" : "\n";
-  const splice = (at2, s) => text.slice(0, at2) + s.replace(/\n/g, nl) + text.slice(at2);
+  const nl = text2.includes("\r\n") ? "\r\n" : "\n";
+  const splice = (at2, s) => text2.slice(0, at2) + s.replace(/\n/g, nl) + text2.slice(at2);
   const parentPair = pairOf(top, parent);
   const cannot2 = (why) => {
     throw new UserError(`${file}: cannot edit: ${parent}${why}; add ${parent}.${key} ${items.map((i) => typeof i === "string" ? i : i.name).join(", ")} by hand`);
@@ -61477,19 +63112,19 @@ function appendToList(text, parent, key, items, file = "component.yaml") {
   if (!parentPair) {
     const last = top.items[top.items.length - 1];
     if (!last) cannot2(" is missing and the file has no keys");
-    const pad3 = " ".repeat(keyColumn(text, last));
+    const pad3 = " ".repeat(keyColumn(text2, last));
     const block = items.map((i) => blockItem(i, `${pad3}    `)).join("\n");
-    return splice(pairEnd(text, last), `
+    return splice(pairEnd(text2, last), `
 ${pad3}${parent}:
 ${pad3}  ${key}:
 ${block}`);
   }
   const pv = parentPair.value;
   if (isEmptyValue(pv)) {
-    const col = keyColumn(text, parentPair);
+    const col = keyColumn(text2, parentPair);
     const pad3 = " ".repeat(col);
     const block = items.map((i) => blockItem(i, `${pad3}    `)).join("\n");
-    return splice(lineEnd(text, parentPair.key.range[1]), `
+    return splice(lineEnd(text2, parentPair.key.range[1]), `
 ${pad3}  ${key}:
 ${block}`);
   }
@@ -61498,32 +63133,32 @@ ${block}`);
   const pair = pairOf(map2, key);
   if (!pair) {
     const last = map2.items[map2.items.length - 1];
-    const pad3 = " ".repeat(keyColumn(text, last));
+    const pad3 = " ".repeat(keyColumn(text2, last));
     const block = items.map((i) => blockItem(i, `${pad3}  `)).join("\n");
-    return splice(pairEnd(text, last), `
+    return splice(pairEnd(text2, last), `
 ${pad3}${key}:
 ${block}`);
   }
   const value = pair.value;
   if (isEmptyValue(value)) {
-    const pad3 = " ".repeat(keyColumn(text, pair) + 2);
-    return splice(lineEnd(text, pair.key.range[1]), `
+    const pad3 = " ".repeat(keyColumn(text2, pair) + 2);
+    return splice(lineEnd(text2, pair.key.range[1]), `
 ${items.map((i) => blockItem(i, pad3)).join("\n")}`);
   }
   if (!(0, import_yaml5.isSeq)(value) || !value.range) return cannot2(`.${key} is not a list`);
   if (value.flow) {
-    const close = text.lastIndexOf("]", value.range[1] - 1);
+    const close = text2.lastIndexOf("]", value.range[1] - 1);
     if (close < value.range[0]) cannot2(`.${key} is not a [...] list`);
     const sep10 = value.items.length > 0 ? ", " : "";
     return splice(close, `${sep10}${items.map(flowItem).join(", ")}`);
   }
   const first = value.items[0];
-  const dash = text.lastIndexOf("-", first.range[0]);
-  const pad2 = " ".repeat(dash - lineStart(text, dash));
+  const dash = text2.lastIndexOf("-", first.range[0]);
+  const pad2 = " ".repeat(dash - lineStart(text2, dash));
   const lastItem = value.items[value.items.length - 1];
   let at = lastItem.range[1];
-  while (at > 0 && (text[at - 1] === "\n" || text[at - 1] === "\r" || text[at - 1] === " ")) at--;
-  return splice(lineEnd(text, at), `
+  while (at > 0 && (text2[at - 1] === "\n" || text2[at - 1] === "\r" || text2[at - 1] === " ")) at--;
+  return splice(lineEnd(text2, at), `
 ${items.map((i) => blockItem(i, pad2)).join("\n")}`);
 }
 var PLAIN, RESERVED, flowItem, isEmptyValue, keyColumn;
@@ -61536,9 +63171,9 @@ var init_list_edit = __esm({
     RESERVED = /^(true|false|null|yes|no|on|off|y|n|~|[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+)$/i;
     flowItem = (item) => typeof item === "string" ? yamlScalar(item) : `{ ${Object.entries(item).map(([k, v]) => `${k}: ${yamlScalar(v)}`).join(", ")} }`;
     isEmptyValue = (v) => v === null || v === void 0 || (0, import_yaml5.isScalar)(v) && v.value === null && !v.source;
-    keyColumn = (text, pair) => {
+    keyColumn = (text2, pair) => {
       const k = pair.key;
-      return k.range[0] - lineStart(text, k.range[0]);
+      return k.range[0] - lineStart(text2, k.range[0]);
     };
   }
 });
@@ -61601,10 +63236,10 @@ function appSetEditsToJson(edits) {
     templateLabels: e.derived.labelTemplates
   }));
 }
-function contentEnd(text, node) {
+function contentEnd(text2, node) {
   let end = node.range[1];
-  while (end > node.range[0] && /\s/.test(text[end - 1])) end--;
-  return lineEnd(text, end);
+  while (end > node.range[0] && /\s/.test(text2[end - 1])) end--;
+  return lineEnd(text2, end);
 }
 function strategyText(d, pad2) {
   const v = strategyValue(d);
@@ -61627,11 +63262,11 @@ function findDoc(docs, name) {
     return v && v.kind === "ApplicationSet" && v.metadata?.name === name;
   });
 }
-function editAppSetText(text, edit, file = "applicationset.yaml") {
+function editAppSetText(text2, edit, file = "applicationset.yaml") {
   const fail = (why) => {
     throw new UserError(`${file}: cannot edit ApplicationSet ${edit.appSet} safely (${why}); write spec.strategy by hand: ${describeAppSetEdit({ file, appSet: edit.appSet, environments: [], derived: edit.derived })}`);
   };
-  const docs = (0, import_yaml5.parseAllDocuments)(text, { uniqueKeys: false });
+  const docs = (0, import_yaml5.parseAllDocuments)(text2, { uniqueKeys: false });
   const doc = Array.isArray(docs) ? findDoc(docs, edit.appSet) : void 0;
   if (!doc || !(0, import_yaml5.isMap)(doc.contents)) return fail("not found");
   const spec2 = pairOf(doc.contents, "spec")?.value;
@@ -61639,19 +63274,19 @@ function editAppSetText(text, edit, file = "applicationset.yaml") {
   const template = pairOf(spec2, "template");
   if (!template || !(0, import_yaml5.isMap)(template.value)) return fail("no spec.template");
   const splices = [];
-  const pad2 = " ".repeat(column(text, spec2.items[0].key));
+  const pad2 = " ".repeat(column(text2, spec2.items[0].key));
   const block = strategyText(edit.derived, pad2);
   const existing = pairOf(spec2, "strategy");
   if (existing) {
-    const start = lineStart(text, existing.key.range[0]);
-    const end = existing.value ? contentEnd(text, existing.value) : lineEnd(text, existing.key.range[1]);
+    const start = lineStart(text2, existing.key.range[0]);
+    const end = existing.value ? contentEnd(text2, existing.value) : lineEnd(text2, existing.key.range[1]);
     splices.push({ at: start, end, text: block });
   } else {
-    let at = lineStart(text, template.key.range[0]);
+    let at = lineStart(text2, template.key.range[0]);
     for (; ; ) {
       if (at === 0) break;
-      const prev = lineStart(text, at - 1);
-      if (!/^\s*#/.test(text.slice(prev, at))) break;
+      const prev = lineStart(text2, at - 1);
+      if (!/^\s*#/.test(text2.slice(prev, at))) break;
       at = prev;
     }
     splices.push({ at, end: at, text: `${block}
@@ -61666,7 +63301,7 @@ function editAppSetText(text, edit, file = "applicationset.yaml") {
     const quoted = (s) => `'${s.replace(/'/g, "''")}'`;
     if (labels && (0, import_yaml5.isMap)(labels.value) && !labels.value.flow && labels.value.items.length > 0) {
       const lmap = labels.value;
-      const lpad = " ".repeat(column(text, lmap.items[0].key));
+      const lpad = " ".repeat(column(text2, lmap.items[0].key));
       const add = [];
       for (const k of labelKeys) {
         const p = pairOf(lmap, k);
@@ -61676,13 +63311,13 @@ function editAppSetText(text, edit, file = "applicationset.yaml") {
 ${lpad}${k}: ${quoted(edit.derived.labelTemplates[k])}`);
       }
       if (add.length > 0) {
-        const at = contentEnd(text, lmap.items[lmap.items.length - 1].value);
+        const at = contentEnd(text2, lmap.items[lmap.items.length - 1].value);
         splices.push({ at, end: at, text: add.join("") });
       }
     } else if (!labels) {
-      const mpad = " ".repeat(column(text, meta.items[0].key));
+      const mpad = " ".repeat(column(text2, meta.items[0].key));
       const firstPair = meta.items[0];
-      const at = contentEnd(text, firstPair.value ?? firstPair.key);
+      const at = contentEnd(text2, firstPair.value ?? firstPair.key);
       splices.push({ at, end: at, text: `
 ${mpad}labels:${labelKeys.map((k) => `
 ${mpad}  ${k}: ${quoted(edit.derived.labelTemplates[k])}`).join("")}` });
@@ -61691,8 +63326,8 @@ ${mpad}  ${k}: ${quoted(edit.derived.labelTemplates[k])}`).join("")}` });
     }
   }
   splices.sort((a, b) => b.at - a.at);
-  const nl = text.includes("\r\n") ? "\r\n" : "\n";
-  let out = text;
+  const nl = text2.includes("\r\n") ? "\r\n" : "\n";
+  let out = text2;
   for (const s of splices) out = out.slice(0, s.at) + s.text.replace(/\n/g, nl) + out.slice(s.end);
   const afterDocs = (0, import_yaml5.parseAllDocuments)(out, { uniqueKeys: false });
   if (!Array.isArray(afterDocs) || afterDocs.length !== docs.length || afterDocs.some((d) => d.errors.length > 0)) return fail("the result does not parse");
@@ -61724,7 +63359,7 @@ var init_edit = __esm({
     init_errors();
     init_appsets();
     init_compare();
-    column = (text, node) => node.range[0] - lineStart(text, node.range[0]);
+    column = (text2, node) => node.range[0] - lineStart(text2, node.range[0]);
   }
 });
 
@@ -61816,32 +63451,32 @@ function mergeNotes(notes, envs) {
       if (!out.includes(n)) out.push(n);
       continue;
     }
-    const text = n.slice(env.length + 2);
-    const list2 = byText.get(text);
+    const text2 = n.slice(env.length + 2);
+    const list2 = byText.get(text2);
     if (list2) {
       if (!list2.includes(env)) list2.push(env);
       continue;
     }
-    byText.set(text, [env]);
-    out.push(`\0${text}`);
+    byText.set(text2, [env]);
+    out.push(`\0${text2}`);
   }
   return out.map((n) => n.startsWith("\0") ? `${byText.get(n.slice(1)).join(", ")}: ${n.slice(1)}` : n);
 }
 function planNewSmokes(catalog, wanted, options) {
   const out = [];
-  const text = (w) => newSmokeText(w.smoke, w.checks);
+  const text2 = (w) => newSmokeText(w.smoke, w.checks);
   const shared = /* @__PURE__ */ new Map();
   for (const w of wanted) {
     if (w.smoke.sharedFile && options.env === void 0) shared.set(w.smoke.sharedFile, [...shared.get(w.smoke.sharedFile) ?? [], w]);
-    else out.push({ file: w.smoke.file, component: w.smoke.name, environments: [w.env], text: text(w) });
+    else out.push({ file: w.smoke.file, component: w.smoke.name, environments: [w.env], text: text2(w) });
   }
   for (const [file, ws] of shared) {
-    const t = text(ws[0]);
+    const t = text2(ws[0]);
     const users = catalog.environments.filter((e) => e.byName.get(ws[0].smoke.validates)?.file === catalog.environments.find((x) => x.name === ws[0].env).byName.get(ws[0].smoke.validates).file);
-    if (ws.length === catalog.environments.length && users.length === ws.length && ws.every((w) => text(w) === t)) {
+    if (ws.length === catalog.environments.length && users.length === ws.length && ws.every((w) => text2(w) === t)) {
       out.push({ file, component: ws[0].smoke.name, environments: ws.map((w) => w.env), text: t });
     } else {
-      for (const w of ws) out.push({ file: w.smoke.file, component: w.smoke.name, environments: [w.env], text: text(w) });
+      for (const w of ws) out.push({ file: w.smoke.file, component: w.smoke.name, environments: [w.env], text: text2(w) });
     }
   }
   return out.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
@@ -61928,8 +63563,8 @@ function describeEdit(e) {
 function describeNewFile(f) {
   return `${f.file}: new smoke ${f.component}`;
 }
-function editComponentText(text, edit, file = "component.yaml") {
-  const doc = (0, import_yaml5.parseDocument)(text);
+function editComponentText(text2, edit, file = "component.yaml") {
+  const doc = (0, import_yaml5.parseDocument)(text2);
   if (doc.errors.length > 0 || !(0, import_yaml5.isMap)(doc.contents)) throw new UserError(`${file}: cannot edit: not a valid component file`);
   const map2 = doc.contents;
   const splices = [];
@@ -61946,28 +63581,28 @@ function editComponentText(text, edit, file = "component.yaml") {
     const value = pair?.value;
     if (pair && (0, import_yaml5.isSeq)(value) && value.range) {
       if (value.flow) {
-        const close = text.lastIndexOf("]", value.range[1] - 1);
+        const close = text2.lastIndexOf("]", value.range[1] - 1);
         if (close < value.range[0]) throw new UserError(`${file}: cannot edit: dependencies is not a [...] list`);
         splices.push({ at: close, end: close, text: `${value.items.length > 0 ? ", " : ""}${add.join(", ")}` });
       } else {
-        const indent = value.range[0] - lineStart(text, value.range[0]);
+        const indent = value.range[0] - lineStart(text2, value.range[0]);
         const last = value.items[value.items.length - 1];
-        const at = lineEnd(text, last.range[1]);
+        const at = lineEnd(text2, last.range[1]);
         splices.push({ at, end: at, text: add.map((d) => `
 ${" ".repeat(indent)}- ${d}`).join("") });
       }
     } else if (pair && (value === null || value === void 0 || (0, import_yaml5.isScalar)(value) && value.value === null && !value.source)) {
       const keyNode = pair.key;
-      const keyCol = keyNode.range[0] - lineStart(text, keyNode.range[0]);
-      const at = lineEnd(text, keyNode.range[1]);
+      const keyCol = keyNode.range[0] - lineStart(text2, keyNode.range[0]);
+      const at = lineEnd(text2, keyNode.range[1]);
       splices.push({ at, end: at, text: add.map((d) => `
 ${" ".repeat(keyCol + 2)}- ${d}`).join("") });
     } else if (!pair) {
       const anchor = wavePair ?? map2.items[map2.items.length - 1];
       const keyNode = anchor.key;
-      const keyCol = keyNode.range[0] - lineStart(text, keyNode.range[0]);
+      const keyCol = keyNode.range[0] - lineStart(text2, keyNode.range[0]);
       const valueEnd = (anchor.value?.range ?? keyNode.range)[1];
-      const at = lineEnd(text, valueEnd);
+      const at = lineEnd(text2, valueEnd);
       const pad2 = " ".repeat(keyCol);
       splices.push({ at, end: at, text: `
 ${pad2}dependencies:${add.map((d) => `
@@ -61977,10 +63612,10 @@ ${pad2}  - ${d}`).join("")}` });
     }
   }
   splices.sort((a, b) => b.at - a.at);
-  const nl = text.includes("\r\n") ? "\r\n" : "\n";
-  let out = text;
+  const nl = text2.includes("\r\n") ? "\r\n" : "\n";
+  let out = text2;
   for (const s of splices) out = out.slice(0, s.at) + s.text.replace(/\n/g, nl) + out.slice(s.end);
-  if (!out.endsWith("\n") && text.endsWith("\n")) out += "\n";
+  if (!out.endsWith("\n") && text2.endsWith("\n")) out += "\n";
   for (const l of edit.lists ?? []) out = appendToList(out, l.parent, l.key, l.items, file);
   const before = doc.toJS();
   const afterDoc = (0, import_yaml5.parseDocument)(out);
@@ -62032,9 +63667,9 @@ function fixedTexts(catalog, plan) {
   for (const e of plan.appSets) byFile2.set(e.file, [...byFile2.get(e.file) ?? [], e]);
   for (const [file, edits] of byFile2) {
     const abs = join12(catalog.root, file);
-    let text = readForEdit(catalog, file);
-    for (const e of edits) text = editAppSetText(text, e, file);
-    out.push({ abs, file, text });
+    let text2 = readForEdit(catalog, file);
+    for (const e of edits) text2 = editAppSetText(text2, e, file);
+    out.push({ abs, file, text: text2 });
   }
   for (const f of plan.newFiles) {
     const abs = join12(catalog.root, f.file);
@@ -62499,12 +64134,12 @@ function alive(pid) {
     return e.code === "EPERM";
   }
 }
-function ownerOf(text) {
-  const m = /^pid (\d+) host (\S*)/.exec(text);
+function ownerOf(text2) {
+  const m = /^pid (\d+) host (\S*)/.exec(text2);
   return m ? { pid: Number(m[1]), host: m[2] } : void 0;
 }
-function stale(text) {
-  const o = ownerOf(text);
+function stale(text2) {
+  const o = ownerOf(text2);
   if (!o) return true;
   return o.host === hostname() && !alive(o.pid);
 }
@@ -62515,12 +64150,12 @@ function takeOver(file) {
   } catch {
     return;
   }
-  let text = "";
+  let text2 = "";
   try {
-    text = readFileSync6(aside, "utf8");
+    text2 = readFileSync6(aside, "utf8");
   } catch {
   }
-  if (!stale(text)) {
+  if (!stale(text2)) {
     try {
       linkSync(aside, file);
     } catch {
@@ -62558,25 +64193,25 @@ async function acquireOutputLock(outRoot, shownOut, waitMs = LOCK_WAIT_MS, onWai
     } catch {
     }
     if (made) break;
-    let text = "";
+    let text2 = "";
     try {
-      text = readFileSync6(file, "utf8");
+      text2 = readFileSync6(file, "utf8");
     } catch {
       continue;
     }
-    if (stale(text)) {
+    if (stale(text2)) {
       takeOver(file);
       continue;
     }
     if (Date.now() > deadline) {
-      const o = ownerOf(text);
+      const o = ownerOf(text2);
       throw new UserError(
         `--out ${shownOut}: another wavegate render (pid ${o?.pid ?? "?"}${o && o.host !== hostname() ? ` on ${o.host}` : ""}) is writing there; waited ${Math.round(waitMs / 1e3)} s. If no render runs, remove ${join14(shownOut, LOCK_FILE)}`
       );
     }
     if (!told) {
       told = true;
-      const o = ownerOf(text);
+      const o = ownerOf(text2);
       onWait?.(`pid ${o?.pid ?? "?"}${o && o.host !== hostname() ? ` on ${o.host}` : ""}`);
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
@@ -62742,7 +64377,7 @@ var require_b4a = __commonJS({
     function includes(buffer, value, byteOffset, encoding) {
       return toBuffer(buffer).includes(value, byteOffset, encoding);
     }
-    function indexOf(buffer, value, byfeOffset, encoding) {
+    function indexOf2(buffer, value, byfeOffset, encoding) {
       return toBuffer(buffer).indexOf(value, byfeOffset, encoding);
     }
     function lastIndexOf(buffer, value, byteOffset, encoding) {
@@ -62832,7 +64467,7 @@ var require_b4a = __commonJS({
       fill,
       from,
       includes,
-      indexOf,
+      indexOf: indexOf2,
       lastIndexOf,
       swap16,
       swap32,
@@ -62903,15 +64538,15 @@ var require_utf8_decoder = __commonJS({
         let start = 0;
         if (this.bytesNeeded > 0) {
           while (start < data.byteLength) {
-            const byte = data[start];
-            if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+            const byte2 = data[start];
+            if (byte2 < this.lowerBoundary || byte2 > this.upperBoundary) {
               result += "�";
               this._reset();
               break;
             }
             this.lowerBoundary = 128;
             this.upperBoundary = 191;
-            this.codePoint = this.codePoint << 6 | byte & 63;
+            this.codePoint = this.codePoint << 6 | byte2 & 63;
             this.bytesSeen++;
             start++;
             if (this.bytesSeen === this.bytesNeeded) {
@@ -62926,34 +64561,34 @@ var require_utf8_decoder = __commonJS({
         const end = data.byteLength - trailing;
         if (end > start) result += b4a.toString(data, "utf8", start, end);
         for (let i = end; i < data.byteLength; i++) {
-          const byte = data[i];
+          const byte2 = data[i];
           if (this.bytesNeeded === 0) {
-            if (byte <= 127) {
+            if (byte2 <= 127) {
               this.bytesSeen = 0;
-              result += String.fromCharCode(byte);
-            } else if (byte >= 194 && byte <= 223) {
+              result += String.fromCharCode(byte2);
+            } else if (byte2 >= 194 && byte2 <= 223) {
               this.bytesNeeded = 2;
               this.bytesSeen = 1;
-              this.codePoint = byte & 31;
-            } else if (byte >= 224 && byte <= 239) {
-              if (byte === 224) this.lowerBoundary = 160;
-              else if (byte === 237) this.upperBoundary = 159;
+              this.codePoint = byte2 & 31;
+            } else if (byte2 >= 224 && byte2 <= 239) {
+              if (byte2 === 224) this.lowerBoundary = 160;
+              else if (byte2 === 237) this.upperBoundary = 159;
               this.bytesNeeded = 3;
               this.bytesSeen = 1;
-              this.codePoint = byte & 15;
-            } else if (byte >= 240 && byte <= 244) {
-              if (byte === 240) this.lowerBoundary = 144;
-              else if (byte === 244) this.upperBoundary = 143;
+              this.codePoint = byte2 & 15;
+            } else if (byte2 >= 240 && byte2 <= 244) {
+              if (byte2 === 240) this.lowerBoundary = 144;
+              else if (byte2 === 244) this.upperBoundary = 143;
               this.bytesNeeded = 4;
               this.bytesSeen = 1;
-              this.codePoint = byte & 7;
+              this.codePoint = byte2 & 7;
             } else {
               this.bytesSeen = 1;
               result += "�";
             }
             continue;
           }
-          if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+          if (byte2 < this.lowerBoundary || byte2 > this.upperBoundary) {
             result += "�";
             i--;
             this._reset();
@@ -62961,7 +64596,7 @@ var require_utf8_decoder = __commonJS({
           }
           this.lowerBoundary = 128;
           this.upperBoundary = 191;
-          this.codePoint = this.codePoint << 6 | byte & 63;
+          this.codePoint = this.codePoint << 6 | byte2 & 63;
           this.bytesSeen++;
           if (this.bytesSeen === this.bytesNeeded) {
             result += String.fromCodePoint(this.codePoint);
@@ -62990,12 +64625,12 @@ var require_utf8_decoder = __commonJS({
       let i = len - 1;
       while (i > limit && (data[i] & 192) === 128) i--;
       if (i < start) return 0;
-      const byte = data[i];
+      const byte2 = data[i];
       let needed;
-      if (byte <= 127) return 0;
-      if (byte >= 194 && byte <= 223) needed = 2;
-      else if (byte >= 224 && byte <= 239) needed = 3;
-      else if (byte >= 240 && byte <= 244) needed = 4;
+      if (byte2 <= 127) return 0;
+      if (byte2 >= 194 && byte2 <= 223) needed = 2;
+      else if (byte2 >= 224 && byte2 <= 239) needed = 3;
+      else if (byte2 >= 240 && byte2 <= 244) needed = 4;
       else return 0;
       const available = len - i;
       return available < needed ? available : 0;
@@ -64175,7 +65810,7 @@ var require_headers = __commonJS({
     var USTAR_VER = b4a.from([ZERO_OFFSET, ZERO_OFFSET]);
     var GNU_MAGIC = b4a.from([117, 115, 116, 97, 114, 32]);
     var GNU_VER = b4a.from([32, 0]);
-    var MASK = 4095;
+    var MASK2 = 4095;
     var MAGIC_OFFSET = 257;
     var VERSION_OFFSET = 263;
     exports.decodeLongPath = function decodeLongPath(buf, encoding) {
@@ -64223,7 +65858,7 @@ var require_headers = __commonJS({
       if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null;
       if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null;
       b4a.write(buf, name);
-      b4a.write(buf, encodeOct(opts.mode & MASK, 6), 100);
+      b4a.write(buf, encodeOct(opts.mode & MASK2, 6), 100);
       b4a.write(buf, encodeOct(opts.uid, 6), 108);
       b4a.write(buf, encodeOct(opts.gid, 6), 116);
       encodeSize(opts.size, buf, 124);
@@ -64351,7 +65986,7 @@ var require_headers = __commonJS({
       }
       return 0;
     }
-    function indexOf(block, num2, offset, end) {
+    function indexOf2(block, num2, offset, end) {
       for (; offset < end; offset++) {
         if (block[offset] === num2) return offset;
       }
@@ -64390,9 +66025,9 @@ var require_headers = __commonJS({
       const tuple = [];
       let i;
       for (i = buf.length - 1; i > 0; i--) {
-        const byte = buf[i];
-        if (positive) tuple.push(byte);
-        else tuple.push(255 - byte);
+        const byte2 = buf[i];
+        if (positive) tuple.push(byte2);
+        else tuple.push(255 - byte2);
       }
       let sum = 0;
       const l = tuple.length;
@@ -64408,14 +66043,14 @@ var require_headers = __commonJS({
         return parse256(val);
       } else {
         while (offset < val.length && val[offset] === 32) offset++;
-        const end = clamp(indexOf(val, 32, offset, val.length), val.length, val.length);
+        const end = clamp(indexOf2(val, 32, offset, val.length), val.length, val.length);
         while (offset < end && val[offset] === 0) offset++;
         if (end === offset) return 0;
         return parseInt(b4a.toString(val.subarray(offset, end)), 8);
       }
     }
     function decodeStr(val, offset, length, encoding) {
-      return b4a.toString(val.subarray(offset, indexOf(val, 0, offset, offset + length)), encoding);
+      return b4a.toString(val.subarray(offset, indexOf2(val, 0, offset, offset + length)), encoding);
     }
     function addLength(str2) {
       const len = b4a.byteLength(str2);
@@ -66054,23 +67689,24 @@ function registerHealth(program2) {
     const { parseAllDocuments: parseAllDocuments3 } = await Promise.resolve().then(() => (init_document(), document_exports));
     const { argocdCmSource: argocdCmSource2, chainSources: chainSources2, dirSource: dirSource2, objectGroupKind: objectGroupKind2, groupKindKey: groupKindKey2 } = await Promise.resolve().then(() => (init_resolve(), resolve_exports));
     const { evaluateHealth: evaluateHealth2 } = await Promise.resolve().then(() => (init_runtime(), runtime_exports));
-    const docsOf = (text2, label2) => {
-      const docs = parseAllDocuments3(text2);
+    const { SANDBOX_DIFFERENCE_NOTE: SANDBOX_DIFFERENCE_NOTE2 } = await Promise.resolve().then(() => (init_testrunner(), testrunner_exports));
+    const docsOf = (text3, label2) => {
+      const docs = parseAllDocuments3(text3);
       const list2 = Array.isArray(docs) ? docs : [];
       const bad = list2.find((d) => d.errors.length > 0);
       if (bad) throw new UserError(`${label2}: not valid YAML: ${bad.errors[0].message.split("\n")[0]}`);
       return list2.map((d) => d.toJS()).filter((v) => v !== null && v !== void 0);
     };
     const label = resource === "-" ? "(stdin)" : resource;
-    let text;
+    let text2;
     try {
-      text = resource === "-" ? readStdin() : readYamlFile(resource, "resource");
+      text2 = resource === "-" ? readStdin() : readYamlFile(resource, "resource");
     } catch (e) {
       if (e instanceof UserError) throw e;
       throw new UserError(`${label}: cannot read the resource (${e.code ?? e.message})`);
     }
     const objects = [];
-    for (const d of docsOf(text, label)) {
+    for (const d of docsOf(text2, label)) {
       const o = d;
       if (typeof o === "object" && typeof o.kind === "string" && /List$/.test(o.kind) && Array.isArray(o.items)) objects.push(...o.items);
       else objects.push(d);
@@ -66111,9 +67747,13 @@ function registerHealth(program2) {
         return { ...id, note };
       }
       const r = evaluateHealth2(hs.script, obj, { openLibs: opts.openLibs === true || hs.openLibs });
-      if (opts.format !== "json") for (const line of r.printed ?? []) process.stderr.write(`print: ${line}
+      if (opts.format !== "json") {
+        for (const line of r.printed ?? []) process.stderr.write(`print: ${line}
 `);
-      return { ...id, check: key, status: r.status, message: r.message };
+        if (r.sandboxBound) process.stderr.write(`note: ${SANDBOX_DIFFERENCE_NOTE2}
+`);
+      }
+      return { ...id, check: key, status: r.status, message: r.message, ...r.sandboxBound ? { sandboxBound: true } : {} };
     });
     if (opts.format === "json") {
       process.stdout.write(`${JSON.stringify({ results }, null, 2)}

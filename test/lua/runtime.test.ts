@@ -86,13 +86,14 @@ describe('Argo sandbox rules (each: fails under Argo, and its mirror passes)', (
     expect(run('ipairs(nil)').message).toBe('<string>:1: bad argument #1 to ipairs (table expected, got nil)');
   });
   it('a script that runs forever or allocates without end is stopped', () => {
-    expect(run('while true do end')).toEqual({ status: 'Unknown', message: '<string>:1: context deadline exceeded' });
+    expect(evaluateHealth('while true do end', {}, { instructionLimit: 200_000 })).toEqual({ status: 'Unknown', message: '<string>:1: context deadline exceeded', sandboxBound: true });
     expect(run('local ok = pcall(function() while true do end end)\nreturn {status = "Healthy"}').status).toBe('Unknown');
     expect(run('local co = coroutine.create(function() while true do end end)\ncoroutine.resume(co)\nreturn {status = "Healthy"}', {}, true).status).toBe('Unknown');
     expect(run('local s = "x"\nfor i = 1, 60 do s = s .. s end').message).toMatch(/memory limit exceeded/);
     const grow = evaluateHealth('local t = {}\nfor i = 1, 1e9 do t[i] = {i, "x" .. i} end', {}, { instructionLimit: 20_000_000, memoryLimitBytes: 16 * 1024 * 1024 });
-    expect(grow).toEqual({ status: 'Unknown', message: expect.stringMatching(/^<string>:2: memory limit exceeded/) });
+    expect(grow).toEqual({ status: 'Unknown', message: expect.stringMatching(/^<string>:2: memory limit exceeded/), sandboxBound: true });
     expect(run('local n = 0\nfor i = 1, 1000 do n = n + i end\nreturn {status = "Healthy", message = tostring(n)}')).toEqual(ok('500500'));
+    expect(evaluateHealth('return {status = "Degraded", message = "context deadline exceeded"}', {}).sandboxBound).toBeUndefined();
   });
   it('syntax: goto is accepted, 5.3 operators are rejected with line and column', () => {
     expect(run('goto done\n::done::\nreturn {status = "Healthy"}')).toEqual(ok(''));
