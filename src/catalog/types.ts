@@ -1,5 +1,5 @@
-import type { Finding, SeveritySetting, SmokeCheckField } from '../findings.js';
-import type { SmokeCheckEntries } from './smoke-checks.js';
+import type { Finding, SeveritySetting } from '../findings.js';
+import type { SmokeCheckEntries, SmokeCheckField } from './smoke-checks.js';
 import type { LoadedYaml } from '../yaml/index.js';
 
 export const COMPONENT_TYPES = [

@@ -1,6 +1,5 @@
-import { SMOKE_CHECK_FIELDS, SMOKE_CHECK_TYPES, type SmokeCheckEntries } from '../catalog/smoke-checks.js';
+import { SMOKE_CHECK_FIELDS, SMOKE_CHECK_TYPES, type SmokeCheckEntries, type SmokeCheckField } from '../catalog/smoke-checks.js';
 import type { Component } from '../catalog/types.js';
-import type { SmokeCheckField } from '../findings.js';
 import type { Rule, RuleReport } from './types.js';
 
 type Field = 'wave' | 'tier' | 'dependencies' | 'smoke checks';
