@@ -1,4 +1,6 @@
 /** The one findings format every check, rule and output shares (a contract: see README). */
+import type { SmokeCheckField } from './catalog/smoke-checks.js';
+
 export type Severity = 'error' | 'warning';
 export type SeveritySetting = Severity | 'off';
 
@@ -43,7 +45,8 @@ export interface ConsumesAddition {
   item: string;
 }
 
-export type SmokeCheckField = 'externalSecrets' | 'secrets' | 'resources';
+/** A smoke block field holding checks (the smoke check table in catalog/smoke-checks.ts). */
+export type { SmokeCheckField };
 
 export interface SmokeCheckAddition {
   environment: string;

@@ -5,7 +5,8 @@ import type { Finding } from '../findings.js';
 import { loadYamlFile, parseYaml, type LoadedYaml } from '../yaml/index.js';
 import { explainSchemaError, closest } from './messages.js';
 import { schemaPath, simplifyErrors, validator } from './schemas.js';
-import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type Environment, type ResourceSet, type Settings, type SmokeSpec } from './types.js';
+import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type Environment, type ResourceSet, type Settings, type SmokeChecks, type SmokeSpec } from './types.js';
+import { SMOKE_CHECK_FIELDS } from './smoke-checks.js';
 import { defaultSettings, loadSettings, maxFileBytes, SETTINGS_FILE, settingsFromYaml } from './settings.js';
 import { COMPONENT_FILE, OUTSIDE_FOLDER_MESSAGE, walkComponents } from './walk.js';
 import { fsReason, isWithin, realRoot } from '../fsutil.js';
@@ -161,9 +162,7 @@ export function componentFromValid(raw: Record<string, unknown>, file: string, l
       ? {
           ...smoke,
           validates: smoke.validates ?? [],
-          externalSecrets: smoke.externalSecrets ?? [],
-          secrets: smoke.secrets ?? [],
-          resources: smoke.resources ?? [],
+          ...(Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, smoke[f] ?? []])) as SmokeChecks),
         }
       : undefined,
     raw,

@@ -1,4 +1,5 @@
 import type { Finding, SeveritySetting } from '../findings.js';
+import type { SmokeCheckEntries, SmokeCheckField } from './smoke-checks.js';
 import type { LoadedYaml } from '../yaml/index.js';
 
 export const COMPONENT_TYPES = [
@@ -99,11 +100,11 @@ export interface ResourceSet {
   services: string[];
 }
 
-export interface SmokeSpec {
+/** The check lists of a smoke block, one per type of the smoke check table (smoke-checks.ts). */
+export type SmokeChecks = { [F in SmokeCheckField]: SmokeCheckEntries[F][] };
+
+export interface SmokeSpec extends SmokeChecks {
   validates: string[];
-  externalSecrets: { name: string; namespace?: string }[];
-  secrets: { name: string; namespace?: string; keys?: string[] }[];
-  resources: { apiVersion: string; kind: string; name: string; namespace?: string; condition?: string }[];
   timeoutSeconds?: number;
   hook?: 'PreSync' | 'Sync' | 'PostSync';
   [extra: string]: unknown;

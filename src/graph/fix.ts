@@ -1,3 +1,4 @@
+import { emptySmokeChecks, SMOKE_CHECK_FIELDS } from '../catalog/smoke-checks.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { FileRefused, fsReason, readTextInside, resolveInside, writeFileAtomic } from '../fsutil.js';
@@ -194,7 +195,7 @@ export function newSmokeText(n: NewSmoke, checks: readonly SuggestedSmokeCheck[]
     '  validates:',
     `    - ${yamlScalar(n.validates)}`,
   ];
-  for (const field of ['externalSecrets', 'secrets', 'resources'] as const) {
+  for (const field of SMOKE_CHECK_FIELDS) {
     const mine = checks.filter((c) => c.field === field);
     if (mine.length === 0) continue;
     lines.push(`  ${field}:`);
@@ -243,7 +244,7 @@ function smokeComponent(n: NewSmoke): Component {
     provides: none,
     consumes: none,
     health: ['batch/Job'],
-    smoke: { validates: [n.validates], externalSecrets: [], secrets: [], resources: [] },
+    smoke: { validates: [n.validates], ...emptySmokeChecks() },
     raw,
     file: n.sharedFile ?? n.file,
     origin: n.sharedFile ? 'shared' : 'env',

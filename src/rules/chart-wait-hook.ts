@@ -1,3 +1,4 @@
+import { smokeCheckFieldOfKind } from '../catalog/smoke-checks.js';
 import type { Component, Environment } from '../catalog/types.js';
 import type { ConsumesAddition, FindingFix, SmokeCheckAddition } from '../findings.js';
 import { environmentGraph, environmentReachability, newSmokeName, smokeValidating } from '../graph/graph.js';
@@ -213,8 +214,9 @@ function smokeCheck(t: WaitTarget, c: Component, providers: string[], env: Envir
   if (!t.name || isTemplate(t.name)) return undefined;
   const ns = t.namespace ?? c.namespace;
   const where: Record<string, string> = ns ? { namespace: ns } : {};
-  if (t.kind === 'ExternalSecret') return { field: 'externalSecrets', entry: { name: t.name, ...where } };
-  if (t.kind === 'Secret') return { field: 'secrets', entry: { name: t.name, ...where } };
+  // A kind with a check type of its own (ExternalSecret, Secret) becomes that type's entry; others a `resources` entry.
+  const field = smokeCheckFieldOfKind(t.kind);
+  if (field) return { field, entry: { name: t.name, ...where } };
   if (t.kind === 'Service') {
     // A Service has no condition; a Deployment of the same name in its provider's manifests does.
     if (providers.length !== 1) return undefined;

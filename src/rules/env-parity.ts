@@ -1,3 +1,4 @@
+import { SMOKE_CHECK_FIELDS, SMOKE_CHECK_TYPES, type SmokeCheckEntries, type SmokeCheckField } from '../catalog/smoke-checks.js';
 import type { Component } from '../catalog/types.js';
 import type { Rule, RuleReport } from './types.js';
 
@@ -5,6 +6,9 @@ type Field = 'wave' | 'tier' | 'dependencies' | 'smoke checks';
 
 const sorted = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
 const canon = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+
+/** A smoke check entry in its type's canonical form. */
+const canonicalCheck = <F extends SmokeCheckField>(f: F, x: SmokeCheckEntries[F]): unknown => (SMOKE_CHECK_TYPES[f] as { canonical(e: SmokeCheckEntries[F]): unknown }).canonical(x);
 
 function fieldValue(c: Component, field: Field): { key: string; text: string; path: (string | number)[] } {
   switch (field) {
@@ -21,9 +25,7 @@ function fieldValue(c: Component, field: Field): { key: string; text: string; pa
       const v = s
         ? {
             validates: sorted(s.validates),
-            externalSecrets: s.externalSecrets.map(canon).sort(),
-            secrets: s.secrets.map((x) => canon({ ...x, keys: x.keys ? sorted(x.keys) : undefined })).sort(),
-            resources: s.resources.map(canon).sort(),
+            ...Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, s[f].map((x) => canon(canonicalCheck(f, x))).sort()])),
           }
         : null;
       const key = canon(v);

@@ -1,3 +1,4 @@
+import { SMOKE_CHECK_FIELDS, smokeCheckFieldList } from '../catalog/smoke-checks.js';
 import { environmentGraph, environmentReachability } from '../graph/graph.js';
 import type { Rule, RuleReport } from './types.js';
 
@@ -62,11 +63,11 @@ export const smokeCoverage: Rule = {
         });
       }
       const s = c.smoke;
-      if (s.externalSecrets.length === 0 && s.secrets.length === 0 && s.resources.length === 0) {
+      if (SMOKE_CHECK_FIELDS.every((f) => s[f].length === 0)) {
         out.push({
           component: c.name,
           severity: 'warning',
-          message: 'the smoke checks nothing (no externalSecrets, secrets or resources), so it always passes; no smoke chart is rendered for it',
+          message: `the smoke checks nothing (no ${smokeCheckFieldList()}), so it always passes; no smoke chart is rendered for it`,
           ...at(['smoke']),
         });
       }

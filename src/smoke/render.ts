@@ -13,53 +13,17 @@ import { join } from 'node:path';
 import { dumpYaml } from '../yaml/index.js';
 import { PACKAGE_ROOT } from '../catalog/schemas.js';
 import type { Catalog, Component, Environment } from '../catalog/types.js';
+import { SMOKE_CHECK_FIELDS, SMOKE_CHECK_TYPES, type SmokeCheckEntries, type SmokeCheckField, type SmokeCheckType } from '../catalog/smoke-checks.js';
 import type { Finding } from '../findings.js';
 import type { RenderContext, RenderedFile, Renderer, RenderResult } from '../render/types.js';
 import { packageChart, repositoryIndex, type ChartFile, type IndexEntry } from './package.js';
 import { hasChecks, smokeSettings, type SmokeSettings } from './settings.js';
 export { hasChecks } from './settings.js';
+export { guessPlural, isClusterScoped } from '../catalog/smoke-checks.js';
 
 export const SMOKES_DIR = 'smokes';
 const SKELETON = join(PACKAGE_ROOT, 'smokes', 'chart');
 const SCRIPT = join(PACKAGE_ROOT, 'smokes', 'check.sh');
-
-/**
- * The plural resource name of a kind, when the catalog gives none: lowercase kind plus `es`
- * after s/x/ch/sh, `ies` for a consonant + y, else `s`. This is apimachinery's
- * UnsafeGuessKindToResource with one fix: a vowel + y takes `s` (Gateway -> gateways, where
- * Kubernetes' guess says "gatewaies"). A CRD with another plural needs `plural:` in the catalog.
- */
-export function guessPlural(kind: string): string {
-  const s = kind.toLowerCase();
-  if (s.endsWith('endpoints')) return s;
-  if (/(s|x|ch|sh)$/.test(s)) return `${s}es`;
-  if (/[^aeiou]y$/.test(s)) return `${s.slice(0, -1)}ies`;
-  return `${s}s`;
-}
-
-/** Cluster-scoped kinds a smoke may check, as group/Kind (core: Kind). */
-const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume',
-  'apiextensions.k8s.io/CustomResourceDefinition',
-  'apiregistration.k8s.io/APIService',
-  'admissionregistration.k8s.io/MutatingWebhookConfiguration',
-  'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
-  'cert-manager.io/ClusterIssuer',
-  'external-secrets.io/ClusterExternalSecret',
-  'external-secrets.io/ClusterSecretStore',
-  'gateway.networking.k8s.io/GatewayClass',
-  'rbac.authorization.k8s.io/ClusterRole',
-  'rbac.authorization.k8s.io/ClusterRoleBinding',
-  'scheduling.k8s.io/PriorityClass',
-  'storage.k8s.io/StorageClass',
-]);
-
-/** Whether a `resources` entry names a cluster-scoped object: the catalog's `clusterScoped`, else known kinds and Cluster<Something>. */
-export function isClusterScoped(apiVersion: string, kind: string, explicit?: boolean): boolean {
-  if (explicit !== undefined) return explicit;
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-  return CLUSTER_SCOPED.has(group ? `${group}/${kind}` : kind) || /^Cluster[A-Z]/.test(kind);
-}
 
 interface SkeletonFile {
   path: string;
@@ -85,6 +49,11 @@ function skeletonFiles(): SkeletonFile[] {
 }
 
 
+/** One check entry as chart values, by its type's row of the smoke check table. */
+function checkValues<F extends SmokeCheckField>(f: F, e: SmokeCheckEntries[F], ns: (n?: string) => { namespace?: string }): Record<string, unknown> {
+  return (SMOKE_CHECK_TYPES[f] as SmokeCheckType<SmokeCheckEntries[F]>).values(e, ns);
+}
+
 /** values.yaml content (as data) for one smoke component. */
 export function smokeValues(c: Component, settings: SmokeSettings): Record<string, unknown> {
   const s = c.smoke!;
@@ -104,14 +73,7 @@ export function smokeValues(c: Component, settings: SmokeSettings): Record<strin
     ttlSecondsAfterFinished: settings.ttlSecondsAfterFinished,
     resources: { requests: { ...settings.resources.requests }, limits: { ...settings.resources.limits } },
     checks: {
-      externalSecrets: s.externalSecrets.map((e) => ({ name: e.name, ...ns(e.namespace) })),
-      secrets: s.secrets.map((e) => ({ name: e.name, ...ns(e.namespace), ...(e.keys && e.keys.length > 0 ? { keys: [...e.keys] } : {}) })),
-      resources: s.resources.map((r) => {
-        const extra = r as { plural?: string; clusterScoped?: boolean };
-        const plural = extra.plural ?? guessPlural(r.kind);
-        const where = isClusterScoped(r.apiVersion, r.kind, extra.clusterScoped) ? { clusterScoped: true } : ns(r.namespace);
-        return { apiVersion: r.apiVersion, kind: r.kind, plural, name: r.name, ...where, condition: r.condition ?? 'Ready' };
-      }),
+      ...Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, s[f].map((e) => checkValues(f, e, ns))])),
     },
   };
 }

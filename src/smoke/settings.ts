@@ -1,5 +1,6 @@
 /** The `smoke:` section of wavegate.yaml (validated by schemas/wavegate.schema.json) with its defaults. */
 import type { Component, Settings } from '../catalog/types.js';
+import { SMOKE_CHECK_FIELDS } from '../catalog/smoke-checks.js';
 
 export interface SmokeQuantities {
   cpu?: string;
@@ -87,5 +88,5 @@ export function smokeSettings(settings: Settings): SmokeSettings {
 /** True when the component's smoke block names at least one object to check. */
 export function hasChecks(c: Component): boolean {
   const s = c.smoke;
-  return s !== undefined && s.externalSecrets.length + s.secrets.length + s.resources.length > 0;
+  return s !== undefined && SMOKE_CHECK_FIELDS.some((f) => s[f].length > 0);
 }
