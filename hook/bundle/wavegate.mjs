@@ -11732,16 +11732,16 @@ var require_ltable = __commonJS({
       t.dead_strong.clear();
       t.dead_weak = void 0;
       let prev = null;
-      let entry = {
+      let entry2 = {
         key,
         value,
         p: prev = t.l,
         n: void 0
       };
-      if (!t.f) t.f = entry;
-      if (prev) prev.n = entry;
-      t.strong.set(hash, entry);
-      t.l = entry;
+      if (!t.f) t.f = entry2;
+      if (prev) prev.n = entry2;
+      t.strong.set(hash, entry2);
+      t.l = entry2;
     };
     var is_valid_weakmap_key = function(k) {
       return typeof k === "object" ? k !== null : typeof k === "function";
@@ -11848,31 +11848,31 @@ var require_ltable = __commonJS({
     };
     var luaH_next = function(L2, table, keyI) {
       let keyO = L2.stack[keyI];
-      let entry;
+      let entry2;
       if (keyO.type === LUA_TNIL2) {
-        entry = table.f;
-        if (!entry)
+        entry2 = table.f;
+        if (!entry2)
           return false;
       } else {
         let hash = table_hash(L2, keyO);
-        entry = table.strong.get(hash);
-        if (entry) {
-          entry = entry.n;
-          if (!entry)
+        entry2 = table.strong.get(hash);
+        if (entry2) {
+          entry2 = entry2.n;
+          if (!entry2)
             return false;
         } else {
-          entry = table.dead_weak && table.dead_weak.get(hash) || table.dead_strong.get(hash);
-          if (!entry)
+          entry2 = table.dead_weak && table.dead_weak.get(hash) || table.dead_strong.get(hash);
+          if (!entry2)
             return ldebug2.luaG_runerror(L2, to_luastring2("invalid key to 'next'"));
           do {
-            entry = entry.n;
-            if (!entry)
+            entry2 = entry2.n;
+            if (!entry2)
               return false;
-          } while (entry.key.ttisdeadkey());
+          } while (entry2.key.ttisdeadkey());
         }
       }
-      lobject3.setobj2s(L2, keyI, entry.key);
-      lobject3.setobj2s(L2, keyI + 1, entry.value);
+      lobject3.setobj2s(L2, keyI, entry2.key);
+      lobject3.setobj2s(L2, keyI + 1, entry2.value);
       return true;
     };
     module.exports.invalidateTMcache = invalidateTMcache;
@@ -33852,12 +33852,12 @@ var require_javascript_compiler = __commonJS({
         var inlineStack = this.inlineStack;
         this.inlineStack = [];
         for (var i = 0, len = inlineStack.length; i < len; i++) {
-          var entry = inlineStack[i];
-          if (entry instanceof Literal) {
-            this.compileStack.push(entry);
+          var entry2 = inlineStack[i];
+          if (entry2 instanceof Literal) {
+            this.compileStack.push(entry2);
           } else {
             var stack = this.incrStack();
-            this.pushSource([stack, " = ", entry, ";"]);
+            this.pushSource([stack, " = ", entry2, ";"]);
             this.compileStack.push(stack);
           }
         }
@@ -35409,9 +35409,9 @@ var require_loader = __commonJS({
       const transaction = state.anchorMapTransactions.pop();
       const names = Object.keys(transaction);
       for (let index = names.length - 1; index >= 0; index -= 1) {
-        const entry = transaction[names[index]];
-        if (entry.existed) {
-          state.anchorMap[names[index]] = entry.value;
+        const entry2 = transaction[names[index]];
+        if (entry2.existed) {
+          state.anchorMap[names[index]] = entry2.value;
         } else {
           delete state.anchorMap[names[index]];
         }
@@ -47415,11 +47415,128 @@ var init_missing_edge = __esm({
   }
 });
 
+// src/catalog/smoke-checks.ts
+function guessPlural(kind) {
+  const s = kind.toLowerCase();
+  if (s.endsWith("endpoints")) return s;
+  if (/(s|x|ch|sh)$/.test(s)) return `${s}es`;
+  if (/[^aeiou]y$/.test(s)) return `${s.slice(0, -1)}ies`;
+  return `${s}s`;
+}
+function isClusterScoped(apiVersion, kind, explicit) {
+  if (explicit !== void 0) return explicit;
+  const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+  return CLUSTER_SCOPED.has(group ? `${group}/${kind}` : kind) || /^Cluster[A-Z]/.test(kind);
+}
+function emptySmokeChecks() {
+  return Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, []]));
+}
+function smokeCheckFieldOfKind(kind) {
+  return SMOKE_CHECK_FIELDS.find((f) => SMOKE_CHECK_TYPES[f].kind === kind);
+}
+function smokeCheckFieldList() {
+  const f = SMOKE_CHECK_FIELDS;
+  return f.length === 1 ? f[0] : `${f.slice(0, -1).join(", ")} or ${f[f.length - 1]}`;
+}
+var sorted, CLUSTER_SCOPED, NAME, KEYS, CONDITION, PLURAL_PATTERN, entry, SMOKE_CHECK_TYPES, SMOKE_CHECK_FIELDS;
+var init_smoke_checks = __esm({
+  "src/catalog/smoke-checks.ts"() {
+    "use strict";
+    sorted = (xs) => [...new Set(xs)].sort();
+    CLUSTER_SCOPED = /* @__PURE__ */ new Set([
+      "Namespace",
+      "Node",
+      "PersistentVolume",
+      "apiextensions.k8s.io/CustomResourceDefinition",
+      "apiregistration.k8s.io/APIService",
+      "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+      "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+      "cert-manager.io/ClusterIssuer",
+      "external-secrets.io/ClusterExternalSecret",
+      "external-secrets.io/ClusterSecretStore",
+      "gateway.networking.k8s.io/GatewayClass",
+      "rbac.authorization.k8s.io/ClusterRole",
+      "rbac.authorization.k8s.io/ClusterRoleBinding",
+      "scheduling.k8s.io/PriorityClass",
+      "storage.k8s.io/StorageClass"
+    ]);
+    NAME = { $ref: "#/definitions/objectName" };
+    KEYS = { type: "array", items: { type: "string", pattern: "^[-._a-zA-Z0-9]+$" } };
+    CONDITION = { type: "string", pattern: "^[A-Za-z][A-Za-z0-9]*$" };
+    PLURAL_PATTERN = "^[a-z][a-z0-9]*$";
+    entry = (required, properties) => ({ type: "object", additionalProperties: false, required, properties });
+    SMOKE_CHECK_TYPES = {
+      externalSecrets: {
+        description: "ExternalSecrets that must be Ready.",
+        item: entry(["name"], { name: NAME, namespace: { $ref: "#/definitions/dnsLabel" } }),
+        valuesItem: entry(["name"], { name: NAME, namespace: { $ref: "#/definitions/namespace" } }),
+        kind: "ExternalSecret",
+        values: (e, ns) => ({ name: e.name, ...ns(e.namespace) }),
+        canonical: (e) => e,
+        chart: { templates: ["smoke.kubectlChecks", "smoke.checks", "smoke.namespaces", "rbac.yaml"], scriptLine: "condition" },
+        example: { name: "app-db-credentials", namespace: "apps" }
+      },
+      secrets: {
+        description: "Secrets that must exist, with the listed keys.",
+        item: entry(["name"], { name: NAME, namespace: { $ref: "#/definitions/dnsLabel" }, keys: KEYS }),
+        valuesItem: entry(["name"], { name: NAME, namespace: { $ref: "#/definitions/namespace" }, keys: KEYS }),
+        kind: "Secret",
+        values: (e, ns) => ({ name: e.name, ...ns(e.namespace), ...e.keys && e.keys.length > 0 ? { keys: [...e.keys] } : {} }),
+        canonical: (e) => ({ ...e, keys: e.keys ? sorted(e.keys) : void 0 }),
+        chart: { templates: ["smoke.kubectlChecks", "smoke.checks", "smoke.namespaces", "rbac.yaml"], scriptLine: "secret" },
+        example: { name: "app-config", keys: ["url", "token"] }
+      },
+      resources: {
+        description: "Any named object that must reach a condition (default Ready).",
+        item: entry(["apiVersion", "kind", "name"], {
+          apiVersion: {
+            description: "GROUP/VERSION, or VERSION for the core group: the group a DNS-1123 subdomain (at most 253 characters), the version a DNS-1035 label (v1, v1beta1), as Kubernetes defines them.",
+            type: "string",
+            pattern: "^((?=[^/]{1,253}/)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"
+          },
+          kind: { type: "string", maxLength: 63, pattern: "^[A-Z][A-Za-z0-9]*$" },
+          name: NAME,
+          namespace: { $ref: "#/definitions/dnsLabel" },
+          condition: CONDITION,
+          clusterScoped: {
+            description: "The kind is cluster-scoped (namespace ignored; checked through a ClusterRole). Default: true for known cluster-scoped kinds (ClusterIssuer, ClusterSecretStore, GatewayClass, StorageClass, ...) and kinds named Cluster<Something>.",
+            type: "boolean"
+          },
+          plural: {
+            description: "Resource name of the kind for RBAC and kubectl (default: lowercase kind plus s, es after s/x/ch/sh, ies for consonant + y).",
+            type: "string",
+            pattern: PLURAL_PATTERN
+          }
+        }),
+        valuesItem: entry(["apiVersion", "kind", "plural", "name"], {
+          apiVersion: { type: "string", pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$" },
+          kind: { type: "string", pattern: "^[A-Z][A-Za-z0-9]*$" },
+          plural: { type: "string", pattern: PLURAL_PATTERN },
+          name: NAME,
+          namespace: { $ref: "#/definitions/namespace" },
+          condition: CONDITION,
+          clusterScoped: { type: "boolean" }
+        }),
+        values: (r, ns) => {
+          const plural = r.plural ?? guessPlural(r.kind);
+          const where = isClusterScoped(r.apiVersion, r.kind, r.clusterScoped) ? { clusterScoped: true } : ns(r.namespace);
+          return { apiVersion: r.apiVersion, kind: r.kind, plural, name: r.name, ...where, condition: r.condition ?? "Ready" };
+        },
+        canonical: (e) => e,
+        chart: { templates: ["smoke.kubectlChecks", "smoke.checks", "smoke.namespaces", "rbac.yaml"], scriptLine: "condition" },
+        example: { apiVersion: "cert-manager.io/v1", kind: "Certificate", name: "app-tls", condition: "Ready" }
+      }
+    };
+    SMOKE_CHECK_FIELDS = Object.keys(SMOKE_CHECK_TYPES);
+  }
+});
+
 // src/rules/smoke-coverage.ts
 var smokeCoverage;
 var init_smoke_coverage = __esm({
   "src/rules/smoke-coverage.ts"() {
     "use strict";
+    init_smoke_checks();
     init_graph();
     smokeCoverage = {
       id: "smoke-coverage",
@@ -47474,11 +47591,11 @@ var init_smoke_coverage = __esm({
             });
           }
           const s = c.smoke;
-          if (s.externalSecrets.length === 0 && s.secrets.length === 0 && s.resources.length === 0) {
+          if (SMOKE_CHECK_FIELDS.every((f) => s[f].length === 0)) {
             out.push({
               component: c.name,
               severity: "warning",
-              message: "the smoke checks nothing (no externalSecrets, secrets or resources), so it always passes; no smoke chart is rendered for it",
+              message: `the smoke checks nothing (no ${smokeCheckFieldList()}), so it always passes; no smoke chart is rendered for it`,
               ...at(["smoke"])
             });
           }
@@ -47497,16 +47614,14 @@ function fieldValue(c, field2) {
     case "tier":
       return { key: c.tier, text: c.tier, path: ["tier"] };
     case "dependencies": {
-      const d = sorted(c.dependencies);
+      const d = sorted2(c.dependencies);
       return { key: d.join(","), text: d.length > 0 ? `[${d.join(", ")}]` : "[]", path: ["dependencies"] };
     }
     case "smoke checks": {
       const s = c.smoke;
       const v = s ? {
-        validates: sorted(s.validates),
-        externalSecrets: s.externalSecrets.map(canon).sort(),
-        secrets: s.secrets.map((x) => canon({ ...x, keys: x.keys ? sorted(x.keys) : void 0 })).sort(),
-        resources: s.resources.map(canon).sort()
+        validates: sorted2(s.validates),
+        ...Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, s[f].map((x) => canon(canonicalCheck(f, x))).sort()]))
       } : null;
       const key = canon(v);
       return { key, text: key, path: ["smoke"] };
@@ -47529,12 +47644,14 @@ function quickSame(cs, field2) {
     }
   }
 }
-var sorted, canon, FIELDS, sameArray, envParity;
+var sorted2, canon, canonicalCheck, FIELDS, sameArray, envParity;
 var init_env_parity = __esm({
   "src/rules/env-parity.ts"() {
     "use strict";
-    sorted = (xs) => [...new Set(xs)].sort();
+    init_smoke_checks();
+    sorted2 = (xs) => [...new Set(xs)].sort();
     canon = (v) => JSON.stringify(v, (_k, x) => x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a < b ? -1 : 1)) : x);
+    canonicalCheck = (f, x) => SMOKE_CHECK_TYPES[f].canonical(x);
     FIELDS = ["wave", "tier", "dependencies", "smoke checks"];
     sameArray = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
     envParity = {
@@ -49192,10 +49309,10 @@ function wildcardMatch(pattern, value) {
   return pattern === value;
 }
 function inLuaList(list2, k) {
-  for (const entry of list2) {
-    const i = entry.lastIndexOf("/");
-    const g = i >= 0 ? entry.slice(0, i) : "";
-    const kind = i >= 0 ? entry.slice(i + 1) : entry;
+  for (const entry2 of list2) {
+    const i = entry2.lastIndexOf("/");
+    const g = i >= 0 ? entry2.slice(0, i) : "";
+    const kind = i >= 0 ? entry2.slice(i + 1) : entry2;
     if (wildcardMatch(g, k.group) && wildcardMatch(kind, k.kind)) return true;
   }
   return false;
@@ -49423,8 +49540,8 @@ function goString(v) {
   return `map[${Object.keys(o).sort().map((k) => `${k}:${goString(o[k])}`).join(" ")}]`;
 }
 function goJson(v) {
-  const sorted2 = (x) => Array.isArray(x) ? x.map(sorted2) : typeof x === "object" && x !== null ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sorted2(x[k])])) : x;
-  return (JSON.stringify(sorted2(v ?? null)) ?? "null").replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const sorted3 = (x) => Array.isArray(x) ? x.map(sorted3) : typeof x === "object" && x !== null ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sorted3(x[k])])) : x;
+  return (JSON.stringify(sorted3(v ?? null)) ?? "null").replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 function comparable(a, b) {
   const kind = (v) => v === null || v === void 0 ? "nil" : typeof v;
@@ -50222,12 +50339,13 @@ function smokeSettings(settings) {
 }
 function hasChecks(c) {
   const s = c.smoke;
-  return s !== void 0 && s.externalSecrets.length + s.secrets.length + s.resources.length > 0;
+  return s !== void 0 && SMOKE_CHECK_FIELDS.some((f) => s[f].length > 0);
 }
 var RUNNER_PROGRAMS, DEFAULT_IMAGE_PROGRAMS, SMOKE_DEFAULTS;
 var init_settings = __esm({
   "src/smoke/settings.ts"() {
     "use strict";
+    init_smoke_checks();
     RUNNER_PROGRAMS = Object.freeze({
       kubectl: ["kubectl"],
       script: ["sh", "kubectl", "date", "mkdir", "rm", "sleep"]
@@ -54470,11 +54588,11 @@ function newTable() {
 }
 function addEntry(t, hash, key, value) {
   const prev = t.l;
-  const entry = { key, value, p: prev, n: void 0 };
-  if (!t.f) t.f = entry;
-  if (prev) prev.n = entry;
-  t.strong.set(hash, entry);
-  t.l = entry;
+  const entry2 = { key, value, p: prev, n: void 0 };
+  if (!t.f) t.f = entry2;
+  if (prev) prev.n = entry2;
+  t.strong.set(hash, entry2);
+  t.l = entry2;
 }
 function addStr(t, name, value) {
   const ts = tstr(name);
@@ -57686,9 +57804,9 @@ function requireLoader() {
     const transaction = state.anchorMapTransactions.pop();
     const names = Object.keys(transaction);
     for (let index = names.length - 1; index >= 0; index -= 1) {
-      const entry = transaction[names[index]];
-      if (entry.existed) {
-        state.anchorMap[names[index]] = entry.value;
+      const entry2 = transaction[names[index]];
+      if (entry2.existed) {
+        state.anchorMap[names[index]] = entry2.value;
       } else {
         delete state.anchorMap[names[index]];
       }
@@ -60803,9 +60921,9 @@ function argocdCmConflicts(catalog, env, data) {
       continue;
     }
     if (!isObject(parsed)) continue;
-    for (const [ref, entry] of Object.entries(parsed)) {
+    for (const [ref, entry2] of Object.entries(parsed)) {
       const suffix = ref.includes("/") ? ref.replace(/^\//, "").replace("/", "_") : ref;
-      if (!isObject(entry) || entry["health.lua"] === void 0 || data[`${HEALTH_KEY_PREFIX}${suffix}`] === void 0) continue;
+      if (!isObject(entry2) || entry2["health.lua"] === void 0 || data[`${HEALTH_KEY_PREFIX}${suffix}`] === void 0) continue;
       report(d, "resource.customizations", `argocd-cm's resource.customizations block has a health.lua for ${ref}; ${PATCH_FILE}'s ${HEALTH_KEY_PREFIX}${suffix} overrides it (split keys win over the block). Remove it, or make it the check with health.overrides in wavegate.yaml`);
     }
   }
@@ -61151,8 +61269,8 @@ function kubectlTargets(a) {
     out.push({ kind: kindOf(resource2), ...name ? { name } : {}, ...a.namespace ? { namespace: a.namespace } : {}, ...cond ? { condition: cond } : {}, ...a.selector && !name ? { selector: a.selector } : {} });
   };
   const RESOURCE = /^[A-Za-z][\w.-]*$/;
-  const NAME = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?|.*\{\{.*\}\}.*)$/;
-  const slashed = a.positionals.filter((p) => p.includes("/") && !p.includes("://") && RESOURCE.test(p.slice(0, p.indexOf("/"))) && NAME.test(p.slice(p.indexOf("/") + 1)));
+  const NAME2 = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?|.*\{\{.*\}\}.*)$/;
+  const slashed = a.positionals.filter((p) => p.includes("/") && !p.includes("://") && RESOURCE.test(p.slice(0, p.indexOf("/"))) && NAME2.test(p.slice(p.indexOf("/") + 1)));
   if (slashed.length > 0) {
     for (const p of slashed) {
       const i = p.indexOf("/");
@@ -61162,7 +61280,7 @@ function kubectlTargets(a) {
   }
   const [resource, ...rest] = a.positionals;
   if (resource === void 0 || !RESOURCE.test(resource)) return out;
-  const names = rest.filter((n) => NAME.test(n));
+  const names = rest.filter((n) => NAME2.test(n));
   if (names.length === 0) add(resource);
   for (const n of names) add(resource, n);
   return out;
@@ -61579,8 +61697,8 @@ function smokeCheck(t, c, providers, env, defs3) {
   if (!t.name || isTemplate(t.name)) return void 0;
   const ns = t.namespace ?? c.namespace;
   const where = ns ? { namespace: ns } : {};
-  if (t.kind === "ExternalSecret") return { field: "externalSecrets", entry: { name: t.name, ...where } };
-  if (t.kind === "Secret") return { field: "secrets", entry: { name: t.name, ...where } };
+  const field2 = smokeCheckFieldOfKind(t.kind);
+  if (field2) return { field: field2, entry: { name: t.name, ...where } };
   if (t.kind === "Service") {
     if (providers.length !== 1) return void 0;
     const id = env.components.findIndex((o) => o.name === providers[0]);
@@ -61602,6 +61720,7 @@ var CHECKABLE, isTemplate, chartWaitHook;
 var init_chart_wait_hook = __esm({
   "src/rules/chart-wait-hook.ts"() {
     "use strict";
+    init_smoke_checks();
     init_graph();
     init_missing_edge();
     init_wait_scan();
@@ -62239,9 +62358,7 @@ function componentFromValid(raw, file, locate) {
     smoke: smoke ? {
       ...smoke,
       validates: smoke.validates ?? [],
-      externalSecrets: smoke.externalSecrets ?? [],
-      secrets: smoke.secrets ?? [],
-      resources: smoke.resources ?? []
+      ...Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, smoke[f] ?? []]))
     } : void 0,
     raw,
     file,
@@ -62455,6 +62572,7 @@ var init_load = __esm({
     init_messages();
     init_schemas();
     init_types();
+    init_smoke_checks();
     init_settings2();
     init_walk();
     init_fsutil();
@@ -63499,7 +63617,7 @@ function newSmokeText(n, checks) {
     "  validates:",
     `    - ${yamlScalar(n.validates)}`
   ];
-  for (const field2 of ["externalSecrets", "secrets", "resources"]) {
+  for (const field2 of SMOKE_CHECK_FIELDS) {
     const mine = checks.filter((c) => c.field === field2);
     if (mine.length === 0) continue;
     lines.push(`  ${field2}:`);
@@ -63543,7 +63661,7 @@ function smokeComponent(n) {
     provides: none,
     consumes: none,
     health: ["batch/Job"],
-    smoke: { validates: [n.validates], externalSecrets: [], secrets: [], resources: [] },
+    smoke: { validates: [n.validates], ...emptySmokeChecks() },
     raw,
     file: n.sharedFile ?? n.file,
     origin: n.sharedFile ? "shared" : "env",
@@ -63683,6 +63801,7 @@ var sameList;
 var init_fix = __esm({
   "src/graph/fix.ts"() {
     "use strict";
+    init_smoke_checks();
     init_fsutil();
     init_settings2();
     init_document();
@@ -66711,12 +66830,12 @@ function sha256Hex(data) {
 }
 function repositoryIndex(entries) {
   const byName3 = /* @__PURE__ */ new Map();
-  const sorted2 = [...entries].sort((a, b) => {
+  const sorted3 = [...entries].sort((a, b) => {
     const an = String(a.metadata.name);
     const bn = String(b.metadata.name);
     return an < bn ? -1 : an > bn ? 1 : 0;
   });
-  for (const e of sorted2) {
+  for (const e of sorted3) {
     const name = String(e.metadata.name);
     const list2 = byName3.get(name) ?? [];
     list2.push({ ...e.metadata, created: INDEX_GENERATED, digest: sha256Hex(e.archive), urls: [e.url] });
@@ -66742,18 +66861,6 @@ var init_package = __esm({
 import { readdirSync as readdirSync7, readFileSync as readFileSync7 } from "node:fs";
 import { createHash as createHash2 } from "node:crypto";
 import { join as join15 } from "node:path";
-function guessPlural(kind) {
-  const s = kind.toLowerCase();
-  if (s.endsWith("endpoints")) return s;
-  if (/(s|x|ch|sh)$/.test(s)) return `${s}es`;
-  if (/[^aeiou]y$/.test(s)) return `${s.slice(0, -1)}ies`;
-  return `${s}s`;
-}
-function isClusterScoped(apiVersion, kind, explicit) {
-  if (explicit !== void 0) return explicit;
-  const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
-  return CLUSTER_SCOPED.has(group ? `${group}/${kind}` : kind) || /^Cluster[A-Z]/.test(kind);
-}
 function skeletonFiles() {
   if (skeleton) return skeleton;
   const out = [];
@@ -66768,6 +66875,9 @@ function skeletonFiles() {
   out.push({ path: "files/check.sh", content: readFileSync7(SCRIPT, "utf8") });
   skeleton = out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return skeleton;
+}
+function checkValues(f, e, ns) {
+  return SMOKE_CHECK_TYPES[f].values(e, ns);
 }
 function smokeValues(c, settings) {
   const s = c.smoke;
@@ -66787,14 +66897,7 @@ function smokeValues(c, settings) {
     ttlSecondsAfterFinished: settings.ttlSecondsAfterFinished,
     resources: { requests: { ...settings.resources.requests }, limits: { ...settings.resources.limits } },
     checks: {
-      externalSecrets: s.externalSecrets.map((e) => ({ name: e.name, ...ns(e.namespace) })),
-      secrets: s.secrets.map((e) => ({ name: e.name, ...ns(e.namespace), ...e.keys && e.keys.length > 0 ? { keys: [...e.keys] } : {} })),
-      resources: s.resources.map((r) => {
-        const extra = r;
-        const plural = extra.plural ?? guessPlural(r.kind);
-        const where = isClusterScoped(r.apiVersion, r.kind, extra.clusterScoped) ? { clusterScoped: true } : ns(r.namespace);
-        return { apiVersion: r.apiVersion, kind: r.kind, plural, name: r.name, ...where, condition: r.condition ?? "Ready" };
-      })
+      ...Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, s[f].map((e) => checkValues(f, e, ns))]))
     }
   };
 }
@@ -66850,36 +66953,21 @@ async function buildSmokeChart(c, env, settings, pack2 = packageChart) {
   const tarFiles = files.map((f) => ({ path: f.path, content: pre.bytes.get(f.path) ?? f.content }));
   return { name: c.name, version: version2, files, metadata, archive: await pack2(c.name, tarFiles) };
 }
-var SMOKES_DIR, SKELETON, SCRIPT, CLUSTER_SCOPED, skeleton, prepared, renderSmokes;
+var SMOKES_DIR, SKELETON, SCRIPT, skeleton, prepared, renderSmokes;
 var init_render3 = __esm({
   "src/smoke/render.ts"() {
     "use strict";
     init_names();
     init_yaml();
     init_schemas();
+    init_smoke_checks();
     init_package();
     init_settings();
     init_settings();
+    init_smoke_checks();
     SMOKES_DIR = "smokes";
     SKELETON = join15(PACKAGE_ROOT, "smokes", "chart");
     SCRIPT = join15(PACKAGE_ROOT, "smokes", "check.sh");
-    CLUSTER_SCOPED = /* @__PURE__ */ new Set([
-      "Namespace",
-      "Node",
-      "PersistentVolume",
-      "apiextensions.k8s.io/CustomResourceDefinition",
-      "apiregistration.k8s.io/APIService",
-      "admissionregistration.k8s.io/MutatingWebhookConfiguration",
-      "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
-      "cert-manager.io/ClusterIssuer",
-      "external-secrets.io/ClusterExternalSecret",
-      "external-secrets.io/ClusterSecretStore",
-      "gateway.networking.k8s.io/GatewayClass",
-      "rbac.authorization.k8s.io/ClusterRole",
-      "rbac.authorization.k8s.io/ClusterRoleBinding",
-      "scheduling.k8s.io/PriorityClass",
-      "storage.k8s.io/StorageClass"
-    ]);
     renderSmokes = async (catalog, env, context) => {
       const settings = smokeSettings(catalog.settings);
       const findings = [];
