@@ -31,8 +31,12 @@ function tree(rev) {
   mkdirSync(dir, { recursive: true });
   execFileSync('sh', ['-c', `git archive ${sha} | tar -x -C "${dir}"`], { cwd: ROOT });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: dir, stdio: 'inherit' });
-  if (existsSync(join(dir, 'scripts', 'build-validators.mjs'))) execFileSync(process.execPath, ['scripts/build-validators.mjs'], { cwd: dir, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+    cwd: dir,
+    stdio: 'inherit',
+  });
+  if (existsSync(join(dir, 'scripts', 'build-validators.mjs')))
+    execFileSync(process.execPath, ['scripts/build-validators.mjs'], { cwd: dir, stdio: 'inherit' });
   writeFileSync(join(dir, '.built'), '');
   log(`built ${sha}`);
   return dir;
@@ -41,7 +45,12 @@ function tree(rev) {
 /** Runs `node args` in `cwd`: wall ms and stdout. */
 function timeNode(args, cwd) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, args, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const wall = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} in ${cwd}: exit ${r.status}\n${r.stderr}`);
   return { wall, stdout: r.stdout };
@@ -157,11 +166,26 @@ async function main() {
     const mb = median(b);
     const ma = median(a);
     const gain = o.higherIsBetter ? ma / mb : mb / ma;
-    rows.push({ name: o.name, commit: o.commit, what: o.what, unit: o.unit, before: mb, after: ma, gain: Number(gain.toFixed(2)), runsBefore: b.map(Math.round), runsAfter: a.map(Math.round) });
+    rows.push({
+      name: o.name,
+      commit: o.commit,
+      what: o.what,
+      unit: o.unit,
+      before: mb,
+      after: ma,
+      gain: Number(gain.toFixed(2)),
+      runsBefore: b.map(Math.round),
+      runsAfter: a.map(Math.round),
+    });
     log(`${o.name}: ${Math.round(mb)} -> ${Math.round(ma)} ${o.unit}`);
   }
-  const fmt = (v, unit) => (unit === '/s' ? `${Math.round(v).toLocaleString('en-US')}/s` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`);
-  const table = ['| commit | measure | before | after | gain |', '|---|---|---:|---:|---:|', ...rows.map((r) => `| ${r.commit} | ${r.what} | ${fmt(r.before, r.unit)} | ${fmt(r.after, r.unit)} | ${r.gain}x |`)].join('\n');
+  const fmt = (v, unit) =>
+    unit === '/s' ? `${Math.round(v).toLocaleString('en-US')}/s` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`;
+  const table = [
+    '| commit | measure | before | after | gain |',
+    '|---|---|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.commit} | ${r.what} | ${fmt(r.before, r.unit)} | ${fmt(r.after, r.unit)} | ${r.gain}x |`),
+  ].join('\n');
   writeFileSync(join(ROOT, 'bench', 'compare.json'), `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
   process.stdout.write(`${table}\n`);
 }

@@ -29,7 +29,13 @@ const NOTES = join(ROOT, 'bench', 'optimisations.md');
 // ---------------------------------------------------------------- options
 
 function parseArgs(argv) {
-  const o = { writeReadme: false, only: ['health', 'fixtures', 'scale', 'startup'], runs: undefined, sizes: [1000, 10000, 50000], keep: false };
+  const o = {
+    writeReadme: false,
+    only: ['health', 'fixtures', 'scale', 'startup'],
+    runs: undefined,
+    sizes: [1000, 10000, 50000],
+    keep: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -43,7 +49,12 @@ function parseArgs(argv) {
     else if (a.startsWith('--runs')) o.runs = Number(val());
     else if (a.startsWith('--sizes')) o.sizes = val().split(',').map(Number);
     else if (a === '-h' || a === '--help') {
-      process.stdout.write(`${readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 12).join('\n')}\n`);
+      process.stdout.write(
+        `${readFileSync(fileURLToPath(import.meta.url), 'utf8')
+          .split('\n')
+          .slice(0, 12)
+          .join('\n')}\n`,
+      );
       process.exit(0);
     } else fail(`unknown option ${a}`);
   }
@@ -108,7 +119,9 @@ async function benchHealth(opts) {
       const dir = join(LIBRARY_DIR, ref);
       const { script, openLibs } = renderKind(dir);
       const td = join(dir, 'testdata');
-      const files = readdirSync(td).filter((f) => f.endsWith('.yaml')).sort();
+      const files = readdirSync(td)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort();
       const objects = files.map((f) => parseYaml(readFileSync(join(td, f), 'utf8')));
       // in process: one evaluation per object in turn, each with Argo's fresh isolated env
       const perEval = 10000;
@@ -126,7 +139,8 @@ async function benchHealth(opts) {
       const mismatches = [];
       jsResults.forEach((j, i) => {
         const n = nat.results[i];
-        if (!n || n.status !== j.status || n.message !== j.message) mismatches.push(`${files[i]}: wavegate ${JSON.stringify(j)} lua5.1 ${JSON.stringify(n)}`);
+        if (!n || n.status !== j.status || n.message !== j.message)
+          mismatches.push(`${files[i]}: wavegate ${JSON.stringify(j)} lua5.1 ${JSON.stringify(n)}`);
       });
       const evalsPerSec = median(jsRates);
       out.push({
@@ -135,7 +149,9 @@ async function benchHealth(opts) {
         openLibs,
         evalsPerSec: Math.round(evalsPerSec),
         runsEvalsPerSec: jsRates.map(Math.round),
-        native: nat.available ? { evalsPerSec: Math.round(nat.evalsPerSec), runsEvalsPerSec: nat.rates.map(Math.round) } : { unavailable: nat.why },
+        native: nat.available
+          ? { evalsPerSec: Math.round(nat.evalsPerSec), runsEvalsPerSec: nat.rates.map(Math.round) }
+          : { unavailable: nat.why },
         nativeOverWavegate: nat.available ? Number((nat.evalsPerSec / evalsPerSec).toFixed(2)) : undefined,
         sameResultsAsNative: nat.available ? mismatches.length === 0 : undefined,
         mismatches,
@@ -257,7 +273,12 @@ async function benchFixtures(opts) {
     ownCases = Number(/(\d+) passed, 0 failed/.exec(r.stdout)?.[1]);
     own.push(r);
   }
-  out.library = { cases: ownCases, wallMs: median(own.map((r) => r.wallMs)), cpuMs: median(own.map((r) => r.stats.cpuMs)), runsWallMs: own.map((r) => Math.round(r.wallMs)) };
+  out.library = {
+    cases: ownCases,
+    wallMs: median(own.map((r) => r.wallMs)),
+    cpuMs: median(own.map((r) => r.stats.cpuMs)),
+    runsWallMs: own.map((r) => Math.round(r.wallMs)),
+  };
   log(`fixtures library: ${ownCases} cases ${Math.round(out.library.wallMs)} ms`);
   const dir = join(tmpdir(), `wavegate-bench-fixtures-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
@@ -268,10 +289,17 @@ async function benchFixtures(opts) {
     for (let i = 0; i < runs; i++) {
       const r = runNode([BIN, 'health', 'test', dir], { stats: true });
       expectExit(r, 'wavegate health test (synthetic)');
-      if (!r.stdout.includes(`${total} passed, 0 failed`)) throw new Error(`synthetic fixtures: expected ${total} passed, got: ${r.stdout.slice(-300)}`);
+      if (!r.stdout.includes(`${total} passed, 0 failed`))
+        throw new Error(`synthetic fixtures: expected ${total} passed, got: ${r.stdout.slice(-300)}`);
       syn.push(r);
     }
-    out.synthetic = { cases: total, kinds, wallMs: median(syn.map((r) => r.wallMs)), cpuMs: median(syn.map((r) => r.stats.cpuMs)), runsWallMs: syn.map((r) => Math.round(r.wallMs)) };
+    out.synthetic = {
+      cases: total,
+      kinds,
+      wallMs: median(syn.map((r) => r.wallMs)),
+      cpuMs: median(syn.map((r) => r.stats.cpuMs)),
+      runsWallMs: syn.map((r) => Math.round(r.wallMs)),
+    };
     log(`fixtures synthetic: ${total} cases ${Math.round(out.synthetic.wallMs)} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -282,7 +310,10 @@ async function benchFixtures(opts) {
 // ---------------------------------------------------------------- 3. catalog scale
 
 function catalogCache() {
-  const h = createHash('sha256').update(readFileSync(join(ROOT, 'bench', 'synthetic.mjs'))).digest('hex').slice(0, 12);
+  const h = createHash('sha256')
+    .update(readFileSync(join(ROOT, 'bench', 'synthetic.mjs')))
+    .digest('hex')
+    .slice(0, 12);
   return join(tmpdir(), `wavegate-bench-catalogs-${h}`);
 }
 
@@ -421,7 +452,9 @@ function benchScale(opts) {
         runsWallMs: renderRuns.map((r) => r.runsWallMs[0]),
         output: base.medium,
       };
-      log(`render ${n} (${base.medium}): ${render.ok ? `${Math.round(render.wallMs)} ms, ${Math.round(render.peakRssMiB)} MiB` : `FAILED ${render.error}`}`);
+      log(
+        `render ${n} (${base.medium}): ${render.ok ? `${Math.round(render.wallMs)} ms, ${Math.round(render.peakRssMiB)} MiB` : `FAILED ${render.error}`}`,
+      );
       out.sizes[n] = { components: n, environments: 3, check, render };
       if (n === 10000 && render.ok && base.medium === 'tmpfs') {
         // the same render once to the disk, and the disk's cost of creating those files
@@ -432,7 +465,9 @@ function benchScale(opts) {
         const disk = measureCli(['render', cat, '--out', diskDir], 1, `render ${n} to disk`);
         rmSync(diskDir, { recursive: true, force: true });
         out.sizes[n].renderDisk = { ...disk, files: files.length, floorMs };
-        log(`render ${n} (disk): ${disk.ok ? `${Math.round(disk.wallMs)} ms` : `FAILED ${disk.error}`}; writing its ${files.length} files alone: ${Math.round(floorMs)} ms`);
+        log(
+          `render ${n} (disk): ${disk.ok ? `${Math.round(disk.wallMs)} ms` : `FAILED ${disk.error}`}; writing its ${files.length} files alone: ${Math.round(floorMs)} ms`,
+        );
       }
       rmSync(outDir, { recursive: true, force: true });
     }
@@ -505,7 +540,9 @@ function benchSuggestChains(opts) {
       outputLines: rs[0].outputLines,
     };
     const m = out[kind];
-    log(`suggest chain ${kind} 10000: ${m.ok ? `suggest ${Math.round(m.suggestMs)} ms, check ${Math.round(m.checkMs)} ms, ${Math.round(m.peakRssMiB)} MiB` : `FAILED ${m.error}`}`);
+    log(
+      `suggest chain ${kind} 10000: ${m.ok ? `suggest ${Math.round(m.suggestMs)} ms, check ${Math.round(m.checkMs)} ms, ${Math.round(m.peakRssMiB)} MiB` : `FAILED ${m.error}`}`,
+    );
   }
   return out;
 }
@@ -531,7 +568,8 @@ async function benchYamlFastPath(opts) {
   const reader = (t) => parseYaml(t).doc.value;
   const plain = (t) => jsyaml.load(t, { schema: jsyaml.CORE_SCHEMA, json: false });
   for (let i = 0; i < texts.length; i += 97) {
-    if (JSON.stringify(reader(texts[i])) !== JSON.stringify(plain(texts[i]))) throw new Error(`yaml fast path: values differ for file ${i}`);
+    if (JSON.stringify(reader(texts[i])) !== JSON.stringify(plain(texts[i])))
+      throw new Error(`yaml fast path: values differ for file ${i}`);
   }
   const pass = (f) => {
     const c0 = process.cpuUsage();
@@ -574,7 +612,9 @@ function benchStartup(opts) {
     checkExample: one(['check', 'examples/ameide'], 'wavegate check examples/ameide'),
     nodeAlone: { wallMs: median(base), runsWallMs: base.map(Math.round) },
   };
-  log(`startup: --version ${Math.round(out.version.wallMs)} ms, check example ${Math.round(out.checkExample.wallMs)} ms (node -e 0: ${Math.round(out.nodeAlone.wallMs)} ms)`);
+  log(
+    `startup: --version ${Math.round(out.version.wallMs)} ms, check example ${Math.round(out.checkExample.wallMs)} ms (node -e 0: ${Math.round(out.nodeAlone.wallMs)} ms)`,
+  );
   return out;
 }
 
@@ -613,7 +653,14 @@ function machine() {
   };
 }
 
-const fmtMs = (ms) => (ms === undefined || Number.isNaN(ms) ? '-' : ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+const fmtMs = (ms) =>
+  ms === undefined || Number.isNaN(ms)
+    ? '-'
+    : ms >= 10000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : ms >= 1000
+        ? `${(ms / 1000).toFixed(2)} s`
+        : `${Math.round(ms)} ms`;
 const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
 const verdict = (ok) => (ok === undefined ? '-' : ok ? 'PASS' : 'FAIL');
 
@@ -623,10 +670,18 @@ function tableRows(res) {
   for (const h of res.health ?? []) {
     const kind = h.kind.split('/')[1];
     const nat = h.native.evalsPerSec;
-    const detail = nat ? `lua5.1 ${fmtInt(nat)}/s; native is ${h.nativeOverWavegate}x${h.sameResultsAsNative ? '; same results' : '; RESULTS DIFFER'}` : h.native.unavailable;
+    const detail = nat
+      ? `lua5.1 ${fmtInt(nat)}/s; native is ${h.nativeOverWavegate}x${h.sameResultsAsNative ? '; same results' : '; RESULTS DIFFER'}`
+      : h.native.unavailable;
     if (kind === 'ExternalSecret') {
       row(`health eval ${kind} (evals/s)`, fmtInt(h.evalsPerSec), detail, '>= 25,000/s', h.evalsPerSec >= 25000);
-      row(`health eval ${kind} vs lua5.1`, nat ? `${h.nativeOverWavegate}x slower` : '-', `${h.objects.length} testdata objects in turn`, 'within 10x', nat ? h.nativeOverWavegate <= 10 && h.sameResultsAsNative : undefined);
+      row(
+        `health eval ${kind} vs lua5.1`,
+        nat ? `${h.nativeOverWavegate}x slower` : '-',
+        `${h.objects.length} testdata objects in turn`,
+        'within 10x',
+        nat ? h.nativeOverWavegate <= 10 && h.sameResultsAsNative : undefined,
+      );
     } else {
       row(`health eval ${kind} (evals/s)`, fmtInt(h.evalsPerSec), detail, '-', undefined);
     }
@@ -634,7 +689,14 @@ function tableRows(res) {
   if (res.fixtures) {
     const f = res.fixtures;
     row(`health test, package lua/ (${f.library.cases} cases)`, fmtMs(f.library.wallMs), `cpu ${fmtMs(f.library.cpuMs)}`, '-', undefined);
-    if (f.synthetic) row(`health test, ${f.synthetic.cases} synthetic cases`, fmtMs(f.synthetic.wallMs), `${f.synthetic.kinds} kinds; cpu ${fmtMs(f.synthetic.cpuMs)}`, '< 2 s', f.synthetic.wallMs < 2000);
+    if (f.synthetic)
+      row(
+        `health test, ${f.synthetic.cases} synthetic cases`,
+        fmtMs(f.synthetic.wallMs),
+        `${f.synthetic.kinds} kinds; cpu ${fmtMs(f.synthetic.cpuMs)}`,
+        '< 2 s',
+        f.synthetic.wallMs < 2000,
+      );
   }
   if (res.scale) {
     for (const [n, s] of Object.entries(res.scale.sizes)) {
@@ -644,37 +706,58 @@ function tableRows(res) {
         const target = Number(n) === 10000 ? (cmd === 'check' ? '< 2 s' : '< 5 s') : Number(n) === 50000 ? 'no out-of-memory' : '-';
         const ok = Number(n) === 10000 ? m.ok && m.wallMs < (cmd === 'check' ? 2000 : 5000) : Number(n) === 50000 ? m.ok : undefined;
         const value = m.ok ? fmtMs(m.wallMs) : m.oom ? 'out of memory' : `exit ${m.exit}`;
-        const detail = m.ok ? `peak RSS ${fmtInt(m.peakRssMiB)} MiB (heap limit ${fmtInt(m.heapLimitMiB)} MiB); cpu ${fmtMs(m.cpuMs)}` : m.error;
+        const detail = m.ok
+          ? `peak RSS ${fmtInt(m.peakRssMiB)} MiB (heap limit ${fmtInt(m.heapLimitMiB)} MiB); cpu ${fmtMs(m.cpuMs)}`
+          : m.error;
         const where = cmd === 'render' && m.output ? ` (output on ${m.output})` : '';
         row(`${cmd} ${fmtInt(Number(n))} x 3 envs${where}`, value, detail, target, ok);
       }
       const d = s.renderDisk;
       if (d) {
         const value = d.ok ? fmtMs(d.wallMs) : d.oom ? 'out of memory' : `exit ${d.exit}`;
-        row(`render ${fmtInt(Number(n))} x 3 envs (output on disk)`, value, `one run; writing its ${fmtInt(d.files)} files alone (writeFileSync loop) took ${fmtMs(d.floorMs)} on the same disk just before`, '-', undefined);
+        row(
+          `render ${fmtInt(Number(n))} x 3 envs (output on disk)`,
+          value,
+          `one run; writing its ${fmtInt(d.files)} files alone (writeFileSync loop) took ${fmtMs(d.floorMs)} on the same disk just before`,
+          '-',
+          undefined,
+        );
       }
     }
     const y = res.yamlFastPath;
     if (y) {
       const check = res.scale.sizes[10000]?.check;
-      const margin = check?.ok ? `; the check 10,000 x 3 row is ${fmtMs(Math.abs(2000 - check.wallMs))} ${check.wallMs < 2000 ? 'under' : 'over'} its 2 s target` : '';
-      row(`YAML fast path, ${fmtInt(y.files)} component files (10k x 3)`, fmtMs(y.fastMs), `cpu; js-yaml alone ${fmtMs(y.jsyamlMs)} (the fast path saves ${fmtMs(y.jsyamlMs - y.fastMs)})${margin}`, '-', undefined);
+      const margin = check?.ok
+        ? `; the check 10,000 x 3 row is ${fmtMs(Math.abs(2000 - check.wallMs))} ${check.wallMs < 2000 ? 'under' : 'over'} its 2 s target`
+        : '';
+      row(
+        `YAML fast path, ${fmtInt(y.files)} component files (10k x 3)`,
+        fmtMs(y.fastMs),
+        `cpu; js-yaml alone ${fmtMs(y.jsyamlMs)} (the fast path saves ${fmtMs(y.jsyamlMs - y.fastMs)})${margin}`,
+        '-',
+        undefined,
+      );
     }
     for (const [kind, m] of Object.entries(res.scale.suggest ?? {})) {
       const what = kind === 'band' ? 'one band conflict' : '9,999 suggested edges';
       const value = m.ok ? fmtMs(m.suggestMs) : `exit ${m.exit}`;
-      const detail = m.ok ? `suggestRepairs + text (${fmtInt(m.outputLines)} lines); the rules before it ${fmtMs(m.checkMs)}; process ${fmtMs(m.wallMs)}, peak RSS ${fmtInt(m.peakRssMiB)} MiB` : m.error;
+      const detail = m.ok
+        ? `suggestRepairs + text (${fmtInt(m.outputLines)} lines); the rules before it ${fmtMs(m.checkMs)}; process ${fmtMs(m.wallMs)}, peak RSS ${fmtInt(m.peakRssMiB)} MiB`
+        : m.error;
       row(`check --suggest, chain of 10,000 (${what})`, value, detail, '< 2 s', m.ok && m.suggestMs < 2000);
     }
     for (const [format, m] of Object.entries(res.scale.messy ?? {})) {
       const value = m.ok ? fmtMs(m.wallMs) : `exit ${m.exit}`;
-      const detail = m.ok ? `${m.findings !== undefined ? `${fmtInt(m.findings)} env-parity warnings; ` : ''}peak RSS ${fmtInt(m.peakRssMiB)} MiB; cpu ${fmtMs(m.cpuMs)}` : m.error;
+      const detail = m.ok
+        ? `${m.findings !== undefined ? `${fmtInt(m.findings)} env-parity warnings; ` : ''}peak RSS ${fmtInt(m.peakRssMiB)} MiB; cpu ${fmtMs(m.cpuMs)}`
+        : m.error;
       row(`check messy 10,000 x 3 envs (+10,000 only in prod), --format ${format}`, value, detail, '< 2 s', m.ok && m.wallMs < 2000);
     }
     for (const cmd of ['check', 'render']) {
       const g = res.scale.growth[cmd];
       if (g['10k/1k'] !== undefined) row(`${cmd} growth 10k/1k`, `${g['10k/1k']}`, 'wall time ratio', '<= 12', g['10k/1k'] <= 12);
-      if (g['50k/10k'] !== undefined) row(`${cmd} growth 50k/10k`, `${g['50k/10k']}`, 'wall time ratio (5x the components)', '-', undefined);
+      if (g['50k/10k'] !== undefined)
+        row(`${cmd} growth 50k/10k`, `${g['50k/10k']}`, 'wall time ratio (5x the components)', '-', undefined);
     }
   }
   if (res.startup) {
@@ -731,22 +814,22 @@ function writeReadme(res, rows) {
     '`npm run bench` builds, then runs `bench/run.mjs`: median of several runs, whole processes',
     'for the CLI numbers, and writes `bench/results.json`. `npm run bench -- --write-readme`',
     'also rewrites this section. `--only health,fixtures,scale,startup`, `--runs N` and',
-    '`--sizes 1000,10000` narrow it down (`--only check`: the scale part\'s check rows without',
+    "`--sizes 1000,10000` narrow it down (`--only check`: the scale part's check rows without",
     'the renders). Benchmarks are not part of `npm test`.',
     '',
     'How: health evaluations are counted per CPU second on both sides (the bench process for',
     'wavegate, `os.clock()` inside `lua5.1`), each evaluation with a fresh environment and a fresh',
-    '`obj`, cycling through the kind\'s `testdata/` objects; the native loop compiles the chunk once',
+    "`obj`, cycling through the kind's `testdata/` objects; the native loop compiles the chunk once",
     'and builds each object from a Lua table literal. Everything else is the wall time of a whole',
-    '`wavegate` process (start-up included); peak memory is the child\'s own `maxRSS`, reported at',
-    'exit by `bench/stats-hook.mjs`, and the heap limit is Node\'s default for the machine.',
+    "`wavegate` process (start-up included); peak memory is the child's own `maxRSS`, reported at",
+    "exit by `bench/stats-hook.mjs`, and the heap limit is Node's default for the machine.",
     'Render output goes to a tmpfs (`/dev/shm`) so that the render rows measure wavegate: on these',
     'VMs creating the same ~12,000 small files on the ext4 disk took from 0.2 s to 6 s depending on',
     'the host (and on deletions just before). The 10k render is also run once to the disk, shown',
     'with the time a plain `writeFileSync` loop took to create its files on that disk.',
     'Synthetic catalogs come from `bench/synthetic.mjs` (four tiers, fan-in/out, smokes, health',
-    'kinds; `check` finds nothing in them); the 5,000 fixture cases are the library\'s own cases',
-    'copied into Argo\'s layout, one input file each.',
+    "kinds; `check` finds nothing in them); the 5,000 fixture cases are the library's own cases",
+    "copied into Argo's layout, one input file each.",
     '',
     machineLine(res.machine),
     '',
@@ -778,7 +861,9 @@ async function main() {
   const rows = tableRows(res);
   res.table = rows;
   writeFileSync(RESULTS, `${JSON.stringify(res, null, 2)}\n`);
-  process.stdout.write(`${machineLine(res.machine)}\n\n${markdownTable(rows)}\n\n(bench took ${res.benchSeconds} s; details in ${relative(process.cwd(), RESULTS)})\n`);
+  process.stdout.write(
+    `${machineLine(res.machine)}\n\n${markdownTable(rows)}\n\n(bench took ${res.benchSeconds} s; details in ${relative(process.cwd(), RESULTS)})\n`,
+  );
   if (opts.writeReadme) writeReadme(res, rows);
 }
 

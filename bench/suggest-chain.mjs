@@ -37,7 +37,13 @@ export function chainCatalog(n, kind) {
   }
   components.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const env = { name: 'dev', components, byName: new Map(components.map((c) => [c.name, c])), broken: new Set() };
-  return { root: '/nonexistent', settings: { tiers, extraFields: [] }, environments: [env], findings: [], files: catalogFiles(memorySource({}), [env.name]) };
+  return {
+    root: '/nonexistent',
+    settings: { tiers, extraFields: [] },
+    environments: [env],
+    findings: [],
+    files: catalogFiles(memorySource({}), [env.name]),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -51,5 +57,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const text = formatSuggestions(suggestRepairs(catalog, findings));
   const suggestMs = performance.now() - t;
   const lines = text.split('\n');
-  process.stdout.write(`${JSON.stringify({ n, kind, checkMs, suggestMs, findings: findings.length, outputLines: lines.length, longestLine: Math.max(...lines.map((l) => l.length)), text: n <= 100 ? text : undefined })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ n, kind, checkMs, suggestMs, findings: findings.length, outputLines: lines.length, longestLine: Math.max(...lines.map((l) => l.length)), text: n <= 100 ? text : undefined })}\n`,
+  );
 }

@@ -12,8 +12,12 @@ const TIERS = [
   { name: 'apps', waves: [71, 99], types: ['workload'] },
 ];
 const HEALTH = [
-  'external-secrets.io/ExternalSecret', 'cert-manager.io/Certificate', 'postgresql.cnpg.io/Cluster',
-  'kafka.strimzi.io/Kafka', 'gateway.networking.k8s.io/Gateway', 'apps/Deployment',
+  'external-secrets.io/ExternalSecret',
+  'cert-manager.io/Certificate',
+  'postgresql.cnpg.io/Cluster',
+  'kafka.strimzi.io/Kafka',
+  'gateway.networking.k8s.io/Gateway',
+  'apps/Deployment',
 ];
 
 /** Small deterministic PRNG (mulberry32). */
@@ -67,7 +71,14 @@ export function syntheticComponents(count, seed = 382) {
       deps.add(byWave[j].name);
     }
     const isSmoke = earlierCount > 3 && c.index % 25 === 24;
-    const comp = { name, tier: c.tier, wave: c.wave, domain: `d${c.index % 17}`, componentType: isSmoke ? 'smoke' : c.type, namespace: `ns-${c.index % 40}` };
+    const comp = {
+      name,
+      tier: c.tier,
+      wave: c.wave,
+      domain: `d${c.index % 17}`,
+      componentType: isSmoke ? 'smoke' : c.type,
+      namespace: `ns-${c.index % 40}`,
+    };
     if (deps.size) comp.dependencies = [...deps].sort();
     comp.provides = { secrets: [`${name}-creds`], services: [`svc-${name}`] };
     if (deps.size) comp.consumes = { secrets: [...deps].map((d) => `${d}-creds`).sort() };

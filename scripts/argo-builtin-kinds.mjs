@@ -17,9 +17,19 @@ import { fileURLToPath } from 'node:url';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'argo-builtin-health-kinds.json');
 const GO_FALLBACK = [
-  'apps/Deployment', 'apps/StatefulSet', 'apps/ReplicaSet', 'apps/DaemonSet', 'extensions/Ingress',
-  'networking.k8s.io/Ingress', 'argoproj.io/Workflow', 'apiregistration.k8s.io/APIService', 'Service',
-  'PersistentVolumeClaim', 'Pod', 'batch/Job', 'autoscaling/HorizontalPodAutoscaler',
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'apps/ReplicaSet',
+  'apps/DaemonSet',
+  'extensions/Ingress',
+  'networking.k8s.io/Ingress',
+  'argoproj.io/Workflow',
+  'apiregistration.k8s.io/APIService',
+  'Service',
+  'PersistentVolumeClaim',
+  'Pod',
+  'batch/Job',
+  'autoscaling/HorizontalPodAutoscaler',
 ];
 
 const args = process.argv.slice(2);
@@ -63,7 +73,7 @@ for (const tag of tags) {
 }
 
 let goBuiltins = GO_FALLBACK;
-let goSource = 'gitops-engine pkg/health GetHealthCheckFunc (v0.7, built into wavegate\'s script)';
+let goSource = "gitops-engine pkg/health GetHealthCheckFunc (v0.7, built into wavegate's script)";
 const last = tags[tags.length - 1];
 try {
   const src = git('show', `${last}:gitops-engine/pkg/health/health.go`);
@@ -73,7 +83,10 @@ try {
   let group;
   for (const line of fn.split('\n')) {
     const g = /^\tcase "([^"]*)":/.exec(line);
-    if (g) { group = g[1]; continue; }
+    if (g) {
+      group = g[1];
+      continue;
+    }
     for (const k of line.matchAll(/kube\.(\w+)Kind\b|gvk\.Kind == "(\w+)"/g)) {
       const kind = k[1] ?? k[2];
       if (group !== undefined) found.push(group ? `${group}/${kind}` : kind);
@@ -98,9 +111,15 @@ const text = `${JSON.stringify(data, null, 1)}\n`;
 if (check) {
   const cur = JSON.parse(readFileSync(OUT, 'utf8'));
   const same = JSON.stringify(cur.releases) === JSON.stringify(releases) && JSON.stringify(cur.goBuiltins) === JSON.stringify(goBuiltins);
-  process.stdout.write(same ? `data/argo-builtin-health-kinds.json matches ${tags[0]}..${last}\n` : 'data/argo-builtin-health-kinds.json differs from the checkout\n');
+  process.stdout.write(
+    same
+      ? `data/argo-builtin-health-kinds.json matches ${tags[0]}..${last}\n`
+      : 'data/argo-builtin-health-kinds.json differs from the checkout\n',
+  );
   process.exit(same ? 0 : 1);
 }
 writeFileSync(`${OUT}.tmp`, text);
 renameSync(`${OUT}.tmp`, OUT);
-process.stdout.write(`wrote ${OUT}: ${tags.length} releases ${tags[0]}..${last}, ${releases[last].length} Lua kinds at ${last}, ${goBuiltins.length} Go kinds\n`);
+process.stdout.write(
+  `wrote ${OUT}: ${tags.length} releases ${tags[0]}..${last}, ${releases[last].length} Lua kinds at ${last}, ${goBuiltins.length} Go kinds\n`,
+);

@@ -1,5 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, lstatSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** True when `p` is (or links to) a regular file; false when missing or unreadable. */
@@ -192,7 +206,13 @@ export function fsReason(e: unknown): string {
     case 'EBUSY':
       return 'busy';
     default:
-      if (err instanceof RangeError || err?.code === 'ERR_OUT_OF_RANGE' || err?.code === 'ERR_FS_FILE_TOO_LARGE' || err?.code === 'ERR_STRING_TOO_LONG') return 'too large to read';
+      if (
+        err instanceof RangeError ||
+        err?.code === 'ERR_OUT_OF_RANGE' ||
+        err?.code === 'ERR_FS_FILE_TOO_LARGE' ||
+        err?.code === 'ERR_STRING_TOO_LONG'
+      )
+        return 'too large to read';
       return err?.code ? `cannot be read or written (${err.code})` : 'cannot be read or written';
   }
 }
@@ -238,7 +258,11 @@ export function writeFileAtomic(abs: string, data: string | Uint8Array, options:
     try {
       real = resolveInside(options.root, abs);
     } catch (e) {
-      if (e instanceof FileRefused) throw new FileRefused('EOUTSIDE', 'is a symlink to a file outside the catalog; not written (replace the link with the file to let wavegate edit it)');
+      if (e instanceof FileRefused)
+        throw new FileRefused(
+          'EOUTSIDE',
+          'is a symlink to a file outside the catalog; not written (replace the link with the file to let wavegate edit it)',
+        );
       throw e;
     }
     target = real;

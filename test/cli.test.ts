@@ -8,7 +8,11 @@ import { catalogOf, componentPath, writeCatalog } from './helpers/catalog.js';
 const BIN = join(__dirname, '..', 'bin', 'wavegate.js');
 
 function run(args: string[], env: Record<string, string> = {}, cwd?: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    cwd,
+    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -93,7 +97,9 @@ describe('wavegate CLI', () => {
       expect(fromParent.code).toBe(1);
       const lines = fromParent.stdout.trimEnd().split('\n');
       const name = root.split('/').pop()!;
-      expect(lines[0]).toBe(`${name}/environments/_shared/components/db/component.yaml:3:7: error tier-band: [dev, prod] db: wave 40 is outside tier data's band [16, 35]: set a wave in the band (the nearest is 35; check --suggest picks one that keeps every dependency in order)`);
+      expect(lines[0]).toBe(
+        `${name}/environments/_shared/components/db/component.yaml:3:7: error tier-band: [dev, prod] db: wave 40 is outside tier data's band [16, 35]: set a wave in the band (the nearest is 35; check --suggest picks one that keeps every dependency in order)`,
+      );
       expect(lines.filter((l) => l.includes('tier-band'))).toHaveLength(1);
       expect(lines.at(-1)).toBe(`${name}: 2 errors, 1 warning`);
       // from inside the catalog the same finding is a path from there
@@ -118,8 +124,15 @@ describe('wavegate CLI', () => {
       const r = run(['check', '.', '--format', 'github'], {}, root);
       expect(r.code).toBe(1);
       const lines = r.stdout.trimEnd().split('\n');
-      expect(lines[0]).toBe("::error file=environments/_shared/components/db/component.yaml,line=3,col=7,title=wavegate tier-band::[dev, prod] db: wave 40 is outside tier data's band [16, 35]: set a wave in the band (the nearest is 35; check --suggest picks one that keeps every dependency in order)");
-      expect(lines.some((l) => l.startsWith('::warning file=environments/dev/components/cache/component.yaml,') && l.includes('title=wavegate env-parity::'))).toBe(true);
+      expect(lines[0]).toBe(
+        "::error file=environments/_shared/components/db/component.yaml,line=3,col=7,title=wavegate tier-band::[dev, prod] db: wave 40 is outside tier data's band [16, 35]: set a wave in the band (the nearest is 35; check --suggest picks one that keeps every dependency in order)",
+      );
+      expect(
+        lines.some(
+          (l) =>
+            l.startsWith('::warning file=environments/dev/components/cache/component.yaml,') && l.includes('title=wavegate env-parity::'),
+        ),
+      ).toBe(true);
     });
   });
 });

@@ -97,7 +97,13 @@ function markdownFiles(): string[] {
     readdirSync(join(ROOT, d))
       .filter((f) => f.endsWith('.md'))
       .map((f) => join(ROOT, d, f));
-  return [...inDir('.'), ...inDir('docs'), ...inDir('bench'), join(ROOT, 'examples', 'ameide', 'README.md'), join(ROOT, 'test', 'schemas', 'README.md')].sort();
+  return [
+    ...inDir('.'),
+    ...inDir('docs'),
+    ...inDir('bench'),
+    join(ROOT, 'examples', 'ameide', 'README.md'),
+    join(ROOT, 'test', 'schemas', 'README.md'),
+  ].sort();
 }
 
 describe('the link checker', () => {
@@ -106,7 +112,9 @@ describe('the link checker', () => {
       'wavegate-check-catalog---env-env---format-textjsonsarifgithub---suggest---quiet---max-warnings-n',
     );
     expect(slug('Chart-level waits (`chart-wait-hook`)')).toBe('chart-level-waits-chart-wait-hook');
-    expect(slug("Choosing where a kind's check comes from (`health:` in `wavegate.yaml`)")).toBe('choosing-where-a-kinds-check-comes-from-health-in-wavegateyaml');
+    expect(slug("Choosing where a kind's check comes from (`health:` in `wavegate.yaml`)")).toBe(
+      'choosing-where-a-kinds-check-comes-from-health-in-wavegateyaml',
+    );
     expect(slug('`health_test.yaml` [format](x.md)')).toBe('health_testyaml-format');
   });
 
@@ -140,7 +148,16 @@ describe('docs', () => {
 
   it('covers the README, the guides and docs/', () => {
     const names = files.map((f) => relative(ROOT, f));
-    for (const f of ['README.md', 'ARCHITECTURE.md', 'CONTRIBUTING.md', 'SECURITY.md', 'docs/rules.md', 'docs/catalog.md', 'bench/README.md']) expect(names).toContain(f);
+    for (const f of [
+      'README.md',
+      'ARCHITECTURE.md',
+      'CONTRIBUTING.md',
+      'SECURITY.md',
+      'docs/rules.md',
+      'docs/catalog.md',
+      'bench/README.md',
+    ])
+      expect(names).toContain(f);
   });
 
   it('every relative link and #anchor resolves', () => {

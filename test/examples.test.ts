@@ -16,27 +16,78 @@ const COMPONENT_COUNT = 60;
  * (examples/ameide/README.md, "Interpretations"); `apps-www-ameide*` stands for both web apps.
  */
 const PROPOSED_GATING_NAMES = [
-  'foundation-external-secrets', 'foundation-external-secrets-ready', 'foundation-vault-secret-store',
-  'foundation-vault-secrets-platform', 'foundation-vault-secrets-temporal', 'foundation-vault-secrets-observability',
-  'foundation-vault-bootstrap', 'foundation-vault-core', 'foundation-vault-webhook-certs',
-  'foundation-operators-smoke', 'foundation-bootstrap-smoke',
-  'data-kafka-cluster', 'foundation-strimzi-operator', 'data-redis-failover', 'foundation-redis-operator',
-  'data-clickhouse-secrets', 'foundation-clickhouse-operator', 'platform-postgres-clusters', 'foundation-cloudnative-pg',
-  'data-minio', 'data-db-migrations', 'data-data-plane-smoke', 'data-data-plane-ext-smoke', 'data-temporal', 'data-clickhouse',
-  'platform-keycloak', 'platform-keycloak-realm', 'platform-cert-manager-config', 'foundation-cert-manager',
-  'platform-envoy-gateway', 'foundation-crds-gateway', 'platform-gateway', 'platform-secrets-smoke',
-  'platform-prometheus', 'platform-loki', 'platform-tempo', 'platform-grafana', 'platform-grafana-datasources',
-  'platform-otel-collector', 'platform-alloy-logs', 'platform-langfuse', 'platform-langfuse-bootstrap',
+  'foundation-external-secrets',
+  'foundation-external-secrets-ready',
+  'foundation-vault-secret-store',
+  'foundation-vault-secrets-platform',
+  'foundation-vault-secrets-temporal',
+  'foundation-vault-secrets-observability',
+  'foundation-vault-bootstrap',
+  'foundation-vault-core',
+  'foundation-vault-webhook-certs',
+  'foundation-operators-smoke',
+  'foundation-bootstrap-smoke',
+  'data-kafka-cluster',
+  'foundation-strimzi-operator',
+  'data-redis-failover',
+  'foundation-redis-operator',
+  'data-clickhouse-secrets',
+  'foundation-clickhouse-operator',
+  'platform-postgres-clusters',
+  'foundation-cloudnative-pg',
+  'data-minio',
+  'data-db-migrations',
+  'data-data-plane-smoke',
+  'data-data-plane-ext-smoke',
+  'data-temporal',
+  'data-clickhouse',
+  'platform-keycloak',
+  'platform-keycloak-realm',
+  'platform-cert-manager-config',
+  'foundation-cert-manager',
+  'platform-envoy-gateway',
+  'foundation-crds-gateway',
+  'platform-gateway',
+  'platform-secrets-smoke',
+  'platform-prometheus',
+  'platform-loki',
+  'platform-tempo',
+  'platform-grafana',
+  'platform-grafana-datasources',
+  'platform-otel-collector',
+  'platform-alloy-logs',
+  'platform-langfuse',
+  'platform-langfuse-bootstrap',
   'platform-observability-smoke',
-  'apps-workflows', 'apps-workflows-runtime', 'apps-inference', 'apps-runtime-agent-langgraph', 'apps-agents',
-  'apps-agents-runtime', 'apps-www-ameide', 'apps-www-ameide-platform', 'apps-inference-gateway', 'apps-platform-smoke',
+  'apps-workflows',
+  'apps-workflows-runtime',
+  'apps-inference',
+  'apps-runtime-agent-langgraph',
+  'apps-agents',
+  'apps-agents-runtime',
+  'apps-www-ameide',
+  'apps-www-ameide-platform',
+  'apps-inference-gateway',
+  'apps-platform-smoke',
   // named in the findings and the smoke list
-  'apps-platform', 'apps-graph', 'platform-control-plane-smoke', 'platform-auth-smoke',
+  'apps-platform',
+  'apps-graph',
+  'platform-control-plane-smoke',
+  'platform-auth-smoke',
 ];
 
 const APPS = [
-  'apps-platform', 'apps-graph', 'apps-workflows', 'apps-workflows-runtime', 'apps-inference', 'apps-inference-gateway',
-  'apps-agents', 'apps-agents-runtime', 'apps-runtime-agent-langgraph', 'apps-www-ameide', 'apps-www-ameide-platform',
+  'apps-platform',
+  'apps-graph',
+  'apps-workflows',
+  'apps-workflows-runtime',
+  'apps-inference',
+  'apps-inference-gateway',
+  'apps-agents',
+  'apps-agents-runtime',
+  'apps-runtime-agent-langgraph',
+  'apps-www-ameide',
+  'apps-www-ameide-platform',
 ];
 
 /** The edges of "Proposed gating/wave adjustments", as direct dependencies. */
@@ -47,10 +98,26 @@ const PROPOSED_EDGES: [string, string[]][] = [
   ['foundation-vault-secrets-temporal', ['foundation-vault-secret-store']],
   ['foundation-vault-secrets-observability', ['foundation-vault-secret-store']],
   ['foundation-vault-bootstrap', ['foundation-vault-core', 'foundation-vault-webhook-certs']],
-  ['foundation-operators-smoke', ['foundation-cert-manager', 'foundation-external-secrets', 'foundation-cloudnative-pg',
-    'foundation-strimzi-operator', 'foundation-redis-operator', 'foundation-clickhouse-operator']],
-  ['foundation-bootstrap-smoke', ['foundation-vault-secret-store', 'foundation-vault-secrets-platform',
-    'foundation-vault-secrets-temporal', 'foundation-vault-secrets-observability']],
+  [
+    'foundation-operators-smoke',
+    [
+      'foundation-cert-manager',
+      'foundation-external-secrets',
+      'foundation-cloudnative-pg',
+      'foundation-strimzi-operator',
+      'foundation-redis-operator',
+      'foundation-clickhouse-operator',
+    ],
+  ],
+  [
+    'foundation-bootstrap-smoke',
+    [
+      'foundation-vault-secret-store',
+      'foundation-vault-secrets-platform',
+      'foundation-vault-secrets-temporal',
+      'foundation-vault-secrets-observability',
+    ],
+  ],
   ['data-kafka-cluster', ['foundation-strimzi-operator']],
   ['data-redis-failover', ['foundation-redis-operator']],
   ['data-clickhouse-secrets', ['foundation-clickhouse-operator', 'foundation-vault-secret-store']],
@@ -74,9 +141,22 @@ const PROPOSED_EDGES: [string, string[]][] = [
   ['platform-alloy-logs', ['platform-loki']],
   ['platform-langfuse', ['data-clickhouse', 'data-redis-failover', 'data-minio', 'foundation-vault-secrets-observability']],
   ['platform-langfuse-bootstrap', ['platform-langfuse', 'foundation-vault-secret-store']],
-  ['platform-observability-smoke', ['platform-grafana', 'platform-grafana-datasources', 'platform-prometheus', 'platform-loki',
-    'platform-tempo', 'platform-otel-collector', 'platform-alloy-logs']],
-  ...APPS.map((a): [string, string[]] => [a, ['platform-postgres-clusters', 'foundation-vault-secrets-platform', 'foundation-vault-secret-store']]),
+  [
+    'platform-observability-smoke',
+    [
+      'platform-grafana',
+      'platform-grafana-datasources',
+      'platform-prometheus',
+      'platform-loki',
+      'platform-tempo',
+      'platform-otel-collector',
+      'platform-alloy-logs',
+    ],
+  ],
+  ...APPS.map((a): [string, string[]] => [
+    a,
+    ['platform-postgres-clusters', 'foundation-vault-secrets-platform', 'foundation-vault-secret-store'],
+  ]),
   ['apps-workflows', ['data-temporal']],
   ['apps-workflows-runtime', ['data-temporal']],
   ['apps-inference', ['data-redis-failover']],
@@ -149,7 +229,8 @@ describe('examples/ameide (backlog 382 after its proposed gating)', () => {
       }
       for (const smoke of env.components.filter((c) => c.componentType === 'smoke')) {
         for (const c of env.components) {
-          if (c.tier === smoke.tier && c.componentType !== 'smoke' && c.wave >= smoke.wave) problems.push(`${smoke.name} not after ${c.name}`);
+          if (c.tier === smoke.tier && c.componentType !== 'smoke' && c.wave >= smoke.wave)
+            problems.push(`${smoke.name} not after ${c.name}`);
         }
       }
       expect(problems, env.name).toEqual([]);
@@ -197,7 +278,13 @@ describe('examples/ameide (backlog 382 after its proposed gating)', () => {
       expect(env.byName.get('data-temporal')!.health).toContain('temporal.io/TemporalNamespace');
       const secretsSmoke = env.byName.get('platform-secrets-smoke')!.smoke!;
       const checked = secretsSmoke.secrets.map((s) => s.name);
-      for (const s of ['grafana-admin-credentials', 'loki-s3-credentials', 'tempo-s3-credentials', 'minio-service-users', 'platform-db-credentials']) {
+      for (const s of [
+        'grafana-admin-credentials',
+        'loki-s3-credentials',
+        'tempo-s3-credentials',
+        'minio-service-users',
+        'platform-db-credentials',
+      ]) {
         expect(checked).toContain(s);
         expect(secretsSmoke.secrets.find((x) => x.name === s)!.keys!.length).toBeGreaterThan(0);
       }
@@ -206,7 +293,9 @@ describe('examples/ameide (backlog 382 after its proposed gating)', () => {
 
   it('has one ApplicationSet per environment, with a RollingSync step per wave of its components, never setting dependsOn', () => {
     const dir = join(EXAMPLE, 'argocd');
-    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
     expect(files).toEqual(ENVS.map((e) => `applicationset-${e}.yaml`));
     for (const f of files) {
       const text = readFileSync(join(dir, f), 'utf8');
@@ -235,8 +324,7 @@ describe('examples/ameide (backlog 382 after its proposed gating)', () => {
   });
 });
 
-
-describe('test/fixtures/backlog-382-before (the document\'s findings)', () => {
+describe("test/fixtures/backlog-382-before (the document's findings)", () => {
   const catalog = loadCatalog(BEFORE);
   const findings: Finding[] = checkCatalog(catalog);
   const gaps = readGaps();
@@ -252,8 +340,23 @@ describe('test/fixtures/backlog-382-before (the document\'s findings)', () => {
 
   it('GAPS.md lists 53 gaps, each with a known rule and existing files', () => {
     expect(gaps.map((g) => g.id)).toEqual(Array.from({ length: 53 }, (_, i) => i + 1));
-    const rules = new Set(['none', 'unknown-dependency', 'dependency-cycle', 'wave-order', 'tier-band', 'missing-edge', 'smoke-coverage',
-      'health-coverage', 'env-parity', 'smoke-not-deployed', 'argo-depends-on', 'helm-test-hook-ignored', 'rollout-order', 'rollout-inert-wave', 'chart-wait-hook']);
+    const rules = new Set([
+      'none',
+      'unknown-dependency',
+      'dependency-cycle',
+      'wave-order',
+      'tier-band',
+      'missing-edge',
+      'smoke-coverage',
+      'health-coverage',
+      'env-parity',
+      'smoke-not-deployed',
+      'argo-depends-on',
+      'helm-test-hook-ignored',
+      'rollout-order',
+      'rollout-inert-wave',
+      'chart-wait-hook',
+    ]);
     for (const g of gaps) {
       expect(rules.has(g.rule), `gap ${g.id}: ${g.rule}`).toBe(true);
       for (const f of g.files) if (!f.includes('*')) expect(() => readFileSync(join(BEFORE, f)), `gap ${g.id}: ${f}`).not.toThrow();
@@ -264,12 +367,15 @@ describe('test/fixtures/backlog-382-before (the document\'s findings)', () => {
     const unreported: string[] = [];
     for (const g of gaps.filter((x) => x.rule !== 'none')) {
       if (g.envs === undefined) {
-        for (const f of g.files) if (!findings.some((x) => x.rule === g.rule && x.file === f)) unreported.push(`gap ${g.id}: ${g.rule} ${f}`);
+        for (const f of g.files)
+          if (!findings.some((x) => x.rule === g.rule && x.file === f)) unreported.push(`gap ${g.id}: ${g.rule} ${f}`);
         continue;
       }
       for (const env of g.envs) {
         if (g.findings.length === 0) {
-          for (const f of g.files) if (!findings.some((x) => x.rule === g.rule && x.environment === env && x.file === f)) unreported.push(`gap ${g.id}: ${g.rule} ${env} ${f}`);
+          for (const f of g.files)
+            if (!findings.some((x) => x.rule === g.rule && x.environment === env && x.file === f))
+              unreported.push(`gap ${g.id}: ${g.rule} ${env} ${f}`);
         }
         for (const { component, related } of g.findings) {
           const mine = findings.filter((x) => x.rule === g.rule && x.environment === env && x.component === component);
@@ -295,6 +401,10 @@ describe('test/fixtures/backlog-382-before (the document\'s findings)', () => {
         );
       });
     // smoke-image: the fixture, like the example, pins the smoke image by tag (not a gap of the document)
-    expect(findings.filter((x) => !listed(x) && x.rule !== 'smoke-image').map((x) => `${x.rule} ${x.environment ?? '-'} ${x.component ?? x.file} ${x.related?.join(',') ?? ''}`)).toEqual([]);
+    expect(
+      findings
+        .filter((x) => !listed(x) && x.rule !== 'smoke-image')
+        .map((x) => `${x.rule} ${x.environment ?? '-'} ${x.component ?? x.file} ${x.related?.join(',') ?? ''}`),
+    ).toEqual([]);
   });
 });

@@ -9,12 +9,16 @@ const ROOT = join(__dirname, '..');
 function firstDocByJsYaml(text: string): unknown {
   let first: unknown = null;
   let seen = false;
-  jsyaml.loadAll(text, (d) => {
-    if (!seen && d !== null && d !== undefined) {
-      first = d;
-      seen = true;
-    }
-  }, { schema: jsyaml.CORE_SCHEMA });
+  jsyaml.loadAll(
+    text,
+    (d) => {
+      if (!seen && d !== null && d !== undefined) {
+        first = d;
+        seen = true;
+      }
+    },
+    { schema: jsyaml.CORE_SCHEMA },
+  );
   return first;
 }
 
@@ -137,7 +141,13 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
       apiVersion: 'v1',
       kind: 'Thing',
       metadata: { name: 'a "b"', note: "it's", labels: {} },
-      spec: { list: ['a', 1.5, { key: 'v', other: -3 }, ['nested']], empty: null, version: '1.2.3', script: 'line 1\n  indented\n', folded: 'a b' },
+      spec: {
+        list: ['a', 1.5, { key: 'v', other: -3 }, ['nested']],
+        empty: null,
+        version: '1.2.3',
+        script: 'line 1\n  indented\n',
+        folded: 'a b',
+      },
       status: { ok: true, none: null },
     };
     expect(fastYaml(text)).toEqual(want);
@@ -152,7 +162,7 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
       'a: >\n  x\n  y\n',
       'a: |\n  x\n\n  y\nb: 1\n',
       'a:\n- 1\n- -2\n- 0.5\n- 1e3\n- -0\n- 10.0.0.1\n- 1.2.3\n- null\n- Null\n- ~\n- TRUE\n- false\n',
-      'a: "x # not a comment" # comment\nb: \'y\'\'s\'\n',
+      "a: \"x # not a comment\" # comment\nb: 'y''s'\n",
       'list:\n  - name: a\n    value: 1\n  -   name: b\n      value: 2\n  - - x\n    - y\n',
       'k: v\n---\nk: w\n',
       '---\n# only a comment\n',
@@ -209,7 +219,7 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
       '"__proto__": 1\n',
       '"__proto__":\n  a: 1\n',
       'a: "x\\u00e9\\"y\\" z" # c\n',
-      'a: \'it\'\'s\'\n',
+      "a: 'it''s'\n",
       // empty items before a less indented dash (js-yaml reads them into the inner sequence)
       '- -\n- a\n',
       '- - x\n  -\n- a\n',
@@ -232,7 +242,16 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
   });
 
   it('reads keys alike whatever it read before (keys are remembered across texts)', () => {
-    const texts = ['name: a\nnamespace: b\n', 'namespace: c\nname: d\n', 'name:x: 1\n', 'name : 1\n', 'names: 1\nname: 2\n', 'name:\n  name: 3\n', '- name\n- name: 4\n', 'name #x: 5\n'];
+    const texts = [
+      'name: a\nnamespace: b\n',
+      'namespace: c\nname: d\n',
+      'name:x: 1\n',
+      'name : 1\n',
+      'names: 1\nname: 2\n',
+      'name:\n  name: 3\n',
+      '- name\n- name: 4\n',
+      'name #x: 5\n',
+    ];
     for (let round = 0; round < 2; round++) expectAgreement(texts);
     expect(fastYaml('namespace: c\nname: d\n')).toEqual({ namespace: 'c', name: 'd' });
     expect(fastYaml('- name\n- name: 4\n')).toEqual(['name', { name: 4 }]);
@@ -249,8 +268,61 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
     const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
-    const KEYS = ['name', 'namespace', 'kind', 'apiVersion', 'spec', 'labels', 'a', 'x', 'c-1', 'a.b', 'k8s.io/name', 'a:b', 'constructor', '"q k"', "'s k'", 'true', '1'];
-    const SCALARS = ['v', 'x y', 'platform-c0001', '1', '-2', '0', '1.5', '1e3', '-0', '0x1F', '10.0.0.1', 'null', '~', 'True', 'yes', 'http://x/y#z', 'a#b # c', 'x:y', 'a: b', 'ü', '"dq"', '"a # b"', '"\\t\\u00e9"', "'it''s'", "''", '[]', '{}', '[a, b]', '[1, -2, null]', '[a] # c', 'v # c', '&a v', '*a', '!t v'];
+    const KEYS = [
+      'name',
+      'namespace',
+      'kind',
+      'apiVersion',
+      'spec',
+      'labels',
+      'a',
+      'x',
+      'c-1',
+      'a.b',
+      'k8s.io/name',
+      'a:b',
+      'constructor',
+      '"q k"',
+      "'s k'",
+      'true',
+      '1',
+    ];
+    const SCALARS = [
+      'v',
+      'x y',
+      'platform-c0001',
+      '1',
+      '-2',
+      '0',
+      '1.5',
+      '1e3',
+      '-0',
+      '0x1F',
+      '10.0.0.1',
+      'null',
+      '~',
+      'True',
+      'yes',
+      'http://x/y#z',
+      'a#b # c',
+      'x:y',
+      'a: b',
+      'ü',
+      '"dq"',
+      '"a # b"',
+      '"\\t\\u00e9"',
+      "'it''s'",
+      "''",
+      '[]',
+      '{}',
+      '[a, b]',
+      '[1, -2, null]',
+      '[a] # c',
+      'v # c',
+      '&a v',
+      '*a',
+      '!t v',
+    ];
     const BLOCK = [['x'], ['x', 'y'], ['x', '', 'y'], ['x', '  y'], ['# c', 'x'], ['x', '', '']];
     const lines: string[] = [];
     const scalar = (head: string, indent: number): void => {
@@ -298,7 +370,36 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
   });
 
   it('gives up on what it does not handle', () => {
-    for (const t of ['a: &x 1\nb: *x', 'a: !tag 1', 'a: [1, [2]]', 'a: [1, 2,]', 'a: [,1]', 'a: [1,, 2]', 'a: [x: 1]', 'a: ["q", b]', 'a: [b] # c', 'a: [- b]', 'a: [0x1F]', 'a: [&x b]', 'a: [b\n  ]', 'a: 0x1F', 'a: .inf', 'a: 1\na: 2', 'a:\tb', 'plain scalar', 'true: 1', 'a: |+\n  x\n\n', 'a: b\r\n', 'a:\n\t- b', '"__proto__": 1', 'a: |\n  x\n   \n', '- -\n- a\n', 'a: b\x01', 'a: \u00a0b', '...\na: 1\n']) {
+    for (const t of [
+      'a: &x 1\nb: *x',
+      'a: !tag 1',
+      'a: [1, [2]]',
+      'a: [1, 2,]',
+      'a: [,1]',
+      'a: [1,, 2]',
+      'a: [x: 1]',
+      'a: ["q", b]',
+      'a: [b] # c',
+      'a: [- b]',
+      'a: [0x1F]',
+      'a: [&x b]',
+      'a: [b\n  ]',
+      'a: 0x1F',
+      'a: .inf',
+      'a: 1\na: 2',
+      'a:\tb',
+      'plain scalar',
+      'true: 1',
+      'a: |+\n  x\n\n',
+      'a: b\r\n',
+      'a:\n\t- b',
+      '"__proto__": 1',
+      'a: |\n  x\n   \n',
+      '- -\n- a\n',
+      'a: b\x01',
+      'a: \u00a0b',
+      '...\na: 1\n',
+    ]) {
       expect(fastYaml(t)).toBeUndefined();
     }
   });
@@ -348,7 +449,11 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
     expect(fastYaml(status)).toEqual({
       status: {
         conditions: [
-          { type: 'Ready', message: 'Failed to register ACME account: 400 urn:ietf:params:acme:error:malformed: Invalid contact', reason: 'ErrRegisterACMEAccount' },
+          {
+            type: 'Ready',
+            message: 'Failed to register ACME account: 400 urn:ietf:params:acme:error:malformed: Invalid contact',
+            reason: 'ErrRegisterACMEAccount',
+          },
           { message: 'could not reach the API server; retrying in 10s' },
           { message: "can't reconcile schema: setup default store: dial tcp 10.0.0.1:5432", status: 'False' },
         ],
@@ -414,12 +519,7 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
     ];
     expect(expectAgreement(samples)).toBeGreaterThan(40);
     // the fast path must read these itself (not only agree when it does)
-    const refused = new Set([
-      'a: x\n  y\n  # c\n  z\n',
-      'a: x\n  y: z\n',
-      'a: "x\n  y"\n  b: 1\n',
-      'a: "x\\u00\n  e9"\n',
-    ]);
+    const refused = new Set(['a: x\n  y\n  # c\n  z\n', 'a: x\n  y: z\n', 'a: "x\n  y"\n  b: 1\n', 'a: "x\\u00\n  e9"\n']);
     for (const t of samples) if (!refused.has(t)) expect(fastYaml(t), JSON.stringify(t)).toBeDefined();
   });
 
@@ -429,7 +529,53 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
     // line breaks, indicator characters at line starts, and single-character mutations
     const rnd = seeded(424242);
     const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
-    const WORDS = ['Failed', 'to', 'reach', 'server;', 'in', '10s', 'urn:ietf:acme', 'x:', ':y', 'a: b', 'a#b', '#c', "it's", '"q"', '\\', '\\n', '\\"', '\\u00e9', '\\x41', '\\ ', '-', '- x', '?', '? y', '---', '...', 'true', '1', '0x1F', 'null', '~', '[a]', '{b}', '&a', '*a', '!t', '|', '>', '%', '@', ',', 'ü', '10.0.0.1:5432', '', ''];
+    const WORDS = [
+      'Failed',
+      'to',
+      'reach',
+      'server;',
+      'in',
+      '10s',
+      'urn:ietf:acme',
+      'x:',
+      ':y',
+      'a: b',
+      'a#b',
+      '#c',
+      "it's",
+      '"q"',
+      '\\',
+      '\\n',
+      '\\"',
+      '\\u00e9',
+      '\\x41',
+      '\\ ',
+      '-',
+      '- x',
+      '?',
+      '? y',
+      '---',
+      '...',
+      'true',
+      '1',
+      '0x1F',
+      'null',
+      '~',
+      '[a]',
+      '{b}',
+      '&a',
+      '*a',
+      '!t',
+      '|',
+      '>',
+      '%',
+      '@',
+      ',',
+      'ü',
+      '10.0.0.1:5432',
+      '',
+      '',
+    ];
     let multi = false;
     /** A value after `head` (`key: ` or `- `) whose parent has indentation `parent`. */
     const value = (lines: string[], head: string, parent: number): void => {
@@ -437,7 +583,9 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
       const nLines = style === 'one' ? 1 : 1 + Math.floor(rnd() * 4);
       const parts: string[] = [];
       for (let i = 0; i < nLines; i++) {
-        let words = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => (rnd() < 0.93 ? pick(['message', 'retrying', 'the', 'API', 'x', 'a-b', 'c:d', 'e#f']) : pick(WORDS)));
+        let words = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () =>
+          rnd() < 0.93 ? pick(['message', 'retrying', 'the', 'API', 'x', 'a-b', 'c:d', 'e#f']) : pick(WORDS),
+        );
         if (style === "'" && rnd() < 0.9) words = words.map((w) => w.replace(/'/g, "''"));
         if (style === '"' && rnd() < 0.9) words = words.map((w) => w.replace(/(^|[^\\])"/g, '$1\\"'));
         let line = words.join(' ');
@@ -462,7 +610,8 @@ describe('fastYaml reads what js-yaml reads, or gives up', () => {
         const key = pick(['message', 'reason', 'type', 'status', 'note']);
         const r = rnd();
         if (depth >= 3 || r < 0.6) {
-          if (seq && rnd() < 0.5) value(lines, `${' '.repeat(indent)}- ${key}: `, indent + 2); // `- key: value`
+          if (seq && rnd() < 0.5)
+            value(lines, `${' '.repeat(indent)}- ${key}: `, indent + 2); // `- key: value`
           else value(lines, ' '.repeat(indent) + (seq ? '- ' : `${key}: `), indent);
         } else {
           lines.push(' '.repeat(indent) + (seq ? '-' : `${key}${i}:`));

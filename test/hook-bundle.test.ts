@@ -52,13 +52,18 @@ describe('hook bundle', () => {
 
     /** The CLI in this checkout and the bundle in the clone, each on the clone's files. */
     const both = (args: string[]) => {
-      const run = (cmd: string) => spawnSync(process.execPath, [cmd, ...args], { cwd: clone, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      const run = (cmd: string) =>
+        spawnSync(process.execPath, [cmd, ...args], { cwd: clone, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
       return { cli: run(join(ROOT, 'bin', 'wavegate.js')), bundle: run(join(clone, BUNDLE)) };
     };
     const same = (args: string[], status: number) => {
       const { cli, bundle } = both(args);
       expect(cli.status, cli.stderr).toBe(status);
-      expect({ status: bundle.status, stdout: bundle.stdout, stderr: bundle.stderr }).toEqual({ status: cli.status, stdout: cli.stdout, stderr: cli.stderr });
+      expect({ status: bundle.status, stdout: bundle.stdout, stderr: bundle.stderr }).toEqual({
+        status: cli.status,
+        stdout: cli.stdout,
+        stderr: cli.stderr,
+      });
       return bundle;
     };
 

@@ -22,9 +22,17 @@ function importsOf(file: string, text: string): string[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
   const specs: string[] = [];
   const visit = (n: ts.Node): void => {
-    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) specs.push(n.moduleSpecifier.text);
-    else if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) specs.push(n.arguments[0].text);
-    else if (ts.isImportTypeNode(n) && ts.isLiteralTypeNode(n.argument) && ts.isStringLiteral(n.argument.literal)) specs.push(n.argument.literal.text);
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier))
+      specs.push(n.moduleSpecifier.text);
+    else if (
+      ts.isCallExpression(n) &&
+      n.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      n.arguments[0] &&
+      ts.isStringLiteral(n.arguments[0])
+    )
+      specs.push(n.arguments[0].text);
+    else if (ts.isImportTypeNode(n) && ts.isLiteralTypeNode(n.argument) && ts.isStringLiteral(n.argument.literal))
+      specs.push(n.argument.literal.text);
     ts.forEachChild(n, visit);
   };
   visit(sf);
@@ -108,13 +116,32 @@ function srcGraph(): { modules: Map<string, string[]>; folders: Map<string, stri
 
 describe('import cycles', () => {
   it('finds cycles (the check itself): a loop through three modules, a self import, none in a chain', () => {
-    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['d']], ['e', ['a']]]))).toEqual([['a', 'b', 'c'], ['d']]);
-    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', []]]))).toEqual([]);
-    expect(importsOf('cli/x.ts', "import type { A } from '../rules/types.js';\nexport { b } from './b.js';\nconst m = await import('../health/library.js');\n")).toEqual([
-      'rules/types.ts',
-      'cli/b.ts',
-      'health/library.ts',
-    ]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['d']],
+          ['e', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c'], ['d']]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+    ).toEqual([]);
+    expect(
+      importsOf(
+        'cli/x.ts',
+        "import type { A } from '../rules/types.js';\nexport { b } from './b.js';\nconst m = await import('../health/library.js');\n",
+      ),
+    ).toEqual(['rules/types.ts', 'cli/b.ts', 'health/library.ts']);
   });
 
   it('src has no cycle between modules', () => {
@@ -132,7 +159,9 @@ describe('import cycles', () => {
   it('src has no cycle between its folders', () => {
     const { folders, why } = srcGraph();
     expect(folders.get('rules')).toContain('catalog');
-    const found = cycles(folders).map((c) => [...why].filter(([k]) => c.includes(k.split('->')[0]!) && c.includes(k.split('->')[1]!)).map(([, v]) => v));
+    const found = cycles(folders).map((c) =>
+      [...why].filter(([k]) => c.includes(k.split('->')[0]!) && c.includes(k.split('->')[1]!)).map(([, v]) => v),
+    );
     expect(found).toEqual([]);
   });
 });

@@ -10,7 +10,12 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '..');
 const schema = JSON.parse(readFileSync(join(ROOT, 'schemas', 'wavegate.schema.json'), 'utf8')) as SchemaNode;
-const typesFile = ts.createSourceFile('types.ts', readFileSync(join(ROOT, 'src', 'catalog', 'types.ts'), 'utf8'), ts.ScriptTarget.Latest, true);
+const typesFile = ts.createSourceFile(
+  'types.ts',
+  readFileSync(join(ROOT, 'src', 'catalog', 'types.ts'), 'utf8'),
+  ts.ScriptTarget.Latest,
+  true,
+);
 
 interface SchemaNode {
   properties?: Record<string, SchemaNode>;
@@ -24,13 +29,18 @@ interface SchemaNode {
 const deref = (n: SchemaNode): SchemaNode => (n.$ref ? schema.definitions![n.$ref.replace('#/definitions/', '')]! : n);
 
 function declaration(name: string): ts.InterfaceDeclaration | ts.TypeAliasDeclaration | undefined {
-  return typesFile.statements.find((s): s is ts.InterfaceDeclaration | ts.TypeAliasDeclaration => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === name);
+  return typesFile.statements.find(
+    (s): s is ts.InterfaceDeclaration | ts.TypeAliasDeclaration =>
+      (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === name,
+  );
 }
 
 /** The members of a type written in types.ts (an interface, a type literal, either one alone in a union with undefined/null). */
 function members(t: ts.TypeNode): Map<string, ts.TypeNode> | undefined {
   if (ts.isUnionTypeNode(t)) {
-    const rest = t.types.filter((x) => x.kind !== ts.SyntaxKind.UndefinedKeyword && !(ts.isLiteralTypeNode(x) && x.literal.kind === ts.SyntaxKind.NullKeyword));
+    const rest = t.types.filter(
+      (x) => x.kind !== ts.SyntaxKind.UndefinedKeyword && !(ts.isLiteralTypeNode(x) && x.literal.kind === ts.SyntaxKind.NullKeyword),
+    );
     return rest.length === 1 ? members(rest[0]!) : undefined;
   }
   let list: ts.NodeArray<ts.TypeElement> | undefined;
@@ -42,7 +52,8 @@ function members(t: ts.TypeNode): Map<string, ts.TypeNode> | undefined {
   }
   if (!list) return undefined;
   const out = new Map<string, ts.TypeNode>();
-  for (const m of list) if (ts.isPropertySignature(m) && m.type) out.set(ts.isIdentifier(m.name) ? m.name.text : (m.name as ts.StringLiteral).text, m.type);
+  for (const m of list)
+    if (ts.isPropertySignature(m) && m.type) out.set(ts.isIdentifier(m.name) ? m.name.text : (m.name as ts.StringLiteral).text, m.type);
   return out;
 }
 
@@ -90,15 +101,21 @@ describe('Settings type and the wavegate.yaml schema', () => {
     const diffs = compare('settings', ts.factory.createTypeReferenceNode('Settings'), schema);
     expect(diffs).toEqual([]);
     // the comparison reaches nested fields (smoke.image.pullPolicy's enum, smoke.resources' quantities)
-    expect(members(members(members(ts.factory.createTypeReferenceNode('Settings'))!.get('smoke')!)!.get('resources')!)!.has('requests')).toBe(true);
+    expect(
+      members(members(members(ts.factory.createTypeReferenceNode('Settings'))!.get('smoke')!)!.get('resources')!)!.has('requests'),
+    ).toBe(true);
     expect(settings).toBeDefined();
   });
 
   it('the comparison notices a missing field, an extra field and a different enum', () => {
     const t = ts.factory.createTypeReferenceNode('ArgocdSection');
-    expect(compare('argocd', t, { properties: { version: {}, namespace: {}, server: {} } })).toEqual(['argocd.server: in the schema, not in the type']);
+    expect(compare('argocd', t, { properties: { version: {}, namespace: {}, server: {} } })).toEqual([
+      'argocd.server: in the schema, not in the type',
+    ]);
     expect(compare('argocd', t, { properties: { version: {} } })).toEqual(['argocd.namespace: in the type, not in the schema']);
     const smoke = members(ts.factory.createTypeReferenceNode('SmokeSection'))!;
-    expect(compare('smoke.mode', smoke.get('mode')!, { enum: ['regular', 'hook', 'other'] })).toEqual(['smoke.mode: type hook|regular, schema hook|other|regular']);
+    expect(compare('smoke.mode', smoke.get('mode')!, { enum: ['regular', 'hook', 'other'] })).toEqual([
+      'smoke.mode: type hook|regular, schema hook|other|regular',
+    ]);
   });
 });

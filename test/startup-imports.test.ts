@@ -53,7 +53,11 @@ describe('start-up imports', () => {
     const root = resolve(__dirname, '..');
     const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
     const bin = join(root, 'bin', 'wavegate.js');
-    const viaCli = execFileSync(process.execPath, ['--input-type=module', '-e', "const { main } = await import('./dist/cli/main.js'); process.exitCode = await main(['--version']);"], { cwd: root, encoding: 'utf8' });
+    const viaCli = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', "const { main } = await import('./dist/cli/main.js'); process.exitCode = await main(['--version']);"],
+      { cwd: root, encoding: 'utf8' },
+    );
     expect(viaCli).toBe(`${version}\n`);
     for (const flag of ['--version', '-V']) expect(execFileSync(process.execPath, [bin, flag], { encoding: 'utf8' })).toBe(viaCli);
   });

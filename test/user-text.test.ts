@@ -25,12 +25,16 @@ function commands(c: Command): Command[] {
 
 describe('text users see', () => {
   it('the pattern catches what it is meant to catch', () => {
-    expect(offending(['see backlog 382', 'fixed in issue #16', 'issue 7', '(README, Smoke Jobs)', 'see docs/smokes.md', 'ExternalSecret issuer'])).toEqual([
-      'see backlog 382',
-      'fixed in issue #16',
-      'issue 7',
-      '(README, Smoke Jobs)',
-    ]);
+    expect(
+      offending([
+        'see backlog 382',
+        'fixed in issue #16',
+        'issue 7',
+        '(README, Smoke Jobs)',
+        'see docs/smokes.md',
+        'ExternalSecret issuer',
+      ]),
+    ).toEqual(['see backlog 382', 'fixed in issue #16', 'issue 7', '(README, Smoke Jobs)']);
   });
 
   it('no --help mentions a backlog item, an issue number or a README section', () => {
@@ -52,7 +56,9 @@ describe('text users see', () => {
   });
 
   it('no finding id description (docs/rules.md, SARIF) does either', () => {
-    const log = toSarif([], { version: '0' }) as { runs: { tool: { driver: { rules: { fullDescription?: { text: string }; shortDescription: { text: string } }[] } } }[] };
+    const log = toSarif([], { version: '0' }) as {
+      runs: { tool: { driver: { rules: { fullDescription?: { text: string }; shortDescription: { text: string } }[] } } }[];
+    };
     const sarif = log.runs[0]!.tool.driver.rules.flatMap((r) => [r.shortDescription.text, r.fullDescription?.text ?? '']);
     expect(offending([...FINDINGS.map((f) => f.description), ...sarif])).toEqual([]);
   });

@@ -7,10 +7,68 @@ import { dumpYaml } from '../src/yaml/index.js';
 
 // Strings that are something else to some YAML reader when written plain.
 const AMBIGUOUS = [
-  'on', 'On', 'ON', 'off', 'yes', 'Yes', 'no', 'NO', 'y', 'Y', 'n', 'N', 'true', 'False', 'null', 'Null', '~', '',
-  '1', '-1', '+1', '1.5', '3.', '.5', '1e3', '59e654471790', '-2E-3', '0777', '0o17', '0x1F', '-0x1f', '0b1010', '1_000', '1_0.5',
-  '12:30', '190:20:30.15', '.inf', '-.Inf', '+.INF', '.nan', '.NaN', '2024-01-01', '1970-01-01T00:00:00Z',
-  '- a', '#x', 'a: b', 'a #b', '@x', '`x', '{x}', '[x]', '*x', '&x', '!x', '%x', '|', '>', '"q"', "'q'", ' lead', 'trail ', 'multi\nline',
+  'on',
+  'On',
+  'ON',
+  'off',
+  'yes',
+  'Yes',
+  'no',
+  'NO',
+  'y',
+  'Y',
+  'n',
+  'N',
+  'true',
+  'False',
+  'null',
+  'Null',
+  '~',
+  '',
+  '1',
+  '-1',
+  '+1',
+  '1.5',
+  '3.',
+  '.5',
+  '1e3',
+  '59e654471790',
+  '-2E-3',
+  '0777',
+  '0o17',
+  '0x1F',
+  '-0x1f',
+  '0b1010',
+  '1_000',
+  '1_0.5',
+  '12:30',
+  '190:20:30.15',
+  '.inf',
+  '-.Inf',
+  '+.INF',
+  '.nan',
+  '.NaN',
+  '2024-01-01',
+  '1970-01-01T00:00:00Z',
+  '- a',
+  '#x',
+  'a: b',
+  'a #b',
+  '@x',
+  '`x',
+  '{x}',
+  '[x]',
+  '*x',
+  '&x',
+  '!x',
+  '%x',
+  '|',
+  '>',
+  '"q"',
+  "'q'",
+  ' lead',
+  'trail ',
+  'multi\nline',
 ];
 
 describe('dumpYaml', () => {
@@ -27,9 +85,7 @@ describe('dumpYaml', () => {
     const shared = { cpu: '10m' };
     const long = 'x'.repeat(300);
     const text = dumpYaml({ name: 'platform-db', zeta: 1, alpha: [shared, shared], long, keys: ['username', 'password'] });
-    expect(text).toBe(
-      `name: platform-db\nzeta: 1\nalpha:\n  - cpu: 10m\n  - cpu: 10m\nlong: ${long}\nkeys:\n  - username\n  - password\n`,
-    );
+    expect(text).toBe(`name: platform-db\nzeta: 1\nalpha:\n  - cpu: 10m\n  - cpu: 10m\nlong: ${long}\nkeys:\n  - username\n  - password\n`);
   });
 
   it('gives the same text for the same data (deterministic)', () => {

@@ -67,7 +67,7 @@ describe('YAML fast path: documents', () => {
 });
 
 describe('locating a top-level key without a second parse', () => {
-  it('gives the parser\'s position for every top-level key of every component file of examples/ameide and the backlog fixture', async () => {
+  it("gives the parser's position for every top-level key of every component file of examples/ameide and the backlog fixture", async () => {
     const { readdirSync, readFileSync, statSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { locateTopLevelKey } = await import('../src/yaml/index.js');
@@ -88,7 +88,8 @@ describe('locating a top-level key without a second parse', () => {
       const text = readFileSync(f, 'utf8');
       const lc = new LineCounter();
       const doc = parseDocument(text, { lineCounter: lc });
-      for (const item of (doc.contents as { items: { key: { value: string; range: number[] }; value: { range: number[] } | null }[] }).items) {
+      for (const item of (doc.contents as { items: { key: { value: string; range: number[] }; value: { range: number[] } | null }[] })
+        .items) {
         for (const key of [true, false]) {
           const quick = locateTopLevelKey(text, item.key.value, key);
           if (!quick) continue;

@@ -3497,7 +3497,21 @@ var init_errors = __esm({
 
 // src/fsutil.ts
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, lstatSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync
+} from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 function isFile(p) {
   try {
@@ -3621,7 +3635,8 @@ function fsReason(e) {
     case "EBUSY":
       return "busy";
     default:
-      if (err instanceof RangeError || err?.code === "ERR_OUT_OF_RANGE" || err?.code === "ERR_FS_FILE_TOO_LARGE" || err?.code === "ERR_STRING_TOO_LONG") return "too large to read";
+      if (err instanceof RangeError || err?.code === "ERR_OUT_OF_RANGE" || err?.code === "ERR_FS_FILE_TOO_LARGE" || err?.code === "ERR_STRING_TOO_LONG")
+        return "too large to read";
       return err?.code ? `cannot be read or written (${err.code})` : "cannot be read or written";
   }
 }
@@ -3646,7 +3661,11 @@ function writeFileAtomic(abs, data, options = {}) {
     try {
       real = resolveInside(options.root, abs);
     } catch (e) {
-      if (e instanceof FileRefused) throw new FileRefused("EOUTSIDE", "is a symlink to a file outside the catalog; not written (replace the link with the file to let wavegate edit it)");
+      if (e instanceof FileRefused)
+        throw new FileRefused(
+          "EOUTSIDE",
+          "is a symlink to a file outside the catalog; not written (replace the link with the file to let wavegate edit it)"
+        );
       throw e;
     }
     target = real;
@@ -3772,10 +3791,12 @@ function groupFindings(findings) {
     let g;
     if (bucket === void 0) byMessage.set(f.message, bucket = { groups: [] });
     else if (bucket.byKey) g = bucket.byKey.get(restKey(f));
-    else for (const h of bucket.groups) if (sameRest(h.finding, f)) {
-      g = h;
-      break;
-    }
+    else
+      for (const h of bucket.groups)
+        if (sameRest(h.finding, f)) {
+          g = h;
+          break;
+        }
     if (g) {
       if (f.environment && !g.environments.includes(f.environment)) g.environments.push(f.environment);
       continue;
@@ -46788,10 +46809,19 @@ function explainSchemaError(e, data, knownKeys) {
       };
     }
     case "type":
-      return { path: path2, atKey: false, message: `${prefix}must be ${article(e.params.type)}, got ${describeValue(value)}` };
+      return {
+        path: path2,
+        atKey: false,
+        message: `${prefix}must be ${article(e.params.type)}, got ${describeValue(value)}`
+      };
     case "oneOf":
     case "anyOf":
-      if (last === "wave") return { path: path2, atKey: false, message: `${prefix}must be an integer (a quoted integer such as "43" is accepted), got ${describeValue(value)}` };
+      if (last === "wave")
+        return {
+          path: path2,
+          atKey: false,
+          message: `${prefix}must be an integer (a quoted integer such as "43" is accepted), got ${describeValue(value)}`
+        };
       return { path: path2, atKey: false, message: `${prefix}${e.message ?? "is not valid"}, got ${describeValue(value)}` };
     case "enum": {
       const allowed = e.params.allowedValues.map(String);
@@ -46812,15 +46842,31 @@ function explainSchemaError(e, data, knownKeys) {
         const kind = str2.slice(slash + 1);
         const fixed = /^[a-z]/.test(kind) ? `${str2.slice(0, slash + 1).toLowerCase()}${kind[0].toUpperCase()}${kind.slice(1)}` : void 0;
         const hint = fixed && new RegExp(GROUP_KIND_PATTERN).test(fixed) ? ` (did you mean "${fixed}"?)` : "";
-        return { path: path2, atKey: false, message: `${prefix}${describeValue(value)} is not a kind: expected group/Kind with the Kind capitalised as in the manifest (apps/Deployment, external-secrets.io/ExternalSecret), or Kind alone for a core kind (Service)${hint}` };
+        return {
+          path: path2,
+          atKey: false,
+          message: `${prefix}${describeValue(value)} is not a kind: expected group/Kind with the Kind capitalised as in the manifest (apps/Deployment, external-secrets.io/ExternalSecret), or Kind alone for a core kind (Service)${hint}`
+        };
       }
       if (e.params.pattern.startsWith("^((?=[^/]{1,253}/)")) {
-        return { path: path2, atKey: false, message: `${prefix}${describeValue(value)} is not a Kubernetes apiVersion: GROUP/VERSION with the group a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit) and the version a DNS-1035 label such as v1 or v1beta1; the core group is the version alone` };
+        return {
+          path: path2,
+          atKey: false,
+          message: `${prefix}${describeValue(value)} is not a Kubernetes apiVersion: GROUP/VERSION with the group a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit) and the version a DNS-1035 label such as v1 or v1beta1; the core group is the version alone`
+        };
       }
       if (e.parentSchema && typeof e.parentSchema === "object" && "description" in e.parentSchema) {
-        return { path: path2, atKey: false, message: `${prefix}${describeValue(value)} is not valid: expected ${String(e.parentSchema.description)}` };
+        return {
+          path: path2,
+          atKey: false,
+          message: `${prefix}${describeValue(value)} is not valid: expected ${String(e.parentSchema.description)}`
+        };
       }
-      return { path: path2, atKey: false, message: `${prefix}${describeValue(value)} does not match ${e.params.pattern}` };
+      return {
+        path: path2,
+        atKey: false,
+        message: `${prefix}${describeValue(value)} does not match ${e.params.pattern}`
+      };
     }
     case "maxLength":
       if (last === "name" || e.params.limit === 63) {
@@ -46833,7 +46879,14 @@ function explainSchemaError(e, data, knownKeys) {
 }
 function article(type2) {
   const t = type2.split(",")[0];
-  const words = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false" };
+  const words = {
+    object: "a mapping",
+    array: "a list",
+    string: "a string",
+    integer: "an integer",
+    number: "a number",
+    boolean: "true or false"
+  };
   return words[t] ?? `of type ${type2}`;
 }
 var GROUP_KIND_PATTERN, DNS_LABEL_HELP;
@@ -47509,7 +47562,10 @@ var init_smoke_checks = __esm({
           }
         }),
         valuesItem: entry(["apiVersion", "kind", "plural", "name"], {
-          apiVersion: { type: "string", pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$" },
+          apiVersion: {
+            type: "string",
+            pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"
+          },
           kind: { type: "string", pattern: "^[A-Z][A-Za-z0-9]*$" },
           plural: { type: "string", pattern: PLURAL_PATTERN },
           name: NAME,
@@ -47650,7 +47706,10 @@ var init_env_parity = __esm({
     "use strict";
     init_smoke_checks();
     sorted2 = (xs) => [...new Set(xs)].sort();
-    canon = (v) => JSON.stringify(v, (_k, x) => x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a < b ? -1 : 1)) : x);
+    canon = (v) => JSON.stringify(
+      v,
+      (_k, x) => x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a < b ? -1 : 1)) : x
+    );
     canonicalCheck = (f, x) => SMOKE_CHECK_TYPES[f].canonical(x);
     FIELDS = ["wave", "tier", "dependencies", "smoke checks"];
     sameArray = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -48430,7 +48489,14 @@ function readFileBytes(absPath, options = {}) {
     return { bytes: readBytes(real, options.maxBytes) };
   } catch (e) {
     const err = e;
-    return { problem: { message: unreadableMessage(err.code, err.code === "EOUTSIDE" || err.code === "ENOTREG" || err.code === "ETOOBIG" ? err.message : fsReason(err)) } };
+    return {
+      problem: {
+        message: unreadableMessage(
+          err.code,
+          err.code === "EOUTSIDE" || err.code === "ENOTREG" || err.code === "ETOOBIG" ? err.message : fsReason(err)
+        )
+      }
+    };
   }
 }
 function decodeText(buf) {
@@ -48941,7 +49007,9 @@ function readCheckDoc(file, bounds) {
   }
   if (o.template !== void 0 && (typeof o.template !== "string" || !/^[a-z0-9][-a-z0-9]*$/.test(o.template))) {
     const pos2 = r.doc.locate(["template"]);
-    throw new UserError(`${at(pos2?.line, pos2?.column)}: template: expected the name of a template in templates/health (lowercase letters, digits, -)`);
+    throw new UserError(
+      `${at(pos2?.line, pos2?.column)}: template: expected the name of a template in templates/health (lowercase letters, digits, -)`
+    );
   }
   if (o.data !== void 0 && (typeof o.data !== "object" || o.data === null || Array.isArray(o.data))) {
     const pos2 = r.doc.locate(["data"]);
@@ -48952,7 +49020,11 @@ function readCheckDoc(file, bounds) {
     throw new UserError(`${at(pos2?.line, pos2?.column)}: useOpenLibs: expected true or false`);
   }
   return {
-    check: { template: o.template, data: o.data, useOpenLibs: o.useOpenLibs },
+    check: {
+      template: o.template,
+      data: o.data,
+      useOpenLibs: o.useOpenLibs
+    },
     doc: r.doc
   };
 }
@@ -49143,7 +49215,10 @@ function engine(templatesDir) {
   h.registerHelper("has", (value) => value !== void 0 && value !== null);
   h.registerHelper("eq", (a, b) => a === b);
   h.registerHelper("or", (...a) => args(a).find(truthy) ?? args(a).at(-1));
-  h.registerHelper("concat", (...a) => args(a).map((v) => String(v ?? "")).join(""));
+  h.registerHelper(
+    "concat",
+    (...a) => args(a).map((v) => String(v ?? "")).join("")
+  );
   h.registerHelper("conditionTypes", (list2) => [...conditionVars(list2).keys()]);
   h.registerHelper("conditionVar", (type2, list2) => conditionVars(list2).get(String(type2)));
   const partials = join4(templatesDir, "partials");
@@ -49196,9 +49271,11 @@ function renderKind(kindDir, bounds) {
   const check = read?.check;
   const openLibs = check?.useOpenLibs === true;
   if (check?.template !== void 0) {
-    if (existsSync2(scriptPath)) throw new UserError(`${shownPath(kindDir)}: has both ${SCRIPT_FILE} and a template in ${CHECK_FILE}; keep one`);
+    if (existsSync2(scriptPath))
+      throw new UserError(`${shownPath(kindDir)}: has both ${SCRIPT_FILE} and a template in ${CHECK_FILE}; keep one`);
     const data = check.data ?? {};
-    if (existsSync2(join4(HEALTH_TEMPLATES_DIR, `${check.template}.lua.hbs`))) validateData(check.template, data, shownPath(checkPath2), read.doc, HEALTH_TEMPLATES_DIR);
+    if (existsSync2(join4(HEALTH_TEMPLATES_DIR, `${check.template}.lua.hbs`)))
+      validateData(check.template, data, shownPath(checkPath2), read.doc, HEALTH_TEMPLATES_DIR);
     const script2 = renderTemplate(check.template, data, shownPath(checkPath2));
     return { script: script2, openLibs };
   }
@@ -49336,7 +49413,8 @@ function overridePathProblem(files, path2) {
   }
   const rel = catalogPath(path2);
   if (files.kind(rel) === void 0) return void 0;
-  if (files.kindInside(rel) === void 0) return `${JSON.stringify(path2)} leads outside the catalog (through a symlink); override paths must stay inside it`;
+  if (files.kindInside(rel) === void 0)
+    return `${JSON.stringify(path2)} leads outside the catalog (through a symlink); override paths must stay inside it`;
   return void 0;
 }
 function gatedKinds(catalog, env, libraryRoot = LIBRARY_DIR) {
@@ -49540,8 +49618,13 @@ function goString(v) {
   return `map[${Object.keys(o).sort().map((k) => `${k}:${goString(o[k])}`).join(" ")}]`;
 }
 function goJson(v) {
-  const sorted3 = (x) => Array.isArray(x) ? x.map(sorted3) : typeof x === "object" && x !== null ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sorted3(x[k])])) : x;
-  return (JSON.stringify(sorted3(v ?? null)) ?? "null").replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const sorted3 = (x) => Array.isArray(x) ? x.map(sorted3) : typeof x === "object" && x !== null ? Object.fromEntries(
+    Object.keys(x).sort().map((k) => [k, sorted3(x[k])])
+  ) : x;
+  return (JSON.stringify(sorted3(v ?? null)) ?? "null").replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
 }
 function comparable(a, b) {
   const kind = (v) => v === null || v === void 0 ? "nil" : typeof v;
@@ -49733,7 +49816,10 @@ function evalTemplate(text2, params, o) {
   if (!text2.includes("{{")) return { ok: true, value: text2 };
   if (!o.goTemplate) {
     const flat = flatten(params);
-    return { ok: true, value: text2.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (all, name) => Object.hasOwn(flat, name) ? flat[name] : all) };
+    return {
+      ok: true,
+      value: text2.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (all, name) => Object.hasOwn(flat, name) ? flat[name] : all)
+    };
   }
   const missing = [];
   let out;
@@ -49853,7 +49939,14 @@ function generatorParams(c, goTemplate) {
   const base = dir.split("/").pop() ?? dir;
   const filename = c.file.split("/").pop();
   const normalize = (s) => s.replace(/[^a-zA-Z0-9-]/g, "-").toLowerCase();
-  const path2 = { path: dir, basename: base, filename, basenameNormalized: normalize(base), filenameNormalized: normalize(filename), segments: dir.split("/") };
+  const path2 = {
+    path: dir,
+    basename: base,
+    filename,
+    basenameNormalized: normalize(base),
+    filenameNormalized: normalize(filename),
+    segments: dir.split("/")
+  };
   if (goTemplate) return { ...c.raw, path: path2 };
   const flat = { ...c.raw };
   flat.path = dir;
@@ -49920,7 +50013,8 @@ function computeEnvironmentAppSets(catalog, env) {
       for (const [k, t] of Object.entries(templateLabels)) {
         const r = evalTemplate(t, params, options);
         if (r.ok) labels[k] = r.value;
-        else labelProblems[k] = "missing" in r ? `the component does not set ${r.missing.join(", ")}` : `wavegate cannot evaluate ${r.unsupported}`;
+        else
+          labelProblems[k] = "missing" in r ? `the component does not set ${r.missing.join(", ")}` : `wavegate cannot evaluate ${r.unsupported}`;
       }
       const n = typeof nameTemplate === "string" ? evalTemplate(nameTemplate, params, options) : void 0;
       return { component: c, name: n?.ok ? n.value : void 0, labels, labelProblems };
@@ -50040,7 +50134,9 @@ function evalDeep(v, params, o, where) {
   if (typeof v === "string") {
     const r = evalTemplate(v, params, o);
     if (r.ok) return r.value;
-    throw new Error("missing" in r ? `${where} needs ${r.missing.join(", ")}, which the component does not set` : `wavegate cannot evaluate ${r.unsupported} in ${where}`);
+    throw new Error(
+      "missing" in r ? `${where} needs ${r.missing.join(", ")}, which the component does not set` : `wavegate cannot evaluate ${r.unsupported} in ${where}`
+    );
   }
   if (Array.isArray(v)) return v.map((x, i) => evalDeep(x, params, o, `${where}[${i}]`));
   if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, evalDeep(x, params, o, `${where}.${k}`)]));
@@ -50082,12 +50178,17 @@ function generatedSpec(a, app) {
   if (typeof patchText === "string") {
     const r = evalTemplate(patchText, params, a.options);
     if (!r.ok) {
-      return { ok: false, problem: "missing" in r ? `spec.templatePatch needs ${r.missing.join(", ")}, which the component does not set` : `wavegate cannot evaluate ${r.unsupported} in spec.templatePatch` };
+      return {
+        ok: false,
+        problem: "missing" in r ? `spec.templatePatch needs ${r.missing.join(", ")}, which the component does not set` : `wavegate cannot evaluate ${r.unsupported} in spec.templatePatch`
+      };
     }
     const docs = parseManifests(r.value);
-    if (docs.length === 0 && r.value.trim() !== "" && !/^(\s*(#.*)?\n?)*$/.test(r.value)) return { ok: false, problem: "spec.templatePatch does not evaluate to valid YAML" };
+    if (docs.length === 0 && r.value.trim() !== "" && !/^(\s*(#.*)?\n?)*$/.test(r.value))
+      return { ok: false, problem: "spec.templatePatch does not evaluate to valid YAML" };
     const patch = docs.length === 0 ? null : docs[0].value;
-    if (patch !== null && patch !== void 0 && !isObject(patch)) return { ok: false, problem: "spec.templatePatch does not evaluate to a YAML mapping" };
+    if (patch !== null && patch !== void 0 && !isObject(patch))
+      return { ok: false, problem: "spec.templatePatch does not evaluate to a YAML mapping" };
     if (isObject(patch)) {
       patched2 = true;
       if (patch.spec !== void 0) spec2 = strategicMerge(spec2, patch.spec);
@@ -50140,26 +50241,56 @@ function rolloutProblems(a, settings) {
   }
   a.steps.forEach((s, i) => {
     const n = i + 1;
-    if (s.matchExpressions.length === 0) out.push({ line: s.line, components: [], message: `step ${n} has no matchExpressions: it selects every Application not selected before it` });
+    if (s.matchExpressions.length === 0)
+      out.push({
+        line: s.line,
+        components: [],
+        message: `step ${n} has no matchExpressions: it selects every Application not selected before it`
+      });
     for (const e of s.matchExpressions) {
-      if (e.operator !== "In" && e.operator !== "NotIn") out.push({ line: s.line, components: [], message: `step ${n}: operator ${e.operator || "(none)"} on ${e.key}: Argo CD accepts only In and NotIn and selects nothing with it` });
-      if (!Object.hasOwn(a.templateLabels, e.key)) out.push({ line: s.line, components: [], message: `step ${n} matches label ${e.key}, which the template does not set` });
+      if (e.operator !== "In" && e.operator !== "NotIn")
+        out.push({
+          line: s.line,
+          components: [],
+          message: `step ${n}: operator ${e.operator || "(none)"} on ${e.key}: Argo CD accepts only In and NotIn and selects nothing with it`
+        });
+      if (!Object.hasOwn(a.templateLabels, e.key))
+        out.push({ line: s.line, components: [], message: `step ${n} matches label ${e.key}, which the template does not set` });
     }
   });
   const stepOfApp = new Map(a.apps.map((x) => [x, stepOf(a.steps, x.labels)]));
   const unmatched = a.apps.filter((x) => stepOfApp.get(x) === -1).map((x) => x.component.name);
-  if (unmatched.length > 0) out.push({ line: strategyLine, components: unmatched, message: `no step selects ${list(unmatched)}: Argo CD never syncs ${unmatched.length === 1 ? "it" : "them"}` });
-  const stepWaves = a.steps.map((_, i) => [...new Set(a.apps.filter((x) => stepOfApp.get(x) === i).map((x) => x.component.wave))].sort((p, q2) => p - q2));
+  if (unmatched.length > 0)
+    out.push({
+      line: strategyLine,
+      components: unmatched,
+      message: `no step selects ${list(unmatched)}: Argo CD never syncs ${unmatched.length === 1 ? "it" : "them"}`
+    });
+  const stepWaves = a.steps.map(
+    (_, i) => [...new Set(a.apps.filter((x) => stepOfApp.get(x) === i).map((x) => x.component.wave))].sort((p, q2) => p - q2)
+  );
   stepWaves.forEach((ws, i) => {
     const names = a.apps.filter((x) => stepOfApp.get(x) === i).map((x) => x.component.name);
-    if (ws.length === 0 && a.steps[i].matchExpressions.length > 0) out.push({ line: a.steps[i].line, components: [], message: `step ${i + 1} selects no Application` });
-    if (ws.length > 1) out.push({ line: a.steps[i].line, components: names, message: `step ${i + 1} holds waves ${ws.join(", ")} together (${list(names)}): a later wave starts before the earlier one is healthy` });
+    if (ws.length === 0 && a.steps[i].matchExpressions.length > 0)
+      out.push({ line: a.steps[i].line, components: [], message: `step ${i + 1} selects no Application` });
+    if (ws.length > 1)
+      out.push({
+        line: a.steps[i].line,
+        components: names,
+        message: `step ${i + 1} holds waves ${ws.join(", ")} together (${list(names)}): a later wave starts before the earlier one is healthy`
+      });
   });
   for (const w of waves) {
-    const steps = [...new Set(a.apps.filter((x) => x.component.wave === w && stepOfApp.get(x) >= 0).map((x) => stepOfApp.get(x) + 1))].sort((p, q2) => p - q2);
+    const steps = [
+      ...new Set(a.apps.filter((x) => x.component.wave === w && stepOfApp.get(x) >= 0).map((x) => stepOfApp.get(x) + 1))
+    ].sort((p, q2) => p - q2);
     if (steps.length > 1) {
       const later = a.apps.filter((x) => x.component.wave === w && stepOfApp.get(x) + 1 > steps[0]).map((x) => x.component.name);
-      out.push({ line: strategyLine, components: later, message: `wave ${w} is split over steps ${steps.join(", ")}: ${list(later)} ${later.length === 1 ? "comes" : "come"} after ${later.length === 1 ? "its" : "their"} wave's step` });
+      out.push({
+        line: strategyLine,
+        components: later,
+        message: `wave ${w} is split over steps ${steps.join(", ")}: ${list(later)} ${later.length === 1 ? "comes" : "come"} after ${later.length === 1 ? "its" : "their"} wave's step`
+      });
     }
   }
   const firstStep = (w) => Math.min(...a.apps.filter((x) => x.component.wave === w && stepOfApp.get(x) >= 0).map((x) => stepOfApp.get(x)));
@@ -50171,7 +50302,11 @@ function rolloutProblems(a, settings) {
     const before = a.apps.filter((x) => lower.includes(x.component.wave) && stepOfApp.get(x) > fw).map((x) => x.component.name);
     if (before.length > 0) {
       const early = a.apps.filter((x) => x.component.wave === w && stepOfApp.get(x) === fw).map((x) => x.component.name);
-      out.push({ line: a.steps[fw].line, components: early, message: `steps out of wave order: step ${fw + 1} syncs wave ${w} (${list(early)}) before ${list(before)} of ${lower.length === 1 ? "wave" : "waves"} ${[...new Set(a.apps.filter((x) => before.includes(x.component.name)).map((x) => x.component.wave))].join(", ")}` });
+      out.push({
+        line: a.steps[fw].line,
+        components: early,
+        message: `steps out of wave order: step ${fw + 1} syncs wave ${w} (${list(early)}) before ${list(before)} of ${lower.length === 1 ? "wave" : "waves"} ${[...new Set(a.apps.filter((x) => before.includes(x.component.name)).map((x) => x.component.wave))].join(", ")}`
+      });
     }
   }
   if (out.length === 0) {
@@ -50403,10 +50538,15 @@ var init_smoke_not_deployed = __esm({
             if (c.componentType !== "smoke" || !hasChecks(c)) continue;
             const r = appSources(a, app);
             if (!r.ok) unknown.set(r.problem, [...unknown.get(r.problem) ?? [], c.name]);
-            else if (!r.sources.some((x) => deploysChart(x, env.name, c.name))) notDeployed.push({ name: c.name, has: r.sources.length === 0 ? "no source" : r.sources.map(shown).join(", ") });
+            else if (!r.sources.some((x) => deploysChart(x, env.name, c.name)))
+              notDeployed.push({ name: c.name, has: r.sources.length === 0 ? "no source" : r.sources.map(shown).join(", ") });
           }
           for (const [problem, names] of unknown) {
-            out.push({ ...where, related: [a.name, ...names], message: `ApplicationSet ${a.name}: cannot tell whether the Applications of ${few(names)} deploy their smoke charts: ${problem}` });
+            out.push({
+              ...where,
+              related: [a.name, ...names],
+              message: `ApplicationSet ${a.name}: cannot tell whether the Applications of ${few(names)} deploy their smoke charts: ${problem}`
+            });
           }
           if (notDeployed.length === 0) continue;
           const first = notDeployed[0];
@@ -50669,7 +50809,10 @@ function countSep(sc, ch) {
 function scanLong(sc, first, buf) {
   let [count1, ch] = countSep(sc, first);
   if (ch !== 91) {
-    return { str: ch < 0 ? [239, 191, 189] : ch < 128 ? [ch] : [192 | ch >> 6, 128 | ch & 63], message: "invalid multiline string" };
+    return {
+      str: ch < 0 ? [239, 191, 189] : ch < 128 ? [ch] : [192 | ch >> 6, 128 | ch & 63],
+      message: "invalid multiline string"
+    };
   }
   ch = sc.next();
   if (ch === 10 || ch === 13) ch = sc.next();
@@ -50703,7 +50846,8 @@ function canonicalSource(tokens, length) {
   const out = new Array(length).fill(" ");
   for (const t of tokens) {
     const n = t.end - t.start;
-    if (t.kind === "number") out[t.start] = "1";
+    if (t.kind === "number")
+      out[t.start] = "1";
     else if (t.kind === "string") {
       out[t.start] = '"';
       for (let i = 1; i < n - 1; i++) out[t.start + i] = "x";
@@ -50760,7 +50904,30 @@ var init_golex = __esm({
   "src/lua/golex.ts"() {
     "use strict";
     EOF = -1;
-    KEYWORDS = /* @__PURE__ */ new Set(["and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in", "local", "nil", "not", "or", "return", "repeat", "then", "true", "until", "while", "goto"]);
+    KEYWORDS = /* @__PURE__ */ new Set([
+      "and",
+      "break",
+      "do",
+      "else",
+      "elseif",
+      "end",
+      "false",
+      "for",
+      "function",
+      "if",
+      "in",
+      "local",
+      "nil",
+      "not",
+      "or",
+      "return",
+      "repeat",
+      "then",
+      "true",
+      "until",
+      "while",
+      "goto"
+    ]);
     isDecimal = (c) => c >= 48 && c <= 57;
     isIdent = (c, pos2) => c === 95 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || isDecimal(c) && pos2 > 0;
     isDigit = (c) => isDecimal(c) || c >= 97 && c <= 102 || c >= 65 && c <= 70;
@@ -50907,11 +51074,14 @@ function rawParse(script, onNode) {
     const stray = /^unexpected symbol '([^\t\n\v\f\r\x20-\x7e])'/u.exec(message);
     if (stray) {
       const bad = firstStrayCharacter(script);
-      if (bad !== void 0) return [{ line: bad.line, column: bad.column, message: `unexpected symbol near '${bad.token}'`, token: bad.token }];
+      if (bad !== void 0)
+        return [{ line: bad.line, column: bad.column, message: `unexpected symbol near '${bad.token}'`, token: bad.token }];
     }
     const near = /near '([^']*)'/.exec(message)?.[1];
     const eof = /<eof>/.test(message);
-    return [{ line: err.line, column: (err.column ?? 0) + 1, message, ...near !== void 0 ? { token: near } : {}, ...eof ? { eof } : {} }];
+    return [
+      { line: err.line, column: (err.column ?? 0) + 1, message, ...near !== void 0 ? { token: near } : {}, ...eof ? { eof } : {} }
+    ];
   }
 }
 function firstStrayCharacter(script) {
@@ -50940,7 +51110,13 @@ function checkGopherLuaSyntax(script) {
   });
   if (parseProblems.length === 0 && problems.length === 0) {
     const lexed = gopherLex(encoder.encode(script)).error;
-    if (lexed !== void 0) problems.push({ line: lexed.line === -1 ? 1 : lexed.line, column: lexed.column, message: lexed.message, token: decoder.decode(lexed.str) });
+    if (lexed !== void 0)
+      problems.push({
+        line: lexed.line === -1 ? 1 : lexed.line,
+        column: lexed.column,
+        message: lexed.message,
+        token: decoder.decode(lexed.str)
+      });
   }
   const out = parseProblems.length > 0 ? parseProblems.map(explain) : problems;
   if (cache.size >= CACHE_MAX) cache.clear();
@@ -50955,7 +51131,10 @@ function explain(p) {
   return p;
 }
 function gopherSource(script) {
-  if (!/\\|0[xX][0-9a-fA-F]{8}|[eE][+]?\d{3}|\d{300}|\d\.\d*\.|\.\d+\.|\d[eE][+-]?(?:[^0-9]|$)|(?:^|[^\w.])00|0[xX][0-9a-fA-F]+[.\w]/.test(script)) return script;
+  if (!/\\|0[xX][0-9a-fA-F]{8}|[eE][+]?\d{3}|\d{300}|\d\.\d*\.|\.\d+\.|\d[eE][+-]?(?:[^0-9]|$)|(?:^|[^\w.])00|0[xX][0-9a-fA-F]+[.\w]/.test(
+    script
+  ))
+    return script;
   let out = "";
   let i = 0;
   const n = script.length;
@@ -51160,7 +51339,9 @@ var init_fengari_version = __esm({
     FENGARI_VERSION = "0.1.5";
     installed = require3("fengari/package.json").version;
     if (installed !== FENGARI_VERSION) {
-      throw new Error(`wavegate's Lua runtime is written against fengari ${FENGARI_VERSION}, found fengari ${installed}: reinstall with npm ci`);
+      throw new Error(
+        `wavegate's Lua runtime is written against fengari ${FENGARI_VERSION}, found fengari ${installed}: reinstall with npm ci`
+      );
     }
   }
 });
@@ -53014,7 +53195,9 @@ module.exports.luaopen_string = luaopen_string;
   for (const [from, to] of EDITS) {
     const at = src.indexOf(from);
     if (at < 0 || src.indexOf(from, at + 1) >= 0) {
-      throw new Error(`wavegate: ${file} is not the fengari 0.1.5 string library this runtime patches (missing: ${from.trim().slice(0, 60)})`);
+      throw new Error(
+        `wavegate: ${file} is not the fengari 0.1.5 string library this runtime patches (missing: ${from.trim().slice(0, 60)})`
+      );
     }
     src = src.slice(0, at) + to + src.slice(at + from.length);
   }
@@ -53243,10 +53426,11 @@ function encodeRune(cp, out) {
 }
 function goCaseMap(b, upper) {
   let ascii = true;
-  for (let i = 0; i < b.length; i++) if (b[i] >= 128) {
-    ascii = false;
-    break;
-  }
+  for (let i = 0; i < b.length; i++)
+    if (b[i] >= 128) {
+      ascii = false;
+      break;
+    }
   if (ascii) {
     const out2 = new Uint8Array(b.length);
     for (let i = 0; i < b.length; i++) {
@@ -53335,7 +53519,15 @@ function checkInt64(Ls, i, fn) {
 function fieldsOf(unixSeconds) {
   const d = new Date(unixSeconds * 1e3);
   if (Number.isNaN(d.getTime())) return { year: 1970, month: 1, day: 1, hour: 0, min: 0, sec: 0, wday: 4 };
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), min: d.getUTCMinutes(), sec: d.getUTCSeconds(), wday: d.getUTCDay() };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    min: d.getUTCMinutes(),
+    sec: d.getUTCSeconds(),
+    wday: d.getUTCDay()
+  };
 }
 function goYear(y) {
   return y < 0 ? `-${String(-y).padStart(4, "0")}` : String(y).padStart(4, "0");
@@ -53708,9 +53900,11 @@ function compile(p, insts, ptr) {
       break;
     case "repeat": {
       const idx = insts.length;
-      if (p.type === A("*")) insts.push({ op: OP_SPLIT, a: idx + 1, b: idx + 3 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
+      if (p.type === A("*"))
+        insts.push({ op: OP_SPLIT, a: idx + 1, b: idx + 3 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
       else if (p.type === A("+")) insts.push({ op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_SPLIT, a: idx, b: idx + 2 });
-      else if (p.type === A("-")) insts.push({ op: OP_SPLIT, a: idx + 3, b: idx + 1 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
+      else if (p.type === A("-"))
+        insts.push({ op: OP_SPLIT, a: idx + 3, b: idx + 1 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
       else insts.push({ op: OP_SPLIT, a: idx + 1, b: idx + 2 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 });
       break;
     }
@@ -54000,7 +54194,11 @@ function strIndex(len, i, start) {
 function optInt(Ls, i, d, fn) {
   const t = lua.lua_type(Ls, i);
   if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
-  if (t !== lua.LUA_TNUMBER) raise2(Ls, `bad argument #${i} to ${fn} (number expected, got ${t === lua.LUA_TSTRING ? "string" : to_jsstring(lua.lua_typename(Ls, t))})`);
+  if (t !== lua.LUA_TNUMBER)
+    raise2(
+      Ls,
+      `bad argument #${i} to ${fn} (number expected, got ${t === lua.LUA_TSTRING ? "string" : to_jsstring(lua.lua_typename(Ls, t))})`
+    );
   const v = lua.lua_tonumber(Ls, i);
   return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
 }
@@ -54884,7 +55082,8 @@ function patchFengari() {
   const origGrowStack = ldo2.luaD_growstack;
   let raisingOverflow = false;
   const checkRegistry = (Ls, n) => {
-    if (ctx === void 0 || raisingOverflow || Ls.top + n - (Ls.base_ci.next?.funcOff ?? 0) <= GOPHER_REGISTRY_SIZE + REGISTRY_SLACK) return;
+    if (ctx === void 0 || raisingOverflow || Ls.top + n - (Ls.base_ci.next?.funcOff ?? 0) <= GOPHER_REGISTRY_SIZE + REGISTRY_SLACK)
+      return;
     raisingOverflow = true;
     try {
       runErrorNamingLuaCaller(Ls, "registry overflow");
@@ -54915,7 +55114,8 @@ function patchFengari() {
       const f = to_jsstring(fmt);
       const text2 = runErrorTexts[f];
       if (text2 !== void 0) return origRunError(Ls, to_luastring(text2));
-      if (f.startsWith("table index is") && !(Ls.ci.callstatus & lstate2.CIST_LUA)) return origRunError(Ls, to_luastring(gopherWhere(Ls, 0) + f));
+      if (f.startsWith("table index is") && !(Ls.ci.callstatus & lstate2.CIST_LUA))
+        return origRunError(Ls, to_luastring(gopherWhere(Ls, 0) + f));
     }
     return origRunError(Ls, fmt, ...args);
   };
@@ -55053,7 +55253,8 @@ function getGlobalTV(name) {
 function wrapSelect(orig) {
   return (Ls) => {
     const t = lua.lua_type(Ls, 1);
-    if (t !== lua.LUA_TNUMBER && t !== lua.LUA_TSTRING) raise3(Ls, `bad argument #1 to select (number or string expected, got ${GOPHER_TYPE_NAMES[t] ?? "nil"})`);
+    if (t !== lua.LUA_TNUMBER && t !== lua.LUA_TSTRING)
+      raise3(Ls, `bad argument #1 to select (number or string expected, got ${GOPHER_TYPE_NAMES[t] ?? "nil"})`);
     if (t === lua.LUA_TSTRING) {
       const s = jsString(Ls, 1);
       if (s !== "#") raise3(Ls, `bad argument #1 to select (invalid string '${s}')`);
@@ -55072,7 +55273,8 @@ function gopherArgName(Ls, msg) {
     if (lua.lua_getstack(Ls, 0, ar) && lua.lua_getinfo(Ls, to_luastring("n"), ar)) {
       const what = ar.namewhat ? to_jsstring(ar.namewhat) : "";
       method = what === "method";
-      if (what === "global" || what === "local" || what === "upvalue" || what === "field" || what === "method") name = ar.name ? to_jsstring(ar.name) : "?";
+      if (what === "global" || what === "local" || what === "upvalue" || what === "field" || what === "method")
+        name = ar.name ? to_jsstring(ar.name) : "?";
       else if (what === "" || what === "constant") name = "?";
     }
   }
@@ -55186,7 +55388,8 @@ function goQuoteBytes(b) {
     }
     const ch = String.fromCodePoint(r);
     if (r < 128) out += goQuote(ch).slice(1, -1);
-    else if (/[\p{C}\p{Z}]/u.test(ch)) out += r < 65536 ? `\\u${r.toString(16).padStart(4, "0")}` : `\\U${r.toString(16).padStart(8, "0")}`;
+    else if (/[\p{C}\p{Z}]/u.test(ch))
+      out += r < 65536 ? `\\u${r.toString(16).padStart(4, "0")}` : `\\U${r.toString(16).padStart(8, "0")}`;
     else out += ch;
     i += n;
   }
@@ -55345,7 +55548,8 @@ function goFormatNumber(v, conv, flags, width, prec) {
     case "G":
       return goFormatExpG(v, conv, flags, width, prec);
     default: {
-      if (Number.isInteger(v) && Math.abs(v) < 9223372036854776e3) return `%!${conv}(int64=${goFormatInt(goInt64(v), "d", flags, width, prec)})`;
+      if (Number.isInteger(v) && Math.abs(v) < 9223372036854776e3)
+        return `%!${conv}(int64=${goFormatInt(goInt64(v), "d", flags, width, prec)})`;
       return `%!${conv}(float64=${pad(goNumberString(v), flags, width)})`;
     }
   }
@@ -55439,7 +55643,8 @@ function wrapFormat(orig) {
     out += fmt.slice(last);
     if (arg < passed) {
       const extra = [];
-      for (let i = arg + 1; i <= passed; i++) extra.push(`${GO_LVALUE_TYPES[lua.lua_type(Ls, i)] ?? "*lua.LUserData"}=${gopherKeyString(Ls.stack[Ls.ci.funcOff + i])}`);
+      for (let i = arg + 1; i <= passed; i++)
+        extra.push(`${GO_LVALUE_TYPES[lua.lua_type(Ls, i)] ?? "*lua.LUserData"}=${gopherKeyString(Ls.stack[Ls.ci.funcOff + i])}`);
       out += `%!(EXTRA ${extra.join(", ")})`.replace(/%/g, "%%");
       changed = true;
     }
@@ -55460,7 +55665,8 @@ function optIntArg(Ls, i, d, fn) {
 function wrapRep(orig) {
   return (Ls) => {
     const s = lauxlib.luaL_checklstring(Ls, 1);
-    if (lua.lua_type(Ls, 2) !== lua.LUA_TNUMBER) raise3(Ls, `bad argument #2 to rep (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? "nil"})`);
+    if (lua.lua_type(Ls, 2) !== lua.LUA_TNUMBER)
+      raise3(Ls, `bad argument #2 to rep (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? "nil"})`);
     const n = lauxlib.luaL_checknumber(Ls, 2);
     if (n > 0 && s.length * n > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
     lua.lua_settop(Ls, 2);
@@ -55603,7 +55809,8 @@ function initEngine() {
   const tableLib = getGlobalTV("table");
   const unpackFn = rawGetStr(tableLib.value, "unpack").value;
   base.unpack = fnTV((Ls) => {
-    if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) raise3(Ls, `bad argument #1 to unpack (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
+    if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE)
+      raise3(Ls, `bad argument #1 to unpack (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
     return unpackFn(Ls);
   });
   const stringLib = getGlobalTV("string");
@@ -55615,7 +55822,22 @@ function initEngine() {
     maxn: fnTV(tableMaxn)
   };
   const safeOs = { time: fnTV(argoSafeOs.time), date: fnTV(argoSafeOs.date) };
-  const str2 = libFrom(stringLib, ["byte", "char", "dump", "find", "format", "gsub", "len", "lower", "match", "rep", "reverse", "sub", "upper", "gmatch"]);
+  const str2 = libFrom(stringLib, [
+    "byte",
+    "char",
+    "dump",
+    "find",
+    "format",
+    "gsub",
+    "len",
+    "lower",
+    "match",
+    "rep",
+    "reverse",
+    "sub",
+    "upper",
+    "gmatch"
+  ]);
   str2.gfind = str2.gmatch;
   str2.format = fnTV(wrapFormat(str2.format.value));
   str2.rep = fnTV(wrapRep(str2.rep.value));
@@ -55652,7 +55874,30 @@ function initEngine() {
   str2.gmatch = fnTV(makeGmatch());
   str2.gfind = str2.gmatch;
   str2.gsub = fnTV(chargedByLength(wrapGsub(makeGsub()), 8));
-  const math = libFrom(mathLib, ["abs", "acos", "asin", "atan", "ceil", "cos", "deg", "exp", "floor", "fmod", "huge", "log", "max", "min", "modf", "pi", "rad", "random", "randomseed", "sin", "sqrt", "tan"]);
+  const math = libFrom(mathLib, [
+    "abs",
+    "acos",
+    "asin",
+    "atan",
+    "ceil",
+    "cos",
+    "deg",
+    "exp",
+    "floor",
+    "fmod",
+    "huge",
+    "log",
+    "max",
+    "min",
+    "modf",
+    "pi",
+    "rad",
+    "random",
+    "randomseed",
+    "sin",
+    "sqrt",
+    "tan"
+  ]);
   for (const k of Object.keys(math)) {
     if (math[k].type === T.LUA_TLCF) math[k] = fnTV(floatResults(math[k].value));
   }
@@ -55692,12 +55937,18 @@ function initEngine() {
     }),
     // oslib.go has these too; they reach the controller's process and files, which wavegate
     // does not emulate: a call says so (type() sees a function, as in Argo CD).
-    ...Object.fromEntries(["execute", "exit", "remove", "rename", "setenv", "setlocale", "tmpname"].map((name) => [name, fnTV((Ls) => boundedRaise(Ls, `os.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))]))
+    ...Object.fromEntries(
+      ["execute", "exit", "remove", "rename", "setenv", "setlocale", "tmpname"].map((name) => [
+        name,
+        fnTV((Ls) => boundedRaise(Ls, `os.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))
+      ])
+    )
   };
   const coroutine = libFrom(getGlobalTV("coroutine"), ["create", "resume", "running", "status", "wrap", "yield"]);
   const coResume = coroutine.resume.value;
   coroutine.resume = fnTV((Ls) => {
-    if (lua.lua_type(Ls, 1) !== lua.LUA_TTHREAD) raise3(Ls, `bad argument #1 to resume (thread expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
+    if (lua.lua_type(Ls, 1) !== lua.LUA_TTHREAD)
+      raise3(Ls, `bad argument #1 to resume (thread expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
     const n = coResume(Ls);
     if (n === 2 && !lua.lua_toboolean(Ls, -2) && lua.lua_type(Ls, -1) === lua.LUA_TSTRING && jsString(Ls, -1) === "cannot resume dead coroutine") {
       lua.lua_pop(Ls, 1);
@@ -55717,7 +55968,8 @@ function initEngine() {
     lua.lua_call(Ls, n + 1, lua.LUA_MULTRET);
     if (!lua.lua_toboolean(Ls, 1)) {
       lua.lua_settop(Ls, 2);
-      if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && jsString(Ls, 2) === "cannot resume dead coroutine") raise3(Ls, "can not resume a dead thread");
+      if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && jsString(Ls, 2) === "cannot resume dead coroutine")
+        raise3(Ls, "can not resume a dead thread");
       return lua.lua_error(Ls);
     }
     lua.lua_remove(Ls, 1);
@@ -55732,10 +55984,24 @@ function initEngine() {
     if (lua.lua_pushthread(Ls)) lua.lua_pushnil(Ls);
     return 1;
   });
-  const debug = libFrom(getGlobalTV("debug"), ["getinfo", "getlocal", "getmetatable", "getupvalue", "setlocal", "setmetatable", "setupvalue", "traceback"]);
+  const debug = libFrom(getGlobalTV("debug"), [
+    "getinfo",
+    "getlocal",
+    "getmetatable",
+    "getupvalue",
+    "setlocal",
+    "setmetatable",
+    "setupvalue",
+    "traceback"
+  ]);
   debug.getfenv = fnTV(luaGetfenv);
   debug.setfenv = fnTV(luaSetfenv);
-  const notEmulated = (lib, names) => Object.fromEntries(names.map((name) => [name, fnTV((Ls) => boundedRaise(Ls, `${lib}.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))]));
+  const notEmulated = (lib, names) => Object.fromEntries(
+    names.map((name) => [
+      name,
+      fnTV((Ls) => boundedRaise(Ls, `${lib}.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))
+    ])
+  );
   const io = notEmulated("io", ["close", "flush", "lines", "input", "output", "open", "popen", "read", "type", "tmpfile", "write"]);
   const channel = notEmulated("channel", ["make", "select"]);
   tmpl = {
@@ -55985,7 +56251,15 @@ function acquireEnv(openLibs, objTV) {
     const subs = built.subTables.map(snapshot);
     addStr(built.env, "obj", new TValue2(T.LUA_TNIL, null));
     const envSnap = snapshot(built.env);
-    pool = { env: built.env, loaded: built.loaded, loaders: built.loaders, stringMt: built.stringMt, envSnap, objIndex: envSnap.entries.length - 1, subs };
+    pool = {
+      env: built.env,
+      loaded: built.loaded,
+      loaders: built.loaders,
+      stringMt: built.stringMt,
+      envSnap,
+      objIndex: envSnap.entries.length - 1,
+      subs
+    };
   }
   const objEntry = pool.envSnap.entries[pool.objIndex];
   if (objTV === void 0) {
@@ -56235,7 +56509,8 @@ var init_runtime = __esm({
     META_FIELD = to_luastring("__metatable");
     luaSetmetatable = (Ls) => {
       const t2 = lua.lua_type(Ls, 2);
-      if (t2 !== lua.LUA_TNIL && t2 !== lua.LUA_TNONE && t2 !== lua.LUA_TTABLE) raise3(Ls, `bad argument #2 to setmetatable (nil or table expected, got ${GOPHER_TYPE_NAMES[t2] ?? "nil"})`);
+      if (t2 !== lua.LUA_TNIL && t2 !== lua.LUA_TNONE && t2 !== lua.LUA_TTABLE)
+        raise3(Ls, `bad argument #2 to setmetatable (nil or table expected, got ${GOPHER_TYPE_NAMES[t2] ?? "nil"})`);
       if (lua.lua_isnil(Ls, 1)) raise3(Ls, "cannot set metatable to a nil object.");
       if (lauxlib.luaL_getmetafield(Ls, 1, META_FIELD) !== lua.LUA_TNIL) raise3(Ls, "cannot change a protected metatable");
       lua.lua_settop(Ls, 2);
@@ -56448,7 +56723,17 @@ var init_runtime = __esm({
         return 2;
       }
     };
-    GO_LVALUE_TYPES = ["*lua.LNilType", "lua.LBool", "*lua.LUserData", "lua.LNumber", "lua.LString", "*lua.LTable", "*lua.LFunction", "*lua.LUserData", "*lua.LState"];
+    GO_LVALUE_TYPES = [
+      "*lua.LNilType",
+      "lua.LBool",
+      "*lua.LUserData",
+      "lua.LNumber",
+      "lua.LString",
+      "*lua.LTable",
+      "*lua.LFunction",
+      "*lua.LUserData",
+      "*lua.LState"
+    ];
     goStrByte = (Ls) => {
       const b = lauxlib.luaL_checklstring(Ls, 1);
       let start = optIntArg(Ls, 2, 1, "byte") - 1;
@@ -56473,7 +56758,8 @@ var init_runtime = __esm({
       const n = lua.lua_gettop(Ls);
       const out = new Uint8Array(n);
       for (let i = 1; i <= n; i++) {
-        if (lua.lua_type(Ls, i) !== lua.LUA_TNUMBER) raise3(Ls, `bad argument #${i} to char (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, i)] ?? "nil"})`);
+        if (lua.lua_type(Ls, i) !== lua.LUA_TNUMBER)
+          raise3(Ls, `bad argument #${i} to char (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, i)] ?? "nil"})`);
         const v = lua.lua_tonumber(Ls, i);
         out[i - 1] = Number.isFinite(v) ? Number(BigInt.asUintN(8, BigInt(Math.trunc(v)))) : 0;
       }
@@ -56481,9 +56767,11 @@ var init_runtime = __esm({
       return 1;
     };
     gopherSort = (Ls) => {
-      if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) raise3(Ls, `bad argument #1 to sort (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
+      if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE)
+        raise3(Ls, `bad argument #1 to sort (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
       const withFn = lua.lua_gettop(Ls) !== 1;
-      if (withFn && lua.lua_type(Ls, 2) !== lua.LUA_TFUNCTION) raise3(Ls, `bad argument #2 to sort (function expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? "nil"})`);
+      if (withFn && lua.lua_type(Ls, 2) !== lua.LUA_TFUNCTION)
+        raise3(Ls, `bad argument #2 to sort (function expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? "nil"})`);
       lua.lua_settop(Ls, withFn ? 2 : 1);
       const t = Ls.stack[Ls.ci.funcOff + 1].value;
       if (t.lazy !== void 0) materialize(t);
@@ -56571,7 +56859,11 @@ function lintHealthScript(script, options = {}) {
       const isKey = parent?.type === "TableKeyString" && parent.key === n;
       if (!isMemberName && !isKey) {
         if (!open && OPEN_LIB_GLOBALS.has(name)) {
-          add("open-libs", n, `'${name}' is not available without open libs (Argo CD gives argocd-cm checks only package, base and table unless useOpenLibs is set; use require("os") for os.time/os.date)`);
+          add(
+            "open-libs",
+            n,
+            `'${name}' is not available without open libs (Argo CD gives argocd-cm checks only package, base and table unless useOpenLibs is set; use require("os") for os.time/os.date)`
+          );
         }
         if (LUA53_GLOBALS.has(name)) add("lua53-name", n, `'${name}' is Lua 5.3; gopher-lua (Lua 5.1) has no such global`);
       }
@@ -56581,12 +56873,20 @@ function lintHealthScript(script, options = {}) {
       const ident = n.identifier;
       const member = String(ident?.name ?? "");
       if (n.indexer === ":" && !open && STRING_METHODS.has(member)) {
-        add("open-libs", ident, `string method ':${member}' needs the string library, which is only there with open libs (Argo CD: attempt to index a non-table object(string) with key '${member}')`);
+        add(
+          "open-libs",
+          ident,
+          `string method ':${member}' needs the string library, which is only there with open libs (Argo CD: attempt to index a non-table object(string) with key '${member}')`
+        );
       }
       if (n.indexer === "." && base?.type === "Identifier" && base.isLocal !== true) {
         const lib = String(base.name);
         if (LUA53_MEMBERS[lib]?.has(member)) {
-          add("lua53-name", ident, `'${lib}.${member}' is Lua 5.3; gopher-lua (Lua 5.1) has no such function${lib === "table" && member === "unpack" ? " (use unpack)" : ""}`);
+          add(
+            "lua53-name",
+            ident,
+            `'${lib}.${member}' is Lua 5.3; gopher-lua (Lua 5.1) has no such function${lib === "table" && member === "unpack" ? " (use unpack)" : ""}`
+          );
         }
       }
     }
@@ -56615,7 +56915,11 @@ function lintHealthScript(script, options = {}) {
   function checkStatus(v) {
     const s = stringValue(v);
     if (s !== void 0 && !HEALTH_STATUSES.includes(s)) {
-      add("status-literal", v, `status "${s}" is not one of ${HEALTH_STATUSES.join(", ")}: Argo CD reports Unknown "Lua returned an invalid health status"`);
+      add(
+        "status-literal",
+        v,
+        `status "${s}" is not one of ${HEALTH_STATUSES.join(", ")}: Argo CD reports Unknown "Lua returned an invalid health status"`
+      );
     }
   }
   const body = ast.body ?? [];
@@ -56656,7 +56960,22 @@ var init_lint = __esm({
     init_runtime();
     require7 = createRequire(import.meta.url);
     luaparse2 = require7("luaparse");
-    STRING_METHODS = /* @__PURE__ */ new Set(["byte", "char", "find", "format", "gfind", "gmatch", "gsub", "len", "lower", "match", "rep", "reverse", "sub", "upper"]);
+    STRING_METHODS = /* @__PURE__ */ new Set([
+      "byte",
+      "char",
+      "find",
+      "format",
+      "gfind",
+      "gmatch",
+      "gsub",
+      "len",
+      "lower",
+      "match",
+      "rep",
+      "reverse",
+      "sub",
+      "upper"
+    ]);
     OPEN_LIB_GLOBALS = /* @__PURE__ */ new Set(["string", "math", "os", "io", "coroutine", "debug"]);
     LUA53_MEMBERS = {
       table: /* @__PURE__ */ new Set(["unpack", "pack", "move"]),
@@ -59733,7 +60052,8 @@ function resolveScalar(tag, input) {
   if (!resolvable) return { tag, value: input };
   const r = resolvePlain2(tag, input);
   if (tag === "" || tag === r.tag || tag === STR) return r;
-  if (tag === FLOAT && r.tag === INT) return { tag: FLOAT, value: r.value instanceof GoNumber ? new GoNumber(r.value.value, "float") : r.value };
+  if (tag === FLOAT && r.tag === INT)
+    return { tag: FLOAT, value: r.value instanceof GoNumber ? new GoNumber(r.value.value, "float") : r.value };
   throw new GoYamlError(`yaml: cannot decode ${shortTag(r.tag)} \`${input}\` as a ${shortTag(tag)}`);
 }
 function shortTag(t) {
@@ -59827,9 +60147,16 @@ function goSchema(keepKinds) {
     construct: (data) => goValue("", data, keepKinds)
   });
   const explicit = [BOOL, INT, FLOAT, NULL, TIMESTAMP].map(
-    (tag) => new yaml.Type(tag, { kind: "scalar", resolve: () => true, construct: (data) => goValue(tag, data ?? "", keepKinds) })
+    (tag) => new yaml.Type(tag, {
+      kind: "scalar",
+      resolve: () => true,
+      construct: (data) => goValue(tag, data ?? "", keepKinds)
+    })
   );
-  return yaml.FAILSAFE_SCHEMA.extend({ implicit: [yaml.types.merge, implicit], explicit });
+  return yaml.FAILSAFE_SCHEMA.extend({
+    implicit: [yaml.types.merge, implicit],
+    explicit
+  });
 }
 function readWithJsYaml(text2, keepKinds) {
   schemas ??= [goSchema(false), goSchema(true)];
@@ -59842,15 +60169,22 @@ function readWithJsYaml(text2, keepKinds) {
   }
   let first = null;
   let seen = false;
-  yaml.loadAll(text2, (d) => {
-    if (!seen) [first, seen] = [d ?? null, true];
-  }, { schema: schema2, json: true });
+  yaml.loadAll(
+    text2,
+    (d) => {
+      if (!seen) [first, seen] = [d ?? null, true];
+    },
+    { schema: schema2, json: true }
+  );
   return first;
 }
 function readGoYaml(text2, options = {}) {
   const keepKinds = options.keepNumberKinds === true;
   const deep = deepNesting(text2);
-  if (deep) throw new GoYamlError(`yaml: line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the parsers recurse per level)`);
+  if (deep)
+    throw new GoYamlError(
+      `yaml: line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the parsers recurse per level)`
+    );
   if (text2.includes("<<") || !fewAliases(text2)) {
     try {
       return readWithYamlPackage(text2, keepKinds);
@@ -59885,7 +60219,8 @@ function hasGoOnlyNumbers(v) {
 }
 function readTestdata(text2) {
   const deep = deepNesting(text2);
-  if (deep) throw new Error(`line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the readers recurse per level)`);
+  if (deep)
+    throw new Error(`line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the readers recurse per level)`);
   if (text2.trimStart().startsWith("{")) {
     try {
       const v = JSON.parse(text2);
@@ -60014,7 +60349,12 @@ var init_go = __esm({
             continue;
           }
           const key = this.keyString(keyNode);
-          Object.defineProperty(out, key, { value: this.value(pair.value), enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(out, key, {
+            value: this.value(pair.value),
+            enumerable: true,
+            writable: true,
+            configurable: true
+          });
         }
       }
       mergeTarget(n, out) {
@@ -60217,7 +60557,9 @@ function jsonType(v) {
   return typeof v === "boolean" ? "bool" : typeof v === "number" ? "number" : "string";
 }
 function cannot(v, where, type2) {
-  return new ArgocdCmKeyError(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonType(v)} into Go ${where} of type ${type2}`);
+  return new ArgocdCmKeyError(
+    `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonType(v)} into Go ${where} of type ${type2}`
+  );
 }
 function stringField(v, where) {
   if (v === null || v === void 0) return void 0;
@@ -60269,7 +60611,10 @@ function legacyOverrides(text2, into) {
         o.openLibs = f;
       } else if (lk === "actions") stringField(f, "struct field rawResourceOverride.actions");
       else if (lk === "ignoredifferences" || lk === "ignoreresourceupdates") {
-        const s = stringField(f, `struct field rawResourceOverride.${lk === "ignoredifferences" ? "ignoreDifferences" : "ignoreResourceUpdates"}`);
+        const s = stringField(
+          f,
+          `struct field rawResourceOverride.${lk === "ignoredifferences" ? "ignoreDifferences" : "ignoreResourceUpdates"}`
+        );
         if (s !== void 0) checkIgnoreDiff(yamlOf(s));
       } else if (lk === "knowntypefields") checkKnownTypeFields(f);
     }
@@ -60553,18 +60898,36 @@ function runTestFiles(plan, source, openLibs, bounds = {}) {
       } catch (e) {
         const msg = e.message;
         const why = msg === fsReason({ code: "ENOENT" }) ? "file not found" : msg.split("\n")[0];
-        cases.push({ ...base, kind: folderKey, actual: { status: "", message: "" }, passed: false, notes: [`cannot read input ${spec2.inputPath}: ${why}`] });
+        cases.push({
+          ...base,
+          kind: folderKey,
+          actual: { status: "", message: "" },
+          passed: false,
+          notes: [`cannot read input ${spec2.inputPath}: ${why}`]
+        });
         continue;
       }
       const gk = objectGroupKind(obj);
       if (!gk) {
-        cases.push({ ...base, kind: folderKey, actual: { status: "", message: "" }, passed: false, notes: [`input ${spec2.inputPath} has no apiVersion/kind`] });
+        cases.push({
+          ...base,
+          kind: folderKey,
+          actual: { status: "", message: "" },
+          passed: false,
+          notes: [`input ${spec2.inputPath} has no apiVersion/kind`]
+        });
         continue;
       }
       const kind = groupKindKey(gk.group, gk.kind);
       const hs = source.resolve(gk.group, gk.kind);
       if (!hs) {
-        cases.push({ ...base, kind, actual: { status: "", message: "" }, passed: false, notes: [`no health.lua for ${kind} under ${dir}`] });
+        cases.push({
+          ...base,
+          kind,
+          actual: { status: "", message: "" },
+          passed: false,
+          notes: [`no health.lua for ${kind} under ${dir}`]
+        });
         continue;
       }
       const actual = evaluateHealth(hs.script, obj, { openLibs: openLibs || hs.openLibs });
@@ -60648,7 +61011,9 @@ var init_testrunner = __esm({
 
 // src/catalog/help-uri.ts
 function helpUriBase(value, where) {
-  const bad = (why) => new UserError(`${where}: ${JSON.stringify(value)} ${why}; expected the absolute URI of a hosted docs/rules.md, such as https://git.example.com/platform/wavegate/blob/main/docs/rules.md (each rule's helpUri is <base>#<rule id>)`);
+  const bad = (why) => new UserError(
+    `${where}: ${JSON.stringify(value)} ${why}; expected the absolute URI of a hosted docs/rules.md, such as https://git.example.com/platform/wavegate/blob/main/docs/rules.md (each rule's helpUri is <base>#<rule id>)`
+  );
   if (/[\s\u0000-\u001f\u007f]/.test(value)) throw bad("holds whitespace or a control character");
   if (value.includes("#")) throw bad("has a #fragment, and wavegate appends one per rule");
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) throw bad("is not an absolute URI (no scheme://)");
@@ -60730,7 +61095,9 @@ function settingsFromYaml(r) {
     seen.add(t.name);
     if (t.waves[0] > t.waves[1]) {
       const wpos = r.doc.locate(["tiers", i, "waves"]);
-      throw new UserError(`${at(wpos?.line, wpos?.column)}: tiers[${i}].waves: band [${t.waves[0]}, ${t.waves[1]}] is empty (low must be <= high)`);
+      throw new UserError(
+        `${at(wpos?.line, wpos?.column)}: tiers[${i}].waves: band [${t.waves[0]}, ${t.waves[1]}] is empty (low must be <= high)`
+      );
     }
   });
   const version2 = settings.argocd?.version;
@@ -60795,7 +61162,9 @@ function checkFor(g, catalog) {
 }
 function verifyCheck(catalog, env, c) {
   const out = [];
-  const where = c.source === "override" ? { file: relative5(catalog.root, c.scriptFile ?? join8(c.dir, "health.lua")).split(sep4).join("/") } : {};
+  const where = c.source === "override" ? {
+    file: relative5(catalog.root, c.scriptFile ?? join8(c.dir, "health.lua")).split(sep4).join("/")
+  } : {};
   const origin = c.source === "override" ? `health.overrides ${c.ref}` : `wavegate's library check ${c.ref}`;
   const plain = where.file !== void 0 && (c.scriptFile !== void 0 || existsSync4(join8(c.dir, "health.lua")));
   for (const p of lintHealthScript(c.script, { openLibs: c.openLibs })) {
@@ -60834,7 +61203,9 @@ function argocdCmData(checks) {
     data[`${HEALTH_KEY_PREFIX}${argoKeySuffix(c)}`] = c.script;
     if (c.openLibs) data[`${OPEN_LIBS_KEY_PREFIX}${argoKeySuffix(c)}`] = "true";
   }
-  return Object.fromEntries(Object.keys(data).sort().map((k) => [k, data[k]]));
+  return Object.fromEntries(
+    Object.keys(data).sort().map((k) => [k, data[k]])
+  );
 }
 function dataNode(doc, data) {
   const map2 = new import_yaml5.YAMLMap();
@@ -60873,7 +61244,13 @@ function configMapPatch(catalog, env, name, how, data) {
   return doc.toString(YAML_OPTIONS);
 }
 function patchYaml(catalog, env, data) {
-  return configMapPatch(catalog, env, "argocd-cm", "Apply as a patch of argocd-cm (kustomize patches:, or kubectl patch --patch-file).", data);
+  return configMapPatch(
+    catalog,
+    env,
+    "argocd-cm",
+    "Apply as a patch of argocd-cm (kustomize patches:, or kubectl patch --patch-file).",
+    data
+  );
 }
 function cmdParamsData(catalog) {
   const data = { "applicationsetcontroller.enable.progressive.syncs": "true" };
@@ -60904,13 +61281,25 @@ function argocdCmConflicts(catalog, env, data) {
   const out = [];
   const report = (d, key, message) => {
     const pos2 = d.locate(["data", key], true);
-    out.push({ rule: "argocd-cm-conflict", severity: "warning", environment: env.name, file: d.file, line: pos2?.line, column: pos2?.column, message });
+    out.push({
+      rule: "argocd-cm-conflict",
+      severity: "warning",
+      environment: env.name,
+      file: d.file,
+      line: pos2?.line,
+      column: pos2?.column,
+      message
+    });
   };
   for (const d of catalogArgocdCms(catalog)) {
     const existing = dig(d.value, ["data"]);
     for (const [key, value] of Object.entries(data)) {
       if (existing[key] === void 0 || existing[key] === value) continue;
-      report(d, key, `argocd-cm already sets ${key}; ${PATCH_FILE} replaces it with wavegate's check. Remove it from ${d.file}, or make it the check with health.overrides in wavegate.yaml`);
+      report(
+        d,
+        key,
+        `argocd-cm already sets ${key}; ${PATCH_FILE} replaces it with wavegate's check. Remove it from ${d.file}, or make it the check with health.overrides in wavegate.yaml`
+      );
     }
     const legacy = existing["resource.customizations"];
     if (typeof legacy !== "string") continue;
@@ -60924,7 +61313,11 @@ function argocdCmConflicts(catalog, env, data) {
     for (const [ref, entry2] of Object.entries(parsed)) {
       const suffix = ref.includes("/") ? ref.replace(/^\//, "").replace("/", "_") : ref;
       if (!isObject(entry2) || entry2["health.lua"] === void 0 || data[`${HEALTH_KEY_PREFIX}${suffix}`] === void 0) continue;
-      report(d, "resource.customizations", `argocd-cm's resource.customizations block has a health.lua for ${ref}; ${PATCH_FILE}'s ${HEALTH_KEY_PREFIX}${suffix} overrides it (split keys win over the block). Remove it, or make it the check with health.overrides in wavegate.yaml`);
+      report(
+        d,
+        "resource.customizations",
+        `argocd-cm's resource.customizations block has a health.lua for ${ref}; ${PATCH_FILE}'s ${HEALTH_KEY_PREFIX}${suffix} overrides it (split keys win over the block). Remove it, or make it the check with health.overrides in wavegate.yaml`
+      );
     }
   }
   return out;
@@ -60941,7 +61334,12 @@ function verified(catalog, env, g) {
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     const missing = g.source === "override" && g.dir !== void 0 && !existsSync4(g.scriptFile ?? g.dir);
-    const finding = { rule: "health-lint", severity: "error", related: [g.ref], message: `health.overrides ${g.ref}: ${e.message}` };
+    const finding = {
+      rule: "health-lint",
+      severity: "error",
+      related: [g.ref],
+      message: `health.overrides ${g.ref}: ${e.message}`
+    };
     const failed = missing ? null : { findings: [finding], tests: [] };
     memo.set(key, failed);
     return failed ?? void 0;
@@ -61054,7 +61452,8 @@ var init_health_lint = __esm({
       fixedSeverity: true,
       checkEnvironment({ catalog, env }) {
         const out = [];
-        for (const v of environmentChecks(catalog, env, "override")) for (const f of v.findings) if (f.rule === "health-lint") out.push(withoutRule(f));
+        for (const v of environmentChecks(catalog, env, "override"))
+          for (const f of v.findings) if (f.rule === "health-lint") out.push(withoutRule(f));
         return out;
       }
     };
@@ -61075,7 +61474,8 @@ var init_health_test = __esm({
       fixedSeverity: true,
       checkEnvironment({ catalog, env }) {
         const out = [];
-        for (const v of environmentChecks(catalog, env, "override")) for (const f of v.findings) if (f.rule === "health-test") out.push(withoutRule(f));
+        for (const v of environmentChecks(catalog, env, "override"))
+          for (const f of v.findings) if (f.rule === "health-test") out.push(withoutRule(f));
         return out;
       }
     };
@@ -61210,7 +61610,10 @@ function shellText(text2) {
   return text2.replace(/\\"/g, "  ").replace(/["'[\],]/g, " ").replace(/^(\s*)-(\s)/gm, "$1 $2");
 }
 function glueTemplates(text2) {
-  return text2.replace(/\{\{[^}\n]*\}\}/g, (m) => m.replace(/ /g, "").replace(/\|/g, "").replace(/[;&>)`]/g, (c) => GLUE[c]));
+  return text2.replace(
+    /\{\{[^}\n]*\}\}/g,
+    (m) => m.replace(/ /g, "").replace(/\|/g, "").replace(/[;&>)`]/g, (c) => GLUE[c])
+  );
 }
 function commandTokens(text2, from, multiline) {
   let end = from;
@@ -61246,7 +61649,22 @@ function kubectlArgs(tokens) {
       positionals.push(t);
       continue;
     }
-    const takes = ["-n", "--namespace", "-l", "--selector", "--for", "--timeout", "-o", "--output", "-f", "--filename", "--context", "--kubeconfig", "-c", "--field-selector"];
+    const takes = [
+      "-n",
+      "--namespace",
+      "-l",
+      "--selector",
+      "--for",
+      "--timeout",
+      "-o",
+      "--output",
+      "-f",
+      "--filename",
+      "--context",
+      "--kubeconfig",
+      "-c",
+      "--field-selector"
+    ];
     let value = eq ? eq[2] : void 0;
     if (value === void 0 && takes.includes(flag)) value = tokens[++i];
     if (value !== void 0 && /^(jsonpath|go-template|custom-columns)/.test(value)) {
@@ -61266,11 +61684,19 @@ function kubectlTargets(a) {
   const out = [];
   const cond = a.forWhat?.startsWith("condition=") ? a.forWhat.slice("condition=".length).split("=")[0] : void 0;
   const add = (resource2, name) => {
-    out.push({ kind: kindOf(resource2), ...name ? { name } : {}, ...a.namespace ? { namespace: a.namespace } : {}, ...cond ? { condition: cond } : {}, ...a.selector && !name ? { selector: a.selector } : {} });
+    out.push({
+      kind: kindOf(resource2),
+      ...name ? { name } : {},
+      ...a.namespace ? { namespace: a.namespace } : {},
+      ...cond ? { condition: cond } : {},
+      ...a.selector && !name ? { selector: a.selector } : {}
+    });
   };
   const RESOURCE = /^[A-Za-z][\w.-]*$/;
   const NAME2 = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?|.*\{\{.*\}\}.*)$/;
-  const slashed = a.positionals.filter((p) => p.includes("/") && !p.includes("://") && RESOURCE.test(p.slice(0, p.indexOf("/"))) && NAME2.test(p.slice(p.indexOf("/") + 1)));
+  const slashed = a.positionals.filter(
+    (p) => p.includes("/") && !p.includes("://") && RESOURCE.test(p.slice(0, p.indexOf("/"))) && NAME2.test(p.slice(p.indexOf("/") + 1))
+  );
   if (slashed.length > 0) {
     for (const p of slashed) {
       const i = p.indexOf("/");
@@ -61569,7 +61995,14 @@ function scanWaits(text2, ctx2 = {}, defines = /* @__PURE__ */ new Map()) {
         const def = defines.get(inc.name);
         if (!def) continue;
         const body = def.body.split("\n");
-        scanItems(body, defineItems(body), block.init, def.firstLine, { resource: `${resource} (through template "${def.name}")`, hook: hook2, ctx: ctx2, file: def.file }, out);
+        scanItems(
+          body,
+          defineItems(body),
+          block.init,
+          def.firstLine,
+          { resource: `${resource} (through template "${def.name}")`, hook: hook2, ctx: ctx2, file: def.file },
+          out
+        );
       }
     }
   }
@@ -61586,7 +62019,11 @@ var init_wait_scan = __esm({
       "post-upgrade": "PostSync"
     };
     ARGO_HOOKS = /* @__PURE__ */ new Set(["PreSync", "Sync", "PostSync", "SyncFail", "Skip"]);
-    csv = (v) => v === void 0 ? [] : [...new Set(v.split(",").map((x) => x.trim()).filter((x) => x !== ""))];
+    csv = (v) => v === void 0 ? [] : [
+      ...new Set(
+        v.split(",").map((x) => x.trim()).filter((x) => x !== "")
+      )
+    ];
     unquote = (s) => s.trim().replace(/^(["'])(.*)\1$/, "$2").trim();
     isTemplateOnly = (line) => /^\s*\{\{.*\}\}\s*$/.test(line);
     indentOf = (line) => line.length - line.trimStart().length;
@@ -61714,7 +62151,9 @@ function smokeCheck(t, c, providers, env, defs3) {
 function hasCheck(s, check) {
   const list2 = s.smoke?.[check.field] ?? [];
   const ns = check.entry.namespace;
-  return list2.some((e) => e.name === check.entry.name && (e.kind ?? void 0) === (check.entry.kind ?? void 0) && ((e.namespace ?? s.namespace) === ns || ns === void 0));
+  return list2.some(
+    (e) => e.name === check.entry.name && (e.kind ?? void 0) === (check.entry.kind ?? void 0) && ((e.namespace ?? s.namespace) === ns || ns === void 0)
+  );
 }
 var CHECKABLE, isTemplate, chartWaitHook;
 var init_chart_wait_hook = __esm({
@@ -61746,9 +62185,10 @@ var init_chart_wait_hook = __esm({
           const waits = [];
           const files = catalog.files.componentFiles(c);
           const defines = /* @__PURE__ */ new Map();
-          for (const f of files) if (f.text.includes("define")) {
-            for (const d of collectDefines(f.text, f.file)) if (!defines.has(d.name)) defines.set(d.name, d);
-          }
+          for (const f of files)
+            if (f.text.includes("define")) {
+              for (const d of collectDefines(f.text, f.file)) if (!defines.has(d.name)) defines.set(d.name, d);
+            }
           const seen = /* @__PURE__ */ new Set();
           for (const f of files) {
             if (!/wait|until|while|for|dockerize|include|template/.test(f.text)) continue;
@@ -61769,7 +62209,11 @@ var init_chart_wait_hook = __esm({
           for (const { file, w } of waits) {
             const resolved = w.targets.map((t) => resolveTarget(t, c, v, env, index, definitions()));
             if (resolved.length > 0 && resolved.every((r) => r.self)) continue;
-            const fix = { addDependencies: [], addConsumes: [], addSmokeChecks: [] };
+            const fix = {
+              addDependencies: [],
+              addConsumes: [],
+              addSmokeChecks: []
+            };
             const parts = [];
             const related = /* @__PURE__ */ new Set();
             for (const r of resolved) {
@@ -61783,14 +62227,17 @@ var init_chart_wait_hook = __esm({
               if (r.providers.length === 1) {
                 const p = r.providers[0];
                 const pi = g.index.get(p);
-                if (reach.reachable(v, [pi]).size > 0) text2 += `, provided by ${p}, which ${c.name} already depends on${g.deps[v].includes(pi) ? "" : " (through others)"}`;
-                else if (reach.reachable(pi, [v]).size > 0) text2 += `, provided by ${p}, which depends on ${c.name} (a dependency would close a cycle)`;
+                if (reach.reachable(v, [pi]).size > 0)
+                  text2 += `, provided by ${p}, which ${c.name} already depends on${g.deps[v].includes(pi) ? "" : " (through others)"}`;
+                else if (reach.reachable(pi, [v]).size > 0)
+                  text2 += `, provided by ${p}, which depends on ${c.name} (a dependency would close a cycle)`;
                 else {
                   text2 += `, provided by ${p}: add dependency ${p}`;
                   fix.addDependencies.push({ environment: env.name, component: c.name, dependency: p });
                 }
               } else if (r.providers.length > 1) text2 += `, provided by ${r.providers.join(", ")}: depend on the one it uses`;
-              else if (t.name && !isTemplate(t.name)) text2 += `, which no component of ${env.name} declares (in provides or its manifests): declare it on the component that makes it, then depend on that`;
+              else if (t.name && !isTemplate(t.name))
+                text2 += `, which no component of ${env.name} declares (in provides or its manifests): declare it on the component that makes it, then depend on that`;
               else text2 += ": name it in the command so the provider can be found";
               const consumes = consumesEntry(t, c);
               if (consumes && !alreadyConsumes(c, consumes)) {
@@ -61821,7 +62268,9 @@ var init_chart_wait_hook = __esm({
                 ...fix.addDependencies.length > 0 ? { addDependencies: fix.addDependencies } : {},
                 ...fix.addConsumes.length > 0 ? { addConsumes: fix.addConsumes } : {},
                 ...fix.addSmokeChecks.length > 0 ? { addSmokeChecks: fix.addSmokeChecks } : {},
-                notes: [`${env.name}: not deleting the ${wait} at ${file}:${w.line} (${w.resource}, ${where}): remove it by hand; chart-wait-hook reports it until then`]
+                notes: [
+                  `${env.name}: not deleting the ${wait} at ${file}:${w.line} (${w.resource}, ${where}): remove it by hand; chart-wait-hook reports it until then`
+                ]
               }
             });
           }
@@ -61887,15 +62336,33 @@ var init_registry = __esm({
     "use strict";
     init_rules();
     LOAD_FINDINGS = [
-      { id: "yaml", description: "A component file is not valid YAML, is empty or binary, is not a mapping, nests too deeply, or expands too many aliases." },
-      { id: "schema", description: "A component file breaks the component schema (field type, unknown key, unknown tier, smoke block, dependsOn)." },
+      {
+        id: "yaml",
+        description: "A component file is not valid YAML, is empty or binary, is not a mapping, nests too deeply, or expands too many aliases."
+      },
+      {
+        id: "schema",
+        description: "A component file breaks the component schema (field type, unknown key, unknown tier, smoke block, dependsOn)."
+      },
       { id: "duplicate-component", description: "Two component files in one environment use the same name." },
-      { id: "component-file", description: "A component file named other than component.yaml (component.yml, Component.yaml) that nothing reads." },
-      { id: "unsafe-name", description: "An environment folder or a folder or file on a component path has a control character (newline, tab, DEL...) in its name; it is not loaded." }
+      {
+        id: "component-file",
+        description: "A component file named other than component.yaml (component.yml, Component.yaml) that nothing reads."
+      },
+      {
+        id: "unsafe-name",
+        description: "An environment folder or a folder or file on a component path has a control character (newline, tab, DEL...) in its name; it is not loaded."
+      }
     ];
     FINDINGS = [
       ...LOAD_FINDINGS.map((f) => ({ ...f, defaultSeverity: "error", configurable: false, stage: "load" })),
-      ...RULES.map((r) => ({ id: r.id, description: r.description, defaultSeverity: r.defaultSeverity, configurable: r.fixedSeverity !== true, stage: "rule" }))
+      ...RULES.map((r) => ({
+        id: r.id,
+        description: r.description,
+        defaultSeverity: r.defaultSeverity,
+        configurable: r.fixedSeverity !== true,
+        stage: "rule"
+      }))
     ];
     CONFIGURABLE_IDS = FINDINGS.filter((f) => f.configurable).map((f) => f.id);
     FIXED_SEVERITY_IDS2 = FINDINGS.filter((f) => f.stage === "rule" && !f.configurable).map((f) => f.id);
@@ -61985,12 +62452,16 @@ function prepare(findings, options) {
           shortDescription: { text: d.text },
           fullDescription: { text: d.text },
           ...options.helpBase ? { helpUri: `${options.helpBase}#${d.id}` } : {},
-          help: { text: `${d.text} See ${options.helpBase ? `${options.helpBase}#${d.id}` : `docs/rules.md#${d.id} in wavegate's package`}.` },
+          help: {
+            text: `${d.text} See ${options.helpBase ? `${options.helpBase}#${d.id}` : `docs/rules.md#${d.id} in wavegate's package`}.`
+          },
           defaultConfiguration: { level: d.level }
         }))
       }
     },
-    originalUriBaseIds: { [SRCROOT]: options.srcRoot ? { uri: options.srcRoot.endsWith("/") ? options.srcRoot : `${options.srcRoot}/` } : { description: { text: "The working directory wavegate ran in (the repository root in CI)." } } },
+    originalUriBaseIds: {
+      [SRCROOT]: options.srcRoot ? { uri: options.srcRoot.endsWith("/") ? options.srcRoot : `${options.srcRoot}/` } : { description: { text: "The working directory wavegate ran in (the repository root in CI)." } }
+    },
     columnKind: "utf16CodeUnits",
     results: []
   };
@@ -62202,7 +62673,10 @@ function diskSource(root, maxBytes) {
   return {
     list(dir) {
       try {
-        return readdirSync5(abs(dir), { withFileTypes: true }).map((e) => ({ name: e.name, kind: e.isFile() ? "file" : e.isDirectory() ? "dir" : "other" }));
+        return readdirSync5(abs(dir), { withFileTypes: true }).map((e) => ({
+          name: e.name,
+          kind: e.isFile() ? "file" : e.isDirectory() ? "dir" : "other"
+        }));
       } catch {
         return void 0;
       }
@@ -62281,21 +62755,36 @@ function parseComponentAt(absPath, file, settings, root) {
 }
 function parsedFromYaml(file, r, settings) {
   if ("problem" in r) {
-    return { file, findings: [{ rule: "yaml", severity: "error", message: r.problem.message, file, line: r.problem.line, column: r.problem.column }] };
+    return {
+      file,
+      findings: [{ rule: "yaml", severity: "error", message: r.problem.message, file, line: r.problem.line, column: r.problem.column }]
+    };
   }
   return componentFromDocument(file, r.doc, settings);
 }
 function componentFromDocument(file, doc, settings) {
   const data = doc.value;
   if (data === null || data === void 0) {
-    return { file, findings: [{ rule: "yaml", severity: "error", message: "empty file: a component needs at least name, tier and wave", file }] };
+    return {
+      file,
+      findings: [{ rule: "yaml", severity: "error", message: "empty file: a component needs at least name, tier and wave", file }]
+    };
   }
   if (typeof data !== "object" || Array.isArray(data)) {
     const what = Array.isArray(data) ? "a list" : `a ${typeof data}`;
     const pos2 = doc.locate([]);
     return {
       file,
-      findings: [{ rule: "yaml", severity: "error", message: `expected a mapping of component fields, found ${what}`, file, line: pos2?.line, column: pos2?.column }]
+      findings: [
+        {
+          rule: "yaml",
+          severity: "error",
+          message: `expected a mapping of component fields, found ${what}`,
+          file,
+          line: pos2?.line,
+          column: pos2?.column
+        }
+      ]
     };
   }
   const raw = data;
@@ -62309,7 +62798,8 @@ function componentFromDocument(file, doc, settings) {
   if (!validate(raw)) {
     const extra = new Set(settings.extraFields);
     for (const e of simplifyErrors(validate.errors ?? [])) {
-      if (e.keyword === "additionalProperties" && e.instancePath === "" && extra.has(e.params.additionalProperty)) continue;
+      if (e.keyword === "additionalProperties" && e.instancePath === "" && extra.has(e.params.additionalProperty))
+        continue;
       const p = explainSchemaError(e, raw, knownComponentKeys);
       report(p.path, p.message, p.atKey);
     }
@@ -62318,13 +62808,20 @@ function componentFromDocument(file, doc, settings) {
   if (typeof raw.tier === "string" && !settings.tiers.some((t) => t.name === raw.tier)) {
     const names = settings.tiers.map((t) => t.name);
     const hint = closest(raw.tier, names);
-    report(["tier"], `tier: "${raw.tier}" is not one of the catalog's tiers (${names.join(", ")})${hint ? ` (did you mean "${hint}"?)` : ""}`);
+    report(
+      ["tier"],
+      `tier: "${raw.tier}" is not one of the catalog's tiers (${names.join(", ")})${hint ? ` (did you mean "${hint}"?)` : ""}`
+    );
   }
   if (COMPONENT_TYPES.includes(componentType)) {
     if (componentType === "smoke" && raw.smoke === void 0) {
       report(["componentType"], 'smoke: missing required field "smoke" (a component with componentType: smoke must say what it checks)');
     } else if (componentType !== "smoke" && raw.smoke !== void 0) {
-      report(["smoke"], `smoke: only a component with componentType: smoke may have a smoke block (this one is ${raw.componentType === void 0 ? "workload by default" : componentType})`, true);
+      report(
+        ["smoke"],
+        `smoke: only a component with componentType: smoke may have a smoke block (this one is ${raw.componentType === void 0 ? "workload by default" : componentType})`,
+        true
+      );
     }
   }
   const resources = raw.smoke?.resources;
@@ -62369,11 +62866,16 @@ function readHere(roots, settings, catalogRoot) {
   const others = [];
   const parsed = roots.map(([dir, rel]) => {
     const out = [];
-    walkComponents(dir, rel, {
-      component: (abs, r, link) => out.push(parseComponentAt(abs, r, settings, link ? catalogRoot : void 0)),
-      other: (r) => others.push(r),
-      outside: (r) => out.push(parsedFromYaml(r, { problem: { message: OUTSIDE_FOLDER_MESSAGE } }, settings))
-    }, catalogRoot);
+    walkComponents(
+      dir,
+      rel,
+      {
+        component: (abs, r, link) => out.push(parseComponentAt(abs, r, settings, link ? catalogRoot : void 0)),
+        other: (r) => others.push(r),
+        outside: (r) => out.push(parsedFromYaml(r, { problem: { message: OUTSIDE_FOLDER_MESSAGE } }, settings))
+      },
+      catalogRoot
+    );
     return out;
   });
   return { parsed, others };
@@ -62405,15 +62907,24 @@ function loadCatalog(rootArg, options = {}) {
     envReal = void 0;
   }
   if (envReal !== void 0 && !isWithin(envReal, realRoot(root))) {
-    throw new UserError(`${join11(rootArg, "environments")}: leads outside the catalog (through a symlink); a catalog's environments/ must be inside it`);
+    throw new UserError(
+      `${join11(rootArg, "environments")}: leads outside the catalog (through a symlink); a catalog's environments/ must be inside it`
+    );
   }
   if (envReal === void 0) {
     throw new UserError(noEnvironments(rootArg));
   }
   const { envNames, findings } = selectEnvironments(listEnvironments(envRoot, join11(rootArg, "environments")), rootArg, options);
-  const roots = [SHARED_ENV, ...envNames].map((env) => [join11(envRoot, env, "components"), `environments/${env}/components`]);
+  const roots = [SHARED_ENV, ...envNames].map((env) => [
+    join11(envRoot, env, "components"),
+    `environments/${env}/components`
+  ]);
   const read = readHere(roots, settings, root);
-  return assemble(read, { root, settings, settingsFile, settingsLocate, envNames, findings, wholeCatalog: options.env === void 0 }, diskSource(root, maxFileBytes(settings)));
+  return assemble(
+    read,
+    { root, settings, settingsFile, settingsLocate, envNames, findings, wholeCatalog: options.env === void 0 },
+    diskSource(root, maxFileBytes(settings))
+  );
 }
 function loadCatalogFromSource(source, options = {}) {
   const rootArg = options.root ?? MEMORY_ROOT;
@@ -62444,7 +62955,11 @@ function loadCatalogFromSource(source, options = {}) {
     walk2(`environments/${env}/components`);
     return out;
   });
-  return assemble({ parsed, others }, { root: rootArg, settings, settingsFile, settingsLocate, envNames, findings, wholeCatalog: options.env === void 0 }, source);
+  return assemble(
+    { parsed, others },
+    { root: rootArg, settings, settingsFile, settingsLocate, envNames, findings, wholeCatalog: options.env === void 0 },
+    source
+  );
 }
 function selectEnvironments(listed, rootArg, options) {
   let envNames = listed;
@@ -62464,13 +62979,18 @@ function selectEnvironments(listed, rootArg, options) {
   if (unsafeEnvs.length > 0) {
     envNames = envNames.filter((n) => !hasControlCharacter(n));
     if (envNames.length === 0) {
-      throw new UserError(`${rootArg}: environments/ has no environment folder with a usable name (${unsafeEnvs.map((n) => `"${escapeControl(n)}"`).join(", ")} hold control characters)`);
+      throw new UserError(
+        `${rootArg}: environments/ has no environment folder with a usable name (${unsafeEnvs.map((n) => `"${escapeControl(n)}"`).join(", ")} hold control characters)`
+      );
     }
   }
   if (options.env !== void 0) {
-    if (unsafeEnvs.includes(options.env)) throw new UserError(`${findings[unsafeEnvs.indexOf(options.env)].file}: ${findings[unsafeEnvs.indexOf(options.env)].message}`);
+    if (unsafeEnvs.includes(options.env))
+      throw new UserError(`${findings[unsafeEnvs.indexOf(options.env)].file}: ${findings[unsafeEnvs.indexOf(options.env)].message}`);
     if (!envNames.includes(options.env)) {
-      throw new UserError(`environment "${escapeControl(options.env)}" not found in ${rootArg}/environments (found: ${envNames.join(", ")})`);
+      throw new UserError(
+        `environment "${escapeControl(options.env)}" not found in ${rootArg}/environments (found: ${envNames.join(", ")})`
+      );
     }
     envNames = [options.env];
   }
@@ -62542,7 +63062,11 @@ function assemble(read, at, source) {
   });
   findings.push(...misnamedComponentFiles(source, others, /* @__PURE__ */ new Set([SHARED_ENV, ...envNames])));
   const componentDirYamlFiles = at.wholeCatalog ? others.sort() : void 0;
-  const files = catalogFiles(source, environments.map((e) => e.name), componentDirYamlFiles);
+  const files = catalogFiles(
+    source,
+    environments.map((e) => e.name),
+    componentDirYamlFiles
+  );
   return { root, settings, settingsFile, ...settingsLocate ? { settingsLocate } : {}, environments, findings, files };
 }
 function misnamedComponentFiles(source, others, envs) {
@@ -62696,7 +63220,14 @@ function repairWaves(components, tiers, extraEdges = []) {
   }
   if (conflicts.size > 0) {
     const list2 = [...conflicts.values()].sort((x2, y) => x2.text < y.text ? -1 : x2.text > y.text ? 1 : 0);
-    return { ok: false, changes: [], problems: list2.map((x2) => x2.text), minimal: false, forced: 0, conflictChains: list2.map((x2) => x2.chain) };
+    return {
+      ok: false,
+      changes: [],
+      problems: list2.map((x2) => x2.text),
+      minimal: false,
+      forced: 0,
+      conflictChains: list2.map((x2) => x2.chain)
+    };
   }
   const free = new Uint8Array(n);
   let forced = 0;
@@ -62849,7 +63380,10 @@ function exactKeep(g, order, w, C, start) {
       let deg = 0;
       for (const x of adj[v]) if (inSet.has(x)) deg++;
       if (deg <= 1) {
-        rec(cands.filter((x) => x !== v && !adj[v].has(x)), [...chosen, v]);
+        rec(
+          cands.filter((x) => x !== v && !adj[v].has(x)),
+          [...chosen, v]
+        );
         return;
       }
       if (deg > pickDeg) {
@@ -62857,8 +63391,14 @@ function exactKeep(g, order, w, C, start) {
         pickDeg = deg;
       }
     }
-    rec(cands.filter((x) => x !== pick && !adj[pick].has(x)), [...chosen, pick]);
-    rec(cands.filter((x) => x !== pick), chosen);
+    rec(
+      cands.filter((x) => x !== pick && !adj[pick].has(x)),
+      [...chosen, pick]
+    );
+    rec(
+      cands.filter((x) => x !== pick),
+      chosen
+    );
   };
   try {
     rec([...Array(k).keys()], []);
@@ -62919,13 +63459,24 @@ function suggestRepairs(catalog, findings) {
       const blocked = added.filter((e) => onChain.has(`${e.component}\0${e.dependency}`));
       if (blocked.length === 0) break;
       for (const e of blocked) {
-        skipped.push({ ...e, why: `its waves cannot fit the tier bands: ${onChain.get(`${e.component}\0${e.dependency}`)}; move a component to another tier or widen a band` });
+        skipped.push({
+          ...e,
+          why: `its waves cannot fit the tier bands: ${onChain.get(`${e.component}\0${e.dependency}`)}; move a component to another tier or widen a band`
+        });
       }
       all = all.filter((e) => !blocked.includes(e));
     }
     const extra = waitHookRepairs(catalog, env, findings, waves);
-    if (added.length === 0 && skipped.length === 0 && waves.ok && waves.changes.length === 0 && extra.addConsumes.length === 0 && extra.addSmokeChecks.length === 0 && extra.notes.length === 0) continue;
-    out.push({ environment: env.name, addDependencies: added, skippedDependencies: skipped, impliedDependencies: implied, waves, ...extra });
+    if (added.length === 0 && skipped.length === 0 && waves.ok && waves.changes.length === 0 && extra.addConsumes.length === 0 && extra.addSmokeChecks.length === 0 && extra.notes.length === 0)
+      continue;
+    out.push({
+      environment: env.name,
+      addDependencies: added,
+      skippedDependencies: skipped,
+      impliedDependencies: implied,
+      waves,
+      ...extra
+    });
   }
   return out;
 }
@@ -62973,7 +63524,9 @@ function waitHookRepairs(catalog, env, findings, waves) {
   const order = (a, b) => byName2(a, b);
   return {
     addConsumes: [...consumes.values()].sort((a, b) => order(a.component, b.component) || order(a.type, b.type) || order(a.item, b.item)),
-    addSmokeChecks: [...checks.values()].sort((a, b) => order(a.smoke, b.smoke) || order(a.field, b.field) || order(JSON.stringify(a.entry), JSON.stringify(b.entry))),
+    addSmokeChecks: [...checks.values()].sort(
+      (a, b) => order(a.smoke, b.smoke) || order(a.field, b.field) || order(JSON.stringify(a.entry), JSON.stringify(b.entry))
+    ),
     newSmokes: [...newSmokes.values()].sort((a, b) => order(a.name, b.name)),
     notes: notes.sort()
   };
@@ -62982,7 +63535,8 @@ function newSmoke(catalog, env, c, wave) {
   let name = newSmokeName(c);
   for (let i = 2; env.byName.has(name); i++) name = `${newSmokeName(c)}-${i}`;
   const tier = catalog.settings.tiers.find((t) => t.name === c.tier);
-  if (tier && wave + 1 > tier.waves[1]) return `it would be wave ${wave + 1}, above tier ${c.tier}'s band [${tier.waves[0]}, ${tier.waves[1]}]; add the checks to a smoke by hand`;
+  if (tier && wave + 1 > tier.waves[1])
+    return `it would be wave ${wave + 1}, above tier ${c.tier}'s band [${tier.waves[0]}, ${tier.waves[1]}]; add the checks to a smoke by hand`;
   const rel = componentRel(c.file);
   const folder = `${rel}-smoke${name === newSmokeName(c) ? "" : name.slice(newSmokeName(c).length)}`;
   return {
@@ -63159,7 +63713,8 @@ function formatSuggestions(suggestions) {
     for (const c of s.waves.changes) lines.push(`  set wave        ${c.component}: ${c.from} -> ${c.to}  (${c.reason})`);
     for (const c of s.addConsumes) lines.push(`  add consumes    ${c.component}: ${c.type} ${c.item}  (${c.rules.join(", ")})`);
     for (const n2 of s.newSmokes) lines.push(`  new smoke       ${n2.name}: validates ${n2.validates}, tier ${n2.tier}, wave ${n2.wave}`);
-    for (const c of s.addSmokeChecks) lines.push(`  add smoke check ${c.smoke}: smoke.${c.field} ${describeEntry(c.entry)}  (${c.rules.join(", ")})`);
+    for (const c of s.addSmokeChecks)
+      lines.push(`  add smoke check ${c.smoke}: smoke.${c.field} ${describeEntry(c.entry)}  (${c.rules.join(", ")})`);
     for (const n2 of s.notes) lines.push(`  not fixed       ${n2.slice(s.environment.length + 2)}`);
     const n = s.waves.changes.length;
     if (n > 0) {
@@ -63185,7 +63740,13 @@ function suggestionsToJson(suggestions) {
     waveChanges: s.waves.changes.map((c) => ({ component: c.component, from: c.from, to: c.to, reason: c.reason })),
     addConsumes: s.addConsumes.map((c) => ({ component: c.component, type: c.type, item: c.item, rules: c.rules })),
     newSmokes: s.newSmokes.map((n) => ({ name: n.name, validates: n.validates, tier: n.tier, wave: n.wave })),
-    addSmokeChecks: s.addSmokeChecks.map((c) => ({ smoke: c.smoke, validates: c.validates, field: c.field, entry: c.entry, rules: c.rules })),
+    addSmokeChecks: s.addSmokeChecks.map((c) => ({
+      smoke: c.smoke,
+      validates: c.validates,
+      field: c.field,
+      entry: c.entry,
+      rules: c.rules
+    })),
     notes: s.notes,
     ...s.waves.ok ? { minimal: s.waves.minimal } : { problems: s.waves.problems }
   }));
@@ -63225,7 +63786,9 @@ function appendToList(text2, parent, key, items, file = "component.yaml") {
   const splice = (at2, s) => text2.slice(0, at2) + s.replace(/\n/g, nl) + text2.slice(at2);
   const parentPair = pairOf(top, parent);
   const cannot2 = (why) => {
-    throw new UserError(`${file}: cannot edit: ${parent}${why}; add ${parent}.${key} ${items.map((i) => typeof i === "string" ? i : i.name).join(", ")} by hand`);
+    throw new UserError(
+      `${file}: cannot edit: ${parent}${why}; add ${parent}.${key} ${items.map((i) => typeof i === "string" ? i : i.name).join(", ")} by hand`
+    );
   };
   if (!parentPair) {
     const last = top.items[top.items.length - 1];
@@ -63323,7 +63886,9 @@ function planRolloutFix(catalog, options = {}) {
     if (!e.per.some((p) => p.faulty && (options.env === void 0 || p.env === options.env))) continue;
     const first = JSON.stringify(e.per[0].derived);
     if (e.per.some((p) => JSON.stringify(p.derived) !== first)) {
-      notes.push(`${e.file}: ApplicationSet ${e.appSet} generates Applications of ${e.per.map((p) => p.env).join(", ")}, whose waves need different steps; give each environment its own ApplicationSet`);
+      notes.push(
+        `${e.file}: ApplicationSet ${e.appSet} generates Applications of ${e.per.map((p) => p.env).join(", ")}, whose waves need different steps; give each environment its own ApplicationSet`
+      );
       continue;
     }
     edits.push({ file: e.file, appSet: e.appSet, environments: e.per.map((p) => p.env), derived: e.per[0].derived });
@@ -63338,7 +63903,10 @@ function formatAppSetEdits(edits) {
   if (edits.length === 0) return "";
   const lines = [];
   for (const e of edits) {
-    lines.push(`Suggested spec.strategy for ApplicationSet ${e.appSet} (${e.file}, ${e.environments.join(", ")}):`, strategyText(e.derived, "  "));
+    lines.push(
+      `Suggested spec.strategy for ApplicationSet ${e.appSet} (${e.file}, ${e.environments.join(", ")}):`,
+      strategyText(e.derived, "  ")
+    );
     for (const [k, t] of Object.entries(e.derived.labelTemplates)) lines.push(`  and in spec.template.metadata.labels: ${k}: '${t}'`);
   }
   lines.push("Apply with: wavegate fix");
@@ -63369,8 +63937,11 @@ function strategyText(d, pad2) {
   ];
   v.rollingSync.steps.forEach((s, i) => {
     const e = s.matchExpressions[0];
-    lines.push(`${pad2}      - matchExpressions: [{ key: ${e.key}, operator: ${e.operator}, values: [${e.values.map((x) => JSON.stringify(x)).join(", ")}] }]${e.values.length === 1 && e.values[0] === String(d.steps[i].wave) ? "" : ` # wave ${d.steps[i].wave}`}`);
-    if (s.maxUpdate !== void 0) lines.push(`${pad2}        maxUpdate: ${typeof s.maxUpdate === "number" ? s.maxUpdate : JSON.stringify(s.maxUpdate)}`);
+    lines.push(
+      `${pad2}      - matchExpressions: [{ key: ${e.key}, operator: ${e.operator}, values: [${e.values.map((x) => JSON.stringify(x)).join(", ")}] }]${e.values.length === 1 && e.values[0] === String(d.steps[i].wave) ? "" : ` # wave ${d.steps[i].wave}`}`
+    );
+    if (s.maxUpdate !== void 0)
+      lines.push(`${pad2}        maxUpdate: ${typeof s.maxUpdate === "number" ? s.maxUpdate : JSON.stringify(s.maxUpdate)}`);
   });
   return lines.join("\n");
 }
@@ -63382,7 +63953,9 @@ function findDoc(docs, name) {
 }
 function editAppSetText(text2, edit, file = "applicationset.yaml") {
   const fail = (why) => {
-    throw new UserError(`${file}: cannot edit ApplicationSet ${edit.appSet} safely (${why}); write spec.strategy by hand: ${describeAppSetEdit({ file, appSet: edit.appSet, environments: [], derived: edit.derived })}`);
+    throw new UserError(
+      `${file}: cannot edit ApplicationSet ${edit.appSet} safely (${why}); write spec.strategy by hand: ${describeAppSetEdit({ file, appSet: edit.appSet, environments: [], derived: edit.derived })}`
+    );
   };
   const docs = (0, import_yaml5.parseAllDocuments)(text2, { uniqueKeys: false });
   const doc = Array.isArray(docs) ? findDoc(docs, edit.appSet) : void 0;
@@ -63423,7 +63996,8 @@ function editAppSetText(text2, edit, file = "applicationset.yaml") {
       const add = [];
       for (const k of labelKeys) {
         const p = pairOf(lmap, k);
-        if (p && (0, import_yaml5.isScalar)(p.value) && p.value.range) splices.push({ at: p.value.range[0], end: p.value.range[1], text: quoted(edit.derived.labelTemplates[k]) });
+        if (p && (0, import_yaml5.isScalar)(p.value) && p.value.range)
+          splices.push({ at: p.value.range[0], end: p.value.range[1], text: quoted(edit.derived.labelTemplates[k]) });
         else if (p) return fail(`label ${k} is not a plain value`);
         else add.push(`
 ${lpad}${k}: ${quoted(edit.derived.labelTemplates[k])}`);
@@ -63436,9 +64010,13 @@ ${lpad}${k}: ${quoted(edit.derived.labelTemplates[k])}`);
       const mpad = " ".repeat(column(text2, meta.items[0].key));
       const firstPair = meta.items[0];
       const at = contentEnd(text2, firstPair.value ?? firstPair.key);
-      splices.push({ at, end: at, text: `
+      splices.push({
+        at,
+        end: at,
+        text: `
 ${mpad}labels:${labelKeys.map((k) => `
-${mpad}  ${k}: ${quoted(edit.derived.labelTemplates[k])}`).join("")}` });
+${mpad}  ${k}: ${quoted(edit.derived.labelTemplates[k])}`).join("")}`
+      });
     } else {
       return fail("spec.template.metadata.labels is not a block mapping");
     }
@@ -63448,7 +64026,8 @@ ${mpad}  ${k}: ${quoted(edit.derived.labelTemplates[k])}`).join("")}` });
   let out = text2;
   for (const s of splices) out = out.slice(0, s.at) + s.text.replace(/\n/g, nl) + out.slice(s.end);
   const afterDocs = (0, import_yaml5.parseAllDocuments)(out, { uniqueKeys: false });
-  if (!Array.isArray(afterDocs) || afterDocs.length !== docs.length || afterDocs.some((d) => d.errors.length > 0)) return fail("the result does not parse");
+  if (!Array.isArray(afterDocs) || afterDocs.length !== docs.length || afterDocs.some((d) => d.errors.length > 0))
+    return fail("the result does not parse");
   for (let i = 0; i < docs.length; i++) {
     const before = docs[i].toJS();
     const after = afterDocs[i].toJS();
@@ -63456,7 +64035,8 @@ ${mpad}  ${k}: ${quoted(edit.derived.labelTemplates[k])}`).join("")}` });
     if (docs[i] === doc) {
       const s = structuredClone(before);
       s.spec.strategy = strategyValue(edit.derived);
-      if (labelKeys.length > 0) s.spec.template.metadata.labels = { ...s.spec.template.metadata.labels ?? {}, ...edit.derived.labelTemplates };
+      if (labelKeys.length > 0)
+        s.spec.template.metadata.labels = { ...s.spec.template.metadata.labels ?? {}, ...edit.derived.labelTemplates };
       expected = s;
     }
     if (canonical(after) !== canonical(expected)) return fail("the layout is unusual");
@@ -63466,7 +64046,9 @@ ${mpad}  ${k}: ${quoted(edit.derived.labelTemplates[k])}`).join("")}` });
 function canonical(v) {
   return JSON.stringify(
     v,
-    (_k, x) => x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x
+    (_k, x) => x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(
+      Object.keys(x).sort().map((k) => [k, x[k]])
+    ) : x
   );
 }
 var column;
@@ -63536,9 +64118,13 @@ function planFix(catalog, findings, options = {}) {
     const component = reqs[0].component;
     const users = catalog.environments.filter((e) => e.byName.get(component)?.file === file).map((e) => e.name);
     const first = reqs[0];
-    const agree = reqs.length === users.length && reqs.every((r) => sameList(r.deps, first.deps) && r.wave?.to === first.wave?.to && JSON.stringify(r.lists) === JSON.stringify(first.lists));
+    const agree = reqs.length === users.length && reqs.every(
+      (r) => sameList(r.deps, first.deps) && r.wave?.to === first.wave?.to && JSON.stringify(r.lists) === JSON.stringify(first.lists)
+    );
     if (!agree && options.env !== void 0 && users.length > 1) {
-      notes.push(`${file}: not edited: it is shared by ${users.join(", ")}; run wavegate fix without --env so every environment's change is known`);
+      notes.push(
+        `${file}: not edited: it is shared by ${users.join(", ")}; run wavegate fix without --env so every environment's change is known`
+      );
       continue;
     }
     if (!agree) {
@@ -63558,7 +64144,20 @@ function planFix(catalog, findings, options = {}) {
   }
   const newFiles = planNewSmokes(catalog, newSmokes, options);
   const rollout = planRolloutAfter(catalog, suggestions, options);
-  return { suggestions, edits, appSets: rollout.edits, newFiles, notes: [...notes, ...rollout.notes, ...mergeNotes(waitNotes, catalog.environments.map((e) => e.name))] };
+  return {
+    suggestions,
+    edits,
+    appSets: rollout.edits,
+    newFiles,
+    notes: [
+      ...notes,
+      ...rollout.notes,
+      ...mergeNotes(
+        waitNotes,
+        catalog.environments.map((e) => e.name)
+      )
+    ]
+  };
 }
 function mergeNotes(notes, envs) {
   const byText = /* @__PURE__ */ new Map();
@@ -63590,7 +64189,9 @@ function planNewSmokes(catalog, wanted, options) {
   }
   for (const [file, ws] of shared) {
     const t = text2(ws[0]);
-    const users = catalog.environments.filter((e) => e.byName.get(ws[0].smoke.validates)?.file === catalog.environments.find((x) => x.name === ws[0].env).byName.get(ws[0].smoke.validates).file);
+    const users = catalog.environments.filter(
+      (e) => e.byName.get(ws[0].smoke.validates)?.file === catalog.environments.find((x) => x.name === ws[0].env).byName.get(ws[0].smoke.validates).file
+    );
     if (ws.length === catalog.environments.length && users.length === ws.length && ws.every((w) => text2(w) === t)) {
       out.push({ file, component: ws[0].smoke.name, environments: ws.map((w) => w.env), text: t });
     } else {
@@ -63632,7 +64233,9 @@ function planRolloutAfter(catalog, suggestions, options = {}) {
   return planRolloutFix(withWaves(catalog, suggestions), options);
 }
 function withWaves(catalog, suggestions) {
-  const moved = new Map(suggestions.filter((s) => s.waves.ok && s.waves.changes.length > 0).map((s) => [s.environment, new Map(s.waves.changes.map((c) => [c.component, c.to]))]));
+  const moved = new Map(
+    suggestions.filter((s) => s.waves.ok && s.waves.changes.length > 0).map((s) => [s.environment, new Map(s.waves.changes.map((c) => [c.component, c.to]))])
+  );
   const added = new Map(suggestions.filter((s) => s.newSmokes.length > 0).map((s) => [s.environment, s.newSmokes]));
   if (moved.size === 0 && added.size === 0) return catalog;
   return {
@@ -63641,7 +64244,9 @@ function withWaves(catalog, suggestions) {
       const m = moved.get(e.name) ?? /* @__PURE__ */ new Map();
       const extra = (added.get(e.name) ?? []).map((n) => smokeComponent(n));
       if (m.size === 0 && extra.length === 0) return e;
-      const components = [...e.components.map((c) => m.has(c.name) ? { ...c, wave: m.get(c.name) } : c), ...extra].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      const components = [...e.components.map((c) => m.has(c.name) ? { ...c, wave: m.get(c.name) } : c), ...extra].sort(
+        (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+      );
       return { ...e, components, byName: new Map(components.map((c) => [c.name, c])) };
     })
   };
@@ -63672,7 +64277,8 @@ function describeRequest(deps, wave, lists = []) {
   const parts = [];
   if (deps.length > 0) parts.push(`add ${deps.join(", ")}`);
   if (wave) parts.push(`wave ${wave.from} -> ${wave.to}`);
-  for (const l of lists) parts.push(`add ${l.parent}.${l.key} ${l.items.map((i) => typeof i === "string" ? i : describeEntry(i)).join(", ")}`);
+  for (const l of lists)
+    parts.push(`add ${l.parent}.${l.key} ${l.items.map((i) => typeof i === "string" ? i : describeEntry(i)).join(", ")}`);
   return parts.join(", ") || "nothing";
 }
 function describeEdit(e) {
@@ -63746,9 +64352,14 @@ ${pad2}  - ${d}`).join("")}` });
     parent[l.key] = [...parent[l.key] ?? [], ...l.items];
     expected[l.parent] = parent;
   }
-  const order = (o) => JSON.stringify(o, (_k, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : 1)) : v);
+  const order = (o) => JSON.stringify(
+    o,
+    (_k, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : 1)) : v
+  );
   if (afterDoc.errors.length > 0 || order(after) !== order(expected)) {
-    throw new UserError(`${file}: cannot edit safely (the file's layout is unusual); change it by hand: ${describeRequest(add, edit.wave, edit.lists)}`);
+    throw new UserError(
+      `${file}: cannot edit safely (the file's layout is unusual); change it by hand: ${describeRequest(add, edit.wave, edit.lists)}`
+    );
   }
   return out;
 }
@@ -63877,7 +64488,9 @@ function planToJson(plan) {
 }
 function formatPlanText(plan) {
   const count = plan.waves.reduce((s, w) => s + w.components.length, 0);
-  const lines = [`Rollout of ${plan.environment}: ${count} component${count === 1 ? "" : "s"} in ${plan.waves.length} wave${plan.waves.length === 1 ? "" : "s"}`];
+  const lines = [
+    `Rollout of ${plan.environment}: ${count} component${count === 1 ? "" : "s"} in ${plan.waves.length} wave${plan.waves.length === 1 ? "" : "s"}`
+  ];
   const width = Math.max(0, ...plan.waves.flatMap((w) => w.components.map((c) => c.name.length)));
   const tierWidth = Math.max(0, ...plan.waves.flatMap((w) => w.components.map((c) => c.tier.length)));
   for (const w of plan.waves) {
@@ -63894,7 +64507,11 @@ function formatPlanText(plan) {
 function shellOptions(catalog, overrides = {}) {
   const s = catalog.settings.plan ?? {};
   const pick = (k) => overrides[k] !== void 0 ? overrides[k] : s[k];
-  return { waveLabel: pick("waveLabel"), environmentLabel: pick("environmentLabel"), timeoutSeconds: pick("timeoutSeconds") ?? DEFAULT_TIMEOUT_SECONDS };
+  return {
+    waveLabel: pick("waveLabel"),
+    environmentLabel: pick("environmentLabel"),
+    timeoutSeconds: pick("timeoutSeconds") ?? DEFAULT_TIMEOUT_SECONDS
+  };
 }
 function shQuote(s) {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -63903,7 +64520,9 @@ function shellTarget(catalog, env, plan, o) {
   const appSets = environmentAppSets(catalog, env);
   if (appSets.length === 0) {
     if (!o.waveLabel) {
-      throw new UserError(`no ApplicationSet of the catalog generates the Applications of ${env.name}, and no labels are configured: ${LABEL_HINT}`);
+      throw new UserError(
+        `no ApplicationSet of the catalog generates the Applications of ${env.name}, and no labels are configured: ${LABEL_HINT}`
+      );
     }
     const envLabel = o.environmentLabel ? { key: o.environmentLabel, value: env.name } : void 0;
     if (envLabel && !LABEL_VALUE.test(env.name)) throw new UserError(`environment name "${env.name}" is not a valid label value`);
@@ -63915,7 +64534,10 @@ function shellTarget(catalog, env, plan, o) {
       automated: false,
       waves: plan.waves.map((w) => {
         const value = String(w.wave);
-        if (!LABEL_VALUE.test(value)) throw new UserError(`wave ${w.wave} cannot be a Kubernetes label value (it must start and end with a letter or digit); label the Applications with a derived value and generate them from an ApplicationSet`);
+        if (!LABEL_VALUE.test(value))
+          throw new UserError(
+            `wave ${w.wave} cannot be a Kubernetes label value (it must start and end with a letter or digit); label the Applications with a derived value and generate them from an ApplicationSet`
+          );
         return { wave: w.wave, apps: w.components.map((c) => ({ component: c.name, name: c.name, waveValue: value })) };
       })
     };
@@ -63936,20 +64558,37 @@ function shellTarget(catalog, env, plan, o) {
       kind: "rollingSync",
       appSets: appSets.map((a2) => {
         const problems = rolloutProblems(a2, rolloutSettings(catalog));
-        if (problems.length > 0) throw new UserError(`${a2.file}: ApplicationSet ${a2.name}: its RollingSync steps do not follow the waves (${problems[0].message}); run wavegate fix first`);
+        if (problems.length > 0)
+          throw new UserError(
+            `${a2.file}: ApplicationSet ${a2.name}: its RollingSync steps do not follow the waves (${problems[0].message}); run wavegate fix first`
+          );
         return { name: a2.name, namespace: a2.namespace ?? "argocd", file: a2.file, steps: byWave(a2, a2.waveLabel) };
       })
     };
   }
-  if (rolling.length > 0) throw new UserError(`the ApplicationSets of ${env.name} mix RollingSync (${rolling.map((a2) => a2.name).join(", ")}) and none (${appSets.filter((a2) => !rolling.includes(a2)).map((a2) => a2.name).join(", ")}); give them all RollingSync (wavegate fix)`);
-  if (appSets.length > 1) throw new UserError(`${env.name} is generated by ${appSets.length} ApplicationSets without RollingSync (${appSets.map((a2) => a2.name).join(", ")}): nothing orders them against each other; give them RollingSync (wavegate fix)`);
+  if (rolling.length > 0)
+    throw new UserError(
+      `the ApplicationSets of ${env.name} mix RollingSync (${rolling.map((a2) => a2.name).join(", ")}) and none (${appSets.filter((a2) => !rolling.includes(a2)).map((a2) => a2.name).join(", ")}); give them all RollingSync (wavegate fix)`
+    );
+  if (appSets.length > 1)
+    throw new UserError(
+      `${env.name} is generated by ${appSets.length} ApplicationSets without RollingSync (${appSets.map((a2) => a2.name).join(", ")}): nothing orders them against each other; give them RollingSync (wavegate fix)`
+    );
   const a = appSets[0];
-  if (!a.waveLabel) throw new UserError(`${a.file}: ApplicationSet ${a.name} sets no label from the wave, so no selector picks one wave's Applications: ${LABEL_HINT}`);
+  if (!a.waveLabel)
+    throw new UserError(
+      `${a.file}: ApplicationSet ${a.name} sets no label from the wave, so no selector picks one wave's Applications: ${LABEL_HINT}`
+    );
   if (o.waveLabel !== void 0 && o.waveLabel !== a.waveLabel) {
-    throw new UserError(`${a.file}: ApplicationSet ${a.name} labels the wave as ${a.waveLabel}; --wave-label / plan.waveLabel ${o.waveLabel} would select nothing`);
+    throw new UserError(
+      `${a.file}: ApplicationSet ${a.name} labels the wave as ${a.waveLabel}; --wave-label / plan.waveLabel ${o.waveLabel} would select nothing`
+    );
   }
   const bad = a.apps.find((x) => !LABEL_VALUE.test(x.labels[a.waveLabel] ?? "-"));
-  if (bad) throw new UserError(`${a.file}: ApplicationSet ${a.name}: label ${a.waveLabel} of ${bad.component.name} is "${bad.labels[a.waveLabel] ?? ""}", not a label value; give the template the derived label ${a.waveLabel}: '${'{{ .wave | toString | replace "-" "m" }}'}'`);
+  if (bad)
+    throw new UserError(
+      `${a.file}: ApplicationSet ${a.name}: label ${a.waveLabel} of ${bad.component.name} is "${bad.labels[a.waveLabel] ?? ""}", not a label value; give the template the derived label ${a.waveLabel}: '${'{{ .wave | toString | replace "-" "m" }}'}'`
+    );
   const automated = dig(a.doc.value, ["spec", "template", "spec", "syncPolicy", "automated"]) !== void 0;
   return {
     kind: "labels",
@@ -64007,7 +64646,9 @@ function rollingSyncShell(plan, t, timeoutSeconds) {
     const ns = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(a.namespace) ? `"\${ARGOCD_NAMESPACE:-${a.namespace}}"` : `\${ARGOCD_NAMESPACE:-${shQuote(a.namespace)}}`;
     lines.push(`ns=${ns}`, `echo ${shQuote(`ApplicationSet ${a.name} (${a.file}): ${a.steps.length} steps`)}`);
     a.steps.forEach((s, i) => {
-      lines.push(`wait_step ${shQuote(a.name)} "$ns" ${i + 1} ${shQuote(`wave ${s.wave}`)} ${s.apps.map((x) => shQuote(x.name)).join(" ")}`);
+      lines.push(
+        `wait_step ${shQuote(a.name)} "$ns" ${i + 1} ${shQuote(`wave ${s.wave}`)} ${s.apps.map((x) => shQuote(x.name)).join(" ")}`
+      );
     });
     lines.push("");
   }
@@ -64021,7 +64662,9 @@ function labelsShell(plan, t, timeoutSeconds) {
     "#!/bin/sh",
     `# Bootstrap of environment ${escapeControl(plan.environment)}, generated by wavegate plan: syncs each wave, waits until it is`,
     "# synced, healthy and its operation finished, then turns automated sync on for it; stops at the first failure.",
-    escapeControl(`# Applications are selected by label ${t.waveLabel}=<wave>${t.environmentLabel ? `,${t.environmentLabel.key}=${t.environmentLabel.value}` : ""}, from ${t.from}.`),
+    escapeControl(
+      `# Applications are selected by label ${t.waveLabel}=<wave>${t.environmentLabel ? `,${t.environmentLabel.key}=${t.environmentLabel.value}` : ""}, from ${t.from}.`
+    ),
     "# This holds the order only if the Applications start WITHOUT automated sync (an ApplicationSet template",
     "# without syncPolicy.automated, and ignoreApplicationDifferences: [{jsonPointers: [/spec/syncPolicy]}] so it",
     "# keeps what this script sets): with automated sync Argo CD starts every wave at once, and `argocd app sync`",
@@ -66806,7 +67449,17 @@ async function tarChart(chartName, files) {
     const data = bytes(f.content);
     return new Promise((resolve6, reject) => {
       p.entry(
-        { name: `${chartName}/${f.path}`, size: data.length, mode: 420, mtime: PACKAGE_MTIME, uid: 0, gid: 0, uname: "", gname: "", type: "file" },
+        {
+          name: `${chartName}/${f.path}`,
+          size: data.length,
+          mode: 420,
+          mtime: PACKAGE_MTIME,
+          uid: 0,
+          gid: 0,
+          uname: "",
+          gname: "",
+          type: "file"
+        },
         data,
         (err) => err ? reject(err) : resolve6()
       );
@@ -67173,7 +67826,9 @@ function checkReplaceable(dir) {
   }
   const why = st.isSymbolicLink() ? "is a symlink" : !st.isDirectory() ? "is not a folder" : !existsSync6(join17(dir, RENDER_MARKER)) ? `was not written by wavegate render (no ${RENDER_MARKER} in it)` : void 0;
   if (why !== void 0) {
-    throw new UserError(`--out: ${shown2(dir)} exists and ${why}; render replaces only environment folders it wrote. Remove it, or choose another --out`);
+    throw new UserError(
+      `--out: ${shown2(dir)} exists and ${why}; render replaces only environment folders it wrote. Remove it, or choose another --out`
+    );
   }
 }
 function checkTestsRoot(dir) {
@@ -67185,7 +67840,9 @@ function checkTestsRoot(dir) {
   }
   const why = st.isSymbolicLink() ? "is a symlink" : !st.isDirectory() ? "is not a folder" : void 0;
   if (why !== void 0) {
-    throw new UserError(`--out: ${shown2(dir)} exists and ${why}; render writes the health checks' tests there (${TESTS_DIR}/<env>). Remove it, or choose another --out`);
+    throw new UserError(
+      `--out: ${shown2(dir)} exists and ${why}; render writes the health checks' tests there (${TESTS_DIR}/<env>). Remove it, or choose another --out`
+    );
   }
 }
 function recoverInterrupted(dir) {
@@ -67226,7 +67883,9 @@ function guardOutput(catalog, out) {
   const envs = join17(root, "environments");
   const clash = catalog.environments.some((e) => inside(root, join17(out, e.name)) || inside(root, join17(out, TESTS_DIR, e.name)));
   if (clash || inside(out, envs)) {
-    throw new UserError(`--out ${out}: rendering there would replace folders of the catalog ${root}; choose an output folder outside environments/ (e.g. ${join17(root, "out")})`);
+    throw new UserError(
+      `--out ${out}: rendering there would replace folders of the catalog ${root}; choose an output folder outside environments/ (e.g. ${join17(root, "out")})`
+    );
   }
 }
 async function renderCatalog(catalog, options) {
@@ -67311,7 +67970,9 @@ async function renderLocked(catalog, options, _lock) {
     discard();
     if (e instanceof UserError) throw e;
     const p = e.path;
-    throw new UserError(`could not write the render output: ${p !== void 0 ? `${shown2(p)}: ` : ""}${fsReason(e)} (previous output left untouched)`);
+    throw new UserError(
+      `could not write the render output: ${p !== void 0 ? `${shown2(p)}: ` : ""}${fsReason(e)} (previous output left untouched)`
+    );
   }
   try {
     for (const s of staged) checkReplaceable(s.dir);
@@ -67484,7 +68145,9 @@ function formatFindingsGithub(findings, base) {
     if (f.file && f.line) props.push(`line=${f.line}`, `col=${f.column ?? 1}`);
     props.push(`title=${ghEscape(`wavegate ${f.rule}`, true)}`);
     const where = [environments.length > 0 ? `[${environments.join(", ")}]` : "", f.component ? `${f.component}:` : ""].filter(Boolean).join(" ");
-    lines.push(`::${f.severity === "error" ? "error" : "warning"} ${props.join(",")}::${ghEscape(`${where ? `${where} ` : ""}${f.message}`, false)}`);
+    lines.push(
+      `::${f.severity === "error" ? "error" : "warning"} ${props.join(",")}::${ghEscape(`${where ? `${where} ` : ""}${f.message}`, false)}`
+    );
   }
   const { errors, warnings } = countBySeverity(findings);
   lines.push(`${base.catalogLabel}: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`);
@@ -67499,57 +68162,75 @@ function registerCheck(program2) {
   ).option("--quiet", "report errors only (warnings are neither printed nor counted)").option("--max-warnings <n>", "exit 1 when there are more than N warnings (as ESLint does)", (v) => {
     if (!/^\d+$/.test(v)) throw new UserError(`--max-warnings: expected a whole number, got "${v}"`);
     return Number(v);
-  }).option("--help-uri-base <url>", "with --format sarif: where the team hosts wavegate's docs/rules.md (an absolute URI); each rule gets helpUri <url>#<rule id> (default: sarif.helpUriBase of wavegate.yaml, else none)").option("--suggest", "also print the smallest repair: dependencies to add, wave changes and RollingSync steps (apply with `wavegate fix`)").addHelpText(
+  }).option(
+    "--help-uri-base <url>",
+    "with --format sarif: where the team hosts wavegate's docs/rules.md (an absolute URI); each rule gets helpUri <url>#<rule id> (default: sarif.helpUriBase of wavegate.yaml, else none)"
+  ).option(
+    "--suggest",
+    "also print the smallest repair: dependencies to add, wave changes and RollingSync steps (apply with `wavegate fix`)"
+  ).addHelpText(
     "after",
     "\nExamples:\n  wavegate check examples/ameide\n  wavegate check . --format github --max-warnings 0\n  wavegate check examples/ameide --env prod --format json\n  wavegate check . --format sarif > wavegate.sarif\n  wavegate check . --format sarif --help-uri-base https://git.example.com/platform/wavegate/blob/main/docs/rules.md\n  wavegate check . --suggest"
-  ).action(async (catalogDir, opts) => {
-    if (opts.suggest && (opts.format === "sarif" || opts.format === "github")) throw new UserError(`--suggest works with --format text or json, not ${opts.format}`);
-    if (opts.helpUriBase !== void 0 && opts.format !== "sarif") throw new UserError(`--help-uri-base works with --format sarif, not ${opts.format}`);
-    const sarif = opts.format === "sarif" ? await Promise.resolve().then(() => (init_sarif(), sarif_exports)) : void 0;
-    const cliHelp = sarif && opts.helpUriBase !== void 0 ? sarif.helpUriBase(opts.helpUriBase, "--help-uri-base") : void 0;
-    const { loadCatalog: loadCatalog2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-    const { checkCatalog: checkCatalog2 } = await Promise.resolve().then(() => (init_check(), check_exports));
-    const catalog = loadCatalog2(catalogDir, { env: opts.env });
-    const all = checkCatalog2(catalog);
-    const findings = opts.quiet ? all.filter((f) => f.severity === "error") : all;
-    const suggest = opts.suggest ? await Promise.resolve().then(() => (init_suggest(), suggest_exports)) : void 0;
-    const suggestions = suggest ? suggest.suggestRepairs(catalog, findings) : void 0;
-    const rollouts = suggestions ? (await Promise.resolve().then(() => (init_fix(), fix_exports))).planRolloutAfter(catalog, suggestions, { env: opts.env }) : void 0;
-    if (opts.format === "json") {
-      const out = { findings: findings.map(findingToJson) };
-      if (suggest && suggestions) out.suggestions = suggest.suggestionsToJson(suggestions);
-      if (rollouts) out.rollouts = (await Promise.resolve().then(() => (init_edit(), edit_exports))).appSetEditsToJson(rollouts.edits);
-      process.stdout.write(`${JSON.stringify(out, null, 2)}
+  ).action(
+    async (catalogDir, opts) => {
+      if (opts.suggest && (opts.format === "sarif" || opts.format === "github"))
+        throw new UserError(`--suggest works with --format text or json, not ${opts.format}`);
+      if (opts.helpUriBase !== void 0 && opts.format !== "sarif")
+        throw new UserError(`--help-uri-base works with --format sarif, not ${opts.format}`);
+      const sarif = opts.format === "sarif" ? await Promise.resolve().then(() => (init_sarif(), sarif_exports)) : void 0;
+      const cliHelp = sarif && opts.helpUriBase !== void 0 ? sarif.helpUriBase(opts.helpUriBase, "--help-uri-base") : void 0;
+      const { loadCatalog: loadCatalog2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+      const { checkCatalog: checkCatalog2 } = await Promise.resolve().then(() => (init_check(), check_exports));
+      const catalog = loadCatalog2(catalogDir, { env: opts.env });
+      const all = checkCatalog2(catalog);
+      const findings = opts.quiet ? all.filter((f) => f.severity === "error") : all;
+      const suggest = opts.suggest ? await Promise.resolve().then(() => (init_suggest(), suggest_exports)) : void 0;
+      const suggestions = suggest ? suggest.suggestRepairs(catalog, findings) : void 0;
+      const rollouts = suggestions ? (await Promise.resolve().then(() => (init_fix(), fix_exports))).planRolloutAfter(catalog, suggestions, { env: opts.env }) : void 0;
+      if (opts.format === "json") {
+        const out = { findings: findings.map(findingToJson) };
+        if (suggest && suggestions) out.suggestions = suggest.suggestionsToJson(suggestions);
+        if (rollouts) out.rollouts = (await Promise.resolve().then(() => (init_edit(), edit_exports))).appSetEditsToJson(rollouts.edits);
+        process.stdout.write(`${JSON.stringify(out, null, 2)}
 `);
-    } else if (sarif) {
-      const { toSarif: toSarif2, sarifBase: sarifBase2, sarifSettings: sarifSettings2, helpUriBase: helpUriBase2 } = sarif;
-      const { version: version2 } = await Promise.resolve().then(() => (init_version(), version_exports));
-      const base = sarifBase2(catalog.root, process.cwd());
-      const fromSettings = sarifSettings2(catalog.settings).helpUriBase;
-      const help = cliHelp ?? (fromSettings !== void 0 ? helpUriBase2(fromSettings, "sarif.helpUriBase") : void 0);
-      process.stdout.write(`${JSON.stringify(toSarif2(findings, { version: version2(), ...base, ...help !== void 0 ? { helpBase: help } : {} }))}
-`);
-    } else if (opts.format === "github") {
-      process.stdout.write(formatFindingsGithub(findings, { catalogRoot: catalog.root, cwd: process.cwd(), catalogLabel: catalogDir }));
-    } else {
-      process.stdout.write(formatFindingsText(findings, paint(useColor()), { catalogRoot: catalog.root, cwd: process.cwd(), catalogLabel: catalogDir }));
-      if (suggest && suggestions) process.stdout.write(suggest.formatSuggestions(suggestions));
-      if (rollouts) process.stdout.write((await Promise.resolve().then(() => (init_edit(), edit_exports))).formatAppSetEdits(rollouts.edits));
+      } else if (sarif) {
+        const { toSarif: toSarif2, sarifBase: sarifBase2, sarifSettings: sarifSettings2, helpUriBase: helpUriBase2 } = sarif;
+        const { version: version2 } = await Promise.resolve().then(() => (init_version(), version_exports));
+        const base = sarifBase2(catalog.root, process.cwd());
+        const fromSettings = sarifSettings2(catalog.settings).helpUriBase;
+        const help = cliHelp ?? (fromSettings !== void 0 ? helpUriBase2(fromSettings, "sarif.helpUriBase") : void 0);
+        process.stdout.write(
+          `${JSON.stringify(toSarif2(findings, { version: version2(), ...base, ...help !== void 0 ? { helpBase: help } : {} }))}
+`
+        );
+      } else if (opts.format === "github") {
+        process.stdout.write(formatFindingsGithub(findings, { catalogRoot: catalog.root, cwd: process.cwd(), catalogLabel: catalogDir }));
+      } else {
+        process.stdout.write(
+          formatFindingsText(findings, paint(useColor()), { catalogRoot: catalog.root, cwd: process.cwd(), catalogLabel: catalogDir })
+        );
+        if (suggest && suggestions) process.stdout.write(suggest.formatSuggestions(suggestions));
+        if (rollouts) process.stdout.write((await Promise.resolve().then(() => (init_edit(), edit_exports))).formatAppSetEdits(rollouts.edits));
+      }
+      const counts = countBySeverity(all);
+      const tooManyWarnings = opts.maxWarnings !== void 0 && counts.warnings > opts.maxWarnings;
+      if (tooManyWarnings && opts.format !== "json" && opts.format !== "sarif") {
+        process.stderr.write(
+          `wavegate: ${counts.warnings} warning${counts.warnings === 1 ? "" : "s"}, more than --max-warnings ${opts.maxWarnings}
+`
+        );
+      }
+      process.exitCode = counts.errors > 0 || tooManyWarnings ? 1 : 0;
     }
-    const counts = countBySeverity(all);
-    const tooManyWarnings = opts.maxWarnings !== void 0 && counts.warnings > opts.maxWarnings;
-    if (tooManyWarnings && opts.format !== "json" && opts.format !== "sarif") {
-      process.stderr.write(`wavegate: ${counts.warnings} warning${counts.warnings === 1 ? "" : "s"}, more than --max-warnings ${opts.maxWarnings}
-`);
-    }
-    process.exitCode = counts.errors > 0 || tooManyWarnings ? 1 : 0;
-  });
+  );
 }
 
 // src/cli/commands/fix.ts
 init_findings();
 function registerFix(program2) {
-  program2.command("fix").description("apply the repairs `check --suggest` prints (dependencies to add, wave changes, RollingSync steps, consumes entries and smoke checks replacing chart-level waits) to the component and ApplicationSet files in place, keeping comments and formatting; exit 1 if errors remain").argument("[catalog]", "catalog folder", ".").option("--env <env>", "only this environment").option("--dry-run", "print the edits without writing any file").addHelpText("after", "\nExamples:\n  wavegate fix examples/ameide --dry-run\n  wavegate fix . && wavegate check .").action(async (catalogDir, opts) => {
+  program2.command("fix").description(
+    "apply the repairs `check --suggest` prints (dependencies to add, wave changes, RollingSync steps, consumes entries and smoke checks replacing chart-level waits) to the component and ApplicationSet files in place, keeping comments and formatting; exit 1 if errors remain"
+  ).argument("[catalog]", "catalog folder", ".").option("--env <env>", "only this environment").option("--dry-run", "print the edits without writing any file").addHelpText("after", "\nExamples:\n  wavegate fix examples/ameide --dry-run\n  wavegate fix . && wavegate check .").action(async (catalogDir, opts) => {
     const { planFix: planFix2, applyFix: applyFix2, describeEdit: describeEdit2, describeNewFile: describeNewFile2, fixedTexts: fixedTexts2 } = await Promise.resolve().then(() => (init_fix(), fix_exports));
     const { describeAppSetEdit: describeAppSetEdit2 } = await Promise.resolve().then(() => (init_edit(), edit_exports));
     const { loadCatalog: loadCatalog2 } = await Promise.resolve().then(() => (init_load(), load_exports));
@@ -67560,8 +68241,12 @@ function registerFix(program2) {
     if (opts.dryRun) {
       fixedTexts2(catalog, plan);
     } else {
-      applyFix2(catalog, plan, (file, target) => process.stdout.write(`${file} is a symlink: edited its target ${target} (the link is kept)
-`));
+      applyFix2(
+        catalog,
+        plan,
+        (file, target) => process.stdout.write(`${file} is a symlink: edited its target ${target} (the link is kept)
+`)
+      );
     }
     const verb = opts.dryRun ? "would edit" : "edited";
     for (const e of plan.edits) process.stdout.write(`${verb} ${describeEdit2(e)}
@@ -67586,7 +68271,18 @@ function registerFix(program2) {
 // src/cli/commands/plan.ts
 init_errors();
 function registerPlan(program2) {
-  program2.command("plan").description("print the rollout of one environment in wave order (text), as JSON, or as a bootstrap script: it waits on the ApplicationSet's RollingSync, or syncs and waits wave by wave by the template's labels").argument("[catalog]", "catalog folder", ".").requiredOption("--env <env>", "environment to plan").addOption(new Option("--format <format>", "output format").choices(["text", "json", "shell"]).default("text")).option("--wave-label <key>", "shell: label key holding the wave, for an environment no ApplicationSet of the catalog generates (default plan.waveLabel); with an ApplicationSet its template's label is used").option("--env-label <key>", 'shell: label key holding the environment, for an environment no ApplicationSet generates (default plan.environmentLabel); "" selects by wave only').option("--timeout <seconds>", "shell: seconds a RollingSync step may take, or argocd app sync/wait --timeout per Application (default plan.timeoutSeconds, else 600)").addHelpText(
+  program2.command("plan").description(
+    "print the rollout of one environment in wave order (text), as JSON, or as a bootstrap script: it waits on the ApplicationSet's RollingSync, or syncs and waits wave by wave by the template's labels"
+  ).argument("[catalog]", "catalog folder", ".").requiredOption("--env <env>", "environment to plan").addOption(new Option("--format <format>", "output format").choices(["text", "json", "shell"]).default("text")).option(
+    "--wave-label <key>",
+    "shell: label key holding the wave, for an environment no ApplicationSet of the catalog generates (default plan.waveLabel); with an ApplicationSet its template's label is used"
+  ).option(
+    "--env-label <key>",
+    'shell: label key holding the environment, for an environment no ApplicationSet generates (default plan.environmentLabel); "" selects by wave only'
+  ).option(
+    "--timeout <seconds>",
+    "shell: seconds a RollingSync step may take, or argocd app sync/wait --timeout per Application (default plan.timeoutSeconds, else 600)"
+  ).addHelpText(
     "after",
     "\nExamples:\n  wavegate plan examples/ameide --env prod\n  wavegate plan examples/ameide --env prod --format json\n  wavegate plan examples/ameide --env prod --format shell > bootstrap.sh"
   ).action(async (catalogDir, opts) => {
@@ -67601,11 +68297,14 @@ function registerPlan(program2) {
       let timeoutSeconds;
       if (opts.timeout !== void 0) {
         timeoutSeconds = Number(opts.timeout);
-        if (!/^[0-9]+$/.test(opts.timeout) || timeoutSeconds < 1) throw new UserError(`--timeout: expected a whole number of seconds >= 1, got "${opts.timeout}"`);
+        if (!/^[0-9]+$/.test(opts.timeout) || timeoutSeconds < 1)
+          throw new UserError(`--timeout: expected a whole number of seconds >= 1, got "${opts.timeout}"`);
       }
       const labelKey = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-      if (opts.waveLabel !== void 0 && !labelKey.test(opts.waveLabel)) throw new UserError(`--wave-label: "${opts.waveLabel}" is not a Kubernetes label key`);
-      if (opts.envLabel && !labelKey.test(opts.envLabel)) throw new UserError(`--env-label: "${opts.envLabel}" is not a Kubernetes label key`);
+      if (opts.waveLabel !== void 0 && !labelKey.test(opts.waveLabel))
+        throw new UserError(`--wave-label: "${opts.waveLabel}" is not a Kubernetes label key`);
+      if (opts.envLabel && !labelKey.test(opts.envLabel))
+        throw new UserError(`--env-label: "${opts.envLabel}" is not a Kubernetes label key`);
       const o = shellOptions2(catalog, {
         waveLabel: opts.waveLabel,
         environmentLabel: opts.envLabel === void 0 ? void 0 : opts.envLabel === "" ? null : opts.envLabel,
@@ -67613,8 +68312,10 @@ function registerPlan(program2) {
       });
       const target = shellTarget2(catalog, catalog.environments[0], plan, o);
       if (target.kind === "labels" && target.automated) {
-        process.stderr.write(`warning: ${target.from}: the template turns automated sync on, so Argo CD starts every wave at once and this script cannot hold the order; use RollingSync (wavegate fix) or drop syncPolicy.automated from the template
-`);
+        process.stderr.write(
+          `warning: ${target.from}: the template turns automated sync on, so Argo CD starts every wave at once and this script cannot hold the order; use RollingSync (wavegate fix) or drop syncPolicy.automated from the template
+`
+        );
       }
       process.stdout.write(planShell2(plan, target, o.timeoutSeconds));
     } else {
@@ -67626,7 +68327,9 @@ function registerPlan(program2) {
 // src/cli/commands/graph.ts
 init_errors();
 function registerGraph(program2) {
-  program2.command("graph").description("draw the dependency graph of one environment (DOT for Graphviz, or Mermaid): tiers grouped, waves ranked, smokes styled apart, inverted and missing edges in red").argument("[catalog]", "catalog folder", ".").requiredOption("--env <env>", "environment to draw").addOption(new Option("--format <format>", "output format").choices(["dot", "mermaid"]).default("dot")).option("--component <name>", "only the neighbourhood of this component").option("--depth <n>", "with --component: dependency steps to include in either direction", "1").addHelpText(
+  program2.command("graph").description(
+    "draw the dependency graph of one environment (DOT for Graphviz, or Mermaid): tiers grouped, waves ranked, smokes styled apart, inverted and missing edges in red"
+  ).argument("[catalog]", "catalog folder", ".").requiredOption("--env <env>", "environment to draw").addOption(new Option("--format <format>", "output format").choices(["dot", "mermaid"]).default("dot")).option("--component <name>", "only the neighbourhood of this component").option("--depth <n>", "with --component: dependency steps to include in either direction", "1").addHelpText(
     "after",
     "\nExamples:\n  wavegate graph examples/ameide --env prod | dot -Tsvg > prod.svg\n  wavegate graph examples/ameide --env prod --format mermaid\n  wavegate graph examples/ameide --env prod --component platform-grafana --depth 2"
   ).action(async (catalogDir, opts) => {
@@ -67648,7 +68351,10 @@ init_marker();
 function registerRender(program2) {
   program2.command("render").description(
     "check the catalog, then write per environment what is applied, DIR/<env>/{argocd-cm.patch.yaml, argocd-cmd-params-cm.patch.yaml, argocd-values.yaml, smokes/}, and what is only tested, DIR/.tests/<env>/health/ (the health checks with their tests), atomically; exit 0 written, 1 error findings (nothing written), 2 usage"
-  ).argument("[catalog]", "catalog folder", ".").requiredOption("--out <dir>", "output folder (each environment goes to <dir>/<env>/, its health checks' tests to <dir>/.tests/<env>/)").option("--env <env>", "only this environment").option("--hard-links", "write files with the same content (e.g. every smoke chart's templates) as hard links to one file: faster on large catalogs, but an in-place edit of one shows in all (default: every file is its own copy)").addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")).addHelpText(
+  ).argument("[catalog]", "catalog folder", ".").requiredOption("--out <dir>", "output folder (each environment goes to <dir>/<env>/, its health checks' tests to <dir>/.tests/<env>/)").option("--env <env>", "only this environment").option(
+    "--hard-links",
+    "write files with the same content (e.g. every smoke chart's templates) as hard links to one file: faster on large catalogs, but an in-place edit of one shows in all (default: every file is its own copy)"
+  ).addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")).addHelpText(
     "after",
     "\nExamples:\n  wavegate render examples/ameide --out out\n  wavegate render examples/ameide --out out --env dev\n  wavegate render examples/ameide --out out --hard-links\n  wavegate health test out/.tests/dev/health"
   ).action(async (catalogDir, opts) => {
@@ -67662,7 +68368,9 @@ function registerRender(program2) {
       onLockWait: (holder) => process.stderr.write(`wavegate: waiting for another render (${holder}) writing to ${opts.out}
 `),
       // a sign of life on a terminal (a big catalog takes seconds); never in logs or pipes
-      ...process.stderr.isTTY ? { onProgress: (done, total, env) => process.stderr.write(`\rrendered ${env} (${done}/${total})\x1B[K${done === total ? "\r\x1B[K" : ""}`) } : {}
+      ...process.stderr.isTTY ? {
+        onProgress: (done, total, env) => process.stderr.write(`\rrendered ${env} (${done}/${total})\x1B[K${done === total ? "\r\x1B[K" : ""}`)
+      } : {}
     });
     const failed = countBySeverity(report.findings).errors > 0;
     if (opts.format === "json") {
@@ -67683,7 +68391,14 @@ function registerRender(program2) {
       process.stdout.write(`${JSON.stringify(out, null, 2)}
 `);
     } else {
-      if (report.findings.length > 0 || failed) process.stdout.write(formatFindingsText(report.findings, paint(useColor()), { catalogRoot: catalog.root, cwd: process.cwd(), catalogLabel: catalogDir }));
+      if (report.findings.length > 0 || failed)
+        process.stdout.write(
+          formatFindingsText(report.findings, paint(useColor()), {
+            catalogRoot: catalog.root,
+            cwd: process.cwd(),
+            catalogLabel: catalogDir
+          })
+        );
       if (failed) {
         process.stdout.write(`nothing written: fix the errors above (previous output in ${opts.out} left untouched)
 `);
@@ -67691,13 +68406,19 @@ function registerRender(program2) {
         for (const e of report.environments) {
           const where = join18(opts.out, e.name);
           const tests = e.testFiles.length > 0 ? `, ${e.testFiles.length} test files in ${join18(opts.out, TESTS_DIR, e.name)}` : "";
-          process.stdout.write(`${e.name}: ${e.files.length} files in ${where}${tests}${e.summary.length ? ` (${e.summary.join("; ")})` : ""}
-`);
+          process.stdout.write(
+            `${e.name}: ${e.files.length} files in ${where}${tests}${e.summary.length ? ` (${e.summary.join("; ")})` : ""}
+`
+          );
         }
-        for (const r of report.removed ?? []) process.stdout.write(`removed ${join18(opts.out, r)}: environment ${basename3(r)} is gone from the catalog
+        for (const r of report.removed ?? [])
+          process.stdout.write(`removed ${join18(opts.out, r)}: environment ${basename3(r)} is gone from the catalog
 `);
-        for (const r of report.foreign ?? []) process.stdout.write(`left ${join18(opts.out, r)} alone: no environment ${basename3(r)} in the catalog, and wavegate did not write it
-`);
+        for (const r of report.foreign ?? [])
+          process.stdout.write(
+            `left ${join18(opts.out, r)} alone: no environment ${basename3(r)} in the catalog, and wavegate did not write it
+`
+          );
       }
     }
     process.exitCode = failed ? 1 : 0;
@@ -67773,7 +68494,13 @@ function registerHealth(program2) {
     }
     process.exitCode = report.failed > 0 ? 1 : 0;
   });
-  health.command("eval").description("evaluate the health check for resources, like `argocd admin settings resource-overrides health`").argument("<resource>", "a file of resources as YAML or JSON, or - for stdin: every document, and each item of a List (what `kubectl get -o yaml` prints)").option("--argocd-cm <file>", "argocd-cm ConfigMap with resource.customizations overrides").option("--lua <dir>", "folder of checks in Argo's layout (default: the package's own lua/ when --argocd-cm is not given)").option("--open-libs", "give the script all Lua libraries").addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")).addHelpText("after", "\nExamples:\n  wavegate health eval externalsecret.yaml\n  kubectl get externalsecrets -A -o yaml | wavegate health eval - --argocd-cm out/dev/argocd-cm.patch.yaml").action(async (resource, opts) => {
+  health.command("eval").description("evaluate the health check for resources, like `argocd admin settings resource-overrides health`").argument(
+    "<resource>",
+    "a file of resources as YAML or JSON, or - for stdin: every document, and each item of a List (what `kubectl get -o yaml` prints)"
+  ).option("--argocd-cm <file>", "argocd-cm ConfigMap with resource.customizations overrides").option("--lua <dir>", "folder of checks in Argo's layout (default: the package's own lua/ when --argocd-cm is not given)").option("--open-libs", "give the script all Lua libraries").addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")).addHelpText(
+    "after",
+    "\nExamples:\n  wavegate health eval externalsecret.yaml\n  kubectl get externalsecrets -A -o yaml | wavegate health eval - --argocd-cm out/dev/argocd-cm.patch.yaml"
+  ).action(async (resource, opts) => {
     const { parseAllDocuments: parseAllDocuments3 } = await Promise.resolve().then(() => (init_document(), document_exports));
     const { argocdCmSource: argocdCmSource2, chainSources: chainSources2, dirSource: dirSource2, objectGroupKind: objectGroupKind2, groupKindKey: groupKindKey2 } = await Promise.resolve().then(() => (init_resolve(), resolve_exports));
     const { evaluateHealth: evaluateHealth2 } = await Promise.resolve().then(() => (init_runtime(), runtime_exports));
@@ -67943,8 +68670,10 @@ async function main(argv) {
       process.stderr.write(`${e.stack ?? String(e)}
 `);
     } else {
-      process.stderr.write(`wavegate: internal error: ${e.message ?? String(e)} (this is a bug; WAVEGATE_DEBUG=1 shows the stack trace)
-`);
+      process.stderr.write(
+        `wavegate: internal error: ${e.message ?? String(e)} (this is a bug; WAVEGATE_DEBUG=1 shows the stack trace)
+`
+      );
     }
     return EXIT.internal;
   }

@@ -42,4 +42,3 @@ export function argoReleaseFor(version: string): string | undefined {
 export function shortRelease(tag: string): string {
   return `v${minorOf(tag) ?? tag}`;
 }
-

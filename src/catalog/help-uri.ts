@@ -12,7 +12,9 @@ import { UserError } from '../errors.js';
  */
 export function helpUriBase(value: string, where: string): string {
   const bad = (why: string): UserError =>
-    new UserError(`${where}: ${JSON.stringify(value)} ${why}; expected the absolute URI of a hosted docs/rules.md, such as https://git.example.com/platform/wavegate/blob/main/docs/rules.md (each rule's helpUri is <base>#<rule id>)`);
+    new UserError(
+      `${where}: ${JSON.stringify(value)} ${why}; expected the absolute URI of a hosted docs/rules.md, such as https://git.example.com/platform/wavegate/blob/main/docs/rules.md (each rule's helpUri is <base>#<rule id>)`,
+    );
   // refused rather than let URL drop (tabs, newlines) or encode (spaces) them silently
   if (/[\s\u0000-\u001f\u007f]/.test(value)) throw bad('holds whitespace or a control character');
   if (value.includes('#')) throw bad('has a #fragment, and wavegate appends one per rule');

@@ -5,7 +5,17 @@ import type { Finding } from '../findings.js';
 import { loadYamlFile, parseYaml, type LoadedYaml } from '../yaml/index.js';
 import { explainSchemaError, closest } from './messages.js';
 import { schemaPath, simplifyErrors, validator } from './schemas.js';
-import { COMPONENT_TYPES, type Catalog, type Component, type ComponentType, type Environment, type ResourceSet, type Settings, type SmokeChecks, type SmokeSpec } from './types.js';
+import {
+  COMPONENT_TYPES,
+  type Catalog,
+  type Component,
+  type ComponentType,
+  type Environment,
+  type ResourceSet,
+  type Settings,
+  type SmokeChecks,
+  type SmokeSpec,
+} from './types.js';
 import { SMOKE_CHECK_FIELDS } from './smoke-checks.js';
 import { defaultSettings, loadSettings, maxFileBytes, SETTINGS_FILE, settingsFromYaml } from './settings.js';
 import { COMPONENT_FILE, OUTSIDE_FOLDER_MESSAGE, walkComponents } from './walk.js';
@@ -80,7 +90,10 @@ export function parseComponentAt(absPath: string, file: string, settings: Settin
 /** A finding for a YAML problem of the file, or the component it holds. */
 function parsedFromYaml(file: string, r: ReturnType<typeof loadYamlFile>, settings: Settings): ParsedFile {
   if ('problem' in r) {
-    return { file, findings: [{ rule: 'yaml', severity: 'error', message: r.problem.message, file, line: r.problem.line, column: r.problem.column }] };
+    return {
+      file,
+      findings: [{ rule: 'yaml', severity: 'error', message: r.problem.message, file, line: r.problem.line, column: r.problem.column }],
+    };
   }
   return componentFromDocument(file, r.doc, settings);
 }
@@ -88,14 +101,26 @@ function parsedFromYaml(file: string, r: ReturnType<typeof loadYamlFile>, settin
 export function componentFromDocument(file: string, doc: LoadedYaml, settings: Settings): ParsedFile {
   const data = doc.value;
   if (data === null || data === undefined) {
-    return { file, findings: [{ rule: 'yaml', severity: 'error', message: 'empty file: a component needs at least name, tier and wave', file }] };
+    return {
+      file,
+      findings: [{ rule: 'yaml', severity: 'error', message: 'empty file: a component needs at least name, tier and wave', file }],
+    };
   }
   if (typeof data !== 'object' || Array.isArray(data)) {
     const what = Array.isArray(data) ? 'a list' : `a ${typeof data}`;
     const pos = doc.locate([]);
     return {
       file,
-      findings: [{ rule: 'yaml', severity: 'error', message: `expected a mapping of component fields, found ${what}`, file, line: pos?.line, column: pos?.column }],
+      findings: [
+        {
+          rule: 'yaml',
+          severity: 'error',
+          message: `expected a mapping of component fields, found ${what}`,
+          file,
+          line: pos?.line,
+          column: pos?.column,
+        },
+      ],
     };
   }
   const raw = data as Record<string, unknown>;
@@ -110,7 +135,12 @@ export function componentFromDocument(file: string, doc: LoadedYaml, settings: S
   if (!validate(raw)) {
     const extra = new Set(settings.extraFields);
     for (const e of simplifyErrors(validate.errors ?? [])) {
-      if (e.keyword === 'additionalProperties' && e.instancePath === '' && extra.has((e.params as { additionalProperty: string }).additionalProperty)) continue;
+      if (
+        e.keyword === 'additionalProperties' &&
+        e.instancePath === '' &&
+        extra.has((e.params as { additionalProperty: string }).additionalProperty)
+      )
+        continue;
       const p = explainSchemaError(e, raw, knownComponentKeys);
       report(p.path, p.message, p.atKey);
     }
@@ -119,13 +149,20 @@ export function componentFromDocument(file: string, doc: LoadedYaml, settings: S
   if (typeof raw.tier === 'string' && !settings.tiers.some((t) => t.name === raw.tier)) {
     const names = settings.tiers.map((t) => t.name);
     const hint = closest(raw.tier, names);
-    report(['tier'], `tier: "${raw.tier}" is not one of the catalog's tiers (${names.join(', ')})${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    report(
+      ['tier'],
+      `tier: "${raw.tier}" is not one of the catalog's tiers (${names.join(', ')})${hint ? ` (did you mean "${hint}"?)` : ''}`,
+    );
   }
   if (COMPONENT_TYPES.includes(componentType)) {
     if (componentType === 'smoke' && raw.smoke === undefined) {
       report(['componentType'], 'smoke: missing required field "smoke" (a component with componentType: smoke must say what it checks)');
     } else if (componentType !== 'smoke' && raw.smoke !== undefined) {
-      report(['smoke'], `smoke: only a component with componentType: smoke may have a smoke block (this one is ${raw.componentType === undefined ? 'workload by default' : componentType})`, true);
+      report(
+        ['smoke'],
+        `smoke: only a component with componentType: smoke may have a smoke block (this one is ${raw.componentType === undefined ? 'workload by default' : componentType})`,
+        true,
+      );
     }
   }
   const resources = (raw.smoke as { resources?: unknown } | undefined)?.resources;
@@ -182,11 +219,16 @@ function readHere(roots: readonly [string, string][], settings: Settings, catalo
   const others: string[] = [];
   const parsed = roots.map(([dir, rel]) => {
     const out: ParsedFile[] = [];
-    walkComponents(dir, rel, {
-      component: (abs, r, link) => out.push(parseComponentAt(abs, r, settings, link ? catalogRoot : undefined)),
-      other: (r) => others.push(r),
-      outside: (r) => out.push(parsedFromYaml(r, { problem: { message: OUTSIDE_FOLDER_MESSAGE } }, settings)),
-    }, catalogRoot);
+    walkComponents(
+      dir,
+      rel,
+      {
+        component: (abs, r, link) => out.push(parseComponentAt(abs, r, settings, link ? catalogRoot : undefined)),
+        other: (r) => others.push(r),
+        outside: (r) => out.push(parsedFromYaml(r, { problem: { message: OUTSIDE_FOLDER_MESSAGE } }, settings)),
+      },
+      catalogRoot,
+    );
     return out;
   });
   return { parsed, others };
@@ -228,20 +270,30 @@ export function loadCatalog(rootArg: string, options: LoadOptions = {}): Catalog
     envReal = undefined;
   }
   if (envReal !== undefined && !isWithin(envReal, realRoot(root))) {
-    throw new UserError(`${join(rootArg, 'environments')}: leads outside the catalog (through a symlink); a catalog's environments/ must be inside it`);
+    throw new UserError(
+      `${join(rootArg, 'environments')}: leads outside the catalog (through a symlink); a catalog's environments/ must be inside it`,
+    );
   }
   if (envReal === undefined) {
     throw new UserError(noEnvironments(rootArg));
   }
   const { envNames, findings } = selectEnvironments(listEnvironments(envRoot, join(rootArg, 'environments')), rootArg, options);
-  const roots = [SHARED_ENV, ...envNames].map((env): [string, string] => [join(envRoot, env, 'components'), `environments/${env}/components`]);
+  const roots = [SHARED_ENV, ...envNames].map((env): [string, string] => [
+    join(envRoot, env, 'components'),
+    `environments/${env}/components`,
+  ]);
   const read = readHere(roots, settings, root);
-  return assemble(read, { root, settings, settingsFile, settingsLocate, envNames, findings, wholeCatalog: options.env === undefined }, diskSource(root, maxFileBytes(settings)));
+  return assemble(
+    read,
+    { root, settings, settingsFile, settingsLocate, envNames, findings, wholeCatalog: options.env === undefined },
+    diskSource(root, maxFileBytes(settings)),
+  );
 }
 
 const noEnvironments = (rootArg: string): string =>
   `${rootArg}: no environments/ folder (a catalog keeps its components in environments/<env>/components/**/component.yaml)`;
-const noEnvironmentFolders = (rootArg: string): string => `${rootArg}: environments/ has no environment folders (only ${SHARED_ENV} or nothing)`;
+const noEnvironmentFolders = (rootArg: string): string =>
+  `${rootArg}: environments/ has no environment folders (only ${SHARED_ENV} or nothing)`;
 
 /** The root a catalog in memory is given (nothing is there: its files are in its FileSource). */
 export const MEMORY_ROOT = '/in-memory-catalog';
@@ -257,10 +309,16 @@ export function loadCatalogFromSource(source: FileSource, options: { env?: strin
     const r = source.read(p);
     return 'problem' in r ? r : parseYaml(r.text);
   };
-  const { settings, settingsFile, settingsLocate } = source.kind(SETTINGS_FILE) === undefined ? { settings: defaultSettings(), settingsFile: undefined, settingsLocate: undefined } : settingsFromYaml(readYaml(SETTINGS_FILE));
+  const { settings, settingsFile, settingsLocate } =
+    source.kind(SETTINGS_FILE) === undefined
+      ? { settings: defaultSettings(), settingsFile: undefined, settingsLocate: undefined }
+      : settingsFromYaml(readYaml(SETTINGS_FILE));
   const listed = source.list('environments');
   if (!listed) throw new UserError(noEnvironments(rootArg));
-  const names = listed.filter((e) => e.kind === 'dir' && e.name !== SHARED_ENV && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const names = listed
+    .filter((e) => e.kind === 'dir' && e.name !== SHARED_ENV && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
   if (names.length === 0) throw new UserError(noEnvironmentFolders(rootArg));
   const { envNames, findings } = selectEnvironments(names, rootArg, options);
   const others: string[] = [];
@@ -280,7 +338,11 @@ export function loadCatalogFromSource(source: FileSource, options: { env?: strin
     walk(`environments/${env}/components`);
     return out;
   });
-  return assemble({ parsed, others }, { root: rootArg, settings, settingsFile, settingsLocate, envNames, findings, wholeCatalog: options.env === undefined }, source);
+  return assemble(
+    { parsed, others },
+    { root: rootArg, settings, settingsFile, settingsLocate, envNames, findings, wholeCatalog: options.env === undefined },
+    source,
+  );
 }
 
 /**
@@ -307,13 +369,18 @@ function selectEnvironments(listed: string[], rootArg: string, options: LoadOpti
   if (unsafeEnvs.length > 0) {
     envNames = envNames.filter((n) => !hasControlCharacter(n));
     if (envNames.length === 0) {
-      throw new UserError(`${rootArg}: environments/ has no environment folder with a usable name (${unsafeEnvs.map((n) => `"${escapeControl(n)}"`).join(', ')} hold control characters)`);
+      throw new UserError(
+        `${rootArg}: environments/ has no environment folder with a usable name (${unsafeEnvs.map((n) => `"${escapeControl(n)}"`).join(', ')} hold control characters)`,
+      );
     }
   }
   if (options.env !== undefined) {
-    if (unsafeEnvs.includes(options.env)) throw new UserError(`${findings[unsafeEnvs.indexOf(options.env)]!.file}: ${findings[unsafeEnvs.indexOf(options.env)]!.message}`);
+    if (unsafeEnvs.includes(options.env))
+      throw new UserError(`${findings[unsafeEnvs.indexOf(options.env)]!.file}: ${findings[unsafeEnvs.indexOf(options.env)]!.message}`);
     if (!envNames.includes(options.env)) {
-      throw new UserError(`environment "${escapeControl(options.env)}" not found in ${rootArg}/environments (found: ${envNames.join(', ')})`);
+      throw new UserError(
+        `environment "${escapeControl(options.env)}" not found in ${rootArg}/environments (found: ${envNames.join(', ')})`,
+      );
     }
     envNames = [options.env];
   }
@@ -406,10 +473,13 @@ function assemble(read: ReadResult, at: LoadState, source: FileSource): Catalog 
   });
   findings.push(...misnamedComponentFiles(source, others, new Set([SHARED_ENV, ...envNames])));
   const componentDirYamlFiles = at.wholeCatalog ? others.sort() : undefined;
-  const files = catalogFiles(source, environments.map((e) => e.name), componentDirYamlFiles);
+  const files = catalogFiles(
+    source,
+    environments.map((e) => e.name),
+    componentDirYamlFiles,
+  );
   return { root, settings, settingsFile, ...(settingsLocate ? { settingsLocate } : {}), environments, findings, files };
 }
-
 
 /**
  * YAML files below a components folder named like a component file but not `component.yaml`

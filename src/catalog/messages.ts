@@ -39,7 +39,8 @@ export function closest(word: string, known: readonly string[]): string | undefi
 /** The schema's groupKind pattern (schemas/component.schema.json definitions.groupKind). */
 const GROUP_KIND_PATTERN = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Z][A-Za-z0-9]*$';
 
-const DNS_LABEL_HELP = 'a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
+const DNS_LABEL_HELP =
+  'a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
 
 function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
@@ -70,11 +71,7 @@ export interface FieldProblem {
  * Explains one ajv error in a user's words. `knownKeys(path)` lists the keys allowed at
  * a mapping, for "did you mean" suggestions.
  */
-export function explainSchemaError(
-  e: ErrorObject,
-  data: unknown,
-  knownKeys: (path: (string | number)[]) => string[],
-): FieldProblem {
+export function explainSchemaError(e: ErrorObject, data: unknown, knownKeys: (path: (string | number)[]) => string[]): FieldProblem {
   const path = pointerToPath(e.instancePath);
   const where = pathToString(path);
   const prefix = where ? `${where}: ` : '';
@@ -103,10 +100,19 @@ export function explainSchemaError(
       };
     }
     case 'type':
-      return { path, atKey: false, message: `${prefix}must be ${article((e.params as { type: string }).type)}, got ${describeValue(value)}` };
+      return {
+        path,
+        atKey: false,
+        message: `${prefix}must be ${article((e.params as { type: string }).type)}, got ${describeValue(value)}`,
+      };
     case 'oneOf':
     case 'anyOf':
-      if (last === 'wave') return { path, atKey: false, message: `${prefix}must be an integer (a quoted integer such as "43" is accepted), got ${describeValue(value)}` };
+      if (last === 'wave')
+        return {
+          path,
+          atKey: false,
+          message: `${prefix}must be an integer (a quoted integer such as "43" is accepted), got ${describeValue(value)}`,
+        };
       return { path, atKey: false, message: `${prefix}${e.message ?? 'is not valid'}, got ${describeValue(value)}` };
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
@@ -127,15 +133,31 @@ export function explainSchemaError(
         const kind = str.slice(slash + 1);
         const fixed = /^[a-z]/.test(kind) ? `${str.slice(0, slash + 1).toLowerCase()}${kind[0]!.toUpperCase()}${kind.slice(1)}` : undefined;
         const hint = fixed && new RegExp(GROUP_KIND_PATTERN).test(fixed) ? ` (did you mean "${fixed}"?)` : '';
-        return { path, atKey: false, message: `${prefix}${describeValue(value)} is not a kind: expected group/Kind with the Kind capitalised as in the manifest (apps/Deployment, external-secrets.io/ExternalSecret), or Kind alone for a core kind (Service)${hint}` };
+        return {
+          path,
+          atKey: false,
+          message: `${prefix}${describeValue(value)} is not a kind: expected group/Kind with the Kind capitalised as in the manifest (apps/Deployment, external-secrets.io/ExternalSecret), or Kind alone for a core kind (Service)${hint}`,
+        };
       }
       if ((e.params as { pattern: string }).pattern.startsWith('^((?=[^/]{1,253}/)')) {
-        return { path, atKey: false, message: `${prefix}${describeValue(value)} is not a Kubernetes apiVersion: GROUP/VERSION with the group a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit) and the version a DNS-1035 label such as v1 or v1beta1; the core group is the version alone` };
+        return {
+          path,
+          atKey: false,
+          message: `${prefix}${describeValue(value)} is not a Kubernetes apiVersion: GROUP/VERSION with the group a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit) and the version a DNS-1035 label such as v1 or v1beta1; the core group is the version alone`,
+        };
       }
       if (e.parentSchema && typeof e.parentSchema === 'object' && 'description' in e.parentSchema) {
-        return { path, atKey: false, message: `${prefix}${describeValue(value)} is not valid: expected ${String((e.parentSchema as { description: string }).description)}` };
+        return {
+          path,
+          atKey: false,
+          message: `${prefix}${describeValue(value)} is not valid: expected ${String((e.parentSchema as { description: string }).description)}`,
+        };
       }
-      return { path, atKey: false, message: `${prefix}${describeValue(value)} does not match ${(e.params as { pattern: string }).pattern}` };
+      return {
+        path,
+        atKey: false,
+        message: `${prefix}${describeValue(value)} does not match ${(e.params as { pattern: string }).pattern}`,
+      };
     }
     case 'maxLength':
       if (last === 'name' || (e.params as { limit: number }).limit === 63) {
@@ -149,6 +171,13 @@ export function explainSchemaError(
 
 function article(type: string): string {
   const t = type.split(',')[0]!;
-  const words: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false' };
+  const words: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    integer: 'an integer',
+    number: 'a number',
+    boolean: 'true or false',
+  };
   return words[t] ?? `of type ${type}`;
 }

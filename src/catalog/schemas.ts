@@ -88,9 +88,10 @@ export function pathToString(path: readonly (string | number)[]): string {
 export function simplifyErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   const byPath = new Map<string, ErrorObject[]>();
   for (const e of errors) {
-    const key = e.keyword === 'additionalProperties'
-      ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`
-      : e.instancePath;
+    const key =
+      e.keyword === 'additionalProperties'
+        ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`
+        : e.instancePath;
     const list = byPath.get(key) ?? [];
     list.push(e);
     byPath.set(key, list);

@@ -32,7 +32,6 @@ export function maxFileBytes(settings: Settings | undefined): number {
   return typeof n === 'number' && n > 0 ? n : DEFAULT_MAX_FILE_BYTES;
 }
 
-
 /** Finding ids whose severity wavegate.yaml cannot set (registry.ts FIXED_SEVERITY_IDS; test/rules/registry.test.ts keeps them equal). */
 export const FIXED_SEVERITY_IDS: readonly string[] = ['health-lint', 'health-test'];
 
@@ -72,7 +71,11 @@ export function loadSettings(root: string): { settings: Settings; settingsFile?:
 }
 
 /** The settings of wavegate.yaml as read (or the problem reading it); any problem is a UserError. */
-export function settingsFromYaml(r: ReturnType<typeof loadYamlFile>): { settings: Settings; settingsFile: string; settingsLocate: LoadedYaml['locate'] } {
+export function settingsFromYaml(r: ReturnType<typeof loadYamlFile>): {
+  settings: Settings;
+  settingsFile: string;
+  settingsLocate: LoadedYaml['locate'];
+} {
   const at = (line?: number, column?: number): string => `${SETTINGS_FILE}${line ? `:${line}:${column ?? 1}` : ''}`;
   if ('problem' in r) throw new UserError(`${at(r.problem.line, r.problem.column)}: ${r.problem.message}`);
   const data = r.doc.value ?? {};
@@ -83,9 +86,15 @@ export function settingsFromYaml(r: ReturnType<typeof loadYamlFile>): { settings
   if (!validate(data)) {
     const lines = simplifyErrors(validate.errors ?? []).map((e) => {
       const p = explainSchemaError(e, data, (path) => schemaKeys(validate.schema as SchemaNode, path));
-      let msg = e.keyword === 'additionalProperties' && e.instancePath === '' ? p.message.replace('unknown field', 'unknown section') : p.message;
+      let msg =
+        e.keyword === 'additionalProperties' && e.instancePath === '' ? p.message.replace('unknown field', 'unknown section') : p.message;
       const key = p.path[p.path.length - 1];
-      if (e.keyword === 'additionalProperties' && p.path.length === 2 && p.path[0] === 'rules' && FIXED_SEVERITY_IDS.includes(String(key))) {
+      if (
+        e.keyword === 'additionalProperties' &&
+        p.path.length === 2 &&
+        p.path[0] === 'rules' &&
+        FIXED_SEVERITY_IDS.includes(String(key))
+      ) {
         msg = `rules.${String(key)}: its severity cannot be changed (a check that fails its lint or tests is never shipped)`;
       }
       const pos = r.doc.locate(p.path, p.atKey);
@@ -104,7 +113,9 @@ export function settingsFromYaml(r: ReturnType<typeof loadYamlFile>): { settings
     seen.add(t.name);
     if (t.waves[0] > t.waves[1]) {
       const wpos = r.doc.locate(['tiers', i, 'waves']);
-      throw new UserError(`${at(wpos?.line, wpos?.column)}: tiers[${i}].waves: band [${t.waves[0]}, ${t.waves[1]}] is empty (low must be <= high)`);
+      throw new UserError(
+        `${at(wpos?.line, wpos?.column)}: tiers[${i}].waves: band [${t.waves[0]}, ${t.waves[1]}] is empty (low must be <= high)`,
+      );
     }
   });
   const version = settings.argocd?.version;

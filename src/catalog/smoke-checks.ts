@@ -93,7 +93,9 @@ export function guessPlural(kind: string): string {
 
 /** Cluster-scoped kinds a smoke may check, as group/Kind (core: Kind). */
 const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
   'apiextensions.k8s.io/CustomResourceDefinition',
   'apiregistration.k8s.io/APIService',
   'admissionregistration.k8s.io/MutatingWebhookConfiguration',
@@ -148,7 +150,8 @@ export const SMOKE_CHECK_TYPES: { readonly [F in SmokeCheckField]: SmokeCheckTyp
     description: 'Any named object that must reach a condition (default Ready).',
     item: entry(['apiVersion', 'kind', 'name'], {
       apiVersion: {
-        description: 'GROUP/VERSION, or VERSION for the core group: the group a DNS-1123 subdomain (at most 253 characters), the version a DNS-1035 label (v1, v1beta1), as Kubernetes defines them.',
+        description:
+          'GROUP/VERSION, or VERSION for the core group: the group a DNS-1123 subdomain (at most 253 characters), the version a DNS-1035 label (v1, v1beta1), as Kubernetes defines them.',
         type: 'string',
         pattern: '^((?=[^/]{1,253}/)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$',
       },
@@ -157,17 +160,22 @@ export const SMOKE_CHECK_TYPES: { readonly [F in SmokeCheckField]: SmokeCheckTyp
       namespace: { $ref: '#/definitions/dnsLabel' },
       condition: CONDITION,
       clusterScoped: {
-        description: 'The kind is cluster-scoped (namespace ignored; checked through a ClusterRole). Default: true for known cluster-scoped kinds (ClusterIssuer, ClusterSecretStore, GatewayClass, StorageClass, ...) and kinds named Cluster<Something>.',
+        description:
+          'The kind is cluster-scoped (namespace ignored; checked through a ClusterRole). Default: true for known cluster-scoped kinds (ClusterIssuer, ClusterSecretStore, GatewayClass, StorageClass, ...) and kinds named Cluster<Something>.',
         type: 'boolean',
       },
       plural: {
-        description: 'Resource name of the kind for RBAC and kubectl (default: lowercase kind plus s, es after s/x/ch/sh, ies for consonant + y).',
+        description:
+          'Resource name of the kind for RBAC and kubectl (default: lowercase kind plus s, es after s/x/ch/sh, ies for consonant + y).',
         type: 'string',
         pattern: PLURAL_PATTERN,
       },
     }),
     valuesItem: entry(['apiVersion', 'kind', 'plural', 'name'], {
-      apiVersion: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$' },
+      apiVersion: {
+        type: 'string',
+        pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$',
+      },
       kind: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*$' },
       plural: { type: 'string', pattern: PLURAL_PATTERN },
       name: NAME,

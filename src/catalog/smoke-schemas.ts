@@ -11,7 +11,9 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** definitions.smoke of component.schema.json. */
 export function componentSmokeSchema(): Json {
-  const checks = Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, { description: SMOKE_CHECK_TYPES[f].description, type: 'array', items: SMOKE_CHECK_TYPES[f].item }]));
+  const checks = Object.fromEntries(
+    SMOKE_CHECK_FIELDS.map((f) => [f, { description: SMOKE_CHECK_TYPES[f].description, type: 'array', items: SMOKE_CHECK_TYPES[f].item }]),
+  );
   return {
     description: 'What a smoke component checks (required for componentType smoke, forbidden otherwise).',
     type: 'object',
@@ -20,10 +22,14 @@ export function componentSmokeSchema(): Json {
       validates: { description: 'Components this smoke validates.', type: 'array', items: { $ref: '#/definitions/dnsLabel' } },
       ...checks,
       timeoutSeconds: { type: 'integer', minimum: 1, maximum: 86400 },
-      mode: { description: 'regular or hook (default: smoke.mode of wavegate.yaml, else regular). See docs/smokes.md.', enum: ['regular', 'hook'] },
+      mode: {
+        description: 'regular or hook (default: smoke.mode of wavegate.yaml, else regular). See docs/smokes.md.',
+        enum: ['regular', 'hook'],
+      },
       hook: { description: 'Phase of the Argo CD hook when mode is hook (default PostSync).', enum: ['PreSync', 'Sync', 'PostSync'] },
       version: {
-        description: 'Version of the rendered smoke chart (default: smoke.chartVersion of wavegate.yaml, else 0.1.0). Bump it when checks change: Argo CD caches charts by version.',
+        description:
+          'Version of the rendered smoke chart (default: smoke.chartVersion of wavegate.yaml, else 0.1.0). Bump it when checks change: Argo CD caches charts by version.',
         type: 'string',
         pattern: '^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$',
       },
@@ -80,7 +86,8 @@ export function formatJson(v: Json, indent = '', prefix = 0): string {
 export function replaceProperty(text: string, file: string, indent: string, key: string, value: Json): string {
   const open = `\n${indent}${JSON.stringify(key)}: {\n`;
   const start = text.indexOf(open);
-  if (start < 0 || text.indexOf(open, start + 1) >= 0) throw new Error(`${file}: expected one ${JSON.stringify(key)} object at indent ${indent.length}`);
+  if (start < 0 || text.indexOf(open, start + 1) >= 0)
+    throw new Error(`${file}: expected one ${JSON.stringify(key)} object at indent ${indent.length}`);
   const close = text.indexOf(`\n${indent}}`, start + open.length - 1);
   if (close < 0) throw new Error(`${file}: ${JSON.stringify(key)} is not closed at indent ${indent.length}`);
   const head = text.slice(0, start + 1 + indent.length + JSON.stringify(key).length + 2);

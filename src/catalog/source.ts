@@ -31,7 +31,10 @@ export function diskSource(root: string, maxBytes: number): FileSource {
   return {
     list(dir) {
       try {
-        return readdirSync(abs(dir), { withFileTypes: true }).map((e) => ({ name: e.name, kind: e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'other' }));
+        return readdirSync(abs(dir), { withFileTypes: true }).map((e) => ({
+          name: e.name,
+          kind: e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'other',
+        }));
       } catch {
         return undefined;
       }
@@ -76,7 +79,11 @@ export function memorySource(files: Readonly<Record<string, string | Uint8Array>
       if (i < parts.length - 1 && !dirs.has(parts.slice(0, i + 1).join('/'))) dirs.set(parts.slice(0, i + 1).join('/'), new Map());
     }
   }
-  const norm = (p: string): string => posix.normalize(p === '' ? '.' : p).replace(/^\.$/, '').replace(/\/$/, '');
+  const norm = (p: string): string =>
+    posix
+      .normalize(p === '' ? '.' : p)
+      .replace(/^\.$/, '')
+      .replace(/\/$/, '');
   const kindOf = (path: string): 'file' | 'dir' | undefined => {
     const p = norm(path);
     return content.has(p) ? 'file' : dirs.has(p) ? 'dir' : undefined;
@@ -90,7 +97,15 @@ export function memorySource(files: Readonly<Record<string, string | Uint8Array>
     kindInside: kindOf,
     read(path) {
       const v = content.get(norm(path));
-      if (v === undefined) return { problem: { message: kindOf(path) === 'dir' ? 'cannot read the file: is a folder, expected a file' : 'cannot read the file: no such file or folder' } };
+      if (v === undefined)
+        return {
+          problem: {
+            message:
+              kindOf(path) === 'dir'
+                ? 'cannot read the file: is a folder, expected a file'
+                : 'cannot read the file: no such file or folder',
+          },
+        };
       return typeof v === 'string' ? { text: v.charCodeAt(0) === 0xfeff ? v.replace(/^\ufeff+/, '') : v } : decodeText(v);
     },
   };

@@ -3,7 +3,16 @@ import type { SmokeCheckEntries, SmokeCheckField } from './smoke-checks.js';
 import type { LoadedYaml } from '../yaml/index.js';
 
 export const COMPONENT_TYPES = [
-  'crd', 'operator', 'secret-store', 'secrets', 'config', 'runtime', 'workload', 'gateway', 'migration', 'smoke',
+  'crd',
+  'operator',
+  'secret-store',
+  'secrets',
+  'config',
+  'runtime',
+  'workload',
+  'gateway',
+  'migration',
+  'smoke',
 ] as const;
 export type ComponentType = (typeof COMPONENT_TYPES)[number];
 

@@ -49,7 +49,12 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode;
     }
     const fsErr = e as NodeJS.ErrnoException;
-    if (process.env.WAVEGATE_DEBUG !== '1' && typeof fsErr?.code === 'string' && typeof fsErr.syscall === 'string' && /^E[A-Z]+$/.test(fsErr.code)) {
+    if (
+      process.env.WAVEGATE_DEBUG !== '1' &&
+      typeof fsErr?.code === 'string' &&
+      typeof fsErr.syscall === 'string' &&
+      /^E[A-Z]+$/.test(fsErr.code)
+    ) {
       // a file-system failure (permissions, a full disk, a file removed meanwhile): the user's to
       // fix, said in wavegate's words with the path relative to the working folder
       process.stderr.write(`wavegate: error: ${fsErr.path !== undefined ? `${shownPath(fsErr.path)}: ` : ''}${fsReason(fsErr)}\n`);
@@ -58,7 +63,9 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.WAVEGATE_DEBUG === '1') {
       process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
     } else {
-      process.stderr.write(`wavegate: internal error: ${(e as Error).message ?? String(e)} (this is a bug; WAVEGATE_DEBUG=1 shows the stack trace)\n`);
+      process.stderr.write(
+        `wavegate: internal error: ${(e as Error).message ?? String(e)} (this is a bug; WAVEGATE_DEBUG=1 shows the stack trace)\n`,
+      );
     }
     return EXIT.internal;
   }

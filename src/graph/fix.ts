@@ -102,9 +102,13 @@ export function planFix(catalog: Catalog, findings: readonly Finding[], options:
     const first = reqs[0]!;
     const agree =
       reqs.length === users.length &&
-      reqs.every((r) => sameList(r.deps, first.deps) && r.wave?.to === first.wave?.to && JSON.stringify(r.lists) === JSON.stringify(first.lists));
+      reqs.every(
+        (r) => sameList(r.deps, first.deps) && r.wave?.to === first.wave?.to && JSON.stringify(r.lists) === JSON.stringify(first.lists),
+      );
     if (!agree && options.env !== undefined && users.length > 1) {
-      notes.push(`${file}: not edited: it is shared by ${users.join(', ')}; run wavegate fix without --env so every environment's change is known`);
+      notes.push(
+        `${file}: not edited: it is shared by ${users.join(', ')}; run wavegate fix without --env so every environment's change is known`,
+      );
       continue;
     }
     if (!agree) {
@@ -127,7 +131,20 @@ export function planFix(catalog: Catalog, findings: readonly Finding[], options:
   // The strategy follows the waves as they will be after this fix (new smokes included).
   const rollout = planRolloutAfter(catalog, suggestions, options);
   // A wait in a shared chart is the same note in every environment: say it once.
-  return { suggestions, edits, appSets: rollout.edits, newFiles, notes: [...notes, ...rollout.notes, ...mergeNotes(waitNotes, catalog.environments.map((e) => e.name))] };
+  return {
+    suggestions,
+    edits,
+    appSets: rollout.edits,
+    newFiles,
+    notes: [
+      ...notes,
+      ...rollout.notes,
+      ...mergeNotes(
+        waitNotes,
+        catalog.environments.map((e) => e.name),
+      ),
+    ],
+  };
 }
 
 /** Notes that differ only in their `<env>: ` prefix, said once for all those environments. */
@@ -156,7 +173,11 @@ function mergeNotes(notes: string[], envs: string[]): string[] {
  * The smoke component files to create: one in `_shared` when the component comes from there
  * and every environment asks for the same smoke, else one per environment.
  */
-function planNewSmokes(catalog: Catalog, wanted: { env: string; smoke: NewSmoke; checks: SuggestedSmokeCheck[] }[], options: { env?: string }): NewFile[] {
+function planNewSmokes(
+  catalog: Catalog,
+  wanted: { env: string; smoke: NewSmoke; checks: SuggestedSmokeCheck[] }[],
+  options: { env?: string },
+): NewFile[] {
   const out: NewFile[] = [];
   const text = (w: (typeof wanted)[number]): string => newSmokeText(w.smoke, w.checks);
   const shared = new Map<string, (typeof wanted)[number][]>();
@@ -166,7 +187,11 @@ function planNewSmokes(catalog: Catalog, wanted: { env: string; smoke: NewSmoke;
   }
   for (const [file, ws] of shared) {
     const t = text(ws[0]!);
-    const users = catalog.environments.filter((e) => e.byName.get(ws[0]!.smoke.validates)?.file === catalog.environments.find((x) => x.name === ws[0]!.env)!.byName.get(ws[0]!.smoke.validates)!.file);
+    const users = catalog.environments.filter(
+      (e) =>
+        e.byName.get(ws[0]!.smoke.validates)?.file ===
+        catalog.environments.find((x) => x.name === ws[0]!.env)!.byName.get(ws[0]!.smoke.validates)!.file,
+    );
     if (ws.length === catalog.environments.length && users.length === ws.length && ws.every((w) => text(w) === t)) {
       out.push({ file, component: ws[0]!.smoke.name, environments: ws.map((w) => w.env), text: t });
     } else {
@@ -213,7 +238,11 @@ export function planRolloutAfter(catalog: Catalog, suggestions: readonly Environ
 
 /** The catalog with the suggested wave changes applied and the new smokes added (in memory). */
 function withWaves(catalog: Catalog, suggestions: readonly EnvironmentSuggestion[]): Catalog {
-  const moved = new Map(suggestions.filter((s) => s.waves.ok && s.waves.changes.length > 0).map((s) => [s.environment, new Map(s.waves.changes.map((c) => [c.component, c.to]))]));
+  const moved = new Map(
+    suggestions
+      .filter((s) => s.waves.ok && s.waves.changes.length > 0)
+      .map((s) => [s.environment, new Map(s.waves.changes.map((c) => [c.component, c.to]))]),
+  );
   const added = new Map(suggestions.filter((s) => s.newSmokes.length > 0).map((s) => [s.environment, s.newSmokes]));
   if (moved.size === 0 && added.size === 0) return catalog;
   return {
@@ -222,7 +251,9 @@ function withWaves(catalog: Catalog, suggestions: readonly EnvironmentSuggestion
       const m = moved.get(e.name) ?? new Map<string, number>();
       const extra = (added.get(e.name) ?? []).map((n) => smokeComponent(n));
       if (m.size === 0 && extra.length === 0) return e;
-      const components = [...e.components.map((c) => (m.has(c.name) ? { ...c, wave: m.get(c.name)! } : c)), ...extra].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const components = [...e.components.map((c) => (m.has(c.name) ? { ...c, wave: m.get(c.name)! } : c)), ...extra].sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
       return { ...e, components, byName: new Map(components.map((c) => [c.name, c])) };
     }),
   };
@@ -256,7 +287,8 @@ function describeRequest(deps: string[], wave?: { from: number; to: number }, li
   const parts: string[] = [];
   if (deps.length > 0) parts.push(`add ${deps.join(', ')}`);
   if (wave) parts.push(`wave ${wave.from} -> ${wave.to}`);
-  for (const l of lists) parts.push(`add ${l.parent}.${l.key} ${l.items.map((i) => (typeof i === 'string' ? i : describeEntry(i))).join(', ')}`);
+  for (const l of lists)
+    parts.push(`add ${l.parent}.${l.key} ${l.items.map((i) => (typeof i === 'string' ? i : describeEntry(i))).join(', ')}`);
   return parts.join(', ') || 'nothing';
 }
 
@@ -273,7 +305,11 @@ export function describeNewFile(f: NewFile): string {
  * reports, so every other byte (comments, quoting, indentation, key order) stays as it was.
  * The result is parsed again and compared with the intended data; a mismatch is an error.
  */
-export function editComponentText(text: string, edit: Pick<FileEdit, 'addDependencies' | 'wave' | 'lists'>, file = 'component.yaml'): string {
+export function editComponentText(
+  text: string,
+  edit: Pick<FileEdit, 'addDependencies' | 'wave' | 'lists'>,
+  file = 'component.yaml',
+): string {
   const doc = parseDocument(text);
   if (doc.errors.length > 0 || !isMap(doc.contents)) throw new UserError(`${file}: cannot edit: not a valid component file`);
   const map = doc.contents;
@@ -337,9 +373,13 @@ export function editComponentText(text: string, edit: Pick<FileEdit, 'addDepende
     expected[l.parent] = parent;
   }
   const order = (o: unknown): string =>
-    JSON.stringify(o, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
+    JSON.stringify(o, (_k, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    );
   if (afterDoc.errors.length > 0 || order(after) !== order(expected)) {
-    throw new UserError(`${file}: cannot edit safely (the file's layout is unusual); change it by hand: ${describeRequest(add, edit.wave, edit.lists)}`);
+    throw new UserError(
+      `${file}: cannot edit safely (the file's layout is unusual); change it by hand: ${describeRequest(add, edit.wave, edit.lists)}`,
+    );
   }
   return out;
 }

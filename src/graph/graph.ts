@@ -239,7 +239,10 @@ export class Reachability {
   private readonly mark: Int32Array;
   private stamp = 0;
   readonly sccs: Sccs;
-  constructor(readonly g: DependencyGraph, sccs?: Sccs) {
+  constructor(
+    readonly g: DependencyGraph,
+    sccs?: Sccs,
+  ) {
     this.sccs = sccs ?? stronglyConnected(g);
     this.mark = new Int32Array(g.deps.length);
   }

@@ -26,9 +26,14 @@ function blockItem(item: ListItem, pad: string): string {
 }
 
 const flowItem = (item: ListItem): string =>
-  typeof item === 'string' ? yamlScalar(item) : `{ ${Object.entries(item).map(([k, v]) => `${k}: ${yamlScalar(v)}`).join(', ')} }`;
+  typeof item === 'string'
+    ? yamlScalar(item)
+    : `{ ${Object.entries(item)
+        .map(([k, v]) => `${k}: ${yamlScalar(v)}`)
+        .join(', ')} }`;
 
-const isEmptyValue = (v: unknown): boolean => v === null || v === undefined || (isScalar(v) && v.value === null && !(v as { source?: string }).source);
+const isEmptyValue = (v: unknown): boolean =>
+  v === null || v === undefined || (isScalar(v) && v.value === null && !(v as { source?: string }).source);
 
 /** The offset just after the last line a pair's value (or key) ends on. */
 function pairEnd(text: string, pair: Pair): number {
@@ -57,7 +62,9 @@ export function appendToList(text: string, parent: string, key: string, items: r
   const splice = (at: number, s: string): string => text.slice(0, at) + s.replace(/\n/g, nl) + text.slice(at);
   const parentPair = pairOf(top, parent);
   const cannot = (why: string): never => {
-    throw new UserError(`${file}: cannot edit: ${parent}${why}; add ${parent}.${key} ${items.map((i) => (typeof i === 'string' ? i : i.name)).join(', ')} by hand`);
+    throw new UserError(
+      `${file}: cannot edit: ${parent}${why}; add ${parent}.${key} ${items.map((i) => (typeof i === 'string' ? i : i.name)).join(', ')} by hand`,
+    );
   };
   if (!parentPair) {
     const last = top.items[top.items.length - 1] as Pair | undefined;

@@ -21,7 +21,12 @@ interface DrawnEdge {
 export interface GraphPicture {
   environment: string;
   /** Tiers with at least one component shown; `index` is the tier's position in the catalog. */
-  tiers: { name: string; index: number; band: [number, number]; waves: { wave: number; components: { name: string; smoke: boolean }[] }[] }[];
+  tiers: {
+    name: string;
+    index: number;
+    band: [number, number];
+    waves: { wave: number; components: { name: string; smoke: boolean }[] }[];
+  }[];
   edges: DrawnEdge[];
 }
 
@@ -150,7 +155,9 @@ export function toDot(p: GraphPicture): string {
     const comps = columns.get(w)!;
     for (const c of comps) {
       const [fill, line] = color.get(c.tier)!;
-      const style = c.smoke ? `shape=note, style="filled,dashed", fillcolor="#fff6d5", color=${dq(line)}` : `fillcolor=${dq(fill)}, color=${dq(line)}`;
+      const style = c.smoke
+        ? `shape=note, style="filled,dashed", fillcolor="#fff6d5", color=${dq(line)}`
+        : `fillcolor=${dq(fill)}, color=${dq(line)}`;
       out.push(`  ${dq(c.name)} [label=${dq(`${c.name}\nwave ${w}`)}, ${style}];`);
     }
     out.push(`  { rank=same; ${header(w)}; ${comps.map((c) => dq(c.name)).join('; ')}; }`);

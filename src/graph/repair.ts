@@ -73,7 +73,9 @@ export function repairWaves(
   if (!complete) {
     const problems = findCycles(g).map(({ cycle }) => {
       const names = cycle.map((v) => components[v]!.name);
-      return names.length === 1 ? `cycle: ${names[0]} depends on itself` : `cycle: ${[...names, names[0]].join(' -> ')} (no wave order can satisfy a cycle)`;
+      return names.length === 1
+        ? `cycle: ${names[0]} depends on itself`
+        : `cycle: ${[...names, names[0]].join(' -> ')} (no wave order can satisfy a cycle)`;
     });
     return { ok: false, changes: [], problems, minimal: false, forced: 0 };
   }
@@ -136,13 +138,21 @@ export function repairWaves(
     const names = chain.map((x) => components[x]!.name);
     conflicts.set(key, {
       chain: names,
-      text: `band conflict: ${chainText(names)} needs ${chain.length} successive waves, ` +
+      text:
+        `band conflict: ${chainText(names)} needs ${chain.length} successive waves, ` +
         `from ${lo[chain[0]!]} (tier ${a.tier} starts there) to at most ${hi[chain[chain.length - 1]!]} (tier ${b.tier} ends there)`,
     });
   }
   if (conflicts.size > 0) {
     const list = [...conflicts.values()].sort((x, y) => (x.text < y.text ? -1 : x.text > y.text ? 1 : 0));
-    return { ok: false, changes: [], problems: list.map((x) => x.text), minimal: false, forced: 0, conflictChains: list.map((x) => x.chain) };
+    return {
+      ok: false,
+      changes: [],
+      problems: list.map((x) => x.text),
+      minimal: false,
+      forced: 0,
+      conflictChains: list.map((x) => x.chain),
+    };
   }
 
   // 3. Forced moves, then the components in some conflicting pair.
@@ -327,7 +337,10 @@ function exactKeep(g: DependencyGraph, order: number[], w: Float64Array, C: numb
       for (const x of adj[v]!) if (inSet.has(x)) deg++;
       if (deg <= 1) {
         // A vertex of degree 0 or 1 is in some maximum independent set: take it.
-        rec(cands.filter((x) => x !== v && !adj[v]!.has(x)), [...chosen, v]);
+        rec(
+          cands.filter((x) => x !== v && !adj[v]!.has(x)),
+          [...chosen, v],
+        );
         return;
       }
       if (deg > pickDeg) {
@@ -335,8 +348,14 @@ function exactKeep(g: DependencyGraph, order: number[], w: Float64Array, C: numb
         pickDeg = deg;
       }
     }
-    rec(cands.filter((x) => x !== pick && !adj[pick]!.has(x)), [...chosen, pick]);
-    rec(cands.filter((x) => x !== pick), chosen);
+    rec(
+      cands.filter((x) => x !== pick && !adj[pick]!.has(x)),
+      [...chosen, pick],
+    );
+    rec(
+      cands.filter((x) => x !== pick),
+      chosen,
+    );
   };
   try {
     rec([...Array(k).keys()], []);

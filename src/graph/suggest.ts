@@ -100,13 +100,32 @@ export function suggestRepairs(catalog: Catalog, findings: readonly Finding[]): 
       const blocked = added.filter((e) => onChain.has(`${e.component}\u0000${e.dependency}`));
       if (blocked.length === 0) break;
       for (const e of blocked) {
-        skipped.push({ ...e, why: `its waves cannot fit the tier bands: ${onChain.get(`${e.component}\u0000${e.dependency}`)}; move a component to another tier or widen a band` });
+        skipped.push({
+          ...e,
+          why: `its waves cannot fit the tier bands: ${onChain.get(`${e.component}\u0000${e.dependency}`)}; move a component to another tier or widen a band`,
+        });
       }
       all = all.filter((e) => !blocked.includes(e));
     }
     const extra = waitHookRepairs(catalog, env, findings, waves);
-    if (added.length === 0 && skipped.length === 0 && waves.ok && waves.changes.length === 0 && extra.addConsumes.length === 0 && extra.addSmokeChecks.length === 0 && extra.notes.length === 0) continue;
-    out.push({ environment: env.name, addDependencies: added, skippedDependencies: skipped, impliedDependencies: implied, waves, ...extra });
+    if (
+      added.length === 0 &&
+      skipped.length === 0 &&
+      waves.ok &&
+      waves.changes.length === 0 &&
+      extra.addConsumes.length === 0 &&
+      extra.addSmokeChecks.length === 0 &&
+      extra.notes.length === 0
+    )
+      continue;
+    out.push({
+      environment: env.name,
+      addDependencies: added,
+      skippedDependencies: skipped,
+      impliedDependencies: implied,
+      waves,
+      ...extra,
+    });
   }
   return out;
 }
@@ -122,7 +141,12 @@ function componentRel(file: string): string {
  * a new smoke `<component>-smoke` one wave after it (after the suggested wave change, if any),
  * in its tier and namespace, next to its folder.
  */
-function waitHookRepairs(catalog: Catalog, env: Environment, findings: readonly Finding[], waves: WaveRepair): Pick<EnvironmentSuggestion, 'addConsumes' | 'addSmokeChecks' | 'newSmokes' | 'notes'> {
+function waitHookRepairs(
+  catalog: Catalog,
+  env: Environment,
+  findings: readonly Finding[],
+  waves: WaveRepair,
+): Pick<EnvironmentSuggestion, 'addConsumes' | 'addSmokeChecks' | 'newSmokes' | 'notes'> {
   const consumes = new Map<string, SuggestedConsumes>();
   const checks = new Map<string, SuggestedSmokeCheck>();
   const newSmokes = new Map<string, NewSmoke>();
@@ -163,7 +187,9 @@ function waitHookRepairs(catalog: Catalog, env: Environment, findings: readonly 
   const order = (a: string, b: string): number => byName(a, b);
   return {
     addConsumes: [...consumes.values()].sort((a, b) => order(a.component, b.component) || order(a.type, b.type) || order(a.item, b.item)),
-    addSmokeChecks: [...checks.values()].sort((a, b) => order(a.smoke, b.smoke) || order(a.field, b.field) || order(JSON.stringify(a.entry), JSON.stringify(b.entry))),
+    addSmokeChecks: [...checks.values()].sort(
+      (a, b) => order(a.smoke, b.smoke) || order(a.field, b.field) || order(JSON.stringify(a.entry), JSON.stringify(b.entry)),
+    ),
     newSmokes: [...newSmokes.values()].sort((a, b) => order(a.name, b.name)),
     notes: notes.sort(),
   };
@@ -174,7 +200,8 @@ function newSmoke(catalog: Catalog, env: Environment, c: Component, wave: number
   let name = newSmokeName(c);
   for (let i = 2; env.byName.has(name); i++) name = `${newSmokeName(c)}-${i}`;
   const tier = catalog.settings.tiers.find((t) => t.name === c.tier);
-  if (tier && wave + 1 > tier.waves[1]) return `it would be wave ${wave + 1}, above tier ${c.tier}'s band [${tier.waves[0]}, ${tier.waves[1]}]; add the checks to a smoke by hand`;
+  if (tier && wave + 1 > tier.waves[1])
+    return `it would be wave ${wave + 1}, above tier ${c.tier}'s band [${tier.waves[0]}, ${tier.waves[1]}]; add the checks to a smoke by hand`;
   const rel = componentRel(c.file);
   const folder = `${rel}-smoke${name === newSmokeName(c) ? '' : name.slice(newSmokeName(c).length)}`;
   return {
@@ -198,7 +225,10 @@ function newSmoke(catalog: Catalog, env: Environment, c: Component, wave: number
  * (A search from the dependency through the whole graph for every edge was quadratic on a
  * chain of 10,000 suggested edges.) The message of a skipped edge names the cycle as before.
  */
-function addWithoutCycles(env: Environment, wanted: SuggestedEdge[]): { added: SuggestedEdge[]; skipped: (SuggestedEdge & { why: string })[] } {
+function addWithoutCycles(
+  env: Environment,
+  wanted: SuggestedEdge[],
+): { added: SuggestedEdge[]; skipped: (SuggestedEdge & { why: string })[] } {
   const g = buildGraph(env.components);
   const deps = g.deps.map((d) => [...d]);
   const dependents = g.dependents.map((d) => [...d]);
@@ -379,7 +409,8 @@ export function formatSuggestions(suggestions: readonly EnvironmentSuggestion[])
     for (const c of s.waves.changes) lines.push(`  set wave        ${c.component}: ${c.from} -> ${c.to}  (${c.reason})`);
     for (const c of s.addConsumes) lines.push(`  add consumes    ${c.component}: ${c.type} ${c.item}  (${c.rules.join(', ')})`);
     for (const n of s.newSmokes) lines.push(`  new smoke       ${n.name}: validates ${n.validates}, tier ${n.tier}, wave ${n.wave}`);
-    for (const c of s.addSmokeChecks) lines.push(`  add smoke check ${c.smoke}: smoke.${c.field} ${describeEntry(c.entry)}  (${c.rules.join(', ')})`);
+    for (const c of s.addSmokeChecks)
+      lines.push(`  add smoke check ${c.smoke}: smoke.${c.field} ${describeEntry(c.entry)}  (${c.rules.join(', ')})`);
     for (const n of s.notes) lines.push(`  not fixed       ${n.slice(s.environment.length + 2)}`);
     const n = s.waves.changes.length;
     if (n > 0) {
@@ -408,7 +439,13 @@ export function suggestionsToJson(suggestions: readonly EnvironmentSuggestion[])
     waveChanges: s.waves.changes.map((c) => ({ component: c.component, from: c.from, to: c.to, reason: c.reason })),
     addConsumes: s.addConsumes.map((c) => ({ component: c.component, type: c.type, item: c.item, rules: c.rules })),
     newSmokes: s.newSmokes.map((n) => ({ name: n.name, validates: n.validates, tier: n.tier, wave: n.wave })),
-    addSmokeChecks: s.addSmokeChecks.map((c) => ({ smoke: c.smoke, validates: c.validates, field: c.field, entry: c.entry, rules: c.rules })),
+    addSmokeChecks: s.addSmokeChecks.map((c) => ({
+      smoke: c.smoke,
+      validates: c.validates,
+      field: c.field,
+      entry: c.entry,
+      rules: c.rules,
+    })),
     notes: s.notes,
     ...(s.waves.ok ? { minimal: s.waves.minimal } : { problems: s.waves.problems }),
   }));

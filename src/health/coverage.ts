@@ -92,12 +92,17 @@ export function overridePathProblem(files: CatalogFiles, path: string): string |
   }
   const rel = catalogPath(path);
   if (files.kind(rel) === undefined) return undefined;
-  if (files.kindInside(rel) === undefined) return `${JSON.stringify(path)} leads outside the catalog (through a symlink); override paths must stay inside it`;
+  if (files.kindInside(rel) === undefined)
+    return `${JSON.stringify(path)} leads outside the catalog (through a symlink); override paths must stay inside it`;
   return undefined;
 }
 
 /** An override path as written (relative, not escaping: see overridePathProblem) as a catalog path. */
-const catalogPath = (path: string): string => posix.normalize(path).replace(/^\.\/?$/, '').replace(/\/$/, '');
+const catalogPath = (path: string): string =>
+  posix
+    .normalize(path)
+    .replace(/^\.\/?$/, '')
+    .replace(/\/$/, '');
 
 /** Every kind gated on in one environment, sorted by ref, with where its check comes from. */
 export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIBRARY_DIR): GatedKind[] {
@@ -142,8 +147,6 @@ export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIB
   }
   return out;
 }
-
-
 
 /** Problems of the health: section itself (overrides that do not exist, unknown built-ins). */
 export function healthSettingsProblems(catalog: Catalog): RuleReport[] {
@@ -242,7 +245,9 @@ export function uncoveredKindProblems(catalog: Catalog, env: Environment, librar
         line: pos?.line,
         column: pos?.column,
         message: `health: ${g.ref} has no health check (not in wavegate's library, no health.overrides entry, ${builtinNote}), so the wave of "${at.component}" would not wait for it; ${
-          known(g) ? `did you mean ${known(g)}? (a kind is named with its API group; a Kind alone is a core kind)` : 'add a check under health.overrides in wavegate.yaml'
+          known(g)
+            ? `did you mean ${known(g)}? (a kind is named with its API group; a Kind alone is a core kind)`
+            : 'add a check under health.overrides in wavegate.yaml'
         }`,
       });
     }
@@ -264,7 +269,11 @@ export function appOfAppsProblems(catalog: Catalog, env: Environment): RuleRepor
     .map((c) => ({ c, dir: c.file.slice(0, c.file.lastIndexOf('/') + 1) }))
     .sort((a, b) => b.dir.length - a.dir.length);
   for (const d of manifestDocuments(catalog, 'sync-wave')) {
-    const v = d.value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; annotations?: Record<string, unknown> } } | null;
+    const v = d.value as {
+      apiVersion?: unknown;
+      kind?: unknown;
+      metadata?: { name?: unknown; annotations?: Record<string, unknown> };
+    } | null;
     if (v?.kind !== 'Application' || typeof v.apiVersion !== 'string' || !v.apiVersion.startsWith('argoproj.io/')) continue;
     const wave = v.metadata?.annotations?.['argocd.argoproj.io/sync-wave'];
     if (wave === undefined) continue;

@@ -102,7 +102,7 @@ function validateData(name: string, data: Record<string, unknown>, checkPath: st
       path = [...path, extra];
       what = 'unknown field';
     } else if (e.keyword === 'enum') {
-      what = `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((x) => JSON.stringify(x)).join(', ')}`;
+      what = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`;
     } else if (e.keyword === 'required') {
       path = [...path, (e.params as { missingProperty: string }).missingProperty];
       what = 'missing required field';
@@ -140,7 +140,11 @@ function engine(templatesDir: string): typeof Handlebars {
   h.registerHelper('has', (value: unknown) => value !== undefined && value !== null);
   h.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   h.registerHelper('or', (...a: unknown[]) => args(a).find(truthy) ?? args(a).at(-1));
-  h.registerHelper('concat', (...a: unknown[]) => args(a).map((v) => String(v ?? '')).join(''));
+  h.registerHelper('concat', (...a: unknown[]) =>
+    args(a)
+      .map((v) => String(v ?? ''))
+      .join(''),
+  );
   // (conditionTypes list): the distinct `type`s of a list of rules, in order.
   // (conditionVar type list): the Lua local for the condition of that type, named after it.
   h.registerHelper('conditionTypes', (list: unknown) => [...conditionVars(list).keys()]);
@@ -185,7 +189,10 @@ export function renderTemplate(name: string, data: Record<string, unknown>, wher
   if (!tpl) {
     if (!existsSync(file)) {
       const known = existsSync(templatesDir)
-        ? readdirSync(templatesDir).filter((f) => f.endsWith('.lua.hbs')).map((f) => f.slice(0, -'.lua.hbs'.length)).sort()
+        ? readdirSync(templatesDir)
+            .filter((f) => f.endsWith('.lua.hbs'))
+            .map((f) => f.slice(0, -'.lua.hbs'.length))
+            .sort()
         : [];
       throw new UserError(`${where}: template "${name}" does not exist (known templates: ${known.join(', ') || 'none'})`);
     }
@@ -211,9 +218,11 @@ export function renderKind(kindDir: string, bounds?: ReadOptions): RenderedCheck
   const check = read?.check;
   const openLibs = check?.useOpenLibs === true;
   if (check?.template !== undefined) {
-    if (existsSync(scriptPath)) throw new UserError(`${shownPath(kindDir)}: has both ${SCRIPT_FILE} and a template in ${CHECK_FILE}; keep one`);
+    if (existsSync(scriptPath))
+      throw new UserError(`${shownPath(kindDir)}: has both ${SCRIPT_FILE} and a template in ${CHECK_FILE}; keep one`);
     const data = check.data ?? {};
-    if (existsSync(join(HEALTH_TEMPLATES_DIR, `${check.template}.lua.hbs`))) validateData(check.template, data, shownPath(checkPath), read!.doc, HEALTH_TEMPLATES_DIR);
+    if (existsSync(join(HEALTH_TEMPLATES_DIR, `${check.template}.lua.hbs`)))
+      validateData(check.template, data, shownPath(checkPath), read!.doc, HEALTH_TEMPLATES_DIR);
     const script = renderTemplate(check.template, data, shownPath(checkPath));
     return { script, openLibs };
   }
@@ -229,7 +238,6 @@ export interface LibraryKind extends KindRef {
   /** Absolute folder. */
   dir: string;
 }
-
 
 /**
  * Every kind folder under a library root, sorted by ref: a folder with `health.lua` or
@@ -295,4 +303,3 @@ export function testFilesOf(kindDir: string, options: TestFilesOptions = {}): st
   if (isDir(td) && contained('testdata')) walk(td);
   return out;
 }
-

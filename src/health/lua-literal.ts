@@ -6,8 +6,28 @@
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LUA_KEYWORDS = new Set([
-  'and', 'break', 'do', 'else', 'elseif', 'end', 'false', 'for', 'function', 'goto', 'if', 'in',
-  'local', 'nil', 'not', 'or', 'repeat', 'return', 'then', 'true', 'until', 'while',
+  'and',
+  'break',
+  'do',
+  'else',
+  'elseif',
+  'end',
+  'false',
+  'for',
+  'function',
+  'goto',
+  'if',
+  'in',
+  'local',
+  'nil',
+  'not',
+  'or',
+  'repeat',
+  'return',
+  'then',
+  'true',
+  'until',
+  'while',
 ]);
 
 /** A Lua (5.1 / gopher-lua) double-quoted string literal for `s`. */
@@ -76,5 +96,7 @@ export function luaValue(value: unknown, indent = 0, step = 2): string {
 
 /** Text safe inside a `--` line comment: one line, no control characters. */
 export function luaComment(s: string): string {
-  return String(s).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return String(s)
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim();
 }

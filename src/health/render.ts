@@ -16,7 +16,16 @@ import type { RenderedFile, RenderResult } from '../render/types.js';
 import { lintHealthScript } from '../lua/lint.js';
 import { runHealthTests } from '../lua/testrunner.js';
 import { gatedKinds, type GatedKind } from './coverage.js';
-import { CHECK_FILE, argoKeySuffix, kindFolder, readCheckFile, readCheckText, renderKind, testFilesOf, type RenderedCheck } from './library.js';
+import {
+  CHECK_FILE,
+  argoKeySuffix,
+  kindFolder,
+  readCheckFile,
+  readCheckText,
+  renderKind,
+  testFilesOf,
+  type RenderedCheck,
+} from './library.js';
 import { fsReason, readBytesCopy } from '../fsutil.js';
 import { maxFileBytes } from '../catalog/settings.js';
 import type { ReadOptions } from '../yaml/index.js';
@@ -72,9 +81,14 @@ export function checkFor(g: GatedKind, catalog?: Catalog): ShippedCheck | undefi
  */
 export function verifyCheck(catalog: Catalog, env: Environment, c: ShippedCheck): Finding[] {
   const out: Finding[] = [];
-  const where = c.source === 'override'
-    ? { file: relative(catalog.root, c.scriptFile ?? join(c.dir, 'health.lua')).split(sep).join('/') }
-    : {};
+  const where =
+    c.source === 'override'
+      ? {
+          file: relative(catalog.root, c.scriptFile ?? join(c.dir, 'health.lua'))
+            .split(sep)
+            .join('/'),
+        }
+      : {};
   const origin = c.source === 'override' ? `health.overrides ${c.ref}` : `wavegate's library check ${c.ref}`;
   // line numbers point into the override's own file only when it is plain Lua (not a template)
   const plain = where.file !== undefined && (c.scriptFile !== undefined || existsSync(join(c.dir, 'health.lua')));
@@ -93,7 +107,9 @@ export function verifyCheck(catalog: Catalog, env: Environment, c: ShippedCheck)
     ...checkBounds(catalog, c),
     sourceFor: () => ({
       resolve: (group, kind) =>
-        group === c.group && kind === c.kind ? { groupKind: c.ref, script: c.script, openLibs: c.openLibs, origin: c.scriptFile ?? c.dir } : undefined,
+        group === c.group && kind === c.kind
+          ? { groupKind: c.ref, script: c.script, openLibs: c.openLibs, origin: c.scriptFile ?? c.dir }
+          : undefined,
     }),
   });
   for (const t of report.cases.filter((x) => !x.passed)) {
@@ -117,7 +133,11 @@ export function argocdCmData(checks: readonly ShippedCheck[]): Record<string, st
     data[`${HEALTH_KEY_PREFIX}${argoKeySuffix(c)}`] = c.script;
     if (c.openLibs) data[`${OPEN_LIBS_KEY_PREFIX}${argoKeySuffix(c)}`] = 'true';
   }
-  return Object.fromEntries(Object.keys(data).sort().map((k) => [k, data[k]!]));
+  return Object.fromEntries(
+    Object.keys(data)
+      .sort()
+      .map((k) => [k, data[k]!]),
+  );
 }
 
 /** A YAML map of the data with Lua as literal blocks and "true" quoted. */
@@ -173,7 +193,13 @@ function configMapPatch(catalog: Catalog, env: Environment, name: string, how: s
 
 /** The ConfigMap patch for argocd-cm. */
 export function patchYaml(catalog: Catalog, env: Environment, data: Record<string, string>): string {
-  return configMapPatch(catalog, env, 'argocd-cm', 'Apply as a patch of argocd-cm (kustomize patches:, or kubectl patch --patch-file).', data);
+  return configMapPatch(
+    catalog,
+    env,
+    'argocd-cm',
+    'Apply as a patch of argocd-cm (kustomize patches:, or kubectl patch --patch-file).',
+    data,
+  );
 }
 
 /**
@@ -217,15 +243,31 @@ export function valuesYaml(catalog: Catalog, env: Environment, data: Record<stri
  */
 export function argocdCmConflicts(catalog: Catalog, env: Environment, data: Record<string, string>): Finding[] {
   const out: Finding[] = [];
-  const report = (d: { file: string; locate: (p: string[], key?: boolean) => { line: number; column: number } | undefined }, key: string, message: string): void => {
+  const report = (
+    d: { file: string; locate: (p: string[], key?: boolean) => { line: number; column: number } | undefined },
+    key: string,
+    message: string,
+  ): void => {
     const pos = d.locate(['data', key], true);
-    out.push({ rule: 'argocd-cm-conflict', severity: 'warning', environment: env.name, file: d.file, line: pos?.line, column: pos?.column, message });
+    out.push({
+      rule: 'argocd-cm-conflict',
+      severity: 'warning',
+      environment: env.name,
+      file: d.file,
+      line: pos?.line,
+      column: pos?.column,
+      message,
+    });
   };
   for (const d of catalogArgocdCms(catalog)) {
     const existing = dig(d.value, ['data']) as Record<string, unknown>;
     for (const [key, value] of Object.entries(data)) {
       if (existing[key] === undefined || existing[key] === value) continue;
-      report(d, key, `argocd-cm already sets ${key}; ${PATCH_FILE} replaces it with wavegate's check. Remove it from ${d.file}, or make it the check with health.overrides in wavegate.yaml`);
+      report(
+        d,
+        key,
+        `argocd-cm already sets ${key}; ${PATCH_FILE} replaces it with wavegate's check. Remove it from ${d.file}, or make it the check with health.overrides in wavegate.yaml`,
+      );
     }
     const legacy = existing['resource.customizations'];
     if (typeof legacy !== 'string') continue;
@@ -239,7 +281,11 @@ export function argocdCmConflicts(catalog: Catalog, env: Environment, data: Reco
     for (const [ref, entry] of Object.entries(parsed)) {
       const suffix = ref.includes('/') ? ref.replace(/^\//, '').replace('/', '_') : ref;
       if (!isObject(entry) || entry['health.lua'] === undefined || data[`${HEALTH_KEY_PREFIX}${suffix}`] === undefined) continue;
-      report(d, 'resource.customizations', `argocd-cm's resource.customizations block has a health.lua for ${ref}; ${PATCH_FILE}'s ${HEALTH_KEY_PREFIX}${suffix} overrides it (split keys win over the block). Remove it, or make it the check with health.overrides in wavegate.yaml`);
+      report(
+        d,
+        'resource.customizations',
+        `argocd-cm's resource.customizations block has a health.lua for ${ref}; ${PATCH_FILE}'s ${HEALTH_KEY_PREFIX}${suffix} overrides it (split keys win over the block). Remove it, or make it the check with health.overrides in wavegate.yaml`,
+      );
     }
   }
   return out;
@@ -271,7 +317,12 @@ function verified(catalog: Catalog, env: Environment, g: GatedKind): VerifiedChe
     // an override that cannot be read or rendered: health-coverage reports a missing path;
     // anything else (a bad check.yaml, a template error, a refused file) is this check's lint finding
     const missing = g.source === 'override' && g.dir !== undefined && !existsSync(g.scriptFile ?? g.dir);
-    const finding: Omit<Finding, 'environment'> = { rule: 'health-lint', severity: 'error', related: [g.ref], message: `health.overrides ${g.ref}: ${e.message}` };
+    const finding: Omit<Finding, 'environment'> = {
+      rule: 'health-lint',
+      severity: 'error',
+      related: [g.ref],
+      message: `health.overrides ${g.ref}: ${e.message}`,
+    };
     const failed: VerifiedCheck | null = missing ? null : { findings: [finding], tests: [] };
     memo.set(key, failed);
     return failed ?? undefined;
@@ -323,7 +374,11 @@ export function environmentChecks(catalog: Catalog, env: Environment, only?: 'ov
 /** The catalog's own argocd-cm ConfigMaps with a data section (argocd-cm-conflict compares them with the patch). */
 export function catalogArgocdCms(catalog: Catalog): ManifestDoc[] {
   return manifestDocuments(catalog, 'argocd-cm').filter(
-    (d) => isObject(d.value) && d.value.kind === 'ConfigMap' && dig(d.value, ['metadata', 'name']) === 'argocd-cm' && isObject(dig(d.value, ['data'])),
+    (d) =>
+      isObject(d.value) &&
+      d.value.kind === 'ConfigMap' &&
+      dig(d.value, ['metadata', 'name']) === 'argocd-cm' &&
+      isObject(dig(d.value, ['data'])),
   );
 }
 

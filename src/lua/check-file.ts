@@ -37,7 +37,9 @@ export function readCheckDoc(file: string, bounds?: ReadOptions): { check: Check
   }
   if (o.template !== undefined && (typeof o.template !== 'string' || !/^[a-z0-9][-a-z0-9]*$/.test(o.template))) {
     const pos = r.doc.locate(['template']);
-    throw new UserError(`${at(pos?.line, pos?.column)}: template: expected the name of a template in templates/health (lowercase letters, digits, -)`);
+    throw new UserError(
+      `${at(pos?.line, pos?.column)}: template: expected the name of a template in templates/health (lowercase letters, digits, -)`,
+    );
   }
   if (o.data !== undefined && (typeof o.data !== 'object' || o.data === null || Array.isArray(o.data))) {
     const pos = r.doc.locate(['data']);
@@ -48,7 +50,11 @@ export function readCheckDoc(file: string, bounds?: ReadOptions): { check: Check
     throw new UserError(`${at(pos?.line, pos?.column)}: useOpenLibs: expected true or false`);
   }
   return {
-    check: { template: o.template as string | undefined, data: o.data as Record<string, unknown> | undefined, useOpenLibs: o.useOpenLibs as boolean | undefined },
+    check: {
+      template: o.template as string | undefined,
+      data: o.data as Record<string, unknown> | undefined,
+      useOpenLibs: o.useOpenLibs as boolean | undefined,
+    },
     doc: r.doc,
   };
 }

@@ -51,5 +51,4 @@ export const Table: any = ltable.Table;
 export const TString: any = lstring.TString;
 
 export const to_luastring: (s: string, cache?: boolean) => Uint8Array = fengari.to_luastring;
-export const to_jsstring: (b: Uint8Array, from?: number, to?: number, replacement?: boolean) => string =
-  fengari.to_jsstring;
+export const to_jsstring: (b: Uint8Array, from?: number, to?: number, replacement?: boolean) => string = fengari.to_jsstring;

@@ -10,5 +10,7 @@ const require = createRequire(import.meta.url);
 export const FENGARI_VERSION = '0.1.5';
 const installed = (require('fengari/package.json') as { version: string }).version;
 if (installed !== FENGARI_VERSION) {
-  throw new Error(`wavegate's Lua runtime is written against fengari ${FENGARI_VERSION}, found fengari ${installed}: reinstall with npm ci`);
+  throw new Error(
+    `wavegate's Lua runtime is written against fengari ${FENGARI_VERSION}, found fengari ${installed}: reinstall with npm ci`,
+  );
 }

@@ -32,10 +32,34 @@ export interface GoLexError {
   message: string;
 }
 
-const KEYWORDS = new Set(['and', 'break', 'do', 'else', 'elseif', 'end', 'false', 'for', 'function', 'if', 'in', 'local', 'nil', 'not', 'or', 'return', 'repeat', 'then', 'true', 'until', 'while', 'goto']);
+const KEYWORDS = new Set([
+  'and',
+  'break',
+  'do',
+  'else',
+  'elseif',
+  'end',
+  'false',
+  'for',
+  'function',
+  'if',
+  'in',
+  'local',
+  'nil',
+  'not',
+  'or',
+  'return',
+  'repeat',
+  'then',
+  'true',
+  'until',
+  'while',
+  'goto',
+]);
 
 const isDecimal = (c: number): boolean => c >= 0x30 && c <= 0x39;
-const isIdent = (c: number, pos: number): boolean => c === 0x5f || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (isDecimal(c) && pos > 0);
+const isIdent = (c: number, pos: number): boolean =>
+  c === 0x5f || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (isDecimal(c) && pos > 0);
 const isDigit = (c: number): boolean => isDecimal(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
 const WS1 = (c: number): boolean => c === 0x09 || c === 0x20;
 const WS2 = (c: number): boolean => c === 0x09 || c === 0x0a || c === 0x0d || c === 0x20;
@@ -253,7 +277,10 @@ function scanLong(sc: Scanner, first: number, buf: number[]): { str: number[]; m
   let [count1, ch] = countSep(sc, first);
   if (ch !== 0x5b) {
     // string(rune(ch)): EOF is U+FFFD
-    return { str: ch < 0 ? [0xef, 0xbf, 0xbd] : ch < 0x80 ? [ch] : [0xc0 | (ch >> 6), 0x80 | (ch & 0x3f)], message: 'invalid multiline string' };
+    return {
+      str: ch < 0 ? [0xef, 0xbf, 0xbd] : ch < 0x80 ? [ch] : [0xc0 | (ch >> 6), 0x80 | (ch & 0x3f)],
+      message: 'invalid multiline string',
+    };
   }
   ch = sc.next();
   if (ch === 0x0a || ch === 0x0d) ch = sc.next();
@@ -294,7 +321,8 @@ export function canonicalSource(tokens: GoToken[], length: number): string {
   const out = new Array<string>(length).fill(' ');
   for (const t of tokens) {
     const n = t.end - t.start;
-    if (t.kind === 'number') out[t.start] = '1'; // then spaces: "3." ".2" stay two numbers
+    if (t.kind === 'number')
+      out[t.start] = '1'; // then spaces: "3." ".2" stay two numbers
     else if (t.kind === 'string') {
       out[t.start] = '"';
       for (let i = 1; i < n - 1; i++) out[t.start + i] = 'x';
@@ -308,7 +336,8 @@ export function canonicalSource(tokens: GoToken[], length: number): string {
 
 const text = (t: GoToken | undefined): string => (t === undefined ? '' : t.kind === 'dot' ? '.' : String.fromCharCode(...t.str));
 const OPEN: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
-const CALLABLE_END = (t: GoToken | undefined): boolean => t !== undefined && (t.kind === 'name' || t.kind === 'string' || [')', ']', '}'].includes(text(t)));
+const CALLABLE_END = (t: GoToken | undefined): boolean =>
+  t !== undefined && (t.kind === 'name' || t.kind === 'string' || [')', ']', '}'].includes(text(t)));
 
 /** Index of the bracket opening the group that ends at tokens[i] (a closing bracket), or -1. */
 function groupStart(tokens: GoToken[], i: number): number {

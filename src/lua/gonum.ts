@@ -104,7 +104,16 @@ function goParseInt0(s: string): number | undefined {
   const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(s);
   if (m) {
     const [, sign, hex, bin, oct, oct0, dec] = m;
-    const v = hex !== undefined ? BigInt(`0x${hex}`) : bin !== undefined ? BigInt(`0b${bin}`) : oct !== undefined ? BigInt(`0o${oct}`) : oct0 !== undefined ? BigInt(`0o${oct0 === '0' ? '0' : oct0.slice(1)}`) : BigInt(dec!);
+    const v =
+      hex !== undefined
+        ? BigInt(`0x${hex}`)
+        : bin !== undefined
+          ? BigInt(`0b${bin}`)
+          : oct !== undefined
+            ? BigInt(`0o${oct}`)
+            : oct0 !== undefined
+              ? BigInt(`0o${oct0 === '0' ? '0' : oct0.slice(1)}`)
+              : BigInt(dec!);
     const signed = sign === '-' ? -v : v;
     if (signed <= 9223372036854775807n && signed >= -9223372036854775808n) return Number(signed);
   }
@@ -180,7 +189,7 @@ export function goPow(x: number, y: number): number {
   }
   if (!Number.isFinite(y)) {
     if (x === -1) return 1;
-    if ((Math.abs(x) < 1) === (y === Infinity)) return 0;
+    if (Math.abs(x) < 1 === (y === Infinity)) return 0;
     return Infinity;
   }
   if (!Number.isFinite(x)) {
@@ -195,7 +204,7 @@ export function goPow(x: number, y: number): number {
   if (yf !== 0 && x < 0) return Number.NaN;
   if (yi >= 2 ** 63) {
     if (x === -1) return 1;
-    if ((Math.abs(x) < 1) === y > 0) return 0;
+    if (Math.abs(x) < 1 === y > 0) return 0;
     return Infinity;
   }
   let a1 = 1;

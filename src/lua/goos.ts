@@ -63,7 +63,15 @@ interface Fields {
 function fieldsOf(unixSeconds: number): Fields {
   const d = new Date(unixSeconds * 1000);
   if (Number.isNaN(d.getTime())) return { year: 1970, month: 1, day: 1, hour: 0, min: 0, sec: 0, wday: 4 };
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), min: d.getUTCMinutes(), sec: d.getUTCSeconds(), wday: d.getUTCDay() };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    min: d.getUTCMinutes(),
+    sec: d.getUTCSeconds(),
+    wday: d.getUTCDay(),
+  };
 }
 
 const p2 = (n: number) => String(n).padStart(2, '0');

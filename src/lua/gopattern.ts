@@ -69,7 +69,11 @@ function strIndex(len: number, i: number, start: boolean): number {
 function optInt(Ls: any, i: number, d: number, fn: string): number {
   const t = lua.lua_type(Ls, i);
   if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
-  if (t !== lua.LUA_TNUMBER) raise(Ls, `bad argument #${i} to ${fn} (number expected, got ${t === lua.LUA_TSTRING ? 'string' : to_jsstring(lua.lua_typename(Ls, t))})`);
+  if (t !== lua.LUA_TNUMBER)
+    raise(
+      Ls,
+      `bad argument #${i} to ${fn} (number expected, got ${t === lua.LUA_TSTRING ? 'string' : to_jsstring(lua.lua_typename(Ls, t))})`,
+    );
   const v = lua.lua_tonumber(Ls, i);
   return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
 }

@@ -41,7 +41,11 @@ function encodeRune(cp: number, out: number[]): void {
 
 export function goCaseMap(b: Uint8Array, upper: boolean): Uint8Array {
   let ascii = true;
-  for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) { ascii = false; break; }
+  for (let i = 0; i < b.length; i++)
+    if (b[i]! >= 0x80) {
+      ascii = false;
+      break;
+    }
   if (ascii) {
     const out = new Uint8Array(b.length);
     for (let i = 0; i < b.length; i++) {

@@ -25,7 +25,22 @@ export interface LintProblem {
   message: string;
 }
 
-const STRING_METHODS = new Set(['byte', 'char', 'find', 'format', 'gfind', 'gmatch', 'gsub', 'len', 'lower', 'match', 'rep', 'reverse', 'sub', 'upper']);
+const STRING_METHODS = new Set([
+  'byte',
+  'char',
+  'find',
+  'format',
+  'gfind',
+  'gmatch',
+  'gsub',
+  'len',
+  'lower',
+  'match',
+  'rep',
+  'reverse',
+  'sub',
+  'upper',
+]);
 const OPEN_LIB_GLOBALS = new Set(['string', 'math', 'os', 'io', 'coroutine', 'debug']);
 const LUA53_MEMBERS: Record<string, Set<string>> = {
   table: new Set(['unpack', 'pack', 'move']),
@@ -89,7 +104,11 @@ export function lintHealthScript(script: string, options: { openLibs?: boolean }
       const isKey = parent?.type === 'TableKeyString' && parent.key === n;
       if (!isMemberName && !isKey) {
         if (!open && OPEN_LIB_GLOBALS.has(name)) {
-          add('open-libs', n, `'${name}' is not available without open libs (Argo CD gives argocd-cm checks only package, base and table unless useOpenLibs is set; use require("os") for os.time/os.date)`);
+          add(
+            'open-libs',
+            n,
+            `'${name}' is not available without open libs (Argo CD gives argocd-cm checks only package, base and table unless useOpenLibs is set; use require("os") for os.time/os.date)`,
+          );
         }
         if (LUA53_GLOBALS.has(name)) add('lua53-name', n, `'${name}' is Lua 5.3; gopher-lua (Lua 5.1) has no such global`);
       }
@@ -99,12 +118,20 @@ export function lintHealthScript(script: string, options: { openLibs?: boolean }
       const ident = n.identifier as Node;
       const member = String(ident?.name ?? '');
       if (n.indexer === ':' && !open && STRING_METHODS.has(member)) {
-        add('open-libs', ident, `string method ':${member}' needs the string library, which is only there with open libs (Argo CD: attempt to index a non-table object(string) with key '${member}')`);
+        add(
+          'open-libs',
+          ident,
+          `string method ':${member}' needs the string library, which is only there with open libs (Argo CD: attempt to index a non-table object(string) with key '${member}')`,
+        );
       }
       if (n.indexer === '.' && base?.type === 'Identifier' && base.isLocal !== true) {
         const lib = String(base.name);
         if (LUA53_MEMBERS[lib]?.has(member)) {
-          add('lua53-name', ident, `'${lib}.${member}' is Lua 5.3; gopher-lua (Lua 5.1) has no such function${lib === 'table' && member === 'unpack' ? ' (use unpack)' : ''}`);
+          add(
+            'lua53-name',
+            ident,
+            `'${lib}.${member}' is Lua 5.3; gopher-lua (Lua 5.1) has no such function${lib === 'table' && member === 'unpack' ? ' (use unpack)' : ''}`,
+          );
         }
       }
     }
@@ -136,7 +163,11 @@ export function lintHealthScript(script: string, options: { openLibs?: boolean }
   function checkStatus(v: Node): void {
     const s = stringValue(v);
     if (s !== undefined && !(HEALTH_STATUSES as readonly string[]).includes(s)) {
-      add('status-literal', v, `status "${s}" is not one of ${HEALTH_STATUSES.join(', ')}: Argo CD reports Unknown "Lua returned an invalid health status"`);
+      add(
+        'status-literal',
+        v,
+        `status "${s}" is not one of ${HEALTH_STATUSES.join(', ')}: Argo CD reports Unknown "Lua returned an invalid health status"`,
+      );
     }
   }
 

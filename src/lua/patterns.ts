@@ -58,7 +58,9 @@ function load(): { luaopen_string: unknown } {
   for (const [from, to] of EDITS) {
     const at = src.indexOf(from);
     if (at < 0 || src.indexOf(from, at + 1) >= 0) {
-      throw new Error(`wavegate: ${file} is not the fengari 0.1.5 string library this runtime patches (missing: ${from.trim().slice(0, 60)})`);
+      throw new Error(
+        `wavegate: ${file} is not the fengari 0.1.5 string library this runtime patches (missing: ${from.trim().slice(0, 60)})`,
+      );
     }
     src = src.slice(0, at) + to + src.slice(at + from.length);
   }

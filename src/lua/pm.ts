@@ -309,9 +309,11 @@ function compile(p: Pattern, insts: Inst[], ptr: { capture: number }): void {
       break;
     case 'repeat': {
       const idx = insts.length;
-      if (p.type === A('*')) insts.push({ op: OP_SPLIT, a: idx + 1, b: idx + 3 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
+      if (p.type === A('*'))
+        insts.push({ op: OP_SPLIT, a: idx + 1, b: idx + 3 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
       else if (p.type === A('+')) insts.push({ op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_SPLIT, a: idx, b: idx + 2 });
-      else if (p.type === A('-')) insts.push({ op: OP_SPLIT, a: idx + 3, b: idx + 1 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
+      else if (p.type === A('-'))
+        insts.push({ op: OP_SPLIT, a: idx + 3, b: idx + 1 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
       else insts.push({ op: OP_SPLIT, a: idx + 1, b: idx + 2 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 });
       break;
     }

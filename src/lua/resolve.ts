@@ -67,7 +67,6 @@ interface KindFolder {
   key: string;
 }
 
-
 /** Kind folders under a root in Argo's layout (`<group>/<Kind>/` or `<Kind>/` for core kinds). */
 export function kindFolders(root: string): KindFolder[] {
   const out: KindFolder[] = [];
@@ -161,9 +160,19 @@ function goQuote(s: string): string {
  */
 export function goParseBool(v: string): boolean {
   switch (v) {
-    case '1': case 't': case 'T': case 'TRUE': case 'true': case 'True':
+    case '1':
+    case 't':
+    case 'T':
+    case 'TRUE':
+    case 'true':
+    case 'True':
       return true;
-    case '0': case 'f': case 'F': case 'FALSE': case 'false': case 'False':
+    case '0':
+    case 'f':
+    case 'F':
+    case 'FALSE':
+    case 'false':
+    case 'False':
       return false;
   }
   throw new ArgocdCmKeyError(`strconv.ParseBool: parsing ${goQuote(v)}: invalid syntax`);
@@ -201,7 +210,9 @@ function jsonType(v: unknown): string {
 }
 
 function cannot(v: unknown, where: string, type: string): ArgocdCmKeyError {
-  return new ArgocdCmKeyError(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonType(v)} into Go ${where} of type ${type}`);
+  return new ArgocdCmKeyError(
+    `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonType(v)} into Go ${where} of type ${type}`,
+  );
 }
 
 /** A string field as sigs.k8s.io/yaml fills it: numbers and booleans become strings, null leaves it empty. */
@@ -269,7 +280,10 @@ function legacyOverrides(text: string, into: Map<string, Override>): void {
         o.openLibs = f;
       } else if (lk === 'actions') stringField(f, 'struct field rawResourceOverride.actions');
       else if (lk === 'ignoredifferences' || lk === 'ignoreresourceupdates') {
-        const s = stringField(f, `struct field rawResourceOverride.${lk === 'ignoredifferences' ? 'ignoreDifferences' : 'ignoreResourceUpdates'}`);
+        const s = stringField(
+          f,
+          `struct field rawResourceOverride.${lk === 'ignoredifferences' ? 'ignoreDifferences' : 'ignoreResourceUpdates'}`,
+        );
         if (s !== undefined) checkIgnoreDiff(yamlOf(s));
       } else if (lk === 'knowntypefields') checkKnownTypeFields(f);
     }
@@ -296,7 +310,9 @@ export function argocdCmSource(configMap: unknown, options: ArgocdCmSourceOption
   const where = options.file ? `${options.file}: ` : '';
   const problems: string[] = [];
   const merged = new Map<string, Override>();
-  const keys = Object.keys(data).filter((k) => k.startsWith(CUSTOMIZATIONS)).sort();
+  const keys = Object.keys(data)
+    .filter((k) => k.startsWith(CUSTOMIZATIONS))
+    .sort();
   for (const k of keys) {
     if (typeof data[k] !== 'string') {
       throw new UserError(`${where}argocd-cm data."${k}": not a string (a ConfigMap's data values are strings; quote it)`);

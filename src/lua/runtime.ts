@@ -40,8 +40,27 @@ import {
 } from './fengari-internals.js';
 import { goFormatFloatG, goNumberString, goParseNumber, goPow, goToNumber } from './gonum.js';
 import { luaopenSteppedString, setPatternStep } from './patterns.js';
-import { checkGopherLuaSyntax, gopherSource, gopherSyntaxErrorText, gopherSyntaxFromLuaError, gopherSyntaxMessage, withVarargArg } from './syntax.js';
-import { arrayLength, deleteIntKey, deleteKey, gopherEntries, gopherLen, gopherNext, hashKey, hasTombstones, naturalOrder, noteArrayKey, setArrayLength } from './gorder.js';
+import {
+  checkGopherLuaSyntax,
+  gopherSource,
+  gopherSyntaxErrorText,
+  gopherSyntaxFromLuaError,
+  gopherSyntaxMessage,
+  withVarargArg,
+} from './syntax.js';
+import {
+  arrayLength,
+  deleteIntKey,
+  deleteKey,
+  gopherEntries,
+  gopherLen,
+  gopherNext,
+  hashKey,
+  hasTombstones,
+  naturalOrder,
+  noteArrayKey,
+  setArrayLength,
+} from './gorder.js';
 import { goCaseMap, goJsonString } from './gostrings.js';
 import { argoSafeOs, gopherOs } from './goos.js';
 import { gopherStrFind, gopherStrMatch, makeGmatch, makeGsub, setPmStep } from './gopattern.js';
@@ -579,7 +598,8 @@ function patchFengari(): void {
   const origGrowStack = ldo.luaD_growstack;
   let raisingOverflow = false; // building the error message itself needs stack
   const checkRegistry = (Ls: any, n: number): void => {
-    if (ctx === undefined || raisingOverflow || Ls.top + n - (Ls.base_ci.next?.funcOff ?? 0) <= GOPHER_REGISTRY_SIZE + REGISTRY_SLACK) return;
+    if (ctx === undefined || raisingOverflow || Ls.top + n - (Ls.base_ci.next?.funcOff ?? 0) <= GOPHER_REGISTRY_SIZE + REGISTRY_SLACK)
+      return;
     raisingOverflow = true;
     try {
       runErrorNamingLuaCaller(Ls, 'registry overflow');
@@ -612,7 +632,8 @@ function patchFengari(): void {
       const text = runErrorTexts[f];
       if (text !== undefined) return origRunError(Ls, to_luastring(text));
       // raised inside a library function (rawset): RaiseError names the nearest Lua line
-      if (f.startsWith('table index is') && !(Ls.ci.callstatus & lstate.CIST_LUA)) return origRunError(Ls, to_luastring(gopherWhere(Ls, 0) + f));
+      if (f.startsWith('table index is') && !(Ls.ci.callstatus & lstate.CIST_LUA))
+        return origRunError(Ls, to_luastring(gopherWhere(Ls, 0) + f));
     }
     return origRunError(Ls, fmt, ...args);
   };
@@ -698,7 +719,8 @@ function patchFengari(): void {
     if (event === TMS.TM_UNM) runError(Ls, '__unm undefined');
     const name = opNames[event];
     // vm.go arith: numeric strings are converted before the error, so they count as numbers.
-    const arithType = (tv: any): string => (event !== TMS.TM_CONCAT && tv.ttisstring() && goParseNumber(luaStringOf(tv)) !== undefined ? 'number' : typeName(tv));
+    const arithType = (tv: any): string =>
+      event !== TMS.TM_CONCAT && tv.ttisstring() && goParseNumber(luaStringOf(tv)) !== undefined ? 'number' : typeName(tv);
     if (name) runError(Ls, `cannot perform ${name} operation between ${arithType(p1)} and ${arithType(p2)}`);
     return origTryBin(Ls, p1, p2, res, event);
   };
@@ -896,7 +918,8 @@ const luaNewproxy: Fn = (Ls) => {
 const META_FIELD = to_luastring('__metatable');
 const luaSetmetatable: Fn = (Ls) => {
   const t2 = lua.lua_type(Ls, 2);
-  if (t2 !== lua.LUA_TNIL && t2 !== lua.LUA_TNONE && t2 !== lua.LUA_TTABLE) raise(Ls, `bad argument #2 to setmetatable (nil or table expected, got ${GOPHER_TYPE_NAMES[t2] ?? 'nil'})`);
+  if (t2 !== lua.LUA_TNIL && t2 !== lua.LUA_TNONE && t2 !== lua.LUA_TTABLE)
+    raise(Ls, `bad argument #2 to setmetatable (nil or table expected, got ${GOPHER_TYPE_NAMES[t2] ?? 'nil'})`);
   if (lua.lua_isnil(Ls, 1)) raise(Ls, 'cannot set metatable to a nil object.');
   if (lauxlib.luaL_getmetafield(Ls, 1, META_FIELD) !== lua.LUA_TNIL) raise(Ls, 'cannot change a protected metatable');
   lua.lua_settop(Ls, 2);
@@ -908,7 +931,8 @@ const luaSetmetatable: Fn = (Ls) => {
 function wrapSelect(orig: Fn): Fn {
   return (Ls) => {
     const t = lua.lua_type(Ls, 1);
-    if (t !== lua.LUA_TNUMBER && t !== lua.LUA_TSTRING) raise(Ls, `bad argument #1 to select (number or string expected, got ${GOPHER_TYPE_NAMES[t] ?? 'nil'})`);
+    if (t !== lua.LUA_TNUMBER && t !== lua.LUA_TSTRING)
+      raise(Ls, `bad argument #1 to select (number or string expected, got ${GOPHER_TYPE_NAMES[t] ?? 'nil'})`);
     if (t === lua.LUA_TSTRING) {
       const s = jsString(Ls, 1);
       if (s !== '#') raise(Ls, `bad argument #1 to select (invalid string '${s}')`);
@@ -941,7 +965,8 @@ function gopherArgName(Ls: any, msg: string): string {
     if (lua.lua_getstack(Ls, 0, ar) && lua.lua_getinfo(Ls, to_luastring('n'), ar)) {
       const what = ar.namewhat ? to_jsstring(ar.namewhat) : '';
       method = what === 'method';
-      if (what === 'global' || what === 'local' || what === 'upvalue' || what === 'field' || what === 'method') name = ar.name ? to_jsstring(ar.name) : '?';
+      if (what === 'global' || what === 'local' || what === 'upvalue' || what === 'field' || what === 'method')
+        name = ar.name ? to_jsstring(ar.name) : '?';
       else if (what === '' || what === 'constant') name = '?';
     }
   }
@@ -1309,7 +1334,8 @@ function goQuoteBytes(b: Uint8Array): string {
     }
     const ch = String.fromCodePoint(r);
     if (r < 0x80) out += goQuote(ch).slice(1, -1);
-    else if (/[\p{C}\p{Z}]/u.test(ch)) out += r < 0x10000 ? `\\u${r.toString(16).padStart(4, '0')}` : `\\U${r.toString(16).padStart(8, '0')}`;
+    else if (/[\p{C}\p{Z}]/u.test(ch))
+      out += r < 0x10000 ? `\\u${r.toString(16).padStart(4, '0')}` : `\\U${r.toString(16).padStart(8, '0')}`;
     else out += ch;
     i += n;
   }
@@ -1502,7 +1528,8 @@ function goFormatNumber(v: number, conv: string, flags: string, width: number | 
       return goFormatExpG(v, conv, flags, width, prec);
     default: {
       // Any other verb (%a, %u, ...) is one Go does not know for the value: %!a(int64=1).
-      if (Number.isInteger(v) && Math.abs(v) < 9223372036854775808) return `%!${conv}(int64=${goFormatInt(goInt64(v), 'd', flags, width, prec)})`;
+      if (Number.isInteger(v) && Math.abs(v) < 9223372036854775808)
+        return `%!${conv}(int64=${goFormatInt(goInt64(v), 'd', flags, width, prec)})`;
       return `%!${conv}(float64=${pad(goNumberString(v), flags, width)})`;
     }
   }
@@ -1519,7 +1546,13 @@ function goPadRunes(str: string, flags: string, width: number | undefined, prec:
 }
 
 /** value.go LString.Format: %d of a string prints it (%s) if it parses as a number, else 0. */
-function goFormatString(bytes: Uint8Array, conv: string, flags: string, width: number | undefined, prec: number | undefined): string | undefined {
+function goFormatString(
+  bytes: Uint8Array,
+  conv: string,
+  flags: string,
+  width: number | undefined,
+  prec: number | undefined,
+): string | undefined {
   if (conv === 's' && ((width === undefined && prec === undefined) || bytes.every((b) => b < 0x80 && b !== 0))) return undefined; // same in C (which refuses a zero byte)
   const str = to_jsstring(bytes, undefined, undefined, true);
   if (conv === 'd' || conv === 'i') {
@@ -1597,11 +1630,18 @@ function wrapFormat(orig: Fn): Fn {
         else if (conv === 'v') literal = pad('nil', flags, width);
         else if (conv === 'w') literal = '%!w(*lua.LNilType=&{})';
         else if (conv !== 's') literal = conv === 'x' ? '6e696c' : conv === 'X' ? '6E696C' : '&{}';
-      } else if ((t === lua.LUA_TTABLE || t === lua.LUA_TFUNCTION || t === lua.LUA_TTHREAD || t === lua.LUA_TUSERDATA) && 'svqxX'.includes(conv) && !(conv === 'v' && flags.includes('#'))) {
+      } else if (
+        (t === lua.LUA_TTABLE || t === lua.LUA_TFUNCTION || t === lua.LUA_TTHREAD || t === lua.LUA_TUSERDATA) &&
+        'svqxX'.includes(conv) &&
+        !(conv === 'v' && flags.includes('#'))
+      ) {
         // LTable/LFunction/LState String(): "table: 0x..." (gopher-lua's %s does not call
         // __tostring); fmt calls String() for %v %s %q %x %X (fmt/print.go handleMethods).
         const text = gopherKeyString(Ls.stack[Ls.ci.funcOff + arg]);
-        literal = conv === 's' || conv === 'v' ? goPadRunes(text, flags, width, prec) : goFormatString(to_luastring(text), conv, flags, width, prec);
+        literal =
+          conv === 's' || conv === 'v'
+            ? goPadRunes(text, flags, width, prec)
+            : goFormatString(to_luastring(text), conv, flags, width, prec);
       } else if (t === lua.LUA_TBOOLEAN) {
         const b = lua.lua_toboolean(Ls, arg) ? 'true' : 'false';
         if (conv === 'q') literal = pad(`"${b}"`, flags, width);
@@ -1619,7 +1659,8 @@ function wrapFormat(orig: Fn): Fn {
     if (arg < passed) {
       // fmt's "%!(EXTRA type=value, ...)", each value as %v prints it (String())
       const extra: string[] = [];
-      for (let i = arg + 1; i <= passed; i++) extra.push(`${GO_LVALUE_TYPES[lua.lua_type(Ls, i)] ?? '*lua.LUserData'}=${gopherKeyString(Ls.stack[Ls.ci.funcOff + i])}`);
+      for (let i = arg + 1; i <= passed; i++)
+        extra.push(`${GO_LVALUE_TYPES[lua.lua_type(Ls, i)] ?? '*lua.LUserData'}=${gopherKeyString(Ls.stack[Ls.ci.funcOff + i])}`);
       out += `%!(EXTRA ${extra.join(', ')})`.replace(/%/g, '%%');
       changed = true;
     }
@@ -1632,7 +1673,17 @@ function wrapFormat(orig: Fn): Fn {
 }
 
 /** The Go type fmt names for an LValue of each Lua type (value.go). */
-const GO_LVALUE_TYPES = ['*lua.LNilType', 'lua.LBool', '*lua.LUserData', 'lua.LNumber', 'lua.LString', '*lua.LTable', '*lua.LFunction', '*lua.LUserData', '*lua.LState'];
+const GO_LVALUE_TYPES = [
+  '*lua.LNilType',
+  'lua.LBool',
+  '*lua.LUserData',
+  'lua.LNumber',
+  'lua.LString',
+  '*lua.LTable',
+  '*lua.LFunction',
+  '*lua.LUserData',
+  '*lua.LState',
+];
 
 /** auxlib.go OptInt: nil gives the default, else a number (truncated), else a type error. */
 function optIntArg(Ls: any, i: number, d: number, fn: string): number {
@@ -1674,7 +1725,8 @@ function wrapRep(orig: Fn): Fn {
   return (Ls) => {
     const s = lauxlib.luaL_checklstring(Ls, 1);
     // auxlib.go CheckInt: a number only ("2" is refused)
-    if (lua.lua_type(Ls, 2) !== lua.LUA_TNUMBER) raise(Ls, `bad argument #2 to rep (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? 'nil'})`);
+    if (lua.lua_type(Ls, 2) !== lua.LUA_TNUMBER)
+      raise(Ls, `bad argument #2 to rep (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? 'nil'})`);
     const n = lauxlib.luaL_checknumber(Ls, 2);
     if (n > 0 && s.length * n > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
     // stringlib.go strRep: L.CheckInt(2) truncates, and there is no separator argument.
@@ -1710,7 +1762,8 @@ const goStrChar: Fn = (Ls) => {
   const n = lua.lua_gettop(Ls);
   const out = new Uint8Array(n);
   for (let i = 1; i <= n; i++) {
-    if (lua.lua_type(Ls, i) !== lua.LUA_TNUMBER) raise(Ls, `bad argument #${i} to char (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, i)] ?? 'nil'})`);
+    if (lua.lua_type(Ls, i) !== lua.LUA_TNUMBER)
+      raise(Ls, `bad argument #${i} to char (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, i)] ?? 'nil'})`);
     const v = lua.lua_tonumber(Ls, i);
     out[i - 1] = Number.isFinite(v) ? Number(BigInt.asUintN(8, BigInt(Math.trunc(v)))) : 0;
   }
@@ -1799,9 +1852,11 @@ function gopherMetaCompare(Ls: any, ia: number, ib: number, event: string): bool
  * or lessThan. A second argument must be a function, even nil (CheckFunction).
  */
 const gopherSort: Fn = (Ls) => {
-  if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) raise(Ls, `bad argument #1 to sort (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? 'nil'})`);
+  if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE)
+    raise(Ls, `bad argument #1 to sort (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? 'nil'})`);
   const withFn = lua.lua_gettop(Ls) !== 1;
-  if (withFn && lua.lua_type(Ls, 2) !== lua.LUA_TFUNCTION) raise(Ls, `bad argument #2 to sort (function expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? 'nil'})`);
+  if (withFn && lua.lua_type(Ls, 2) !== lua.LUA_TFUNCTION)
+    raise(Ls, `bad argument #2 to sort (function expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? 'nil'})`);
   lua.lua_settop(Ls, withFn ? 2 : 1);
   const t = Ls.stack[Ls.ci.funcOff + 1].value;
   if (t.lazy !== undefined) materialize(t);
@@ -1893,7 +1948,8 @@ function initEngine(): void {
   const unpackFn = rawGetStr(tableLib.value, 'unpack').value;
   // baselib.go baseUnpack: L.CheckTable(1) (fengari's 5.3 unpack takes any value with a length)
   base.unpack = fnTV((Ls) => {
-    if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) raise(Ls, `bad argument #1 to unpack (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? 'nil'})`);
+    if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE)
+      raise(Ls, `bad argument #1 to unpack (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? 'nil'})`);
     return unpackFn(Ls);
   });
   const stringLib = getGlobalTV('string');
@@ -1912,7 +1968,22 @@ function initEngine(): void {
   // gopher-lua v1.1.2's RegisterModule (auxlib.go) returns an already-loaded module unchanged;
   // OpenTable loaded "table" just before (util/lua/lua.go), so nothing is added.
 
-  const str = libFrom(stringLib, ['byte', 'char', 'dump', 'find', 'format', 'gsub', 'len', 'lower', 'match', 'rep', 'reverse', 'sub', 'upper', 'gmatch']);
+  const str = libFrom(stringLib, [
+    'byte',
+    'char',
+    'dump',
+    'find',
+    'format',
+    'gsub',
+    'len',
+    'lower',
+    'match',
+    'rep',
+    'reverse',
+    'sub',
+    'upper',
+    'gmatch',
+  ]);
   str.gfind = str.gmatch;
   str.format = fnTV(wrapFormat(str.format.value));
   str.rep = fnTV(wrapRep(str.rep.value));
@@ -1955,7 +2026,30 @@ function initEngine(): void {
   str.gfind = str.gmatch;
   str.gsub = fnTV(chargedByLength(wrapGsub(makeGsub()), 8));
 
-  const math = libFrom(mathLib, ['abs', 'acos', 'asin', 'atan', 'ceil', 'cos', 'deg', 'exp', 'floor', 'fmod', 'huge', 'log', 'max', 'min', 'modf', 'pi', 'rad', 'random', 'randomseed', 'sin', 'sqrt', 'tan']);
+  const math = libFrom(mathLib, [
+    'abs',
+    'acos',
+    'asin',
+    'atan',
+    'ceil',
+    'cos',
+    'deg',
+    'exp',
+    'floor',
+    'fmod',
+    'huge',
+    'log',
+    'max',
+    'min',
+    'modf',
+    'pi',
+    'rad',
+    'random',
+    'randomseed',
+    'sin',
+    'sqrt',
+    'tan',
+  ]);
   for (const k of Object.keys(math)) {
     if (math[k].type === T.LUA_TLCF) math[k] = fnTV(floatResults(math[k].value));
   }
@@ -1998,17 +2092,28 @@ function initEngine(): void {
     }),
     // oslib.go has these too; they reach the controller's process and files, which wavegate
     // does not emulate: a call says so (type() sees a function, as in Argo CD).
-    ...Object.fromEntries(['execute', 'exit', 'remove', 'rename', 'setenv', 'setlocale', 'tmpname'].map((name) => [name, fnTV((Ls) => boundedRaise(Ls, `os.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))])),
+    ...Object.fromEntries(
+      ['execute', 'exit', 'remove', 'rename', 'setenv', 'setlocale', 'tmpname'].map((name) => [
+        name,
+        fnTV((Ls) => boundedRaise(Ls, `os.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`)),
+      ]),
+    ),
   };
   const coroutine = libFrom(getGlobalTV('coroutine'), ['create', 'resume', 'running', 'status', 'wrap', 'yield']);
   // coroutinelib.go: resume checks for a thread with TypeError's words; wrap re-raises the
   // coroutine's error as it is (fengari's auxwrap prefixed the position a second time).
   const coResume = coroutine.resume.value;
   coroutine.resume = fnTV((Ls) => {
-    if (lua.lua_type(Ls, 1) !== lua.LUA_TTHREAD) raise(Ls, `bad argument #1 to resume (thread expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? 'nil'})`);
+    if (lua.lua_type(Ls, 1) !== lua.LUA_TTHREAD)
+      raise(Ls, `bad argument #1 to resume (thread expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? 'nil'})`);
     const n = coResume(Ls);
     // coroutinelib.go's words for a finished coroutine
-    if (n === 2 && !lua.lua_toboolean(Ls, -2) && lua.lua_type(Ls, -1) === lua.LUA_TSTRING && jsString(Ls, -1) === 'cannot resume dead coroutine') {
+    if (
+      n === 2 &&
+      !lua.lua_toboolean(Ls, -2) &&
+      lua.lua_type(Ls, -1) === lua.LUA_TSTRING &&
+      jsString(Ls, -1) === 'cannot resume dead coroutine'
+    ) {
       lua.lua_pop(Ls, 1);
       pushJsString(Ls, 'can not resume a dead thread');
     }
@@ -2026,7 +2131,8 @@ function initEngine(): void {
     lua.lua_call(Ls, n + 1, lua.LUA_MULTRET);
     if (!lua.lua_toboolean(Ls, 1)) {
       lua.lua_settop(Ls, 2);
-      if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && jsString(Ls, 2) === 'cannot resume dead coroutine') raise(Ls, 'can not resume a dead thread');
+      if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && jsString(Ls, 2) === 'cannot resume dead coroutine')
+        raise(Ls, 'can not resume a dead thread');
       return lua.lua_error(Ls);
     }
     lua.lua_remove(Ls, 1);
@@ -2042,7 +2148,16 @@ function initEngine(): void {
     if (lua.lua_pushthread(Ls)) lua.lua_pushnil(Ls);
     return 1;
   });
-  const debug = libFrom(getGlobalTV('debug'), ['getinfo', 'getlocal', 'getmetatable', 'getupvalue', 'setlocal', 'setmetatable', 'setupvalue', 'traceback']);
+  const debug = libFrom(getGlobalTV('debug'), [
+    'getinfo',
+    'getlocal',
+    'getmetatable',
+    'getupvalue',
+    'setlocal',
+    'setmetatable',
+    'setupvalue',
+    'traceback',
+  ]);
   debug.getfenv = fnTV(luaGetfenv);
   debug.setfenv = fnTV(luaSetfenv);
 
@@ -2050,7 +2165,12 @@ function initEngine(): void {
   // channels, which wavegate does not run: the names are there (type(io) is "table"), a call
   // says what it would do.
   const notEmulated = (lib: string, names: string[]): Lib =>
-    Object.fromEntries(names.map((name) => [name, fnTV((Ls) => boundedRaise(Ls, `${lib}.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))]));
+    Object.fromEntries(
+      names.map((name) => [
+        name,
+        fnTV((Ls) => boundedRaise(Ls, `${lib}.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`)),
+      ]),
+    );
   const io = notEmulated('io', ['close', 'flush', 'lines', 'input', 'output', 'open', 'popen', 'read', 'type', 'tmpfile', 'write']);
   const channel = notEmulated('channel', ['make', 'select']);
 
@@ -2320,7 +2440,10 @@ function gopherLibError(msg: string): string {
   const m = /^((?:[^\n]*?:\d+: )?)bad argument #(\d+) to '([^']*)' \(/.exec(msg);
   if (m) {
     // A string where CheckInt wants a number: fengari calls it "number has no integer representation".
-    const rest = msg.slice(m[0].length).replace(/^(\w+ expected, got) no value\)$/, '$1 nil)').replace(/^number has no integer representation\)$/, 'number expected, got string)');
+    const rest = msg
+      .slice(m[0].length)
+      .replace(/^(\w+ expected, got) no value\)$/, '$1 nil)')
+      .replace(/^number has no integer representation\)$/, 'number expected, got string)');
     return `${m[1]}bad argument #${m[2]} to ${m[3]} (${rest}`;
   }
   const cap = /^(.*)invalid capture index %\d+(?: in (?:pattern|replacement string))?$/s.exec(msg);
@@ -2421,7 +2544,15 @@ function acquireEnv(openLibs: boolean, objTV: any): { env: any; loaded: any; loa
     const subs: Snap[] = built.subTables.map(snapshot);
     addStr(built.env, 'obj', new TValue(T.LUA_TNIL, null)); // placeholder, replaced below
     const envSnap = snapshot(built.env);
-    pool = { env: built.env, loaded: built.loaded, loaders: built.loaders, stringMt: built.stringMt, envSnap, objIndex: envSnap.entries.length - 1, subs };
+    pool = {
+      env: built.env,
+      loaded: built.loaded,
+      loaders: built.loaders,
+      stringMt: built.stringMt,
+      envSnap,
+      objIndex: envSnap.entries.length - 1,
+      subs,
+    };
   }
   const objEntry = pool.envSnap.entries[pool.objIndex];
   if (objTV === undefined) {
@@ -2434,7 +2565,6 @@ function acquireEnv(openLibs: boolean, objTV: any): { env: any; loaded: any; loa
   // Lua reads the nil placeholder as "no obj" exactly like a missing key.
   return { env: pool.env, loaded: pool.loaded, loaders: pool.loaders, pool };
 }
-
 
 function releaseEnv(openLibs: boolean, pool: Pool): void {
   for (const s of pool.subs) if (compareSnap(s, -1) !== 0) return; // dropped: rebuilt next time

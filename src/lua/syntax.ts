@@ -95,7 +95,10 @@ export function gopherSyntaxFromLuaError(script: string, luaError: string, sourc
 const cache = new Map<string, LuaSyntaxProblem[]>();
 const CACHE_MAX = 2048;
 
-function rawParse(script: string, onNode?: (node: { type: string; raw?: string; loc?: { start: { line: number; column: number } } }) => void): LuaSyntaxProblem[] {
+function rawParse(
+  script: string,
+  onNode?: (node: { type: string; raw?: string; loc?: { start: { line: number; column: number } } }) => void,
+): LuaSyntaxProblem[] {
   try {
     luaparse.parse(script, {
       luaVersion: '5.2',
@@ -121,11 +124,14 @@ function rawParse(script: string, onNode?: (node: { type: string; raw?: string; 
     const stray = /^unexpected symbol '([^\t\n\v\f\r\x20-\x7e])'/u.exec(message);
     if (stray) {
       const bad = firstStrayCharacter(script);
-      if (bad !== undefined) return [{ line: bad.line, column: bad.column, message: `unexpected symbol near '${bad.token}'`, token: bad.token }];
+      if (bad !== undefined)
+        return [{ line: bad.line, column: bad.column, message: `unexpected symbol near '${bad.token}'`, token: bad.token }];
     }
     const near = /near '([^']*)'/.exec(message)?.[1];
     const eof = /<eof>/.test(message);
-    return [{ line: err.line, column: (err.column ?? 0) + 1, message, ...(near !== undefined ? { token: near } : {}), ...(eof ? { eof } : {}) }];
+    return [
+      { line: err.line, column: (err.column ?? 0) + 1, message, ...(near !== undefined ? { token: near } : {}), ...(eof ? { eof } : {}) },
+    ];
   }
 }
 
@@ -159,7 +165,13 @@ export function checkGopherLuaSyntax(script: string): LuaSyntaxProblem[] {
   if (parseProblems.length === 0 && problems.length === 0) {
     // what gopher-lua's lexer refuses and luaparse reads (a vertical tab, "--[=x")
     const lexed = gopherLex(encoder.encode(script)).error;
-    if (lexed !== undefined) problems.push({ line: lexed.line === -1 ? 1 : lexed.line, column: lexed.column, message: lexed.message, token: decoder.decode(lexed.str) });
+    if (lexed !== undefined)
+      problems.push({
+        line: lexed.line === -1 ? 1 : lexed.line,
+        column: lexed.column,
+        message: lexed.message,
+        token: decoder.decode(lexed.str),
+      });
   }
   const out = parseProblems.length > 0 ? parseProblems.map(explain) : problems;
   if (cache.size >= CACHE_MAX) cache.clear();
@@ -190,7 +202,12 @@ function explain(p: LuaSyntaxProblem): LuaSyntaxProblem {
  * Comments and long strings are left alone; line breaks are kept, so lines stay the same.
  */
 export function gopherSource(script: string): string {
-  if (!/\\|0[xX][0-9a-fA-F]{8}|[eE][+]?\d{3}|\d{300}|\d\.\d*\.|\.\d+\.|\d[eE][+-]?(?:[^0-9]|$)|(?:^|[^\w.])00|0[xX][0-9a-fA-F]+[.\w]/.test(script)) return script;
+  if (
+    !/\\|0[xX][0-9a-fA-F]{8}|[eE][+]?\d{3}|\d{300}|\d\.\d*\.|\.\d+\.|\d[eE][+-]?(?:[^0-9]|$)|(?:^|[^\w.])00|0[xX][0-9a-fA-F]+[.\w]/.test(
+      script,
+    )
+  )
+    return script;
   let out = '';
   let i = 0;
   const n = script.length;

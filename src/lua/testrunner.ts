@@ -69,7 +69,14 @@ export const EMPTY_STATUS_NOTE =
  * The health_test.yaml files below `dir`. Symlinks are followed only where they lead inside
  * `root` (each folder once); others are listed in `refused` with the reason.
  */
-function findTestFiles(dir: string, out: string[], root: string, shown: string, refused: { path: string; reason: string }[], seen = new Set<string>()): void {
+function findTestFiles(
+  dir: string,
+  out: string[],
+  root: string,
+  shown: string,
+  refused: { path: string; reason: string }[],
+  seen = new Set<string>(),
+): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -166,7 +173,8 @@ function readTestFile(path: string, bounds: TestBounds): TestSpec[] {
   } catch (e) {
     throw new Error(`not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
-  const tests = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? goField(doc as Record<string, unknown>, 'Tests') : undefined;
+  const tests =
+    typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? goField(doc as Record<string, unknown>, 'Tests') : undefined;
   if (!Array.isArray(tests)) throw new Error('expected a top-level "tests" list');
   return tests.map((t, i) => {
     const o = (typeof t === 'object' && t !== null ? t : {}) as Record<string, unknown>;
@@ -229,7 +237,10 @@ export function runTestFiles(plan: TestPlan, source: ScriptSource, openLibs: boo
   for (const file of plan.files) {
     const rel = relative(cwd, file) || file;
     const fileDir = dirname(file);
-    const folderKey = relative(root, fileDir).split(/[\\/]/).map((p) => p.replace(/_/g, '*')).join('/');
+    const folderKey = relative(root, fileDir)
+      .split(/[\\/]/)
+      .map((p) => p.replace(/_/g, '*'))
+      .join('/');
     let specs: TestSpec[];
     try {
       specs = readTestFile(file, limits);
@@ -260,18 +271,36 @@ export function runTestFiles(plan: TestPlan, source: ScriptSource, openLibs: boo
       } catch (e) {
         const msg = (e as Error).message;
         const why = msg === fsReason({ code: 'ENOENT' }) ? 'file not found' : msg.split('\n')[0];
-        cases.push({ ...base, kind: folderKey, actual: { status: '', message: '' }, passed: false, notes: [`cannot read input ${spec.inputPath}: ${why}`] });
+        cases.push({
+          ...base,
+          kind: folderKey,
+          actual: { status: '', message: '' },
+          passed: false,
+          notes: [`cannot read input ${spec.inputPath}: ${why}`],
+        });
         continue;
       }
       const gk = objectGroupKind(obj);
       if (!gk) {
-        cases.push({ ...base, kind: folderKey, actual: { status: '', message: '' }, passed: false, notes: [`input ${spec.inputPath} has no apiVersion/kind`] });
+        cases.push({
+          ...base,
+          kind: folderKey,
+          actual: { status: '', message: '' },
+          passed: false,
+          notes: [`input ${spec.inputPath} has no apiVersion/kind`],
+        });
         continue;
       }
       const kind = groupKindKey(gk.group, gk.kind);
       const hs = source.resolve(gk.group, gk.kind);
       if (!hs) {
-        cases.push({ ...base, kind, actual: { status: '', message: '' }, passed: false, notes: [`no health.lua for ${kind} under ${dir}`] });
+        cases.push({
+          ...base,
+          kind,
+          actual: { status: '', message: '' },
+          passed: false,
+          notes: [`no health.lua for ${kind} under ${dir}`],
+        });
         continue;
       }
       const actual = evaluateHealth(hs.script, obj, { openLibs: openLibs || hs.openLibs });

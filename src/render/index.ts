@@ -78,7 +78,8 @@ function checkPath(p: string, env: string): void {
   }
 }
 
-const byPath = (files: Map<string, RenderedFile>): RenderedFile[] => [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+const byPath = (files: Map<string, RenderedFile>): RenderedFile[] =>
+  [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
 /**
  * Checks the catalog, then renders each environment in turn and hands it to `onEnvironment`
@@ -175,7 +176,9 @@ function checkReplaceable(dir: string): void {
         ? `was not written by wavegate render (no ${RENDER_MARKER} in it)`
         : undefined;
   if (why !== undefined) {
-    throw new UserError(`--out: ${shown(dir)} exists and ${why}; render replaces only environment folders it wrote. Remove it, or choose another --out`);
+    throw new UserError(
+      `--out: ${shown(dir)} exists and ${why}; render replaces only environment folders it wrote. Remove it, or choose another --out`,
+    );
   }
 }
 
@@ -192,7 +195,9 @@ function checkTestsRoot(dir: string): void {
   }
   const why = st.isSymbolicLink() ? 'is a symlink' : !st.isDirectory() ? 'is not a folder' : undefined;
   if (why !== undefined) {
-    throw new UserError(`--out: ${shown(dir)} exists and ${why}; render writes the health checks' tests there (${TESTS_DIR}/<env>). Remove it, or choose another --out`);
+    throw new UserError(
+      `--out: ${shown(dir)} exists and ${why}; render writes the health checks' tests there (${TESTS_DIR}/<env>). Remove it, or choose another --out`,
+    );
   }
 }
 
@@ -253,11 +258,14 @@ function swapIn(staged: readonly Staged[]): void {
 /** Swapping `<out>/<env>` replaces that folder: refuse outputs that would replace the catalog itself. */
 function guardOutput(catalog: Catalog, out: string): void {
   const root = resolve(catalog.root);
-  const inside = (child: string, parent: string): boolean => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+  const inside = (child: string, parent: string): boolean =>
+    child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
   const envs = join(root, 'environments');
   const clash = catalog.environments.some((e) => inside(root, join(out, e.name)) || inside(root, join(out, TESTS_DIR, e.name)));
   if (clash || inside(out, envs)) {
-    throw new UserError(`--out ${out}: rendering there would replace folders of the catalog ${root}; choose an output folder outside environments/ (e.g. ${join(root, 'out')})`);
+    throw new UserError(
+      `--out ${out}: rendering there would replace folders of the catalog ${root}; choose an output folder outside environments/ (e.g. ${join(root, 'out')})`,
+    );
   }
 }
 
@@ -358,7 +366,9 @@ async function renderLocked(catalog: Catalog, options: RenderOptions, _lock: Out
     discard();
     if (e instanceof UserError) throw e;
     const p = (e as NodeJS.ErrnoException).path;
-    throw new UserError(`could not write the render output: ${p !== undefined ? `${shown(p)}: ` : ''}${fsReason(e)} (previous output left untouched)`);
+    throw new UserError(
+      `could not write the render output: ${p !== undefined ? `${shown(p)}: ` : ''}${fsReason(e)} (previous output left untouched)`,
+    );
   }
   try {
     for (const s of staged) checkReplaceable(s.dir);

@@ -48,7 +48,10 @@ export function writeTreeSync(root: string, files: readonly RenderedFile[], link
     const abs = join(root, ...f.path.split('/'));
     if (links) {
       const map = typeof f.content === 'string' ? links.text : links.bytes;
-      const key = typeof f.content === 'string' ? f.content : Buffer.from(f.content.buffer, f.content.byteOffset, f.content.byteLength).toString('latin1');
+      const key =
+        typeof f.content === 'string'
+          ? f.content
+          : Buffer.from(f.content.buffer, f.content.byteOffset, f.content.byteLength).toString('latin1');
       const first = map.get(key);
       if (first !== undefined) {
         try {

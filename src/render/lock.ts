@@ -76,7 +76,12 @@ function takeOver(file: string): void {
 }
 
 /** Waits for and takes the lock of `outRoot` (shownOut names it in messages). */
-export async function acquireOutputLock(outRoot: string, shownOut: string, waitMs = LOCK_WAIT_MS, onWait?: (holder: string) => void): Promise<OutputLock> {
+export async function acquireOutputLock(
+  outRoot: string,
+  shownOut: string,
+  waitMs = LOCK_WAIT_MS,
+  onWait?: (holder: string) => void,
+): Promise<OutputLock> {
   let told = false;
   const file = join(outRoot, LOCK_FILE);
   const content = `pid ${process.pid} host ${hostname()} started ${new Date().toISOString()}\n`;

@@ -69,7 +69,9 @@ export function formatFindingsText(findings: readonly Finding[], p: Paint, base:
   const lines: string[] = [];
   for (const { finding: f, environments } of mergeEnvironments(findings)) {
     const sev = f.severity === 'error' ? p.red('error') : p.yellow('warning');
-    const where = [environments.length > 0 ? `[${environments.join(', ')}]` : '', f.component ? `${f.component}:` : ''].filter(Boolean).join(' ');
+    const where = [environments.length > 0 ? `[${environments.join(', ')}]` : '', f.component ? `${f.component}:` : '']
+      .filter(Boolean)
+      .join(' ');
     lines.push(`${locationOf(f, base)}: ${sev} ${p.dim(f.rule)}: ${where ? `${where} ` : ''}${f.message}`);
   }
   const { errors, warnings } = countBySeverity(findings);
@@ -99,8 +101,12 @@ export function formatFindingsGithub(findings: readonly Finding[], base: PathBas
     if (f.file) props.push(`file=${ghEscape(displayPath(f.file, base), true)}`);
     if (f.file && f.line) props.push(`line=${f.line}`, `col=${f.column ?? 1}`);
     props.push(`title=${ghEscape(`wavegate ${f.rule}`, true)}`);
-    const where = [environments.length > 0 ? `[${environments.join(', ')}]` : '', f.component ? `${f.component}:` : ''].filter(Boolean).join(' ');
-    lines.push(`::${f.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${ghEscape(`${where ? `${where} ` : ''}${f.message}`, false)}`);
+    const where = [environments.length > 0 ? `[${environments.join(', ')}]` : '', f.component ? `${f.component}:` : '']
+      .filter(Boolean)
+      .join(' ');
+    lines.push(
+      `::${f.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${ghEscape(`${where ? `${where} ` : ''}${f.message}`, false)}`,
+    );
   }
   const { errors, warnings } = countBySeverity(findings);
   lines.push(`${base.catalogLabel}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);

@@ -46,7 +46,12 @@ export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
     let g: FindingGroup | undefined;
     if (bucket === undefined) byMessage.set(f.message, (bucket = { groups: [] }));
     else if (bucket.byKey) g = bucket.byKey.get(restKey(f));
-    else for (const h of bucket.groups) if (sameRest(h.finding, f)) { g = h; break; }
+    else
+      for (const h of bucket.groups)
+        if (sameRest(h.finding, f)) {
+          g = h;
+          break;
+        }
     if (g) {
       if (f.environment && !g.environments.includes(f.environment)) g.environments.push(f.environment);
       continue;

@@ -70,7 +70,7 @@ export function fingerprint(f: Finding): string {
  */
 export function toSarif(findings: readonly Finding[], options: SarifOptions): Record<string, unknown> {
   const { log, results } = prepare(findings, options);
-  ((log.runs as Record<string, unknown>[])[0]!).results = results.map(resultObject);
+  (log.runs as Record<string, unknown>[])[0]!.results = results.map(resultObject);
   return log;
 }
 
@@ -128,12 +128,18 @@ function prepare(findings: readonly Finding[], options: SarifOptions): { log: Re
           shortDescription: { text: d.text },
           fullDescription: { text: d.text },
           ...(options.helpBase ? { helpUri: `${options.helpBase}#${d.id}` } : {}),
-          help: { text: `${d.text} See ${options.helpBase ? `${options.helpBase}#${d.id}` : `docs/rules.md#${d.id} in wavegate's package`}.` },
+          help: {
+            text: `${d.text} See ${options.helpBase ? `${options.helpBase}#${d.id}` : `docs/rules.md#${d.id} in wavegate's package`}.`,
+          },
           defaultConfiguration: { level: d.level },
         })),
       },
     },
-    originalUriBaseIds: { [SRCROOT]: options.srcRoot ? { uri: options.srcRoot.endsWith('/') ? options.srcRoot : `${options.srcRoot}/` } : { description: { text: 'The working directory wavegate ran in (the repository root in CI).' } } },
+    originalUriBaseIds: {
+      [SRCROOT]: options.srcRoot
+        ? { uri: options.srcRoot.endsWith('/') ? options.srcRoot : `${options.srcRoot}/` }
+        : { description: { text: 'The working directory wavegate ran in (the repository root in CI).' } },
+    },
     columnKind: 'utf16CodeUnits',
     results: [],
   };

@@ -90,7 +90,11 @@ export function globRegex(glob: string): RegExp {
 }
 
 /** The git files generators of an ApplicationSet, with nested matrix/merge generators. */
-function gitFileGenerators(gens: unknown, depth = 0, out: { files: unknown[]; plain: boolean } = { files: [], plain: true }): { files: unknown[]; plain: boolean } {
+function gitFileGenerators(
+  gens: unknown,
+  depth = 0,
+  out: { files: unknown[]; plain: boolean } = { files: [], plain: true },
+): { files: unknown[]; plain: boolean } {
   if (!Array.isArray(gens) || depth > 3) return out;
   for (const g of gens) {
     if (!isObject(g)) continue;
@@ -134,7 +138,14 @@ export function generatorParams(c: Component, goTemplate: boolean): Record<strin
   const base = dir.split('/').pop() ?? dir;
   const filename = c.file.split('/').pop()!;
   const normalize = (s: string): string => s.replace(/[^a-zA-Z0-9-]/g, '-').toLowerCase();
-  const path = { path: dir, basename: base, filename, basenameNormalized: normalize(base), filenameNormalized: normalize(filename), segments: dir.split('/') };
+  const path = {
+    path: dir,
+    basename: base,
+    filename,
+    basenameNormalized: normalize(base),
+    filenameNormalized: normalize(filename),
+    segments: dir.split('/'),
+  };
   if (goTemplate) return { ...c.raw, path };
   const flat: Record<string, unknown> = { ...c.raw };
   flat.path = dir;
@@ -173,7 +184,11 @@ function stepsOf(d: ManifestDoc): RolloutStep[] | undefined {
 /** Every ApplicationSet manifest of the catalog (argoproj.io, kind ApplicationSet). */
 export function applicationSetDocs(catalog: Catalog): ManifestDoc[] {
   return manifestDocuments(catalog, 'ApplicationSet').filter(
-    (d) => isObject(d.value) && d.value.kind === 'ApplicationSet' && typeof d.value.apiVersion === 'string' && d.value.apiVersion.startsWith('argoproj.io/'),
+    (d) =>
+      isObject(d.value) &&
+      d.value.kind === 'ApplicationSet' &&
+      typeof d.value.apiVersion === 'string' &&
+      d.value.apiVersion.startsWith('argoproj.io/'),
   );
 }
 
@@ -214,7 +229,9 @@ function computeEnvironmentAppSets(catalog: Catalog, env: Environment): EnvAppSe
       for (const [k, t] of Object.entries(templateLabels)) {
         const r = evalTemplate(t, params, options);
         if (r.ok) labels[k] = r.value;
-        else labelProblems[k] = 'missing' in r ? `the component does not set ${r.missing.join(', ')}` : `wavegate cannot evaluate ${r.unsupported}`;
+        else
+          labelProblems[k] =
+            'missing' in r ? `the component does not set ${r.missing.join(', ')}` : `wavegate cannot evaluate ${r.unsupported}`;
       }
       const n = typeof nameTemplate === 'string' ? evalTemplate(nameTemplate, params, options) : undefined;
       return { component: c, name: n?.ok ? n.value : undefined, labels, labelProblems };
@@ -254,7 +271,8 @@ export function stepOf(steps: readonly RolloutStep[], labels: Readonly<Record<st
     for (const e of steps[i]!.matchExpressions) {
       const val = Object.hasOwn(labels, e.key) ? labels[e.key] : undefined;
       if (val !== undefined) {
-        const matched = e.operator !== 'In' && e.operator !== 'NotIn' ? false : e.values.includes(val) ? e.operator === 'In' : e.operator === 'NotIn';
+        const matched =
+          e.operator !== 'In' && e.operator !== 'NotIn' ? false : e.values.includes(val) ? e.operator === 'In' : e.operator === 'NotIn';
         if (!matched) {
           selected = false;
           break;
@@ -315,7 +333,8 @@ export interface DerivedRollout {
 export function deriveRollout(a: EnvAppSet, settings: RolloutSettings): DerivedRollout {
   let key = a.waveLabel;
   const labelTemplates: Record<string, string> = {};
-  const renders = key !== undefined && a.apps.every((x) => x.labels[key!] !== undefined && LABEL_VALUE.test(x.labels[key!]!) && x.labels[key!] !== '');
+  const renders =
+    key !== undefined && a.apps.every((x) => x.labels[key!] !== undefined && LABEL_VALUE.test(x.labels[key!]!) && x.labels[key!] !== '');
   const distinct = key !== undefined && renders && waveFunction(a, key);
   if (key === undefined || !renders || !distinct) {
     key ??= WAVE_LABEL;
@@ -379,7 +398,11 @@ function evalDeep(v: unknown, params: Record<string, unknown>, o: TemplateOption
   if (typeof v === 'string') {
     const r = evalTemplate(v, params, o);
     if (r.ok) return r.value;
-    throw new Error('missing' in r ? `${where} needs ${r.missing.join(', ')}, which the component does not set` : `wavegate cannot evaluate ${r.unsupported} in ${where}`);
+    throw new Error(
+      'missing' in r
+        ? `${where} needs ${r.missing.join(', ')}, which the component does not set`
+        : `wavegate cannot evaluate ${r.unsupported} in ${where}`,
+    );
   }
   if (Array.isArray(v)) return v.map((x, i) => evalDeep(x, params, o, `${where}[${i}]`));
   if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, evalDeep(x, params, o, `${where}.${k}`)]));
@@ -420,12 +443,20 @@ export function appSources(a: EnvAppSet, app: GeneratedApp): AppSourcesResult {
   if (!r.ok) return r;
   const spec = r.spec;
   if (!isObject(spec)) return { ok: true, sources: [], patched: r.patched };
-  const sources = Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources.map(sourceOf) : spec.source !== undefined ? [sourceOf(spec.source)] : [];
+  const sources =
+    Array.isArray(spec.sources) && spec.sources.length > 0
+      ? spec.sources.map(sourceOf)
+      : spec.source !== undefined
+        ? [sourceOf(spec.source)]
+        : [];
   return { ok: true, sources, patched: r.patched };
 }
 
 /** The generated Application's spec: the template's, every string evaluated, then the templatePatch's spec merged in. */
-export function generatedSpec(a: EnvAppSet, app: GeneratedApp): { ok: true; spec: unknown; patched: boolean } | { ok: false; problem: string } {
+export function generatedSpec(
+  a: EnvAppSet,
+  app: GeneratedApp,
+): { ok: true; spec: unknown; patched: boolean } | { ok: false; problem: string } {
   const params = generatorParams(app.component, a.options.goTemplate);
   let spec: unknown;
   try {
@@ -438,12 +469,20 @@ export function generatedSpec(a: EnvAppSet, app: GeneratedApp): { ok: true; spec
   if (typeof patchText === 'string') {
     const r = evalTemplate(patchText, params, a.options);
     if (!r.ok) {
-      return { ok: false, problem: 'missing' in r ? `spec.templatePatch needs ${r.missing.join(', ')}, which the component does not set` : `wavegate cannot evaluate ${r.unsupported} in spec.templatePatch` };
+      return {
+        ok: false,
+        problem:
+          'missing' in r
+            ? `spec.templatePatch needs ${r.missing.join(', ')}, which the component does not set`
+            : `wavegate cannot evaluate ${r.unsupported} in spec.templatePatch`,
+      };
     }
     const docs = parseManifests(r.value);
-    if (docs.length === 0 && r.value.trim() !== '' && !/^(\s*(#.*)?\n?)*$/.test(r.value)) return { ok: false, problem: 'spec.templatePatch does not evaluate to valid YAML' };
+    if (docs.length === 0 && r.value.trim() !== '' && !/^(\s*(#.*)?\n?)*$/.test(r.value))
+      return { ok: false, problem: 'spec.templatePatch does not evaluate to valid YAML' };
     const patch = docs.length === 0 ? null : docs[0]!.value;
-    if (patch !== null && patch !== undefined && !isObject(patch)) return { ok: false, problem: 'spec.templatePatch does not evaluate to a YAML mapping' };
+    if (patch !== null && patch !== undefined && !isObject(patch))
+      return { ok: false, problem: 'spec.templatePatch does not evaluate to a YAML mapping' };
     if (isObject(patch)) {
       patched = true;
       if (patch.spec !== undefined) spec = strategicMerge(spec, patch.spec);

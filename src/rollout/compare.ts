@@ -44,30 +44,61 @@ export function rolloutProblems(a: EnvAppSet, settings: RolloutSettings): Rollou
   }
   a.steps.forEach((s, i) => {
     const n = i + 1;
-    if (s.matchExpressions.length === 0) out.push({ line: s.line, components: [], message: `step ${n} has no matchExpressions: it selects every Application not selected before it` });
+    if (s.matchExpressions.length === 0)
+      out.push({
+        line: s.line,
+        components: [],
+        message: `step ${n} has no matchExpressions: it selects every Application not selected before it`,
+      });
     for (const e of s.matchExpressions) {
-      if (e.operator !== 'In' && e.operator !== 'NotIn') out.push({ line: s.line, components: [], message: `step ${n}: operator ${e.operator || '(none)'} on ${e.key}: Argo CD accepts only In and NotIn and selects nothing with it` });
-      if (!Object.hasOwn(a.templateLabels, e.key)) out.push({ line: s.line, components: [], message: `step ${n} matches label ${e.key}, which the template does not set` });
+      if (e.operator !== 'In' && e.operator !== 'NotIn')
+        out.push({
+          line: s.line,
+          components: [],
+          message: `step ${n}: operator ${e.operator || '(none)'} on ${e.key}: Argo CD accepts only In and NotIn and selects nothing with it`,
+        });
+      if (!Object.hasOwn(a.templateLabels, e.key))
+        out.push({ line: s.line, components: [], message: `step ${n} matches label ${e.key}, which the template does not set` });
     }
   });
   const stepOfApp = new Map(a.apps.map((x) => [x, stepOf(a.steps!, x.labels)]));
   const unmatched = a.apps.filter((x) => stepOfApp.get(x) === -1).map((x) => x.component.name);
-  if (unmatched.length > 0) out.push({ line: strategyLine, components: unmatched, message: `no step selects ${list(unmatched)}: Argo CD never syncs ${unmatched.length === 1 ? 'it' : 'them'}` });
-  const stepWaves = a.steps.map((_, i) => [...new Set(a.apps.filter((x) => stepOfApp.get(x) === i).map((x) => x.component.wave))].sort((p, q) => p - q));
+  if (unmatched.length > 0)
+    out.push({
+      line: strategyLine,
+      components: unmatched,
+      message: `no step selects ${list(unmatched)}: Argo CD never syncs ${unmatched.length === 1 ? 'it' : 'them'}`,
+    });
+  const stepWaves = a.steps.map((_, i) =>
+    [...new Set(a.apps.filter((x) => stepOfApp.get(x) === i).map((x) => x.component.wave))].sort((p, q) => p - q),
+  );
   stepWaves.forEach((ws, i) => {
     const names = a.apps.filter((x) => stepOfApp.get(x) === i).map((x) => x.component.name);
-    if (ws.length === 0 && a.steps![i]!.matchExpressions.length > 0) out.push({ line: a.steps![i]!.line, components: [], message: `step ${i + 1} selects no Application` });
-    if (ws.length > 1) out.push({ line: a.steps![i]!.line, components: names, message: `step ${i + 1} holds waves ${ws.join(', ')} together (${list(names)}): a later wave starts before the earlier one is healthy` });
+    if (ws.length === 0 && a.steps![i]!.matchExpressions.length > 0)
+      out.push({ line: a.steps![i]!.line, components: [], message: `step ${i + 1} selects no Application` });
+    if (ws.length > 1)
+      out.push({
+        line: a.steps![i]!.line,
+        components: names,
+        message: `step ${i + 1} holds waves ${ws.join(', ')} together (${list(names)}): a later wave starts before the earlier one is healthy`,
+      });
   });
   for (const w of waves) {
-    const steps = [...new Set(a.apps.filter((x) => x.component.wave === w && stepOfApp.get(x)! >= 0).map((x) => stepOfApp.get(x)! + 1))].sort((p, q) => p - q);
+    const steps = [
+      ...new Set(a.apps.filter((x) => x.component.wave === w && stepOfApp.get(x)! >= 0).map((x) => stepOfApp.get(x)! + 1)),
+    ].sort((p, q) => p - q);
     if (steps.length > 1) {
       const later = a.apps.filter((x) => x.component.wave === w && stepOfApp.get(x)! + 1 > steps[0]!).map((x) => x.component.name);
-      out.push({ line: strategyLine, components: later, message: `wave ${w} is split over steps ${steps.join(', ')}: ${list(later)} ${later.length === 1 ? 'comes' : 'come'} after ${later.length === 1 ? 'its' : 'their'} wave's step` });
+      out.push({
+        line: strategyLine,
+        components: later,
+        message: `wave ${w} is split over steps ${steps.join(', ')}: ${list(later)} ${later.length === 1 ? 'comes' : 'come'} after ${later.length === 1 ? 'its' : 'their'} wave's step`,
+      });
     }
   }
   // Order: the first step of each wave must come after the steps of every lower wave.
-  const firstStep = (w: number): number => Math.min(...a.apps.filter((x) => x.component.wave === w && stepOfApp.get(x)! >= 0).map((x) => stepOfApp.get(x)!));
+  const firstStep = (w: number): number =>
+    Math.min(...a.apps.filter((x) => x.component.wave === w && stepOfApp.get(x)! >= 0).map((x) => stepOfApp.get(x)!));
   for (let i = 1; i < waves.length; i++) {
     const lower = waves.slice(0, i);
     const w = waves[i]!;
@@ -76,7 +107,11 @@ export function rolloutProblems(a: EnvAppSet, settings: RolloutSettings): Rollou
     const before = a.apps.filter((x) => lower.includes(x.component.wave) && stepOfApp.get(x)! > fw).map((x) => x.component.name);
     if (before.length > 0) {
       const early = a.apps.filter((x) => x.component.wave === w && stepOfApp.get(x) === fw).map((x) => x.component.name);
-      out.push({ line: a.steps[fw]!.line, components: early, message: `steps out of wave order: step ${fw + 1} syncs wave ${w} (${list(early)}) before ${list(before)} of ${lower.length === 1 ? 'wave' : 'waves'} ${[...new Set(a.apps.filter((x) => before.includes(x.component.name)).map((x) => x.component.wave))].join(', ')}` });
+      out.push({
+        line: a.steps[fw]!.line,
+        components: early,
+        message: `steps out of wave order: step ${fw + 1} syncs wave ${w} (${list(early)}) before ${list(before)} of ${lower.length === 1 ? 'wave' : 'waves'} ${[...new Set(a.apps.filter((x) => before.includes(x.component.name)).map((x) => x.component.wave))].join(', ')}`,
+      });
     }
   }
   if (out.length === 0) {

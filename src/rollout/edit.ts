@@ -4,7 +4,17 @@
  * so every other byte and comment stays as it was; the result is parsed again and compared
  * with the intended data before anything is written.
  */
-import { isMap, isScalar, parseAllDocuments, type Document, type Node, type YAMLMap, lineEnd, lineStart, pairOf } from '../yaml/document.js';
+import {
+  isMap,
+  isScalar,
+  parseAllDocuments,
+  type Document,
+  type Node,
+  type YAMLMap,
+  lineEnd,
+  lineStart,
+  pairOf,
+} from '../yaml/document.js';
 import type { Catalog } from '../catalog/types.js';
 import { UserError } from '../errors.js';
 import { deriveRollout, environmentAppSets, rolloutSettings, strategyValue, type DerivedRollout } from './appsets.js';
@@ -40,7 +50,9 @@ export function planRolloutFix(catalog: Catalog, options: { env?: string } = {})
     if (!e.per.some((p) => p.faulty && (options.env === undefined || p.env === options.env))) continue;
     const first = JSON.stringify(e.per[0]!.derived);
     if (e.per.some((p) => JSON.stringify(p.derived) !== first)) {
-      notes.push(`${e.file}: ApplicationSet ${e.appSet} generates Applications of ${e.per.map((p) => p.env).join(', ')}, whose waves need different steps; give each environment its own ApplicationSet`);
+      notes.push(
+        `${e.file}: ApplicationSet ${e.appSet} generates Applications of ${e.per.map((p) => p.env).join(', ')}, whose waves need different steps; give each environment its own ApplicationSet`,
+      );
       continue;
     }
     edits.push({ file: e.file, appSet: e.appSet, environments: e.per.map((p) => p.env), derived: e.per[0]!.derived });
@@ -61,7 +73,10 @@ export function formatAppSetEdits(edits: readonly AppSetEdit[]): string {
   if (edits.length === 0) return '';
   const lines: string[] = [];
   for (const e of edits) {
-    lines.push(`Suggested spec.strategy for ApplicationSet ${e.appSet} (${e.file}, ${e.environments.join(', ')}):`, strategyText(e.derived, '  '));
+    lines.push(
+      `Suggested spec.strategy for ApplicationSet ${e.appSet} (${e.file}, ${e.environments.join(', ')}):`,
+      strategyText(e.derived, '  '),
+    );
     for (const [k, t] of Object.entries(e.derived.labelTemplates)) lines.push(`  and in spec.template.metadata.labels: ${k}: '${t}'`);
   }
   lines.push('Apply with: wavegate fix');
@@ -89,7 +104,9 @@ function contentEnd(text: string, node: Node): number {
 
 /** The strategy block, its lines indented by `pad` (the column of spec's keys). */
 export function strategyText(d: DerivedRollout, pad: string): string {
-  const v = strategyValue(d) as { rollingSync: { steps: { matchExpressions: { key: string; operator: string; values: string[] }[]; maxUpdate?: number | string }[] } };
+  const v = strategyValue(d) as {
+    rollingSync: { steps: { matchExpressions: { key: string; operator: string; values: string[] }[]; maxUpdate?: number | string }[] };
+  };
   const lines = [
     `${pad}strategy: # written by wavegate fix: one step per wave of the catalog, ascending (docs/rollout.md)`,
     `${pad}  type: RollingSync`,
@@ -98,8 +115,11 @@ export function strategyText(d: DerivedRollout, pad: string): string {
   ];
   v.rollingSync.steps.forEach((s, i) => {
     const e = s.matchExpressions[0]!;
-    lines.push(`${pad}      - matchExpressions: [{ key: ${e.key}, operator: ${e.operator}, values: [${e.values.map((x) => JSON.stringify(x)).join(', ')}] }]${e.values.length === 1 && e.values[0] === String(d.steps[i]!.wave) ? "" : ` # wave ${d.steps[i]!.wave}`}`);
-    if (s.maxUpdate !== undefined) lines.push(`${pad}        maxUpdate: ${typeof s.maxUpdate === 'number' ? s.maxUpdate : JSON.stringify(s.maxUpdate)}`);
+    lines.push(
+      `${pad}      - matchExpressions: [{ key: ${e.key}, operator: ${e.operator}, values: [${e.values.map((x) => JSON.stringify(x)).join(', ')}] }]${e.values.length === 1 && e.values[0] === String(d.steps[i]!.wave) ? '' : ` # wave ${d.steps[i]!.wave}`}`,
+    );
+    if (s.maxUpdate !== undefined)
+      lines.push(`${pad}        maxUpdate: ${typeof s.maxUpdate === 'number' ? s.maxUpdate : JSON.stringify(s.maxUpdate)}`);
   });
   return lines.join('\n');
 }
@@ -114,7 +134,9 @@ function findDoc(docs: Document.Parsed[], name: string): Document.Parsed | undef
 /** The file's text with the edit applied; verified by parsing it again. */
 export function editAppSetText(text: string, edit: Pick<AppSetEdit, 'appSet' | 'derived'>, file = 'applicationset.yaml'): string {
   const fail = (why: string): never => {
-    throw new UserError(`${file}: cannot edit ApplicationSet ${edit.appSet} safely (${why}); write spec.strategy by hand: ${describeAppSetEdit({ file, appSet: edit.appSet, environments: [], derived: edit.derived })}`);
+    throw new UserError(
+      `${file}: cannot edit ApplicationSet ${edit.appSet} safely (${why}); write spec.strategy by hand: ${describeAppSetEdit({ file, appSet: edit.appSet, environments: [], derived: edit.derived })}`,
+    );
   };
   const docs = parseAllDocuments(text, { uniqueKeys: false }) as Document.Parsed[];
   const doc = Array.isArray(docs) ? findDoc(docs, edit.appSet) : undefined;
@@ -155,7 +177,8 @@ export function editAppSetText(text: string, edit: Pick<AppSetEdit, 'appSet' | '
       const add: string[] = [];
       for (const k of labelKeys) {
         const p = pairOf(lmap, k);
-        if (p && isScalar(p.value) && p.value.range) splices.push({ at: p.value.range[0], end: p.value.range[1], text: quoted(edit.derived.labelTemplates[k]!) });
+        if (p && isScalar(p.value) && p.value.range)
+          splices.push({ at: p.value.range[0], end: p.value.range[1], text: quoted(edit.derived.labelTemplates[k]!) });
         else if (p) return fail(`label ${k} is not a plain value`);
         else add.push(`\n${lpad}${k}: ${quoted(edit.derived.labelTemplates[k]!)}`);
       }
@@ -167,7 +190,11 @@ export function editAppSetText(text: string, edit: Pick<AppSetEdit, 'appSet' | '
       const mpad = ' '.repeat(column(text, meta.items[0]!.key as Node));
       const firstPair = meta.items[0]!;
       const at = contentEnd(text, (firstPair.value ?? firstPair.key) as Node);
-      splices.push({ at, end: at, text: `\n${mpad}labels:${labelKeys.map((k) => `\n${mpad}  ${k}: ${quoted(edit.derived.labelTemplates[k]!)}`).join('')}` });
+      splices.push({
+        at,
+        end: at,
+        text: `\n${mpad}labels:${labelKeys.map((k) => `\n${mpad}  ${k}: ${quoted(edit.derived.labelTemplates[k]!)}`).join('')}`,
+      });
     } else {
       return fail('spec.template.metadata.labels is not a block mapping');
     }
@@ -179,15 +206,19 @@ export function editAppSetText(text: string, edit: Pick<AppSetEdit, 'appSet' | '
 
   // Verify: every document the same, except this ApplicationSet's strategy and labels.
   const afterDocs = parseAllDocuments(out, { uniqueKeys: false }) as Document.Parsed[];
-  if (!Array.isArray(afterDocs) || afterDocs.length !== docs.length || afterDocs.some((d) => d.errors.length > 0)) return fail('the result does not parse');
+  if (!Array.isArray(afterDocs) || afterDocs.length !== docs.length || afterDocs.some((d) => d.errors.length > 0))
+    return fail('the result does not parse');
   for (let i = 0; i < docs.length; i++) {
     const before = docs[i]!.toJS() as Record<string, unknown>;
     const after = afterDocs[i]!.toJS() as Record<string, unknown>;
     let expected = before;
     if (docs[i] === doc) {
-      const s = structuredClone(before) as { spec: Record<string, unknown> & { template: { metadata: { labels?: Record<string, string> } } } };
+      const s = structuredClone(before) as {
+        spec: Record<string, unknown> & { template: { metadata: { labels?: Record<string, string> } } };
+      };
       s.spec.strategy = strategyValue(edit.derived);
-      if (labelKeys.length > 0) s.spec.template.metadata.labels = { ...(s.spec.template.metadata.labels ?? {}), ...edit.derived.labelTemplates };
+      if (labelKeys.length > 0)
+        s.spec.template.metadata.labels = { ...(s.spec.template.metadata.labels ?? {}), ...edit.derived.labelTemplates };
       expected = s as unknown as Record<string, unknown>;
     }
     if (canonical(after) !== canonical(expected)) return fail('the layout is unusual');
@@ -197,6 +228,12 @@ export function editAppSetText(text: string, edit: Pick<AppSetEdit, 'appSet' | '
 
 function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]])) : x,
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, (x as Record<string, unknown>)[k]]),
+        )
+      : x,
   );
 }

@@ -13,10 +13,7 @@
  * `missingkey=error` (goTemplateOptions) makes a missing field an error, as in Go.
  */
 
-export type TemplateResult =
-  | { ok: true; value: string }
-  | { ok: false; missing: string[] }
-  | { ok: false; unsupported: string };
+export type TemplateResult = { ok: true; value: string } | { ok: false; missing: string[] } | { ok: false; unsupported: string };
 
 export interface TemplateOptions {
   goTemplate: boolean;
@@ -40,7 +37,10 @@ function goString(v: Value): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `[${v.map(goString).join(' ')}]`;
   const o = v as Record<string, unknown>;
-  return `map[${Object.keys(o).sort().map((k) => `${k}:${goString(o[k])}`).join(' ')}]`;
+  return `map[${Object.keys(o)
+    .sort()
+    .map((k) => `${k}:${goString(o[k])}`)
+    .join(' ')}]`;
 }
 
 /**
@@ -49,8 +49,19 @@ function goString(v: Value): string {
  */
 function goJson(v: Value): string {
   const sorted = (x: Value): Value =>
-    Array.isArray(x) ? x.map(sorted) : typeof x === 'object' && x !== null ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sorted((x as Record<string, unknown>)[k])])) : x;
-  return (JSON.stringify(sorted(v ?? null)) ?? 'null').replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    Array.isArray(x)
+      ? x.map(sorted)
+      : typeof x === 'object' && x !== null
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .map((k) => [k, sorted((x as Record<string, unknown>)[k])]),
+          )
+        : x;
+  return (JSON.stringify(sorted(v ?? null)) ?? 'null').replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Sprig's toString of a parameter (strval): as %v, nil -> "". */
@@ -298,7 +309,10 @@ export function evalTemplate(text: string, params: Record<string, unknown>, o: T
   if (!text.includes('{{')) return { ok: true, value: text };
   if (!o.goTemplate) {
     const flat = flatten(params);
-    return { ok: true, value: text.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (all, name: string) => (Object.hasOwn(flat, name) ? flat[name]! : all)) };
+    return {
+      ok: true,
+      value: text.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (all, name: string) => (Object.hasOwn(flat, name) ? flat[name]! : all)),
+    };
   }
   const missing: string[] = [];
   let out: string;

@@ -13,7 +13,8 @@ const PATHS: readonly (readonly string[])[] = [
  */
 export const argoDependsOn: Rule = {
   id: 'argo-depends-on',
-  description: 'An Argo CD Application or ApplicationSet sets spec.dependsOn (or spec.template.spec.dependsOn); use waves, health checks and smokes.',
+  description:
+    'An Argo CD Application or ApplicationSet sets spec.dependsOn (or spec.template.spec.dependsOn); use waves, health checks and smokes.',
   defaultSeverity: 'error',
   checkCatalog({ catalog }) {
     const out: RuleReport[] = [];

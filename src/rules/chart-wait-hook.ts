@@ -43,21 +43,25 @@ function describeTarget(t: WaitTarget): string {
  */
 export const chartWaitHook: Rule = {
   id: 'chart-wait-hook',
-  description: 'A hook before or during sync, or an init container, in a component\'s chart or manifests waits for something another component provides, instead of a dependency and a smoke.',
+  description:
+    "A hook before or during sync, or an init container, in a component's chart or manifests waits for something another component provides, instead of a dependency and a smoke.",
   defaultSeverity: 'error',
   checkEnvironment({ catalog, env }) {
     const out: RuleReport[] = [];
     let defs: Defined[][] | undefined;
     const definitions = (): Defined[][] =>
       (defs ??= env.components.map((c) =>
-        catalog.files.componentFiles(c).flatMap((f) => definedObjects(f.text, { values: f.values, releaseName: c.name, releaseNamespace: c.namespace })),
+        catalog.files
+          .componentFiles(c)
+          .flatMap((f) => definedObjects(f.text, { values: f.values, releaseName: c.name, releaseNamespace: c.namespace })),
       ));
     let index: ProviderIndex | undefined;
     env.components.forEach((c, v) => {
       const waits: { file: string; w: WaitCommand }[] = [];
       const files = catalog.files.componentFiles(c);
       const defines = new Map<string, Define>();
-      for (const f of files) if (f.text.includes('define')) for (const d of collectDefines(f.text, f.file)) if (!defines.has(d.name)) defines.set(d.name, d);
+      for (const f of files)
+        if (f.text.includes('define')) for (const d of collectDefines(f.text, f.file)) if (!defines.has(d.name)) defines.set(d.name, d);
       const seen = new Set<string>();
       for (const f of files) {
         if (!/wait|until|while|for|dockerize|include|template/.test(f.text)) continue;
@@ -78,7 +82,11 @@ export const chartWaitHook: Rule = {
       for (const { file, w } of waits) {
         const resolved = w.targets.map((t) => resolveTarget(t, c, v, env, index!, definitions()));
         if (resolved.length > 0 && resolved.every((r) => r.self)) continue;
-        const fix: Required<Pick<FindingFix, 'addDependencies' | 'addConsumes' | 'addSmokeChecks'>> = { addDependencies: [], addConsumes: [], addSmokeChecks: [] };
+        const fix: Required<Pick<FindingFix, 'addDependencies' | 'addConsumes' | 'addSmokeChecks'>> = {
+          addDependencies: [],
+          addConsumes: [],
+          addSmokeChecks: [],
+        };
         const parts: string[] = [];
         const related = new Set<string>();
         for (const r of resolved) {
@@ -92,14 +100,17 @@ export const chartWaitHook: Rule = {
           if (r.providers.length === 1) {
             const p = r.providers[0]!;
             const pi = g.index.get(p)!;
-            if (reach.reachable(v, [pi]).size > 0) text += `, provided by ${p}, which ${c.name} already depends on${g.deps[v]!.includes(pi) ? '' : ' (through others)'}`;
-            else if (reach.reachable(pi, [v]).size > 0) text += `, provided by ${p}, which depends on ${c.name} (a dependency would close a cycle)`;
+            if (reach.reachable(v, [pi]).size > 0)
+              text += `, provided by ${p}, which ${c.name} already depends on${g.deps[v]!.includes(pi) ? '' : ' (through others)'}`;
+            else if (reach.reachable(pi, [v]).size > 0)
+              text += `, provided by ${p}, which depends on ${c.name} (a dependency would close a cycle)`;
             else {
               text += `, provided by ${p}: add dependency ${p}`;
               fix.addDependencies.push({ environment: env.name, component: c.name, dependency: p });
             }
           } else if (r.providers.length > 1) text += `, provided by ${r.providers.join(', ')}: depend on the one it uses`;
-          else if (t.name && !isTemplate(t.name)) text += `, which no component of ${env.name} declares (in provides or its manifests): declare it on the component that makes it, then depend on that`;
+          else if (t.name && !isTemplate(t.name))
+            text += `, which no component of ${env.name} declares (in provides or its manifests): declare it on the component that makes it, then depend on that`;
           else text += ': name it in the command so the provider can be found';
           const consumes = consumesEntry(t, c);
           if (consumes && !alreadyConsumes(c, consumes)) {
@@ -133,7 +144,9 @@ export const chartWaitHook: Rule = {
             ...(fix.addDependencies.length > 0 ? { addDependencies: fix.addDependencies } : {}),
             ...(fix.addConsumes.length > 0 ? { addConsumes: fix.addConsumes } : {}),
             ...(fix.addSmokeChecks.length > 0 ? { addSmokeChecks: fix.addSmokeChecks } : {}),
-            notes: [`${env.name}: not deleting the ${wait} at ${file}:${w.line} (${w.resource}, ${where}): remove it by hand; chart-wait-hook reports it until then`],
+            notes: [
+              `${env.name}: not deleting the ${wait} at ${file}:${w.line} (${w.resource}, ${where}): remove it by hand; chart-wait-hook reports it until then`,
+            ],
           },
         });
       }
@@ -167,7 +180,9 @@ function resolveTarget(t: WaitTarget, c: Component, v: number, env: Environment,
     fromProvides = index.providers('secrets', ref, c, v);
     self = ProviderIndex.providesItself('secrets', ref, c);
     matches = (d, owner) =>
-      nsOk(d, owner) && ((d.kind === 'ExternalSecret' && (d.targetName ?? d.name) === name) || (t.kind === 'ExternalSecret' ? d.kind === 'ExternalSecret' && d.name === name : d.kind === 'Secret' && d.name === name));
+      nsOk(d, owner) &&
+      ((d.kind === 'ExternalSecret' && (d.targetName ?? d.name) === name) ||
+        (t.kind === 'ExternalSecret' ? d.kind === 'ExternalSecret' && d.name === name : d.kind === 'Secret' && d.name === name));
   } else if (t.kind === 'Service') {
     fromProvides = index.providers('services', name, c, v);
     self = ProviderIndex.providesItself('services', name, c);
@@ -175,7 +190,8 @@ function resolveTarget(t: WaitTarget, c: Component, v: number, env: Environment,
   } else {
     // A pod `name-0` is made by StatefulSet `name`.
     const base = name.replace(/-\d+$/, '');
-    matches = (d, owner) => nsOk(d, owner) && ((d.kind === t.kind && d.name === name) || (t.kind === 'Pod' && d.kind === 'StatefulSet' && d.name === base));
+    matches = (d, owner) =>
+      nsOk(d, owner) && ((d.kind === t.kind && d.name === name) || (t.kind === 'Pod' && d.kind === 'StatefulSet' && d.name === base));
   }
   const providers = new Set(fromProvides.map((id) => env.components[id]!.name));
   env.components.forEach((o, id) => {
@@ -210,7 +226,13 @@ function alreadyConsumes(c: Component, e: { type: ConsumesAddition['type']; item
 }
 
 /** The smoke check that replaces a wait for `t`, when a smoke can check it. */
-function smokeCheck(t: WaitTarget, c: Component, providers: string[], env: Environment, defs: Defined[][]): Omit<SmokeCheckAddition, 'environment' | 'component'> | undefined {
+function smokeCheck(
+  t: WaitTarget,
+  c: Component,
+  providers: string[],
+  env: Environment,
+  defs: Defined[][],
+): Omit<SmokeCheckAddition, 'environment' | 'component'> | undefined {
   if (!t.name || isTemplate(t.name)) return undefined;
   const ns = t.namespace ?? c.namespace;
   const where: Record<string, string> = ns ? { namespace: ns } : {};
@@ -235,5 +257,10 @@ function smokeCheck(t: WaitTarget, c: Component, providers: string[], env: Envir
 function hasCheck(s: Component, check: Omit<SmokeCheckAddition, 'environment' | 'component'>): boolean {
   const list = (s.smoke?.[check.field] ?? []) as { name: string; namespace?: string; kind?: string }[];
   const ns = check.entry.namespace;
-  return list.some((e) => e.name === check.entry.name && (e.kind ?? undefined) === (check.entry.kind ?? undefined) && ((e.namespace ?? s.namespace) === ns || ns === undefined));
+  return list.some(
+    (e) =>
+      e.name === check.entry.name &&
+      (e.kind ?? undefined) === (check.entry.kind ?? undefined) &&
+      ((e.namespace ?? s.namespace) === ns || ns === undefined),
+  );
 }

@@ -5,10 +5,14 @@ import type { Rule, RuleReport } from './types.js';
 type Field = 'wave' | 'tier' | 'dependencies' | 'smoke checks';
 
 const sorted = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
-const canon = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+const canon = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x,
+  );
 
 /** A smoke check entry in its type's canonical form. */
-const canonicalCheck = <F extends SmokeCheckField>(f: F, x: SmokeCheckEntries[F]): unknown => (SMOKE_CHECK_TYPES[f] as { canonical(e: SmokeCheckEntries[F]): unknown }).canonical(x);
+const canonicalCheck = <F extends SmokeCheckField>(f: F, x: SmokeCheckEntries[F]): unknown =>
+  (SMOKE_CHECK_TYPES[f] as { canonical(e: SmokeCheckEntries[F]): unknown }).canonical(x);
 
 function fieldValue(c: Component, field: Field): { key: string; text: string; path: (string | number)[] } {
   switch (field) {
@@ -74,7 +78,7 @@ export const envParity: Rule = {
     for (const e of envs) for (const c of e.components) names.add(c.name);
     for (const name of [...names].sort()) {
       // One lookup per environment (this loop runs once per component name).
-      const present: typeof envs[number][] = [];
+      const present: (typeof envs)[number][] = [];
       const cs: Component[] = [];
       for (const e of envs) {
         const c = e.byName.get(name);
@@ -113,7 +117,10 @@ export const envParity: Rule = {
             .map((o) => `${o.env}: ${o.v.text}`)
             .join('; ');
           const pos = x.c.locate(x.v.path) ?? x.c.locate([]);
-          const what = field === 'smoke checks' ? 'smoke checks differ from other environments' : `${field} ${x.v.text} differs from other environments`;
+          const what =
+            field === 'smoke checks'
+              ? 'smoke checks differ from other environments'
+              : `${field} ${x.v.text} differs from other environments`;
           out.push({
             environment: x.env,
             component: name,

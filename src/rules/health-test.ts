@@ -14,7 +14,8 @@ export const healthTest: Rule = {
   fixedSeverity: true,
   checkEnvironment({ catalog, env }) {
     const out: RuleReport[] = [];
-    for (const v of environmentChecks(catalog, env, 'override')) for (const f of v.findings) if (f.rule === 'health-test') out.push(withoutRule(f));
+    for (const v of environmentChecks(catalog, env, 'override'))
+      for (const f of v.findings) if (f.rule === 'health-test') out.push(withoutRule(f));
     return out;
   },
 };

@@ -39,7 +39,8 @@ const DELETE_HOOKS: Record<string, string[]> = { [ARGO_HOOK]: ['PreDelete', 'Pos
  */
 export const helmTestHookIgnored: Rule = {
   id: 'helm-test-hook-ignored',
-  description: 'A manifest is a Helm test hook that Argo CD runs in no phase (no Argo CD hook value it knows, no Helm hook it maps), so Argo CD never runs it.',
+  description:
+    'A manifest is a Helm test hook that Argo CD runs in no phase (no Argo CD hook value it knows, no Helm hook it maps), so Argo CD never runs it.',
   defaultSeverity: 'error',
   checkCatalog({ catalog }) {
     const out: RuleReport[] = [];

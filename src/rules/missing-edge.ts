@@ -98,8 +98,7 @@ export class ProviderIndex {
 
 const NONE: number[] = [];
 
-const describe = (items: { type: ItemType; item: string }[]): string =>
-  items.map((i) => `${SINGULAR[i.type]} ${i.item}`).join(', ');
+const describe = (items: { type: ItemType; item: string }[]): string => items.map((i) => `${SINGULAR[i.type]} ${i.item}`).join(', ');
 
 /**
  * A component that consumes a kind, secret or service another component provides, with no

@@ -19,17 +19,36 @@ export interface FindingMeta {
 
 /** Findings produced while loading (always errors: a file that cannot be read is not judged further). */
 export const LOAD_FINDINGS: readonly Omit<FindingMeta, 'stage' | 'configurable' | 'defaultSeverity'>[] = [
-  { id: 'yaml', description: 'A component file is not valid YAML, is empty or binary, is not a mapping, nests too deeply, or expands too many aliases.' },
-  { id: 'schema', description: 'A component file breaks the component schema (field type, unknown key, unknown tier, smoke block, dependsOn).' },
+  {
+    id: 'yaml',
+    description: 'A component file is not valid YAML, is empty or binary, is not a mapping, nests too deeply, or expands too many aliases.',
+  },
+  {
+    id: 'schema',
+    description: 'A component file breaks the component schema (field type, unknown key, unknown tier, smoke block, dependsOn).',
+  },
   { id: 'duplicate-component', description: 'Two component files in one environment use the same name.' },
-  { id: 'component-file', description: 'A component file named other than component.yaml (component.yml, Component.yaml) that nothing reads.' },
-  { id: 'unsafe-name', description: 'An environment folder or a folder or file on a component path has a control character (newline, tab, DEL...) in its name; it is not loaded.' },
+  {
+    id: 'component-file',
+    description: 'A component file named other than component.yaml (component.yml, Component.yaml) that nothing reads.',
+  },
+  {
+    id: 'unsafe-name',
+    description:
+      'An environment folder or a folder or file on a component path has a control character (newline, tab, DEL...) in its name; it is not loaded.',
+  },
 ];
 
 /** Every finding id with its meta: load findings first, then the rules in registry order. */
 export const FINDINGS: readonly FindingMeta[] = [
   ...LOAD_FINDINGS.map((f) => ({ ...f, defaultSeverity: 'error' as const, configurable: false, stage: 'load' as const })),
-  ...RULES.map((r) => ({ id: r.id, description: r.description, defaultSeverity: r.defaultSeverity, configurable: r.fixedSeverity !== true, stage: 'rule' as const })),
+  ...RULES.map((r) => ({
+    id: r.id,
+    description: r.description,
+    defaultSeverity: r.defaultSeverity,
+    configurable: r.fixedSeverity !== true,
+    stage: 'rule' as const,
+  })),
 ];
 
 /** The ids wavegate.yaml's `rules:` may set. */
@@ -51,7 +70,10 @@ export function rulesMarkdown(): string {
     '',
     '| id | stage | default severity | configurable | what it finds |',
     '|---|---|---|---|---|',
-    ...FINDINGS.map((f) => `| <a id="${f.id}"></a>\`${f.id}\` | ${f.stage} | ${f.defaultSeverity} | ${f.configurable ? 'yes' : 'no'} | ${f.description.replace(/\|/g, '\\|')} |`),
+    ...FINDINGS.map(
+      (f) =>
+        `| <a id="${f.id}"></a>\`${f.id}\` | ${f.stage} | ${f.defaultSeverity} | ${f.configurable ? 'yes' : 'no'} | ${f.description.replace(/\|/g, '\\|')} |`,
+    ),
     '',
   ];
   return lines.join('\n');

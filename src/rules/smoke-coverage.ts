@@ -37,7 +37,10 @@ export const smokeCoverage: Rule = {
         });
       }
       if (g.deps[v]!.length === 0 && c.dependencies.length === 0) {
-        const fix = validates.length > 0 ? { addDependencies: validates.map((d) => ({ environment: env.name, component: c.name, dependency: d })) } : undefined;
+        const fix =
+          validates.length > 0
+            ? { addDependencies: validates.map((d) => ({ environment: env.name, component: c.name, dependency: d })) }
+            : undefined;
         out.push({
           component: c.name,
           related: validates.length > 0 ? validates : undefined,

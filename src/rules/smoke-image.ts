@@ -8,7 +8,7 @@ import type { Rule, RuleReport } from './types.js';
  */
 export const smokeImage: Rule = {
   id: 'smoke-image',
-  description: 'The smoke Jobs\' image is pinned by tag only: set smoke.image.digest.',
+  description: "The smoke Jobs' image is pinned by tag only: set smoke.image.digest.",
   defaultSeverity: 'warning',
   checkCatalog({ catalog }) {
     if (!catalog.environments.some((e) => e.components.some((c) => c.componentType === 'smoke' && hasChecks(c)))) return [];

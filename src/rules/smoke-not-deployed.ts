@@ -15,7 +15,8 @@ function deploysChart(s: AppSource, env: string, component: string): boolean {
   return path === want || path.endsWith(`/${want}`);
 }
 
-const shown = (s: AppSource): string => (s.chart !== undefined ? `chart ${s.chart} from ${s.repoURL ?? '(no repoURL)'}` : `path ${s.path ?? '(none)'}`);
+const shown = (s: AppSource): string =>
+  s.chart !== undefined ? `chart ${s.chart} from ${s.repoURL ?? '(no repoURL)'}` : `path ${s.path ?? '(none)'}`;
 
 /**
  * A smoke component whose Application, as its environment's ApplicationSet generates it,
@@ -32,7 +33,10 @@ export const smokeNotDeployed: Rule = {
   checkEnvironment({ catalog, env }) {
     const out: RuleReport[] = [];
     for (const a of environmentAppSets(catalog, env)) {
-      const pos = typeof dig(a.doc.value, ['spec', 'templatePatch']) === 'string' ? a.doc.locate(['spec', 'templatePatch'], true) : a.doc.locate(['spec', 'template', 'spec', 'source', 'path']);
+      const pos =
+        typeof dig(a.doc.value, ['spec', 'templatePatch']) === 'string'
+          ? a.doc.locate(['spec', 'templatePatch'], true)
+          : a.doc.locate(['spec', 'template', 'spec', 'source', 'path']);
       const where = { file: a.file, line: pos?.line, column: pos?.column };
       const notDeployed: { name: string; has: string }[] = [];
       const unknown = new Map<string, string[]>();
@@ -42,10 +46,15 @@ export const smokeNotDeployed: Rule = {
         if (c.componentType !== 'smoke' || !hasChecks(c)) continue;
         const r = appSources(a, app);
         if (!r.ok) unknown.set(r.problem, [...(unknown.get(r.problem) ?? []), c.name]);
-        else if (!r.sources.some((x) => deploysChart(x, env.name, c.name))) notDeployed.push({ name: c.name, has: r.sources.length === 0 ? 'no source' : r.sources.map(shown).join(', ') });
+        else if (!r.sources.some((x) => deploysChart(x, env.name, c.name)))
+          notDeployed.push({ name: c.name, has: r.sources.length === 0 ? 'no source' : r.sources.map(shown).join(', ') });
       }
       for (const [problem, names] of unknown) {
-        out.push({ ...where, related: [a.name, ...names], message: `ApplicationSet ${a.name}: cannot tell whether the Applications of ${few(names)} deploy their smoke charts: ${problem}` });
+        out.push({
+          ...where,
+          related: [a.name, ...names],
+          message: `ApplicationSet ${a.name}: cannot tell whether the Applications of ${few(names)} deploy their smoke charts: ${problem}`,
+        });
       }
       if (notDeployed.length === 0) continue;
       const first = notDeployed[0]!;

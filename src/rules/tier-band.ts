@@ -13,7 +13,9 @@ export const tierBand: Rule = {
       if (!band || (c.wave >= band[0] && c.wave <= band[1])) continue;
       const pos = c.locate(['wave']);
       const nearest = c.wave < band[0] ? band[0] : band[1];
-      const tiers = catalog.settings.tiers.filter((t) => t.name !== c.tier && c.wave >= t.waves[0] && c.wave <= t.waves[1]).map((t) => t.name);
+      const tiers = catalog.settings.tiers
+        .filter((t) => t.name !== c.tier && c.wave >= t.waves[0] && c.wave <= t.waves[1])
+        .map((t) => t.name);
       const other = tiers.length > 0 ? ` or tier ${tiers.join(' or ')} (whose band holds wave ${c.wave})` : '';
       out.push({
         component: c.name,

@@ -57,7 +57,16 @@ const HELM_TO_ARGO: Record<string, string> = {
 const ARGO_HOOKS = new Set(['PreSync', 'Sync', 'PostSync', 'SyncFail', 'Skip']);
 
 const csv = (v: string | undefined): string[] =>
-  v === undefined ? [] : [...new Set(v.split(',').map((x) => x.trim()).filter((x) => x !== ''))];
+  v === undefined
+    ? []
+    : [
+        ...new Set(
+          v
+            .split(',')
+            .map((x) => x.trim())
+            .filter((x) => x !== ''),
+        ),
+      ];
 
 interface Doc {
   /** Text of the document with comments blanked (offsets as in the file). */
@@ -101,7 +110,11 @@ function countLines(text: string, from: number, to: number): number {
   return n;
 }
 
-const unquote = (s: string): string => s.trim().replace(/^(["'])(.*)\1$/, '$2').trim();
+const unquote = (s: string): string =>
+  s
+    .trim()
+    .replace(/^(["'])(.*)\1$/, '$2')
+    .trim();
 
 /** The value of `{{ ... }}` expressions the context knows; others are left as they are. */
 export function resolveTemplate(s: string, ctx: TemplateContext): string {
@@ -209,10 +222,20 @@ function shellText(text: string): string {
 const GLUE: Record<string, string> = { ';': '\u0003', '&': '\u0004', '>': '\u0005', ')': '\u0006', '`': '\u0007' };
 const UNGLUE: Record<string, string> = Object.fromEntries(Object.entries(GLUE).map(([k, v]) => [v, k]));
 function glueTemplates(text: string): string {
-  return text.replace(/\{\{[^}\n]*\}\}/g, (m) => m.replace(/ /g, '\u0001').replace(/\|/g, '\u0002').replace(/[;&>)`]/g, (c) => GLUE[c]!));
+  return text.replace(/\{\{[^}\n]*\}\}/g, (m) =>
+    m
+      .replace(/ /g, '\u0001')
+      .replace(/\|/g, '\u0002')
+      .replace(/[;&>)`]/g, (c) => GLUE[c]!),
+  );
 }
 const unglue = (s: string): string =>
-  s.replace(/\u0001+/g, ' ').replace(/\u0002/g, '|').replace(/[\u0003-\u0007]/g, (c) => UNGLUE[c]!).replace(/\{\{ +/g, '{{ ').replace(/ +\}\}/g, ' }}');
+  s
+    .replace(/\u0001+/g, ' ')
+    .replace(/\u0002/g, '|')
+    .replace(/[\u0003-\u0007]/g, (c) => UNGLUE[c]!)
+    .replace(/\{\{ +/g, '{{ ')
+    .replace(/ +\}\}/g, ' }}');
 
 /** Tokens of one shell command starting at `from`, up to `;`, `&&`, `||`, `|`, `)`, a backquote or `stop`. */
 function commandTokens(text: string, from: number, multiline: boolean): string[] {
@@ -235,18 +258,39 @@ function commandTokens(text: string, from: number, multiline: boolean): string[]
 }
 
 const KIND_ALIASES: Record<string, { kind: string; apiVersion?: string }> = {
-  secret: { kind: 'Secret' }, secrets: { kind: 'Secret' },
-  externalsecret: { kind: 'ExternalSecret' }, externalsecrets: { kind: 'ExternalSecret' }, es: { kind: 'ExternalSecret' },
-  service: { kind: 'Service' }, services: { kind: 'Service' }, svc: { kind: 'Service' },
-  pod: { kind: 'Pod' }, pods: { kind: 'Pod' }, po: { kind: 'Pod' },
-  job: { kind: 'Job' }, jobs: { kind: 'Job' }, 'job-wr': { kind: 'Job' },
-  deployment: { kind: 'Deployment' }, deployments: { kind: 'Deployment' }, deploy: { kind: 'Deployment' },
-  statefulset: { kind: 'StatefulSet' }, statefulsets: { kind: 'StatefulSet' }, sts: { kind: 'StatefulSet' },
-  daemonset: { kind: 'DaemonSet' }, daemonsets: { kind: 'DaemonSet' }, ds: { kind: 'DaemonSet' },
-  crd: { kind: 'CustomResourceDefinition' }, crds: { kind: 'CustomResourceDefinition' },
-  customresourcedefinition: { kind: 'CustomResourceDefinition' }, customresourcedefinitions: { kind: 'CustomResourceDefinition' },
-  namespace: { kind: 'Namespace' }, namespaces: { kind: 'Namespace' }, ns: { kind: 'Namespace' },
-  configmap: { kind: 'ConfigMap' }, configmaps: { kind: 'ConfigMap' }, cm: { kind: 'ConfigMap' },
+  secret: { kind: 'Secret' },
+  secrets: { kind: 'Secret' },
+  externalsecret: { kind: 'ExternalSecret' },
+  externalsecrets: { kind: 'ExternalSecret' },
+  es: { kind: 'ExternalSecret' },
+  service: { kind: 'Service' },
+  services: { kind: 'Service' },
+  svc: { kind: 'Service' },
+  pod: { kind: 'Pod' },
+  pods: { kind: 'Pod' },
+  po: { kind: 'Pod' },
+  job: { kind: 'Job' },
+  jobs: { kind: 'Job' },
+  'job-wr': { kind: 'Job' },
+  deployment: { kind: 'Deployment' },
+  deployments: { kind: 'Deployment' },
+  deploy: { kind: 'Deployment' },
+  statefulset: { kind: 'StatefulSet' },
+  statefulsets: { kind: 'StatefulSet' },
+  sts: { kind: 'StatefulSet' },
+  daemonset: { kind: 'DaemonSet' },
+  daemonsets: { kind: 'DaemonSet' },
+  ds: { kind: 'DaemonSet' },
+  crd: { kind: 'CustomResourceDefinition' },
+  crds: { kind: 'CustomResourceDefinition' },
+  customresourcedefinition: { kind: 'CustomResourceDefinition' },
+  customresourcedefinitions: { kind: 'CustomResourceDefinition' },
+  namespace: { kind: 'Namespace' },
+  namespaces: { kind: 'Namespace' },
+  ns: { kind: 'Namespace' },
+  configmap: { kind: 'ConfigMap' },
+  configmaps: { kind: 'ConfigMap' },
+  cm: { kind: 'ConfigMap' },
 };
 
 /** `externalsecrets.external-secrets.io` -> ExternalSecret; an unknown resource keeps its name, capitalised. */
@@ -272,7 +316,22 @@ function kubectlArgs(tokens: string[]): { positionals: string[]; namespace?: str
       positionals.push(t);
       continue;
     }
-    const takes = ['-n', '--namespace', '-l', '--selector', '--for', '--timeout', '-o', '--output', '-f', '--filename', '--context', '--kubeconfig', '-c', '--field-selector'];
+    const takes = [
+      '-n',
+      '--namespace',
+      '-l',
+      '--selector',
+      '--for',
+      '--timeout',
+      '-o',
+      '--output',
+      '-f',
+      '--filename',
+      '--context',
+      '--kubeconfig',
+      '-c',
+      '--field-selector',
+    ];
     let value = eq ? eq[2] : undefined;
     if (value === undefined && takes.includes(flag)) value = tokens[++i];
     // An output template (`-o jsonpath={.status.conditions[0].status}`) may have been cut into
@@ -296,12 +355,20 @@ function kubectlTargets(a: ReturnType<typeof kubectlArgs>): WaitTarget[] {
   const out: WaitTarget[] = [];
   const cond = a.forWhat?.startsWith('condition=') ? a.forWhat.slice('condition='.length).split('=')[0] : undefined;
   const add = (resource: string, name?: string): void => {
-    out.push({ kind: kindOf(resource), ...(name ? { name } : {}), ...(a.namespace ? { namespace: a.namespace } : {}), ...(cond ? { condition: cond } : {}), ...(a.selector && !name ? { selector: a.selector } : {}) });
+    out.push({
+      kind: kindOf(resource),
+      ...(name ? { name } : {}),
+      ...(a.namespace ? { namespace: a.namespace } : {}),
+      ...(cond ? { condition: cond } : {}),
+      ...(a.selector && !name ? { selector: a.selector } : {}),
+    });
   };
   // A resource is a word (`secret`, `externalsecrets.external-secrets.io`), a name DNS-like or a template.
   const RESOURCE = /^[A-Za-z][\w.-]*$/;
   const NAME = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?|.*\{\{.*\}\}.*)$/;
-  const slashed = a.positionals.filter((p) => p.includes('/') && !p.includes('://') && RESOURCE.test(p.slice(0, p.indexOf('/'))) && NAME.test(p.slice(p.indexOf('/') + 1)));
+  const slashed = a.positionals.filter(
+    (p) => p.includes('/') && !p.includes('://') && RESOURCE.test(p.slice(0, p.indexOf('/'))) && NAME.test(p.slice(p.indexOf('/') + 1)),
+  );
   if (slashed.length > 0) {
     for (const p of slashed) {
       const i = p.indexOf('/');
@@ -526,7 +593,10 @@ export function kindAndName(doc: string): { kind?: string; name?: string } {
 }
 
 /** Defined objects of a file (kind, name, namespace; an ExternalSecret's target Secret too). */
-export function definedObjects(text: string, ctx: TemplateContext): { kind: string; name: string; namespace?: string; targetName?: string }[] {
+export function definedObjects(
+  text: string,
+  ctx: TemplateContext,
+): { kind: string; name: string; namespace?: string; targetName?: string }[] {
   const out: { kind: string; name: string; namespace?: string; targetName?: string }[] = [];
   for (const d of documents(text)) {
     const { kind, name } = kindAndName(d.text);
@@ -585,7 +655,14 @@ interface Scope {
 }
 
 /** Waits in the items of one container list (`lines` of one document or define body). */
-function scanItems(lines: string[], items: { from: number; to: number }[], init: boolean, firstLine: number, scope: Scope, out: WaitCommand[]): void {
+function scanItems(
+  lines: string[],
+  items: { from: number; to: number }[],
+  init: boolean,
+  firstLine: number,
+  scope: Scope,
+  out: WaitCommand[],
+): void {
   const { ctx } = scope;
   for (const item of items) {
     const raw = lines.slice(item.from, item.to + 1).join('\n');
@@ -670,7 +747,14 @@ export function scanWaits(text: string, ctx: TemplateContext = {}, defines: Read
         const def = defines.get(inc.name);
         if (!def) continue;
         const body = def.body.split('\n');
-        scanItems(body, defineItems(body), block.init, def.firstLine, { resource: `${resource} (through template "${def.name}")`, hook, ctx, file: def.file }, out);
+        scanItems(
+          body,
+          defineItems(body),
+          block.init,
+          def.firstLine,
+          { resource: `${resource} (through template "${def.name}")`, hook, ctx, file: def.file },
+          out,
+        );
       }
     }
   }

@@ -41,7 +41,17 @@ export async function tarChart(chartName: string, files: readonly ChartFile[]): 
     const data = bytes(f.content);
     return new Promise<void>((resolve, reject) => {
       p.entry(
-        { name: `${chartName}/${f.path}`, size: data.length, mode: 0o644, mtime: PACKAGE_MTIME, uid: 0, gid: 0, uname: '', gname: '', type: 'file' },
+        {
+          name: `${chartName}/${f.path}`,
+          size: data.length,
+          mode: 0o644,
+          mtime: PACKAGE_MTIME,
+          uid: 0,
+          gid: 0,
+          uname: '',
+          gname: '',
+          type: 'file',
+        },
         data,
         (err) => (err ? reject(err) : resolve()),
       );
@@ -52,7 +62,6 @@ export async function tarChart(chartName: string, files: readonly ChartFile[]): 
   await done;
   return Buffer.concat(chunks);
 }
-
 
 /** zlib's default level, as `helm package` compresses (Go's gzip.DefaultCompression); level 9 costs far more time for barely smaller packages (bench/README.md). */
 const GZIP_LEVEL = 6;

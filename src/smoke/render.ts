@@ -13,7 +13,13 @@ import { join } from 'node:path';
 import { dumpYaml } from '../yaml/index.js';
 import { PACKAGE_ROOT } from '../catalog/schemas.js';
 import type { Catalog, Component, Environment } from '../catalog/types.js';
-import { SMOKE_CHECK_FIELDS, SMOKE_CHECK_TYPES, type SmokeCheckEntries, type SmokeCheckField, type SmokeCheckType } from '../catalog/smoke-checks.js';
+import {
+  SMOKE_CHECK_FIELDS,
+  SMOKE_CHECK_TYPES,
+  type SmokeCheckEntries,
+  type SmokeCheckField,
+  type SmokeCheckType,
+} from '../catalog/smoke-checks.js';
 import type { Finding } from '../findings.js';
 import type { RenderContext, RenderedFile, Renderer, RenderResult } from '../render/types.js';
 import { packageChart, repositoryIndex, type ChartFile, type IndexEntry } from './package.js';
@@ -48,9 +54,12 @@ function skeletonFiles(): SkeletonFile[] {
   return skeleton;
 }
 
-
 /** One check entry as chart values, by its type's row of the smoke check table. */
-function checkValues<F extends SmokeCheckField>(f: F, e: SmokeCheckEntries[F], ns: (n?: string) => { namespace?: string }): Record<string, unknown> {
+function checkValues<F extends SmokeCheckField>(
+  f: F,
+  e: SmokeCheckEntries[F],
+  ns: (n?: string) => { namespace?: string },
+): Record<string, unknown> {
   return (SMOKE_CHECK_TYPES[f] as SmokeCheckType<SmokeCheckEntries[F]>).values(e, ns);
 }
 
@@ -132,7 +141,12 @@ export function packageFileName(name: string, version: string): string {
 }
 
 /** Builds the chart of one smoke component (with checks) of one environment. */
-export async function buildSmokeChart(c: Component, env: Environment, settings: SmokeSettings, pack: RenderContext['packageChart'] = packageChart): Promise<SmokeChart> {
+export async function buildSmokeChart(
+  c: Component,
+  env: Environment,
+  settings: SmokeSettings,
+  pack: RenderContext['packageChart'] = packageChart,
+): Promise<SmokeChart> {
   const values = smokeValues(c, settings);
   const header = [
     `# Rendered by wavegate from ${escapeControl(c.file)}`,
@@ -199,7 +213,11 @@ export const renderSmokes: Renderer = async (catalog: Catalog, env: Environment,
   if (smokes.length > 0) {
     files.push({ path: `${SMOKES_DIR}/index.yaml`, content: repositoryIndex(entries) });
   }
-  const names = smokes.slice(0, 5).map((c) => c.name).join(', ') + (smokes.length > 5 ? `, and ${smokes.length - 5} more` : '');
+  const names =
+    smokes
+      .slice(0, 5)
+      .map((c) => c.name)
+      .join(', ') + (smokes.length > 5 ? `, and ${smokes.length - 5} more` : '');
   const summary = `smokes: ${smokes.length} chart${smokes.length === 1 ? '' : 's'}${smokes.length > 0 ? ` (${names})` : ''}`;
   return { files, findings, summary };
 };

@@ -33,7 +33,8 @@ const GIVE_UP_RE = /[\0-\x09\x0b-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2
 const NUMBER_RE = /^-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/;
 // What js-yaml's core schema could read as an int or a float (a superset: when in doubt, bail).
 const INT_LIKE_RE = /^[-+]?(?:0b[0-1_]+|0x[0-9a-fA-F_]+|0o[0-7_]+|[0-9][0-9_]*)$/;
-const FLOAT_LIKE_RE = /^(?:[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const FLOAT_LIKE_RE =
+  /^(?:[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 const SPACE = 32;
 const NL = 10;
@@ -189,7 +190,7 @@ class Parser {
       if (le < 0) le = s.length;
       const c = s.charCodeAt(q);
       if (q < le && c !== HASH) {
-        if (q === p && (c === DASH || c === 46 /* . */) && this.markers && this.isMarker(p)) {
+        if (q === p && (c === DASH || c === 46) /* . */ && this.markers && this.isMarker(p)) {
           this.end = p;
           break;
         }

@@ -126,7 +126,8 @@ function resolveScalar(tag: string, input: string): Resolved {
   if (!resolvable) return { tag, value: input };
   const r = resolvePlain(tag, input);
   if (tag === '' || tag === r.tag || tag === STR) return r;
-  if (tag === FLOAT && r.tag === INT) return { tag: FLOAT, value: r.value instanceof GoNumber ? new GoNumber(r.value.value, 'float') : r.value };
+  if (tag === FLOAT && r.tag === INT)
+    return { tag: FLOAT, value: r.value instanceof GoNumber ? new GoNumber(r.value.value, 'float') : r.value };
   throw new GoYamlError(`yaml: cannot decode ${shortTag(r.tag)} \`${input}\` as a ${shortTag(tag)}`);
 }
 
@@ -270,7 +271,12 @@ class Decoder {
         continue;
       }
       const key = this.keyString(keyNode);
-      Object.defineProperty(out, key, { value: this.value(pair.value as Node | null), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, {
+        value: this.value(pair.value as Node | null),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
 
@@ -357,9 +363,17 @@ function goSchema(keepKinds: boolean): jsyaml.Schema {
     construct: (data: string) => goValue('', data, keepKinds),
   });
   const explicit = [BOOL, INT, FLOAT, NULL, TIMESTAMP].map(
-    (tag) => new jsyaml.Type(tag, { kind: 'scalar', resolve: () => true, construct: (data: string | null) => goValue(tag, data ?? '', keepKinds) }),
+    (tag) =>
+      new jsyaml.Type(tag, {
+        kind: 'scalar',
+        resolve: () => true,
+        construct: (data: string | null) => goValue(tag, data ?? '', keepKinds),
+      }),
   );
-  return jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge, implicit], explicit });
+  return jsyaml.FAILSAFE_SCHEMA.extend({
+    implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge, implicit],
+    explicit,
+  });
 }
 
 let schemas: [jsyaml.Schema, jsyaml.Schema] | undefined;
@@ -375,9 +389,13 @@ function readWithJsYaml(text: string, keepKinds: boolean): unknown {
   }
   let first: unknown = null;
   let seen = false;
-  jsyaml.loadAll(text, (d) => {
-    if (!seen) [first, seen] = [d ?? null, true];
-  }, { schema, json: true });
+  jsyaml.loadAll(
+    text,
+    (d) => {
+      if (!seen) [first, seen] = [d ?? null, true];
+    },
+    { schema, json: true },
+  );
   return first;
 }
 
@@ -393,7 +411,10 @@ function readWithJsYaml(text: string, keepKinds: boolean): unknown {
 export function readGoYaml(text: string, options: GoYamlOptions = {}): unknown {
   const keepKinds = options.keepNumberKinds === true;
   const deep = deepNesting(text);
-  if (deep) throw new GoYamlError(`yaml: line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the parsers recurse per level)`);
+  if (deep)
+    throw new GoYamlError(
+      `yaml: line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the parsers recurse per level)`,
+    );
   if (text.includes('<<') || !fewAliases(text)) {
     try {
       return readWithYamlPackage(text, keepKinds);
@@ -429,7 +450,8 @@ export function goStringField(v: unknown): string | undefined {
  * (0 for Go), exponents past float64. Text that may hold one goes to readGoYaml; a false
  * alarm only costs time.
  */
-const GO_YAML_DIFFERS = /(?:^|[\s:,[{?-])(?:[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|-0+|[-+]?[0-9.]+[eE][-+]?[0-9]{3,})[ \t]*(?:$|[\s,\]}#:])/m;
+const GO_YAML_DIFFERS =
+  /(?:^|[\s:,[{?-])(?:[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|-0+|[-+]?[0-9.]+[eE][-+]?[0-9]{3,})[ \t]*(?:$|[\s,\]}#:])/m;
 
 function hasGoOnlyNumbers(v: unknown): boolean {
   if (typeof v === 'number') return !Number.isFinite(v) || Object.is(v, -0);
@@ -445,7 +467,8 @@ function hasGoOnlyNumbers(v: unknown): boolean {
  */
 export function readTestdata(text: string): unknown {
   const deep = deepNesting(text);
-  if (deep) throw new Error(`line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the readers recurse per level)`);
+  if (deep)
+    throw new Error(`line ${deep.line}: nesting deeper than ${MAX_YAML_DEPTH} levels (wavegate bound: the readers recurse per level)`);
   if (text.trimStart().startsWith('{')) {
     try {
       const v = JSON.parse(text) as unknown;

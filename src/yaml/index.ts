@@ -105,7 +105,14 @@ function readFileBytes(absPath: string, options: ReadOptions = {}): { bytes: Uin
     return { bytes: readBytes(real, options.maxBytes) };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    return { problem: { message: unreadableMessage(err.code, err.code === 'EOUTSIDE' || err.code === 'ENOTREG' || err.code === 'ETOOBIG' ? err.message : fsReason(err)) } };
+    return {
+      problem: {
+        message: unreadableMessage(
+          err.code,
+          err.code === 'EOUTSIDE' || err.code === 'ENOTREG' || err.code === 'ETOOBIG' ? err.message : fsReason(err),
+        ),
+      },
+    };
   }
 }
 
@@ -322,4 +329,3 @@ export function parseManifests(text: string): { value: unknown; locate: LoadedYa
   }
   return out;
 }
-

@@ -33,7 +33,11 @@ describe('loading a catalog', () => {
       ['b', 5, 'env'],
     ]);
     const prod = cat.environments[1]!;
-    expect(prod.components.map((c) => [c.name, c.wave])).toEqual([['a', 1], ['b', 2], ['x', 43]]);
+    expect(prod.components.map((c) => [c.name, c.wave])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['x', 43],
+    ]);
     expect(prod.byName.get('x')!.componentType).toBe('workload');
     expect(prod.byName.get('x')!.file).toBe('environments/prod/components/x/component.yaml');
   });
@@ -139,7 +143,9 @@ describe('bad component files give one clear finding with file, field and line',
   it('an unknown tier, with a suggestion', () => {
     const f = only(findingsFor('name: app\ntier: platfrom\nwave: 40\n'));
     expect(f).toMatchObject({ rule: 'schema', line: 2, column: 7 });
-    expect(f.message).toBe(`tier: "platfrom" is not one of the catalog's tiers (foundation, data, platform, apps) (did you mean "platform"?)`);
+    expect(f.message).toBe(
+      `tier: "platfrom" is not one of the catalog's tiers (foundation, data, platform, apps) (did you mean "platform"?)`,
+    );
   });
 
   it('a smoke block on a non-smoke component, and a smoke component without one', () => {
@@ -151,7 +157,7 @@ describe('bad component files give one clear finding with file, field and line',
   });
 
   it('a kind written in lower case is explained in words, with the capitalised kind suggested', () => {
-    const root = writeCatalog({ [componentPath("dev", "x")]: { ...base, health: ["apps/deployment"] } });
+    const root = writeCatalog({ [componentPath('dev', 'x')]: { ...base, health: ['apps/deployment'] } });
     const f = loadCatalog(root).findings[0]!;
     expect(f.message).toBe(
       'health[0]: "apps/deployment" is not a kind: expected group/Kind with the Kind capitalised as in the manifest (apps/Deployment, external-secrets.io/ExternalSecret), or Kind alone for a core kind (Service) (did you mean "apps/Deployment"?)',
@@ -231,7 +237,10 @@ describe('wavegate.yaml', () => {
   });
 
   it('an unknown key inside a section gets a suggestion too: a rule id, a smoke setting; a fixed-severity rule says so', () => {
-    const root = writeCatalog({ 'wavegate.yaml': 'rules:\n  wave-ordr: off\n  health-test: off\nsmoke:\n  imag: {}\n', [componentPath('dev', 'x')]: base });
+    const root = writeCatalog({
+      'wavegate.yaml': 'rules:\n  wave-ordr: off\n  health-test: off\nsmoke:\n  imag: {}\n',
+      [componentPath('dev', 'x')]: base,
+    });
     expect(() => loadCatalog(root)).toThrow(
       [
         'wavegate.yaml:5:3: smoke.imag: unknown field (did you mean "image"?)',
@@ -244,7 +253,10 @@ describe('wavegate.yaml', () => {
   it('an empty band and a repeated tier are errors', () => {
     const a = writeCatalog({ 'wavegate.yaml': 'tiers: [{name: a, waves: [5, 1]}]\n', [componentPath('dev', 'x')]: base });
     expect(() => loadCatalog(a)).toThrow(/tiers\[0\].waves: band \[5, 1\] is empty/);
-    const b = writeCatalog({ 'wavegate.yaml': 'tiers: [{name: a, waves: [0, 1]}, {name: a, waves: [2, 3]}]\n', [componentPath('dev', 'x')]: base });
+    const b = writeCatalog({
+      'wavegate.yaml': 'tiers: [{name: a, waves: [0, 1]}, {name: a, waves: [2, 3]}]\n',
+      [componentPath('dev', 'x')]: base,
+    });
     expect(() => loadCatalog(b)).toThrow(/tiers\[1\].name: tier "a" is listed twice/);
   });
 });
@@ -261,9 +273,24 @@ describe('component files nothing would read', () => {
     });
     const f = loadCatalog(root).findings.map((x) => [x.rule, x.environment, x.file, x.message]);
     expect(f).toEqual([
-      ['component-file', undefined, 'environments/_shared/components/c/component.yml', "component.yml is not read: this folder's component.yaml is; remove one of the two"],
-      ['component-file', 'dev', 'environments/dev/components/a/component.yml', "component.yml is not read: component files are named component.yaml (wavegate and the ApplicationSet's git files generator select that name); rename it"],
-      ['component-file', 'dev', 'environments/dev/components/b/Component.yaml', "Component.yaml is not read: component files are named component.yaml (wavegate and the ApplicationSet's git files generator select that name); rename it"],
+      [
+        'component-file',
+        undefined,
+        'environments/_shared/components/c/component.yml',
+        "component.yml is not read: this folder's component.yaml is; remove one of the two",
+      ],
+      [
+        'component-file',
+        'dev',
+        'environments/dev/components/a/component.yml',
+        "component.yml is not read: component files are named component.yaml (wavegate and the ApplicationSet's git files generator select that name); rename it",
+      ],
+      [
+        'component-file',
+        'dev',
+        'environments/dev/components/b/Component.yaml',
+        "Component.yaml is not read: component files are named component.yaml (wavegate and the ApplicationSet's git files generator select that name); rename it",
+      ],
     ]);
   });
 });

@@ -44,7 +44,9 @@ describe('readText (reused read buffer, isUtf8)', () => {
   }
 
   it('a missing file is a problem, not an exception', () => {
-    expect(readText(join(dir, 'nope.yaml'))).toEqual({ problem: { message: 'cannot read the file: the file disappeared while it was being read' } });
+    expect(readText(join(dir, 'nope.yaml'))).toEqual({
+      problem: { message: 'cannot read the file: the file disappeared while it was being read' },
+    });
   });
 });
 

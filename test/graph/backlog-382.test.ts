@@ -13,7 +13,13 @@ const gaps = readGaps();
 
 const findings: Finding[] = checkCatalog(loadCatalog(BEFORE));
 const find = (rule: string, env: string | undefined, component: string, related?: string): Finding[] =>
-  findings.filter((f) => f.rule === rule && f.environment === env && f.component === component && (related === undefined || (f.related ?? []).includes(related)));
+  findings.filter(
+    (f) =>
+      f.rule === rule &&
+      f.environment === env &&
+      f.component === component &&
+      (related === undefined || (f.related ?? []).includes(related)),
+  );
 
 describe('backlog 382 "before": every gap the document names is reported under its rule', () => {
   it('the table has the 53 gaps', () => expect(gaps.map((g) => g.id)).toEqual(Array.from({ length: 53 }, (_, i) => i + 1)));
@@ -21,12 +27,20 @@ describe('backlog 382 "before": every gap the document names is reported under i
   for (const g of gaps.filter((x) => x.rule !== 'none')) {
     it(`gap ${g.id} -> ${g.rule}: ${g.says.slice(0, 110)}`, () => {
       if (!g.envs) {
-        for (const file of g.files) expect(findings.filter((f) => f.rule === g.rule && f.file === file), file).not.toHaveLength(0);
+        for (const file of g.files)
+          expect(
+            findings.filter((f) => f.rule === g.rule && f.file === file),
+            file,
+          ).not.toHaveLength(0);
         return;
       }
       for (const env of g.envs) {
         if (g.findings.length === 0) {
-          for (const file of g.files) expect(findings.filter((f) => f.rule === g.rule && f.environment === env && f.file === file), `${env} ${file}`).not.toHaveLength(0);
+          for (const file of g.files)
+            expect(
+              findings.filter((f) => f.rule === g.rule && f.environment === env && f.file === file),
+              `${env} ${file}`,
+            ).not.toHaveLength(0);
         }
         for (const { component, related } of g.findings) {
           expect(find(g.rule, env, component), `${env} ${component}`).not.toHaveLength(0);
@@ -44,8 +58,12 @@ describe('backlog 382 "before": every gap the document names is reported under i
   });
 
   it('gaps 12 and 23: the migrations/postgres and gateway findings say a wave change is needed too', () => {
-    expect(find('missing-edge', 'dev', 'data-db-migrations', 'platform-postgres-clusters')[0]!.message).toContain('this also needs a wave change: data-db-migrations is wave 17');
-    expect(find('missing-edge', 'dev', 'platform-gateway', 'platform-envoy-gateway')[0]!.message).toContain('this also needs a wave change: platform-gateway is wave 36, platform-envoy-gateway is wave 36');
+    expect(find('missing-edge', 'dev', 'data-db-migrations', 'platform-postgres-clusters')[0]!.message).toContain(
+      'this also needs a wave change: data-db-migrations is wave 17',
+    );
+    expect(find('missing-edge', 'dev', 'platform-gateway', 'platform-envoy-gateway')[0]!.message).toContain(
+      'this also needs a wave change: platform-gateway is wave 36, platform-envoy-gateway is wave 36',
+    );
   });
 
   it('gap 21: prod keycloak in the same wave as the clusters it now depends on', () => {

@@ -35,25 +35,43 @@ describe('appendToList: splices a list two keys deep, keeping every other byte',
     expect(appendToList('name: a\nconsumes:\n  secrets:\n      - x   # first\n  services: [s]\n', 'consumes', 'secrets', ['ns/y'])).toBe(
       'name: a\nconsumes:\n  secrets:\n      - x   # first\n      - ns/y\n  services: [s]\n',
     );
-    expect(appendToList('name: a\nconsumes:\n  services: [s] # c\n', 'consumes', 'services', ['t'])).toBe('name: a\nconsumes:\n  services: [s, t] # c\n');
-    expect(appendToList('name: a\nconsumes:\n  services: []\n', 'consumes', 'services', ['t'])).toBe('name: a\nconsumes:\n  services: [t]\n');
-    expect(appendToList('name: a\nconsumes:\n  services:\nwave: 1\n', 'consumes', 'services', ['t'])).toBe('name: a\nconsumes:\n  services:\n    - t\nwave: 1\n');
-    expect(appendToList('name: a\nsmoke:\n  validates: [b]\n  secrets: [{ name: s }]\n', 'smoke', 'secrets', [{ name: 't', namespace: 'apps' }])).toBe(
-      'name: a\nsmoke:\n  validates: [b]\n  secrets: [{ name: s }, { name: t, namespace: apps }]\n',
+    expect(appendToList('name: a\nconsumes:\n  services: [s] # c\n', 'consumes', 'services', ['t'])).toBe(
+      'name: a\nconsumes:\n  services: [s, t] # c\n',
     );
+    expect(appendToList('name: a\nconsumes:\n  services: []\n', 'consumes', 'services', ['t'])).toBe(
+      'name: a\nconsumes:\n  services: [t]\n',
+    );
+    expect(appendToList('name: a\nconsumes:\n  services:\nwave: 1\n', 'consumes', 'services', ['t'])).toBe(
+      'name: a\nconsumes:\n  services:\n    - t\nwave: 1\n',
+    );
+    expect(
+      appendToList('name: a\nsmoke:\n  validates: [b]\n  secrets: [{ name: s }]\n', 'smoke', 'secrets', [{ name: 't', namespace: 'apps' }]),
+    ).toBe('name: a\nsmoke:\n  validates: [b]\n  secrets: [{ name: s }, { name: t, namespace: apps }]\n');
   });
 
   it('adds a missing key under its parent, or the parent at the end; objects as block items; CRLF kept', () => {
-    expect(appendToList('name: a\nsmoke:\n  validates:\n    - b\nwave: 3\n', 'smoke', 'resources', [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' }])).toBe(
+    expect(
+      appendToList('name: a\nsmoke:\n  validates:\n    - b\nwave: 3\n', 'smoke', 'resources', [
+        { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' },
+      ]),
+    ).toBe(
       'name: a\nsmoke:\n  validates:\n    - b\n  resources:\n    - apiVersion: apps/v1\n      kind: Deployment\n      name: d\nwave: 3\n',
     );
-    expect(appendToList('name: a\nwave: 3 # w\n', 'consumes', 'secrets', ['x', 'true'])).toBe('name: a\nwave: 3 # w\nconsumes:\n  secrets:\n    - x\n    - "true"\n');
-    expect(appendToList('name: a\r\nconsumes:\r\n  secrets:\r\n    - x\r\n', 'consumes', 'secrets', ['z'])).toBe('name: a\r\nconsumes:\r\n  secrets:\r\n    - x\r\n    - z\r\n');
+    expect(appendToList('name: a\nwave: 3 # w\n', 'consumes', 'secrets', ['x', 'true'])).toBe(
+      'name: a\nwave: 3 # w\nconsumes:\n  secrets:\n    - x\n    - "true"\n',
+    );
+    expect(appendToList('name: a\r\nconsumes:\r\n  secrets:\r\n    - x\r\n', 'consumes', 'secrets', ['z'])).toBe(
+      'name: a\r\nconsumes:\r\n  secrets:\r\n    - x\r\n    - z\r\n',
+    );
   });
 
   it('refuses what it cannot edit safely', () => {
-    expect(() => appendToList('name: a\nconsumes: {secrets: [x]}\n', 'consumes', 'secrets', ['y'], 'c.yaml')).toThrow(/c\.yaml: cannot edit: consumes is not a block map; add consumes\.secrets y by hand/);
-    expect(() => appendToList('name: a\nconsumes:\n  secrets: x\n', 'consumes', 'secrets', ['y'], 'c.yaml')).toThrow(/consumes\.secrets is not a list/);
+    expect(() => appendToList('name: a\nconsumes: {secrets: [x]}\n', 'consumes', 'secrets', ['y'], 'c.yaml')).toThrow(
+      /c\.yaml: cannot edit: consumes is not a block map; add consumes\.secrets y by hand/,
+    );
+    expect(() => appendToList('name: a\nconsumes:\n  secrets: x\n', 'consumes', 'secrets', ['y'], 'c.yaml')).toThrow(
+      /consumes\.secrets is not a list/,
+    );
   });
 });
 
@@ -94,7 +112,9 @@ describe('check --suggest on the wait-hooks fixture', () => {
     expect(text).toContain('  new smoke       app-smoke: validates app, tier platform, wave 41\n');
     expect(text).toContain('  add smoke check platform-smoke: smoke.resources Job apps/worker-db-init (Complete)  (chart-wait-hook)\n');
     expect(text).toContain('  add consumes    app: secrets apps/app-api-token  (chart-wait-hook)\n');
-    expect(text).toContain('  not fixed       not deleting the hook at environments/dev/components/app/chart/templates/wait-secret-job.yaml:28 (Job app-wait-api-token, container wait): remove it by hand');
+    expect(text).toContain(
+      '  not fixed       not deleting the hook at environments/dev/components/app/chart/templates/wait-secret-job.yaml:28 (Job app-wait-api-token, container wait): remove it by hand',
+    );
     const json = suggestionsToJson([s!])[0] as Record<string, unknown>;
     expect(Object.keys(json)).toEqual(expect.arrayContaining(['addConsumes', 'newSmokes', 'addSmokeChecks', 'notes']));
   });
@@ -104,13 +124,23 @@ describe('wavegate fix on a copy of the wait-hooks fixture', () => {
   const root = copy(FIXTURE);
   const before = checkCatalog(loadCatalog(root));
   const plan = planFix(loadCatalog(root), before);
-  const hooks = ['app/chart/templates/wait-secret-job.yaml', 'app/chart/templates/wait-externalsecret-job.yaml', 'app/chart/templates/deployment.yaml', 'app/chart/templates/_helpers.tpl'];
+  const hooks = [
+    'app/chart/templates/wait-secret-job.yaml',
+    'app/chart/templates/wait-externalsecret-job.yaml',
+    'app/chart/templates/deployment.yaml',
+    'app/chart/templates/_helpers.tpl',
+  ];
   const hookTexts = hooks.map((h) => read(root, `${C}/${h}`));
   const written = applyFix(loadCatalog(root), plan);
   const after = checkCatalog(loadCatalog(root));
 
   it('writes the component files and the new smoke, and leaves every hook as it was', () => {
-    expect(written.sort()).toEqual([`${C}/app-smoke/component.yaml`, `${C}/app/component.yaml`, `${C}/platform-smoke/component.yaml`, `${C}/worker/component.yaml`]);
+    expect(written.sort()).toEqual([
+      `${C}/app-smoke/component.yaml`,
+      `${C}/app/component.yaml`,
+      `${C}/platform-smoke/component.yaml`,
+      `${C}/worker/component.yaml`,
+    ]);
     expect(hooks.map((h) => read(root, `${C}/${h}`))).toEqual(hookTexts);
     expect(read(root, 'bases/worker/deployment.yaml')).toBe(read(FIXTURE, 'bases/worker/deployment.yaml'));
   });
@@ -125,11 +155,11 @@ describe('wavegate fix on a copy of the wait-hooks fixture', () => {
   });
 
   it('the smoke validating worker gains its checks; app gets a new smoke one wave after it', () => {
-    expect(parse(read(root, `${C}/platform-smoke/component.yaml`)).smoke.resources.map((r: { kind: string; name: string; condition: string }) => `${r.kind} ${r.name} ${r.condition}`)).toEqual([
-      'Deployment worker Available',
-      'Deployment redis Available',
-      'Job worker-db-init Complete',
-    ]);
+    expect(
+      parse(read(root, `${C}/platform-smoke/component.yaml`)).smoke.resources.map(
+        (r: { kind: string; name: string; condition: string }) => `${r.kind} ${r.name} ${r.condition}`,
+      ),
+    ).toEqual(['Deployment worker Available', 'Deployment redis Available', 'Job worker-db-init Complete']);
     const smoke = parse(read(root, `${C}/app-smoke/component.yaml`));
     expect(smoke).toEqual({
       name: 'app-smoke',
@@ -154,7 +184,9 @@ describe('wavegate fix on a copy of the wait-hooks fixture', () => {
     expect(after.map((f) => f.rule)).toEqual(Array(7).fill('chart-wait-hook'));
     expect(after.map((f) => `${f.file}:${f.line}`)).toEqual(before.map((f) => `${f.file}:${f.line}`));
     const secret = after.find((f) => f.file!.endsWith('wait-secret-job.yaml'))!;
-    expect(secret.message).toContain('app-api-token, provided by secrets-app, which app already depends on; check it in smoke app-smoke (smoke.secrets: app-api-token), which it does already');
+    expect(secret.message).toContain(
+      'app-api-token, provided by secrets-app, which app already depends on; check it in smoke app-smoke (smoke.secrets: app-api-token), which it does already',
+    );
     expect(secret.fix!.addDependencies).toBeUndefined();
     expect(secret.fix!.addSmokeChecks).toBeUndefined();
   });
@@ -172,9 +204,13 @@ describe('wavegate fix (CLI) on the wait-hooks fixture', () => {
     const root = copy(FIXTURE);
     const r = spawnSync(process.execPath, [CLI, 'fix', root], { encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain(`edited ${C}/app/component.yaml: add postgres, redis, secrets-app, add consumes.secrets apps/app-api-token, apps/app-db-credentials, add consumes.services postgres-rw, redis\n`);
+    expect(r.stdout).toContain(
+      `edited ${C}/app/component.yaml: add postgres, redis, secrets-app, add consumes.secrets apps/app-api-token, apps/app-db-credentials, add consumes.services postgres-rw, redis\n`,
+    );
     expect(r.stdout).toContain(`created ${C}/app-smoke/component.yaml: new smoke app-smoke\n`);
-    expect(r.stdout).toContain('not fixed: dev: not deleting the init container at bases/worker/deployment.yaml:26 (Deployment worker, init container wait-redis): remove it by hand; chart-wait-hook reports it until then\n');
+    expect(r.stdout).toContain(
+      'not fixed: dev: not deleting the init container at bases/worker/deployment.yaml:26 (Deployment worker, init container wait-redis): remove it by hand; chart-wait-hook reports it until then\n',
+    );
     expect(r.stdout).toContain('after fixing: 7 errors, 0 warnings');
   });
 
@@ -182,7 +218,9 @@ describe('wavegate fix (CLI) on the wait-hooks fixture', () => {
     const t = spawnSync(process.execPath, [CLI, 'check', FIXTURE, '--suggest'], { encoding: 'utf8' });
     expect(t.status).toBe(1);
     expect(t.stdout).toContain('  new smoke       app-smoke: validates app, tier platform, wave 41\n');
-    const j = JSON.parse(spawnSync(process.execPath, [CLI, 'check', FIXTURE, '--suggest', '--format', 'json'], { encoding: 'utf8' }).stdout);
+    const j = JSON.parse(
+      spawnSync(process.execPath, [CLI, 'check', FIXTURE, '--suggest', '--format', 'json'], { encoding: 'utf8' }).stdout,
+    );
     expect(j.suggestions[0].newSmokes).toEqual([{ name: 'app-smoke', validates: 'app', tier: 'platform', wave: 41 }]);
     expect(j.findings.filter((f: { rule: string }) => f.rule === 'chart-wait-hook')).toHaveLength(7);
   });
@@ -203,22 +241,36 @@ describe('fix and shared components', () => {
     });
     const catalog = loadCatalog(root);
     const plan = planFix(catalog, checkCatalog(catalog));
-    expect(plan.newFiles.map((f) => [f.file, f.environments])).toEqual([['environments/_shared/components/apps/c-smoke/component.yaml', ['dev', 'prod']]]);
-    expect(plan.notes).toEqual(['dev, prod: not deleting the hook at environments/_shared/components/apps/c/templates/hook.yaml:13 (Job w, container c): remove it by hand; chart-wait-hook reports it until then']);
+    expect(plan.newFiles.map((f) => [f.file, f.environments])).toEqual([
+      ['environments/_shared/components/apps/c-smoke/component.yaml', ['dev', 'prod']],
+    ]);
+    expect(plan.notes).toEqual([
+      'dev, prod: not deleting the hook at environments/_shared/components/apps/c/templates/hook.yaml:13 (Job w, container c): remove it by hand; chart-wait-hook reports it until then',
+    ]);
     applyFix(catalog, plan);
     const after = checkCatalog(loadCatalog(root));
     expect(after.map((f) => `${f.rule} ${f.environment}`)).toEqual(['chart-wait-hook dev', 'chart-wait-hook prod']);
-    expect(parse(read(root, 'environments/_shared/components/apps/c-smoke/component.yaml'))).toMatchObject({ name: 'c-smoke', wave: 41, project: 'apps', dependencies: ['c'] });
+    expect(parse(read(root, 'environments/_shared/components/apps/c-smoke/component.yaml'))).toMatchObject({
+      name: 'c-smoke',
+      wave: 41,
+      project: 'apps',
+      dependencies: ['c'],
+    });
   });
 
   it('no new smoke when the component is at the top of its band: said, not written', () => {
-    const root = catalogOf([comp('p', 'data', 20, { namespace: 'ns', provides: { secrets: ['s'] } }), comp('c', 'data', 35, { namespace: 'ns' })], {
-      extra: { 'environments/dev/components/c/hook.yaml': hook('ns'), 'wavegate.yaml': 'tiers:\n  - name: data\n    waves: [16, 35]\n' },
-    });
+    const root = catalogOf(
+      [comp('p', 'data', 20, { namespace: 'ns', provides: { secrets: ['s'] } }), comp('c', 'data', 35, { namespace: 'ns' })],
+      {
+        extra: { 'environments/dev/components/c/hook.yaml': hook('ns'), 'wavegate.yaml': 'tiers:\n  - name: data\n    waves: [16, 35]\n' },
+      },
+    );
     const catalog = loadCatalog(root);
     const plan = planFix(catalog, checkCatalog(catalog));
     expect(plan.newFiles).toEqual([]);
-    expect(plan.notes).toContain("dev: no smoke for c: it would be wave 36, above tier data's band [16, 35]; add the checks to a smoke by hand");
+    expect(plan.notes).toContain(
+      "dev: no smoke for c: it would be wave 36, above tier data's band [16, 35]; add the checks to a smoke by hand",
+    );
     expect(plan.edits.map((e) => [e.file, e.addDependencies])).toEqual([['environments/dev/components/c/component.yaml', ['p']]]);
   });
 });

@@ -27,7 +27,9 @@ describe('check --format sarif and --suggest', () => {
     const log = JSON.parse(r.stdout);
     expect(log.version).toBe('2.1.0');
     expect(log.runs[0].results.length).toBeGreaterThan(100);
-    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/^test\/fixtures\/backlog-382-before\/argocd\//);
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(
+      /^test\/fixtures\/backlog-382-before\/argocd\//,
+    );
     expect(run(['check', EXAMPLE, '--format', 'sarif']).code).toBe(0);
     expect(run(['check', EXAMPLE, '--format', 'sarif', '--suggest']).code).toBe(2);
   });
@@ -70,8 +72,12 @@ describe('wavegate fix', () => {
     const r = run(['fix', root]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('edited environments/_shared/components/platform/observability/grafana/component.yaml: wave 42 -> 40\n');
-    expect(r.stdout).toContain('edited environments/_shared/components/platform/observability/grafana-datasources/component.yaml: add platform-grafana\n');
-    expect(r.stdout).toMatch(/^not fixed: dev: not adding data-db-migrations -> platform-postgres-clusters: its waves cannot fit the tier bands/m);
+    expect(r.stdout).toContain(
+      'edited environments/_shared/components/platform/observability/grafana-datasources/component.yaml: add platform-grafana\n',
+    );
+    expect(r.stdout).toMatch(
+      /^not fixed: dev: not adding data-db-migrations -> platform-postgres-clusters: its waves cannot fit the tier bands/m,
+    );
   });
 });
 
@@ -89,7 +95,9 @@ describe('plan and graph commands', () => {
     // a label the ApplicationSet does not set would select nothing (the before fixture has no RollingSync)
     const wrong = run(['plan', BEFORE, '--env', 'prod', '--format', 'shell', '--wave-label', 'ameide.io/wave']);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain('labels the wave as wavegate.dev/wave; --wave-label / plan.waveLabel ameide.io/wave would select nothing');
+    expect(wrong.stderr).toContain(
+      'labels the wave as wavegate.dev/wave; --wave-label / plan.waveLabel ameide.io/wave would select nothing',
+    );
     expect(run(['plan', EXAMPLE]).code).toBe(2);
     const bad = run(['plan', EXAMPLE, '--env', 'qa']);
     expect(bad.code).toBe(2);
@@ -119,7 +127,13 @@ describe('.pre-commit-hooks.yaml', () => {
     const root = join(__dirname, '..', '..');
     const hooks = parse(readFileSync(join(root, '.pre-commit-hooks.yaml'), 'utf8')) as Record<string, unknown>[];
     expect(hooks).toEqual([
-      expect.objectContaining({ id: 'wavegate-check', entry: 'scripts/pre-commit-hook.sh check', language: 'script', pass_filenames: false, files: '\\.ya?ml$' }),
+      expect.objectContaining({
+        id: 'wavegate-check',
+        entry: 'scripts/pre-commit-hook.sh check',
+        language: 'script',
+        pass_filenames: false,
+        files: '\\.ya?ml$',
+      }),
     ]);
     expect(new RegExp(hooks[0]!.files as string).test('environments/dev/components/a/component.yaml')).toBe(true);
   });

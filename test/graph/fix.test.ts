@@ -14,23 +14,38 @@ afterAll(() => temp.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 describe('editComponentText: splices only what changes', () => {
   it('appends to a block list, keeping comments, quoting and indentation', () => {
-    const text = '# grafana\nname: g   # the name\ntier: platform\nwave: "42"  # quoted on purpose\ndependencies:\n    - a   # first\n    - b\nhealth: []\n';
+    const text =
+      '# grafana\nname: g   # the name\ntier: platform\nwave: "42"  # quoted on purpose\ndependencies:\n    - a   # first\n    - b\nhealth: []\n';
     expect(editComponentText(text, { addDependencies: ['c', 'd'], wave: { from: 42, to: 40 } })).toBe(
       '# grafana\nname: g   # the name\ntier: platform\nwave: "40"  # quoted on purpose\ndependencies:\n    - a   # first\n    - b\n    - c\n    - d\nhealth: []\n',
     );
   });
 
   it('appends to flow lists (empty or not), fills an empty key, or adds the key after wave', () => {
-    expect(editComponentText('name: g\nwave: 1\ndependencies: [a, b] # x\n', { addDependencies: ['c'] })).toBe('name: g\nwave: 1\ndependencies: [a, b, c] # x\n');
-    expect(editComponentText('name: g\nwave: 1\ndependencies: []\n', { addDependencies: ['c', 'd'] })).toBe('name: g\nwave: 1\ndependencies: [c, d]\n');
-    expect(editComponentText('name: g\ndependencies:   # none yet\nwave: 1\n', { addDependencies: ['c'] })).toBe('name: g\ndependencies:   # none yet\n  - c\nwave: 1\n');
-    expect(editComponentText('name: g\nwave: 7 # w\ntier: data\n', { addDependencies: ['c'] })).toBe('name: g\nwave: 7 # w\ndependencies:\n  - c\ntier: data\n');
-    expect(editComponentText('name: g\r\nwave: 1\r\ndependencies:\r\n  - a\r\n', { addDependencies: ['b'] })).toBe('name: g\r\nwave: 1\r\ndependencies:\r\n  - a\r\n  - b\r\n');
+    expect(editComponentText('name: g\nwave: 1\ndependencies: [a, b] # x\n', { addDependencies: ['c'] })).toBe(
+      'name: g\nwave: 1\ndependencies: [a, b, c] # x\n',
+    );
+    expect(editComponentText('name: g\nwave: 1\ndependencies: []\n', { addDependencies: ['c', 'd'] })).toBe(
+      'name: g\nwave: 1\ndependencies: [c, d]\n',
+    );
+    expect(editComponentText('name: g\ndependencies:   # none yet\nwave: 1\n', { addDependencies: ['c'] })).toBe(
+      'name: g\ndependencies:   # none yet\n  - c\nwave: 1\n',
+    );
+    expect(editComponentText('name: g\nwave: 7 # w\ntier: data\n', { addDependencies: ['c'] })).toBe(
+      'name: g\nwave: 7 # w\ndependencies:\n  - c\ntier: data\n',
+    );
+    expect(editComponentText('name: g\r\nwave: 1\r\ndependencies:\r\n  - a\r\n', { addDependencies: ['b'] })).toBe(
+      'name: g\r\nwave: 1\r\ndependencies:\r\n  - a\r\n  - b\r\n',
+    );
   });
 
   it('refuses a layout it cannot edit safely instead of writing something else', () => {
-    expect(() => editComponentText('name: g\nwave: 1\ndependencies: &d [a]\nother: *d\n', { addDependencies: ['b'] }, 'x.yaml')).toThrow(/x\.yaml: cannot edit safely/);
-    expect(() => editComponentText('name: g\nwave: 1\ndependencies: a\n', { addDependencies: ['b'] }, 'x.yaml')).toThrow(/dependencies is not a list/);
+    expect(() => editComponentText('name: g\nwave: 1\ndependencies: &d [a]\nother: *d\n', { addDependencies: ['b'] }, 'x.yaml')).toThrow(
+      /x\.yaml: cannot edit safely/,
+    );
+    expect(() => editComponentText('name: g\nwave: 1\ndependencies: a\n', { addDependencies: ['b'] }, 'x.yaml')).toThrow(
+      /dependencies is not a list/,
+    );
   });
 });
 
@@ -53,7 +68,11 @@ describe('wavegate fix on a copy of the backlog 382 "before" fixture', () => {
     // What is left needs a human: the tier contradiction (platform-postgres-clusters is in
     // the platform band, the migrations and Temporal in the data band) and smokes that do
     // not say what they validate.
-    const left = [...new Set(after.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.component ?? f.file} ${(f.related ?? []).join(',')}`))].sort();
+    const left = [
+      ...new Set(
+        after.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.component ?? f.file} ${(f.related ?? []).join(',')}`),
+      ),
+    ].sort();
     expect(left).toEqual([
       // not about dependencies: Argo manifests under argocd/ and a chart template
       'argo-depends-on argocd/applicationset-staging.yaml ',
@@ -70,7 +89,8 @@ describe('wavegate fix on a copy of the backlog 382 "before" fixture', () => {
       'smoke-coverage data-data-plane-smoke ',
       // where the smoke charts are published is the team's choice (docs/smokes.md)
       ...['dev', 'prod', 'staging'].map(
-        (e) => `smoke-not-deployed argocd/applicationset-${e}.yaml ameide-${e},apps-platform-smoke,data-data-plane-ext-smoke,data-data-plane-smoke,foundation-bootstrap-smoke,foundation-operators-smoke,platform-auth-smoke,platform-control-plane-smoke,platform-observability-smoke,platform-secrets-smoke`,
+        (e) =>
+          `smoke-not-deployed argocd/applicationset-${e}.yaml ameide-${e},apps-platform-smoke,data-data-plane-ext-smoke,data-data-plane-smoke,foundation-bootstrap-smoke,foundation-operators-smoke,platform-auth-smoke,platform-control-plane-smoke,platform-observability-smoke,platform-secrets-smoke`,
       ),
     ]);
     expect(plan.notes.filter((n) => n.includes('band conflict'))).toHaveLength(6);
@@ -104,6 +124,8 @@ describe('wavegate fix and _shared files', () => {
     const plan = planFix(catalog, checkCatalog(catalog));
     // dev: app (20) must move above db (20); prod: db is at 10 (outside data's band 16-35) and must move.
     expect(plan.edits.map((e) => e.file)).toEqual([componentPath('prod', 'db')]);
-    expect(plan.notes.join('\n')).toMatch(/environments\/_shared\/components\/app\/component\.yaml: not edited: it is shared by dev, prod and they need different changes/);
+    expect(plan.notes.join('\n')).toMatch(
+      /environments\/_shared\/components\/app\/component\.yaml: not edited: it is shared by dev, prod and they need different changes/,
+    );
   });
 });

@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import type { Component } from '../../src/catalog/types.js';
 import { checkCatalog } from '../../src/check.js';
-import { Reachability, buildGraph, findCycles, stronglyConnected, topologicalOrder, topologicalRanks, transitiveDependencies } from '../../src/graph/graph.js';
+import {
+  Reachability,
+  buildGraph,
+  findCycles,
+  stronglyConnected,
+  topologicalOrder,
+  topologicalRanks,
+  transitiveDependencies,
+} from '../../src/graph/graph.js';
 import { writeCatalog } from '../helpers/catalog.js';
 
 const comps = (spec: Record<string, string[]>): Component[] =>
@@ -52,7 +60,7 @@ describe('dependency graph algorithms', () => {
 
   it('reachability answers agree with a plain search, before and after a target gets its reverse set', () => {
     let seed = 11;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const spec: Record<string, string[]> = {};
     const n = 300;
     const nm = (i: number) => `n${String(i).padStart(3, '0')}`;
@@ -63,12 +71,21 @@ describe('dependency graph algorithms', () => {
       const from = Math.floor(rand() * n);
       const targets = [Math.floor(rand() * 8), Math.floor(rand() * n)]; // the first few targets are asked often
       const expected = transitiveDependencies(rg, from);
-      expect([...reach.reachable(from, targets)].sort(), `${from} ${targets}`).toEqual(targets.filter((t, i) => expected.has(t) && targets.indexOf(t) === i).sort());
+      expect([...reach.reachable(from, targets)].sort(), `${from} ${targets}`).toEqual(
+        targets.filter((t, i) => expected.has(t) && targets.indexOf(t) === i).sort(),
+      );
     }
   });
 
   it('a chain of 10,000 consumers of one provider: each answered (by a reverse set after a few searches)', () => {
-    const chain10k = Array.from({ length: 10_000 }, (_, i) => ({ name: `c${String(i).padStart(5, '0')}`, dependencies: i > 0 ? [`c${String(i - 1).padStart(5, '0')}`] : [] }) as unknown as Component);
+    const chain10k = Array.from(
+      { length: 10_000 },
+      (_, i) =>
+        ({
+          name: `c${String(i).padStart(5, '0')}`,
+          dependencies: i > 0 ? [`c${String(i - 1).padStart(5, '0')}`] : [],
+        }) as unknown as Component,
+    );
     const r10k = new Reachability(buildGraph(chain10k));
     let hits = 0;
     for (let v = 1; v < 10_000; v++) hits += r10k.reachable(v, [0]).size;
@@ -77,7 +94,14 @@ describe('dependency graph algorithms', () => {
 
   it('handles a 200,000-long chain without recursion limits', () => {
     const n = 200_000;
-    const chain = Array.from({ length: n }, (_, i) => ({ name: `c${String(i).padStart(6, '0')}`, dependencies: i > 0 ? [`c${String(i - 1).padStart(6, '0')}`] : [] }) as unknown as Component);
+    const chain = Array.from(
+      { length: n },
+      (_, i) =>
+        ({
+          name: `c${String(i).padStart(6, '0')}`,
+          dependencies: i > 0 ? [`c${String(i - 1).padStart(6, '0')}`] : [],
+        }) as unknown as Component,
+    );
     const big = buildGraph(chain);
     expect(stronglyConnected(big).members).toHaveLength(n);
     expect(topologicalRanks(big)[n - 1]).toBe(n - 1);
@@ -91,9 +115,14 @@ describe('scale', () => {
     // components, provides/consumes along them, a smoke every 50), plus per-environment
     // overrides, one of which breaks the wave order in prod.
     const root = writeCatalog({});
-    const tiers = [['foundation', 0, 15], ['data', 16, 35], ['platform', 36, 70], ['apps', 71, 99]] as const;
+    const tiers = [
+      ['foundation', 0, 15],
+      ['data', 16, 35],
+      ['platform', 36, 70],
+      ['apps', 71, 99],
+    ] as const;
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const n = 10_000;
     const name = (i: number) => `c${String(i).padStart(5, '0')}`;
     const wave = (i: number) => {
@@ -135,7 +164,9 @@ describe('scale', () => {
     const findings = checkCatalog(catalog);
     // smoke-image: the synthetic catalog's smokes use the default image, pinned by tag
     expect(findings.filter((f) => f.rule !== 'env-parity' && f.rule !== 'wave-order' && f.rule !== 'smoke-image')).toEqual([]);
-    expect(new Set(findings.filter((f) => f.rule === 'wave-order').map((f) => `${f.environment} ${f.component}`))).toEqual(new Set([`prod ${name(n - 1)}`]));
+    expect(new Set(findings.filter((f) => f.rule === 'wave-order').map((f) => `${f.environment} ${f.component}`))).toEqual(
+      new Set([`prod ${name(n - 1)}`]),
+    );
     expect(findings.filter((f) => f.rule === 'env-parity').map((f) => `${f.environment} ${f.component}`)).toEqual([`prod ${name(n - 1)}`]);
   });
 });

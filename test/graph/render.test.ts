@@ -48,11 +48,15 @@ describe('wavegate graph', () => {
     expect(text).toContain('"wave:6" -> "wave:41" -> "wave:42" -> "wave:43" -> "wave:50" -> "wave:51" [style=invis];');
     expect(text).toContain('  { rank=same; "wave:42"; "platform-grafana"; }');
     expect(text).toContain('"wave:41" [label="wave 41\\nplatform", shape=plaintext');
-    expect(text).toContain('"platform-grafana" -> "platform-grafana-datasources" [color="#d62728", fontcolor="#d62728", penwidth=2, constraint=false, label="wave 42 -> 41"];');
+    expect(text).toContain(
+      '"platform-grafana" -> "platform-grafana-datasources" [color="#d62728", fontcolor="#d62728", penwidth=2, constraint=false, label="wave 42 -> 41"];',
+    );
     expect(text).toMatch(/"foundation-vault-secrets-observability" -> "platform-grafana" \[[^\]]*style=dashed, label="missing"\]/);
     expect(text).toMatch(/"platform-observability-smoke" \[label="platform-observability-smoke\\nwave 43", shape=note/);
     // tier colours follow the catalog's tier order (foundation first, platform third)
-    expect(text).toContain('"foundation-vault-secrets-observability" [label="foundation-vault-secrets-observability\\nwave 6", fillcolor="#e3ecfa"');
+    expect(text).toContain(
+      '"foundation-vault-secrets-observability" [label="foundation-vault-secrets-observability\\nwave 6", fillcolor="#e3ecfa"',
+    );
     expect(text).toContain('"platform-grafana" [label="platform-grafana\\nwave 42", fillcolor="#fdebd9"');
     const r = dot(text);
     expect(r.stderr).toBe('');

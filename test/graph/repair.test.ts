@@ -11,13 +11,19 @@ function comps(spec: [name: string, tier: string, wave: number, deps: string[]][
 
 const T = (bands: Record<string, [number, number]>): Tier[] => Object.entries(bands).map(([name, waves]) => ({ name, waves }));
 
-function satisfies(c: Component[], tiers: Tier[], waves: Map<string, number>, extra: { component: string; dependency: string }[] = []): boolean {
+function satisfies(
+  c: Component[],
+  tiers: Tier[],
+  waves: Map<string, number>,
+  extra: { component: string; dependency: string }[] = [],
+): boolean {
   const band = new Map(tiers.map((t) => [t.name, t.waves]));
   for (const x of c) {
     const w = waves.get(x.name)!;
     const b = band.get(x.tier)!;
     if (w < b[0] || w > b[1]) return false;
-    for (const d of [...x.dependencies, ...extra.filter((e) => e.component === x.name).map((e) => e.dependency)]) if (!(w > waves.get(d)!)) return false;
+    for (const d of [...x.dependencies, ...extra.filter((e) => e.component === x.name).map((e) => e.dependency)])
+      if (!(w > waves.get(d)!)) return false;
   }
   return true;
 }
@@ -61,7 +67,10 @@ function rng(seed: number): () => number {
 
 describe('repairWaves', () => {
   it('keeps a valid catalog as it is', () => {
-    const c = comps([['a', 'x', 1, []], ['b', 'x', 2, ['a']]]);
+    const c = comps([
+      ['a', 'x', 1, []],
+      ['b', 'x', 2, ['a']],
+    ]);
     expect(repairWaves(c, T({ x: [0, 9] }))).toEqual({ ok: true, changes: [], problems: [], minimal: true, forced: 0 });
   });
 
@@ -76,13 +85,28 @@ describe('repairWaves', () => {
     expect(r.ok).toBe(true);
     expect(r.changes).toHaveLength(1);
     expect(r.minimal).toBe(true);
-    expect(satisfies(c, T({ platform: [35, 99] }), applied(c, r.changes), [{ component: 'platform-grafana-datasources', dependency: 'platform-grafana' }])).toBe(true);
-    expect(r.changes[0]).toEqual({ component: 'platform-grafana', from: 42, to: 40, reason: 'must come before platform-grafana-datasources (wave 41)' });
+    expect(
+      satisfies(c, T({ platform: [35, 99] }), applied(c, r.changes), [
+        { component: 'platform-grafana-datasources', dependency: 'platform-grafana' },
+      ]),
+    ).toBe(true);
+    expect(r.changes[0]).toEqual({
+      component: 'platform-grafana',
+      from: 42,
+      to: 40,
+      reason: 'must come before platform-grafana-datasources (wave 41)',
+    });
   });
 
   it('beats both greedy orders: a chain with an early outlier and a late one', () => {
     // waves 9, 2, 3, 1, 10 along a chain: keeping b, c, e and moving a and d is optimal (2 moves).
-    const c = comps([['a', 'x', 9, []], ['b', 'x', 2, ['a']], ['c', 'x', 3, ['b']], ['d', 'x', 1, ['c']], ['e', 'x', 10, ['d']]]);
+    const c = comps([
+      ['a', 'x', 9, []],
+      ['b', 'x', 2, ['a']],
+      ['c', 'x', 3, ['b']],
+      ['d', 'x', 1, ['c']],
+      ['e', 'x', 10, ['d']],
+    ]);
     const r = repairWaves(c, T({ x: [0, 20] }));
     expect(r.changes.map((ch) => ch.component).sort()).toEqual(['a', 'd']);
     expect(r.minimal).toBe(true);
@@ -96,7 +120,13 @@ describe('repairWaves', () => {
   });
 
   it('explains a cycle and a band conflict instead of inventing waves', () => {
-    const cyc = repairWaves(comps([['a', 'x', 1, ['b']], ['b', 'x', 2, ['a']]]), T({ x: [0, 9] }));
+    const cyc = repairWaves(
+      comps([
+        ['a', 'x', 1, ['b']],
+        ['b', 'x', 2, ['a']],
+      ]),
+      T({ x: [0, 9] }),
+    );
     expect(cyc).toMatchObject({ ok: false, changes: [], problems: ['cycle: a -> b -> a (no wave order can satisfy a cycle)'] });
     // data-db-migrations (data, <= 35) must follow platform-postgres-clusters (platform, >= 35) and data-temporal follows it.
     const c = comps([
@@ -139,7 +169,12 @@ describe('repairWaves', () => {
   it('large conflicts: falls back to a valid greedy repair and says it is not proven minimal', () => {
     // A long chain in reverse wave order: every pair conflicts.
     const n = EXACT_LIMIT + 10;
-    const spec: [string, string, number, string[]][] = Array.from({ length: n }, (_, i) => [`c${String(i).padStart(3, '0')}`, 'x', 500 - i, i > 0 ? [`c${String(i - 1).padStart(3, '0')}`] : []]);
+    const spec: [string, string, number, string[]][] = Array.from({ length: n }, (_, i) => [
+      `c${String(i).padStart(3, '0')}`,
+      'x',
+      500 - i,
+      i > 0 ? [`c${String(i - 1).padStart(3, '0')}`] : [],
+    ]);
     const c = comps(spec);
     const r = repairWaves(c, T({ x: [0, 1000] }));
     expect(r.ok).toBe(true);

@@ -28,7 +28,9 @@ describe('suggestRepairs', () => {
     expect(s).toHaveLength(1);
     expect(s[0]!.addDependencies.map((e) => `${e.component}->${e.dependency}`)).toEqual(['app->bundle', 'bundle->store']);
     expect(s[0]!.impliedDependencies.map((e) => `${e.component}->${e.dependency}`)).toEqual(['app->store']);
-    expect(s[0]!.skippedDependencies).toEqual([{ component: 'app', dependency: 'back', rules: ['missing-edge'], why: 'would close a cycle: app -> back -> app' }]);
+    expect(s[0]!.skippedDependencies).toEqual([
+      { component: 'app', dependency: 'back', rules: ['missing-edge'], why: 'would close a cycle: app -> back -> app' },
+    ]);
     // back (foundation, 7) depends on app (apps, 40): the band conflict is declared, not suggested, so it is reported
     expect(s[0]!.waves.ok).toBe(false);
     expect(s[0]!.waves.problems[0]).toMatch(/^band conflict: app < back needs 2 successive waves/);

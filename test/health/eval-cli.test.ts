@@ -16,7 +16,12 @@ const run = (args: string[], input?: string) => spawnSync(process.execPath, [BIN
 // pkg/cmd/get/get.go wraps multiple objects in a List).
 const healthy = parse(readFileSync(join(ES, 'healthy.yaml'), 'utf8'));
 const degraded = parse(readFileSync(join(ES, 'degraded.yaml'), 'utf8'));
-const list = stringify({ apiVersion: 'v1', items: [healthy, degraded, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'app' } }], kind: 'List', metadata: { resourceVersion: '' } });
+const list = stringify({
+  apiVersion: 'v1',
+  items: [healthy, degraded, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'app' } }],
+  kind: 'List',
+  metadata: { resourceVersion: '' },
+});
 
 describe('health eval', () => {
   it('reads stdin with -, and evaluates each item of a List', () => {

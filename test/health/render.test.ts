@@ -53,7 +53,11 @@ const OPEN_LIBS_KEY = /^resource\.customizations\.useOpenLibs\.(.+)$/;
 function suffixOk(suffix: string): boolean {
   const parts = suffix.split('_');
   if (parts.length === 1) return /^[A-Z][A-Za-z0-9]*$/.test(parts[0]!);
-  return parts.length === 2 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(parts[0]!) && /^[A-Z][A-Za-z0-9]*$/.test(parts[1]!);
+  return (
+    parts.length === 2 &&
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(parts[0]!) &&
+    /^[A-Z][A-Za-z0-9]*$/.test(parts[1]!)
+  );
 }
 
 /** Checks every key/value of a rendered data map against Argo CD's argocd-cm grammar; returns the health kinds. */
@@ -99,7 +103,12 @@ describe('wavegate render on examples/ameide', () => {
     expect(first.code, first.stderr).toBe(0);
     const catalog = loadCatalog(EXAMPLE);
     for (const env of catalog.environments) {
-      expect(first.stdout).toMatch(new RegExp(`^${env.name}: \\d+ files in \\S*/${env.name}, \\d+ test files in \\S*/\\.tests/${env.name} \\(health: \\d+ checks in argocd-cm\\.patch\\.yaml, \\d+ kinds? left to Argo CD[;)]`, 'm'));
+      expect(first.stdout).toMatch(
+        new RegExp(
+          `^${env.name}: \\d+ files in \\S*/${env.name}, \\d+ test files in \\S*/\\.tests/${env.name} \\(health: \\d+ checks in argocd-cm\\.patch\\.yaml, \\d+ kinds? left to Argo CD[;)]`,
+          'm',
+        ),
+      );
       for (const f of ['argocd-cm.patch.yaml', 'argocd-values.yaml']) expect(existsSync(join(out, env.name, f)), f).toBe(true);
       // what is applied and what is only tested are apart (issue 15): no health/ in OUT/<env>
       expect(existsSync(join(out, env.name, 'health')), env.name).toBe(false);
@@ -110,7 +119,12 @@ describe('wavegate render on examples/ameide', () => {
   it('writes a patch whose every key and value follows Argo CD key grammar (evidence)', () => {
     for (const env of envFolders(out)) {
       const patch = readFileSync(join(out, env, 'argocd-cm.patch.yaml'), 'utf8');
-      const obj = parse(patch) as { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; data: Record<string, string> };
+      const obj = parse(patch) as {
+        apiVersion: string;
+        kind: string;
+        metadata: { name: string; namespace: string };
+        data: Record<string, string>;
+      };
       expect(obj).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm' } });
       expect(obj.metadata.namespace).toBeUndefined();
       const kinds = checkArgoKeys(patch, ['data']);
@@ -118,7 +132,9 @@ describe('wavegate render on examples/ameide', () => {
       const values = readFileSync(join(out, env, 'argocd-values.yaml'), 'utf8');
       checkArgoKeys(values, ['configs', 'cm']);
       expect((parse(values) as { configs: { cm: unknown } }).configs.cm).toEqual(obj.data);
-      expect((parse(values) as { configs: { params: unknown } }).configs.params).toEqual({ 'applicationsetcontroller.enable.progressive.syncs': 'true' });
+      expect((parse(values) as { configs: { params: unknown } }).configs.params).toEqual({
+        'applicationsetcontroller.enable.progressive.syncs': 'true',
+      });
     }
   });
 
@@ -144,7 +160,9 @@ describe('wavegate render on examples/ameide', () => {
         const dir = join(out, '.tests', env, 'health', ...(group ? [group, kind!] : [kind!]));
         expect(readFileSync(join(dir, 'health.lua'), 'utf8'), key).toBe(script);
         const openLibs = data[`resource.customizations.useOpenLibs.${m[1]}`] === 'true';
-        const suite = parse(readFileSync(join(dir, 'health_test.yaml'), 'utf8')) as { tests: { healthStatus: { status: string; message?: string }; inputPath: string }[] };
+        const suite = parse(readFileSync(join(dir, 'health_test.yaml'), 'utf8')) as {
+          tests: { healthStatus: { status: string; message?: string }; inputPath: string }[];
+        };
         expect(suite.tests.length, key).toBeGreaterThan(0);
         const seen = new Set<string>();
         for (const t of suite.tests) {
@@ -175,23 +193,36 @@ describe('wavegate render on examples/ameide', () => {
     if (!existsSync(KUBECTL)) throw new Error(`real kubectl not found at ${KUBECTL}: run node scripts/install-tools.mjs`);
     const work = tempDir();
     writeFileSync(join(work, 'install.yaml'), readFileSync(INSTALL));
-    for (const f of ['argocd-cm.patch.yaml', 'argocd-cmd-params-cm.patch.yaml']) writeFileSync(join(work, f), readFileSync(join(out, 'dev', f)));
+    for (const f of ['argocd-cm.patch.yaml', 'argocd-cmd-params-cm.patch.yaml'])
+      writeFileSync(join(work, f), readFileSync(join(out, 'dev', f)));
     // docs/health-checks.md's kustomization for Argo CD's own install
-    writeFileSync(join(work, 'kustomization.yaml'), 'namespace: argocd\nresources:\n  - install.yaml\npatches:\n  - path: argocd-cm.patch.yaml\n  - path: argocd-cmd-params-cm.patch.yaml\n');
+    writeFileSync(
+      join(work, 'kustomization.yaml'),
+      'namespace: argocd\nresources:\n  - install.yaml\npatches:\n  - path: argocd-cm.patch.yaml\n  - path: argocd-cmd-params-cm.patch.yaml\n',
+    );
     const kz = spawnSync(KUBECTL, ['kustomize', work], { encoding: 'utf8' });
     expect(kz.stderr).toBe('');
     expect(kz.status).toBe(0);
-    const outDocs = parseAllDocuments(kz.stdout).map((d) => d.toJS() as { metadata: { name: string; namespace?: string }; data: Record<string, string> });
-    const byName = (docs: { metadata: { name: string } }[], n: string) => docs.find((d) => d.metadata.name === n) as unknown as { metadata: { namespace?: string }; data: Record<string, string> };
+    const outDocs = parseAllDocuments(kz.stdout).map(
+      (d) => d.toJS() as { metadata: { name: string; namespace?: string }; data: Record<string, string> },
+    );
+    const byName = (docs: { metadata: { name: string } }[], n: string) =>
+      docs.find((d) => d.metadata.name === n) as unknown as { metadata: { namespace?: string }; data: Record<string, string> };
     const base = installDocs();
     const patch = (parse(readFileSync(join(out, 'dev', 'argocd-cm.patch.yaml'), 'utf8')) as { data: Record<string, string> }).data;
     const cm = byName(outDocs, 'argocd-cm');
     expect(cm.metadata.namespace).toBe('argocd');
     // Argo's default keys survive: resource.exclusions and resource.customizations.ignoreResourceUpdates.*
-    expect(Object.keys(byName(base, 'argocd-cm').data)).toEqual(expect.arrayContaining(['resource.exclusions', 'resource.customizations.ignoreResourceUpdates.all']));
+    expect(Object.keys(byName(base, 'argocd-cm').data)).toEqual(
+      expect.arrayContaining(['resource.exclusions', 'resource.customizations.ignoreResourceUpdates.all']),
+    );
     expect(cm.data).toEqual({ ...byName(base, 'argocd-cm').data, ...patch });
     expect(byName(outDocs, 'argocd-cmd-params-cm').data).toEqual({ 'applicationsetcontroller.enable.progressive.syncs': 'true' });
-    const kp = spawnSync(KUBECTL, ['patch', '-f', join(work, 'install.yaml'), '--local', '--patch-file', join(work, 'argocd-cm.patch.yaml'), '-o', 'json'], { encoding: 'utf8' });
+    const kp = spawnSync(
+      KUBECTL,
+      ['patch', '-f', join(work, 'install.yaml'), '--local', '--patch-file', join(work, 'argocd-cm.patch.yaml'), '-o', 'json'],
+      { encoding: 'utf8' },
+    );
     expect(kp.status, kp.stderr).toBe(0);
   });
 
@@ -203,22 +234,38 @@ describe('wavegate render on examples/ameide', () => {
     const o = tempDir();
     const r = run(['render', root, '--out', o]);
     expect(r.code, r.stderr).toBe(0);
-    const params = parse(readFileSync(join(o, 'dev', 'argocd-cmd-params-cm.patch.yaml'), 'utf8')) as { metadata: { namespace: string }; data: Record<string, string> };
+    const params = parse(readFileSync(join(o, 'dev', 'argocd-cmd-params-cm.patch.yaml'), 'utf8')) as {
+      metadata: { namespace: string };
+      data: Record<string, string>;
+    };
     expect(params.metadata.namespace).toBe('openshift-gitops');
     expect(params.data).toEqual({ 'applicationsetcontroller.enable.progressive.syncs': 'true', 'controller.sync.timeout.seconds': '900' });
-    expect((parse(readFileSync(join(o, 'dev', 'argocd-cm.patch.yaml'), 'utf8')) as { metadata: { namespace: string } }).metadata.namespace).toBe('openshift-gitops');
-    expect((parse(readFileSync(join(o, 'dev', 'argocd-values.yaml'), 'utf8')) as { configs: { params: unknown } }).configs.params).toEqual(params.data);
+    expect(
+      (parse(readFileSync(join(o, 'dev', 'argocd-cm.patch.yaml'), 'utf8')) as { metadata: { namespace: string } }).metadata.namespace,
+    ).toBe('openshift-gitops');
+    expect((parse(readFileSync(join(o, 'dev', 'argocd-values.yaml'), 'utf8')) as { configs: { params: unknown } }).configs.params).toEqual(
+      params.data,
+    );
     // an install elsewhere: the live ConfigMaps carry the namespace, so does the patch (docs/health-checks.md's second kustomization)
     const work = tempDir();
-    const live = readFileSync(INSTALL, 'utf8').replace(/^ {2}name: (argocd-cm|argocd-cmd-params-cm)$/gm, '  name: $1\n  namespace: openshift-gitops');
+    const live = readFileSync(INSTALL, 'utf8').replace(
+      /^ {2}name: (argocd-cm|argocd-cmd-params-cm)$/gm,
+      '  name: $1\n  namespace: openshift-gitops',
+    );
     writeFileSync(join(work, 'live.yaml'), live);
-    for (const f of ['argocd-cm.patch.yaml', 'argocd-cmd-params-cm.patch.yaml']) writeFileSync(join(work, f), readFileSync(join(o, 'dev', f)));
-    writeFileSync(join(work, 'kustomization.yaml'), 'resources:\n  - live.yaml\npatches:\n  - path: argocd-cm.patch.yaml\n  - path: argocd-cmd-params-cm.patch.yaml\n');
+    for (const f of ['argocd-cm.patch.yaml', 'argocd-cmd-params-cm.patch.yaml'])
+      writeFileSync(join(work, f), readFileSync(join(o, 'dev', f)));
+    writeFileSync(
+      join(work, 'kustomization.yaml'),
+      'resources:\n  - live.yaml\npatches:\n  - path: argocd-cm.patch.yaml\n  - path: argocd-cmd-params-cm.patch.yaml\n',
+    );
     const kz = spawnSync(KUBECTL, ['kustomize', work], { encoding: 'utf8' });
     expect(kz.stderr).toBe('');
     const docs = parseAllDocuments(kz.stdout).map((d) => d.toJS() as { metadata: { name: string }; data: Record<string, string> });
     expect(docs.find((d) => d.metadata.name === 'argocd-cmd-params-cm')!.data['controller.sync.timeout.seconds']).toBe('900');
-    expect(Object.keys(docs.find((d) => d.metadata.name === 'argocd-cm')!.data)).toContain('resource.customizations.health.cert-manager.io_Certificate');
+    expect(Object.keys(docs.find((d) => d.metadata.name === 'argocd-cm')!.data)).toContain(
+      'resource.customizations.health.cert-manager.io_Certificate',
+    );
   });
 
   it("reports a key of the catalog's own argocd-cm that the patch replaces (split key or legacy block), at its line", () => {
@@ -237,18 +284,25 @@ describe('wavegate render on examples/ameide', () => {
       '        return { status = "Healthy" }',
       '',
     ].join('\n');
-    const root = catalogOf([{ name: 'a', tier: 'foundation', wave: 1, health: ['cert-manager.io/Certificate', 'kafka.strimzi.io/Kafka'] }], {
-      extra: { 'argocd/argocd-cm.yaml': userCm },
-    });
+    const root = catalogOf(
+      [{ name: 'a', tier: 'foundation', wave: 1, health: ['cert-manager.io/Certificate', 'kafka.strimzi.io/Kafka'] }],
+      {
+        extra: { 'argocd/argocd-cm.yaml': userCm },
+      },
+    );
     const o = tempDir();
     const r = run(['render', root, '--out', o, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
-    const findings = (JSON.parse(r.stdout) as { findings: { rule: string; file: string; line: number; message: string }[] }).findings.filter((f) => f.rule === 'argocd-cm-conflict');
+    const findings = (
+      JSON.parse(r.stdout) as { findings: { rule: string; file: string; line: number; message: string }[] }
+    ).findings.filter((f) => f.rule === 'argocd-cm-conflict');
     expect(findings.map((f) => [f.file, f.line])).toEqual([
       ['argocd/argocd-cm.yaml', 7],
       ['argocd/argocd-cm.yaml', 9],
     ]);
-    expect(findings[0]!.message).toMatch(/already sets resource\.customizations\.health\.cert-manager\.io_Certificate; argocd-cm\.patch\.yaml replaces it/);
+    expect(findings[0]!.message).toMatch(
+      /already sets resource\.customizations\.health\.cert-manager\.io_Certificate; argocd-cm\.patch\.yaml replaces it/,
+    );
     expect(findings[1]!.message).toMatch(/health\.lua for kafka\.strimzi\.io\/Kafka/);
   });
 
@@ -261,9 +315,17 @@ describe('wavegate render on examples/ameide', () => {
   });
 
   it('health eval with the rendered patch evaluates a live object with what would be deployed', () => {
-    const r = run(['health', 'eval', join(ROOT, 'lua', 'kafka.strimzi.io', 'Kafka', 'testdata', 'progressing_staleGeneration.yaml'), '--argocd-cm', join(out, 'dev', 'argocd-cm.patch.yaml')]);
+    const r = run([
+      'health',
+      'eval',
+      join(ROOT, 'lua', 'kafka.strimzi.io', 'Kafka', 'testdata', 'progressing_staleGeneration.yaml'),
+      '--argocd-cm',
+      join(out, 'dev', 'argocd-cm.patch.yaml'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe('STATUS: Progressing\nMESSAGE: Waiting for the controller to observe generation 4 (status is for generation 3)\n');
+    expect(r.stdout).toBe(
+      'STATUS: Progressing\nMESSAGE: Waiting for the controller to observe generation 4 (status is for generation 3)\n',
+    );
   });
 
   it('is byte-identical on re-run', () => {
@@ -281,7 +343,10 @@ describe('wavegate render on examples/ameide', () => {
     const beforeTests = snapshot(join(out, '.tests', 'prod'));
     const r = run(['render', EXAMPLE, '--out', out, '--env', 'dev', '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout) as { written: boolean; environments: { name: string; dir: string; files: string[]; testDir: string; testFiles: string[] }[] };
+    const j = JSON.parse(r.stdout) as {
+      written: boolean;
+      environments: { name: string; dir: string; files: string[]; testDir: string; testFiles: string[] }[];
+    };
     expect(j.written).toBe(true);
     expect(j.environments.map((e) => e.name)).toEqual(['dev']);
     expect(j.environments[0]!.files).toContain('argocd-cm.patch.yaml');
@@ -315,7 +380,12 @@ describe('wavegate render on examples/ameide', () => {
   });
 });
 
-const widget = { name: 'widgets', tier: 'platform', wave: 40, health: ['example.com/Widget', 'cert-manager.io/Certificate', 'apps/Deployment'] };
+const widget = {
+  name: 'widgets',
+  tier: 'platform',
+  wave: 40,
+  health: ['example.com/Widget', 'cert-manager.io/Certificate', 'apps/Deployment'],
+};
 
 describe('health coverage and settings', () => {
   it('a gated kind with no check is a health-coverage error at its line, and render writes nothing', async () => {
@@ -372,14 +442,22 @@ describe('health coverage and settings', () => {
   });
 
   it('health.overrides ships a team script with its tests and useOpenLibs; health.builtin leaves a kind to Argo CD', async () => {
-    const script = 'local s = string.lower(obj.status and obj.status.phase or "")\nif s == "ready" then\n  return { status = "Healthy", message = "ready" }\nend\nreturn { status = "Progressing", message = "waiting" }\n';
+    const script =
+      'local s = string.lower(obj.status and obj.status.phase or "")\nif s == "ready" then\n  return { status = "Healthy", message = "ready" }\nend\nreturn { status = "Progressing", message = "waiting" }\n';
     const root = catalogOf([widget], {
       extra: {
         'wavegate.yaml': { health: { overrides: { 'example.com/Widget': 'checks/widget' }, builtin: ['cert-manager.io/Certificate'] } },
         'checks/widget/health.lua': script,
         'checks/widget/check.yaml': 'useOpenLibs: true\n',
-        'checks/widget/health_test.yaml': { tests: [{ healthStatus: { status: 'Healthy', message: 'ready' }, inputPath: 'testdata/ready.yaml' }] },
-        'checks/widget/testdata/ready.yaml': { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, status: { phase: 'READY' } },
+        'checks/widget/health_test.yaml': {
+          tests: [{ healthStatus: { status: 'Healthy', message: 'ready' }, inputPath: 'testdata/ready.yaml' }],
+        },
+        'checks/widget/testdata/ready.yaml': {
+          apiVersion: 'example.com/v1',
+          kind: 'Widget',
+          metadata: { name: 'w' },
+          status: { phase: 'READY' },
+        },
       },
     });
     const catalog = loadCatalog(root);
@@ -389,7 +467,10 @@ describe('health coverage and settings', () => {
     expect(report.written).toBe(true);
     const patch = readFileSync(join(out, 'dev', 'argocd-cm.patch.yaml'), 'utf8');
     const data = (parse(patch) as { data: Record<string, string> }).data;
-    expect(Object.keys(data)).toEqual(['resource.customizations.health.example.com_Widget', 'resource.customizations.useOpenLibs.example.com_Widget']);
+    expect(Object.keys(data)).toEqual([
+      'resource.customizations.health.example.com_Widget',
+      'resource.customizations.useOpenLibs.example.com_Widget',
+    ]);
     expect(data['resource.customizations.health.example.com_Widget']).toBe(script);
     expect(patch).toContain('resource.customizations.useOpenLibs.example.com_Widget: "true"');
     checkArgoKeys(patch, ['data']);
@@ -412,8 +493,15 @@ describe('health coverage and settings', () => {
         'wavegate.yaml': { health: { overrides: { 'example.com/Widget': 'checks/widget/health.lua' } } },
         // string.lower needs useOpenLibs, which this override does not declare
         'checks/widget/health.lua': 'local s = string.lower(obj.status.phase)\nreturn { status = "Healthy", message = s }\n',
-        'checks/widget/health_test.yaml': { tests: [{ healthStatus: { status: 'Healthy', message: 'ready' }, inputPath: 'testdata/ready.yaml' }] },
-        'checks/widget/testdata/ready.yaml': { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, status: { phase: 'READY' } },
+        'checks/widget/health_test.yaml': {
+          tests: [{ healthStatus: { status: 'Healthy', message: 'ready' }, inputPath: 'testdata/ready.yaml' }],
+        },
+        'checks/widget/testdata/ready.yaml': {
+          apiVersion: 'example.com/v1',
+          kind: 'Widget',
+          metadata: { name: 'w' },
+          status: { phase: 'READY' },
+        },
       },
     });
     const out = tempDir();
@@ -426,13 +514,16 @@ describe('health coverage and settings', () => {
     expect(lint[0]!.message).toMatch(/^health\.overrides example\.com\/Widget: /);
     const failed = report.findings.filter((f) => f.rule === 'health-test');
     expect(failed).toHaveLength(1);
-    expect(failed[0]!.message).toMatch(/test 1 \(testdata\/ready\.yaml\) expected Healthy "ready", got Unknown ".*index a nil value|got Unknown/);
+    expect(failed[0]!.message).toMatch(
+      /test 1 \(testdata\/ready\.yaml\) expected Healthy "ready", got Unknown ".*index a nil value|got Unknown/,
+    );
   });
 
   it('reports an override path that does not exist, an untested override and an unknown built-in, with wavegate.yaml lines', () => {
     const root = catalogOf([widget], {
       extra: {
-        'wavegate.yaml': 'health:\n  builtin:\n    - example.org/Gadget\n  overrides:\n    example.com/Widget: checks/missing.lua\n    cert-manager.io/Certificate: checks/cert.lua\n',
+        'wavegate.yaml':
+          'health:\n  builtin:\n    - example.org/Gadget\n  overrides:\n    example.com/Widget: checks/missing.lua\n    cert-manager.io/Certificate: checks/cert.lua\n',
         'checks/cert.lua': 'return { status = "Healthy" }\n',
       },
     });
@@ -443,24 +534,32 @@ describe('health coverage and settings', () => {
       ['error', 'wavegate.yaml', 5, 'health.overrides: example.com/Widget'],
       ['warning', 'wavegate.yaml', 6, 'health.overrides: cert-manager.io/Certificate'],
     ]);
-    expect(findings[0]!.message).toContain('no Argo CD release from v2.8 to v3.5 has a built-in check for it, so Argo CD treats it as Healthy at once');
+    expect(findings[0]!.message).toContain(
+      'no Argo CD release from v2.8 to v3.5 has a built-in check for it, so Argo CD treats it as Healthy at once',
+    );
     expect(findings[1]!.message).toMatch(/checks\/missing\.lua does not exist/);
     expect(findings[2]!.message).toMatch(/no health_test\.yaml beside checks\/cert\.lua/);
   });
 
   it('the health: section is validated by the schema', () => {
-    const root = writeCatalog({ 'wavegate.yaml': 'health:\n  builtin: [not a kind]\n', 'environments/dev/components/a/component.yaml': { name: 'a', tier: 'apps', wave: 40 } });
+    const root = writeCatalog({
+      'wavegate.yaml': 'health:\n  builtin: [not a kind]\n',
+      'environments/dev/components/a/component.yaml': { name: 'a', tier: 'apps', wave: 40 },
+    });
     const r = run(['check', root]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/wavegate\.yaml:2:\d+: .*builtin/);
   });
 
-  it('refuses an --out that would replace the catalog\'s own folders', () => {
+  it("refuses an --out that would replace the catalog's own folders", () => {
     // a catalog in a folder named like its environment: <parent>/dev, rendered to <parent>
     const parent = tempDir();
     const root = join(parent, 'dev');
     mkdirSync(join(root, 'environments', 'dev', 'components', 'widgets'), { recursive: true });
-    writeFileSync(join(root, 'environments', 'dev', 'components', 'widgets', 'component.yaml'), 'name: widgets\ntier: platform\nwave: 40\n');
+    writeFileSync(
+      join(root, 'environments', 'dev', 'components', 'widgets', 'component.yaml'),
+      'name: widgets\ntier: platform\nwave: 40\n',
+    );
     for (const out of [parent, join(root, 'environments'), join(root, 'environments', 'dev', 'out')]) {
       const r = run(['render', root, '--out', out]);
       expect(r.code, `${out}: ${r.stderr}`).toBe(2);
@@ -480,8 +579,24 @@ describe('health coverage and settings', () => {
 
 describe('patch YAML', () => {
   it('carries any script byte for byte (indented first line, trailing spaces, tabs, no final newline, blank lines, unicode, control characters)', () => {
-    const scripts = ['  -- indented\nreturn {}\n', 'x = 1   \nreturn {}\n', 'a\tb\nreturn {}', 'return {}', 'x\n\n\nreturn {}\n\n\n', 'm = "é ✓"\nreturn {}\n', 'm = "\u0001"\nreturn {}\n'];
-    const checks: ShippedCheck[] = scripts.map((script, i) => ({ script, openLibs: i === 0, ref: `k${i}.example.com/K`, group: `k${i}.example.com`, kind: 'K', source: 'override', dir: '/x' }));
+    const scripts = [
+      '  -- indented\nreturn {}\n',
+      'x = 1   \nreturn {}\n',
+      'a\tb\nreturn {}',
+      'return {}',
+      'x\n\n\nreturn {}\n\n\n',
+      'm = "é ✓"\nreturn {}\n',
+      'm = "\u0001"\nreturn {}\n',
+    ];
+    const checks: ShippedCheck[] = scripts.map((script, i) => ({
+      script,
+      openLibs: i === 0,
+      ref: `k${i}.example.com/K`,
+      group: `k${i}.example.com`,
+      kind: 'K',
+      source: 'override',
+      dir: '/x',
+    }));
     const data = argocdCmData(checks);
     const catalog = { root: '/tmp/cat', settings: defaultSettings() } as Catalog;
     const env = { name: 'dev' } as Environment;

@@ -47,7 +47,7 @@ export function appSetYaml(o: AppSetOptions): string {
     ...Object.entries(labels).map(([k, v]) => `        ${k}: '${v}'`),
     ...(o.annotations ? ['      annotations:', ...Object.entries(o.annotations).map(([k, v]) => `        ${k}: '${v}'`)] : []),
     '    spec:',
-    "      project: default",
+    '      project: default',
     '      source:',
     '        repoURL: https://example.com/gitops.git',
     '        targetRevision: main',
@@ -68,6 +68,9 @@ export function rollingSync(key: string, steps: string[][], extra = ''): string 
     '    type: RollingSync',
     '    rollingSync:',
     '      steps:',
-    ...steps.map((vs) => `        - matchExpressions:\n            - key: ${key}\n              operator: In\n              values: [${vs.map((v) => JSON.stringify(v)).join(', ')}]${extra}`),
+    ...steps.map(
+      (vs) =>
+        `        - matchExpressions:\n            - key: ${key}\n              operator: In\n              values: [${vs.map((v) => JSON.stringify(v)).join(', ')}]${extra}`,
+    ),
   ].join('\n');
 }

@@ -22,7 +22,10 @@ export function readGaps(): Gap[] {
     .split('\n')
     .filter((l) => /^\| \d+ \|/.test(l))
     .map((l) => {
-      const cells = l.split('|').slice(1, -1).map((c) => c.trim());
+      const cells = l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
       if (cells.length !== 6) throw new Error(`GAPS.md: expected 6 cells, got ${cells.length}: ${l}`);
       const [id, says, rule, env, findings, files] = cells as [string, string, string, string, string, string];
       return {

@@ -60,14 +60,16 @@ describe('strconv.ParseBool for useOpenLibs (settings.go:1170-1175)', () => {
 
 describe('argocd-cm split keys as Argo reads them', () => {
   it('`T` and `1` open the libraries, `False` closes them', () => {
-    const src = argocdCmSource(cm({
-      'resource.customizations.health.example.io_A': 'return {status = "Healthy", message = string.upper("a")}',
-      'resource.customizations.useOpenLibs.example.io_A': 'T',
-      'resource.customizations.health.example.io_B': HEALTHY,
-      'resource.customizations.useOpenLibs.example.io_B': '1',
-      'resource.customizations.health.example.io_C': HEALTHY,
-      'resource.customizations.useOpenLibs.example.io_C': 'False',
-    }));
+    const src = argocdCmSource(
+      cm({
+        'resource.customizations.health.example.io_A': 'return {status = "Healthy", message = string.upper("a")}',
+        'resource.customizations.useOpenLibs.example.io_A': 'T',
+        'resource.customizations.health.example.io_B': HEALTHY,
+        'resource.customizations.useOpenLibs.example.io_B': '1',
+        'resource.customizations.health.example.io_C': HEALTHY,
+        'resource.customizations.useOpenLibs.example.io_C': 'False',
+      }),
+    );
     expect(src.resolve('example.io', 'A')!.openLibs).toBe(true);
     expect(src.resolve('example.io', 'B')!.openLibs).toBe(true);
     expect(src.resolve('example.io', 'C')!.openLibs).toBe(false);
@@ -88,7 +90,7 @@ describe('argocd-cm split keys as Argo reads them', () => {
       'resource.customizations.health.example.io_My_Kind': HEALTHY,
     });
     expect(msg).toContain(
-      "data.\"resource.customizations.health.example.io_My_Kind\": group kind should be in format `resource.customizations.<type>.<group_kind>` or resource.customizations.<type>.<kind>`, got group kind: 'example.io_My_Kind'",
+      'data."resource.customizations.health.example.io_My_Kind": group kind should be in format `resource.customizations.<type>.<group_kind>` or resource.customizations.<type>.<kind>`, got group kind: \'example.io_My_Kind\'',
     );
     expect(msg).not.toContain('example.io_Widget');
   });
@@ -115,21 +117,25 @@ describe('argocd-cm split keys as Argo reads them', () => {
   });
 
   it('the group keeps its dots (SplitN 4), fewer than 4 parts are skipped, the prefix is matched as a plain prefix', () => {
-    const src = argocdCmSource(cm({
-      'resource.customizations.health.sub.example.io_Widget': HEALTHY,
-      'resource.customizations.health': 'not a key Argo reads',
-      'resource.customizationsX.health.other.io_Gadget': HEALTHY,
-    }));
+    const src = argocdCmSource(
+      cm({
+        'resource.customizations.health.sub.example.io_Widget': HEALTHY,
+        'resource.customizations.health': 'not a key Argo reads',
+        'resource.customizationsX.health.other.io_Gadget': HEALTHY,
+      }),
+    );
     expect(src.resolve('sub.example.io', 'Widget')!.groupKind).toBe('sub.example.io/Widget');
     expect(src.resolve('other.io', 'Gadget')!.groupKind).toBe('other.io/Gadget');
     expect(() => argocdCmSource(cm({ 'resource.customizations.health.': HEALTHY }))).toThrow("got group kind: ''");
   });
 
   it('an empty split health value hides the legacy script of that kind (HealthLua = "")', () => {
-    const src = argocdCmSource(cm({
-      'resource.customizations': `example.io/Widget:\n  health.lua: |\n    ${HEALTHY}\n`,
-      'resource.customizations.health.example.io_Widget': '',
-    }));
+    const src = argocdCmSource(
+      cm({
+        'resource.customizations': `example.io/Widget:\n  health.lua: |\n    ${HEALTHY}\n`,
+        'resource.customizations.health.example.io_Widget': '',
+      }),
+    );
     expect(src.resolve('example.io', 'Widget')).toBeUndefined();
   });
 
@@ -137,7 +143,9 @@ describe('argocd-cm split keys as Argo reads them', () => {
     expect(refusal({ 'resource.customizations.ignoreDifferences.apps_Deployment': 'jsonPointers: /spec/replicas' })).toContain(
       'cannot unmarshal string into Go struct field OverrideIgnoreDiff.jsonPointers of type []string',
     );
-    expect(refusal({ 'resource.customizations.knownTypeFields.apps_Deployment': 'field: spec' })).toContain('of type []v1alpha1.KnownTypeField');
+    expect(refusal({ 'resource.customizations.knownTypeFields.apps_Deployment': 'field: spec' })).toContain(
+      'of type []v1alpha1.KnownTypeField',
+    );
     // a number in a string list is coerced to a string by sigs.k8s.io/yaml: accepted
     expect(() => argocdCmSource(cm({ 'resource.customizations.ignoreDifferences.all': 'jsonPointers: [1]' }))).not.toThrow();
   });
@@ -145,22 +153,31 @@ describe('argocd-cm split keys as Argo reads them', () => {
 
 describe('the legacy resource.customizations block', () => {
   it('reads health.lua.useOpenLibs as a YAML 1.1 boolean (go-yaml v2): yes is true', () => {
-    const src = argocdCmSource(cm({ 'resource.customizations': `example.io/Widget:\n  health.lua: '${HEALTHY}'\n  health.lua.useOpenLibs: yes\n` }));
+    const src = argocdCmSource(
+      cm({ 'resource.customizations': `example.io/Widget:\n  health.lua: '${HEALTHY}'\n  health.lua.useOpenLibs: yes\n` }),
+    );
     expect(src.resolve('example.io', 'Widget')!.openLibs).toBe(true);
   });
   it('a quoted "true" does not unmarshal into the bool: Argo refuses the ConfigMap', () => {
-    const msg = refusal({ 'resource.customizations': `example.io/Widget:\n  health.lua: '${HEALTHY}'\n  health.lua.useOpenLibs: "true"\n` });
+    const msg = refusal({
+      'resource.customizations': `example.io/Widget:\n  health.lua: '${HEALTHY}'\n  health.lua.useOpenLibs: "true"\n`,
+    });
     expect(msg).toContain('cannot unmarshal string into Go struct field rawResourceOverride.health.lua.useOpenLibs of type bool');
   });
 });
 
 describe('wavegate health eval --argocd-cm with a key Argo refuses', () => {
-  it('exits 2 with the key and Argo\'s error on stderr, no stack trace', async () => {
+  it("exits 2 with the key and Argo's error on stderr, no stack trace", async () => {
     const root = mkdtempSync(join(tmpdir(), 'wavegate-cm-'));
-    writeFileSync(join(root, 'cm.yaml'), JSON.stringify(cm({
-      'resource.customizations.health.example.io_Widget': HEALTHY,
-      'resource.customizations.health.example.io_Big_Widget': HEALTHY,
-    })));
+    writeFileSync(
+      join(root, 'cm.yaml'),
+      JSON.stringify(
+        cm({
+          'resource.customizations.health.example.io_Widget': HEALTHY,
+          'resource.customizations.health.example.io_Big_Widget': HEALTHY,
+        }),
+      ),
+    );
     writeFileSync(join(root, 'w.yaml'), 'apiVersion: example.io/v1\nkind: Widget\n');
     let err = '';
     let out = '';

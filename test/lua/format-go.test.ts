@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { evaluateHealth } from '../../src/lua/runtime.js';
 
-const fmt = (args: string) => evaluateHealth(`return {status = "Healthy", message = string.format(${args})}`, {}, { openLibs: true }).message;
+const fmt = (args: string) =>
+  evaluateHealth(`return {status = "Healthy", message = string.format(${args})}`, {}, { openLibs: true }).message;
 
 describe('string.format %e/%f/%g rounding (Go: ties to even on the exact value)', () => {
   it('ties and near-ties', () => {
@@ -25,12 +26,32 @@ describe('string.format %e/%f/%g rounding (Go: ties to even on the exact value)'
     let seed = 7;
     for (let i = 0; i < 60; i++) {
       seed = (seed * 1103515245 + 12345) % 2147483648;
-      values.push(String(((seed / 2147483648) * 10 ** ((i % 9) - 3)) * (i % 2 ? -1 : 1)));
+      values.push(String((seed / 2147483648) * 10 ** ((i % 9) - 3) * (i % 2 ? -1 : 1)));
     }
-    const specs = ['%.0f', '%.1f', '%.2f', '%.3f', '%f', '%10.4f', '%-9.2f|', '%+.1f', '%08.2f', '%.0e', '%.2e', '%e', '%.1g', '%.3g', '%.6g'];
+    const specs = [
+      '%.0f',
+      '%.1f',
+      '%.2f',
+      '%.3f',
+      '%f',
+      '%10.4f',
+      '%-9.2f|',
+      '%+.1f',
+      '%08.2f',
+      '%.0e',
+      '%.2e',
+      '%e',
+      '%.1g',
+      '%.3g',
+      '%.6g',
+    ];
     const calls = values.flatMap((v) => specs.map((s) => `string.format("${s}", ${v})`));
     const lua = execFileSync('lua5.1', ['-'], { input: `${calls.map((c) => `print(${c})`).join('\n')}\n`, encoding: 'utf8' }).split('\n');
-    const ours = evaluateHealth(`return {status = "Healthy", message = table.concat({${calls.join(', ')}}, "\\n")}`, {}, { openLibs: true }).message.split('\n');
+    const ours = evaluateHealth(
+      `return {status = "Healthy", message = table.concat({${calls.join(', ')}}, "\\n")}`,
+      {},
+      { openLibs: true },
+    ).message.split('\n');
     const diffs = calls.map((c, i) => (ours[i] === lua[i] ? '' : `${c}: lua5.1 ${lua[i]} wavegate ${ours[i]}`)).filter(Boolean);
     expect(calls.length).toBe(1500);
     expect(diffs).toEqual([]);

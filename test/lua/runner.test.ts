@@ -8,7 +8,13 @@ import { main } from '../../src/cli/main.js';
 import { renderKind } from '../../src/health/library.js';
 import { argocdCmSource, dirSource, objectGroupKind } from '../../src/lua/resolve.js';
 import { evaluateHealth } from '../../src/lua/runtime.js';
-import { EMPTY_STATUS_NOTE, formatHealthTestReport, healthTestReportToJson, readTestdata, runHealthTests } from '../../src/lua/testrunner.js';
+import {
+  EMPTY_STATUS_NOTE,
+  formatHealthTestReport,
+  healthTestReportToJson,
+  readTestdata,
+  runHealthTests,
+} from '../../src/lua/testrunner.js';
 import { lintHealthScript } from '../../src/lua/lint.js';
 
 const ARGO = join(__dirname, '..', 'fixtures', 'argo-resource-customizations');
@@ -50,7 +56,8 @@ describe('wavegate health test', () => {
   it('reports failures with kind, input, expected and actual, and exits 1', async () => {
     const root = tree({
       'example.io/Widget/health.lua': 'return {status = "Healthy", message = "up"}',
-      'example.io/Widget/health_test.yaml': 'tests:\n- healthStatus:\n    status: Degraded\n    message: down\n  inputPath: testdata/a.yaml\n- healthStatus:\n    status: Healthy\n    message: up\n  inputpath: testdata/b.yaml\n',
+      'example.io/Widget/health_test.yaml':
+        'tests:\n- healthStatus:\n    status: Degraded\n    message: down\n  inputPath: testdata/a.yaml\n- healthStatus:\n    status: Healthy\n    message: up\n  inputpath: testdata/b.yaml\n',
       'example.io/Widget/testdata/a.yaml': 'apiVersion: example.io/v1\nkind: Widget\n',
       'example.io/Widget/testdata/b.yaml': 'apiVersion: example.io/v1\nkind: Widget\n---\napiVersion: v1\nkind: Other\n',
     });
@@ -68,7 +75,8 @@ describe('wavegate health test', () => {
     const root = tree({
       '_.example.io/_/health.lua': 'return {status = "Suspended", message = obj.kind}',
       'other.io/Thing/health.lua': 'return nil',
-      'other.io/Thing/health_test.yaml': 'tests:\n- healthStatus:\n    status: Suspended\n    message: Gadget\n  inputPath: g.yaml\n- healthStatus:\n    status: ""\n  inputPath: t.yaml\n',
+      'other.io/Thing/health_test.yaml':
+        'tests:\n- healthStatus:\n    status: Suspended\n    message: Gadget\n  inputPath: g.yaml\n- healthStatus:\n    status: ""\n  inputPath: t.yaml\n',
       'other.io/Thing/g.yaml': 'apiVersion: apps.example.io/v1\nkind: Gadget\n',
       'other.io/Thing/t.yaml': 'apiVersion: other.io/v1\nkind: Thing\n',
     });
@@ -100,7 +108,9 @@ describe('wavegate health test', () => {
     expect(() => runHealthTests([bad])).toThrow(/check\.yaml:1:14: useOpenLibs: expected true or false$/);
     expect(() => renderKind(join(bad, 'example.io/Widget'))).toThrow(/check\.yaml:1:14: useOpenLibs: expected true or false$/);
     const unknown = tree({ ...files, 'example.io/Widget/check.yaml': 'useOpenLibs: true\nopenLibs: true\n' });
-    expect(() => runHealthTests([unknown])).toThrow(/check\.yaml:2:1: unknown field "openLibs" \(expected template, data, useOpenLibs, description\)$/);
+    expect(() => runHealthTests([unknown])).toThrow(
+      /check\.yaml:2:1: unknown field "openLibs" \(expected template, data, useOpenLibs, description\)$/,
+    );
   });
 
   it('the built CLI gives the same report as the library for a large suite', async () => {
@@ -110,7 +120,8 @@ describe('wavegate health test', () => {
       files[`${dir}/health.lua`] = `return {status = obj.spec.s, message = "k${k} " .. obj.metadata.name}`;
       let t = 'tests:\n';
       for (let i = 0; i < 120; i++) {
-        files[`${dir}/testdata/c${i}.yaml`] = `apiVersion: g${k}.example.io/v1\nkind: Kind${k}\nmetadata:\n  name: c${i}\nspec:\n  s: ${i % 7 === 0 ? 'Degraded' : 'Healthy'}\n`;
+        files[`${dir}/testdata/c${i}.yaml`] =
+          `apiVersion: g${k}.example.io/v1\nkind: Kind${k}\nmetadata:\n  name: c${i}\nspec:\n  s: ${i % 7 === 0 ? 'Degraded' : 'Healthy'}\n`;
         t += `- healthStatus:\n    status: Healthy\n    message: k${k} c${i}\n  inputPath: testdata/c${i}.yaml\n`;
       }
       files[`${dir}/health_test.yaml`] = t;
@@ -119,7 +130,10 @@ describe('wavegate health test', () => {
     const bin = join(__dirname, '..', '..', 'bin', 'wavegate.js');
     let out = '';
     try {
-      out = execFileSync(process.execPath, [bin, 'health', 'test', root, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      out = execFileSync(process.execPath, [bin, 'health', 'test', root, '--format', 'json'], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
     } catch (e) {
       out = (e as { stdout: string }).stdout; // exit 1: some cases fail on purpose
     }
@@ -140,7 +154,8 @@ describe('argocd-cm resolution', () => {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     data: {
-      'resource.customizations': '"*.example.io/*":\n  health.lua: return {status = "Degraded", message = "wild"}\nexample.io/Widget:\n  health.lua: return {status = "Degraded", message = "legacy"}\n  health.lua.useOpenLibs: false\n',
+      'resource.customizations':
+        '"*.example.io/*":\n  health.lua: return {status = "Degraded", message = "wild"}\nexample.io/Widget:\n  health.lua: return {status = "Degraded", message = "legacy"}\n  health.lua.useOpenLibs: false\n',
       'resource.customizations.health.example.io_Widget': 'return {status = "Healthy", message = string.upper("split")}',
       'resource.customizations.useOpenLibs.example.io_Widget': 'true',
       'resource.customizations.health.Service': 'return {status = "Healthy"}',
@@ -156,7 +171,11 @@ describe('argocd-cm resolution', () => {
     expect(src.resolve('other.io', 'X')).toBeUndefined();
   });
   it('wavegate health eval prints STATUS and MESSAGE', async () => {
-    const root = tree({ 'cm.yaml': JSON.stringify(cm), 'w.yaml': 'apiVersion: example.io/v1\nkind: Widget\n', 'n.yaml': 'apiVersion: none.io/v1\nkind: Nope\n' });
+    const root = tree({
+      'cm.yaml': JSON.stringify(cm),
+      'w.yaml': 'apiVersion: example.io/v1\nkind: Widget\n',
+      'n.yaml': 'apiVersion: none.io/v1\nkind: Nope\n',
+    });
     const r = await cli(['health', 'eval', join(root, 'w.yaml'), '--argocd-cm', join(root, 'cm.yaml')]);
     expect(r.out).toBe('STATUS: Healthy\nMESSAGE: SPLIT\n');
     const n = await cli(['health', 'eval', join(root, 'n.yaml'), '--argocd-cm', join(root, 'cm.yaml')]);
@@ -206,7 +225,11 @@ function luaLiteral(v: unknown): string {
   }
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '0';
   if (typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `{${v.filter((x) => x !== null && x !== undefined).map(luaLiteral).join(',')}}`;
+  if (Array.isArray(v))
+    return `{${v
+      .filter((x) => x !== null && x !== undefined)
+      .map(luaLiteral)
+      .join(',')}}`;
   if (typeof v === 'object' && v !== null) {
     return `{${Object.entries(v)
       .filter(([, x]) => x !== null && x !== undefined)
@@ -268,10 +291,7 @@ describe('cross-check against Lua 5.1 (Debian lua5.1)', () => {
   it('gives the same status and message for every fixture of the project', () => {
     const cases = [...collectCases(PKG_LUA, true), ...collectCases(ARGO, false).map((c) => ({ ...c, open: true }))];
     expect(cases.length).toBeGreaterThan(20);
-    const program =
-      HARNESS +
-      cases.map((c, i) => `run(${i}, ${luaLiteral(c.script)}, ${luaLiteral(c.obj)}, ${c.open})`).join('\n') +
-      '\n';
+    const program = HARNESS + cases.map((c, i) => `run(${i}, ${luaLiteral(c.script)}, ${luaLiteral(c.obj)}, ${c.open})`).join('\n') + '\n';
     const out = execFileSync('lua5.1', ['-'], { input: program, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(cases.length);

@@ -18,7 +18,10 @@ describe('Argo sandbox rules (each: fails under Argo, and its mirror passes)', (
   });
   it('the string global needs open libs (the error text of the facts file)', () => {
     const s = 'local hs = {status = "Healthy"}\nlocal m = obj.m\n\nif string.find(m, "a") then hs.message = "a" end\nreturn hs';
-    expect(run(s, { m: 'a' })).toEqual({ status: 'Unknown', message: "<string>:4: attempt to index a non-table object(nil) with key 'find'" });
+    expect(run(s, { m: 'a' })).toEqual({
+      status: 'Unknown',
+      message: "<string>:4: attempt to index a non-table object(nil) with key 'find'",
+    });
     expect(run(s, { m: 'a' }, true)).toEqual(ok('a'));
   });
   it('math and global os need open libs; require("os") gives only time and date', () => {
@@ -38,14 +41,20 @@ describe('Argo sandbox rules (each: fails under Argo, and its mirror passes)', (
   });
   it('5.3-only names are absent, 5.1 names present', () => {
     expect(run('local a, b = table.unpack({1, 2})\nreturn {status = "Healthy"}').message).toBe(
-      "<string>:1: attempt to call a non-function object",
+      '<string>:1: attempt to call a non-function object',
     );
-    expect(run('local a, b = unpack({1, 2})\nreturn {status = "Healthy", message = tostring(a + b) .. table.getn({1, 2, 3})}')).toEqual(ok('33'));
-    expect(run('return {status = "Healthy", message = type(math.type) .. type(utf8) .. type(table.pack) .. type(rawlen)}', {}, true)).toEqual(ok('nilnilnilnil'));
+    expect(run('local a, b = unpack({1, 2})\nreturn {status = "Healthy", message = tostring(a + b) .. table.getn({1, 2, 3})}')).toEqual(
+      ok('33'),
+    );
+    expect(
+      run('return {status = "Healthy", message = type(math.type) .. type(utf8) .. type(table.pack) .. type(rawlen)}', {}, true),
+    ).toEqual(ok('nilnilnilnil'));
   });
   it('numbers print as gopher-lua float64', () => {
     expect(run('return {status = "Healthy", message = tostring(10/2) .. " " .. 7/2 .. " " .. obj.n * 2}', { n: 3 })).toEqual(ok('5 3.5 6'));
-    expect(run('return {status = "Healthy", message = tostring(2147483647 + 1) .. " " .. 1/3}')).toEqual(ok('2147483648 0.3333333333333333'));
+    expect(run('return {status = "Healthy", message = tostring(2147483647 + 1) .. " " .. 1/3}')).toEqual(
+      ok('2147483648 0.3333333333333333'),
+    );
     expect(goNumberString(1e18)).toBe('1000000000000000000');
     expect(goNumberString(1e21)).toBe('1e+21'); // beyond int64: Go prints the float64
     expect(goNumberString(1234567.5)).toBe('1.2345675e+06');
@@ -59,7 +68,9 @@ describe('Argo sandbox rules (each: fails under Argo, and its mirror passes)', (
     expect(f('"%d|%5d|%05d|%+d", 2^31, 3.7, -42, 7')).toBe('2147483648|    3|-0042|+7');
     expect(f('"%x|%#x|%o|%x", 255, 255, 8, -255')).toBe('ff|0xff|10|-ff');
     expect(f('"%s|%q|%q", 10/2, "a\\"b", 5')).toBe('5|"a\\"b"|"5"');
-    expect(f('"%g|%g|%.3g|%e|%5.2f", 0.1, 123456789.5, 1234.5678, 12345.678, 3.14159')).toBe('0.1|1.234567895e+08|1.23e+03|1.234568e+04| 3.14');
+    expect(f('"%g|%g|%.3g|%e|%5.2f", 0.1, 123456789.5, 1234.5678, 12345.678, 3.14159')).toBe(
+      '0.1|1.234567895e+08|1.23e+03|1.234568e+04| 3.14',
+    );
     expect(f('"%d/%d ready, %d%%", 2, 3, 50')).toBe('2/3 ready, 50%');
   });
   it('obj is built like Argo: nulls dropped, also inside arrays', () => {
@@ -77,20 +88,38 @@ describe('Argo sandbox rules (each: fails under Argo, and its mirror passes)', (
     expect(run('return {status = "Healthy", message = 5}')).toEqual({ status: '', message: '' });
   });
   it('runtime errors become Unknown with gopher-lua texts', () => {
-    expect(run('local x = obj.status.phase')).toEqual({ status: 'Unknown', message: "<string>:1: attempt to index a non-table object(nil) with key 'phase'" });
-    expect(run('return {status = "Healthy", message = 1 + nil}').message).toBe('<string>:1: cannot perform add operation between number and nil');
-    expect(run('return {status = "Healthy", message = "a" .. nil}').message).toBe('<string>:1: cannot perform concat operation between string and nil');
+    expect(run('local x = obj.status.phase')).toEqual({
+      status: 'Unknown',
+      message: "<string>:1: attempt to index a non-table object(nil) with key 'phase'",
+    });
+    expect(run('return {status = "Healthy", message = 1 + nil}').message).toBe(
+      '<string>:1: cannot perform add operation between number and nil',
+    );
+    expect(run('return {status = "Healthy", message = "a" .. nil}').message).toBe(
+      '<string>:1: cannot perform concat operation between string and nil',
+    );
     expect(run('if 1 < nil then end').message).toBe('<string>:1: attempt to compare number with nil');
     expect(run('foo()').message).toBe('<string>:1: attempt to call a non-function object');
     expect(run('error("boom")').message).toBe('<string>:1: boom');
     expect(run('ipairs(nil)').message).toBe('<string>:1: bad argument #1 to ipairs (table expected, got nil)');
   });
   it('a script that runs forever or allocates without end is stopped', () => {
-    expect(evaluateHealth('while true do end', {}, { instructionLimit: 200_000 })).toEqual({ status: 'Unknown', message: '<string>:1: context deadline exceeded', sandboxBound: true });
+    expect(evaluateHealth('while true do end', {}, { instructionLimit: 200_000 })).toEqual({
+      status: 'Unknown',
+      message: '<string>:1: context deadline exceeded',
+      sandboxBound: true,
+    });
     expect(run('local ok = pcall(function() while true do end end)\nreturn {status = "Healthy"}').status).toBe('Unknown');
-    expect(run('local co = coroutine.create(function() while true do end end)\ncoroutine.resume(co)\nreturn {status = "Healthy"}', {}, true).status).toBe('Unknown');
+    expect(
+      run('local co = coroutine.create(function() while true do end end)\ncoroutine.resume(co)\nreturn {status = "Healthy"}', {}, true)
+        .status,
+    ).toBe('Unknown');
     expect(run('local s = "x"\nfor i = 1, 60 do s = s .. s end').message).toMatch(/memory limit exceeded/);
-    const grow = evaluateHealth('local t = {}\nfor i = 1, 1e9 do t[i] = {i, "x" .. i} end', {}, { instructionLimit: 20_000_000, memoryLimitBytes: 16 * 1024 * 1024 });
+    const grow = evaluateHealth(
+      'local t = {}\nfor i = 1, 1e9 do t[i] = {i, "x" .. i} end',
+      {},
+      { instructionLimit: 20_000_000, memoryLimitBytes: 16 * 1024 * 1024 },
+    );
     expect(grow).toEqual({ status: 'Unknown', message: expect.stringMatching(/^<string>:2: memory limit exceeded/), sandboxBound: true });
     expect(run('local n = 0\nfor i = 1, 1000 do n = n + i end\nreturn {status = "Healthy", message = tostring(n)}')).toEqual(ok('500500'));
     expect(evaluateHealth('return {status = "Degraded", message = "context deadline exceeded"}', {}).sandboxBound).toBeUndefined();
@@ -142,7 +171,12 @@ return {status = "Healthy", message = table.concat(keys, ",") .. "|" .. #obj.a.z
     expect(run('return obj.list', obj)).toEqual({ status: '', message: '' });
   });
   it('a metatable set before the first read does not change what the table holds', () => {
-    expect(run('setmetatable(obj.a, {__index = function() return "meta" end})\nreturn {status = "Healthy", message = obj.a.y .. obj.a.missing}', obj)).toEqual(ok('twometa'));
+    expect(
+      run(
+        'setmetatable(obj.a, {__index = function() return "meta" end})\nreturn {status = "Healthy", message = obj.a.y .. obj.a.missing}',
+        obj,
+      ),
+    ).toEqual(ok('twometa'));
   });
   it('the object itself is not changed by a script', () => {
     run('obj.a.x = 99\nobj.list = nil', obj);
@@ -174,7 +208,9 @@ describe('isolation between evaluations on the reused state', () => {
     const obj = { status: { phase: 'Ready' } };
     run('obj.status.phase = "Broken"\nobj.extra = 1\nreturn {status = "Healthy"}', obj);
     expect(run('return {status = "Healthy", message = obj.status.phase .. tostring(obj.extra)}', obj)).toEqual(ok('Readynil'));
-    run('setmetatable(_G, {__index = function() return "meta" end})\npackage.loaded.table = nil\n_G.pairs = nil\nreturn {status = "Healthy"}');
+    run(
+      'setmetatable(_G, {__index = function() return "meta" end})\npackage.loaded.table = nil\n_G.pairs = nil\nreturn {status = "Healthy"}',
+    );
     expect(run('return {status = "Healthy", message = tostring(undefinedthing) .. type(package.loaded.table) .. type(pairs)}')).toEqual(
       ok('niltablefunction'),
     );
@@ -183,7 +219,9 @@ describe('isolation between evaluations on the reused state', () => {
   });
   it('a require() module cache does not leak', () => {
     run('local os = require("os")\nos.time = nil\npackage.loaded.os.date = nil\nreturn {status = "Healthy"}');
-    expect(run('local os = require("os")\nreturn {status = "Healthy", message = type(os.time) .. type(os.date)}')).toEqual(ok('functionfunction'));
+    expect(run('local os = require("os")\nreturn {status = "Healthy", message = type(os.time) .. type(os.date)}')).toEqual(
+      ok('functionfunction'),
+    );
   });
   it('a stopped evaluation leaves a clean state', () => {
     run('x = 1\nwhile true do end');

@@ -47,17 +47,41 @@ describe('go-yaml v2 scalars (resolve.go)', () => {
   const y = (text: string) => readGoYaml(text) as Record<string, unknown>;
   it('YAML 1.1 booleans in go-yaml spellings; others stay strings; quoted stays a string', () => {
     expect(y('a: yes\nb: on\nc: Y\nd: n\ne: OFF\nf: No\ng: tRUE\nh: "yes"\ni: \'on\'\nj: [y, n]\n')).toEqual({
-      a: true, b: true, c: true, d: false, e: false, f: false, g: 'tRUE', h: 'yes', i: 'on', j: [true, false],
+      a: true,
+      b: true,
+      c: true,
+      d: false,
+      e: false,
+      f: false,
+      g: 'tRUE',
+      h: 'yes',
+      i: 'on',
+      j: [true, false],
     });
   });
   it('integers are strconv.ParseInt(s, 0, 64) after removing `_`: 0755 octal, 1_000, 0x, 0o, 0b; 08 is a float 8', () => {
     expect(y('a: 0755\nb: 1_000\nc: 0x1F\nd: 0o17\ne: 0b101\nf: -0b11\ng: 08\nh: +12\ni: 1e3\nj: .5\nk: 1:20\n')).toEqual({
-      a: 493, b: 1000, c: 31, d: 15, e: 5, f: -3, g: 8, h: 12, i: 1000, j: 0.5, k: '1:20',
+      a: 493,
+      b: 1000,
+      c: 31,
+      d: 15,
+      e: 5,
+      f: -3,
+      g: 8,
+      h: 12,
+      i: 1000,
+      j: 0.5,
+      k: '1:20',
     });
   });
   it('timestamps and `=` stay strings; empty, ~ and Null are null', () => {
     expect(y('a: 2025-02-24T17:51:10Z\nb: 2026-01-02\nc: =\nd:\ne: ~\nf: Null\n')).toEqual({
-      a: '2025-02-24T17:51:10Z', b: '2026-01-02', c: '=', d: null, e: null, f: null,
+      a: '2025-02-24T17:51:10Z',
+      b: '2026-01-02',
+      c: '=',
+      d: null,
+      e: null,
+      f: null,
     });
   });
   it('explicit tags: !!str keeps the text, !!int of a quoted number is a number, a mismatch is an error', () => {
@@ -74,7 +98,14 @@ describe('go-yaml v2 scalars (resolve.go)', () => {
   });
   it('FormatFloat(f, g, -1, 32) as sigs.k8s.io/yaml writes float keys and coerced strings', () => {
     expect([1.1, 100, 1e6, 123456, 1234567, 0.0001, 0.00001, -2.5].map(goFormatFloat32)).toEqual([
-      '1.1', '100', '1e+06', '123456', '1.234567e+06', '0.0001', '1e-05', '-2.5',
+      '1.1',
+      '100',
+      '1e+06',
+      '123456',
+      '1.234567e+06',
+      '0.0001',
+      '1e-05',
+      '-2.5',
     ]);
   });
 });
@@ -92,7 +123,7 @@ describe('documents, duplicate keys and merges (decode.go)', () => {
     const text = 'base: &b {p: 1, q: 2}\nm:\n  p: 0\n  <<: [*b, {q: 9, r: 3}]\n  q: 7\n';
     expect((readGoYaml(text) as { m: unknown }).m).toEqual({ p: 1, q: 7, r: 3 });
   });
-  it('a quoted scalar continued at its key\'s indentation parses, as libyaml takes it (Argo\'s db.atlasgo.io testdata)', () => {
+  it("a quoted scalar continued at its key's indentation parses, as libyaml takes it (Argo's db.atlasgo.io testdata)", () => {
     expect(readGoYaml("- m: 'a\n  b'\n  r: x\n")).toEqual([{ m: 'a b', r: 'x' }]);
   });
 });

@@ -19,7 +19,9 @@ const temp = tempDirs('wavegate-pipeline-');
 const tree = (dir: string): Record<string, string> => readTree(dir);
 
 const threeEnvs = (): ReturnType<typeof loadCatalog> =>
-  loadCatalog(catalogOf([SECRETS_SMOKE, { ...VAULT_SECRETS, health: ['external-secrets.io/ExternalSecret'] }], { envs: ['dev', 'prod', 'staging'] }));
+  loadCatalog(
+    catalogOf([SECRETS_SMOKE, { ...VAULT_SECRETS, health: ['external-secrets.io/ExternalSecret'] }], { envs: ['dev', 'prod', 'staging'] }),
+  );
 
 describe('TreeWriter', () => {
   it('writes nested folders and files with their bytes', async () => {
@@ -43,7 +45,11 @@ describe('TreeWriter', () => {
     const root = join(temp(), 'out');
     const w = new TreeWriter();
     // "a" is both a file and a folder: one of the two must fail
-    w.writeTree(root, [{ path: 'a', content: 'x' }, { path: 'a/b', content: 'y' }, ...Array.from({ length: 20 }, (_, i) => ({ path: `c/${i}`, content: 'z' }))]);
+    w.writeTree(root, [
+      { path: 'a', content: 'x' },
+      { path: 'a/b', content: 'y' },
+      ...Array.from({ length: 20 }, (_, i) => ({ path: `c/${i}`, content: 'z' })),
+    ]);
     await expect(w.settle()).rejects.toThrow(/EEXIST|ENOTDIR|EISDIR/);
   });
 });
@@ -61,7 +67,10 @@ describe('renderCatalog pipeline', () => {
       Object.fromEntries(files.map((f) => [f.path, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8')]));
     for (const env of mem.environments) {
       // plus the marker that lets the next render replace the folder (issue 13)
-      expect(tree(join(out, env.name))).toEqual({ ...text(env.files), [RENDER_MARKER]: expect.stringMatching(/written by wavegate render/) });
+      expect(tree(join(out, env.name))).toEqual({
+        ...text(env.files),
+        [RENDER_MARKER]: expect.stringMatching(/written by wavegate render/),
+      });
       // what is only tested, apart (issue 15): the ExternalSecret check's copy, its tests and testdata
       expect(env.testFiles.map((f) => f.path)).toContain('health/external-secrets.io/ExternalSecret/health_test.yaml');
       expect(env.files.filter((f) => f.path.startsWith('health/'))).toEqual([]);
@@ -109,10 +118,18 @@ describe('renderCatalog pipeline', () => {
     writeFileSync(join(out, 'prod', 'previous.txt'), 'old');
     writeFileSync(join(out, 'prod', RENDER_MARKER), 'previous render');
     const clash: Renderer = (_c, env) => ({
-      files: env.name === 'staging' ? [{ path: 'a', content: 'x' }, { path: 'a/b', content: 'y' }] : [{ path: 'ok.txt', content: 'ok' }],
+      files:
+        env.name === 'staging'
+          ? [
+              { path: 'a', content: 'x' },
+              { path: 'a/b', content: 'y' },
+            ]
+          : [{ path: 'ok.txt', content: 'ok' }],
       findings: [],
     });
-    await expect(renderCatalog(catalog, { out, renderers: [clash] })).rejects.toThrow(/could not write the render output: .*previous output left untouched/);
+    await expect(renderCatalog(catalog, { out, renderers: [clash] })).rejects.toThrow(
+      /could not write the render output: .*previous output left untouched/,
+    );
     // OUT/.tests, made for this render, is gone again too
     expect(readdirSync(out)).toEqual(['prod']);
     expect(tree(join(out, 'prod'))).toEqual({ 'previous.txt': 'old', [RENDER_MARKER]: 'previous render' });
@@ -150,8 +167,15 @@ describe('health checks verified once per render', () => {
       extra: {
         'wavegate.yaml': { health: { overrides: { 'example.com/Widget': 'checks/widget/health.lua' } } },
         'checks/widget/health.lua': 'local s = string.lower(obj.status.phase)\nreturn { status = "Healthy", message = s }\n',
-        'checks/widget/health_test.yaml': { tests: [{ healthStatus: { status: 'Healthy', message: 'ready' }, inputPath: 'testdata/ready.yaml' }] },
-        'checks/widget/testdata/ready.yaml': { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, status: { phase: 'READY' } },
+        'checks/widget/health_test.yaml': {
+          tests: [{ healthStatus: { status: 'Healthy', message: 'ready' }, inputPath: 'testdata/ready.yaml' }],
+        },
+        'checks/widget/testdata/ready.yaml': {
+          apiVersion: 'example.com/v1',
+          kind: 'Widget',
+          metadata: { name: 'w' },
+          status: { phase: 'READY' },
+        },
       },
     });
     const out = temp();
@@ -160,7 +184,9 @@ describe('health checks verified once per render', () => {
     expect(readdirSync(out)).toEqual([]);
     for (const rule of ['health-lint', 'health-test']) {
       const got = report.findings.filter((f) => f.rule === rule);
-      expect(got.map((f) => f.environment).sort()).toEqual(rule === 'health-test' ? ['dev', 'prod'] : [...new Set(got.map((f) => f.environment))].sort());
+      expect(got.map((f) => f.environment).sort()).toEqual(
+        rule === 'health-test' ? ['dev', 'prod'] : [...new Set(got.map((f) => f.environment))].sort(),
+      );
       expect(new Set(got.map((f) => f.environment))).toEqual(new Set(['dev', 'prod']));
       const dev = got.filter((f) => f.environment === 'dev').map(({ environment: _e, ...f }) => f);
       const prod = got.filter((f) => f.environment === 'prod').map(({ environment: _e, ...f }) => f);
@@ -174,7 +200,10 @@ describe('values.yaml text', () => {
     for (const yaml of [undefined, null] as const) {
       const { catalog, env } = yaml === undefined ? loadFixture() : loadFixture(undefined, null);
       const settings = smokeSettings(catalog.settings);
-      for (const c of env.components.filter((x) => x.componentType === 'smoke' && x.smoke && x.smoke.secrets.length + x.smoke.externalSecrets.length + x.smoke.resources.length > 0)) {
+      for (const c of env.components.filter(
+        (x) =>
+          x.componentType === 'smoke' && x.smoke && x.smoke.secrets.length + x.smoke.externalSecrets.length + x.smoke.resources.length > 0,
+      )) {
         const chart = await buildSmokeChart(c, env, settings);
         const values = chart.files.find((f) => f.path === 'values.yaml')!.content as string;
         const body = values.split('\n').slice(3).join('\n'); // after the three header lines
@@ -199,7 +228,10 @@ describe('render output inside the catalog', () => {
     expect((await renderCatalog(loadCatalog(root), { out: join(root, 'out') })).written).toBe(true);
     // the team changes the check; OUT still holds the old patch until the next render
     writeFileSync(join(root, 'checks/widget/health.lua'), script('fine'));
-    writeFileSync(join(root, 'checks/widget/health_test.yaml'), stringify({ tests: [{ healthStatus: { status: 'Healthy', message: 'fine' }, inputPath: 'testdata/w.yaml' }] }));
+    writeFileSync(
+      join(root, 'checks/widget/health_test.yaml'),
+      stringify({ tests: [{ healthStatus: { status: 'Healthy', message: 'fine' }, inputPath: 'testdata/w.yaml' }] }),
+    );
     const r = await renderInMemory(loadCatalog(root), {});
     expect(r.findings.filter((f) => f.rule === 'argocd-cm-conflict')).toEqual([]);
     expect(readdirSync(join(root, 'out', 'dev'))).toContain(RENDER_MARKER);
@@ -225,7 +257,11 @@ describe('environments gone from the catalog', () => {
     expect(progress).toEqual(['dev 1/3', 'prod 2/3', 'staging 3/3']);
     expect(r.removed).toEqual(['qa']);
     expect(r.foreign).toEqual(['notes']);
-    expect(readdirSync(out).filter((n) => !n.startsWith('.')).sort()).toEqual(['dev', 'notes', 'prod', 'staging']);
+    expect(
+      readdirSync(out)
+        .filter((n) => !n.startsWith('.'))
+        .sort(),
+    ).toEqual(['dev', 'notes', 'prod', 'staging']);
     expect(readdirSync(out)).not.toContain('qa');
     expect(readFileSync(join(out, 'notes', 'todo.md'), 'utf8')).toBe('keep');
     // --env renders one environment: it judges no other folder
@@ -235,7 +271,7 @@ describe('environments gone from the catalog', () => {
     expect(readdirSync(out)).toContain('qa');
   });
 
-  it('the test folder of a gone environment goes with it; a test folder wavegate did not write is reported; --env leaves other environments\' test folders', async () => {
+  it("the test folder of a gone environment goes with it; a test folder wavegate did not write is reported; --env leaves other environments' test folders", async () => {
     const out = temp();
     await renderCatalog(threeEnvs(), { out });
     for (const d of ['qa', `${TESTS_DIR}/qa`]) {
@@ -266,7 +302,13 @@ describe('the test tree OUT/.tests', () => {
     const before = { dev: tree(join(out, 'dev')), tests: tree(join(out, TESTS_DIR, 'dev')) };
     const clash: Renderer = (_c, env) => ({
       files: [{ path: 'ok.txt', content: 'new' }],
-      testFiles: env.name === 'prod' ? [{ path: 'a', content: 'x' }, { path: 'a/b', content: 'y' }] : [{ path: 't.txt', content: 'new' }],
+      testFiles:
+        env.name === 'prod'
+          ? [
+              { path: 'a', content: 'x' },
+              { path: 'a/b', content: 'y' },
+            ]
+          : [{ path: 't.txt', content: 'new' }],
       findings: [],
     });
     await expect(renderCatalog(threeEnvs(), { out, renderers: [clash] })).rejects.toThrow(/could not write the render output/);
@@ -279,7 +321,9 @@ describe('the test tree OUT/.tests', () => {
     const elsewhere = temp();
     const out = temp();
     symlinkSync(elsewhere, join(out, TESTS_DIR));
-    await expect(renderCatalog(threeEnvs(), { out })).rejects.toThrow(/--out: .*\.tests exists and is a symlink; render writes the health checks' tests there/);
+    await expect(renderCatalog(threeEnvs(), { out })).rejects.toThrow(
+      /--out: .*\.tests exists and is a symlink; render writes the health checks' tests there/,
+    );
     expect(readdirSync(elsewhere)).toEqual([]);
     expect(readdirSync(out)).toEqual([TESTS_DIR]);
     const out2 = temp();

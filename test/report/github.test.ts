@@ -9,9 +9,32 @@ describe('formatFindingsGithub', () => {
 
   it('escapes % CR LF in the message and also : and , in properties; plain values stay as they are', () => {
     const findings: Finding[] = [
-      { rule: 'wave-order', severity: 'error', environment: 'dev', component: 'a', message: '100% of it:\r\nline two, done', file: 'environments/dev/components/a,b:c/component.yaml', line: 3, column: 5 },
-      { rule: 'env-parity', severity: 'warning', environment: 'prod', component: 'b', message: 'plain message', file: 'environments/prod/components/b/component.yaml' },
-      { rule: 'env-parity', severity: 'warning', environment: 'staging', component: 'b', message: 'plain message', file: 'environments/prod/components/b/component.yaml' },
+      {
+        rule: 'wave-order',
+        severity: 'error',
+        environment: 'dev',
+        component: 'a',
+        message: '100% of it:\r\nline two, done',
+        file: 'environments/dev/components/a,b:c/component.yaml',
+        line: 3,
+        column: 5,
+      },
+      {
+        rule: 'env-parity',
+        severity: 'warning',
+        environment: 'prod',
+        component: 'b',
+        message: 'plain message',
+        file: 'environments/prod/components/b/component.yaml',
+      },
+      {
+        rule: 'env-parity',
+        severity: 'warning',
+        environment: 'staging',
+        component: 'b',
+        message: 'plain message',
+        file: 'environments/prod/components/b/component.yaml',
+      },
       { rule: 'smoke-image', severity: 'warning', message: 'no file' },
     ];
     expect(formatFindingsGithub(findings, base)).toBe(

@@ -45,7 +45,11 @@ describe('groupFindings', () => {
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
     const findings: Finding[] = [];
     for (let i = 0; i < 5000; i++) {
-      const f: Finding = { rule: pick(['wave-order', 'env-parity', 'tier-band']), severity: pick(['error', 'warning'] as const), message: pick(['same message', 'other', 'x']) };
+      const f: Finding = {
+        rule: pick(['wave-order', 'env-parity', 'tier-band']),
+        severity: pick(['error', 'warning'] as const),
+        message: pick(['same message', 'other', 'x']),
+      };
       const env = pick([undefined, 'dev', 'prod', 'staging']);
       if (env) f.environment = env;
       const file = pick([undefined, '', 'a.yaml', 'environments/_shared/components/x/component.yaml']);

@@ -37,9 +37,21 @@ describe('SARIF 2.1.0 output', () => {
     const run = (log.runs as Record<string, any>[])[0]!;
     expect(run.tool.driver.name).toBe('wavegate');
     const ruleIds = run.tool.driver.rules.map((r: { id: string }) => r.id);
-    expect(ruleIds).toEqual(expect.arrayContaining(['yaml', 'schema', 'missing-edge', 'wave-order', 'env-parity', 'argo-depends-on', 'health-test', 'smoke-image']));
+    expect(ruleIds).toEqual(
+      expect.arrayContaining([
+        'yaml',
+        'schema',
+        'missing-edge',
+        'wave-order',
+        'env-parity',
+        'argo-depends-on',
+        'health-test',
+        'smoke-image',
+      ]),
+    );
     // a _shared file's finding, reported in each of the three environments, is one result
-    const key = (f: (typeof findings)[number]): string => JSON.stringify([f.rule, f.file, f.line, f.column, f.component, f.message, f.related ?? []]);
+    const key = (f: (typeof findings)[number]): string =>
+      JSON.stringify([f.rule, f.file, f.line, f.column, f.component, f.message, f.related ?? []]);
     const distinct = new Set(findings.map(key));
     expect(findings.length).toBeGreaterThan(distinct.size * 2);
     expect(run.results).toHaveLength(distinct.size);
@@ -77,15 +89,25 @@ describe('SARIF 2.1.0 output', () => {
     mkdirSync(join(repo, 'gitops', 'cat'), { recursive: true });
     const elsewhere = mkdtempSync(join(tmpdir(), 'wavegate-cwd-'));
     expect(sarifBase(join(repo, 'gitops', 'cat'), elsewhere)).toEqual({ prefix: 'gitops/cat', srcRoot: pathToFileURL(repo).href });
-    expect(sarifBase(join(repo, 'gitops', 'cat'), join(repo, 'gitops'))).toEqual({ prefix: 'gitops/cat', srcRoot: pathToFileURL(repo).href });
+    expect(sarifBase(join(repo, 'gitops', 'cat'), join(repo, 'gitops'))).toEqual({
+      prefix: 'gitops/cat',
+      srcRoot: pathToFileURL(repo).href,
+    });
     const noGit = mkdtempSync(join(tmpdir(), 'wavegate-nogit-'));
     mkdirSync(join(noGit, 'cat'));
     // (the temp folder is in no Git work tree)
     expect(sarifBase(join(noGit, 'cat'), noGit)).toEqual({ prefix: 'cat', srcRoot: pathToFileURL(noGit).href });
     expect(sarifBase(join(noGit, 'cat'), elsewhere)).toEqual({ prefix: '', srcRoot: pathToFileURL(join(noGit, 'cat')).href });
-    const withBase = toSarif(findings, { version: '1', prefix: 'gitops/cat', srcRoot: pathToFileURL(repo).href, helpBase: 'https://docs.example/rules.md' }) as any;
+    const withBase = toSarif(findings, {
+      version: '1',
+      prefix: 'gitops/cat',
+      srcRoot: pathToFileURL(repo).href,
+      helpBase: 'https://docs.example/rules.md',
+    }) as any;
     expect(withBase.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: `${pathToFileURL(repo).href}/` } });
-    expect(withBase.runs[0].tool.driver.rules.find((x: any) => x.id === 'wave-order').helpUri).toBe('https://docs.example/rules.md#wave-order');
+    expect(withBase.runs[0].tool.driver.rules.find((x: any) => x.id === 'wave-order').helpUri).toBe(
+      'https://docs.example/rules.md#wave-order',
+    );
     expect(sarifValidator()(withBase)).toBe(true);
     for (const d of [repo, elsewhere, noGit]) rmSync(d, { recursive: true, force: true });
   });
@@ -97,7 +119,9 @@ describe('helpUri: where a team hosts docs/rules.md (--help-uri-base, sarif.help
   const BASE = 'https://git.example.com/platform/wavegate/blob/main/docs/rules.md';
   const broken = { name: 'b', tier: 'platform', wave: 1, dependencies: ['nope'] };
   /** The anchors docs/rules.md really has: `<a id="...">` per finding id (scripts/gen-rules-doc.mjs). */
-  const anchors = new Set([...readFileSync(join(__dirname, '..', '..', 'docs', 'rules.md'), 'utf8').matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]!));
+  const anchors = new Set(
+    [...readFileSync(join(__dirname, '..', '..', 'docs', 'rules.md'), 'utf8').matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]!),
+  );
 
   /** The official schema with formats checked too (ajv-formats' RFC 3986 `uri`): helpUri must be an absolute URI. */
   function strictValidator() {
@@ -135,11 +159,17 @@ describe('helpUri: where a team hosts docs/rules.md (--help-uri-base, sarif.help
   });
 
   it('sarif.helpUriBase in wavegate.yaml sets it; --help-uri-base overrides it', () => {
-    const root = catalogOf([broken], { extra: { 'wavegate.yaml': { sarif: { helpUriBase: 'https://docs.example.org/wavegate/rules.html' } } } });
+    const root = catalogOf([broken], {
+      extra: { 'wavegate.yaml': { sarif: { helpUriBase: 'https://docs.example.org/wavegate/rules.html' } } },
+    });
     const fromFile = JSON.parse(run(['check', root, '--format', 'sarif']).stdout);
-    expect(fromFile.runs[0].tool.driver.rules.find((x: { id: string }) => x.id === 'unknown-dependency').helpUri).toBe('https://docs.example.org/wavegate/rules.html#unknown-dependency');
+    expect(fromFile.runs[0].tool.driver.rules.find((x: { id: string }) => x.id === 'unknown-dependency').helpUri).toBe(
+      'https://docs.example.org/wavegate/rules.html#unknown-dependency',
+    );
     const flag = JSON.parse(run(['check', root, '--format', 'sarif', '--help-uri-base', BASE]).stdout);
-    expect(flag.runs[0].tool.driver.rules.find((x: { id: string }) => x.id === 'unknown-dependency').helpUri).toBe(`${BASE}#unknown-dependency`);
+    expect(flag.runs[0].tool.driver.rules.find((x: { id: string }) => x.id === 'unknown-dependency').helpUri).toBe(
+      `${BASE}#unknown-dependency`,
+    );
     // other formats do not change
     expect(run(['check', root]).status).toBe(1);
   });
@@ -167,7 +197,11 @@ describe('helpUri: where a team hosts docs/rules.md (--help-uri-base, sarif.help
     const f = run(['check', inFile, '--format', 'sarif']);
     expect(f.status).toBe(2);
     // checked when wavegate.yaml is read, so every command and format says so, at its line
-    for (const args of [['check', inFile, '--format', 'sarif'], ['check', inFile], ['render', inFile, '--out', join(inFile, 'out')]]) {
+    for (const args of [
+      ['check', inFile, '--format', 'sarif'],
+      ['check', inFile],
+      ['render', inFile, '--out', join(inFile, 'out')],
+    ]) {
       const g = run(args);
       expect(g.status, args.join(' ')).toBe(2);
       expect(g.stderr).toBe(

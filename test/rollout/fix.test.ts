@@ -21,13 +21,17 @@ const run = (args: string[]) => {
 // their templates labelling the raw wave (as examples/ameide did): -5 is not a label value.
 function catalog(): string {
   return writeCatalog({
-    'wavegate.yaml': 'tiers:\n  - name: foundation\n    waves: [-10, 15]\n  - name: apps\n    waves: [16, 99]\nrollout:\n  maxUpdate:\n    apps: "50%"\n',
+    'wavegate.yaml':
+      'tiers:\n  - name: foundation\n    waves: [-10, 15]\n  - name: apps\n    waves: [16, 99]\nrollout:\n  maxUpdate:\n    apps: "50%"\n',
     'environments/_shared/components/crds/component.yaml': { name: 'crds', tier: 'foundation', wave: -5 },
     'environments/_shared/components/operator/component.yaml': { name: 'operator', tier: 'foundation', wave: 1, dependencies: ['crds'] },
     'environments/dev/components/app/component.yaml': { name: 'app', tier: 'apps', wave: 20, dependencies: ['operator'] },
     'environments/prod/components/db/component.yaml': { name: 'db', tier: 'apps', wave: 20, dependencies: ['operator'] },
     'environments/prod/components/app/component.yaml': { name: 'app', tier: 'apps', wave: 21, dependencies: ['db'] },
-    'argocd/dev.yaml': appSetYaml({ name: 'dev', paths: ['environments/_shared/components/**/component.yaml', 'environments/dev/components/**/component.yaml'] }),
+    'argocd/dev.yaml': appSetYaml({
+      name: 'dev',
+      paths: ['environments/_shared/components/**/component.yaml', 'environments/dev/components/**/component.yaml'],
+    }),
     // prod's ApplicationSet lives in a file of two documents, after a ConfigMap
     'argocd/prod.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: unrelated\ndata:\n  a: "1"\n---\n${appSetYaml({
       name: 'prod',
@@ -38,14 +42,24 @@ function catalog(): string {
 }
 
 /** The text without the lines fix may add or change. */
-const strip = (t: string): string => t.split('\n').filter((l) => !/^ {2}strategy:|^ {4}(type|rollingSync)|^ {6}steps:|^ {8}(- matchExpressions| {2}maxUpdate)|wavegate\.dev\/wave/.test(l)).join('\n');
+const strip = (t: string): string =>
+  t
+    .split('\n')
+    .filter(
+      (l) => !/^ {2}strategy:|^ {4}(type|rollingSync)|^ {6}steps:|^ {8}(- matchExpressions| {2}maxUpdate)|wavegate\.dev\/wave/.test(l),
+    )
+    .join('\n');
 
 describe('wavegate fix writes RollingSync steps into ApplicationSets', () => {
   it('negative waves, _shared components, two ApplicationSets: the right steps, every other byte kept, valid ApplicationSets', () => {
     const root = catalog();
     const before = { dev: readFileSync(join(root, 'argocd/dev.yaml'), 'utf8'), prod: readFileSync(join(root, 'argocd/prod.yaml'), 'utf8') };
     const c = loadCatalog(root);
-    expect(checkCatalog(c).filter((f) => f.rule === 'rollout-order').map((f) => [f.environment, f.file])).toEqual([
+    expect(
+      checkCatalog(c)
+        .filter((f) => f.rule === 'rollout-order')
+        .map((f) => [f.environment, f.file]),
+    ).toEqual([
       ['dev', 'argocd/dev.yaml'],
       ['prod', 'argocd/prod.yaml'],
     ]);
@@ -61,11 +75,20 @@ describe('wavegate fix writes RollingSync steps into ApplicationSets', () => {
     const devSet = parse(dev);
     const prodSet = prodDocs[1];
     // -5 becomes the label value m5 (documented in docs/rollout.md); ascending waves, one step each
-    const step = (v: string, maxUpdate?: string) => ({ matchExpressions: [{ key: 'wavegate.dev/wave', operator: 'In', values: [v] }], ...(maxUpdate ? { maxUpdate } : {}) });
+    const step = (v: string, maxUpdate?: string) => ({
+      matchExpressions: [{ key: 'wavegate.dev/wave', operator: 'In', values: [v] }],
+      ...(maxUpdate ? { maxUpdate } : {}),
+    });
     expect(devSet.spec.strategy).toEqual({ type: 'RollingSync', rollingSync: { steps: [step('m5'), step('1'), step('20', '50%')] } });
-    expect(prodSet.spec.strategy).toEqual({ type: 'RollingSync', rollingSync: { steps: [step('m5'), step('1'), step('20', '50%'), step('21', '50%')] } });
+    expect(prodSet.spec.strategy).toEqual({
+      type: 'RollingSync',
+      rollingSync: { steps: [step('m5'), step('1'), step('20', '50%'), step('21', '50%')] },
+    });
     expect(devSet.spec.template.metadata.labels['wavegate.dev/wave']).toBe('{{ .wave | toString | replace "-" "m" }}');
-    expect(prodSet.spec.template.metadata.labels).toEqual({ 'example.com/env': 'prod', 'wavegate.dev/wave': '{{ .wave | toString | replace "-" "m" }}' });
+    expect(prodSet.spec.template.metadata.labels).toEqual({
+      'example.com/env': 'prod',
+      'wavegate.dev/wave': '{{ .wave | toString | replace "-" "m" }}',
+    });
     // every other byte (comments included) as it was
     expect(strip(dev)).toBe(strip(before.dev));
     expect(strip(readFileSync(join(root, 'argocd/prod.yaml'), 'utf8'))).toBe(strip(before.prod));
@@ -73,7 +96,15 @@ describe('wavegate fix writes RollingSync steps into ApplicationSets', () => {
     // The ApplicationSet schema (npm @kubernetes-models/argo-cd, generated from Argo CD's CRDs) accepts both.
     expect(() => new ApplicationSet(devSet).validate()).not.toThrow();
     expect(() => new ApplicationSet(prodSet).validate()).not.toThrow();
-    expect(() => new ApplicationSet({ ...devSet, spec: { ...devSet.spec, strategy: { type: 'RollingSync', rollingSync: { steps: [{ matchExpressions: [{ key: 'k', operator: 'In', values: 'x' }] }] } } } }).validate()).toThrow();
+    expect(() =>
+      new ApplicationSet({
+        ...devSet,
+        spec: {
+          ...devSet.spec,
+          strategy: { type: 'RollingSync', rollingSync: { steps: [{ matchExpressions: [{ key: 'k', operator: 'In', values: 'x' }] }] } },
+        },
+      }).validate(),
+    ).toThrow();
     // clean afterwards, and a second fix changes nothing
     const after = loadCatalog(root);
     expect(checkCatalog(after).filter((f) => f.rule.startsWith('rollout-'))).toEqual([]);
@@ -84,17 +115,23 @@ describe('wavegate fix writes RollingSync steps into ApplicationSets', () => {
     const root = catalog();
     const text = run(['check', root, '--suggest']);
     expect(text.code).toBe(1);
-    expect(text.stdout).toContain('Suggested spec.strategy for ApplicationSet dev (argocd/dev.yaml, dev):\n  strategy: # written by wavegate fix');
+    expect(text.stdout).toContain(
+      'Suggested spec.strategy for ApplicationSet dev (argocd/dev.yaml, dev):\n  strategy: # written by wavegate fix',
+    );
     expect(text.stdout).toContain(`        - matchExpressions: [{ key: wavegate.dev/wave, operator: In, values: ["m5"] }] # wave -5\n`);
     expect(text.stdout).toContain(`  and in spec.template.metadata.labels: wavegate.dev/wave: '{{ .wave | toString | replace "-" "m" }}'`);
-    const json = JSON.parse(run(['check', root, '--suggest', '--format', 'json']).stdout) as { rollouts: { applicationSet: string; strategy: { rollingSync: { steps: unknown[] } } }[] };
+    const json = JSON.parse(run(['check', root, '--suggest', '--format', 'json']).stdout) as {
+      rollouts: { applicationSet: string; strategy: { rollingSync: { steps: unknown[] } } }[];
+    };
     expect(json.rollouts.map((r) => [r.applicationSet, r.strategy.rollingSync.steps.length])).toEqual([
       ['dev', 3],
       ['prod', 4],
     ]);
     const before = readFileSync(join(root, 'argocd/dev.yaml'), 'utf8');
     const dry = run(['fix', root, '--dry-run']);
-    expect(dry.stdout).toContain('would edit argocd/dev.yaml: ApplicationSet dev: RollingSync, 3 steps by wavegate.dev/wave (waves -5, 1, 20)');
+    expect(dry.stdout).toContain(
+      'would edit argocd/dev.yaml: ApplicationSet dev: RollingSync, 3 steps by wavegate.dev/wave (waves -5, 1, 20)',
+    );
     expect(readFileSync(join(root, 'argocd/dev.yaml'), 'utf8')).toBe(before);
     const fixed = run(['fix', root]);
     expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);

@@ -28,14 +28,22 @@ const app = comp('app', 'platform', 40, { namespace: 'apps' });
 const chart = (files: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(files).map(([k, v]) => [`environments/dev/components/app/${k}`, v]));
 
-describe('chart-wait-hook: the issue\'s definition of done', () => {
+describe("chart-wait-hook: the issue's definition of done", () => {
   // The three waits of the issue, and a migration hook (shapes: AlephZ-ai/argo-cd-devspace
   // src/scripts/k8s/wait-for-secret.sh; elixierco/elixier helm/elixier-old/templates/_helpers/wait-createdb.tpl;
   // the groundnuty/k8s-wait-for README; ok-amba/default-ok-charts charts/db-migration).
   const root = inMemory([store, db, app], {
     extra: chart({
-      'templates/wait-secret.yaml': job('    argocd.argoproj.io/hook: PreSync\n', 'until kubectl get secret app-api-token -n apps; do sleep 5; done', 'wait-secret'),
-      'templates/wait-es.yaml': job('    helm.sh/hook: pre-install,pre-upgrade\n', 'kubectl wait --for=condition=Ready externalsecret/app-db-credentials -n apps --timeout=300s', 'wait-es'),
+      'templates/wait-secret.yaml': job(
+        '    argocd.argoproj.io/hook: PreSync\n',
+        'until kubectl get secret app-api-token -n apps; do sleep 5; done',
+        'wait-secret',
+      ),
+      'templates/wait-es.yaml': job(
+        '    helm.sh/hook: pre-install,pre-upgrade\n',
+        'kubectl wait --for=condition=Ready externalsecret/app-db-credentials -n apps --timeout=300s',
+        'wait-es',
+      ),
       'templates/deployment.yaml':
         'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: wait-db\n          image: groundnuty/k8s-wait-for:v2.0\n          args: ["service", "postgres-rw"]\n      containers:\n        - name: app\n          image: app:1\n',
       'templates/migrate.yaml': job('    helm.sh/hook: pre-install,pre-upgrade\n', 'flask db upgrade', 'migrate'),
@@ -49,10 +57,18 @@ describe('chart-wait-hook: the issue\'s definition of done', () => {
       ['environments/dev/components/app/templates/wait-es.yaml', 14, 'app', ['secrets-app'], 'error'],
       ['environments/dev/components/app/templates/wait-secret.yaml', 14, 'app', ['secrets-app'], 'error'],
     ]);
-    expect(f[0]!.message).toMatch(/^Deployment app waits in init container wait-db for Service postgres-rw \(k8s-wait-for: k8s-wait-for service postgres-rw\); .*postgres-rw, provided by postgres: add dependency postgres and consumes\.services postgres-rw/);
-    expect(f[1]!.message).toMatch(/^Job wait-es, a PreSync hook \(helm\.sh\/hook: pre-install,pre-upgrade\), waits in container c for ExternalSecret apps\/app-db-credentials \(kubectl wait: kubectl wait --for=condition=Ready externalsecret\/app-db-credentials/);
-    expect(f[1]!.message).toContain('add dependency secrets-app and consumes.secrets apps/app-db-credentials; check it in a new smoke app-smoke (smoke.externalSecrets: app-db-credentials)');
-    expect(f[2]!.message).toMatch(/^Job wait-secret, a PreSync hook \(argocd\.argoproj\.io\/hook: PreSync\), waits in container c for Secret apps\/app-api-token \(until loop around kubectl get secret: until kubectl get secret app-api-token -n apps; do sleep 5; done\)/);
+    expect(f[0]!.message).toMatch(
+      /^Deployment app waits in init container wait-db for Service postgres-rw \(k8s-wait-for: k8s-wait-for service postgres-rw\); .*postgres-rw, provided by postgres: add dependency postgres and consumes\.services postgres-rw/,
+    );
+    expect(f[1]!.message).toMatch(
+      /^Job wait-es, a PreSync hook \(helm\.sh\/hook: pre-install,pre-upgrade\), waits in container c for ExternalSecret apps\/app-db-credentials \(kubectl wait: kubectl wait --for=condition=Ready externalsecret\/app-db-credentials/,
+    );
+    expect(f[1]!.message).toContain(
+      'add dependency secrets-app and consumes.secrets apps/app-db-credentials; check it in a new smoke app-smoke (smoke.externalSecrets: app-db-credentials)',
+    );
+    expect(f[2]!.message).toMatch(
+      /^Job wait-secret, a PreSync hook \(argocd\.argoproj\.io\/hook: PreSync\), waits in container c for Secret apps\/app-api-token \(until loop around kubectl get secret: until kubectl get secret app-api-token -n apps; do sleep 5; done\)/,
+    );
     expect(f[2]!.message).toContain('check it in a new smoke app-smoke (smoke.secrets: app-api-token)');
     for (const x of f) expect(x.message).toContain('wavegate fix adds these but never deletes the');
   });
@@ -85,25 +101,40 @@ describe('chart-wait-hook on test/fixtures/wait-hooks (shapes of public charts)'
 
   it('reads names from values.yaml and .Release (Helm template syntax does not stop the scan)', () => {
     const secret = f.find((x) => x.file!.endsWith('wait-secret-job.yaml'))!;
-    expect(secret.message).toContain('waits in container wait for Secret apps/app-api-token (until loop around kubectl get secret: until kubectl get secret app-api-token -n apps; do');
+    expect(secret.message).toContain(
+      'waits in container wait for Secret apps/app-api-token (until loop around kubectl get secret: until kubectl get secret app-api-token -n apps; do',
+    );
     expect(secret.message).toMatch(/^Job app-wait-api-token, a PreSync hook/);
     const es = f.find((x) => x.file!.endsWith('wait-externalsecret-job.yaml'))!;
     expect(es.message).toContain('for ExternalSecret apps/app-db-credentials');
     const pg = f.find((x) => x.file!.endsWith('_helpers.tpl'))!;
-    expect(pg.message).toMatch(/^Deployment app \(through template "app\.waitForPostgres"\) waits in init container postgresql-init for Service postgres-rw \(until loop around pg_isready: until pg_isready -U app -h postgres-rw -p 5432; do sleep 2 ; done\)/);
+    expect(pg.message).toMatch(
+      /^Deployment app \(through template "app\.waitForPostgres"\) waits in init container postgresql-init for Service postgres-rw \(until loop around pg_isready: until pg_isready -U app -h postgres-rw -p 5432; do sleep 2 ; done\)/,
+    );
     expect(pg.message).toContain('a Service reports no condition for a smoke to check');
   });
 
   it('follows the kustomization into its base; smoke checks go to the smoke that validates the component', () => {
     const [nc, wfi, kw] = f.filter((x) => x.component === 'worker');
-    expect(nc!.message).toContain('waits in init container wait-redis for Service redis (while loop around nc: while ! nc -z redis 6379; do sleep 1; done)');
+    expect(nc!.message).toContain(
+      'waits in init container wait-redis for Service redis (while loop around nc: while ! nc -z redis 6379; do sleep 1; done)',
+    );
     // redis's manifests hold a Deployment named like the Service: that is what the smoke checks
     expect(nc!.message).toContain('check it in smoke platform-smoke (smoke.resources: Deployment redis)');
-    expect(wfi!.message).toContain('for Service apps/postgres-rw (wait-for-it: wait-for-it postgres-rw.apps.svc.cluster.local:5432 --timeout=120 --strict)');
-    expect(kw!.message).toContain('for Job worker-db-init (kubectl wait: kubectl wait job/worker-db-init --for=condition=complete --timeout=600s)');
+    expect(wfi!.message).toContain(
+      'for Service apps/postgres-rw (wait-for-it: wait-for-it postgres-rw.apps.svc.cluster.local:5432 --timeout=120 --strict)',
+    );
+    expect(kw!.message).toContain(
+      'for Job worker-db-init (kubectl wait: kubectl wait job/worker-db-init --for=condition=complete --timeout=600s)',
+    );
     // the Job comes from worker-db's manifests (no provides entry names Jobs)
     expect(kw!.fix!.addSmokeChecks).toEqual([
-      { environment: 'dev', component: 'worker', field: 'resources', entry: { apiVersion: 'batch/v1', kind: 'Job', name: 'worker-db-init', namespace: 'apps', condition: 'Complete' } },
+      {
+        environment: 'dev',
+        component: 'worker',
+        field: 'resources',
+        entry: { apiVersion: 'batch/v1', kind: 'Job', name: 'worker-db-init', namespace: 'apps', condition: 'Complete' },
+      },
     ]);
   });
 
@@ -112,9 +143,13 @@ describe('chart-wait-hook on test/fixtures/wait-hooks (shapes of public charts)'
     expect(one.map((x) => `${x.file}:${x.line}`)).toEqual(f.map((x) => `${x.file}:${x.line}`));
   });
 
-  it('not findings: migration, post-install wait, a loop doing work, a file wait, a wait for the component\'s own Service', () => {
+  it("not findings: migration, post-install wait, a loop doing work, a file wait, a wait for the component's own Service", () => {
     const files = f.map((x) => x.file);
-    for (const name of ['migrate-job.yaml', 'post-install-job.yaml', 'bootstrap-job.yaml']) expect(files.some((x) => x!.endsWith(name)), name).toBe(false);
+    for (const name of ['migrate-job.yaml', 'post-install-job.yaml', 'bootstrap-job.yaml'])
+      expect(
+        files.some((x) => x!.endsWith(name)),
+        name,
+      ).toBe(false);
     expect(f.some((x) => x.message.includes('jwtkey'))).toBe(false);
     expect(f.some((x) => x.component === 'redis')).toBe(false);
   });
@@ -124,7 +159,12 @@ describe('chart-wait-hook: hooks and waits it tells apart', () => {
   const provider = comp('p', 'data', 20, { namespace: 'ns', provides: { secrets: ['s'], services: ['svc'] } });
   const consumer = comp('c', 'platform', 40, { namespace: 'ns' });
   const run = (files: Record<string, string>) =>
-    findingsOf(chartWaitHook, inMemory([provider, consumer], { extra: Object.fromEntries(Object.entries(files).map(([k, v]) => [`environments/dev/components/c/${k}`, v])) }));
+    findingsOf(
+      chartWaitHook,
+      inMemory([provider, consumer], {
+        extra: Object.fromEntries(Object.entries(files).map(([k, v]) => [`environments/dev/components/c/${k}`, v])),
+      }),
+    );
   const wait = 'until kubectl get secret s; do sleep 5; done';
 
   it('valid: PostSync, delete and test hooks; an Argo hook value that wins over the Helm one; no hook at all', () => {
@@ -170,7 +210,9 @@ describe('chart-wait-hook: hooks and waits it tells apart', () => {
       'b.yaml': job('    argocd.argoproj.io/hook: PreSync\n', 'until kubectl get secret {{ include "x.secret" . }}; do sleep 5; done'),
     });
     expect(f).toHaveLength(2);
-    expect(f[0]!.message).toContain('other, which no component of dev declares (in provides or its manifests): declare it on the component that makes it, then depend on that');
+    expect(f[0]!.message).toContain(
+      'other, which no component of dev declares (in provides or its manifests): declare it on the component that makes it, then depend on that',
+    );
     expect(f[0]!.related).toBeUndefined();
     expect(f[1]!.message).toContain('for Secret {{ include x.secret . }}');
     expect(f[1]!.fix!.addConsumes).toBeUndefined();
@@ -179,7 +221,11 @@ describe('chart-wait-hook: hooks and waits it tells apart', () => {
   it('configurable under rules: like the others (warning, off)', () => {
     const files = { 'environments/dev/components/c/a.yaml': job('    argocd.argoproj.io/hook: PreSync\n', wait) };
     const warn = inMemory([provider, consumer], { extra: { ...files, 'wavegate.yaml': 'rules:\n  chart-wait-hook: warning\n' } });
-    expect(checkCatalog(memoryCatalog(warn)).filter((x) => x.rule === 'chart-wait-hook').map((x) => x.severity)).toEqual(['warning']);
+    expect(
+      checkCatalog(memoryCatalog(warn))
+        .filter((x) => x.rule === 'chart-wait-hook')
+        .map((x) => x.severity),
+    ).toEqual(['warning']);
     const off = inMemory([provider, consumer], { extra: { ...files, 'wavegate.yaml': 'rules:\n  chart-wait-hook: "off"\n' } });
     expect(checkCatalog(memoryCatalog(off)).filter((x) => x.rule === 'chart-wait-hook')).toEqual([]);
   });
@@ -205,48 +251,109 @@ describe('the scan itself (scanWaits)', () => {
   const targets = (text: string) => scanWaits(text).map((w) => [w.tool, w.targets]);
 
   it('dockerize -wait (mib-dotnet/eShopOnContainers-NServiceBus exec_marketingapi.sh), curl loops (selton-caylent-greenphire/cc-copy _deployment_initcontainers.yaml.tpl)', () => {
-    expect(targets(init('        - name: dz\n          image: jwilder/dockerize\n          command: ["dockerize", "-wait", "tcp://sql.data:1433", "-wait", "http://rabbitmq:15672", "-timeout", "60s"]\n'))).toEqual([
-      ['dockerize -wait', [{ kind: 'Service', name: 'sql', namespace: 'data' }, { kind: 'Service', name: 'rabbitmq' }]],
+    expect(
+      targets(
+        init(
+          '        - name: dz\n          image: jwilder/dockerize\n          command: ["dockerize", "-wait", "tcp://sql.data:1433", "-wait", "http://rabbitmq:15672", "-timeout", "60s"]\n',
+        ),
+      ),
+    ).toEqual([
+      [
+        'dockerize -wait',
+        [
+          { kind: 'Service', name: 'sql', namespace: 'data' },
+          { kind: 'Service', name: 'rabbitmq' },
+        ],
+      ],
     ]);
-    expect(targets(init('        - name: w\n          image: alpine/curl\n          command: ["sh", "-c", "until curl --fail --connect-timeout 5 http://configsvc.apps:8080/swagger.json; do sleep 2; done"]\n'))).toEqual([
-      ['until loop around curl', [{ kind: 'Service', name: 'configsvc', namespace: 'apps' }]],
-    ]);
+    expect(
+      targets(
+        init(
+          '        - name: w\n          image: alpine/curl\n          command: ["sh", "-c", "until curl --fail --connect-timeout 5 http://configsvc.apps:8080/swagger.json; do sleep 2; done"]\n',
+        ),
+      ),
+    ).toEqual([['until loop around curl', [{ kind: 'Service', name: 'configsvc', namespace: 'apps' }]]]);
   });
 
   it('nc in the loop body (IBM/charts _wait-services.tpl), kubectl -n before wait, pods by label, a StatefulSet pod', () => {
-    expect(targets(init('        - name: x\n          image: busybox\n          args: [ "st=1;\n                   while [ $st != 0 ];\n                   do sleep 2;\n                   st=`nc is-xmetadocker 50000 < /dev/null; echo $?`;\n                   done;" ]\n'))).toEqual([
-      ['while loop around nc', [{ kind: 'Service', name: 'is-xmetadocker' }]],
-    ]);
-    expect(targets(init('        - name: x\n          image: kubectl\n          command: ["sh", "-c", "kubectl -n data wait --for=condition=Ready pod -l app=postgres --timeout=5m"]\n'))).toEqual([
-      ['kubectl wait', [{ kind: 'Pod', namespace: 'data', condition: 'Ready', selector: 'app=postgres' }]],
-    ]);
+    expect(
+      targets(
+        init(
+          '        - name: x\n          image: busybox\n          args: [ "st=1;\n                   while [ $st != 0 ];\n                   do sleep 2;\n                   st=`nc is-xmetadocker 50000 < /dev/null; echo $?`;\n                   done;" ]\n',
+        ),
+      ),
+    ).toEqual([['while loop around nc', [{ kind: 'Service', name: 'is-xmetadocker' }]]]);
+    expect(
+      targets(
+        init(
+          '        - name: x\n          image: kubectl\n          command: ["sh", "-c", "kubectl -n data wait --for=condition=Ready pod -l app=postgres --timeout=5m"]\n',
+        ),
+      ),
+    ).toEqual([['kubectl wait', [{ kind: 'Pod', namespace: 'data', condition: 'Ready', selector: 'app=postgres' }]]]);
     // elixierco/elixier helm/elixier/templates/gitweb/wait-gitweb.tpl: a kubectl image, args `wait pod NAME-0`
-    expect(targets(init('        - name: x\n          image: bitnami/kubectl\n          args: ["wait", "pod", "gitweb-0", "--for=condition=containersready"]\n'))).toEqual([
-      ['kubectl wait', [{ kind: 'Pod', name: 'gitweb-0', condition: 'containersready' }]],
-    ]);
+    expect(
+      targets(
+        init(
+          '        - name: x\n          image: bitnami/kubectl\n          args: ["wait", "pod", "gitweb-0", "--for=condition=containersready"]\n',
+        ),
+      ),
+    ).toEqual([['kubectl wait', [{ kind: 'Pod', name: 'gitweb-0', condition: 'containersready' }]]]);
   });
 
   it('retry loops: for ... in $(seq) with a probe and a break, while true with if/then break, a jsonpath condition', () => {
-    expect(targets(init('        - name: x\n          image: kubectl\n          command: ["sh", "-c", "for i in $(seq 1 30); do kubectl get secret db-creds -n data && break; sleep 2; done"]\n'))).toEqual([
-      ['for loop around kubectl get secret', [{ kind: 'Secret', name: 'db-creds', namespace: 'data' }]],
-    ]);
-    expect(targets(init('        - name: x\n          image: kubectl\n          command:\n            - sh\n            - -c\n            - |\n              while true; do\n                if kubectl get es app-creds -o jsonpath=\'{.status.conditions[0].status}\' | grep -q True; then break; fi\n                sleep 5\n              done\n'))).toEqual([
-      ['while loop around kubectl get es', [{ kind: 'ExternalSecret', name: 'app-creds' }]],
-    ]);
+    expect(
+      targets(
+        init(
+          '        - name: x\n          image: kubectl\n          command: ["sh", "-c", "for i in $(seq 1 30); do kubectl get secret db-creds -n data && break; sleep 2; done"]\n',
+        ),
+      ),
+    ).toEqual([['for loop around kubectl get secret', [{ kind: 'Secret', name: 'db-creds', namespace: 'data' }]]]);
+    expect(
+      targets(
+        init(
+          "        - name: x\n          image: kubectl\n          command:\n            - sh\n            - -c\n            - |\n              while true; do\n                if kubectl get es app-creds -o jsonpath='{.status.conditions[0].status}' | grep -q True; then break; fi\n                sleep 5\n              done\n",
+        ),
+      ),
+    ).toEqual([['while loop around kubectl get es', [{ kind: 'ExternalSecret', name: 'app-creds' }]]]);
     // devtron's migration-wait: a name computed by another kubectl; the inner `get job -l` is what can be read
-    expect(targets(init(`        - name: migration-wait\n          image: quay.io/devtron/kubectl:latest\n          command: ['sh', '-c', 'while [ ! $(kubectl -n devtroncd get $(kubectl -n devtroncd get job -l job=postgresql-migrate-devtron -o name) -o jsonpath="{.status.succeeded}")  ]; do sleep 10; done']\n`))).toEqual([
+    expect(
+      targets(
+        init(
+          `        - name: migration-wait\n          image: quay.io/devtron/kubectl:latest\n          command: ['sh', '-c', 'while [ ! $(kubectl -n devtroncd get $(kubectl -n devtroncd get job -l job=postgresql-migrate-devtron -o name) -o jsonpath="{.status.succeeded}")  ]; do sleep 10; done']\n`,
+        ),
+      ),
+    ).toEqual([
       ['while loop around kubectl get job', [{ kind: 'Job', namespace: 'devtroncd', selector: 'job=postgresql-migrate-devtron' }]],
     ]);
   });
 
   it('localhost and external hosts are not services; a named template is followed into its body', () => {
-    expect(targets(init('        - name: x\n          image: busybox\n          command: ["sh", "-c", "until nc -z localhost 5432; do sleep 1; done"]\n'))).toEqual([]);
-    expect(targets(init('        - name: x\n          image: busybox\n          command: ["sh", "-c", "until curl -f https://api.github.com; do sleep 1; done"]\n'))).toEqual([]);
+    expect(
+      targets(
+        init(
+          '        - name: x\n          image: busybox\n          command: ["sh", "-c", "until nc -z localhost 5432; do sleep 1; done"]\n',
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      targets(
+        init(
+          '        - name: x\n          image: busybox\n          command: ["sh", "-c", "until curl -f https://api.github.com; do sleep 1; done"]\n',
+        ),
+      ),
+    ).toEqual([]);
     // spartan-dou/helm-charts charts/commons/templates/helpers/_cnpg.tpl: a define holding one container (a map, no dash)
-    const tpl = '{{- define "commons.waitForPostgres" -}}\nname: wait-for-postgres\nimage: postgres:17\ncommand:\n  - sh\n  - -c\n  - |-\n    until pg_isready -h {{ .host | default "postgres" }} -p 5432; do\n      sleep 2;\n    done\n{{- end }}\n';
+    const tpl =
+      '{{- define "commons.waitForPostgres" -}}\nname: wait-for-postgres\nimage: postgres:17\ncommand:\n  - sh\n  - -c\n  - |-\n    until pg_isready -h {{ .host | default "postgres" }} -p 5432; do\n      sleep 2;\n    done\n{{- end }}\n';
     const defines = new Map(collectDefines(tpl, 'templates/_cnpg.tpl').map((d) => [d.name, d]));
-    const w = scanWaits(`apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      initContainers:\n        - {{- include "commons.waitForPostgres" . | nindent 10 }}\n      containers: []\n`, {}, defines);
-    expect(w.map((x) => [x.file, x.line, x.container, x.targets])).toEqual([['templates/_cnpg.tpl', 8, 'wait-for-postgres', [{ kind: 'Service', name: 'postgres' }]]]);
+    const w = scanWaits(
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      initContainers:\n        - {{- include "commons.waitForPostgres" . | nindent 10 }}\n      containers: []\n`,
+      {},
+      defines,
+    );
+    expect(w.map((x) => [x.file, x.line, x.container, x.targets])).toEqual([
+      ['templates/_cnpg.tpl', 8, 'wait-for-postgres', [{ kind: 'Service', name: 'postgres' }]],
+    ]);
   });
 
   it('text that is not YAML (template blocks, unbalanced quotes) does not stop the scan of the next documents', () => {
@@ -258,15 +365,21 @@ describe('the scan itself (scanWaits)', () => {
 describe('values-rendered or not: the fixture chart under the real helm (.tools/bin/helm)', () => {
   it('helm template renders the chart, and its output holds the same waits as the templates read with values.yaml', () => {
     const chartDir = join(FIXTURE, 'environments/dev/components/app/chart');
-    const rendered = execFileSync(join(ROOT, '.tools', 'bin', 'helm'), ['template', 'app', chartDir, '--namespace', 'apps'], { encoding: 'utf8' });
+    const rendered = execFileSync(join(ROOT, '.tools', 'bin', 'helm'), ['template', 'app', chartDir, '--namespace', 'apps'], {
+      encoding: 'utf8',
+    });
     const fromRendered = scanWaits(rendered).map((w) => `${w.resource} ${w.container} ${w.tool} ${JSON.stringify(w.targets)}`);
     const catalog = loadCatalog(FIXTURE);
     const app = catalog.environments[0]!.byName.get('app')!;
     const files = catalog.files.componentFiles(app);
     const defines = new Map(files.flatMap((f) => collectDefines(f.text, f.file)).map((d) => [d.name, d]));
-    const fromTemplates = files.flatMap((f) => scanWaits(f.text, { values: f.values, releaseName: 'app', releaseNamespace: 'apps' }, defines));
+    const fromTemplates = files.flatMap((f) =>
+      scanWaits(f.text, { values: f.values, releaseName: 'app', releaseNamespace: 'apps' }, defines),
+    );
     const norm = (r: string): string => r.replace(/ \(through template "[^"]+"\)/, '');
-    expect(fromRendered.sort()).toEqual(fromTemplates.map((w) => `${norm(w.resource)} ${w.container} ${w.tool} ${JSON.stringify(w.targets)}`).sort());
+    expect(fromRendered.sort()).toEqual(
+      fromTemplates.map((w) => `${norm(w.resource)} ${w.container} ${w.tool} ${JSON.stringify(w.targets)}`).sort(),
+    );
     expect(fromRendered).toHaveLength(4);
   });
 });
@@ -276,7 +389,8 @@ describe("Argo CD's own HA install (v3.5.1, test/fixtures/wait-hooks argocd/inst
   const text = readFileSync(file, 'utf8');
   const component = comp('argocd', 'foundation', 1, { namespace: 'argocd' });
   const redis = comp('redis', 'data', 20, { namespace: 'argocd', provides: { services: ['redis'] } });
-  const withScript = (script: string): string => text.replace('        - /readonly-config/init.sh\n', `        - ${JSON.stringify(script)}\n`);
+  const withScript = (script: string): string =>
+    text.replace('        - /readonly-config/init.sh\n', `        - ${JSON.stringify(script)}\n`);
 
   it('its init containers (copyutil, secret-init, config-init) do work: no waits', () => {
     expect(text.match(/initContainers:/g)).toHaveLength(4);
@@ -285,13 +399,21 @@ describe("Argo CD's own HA install (v3.5.1, test/fixtures/wait-hooks argocd/inst
 
   it('the same StatefulSet with a polling script is scanned (container named by its own key, not an env entry)', () => {
     const w = scanWaits(withScript('until nc -z redis 6379; do sleep 1; done'));
-    expect(w.map((x) => [x.resource, x.container, x.init, x.targets])).toEqual([['StatefulSet argocd-redis-ha-server', 'config-init', true, [{ kind: 'Service', name: 'redis' }]]]);
+    expect(w.map((x) => [x.resource, x.container, x.init, x.targets])).toEqual([
+      ['StatefulSet argocd-redis-ha-server', 'config-init', true, [{ kind: 'Service', name: 'redis' }]],
+    ]);
   });
 
   it("a wait for the install's own Service is not a finding; for another component's, it is", () => {
-    const own = inMemory([component, redis], { extra: { 'environments/dev/components/argocd/install.yaml': withScript('until getent hosts argocd-redis-ha-announce-0; do sleep 1; done') } });
+    const own = inMemory([component, redis], {
+      extra: {
+        'environments/dev/components/argocd/install.yaml': withScript('until getent hosts argocd-redis-ha-announce-0; do sleep 1; done'),
+      },
+    });
     expect(findingsOf(chartWaitHook, own)).toEqual([]);
-    const other = inMemory([component, redis], { extra: { 'environments/dev/components/argocd/install.yaml': withScript('until nc -z redis 6379; do sleep 1; done') } });
+    const other = inMemory([component, redis], {
+      extra: { 'environments/dev/components/argocd/install.yaml': withScript('until nc -z redis 6379; do sleep 1; done') },
+    });
     expect(findingsOf(chartWaitHook, other).map((f) => [f.component, f.related])).toEqual([['argocd', ['redis']]]);
   });
 });

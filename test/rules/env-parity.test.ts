@@ -6,7 +6,8 @@ import { filesIn, findingsOf } from './rule-tester.js';
 
 describe('env-parity', () => {
   it('valid: the same components everywhere (own files or _shared), smoke check order ignored', () => {
-    const smoke = (secrets: unknown[]) => comp('s', 'platform', 50, { componentType: 'smoke', dependencies: ['a'], smoke: { validates: ['a'], secrets } });
+    const smoke = (secrets: unknown[]) =>
+      comp('s', 'platform', 50, { componentType: 'smoke', dependencies: ['a'], smoke: { validates: ['a'], secrets } });
     const root = filesIn({
       'environments/_shared/components/a/component.yaml': comp('a', 'data', 20),
       [componentPath('dev', 's')]: smoke([{ name: 'x' }, { name: 'y', keys: ['k1', 'k2'] }]),
@@ -25,7 +26,10 @@ describe('env-parity', () => {
       [componentPath('dev', 'only-dev')]: comp('only-dev', 'data', 20),
       [componentPath('dev', 's')]: comp('s', 'platform', 50, { componentType: 'smoke', smoke: { validates: ['a'] } }),
       [componentPath('staging', 's')]: comp('s', 'platform', 50, { componentType: 'smoke', smoke: { validates: ['a'] } }),
-      [componentPath('prod', 's')]: comp('s', 'platform', 50, { componentType: 'smoke', smoke: { validates: ['a'], secrets: [{ name: 'x' }] } }),
+      [componentPath('prod', 's')]: comp('s', 'platform', 50, {
+        componentType: 'smoke',
+        smoke: { validates: ['a'], secrets: [{ name: 'x' }] },
+      }),
     });
     const f = findingsOf(envParity, root);
     expect(f.every((x) => x.severity === 'warning')).toBe(true);

@@ -15,7 +15,9 @@ describe('health-coverage', () => {
       ],
       {
         extra: {
-          'wavegate.yaml': { health: { overrides: { 'example.com/Widget': 'checks/widget.lua' }, builtin: ['monitoring.coreos.com/Prometheus'] } },
+          'wavegate.yaml': {
+            health: { overrides: { 'example.com/Widget': 'checks/widget.lua' }, builtin: ['monitoring.coreos.com/Prometheus'] },
+          },
           'checks/widget.lua': 'return { status = "Healthy" }\n',
           'checks/health_test.yaml': { tests: [] },
         },
@@ -25,7 +27,9 @@ describe('health-coverage', () => {
   });
 
   it('invalid: a gated kind with no check anywhere, once per component entry, at its line', () => {
-    const root = inMemory([gated('a', ['apps/Deployment', 'example.com/Widget']), gated('b', ['example.com/Widget'])], { envs: ['dev', 'prod'] });
+    const root = inMemory([gated('a', ['apps/Deployment', 'example.com/Widget']), gated('b', ['example.com/Widget'])], {
+      envs: ['dev', 'prod'],
+    });
     const f = findingsOf(healthCoverage, root);
     expect(f.map((x) => [x.environment, x.component, x.related, x.line, x.column, x.severity])).toEqual([
       ['dev', 'a', ['example.com/Widget'], 6, 5, 'error'],
@@ -61,7 +65,11 @@ describe('health-coverage', () => {
   it('invalid: kinds wavegate once took for Argo built-ins are in no Argo CD release (Argo treats them as Healthy at once)', () => {
     const root = inMemory([gated('a', ['postgresql.cnpg.io/Database', 'cert-manager.io/CertificateRequest', 'kyverno.io/ClusterPolicy'])]);
     const f = findingsOf(healthCoverage, root);
-    expect(f.map((x) => x.related)).toEqual([['postgresql.cnpg.io/Database'], ['cert-manager.io/CertificateRequest'], ['kyverno.io/ClusterPolicy']]);
+    expect(f.map((x) => x.related)).toEqual([
+      ['postgresql.cnpg.io/Database'],
+      ['cert-manager.io/CertificateRequest'],
+      ['kyverno.io/ClusterPolicy'],
+    ]);
   });
 
   it('argocd.version: a kind built in only from a later release is an error that names that release', () => {
@@ -96,7 +104,9 @@ describe('health-coverage', () => {
   });
 
   it('argocd.version: a release wavegate has no data for is a settings error at its line', () => {
-    const root = inMemory([gated('a', ['Service'])], { extra: { 'wavegate.yaml': 'tiers:\n  - { name: platform, waves: [0, 99] }\nargocd:\n  version: v2.7\n' } });
+    const root = inMemory([gated('a', ['Service'])], {
+      extra: { 'wavegate.yaml': 'tiers:\n  - { name: platform, waves: [0, 99] }\nargocd:\n  version: v2.7\n' },
+    });
     expect(() => findingsOf(healthCoverage, root)).toThrow(
       'wavegate.yaml:4:12: argocd.version: v2.7 is not a release wavegate knows the built-in health checks of (v2.8 to v3.5)',
     );
@@ -129,6 +139,8 @@ describe('health-coverage', () => {
       ['apps', 'environments/dev/components/apps/children/a.yaml', 7, ['argoproj.io/Application', 'a']],
       ['apps', 'environments/dev/components/apps/children/a.yaml', 17, ['argoproj.io/Application', 'b']],
     ]);
-    expect(f[0]!.message).toMatch(/^Application a \(sync-wave 1\) is deployed by "apps" \(app of apps\).*not built in since v1\.8; add argoproj\.io\/Application to the health of "apps"/);
+    expect(f[0]!.message).toMatch(
+      /^Application a \(sync-wave 1\) is deployed by "apps" \(app of apps\).*not built in since v1\.8; add argoproj\.io\/Application to the health of "apps"/,
+    );
   });
 });

@@ -19,7 +19,9 @@ const override = (script: string, expected = 'READY', extra: Record<string, File
     extra: {
       'wavegate.yaml': { health: { overrides: { 'example.com/Widget': 'checks/widget/health.lua' } } },
       'checks/widget/health.lua': script,
-      'checks/widget/health_test.yaml': { tests: [{ healthStatus: { status: 'Healthy', message: expected }, inputPath: 'testdata/ready.yaml' }] },
+      'checks/widget/health_test.yaml': {
+        tests: [{ healthStatus: { status: 'Healthy', message: expected }, inputPath: 'testdata/ready.yaml' }],
+      },
       'checks/widget/testdata/ready.yaml': ready,
       ...extra,
     },
@@ -29,11 +31,11 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('health-lint', () => {
-  it('valid: an override within the sandbox; library checks (linted by wavegate\'s own suite)', () => {
+  it("valid: an override within the sandbox; library checks (linted by wavegate's own suite)", () => {
     expect(runRule(healthLint, override(good))).toEqual([]);
     expect(runRule(healthLint, catalogOf([{ ...widget, health: ['kafka.strimzi.io/Kafka'] }]))).toEqual([]);
   });
-  it('invalid: string.lower without useOpenLibs, at the override\'s line', () => {
+  it("invalid: string.lower without useOpenLibs, at the override's line", () => {
     const root = override('local s = string.lower(obj.status.phase)\nreturn { status = "Healthy", message = s }\n', 'ready');
     const f = runRule(healthLint, root);
     expect(f[0]).toMatchObject({ rule: 'health-lint', severity: 'error', environment: 'dev', file: 'checks/widget/health.lua', line: 1 });
@@ -47,7 +49,9 @@ describe('health-test', () => {
     const f = runRule(healthTest, override(good, 'ready'));
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ rule: 'health-test', severity: 'error', file: 'checks/widget/health.lua' });
-    expect(f[0]!.message).toBe('health.overrides example.com/Widget: test 1 (testdata/ready.yaml) expected Healthy "ready", got Healthy "READY"');
+    expect(f[0]!.message).toBe(
+      'health.overrides example.com/Widget: test 1 (testdata/ready.yaml) expected Healthy "ready", got Healthy "READY"',
+    );
   });
 });
 
@@ -61,14 +65,38 @@ describe('health-lint and health-test severities are fixed', () => {
 });
 
 describe('argocd-cm-conflict', () => {
-  const cm = (key: string): string => ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: argocd-cm', 'data:', `  ${key}: |`, '    return { status = "Healthy" }', ''].join('\n');
+  const cm = (key: string): string =>
+    [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: argocd-cm',
+      'data:',
+      `  ${key}: |`,
+      '    return { status = "Healthy" }',
+      '',
+    ].join('\n');
   it('valid: no argocd-cm in the catalog; one setting keys the patch does not set', () => {
     expect(runRule(argocdCmConflict, catalogOf([{ ...widget, health: ['kafka.strimzi.io/Kafka'] }]))).toEqual([]);
-    expect(runRule(argocdCmConflict, catalogOf([{ ...widget, health: ['kafka.strimzi.io/Kafka'] }], { extra: { 'argocd/cm.yaml': cm('resource.customizations.health.example.com_Other') } }))).toEqual([]);
+    expect(
+      runRule(
+        argocdCmConflict,
+        catalogOf([{ ...widget, health: ['kafka.strimzi.io/Kafka'] }], {
+          extra: { 'argocd/cm.yaml': cm('resource.customizations.health.example.com_Other') },
+        }),
+      ),
+    ).toEqual([]);
   });
   it('invalid: a key the patch replaces, at its line, a warning', () => {
-    const f = runRule(argocdCmConflict, catalogOf([{ ...widget, health: ['kafka.strimzi.io/Kafka'] }], { extra: { 'argocd/cm.yaml': cm('resource.customizations.health.kafka.strimzi.io_Kafka') } }));
-    expect(f.map((x) => [x.rule, x.severity, x.environment, x.file, x.line])).toEqual([['argocd-cm-conflict', 'warning', 'dev', 'argocd/cm.yaml', 6]]);
+    const f = runRule(
+      argocdCmConflict,
+      catalogOf([{ ...widget, health: ['kafka.strimzi.io/Kafka'] }], {
+        extra: { 'argocd/cm.yaml': cm('resource.customizations.health.kafka.strimzi.io_Kafka') },
+      }),
+    );
+    expect(f.map((x) => [x.rule, x.severity, x.environment, x.file, x.line])).toEqual([
+      ['argocd-cm-conflict', 'warning', 'dev', 'argocd/cm.yaml', 6],
+    ]);
   });
 });
 
@@ -79,7 +107,14 @@ describe('check gives the verdict render gives (same exit code, same findings)',
   };
   const smoke = [
     { name: 'store', tier: 'foundation', wave: 1 },
-    { name: 'store-smoke', tier: 'foundation', wave: 2, componentType: 'smoke', dependencies: ['store'], smoke: { validates: ['store'], secrets: [{ name: 'db', namespace: 'app' }] } },
+    {
+      name: 'store-smoke',
+      tier: 'foundation',
+      wave: 2,
+      componentType: 'smoke',
+      dependencies: ['store'],
+      smoke: { validates: ['store'], secrets: [{ name: 'db', namespace: 'app' }] },
+    },
   ];
   const cases: [string, string][] = [
     ['rules: {smoke-image: error}', catalogOf(smoke, { extra: { 'wavegate.yaml': 'rules:\n  smoke-image: error\n' } })],

@@ -51,7 +51,13 @@ ruleTester.run(helmTestHookIgnored, {
       components,
       files: { 'smokes/a.yaml': `${job('    helm.sh/hook: test\n')}---\n${job('    "helm.sh/hook": pre-rollback, test-success\n')}` },
       errors: [
-        { file: 'smokes/a.yaml', line: 6, column: 5, message: /^Job smoke is a Helm test hook \(helm\.sh\/hook: test\) without argocd\.argoproj\.io\/hook: Argo CD never runs Helm test hooks/ },
+        {
+          file: 'smokes/a.yaml',
+          line: 6,
+          column: 5,
+          message:
+            /^Job smoke is a Helm test hook \(helm\.sh\/hook: test\) without argocd\.argoproj\.io\/hook: Argo CD never runs Helm test hooks/,
+        },
         { file: 'smokes/a.yaml', line: 18, message: 'helm.sh/hook: pre-rollback, test-success' },
       ],
     },

@@ -30,7 +30,11 @@ describe('missing-edge', () => {
     const root = inMemory([
       store,
       bundle,
-      comp('platform-grafana', 'platform', 42, { namespace: 'observability', provides: { services: ['grafana'] }, consumes: { secrets: ['grafana-admin-credentials'] } }),
+      comp('platform-grafana', 'platform', 42, {
+        namespace: 'observability',
+        provides: { services: ['grafana'] },
+        consumes: { secrets: ['grafana-admin-credentials'] },
+      }),
       comp('platform-grafana-datasources', 'platform', 41, { consumes: { services: ['grafana'] } }),
     ]);
     const f = findingsOf(missingEdge, root);
@@ -41,7 +45,9 @@ describe('missing-edge', () => {
     expect(f[1]!.message).toBe(
       'consumes secret grafana-admin-credentials from foundation-vault-secrets-observability with no dependency path to it: add dependency foundation-vault-secrets-observability',
     );
-    expect(f[1]!.fix).toEqual({ addDependencies: [{ environment: 'dev', component: 'platform-grafana', dependency: 'foundation-vault-secrets-observability' }] });
+    expect(f[1]!.fix).toEqual({
+      addDependencies: [{ environment: 'dev', component: 'platform-grafana', dependency: 'foundation-vault-secrets-observability' }],
+    });
     expect(f[0]!.message).toBe(
       'consumes service grafana from platform-grafana with no dependency path to it: add dependency platform-grafana ' +
         '(this also needs a wave change: platform-grafana-datasources is wave 41, platform-grafana is wave 42, so platform-grafana-datasources must move above 42 or platform-grafana below 41)',

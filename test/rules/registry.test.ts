@@ -18,13 +18,17 @@ describe('finding registry', () => {
   });
 
   it("the settings schema's rules section lists exactly the configurable ids", () => {
-    const schema = JSON.parse(readFileSync(join(ROOT, 'schemas', 'wavegate.schema.json'), 'utf8')) as { properties: { rules: { properties: Record<string, unknown> } } };
+    const schema = JSON.parse(readFileSync(join(ROOT, 'schemas', 'wavegate.schema.json'), 'utf8')) as {
+      properties: { rules: { properties: Record<string, unknown> } };
+    };
     expect(Object.keys(schema.properties.rules.properties).sort()).toEqual([...CONFIGURABLE_IDS].sort());
     expect([...SETTINGS_FIXED].sort()).toEqual([...FIXED_SEVERITY_IDS].sort());
   });
 
   it('SARIF describes every id with its registry text', () => {
-    const log = toSarif([], { version: '0' }) as { runs: { tool: { driver: { rules: { id: string; shortDescription: { text: string } }[] } } }[] };
+    const log = toSarif([], { version: '0' }) as {
+      runs: { tool: { driver: { rules: { id: string; shortDescription: { text: string } }[] } } }[];
+    };
     expect(log.runs[0]!.tool.driver.rules.map((r) => [r.id, r.shortDescription.text])).toEqual(FINDINGS.map((f) => [f.id, f.description]));
   });
 

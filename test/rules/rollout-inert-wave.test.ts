@@ -23,13 +23,17 @@ ruleTester.run(rolloutInertWave, {
     {
       name: 'the annotation without RollingSync, at its line, even for an ApplicationSet of no environment',
       components,
-      files: { 'argocd/a.yaml': appSetYaml({ name: 'a', paths, annotations: wave }), 'clusters/c.yaml': appSetYaml({ name: 'c', paths: ['clusters/*.yaml'], annotations: wave }) },
+      files: {
+        'argocd/a.yaml': appSetYaml({ name: 'a', paths, annotations: wave }),
+        'clusters/c.yaml': appSetYaml({ name: 'c', paths: ['clusters/*.yaml'], annotations: wave }),
+      },
       errors: [
         {
           file: 'argocd/a.yaml',
           line: 23,
           severity: 'warning',
-          message: /^ApplicationSet a: argocd\.argoproj\.io\/sync-wave in the template orders nothing: the ApplicationSet controller creates and syncs every Application at once/,
+          message:
+            /^ApplicationSet a: argocd\.argoproj\.io\/sync-wave in the template orders nothing: the ApplicationSet controller creates and syncs every Application at once/,
         },
         { file: 'clusters/c.yaml', line: 23, severity: 'warning' },
       ],

@@ -51,7 +51,10 @@ function sameBothWays(root: string): Finding[] {
   const memory = loadCatalogFromSource(memorySource(filesOf(root)), { root: disk.root });
   expect(snapshot(memory)).toEqual(snapshot(disk));
   expect(memory.environments.length).toBeGreaterThan(0);
-  expect(memory.files.manifestDocuments('').length + memory.environments.flatMap((e) => e.components.flatMap((c) => memory.files.componentFiles(c))).length).toBeGreaterThan(0);
+  expect(
+    memory.files.manifestDocuments('').length +
+      memory.environments.flatMap((e) => e.components.flatMap((c) => memory.files.componentFiles(c))).length,
+  ).toBeGreaterThan(0);
   const findings = checkCatalog(disk);
   expect(checkCatalog(memory)).toEqual(findings);
   return findings;
@@ -66,16 +69,24 @@ describe('catalogs in memory load as they do from disk', () => {
 
   it('a catalog with broken files, a misnamed component file, _shared and wavegate.yaml', () => {
     const root = writeCatalog({
-      'wavegate.yaml': { tiers: [{ name: 'data', waves: [0, 20] }, { name: 'apps', waves: [21, 99] }] },
+      'wavegate.yaml': {
+        tiers: [
+          { name: 'data', waves: [0, 20] },
+          { name: 'apps', waves: [21, 99] },
+        ],
+      },
       [componentPath('_shared', 'db')]: { name: 'db', tier: 'data', wave: 5 },
       [componentPath('dev', 'db')]: 'name: db\ntier: data\nwave: [\n',
       [componentPath('dev', 'app')]: { name: 'app', tier: 'apps', wave: 3, dependencies: ['db', 'nope'] },
       'environments/dev/components/extra/component.yml': { name: 'extra', tier: 'apps', wave: 30 },
       [componentPath('prod', 'app')]: { name: 'app', tier: 'apps', wave: 30, dependencies: ['db'] },
-      'environments/prod/components/app/job.yaml': 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: test\n',
+      'environments/prod/components/app/job.yaml':
+        'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: test\n',
     });
     const findings = sameBothWays(root);
-    expect(findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['yaml', 'component-file', 'unknown-dependency', 'helm-test-hook-ignored']));
+    expect(findings.map((f) => f.rule)).toEqual(
+      expect.arrayContaining(['yaml', 'component-file', 'unknown-dependency', 'helm-test-hook-ignored']),
+    );
   });
 });
 
@@ -100,6 +111,8 @@ describe('the rule tester', () => {
     const components = [comp('a', 'data', 20), comp('b', 'apps', 40, { dependencies: ['a'] })];
     const disk = loadCatalog(catalogOf(components, { envs: ['dev', 'prod'] }));
     const memory = memoryCatalog({ components, envs: ['dev', 'prod'] });
-    expect(memory.environments.map((e) => e.components.map((c) => [c.file, c.raw]))).toEqual(disk.environments.map((e) => e.components.map((c) => [c.file, c.raw])));
+    expect(memory.environments.map((e) => e.components.map((c) => [c.file, c.raw]))).toEqual(
+      disk.environments.map((e) => e.components.map((c) => [c.file, c.raw])),
+    );
   });
 });

@@ -127,7 +127,10 @@ export const ruleTester = {
 };
 
 /** catalogOf's arguments as a catalog in memory (components in each of `envs`, `extra` files). */
-export function inMemory(components: Record<string, unknown>[], options: { envs?: string[]; extra?: Record<string, FileContent> } = {}): CatalogInput {
+export function inMemory(
+  components: Record<string, unknown>[],
+  options: { envs?: string[]; extra?: Record<string, FileContent> } = {},
+): CatalogInput {
   return { components, envs: options.envs, files: options.extra };
 }
 

@@ -10,13 +10,23 @@ ruleTester.run(smokeCoverage, {
   valid: [
     {
       name: 'depends (transitively) on everything it validates and checks something',
-      components: [...stack, comp('obs-smoke', 'platform', 43, { componentType: 'smoke', dependencies: ['grafana'], smoke: { validates: ['grafana', 'loki'], ...checks } })],
+      components: [
+        ...stack,
+        comp('obs-smoke', 'platform', 43, {
+          componentType: 'smoke',
+          dependencies: ['grafana'],
+          smoke: { validates: ['grafana', 'loki'], ...checks },
+        }),
+      ],
     },
   ],
   invalid: [
     {
       name: 'no dependencies (fix: depend on what it validates, with the wave note)',
-      components: [...stack, comp('obs-smoke', 'platform', 42, { componentType: 'smoke', smoke: { validates: ['grafana', 'loki'], ...checks } })],
+      components: [
+        ...stack,
+        comp('obs-smoke', 'platform', 42, { componentType: 'smoke', smoke: { validates: ['grafana', 'loki'], ...checks } }),
+      ],
       errors: [
         {
           component: 'obs-smoke',
@@ -33,17 +43,28 @@ ruleTester.run(smokeCoverage, {
       components: [
         ...stack,
         comp('empty', 'platform', 50, { componentType: 'smoke', dependencies: ['grafana'], smoke: { validates: [], ...checks } }),
-        comp('partial', 'platform', 50, { componentType: 'smoke', dependencies: ['loki'], smoke: { validates: ['loki', 'grafana'], ...checks } }),
+        comp('partial', 'platform', 50, {
+          componentType: 'smoke',
+          dependencies: ['loki'],
+          smoke: { validates: ['loki', 'grafana'], ...checks },
+        }),
       ],
       errors: [
         { component: 'empty', related: undefined, message: /^smoke\.validates is empty/ },
-        { component: 'partial', related: ['grafana'], message: /^validates grafana but does not depend on it \(directly or transitively\), so it may run before grafana is ready/ },
+        {
+          component: 'partial',
+          related: ['grafana'],
+          message: /^validates grafana but does not depend on it \(directly or transitively\), so it may run before grafana is ready/,
+        },
       ],
       check: (f) => expect(f[1]!.fix).toEqual({ addDependencies: [{ environment: 'dev', component: 'partial', dependency: 'grafana' }] }),
     },
     {
       name: 'a smoke that checks nothing is a warning, not an error',
-      components: [...stack, comp('idle', 'platform', 50, { componentType: 'smoke', dependencies: ['grafana'], smoke: { validates: ['grafana'] } })],
+      components: [
+        ...stack,
+        comp('idle', 'platform', 50, { componentType: 'smoke', dependencies: ['grafana'], smoke: { validates: ['grafana'] } }),
+      ],
       errors: [{ component: 'idle', severity: 'warning', message: 'checks nothing' }],
     },
   ],

@@ -6,13 +6,22 @@ import { DIGEST } from '../smoke/fixture.js';
 import { inMemory, findingsOf, memoryCatalog } from './rule-tester.js';
 
 const store = comp('store', 'foundation', 1);
-const smoke = comp('store-smoke', 'foundation', 2, { componentType: 'smoke', dependencies: ['store'], smoke: { validates: ['store'], secrets: [{ name: 'db', namespace: 'app' }] } });
-const image = (digest?: string): string => `smoke:\n  image:\n    repository: registry.k8s.io/kubectl\n    tag: v1.35.2\n${digest ? `    digest: "${digest}"\n` : ''}`;
+const smoke = comp('store-smoke', 'foundation', 2, {
+  componentType: 'smoke',
+  dependencies: ['store'],
+  smoke: { validates: ['store'], secrets: [{ name: 'db', namespace: 'app' }] },
+});
+const image = (digest?: string): string =>
+  `smoke:\n  image:\n    repository: registry.k8s.io/kubectl\n    tag: v1.35.2\n${digest ? `    digest: "${digest}"\n` : ''}`;
 
 describe('smoke-image', () => {
   it('valid: the image pinned by digest; no smoke with checks (nothing is rendered)', () => {
     expect(findingsOf(smokeImage, inMemory([store, smoke], { extra: { 'wavegate.yaml': image(DIGEST) } }))).toEqual([]);
-    const noChecks = comp('store-smoke', 'foundation', 2, { componentType: 'smoke', dependencies: ['store'], smoke: { validates: ['store'] } });
+    const noChecks = comp('store-smoke', 'foundation', 2, {
+      componentType: 'smoke',
+      dependencies: ['store'],
+      smoke: { validates: ['store'] },
+    });
     expect(findingsOf(smokeImage, inMemory([store, noChecks]))).toEqual([]);
   });
 
@@ -23,7 +32,8 @@ describe('smoke-image', () => {
         rule: 'smoke-image',
         severity: 'warning',
         file: 'wavegate.yaml',
-        message: 'smoke image registry.k8s.io/kubectl:v1.35.2 is not pinned by digest: set smoke.image.digest (sha256:...) in wavegate.yaml',
+        message:
+          'smoke image registry.k8s.io/kubectl:v1.35.2 is not pinned by digest: set smoke.image.digest (sha256:...) in wavegate.yaml',
       },
     ]);
     expect(findingsOf(smokeImage, inMemory([store, smoke]))[0]).not.toHaveProperty('file');

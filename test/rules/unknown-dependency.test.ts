@@ -24,7 +24,10 @@ const smoke = (validates: string[]) => comp('db-smoke', 'data', 30, { componentT
 
 ruleTester.run(unknownDependency, {
   valid: [
-    { name: 'dependencies and smoke.validates name components of the environment', components: [comp('db', 'data', 20), comp('app', 'apps', 40, { dependencies: ['db'] }), smoke(['db'])] },
+    {
+      name: 'dependencies and smoke.validates name components of the environment',
+      components: [comp('db', 'data', 20), comp('app', 'apps', 40, { dependencies: ['db'] }), smoke(['db'])],
+    },
     {
       name: 'a dependency on a _shared component, and on one whose file is invalid (its schema finding is enough)',
       files: {
@@ -41,8 +44,22 @@ ruleTester.run(unknownDependency, {
       components: [comp('db', 'data', 20), comp('app', 'apps', 40, { dependencies: ['dbb'] }), smoke(['db', 'ap'])],
       envs: ['dev', 'prod'],
       errors: ['dev', 'prod'].flatMap((environment) => [
-        { environment, component: 'app', related: ['dbb'], file: componentPath(environment, 'app'), line: 5, message: `dependency "dbb" names no component in environment ${environment} (did you mean "db"?)` },
-        { environment, component: 'db-smoke', related: ['ap'], file: componentPath(environment, 'db-smoke'), line: 10, message: 'smoke.validates entry "ap" names no component' },
+        {
+          environment,
+          component: 'app',
+          related: ['dbb'],
+          file: componentPath(environment, 'app'),
+          line: 5,
+          message: `dependency "dbb" names no component in environment ${environment} (did you mean "db"?)`,
+        },
+        {
+          environment,
+          component: 'db-smoke',
+          related: ['ap'],
+          file: componentPath(environment, 'db-smoke'),
+          line: 10,
+          message: 'smoke.validates entry "ap" names no component',
+        },
       ]),
     },
   ],

@@ -6,7 +6,11 @@ ruleTester.run(waveOrder, {
   valid: [
     {
       name: 'every component is in a later wave than each dependency',
-      components: [comp('a', 'data', 16), comp('b', 'data', 17, { dependencies: ['a'] }), comp('c', 'data', 30, { dependencies: ['a', 'b'] })],
+      components: [
+        comp('a', 'data', 16),
+        comp('b', 'data', 17, { dependencies: ['a'] }),
+        comp('c', 'data', 30, { dependencies: ['a', 'b'] }),
+      ],
     },
   ],
   invalid: [
@@ -22,7 +26,8 @@ ruleTester.run(waveOrder, {
           component: 'platform-grafana-datasources',
           related: ['platform-grafana'],
           line: 5,
-          message: 'wave 41 is not after dependency platform-grafana (wave 42): an earlier wave, so it syncs first; platform-grafana-datasources needs a wave above 42',
+          message:
+            'wave 41 is not after dependency platform-grafana (wave 42): an earlier wave, so it syncs first; platform-grafana-datasources needs a wave above 42',
         },
         { component: 'same', related: ['platform-grafana'], line: 6, message: 'the same wave, so they sync together' },
       ],

@@ -44,16 +44,30 @@ function tree(files: Record<string, string | Buffer>): string {
 }
 
 describe('deeply nested YAML is a finding with the file and line', () => {
-  it.each([1000, 2000, 5000])('a component file with %i nested block mappings: check exits 1 with "nesting deeper than 100 levels"', (n) => {
-    // the 5,000-level file is 12 MiB: above the default read limit, so the limit is raised for it
-    const root = writeCatalog({ 'environments/dev/components/a/component.yaml': nested(n), 'wavegate.yaml': 'limits:\n  maxFileBytes: 33554432\n' });
-    const r = cli(['check', root]);
-    expect(r.stderr).not.toMatch(/internal error|Maximum call stack/);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`environments/dev/components/a/component.yaml:${MAX_YAML_DEPTH + 4}:1: error yaml: [dev] nesting deeper than ${MAX_YAML_DEPTH} levels: refusing to load`);
-    const c = loadCatalog(root);
-    expect(c.findings).toEqual([expect.objectContaining({ rule: 'yaml', file: 'environments/dev/components/a/component.yaml', message: `nesting deeper than ${MAX_YAML_DEPTH} levels: refusing to load` })]);
-  });
+  it.each([1000, 2000, 5000])(
+    'a component file with %i nested block mappings: check exits 1 with "nesting deeper than 100 levels"',
+    (n) => {
+      // the 5,000-level file is 12 MiB: above the default read limit, so the limit is raised for it
+      const root = writeCatalog({
+        'environments/dev/components/a/component.yaml': nested(n),
+        'wavegate.yaml': 'limits:\n  maxFileBytes: 33554432\n',
+      });
+      const r = cli(['check', root]);
+      expect(r.stderr).not.toMatch(/internal error|Maximum call stack/);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(
+        `environments/dev/components/a/component.yaml:${MAX_YAML_DEPTH + 4}:1: error yaml: [dev] nesting deeper than ${MAX_YAML_DEPTH} levels: refusing to load`,
+      );
+      const c = loadCatalog(root);
+      expect(c.findings).toEqual([
+        expect.objectContaining({
+          rule: 'yaml',
+          file: 'environments/dev/components/a/component.yaml',
+          message: `nesting deeper than ${MAX_YAML_DEPTH} levels: refusing to load`,
+        }),
+      ]);
+    },
+  );
 
   it('flow collections and sequences count too; ordinary depth, quoted brackets and block scalars do not', () => {
     expect(deepNesting(`a: ${'['.repeat(150)}${']'.repeat(150)}`)).toEqual({ line: 1, depth: 101 });
@@ -93,7 +107,10 @@ describe('binary health.lua is a finding with the file', () => {
     const lint = lintHealthScript(text);
     expect(lint[0]).toMatchObject({ line: 1, message: expect.stringContaining(message) });
     // gopher-lua v1.1.2's lexer (parse/lexer.go Scan): "Invalid token" near the byte itself
-    expect(evaluateHealth(text, {})).toEqual({ status: 'Unknown', message: expect.stringMatching(/^<string> line:1\(column:1\) near '(\x01|\x02|\uFFFD)': {3}Invalid token\n$/) });
+    expect(evaluateHealth(text, {})).toEqual({
+      status: 'Unknown',
+      message: expect.stringMatching(/^<string> line:1\(column:1\) near '(\x01|\x02|\uFFFD)': {3}Invalid token\n$/),
+    });
   });
 
   it.each(BINARIES)('%s: health lint and health test exit 1 naming the file', (_what, bytes, message) => {
@@ -125,7 +142,11 @@ describe('binary health.lua is a finding with the file', () => {
     const out = mkdtempSync(join(tmpdir(), 'wavegate-crash-out-'));
     const report = await renderCatalog(loadCatalog(root), { out });
     expect(report.written).toBe(false);
-    expect(report.findings.filter((f) => f.rule === 'health-lint')[0]).toMatchObject({ severity: 'error', file: 'checks/widget/health.lua', line: 1 });
+    expect(report.findings.filter((f) => f.rule === 'health-lint')[0]).toMatchObject({
+      severity: 'error',
+      file: 'checks/widget/health.lua',
+      line: 1,
+    });
     const r = cli(['render', root, '--out', join(out, 'cli')]);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(1);

@@ -30,7 +30,11 @@ process.stdout.write(JSON.stringify(r));`;
   return JSON.parse(r.stdout);
 }
 
-const stopped = { status: 'Unknown', message: expect.stringMatching(/^<string>:\d+: (<string>:\d+: )?context deadline exceeded$/), sandboxBound: true };
+const stopped = {
+  status: 'Unknown',
+  message: expect.stringMatching(/^<string>:\d+: (<string>:\d+: )?context deadline exceeded$/),
+  sandboxBound: true,
+};
 
 describe('the 1 s deadline inside library calls (open libs)', () => {
   it('a backtracking pattern in string.find, string.match, string.gsub and string.gmatch', { timeout: 4 * KILL_MS }, () => {
@@ -46,11 +50,16 @@ describe('the 1 s deadline inside library calls (open libs)', () => {
   });
 
   it('a loop of huge string.rep results', { timeout: KILL_MS }, () => {
-    expect(evalInChild('local n = 0 for i = 1, 100 do n = n + #string.rep("a", 30 * 1024 * 1024) end return {status = "Healthy", message = tostring(n)}')).toEqual(stopped);
+    expect(
+      evalInChild(
+        'local n = 0 for i = 1, 100 do n = n + #string.rep("a", 30 * 1024 * 1024) end return {status = "Healthy", message = tostring(n)}',
+      ),
+    ).toEqual(stopped);
   });
 
   it('a loop of huge table.concat results', { timeout: KILL_MS }, () => {
-    const s = 'local t = {} for i = 1, 1000 do t[i] = ("x"):rep(30000) end for i = 1, 100000 do local c = table.concat(t) end return {status = "Healthy"}';
+    const s =
+      'local t = {} for i = 1, 1000 do t[i] = ("x"):rep(30000) end for i = 1, 100000 do local c = table.concat(t) end return {status = "Healthy"}';
     expect(evalInChild(s)).toEqual(stopped);
   });
 
@@ -61,12 +70,22 @@ describe('the 1 s deadline inside library calls (open libs)', () => {
   });
 
   it('table.sort with a comparator that loops', { timeout: KILL_MS }, () => {
-    expect(evalInChild('local t = {} for i = 1, 100 do t[i] = i end table.sort(t, function(a, b) while true do end end) return {status = "Healthy"}')).toEqual(stopped);
+    expect(
+      evalInChild(
+        'local t = {} for i = 1, 100 do t[i] = i end table.sort(t, function(a, b) while true do end end) return {status = "Healthy"}',
+      ),
+    ).toEqual(stopped);
   });
 
   it('a coroutine yield/resume loop (wrap and resume)', { timeout: 2 * KILL_MS }, () => {
-    expect(evalInChild('local co = coroutine.wrap(function() while true do coroutine.yield(1) end end) while true do co() end')).toEqual(stopped);
-    expect(evalInChild('local co = coroutine.create(function() while true do coroutine.yield(1) end end) while true do coroutine.resume(co) end')).toEqual(stopped);
+    expect(evalInChild('local co = coroutine.wrap(function() while true do coroutine.yield(1) end end) while true do co() end')).toEqual(
+      stopped,
+    );
+    expect(
+      evalInChild(
+        'local co = coroutine.create(function() while true do coroutine.yield(1) end end) while true do coroutine.resume(co) end',
+      ),
+    ).toEqual(stopped);
   });
 
   it('the same library calls on small inputs still give their results', () => {
@@ -88,7 +107,8 @@ describe('health test on a backtracking pattern (the CLI path of the issue)', ()
   it('ends with the deadline message as the actual result instead of hanging', { timeout: KILL_MS + 5000 }, () => {
     const root = mkdtempSync(join(tmpdir(), 'wavegate-deadline-'));
     const files: Record<string, string> = {
-      'example.io/Widget/health.lua': 'local s = ("a"):rep(3000)\nif string.find(s, ".-.-.-.-b") then return {status = "Degraded"} end\nreturn {status = "Healthy"}\n',
+      'example.io/Widget/health.lua':
+        'local s = ("a"):rep(3000)\nif string.find(s, ".-.-.-.-b") then return {status = "Degraded"} end\nreturn {status = "Healthy"}\n',
       'example.io/Widget/health_test.yaml': 'tests:\n- healthStatus:\n    status: Healthy\n  inputPath: testdata/a.yaml\n',
       'example.io/Widget/testdata/a.yaml': 'apiVersion: example.io/v1\nkind: Widget\n',
     };

@@ -53,7 +53,10 @@ describe('load: environment and component folder names with control characters',
     });
     const c = loadCatalog(root);
     expect(c.environments[0]!.components.map((x) => x.name)).toEqual(['ok']);
-    const unsafe = c.findings.filter((f) => f.rule === 'unsafe-name').map((f) => f.file).sort();
+    const unsafe = c.findings
+      .filter((f) => f.rule === 'unsafe-name')
+      .map((f) => f.file)
+      .sort();
     expect(unsafe).toEqual([
       'environments/_shared/components/s\\u2028x/component.yaml',
       'environments/dev/components/bad\\nkey: injected/component.yaml',
@@ -63,7 +66,9 @@ describe('load: environment and component folder names with control characters',
 
   it('unsafe-name is a load finding id, described in SARIF like the others', () => {
     expect(LOAD_RULE_IDS).toContain('unsafe-name');
-    const sarif = toSarif([], { version: '0' }) as { runs: { tool: { driver: { rules: { id: string; shortDescription: { text: string } }[] } } }[] };
+    const sarif = toSarif([], { version: '0' }) as {
+      runs: { tool: { driver: { rules: { id: string; shortDescription: { text: string } }[] } } }[];
+    };
     const rule = sarif.runs[0]!.tool.driver.rules.find((r) => r.id === 'unsafe-name');
     expect(rule?.shortDescription.text).toMatch(/control character/);
   });
@@ -111,7 +116,10 @@ describe('plan --format shell (item 4)', () => {
     const r = spawnSync('sh', ['-c', `${line}\nprintf '%s' "$ns"`], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
     expect(r.stdout).toBe(evil);
     expect(existsSync(join(dir, 'PWNED'))).toBe(false);
-    const plain = planShell(plan, { kind: 'rollingSync', appSets: [{ name: 'apps', namespace: 'argocd', file: 'appset.yaml', steps: [] }] });
+    const plain = planShell(plan, {
+      kind: 'rollingSync',
+      appSets: [{ name: 'apps', namespace: 'argocd', file: 'appset.yaml', steps: [] }],
+    });
     expect(plain).toContain('ns="${ARGOCD_NAMESPACE:-argocd}"');
   });
 });
@@ -122,7 +130,8 @@ describe('smoke chart values.yaml header (item 5)', () => {
     const settings = smokeSettings(catalog.settings);
     const comp = env.byName.get('secrets-smoke')!;
     const honest = await buildSmokeChart(comp, env, settings);
-    const keysOf = (chart: typeof honest): string[] => Object.keys(parse(chart.files.find((f) => f.path === 'values.yaml')!.content as string) as object).sort();
+    const keysOf = (chart: typeof honest): string[] =>
+      Object.keys(parse(chart.files.find((f) => f.path === 'values.yaml')!.content as string) as object).sort();
     const evil = await buildSmokeChart(
       { ...comp, file: 'environments/dev/components/x\nrunner:\n  serviceAccount: cluster-admin\n#/component.yaml' },
       { ...env, name: 'dev\r\ninjected: true' },
@@ -130,14 +139,22 @@ describe('smoke chart values.yaml header (item 5)', () => {
     );
     const text = evil.files.find((f) => f.path === 'values.yaml')!.content as string;
     expect(keysOf(evil)).toEqual(keysOf(honest));
-    expect(text.split('\n')[0]).toBe('# Rendered by wavegate from environments/dev/components/x\\nrunner:\\n  serviceAccount: cluster-admin\\n#/component.yaml');
+    expect(text.split('\n')[0]).toBe(
+      '# Rendered by wavegate from environments/dev/components/x\\nrunner:\\n  serviceAccount: cluster-admin\\n#/component.yaml',
+    );
     expect(text).toContain('# (environment dev\\r\\ninjected: true).');
   });
 });
 
 describe('DOT and Mermaid labels', () => {
   it('an environment name with control characters is escaped in the DOT title; Mermaid labels keep to one line', () => {
-    const root = catalogOf([{ name: 'db', tier: 'data', wave: 20 }, { name: 'app', tier: 'apps', wave: 40, dependencies: ['db'] }], { envs: ['dev'] });
+    const root = catalogOf(
+      [
+        { name: 'db', tier: 'data', wave: 20 },
+        { name: 'app', tier: 'apps', wave: 40, dependencies: ['db'] },
+      ],
+      { envs: ['dev'] },
+    );
     const catalog = loadCatalog(root);
     const env = { ...catalog.environments[0]!, name: 'dev\u0001"]; evil [label="x' };
     const pic = graphPicture(catalog, env, []);

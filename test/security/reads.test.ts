@@ -3,7 +3,7 @@
 // anything else is a finding or error naming the path as written, never the file's content,
 // never Node's own error text.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -69,7 +69,9 @@ describe('health test: inputPath stays inside the test folder', () => {
     const r = run(['health', 'test', root, '--format', 'json']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).not.toContain(SECRET);
-    expect(JSON.parse(r.stdout).cases[0].notes[0]).toBe('cannot read input testdata/ready.yaml: it leads outside its folder (through a symlink or ..)');
+    expect(JSON.parse(r.stdout).cases[0].notes[0]).toBe(
+      'cannot read input testdata/ready.yaml: it leads outside its folder (through a symlink or ..)',
+    );
 
     const zero = checkFolder('testdata/zero.yaml');
     link(zero, 'example.com/Widget/testdata/zero.yaml', '/dev/zero');
@@ -81,7 +83,11 @@ describe('health test: inputPath stays inside the test folder', () => {
 
   it('a testdata file above the size limit is refused unread', () => {
     const root = checkFolder('testdata/big.yaml');
-    put(root, 'example.com/Widget/testdata/big.yaml', `apiVersion: example.com/v1\nkind: Widget\n# ${'x'.repeat(DEFAULT_MAX_FILE_BYTES)}\n`);
+    put(
+      root,
+      'example.com/Widget/testdata/big.yaml',
+      `apiVersion: example.com/v1\nkind: Widget\n# ${'x'.repeat(DEFAULT_MAX_FILE_BYTES)}\n`,
+    );
     const report = runHealthTests([root]);
     expect(report.cases[0]!.notes[0]).toMatch(/^cannot read input testdata\/big\.yaml: larger than 4 MiB/);
   });
@@ -127,7 +133,9 @@ describe('catalog reads stay inside the catalog', () => {
     // run from the parent with a relative path: the message names the path as written
     const rel = run(['check', root.split('/').pop()!], dirname(root));
     expect(rel.code).toBe(2);
-    expect(rel.stderr).toBe('wavegate: error: wavegate.yaml: cannot read the file: it leads outside its folder (through a symlink or ..)\n');
+    expect(rel.stderr).toBe(
+      'wavegate: error: wavegate.yaml: cannot read the file: it leads outside its folder (through a symlink or ..)\n',
+    );
     expect(rel.ms).toBeLessThan(20_000);
   });
 
@@ -148,7 +156,11 @@ describe('catalog reads stay inside the catalog', () => {
     const c = loadCatalog(root);
     expect(c.environments[0]!.components.map((x) => x.name)).toEqual(['ok']);
     expect(c.findings).toEqual([
-      expect.objectContaining({ rule: 'yaml', file: 'environments/dev/components/w/component.yaml', message: 'cannot read the file: it leads outside its folder (through a symlink or ..)' }),
+      expect.objectContaining({
+        rule: 'yaml',
+        file: 'environments/dev/components/w/component.yaml',
+        message: 'cannot read the file: it leads outside its folder (through a symlink or ..)',
+      }),
     ]);
     expect(JSON.stringify(c.findings)).not.toContain(SECRET);
   });
@@ -162,7 +174,9 @@ describe('catalog reads stay inside the catalog', () => {
     symlinkSync(outside, join(root, 'environments/prod/components'));
     const c = loadCatalog(root);
     expect(c.environments.find((e) => e.name === 'prod')!.components).toEqual([]);
-    expect(c.findings.map((f) => `${f.file}: ${f.message}`)).toEqual(['environments/prod/components: this folder leads outside the catalog (through a symlink): its components are not read']);
+    expect(c.findings.map((f) => `${f.file}: ${f.message}`)).toEqual([
+      'environments/prod/components: this folder leads outside the catalog (through a symlink): its components are not read',
+    ]);
   });
 
   it('limits.maxFileBytes in wavegate.yaml bounds component files (a finding naming the file)', () => {
@@ -170,7 +184,9 @@ describe('catalog reads stay inside the catalog', () => {
     put(root, 'wavegate.yaml', 'limits:\n  maxFileBytes: 2048\n');
     put(root, 'environments/dev/components/w/component.yaml', `name: w\ntier: foundation\nwave: 1\n# ${'x'.repeat(3000)}\n`);
     const c = loadCatalog(root);
-    expect(c.findings.map((f) => `${f.file}: ${f.message}`)).toEqual(['environments/dev/components/w/component.yaml: cannot read the file: larger than 2 KiB (limits.maxFileBytes in wavegate.yaml)']);
+    expect(c.findings.map((f) => `${f.file}: ${f.message}`)).toEqual([
+      'environments/dev/components/w/component.yaml: cannot read the file: larger than 2 KiB (limits.maxFileBytes in wavegate.yaml)',
+    ]);
     put(root, 'wavegate.yaml', 'limits:\n  maxFileBytes: 10\n');
     expect(() => loadCatalog(root)).toThrow(/limits\.maxFileBytes/);
   });
@@ -229,7 +245,12 @@ describe('render: overrides, their tests and testdata stay inside the catalog', 
       symlinkSync(lua, join(root, 'linked.lua'));
       const c = loadCatalog(root);
       const f = checkCatalog(c).filter((x) => x.severity === 'error');
-      expect(f.map((x) => x.message), path).toEqual([`health.overrides: example.com/Widget: ${JSON.stringify(path)} ${why}; override paths ${why.startsWith('leads') ? 'must stay inside it' : 'are relative to the catalog root and stay inside it'}`]);
+      expect(
+        f.map((x) => x.message),
+        path,
+      ).toEqual([
+        `health.overrides: example.com/Widget: ${JSON.stringify(path)} ${why}; override paths ${why.startsWith('leads') ? 'must stay inside it' : 'are relative to the catalog root and stay inside it'}`,
+      ]);
       expect(f[0]!.file).toBe('wavegate.yaml');
       expect(JSON.stringify(f)).not.toContain(SECRET);
     }
@@ -252,7 +273,9 @@ describe('errors name paths as written and never pass Node texts through', () =>
     const name = root.split('/').pop()!;
     const r = run(['check', name], dirname(root));
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`wavegate: error: ${name}: no environments/ folder (a catalog keeps its components in environments/<env>/components/**/component.yaml)\n`);
+    expect(r.stderr).toBe(
+      `wavegate: error: ${name}: no environments/ folder (a catalog keeps its components in environments/<env>/components/**/component.yaml)\n`,
+    );
     const m = run(['check', 'no-such-catalog'], dirname(root));
     expect(m.stderr).toBe('wavegate: error: catalog not found: no-such-catalog\n');
   });
@@ -283,7 +306,9 @@ describe('errors name paths as written and never pass Node texts through', () =>
     const c = run(['render', 'cat', '--out', 'out'], cwd);
     // a finding of the catalog (rule health-lint, as `check` reports it too), not a usage error
     expect(c.code).toBe(1);
-    expect(c.stdout).toContain('error health-lint: [dev] health.overrides example.com/Widget: cat/checks/widget/check.yaml:1:14: useOpenLibs: expected true or false\n');
+    expect(c.stdout).toContain(
+      'error health-lint: [dev] health.overrides example.com/Widget: cat/checks/widget/check.yaml:1:14: useOpenLibs: expected true or false\n',
+    );
   });
 
   it('health test of a missing folder and health lint of /dev/zero', () => {
@@ -300,7 +325,11 @@ describe('files a component deploys (chart-wait-hook) stay inside the catalog', 
   it('a kustomize base or a manifest that is a symlink leading outside is not read', async () => {
     const { symlinkSync } = await import('node:fs');
     const outside = temp();
-    put(outside, 'base/job.yaml', `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: w\n  annotations: {argocd.argoproj.io/hook: PreSync}\nspec: {template: {spec: {containers: [{name: c, image: k, command: [sh, -c, "until kubectl get secret ${SECRET}; do sleep 5; done"]}]}}}\n`);
+    put(
+      outside,
+      'base/job.yaml',
+      `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: w\n  annotations: {argocd.argoproj.io/hook: PreSync}\nspec: {template: {spec: {containers: [{name: c, image: k, command: [sh, -c, "until kubectl get secret ${SECRET}; do sleep 5; done"]}]}}}\n`,
+    );
     const root = temp();
     put(root, 'environments/dev/components/app/component.yaml', { name: 'app', tier: 'apps', wave: 40 });
     put(root, 'environments/dev/components/app/kustomization.yaml', 'resources:\n  - ../../../../bases/ext\n  - linked.yaml\n');

@@ -4,7 +4,7 @@
 // recovery deletes another's staging folder.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { hostname, } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { put, tempDirs } from '../helpers/tree.js';
@@ -46,12 +46,14 @@ function small(env = 'dev'): string {
 }
 
 describe('render replaces only folders it wrote', () => {
-  it('--out at the catalog root with an environment named src: the catalog\'s src/ is refused, not deleted', () => {
+  it("--out at the catalog root with an environment named src: the catalog's src/ is refused, not deleted", () => {
     const root = small('src');
     put(root, 'src/main.ts', 'precious source');
     const r = spawnSync(process.execPath, [BIN, 'render', '.', '--out', '.'], { cwd: root, encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`wavegate: error: --out: src exists and was not written by wavegate render (no ${RENDER_MARKER} in it); render replaces only environment folders it wrote. Remove it, or choose another --out\n`);
+    expect(r.stderr).toBe(
+      `wavegate: error: --out: src exists and was not written by wavegate render (no ${RENDER_MARKER} in it); render replaces only environment folders it wrote. Remove it, or choose another --out\n`,
+    );
     expect(readFileSync(join(root, 'src/main.ts'), 'utf8')).toBe('precious source');
     expect(readdirSync(root).filter((n) => n.includes('wavegate-new') || n.includes('wavegate-old') || n === LOCK_FILE)).toEqual([]);
   });
@@ -94,7 +96,9 @@ describe('concurrent renders to one --out', () => {
       expect(a.code, a.stderr).toBe(0);
       expect(b.code, b.stderr).toBe(0);
       // the one that waited said so (on stderr, so --format json stays clean)
-      expect((a.stderr + b.stderr).match(/^wavegate: waiting for another render \(pid \d+\) writing to /gm)?.length ?? 0).toBeLessThanOrEqual(1);
+      expect(
+        (a.stderr + b.stderr).match(/^wavegate: waiting for another render \(pid \d+\) writing to /gm)?.length ?? 0,
+      ).toBeLessThanOrEqual(1);
       expect(readdirSync(out).sort()).toEqual([TESTS_DIR, ...want.keys()].sort());
       expect(readdirSync(join(out, TESTS_DIR)).sort()).toEqual([...want.keys()].sort());
       for (const [env, list] of want) expect(files(join(out, env)), env).toEqual(list);
@@ -107,7 +111,9 @@ describe('concurrent renders to one --out', () => {
     const held = await acquireOutputLock(out, 'OUT');
     expect(readFileSync(join(out, LOCK_FILE), 'utf8')).toMatch(new RegExp(`^pid ${process.pid} host `));
     const told: string[] = [];
-    await expect(acquireOutputLock(out, 'OUT', 200, (h) => told.push(h))).rejects.toThrow(`--out OUT: another wavegate render (pid ${process.pid}) is writing there; waited 0 s. If no render runs, remove OUT/${LOCK_FILE}`);
+    await expect(acquireOutputLock(out, 'OUT', 200, (h) => told.push(h))).rejects.toThrow(
+      `--out OUT: another wavegate render (pid ${process.pid}) is writing there; waited 0 s. If no render runs, remove OUT/${LOCK_FILE}`,
+    );
     expect(told).toEqual([`pid ${process.pid}`]); // told once, not at every poll
     held.release();
     expect(existsSync(join(out, LOCK_FILE))).toBe(false);

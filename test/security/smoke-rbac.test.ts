@@ -57,7 +57,9 @@ describe('clusterScoped on a kind known to be namespaced', () => {
         rule: 'schema',
         file: 'environments/dev/components/s/component.yaml',
         line: 10,
-        message: expect.stringMatching(new RegExp(`^smoke\\.resources\\[0\\]\\.clusterScoped: ${kind} \\(${apiVersion.replace('.', '\\.')}\\) is a namespaced kind`)),
+        message: expect.stringMatching(
+          new RegExp(`^smoke\\.resources\\[0\\]\\.clusterScoped: ${kind} \\(${apiVersion.replace('.', '\\.')}\\) is a namespaced kind`),
+        ),
       }),
     ]);
   });
@@ -78,15 +80,29 @@ describe('clusterScoped on a kind known to be namespaced', () => {
 });
 
 describe('apiVersion and kind grammars', () => {
-  it.each(['-/v1', '/v1', 'example.io/', 'Example.io/v1', 'a..b/v1', 'example-.io/v1', 'example.io/V1', 'example.io/1', 'example.io/v1/x', `${'a'.repeat(254)}/v1`, ''])(
-    'apiVersion %j fails check with the file and line',
-    (apiVersion) => {
-      const c = loadCatalog(smokeCatalog([{ apiVersion, kind: 'Widget', name: 'w' }]));
-      expect(c.findings).toEqual([
-        expect.objectContaining({ rule: 'schema', file: 'environments/dev/components/s/component.yaml', line: 10, message: expect.stringContaining('smoke.resources[0].apiVersion') }),
-      ]);
-    },
-  );
+  it.each([
+    '-/v1',
+    '/v1',
+    'example.io/',
+    'Example.io/v1',
+    'a..b/v1',
+    'example-.io/v1',
+    'example.io/V1',
+    'example.io/1',
+    'example.io/v1/x',
+    `${'a'.repeat(254)}/v1`,
+    '',
+  ])('apiVersion %j fails check with the file and line', (apiVersion) => {
+    const c = loadCatalog(smokeCatalog([{ apiVersion, kind: 'Widget', name: 'w' }]));
+    expect(c.findings).toEqual([
+      expect.objectContaining({
+        rule: 'schema',
+        file: 'environments/dev/components/s/component.yaml',
+        line: 10,
+        message: expect.stringContaining('smoke.resources[0].apiVersion'),
+      }),
+    ]);
+  });
 
   it('a bad kind fails too; valid forms load', () => {
     expect(loadCatalog(smokeCatalog([{ apiVersion: 'v1', kind: 'secret', name: 'w' }])).findings).toHaveLength(1);
@@ -117,9 +133,14 @@ describe('a Secret key named "-"', () => {
         mkdirSync(dirname(join(dir, f.path)), { recursive: true });
         writeFileSync(join(dir, f.path), f.content);
       }
-      const r = spawnSync(HELM, ['template', 'r', dir, '--namespace', 'apps', '--set', 'runner=script'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: dir } });
+      const r = spawnSync(HELM, ['template', 'r', dir, '--namespace', 'apps', '--set', 'runner=script'], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', HOME: dir },
+      });
       expect(r.status, r.stderr).toBe(0);
-      const cm = parseAllDocuments(r.stdout).map((d) => d.toJS() as { kind?: string; data?: Record<string, string> }).find((o) => o?.kind === 'ConfigMap');
+      const cm = parseAllDocuments(r.stdout)
+        .map((d) => d.toJS() as { kind?: string; data?: Record<string, string> })
+        .find((o) => o?.kind === 'ConfigMap');
       expect(cm!.data!.checks!.split('\n')).toContain(line);
     }
   });

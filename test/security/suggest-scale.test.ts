@@ -59,7 +59,9 @@ function catalogOf(components: Component[], waves: [number, number]): Catalog {
 }
 
 describe('check --suggest on long dependency chains', () => {
-  it('a 10,000-component chain with one band conflict ends, and its message names 5 components and counts the rest', { timeout: KILL_MS + 5000 }, () => {
+  it('a 10,000-component chain with one band conflict ends, and its message names 5 components and counts the rest', {
+    timeout: KILL_MS + 5000,
+  }, () => {
     const r = chain(10_000, 'band');
     expect(r.findings).toBe(9999);
     expect(r.outputLines).toBe(5);
@@ -74,9 +76,14 @@ describe('check --suggest on long dependency chains', () => {
 
   it('the band-conflict line: first three, the count, last two', () => {
     const names = Array.from({ length: 50 }, (_, i) => `c${i}`);
-    const catalog = catalogOf(names.map((n, i) => component(n, 40, i > 0 ? [`c${i - 1}`] : [])), [35, 60]);
+    const catalog = catalogOf(
+      names.map((n, i) => component(n, 40, i > 0 ? [`c${i - 1}`] : [])),
+      [35, 60],
+    );
     const text = formatSuggestions(suggestRepairs(catalog, checkCatalog(catalog)));
-    expect(text).toContain('band conflict: c0 < c1 < c2 < ... (45 more) < c48 < c49 needs 50 successive waves, from 35 (tier apps starts there) to at most 60 (tier apps ends there)');
+    expect(text).toContain(
+      'band conflict: c0 < c1 < c2 < ... (45 more) < c48 < c49 needs 50 successive waves, from 35 (tier apps starts there) to at most 60 (tier apps ends there)',
+    );
     expect(chainText(['a', 'b', 'c', 'd', 'e', 'f'])).toBe('a < b < c < d < e < f');
     expect(chainText(['a', 'b', 'c', 'd', 'e', 'f', 'g'])).toBe('a < b < c < ... (2 more) < f < g');
   });
@@ -109,7 +116,8 @@ describe('the incremental cycle check gives the same edges as a search per edge'
     const isDeclared = new Set(declared.map(([c, p]) => `${c}>${p}`));
     for (const [c, p] of sorted) {
       if (reaches(p, c)) skipped.push(`${name(c)}>${name(p)}`);
-      else if (isDeclared.has(`${c}>${p}`)) continue; // already declared: nothing to add
+      else if (isDeclared.has(`${c}>${p}`))
+        continue; // already declared: nothing to add
       else {
         deps[c]!.push(p);
         added.push(`${name(c)}>${name(p)}`);
@@ -133,11 +141,16 @@ describe('the incremental cycle check gives the same edges as a search per edge'
         const b = rnd(n);
         if (perm[a]! > perm[b]!) declared.push([a, b]); // acyclic: depend only on lower perm
       }
-      const wanted: [number, number][] = Array.from({ length: 1 + rnd(3 * n) }, () => [rnd(n), rnd(n)] as [number, number]).filter(([a, b]) => a !== b);
+      const wanted: [number, number][] = Array.from({ length: 1 + rnd(3 * n) }, () => [rnd(n), rnd(n)] as [number, number]).filter(
+        ([a, b]) => a !== b,
+      );
       const name = (i: number): string => `n${String(i).padStart(3, '0')}`;
       const deps = new Map<number, Set<string>>();
       for (const [c, p] of declared) (deps.get(c) ?? deps.set(c, new Set()).get(c)!).add(name(p));
-      const catalog = catalogOf(Array.from({ length: n }, (_, i) => component(name(i), 1000, [...(deps.get(i) ?? [])])), [0, 100_000]);
+      const catalog = catalogOf(
+        Array.from({ length: n }, (_, i) => component(name(i), 1000, [...(deps.get(i) ?? [])])),
+        [0, 100_000],
+      );
       const findings: Finding[] = wanted.map(([c, p]) => ({
         rule: 'missing-edge',
         severity: 'error',
@@ -147,10 +160,19 @@ describe('the incremental cycle check gives the same edges as a search per edge'
         fix: { addDependencies: [{ environment: 'dev', component: name(c), dependency: name(p) }] },
       }));
       const s = suggestRepairs(catalog, findings)[0];
-      const ref = reference(n, declared.filter(([c, p]) => c !== p), wanted);
+      const ref = reference(
+        n,
+        declared.filter(([c, p]) => c !== p),
+        wanted,
+      );
       const got = {
         added: s ? [...s.addDependencies, ...s.impliedDependencies].map((e) => `${e.component}>${e.dependency}`).sort() : [],
-        skipped: s ? s.skippedDependencies.filter((e) => e.why.startsWith('would close a cycle')).map((e) => `${e.component}>${e.dependency}`).sort() : [],
+        skipped: s
+          ? s.skippedDependencies
+              .filter((e) => e.why.startsWith('would close a cycle'))
+              .map((e) => `${e.component}>${e.dependency}`)
+              .sort()
+          : [],
       };
       expect(got, `trial ${trial}`).toEqual({ added: [...ref.added].sort(), skipped: [...ref.skipped].sort() });
     }

@@ -2,7 +2,18 @@
 // the target's folder, fsynced and renamed; symlinks are never written through; modes are
 // kept; `fix` on a symlinked component.yaml edits the target inside the catalog or refuses.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { put, tempDirs } from '../helpers/tree.js';

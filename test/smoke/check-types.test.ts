@@ -10,7 +10,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { SMOKE_CHECK_FIELDS, SMOKE_CHECK_TYPES, smokeCheckFieldOfKind } from '../../src/catalog/smoke-checks.js';
-import { componentSmokeSchema, formatJson, replaceProperty, smokeSchemaFiles, valuesChecksSchema } from '../../src/catalog/smoke-schemas.js';
+import {
+  componentSmokeSchema,
+  formatJson,
+  replaceProperty,
+  smokeSchemaFiles,
+  valuesChecksSchema,
+} from '../../src/catalog/smoke-schemas.js';
 import { renderSmokes } from '../../src/smoke/render.js';
 import { hasChecks } from '../../src/smoke/settings.js';
 import { loadFixture, VAULT_SECRETS, writeRendered } from './fixture.js';
@@ -28,18 +34,28 @@ describe('smoke check table', () => {
     for (const f of smokeSchemaFiles(read)) expect(read(f.path), f.path).toBe(f.content);
     expect(JSON.parse(read('schemas/component.schema.json')).definitions.smoke).toEqual(componentSmokeSchema());
     expect(JSON.parse(read('smokes/chart/values.schema.json')).properties.checks).toEqual(valuesChecksSchema());
-    expect(Object.keys(JSON.parse(read('schemas/component.schema.json')).definitions.smoke.properties).filter((k) => k in SMOKE_CHECK_TYPES)).toEqual(SMOKE_CHECK_FIELDS);
+    expect(
+      Object.keys(JSON.parse(read('schemas/component.schema.json')).definitions.smoke.properties).filter((k) => k in SMOKE_CHECK_TYPES),
+    ).toEqual(SMOKE_CHECK_FIELDS);
   });
 
   it('the generator notices a change of the table and rewrites only its part', () => {
     const text = read('smokes/chart/values.schema.json');
-    const changed = { ...(valuesChecksSchema() as Obj), properties: { ...(valuesChecksSchema() as Obj).properties, extra: { type: 'array' } } };
+    const changed = {
+      ...(valuesChecksSchema() as Obj),
+      properties: { ...(valuesChecksSchema() as Obj).properties, extra: { type: 'array' } },
+    };
     const out = replaceProperty(text, 'values.schema.json', '    ', 'checks', changed);
     expect(out).not.toBe(text);
     const parsed = JSON.parse(out);
     expect(parsed.properties.checks).toEqual(changed);
-    expect({ ...parsed, properties: { ...parsed.properties, checks: undefined } }).toEqual({ ...JSON.parse(text), properties: { ...JSON.parse(text).properties, checks: undefined } });
-    expect(() => replaceProperty(text, 'values.schema.json', '  ', 'nothere', {})).toThrow(/values.schema.json: expected one "nothere" object/);
+    expect({ ...parsed, properties: { ...parsed.properties, checks: undefined } }).toEqual({
+      ...JSON.parse(text),
+      properties: { ...JSON.parse(text).properties, checks: undefined },
+    });
+    expect(() => replaceProperty(text, 'values.schema.json', '  ', 'nothere', {})).toThrow(
+      /values.schema.json: expected one "nothere" object/,
+    );
   });
 
   it('formats JSON the way the schema files are written', () => {
@@ -51,7 +67,18 @@ describe('smoke check table', () => {
   });
 
   it('each type has an entry the component schema accepts, and checks something', () => {
-    const { env } = loadFixture([{ ...VAULT_SECRETS }, ...SMOKE_CHECK_FIELDS.map((f, i) => ({ name: `only-${f.toLowerCase()}`, tier: 'platform', wave: 50 + i, componentType: 'smoke', namespace: 'platform', dependencies: ['vault-secrets'], smoke: { validates: ['vault-secrets'], [f]: [SMOKE_CHECK_TYPES[f].example] } }))]);
+    const { env } = loadFixture([
+      { ...VAULT_SECRETS },
+      ...SMOKE_CHECK_FIELDS.map((f, i) => ({
+        name: `only-${f.toLowerCase()}`,
+        tier: 'platform',
+        wave: 50 + i,
+        componentType: 'smoke',
+        namespace: 'platform',
+        dependencies: ['vault-secrets'],
+        smoke: { validates: ['vault-secrets'], [f]: [SMOKE_CHECK_TYPES[f].example] },
+      })),
+    ]);
     for (const f of SMOKE_CHECK_FIELDS) {
       const c = env.byName.get(`only-${f.toLowerCase()}`)!;
       expect(c.smoke![f], f).toEqual([SMOKE_CHECK_TYPES[f].example]);
@@ -88,7 +115,9 @@ describe('the chart and check.sh handle every type in the table', () => {
         expect(body!, `${f}: ${t} ranges over .Values.checks.${f}`).toMatch(new RegExp(`range \\$?(root)?\\.Values\\.checks\\.${f}\\b`));
       }
     }
-    const all = ['_helpers.tpl', '_pod.tpl', 'configmap.yaml', 'job.yaml', 'rbac.yaml', 'serviceaccount.yaml'].map((t) => readFileSync(join(TEMPLATES, t), 'utf8')).join('\n');
+    const all = ['_helpers.tpl', '_pod.tpl', 'configmap.yaml', 'job.yaml', 'rbac.yaml', 'serviceaccount.yaml']
+      .map((t) => readFileSync(join(TEMPLATES, t), 'utf8'))
+      .join('\n');
     const named = [...new Set([...all.matchAll(/\.Values\.checks\.([A-Za-z]+)/g)].map((m) => m[1]!))].sort();
     expect(named).toEqual([...SMOKE_CHECK_FIELDS].sort());
   });
@@ -110,7 +139,15 @@ describe('the chart and check.sh handle every type in the table', () => {
     let dir: string;
     beforeAll(async () => {
       helmHome = mkdtempSync(join(tmpdir(), 'wavegate-helm-home-'));
-      const smoke = { name: 'every-type-smoke', tier: 'platform', wave: 50, componentType: 'smoke', namespace: 'platform', dependencies: ['vault-secrets'], smoke: { validates: ['vault-secrets'], ...Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, [SMOKE_CHECK_TYPES[f].example]])) } };
+      const smoke = {
+        name: 'every-type-smoke',
+        tier: 'platform',
+        wave: 50,
+        componentType: 'smoke',
+        namespace: 'platform',
+        dependencies: ['vault-secrets'],
+        smoke: { validates: ['vault-secrets'], ...Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, [SMOKE_CHECK_TYPES[f].example]])) },
+      };
       const fx = loadFixture([smoke, { ...VAULT_SECRETS }]);
       dir = writeRendered((await renderSmokes(fx.catalog, fx.env)).files);
     });
@@ -120,12 +157,27 @@ describe('the chart and check.sh handle every type in the table', () => {
     });
 
     const template = async (runner: string): Promise<Obj[]> => {
-      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: helmHome, HELM_CONFIG_HOME: join(helmHome, 'config'), HELM_CACHE_HOME: join(helmHome, 'cache'), HELM_DATA_HOME: join(helmHome, 'data') };
-      const r = await run(HELM, ['template', 'every-type-smoke', join(dir, 'smokes', 'every-type-smoke'), '--namespace', 'platform', '--set', `runner=${runner}`], { env });
+      const env = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: helmHome,
+        HELM_CONFIG_HOME: join(helmHome, 'config'),
+        HELM_CACHE_HOME: join(helmHome, 'cache'),
+        HELM_DATA_HOME: join(helmHome, 'data'),
+      };
+      const r = await run(
+        HELM,
+        ['template', 'every-type-smoke', join(dir, 'smokes', 'every-type-smoke'), '--namespace', 'platform', '--set', `runner=${runner}`],
+        { env },
+      );
       expect(r.stderr).toBe('');
-      return parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj).filter((o) => o !== null);
+      return parseAllDocuments(r.stdout)
+        .map((d) => d.toJS() as Obj)
+        .filter((o) => o !== null);
     };
-    const granted = (objs: Obj[]): string[] => objs.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole').flatMap((o) => (o.rules as Obj[]).flatMap((r) => r.resourceNames as string[]));
+    const granted = (objs: Obj[]): string[] =>
+      objs
+        .filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole')
+        .flatMap((o) => (o.rules as Obj[]).flatMap((r) => r.resourceNames as string[]));
 
     it('runner kubectl: a kubectl wait container per check, in table order, and RBAC on each object', async () => {
       const objs = await template('kubectl');
@@ -136,7 +188,8 @@ describe('the chart and check.sh handle every type in the table', () => {
       const names = SMOKE_CHECK_FIELDS.map((f) => SMOKE_CHECK_TYPES[f].example.name);
       // Each type's entry is waited for (a Secret once per key), in the table's order.
       const order = names.map((n) => waits.findIndex((w) => w.endsWith(`/${n}`)));
-      for (const [i, f] of SMOKE_CHECK_FIELDS.entries()) expect(order[i], `${f}: a container waits for ${names[i]}`).toBeGreaterThanOrEqual(0);
+      for (const [i, f] of SMOKE_CHECK_FIELDS.entries())
+        expect(order[i], `${f}: a container waits for ${names[i]}`).toBeGreaterThanOrEqual(0);
       expect([...order].sort((a, b) => a - b)).toEqual(order);
       for (const c of containers) expect(c.command).toEqual(['kubectl']);
       for (const n of names) expect(granted(objs), n).toContain(n);

@@ -43,17 +43,33 @@ export const VERSIONED_SMOKE = {
   wave: 44,
   componentType: 'smoke',
   dependencies: ['vault-secrets'],
-  smoke: { validates: ['vault-secrets'], mode: 'hook', hook: 'PreSync', version: '1.2.3', secrets: [{ name: 'db', namespace: 'data', keys: ['url'] }] },
+  smoke: {
+    validates: ['vault-secrets'],
+    mode: 'hook',
+    hook: 'PreSync',
+    version: '1.2.3',
+    secrets: [{ name: 'db', namespace: 'data', keys: ['url'] }],
+  },
 };
 
 export const VAULT_SECRETS = { name: 'vault-secrets', tier: 'foundation', wave: 10, componentType: 'secrets', namespace: 'platform' };
 
 export function smokeSection(extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ smoke: { image: { repository: 'registry.example.com/tools/kubectl', tag: 'v1.35.2', digest: DIGEST }, attempts: 12, sleepSeconds: 5, ...extra } });
+  return JSON.stringify({
+    smoke: {
+      image: { repository: 'registry.example.com/tools/kubectl', tag: 'v1.35.2', digest: DIGEST },
+      attempts: 12,
+      sleepSeconds: 5,
+      ...extra,
+    },
+  });
 }
 
 /** Loads a catalog with the given components (dev only) and wavegate.yaml text (null: no file). */
-export function loadFixture(components: Record<string, unknown>[] = [SECRETS_SMOKE, EMPTY_SMOKE, VERSIONED_SMOKE, VAULT_SECRETS], wavegateYaml: string | null = smokeSection()): { catalog: Catalog; env: Environment } {
+export function loadFixture(
+  components: Record<string, unknown>[] = [SECRETS_SMOKE, EMPTY_SMOKE, VERSIONED_SMOKE, VAULT_SECRETS],
+  wavegateYaml: string | null = smokeSection(),
+): { catalog: Catalog; env: Environment } {
   const root = catalogOf(components, wavegateYaml === null ? {} : { extra: { 'wavegate.yaml': wavegateYaml } });
   const catalog = loadCatalog(root);
   if (catalog.findings.length > 0) throw new Error(`fixture catalog has findings: ${JSON.stringify(catalog.findings)}`);

@@ -87,7 +87,8 @@ function validateAll(objs: Obj[]): void {
 /** (namespace, apiGroup, resource, name) the values' checks name; namespace `*` for a cluster-scoped object. */
 function expectedAccess(values: Obj, releaseNs: string): string[] {
   const out: string[] = [];
-  for (const e of values.checks.externalSecrets ?? []) out.push(`${e.namespace ?? releaseNs} external-secrets.io externalsecrets ${e.name}`);
+  for (const e of values.checks.externalSecrets ?? [])
+    out.push(`${e.namespace ?? releaseNs} external-secrets.io externalsecrets ${e.name}`);
   for (const s of values.checks.secrets ?? []) out.push(`${s.namespace ?? releaseNs} "" secrets ${s.name}`);
   for (const r of values.checks.resources ?? []) {
     const group = r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '""';
@@ -107,14 +108,19 @@ function grantedAccess(objs: Obj[], verbs = ['get', 'list', 'watch']): string[] 
     for (const rule of role.rules) {
       expect(rule.verbs).toEqual(verbs);
       expect(rule.resourceNames?.length).toBeGreaterThan(0);
-      for (const g of rule.apiGroups) for (const res of rule.resources) for (const n of rule.resourceNames) out.push(`${role.metadata.namespace ?? '*'} ${g === '' ? '""' : g} ${res} ${n}`);
+      for (const g of rule.apiGroups)
+        for (const res of rule.resources)
+          for (const n of rule.resourceNames) out.push(`${role.metadata.namespace ?? '*'} ${g === '' ? '""' : g} ${res} ${n}`);
     }
   }
   return out.sort();
 }
 
 beforeAll(async () => {
-  for (const [bin, what] of [[HELM, 'helm'], [KUBECTL, 'kubectl']] as const) {
+  for (const [bin, what] of [
+    [HELM, 'helm'],
+    [KUBECTL, 'kubectl'],
+  ] as const) {
     if (!existsSync(bin)) throw new Error(`real ${what} not found at ${bin}: run node scripts/install-tools.mjs`);
   }
   helmHome = mkdtempSync(join(tmpdir(), 'wavegate-helm-home-'));
@@ -134,7 +140,10 @@ afterAll(() => {
 
 describe('smoke charts under the real helm', () => {
   it('every rendered chart (fixture and examples/ameide) passes helm lint --strict', async () => {
-    const all = [...charts(fixtureFiles).map((c) => join(fixtureDir, 'smokes', c)), ...charts(exampleFiles).map((c) => join(exampleDir, 'smokes', c))];
+    const all = [
+      ...charts(fixtureFiles).map((c) => join(fixtureDir, 'smokes', c)),
+      ...charts(exampleFiles).map((c) => join(exampleDir, 'smokes', c)),
+    ];
     expect(all.length).toBeGreaterThanOrEqual(3);
     const results = await Promise.all(all.map((dir) => helm(['lint', '--strict', dir])));
     results.forEach((r, i) => {
@@ -197,7 +206,8 @@ describe('smoke charts under the real helm', () => {
 
   it('names the Job by a hash of what it runs: same checks same name, a changed check or image a new one', async () => {
     const dir = join(fixtureDir, 'smokes', 'secrets-smoke');
-    const name = async (extra: string[] = []): Promise<string> => (await template(dir, 'secrets-smoke', 'platform', extra)).find((o) => o.kind === 'Job')!.metadata.name;
+    const name = async (extra: string[] = []): Promise<string> =>
+      (await template(dir, 'secrets-smoke', 'platform', extra)).find((o) => o.kind === 'Job')!.metadata.name;
     const base = await name();
     expect(await name()).toBe(base);
     expect(await name(['--set', 'attempts=12'])).toBe(base); // the value it already has
@@ -216,7 +226,10 @@ describe('smoke charts under the real helm', () => {
 
   it('runs only programs the image has: runner kubectl execs kubectl (all the default distroless image holds), runner script sh', async () => {
     expect(SMOKE_DEFAULTS.image.repository).toBe('registry.k8s.io/kubectl');
-    for (const [dir, files] of [[fixtureDir, fixtureFiles], [exampleDir, exampleFiles]] as const) {
+    for (const [dir, files] of [
+      [fixtureDir, fixtureFiles],
+      [exampleDir, exampleFiles],
+    ] as const) {
       for (const chart of charts(files)) {
         for (const runner of ['kubectl', 'script'] as const) {
           const objs = await template(join(dir, 'smokes', chart), chart, 'ns', ['--set', `runner=${runner}`]);
@@ -248,7 +261,13 @@ describe('smoke charts under the real helm', () => {
         for (const host of ['hostNetwork', 'hostPID', 'hostIPC']) expect(pod[host]).toBeFalsy();
         // Restricted allows only these volume types.
         const allowed = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
-        for (const v of pod.volumes as Obj[]) expect(Object.keys(v).filter((k) => k !== 'name').every((k) => allowed.includes(k)), v.name).toBe(true);
+        for (const v of pod.volumes as Obj[])
+          expect(
+            Object.keys(v)
+              .filter((k) => k !== 'name')
+              .every((k) => allowed.includes(k)),
+            v.name,
+          ).toBe(true);
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } });
         expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '32Mi' } });
         const containers = [...(pod.initContainers ?? []), ...pod.containers] as Obj[];
@@ -274,7 +293,9 @@ describe('smoke charts under the real helm', () => {
           expect(env).toEqual({
             HOME: '/tmp',
             KUBECACHEDIR: '/tmp/.kube/cache',
-            ...(runner === 'script' ? { SMOKE_ATTEMPTS: '12', SMOKE_SLEEP_SECONDS: '5', SMOKE_DEADLINE_SECONDS: '108', SMOKE_REQUEST_TIMEOUT_SECONDS: '10' } : {}),
+            ...(runner === 'script'
+              ? { SMOKE_ATTEMPTS: '12', SMOKE_SLEEP_SECONDS: '5', SMOKE_DEADLINE_SECONDS: '108', SMOKE_REQUEST_TIMEOUT_SECONDS: '10' }
+              : {}),
           });
           if (runner === 'kubectl') expect(c.args).toContain('--timeout=108s');
         }
@@ -283,7 +304,10 @@ describe('smoke charts under the real helm', () => {
   });
 
   it('grants get on exactly the checked objects: one Role per namespace, with resourceNames', async () => {
-    for (const [dir, files] of [[fixtureDir, fixtureFiles], [exampleDir, exampleFiles]] as const) {
+    for (const [dir, files] of [
+      [fixtureDir, fixtureFiles],
+      [exampleDir, exampleFiles],
+    ] as const) {
       for (const chart of charts(files)) {
         const values = parse(readFileSync(join(dir, 'smokes', chart, 'values.yaml'), 'utf8'));
         const objs = await template(join(dir, 'smokes', chart), chart, 'release-ns');
@@ -291,17 +315,30 @@ describe('smoke charts under the real helm', () => {
         const roleNs = objs.filter((o) => o.kind === 'Role').map((o) => o.metadata.namespace);
         expect(new Set(roleNs).size).toBe(roleNs.length);
         for (const rb of objs.filter((o) => o.kind === 'RoleBinding')) {
-          expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: objs.find((o) => o.kind === 'Role')!.metadata.name });
-          expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: objs.find((o) => o.kind === 'ServiceAccount')!.metadata.name, namespace: 'release-ns' }]);
+          expect(rb.roleRef).toEqual({
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'Role',
+            name: objs.find((o) => o.kind === 'Role')!.metadata.name,
+          });
+          expect(rb.subjects).toEqual([
+            { kind: 'ServiceAccount', name: objs.find((o) => o.kind === 'ServiceAccount')!.metadata.name, namespace: 'release-ns' },
+          ]);
         }
-        expect(objs.filter((o) => o.kind === 'RoleBinding').map((o) => o.metadata.namespace).sort()).toEqual([...roleNs].sort());
+        expect(
+          objs
+            .filter((o) => o.kind === 'RoleBinding')
+            .map((o) => o.metadata.namespace)
+            .sort(),
+        ).toEqual([...roleNs].sort());
         const clusterRoles = objs.filter((o) => o.kind === 'ClusterRole');
         const crbs = objs.filter((o) => o.kind === 'ClusterRoleBinding');
         expect(crbs.length).toBe(clusterRoles.length);
         expect(clusterRoles.length).toBeLessThanOrEqual(1);
         for (const crb of crbs) {
           expect(crb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoles[0]!.metadata.name });
-          expect(crb.subjects).toEqual([{ kind: 'ServiceAccount', name: objs.find((o) => o.kind === 'ServiceAccount')!.metadata.name, namespace: 'release-ns' }]);
+          expect(crb.subjects).toEqual([
+            { kind: 'ServiceAccount', name: objs.find((o) => o.kind === 'ServiceAccount')!.metadata.name, namespace: 'release-ns' },
+          ]);
         }
       }
     }
@@ -324,12 +361,21 @@ describe('smoke charts under the real helm', () => {
   it('keeps RBAC least-privilege when a user overrides the checks, and rejects unsafe names', async () => {
     const dir = join(fixtureDir, 'smokes', 'secrets-smoke');
     // Helm merges maps, so a user replaces the lists one by one.
-    const replace = (secrets: string): string[] => ['--set-json', 'checks.externalSecrets=[]', '--set-json', 'checks.resources=[]', '--set-json', `checks.secrets=${secrets}`];
+    const replace = (secrets: string): string[] => [
+      '--set-json',
+      'checks.externalSecrets=[]',
+      '--set-json',
+      'checks.resources=[]',
+      '--set-json',
+      `checks.secrets=${secrets}`,
+    ];
     const objs = await template(dir, 'r', 'apps', replace('[{"name":"only-this","keys":["k"]}]'));
     expect(grantedAccess(objs)).toEqual(['apps "" secrets only-this']);
     const job = objs.find((o) => o.kind === 'Job')!;
     expect(job.spec.template.spec.initContainers).toBeUndefined();
-    expect(job.spec.template.spec.containers.map((c: Obj) => c.args)).toEqual([['wait', '--for=jsonpath={.data.k}', '--timeout=108s', '--namespace', 'apps', 'secrets/only-this']]);
+    expect(job.spec.template.spec.containers.map((c: Obj) => c.args)).toEqual([
+      ['wait', '--for=jsonpath={.data.k}', '--timeout=108s', '--namespace', 'apps', 'secrets/only-this'],
+    ]);
     const scripted = await template(dir, 'r', 'apps', [...replace('[{"name":"only-this","keys":["k"]}]'), '--set', 'runner=script']);
     expect(grantedAccess(scripted, ['get'])).toEqual(['apps "" secrets only-this']);
     const cm = scripted.find((o) => o.kind === 'ConfigMap')!;
@@ -345,7 +391,11 @@ describe('smoke charts under the real helm', () => {
   it('names that a YAML 1.1 reader would turn into booleans or numbers reach the check script unchanged', async () => {
     // Helm reads values.yaml with a YAML 1.1 parser: unquoted `on` would become true, `1e3` 1000.
     const words = ['on', 'yes', 'y', 'off', '1e3', '0x1F', '1_000', '0777', '.inf'];
-    const tricky = { ...VERSIONED_SMOKE, name: 'tricky-smoke', smoke: { ...VERSIONED_SMOKE.smoke, secrets: [{ name: 'db', namespace: 'data', keys: words }] } };
+    const tricky = {
+      ...VERSIONED_SMOKE,
+      name: 'tricky-smoke',
+      smoke: { ...VERSIONED_SMOKE.smoke, secrets: [{ name: 'db', namespace: 'data', keys: words }] },
+    };
     const fx = loadFixture([tricky, VAULT_SECRETS]);
     const dir = writeRendered((await renderSmokes(fx.catalog, fx.env)).files);
     dirs.push(dir);
@@ -386,7 +436,11 @@ describe('smoke charts under the real helm', () => {
       expect(add.stderr).toBe('');
       expect(add.code).toBe(0);
       const search = await helm(['search', 'repo', 'wg/', '--output', 'json']);
-      expect(JSON.parse(search.stdout).map((e: Obj) => `${e.name}@${e.version}`).sort()).toEqual([`wg/secrets-smoke@${v}`, `wg/versioned-smoke@${version('versioned-smoke')}`]);
+      expect(
+        JSON.parse(search.stdout)
+          .map((e: Obj) => `${e.name}@${e.version}`)
+          .sort(),
+      ).toEqual([`wg/secrets-smoke@${v}`, `wg/versioned-smoke@${version('versioned-smoke')}`]);
       const out = mkdtempSync(join(tmpdir(), 'wavegate-helm-pull-'));
       dirs.push(out);
       const pull = await helm(['pull', 'wg/secrets-smoke', '--version', v, '--destination', out]);
@@ -420,7 +474,10 @@ describe('examples/ameide platform-secrets-smoke', () => {
     const recorded: Record<string, Recorded> = {};
     for (const e of values.checks.externalSecrets as Obj[]) {
       recorded[`external-secrets.io/externalsecrets/${e.namespace}/${e.name}`] = {
-        object: { metadata: { name: e.name, namespace: e.namespace }, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'SecretSynced', message: 'Secret was synced' }] } },
+        object: {
+          metadata: { name: e.name, namespace: e.namespace },
+          status: { conditions: [{ type: 'Ready', status: 'True', reason: 'SecretSynced', message: 'Secret was synced' }] },
+        },
       };
     }
     for (const s of values.checks.secrets as Obj[]) {
@@ -433,21 +490,34 @@ describe('examples/ameide platform-secrets-smoke', () => {
   /** (namespace, group, resource, name) of each object request (GET by name, or LIST/WATCH with a metadata.name field selector). */
   const objectRequests = (requests: { path: string; query: string }[]): string[] =>
     requests.flatMap((r) => {
-      const byName = /^\/api\/v1\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(r.path) ?? /^\/apis\/([^/]+)\/[^/]+\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(r.path);
-      if (byName) return [byName.length === 4 ? `${byName[1]} "" ${byName[2]} ${byName[3]}` : `${byName[2]} ${byName[1]} ${byName[3]} ${byName[4]}`];
-      const coll = /^\/api\/v1\/namespaces\/([^/]+)\/([^/]+)$/.exec(r.path) ?? /^\/apis\/([^/]+)\/[^/]+\/namespaces\/([^/]+)\/([^/]+)$/.exec(r.path);
+      const byName =
+        /^\/api\/v1\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(r.path) ??
+        /^\/apis\/([^/]+)\/[^/]+\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(r.path);
+      if (byName)
+        return [byName.length === 4 ? `${byName[1]} "" ${byName[2]} ${byName[3]}` : `${byName[2]} ${byName[1]} ${byName[3]} ${byName[4]}`];
+      const coll =
+        /^\/api\/v1\/namespaces\/([^/]+)\/([^/]+)$/.exec(r.path) ?? /^\/apis\/([^/]+)\/[^/]+\/namespaces\/([^/]+)\/([^/]+)$/.exec(r.path);
       if (!coll) return [];
       const name = /^metadata\.name=(.+)$/.exec(new URLSearchParams(r.query).get('fieldSelector') ?? '')?.[1] ?? '<no field selector>';
       return [coll.length === 3 ? `${coll[1]} "" ${coll[2]} ${name}` : `${coll[2]} ${coll[1]} ${coll[3]} ${name}`];
     });
 
   /** Runs the Job's containers (init containers in order, then the main one; stops at the first failure, as the kubelet does) with the real kubectl. */
-  async function runKubectlJob(job: Obj, kubeconfig: string, work: string): Promise<{ name: string; code: number | null; stdout: string; stderr: string }[]> {
+  async function runKubectlJob(
+    job: Obj,
+    kubeconfig: string,
+    work: string,
+  ): Promise<{ name: string; code: number | null; stdout: string; stderr: string }[]> {
     const pod = job.spec.template.spec;
     const out: { name: string; code: number | null; stdout: string; stderr: string }[] = [];
     for (const c of [...(pod.initContainers ?? []), ...pod.containers] as Obj[]) {
       expect(c.command).toEqual(['kubectl']);
-      const env = { ...Object.fromEntries((c.env as Obj[]).map((e) => [e.name, e.value])), HOME: work, KUBECACHEDIR: join(work, 'cache'), KUBECONFIG: kubeconfig };
+      const env = {
+        ...Object.fromEntries((c.env as Obj[]).map((e) => [e.name, e.value])),
+        HOME: work,
+        KUBECACHEDIR: join(work, 'cache'),
+        KUBECONFIG: kubeconfig,
+      };
       const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
         const child = spawn(KUBECTL, c.args as string[], { env });
         let stdout = '';
@@ -463,11 +533,16 @@ describe('examples/ameide platform-secrets-smoke', () => {
   }
 
   it('runner kubectl end to end: the Job from helm template, each container run by the real kubectl against the stand-in API server; requests stay within the Role', async () => {
-    const objs = await template(join(exampleDir, 'smokes', 'platform-secrets-smoke'), 'platform-secrets-smoke', 'ameide', ['--set', 'timeoutSeconds=30']);
+    const objs = await template(join(exampleDir, 'smokes', 'platform-secrets-smoke'), 'platform-secrets-smoke', 'ameide', [
+      '--set',
+      'timeoutSeconds=30',
+    ]);
     const values = parse(readFileSync(join(exampleDir, 'smokes', 'platform-secrets-smoke', 'values.yaml'), 'utf8'));
     const secretValue = 'S3CR3T-value-never-printed';
     const job = objs.find((o) => o.kind === 'Job' && !o.metadata.annotations)!;
-    const n = (values.checks.externalSecrets as Obj[]).length + (values.checks.secrets as Obj[]).reduce((sum: number, s: Obj) => sum + Math.max(1, (s.keys ?? []).length), 0);
+    const n =
+      (values.checks.externalSecrets as Obj[]).length +
+      (values.checks.secrets as Obj[]).reduce((sum: number, s: Obj) => sum + Math.max(1, (s.keys ?? []).length), 0);
     const work = mkdtempSync(join(tmpdir(), 'wavegate-smoke-kubectl-'));
     dirs.push(work);
 
@@ -496,13 +571,27 @@ describe('examples/ameide platform-secrets-smoke', () => {
     const api2 = await startStandInApiServer(
       recordAll(values, secretValue, {
         [`external-secrets.io/externalsecrets/ameide/${bad}`]: {
-          object: { metadata: { name: bad, namespace: 'ameide' }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'SecretSyncedError', message: 'could not get secret data from provider' }] } },
+          object: {
+            metadata: { name: bad, namespace: 'ameide' },
+            status: {
+              conditions: [
+                { type: 'Ready', status: 'False', reason: 'SecretSyncedError', message: 'could not get secret data from provider' },
+              ],
+            },
+          },
         },
       }),
     );
     try {
-      const failing = await template(join(exampleDir, 'smokes', 'platform-secrets-smoke'), 'platform-secrets-smoke', 'ameide', ['--set', 'timeoutSeconds=7']);
-      const results = await runKubectlJob(failing.find((o) => o.kind === 'Job' && !o.metadata.annotations)!, api2.writeKubeconfig(work), work);
+      const failing = await template(join(exampleDir, 'smokes', 'platform-secrets-smoke'), 'platform-secrets-smoke', 'ameide', [
+        '--set',
+        'timeoutSeconds=7',
+      ]);
+      const results = await runKubectlJob(
+        failing.find((o) => o.kind === 'Job' && !o.metadata.annotations)!,
+        api2.writeKubeconfig(work),
+        work,
+      );
       expect(results.map((r) => r.code)).toEqual([0, 1]);
       expect(results[1]!.name).toBe(`check-2-externalsecret-${bad}`);
       expect(results[1]!.stderr.trim()).toBe(`error: timed out waiting for the condition on externalsecrets/${bad}`);
@@ -510,13 +599,26 @@ describe('examples/ameide platform-secrets-smoke', () => {
       await api2.close();
     }
     const secretName = values.checks.secrets[0].name as string;
-    const api3 = await startStandInApiServer(recordAll(values, secretValue, { [`/secrets/ameide/${secretName}`]: { object: { metadata: { name: secretName, namespace: 'ameide' }, data: { other: 'eA==' } } } }));
+    const api3 = await startStandInApiServer(
+      recordAll(values, secretValue, {
+        [`/secrets/ameide/${secretName}`]: { object: { metadata: { name: secretName, namespace: 'ameide' }, data: { other: 'eA==' } } },
+      }),
+    );
     try {
-      const failing = await template(join(exampleDir, 'smokes', 'platform-secrets-smoke'), 'platform-secrets-smoke', 'ameide', ['--set', 'timeoutSeconds=7']);
-      const results = await runKubectlJob(failing.find((o) => o.kind === 'Job' && !o.metadata.annotations)!, api3.writeKubeconfig(work), work);
+      const failing = await template(join(exampleDir, 'smokes', 'platform-secrets-smoke'), 'platform-secrets-smoke', 'ameide', [
+        '--set',
+        'timeoutSeconds=7',
+      ]);
+      const results = await runKubectlJob(
+        failing.find((o) => o.kind === 'Job' && !o.metadata.annotations)!,
+        api3.writeKubeconfig(work),
+        work,
+      );
       const last = results[results.length - 1]!;
       expect(last.code).toBe(1);
-      expect(last.name).toBe(`check-${(values.checks.externalSecrets as Obj[]).length + 1}-secret-${secretName}-${values.checks.secrets[0].keys[0]}`.toLowerCase());
+      expect(last.name).toBe(
+        `check-${(values.checks.externalSecrets as Obj[]).length + 1}-secret-${secretName}-${values.checks.secrets[0].keys[0]}`.toLowerCase(),
+      );
       expect(last.stderr.trim()).toBe(`error: timed out waiting for the condition on secrets/${secretName}`);
     } finally {
       await api3.close();
@@ -524,7 +626,10 @@ describe('examples/ameide platform-secrets-smoke', () => {
   }, 60_000);
 
   it('runner script end to end: the script and checks from helm template, real kubectl, the stand-in API server; requests stay within the Role', async () => {
-    const objs = await template(join(exampleDir, 'smokes', 'platform-secrets-smoke'), 'platform-secrets-smoke', 'ameide', ['--set', 'runner=script']);
+    const objs = await template(join(exampleDir, 'smokes', 'platform-secrets-smoke'), 'platform-secrets-smoke', 'ameide', [
+      '--set',
+      'runner=script',
+    ]);
     const cm = objs.find((o) => o.kind === 'ConfigMap')!;
     const values = parse(readFileSync(join(exampleDir, 'smokes', 'platform-secrets-smoke', 'values.yaml'), 'utf8'));
     const secretValue = 'S3CR3T-value-never-printed';
@@ -539,7 +644,14 @@ describe('examples/ameide platform-secrets-smoke', () => {
       const jobEnv = Object.fromEntries((job.spec.template.spec.containers[0].env as Obj[]).map((e) => [e.name, e.value]));
       const result = await new Promise<{ code: number | null; out: string }>((done) => {
         const child = spawn('sh', [join(work, 'check.sh'), join(work, 'checks')], {
-          env: { ...jobEnv, PATH: `${join(ROOT, '.tools', 'bin')}:/usr/bin:/bin`, HOME: work, TMPDIR: work, KUBECACHEDIR: join(work, 'cache'), KUBECONFIG: join(work, 'kubeconfig') },
+          env: {
+            ...jobEnv,
+            PATH: `${join(ROOT, '.tools', 'bin')}:/usr/bin:/bin`,
+            HOME: work,
+            TMPDIR: work,
+            KUBECACHEDIR: join(work, 'cache'),
+            KUBECONFIG: join(work, 'kubeconfig'),
+          },
         });
         let out = '';
         child.stdout.on('data', (d) => (out += d));

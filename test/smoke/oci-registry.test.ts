@@ -64,7 +64,9 @@ beforeAll(async () => {
     ].join('\n'),
   );
   registry = spawn('docker-registry', ['serve', join(tmp, 'config.yml')], { stdio: 'ignore' });
-  const spawned = new Promise<never>((_, rej) => registry!.once('error', (e) => rej(new Error(`docker-registry (Debian package docker-registry) cannot start: ${e.message}`))));
+  const spawned = new Promise<never>((_, rej) =>
+    registry!.once('error', (e) => rej(new Error(`docker-registry (Debian package docker-registry) cannot start: ${e.message}`))),
+  );
   const up = (async () => {
     for (let i = 0; i < 100; i++) {
       try {
@@ -87,12 +89,16 @@ afterAll(() => {
 
 describe('publishing every environment to one OCI registry (docs/smokes.md, Publishing the charts)', () => {
   it('helm push of all environments keeps every version; each pulls back identical to what was rendered', async () => {
-    const envs = readdirSync(out).filter((e) => !e.startsWith('.')).sort();
+    const envs = readdirSync(out)
+      .filter((e) => !e.startsWith('.'))
+      .sort();
     expect(envs).toEqual(['dev', 'prod', 'staging']);
     const rendered = new Map<string, { file: string; sha: string }>();
     for (const env of envs) {
       const dir = join(out, env, 'smokes');
-      const index = parse(readFileSync(join(dir, 'index.yaml'), 'utf8')) as { entries: Record<string, { version: string; urls: string[] }[]> };
+      const index = parse(readFileSync(join(dir, 'index.yaml'), 'utf8')) as {
+        entries: Record<string, { version: string; urls: string[] }[]>;
+      };
       for (const [name, versions] of Object.entries(index.entries)) {
         for (const v of versions) {
           const file = join(dir, v.urls[0]!);
@@ -110,7 +116,12 @@ describe('publishing every environment to one OCI registry (docs/smokes.md, Publ
     expect(names).toHaveLength(9);
     for (const name of names) {
       const tags = ((await (await fetch(`http://127.0.0.1:${port}/v2/charts/${name}/tags/list`)).json()) as { tags: string[] }).tags.sort();
-      expect(tags).toEqual([...rendered.keys()].filter((k) => k.startsWith(`${name}@`)).map((k) => k.split('@')[1]!.replace('+', '_')).sort());
+      expect(tags).toEqual(
+        [...rendered.keys()]
+          .filter((k) => k.startsWith(`${name}@`))
+          .map((k) => k.split('@')[1]!.replace('+', '_'))
+          .sort(),
+      );
     }
     const pulled = join(dirs[0]!, 'pulled');
     for (const [key, { sha }] of rendered) {
@@ -119,7 +130,12 @@ describe('publishing every environment to one OCI registry (docs/smokes.md, Publ
       mkdirSync(dest, { recursive: true });
       await helm(['pull', `oci://127.0.0.1:${port}/charts/${name}`, '--version', version, '--plain-http', '--destination', dest]);
       const [tgz] = readdirSync(dest);
-      expect(createHash('sha256').update(readFileSync(join(dest, tgz!))).digest('hex'), key).toBe(sha);
+      expect(
+        createHash('sha256')
+          .update(readFileSync(join(dest, tgz!)))
+          .digest('hex'),
+        key,
+      ).toBe(sha);
     }
   }, 120_000);
 });

@@ -16,7 +16,9 @@ import { DIGEST, EMPTY_SMOKE, loadFixture, SECRETS_SMOKE, smokeSection, VAULT_SE
 
 const text = (c: string | Uint8Array | undefined): string => (typeof c === 'string' ? c : Buffer.from(c ?? '').toString('utf8'));
 
-async function untar(tgz: Uint8Array): Promise<{ name: string; mtime?: Date; mode?: number; uid?: number; gid?: number; content: string }[]> {
+async function untar(
+  tgz: Uint8Array,
+): Promise<{ name: string; mtime?: Date; mode?: number; uid?: number; gid?: number; content: string }[]> {
   const out: { name: string; mtime?: Date; mode?: number; uid?: number; gid?: number; content: string }[] = [];
   const ex = extract();
   const done = new Promise<void>((resolve, reject) => {
@@ -89,11 +91,32 @@ describe('renderSmokes', () => {
           { name: 'tls-only', namespace: 'platform' },
         ],
         resources: [
-          { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', plural: 'clusters', name: 'platform-postgres', namespace: 'platform', condition: 'Ready' },
-          { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', plural: 'gateways', name: 'edge', namespace: 'gateway', condition: 'Programmed' },
+          {
+            apiVersion: 'postgresql.cnpg.io/v1',
+            kind: 'Cluster',
+            plural: 'clusters',
+            name: 'platform-postgres',
+            namespace: 'platform',
+            condition: 'Ready',
+          },
+          {
+            apiVersion: 'gateway.networking.k8s.io/v1',
+            kind: 'Gateway',
+            plural: 'gateways',
+            name: 'edge',
+            namespace: 'gateway',
+            condition: 'Programmed',
+          },
           { apiVersion: 'example.io/v1', kind: 'Policy', plural: 'policies', name: 'p1', namespace: 'gateway', condition: 'Ready' },
           { apiVersion: 'example.io/v1', kind: 'Mouse', plural: 'mice', name: 'm1', namespace: 'platform', condition: 'Ready' },
-          { apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', plural: 'clustersecretstores', name: 'vault', clusterScoped: true, condition: 'Ready' },
+          {
+            apiVersion: 'external-secrets.io/v1',
+            kind: 'ClusterSecretStore',
+            plural: 'clustersecretstores',
+            name: 'vault',
+            clusterScoped: true,
+            condition: 'Ready',
+          },
         ],
       },
     });
@@ -123,8 +146,8 @@ describe('renderSmokes', () => {
   });
 
   it('is deterministic: re-rendering gives byte-identical files, packages and digests', async () => {
-    const a = await renderSmokes(...Object.values(loadFixture()) as [never, never]);
-    const b = await renderSmokes(...Object.values(loadFixture()) as [never, never]);
+    const a = await renderSmokes(...(Object.values(loadFixture()) as [never, never]));
+    const b = await renderSmokes(...(Object.values(loadFixture()) as [never, never]));
     expect(b.files.map((f) => f.path)).toEqual(a.files.map((f) => f.path));
     for (let i = 0; i < a.files.length; i++) expect(Buffer.from(b.files[i]!.content).equals(Buffer.from(a.files[i]!.content))).toBe(true);
     const tgzFile = a.files.find((f) => /^smokes\/secrets-smoke-0\.1\.0_dev\.[0-9a-f]{10}\.tgz$/.test(f.path))!;
@@ -147,13 +170,18 @@ describe('renderSmokes', () => {
     const outs = [mkdtempSync(join(tmpdir(), 'wavegate-render-a-')), mkdtempSync(join(tmpdir(), 'wavegate-render-b-'))];
     try {
       for (const out of outs) expect((await renderCatalog(catalog, { out })).written).toBe(true);
-      const list = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
+      const list = (dir: string): string[] =>
+        readdirSync(dir, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => relative(dir, join(e.parentPath, e.name)))
+          .sort();
       const files = list(join(outs[0]!, 'dev', 'smokes'));
       expect(files.some((f) => /^secrets-smoke-0\.1\.0_dev\.[0-9a-f]{10}\.tgz$/.test(f))).toBe(true);
       expect(files).toContain('index.yaml');
       expect(files).toContain(join('secrets-smoke', 'templates', 'job.yaml'));
       expect(list(join(outs[1]!, 'dev', 'smokes'))).toEqual(files);
-      for (const f of files) expect(readFileSync(join(outs[1]!, 'dev', 'smokes', f)).equals(readFileSync(join(outs[0]!, 'dev', 'smokes', f))), f).toBe(true);
+      for (const f of files)
+        expect(readFileSync(join(outs[1]!, 'dev', 'smokes', f)).equals(readFileSync(join(outs[0]!, 'dev', 'smokes', f))), f).toBe(true);
     } finally {
       for (const out of outs) rmSync(out, { recursive: true, force: true });
     }
@@ -210,7 +238,9 @@ describe('renderSmokes', () => {
     for (const env of catalog.environments) {
       const r = await renderSmokes(catalog, env);
       const index = parse(text(r.files.find((f) => f.path === 'smokes/index.yaml')!.content));
-      for (const [name, versions] of Object.entries(index.entries as Record<string, { version: string; digest: string; urls: string[] }[]>)) {
+      for (const [name, versions] of Object.entries(
+        index.entries as Record<string, { version: string; digest: string; urls: string[] }[]>,
+      )) {
         for (const v of versions) {
           charts++;
           expect(v.version).toMatch(new RegExp(`^\\d+\\.\\d+\\.\\d+\\+${env.name}\\.[0-9a-f]{10}$`));
@@ -233,7 +263,15 @@ describe('renderSmokes', () => {
 
   it('guesses plurals like Kubernetes, with English vowel + y', () => {
     expect(['Cluster', 'Policy', 'Gateway', 'Ingress', 'Endpoints', 'ExternalSecret', 'Kafka', 'Box', 'Patch'].map(guessPlural)).toEqual([
-      'clusters', 'policies', 'gateways', 'ingresses', 'endpoints', 'externalsecrets', 'kafkas', 'boxes', 'patches',
+      'clusters',
+      'policies',
+      'gateways',
+      'ingresses',
+      'endpoints',
+      'externalsecrets',
+      'kafkas',
+      'boxes',
+      'patches',
     ]);
   });
 
@@ -248,13 +286,18 @@ describe('renderSmokes', () => {
     expect(isClusterScoped('example.io/v1', 'Widget', true)).toBe(true);
   });
 
-  it('reads smoke.mode and smoke.runner from wavegate.yaml (a component\'s smoke.mode wins) and rejects other values', async () => {
+  it("reads smoke.mode and smoke.runner from wavegate.yaml (a component's smoke.mode wins) and rejects other values", async () => {
     const { catalog, env } = loadFixture(undefined, smokeSection({ mode: 'hook', runner: 'script' }));
     const r = await renderSmokes(catalog, env);
     const values = parse(text(r.files.find((f) => f.path === 'smokes/secrets-smoke/values.yaml')?.content));
     expect([values.mode, values.runner]).toEqual(['hook', 'script']);
-    const regular = loadFixture([{ ...SECRETS_SMOKE, smoke: { ...SECRETS_SMOKE.smoke, mode: 'regular' } }, VAULT_SECRETS], smokeSection({ mode: 'hook' }));
-    const rv = parse(text((await renderSmokes(regular.catalog, regular.env)).files.find((f) => f.path === 'smokes/secrets-smoke/values.yaml')?.content));
+    const regular = loadFixture(
+      [{ ...SECRETS_SMOKE, smoke: { ...SECRETS_SMOKE.smoke, mode: 'regular' } }, VAULT_SECRETS],
+      smokeSection({ mode: 'hook' }),
+    );
+    const rv = parse(
+      text((await renderSmokes(regular.catalog, regular.env)).files.find((f) => f.path === 'smokes/secrets-smoke/values.yaml')?.content),
+    );
     expect(rv.mode).toBe('regular');
     expect(() => loadFixture([SECRETS_SMOKE], 'smoke:\n  mode: postsync\n')).toThrow(/wavegate\.yaml:2:\d+: .*mode/);
     expect(() => loadFixture([SECRETS_SMOKE], 'smoke:\n  runner: bash\n')).toThrow(/wavegate\.yaml:2:\d+: .*runner/);

@@ -23,7 +23,9 @@ const readyEs = (name: string, ns: string): Recorded => ({
     spec: { refreshInterval: '1h', target: { name } },
     status: {
       refreshTime: '2026-11-26T10:00:00Z',
-      conditions: [{ type: 'Ready', status: 'True', reason: 'SecretSynced', message: 'Secret was synced', lastTransitionTime: '2026-11-26T10:00:00Z' }],
+      conditions: [
+        { type: 'Ready', status: 'True', reason: 'SecretSynced', message: 'Secret was synced', lastTransitionTime: '2026-11-26T10:00:00Z' },
+      ],
     },
   },
 });
@@ -31,12 +33,24 @@ const failingEs = (name: string, ns: string): Recorded => ({
   object: {
     metadata: { name, namespace: ns },
     status: {
-      conditions: [{ type: 'Ready', status: 'False', reason: 'SecretSyncedError', message: 'could not get secret data from provider', lastTransitionTime: '2026-11-26T10:00:00Z' }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'SecretSyncedError',
+          message: 'could not get secret data from provider',
+          lastTransitionTime: '2026-11-26T10:00:00Z',
+        },
+      ],
     },
   },
 });
 const secret = (name: string, ns: string, data: Record<string, string>): Recorded => ({
-  object: { metadata: { name, namespace: ns }, type: 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])) },
+  object: {
+    metadata: { name, namespace: ns },
+    type: 'Opaque',
+    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])),
+  },
 });
 
 const RECORDED: Record<string, Recorded> = {
@@ -46,20 +60,35 @@ const RECORDED: Record<string, Recorded> = {
   // Becomes Ready on the second GET: a bounded retry must pick that up.
   'external-secrets.io/externalsecrets/observability/tempo-s3': {
     sequence: [
-      { metadata: { name: 'tempo-s3', namespace: 'observability' }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'SecretSyncedError', message: 'store not ready' }] } },
-      { metadata: { name: 'tempo-s3', namespace: 'observability' }, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'SecretSynced', message: 'Secret was synced' }] } },
+      {
+        metadata: { name: 'tempo-s3', namespace: 'observability' },
+        status: { conditions: [{ type: 'Ready', status: 'False', reason: 'SecretSyncedError', message: 'store not ready' }] },
+      },
+      {
+        metadata: { name: 'tempo-s3', namespace: 'observability' },
+        status: { conditions: [{ type: 'Ready', status: 'True', reason: 'SecretSynced', message: 'Secret was synced' }] },
+      },
     ],
   },
-  '/secrets/observability/grafana-admin-credentials': secret('grafana-admin-credentials', 'observability', { 'admin-user': 'admin', 'admin-password': VALUES[0]! }),
+  '/secrets/observability/grafana-admin-credentials': secret('grafana-admin-credentials', 'observability', {
+    'admin-user': 'admin',
+    'admin-password': VALUES[0]!,
+  }),
   '/secrets/observability/loki-s3': secret('loki-s3', 'observability', { AWS_ACCESS_KEY_ID: VALUES[1]!, note: VALUES[2]! }),
   '/secrets/platform/platform-db': secret('platform-db', 'platform', { username: 'app', password: VALUES[3]! }),
   '/secrets/data/minio-service-users': { forbidden: true },
   '/secrets/platform/token-rejected': { unauthorized: true },
   'postgresql.cnpg.io/clusters/platform/platform-postgres': {
-    object: { metadata: { name: 'platform-postgres', namespace: 'platform' }, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'ClusterIsReady', message: 'Cluster is Ready' }] } },
+    object: {
+      metadata: { name: 'platform-postgres', namespace: 'platform' },
+      status: { conditions: [{ type: 'Ready', status: 'True', reason: 'ClusterIsReady', message: 'Cluster is Ready' }] },
+    },
   },
   'external-secrets.io/clustersecretstores/-/ameide-vault': {
-    object: { metadata: { name: 'ameide-vault' }, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Valid', message: 'store validated' }] } },
+    object: {
+      metadata: { name: 'ameide-vault' },
+      status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Valid', message: 'store validated' }] },
+    },
   },
   'postgresql.cnpg.io/clusters/platform/no-status': { object: { metadata: { name: 'no-status', namespace: 'platform' } } },
 };
@@ -192,7 +221,9 @@ describe('smoke check script against the stand-in API server', () => {
 
   it('retries a check that is not Ready yet (bounded attempts) and passes it when it turns Ready', async () => {
     const run = await runScript(`condition observability tempo-s3 ${ES}\n`, { SMOKE_ATTEMPTS: '3', SMOKE_SLEEP_SECONDS: '1' });
-    expect(run.stdout).toContain('WAIT ExternalSecret observability/tempo-s3: Ready=False reason=SecretSyncedError message="store not ready" (round 1/3)');
+    expect(run.stdout).toContain(
+      'WAIT ExternalSecret observability/tempo-s3: Ready=False reason=SecretSyncedError message="store not ready" (round 1/3)',
+    );
     expect(run.lines).toEqual([
       'PASS ExternalSecret observability/tempo-s3: Ready=True reason=SecretSynced message="Secret was synced"',
       'SUMMARY 1 checks: 1 passed, 0 failed',
@@ -201,7 +232,11 @@ describe('smoke check script against the stand-in API server', () => {
   });
 
   it('stops retrying at the deadline even when attempts remain', async () => {
-    const run = await runScript(`condition observability loki-s3 ${ES}\n`, { SMOKE_ATTEMPTS: '1000', SMOKE_SLEEP_SECONDS: '1', SMOKE_DEADLINE_SECONDS: '2' });
+    const run = await runScript(`condition observability loki-s3 ${ES}\n`, {
+      SMOKE_ATTEMPTS: '1000',
+      SMOKE_SLEEP_SECONDS: '1',
+      SMOKE_DEADLINE_SECONDS: '2',
+    });
     expect(run.code).toBe(1);
     const fail = run.lines.find((l) => l.startsWith('FAIL'));
     expect(fail).toMatch(/^FAIL ExternalSecret observability\/loki-s3: Ready=False .* \(after (\d+) attempts\)$/);
@@ -227,7 +262,7 @@ describe('smoke check script against the stand-in API server', () => {
     expect(api.requests.length).toBe(before);
   });
 
-  it('names the cause when kubectl\'s stderr starts with client log lines: unauthorized, unreachable, no such resource type', async () => {
+  it("names the cause when kubectl's stderr starts with client log lines: unauthorized, unreachable, no such resource type", async () => {
     // A bad token: kubectl 1.35 prints memcache.go log lines ("E1204 ... memcache.go:265] ...")
     // on stderr before "error: You must be logged in to the server (...)".
     const rejecting = await startStandInApiServer({}, undefined, { rejectAll: true });
@@ -244,15 +279,21 @@ describe('smoke check script against the stand-in API server', () => {
     }
     // Discovery works, the object's GET is rejected: "error: You must be logged in to the server (Unauthorized)".
     const one = await runScript('secret platform token-rejected password\n');
-    expect(one.lines[0]).toBe('FAIL Secret platform/token-rejected: unauthorized (is the ServiceAccount token mounted and valid?) (after 2 attempts)');
+    expect(one.lines[0]).toBe(
+      'FAIL Secret platform/token-rejected: unauthorized (is the ServiceAccount token mounted and valid?) (after 2 attempts)',
+    );
     // Nothing listens: log lines, then "The connection to the server 127.0.0.1:1 was refused ...".
     const unreachable = join(dir, 'unreachable');
     writeFileSync(unreachable, readFileSync(join(dir, 'kubeconfig'), 'utf8').replace(/server: "[^"]+"/, 'server: "http://127.0.0.1:1"'));
     const down = await runScript('secret platform platform-db username\n', { SMOKE_ATTEMPTS: '1' }, unreachable);
-    expect(down.lines[0]).toBe('FAIL Secret platform/platform-db: cannot reach the API server: The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port? (after 1 attempts)');
+    expect(down.lines[0]).toBe(
+      'FAIL Secret platform/platform-db: cannot reach the API server: The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port? (after 1 attempts)',
+    );
     // A CRD that is not installed: kubectl says "error: the server doesn't have a resource type".
     const nocrd = await runScript('condition platform x Widget widgets.v1.example.io Ready\n', { SMOKE_ATTEMPTS: '1' });
-    expect(nocrd.lines[0]).toBe('FAIL Widget platform/x: the server has no resource type "widgets" (is its CRD installed?) (after 1 attempts)');
+    expect(nocrd.lines[0]).toBe(
+      'FAIL Widget platform/x: the server has no resource type "widgets" (is its CRD installed?) (after 1 attempts)',
+    );
     for (const r of [one, down, nocrd]) {
       expect(r.stdout).not.toMatch(/memcache|^E\d{4} |error: error:/m);
       expectNoSecretValues(r);

@@ -53,8 +53,21 @@ export interface StandInApiServer {
 
 export const DEFAULT_TYPES: ResourceType[] = [
   { group: '', versions: ['v1'], resource: 'secrets', singular: 'secret', kind: 'Secret' },
-  { group: 'external-secrets.io', versions: ['v1', 'v1beta1'], resource: 'externalsecrets', singular: 'externalsecret', kind: 'ExternalSecret' },
-  { group: 'external-secrets.io', versions: ['v1', 'v1beta1'], resource: 'clustersecretstores', singular: 'clustersecretstore', kind: 'ClusterSecretStore', namespaced: false },
+  {
+    group: 'external-secrets.io',
+    versions: ['v1', 'v1beta1'],
+    resource: 'externalsecrets',
+    singular: 'externalsecret',
+    kind: 'ExternalSecret',
+  },
+  {
+    group: 'external-secrets.io',
+    versions: ['v1', 'v1beta1'],
+    resource: 'clustersecretstores',
+    singular: 'clustersecretstore',
+    kind: 'ClusterSecretStore',
+    namespaced: false,
+  },
   { group: 'postgresql.cnpg.io', versions: ['v1'], resource: 'clusters', singular: 'cluster', kind: 'Cluster' },
 ];
 
@@ -64,7 +77,11 @@ const key = (group: string, resource: string, ns: string, name: string): string 
  * Starts the stand-in on a random port. `objects` maps `group/resource/namespace/name`
  * (core group: empty, e.g. `/secrets/platform/db`; cluster-scoped: namespace `-`) to what to serve.
  */
-export async function startStandInApiServer(objects: Record<string, Recorded>, types: ResourceType[] = DEFAULT_TYPES, options: StandInOptions = {}): Promise<StandInApiServer> {
+export async function startStandInApiServer(
+  objects: Record<string, Recorded>,
+  types: ResourceType[] = DEFAULT_TYPES,
+  options: StandInOptions = {},
+): Promise<StandInApiServer> {
   const requests: RequestLog[] = [];
   const served = new Map<string, number>();
   const send = (res: ServerResponse, code: number, body: unknown): void => {
@@ -102,14 +119,17 @@ export async function startStandInApiServer(objects: Record<string, Recorded>, t
     let m = /^\/api\/(v1)$/.exec(path) ?? /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
     if (m) {
       const [group, version] = m.length === 2 ? ['', m[1]!] : [m[1]!, m[2]!];
-      if (!types.some((t) => t.group === group && t.versions.includes(version))) return status(res, 404, 'NotFound', 'the server could not find the requested resource', {});
+      if (!types.some((t) => t.group === group && t.versions.includes(version)))
+        return status(res, 404, 'NotFound', 'the server could not find the requested resource', {});
       return send(res, 200, resourceList(group, version));
     }
     // Every namespace exists (kubectl wait asks when the object it waits on is missing).
     const nsGet = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(path);
     if (nsGet) return send(res, 200, { kind: 'Namespace', apiVersion: 'v1', metadata: { name: nsGet[1] }, status: { phase: 'Active' } });
     const collection =
-      /^\/api\/(v1)\/namespaces\/([^/]+)\/([^/]+)$/.exec(path) ?? /^\/apis\/([^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)$/.exec(path) ?? /^\/apis\/([^/]+\/[^/]+)\/([^/]+)$/.exec(path);
+      /^\/api\/(v1)\/namespaces\/([^/]+)\/([^/]+)$/.exec(path) ??
+      /^\/apis\/([^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)$/.exec(path) ??
+      /^\/apis\/([^/]+\/[^/]+)\/([^/]+)$/.exec(path);
     if (collection) return listOrWatch(req, res, url, collection);
     m = /^\/api\/v1\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path);
     let group = '';
@@ -125,14 +145,22 @@ export async function startStandInApiServer(objects: Record<string, Recorded>, t
     } else {
       return status(res, 404, 'NotFound', 'the server could not find the requested resource', {});
     }
-    const type = types.find((t) => t.group === group && t.resource === resource && t.versions.includes(version) && (t.namespaced === false) === (ns === '-'));
+    const type = types.find(
+      (t) => t.group === group && t.resource === resource && t.versions.includes(version) && (t.namespaced === false) === (ns === '-'),
+    );
     const gr = group ? `${resource}.${group}` : resource;
     if (!type) return status(res, 404, 'NotFound', 'the server could not find the requested resource', {});
     const rec = objects[key(group, resource, ns, name)];
     if (!rec) return status(res, 404, 'NotFound', `${gr} "${name}" not found`, { name, group, kind: resource });
     if ('unauthorized' in rec) return status(res, 401, 'Unauthorized', 'Unauthorized', {});
     if ('forbidden' in rec) {
-      return status(res, 403, 'Forbidden', `${gr} "${name}" is forbidden: User "system:serviceaccount:${ns}:smoke" cannot get resource "${resource}" in API group "${group}" in the namespace "${ns}"`, { name, group, kind: resource });
+      return status(
+        res,
+        403,
+        'Forbidden',
+        `${gr} "${name}" is forbidden: User "system:serviceaccount:${ns}:smoke" cannot get resource "${resource}" in API group "${group}" in the namespace "${ns}"`,
+        { name, group, kind: resource },
+      );
     }
     return send(res, 200, next(key(group, resource, ns, name), rec, group, version, type.kind));
   };
@@ -147,7 +175,10 @@ export async function startStandInApiServer(objects: Record<string, Recorded>, t
       obj = rec.sequence[Math.min(i, rec.sequence.length - 1)]!;
     } else if ('object' in rec) obj = rec.object;
     else throw new Error('forbidden or unauthorized objects are not served');
-    const metadata = { ...(obj.metadata as Record<string, unknown>), resourceVersion: String(Math.min(i, 'sequence' in rec ? rec.sequence.length - 1 : 0) + 1) };
+    const metadata = {
+      ...(obj.metadata as Record<string, unknown>),
+      resourceVersion: String(Math.min(i, 'sequence' in rec ? rec.sequence.length - 1 : 0) + 1),
+    };
     return { ...obj, metadata, apiVersion: group ? `${group}/${version}` : version, kind };
   };
 
@@ -159,25 +190,44 @@ export async function startStandInApiServer(objects: Record<string, Recorded>, t
   const listOrWatch = (req: IncomingMessage, res: ServerResponse, url: URL, m: RegExpExecArray): void => {
     const [gv, ns, resource] = m.length === 4 && m[0]!.includes('/namespaces/') ? [m[1]!, m[2]!, m[3]!] : [m[1]!, '-', m[2]!];
     const [group, version] = gv.includes('/') ? (gv.split('/') as [string, string]) : ['', gv];
-    const type = types.find((t) => t.group === group && t.resource === resource && t.versions.includes(version) && (t.namespaced === false) === (ns === '-'));
+    const type = types.find(
+      (t) => t.group === group && t.resource === resource && t.versions.includes(version) && (t.namespaced === false) === (ns === '-'),
+    );
     if (!type) return status(res, 404, 'NotFound', 'the server could not find the requested resource', {});
     const gr = group ? `${resource}.${group}` : resource;
     const selector = /^metadata\.name=([a-z0-9.-]+)$/.exec(url.searchParams.get('fieldSelector') ?? '');
     const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
     if (!selector) {
-      return status(res, 403, 'Forbidden', `${gr} is forbidden: the stand-in serves ${watch ? 'watch' : 'list'} only with a metadata.name field selector`, { group, kind: resource });
+      return status(
+        res,
+        403,
+        'Forbidden',
+        `${gr} is forbidden: the stand-in serves ${watch ? 'watch' : 'list'} only with a metadata.name field selector`,
+        { group, kind: resource },
+      );
     }
     const name = selector[1]!;
     const k = key(group, resource, ns, name);
     const rec = objects[k];
     if (rec && 'unauthorized' in rec) return status(res, 401, 'Unauthorized', 'Unauthorized', {});
     if (rec && 'forbidden' in rec) {
-      return status(res, 403, 'Forbidden', `${gr} "${name}" is forbidden: User "system:serviceaccount:${ns}:smoke" cannot ${watch ? 'watch' : 'list'} resource "${resource}" in API group "${group}" in the namespace "${ns}"`, { name, group, kind: resource });
+      return status(
+        res,
+        403,
+        'Forbidden',
+        `${gr} "${name}" is forbidden: User "system:serviceaccount:${ns}:smoke" cannot ${watch ? 'watch' : 'list'} resource "${resource}" in API group "${group}" in the namespace "${ns}"`,
+        { name, group, kind: resource },
+      );
     }
     if (!watch) {
       const items = rec ? [next(k, rec, group, version, type.kind)] : [];
       const rv = items.length > 0 ? String((items[0]!.metadata as Record<string, unknown>).resourceVersion) : '1';
-      return send(res, 200, { kind: `${type.kind}List`, apiVersion: group ? `${group}/${version}` : version, metadata: { resourceVersion: rv }, items });
+      return send(res, 200, {
+        kind: `${type.kind}List`,
+        apiVersion: group ? `${group}/${version}` : version,
+        metadata: { resourceVersion: rv },
+        items,
+      });
     }
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     watches.add(res);
@@ -192,7 +242,11 @@ export async function startStandInApiServer(objects: Record<string, Recorded>, t
         rv = String((obj.metadata as Record<string, unknown>).resourceVersion);
         event('ADDED', obj);
       }
-      event('BOOKMARK', { kind: type.kind, apiVersion: group ? `${group}/${version}` : version, metadata: { resourceVersion: rv, annotations: { 'k8s.io/initial-events-end': 'true' } } });
+      event('BOOKMARK', {
+        kind: type.kind,
+        apiVersion: group ? `${group}/${version}` : version,
+        metadata: { resourceVersion: rv, annotations: { 'k8s.io/initial-events-end': 'true' } },
+      });
     }
     const remaining = rec && 'sequence' in rec ? Math.max(0, rec.sequence.length - (served.get(k) ?? 0)) : 0;
     let sent = 0;

@@ -4,7 +4,9 @@ import { countBySeverity } from '../../findings.js';
 export function registerFix(program: Command): void {
   program
     .command('fix')
-    .description('apply the repairs `check --suggest` prints (dependencies to add, wave changes, RollingSync steps, consumes entries and smoke checks replacing chart-level waits) to the component and ApplicationSet files in place, keeping comments and formatting; exit 1 if errors remain')
+    .description(
+      'apply the repairs `check --suggest` prints (dependencies to add, wave changes, RollingSync steps, consumes entries and smoke checks replacing chart-level waits) to the component and ApplicationSet files in place, keeping comments and formatting; exit 1 if errors remain',
+    )
     .argument('[catalog]', 'catalog folder', '.')
     .option('--env <env>', 'only this environment')
     .option('--dry-run', 'print the edits without writing any file')
@@ -22,7 +24,9 @@ export function registerFix(program: Command): void {
         // Compute (and verify) every edit without writing.
         fixedTexts(catalog, plan);
       } else {
-        applyFix(catalog, plan, (file, target) => process.stdout.write(`${file} is a symlink: edited its target ${target} (the link is kept)\n`));
+        applyFix(catalog, plan, (file, target) =>
+          process.stdout.write(`${file} is a symlink: edited its target ${target} (the link is kept)\n`),
+        );
       }
       const verb = opts.dryRun ? 'would edit' : 'edited';
       for (const e of plan.edits) process.stdout.write(`${verb} ${describeEdit(e)}\n`);

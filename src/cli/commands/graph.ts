@@ -4,7 +4,9 @@ import { UserError } from '../../errors.js';
 export function registerGraph(program: Command): void {
   program
     .command('graph')
-    .description('draw the dependency graph of one environment (DOT for Graphviz, or Mermaid): tiers grouped, waves ranked, smokes styled apart, inverted and missing edges in red')
+    .description(
+      'draw the dependency graph of one environment (DOT for Graphviz, or Mermaid): tiers grouped, waves ranked, smokes styled apart, inverted and missing edges in red',
+    )
     .argument('[catalog]', 'catalog folder', '.')
     .requiredOption('--env <env>', 'environment to draw')
     .addOption(new Option('--format <format>', 'output format').choices(['dot', 'mermaid']).default('dot'))

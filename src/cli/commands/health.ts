@@ -61,11 +61,11 @@ function readYamlFile(path: string, what: string): unknown {
 export function registerHealth(program: Command): void {
   const health = program
     .command('health')
-    .description('evaluate, unit-test and lint Lua health checks offline, with Argo CD\'s sandbox rules');
+    .description("evaluate, unit-test and lint Lua health checks offline, with Argo CD's sandbox rules");
 
   health
     .command('test')
-    .description('run every health_test.yaml under the folders (Argo CD\'s format); exit 1 on any failure or when no case is found')
+    .description("run every health_test.yaml under the folders (Argo CD's format); exit 1 on any failure or when no case is found")
     .argument('[dir...]', "folders in Argo's resource_customizations layout (default: the package's own lua/)")
     .option('--open-libs', 'give every kind all Lua libraries, as Argo CD runs its built-in checks')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -92,12 +92,18 @@ export function registerHealth(program: Command): void {
   health
     .command('eval')
     .description('evaluate the health check for resources, like `argocd admin settings resource-overrides health`')
-    .argument('<resource>', "a file of resources as YAML or JSON, or - for stdin: every document, and each item of a List (what `kubectl get -o yaml` prints)")
+    .argument(
+      '<resource>',
+      'a file of resources as YAML or JSON, or - for stdin: every document, and each item of a List (what `kubectl get -o yaml` prints)',
+    )
     .option('--argocd-cm <file>', 'argocd-cm ConfigMap with resource.customizations overrides')
     .option('--lua <dir>', "folder of checks in Argo's layout (default: the package's own lua/ when --argocd-cm is not given)")
     .option('--open-libs', 'give the script all Lua libraries')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addHelpText('after', '\nExamples:\n  wavegate health eval externalsecret.yaml\n  kubectl get externalsecrets -A -o yaml | wavegate health eval - --argocd-cm out/dev/argocd-cm.patch.yaml')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wavegate health eval externalsecret.yaml\n  kubectl get externalsecrets -A -o yaml | wavegate health eval - --argocd-cm out/dev/argocd-cm.patch.yaml',
+    )
     .action(async (resource: string, opts: { argocdCm?: string; lua?: string; openLibs?: boolean; format: string }) => {
       const { parseAllDocuments } = await import('../../yaml/document.js');
       const { argocdCmSource, chainSources, dirSource, objectGroupKind, groupKindKey } = await import('../../lua/resolve.js');
@@ -142,11 +148,22 @@ export function registerHealth(program: Command): void {
       } catch {
         argoBuiltinFor = undefined;
       }
-      interface Result { apiVersion?: string; kind?: string; namespace?: string; name?: string; check?: string; status?: string; message?: string; note?: string }
+      interface Result {
+        apiVersion?: string;
+        kind?: string;
+        namespace?: string;
+        name?: string;
+        check?: string;
+        status?: string;
+        message?: string;
+        note?: string;
+      }
       const results: Result[] = objects.map((obj, i) => {
         const meta = ((obj as { metadata?: unknown }).metadata ?? {}) as { name?: unknown; namespace?: unknown };
         const id: Result = {
-          ...(typeof (obj as { apiVersion?: unknown }).apiVersion === 'string' ? { apiVersion: (obj as { apiVersion: string }).apiVersion } : {}),
+          ...(typeof (obj as { apiVersion?: unknown }).apiVersion === 'string'
+            ? { apiVersion: (obj as { apiVersion: string }).apiVersion }
+            : {}),
           ...(typeof (obj as { kind?: unknown }).kind === 'string' ? { kind: (obj as { kind: string }).kind } : {}),
           ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
           ...(typeof meta.name === 'string' ? { name: meta.name } : {}),
@@ -186,7 +203,7 @@ export function registerHealth(program: Command): void {
 
   health
     .command('lint')
-    .description('static checks of Lua health scripts against Argo CD\'s sandbox; exit 1 on any problem')
+    .description("static checks of Lua health scripts against Argo CD's sandbox; exit 1 on any problem")
     .argument('[path...]', "Lua files or folders (default: the package's own lua/)")
     .option('--open-libs', 'assume all libraries are open for every script')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))

@@ -12,9 +12,12 @@ export function registerRender(program: Command): void {
       'check the catalog, then write per environment what is applied, DIR/<env>/{argocd-cm.patch.yaml, argocd-cmd-params-cm.patch.yaml, argocd-values.yaml, smokes/}, and what is only tested, DIR/.tests/<env>/health/ (the health checks with their tests), atomically; exit 0 written, 1 error findings (nothing written), 2 usage',
     )
     .argument('[catalog]', 'catalog folder', '.')
-    .requiredOption('--out <dir>', 'output folder (each environment goes to <dir>/<env>/, its health checks\' tests to <dir>/.tests/<env>/)')
+    .requiredOption('--out <dir>', "output folder (each environment goes to <dir>/<env>/, its health checks' tests to <dir>/.tests/<env>/)")
     .option('--env <env>', 'only this environment')
-    .option('--hard-links', 'write files with the same content (e.g. every smoke chart\'s templates) as hard links to one file: faster on large catalogs, but an in-place edit of one shows in all (default: every file is its own copy)')
+    .option(
+      '--hard-links',
+      "write files with the same content (e.g. every smoke chart's templates) as hard links to one file: faster on large catalogs, but an in-place edit of one shows in all (default: every file is its own copy)",
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
@@ -30,7 +33,12 @@ export function registerRender(program: Command): void {
         links: opts.hardLinks === true,
         onLockWait: (holder) => process.stderr.write(`wavegate: waiting for another render (${holder}) writing to ${opts.out}\n`),
         // a sign of life on a terminal (a big catalog takes seconds); never in logs or pipes
-        ...(process.stderr.isTTY ? { onProgress: (done: number, total: number, env: string) => process.stderr.write(`\rrendered ${env} (${done}/${total})\x1b[K${done === total ? '\r\x1b[K' : ''}`) } : {}),
+        ...(process.stderr.isTTY
+          ? {
+              onProgress: (done: number, total: number, env: string) =>
+                process.stderr.write(`\rrendered ${env} (${done}/${total})\x1b[K${done === total ? '\r\x1b[K' : ''}`),
+            }
+          : {}),
       });
       const failed = countBySeverity(report.findings).errors > 0;
       if (opts.format === 'json') {
@@ -50,17 +58,30 @@ export function registerRender(program: Command): void {
         };
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       } else {
-        if (report.findings.length > 0 || failed) process.stdout.write(formatFindingsText(report.findings, paint(useColor()), { catalogRoot: catalog.root, cwd: process.cwd(), catalogLabel: catalogDir }));
+        if (report.findings.length > 0 || failed)
+          process.stdout.write(
+            formatFindingsText(report.findings, paint(useColor()), {
+              catalogRoot: catalog.root,
+              cwd: process.cwd(),
+              catalogLabel: catalogDir,
+            }),
+          );
         if (failed) {
           process.stdout.write(`nothing written: fix the errors above (previous output in ${opts.out} left untouched)\n`);
         } else {
           for (const e of report.environments) {
             const where = join(opts.out, e.name);
             const tests = e.testFiles.length > 0 ? `, ${e.testFiles.length} test files in ${join(opts.out, TESTS_DIR, e.name)}` : '';
-            process.stdout.write(`${e.name}: ${e.files.length} files in ${where}${tests}${e.summary.length ? ` (${e.summary.join('; ')})` : ''}\n`);
+            process.stdout.write(
+              `${e.name}: ${e.files.length} files in ${where}${tests}${e.summary.length ? ` (${e.summary.join('; ')})` : ''}\n`,
+            );
           }
-          for (const r of report.removed ?? []) process.stdout.write(`removed ${join(opts.out, r)}: environment ${basename(r)} is gone from the catalog\n`);
-          for (const r of report.foreign ?? []) process.stdout.write(`left ${join(opts.out, r)} alone: no environment ${basename(r)} in the catalog, and wavegate did not write it\n`);
+          for (const r of report.removed ?? [])
+            process.stdout.write(`removed ${join(opts.out, r)}: environment ${basename(r)} is gone from the catalog\n`);
+          for (const r of report.foreign ?? [])
+            process.stdout.write(
+              `left ${join(opts.out, r)} alone: no environment ${basename(r)} in the catalog, and wavegate did not write it\n`,
+            );
         }
       }
       process.exitCode = failed ? 1 : 0;
