@@ -1,5 +1,6 @@
 /** wavegate as a library: every CLI command is a thin layer over these functions. */
-export { loadCatalog, parseComponentFile, SHARED_ENV, COMPONENT_FILE, type LoadOptions } from './catalog/load.js';
+export { loadCatalog, loadCatalogFromSource, parseComponentFile, SHARED_ENV, COMPONENT_FILE, type LoadOptions } from './catalog/load.js';
+export { diskSource, memorySource, type FileSource } from './catalog/source.js';
 export { loadSettings, defaultSettings, DEFAULT_TIERS, SETTINGS_FILE } from './catalog/settings.js';
 export type { Catalog, Component, ComponentType, Environment, ResourceSet, Settings, SmokeSpec, Tier } from './catalog/types.js';
 export { checkCatalog, type CheckOptions } from './check.js';
