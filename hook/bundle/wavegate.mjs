@@ -49039,6 +49039,345 @@ var init_check_file = __esm({
   }
 });
 
+// src/lua/golex.ts
+function gopherLex(src) {
+  const sc = new Scanner(src);
+  const tokens = [];
+  try {
+    for (; ; ) {
+      let ch = sc.next();
+      while (WS1(ch)) ch = sc.next();
+      if (ch === 10 || ch === 13) {
+        ch = sc.next();
+        while (WS2(ch)) ch = sc.next();
+      }
+      if (ch === EOF) return { tokens };
+      const start = sc.i - 1;
+      const buf = [];
+      let kind = "op";
+      if (isIdent(ch, 0)) {
+        buf.push(ch);
+        while (isIdent(sc.peek(), 1)) buf.push(sc.next());
+        kind = KEYWORDS.has(String.fromCharCode(...buf)) ? "keyword" : "name";
+      } else if (isDecimal(ch)) {
+        kind = "number";
+        scanNumber(sc, ch, buf, start);
+      } else {
+        switch (ch) {
+          case 45:
+            if (sc.peek() === 45) {
+              skipComment(sc, sc.next(), start);
+              continue;
+            }
+            buf.push(ch);
+            break;
+          case 34:
+          case 39:
+            kind = "string";
+            scanString(sc, ch, buf, start);
+            break;
+          case 91: {
+            const c = sc.peek();
+            if (c === 91 || c === 61) {
+              kind = "string";
+              const err = scanLong(sc, sc.next(), buf);
+              if (err !== void 0) sc.fail(start, err.str, err.message);
+            } else buf.push(ch);
+            break;
+          }
+          case 61:
+          // =
+          case 60:
+          // <
+          case 62:
+            buf.push(ch);
+            if (sc.peek() === 61) buf.push(sc.next());
+            break;
+          case 126:
+            if (sc.peek() !== 61) sc.fail(start, [126], "Invalid '~' token");
+            buf.push(ch, sc.next());
+            break;
+          case 46: {
+            const c2 = sc.peek();
+            if (isDecimal(c2)) {
+              kind = "number";
+              scanNumber(sc, ch, buf, start);
+            } else if (c2 === 46) {
+              buf.push(ch, sc.next());
+              if (sc.peek() === 46) buf.push(sc.next());
+            } else kind = "dot";
+            break;
+          }
+          case 58:
+            buf.push(ch);
+            if (sc.peek() === 58) buf.push(sc.next());
+            break;
+          case 43:
+          case 42:
+          case 47:
+          case 37:
+          case 94:
+          case 35:
+          case 40:
+          case 41:
+          case 123:
+          case 125:
+          case 93:
+          case 59:
+          case 44:
+            buf.push(ch);
+            break;
+          default:
+            sc.fail(start, [byte(ch)], "Invalid token");
+        }
+      }
+      tokens.push({ kind, str: Uint8Array.from(buf), start, end: sc.i, line: sc.line, column: sc.column });
+    }
+  } catch (e) {
+    if (e instanceof LexFail) return { tokens, error: e.err };
+    throw e;
+  }
+}
+function scanDecimal(sc, ch, buf) {
+  buf.push(byte(ch));
+  while (isDecimal(sc.peek())) buf.push(sc.next());
+}
+function scanNumber(sc, ch, buf, start) {
+  if (ch === 48) {
+    const p = sc.peek();
+    if (p === 120 || p === 88) {
+      buf.push(ch, sc.next());
+      let has2 = false;
+      while (isDigit(sc.peek())) {
+        buf.push(sc.next());
+        has2 = true;
+      }
+      if (!has2) sc.fail(start, buf, "illegal hexadecimal number");
+      return;
+    }
+    if (p !== 46 && isDecimal(p)) ch = sc.next();
+  }
+  scanDecimal(sc, ch, buf);
+  if (sc.peek() === 46) scanDecimal(sc, sc.next(), buf);
+  const e = sc.peek();
+  if (e === 101 || e === 69) {
+    buf.push(sc.next());
+    const s = sc.peek();
+    if (s === 45 || s === 43) buf.push(sc.next());
+    scanDecimal(sc, sc.next(), buf);
+  }
+}
+function scanString(sc, quote, buf, start) {
+  let ch = sc.next();
+  while (ch !== quote) {
+    if (ch === 10 || ch === 13 || ch < 0) sc.fail(start, buf, "unterminated string");
+    if (ch === 92) {
+      ch = sc.next();
+      const v = ESCAPES.get(ch);
+      if (v !== void 0) buf.push(v);
+      else if (isDecimal(ch)) {
+        let digits = String.fromCharCode(ch);
+        for (let i = 0; i < 2 && isDecimal(sc.peek()); i++) digits += String.fromCharCode(sc.next());
+        buf.push(Number(digits) & 255);
+      } else buf.push(byte(ch));
+    } else buf.push(ch);
+    ch = sc.next();
+  }
+}
+function countSep(sc, ch) {
+  let count = 0;
+  for (; ch === 61; count++) ch = sc.next();
+  return [count, ch];
+}
+function scanLong(sc, first, buf) {
+  let [count1, ch] = countSep(sc, first);
+  if (ch !== 91) {
+    return {
+      str: ch < 0 ? [239, 191, 189] : ch < 128 ? [ch] : [192 | ch >> 6, 128 | ch & 63],
+      message: "invalid multiline string"
+    };
+  }
+  ch = sc.next();
+  if (ch === 10 || ch === 13) ch = sc.next();
+  for (; ; ) {
+    if (ch < 0) return { str: buf.slice(), message: "unterminated multiline string" };
+    if (ch === 93) {
+      let count2;
+      [count2, ch] = countSep(sc, sc.next());
+      if (count1 === count2 && ch === 93) return void 0;
+      buf.push(93);
+      for (let i = 0; i < count2; i++) buf.push(61);
+      continue;
+    }
+    buf.push(byte(ch));
+    ch = sc.next();
+  }
+}
+function skipComment(sc, ch, start) {
+  if (sc.peek() === 91) {
+    ch = sc.next();
+    const p = sc.peek();
+    if (p === 91 || p === 61) {
+      const buf = [];
+      if (scanLong(sc, sc.next(), buf) !== void 0) sc.fail(start, buf, "invalid multiline comment");
+      return;
+    }
+  }
+  while (!(ch === 10 || ch === 13 || ch < 0)) ch = sc.next();
+}
+function canonicalSource(tokens, length) {
+  const out = new Array(length).fill(" ");
+  for (const t of tokens) {
+    const n = t.end - t.start;
+    if (t.kind === "number")
+      out[t.start] = "1";
+    else if (t.kind === "string") {
+      out[t.start] = '"';
+      for (let i = 1; i < n - 1; i++) out[t.start + i] = "x";
+      out[t.end - 1] = '"';
+      if (n === 1) out[t.start] = " ";
+    } else if (t.kind === "dot") out[t.start] = ".";
+    else for (let i = 0; i < n; i++) out[t.start + i] = String.fromCharCode(t.str[i] ?? 32);
+  }
+  return out.join("");
+}
+function groupStart(tokens, i) {
+  let depth = 0;
+  for (let j = i; j >= 0; j--) {
+    const s = text(tokens[j]);
+    if (s in OPEN) depth++;
+    else if (s === "(" || s === "[" || s === "{") {
+      depth--;
+      if (depth === 0) return j;
+    }
+  }
+  return -1;
+}
+function isParseError(tokens, errIndex, message) {
+  if (/^(\[\d+:\d+\] )?('=' expected|unexpected symbol) near/.test(message)) {
+    let i = errIndex - 1;
+    for (; ; ) {
+      const t = tokens[i];
+      if (t === void 0) return true;
+      const s = text(t);
+      let start = i;
+      if (s in OPEN) start = groupStart(tokens, i);
+      else if (t.kind !== "name" && t.kind !== "string") return true;
+      if (start < 0) return true;
+      const prev = tokens[start - 1];
+      const ps = text(prev);
+      if (ps === ",") return false;
+      if (t.kind === "name" ? ps === "." || ps === ":" : CALLABLE_END(prev)) {
+        i = t.kind === "name" ? start - 2 : start - 1;
+        continue;
+      }
+      return true;
+    }
+  }
+  if (/^(\[\d+:\d+\] )?unexpected \w+ '/.test(message)) {
+    const before = tokens[errIndex - 1];
+    if (text(before) !== ")") return false;
+    const open = groupStart(tokens, errIndex - 1);
+    return open >= 0 && !CALLABLE_END(tokens[open - 1]);
+  }
+  return false;
+}
+var EOF, KEYWORDS, isDecimal, isIdent, isDigit, WS1, WS2, LexFail, Scanner, byte, ESCAPES, text, OPEN, CALLABLE_END;
+var init_golex = __esm({
+  "src/lua/golex.ts"() {
+    "use strict";
+    EOF = -1;
+    KEYWORDS = /* @__PURE__ */ new Set([
+      "and",
+      "break",
+      "do",
+      "else",
+      "elseif",
+      "end",
+      "false",
+      "for",
+      "function",
+      "if",
+      "in",
+      "local",
+      "nil",
+      "not",
+      "or",
+      "return",
+      "repeat",
+      "then",
+      "true",
+      "until",
+      "while",
+      "goto"
+    ]);
+    isDecimal = (c) => c >= 48 && c <= 57;
+    isIdent = (c, pos2) => c === 95 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || isDecimal(c) && pos2 > 0;
+    isDigit = (c) => isDecimal(c) || c >= 97 && c <= 102 || c >= 65 && c <= 70;
+    WS1 = (c) => c === 9 || c === 32;
+    WS2 = (c) => c === 9 || c === 10 || c === 13 || c === 32;
+    LexFail = class {
+      constructor(err) {
+        this.err = err;
+      }
+      err;
+    };
+    Scanner = class {
+      constructor(src) {
+        this.src = src;
+      }
+      src;
+      i = 0;
+      line = 1;
+      column = 0;
+      read() {
+        return this.i < this.src.length ? this.src[this.i++] : EOF;
+      }
+      peek() {
+        return this.i < this.src.length ? this.src[this.i] : EOF;
+      }
+      newline(ch) {
+        if (ch < 0) return;
+        this.line++;
+        this.column = 0;
+        const next = this.peek();
+        if (ch === 10 && next === 13 || ch === 13 && next === 10) this.i++;
+      }
+      next() {
+        let ch = this.read();
+        if (ch === 10 || ch === 13) {
+          this.newline(ch);
+          ch = 10;
+        } else if (ch === EOF) {
+          this.line = EOF;
+          this.column = 0;
+        } else this.column++;
+        return ch;
+      }
+      fail(start, str2, message) {
+        throw new LexFail({ start, line: this.line, column: this.column, str: Uint8Array.from(str2), message });
+      }
+    };
+    byte = (c) => c & 255;
+    ESCAPES = /* @__PURE__ */ new Map([
+      [97, 7],
+      [98, 8],
+      [102, 12],
+      [110, 10],
+      [114, 13],
+      [116, 9],
+      [118, 11],
+      [92, 92],
+      [34, 34],
+      [39, 39],
+      [10, 10]
+    ]);
+    text = (t) => t === void 0 ? "" : t.kind === "dot" ? "." : String.fromCharCode(...t.str);
+    OPEN = { ")": "(", "]": "[", "}": "{" };
+    CALLABLE_END = (t) => t !== void 0 && (t.kind === "name" || t.kind === "string" || [")", "]", "}"].includes(text(t)));
+  }
+});
+
 // src/health/lua-literal.ts
 function luaString(s) {
   let out = '"';
@@ -49055,10 +49394,10 @@ function luaString(s) {
   return `${out}"`;
 }
 function luaKey(k) {
-  return IDENT.test(k) && !LUA_KEYWORDS.has(k) ? k : `[${luaString(k)}]`;
+  return IDENT.test(k) && !KEYWORDS.has(k) ? k : `[${luaString(k)}]`;
 }
 function luaIndex(k) {
-  return IDENT.test(k) && !LUA_KEYWORDS.has(k) ? `.${k}` : `[${luaString(k)}]`;
+  return IDENT.test(k) && !KEYWORDS.has(k) ? `.${k}` : `[${luaString(k)}]`;
 }
 function luaValue(value, indent = 0, step2 = 2) {
   const pad2 = (n) => " ".repeat(n);
@@ -49096,35 +49435,12 @@ ${pad2(indent)}}`;
 function luaComment(s) {
   return String(s).replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
 }
-var IDENT, LUA_KEYWORDS;
+var IDENT;
 var init_lua_literal = __esm({
   "src/health/lua-literal.ts"() {
     "use strict";
+    init_golex();
     IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-    LUA_KEYWORDS = /* @__PURE__ */ new Set([
-      "and",
-      "break",
-      "do",
-      "else",
-      "elseif",
-      "end",
-      "false",
-      "for",
-      "function",
-      "goto",
-      "if",
-      "in",
-      "local",
-      "nil",
-      "not",
-      "or",
-      "repeat",
-      "return",
-      "then",
-      "true",
-      "until",
-      "while"
-    ]);
   }
 });
 
@@ -50653,345 +50969,6 @@ var init_document = __esm({
     "use strict";
     import_yaml5 = __toESM(require_dist(), 1);
     init_splice();
-  }
-});
-
-// src/lua/golex.ts
-function gopherLex(src) {
-  const sc = new Scanner(src);
-  const tokens = [];
-  try {
-    for (; ; ) {
-      let ch = sc.next();
-      while (WS1(ch)) ch = sc.next();
-      if (ch === 10 || ch === 13) {
-        ch = sc.next();
-        while (WS2(ch)) ch = sc.next();
-      }
-      if (ch === EOF) return { tokens };
-      const start = sc.i - 1;
-      const buf = [];
-      let kind = "op";
-      if (isIdent(ch, 0)) {
-        buf.push(ch);
-        while (isIdent(sc.peek(), 1)) buf.push(sc.next());
-        kind = KEYWORDS.has(String.fromCharCode(...buf)) ? "keyword" : "name";
-      } else if (isDecimal(ch)) {
-        kind = "number";
-        scanNumber(sc, ch, buf, start);
-      } else {
-        switch (ch) {
-          case 45:
-            if (sc.peek() === 45) {
-              skipComment(sc, sc.next(), start);
-              continue;
-            }
-            buf.push(ch);
-            break;
-          case 34:
-          case 39:
-            kind = "string";
-            scanString(sc, ch, buf, start);
-            break;
-          case 91: {
-            const c = sc.peek();
-            if (c === 91 || c === 61) {
-              kind = "string";
-              const err = scanLong(sc, sc.next(), buf);
-              if (err !== void 0) sc.fail(start, err.str, err.message);
-            } else buf.push(ch);
-            break;
-          }
-          case 61:
-          // =
-          case 60:
-          // <
-          case 62:
-            buf.push(ch);
-            if (sc.peek() === 61) buf.push(sc.next());
-            break;
-          case 126:
-            if (sc.peek() !== 61) sc.fail(start, [126], "Invalid '~' token");
-            buf.push(ch, sc.next());
-            break;
-          case 46: {
-            const c2 = sc.peek();
-            if (isDecimal(c2)) {
-              kind = "number";
-              scanNumber(sc, ch, buf, start);
-            } else if (c2 === 46) {
-              buf.push(ch, sc.next());
-              if (sc.peek() === 46) buf.push(sc.next());
-            } else kind = "dot";
-            break;
-          }
-          case 58:
-            buf.push(ch);
-            if (sc.peek() === 58) buf.push(sc.next());
-            break;
-          case 43:
-          case 42:
-          case 47:
-          case 37:
-          case 94:
-          case 35:
-          case 40:
-          case 41:
-          case 123:
-          case 125:
-          case 93:
-          case 59:
-          case 44:
-            buf.push(ch);
-            break;
-          default:
-            sc.fail(start, [byte(ch)], "Invalid token");
-        }
-      }
-      tokens.push({ kind, str: Uint8Array.from(buf), start, end: sc.i, line: sc.line, column: sc.column });
-    }
-  } catch (e) {
-    if (e instanceof LexFail) return { tokens, error: e.err };
-    throw e;
-  }
-}
-function scanDecimal(sc, ch, buf) {
-  buf.push(byte(ch));
-  while (isDecimal(sc.peek())) buf.push(sc.next());
-}
-function scanNumber(sc, ch, buf, start) {
-  if (ch === 48) {
-    const p = sc.peek();
-    if (p === 120 || p === 88) {
-      buf.push(ch, sc.next());
-      let has2 = false;
-      while (isDigit(sc.peek())) {
-        buf.push(sc.next());
-        has2 = true;
-      }
-      if (!has2) sc.fail(start, buf, "illegal hexadecimal number");
-      return;
-    }
-    if (p !== 46 && isDecimal(p)) ch = sc.next();
-  }
-  scanDecimal(sc, ch, buf);
-  if (sc.peek() === 46) scanDecimal(sc, sc.next(), buf);
-  const e = sc.peek();
-  if (e === 101 || e === 69) {
-    buf.push(sc.next());
-    const s = sc.peek();
-    if (s === 45 || s === 43) buf.push(sc.next());
-    scanDecimal(sc, sc.next(), buf);
-  }
-}
-function scanString(sc, quote, buf, start) {
-  let ch = sc.next();
-  while (ch !== quote) {
-    if (ch === 10 || ch === 13 || ch < 0) sc.fail(start, buf, "unterminated string");
-    if (ch === 92) {
-      ch = sc.next();
-      const v = ESCAPES.get(ch);
-      if (v !== void 0) buf.push(v);
-      else if (isDecimal(ch)) {
-        let digits = String.fromCharCode(ch);
-        for (let i = 0; i < 2 && isDecimal(sc.peek()); i++) digits += String.fromCharCode(sc.next());
-        buf.push(Number(digits) & 255);
-      } else buf.push(byte(ch));
-    } else buf.push(ch);
-    ch = sc.next();
-  }
-}
-function countSep(sc, ch) {
-  let count = 0;
-  for (; ch === 61; count++) ch = sc.next();
-  return [count, ch];
-}
-function scanLong(sc, first, buf) {
-  let [count1, ch] = countSep(sc, first);
-  if (ch !== 91) {
-    return {
-      str: ch < 0 ? [239, 191, 189] : ch < 128 ? [ch] : [192 | ch >> 6, 128 | ch & 63],
-      message: "invalid multiline string"
-    };
-  }
-  ch = sc.next();
-  if (ch === 10 || ch === 13) ch = sc.next();
-  for (; ; ) {
-    if (ch < 0) return { str: buf.slice(), message: "unterminated multiline string" };
-    if (ch === 93) {
-      let count2;
-      [count2, ch] = countSep(sc, sc.next());
-      if (count1 === count2 && ch === 93) return void 0;
-      buf.push(93);
-      for (let i = 0; i < count2; i++) buf.push(61);
-      continue;
-    }
-    buf.push(byte(ch));
-    ch = sc.next();
-  }
-}
-function skipComment(sc, ch, start) {
-  if (sc.peek() === 91) {
-    ch = sc.next();
-    const p = sc.peek();
-    if (p === 91 || p === 61) {
-      const buf = [];
-      if (scanLong(sc, sc.next(), buf) !== void 0) sc.fail(start, buf, "invalid multiline comment");
-      return;
-    }
-  }
-  while (!(ch === 10 || ch === 13 || ch < 0)) ch = sc.next();
-}
-function canonicalSource(tokens, length) {
-  const out = new Array(length).fill(" ");
-  for (const t of tokens) {
-    const n = t.end - t.start;
-    if (t.kind === "number")
-      out[t.start] = "1";
-    else if (t.kind === "string") {
-      out[t.start] = '"';
-      for (let i = 1; i < n - 1; i++) out[t.start + i] = "x";
-      out[t.end - 1] = '"';
-      if (n === 1) out[t.start] = " ";
-    } else if (t.kind === "dot") out[t.start] = ".";
-    else for (let i = 0; i < n; i++) out[t.start + i] = String.fromCharCode(t.str[i] ?? 32);
-  }
-  return out.join("");
-}
-function groupStart(tokens, i) {
-  let depth = 0;
-  for (let j = i; j >= 0; j--) {
-    const s = text(tokens[j]);
-    if (s in OPEN) depth++;
-    else if (s === "(" || s === "[" || s === "{") {
-      depth--;
-      if (depth === 0) return j;
-    }
-  }
-  return -1;
-}
-function isParseError(tokens, errIndex, message) {
-  if (/^(\[\d+:\d+\] )?('=' expected|unexpected symbol) near/.test(message)) {
-    let i = errIndex - 1;
-    for (; ; ) {
-      const t = tokens[i];
-      if (t === void 0) return true;
-      const s = text(t);
-      let start = i;
-      if (s in OPEN) start = groupStart(tokens, i);
-      else if (t.kind !== "name" && t.kind !== "string") return true;
-      if (start < 0) return true;
-      const prev = tokens[start - 1];
-      const ps = text(prev);
-      if (ps === ",") return false;
-      if (t.kind === "name" ? ps === "." || ps === ":" : CALLABLE_END(prev)) {
-        i = t.kind === "name" ? start - 2 : start - 1;
-        continue;
-      }
-      return true;
-    }
-  }
-  if (/^(\[\d+:\d+\] )?unexpected \w+ '/.test(message)) {
-    const before = tokens[errIndex - 1];
-    if (text(before) !== ")") return false;
-    const open = groupStart(tokens, errIndex - 1);
-    return open >= 0 && !CALLABLE_END(tokens[open - 1]);
-  }
-  return false;
-}
-var EOF, KEYWORDS, isDecimal, isIdent, isDigit, WS1, WS2, LexFail, Scanner, byte, ESCAPES, text, OPEN, CALLABLE_END;
-var init_golex = __esm({
-  "src/lua/golex.ts"() {
-    "use strict";
-    EOF = -1;
-    KEYWORDS = /* @__PURE__ */ new Set([
-      "and",
-      "break",
-      "do",
-      "else",
-      "elseif",
-      "end",
-      "false",
-      "for",
-      "function",
-      "if",
-      "in",
-      "local",
-      "nil",
-      "not",
-      "or",
-      "return",
-      "repeat",
-      "then",
-      "true",
-      "until",
-      "while",
-      "goto"
-    ]);
-    isDecimal = (c) => c >= 48 && c <= 57;
-    isIdent = (c, pos2) => c === 95 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || isDecimal(c) && pos2 > 0;
-    isDigit = (c) => isDecimal(c) || c >= 97 && c <= 102 || c >= 65 && c <= 70;
-    WS1 = (c) => c === 9 || c === 32;
-    WS2 = (c) => c === 9 || c === 10 || c === 13 || c === 32;
-    LexFail = class {
-      constructor(err) {
-        this.err = err;
-      }
-      err;
-    };
-    Scanner = class {
-      constructor(src) {
-        this.src = src;
-      }
-      src;
-      i = 0;
-      line = 1;
-      column = 0;
-      read() {
-        return this.i < this.src.length ? this.src[this.i++] : EOF;
-      }
-      peek() {
-        return this.i < this.src.length ? this.src[this.i] : EOF;
-      }
-      newline(ch) {
-        if (ch < 0) return;
-        this.line++;
-        this.column = 0;
-        const next = this.peek();
-        if (ch === 10 && next === 13 || ch === 13 && next === 10) this.i++;
-      }
-      next() {
-        let ch = this.read();
-        if (ch === 10 || ch === 13) {
-          this.newline(ch);
-          ch = 10;
-        } else if (ch === EOF) {
-          this.line = EOF;
-          this.column = 0;
-        } else this.column++;
-        return ch;
-      }
-      fail(start, str2, message) {
-        throw new LexFail({ start, line: this.line, column: this.column, str: Uint8Array.from(str2), message });
-      }
-    };
-    byte = (c) => c & 255;
-    ESCAPES = /* @__PURE__ */ new Map([
-      [97, 7],
-      [98, 8],
-      [102, 12],
-      [110, 10],
-      [114, 13],
-      [116, 9],
-      [118, 11],
-      [92, 92],
-      [34, 34],
-      [39, 39],
-      [10, 10]
-    ]);
-    text = (t) => t === void 0 ? "" : t.kind === "dot" ? "." : String.fromCharCode(...t.str);
-    OPEN = { ")": "(", "]": "[", "}": "{" };
-    CALLABLE_END = (t) => t !== void 0 && (t.kind === "name" || t.kind === "string" || [")", "]", "}"].includes(text(t)));
   }
 });
 

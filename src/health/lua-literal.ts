@@ -4,31 +4,9 @@
  * never end a string early or inject code.
  */
 
+import { KEYWORDS } from '../lua/golex.js';
+
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const LUA_KEYWORDS = new Set([
-  'and',
-  'break',
-  'do',
-  'else',
-  'elseif',
-  'end',
-  'false',
-  'for',
-  'function',
-  'goto',
-  'if',
-  'in',
-  'local',
-  'nil',
-  'not',
-  'or',
-  'repeat',
-  'return',
-  'then',
-  'true',
-  'until',
-  'while',
-]);
 
 /** A Lua (5.1 / gopher-lua) double-quoted string literal for `s`. */
 export function luaString(s: string): string {
@@ -48,12 +26,12 @@ export function luaString(s: string): string {
 
 /** A table key: `name` when it is a plain identifier, `["any key"]` otherwise. */
 export function luaKey(k: string): string {
-  return IDENT.test(k) && !LUA_KEYWORDS.has(k) ? k : `[${luaString(k)}]`;
+  return IDENT.test(k) && !KEYWORDS.has(k) ? k : `[${luaString(k)}]`;
 }
 
 /** Indexing a table with key `k`: `.name` when it is a plain identifier, `["any key"]` otherwise. */
 export function luaIndex(k: string): string {
-  return IDENT.test(k) && !LUA_KEYWORDS.has(k) ? `.${k}` : `[${luaString(k)}]`;
+  return IDENT.test(k) && !KEYWORDS.has(k) ? `.${k}` : `[${luaString(k)}]`;
 }
 
 /**

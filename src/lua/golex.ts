@@ -32,7 +32,8 @@ export interface GoLexError {
   message: string;
 }
 
-const KEYWORDS = new Set([
+/** Lua 5.1's reserved words plus `goto`, as gopher-lua's lexer knows them. */
+export const KEYWORDS: ReadonlySet<string> = new Set([
   'and',
   'break',
   'do',
