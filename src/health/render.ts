@@ -1,7 +1,7 @@
 /**
  * Renders the health checks one environment needs: the argocd-cm patch, the same keys as
  * Argo CD Helm chart values, and a copy of every shipped script with its tests so that
- * `wavegate health test DIR/<env>/health` runs exactly what ships.
+ * `wavegate health test DIR/.tests/<env>/health` runs exactly what ships.
  */
 import { escapeControl } from '../names.js';
 import { existsSync } from 'node:fs';
