@@ -54,8 +54,13 @@ export function gopherSyntaxMessage(script: string, source = '<string>'): string
     index = err.index;
     message = String(err.message ?? '');
   }
-  // label and goto checks are luaparse's, not the grammar's
-  if (/already defined|no loop to break|no visible label|goto/.test(message)) return undefined;
+  // label, goto and break checks are luaparse's (Lua 5.2's), not gopher-lua's: compile.go's
+  if (/already defined|no loop to break|no visible label|goto/.test(message)) return gopherCompileMessage(script, source);
+  if (/cannot use '\.\.\.' outside a vararg function/.test(message) && index !== undefined) {
+    // compile.go compileExpr: raised at the line of the `...`
+    const t = tokens.find((x) => x.start >= (index as number));
+    if (t !== undefined) return `compile error near line(${t.line}) ${source}: cannot use '...' outside a vararg function`;
+  }
   if (index !== undefined && (error === undefined || index < limit)) {
     const at = tokens.findIndex((x) => x.start >= (index as number));
     const k = at < 0 ? tokens.length : at;
@@ -64,7 +69,7 @@ export function gopherSyntaxMessage(script: string, source = '<string>'): string
     if (t === undefined || t.line === -1) return `${source} at EOF:   ${what}\n`;
     return `${source} line:${t.line}(column:${t.column}) near '${decoder.decode(t.str)}':   ${what}\n`;
   }
-  if (error === undefined) return undefined;
+  if (error === undefined) return gopherCompileMessage(script, source);
   if (error.line === -1) return `${source} at EOF:   ${error.message}\n`;
   return `${source} line:${error.line}(column:${error.column}) near '${decoder.decode(error.str)}':   ${error.message}\n`;
 }
@@ -171,6 +176,16 @@ export function checkGopherLuaSyntax(script: string): LuaSyntaxProblem[] {
         column: lexed.column,
         message: lexed.message,
         token: decoder.decode(lexed.str),
+      });
+  }
+  if (parseProblems.length === 0 && problems.length === 0 && MAY_FAIL_TO_COMPILE.test(script)) {
+    // what gopher-lua's compiler refuses: goto and labels, break outside a loop or before the block's end
+    const c = gopherCompileProblem(script);
+    if (c !== undefined)
+      problems.push({
+        line: c.line,
+        column: 1,
+        message: c.compile !== undefined ? c.compile.replace(/^compile error near line\(\d+\) <string>: /, '') : "'break' must be the last statement of its block in Lua 5.1",
       });
   }
   const out = parseProblems.length > 0 ? parseProblems.map(explain) : problems;
@@ -406,4 +421,317 @@ function gopherNumberValue(text: string): number {
 function goLiteral(v: number): string {
   const s = String(v);
   return v < 0 ? `(${s})` : s;
+}
+
+/** A goto, label or break check of gopher-lua's compiler (compile.go) that refuses the script. */
+interface GopherCompileProblem {
+  line: number;
+  /** compile.go CompileError.Error(): `compile error near line(L) <source>: MESSAGE`. */
+  compile?: string;
+  /** a `break` that is not the block's last statement: the parser's syntax error (parser.go.y laststat), at this byte offset. */
+  breakAt?: number;
+}
+
+interface GoLabel {
+  name: string;
+  line: number;
+  n: number;
+}
+
+interface GoBlock {
+  locals: string[];
+  labels: Map<string, GoLabel>;
+  firstGoto: number;
+  parent: GoBlock | undefined;
+  loop: boolean;
+}
+
+class GoFuncContext {
+  block: GoBlock = { locals: [], labels: new Map(), firstGoto: 0, parent: undefined, loop: false };
+  gotos = 0;
+  unresolved = new Map<number, GoLabel>();
+}
+
+class CompileFailure extends Error {
+  constructor(readonly problem: GopherCompileProblem) {
+    super(problem.compile ?? 'syntax error');
+  }
+}
+
+const count = (b: GoBlock | undefined): number => {
+  let n = 0;
+  for (let x = b; x !== undefined; x = x.parent) n += x.locals.length;
+  return n;
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: luaparse's AST is untyped
+type Node = any;
+
+/**
+ * gopher-lua's goto/label/break rules as compile.go applies them (compileGotoStmt,
+ * compileLabelStmt, LeaveBlock's ResolveCurrentBlockGotosWithParentBlock, CheckUnresolvedGoto,
+ * compileBreakStmt), over luaparse's tree of the script with goto, labels and break written
+ * as calls (luaparse's own Lua 5.2 checks are not gopher-lua's).
+ */
+function gopherCompileProblem(script: string): GopherCompileProblem | undefined {
+  const bytes = encoder.encode(script);
+  const { tokens, error } = gopherLex(bytes);
+  if (error !== undefined) return undefined;
+  // goto, labels and break written as calls; anchors map offsets in `canon` back to the script's bytes
+  const src = canonicalSource(tokens, bytes.length);
+  const anchors: [number, number][] = [[0, 0]];
+  let canon = '';
+  let last = 0;
+  const re = /\bgoto\s+([A-Za-z_][A-Za-z0-9_]*)|::\s*([A-Za-z_][A-Za-z0-9_]*)\s*::|\bbreak\b/g;
+  for (let m = re.exec(src); m !== null; m = re.exec(src)) {
+    canon += src.slice(last, m.index);
+    anchors.push([canon.length, m.index]);
+    canon += m[1] !== undefined ? `__goto("${m[1]}")` : m[2] !== undefined ? `__label("${m[2]}")` : '__break()';
+    last = m.index + m[0].length;
+    anchors.push([canon.length, last]);
+  }
+  canon += src.slice(last);
+  const origin = (o: number): number => {
+    let k = anchors.length - 1;
+    while (k > 0 && anchors[k]![0] > o) k--;
+    const [out, at] = anchors[k]!;
+    const next = anchors[k + 1];
+    return next !== undefined && next[1] - at !== next[0] - out ? at : at + (o - out);
+  };
+  /** gopher-lua's line of the token at (or ending at) an offset of `canon`. */
+  const lineAt = (o: number, ending = false): number => {
+    const b = origin(o);
+    const t = ending ? tokens.find((x) => x.end === b) : tokens.find((x) => x.start <= b && b < x.end);
+    return t?.line ?? 1;
+  };
+  let chunk: Node;
+  try {
+    chunk = luaparse.parse(canon, { luaVersion: '5.2', comments: false, scope: false, locations: false, ranges: true });
+  } catch {
+    return undefined;
+  }
+  const special = (st: Node): [string, string, number] | undefined => {
+    if (st.type !== 'CallStatement' || st.expression.type !== 'CallExpression' || st.expression.base.type !== 'Identifier') return undefined;
+    const name = st.expression.base.name as string;
+    if (name !== '__goto' && name !== '__label' && name !== '__break') return undefined;
+    const arg = st.expression.arguments[0];
+    return [name, arg ? String(arg.raw).slice(1, -1) : '', lineAt(st.range[0])];
+  };
+  const fail = (line: number, message: string): never => {
+    throw new CompileFailure({ line, compile: `compile error near line(${line}) <string>: ${message}` });
+  };
+  const resolveGoto = (fc: GoFuncContext, from: GoLabel, to: GoLabel, index: number): void => {
+    if (from.n < to.n) {
+      const names = fc.block.locals;
+      if (names.length === 0) throw new CompileFailure({ line: 0 }); // gopher-lua panics (index out of range)
+      fail(to.line + 1, `<goto ${to.name}> at line ${from.line} jumps into the scope of local '${names[names.length - 1]}'`);
+    }
+    fc.unresolved.delete(index);
+  };
+  const findLabel = (fc: GoFuncContext, block: GoBlock, g: GoLabel, index: number): void => {
+    const target = block.labels.get(g.name);
+    if (target !== undefined) resolveGoto(fc, g, target, index);
+  };
+  const enter = (fc: GoFuncContext, loop: boolean): void => {
+    fc.block = { locals: [], labels: new Map(), firstGoto: fc.gotos, parent: fc.block, loop };
+  };
+  const leave = (fc: GoFuncContext): void => {
+    const b = fc.block;
+    if (b.parent !== undefined) {
+      const active = count(b.parent);
+      for (let i = b.firstGoto; i < fc.gotos; i++) {
+        const g = fc.unresolved.get(i);
+        if (g === undefined) continue;
+        if (g.n > active) g.n = active;
+        findLabel(fc, b.parent, g, i);
+      }
+      fc.block = b.parent;
+    }
+  };
+  const eline = (st: Node): number => {
+    switch (st.type) {
+      case 'DoStatement':
+      case 'WhileStatement':
+      case 'IfStatement':
+      case 'ForNumericStatement':
+      case 'ForGenericStatement':
+      case 'FunctionDeclaration':
+        return lineAt(st.range[1], true);
+      case 'LocalStatement':
+        return st.init.length === 1 && st.init[0].type === 'FunctionDeclaration' ? lineAt(st.init[0].range[1], true) : lineAt(st.range[0]);
+      case 'RepeatStatement':
+        return lineAt(st.condition.range[0]);
+      default:
+        return lineAt(st.range[0]);
+    }
+  };
+  const expr = (fc: GoFuncContext, e: Node): void => {
+    if (e === null || typeof e !== 'object') return;
+    if (Array.isArray(e)) {
+      for (const x of e) expr(fc, x);
+      return;
+    }
+    if (e.type === 'FunctionDeclaration') {
+      func(e, false);
+      return;
+    }
+    for (const k of Object.keys(e)) if (k !== 'range') expr(fc, e[k]);
+  };
+  const func = (f: Node, main: boolean): void => {
+    const fc = new GoFuncContext();
+    if (!main) {
+      if (f.identifier?.type === 'MemberExpression' && f.identifier.indexer === ':') fc.block.locals.push('self');
+      for (const p of f.parameters) if (p.type === 'Identifier') fc.block.locals.push(p.name);
+      if (f.parameters.some((p: Node) => p.type === 'VarargLiteral')) fc.block.locals.push('arg');
+    }
+    chunkOf(fc, f.body, false);
+    const last = main ? (f.body.length > 0 ? eline(f.body[f.body.length - 1]) + 1 : 0) : lineAt(f.range[1], true);
+    for (let i = 0; i < fc.gotos; i++) {
+      const g = fc.unresolved.get(i);
+      if (g !== undefined) fail(last, `no visible label '${g.name}' for <goto> at line ${g.line}`);
+    }
+  };
+  const chunkOf = (fc: GoFuncContext, body: Node[], untilFollows: boolean): void => {
+    body.forEach((st, i) => {
+      const lastStmt = body.slice(i + 1).every((x) => special(x)?.[0] === '__label');
+      stmt(fc, st, lastStmt && !untilFollows);
+    });
+  };
+  const block = (fc: GoFuncContext, body: Node[]): void => {
+    if (body.length === 0) return;
+    enter(fc, false);
+    chunkOf(fc, body, false);
+    leave(fc);
+  };
+  const ifClauses = (fc: GoFuncContext, clauses: Node[], k: number): void => {
+    expr(fc, clauses[k].condition);
+    block(fc, clauses[k].body);
+    const next = clauses[k + 1];
+    if (next === undefined) return;
+    if (next.type === 'ElseClause') block(fc, next.body);
+    else {
+      enter(fc, false);
+      ifClauses(fc, clauses, k + 1);
+      leave(fc);
+    }
+  };
+  const stmt = (fc: GoFuncContext, st: Node, isLast: boolean): void => {
+    const sp = special(st);
+    if (sp !== undefined) {
+      const [kind, name, line] = sp;
+      if (kind === '__goto') {
+        const g: GoLabel = { name, line, n: count(fc.block) };
+        const index = fc.gotos++;
+        fc.unresolved.set(index, g);
+        findLabel(fc, fc.block, g, index);
+      } else if (kind === '__label') {
+        const l: GoLabel = { name, line, n: count(fc.block) };
+        const old = fc.block.labels.get(name);
+        if (old !== undefined) fail(line + 1, `label '${name}' already defined on line ${old.line}`);
+        fc.block.labels.set(name, l);
+        if (isLast) l.n = count(fc.block.parent);
+        for (let i = fc.block.firstGoto; i < fc.gotos; i++) {
+          const g = fc.unresolved.get(i);
+          if (g !== undefined && g.name === name) resolveGoto(fc, g, l, i);
+        }
+      } else {
+        let b: GoBlock | undefined = fc.block;
+        while (b !== undefined && !b.loop) b = b.parent;
+        if (b === undefined) fail(line, 'no loop to break');
+      }
+      return;
+    }
+    switch (st.type) {
+      case 'LocalStatement':
+        expr(fc, st.init);
+        for (const v of st.variables) fc.block.locals.push(v.name);
+        return;
+      case 'FunctionDeclaration':
+        if (st.isLocal) fc.block.locals.push(st.identifier.name);
+        else expr(fc, st.identifier);
+        func(st, false);
+        return;
+      case 'DoStatement':
+        enter(fc, false);
+        chunkOf(fc, st.body, false);
+        leave(fc);
+        return;
+      case 'WhileStatement':
+        expr(fc, st.condition);
+        enter(fc, true);
+        chunkOf(fc, st.body, false);
+        leave(fc);
+        return;
+      case 'RepeatStatement':
+        enter(fc, true);
+        chunkOf(fc, st.body, true);
+        expr(fc, st.condition);
+        leave(fc);
+        return;
+      case 'IfStatement':
+        ifClauses(fc, st.clauses, 0);
+        return;
+      case 'ForNumericStatement':
+        expr(fc, [st.start, st.end, st.step]);
+        enter(fc, true);
+        fc.block.locals.push('(for index)', '(for limit)', '(for step)', st.variable.name);
+        chunkOf(fc, st.body, false);
+        leave(fc);
+        return;
+      case 'ForGenericStatement':
+        enter(fc, true);
+        fc.block.locals.push('(for generator)', '(for state)', '(for control)');
+        expr(fc, st.iterators);
+        for (const v of st.variables) fc.block.locals.push(v.name);
+        chunkOf(fc, st.body, false);
+        leave(fc);
+        return;
+      default:
+        expr(fc, st);
+    }
+  };
+  // parse errors come before compile errors: the first `break` that is not its block's last statement
+  let breakAt: number | undefined;
+  const scan = (n: Node): void => {
+    if (n === null || typeof n !== 'object') return;
+    if (Array.isArray(n)) {
+      n.forEach((st, i) => {
+        if (i < n.length - 1 && special(st)?.[0] === '__break') {
+          const at = origin(st.range[0]);
+          if (breakAt === undefined || at < breakAt) breakAt = at;
+        }
+        scan(st);
+      });
+      return;
+    }
+    for (const k of Object.keys(n)) if (k !== 'range') scan(n[k]);
+  };
+  scan(chunk);
+  if (breakAt !== undefined) return { line: 1, breakAt };
+  try {
+    func(chunk, true);
+  } catch (e) {
+    if (e instanceof CompileFailure) return e.problem.line === 0 ? undefined : e.problem;
+    throw e;
+  }
+  return undefined;
+}
+
+const MAY_FAIL_TO_COMPILE = /\bgoto\b|::|\bbreak\b/;
+
+/** gopher-lua's message for a script its compiler refuses (goto, labels, break), else undefined. */
+export function gopherCompileMessage(script: string, source = '<string>'): string | undefined {
+  if (!MAY_FAIL_TO_COMPILE.test(script)) return undefined;
+  const p = gopherCompileProblem(script);
+  if (p === undefined) return undefined;
+  if (p.compile !== undefined) return p.compile.replace('<string>', source);
+  // the token after `break` (and one `;`): parser.go.y allows break only as a block's last statement
+  const bytes = encoder.encode(script);
+  const { tokens } = gopherLex(bytes);
+  const at = tokens.findIndex((t) => t.start === p.breakAt);
+  let k = at + 1;
+  if (tokens[k] !== undefined && decoder.decode(tokens[k]!.str) === ';') k++;
+  const t = tokens[k];
+  if (at < 0 || t === undefined) return `${source} at EOF:   syntax error\n`;
+  return `${source} line:${t.line}(column:${t.column}) near '${decoder.decode(t.str)}':   syntax error\n`;
 }
