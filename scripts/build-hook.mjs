@@ -11,7 +11,7 @@
 //   js-yaml, handlebars, luaparse): the plugin below gives src/ a `node:module` whose
 //   createRequire looks ids up in a table of statically bundled modules (still loaded on
 //   first use) and throws for any other id, so nothing is read from node_modules.
-// - src/lua/patterns.ts compiles a patched copy of fengari/src/lstrlib.js: the text is
+// - src/lua/fengari/stepped-string.ts compiles a patched copy of fengari/src/lstrlib.js: the text is
 //   defined as __WAVEGATE_LSTRLIB_SOURCE__ and its requires go through the same table.
 // - the prebuilt schema validators of dist/validators (not committed) are not used:
 //   __WAVEGATE_BUNDLE__ makes src/catalog/schemas.ts compile the schemas with ajv.
@@ -37,7 +37,7 @@ function bundledIds() {
       .filter((f) => f.endsWith('.js'))
       .map((f) => `fengari/src/${f}`),
   );
-  ids.add('sprintf-js'); // required by fengari/src/lstrlib.js, which patterns.ts compiles itself
+  ids.add('sprintf-js'); // required by fengari/src/lstrlib.js, which fengari/stepped-string.ts compiles itself
   const visit = (dir) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);

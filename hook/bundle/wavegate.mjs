@@ -38360,12 +38360,12 @@ var require_luaparse = __commonJS({
       }
       var scopes, scopeDepth, globals;
       function createScope() {
-        var scope = scopes[scopeDepth++].slice();
-        scopes.push(scope);
+        var scope2 = scopes[scopeDepth++].slice();
+        scopes.push(scope2);
         if (options.onCreateScope) options.onCreateScope();
       }
       function destroyScope() {
-        var scope = scopes.pop();
+        var scope2 = scopes.pop();
         --scopeDepth;
         if (options.onDestroyScope) options.onDestroyScope();
       }
@@ -38454,13 +38454,13 @@ var require_luaparse = __commonJS({
         return false;
       };
       FullFlowContext.prototype.pushScope = function(isLoop) {
-        var scope = {
+        var scope2 = {
           labels: {},
           locals: [],
           deferredGotos: [],
           isLoop: !!isLoop
         };
-        this.scopes.push(scope);
+        this.scopes.push(scope2);
       };
       FullFlowContext.prototype.popScope = function() {
         for (var i = 0; i < this.pendingGotos.length; ++i) {
@@ -38475,9 +38475,9 @@ var require_luaparse = __commonJS({
       FullFlowContext.prototype.addGoto = function(target, token2) {
         var localCounts = [];
         for (var i = 0; i < this.scopes.length; ++i) {
-          var scope = this.scopes[i];
-          localCounts.push(scope.locals.length);
-          if (Object.prototype.hasOwnProperty.call(scope.labels, target))
+          var scope2 = this.scopes[i];
+          localCounts.push(scope2.locals.length);
+          if (Object.prototype.hasOwnProperty.call(scope2.labels, target))
             return;
         }
         this.pendingGotos.push({
@@ -38488,16 +38488,16 @@ var require_luaparse = __commonJS({
         });
       };
       FullFlowContext.prototype.addLabel = function(name, token2) {
-        var scope = this.currentScope();
-        if (Object.prototype.hasOwnProperty.call(scope.labels, name)) {
-          raise4(token2, errors.labelAlreadyDefined, name, scope.labels[name].line);
+        var scope2 = this.currentScope();
+        if (Object.prototype.hasOwnProperty.call(scope2.labels, name)) {
+          raise4(token2, errors.labelAlreadyDefined, name, scope2.labels[name].line);
         } else {
           var newGotos = [];
           for (var i = 0; i < this.pendingGotos.length; ++i) {
             var theGoto = this.pendingGotos[i];
             if (theGoto.maxDepth >= this.scopes.length && theGoto.target === name) {
-              if (theGoto.localCounts[this.scopes.length - 1] < scope.locals.length) {
-                scope.deferredGotos.push(theGoto);
+              if (theGoto.localCounts[this.scopes.length - 1] < scope2.locals.length) {
+                scope2.deferredGotos.push(theGoto);
               }
               continue;
             }
@@ -38505,8 +38505,8 @@ var require_luaparse = __commonJS({
           }
           this.pendingGotos = newGotos;
         }
-        scope.labels[name] = {
-          localCount: scope.locals.length,
+        scope2.labels[name] = {
+          localCount: scope2.locals.length,
           line: token2.line
         };
       };
@@ -38520,11 +38520,11 @@ var require_luaparse = __commonJS({
         return this.scopes[this.scopes.length - 1];
       };
       FullFlowContext.prototype.raiseDeferredErrors = function() {
-        var scope = this.currentScope();
-        var bads = scope.deferredGotos;
+        var scope2 = this.currentScope();
+        var bads = scope2.deferredGotos;
         for (var i = 0; i < bads.length; ++i) {
           var theGoto = bads[i];
-          raise4(theGoto.token, errors.gotoJumpInLocalScope, theGoto.target, scope.locals[theGoto.localCounts[this.scopes.length - 1]].name);
+          raise4(theGoto.token, errors.gotoJumpInLocalScope, theGoto.target, scope2.locals[theGoto.localCounts[this.scopes.length - 1]].name);
         }
       };
       function LoopFlowContext() {
@@ -50490,7 +50490,7 @@ function generatedSpec(a, app) {
     return { ok: false, problem: e.message };
   }
   const patchText = dig(a.doc.value, ["spec", "templatePatch"]);
-  let patched2 = false;
+  let patched = false;
   if (typeof patchText === "string") {
     const r = evalTemplate(patchText, params, a.options);
     if (!r.ok) {
@@ -50506,11 +50506,11 @@ function generatedSpec(a, app) {
     if (patch !== null && patch !== void 0 && !isObject(patch))
       return { ok: false, problem: "spec.templatePatch does not evaluate to a YAML mapping" };
     if (isObject(patch)) {
-      patched2 = true;
+      patched = true;
       if (patch.spec !== void 0) spec2 = strategicMerge(spec2, patch.spec);
     }
   }
-  return { ok: true, spec: spec2, patched: patched2 };
+  return { ok: true, spec: spec2, patched };
 }
 var WAVE_LABEL, WAVE_LABEL_TEMPLATE, SYNC_WAVE_ANNOTATION, LABEL_VALUE, waveLabelValue, appSetCache;
 var init_appsets = __esm({
@@ -51306,5079 +51306,14 @@ var init_syntax = __esm({
   }
 });
 
-// src/lua/fengari-version.ts
-var require3, FENGARI_VERSION, installed;
-var init_fengari_version = __esm({
-  "src/lua/fengari-version.ts"() {
-    "use strict";
-    init_node_module_shim();
-    require3 = createRequire(import.meta.url);
-    FENGARI_VERSION = "0.1.5";
-    installed = require3("fengari/package.json").version;
-    if (installed !== FENGARI_VERSION) {
-      throw new Error(
-        `wavegate's Lua runtime is written against fengari ${FENGARI_VERSION}, found fengari ${installed}: reinstall with npm ci`
-      );
-    }
-  }
-});
-
-// src/lua/fengari-fast.ts
-function install() {
-  if (ldo[PATCHED]) return;
-  if (typeof LUA_MINSTACK !== "number" || typeof LUAI_MAXCCALLS !== "number" || typeof ldo.luaD_precall !== "function") {
-    return;
-  }
-  const origPrecall = ldo.luaD_precall;
-  const origPoscall = ldo.luaD_poscall;
-  const origCall = ldo.luaD_call;
-  const adjustTop = (L2, newtop) => {
-    const stack = L2.stack;
-    let top = L2.top;
-    if (top < newtop) {
-      while (top < newtop) stack[top++] = new TValue(LUA_TNIL, null);
-    } else {
-      while (top > newtop) stack[--top] = void 0;
-    }
-    L2.top = top;
-  };
-  const poscall = (L2, ci, firstResult, nres) => {
-    if (L2.hookmask & (LUA_MASKRET | LUA_MASKLINE)) return origPoscall(L2, ci, firstResult, nres);
-    const wanted = ci.nresults;
-    const res = ci.funcOff;
-    L2.ci = ci.previous;
-    L2.ci.next = null;
-    const stack = L2.stack;
-    if (wanted === LUA_MULTRET) {
-      for (let i = 0; i < nres; i++) lobject.setobjs2s(L2, res + i, firstResult + i);
-      for (let i = L2.top; i >= res + nres; i--) stack[i] = void 0;
-      L2.top = res + nres;
-      return false;
-    }
-    if (wanted === 1) {
-      if (nres === 0) stack[res].setnilvalue();
-      else lobject.setobjs2s(L2, res, firstResult);
-    } else if (wanted !== 0) {
-      let i;
-      if (wanted <= nres) {
-        for (i = 0; i < wanted; i++) lobject.setobjs2s(L2, res + i, firstResult + i);
-      } else {
-        for (i = 0; i < nres; i++) lobject.setobjs2s(L2, res + i, firstResult + i);
-        for (; i < wanted; i++) {
-          if (res + i >= L2.top) stack[res + i] = new TValue(LUA_TNIL, null);
-          else stack[res + i].setnilvalue();
-        }
-      }
-    }
-    const newtop = res + wanted;
-    for (let i = L2.top; i >= newtop; i--) stack[i] = void 0;
-    L2.top = newtop;
-    return true;
-  };
-  const precall = (L2, off, nresults) => {
-    const func = L2.stack[off];
-    const type2 = func.type;
-    if (L2.hookmask & LUA_MASKCALL) return origPrecall(L2, off, nresults);
-    if (type2 === LUA_TLCL) {
-      const p = func.value.p;
-      if (p.is_vararg) return origPrecall(L2, off, nresults);
-      let n = L2.top - off - 1;
-      const fsize = p.maxstacksize;
-      ldo.luaD_checkstack(L2, fsize);
-      for (; n < p.numparams; n++) L2.stack[L2.top++] = new TValue(LUA_TNIL, null);
-      const base = off + 1;
-      const ci = lstate.luaE_extendCI(L2);
-      ci.funcOff = off;
-      ci.nresults = nresults;
-      ci.func = func;
-      ci.l_base = base;
-      ci.top = base + fsize;
-      adjustTop(L2, ci.top);
-      ci.l_code = p.code;
-      ci.l_savedpc = 0;
-      ci.callstatus = lstate.CIST_LUA;
-      return false;
-    }
-    if (type2 === LUA_TCCL || type2 === LUA_TLCF) {
-      const f = type2 === LUA_TCCL ? func.value.f : func.value;
-      ldo.luaD_checkstack(L2, LUA_MINSTACK);
-      const ci = lstate.luaE_extendCI(L2);
-      ci.funcOff = off;
-      ci.nresults = nresults;
-      ci.func = func;
-      ci.top = L2.top + LUA_MINSTACK;
-      ci.callstatus = 0;
-      const n = f(L2);
-      if (typeof n !== "number" || n < 0 || (n | 0) !== n) throw Error("invalid return value from JS function (expected integer)");
-      poscall(L2, ci, L2.top - n, n);
-      return true;
-    }
-    return origPrecall(L2, off, nresults);
-  };
-  const call = (L2, off, nResults) => {
-    if (L2.nCcalls + 1 >= LUAI_MAXCCALLS) {
-      origCall(L2, off, nResults);
-      return;
-    }
-    L2.nCcalls++;
-    if (!precall(L2, off, nResults)) lvm.luaV_execute(L2);
-    L2.nCcalls--;
-  };
-  const callNoYield = (L2, off, nResults) => {
-    L2.nny++;
-    call(L2, off, nResults);
-    L2.nny--;
-  };
-  ldo.adjust_top = adjustTop;
-  ldo.luaD_poscall = poscall;
-  ldo.luaD_precall = precall;
-  ldo.luaD_call = call;
-  ldo.luaD_callnoyield = callNoYield;
-  ldo[PATCHED] = true;
-}
-var require4, ldo, lvm, lobject, lstate, defs, llimits, LUA_TNIL, LUA_TLCL, LUA_TLCF, LUA_TCCL, LUA_MULTRET, LUA_MASKCALL, LUA_MASKRET, LUA_MASKLINE, LUA_MINSTACK, LUAI_MAXCCALLS, TValue, PATCHED;
-var init_fengari_fast = __esm({
-  "src/lua/fengari-fast.ts"() {
-    "use strict";
-    init_fengari_version();
-    init_node_module_shim();
-    require4 = createRequire(import.meta.url);
-    require4("fengari");
-    ldo = require4("fengari/src/ldo.js");
-    lvm = require4("fengari/src/lvm.js");
-    lobject = require4("fengari/src/lobject.js");
-    lstate = require4("fengari/src/lstate.js");
-    defs = require4("fengari/src/defs.js");
-    llimits = require4("fengari/src/llimits.js");
-    ({ LUA_TNIL, LUA_TLCL, LUA_TLCF, LUA_TCCL } = defs.constant_types);
-    ({ LUA_MULTRET, LUA_MASKCALL, LUA_MASKRET, LUA_MASKLINE, LUA_MINSTACK } = defs);
-    LUAI_MAXCCALLS = llimits.LUAI_MAXCCALLS;
-    TValue = lobject.TValue;
-    PATCHED = /* @__PURE__ */ Symbol.for("wavegate.fengari-fast");
-    install();
-  }
-});
-
-// src/lua/fengari-internals.ts
-var require5, fengari, lua, lauxlib, lualib, lobject2, ltable, lstring, ldebug, ltm, lopcodes, defs2, lstate2, lfunc, lvm2, ldo2, T, TValue2, Table, TString, to_luastring, to_jsstring;
-var init_fengari_internals = __esm({
-  "src/lua/fengari-internals.ts"() {
-    "use strict";
-    init_node_module_shim();
-    init_fengari_version();
-    init_fengari_fast();
-    require5 = createRequire(import.meta.url);
-    fengari = require5("fengari");
-    lua = fengari.lua;
-    lauxlib = fengari.lauxlib;
-    lualib = fengari.lualib;
-    lobject2 = require5("fengari/src/lobject.js");
-    ltable = require5("fengari/src/ltable.js");
-    lstring = require5("fengari/src/lstring.js");
-    ldebug = require5("fengari/src/ldebug.js");
-    ltm = require5("fengari/src/ltm.js");
-    lopcodes = require5("fengari/src/lopcodes.js");
-    defs2 = require5("fengari/src/defs.js");
-    lstate2 = require5("fengari/src/lstate.js");
-    lfunc = require5("fengari/src/lfunc.js");
-    lvm2 = require5("fengari/src/lvm.js");
-    ldo2 = require5("fengari/src/ldo.js");
-    T = defs2.constant_types;
-    TValue2 = lobject2.TValue;
-    Table = ltable.Table;
-    TString = lstring.TString;
-    to_luastring = fengari.to_luastring;
-    to_jsstring = fengari.to_jsstring;
-  }
-});
-
-// src/lua/gonum.ts
-function goNumberString(n) {
-  if (Number.isNaN(n)) return "NaN";
-  if (n === Infinity) return "+Inf";
-  if (n === -Infinity) return "-Inf";
-  if (Number.isInteger(n) && n >= -TWO63 && n < TWO63) {
-    if (Math.abs(n) <= 9007199254740992) return n === 0 ? "0" : String(n);
-    return BigInt(n).toString();
-  }
-  return goFormatFloatG(n);
-}
-function goFormatFloatG(n) {
-  if (n === 0) return Object.is(n, -0) ? "-0" : "0";
-  const neg = n < 0;
-  const e = Math.abs(n).toExponential();
-  const m = /^(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(e);
-  if (!m) return String(n);
-  const digits = m[1] + (m[2] ?? "");
-  const exp = Number(m[3]);
-  let out;
-  if (exp < -4 || exp >= 6) {
-    const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const ae = Math.abs(exp);
-    out = `${mant}e${exp < 0 ? "-" : "+"}${ae < 10 ? "0" : ""}${ae}`;
-  } else if (exp < 0) {
-    out = `0.${"0".repeat(-exp - 1)}${digits}`;
-  } else {
-    const intLen = exp + 1;
-    if (digits.length <= intLen) out = digits + "0".repeat(intLen - digits.length);
-    else out = `${digits.slice(0, intLen)}.${digits.slice(intLen)}`;
-  }
-  return neg ? `-${out}` : out;
-}
-function goParseFloat(s) {
-  if (/^[+-]?(inf|infinity)$/i.test(s)) return s.startsWith("-") ? -Infinity : Infinity;
-  if (/^nan$/i.test(s)) return NaN;
-  if (/^[+-]?(\d+(_\d+)*\.?(\d+(_\d+)*)?|\.\d+(_\d+)*)([eE][+-]?\d+)?$/.test(s) && !s.includes("_")) {
-    const v = Number(s);
-    if (!Number.isFinite(v)) return void 0;
-    return v;
-  }
-  return void 0;
-}
-function goParseInt(s, base) {
-  if (base === 0) return goParseInt0(s);
-  if (base < 2 || base > 36) return void 0;
-  let body = s;
-  let neg = false;
-  if (body.startsWith("+") || body.startsWith("-")) {
-    neg = body.startsWith("-");
-    body = body.slice(1);
-  }
-  if (body === "") return void 0;
-  let v = 0n;
-  const b = BigInt(base);
-  for (const ch of body.toLowerCase()) {
-    const d = ch >= "0" && ch <= "9" ? ch.charCodeAt(0) - 48 : ch >= "a" && ch <= "z" ? ch.charCodeAt(0) - 87 : 99;
-    if (d >= base) return void 0;
-    v = v * b + BigInt(d);
-  }
-  if (neg) v = -v;
-  if (v > 9223372036854775807n || v < -9223372036854775808n) return void 0;
-  return Number(v);
-}
-function goToNumber(str2, base = 10) {
-  const s = str2.replace(/^[ \n\t]+|[ \n\t]+$/g, "");
-  if (s.includes(".")) return goParseFloat(s);
-  return goParseInt(s, base);
-}
-function goParseNumber(str2) {
-  const s = str2.replace(/^[ \t\n]+|[ \t\n]+$/g, "");
-  return goParseInt0(s) ?? goParseFloat(s);
-}
-function goParseInt0(s) {
-  const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(s);
-  if (m) {
-    const [, sign, hex, bin, oct, oct0, dec] = m;
-    const v = hex !== void 0 ? BigInt(`0x${hex}`) : bin !== void 0 ? BigInt(`0b${bin}`) : oct !== void 0 ? BigInt(`0o${oct}`) : oct0 !== void 0 ? BigInt(`0o${oct0 === "0" ? "0" : oct0.slice(1)}`) : BigInt(dec);
-    const signed = sign === "-" ? -v : v;
-    if (signed <= 9223372036854775807n && signed >= -9223372036854775808n) return Number(signed);
-  }
-  return void 0;
-}
-function bits(x) {
-  f64[0] = x;
-  return u64[0];
-}
-function fromBits(b) {
-  u64[0] = b & 0xffffffffffffffffn;
-  return f64[0];
-}
-function frexp(f) {
-  if (f === 0 || !Number.isFinite(f)) return [f, 0];
-  let exp = 0;
-  if (Math.abs(f) < SMALLEST_NORMAL) {
-    f *= 2 ** 52;
-    exp = -52;
-  }
-  let x = bits(f);
-  exp += Number(x >> SHIFT & MASK) - BIAS + 1;
-  x &= ~(MASK << SHIFT);
-  x |= BigInt(-1 + BIAS) << SHIFT;
-  return [fromBits(x), exp];
-}
-function ldexp(frac, exp) {
-  if (frac === 0 || !Number.isFinite(frac)) return frac;
-  if (Math.abs(frac) < SMALLEST_NORMAL) {
-    frac *= 2 ** 52;
-    exp -= 52;
-  }
-  let x = bits(frac);
-  exp += Number(x >> SHIFT & MASK) - BIAS;
-  if (exp < -1075) return frac < 0 ? -0 : 0;
-  if (exp > 1023) return frac < 0 ? -Infinity : Infinity;
-  let m = 1;
-  if (exp < -1022) {
-    exp += 53;
-    m = 1 / 2 ** 53;
-  }
-  x &= ~(MASK << SHIFT);
-  x |= BigInt(exp + BIAS) << SHIFT;
-  return m * fromBits(x);
-}
-function goPow(x, y) {
-  if (y === 0 || x === 1) return 1;
-  if (y === 1) return x;
-  if (Number.isNaN(x) || Number.isNaN(y)) return Number.NaN;
-  if (x === 0) {
-    if (y < 0) return isOddInt(y) ? Object.is(x, -0) ? -Infinity : Infinity : Infinity;
-    if (y > 0) return isOddInt(y) ? x : 0;
-  }
-  if (!Number.isFinite(y)) {
-    if (x === -1) return 1;
-    if (Math.abs(x) < 1 === (y === Infinity)) return 0;
-    return Infinity;
-  }
-  if (!Number.isFinite(x)) {
-    if (x === -Infinity) return goPow(1 / x, -y);
-    if (y < 0) return 0;
-    if (y > 0) return Infinity;
-  }
-  if (y === 0.5) return Math.sqrt(x);
-  if (y === -0.5) return 1 / Math.sqrt(x);
-  let yi = Math.trunc(Math.abs(y));
-  let yf = Math.abs(y) - yi;
-  if (yf !== 0 && x < 0) return Number.NaN;
-  if (yi >= 2 ** 63) {
-    if (x === -1) return 1;
-    if (Math.abs(x) < 1 === y > 0) return 0;
-    return Infinity;
-  }
-  let a1 = 1;
-  let ae = 0;
-  if (yf !== 0) {
-    if (yf > 0.5) {
-      yf--;
-      yi++;
-    }
-    a1 = Math.exp(yf * Math.log(x));
-  }
-  let [x1, xe] = frexp(x);
-  for (let i = yi; i !== 0; i = Math.floor(i / 2)) {
-    if (xe < -(1 << 12) || 1 << 12 < xe) {
-      ae += xe;
-      break;
-    }
-    if (i % 2 === 1) {
-      a1 *= x1;
-      ae += xe;
-    }
-    x1 *= x1;
-    xe *= 2;
-    if (x1 < 0.5) {
-      x1 += x1;
-      xe--;
-    }
-  }
-  if (y < 0) {
-    a1 = 1 / a1;
-    ae = -ae;
-  }
-  return ldexp(a1, ae);
-}
-var TWO63, f64, u64, SHIFT, MASK, BIAS, SMALLEST_NORMAL, isOddInt;
-var init_gonum = __esm({
-  "src/lua/gonum.ts"() {
-    "use strict";
-    TWO63 = 9223372036854776e3;
-    f64 = new Float64Array(1);
-    u64 = new BigUint64Array(f64.buffer);
-    SHIFT = 52n;
-    MASK = 0x7ffn;
-    BIAS = 1023;
-    SMALLEST_NORMAL = 22250738585072014e-324;
-    isOddInt = (y) => {
-      if (Math.abs(y) >= 2 ** 53) return false;
-      return Number.isInteger(y) && Math.abs(y % 2) === 1;
-    };
-  }
-});
-
-// src/lua/patterns.ts
-import path from "node:path";
-import vm from "node:vm";
-function setPatternStep(f) {
-  step = f;
-}
-function load() {
-  const file = require6.resolve("fengari/src/lstrlib.js");
-  let src = true ? `"use strict";
-
-const { sprintf } = require('sprintf-js');
-
-const {
-    LUA_INTEGER_FMT,
-    LUA_INTEGER_FRMLEN,
-    LUA_MININTEGER,
-    LUA_NUMBER_FMT,
-    LUA_NUMBER_FRMLEN,
-    frexp,
-    lua_getlocaledecpoint
-} = require('./luaconf.js');
-const {
-    LUA_TBOOLEAN,
-    LUA_TFUNCTION,
-    LUA_TNIL,
-    LUA_TNUMBER,
-    LUA_TSTRING,
-    LUA_TTABLE,
-    lua_call,
-    lua_createtable,
-    lua_dump,
-    lua_gettable,
-    lua_gettop,
-    lua_isinteger,
-    lua_isstring,
-    lua_pop,
-    lua_pushcclosure,
-    lua_pushinteger,
-    lua_pushlightuserdata,
-    lua_pushliteral,
-    lua_pushlstring,
-    lua_pushnil,
-    lua_pushnumber,
-    lua_pushstring,
-    lua_pushvalue,
-    lua_remove,
-    lua_setfield,
-    lua_setmetatable,
-    lua_settop,
-    lua_toboolean,
-    lua_tointeger,
-    lua_tonumber,
-    lua_tostring,
-    lua_touserdata,
-    lua_type,
-    lua_upvalueindex
-} = require('./lua.js');
-const {
-    luaL_Buffer,
-    luaL_addchar,
-    luaL_addlstring,
-    luaL_addsize,
-    luaL_addstring,
-    luaL_addvalue,
-    luaL_argcheck,
-    luaL_argerror,
-    luaL_buffinit,
-    luaL_buffinitsize,
-    luaL_checkinteger,
-    luaL_checknumber,
-    luaL_checkstack,
-    luaL_checkstring,
-    luaL_checktype,
-    luaL_error,
-    luaL_newlib,
-    luaL_optinteger,
-    luaL_optstring,
-    luaL_prepbuffsize,
-    luaL_pushresult,
-    luaL_pushresultsize,
-    luaL_tolstring,
-    luaL_typename
-} = require('./lauxlib.js');
-const lualib = require('./lualib.js');
-const {
-    luastring_eq,
-    luastring_indexOf,
-    to_jsstring,
-    to_luastring
-} = require("./fengaricore.js");
-
-const sL_ESC  = '%';
-const L_ESC   = sL_ESC.charCodeAt(0);
-
-/*
-** maximum number of captures that a pattern can do during
-** pattern-matching. This limit is arbitrary, but must fit in
-** an unsigned char.
-*/
-const LUA_MAXCAPTURES = 32;
-
-// (sizeof(size_t) < sizeof(int) ? MAX_SIZET : (size_t)(INT_MAX))
-const MAXSIZE = 2147483647;
-
-/* Give natural (i.e. strings end at the first \\0) length of a string represented by an array of bytes */
-const strlen = function(s) {
-    let len = luastring_indexOf(s, 0);
-    return len > -1 ? len : s.length;
-};
-
-/* translate a relative string position: negative means back from end */
-const posrelat = function(pos, len) {
-    if (pos >= 0) return pos;
-    else if (0 - pos > len) return 0;
-    else return len + pos + 1;
-};
-
-const str_sub = function(L) {
-    let s = luaL_checkstring(L, 1);
-    let l = s.length;
-    let start = posrelat(luaL_checkinteger(L, 2), l);
-    let end = posrelat(luaL_optinteger(L, 3, -1), l);
-    if (start < 1) start = 1;
-    if (end > l) end = l;
-    if (start <= end)
-        lua_pushstring(L, s.subarray(start - 1, (start - 1) + (end - start + 1)));
-    else lua_pushliteral(L, "");
-    return 1;
-};
-
-const str_len = function(L) {
-    lua_pushinteger(L, luaL_checkstring(L, 1).length);
-    return 1;
-};
-
-const str_char = function(L) {
-    let n = lua_gettop(L);  /* number of arguments */
-    let b = new luaL_Buffer();
-    let p = luaL_buffinitsize(L, b, n);
-    for (let i = 1; i <= n; i++) {
-        let c = luaL_checkinteger(L, i);
-        luaL_argcheck(L, c >= 0 && c <= 255, "value out of range"); // Strings are 8-bit clean
-        p[i-1] = c;
-    }
-    luaL_pushresultsize(b, n);
-    return 1;
-};
-
-const writer = function(L, b, size, B) {
-    luaL_addlstring(B, b, size);
-    return 0;
-};
-
-const str_dump = function(L) {
-    let b = new luaL_Buffer();
-    let strip = lua_toboolean(L, 2);
-    luaL_checktype(L, 1, LUA_TFUNCTION);
-    lua_settop(L, 1);
-    luaL_buffinit(L, b);
-    if (lua_dump(L, writer, b, strip) !== 0)
-        return luaL_error(L, to_luastring("unable to dump given function"));
-    luaL_pushresult(b);
-    return 1;
-};
-
-const SIZELENMOD = LUA_NUMBER_FRMLEN.length + 1;
-
-const L_NBFD = 1;
-
-const num2straux = function(x) {
-    /* if 'inf' or 'NaN', format it like '%g' */
-    if (Object.is(x, Infinity))
-        return to_luastring('inf');
-    else if (Object.is(x, -Infinity))
-        return to_luastring('-inf');
-    else if (Number.isNaN(x))
-        return to_luastring('nan');
-    else if (x === 0) {  /* can be -0... */
-        /* create "0" or "-0" followed by exponent */
-        let zero = sprintf(LUA_NUMBER_FMT + "x0p+0", x);
-        if (Object.is(x, -0))
-            zero = "-" + zero;
-        return to_luastring(zero);
-    } else {
-        let buff = "";
-        let fe = frexp(x);  /* 'x' fraction and exponent */
-        let m = fe[0];
-        let e = fe[1];
-        if (m < 0) {  /* is number negative? */
-            buff += '-';  /* add signal */
-            m = -m;  /* make it positive */
-        }
-        buff += "0x";  /* add "0x" */
-        buff += (m * (1<<L_NBFD)).toString(16);
-        e -= L_NBFD;  /* this digit goes before the radix point */
-        buff += sprintf("p%+d", e);  /* add exponent */
-        return to_luastring(buff);
-    }
-};
-
-const lua_number2strx = function(L, fmt, x) {
-    let buff = num2straux(x);
-    if (fmt[SIZELENMOD] === 65 /* 'A'.charCodeAt(0) */) {
-        for (let i = 0; i < buff.length; i++) {
-            let c = buff[i];
-            if (c >= 97) /* toupper */
-                buff[i] = c & 0xdf;
-        }
-    } else if (fmt[SIZELENMOD] !== 97 /* 'a'.charCodeAt(0) */)
-        luaL_error(L, to_luastring("modifiers for format '%%a'/'%%A' not implemented"));
-    return buff;
-};
-
-/*
-** Maximum size of each formatted item. This maximum size is produced
-** by format('%.99f', -maxfloat), and is equal to 99 + 3 ('-', '.',
-** and '\\0') + number of decimal digits to represent maxfloat (which
-** is maximum exponent + 1). (99+3+1 then rounded to 120 for "extra
-** expenses", such as locale-dependent stuff)
-*/
-// const MAX_ITEM   = 120;// TODO: + l_mathlim(MAX_10_EXP);
-
-
-/* valid flags in a format specification */
-const FLAGS = to_luastring("-+ #0");
-
-/*
-** maximum size of each format specification (such as "%-099.99d")
-*/
-// const MAX_FORMAT = 32;
-
-const isalpha = e => (97 <= e && e <= 122) || (65 <= e && e <= 90);
-const isdigit = e => 48 <= e && e <= 57;
-const iscntrl = e => (0x00 <= e && e <= 0x1f) || e === 0x7f;
-const isgraph = e => 33 <= e && e <= 126;
-const islower = e => 97 <= e && e <= 122;
-const isupper = e => 65 <= e && e <= 90;
-const isalnum = e => (97 <= e && e <= 122) || (65 <= e && e <= 90) || (48 <= e && e <= 57);
-const ispunct = e => isgraph(e) && !isalnum(e);
-const isspace = e => e === 32 || (e >= 9 && e <= 13);
-const isxdigit = e => (48 <= e && e <= 57) || (65 <= e && e <= 70) || (97 <= e && e <= 102);
-
-const addquoted = function(b, s, len) {
-    luaL_addchar(b, 34 /* '"'.charCodeAt(0) */);
-    let i = 0;
-    while (len--) {
-        if (s[i] === 34 /* '"'.charCodeAt(0) */ ||
-            s[i] === 92 /* '\\\\'.charCodeAt(0) */ ||
-            s[i] === 10 /* '\\n'.charCodeAt(0) */) {
-            luaL_addchar(b, 92 /* '\\\\'.charCodeAt(0) */);
-            luaL_addchar(b, s[i]);
-        } else if (iscntrl(s[i])) {
-            let buff = "" + s[i]; /* stringify */
-            if (isdigit(s[i+1]))
-                buff = ("000" + buff).slice(-3); /* pad to 3 digits with leading '0's */
-            luaL_addstring(b, to_luastring("\\\\" + buff));
-        } else
-            luaL_addchar(b, s[i]);
-        i++;
-    }
-    luaL_addchar(b, 34 /* '"'.charCodeAt(0) */);
-};
-
-/*
-** Ensures the 'buff' string uses a dot as the radix character.
-*/
-const checkdp = function(buff) {
-    if (luastring_indexOf(buff, 46 /* ('.').charCodeAt(0) */) < 0) {  /* no dot? */
-        let point = lua_getlocaledecpoint();  /* try locale point */
-        let ppoint = luastring_indexOf(buff, point);
-        if (ppoint) buff[ppoint] = 46 /* ('.').charCodeAt(0) */;  /* change it to a dot */
-    }
-};
-
-const addliteral = function(L, b, arg) {
-    switch(lua_type(L, arg)) {
-        case LUA_TSTRING: {
-            let s = lua_tostring(L, arg);
-            addquoted(b, s, s.length);
-            break;
-        }
-        case LUA_TNUMBER: {
-            let buff;
-            if (!lua_isinteger(L, arg)) {  /* float? */
-                let n = lua_tonumber(L, arg);  /* write as hexa ('%a') */
-                buff = lua_number2strx(L, to_luastring(\`%\${LUA_INTEGER_FRMLEN}a\`), n);
-                checkdp(buff);  /* ensure it uses a dot */
-            } else {  /* integers */
-                let n = lua_tointeger(L, arg);
-                let format = (n === LUA_MININTEGER)  /* corner case? */
-                    ? "0x%" + LUA_INTEGER_FRMLEN + "x"  /* use hexa */
-                    : LUA_INTEGER_FMT;  /* else use default format */
-                buff = to_luastring(sprintf(format, n));
-            }
-            luaL_addstring(b, buff);
-            break;
-        }
-        case LUA_TNIL: case LUA_TBOOLEAN: {
-            luaL_tolstring(L, arg);
-            luaL_addvalue(b);
-            break;
-        }
-        default: {
-            luaL_argerror(L, arg, to_luastring("value has no literal form"));
-        }
-    }
-};
-
-const scanformat = function(L, strfrmt, i, form) {
-    let p = i;
-    while (strfrmt[p] !== 0 && luastring_indexOf(FLAGS, strfrmt[p]) >= 0) p++;  /* skip flags */
-    if (p - i >= FLAGS.length)
-        luaL_error(L, to_luastring("invalid format (repeated flags)"));
-    if (isdigit(strfrmt[p])) p++;  /* skip width */
-    if (isdigit(strfrmt[p])) p++;  /* (2 digits at most) */
-    if (strfrmt[p] === 46 /* '.'.charCodeAt(0) */) {
-        p++;
-        if (isdigit(strfrmt[p])) p++;  /* skip precision */
-        if (isdigit(strfrmt[p])) p++;  /* (2 digits at most) */
-    }
-    if (isdigit(strfrmt[p]))
-        luaL_error(L, to_luastring("invalid format (width or precision too long)"));
-    form[0] = 37 /* "%".charCodeAt(0) */;
-    for (let j = 0; j < p - i + 1; j++)
-        form[j+1] = strfrmt[i+j];
-    return p;
-};
-
-/*
-** add length modifier into formats
-*/
-const addlenmod = function(form, lenmod) {
-    let l = form.length;
-    let lm = lenmod.length;
-    let spec = form[l - 1];
-    for (let i = 0; i < lm; i++)
-        form[i + l - 1] = lenmod[i];
-    form[l + lm - 1] = spec;
-    // form[l + lm] = 0;
-};
-
-const str_format = function(L) {
-    let top = lua_gettop(L);
-    let arg = 1;
-    let strfrmt = luaL_checkstring(L, arg);
-    let i = 0;
-    let b = new luaL_Buffer();
-    luaL_buffinit(L, b);
-    while (i < strfrmt.length) {
-        if (strfrmt[i] !== L_ESC) {
-            luaL_addchar(b, strfrmt[i++]);
-        } else if (strfrmt[++i] === L_ESC) {
-            luaL_addchar(b, strfrmt[i++]); /* %% */
-        } else { /* format item */
-            let form = [];  /* to store the format ('%...') */
-            if (++arg > top)
-                luaL_argerror(L, arg, to_luastring("no value"));
-            i = scanformat(L, strfrmt, i, form);
-            switch (String.fromCharCode(strfrmt[i++])) {
-                case 'c': {
-                    // sprintf(String.fromCharCode(...form), luaL_checkinteger(L, arg));
-                    luaL_addchar(b, luaL_checkinteger(L, arg));
-                    break;
-                }
-                case 'd': case 'i':
-                case 'o': case 'u': case 'x': case 'X': {
-                    let n = luaL_checkinteger(L, arg);
-                    addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));
-                    luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), n)));
-                    break;
-                }
-                case 'a': case 'A': {
-                    addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));
-                    luaL_addstring(b, lua_number2strx(L, form, luaL_checknumber(L, arg)));
-                    break;
-                }
-                case 'e': case 'E': case 'f':
-                case 'g': case 'G': {
-                    let n = luaL_checknumber(L, arg);
-                    addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));
-                    luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), n)));
-                    break;
-                }
-                case 'q': {
-                    addliteral(L, b, arg);
-                    break;
-                }
-                case 's': {
-                    let s = luaL_tolstring(L, arg);
-                    if (form.length <= 2 || form[2] === 0) {  /* no modifiers? */
-                        luaL_addvalue(b);  /* keep entire string */
-                    } else {
-                        luaL_argcheck(L, s.length === strlen(s), arg, "string contains zeros");
-                        if (luastring_indexOf(form, 46 /* '.'.charCodeAt(0) */) < 0 && s.length >= 100) {
-                            /* no precision and string is too long to be formatted */
-                            luaL_addvalue(b);  /* keep entire string */
-                        } else {  /* format the string into 'buff' */
-                            // TODO: will fail if s is not valid UTF-8
-                            luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), to_jsstring(s))));
-                            lua_pop(L, 1);  /* remove result from 'luaL_tolstring' */
-                        }
-                    }
-                    break;
-                }
-                default: {  /* also treat cases 'pnLlh' */
-                    return luaL_error(L, to_luastring("invalid option '%%%c' to 'format'"), strfrmt[i-1]);
-                }
-            }
-        }
-    }
-    luaL_pushresult(b);
-    return 1;
-};
-
-/* value used for padding */
-const LUAL_PACKPADBYTE = 0x00;
-
-/* maximum size for the binary representation of an integer */
-const MAXINTSIZE = 16;
-
-const SZINT = 4; // Size of lua_Integer
-
-/* number of bits in a character */
-const NB = 8;
-
-/* mask for one character (NB 1's) */
-const MC = ((1 << NB) - 1);
-
-const MAXALIGN = 8;
-
-/*
-** information to pack/unpack stuff
-*/
-class Header {
-    constructor(L) {
-        this.L = L;
-        this.islittle = true;
-        this.maxalign = 1;
-    }
-}
-
-/*
-** options for pack/unpack
-*/
-const Kint       = 0; /* signed integers */
-const Kuint      = 1; /* unsigned integers */
-const Kfloat     = 2; /* floating-point numbers */
-const Kchar      = 3; /* fixed-length strings */
-const Kstring    = 4; /* strings with prefixed length */
-const Kzstr      = 5; /* zero-terminated strings */
-const Kpadding   = 6; /* padding */
-const Kpaddalign = 7; /* padding for alignment */
-const Knop       = 8; /* no-op (configuration or spaces) */
-
-const digit = isdigit;
-
-const getnum = function(fmt, df) {
-    if (fmt.off >= fmt.s.length || !digit(fmt.s[fmt.off]))  /* no number? */
-        return df;  /* return default value */
-    else {
-        let a = 0;
-        do {
-            a = a * 10 + (fmt.s[fmt.off++] - 48 /* '0'.charCodeAt(0) */);
-        } while (fmt.off < fmt.s.length && digit(fmt.s[fmt.off]) && a <= (MAXSIZE - 9)/10);
-        return a;
-    }
-};
-
-/*
-** Read an integer numeral and raises an error if it is larger
-** than the maximum size for integers.
-*/
-const getnumlimit = function(h, fmt, df) {
-    let sz = getnum(fmt, df);
-    if (sz > MAXINTSIZE || sz <= 0)
-        luaL_error(h.L, to_luastring("integral size (%d) out of limits [1,%d]"), sz, MAXINTSIZE);
-    return sz;
-};
-
-/*
-** Read and classify next option. 'size' is filled with option's size.
-*/
-const getoption = function(h, fmt) {
-    let r = {
-        opt: fmt.s[fmt.off++],
-        size: 0  /* default */
-    };
-    switch (r.opt) {
-        case 98  /*'b'*/: r.size = 1; r.opt = Kint;   return r; // sizeof(char): 1
-        case 66  /*'B'*/: r.size = 1; r.opt = Kuint;  return r;
-        case 104 /*'h'*/: r.size = 2; r.opt = Kint;   return r; // sizeof(short): 2
-        case 72  /*'H'*/: r.size = 2; r.opt = Kuint;  return r;
-        case 108 /*'l'*/: r.size = 4; r.opt = Kint;   return r; // sizeof(long): 4
-        case 76  /*'L'*/: r.size = 4; r.opt = Kuint;  return r;
-        case 106 /*'j'*/: r.size = 4; r.opt = Kint;   return r; // sizeof(lua_Integer): 4
-        case 74  /*'J'*/: r.size = 4; r.opt = Kuint;  return r;
-        case 84  /*'T'*/: r.size = 4; r.opt = Kuint;  return r; // sizeof(size_t): 4
-        case 102 /*'f'*/: r.size = 4; r.opt = Kfloat; return r; // sizeof(float): 4
-        case 100 /*'d'*/: r.size = 8; r.opt = Kfloat; return r; // sizeof(double): 8
-        case 110 /*'n'*/: r.size = 8; r.opt = Kfloat; return r; // sizeof(lua_Number): 8
-        case 105 /*'i'*/: r.size = getnumlimit(h, fmt, 4); r.opt = Kint;    return r; // sizeof(int): 4
-        case 73  /*'I'*/: r.size = getnumlimit(h, fmt, 4); r.opt = Kuint;   return r;
-        case 115 /*'s'*/: r.size = getnumlimit(h, fmt, 4); r.opt = Kstring; return r;
-        case 99  /*'c'*/: {
-            r.size = getnum(fmt, -1);
-            if (r.size === -1)
-                luaL_error(h.L, to_luastring("missing size for format option 'c'"));
-            r.opt = Kchar;
-            return r;
-        }
-        case 122 /*'z'*/:             r.opt = Kzstr;      return r;
-        case 120 /*'x'*/: r.size = 1; r.opt = Kpadding;   return r;
-        case 88  /*'X'*/:             r.opt = Kpaddalign; return r;
-        case 32  /*' '*/: break;
-        case 60  /*'<'*/: h.islittle = true; break;
-        case 62  /*'>'*/: h.islittle = false; break;
-        case 61  /*'='*/: h.islittle = true; break;
-        case 33  /*'!'*/: h.maxalign = getnumlimit(h, fmt, MAXALIGN); break;
-        default: luaL_error(h.L, to_luastring("invalid format option '%c'"), r.opt);
-    }
-    r.opt = Knop;
-    return r;
-};
-
-/*
-** Read, classify, and fill other details about the next option.
-** 'psize' is filled with option's size, 'notoalign' with its
-** alignment requirements.
-** Local variable 'size' gets the size to be aligned. (Kpadal option
-** always gets its full alignment, other options are limited by
-** the maximum alignment ('maxalign'). Kchar option needs no alignment
-** despite its size.
-*/
-const getdetails = function(h, totalsize, fmt) {
-    let r = {
-        opt: NaN,
-        size: NaN,
-        ntoalign: NaN
-    };
-
-    let opt = getoption(h, fmt);
-    r.size = opt.size;
-    r.opt = opt.opt;
-    let align = r.size;  /* usually, alignment follows size */
-    if (r.opt === Kpaddalign) {  /* 'X' gets alignment from following option */
-        if (fmt.off >= fmt.s.length || fmt.s[fmt.off] === 0)
-            luaL_argerror(h.L, 1, to_luastring("invalid next option for option 'X'"));
-        else {
-            let o = getoption(h, fmt);
-            align = o.size;
-            o = o.opt;
-            if (o === Kchar || align === 0)
-                luaL_argerror(h.L, 1, to_luastring("invalid next option for option 'X'"));
-        }
-    }
-    if (align <= 1 || r.opt === Kchar)  /* need no alignment? */
-        r.ntoalign = 0;
-    else {
-        if (align > h.maxalign)  /* enforce maximum alignment */
-            align = h.maxalign;
-        if ((align & (align -1)) !== 0)  /* is 'align' not a power of 2? */
-            luaL_argerror(h.L, 1, to_luastring("format asks for alignment not power of 2"));
-        r.ntoalign = (align - (totalsize & (align - 1))) & (align - 1);
-    }
-    return r;
-};
-
-/*
-** Pack integer 'n' with 'size' bytes and 'islittle' endianness.
-** The final 'if' handles the case when 'size' is larger than
-** the size of a Lua integer, correcting the extra sign-extension
-** bytes if necessary (by default they would be zeros).
-*/
-const packint = function(b, n, islittle, size, neg) {
-    let buff = luaL_prepbuffsize(b, size);
-    buff[islittle ? 0 : size - 1] = n & MC;  /* first byte */
-    for (let i = 1; i < size; i++) {
-        n >>= NB;
-        buff[islittle ? i : size - 1 - i] = n & MC;
-    }
-    if (neg && size > SZINT) {  /* negative number need sign extension? */
-        for (let i = SZINT; i < size; i++)  /* correct extra bytes */
-            buff[islittle ? i : size - 1 - i] = MC;
-    }
-    luaL_addsize(b, size);  /* add result to buffer */
-};
-
-const str_pack = function(L) {
-    let b = new luaL_Buffer();
-    let h = new Header(L);
-    let fmt = {
-        s: luaL_checkstring(L, 1),  /* format string */
-        off: 0
-    };
-    let arg = 1;  /* current argument to pack */
-    let totalsize = 0;  /* accumulate total size of result */
-    lua_pushnil(L);  /* mark to separate arguments from string buffer */
-    luaL_buffinit(L, b);
-    while (fmt.off < fmt.s.length) {
-        let details = getdetails(h, totalsize, fmt);
-        let opt = details.opt;
-        let size = details.size;
-        let ntoalign = details.ntoalign;
-        totalsize += ntoalign + size;
-        while (ntoalign-- > 0)
-            luaL_addchar(b, LUAL_PACKPADBYTE);  /* fill alignment */
-        arg++;
-        switch (opt) {
-            case Kint: {  /* signed integers */
-                let n = luaL_checkinteger(L, arg);
-                if (size < SZINT) {  /* need overflow check? */
-                    let lim = 1 << (size * 8) - 1;
-                    luaL_argcheck(L, -lim <= n && n < lim, arg, "integer overflow");
-                }
-                packint(b, n, h.islittle, size, n < 0);
-                break;
-            }
-            case Kuint: {  /* unsigned integers */
-                let n = luaL_checkinteger(L, arg);
-                if (size < SZINT)
-                    luaL_argcheck(L, (n>>>0) < (1 << (size * NB)), arg, "unsigned overflow");
-                packint(b, n>>>0, h.islittle, size, false);
-                break;
-            }
-            case Kfloat: {  /* floating-point options */
-                let buff = luaL_prepbuffsize(b, size);
-                let n = luaL_checknumber(L, arg);  /* get argument */
-                let dv = new DataView(buff.buffer, buff.byteOffset, buff.byteLength);
-                if (size === 4) dv.setFloat32(0, n, h.islittle);
-                else dv.setFloat64(0, n, h.islittle);
-                luaL_addsize(b, size);
-                break;
-            }
-            case Kchar: {  /* fixed-size string */
-                let s = luaL_checkstring(L, arg);
-                let len = s.length;
-                luaL_argcheck(L, len <= size, arg, "string longer than given size");
-                luaL_addlstring(b, s, len);  /* add string */
-                while (len++ < size)  /* pad extra space */
-                    luaL_addchar(b, LUAL_PACKPADBYTE);
-                break;
-            }
-            case Kstring: {  /* strings with length count */
-                let s = luaL_checkstring(L, arg);
-                let len = s.length;
-                luaL_argcheck(L,
-                    size >= 4 /* sizeof(size_t) */ || len < (1 << (size * NB)),
-                    arg, "string length does not fit in given size");
-                packint(b, len, h.islittle, size, 0);  /* pack length */
-                luaL_addlstring(b, s, len);
-                totalsize += len;
-                break;
-            }
-            case Kzstr: {  /* zero-terminated string */
-                let s = luaL_checkstring(L, arg);
-                let len = s.length;
-                luaL_argcheck(L, luastring_indexOf(s, 0) < 0, arg, "strings contains zeros");
-                luaL_addlstring(b, s, len);
-                luaL_addchar(b, 0);  /* add zero at the end */
-                totalsize += len + 1;
-                break;
-            }
-            case Kpadding: luaL_addchar(b, LUAL_PACKPADBYTE); /* fall through */
-            case Kpaddalign: case Knop:
-                arg--;  /* undo increment */
-                break;
-        }
-    }
-    luaL_pushresult(b);
-    return 1;
-};
-
-const str_reverse = function(L) {
-    let s = luaL_checkstring(L, 1);
-    let l = s.length;
-    let r = new Uint8Array(l);
-    for (let i=0; i<l; i++)
-        r[i] = s[l-1-i];
-    lua_pushstring(L, r);
-    return 1;
-};
-
-const str_lower = function(L) {
-    let s = luaL_checkstring(L, 1);
-    let l = s.length;
-    let r = new Uint8Array(l);
-    for (let i=0; i<l; i++) {
-        let c = s[i];
-        if (isupper(c))
-            c = c | 0x20;
-        r[i] = c;
-    }
-    lua_pushstring(L, r);
-    return 1;
-};
-
-const str_upper = function(L) {
-    let s = luaL_checkstring(L, 1);
-    let l = s.length;
-    let r = new Uint8Array(l);
-    for (let i=0; i<l; i++) {
-        let c = s[i];
-        if (islower(c))
-            c = c & 0xdf;
-        r[i] = c;
-    }
-    lua_pushstring(L, r);
-    return 1;
-};
-
-const str_rep = function(L) {
-    let s = luaL_checkstring(L, 1);
-    let l = s.length;
-    let n = luaL_checkinteger(L, 2);
-    let sep = luaL_optstring(L, 3, "");
-    let lsep = sep.length;
-    if (n <= 0) lua_pushliteral(L, "");
-    else if (l + lsep < l || l + lsep > MAXSIZE / n)  /* may overflow? */
-        return luaL_error(L, to_luastring("resulting string too large"));
-    else {
-        let totallen = n * l + (n - 1) * lsep;
-        let b = new luaL_Buffer();
-        let p = luaL_buffinitsize(L, b, totallen);
-        let pi = 0;
-        while (n-- > 1) {  /* first n-1 copies (followed by separator) */
-            p.set(s, pi);
-            pi += l;
-            if (lsep > 0) {  /* empty 'memcpy' is not that cheap */
-                p.set(sep, pi);
-                pi += lsep;
-            }
-        }
-        p.set(s, pi);  /* last copy (not followed by separator) */
-        luaL_pushresultsize(b, totallen);
-    }
-    return 1;
-};
-
-const str_byte = function(L) {
-    let s = luaL_checkstring(L, 1);
-    let l = s.length;
-    let posi = posrelat(luaL_optinteger(L, 2, 1), l);
-    let pose = posrelat(luaL_optinteger(L, 3, posi), l);
-
-    if (posi < 1) posi = 1;
-    if (pose > l) pose = l;
-    if (posi > pose) return 0;  /* empty interval; return no values */
-    if (pose - posi >= Number.MAX_SAFE_INTEGER)  /* arithmetic overflow? */
-        return luaL_error(L, "string slice too long");
-
-    let n = (pose - posi) + 1;
-    luaL_checkstack(L, n, "string slice too long");
-    for (let i = 0; i < n; i++)
-        lua_pushinteger(L, s[posi + i - 1]);
-    return n;
-};
-
-const str_packsize = function(L) {
-    let h = new Header(L);
-    let fmt = {
-        s: luaL_checkstring(L, 1),
-        off: 0
-    };
-    let totalsize = 0;  /* accumulate total size of result */
-    while (fmt.off < fmt.s.length) {
-        let details = getdetails(h, totalsize, fmt);
-        let opt = details.opt;
-        let size = details.size;
-        let ntoalign = details.ntoalign;
-        size += ntoalign;  /* total space used by option */
-        luaL_argcheck(L, totalsize <= MAXSIZE - size, 1, "format result too large");
-        totalsize += size;
-        switch (opt) {
-            case Kstring:  /* strings with length count */
-            case Kzstr:    /* zero-terminated string */
-                luaL_argerror(L, 1, "variable-length format");
-                /* call never return, but to avoid warnings: *//* fall through */
-            default:  break;
-        }
-    }
-    lua_pushinteger(L, totalsize);
-    return 1;
-};
-
-/*
-** Unpack an integer with 'size' bytes and 'islittle' endianness.
-** If size is smaller than the size of a Lua integer and integer
-** is signed, must do sign extension (propagating the sign to the
-** higher bits); if size is larger than the size of a Lua integer,
-** it must check the unread bytes to see whether they do not cause an
-** overflow.
-*/
-const unpackint = function(L, str, islittle, size, issigned) {
-    let res = 0;
-    let limit = size <= SZINT ? size : SZINT;
-    for (let i = limit - 1; i >= 0; i--) {
-        res <<= NB;
-        res |= str[islittle ? i : size - 1 - i];
-    }
-    if (size < SZINT) {  /* real size smaller than lua_Integer? */
-        if (issigned) {  /* needs sign extension? */
-            let mask = 1 << (size * NB - 1);
-            res = ((res ^ mask) - mask);  /* do sign extension */
-        }
-    } else if (size > SZINT) {  /* must check unread bytes */
-        let mask = !issigned || res >= 0 ? 0 : MC;
-        for (let i = limit; i < size; i++) {
-            if (str[islittle ? i : size - 1 - i] !== mask)
-                luaL_error(L, to_luastring("%d-byte integer does not fit into Lua Integer"), size);
-        }
-    }
-    return res;
-};
-
-const unpacknum = function(L, b, islittle, size) {
-    lualib.lua_assert(b.length >= size);
-
-    let dv = new DataView(new ArrayBuffer(size));
-    for (let i = 0; i < size; i++)
-        dv.setUint8(i, b[i]);
-
-    if (size == 4) return dv.getFloat32(0, islittle);
-    else return dv.getFloat64(0, islittle);
-};
-
-const str_unpack = function(L) {
-    let h = new Header(L);
-    let fmt = {
-        s: luaL_checkstring(L, 1),
-        off: 0
-    };
-    let data = luaL_checkstring(L, 2);
-    let ld = data.length;
-    let pos = posrelat(luaL_optinteger(L, 3, 1), ld) - 1;
-    let n = 0;  /* number of results */
-    luaL_argcheck(L, pos <= ld && pos >= 0, 3, "initial position out of string");
-    while (fmt.off < fmt.s.length) {
-        let details = getdetails(h, pos, fmt);
-        let opt = details.opt;
-        let size = details.size;
-        let ntoalign = details.ntoalign;
-        if (/*ntoalign + size > ~pos ||*/ pos + ntoalign + size > ld)
-            luaL_argerror(L, 2, to_luastring("data string too short"));
-        pos += ntoalign;  /* skip alignment */
-        /* stack space for item + next position */
-        luaL_checkstack(L, 2, "too many results");
-        n++;
-        switch (opt) {
-            case Kint:
-            case Kuint: {
-                let res = unpackint(L, data.subarray(pos), h.islittle, size, opt === Kint);
-                lua_pushinteger(L, res);
-                break;
-            }
-            case Kfloat: {
-                let res = unpacknum(L, data.subarray(pos), h.islittle, size);
-                lua_pushnumber(L, res);
-                break;
-            }
-            case Kchar: {
-                lua_pushstring(L, data.subarray(pos, pos + size));
-                break;
-            }
-            case Kstring: {
-                let len = unpackint(L, data.subarray(pos), h.islittle, size, 0);
-                luaL_argcheck(L, pos + len + size <= ld, 2, "data string too short");
-                lua_pushstring(L, data.subarray(pos + size, pos + size + len));
-                pos += len;  /* skip string */
-                break;
-            }
-            case Kzstr: {
-                let e = luastring_indexOf(data, 0, pos);
-                if (e === -1) e = data.length - pos;
-                lua_pushstring(L, data.subarray(pos, e));
-                pos = e + 1;  /* skip string plus final '\\0' */
-                break;
-            }
-            case Kpaddalign: case Kpadding: case Knop:
-                n--;  /* undo increment */
-                break;
-        }
-        pos += size;
-    }
-    lua_pushinteger(L, pos + 1);  /* next position */
-    return n + 1;
-};
-
-const CAP_UNFINISHED = -1;
-const CAP_POSITION   = -2;
-const MAXCCALLS      = 200;
-const SPECIALS       = to_luastring("^$*+?.([%-");
-
-class MatchState {
-    constructor(L) {
-        this.src = null;  /* unmodified source string */
-        this.src_init = null;  /* init of source string */
-        this.src_end = null;  /* end ('\\0') of source string */
-        this.p = null;  /* unmodified pattern string */
-        this.p_end = null;  /* end ('\\0') of pattern */
-        this.L = L;
-        this.matchdepth = NaN;  /* control for recursive depth */
-        this.level = NaN;  /* total number of captures (finished or unfinished) */
-        this.capture = [];
-    }
-}
-
-const check_capture = function(ms, l) {
-    l = l - 49 /* '1'.charCodeAt(0) */;
-    if (l < 0 || l >= ms.level || ms.capture[l].len === CAP_UNFINISHED)
-        return luaL_error(ms.L, to_luastring("invalid capture index %%%d"), l + 1);
-    return l;
-};
-
-const capture_to_close = function(ms) {
-    let level = ms.level;
-    for (level--; level >= 0; level--)
-        if (ms.capture[level].len === CAP_UNFINISHED) return level;
-    return luaL_error(ms.L, to_luastring("invalid pattern capture"));
-};
-
-const classend = function(ms, p) {
-    switch(ms.p[p++]) {
-        case L_ESC: {
-            if (p === ms.p_end)
-                luaL_error(ms.L, to_luastring("malformed pattern (ends with '%%')"));
-            return p + 1;
-        }
-        case 91 /* '['.charCodeAt(0) */: {
-            if (ms.p[p] === 94 /* '^'.charCodeAt(0) */) p++;
-            do {  /* look for a ']' */
-                if (p === ms.p_end)
-                    luaL_error(ms.L, to_luastring("malformed pattern (missing ']')"));
-                if (ms.p[p++] === L_ESC && p < ms.p_end)
-                    p++;  /* skip escapes (e.g. '%]') */
-            } while (ms.p[p] !== 93 /* ']'.charCodeAt(0) */);
-            return p + 1;
-        }
-        default: {
-            return p;
-        }
-    }
-};
-
-const match_class = function(c, cl) {
-    switch (cl) {
-        case 97  /* 'a'.charCodeAt(0) */: return  isalpha(c);
-        case 65  /* 'A'.charCodeAt(0) */: return !isalpha(c);
-        case 99  /* 'c'.charCodeAt(0) */: return  iscntrl(c);
-        case 67  /* 'C'.charCodeAt(0) */: return !iscntrl(c);
-        case 100 /* 'd'.charCodeAt(0) */: return  isdigit(c);
-        case 68  /* 'D'.charCodeAt(0) */: return !isdigit(c);
-        case 103 /* 'g'.charCodeAt(0) */: return  isgraph(c);
-        case 71  /* 'G'.charCodeAt(0) */: return !isgraph(c);
-        case 108 /* 'l'.charCodeAt(0) */: return  islower(c);
-        case 76  /* 'L'.charCodeAt(0) */: return !islower(c);
-        case 112 /* 'p'.charCodeAt(0) */: return  ispunct(c);
-        case 80  /* 'P'.charCodeAt(0) */: return !ispunct(c);
-        case 115 /* 's'.charCodeAt(0) */: return  isspace(c);
-        case 83  /* 'S'.charCodeAt(0) */: return !isspace(c);
-        case 117 /* 'u'.charCodeAt(0) */: return  isupper(c);
-        case 85  /* 'U'.charCodeAt(0) */: return !isupper(c);
-        case 119 /* 'w'.charCodeAt(0) */: return  isalnum(c);
-        case 87  /* 'W'.charCodeAt(0) */: return !isalnum(c);
-        case 120 /* 'x'.charCodeAt(0) */: return  isxdigit(c);
-        case 88  /* 'X'.charCodeAt(0) */: return !isxdigit(c);
-        case 122 /* 'z'.charCodeAt(0) */: return (c === 0);  /* deprecated option */
-        case 90  /* 'z'.charCodeAt(0) */: return (c !== 0);  /* deprecated option */
-        default: return (cl === c);
-    }
-};
-
-const matchbracketclass = function(ms, c, p, ec) {
-    let sig = true;
-    if (ms.p[p + 1] === 94 /* '^'.charCodeAt(0) */) {
-        sig = false;
-        p++;  /* skip the '^' */
-    }
-    while (++p < ec) {
-        if (ms.p[p] === L_ESC) {
-            p++;
-            if (match_class(c, ms.p[p]))
-                return sig;
-        } else if (ms.p[p + 1] === 45 /* '-'.charCodeAt(0) */ && p + 2 < ec) {
-            p += 2;
-            if (ms.p[p - 2] <= c && c <= ms.p[p])
-                return sig;
-        } else if (ms.p[p] === c) return sig;
-    }
-    return !sig;
-};
-
-const singlematch = function(ms, s, p, ep) {
-    if (s >= ms.src_end)
-        return false;
-    else {
-        let c = ms.src[s];
-        switch (ms.p[p]) {
-            case 46 /* '.'.charCodeAt(0) */: return true;  /* matches any char */
-            case L_ESC: return match_class(c, ms.p[p + 1]);
-            case 91 /* '['.charCodeAt(0) */: return matchbracketclass(ms, c, p, ep - 1);
-            default: return ms.p[p] === c;
-        }
-    }
-};
-
-const matchbalance = function(ms, s, p) {
-    if (p >= ms.p_end - 1)
-        luaL_error(ms.L, to_luastring("malformed pattern (missing arguments to '%%b'"));
-    if (ms.src[s] !== ms.p[p])
-        return null;
-    else {
-        let b = ms.p[p];
-        let e = ms.p[p + 1];
-        let cont = 1;
-        while (++s < ms.src_end) {
-            if (ms.src[s] === e) {
-                if (--cont === 0) return s + 1;
-            }
-            else if (ms.src[s] === b) cont++;
-        }
-    }
-    return null;  /* string ends out of balance */
-};
-
-const max_expand = function(ms, s, p, ep) {
-    let i = 0;  /* counts maximum expand for item */
-    while (singlematch(ms, s + i, p, ep))
-        i++;
-    /* keeps trying to match with the maximum repetitions */
-    while (i >= 0) {
-        let res = match(ms, s + i, ep + 1);
-        if (res) return res;
-        i--;  /* else didn't match; reduce 1 repetition to try again */
-    }
-    return null;
-};
-
-const min_expand = function(ms, s, p, ep) {
-    for (;;) {
-        let res = match(ms, s, ep + 1);
-        if (res !== null)
-            return res;
-        else if (singlematch(ms, s, p, ep))
-            s++;  /* try with one more repetition */
-        else return null;
-    }
-};
-
-const start_capture = function(ms, s, p, what) {
-    let level = ms.level;
-    if (level >= LUA_MAXCAPTURES) luaL_error(ms.L, to_luastring("too many captures"));
-    ms.capture[level] = ms.capture[level] ? ms.capture[level] : {};
-    ms.capture[level].init = s;
-    ms.capture[level].len = what;
-    ms.level = level + 1;
-    let res;
-    if ((res = match(ms, s, p)) === null)  /* match failed? */
-        ms.level--;  /* undo capture */
-    return res;
-};
-
-const end_capture = function(ms, s, p) {
-    let l = capture_to_close(ms);
-    ms.capture[l].len = s - ms.capture[l].init;  /* close capture */
-    let res;
-    if ((res = match(ms, s, p)) === null)  /* match failed? */
-        ms.capture[l].len = CAP_UNFINISHED;  /* undo capture */
-    return res;
-};
-
-/* Compare the elements of arrays 'a' and 'b' to see if they contain the same elements */
-const array_cmp = function(a, ai, b, bi, len) {
-    return luastring_eq(a.subarray(ai, ai+len), b.subarray(bi, bi+len));
-};
-
-const match_capture = function(ms, s, l) {
-    l = check_capture(ms, l);
-    let len = ms.capture[l].len;
-    if ((ms.src_end-s) >= len && array_cmp(ms.src, ms.capture[l].init, ms.src, s, len))
-        return s+len;
-    else return null;
-};
-
-const match = function(ms, s, p) {
-    let gotodefault = false;
-    let gotoinit = true;
-
-    if (ms.matchdepth-- === 0)
-        luaL_error(ms.L, to_luastring("pattern too complex"));
-
-    while (gotoinit || gotodefault) {
-        gotoinit = false;
-        if (p !== ms.p_end) {  /* end of pattern? */
-            switch (gotodefault ? void 0 : ms.p[p]) {
-                case 40 /* '('.charCodeAt(0) */: {  /* start capture */
-                    if (ms.p[p + 1] === 41 /* ')'.charCodeAt(0) */)  /* position capture? */
-                        s = start_capture(ms, s, p + 2, CAP_POSITION);
-                    else
-                        s = start_capture(ms, s, p + 1, CAP_UNFINISHED);
-                    break;
-                }
-                case 41 /* ')'.charCodeAt(0) */: {  /* end capture */
-                    s = end_capture(ms, s, p + 1);
-                    break;
-                }
-                case 36 /* '$'.charCodeAt(0) */: {
-                    if (p + 1 !== ms.p_end) {  /* is the '$' the last char in pattern? */
-                        gotodefault = true;  /* no; go to default */
-                        break;
-                    }
-                    s = (ms.src.length - s) === 0 ? s : null;  /* check end of string */
-                    break;
-                }
-                case L_ESC: {  /* escaped sequences not in the format class[*+?-]? */
-                    switch (ms.p[p + 1]) {
-                        case 98 /* 'b'.charCodeAt(0) */: {  /* balanced string? */
-                            s = matchbalance(ms, s, p + 2);
-                            if (s !== null) {
-                                p += 4;
-                                gotoinit = true;
-                            }
-                            break;
-                        }
-                        case 102 /* 'f'.charCodeAt(0) */: {  /* frontier? */
-                            p += 2;
-                            if (ms.p[p] !== 91 /* '['.charCodeAt(0) */)
-                                luaL_error(ms.L, to_luastring("missing '[' after '%%f' in pattern"));
-                            let ep = classend(ms, p);  /* points to what is next */
-                            let previous = s === ms.src_init ? 0 : ms.src[s-1];
-                            if (!matchbracketclass(ms, previous, p, ep - 1) && matchbracketclass(ms, (s===ms.src_end)?0:ms.src[s], p, ep - 1)) {
-                                p = ep; gotoinit = true; break;
-                            }
-                            s = null;  /* match failed */
-                            break;
-                        }
-                        case 48: case 49: case 50: case 51: case 52:
-                        case 53: case 54: case 55: case 56: case 57: {  /* capture results (%0-%9)? */
-                            s = match_capture(ms, s, ms.p[p + 1]);
-                            if (s !== null) {
-                                p += 2; gotoinit = true;
-                            }
-                            break;
-                        }
-                        default: gotodefault = true;
-                    }
-                    break;
-                }
-                default: {  /* pattern class plus optional suffix */
-                    gotodefault = false;
-                    let ep = classend(ms, p);  /* points to optional suffix */
-                    /* does not match at least once? */
-                    if (!singlematch(ms, s, p, ep)) {
-                        if (ms.p[ep] === 42 /* '*'.charCodeAt(0) */ ||
-                            ms.p[ep] === 63 /* '?'.charCodeAt(0) */ ||
-                            ms.p[ep] === 45 /* '-'.charCodeAt(0) */
-                        ) {  /* accept empty? */
-                            p = ep + 1; gotoinit = true; break;
-                        } else  /* '+' or no suffix */
-                            s = null;  /* fail */
-                    } else {  /* matched once */
-                        switch (ms.p[ep]) {  /* handle optional suffix */
-                            case 63 /* '?'.charCodeAt(0) */: {  /* optional */
-                                let res;
-                                if ((res = match(ms, s + 1, ep + 1)) !== null)
-                                    s = res;
-                                else {
-                                    p = ep + 1; gotoinit = true;
-                                }
-                                break;
-                            }
-                            case 43 /* '+'.charCodeAt(0) */:  /* 1 or more repetitions */
-                                s++;  /* 1 match already done */
-                                /* fall through */
-                            case 42 /* '*'.charCodeAt(0) */:  /* 0 or more repetitions */
-                                s = max_expand(ms, s, p, ep);
-                                break;
-                            case 45 /* '-'.charCodeAt(0) */:  /* 0 or more repetitions (minimum) */
-                                s = min_expand(ms, s, p, ep);
-                                break;
-                            default:  /* no suffix */
-                                s++; p = ep; gotoinit = true;
-                        }
-                    }
-                    break;
-                }
-            }
-        }
-    }
-    ms.matchdepth++;
-    return s;
-};
-
-const push_onecapture = function(ms, i, s, e) {
-    if (i >= ms.level) {
-        if (i === 0)
-            lua_pushlstring(ms.L, ms.src.subarray(s, e), e - s);  /* add whole match */
-        else
-            luaL_error(ms.L, to_luastring("invalid capture index %%%d"), i + 1);
-    } else {
-        let l = ms.capture[i].len;
-        if (l === CAP_UNFINISHED) luaL_error(ms.L, to_luastring("unfinished capture"));
-        if (l === CAP_POSITION)
-            lua_pushinteger(ms.L, ms.capture[i].init - ms.src_init + 1);
-        else
-            lua_pushlstring(ms.L, ms.src.subarray(ms.capture[i].init), l);
-    }
-};
-
-const push_captures = function(ms, s, e) {
-    let nlevels = (ms.level === 0 && s != null) ? 1 : ms.level;
-    luaL_checkstack(ms.L, nlevels, "too many captures");
-    for (let i = 0; i < nlevels; i++)
-        push_onecapture(ms, i, s, e);
-    return nlevels;  /* number of strings pushed */
-};
-
-const nospecials = function(p, l) {
-    for (let i=0; i<l; i++) {
-        if (luastring_indexOf(SPECIALS, p[i]) !== -1)
-            return false;
-    }
-    return true;
-};
-
-const prepstate = function(ms, L, s, ls, p, lp) {
-    ms.L = L;
-    ms.matchdepth = MAXCCALLS;
-    ms.src = s;
-    ms.src_init = 0;
-    ms.src_end = ls;
-    ms.p = p;
-    ms.p_end = lp;
-};
-
-const reprepstate = function(ms) {
-    ms.level = 0;
-    lualib.lua_assert(ms.matchdepth === MAXCCALLS);
-};
-
-const find_subarray = function(arr, subarr, from_index) {
-    var i = from_index >>> 0,
-        sl = subarr.length;
-
-    if (sl === 0)
-        return i;
-
-    for (; (i = arr.indexOf(subarr[0], i)) !== -1; i++) {
-        if (luastring_eq(arr.subarray(i, i+sl), subarr))
-            return i;
-    }
-
-    return -1;
-};
-
-const str_find_aux = function(L, find) {
-    let s = luaL_checkstring(L, 1);
-    let p = luaL_checkstring(L, 2);
-    let ls = s.length;
-    let lp = p.length;
-    let init = posrelat(luaL_optinteger(L, 3, 1), ls);
-    if (init < 1) init = 1;
-    else if (init > ls + 1) {  /* start after string's end? */
-        lua_pushnil(L);  /* cannot find anything */
-        return 1;
-    }
-    /* explicit request or no special characters? */
-    if (find && (lua_toboolean(L, 4) || nospecials(p, lp))) {
-        /* do a plain search */
-        let f = find_subarray(s.subarray(init - 1), p, 0);
-        if (f > -1) {
-            lua_pushinteger(L, init + f);
-            lua_pushinteger(L, init + f + lp - 1);
-            return 2;
-        }
-    } else {
-        let ms = new MatchState(L);
-        let s1 = init - 1;
-        let anchor = p[0] === 94 /* '^'.charCodeAt(0) */;
-        if (anchor) {
-            p = p.subarray(1); lp--;  /* skip anchor character */
-        }
-        prepstate(ms, L, s, ls, p, lp);
-        do {
-            let res;
-            reprepstate(ms);
-            if ((res = match(ms, s1, 0)) !== null) {
-                if (find) {
-                    lua_pushinteger(L, s1 + 1);  /* start */
-                    lua_pushinteger(L, res);   /* end */
-                    return push_captures(ms, null, 0) + 2;
-                } else
-                    return push_captures(ms, s1, res);
-            }
-        } while (s1++ < ms.src_end && !anchor);
-    }
-    lua_pushnil(L);  /* not found */
-    return 1;
-};
-
-const str_find = function(L) {
-    return str_find_aux(L, 1);
-};
-
-const str_match = function(L) {
-    return str_find_aux(L, 0);
-};
-
-/* state for 'gmatch' */
-class GMatchState {
-    constructor() {
-        this.src = NaN;  /* current position */
-        this.p = NaN;  /* pattern */
-        this.lastmatch = NaN;  /* end of last match */
-        this.ms = new MatchState();  /* match state */
-    }
-}
-
-const gmatch_aux = function(L) {
-    let gm = lua_touserdata(L, lua_upvalueindex(3));
-    gm.ms.L = L;
-    for (let src = gm.src; src <= gm.ms.src_end; src++) {
-        reprepstate(gm.ms);
-        let e;
-        if ((e = match(gm.ms, src, gm.p)) !== null && e !== gm.lastmatch) {
-            gm.src = gm.lastmatch = e;
-            return push_captures(gm.ms, src, e);
-        }
-    }
-    return 0;  /* not found */
-};
-
-const str_gmatch = function(L) {
-    let s = luaL_checkstring(L, 1);
-    let p = luaL_checkstring(L, 2);
-    let ls = s.length;
-    let lp = p.length;
-    lua_settop(L, 2);  /* keep them on closure to avoid being collected */
-    let gm = new GMatchState();
-    lua_pushlightuserdata(L, gm);
-    prepstate(gm.ms, L, s, ls, p, lp);
-    gm.src = 0;
-    gm.p = 0;
-    gm.lastmatch = null;
-    lua_pushcclosure(L, gmatch_aux, 3);
-    return 1;
-};
-
-const add_s = function(ms, b, s, e) {
-    let L = ms.L;
-    let news = lua_tostring(L, 3);
-    let l = news.length;
-    for (let i = 0; i < l; i++) {
-        if (news[i] !== L_ESC)
-            luaL_addchar(b, news[i]);
-        else {
-            i++;  /* skip ESC */
-            if (!isdigit(news[i])) {
-                if (news[i] !== L_ESC)
-                    luaL_error(L, to_luastring("invalid use of '%c' in replacement string"), L_ESC);
-                luaL_addchar(b, news[i]);
-            } else if (news[i] === 48 /* '0'.charCodeAt(0) */)
-                luaL_addlstring(b, ms.src.subarray(s, e), e - s);
-            else {
-                push_onecapture(ms, news[i] - 49 /* '1'.charCodeAt(0) */, s, e);
-                luaL_tolstring(L, -1);
-                lua_remove(L, -2);  /* remove original value */
-                luaL_addvalue(b);  /* add capture to accumulated result */
-            }
-        }
-    }
-};
-
-const add_value = function(ms, b, s, e, tr) {
-    let L = ms.L;
-    switch (tr) {
-        case LUA_TFUNCTION: {
-            lua_pushvalue(L, 3);
-            let n = push_captures(ms, s, e);
-            lua_call(L, n, 1);
-            break;
-        }
-        case LUA_TTABLE: {
-            push_onecapture(ms, 0, s, e);
-            lua_gettable(L, 3);
-            break;
-        }
-        default: {  /* LUA_TNUMBER or LUA_TSTRING */
-            add_s(ms, b, s, e);
-            return;
-        }
-    }
-    if (!lua_toboolean(L, -1)) {  /* nil or false? */
-        lua_pop(L, 1);
-        lua_pushlstring(L, ms.src.subarray(s, e), e - s);  /* keep original text */
-    } else if (!lua_isstring(L, -1))
-        luaL_error(L, to_luastring("invalid replacement value (a %s)"), luaL_typename(L, -1));
-    luaL_addvalue(b);  /* add result to accumulator */
-};
-
-const str_gsub = function(L) {
-    let src = luaL_checkstring(L, 1);  /* subject */
-    let srcl = src.length;
-    let p = luaL_checkstring(L, 2);  /* pattern */
-    let lp = p.length;
-    let lastmatch = null;  /* end of last match */
-    let tr = lua_type(L, 3);  /* replacement type */
-    let max_s = luaL_optinteger(L, 4, srcl + 1);  /* max replacements */
-    let anchor = p[0] === 94 /* '^'.charCodeAt(0) */;
-    let n = 0;  /* replacement count */
-    let ms = new MatchState(L);
-    let b = new luaL_Buffer();
-    luaL_argcheck(L, tr === LUA_TNUMBER || tr === LUA_TSTRING || tr === LUA_TFUNCTION || tr === LUA_TTABLE, 3,
-        "string/function/table expected");
-    luaL_buffinit(L, b);
-    if (anchor) {
-        p = p.subarray(1); lp--;  /* skip anchor character */
-    }
-    prepstate(ms, L, src, srcl, p, lp);
-    src = 0; p = 0;
-    while (n < max_s) {
-        let e;
-        reprepstate(ms);
-        if ((e = match(ms, src, p)) !== null && e !== lastmatch) {  /* match? */
-            n++;
-            add_value(ms, b, src, e, tr);  /* add replacement to buffer */
-            src = lastmatch = e;
-        } else if (src < ms.src_end)  /* otherwise, skip one character */
-            luaL_addchar(b, ms.src[src++]);
-        else break;  /* end of subject */
-        if (anchor) break;
-    }
-    luaL_addlstring(b, ms.src.subarray(src, ms.src_end), ms.src_end - src);
-    luaL_pushresult(b);
-    lua_pushinteger(L, n);  /* number of substitutions */
-    return 2;
-};
-
-const strlib = {
-    "byte":     str_byte,
-    "char":     str_char,
-    "dump":     str_dump,
-    "find":     str_find,
-    "format":   str_format,
-    "gmatch":   str_gmatch,
-    "gsub":     str_gsub,
-    "len":      str_len,
-    "lower":    str_lower,
-    "match":    str_match,
-    "pack":     str_pack,
-    "packsize": str_packsize,
-    "rep":      str_rep,
-    "reverse":  str_reverse,
-    "sub":      str_sub,
-    "unpack":   str_unpack,
-    "upper":    str_upper
-};
-
-const createmetatable = function(L) {
-    lua_createtable(L, 0, 1);  /* table to be metatable for strings */
-    lua_pushliteral(L, "");  /* dummy string */
-    lua_pushvalue(L, -2);  /* copy table */
-    lua_setmetatable(L, -2);  /* set table as metatable for strings */
-    lua_pop(L, 1);  /* pop dummy string */
-    lua_pushvalue(L, -2);  /* get string library */
-    lua_setfield(L, -2, to_luastring("__index", true));  /* metatable.__index = string */
-    lua_pop(L, 1);  /* pop metatable */
-};
-
-const luaopen_string = function(L) {
-    luaL_newlib(L, strlib);
-    createmetatable(L);
-    return 1;
-};
-
-module.exports.luaopen_string = luaopen_string;
-` : readFileSync(file, "utf8");
-  for (const [from, to] of EDITS) {
-    const at = src.indexOf(from);
-    if (at < 0 || src.indexOf(from, at + 1) >= 0) {
-      throw new Error(
-        `wavegate: ${file} is not the fengari 0.1.5 string library this runtime patches (missing: ${from.trim().slice(0, 60)})`
-      );
-    }
-    src = src.slice(0, at) + to + src.slice(at + from.length);
-  }
-  const fn = vm.compileFunction(src, ["exports", "require", "module", "__filename", "__dirname", "__wavegate_step"], {
-    filename: file
-  });
-  const mod = { exports: {} };
-  fn(mod.exports, createRequire(file), mod, file, path.dirname(file), (L2, cost) => step(L2, cost));
-  if (typeof mod.exports.luaopen_string !== "function") throw new Error(`wavegate: ${file} does not export luaopen_string`);
-  return mod.exports;
-}
-var require6, step, EDITS, luaopenSteppedString;
-var init_patterns = __esm({
-  "src/lua/patterns.ts"() {
-    "use strict";
-    init_fengari_version();
-    init_node_module_shim();
-    require6 = createRequire(import.meta.url);
-    require6("fengari");
-    step = () => {
-    };
-    EDITS = [
-      [
-        '    if (ms.matchdepth-- === 0)\n        luaL_error(ms.L, to_luastring("pattern too complex"));',
-        '    __wavegate_step(ms.L, 1);\n    if (ms.matchdepth-- === 0)\n        luaL_error(ms.L, to_luastring("pattern too complex"));'
-      ],
-      ["const find_subarray = function(arr, subarr, from_index) {", "const find_subarray = function(arr, subarr, from_index, L) {"],
-      [
-        "    for (; (i = arr.indexOf(subarr[0], i)) !== -1; i++) {\n",
-        "    for (; (i = arr.indexOf(subarr[0], i)) !== -1; i++) {\n        __wavegate_step(L, 1 + (sl >> 5));\n"
-      ],
-      ["let f = find_subarray(s.subarray(init - 1), p, 0);", "let f = find_subarray(s.subarray(init - 1), p, 0, L);"]
-    ];
-    luaopenSteppedString = load().luaopen_string;
-  }
-});
-
-// src/lua/gorder.ts
-function isArrayKey(k) {
-  return k.ttisnumber() && Number.isInteger(k.value) && k.value > 0 && k.value < MAX_ARRAY_INDEX;
-}
-function build(t) {
-  const ints = [];
-  const rest = [];
-  const entries = /* @__PURE__ */ new Set();
-  for (let e = t.f; e; e = e.n) {
-    entries.add(e);
-    if (e.key.ttisdeadkey()) continue;
-    if (isArrayKey(e.key)) ints.push(e.key.value);
-    else rest.push(e);
-  }
-  ints.sort((a, b) => a - b);
-  const restPos = /* @__PURE__ */ new Map();
-  rest.forEach((e, i) => restPos.set(e, i));
-  return { ints, rest, restPos, entries };
-}
-function deleteKey(t, key) {
-  if (key.ttisnil() || key.ttisnumber() && (Number.isNaN(key.value) || isArrayKey(key))) return false;
-  const e = t.strong.get(hashKey(key));
-  if (e === void 0 || e.value.ttisnil()) return e !== void 0;
-  e.value.setnilvalue();
-  t.gtomb = true;
-  return true;
-}
-function deleteIntKey(t, key) {
-  if (key > 0 && key < MAX_ARRAY_INDEX) return false;
-  const e = t.strong.get(key);
-  if (e === void 0 || e.value.ttisnil()) return e !== void 0;
-  e.value.setnilvalue();
-  t.gtomb = true;
-  return true;
-}
-function hasTombstones(t) {
-  return t.gtomb === true;
-}
-function orderOf(t) {
-  let o = cache2.get(t);
-  if (o === void 0 || t.l && !o.entries.has(t.l)) {
-    o = build(t);
-    cache2.set(t, o);
-  }
-  return o;
-}
-function hashKey(key) {
-  if (key.type === T.LUA_TSHRSTR || key.type === T.LUA_TLNGSTR) return lstring.luaS_hashlongstr(key.tsvalue());
-  return key.value;
-}
-function entryOf(t, key) {
-  const h = hashKey(key);
-  return t.strong.get(h) ?? (t.dead_weak && typeof h === "object" ? t.dead_weak.get(h) : void 0) ?? t.dead_strong.get(h);
-}
-function live(e) {
-  return e !== void 0 && e.value !== void 0 && !e.key.ttisdeadkey() && !e.value.ttisnil();
-}
-function gopherEntries(t) {
-  const out = [];
-  if (naturalOrder(t)) {
-    for (let e = t.f; e; e = e.n) if (live(e)) out.push(e);
-    return out;
-  }
-  const o = orderOf(t);
-  for (const k of o.ints) {
-    const e = t.strong.get(k);
-    if (live(e)) out.push(e);
-  }
-  for (const e of o.rest) if (live(e)) out.push(e);
-  return out;
-}
-function naturalOrder(t) {
-  const c = naturalCache.get(t);
-  if (c !== void 0 && c.l === t.l && c.size === t.strong.size) return c.natural;
-  let natural = true;
-  let seenOther = false;
-  let last = 0;
-  for (let e = t.f; e; e = e.n) {
-    if (isArrayKey(e.key)) {
-      if (seenOther || e.key.value < last) {
-        natural = false;
-        break;
-      }
-      last = e.key.value;
-    } else seenOther = true;
-  }
-  naturalCache.set(t, { l: t.l, size: t.strong.size, natural });
-  return natural;
-}
-function gopherNext(L2, t, keyI) {
-  const o = orderOf(t);
-  const key = L2.stack[keyI];
-  let from = 0;
-  let kv = 0;
-  let inArray = key.type === T.LUA_TNIL;
-  if (!inArray && key.ttisnumber() && Number.isInteger(key.value) && key.value > 0 && key.value < MAX_ARRAY_INDEX) {
-    kv = key.value;
-    inArray = true;
-  }
-  if (inArray) {
-    const ints = o.ints;
-    let lo = 0;
-    let hi = ints.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (ints[mid] <= kv) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < ints.length; i++) {
-      const e = t.strong.get(ints[i]);
-      if (live(e)) return found(L2, keyI, e);
-    }
-    from = kv > arrayLength(t) && !(t.gnoarr === true && arrayLength(t) === 0) ? 1 : 0;
-  } else {
-    const e = entryOf(t, key);
-    const p = e === void 0 ? void 0 : o.restPos.get(e);
-    from = p === void 0 ? 1 : p + 1;
-  }
-  for (let j = from; j < o.rest.length; j++) {
-    const e = o.rest[j];
-    if (live(e)) return found(L2, keyI, e);
-  }
-  return false;
-}
-function found(L2, keyI, e) {
-  lobject2.setobj2s(L2, keyI, e.key);
-  lobject2.setobj2s(L2, keyI + 1, e.value);
-  return true;
-}
-function gopherLen(t) {
-  let max = 0;
-  for (let e = t.f; e; e = e.n) {
-    const k = e.key;
-    if (k.ttisnumber() && k.value > max && Number.isInteger(k.value) && k.value < MAX_ARRAY_INDEX && live(e)) max = k.value;
-  }
-  return max;
-}
-function arrayLength(t) {
-  if (t.garr === void 0) t.garr = gopherLen(t);
-  return t.garr;
-}
-function noteArrayKey(t, key) {
-  const k = typeof key === "number" ? key : key.ttisnumber() ? key.value : 0;
-  if (k < 1 || k >= MAX_ARRAY_INDEX || !Number.isInteger(k)) return;
-  if (k > arrayLength(t)) t.garr = k;
-}
-function setArrayLength(t, n) {
-  t.garr = n;
-}
-var MAX_ARRAY_INDEX, cache2, naturalCache;
-var init_gorder = __esm({
-  "src/lua/gorder.ts"() {
-    "use strict";
-    init_fengari_internals();
-    MAX_ARRAY_INDEX = 67108864;
-    cache2 = /* @__PURE__ */ new WeakMap();
-    naturalCache = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/lua/gostrings.ts
-function decodeRune(b, i) {
-  const c0 = b[i];
-  if (c0 < 128) return [c0, 1];
-  const need = c0 >= 240 && c0 <= 244 ? 3 : c0 >= 224 ? c0 <= 239 ? 2 : -1 : c0 >= 194 ? 1 : -1;
-  if (need < 0 || i + need > b.length - 1) return [65533, 1];
-  let cp = c0 & (need === 1 ? 31 : need === 2 ? 15 : 7);
-  for (let k = 1; k <= need; k++) {
-    const c = b[i + k];
-    if ((c & 192) !== 128) return [65533, 1];
-    cp = cp << 6 | c & 63;
-  }
-  if (need === 2 && cp < 2048 || need === 3 && (cp < 65536 || cp > 1114111) || cp >= 55296 && cp <= 57343) return [65533, 1];
-  return [cp, need + 1];
-}
-function mapRune(cp, upper) {
-  const s = String.fromCodePoint(cp);
-  const m = upper ? s.toUpperCase() : s.toLowerCase();
-  const first = m.codePointAt(0);
-  if (m.length === s.length || String.fromCodePoint(first) === m) return first;
-  if (!upper && cp === 304) return 105;
-  return cp;
-}
-function encodeRune(cp, out) {
-  if (cp < 128) out.push(cp);
-  else if (cp < 2048) out.push(192 | cp >> 6, 128 | cp & 63);
-  else if (cp < 65536) out.push(224 | cp >> 12, 128 | cp >> 6 & 63, 128 | cp & 63);
-  else out.push(240 | cp >> 18, 128 | cp >> 12 & 63, 128 | cp >> 6 & 63, 128 | cp & 63);
-}
-function goCaseMap(b, upper) {
-  let ascii = true;
-  for (let i = 0; i < b.length; i++)
-    if (b[i] >= 128) {
-      ascii = false;
-      break;
-    }
-  if (ascii) {
-    const out2 = new Uint8Array(b.length);
-    for (let i = 0; i < b.length; i++) {
-      const c = b[i];
-      out2[i] = upper ? c >= 97 && c <= 122 ? c - 32 : c : c >= 65 && c <= 90 ? c + 32 : c;
-    }
-    return out2;
-  }
-  const out = [];
-  for (let i = 0; i < b.length; ) {
-    const [cp, w] = decodeRune(b, i);
-    encodeRune(cp === 65533 ? cp : mapRune(cp, upper), out);
-    i += w;
-  }
-  return Uint8Array.from(out);
-}
-function goJsonString(b) {
-  let out = "";
-  for (let i = 0; i < b.length; ) {
-    const [cp, w] = decodeRune(b, i);
-    out += String.fromCodePoint(cp);
-    i += w;
-  }
-  return out;
-}
-function joinBytes(parts) {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-var init_gostrings = __esm({
-  "src/lua/gostrings.ts"() {
-    "use strict";
-  }
-});
-
-// src/lua/gowhere.ts
-function gopherWhere(Ls, level) {
-  const ar = new lua.lua_Debug();
-  for (let l = level; l <= level + 512; l++) {
-    if (!lua.lua_getstack(Ls, l, ar)) break;
-    lauxlib.luaL_where(Ls, l);
-    const w = lua.lua_tojsstring(Ls, -1);
-    lua.lua_pop(Ls, 1);
-    if (w !== "") return w;
-  }
-  return " ";
-}
-function gopherRaise(Ls, msg) {
-  lua.lua_pushstring(Ls, to_luastring(gopherWhere(Ls, 0) + msg));
-  lua.lua_error(Ls);
-  throw new Error("unreachable");
-}
-var init_gowhere = __esm({
-  "src/lua/gowhere.ts"() {
-    "use strict";
-    init_fengari_internals();
-  }
-});
-
-// src/lua/goos.ts
-function gotName(Ls, i) {
-  const t = lua.lua_type(Ls, i);
-  return t < 0 ? "nil" : TYPE_NAMES[t] ?? "userdata";
-}
-function raise(Ls, msg) {
-  return gopherRaise(Ls, msg);
-}
-function checkString(Ls, i, fn) {
-  const t = lua.lua_type(Ls, i);
-  if (t !== lua.LUA_TSTRING && t !== lua.LUA_TNUMBER) raise(Ls, `bad argument #${i} to ${fn} (string expected, got ${gotName(Ls, i)})`);
-  if (t === lua.LUA_TNUMBER) return goNumberString(lua.lua_tonumber(Ls, i));
-  return lua.lua_tojsstring(Ls, i);
-}
-function checkInt64(Ls, i, fn) {
-  if (lua.lua_type(Ls, i) !== lua.LUA_TNUMBER) raise(Ls, `bad argument #${i} to ${fn} (number expected, got ${gotName(Ls, i)})`);
-  const v = lua.lua_tonumber(Ls, i);
-  return Number.isFinite(v) ? Math.trunc(v) : -9223372036854776e3;
-}
-function fieldsOf(unixSeconds) {
-  const d = new Date(unixSeconds * 1e3);
-  if (Number.isNaN(d.getTime())) return { year: 1970, month: 1, day: 1, hour: 0, min: 0, sec: 0, wday: 4 };
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    min: d.getUTCMinutes(),
-    sec: d.getUTCSeconds(),
-    wday: d.getUTCDay()
-  };
-}
-function goYear(y) {
-  return y < 0 ? `-${String(-y).padStart(4, "0")}` : String(y).padStart(4, "0");
-}
-function spec(c, f) {
-  const h12 = f.hour % 12 === 0 ? 12 : f.hour % 12;
-  switch (c) {
-    case "a":
-      return "mon";
-    // the layout "mon" has no Go layout element
-    case "A":
-      return DAYS[f.wday];
-    case "b":
-      return MONTHS[f.month - 1].slice(0, 3);
-    case "B":
-      return MONTHS[f.month - 1];
-    case "c":
-      return `${p2(f.day)} ${MONTHS[f.month - 1].slice(0, 3)} ${p2((f.year % 100 + 100) % 100)} ${p2(f.hour)}:${p2(f.min)} UTC`;
-    case "d":
-      return p2(f.day);
-    case "F":
-      return `${goYear(f.year)}-${p2(f.month)}-${p2(f.day)}`;
-    case "H":
-      return p2(f.hour);
-    case "I":
-      return p2(h12);
-    case "m":
-      return p2(f.month);
-    case "M":
-      return p2(f.min);
-    case "p":
-      return f.hour >= 12 ? "PM" : "AM";
-    case "P":
-      return f.hour >= 12 ? "pm" : "am";
-    case "S":
-      return p2(f.sec);
-    case "x":
-      return `${p2(f.hour)}/${p2(f.min)}/${p2(f.sec)}`;
-    // layout "15/04/05"
-    case "X":
-      return `${p2(f.hour)}:${p2(f.min)}:${p2(f.sec)}`;
-    case "y":
-      return p2((f.year % 100 + 100) % 100);
-    case "Y":
-      return goYear(f.year);
-    case "z":
-      return "+0000";
-    case "Z":
-      return "UTC";
-    case "w":
-      return String(f.wday);
-    default:
-      return void 0;
-  }
-}
-function goStrftime(f, cfmt) {
-  let out = "";
-  for (let i = 0; i < cfmt.length; i++) {
-    const ch = cfmt[i];
-    if (ch !== "%") {
-      out += ch;
-      continue;
-    }
-    if (cfmt[i + 1] === "%") {
-      out += "%";
-      i++;
-      continue;
-    }
-    if (i === cfmt.length - 1) {
-      out += "%";
-      continue;
-    }
-    const c = cfmt[++i];
-    out += spec(c, f) ?? `%${c}`;
-  }
-  return out;
-}
-function pushDateTable(Ls, f) {
-  lua.lua_createtable(Ls, 0, 9);
-  const set2 = (k, v) => {
-    lua.lua_pushnumber(Ls, v);
-    lua.lua_setfield(Ls, -2, to_luastring(k));
-  };
-  set2("year", f.year);
-  set2("month", f.month);
-  set2("day", f.day);
-  set2("hour", f.hour);
-  set2("min", f.min);
-  set2("sec", f.sec);
-  set2("wday", f.wday + 1);
-  set2("yday", 0);
-  lua.lua_pushboolean(Ls, false);
-  lua.lua_setfield(Ls, -2, to_luastring("isdst"));
-}
-function dateFn(Ls) {
-  let t = Math.floor(Date.now() / 1e3);
-  let cfmt = "%c";
-  if (lua.lua_gettop(Ls) >= 1) {
-    cfmt = checkString(Ls, 1, "date");
-    cfmt = cfmt.replace(/^!+/, "");
-    if (lua.lua_gettop(Ls) >= 2) t = checkInt64(Ls, 2, "date");
-    if (cfmt.startsWith("*t")) {
-      pushDateTable(Ls, fieldsOf(t));
-      return 1;
-    }
-  }
-  lua.lua_pushstring(Ls, to_luastring(goStrftime(fieldsOf(t), cfmt)));
-  return 1;
-}
-function getIntField(Ls, key, dflt, strings2) {
-  lua.lua_pushstring(Ls, to_luastring(key));
-  lua.lua_rawget(Ls, 1);
-  const t = lua.lua_type(Ls, -1);
-  let v = dflt;
-  if (t === lua.LUA_TNUMBER) v = Math.trunc(lua.lua_tonumber(Ls, -1));
-  else if (t === lua.LUA_TSTRING && strings2) {
-    let s = lua.lua_tojsstring(Ls, -1).replace(/^ +/, "");
-    if (s.startsWith("0") && !/^0[xX]/.test(s)) s = s.replace(/^0+/, "") || "0";
-    const n = goParseNumber(s);
-    if (n !== void 0) v = Math.trunc(n);
-  }
-  lua.lua_pop(Ls, 1);
-  return v;
-}
-function goDateUnix(year, month, day, hour, min, sec) {
-  const d = /* @__PURE__ */ new Date(0);
-  d.setUTCFullYear(year, month - 1, day);
-  d.setUTCHours(hour, min, sec, 0);
-  return Math.floor(d.getTime() / 1e3);
-}
-function timeFromTable(Ls, strings2) {
-  const sec = getIntField(Ls, "sec", 0, strings2);
-  const min = getIntField(Ls, "min", 0, strings2);
-  const hour = getIntField(Ls, "hour", 12, strings2);
-  const day = getIntField(Ls, "day", -1, strings2);
-  const month = getIntField(Ls, "month", -1, strings2);
-  const year = getIntField(Ls, "year", -1, strings2);
-  return goDateUnix(year, month, day, hour, min, sec);
-}
-var TYPE_NAMES, MONTHS, DAYS, p2, gopherTime, argoTime, gopherDifftime, gopherOs, argoSafeOs;
-var init_goos = __esm({
-  "src/lua/goos.ts"() {
-    "use strict";
-    init_gowhere();
-    init_fengari_internals();
-    init_gonum();
-    TYPE_NAMES = ["nil", "boolean", "userdata", "number", "string", "table", "function", "userdata", "thread"];
-    MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-    DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-    p2 = (n) => String(n).padStart(2, "0");
-    gopherTime = (Ls) => {
-      if (lua.lua_gettop(Ls) === 0 || lua.lua_isnil(Ls, 1)) {
-        lua.lua_pushnumber(Ls, Math.floor(Date.now() / 1e3));
-        return 1;
-      }
-      if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) raise(Ls, `bad argument #1 to time (table expected, got ${gotName(Ls, 1)})`);
-      lua.lua_pushnumber(Ls, timeFromTable(Ls, true));
-      return 1;
-    };
-    argoTime = (Ls) => {
-      if (lua.lua_gettop(Ls) === 0) {
-        lua.lua_pushnumber(Ls, Math.floor(Date.now() / 1e3));
-        return 1;
-      }
-      if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) raise(Ls, `bad argument #1 to time (table expected, got ${gotName(Ls, 1)})`);
-      lua.lua_pushnumber(Ls, timeFromTable(Ls, false));
-      return 1;
-    };
-    gopherDifftime = (Ls) => {
-      lua.lua_pushnumber(Ls, checkInt64(Ls, 1, "difftime") - checkInt64(Ls, 2, "difftime"));
-      return 1;
-    };
-    gopherOs = { date: dateFn, time: gopherTime, difftime: gopherDifftime };
-    argoSafeOs = { date: dateFn, time: argoTime };
-  }
-});
-
-// src/lua/pm.ts
-function singleMatches(cls, ch) {
-  let ret;
-  switch (cls) {
-    case A("a"):
-    case A("A"):
-      ret = ch >= 65 && ch <= 90 || ch >= 97 && ch <= 122;
-      break;
-    case A("c"):
-    case A("C"):
-      ret = ch >= 0 && ch <= 31 || ch === 127;
-      break;
-    case A("d"):
-    case A("D"):
-      ret = ch >= 48 && ch <= 57;
-      break;
-    case A("l"):
-    case A("L"):
-      ret = ch >= 97 && ch <= 122;
-      break;
-    case A("p"):
-    case A("P"):
-      ret = ch >= 33 && ch <= 47 || ch >= 58 && ch <= 64 || ch >= 91 && ch <= 96 || ch >= 123 && ch <= 126;
-      break;
-    case A("s"):
-    case A("S"):
-      ret = ch === 32 || ch === 12 || ch === 10 || ch === 13 || ch === 9 || ch === 11;
-      break;
-    case A("u"):
-    case A("U"):
-      ret = ch >= 65 && ch <= 90;
-      break;
-    case A("w"):
-    case A("W"):
-      ret = ch >= 48 && ch <= 57 || ch >= 65 && ch <= 90 || ch >= 97 && ch <= 122;
-      break;
-    case A("x"):
-    case A("X"):
-      ret = ch >= 48 && ch <= 57 || ch >= 97 && ch <= 102 || ch >= 65 && ch <= 70;
-      break;
-    case A("z"):
-    case A("Z"):
-      ret = ch === 0;
-      break;
-    default:
-      return ch === cls;
-  }
-  return cls >= 65 && cls <= 90 ? !ret : ret;
-}
-function matches(c, ch) {
-  switch (c.k) {
-    case "dot":
-      return true;
-    case "char":
-      return c.ch === ch;
-    case "single":
-      return singleMatches(c.cls, ch);
-    case "set":
-      for (const x of c.classes) if (matches(x, ch)) return !c.not;
-      return c.not;
-    case "range":
-      if (c.begin.k !== "char" || c.end.k !== "char") return false;
-      return c.begin.ch <= ch && ch <= c.end.ch;
-  }
-}
-function parseClass(sc, allowset) {
-  const ch = sc.next();
-  switch (ch) {
-    case A("%"):
-      return { k: "single", cls: sc.next() };
-    case A("."):
-      return allowset ? { k: "dot" } : { k: "char", ch };
-    case A("["):
-      return allowset ? parseClassSet(sc) : { k: "char", ch };
-    case EOS:
-      throw new PmError(sc.pos, "unexpected EOS");
-    default:
-      return { k: "char", ch };
-  }
-}
-function parseClassSet(sc) {
-  const set2 = { k: "set", not: false, classes: [] };
-  if (sc.peek() === A("^")) {
-    set2.not = true;
-    sc.next();
-  }
-  let isrange = false;
-  for (; ; ) {
-    const ch = sc.peek();
-    if (ch === EOS) throw new PmError(sc.pos, "unexpected EOS");
-    if (ch === A("]") && set2.classes.length > 0) {
-      sc.next();
-      break;
-    }
-    if ((ch === A("]") || ch === A("-")) && set2.classes.length > 0) {
-      sc.next();
-      isrange = true;
-      continue;
-    }
-    set2.classes.push(parseClass(sc, false));
-    if (isrange) {
-      const begin = set2.classes[set2.classes.length - 2];
-      const end = set2.classes[set2.classes.length - 1];
-      set2.classes.length -= 2;
-      set2.classes.push({ k: "range", begin, end });
-      isrange = false;
-    }
-  }
-  if (isrange) set2.classes.push({ k: "char", ch: A("-") });
-  return set2;
-}
-function parsePattern(sc, toplevel) {
-  const pat = { k: "seq", head: false, tail: false, items: [] };
-  if (toplevel && sc.peek() === A("^")) {
-    sc.next();
-    pat.head = true;
-  }
-  for (; ; ) {
-    const ch = sc.peek();
-    switch (ch) {
-      case A("%"): {
-        sc.save();
-        sc.next();
-        const c = sc.peek();
-        if (c === A("0")) throw new PmError(sc.pos, "invalid capture index");
-        if (c >= A("1") && c <= A("9")) pat.items.push({ k: "number", n: sc.next() - 48 });
-        else if (c === A("b")) {
-          sc.next();
-          const begin = sc.next();
-          const end = sc.next();
-          pat.items.push({ k: "brace", begin, end });
-        } else {
-          sc.restore();
-          pat.items.push({ k: "single", cls: parseClass(sc, true) });
-        }
-        break;
-      }
-      case A("."):
-      case A("["):
-      case A("]"):
-        pat.items.push({ k: "single", cls: parseClass(sc, true) });
-        break;
-      case A(")"):
-        if (toplevel) throw new PmError(sc.pos, "invalid ')'");
-        return pat;
-      case A("("): {
-        sc.next();
-        if (sc.peek() === A(")")) {
-          sc.next();
-          pat.items.push({ k: "poscap" });
-        } else {
-          const inner = parsePattern(sc, false);
-          if (sc.peek() !== A(")")) throw new PmError(sc.pos, "unfinished capture");
-          sc.next();
-          pat.items.push({ k: "cap", pat: inner });
-        }
-        break;
-      }
-      case A("*"):
-      case A("+"):
-      case A("-"):
-      case A("?"): {
-        sc.next();
-        const last = pat.items[pat.items.length - 1];
-        if (last !== void 0 && last.k === "single") {
-          pat.items[pat.items.length - 1] = { k: "repeat", type: ch, cls: last.cls };
-          continue;
-        }
-        pat.items.push({ k: "single", cls: { k: "char", ch } });
-        break;
-      }
-      case A("$"):
-        if (toplevel && (sc.nextPos() === sc.length() - 1 || sc.nextPos() === EOS)) pat.tail = true;
-        else pat.items.push({ k: "single", cls: { k: "char", ch } });
-        sc.next();
-        break;
-      case EOS:
-        sc.next();
-        return pat;
-      default:
-        sc.next();
-        pat.items.push({ k: "single", cls: { k: "char", ch } });
-    }
-  }
-}
-function compile(p, insts, ptr) {
-  switch (p.k) {
-    case "single":
-      insts.push({ op: OP_CHAR, cls: p.cls, a: -1, b: -1 });
-      break;
-    case "seq":
-      for (const c of p.items) compile(c, insts, ptr);
-      break;
-    case "repeat": {
-      const idx = insts.length;
-      if (p.type === A("*"))
-        insts.push({ op: OP_SPLIT, a: idx + 1, b: idx + 3 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
-      else if (p.type === A("+")) insts.push({ op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_SPLIT, a: idx, b: idx + 2 });
-      else if (p.type === A("-"))
-        insts.push({ op: OP_SPLIT, a: idx + 3, b: idx + 1 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
-      else insts.push({ op: OP_SPLIT, a: idx + 1, b: idx + 2 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 });
-      break;
-    }
-    case "poscap":
-      insts.push({ op: OP_PSAVE, a: ptr.capture, b: -1 });
-      ptr.capture += 2;
-      break;
-    case "cap": {
-      const c0 = ptr.capture;
-      const c1 = ptr.capture + 1;
-      ptr.capture += 2;
-      insts.push({ op: OP_SAVE, a: c0, b: -1 });
-      compile(p.pat, insts, ptr);
-      insts.push({ op: OP_SAVE, a: c1, b: -1 });
-      break;
-    }
-    case "brace":
-      insts.push({ op: OP_BRACE, a: p.begin, b: p.end });
-      break;
-    case "number":
-      insts.push({ op: OP_NUMBER, a: p.n, b: -1 });
-      break;
-  }
-}
-function run2(src, insts, sp, step2, budget) {
-  const m = new MatchData();
-  const stack = [];
-  let depth = 1;
-  let pc = 0;
-  const len = src.length;
-  for (; ; ) {
-    if (--budget.n <= 0) {
-      budget.n = STEP_EVERY;
-      step2(STEP_EVERY);
-    }
-    const ins = insts[pc];
-    let ok = true;
-    switch (ins.op) {
-      case OP_CHAR:
-        if (sp >= len || !matches(ins.cls, src[sp])) ok = false;
-        else {
-          pc++;
-          sp++;
-        }
-        break;
-      case OP_MATCH:
-        return [true, sp, m];
-      case OP_TAILMATCH:
-        if (sp >= len) return [true, sp, m];
-        ok = false;
-        break;
-      case OP_JMP:
-        pc = ins.a;
-        break;
-      case OP_SPLIT:
-        if (++depth > MAX_RECURSION) throw new PmError(UNKNOWN, "pattern/input too complex");
-        stack.push(0, ins.b, sp);
-        pc = ins.a;
-        break;
-      case OP_SAVE: {
-        if (++depth > MAX_RECURSION) throw new PmError(UNKNOWN, "pattern/input too complex");
-        const old = m.setCapture(ins.a, sp);
-        stack.push(1, ins.a, old);
-        pc++;
-        break;
-      }
-      case OP_PSAVE:
-        m.addPosCapture(ins.a, sp + 1);
-        pc++;
-        break;
-      case OP_BRACE: {
-        if (sp >= len || src[sp] !== ins.a) {
-          ok = false;
-          break;
-        }
-        let count = 1;
-        let found2 = false;
-        for (sp = sp + 1; sp < len; sp++) {
-          if (src[sp] === ins.b) count--;
-          if (count === 0) {
-            pc++;
-            sp++;
-            found2 = true;
-            break;
-          }
-          if (src[sp] === ins.a) count++;
-        }
-        if (!found2) ok = false;
-        break;
-      }
-      case OP_NUMBER: {
-        const idx = ins.a * 2;
-        if (idx >= m.length - 1) throw new PmError(UNKNOWN, "invalid capture index");
-        const from = m.at(idx);
-        const to = m.at(idx + 1);
-        if (to < from) throw new PmError(UNKNOWN, "invalid capture index");
-        for (let i = from; i < to; i++) {
-          if (sp + (i - from) >= len || src[i] !== src[sp + (i - from)]) {
-            ok = false;
-            break;
-          }
-        }
-        if (ok) {
-          pc++;
-          sp += to - from;
-        }
-        break;
-      }
-    }
-    if (ok) continue;
-    for (; ; ) {
-      if (stack.length === 0) return [false, sp, m];
-      const b = stack.pop();
-      const a = stack.pop();
-      const kind = stack.pop();
-      depth--;
-      if (kind === 1) {
-        m.captures[a] = b;
-        continue;
-      }
-      pc = a;
-      sp = b;
-      break;
-    }
-  }
-}
-function compilePattern(p) {
-  const key = String.fromCharCode(...p.length > 4096 ? [] : p);
-  const hit = p.length <= 4096 ? cache3.get(key) : void 0;
-  if (hit) return hit;
-  const pat = parsePattern(new Scanner2(p), true);
-  const insts = [{ op: OP_SAVE, a: 0, b: -1 }];
-  compile(pat, insts, { capture: 2 });
-  if (pat.tail) insts.push({ op: OP_SAVE, a: 1, b: -1 }, { op: OP_TAILMATCH, a: -1, b: -1 });
-  insts.push({ op: OP_SAVE, a: 1, b: -1 }, { op: OP_MATCH, a: -1, b: -1 });
-  const c = { insts, head: pat.head };
-  if (p.length <= 4096) {
-    if (cache3.size > 512) cache3.clear();
-    cache3.set(key, c);
-  }
-  return c;
-}
-function pmFind(p, src, offset, limit, step2) {
-  const { insts, head } = compilePattern(p);
-  const out = [];
-  const budget = { n: STEP_EVERY };
-  for (let sp = offset; sp <= src.length; ) {
-    const [ok, nsp, m] = run2(src, insts, sp, step2, budget);
-    sp++;
-    if (ok) {
-      if (sp < nsp) sp = nsp;
-      out.push(m);
-    }
-    if (out.length === limit || head) break;
-  }
-  return out;
-}
-var EOS, UNKNOWN, MAX_RECURSION, PmError, Scanner2, A, OP_CHAR, OP_MATCH, OP_TAILMATCH, OP_JMP, OP_SPLIT, OP_SAVE, OP_PSAVE, OP_BRACE, OP_NUMBER, MatchData, STEP_EVERY, cache3;
-var init_pm = __esm({
-  "src/lua/pm.ts"() {
-    "use strict";
-    EOS = -1;
-    UNKNOWN = -2;
-    MAX_RECURSION = 1e6;
-    PmError = class extends Error {
-      constructor(pos2, msg) {
-        super(pos2 === EOS ? `${msg} at EOS` : pos2 === UNKNOWN ? msg : `${msg} at ${pos2}`);
-      }
-    };
-    Scanner2 = class {
-      constructor(src) {
-        this.src = src;
-      }
-      src;
-      pos = 0;
-      started = false;
-      savedPos = 0;
-      savedStarted = false;
-      length() {
-        return this.src.length;
-      }
-      next() {
-        if (!this.started) {
-          this.started = true;
-          if (this.src.length === 0) this.pos = EOS;
-        } else this.pos = this.nextPos();
-        if (this.pos === EOS) return EOS;
-        return this.src[this.pos];
-      }
-      nextPos() {
-        if (this.pos === EOS || this.pos >= this.src.length - 1) return EOS;
-        return this.started ? this.pos + 1 : 0;
-      }
-      peek() {
-        const cureof = this.pos === EOS;
-        const ch = this.next();
-        if (!cureof) {
-          if (this.pos === EOS) this.pos = this.src.length - 1;
-          else {
-            this.pos--;
-            if (this.pos < 0) {
-              this.pos = 0;
-              this.started = false;
-            }
-          }
-        }
-        return ch;
-      }
-      save() {
-        this.savedPos = this.pos;
-        this.savedStarted = this.started;
-      }
-      restore() {
-        this.pos = this.savedPos;
-        this.started = this.savedStarted;
-      }
-    };
-    A = (c) => c.charCodeAt(0);
-    OP_CHAR = 0;
-    OP_MATCH = 1;
-    OP_TAILMATCH = 2;
-    OP_JMP = 3;
-    OP_SPLIT = 4;
-    OP_SAVE = 5;
-    OP_PSAVE = 6;
-    OP_BRACE = 7;
-    OP_NUMBER = 8;
-    MatchData = class {
-      captures = [];
-      addPosCapture(s, pos2) {
-        while (s + 1 >= this.captures.length) this.captures.push(0);
-        this.captures[s] = pos2 * 2 + 1;
-        this.captures[s + 1] = pos2 * 2 + 1;
-      }
-      setCapture(s, pos2) {
-        while (s >= this.captures.length) this.captures.push(0);
-        const v = this.captures[s];
-        this.captures[s] = pos2 * 2;
-        return v;
-      }
-      get length() {
-        return this.captures.length;
-      }
-      isPos(i) {
-        return this.captures[i] % 2 === 1;
-      }
-      at(i) {
-        return Math.floor(this.captures[i] / 2);
-      }
-    };
-    STEP_EVERY = 1024;
-    cache3 = /* @__PURE__ */ new Map();
-  }
-});
-
-// src/lua/gopattern.ts
-function raise2(Ls, msg) {
-  return gopherRaise(Ls, msg);
-}
-function setPmStep(f) {
-  pmStep = f;
-}
-function gopherFind(Ls, p, s, offset, limit) {
-  try {
-    return pmFind(p, s, offset, limit, (cost) => pmStep(Ls, cost));
-  } catch (e) {
-    if (e instanceof PmError) raise2(Ls, e.message);
-    throw e;
-  }
-}
-function toMatch(s, md) {
-  const caps = [];
-  for (let i = 2; i < md.length; i += 2) caps.push(md.isPos(i) ? md.at(i) : s.subarray(md.at(i), md.at(i + 1)));
-  return { start: md.at(0), end: md.at(1), caps };
-}
-function findAll(Ls, sIdx, pIdx, limit) {
-  const s = lua.lua_tolstring(Ls, sIdx);
-  return gopherFind(Ls, lua.lua_tolstring(Ls, pIdx), s, 0, limit).map((md) => toMatch(s, md));
-}
-function strIndex(len, i, start) {
-  if (start && i !== 0) i -= 1;
-  if (i < 0) i = len + i + 1;
-  i = Math.max(0, i);
-  if (!start && i > len) i = len;
-  return i;
-}
-function optInt(Ls, i, d, fn) {
-  const t = lua.lua_type(Ls, i);
-  if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
-  if (t !== lua.LUA_TNUMBER)
-    raise2(
-      Ls,
-      `bad argument #${i} to ${fn} (number expected, got ${t === lua.LUA_TSTRING ? "string" : to_jsstring(lua.lua_typename(Ls, t))})`
-    );
-  const v = lua.lua_tonumber(Ls, i);
-  return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
-}
-function pushCaptures(Ls, s, md) {
-  let n = 0;
-  for (let i = 2; i < md.length; i += 2) {
-    if (md.isPos(i)) lua.lua_pushnumber(Ls, md.at(i));
-    else lua.lua_pushlstring(Ls, s.subarray(md.at(i), md.at(i + 1)), md.at(i + 1) - md.at(i));
-    n++;
-  }
-  return n;
-}
-function indexOf(Ls, s, p, from) {
-  const first = p[0];
-  const last = s.length - p.length;
-  for (let i = from; i <= last; i++) {
-    if (s[i] !== first) continue;
-    let j = 1;
-    while (j < p.length && s[i + j] === p[j]) j++;
-    if (j === p.length) return i;
-    if ((i & 4095) === 4095) pmStep(Ls, 128 * (1 + (p.length >> 5)));
-  }
-  return -1;
-}
-function pushCap(Ls, c) {
-  if (typeof c === "number") lua.lua_pushnumber(Ls, c);
-  else lua.lua_pushlstring(Ls, c, c.length);
-}
-function makeGmatch() {
-  return (Ls) => {
-    lauxlib.luaL_checklstring(Ls, 1);
-    lauxlib.luaL_checklstring(Ls, 2);
-    const s = lua.lua_tolstring(Ls, 1);
-    const matches2 = findAll(Ls, 1, 2, -1);
-    let i = 0;
-    lua.lua_pushcfunction(Ls, (L2) => {
-      const m = matches2[i++];
-      if (m === void 0) return 0;
-      if (m.caps.length === 0) {
-        lua.lua_pushlstring(L2, s.subarray(m.start, m.end), m.end - m.start);
-        return 1;
-      }
-      for (const c of m.caps) pushCap(L2, c);
-      return m.caps.length;
-    });
-    return 1;
-  };
-}
-function asString(Ls, idx) {
-  const t = lua.lua_type(Ls, idx);
-  if (t === lua.LUA_TNIL || t === lua.LUA_TBOOLEAN && !lua.lua_toboolean(Ls, idx)) return void 0;
-  if (t === lua.LUA_TSTRING || t === lua.LUA_TNUMBER) {
-    lauxlib.luaL_tolstring(Ls, idx);
-    const b = lua.lua_tolstring(Ls, -1);
-    lua.lua_pop(Ls, 1);
-    return b;
-  }
-  return new Uint8Array(0);
-}
-function capBytes(c) {
-  return typeof c === "number" ? new TextEncoder().encode(String(c)) : c;
-}
-function makeGsub() {
-  return (Ls) => {
-    const num2 = lua.lua_type(Ls, 1) === lua.LUA_TNUMBER ? lua.lua_tonumber(Ls, 1) : void 0;
-    lauxlib.luaL_checklstring(Ls, 1);
-    lauxlib.luaL_checklstring(Ls, 2);
-    const rt = lua.lua_type(Ls, 3);
-    if (rt !== lua.LUA_TSTRING && rt !== lua.LUA_TTABLE && rt !== lua.LUA_TFUNCTION) {
-      const got = rt < 0 ? "nil" : to_jsstring(lua.lua_typename(Ls, rt));
-      raise2(Ls, `bad argument #3 to gsub (string or table or function expected, got ${got})`);
-    }
-    const limit = lua.lua_isnoneornil(Ls, 4) ? -1 : lauxlib.luaL_checkinteger(Ls, 4);
-    const s = lua.lua_tolstring(Ls, 1);
-    const matches2 = findAll(Ls, 1, 2, limit);
-    if (matches2.length === 0) {
-      lua.lua_settop(Ls, 1);
-      if (num2 !== void 0) {
-        lua.lua_pop(Ls, 1);
-        lua.lua_pushnumber(Ls, num2);
-      }
-      lua.lua_pushnumber(Ls, 0);
-      return 2;
-    }
-    const parts = [];
-    let last = 0;
-    const repl = rt === lua.LUA_TSTRING ? lua.lua_tolstring(Ls, 3) : void 0;
-    for (const m of matches2) {
-      const whole = s.subarray(m.start, m.end);
-      let r;
-      if (repl !== void 0) {
-        const out = [];
-        for (let i = 0; i < repl.length; i++) {
-          const c = repl[i];
-          if (c !== 37 || i === repl.length - 1) {
-            out.push(c);
-            continue;
-          }
-          const d = repl[++i];
-          if (d === 37) out.push(37);
-          else if (d >= 48 && d <= 57) {
-            const k = d - 48;
-            if (k > 1 && k > m.caps.length) raise2(Ls, "invalid capture index");
-            const b = k === 0 || m.caps.length === 0 ? whole : capBytes(m.caps[k - 1]);
-            for (const x of b) out.push(x);
-          } else out.push(37, d);
-        }
-        r = Uint8Array.from(out);
-      } else if (rt === lua.LUA_TTABLE) {
-        const key = m.caps.length > 0 ? m.caps[0] : whole;
-        pushCap(Ls, key);
-        lua.lua_gettable(Ls, 3);
-        r = asString(Ls, -1);
-        lua.lua_pop(Ls, 1);
-      } else {
-        lua.lua_pushvalue(Ls, 3);
-        if (m.caps.length === 0) pushCap(Ls, whole);
-        for (const c of m.caps) pushCap(Ls, c);
-        lua.lua_call(Ls, Math.max(m.caps.length, 1), 1);
-        r = asString(Ls, -1);
-        lua.lua_pop(Ls, 1);
-      }
-      if (r === void 0) continue;
-      parts.push(s.subarray(last, m.start), r);
-      last = m.end;
-    }
-    parts.push(s.subarray(last));
-    const buf = joinBytes(parts);
-    lua.lua_pushlstring(Ls, buf, buf.length);
-    lua.lua_pushnumber(Ls, matches2.length);
-    return 2;
-  };
-}
-var pmStep, gopherStrFind, gopherStrMatch;
-var init_gopattern = __esm({
-  "src/lua/gopattern.ts"() {
-    "use strict";
-    init_gostrings();
-    init_gowhere();
-    init_fengari_internals();
-    init_pm();
-    pmStep = () => {
-    };
-    gopherStrFind = (Ls) => {
-      const s = lauxlib.luaL_checklstring(Ls, 1);
-      const p = lauxlib.luaL_checklstring(Ls, 2);
-      if (p.length === 0) {
-        lua.lua_pushnumber(Ls, 1);
-        lua.lua_pushnumber(Ls, 0);
-        return 2;
-      }
-      const init = strIndex(s.length, optInt(Ls, 3, 1, "find"), true);
-      const plain = lua.lua_gettop(Ls) === 4 && lua.lua_toboolean(Ls, 4);
-      if (plain) {
-        if (init > s.length) {
-          lua.lua_pushstring(Ls, to_luastring(`runtime error: slice bounds out of range [${init}:${s.length}]`));
-          return lua.lua_error(Ls);
-        }
-        const pos2 = indexOf(Ls, s, p, init);
-        if (pos2 < 0) {
-          lua.lua_pushnil(Ls);
-          return 1;
-        }
-        lua.lua_pushnumber(Ls, pos2 + 1);
-        lua.lua_pushnumber(Ls, pos2 + p.length);
-        return 2;
-      }
-      const mds = gopherFind(Ls, p, s, init, 1);
-      if (mds.length === 0) {
-        lua.lua_pushnil(Ls);
-        return 1;
-      }
-      const md = mds[0];
-      lua.lua_pushnumber(Ls, md.at(0) + 1);
-      lua.lua_pushnumber(Ls, md.at(1));
-      return 2 + pushCaptures(Ls, s, md);
-    };
-    gopherStrMatch = (Ls) => {
-      const s = lauxlib.luaL_checklstring(Ls, 1);
-      const p = lauxlib.luaL_checklstring(Ls, 2);
-      let offset = optInt(Ls, 3, 1, "match");
-      if (offset < 0) offset = s.length + offset + 1;
-      offset--;
-      if (offset < 0) offset = 0;
-      const mds = gopherFind(Ls, p, s, offset, 1);
-      if (mds.length === 0) {
-        lua.lua_pushnil(Ls);
-        return 0;
-      }
-      const md = mds[0];
-      if (md.length / 2 === 1) {
-        lua.lua_pushlstring(Ls, s.subarray(md.at(0), md.at(1)), md.at(1) - md.at(0));
-        return 1;
-      }
-      return pushCaptures(Ls, s, md);
-    };
-  }
-});
-
-// src/lua/gotable.ts
-function checkTable(Ls, fn) {
-  if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) gopherRaise(Ls, `bad argument #1 to ${fn} (table expected, got ${typeOf(Ls, 1)})`);
-}
-function checkInt(Ls, i, fn) {
-  if (lua.lua_type(Ls, i) !== lua.LUA_TNUMBER) gopherRaise(Ls, `bad argument #${i} to ${fn} (number expected, got ${typeOf(Ls, i)})`);
-  const v = lua.lua_tonumber(Ls, i);
-  return Number.isFinite(v) ? Math.trunc(v) : 0;
-}
-function makeTableLib(part) {
-  const len = part.len;
-  const isNil = (Ls, k) => {
-    const t = lua.lua_rawgeti(Ls, 1, k);
-    lua.lua_pop(Ls, 1);
-    return t === lua.LUA_TNIL;
-  };
-  const insert = (Ls) => {
-    checkTable(Ls, "insert");
-    const n = lua.lua_gettop(Ls);
-    if (n === 1) gopherRaise(Ls, "wrong number of arguments");
-    if (n === 2) {
-      if (lua.lua_isnil(Ls, 2)) return 0;
-      const a2 = part.arrayLength(Ls);
-      let at = a2 + 1;
-      if (a2 > 0 && isNil(Ls, a2)) {
-        let i = a2 - 1;
-        while (i >= 1 && isNil(Ls, i)) i--;
-        at = i + 1;
-      }
-      lua.lua_pushvalue(Ls, 2);
-      lua.lua_rawseti(Ls, 1, at);
-      return 0;
-    }
-    const pos2 = checkInt(Ls, 2, "insert");
-    lua.lua_settop(Ls, 3);
-    const a = part.arrayLength(Ls);
-    if (pos2 > a || pos2 <= 0) {
-      lua.lua_pushvalue(Ls, 3);
-      lua.lua_rawseti(Ls, 1, pos2);
-      return 0;
-    }
-    for (let k = a; k >= pos2; k--) {
-      lua.lua_rawgeti(Ls, 1, k);
-      lua.lua_rawseti(Ls, 1, k + 1);
-    }
-    part.setArrayLength(Ls, a + 1);
-    lua.lua_pushvalue(Ls, 3);
-    lua.lua_rawseti(Ls, 1, pos2);
-    return 0;
-  };
-  const remove = (Ls) => {
-    checkTable(Ls, "remove");
-    const pos2 = lua.lua_gettop(Ls) === 1 ? -1 : checkInt(Ls, 2, "remove");
-    lua.lua_settop(Ls, 1);
-    const a = part.arrayLength(Ls);
-    const i = pos2 - 1;
-    if (a === 0 || i >= a) {
-      lua.lua_pushnil(Ls);
-      return 1;
-    }
-    const at = i === a - 1 || i < 0 ? a : pos2;
-    lua.lua_rawgeti(Ls, 1, at);
-    for (let k = at; k < a; k++) {
-      lua.lua_rawgeti(Ls, 1, k + 1);
-      lua.lua_rawseti(Ls, 1, k);
-    }
-    lua.lua_pushnil(Ls);
-    lua.lua_rawseti(Ls, 1, a);
-    part.setArrayLength(Ls, a - 1);
-    return 1;
-  };
-  const concat = (Ls) => {
-    checkTable(Ls, "concat");
-    const top = lua.lua_gettop(Ls);
-    let sep10 = new Uint8Array(0);
-    if (top >= 2 && !lua.lua_isnil(Ls, 2)) {
-      const t = lua.lua_type(Ls, 2);
-      if (t !== lua.LUA_TSTRING) gopherRaise(Ls, `bad argument #2 to concat (string expected, got ${typeOf(Ls, 2)})`);
-      sep10 = lua.lua_tolstring(Ls, 2);
-    }
-    const l = len(Ls);
-    let i = top >= 3 && !lua.lua_isnil(Ls, 3) ? checkInt(Ls, 3, "concat") : 1;
-    let j = top >= 4 && !lua.lua_isnil(Ls, 4) ? checkInt(Ls, 4, "concat") : l;
-    if (top === 3 && (i > l || i < 1)) {
-      lua.lua_pushstring(Ls, to_luastring(""));
-      return 1;
-    }
-    i = Math.max(Math.min(i, l), 1);
-    j = Math.min(j, l);
-    if (i > j) {
-      lua.lua_pushstring(Ls, to_luastring(""));
-      return 1;
-    }
-    const parts = [];
-    for (let k = i; k <= j; k++) {
-      const t = lua.lua_rawgeti(Ls, 1, k);
-      let b;
-      if (t === lua.LUA_TSTRING) b = lua.lua_tolstring(Ls, -1);
-      else if (t === lua.LUA_TNUMBER) b = to_luastring(goNumberString(lua.lua_tonumber(Ls, -1)));
-      else gopherRaise(Ls, `invalid value (${TYPE_NAMES2[t] ?? "nil"}) at index ${k} in table for concat`);
-      lua.lua_pop(Ls, 1);
-      parts.push(b);
-      if (k !== j) parts.push(sep10);
-    }
-    const out = joinBytes(parts);
-    lua.lua_pushlstring(Ls, out, out.length);
-    return 1;
-  };
-  return { insert, remove, concat };
-}
-var TYPE_NAMES2, typeOf;
-var init_gotable = __esm({
-  "src/lua/gotable.ts"() {
-    "use strict";
-    init_fengari_internals();
-    init_gonum();
-    init_gostrings();
-    init_gowhere();
-    TYPE_NAMES2 = ["nil", "boolean", "userdata", "number", "string", "table", "function", "userdata", "thread"];
-    typeOf = (Ls, i) => TYPE_NAMES2[lua.lua_type(Ls, i)] ?? "nil";
-  }
-});
-
-// src/lua/gosort.ts
-function goSort(n, d) {
-  if (n <= 1) return;
-  pdqsort(d, 0, n, bitsLen(n));
-}
-function insertionSort(d, a, b) {
-  for (let i = a + 1; i < b; i++) {
-    for (let j = i; j > a && d.less(j, j - 1); j--) d.swap(j, j - 1);
-  }
-}
-function siftDown(d, lo, hi, first) {
-  let root = lo;
-  for (; ; ) {
-    let child = 2 * root + 1;
-    if (child >= hi) return;
-    if (child + 1 < hi && d.less(first + child, first + child + 1)) child++;
-    if (!d.less(first + root, first + child)) return;
-    d.swap(first + root, first + child);
-    root = child;
-  }
-}
-function heapSort(d, a, b) {
-  const first = a;
-  const lo = 0;
-  const hi = b - a;
-  for (let i = Math.trunc((hi - 1) / 2); i >= 0; i--) siftDown(d, i, hi, first);
-  for (let i = hi - 1; i >= 0; i--) {
-    d.swap(first, first + i);
-    siftDown(d, lo, i, first);
-  }
-}
-function pdqsort(d, a, b, limit) {
-  const maxInsertion = 12;
-  let wasBalanced = true;
-  let wasPartitioned = true;
-  for (; ; ) {
-    const length = b - a;
-    if (length <= maxInsertion) {
-      insertionSort(d, a, b);
-      return;
-    }
-    if (limit === 0) {
-      heapSort(d, a, b);
-      return;
-    }
-    if (!wasBalanced) {
-      breakPatterns(d, a, b);
-      limit--;
-    }
-    let [pivot, hint] = choosePivot(d, a, b);
-    if (hint === DECREASING) {
-      reverseRange(d, a, b);
-      pivot = b - 1 - (pivot - a);
-      hint = INCREASING;
-    }
-    if (wasBalanced && wasPartitioned && hint === INCREASING) {
-      if (partialInsertionSort(d, a, b)) return;
-    }
-    if (a > 0 && !d.less(a - 1, pivot)) {
-      a = partitionEqual(d, a, b, pivot);
-      continue;
-    }
-    const [mid, alreadyPartitioned] = partition(d, a, b, pivot);
-    wasPartitioned = alreadyPartitioned;
-    const leftLen = mid - a;
-    const rightLen = b - mid;
-    const balanceThreshold = Math.trunc(length / 8);
-    if (leftLen < rightLen) {
-      wasBalanced = leftLen >= balanceThreshold;
-      pdqsort(d, a, mid, limit);
-      a = mid + 1;
-    } else {
-      wasBalanced = rightLen >= balanceThreshold;
-      pdqsort(d, mid + 1, b, limit);
-      b = mid;
-    }
-  }
-}
-function partition(d, a, b, pivot) {
-  d.swap(a, pivot);
-  let i = a + 1;
-  let j = b - 1;
-  while (i <= j && d.less(i, a)) i++;
-  while (i <= j && !d.less(j, a)) j--;
-  if (i > j) {
-    d.swap(j, a);
-    return [j, true];
-  }
-  d.swap(i, j);
-  i++;
-  j--;
-  for (; ; ) {
-    while (i <= j && d.less(i, a)) i++;
-    while (i <= j && !d.less(j, a)) j--;
-    if (i > j) break;
-    d.swap(i, j);
-    i++;
-    j--;
-  }
-  d.swap(j, a);
-  return [j, false];
-}
-function partitionEqual(d, a, b, pivot) {
-  d.swap(a, pivot);
-  let i = a + 1;
-  let j = b - 1;
-  for (; ; ) {
-    while (i <= j && !d.less(a, i)) i++;
-    while (i <= j && d.less(a, j)) j--;
-    if (i > j) break;
-    d.swap(i, j);
-    i++;
-    j--;
-  }
-  return i;
-}
-function partialInsertionSort(d, a, b) {
-  const maxSteps = 5;
-  const shortestShifting = 50;
-  let i = a + 1;
-  for (let step2 = 0; step2 < maxSteps; step2++) {
-    while (i < b && !d.less(i, i - 1)) i++;
-    if (i === b) return true;
-    if (b - a < shortestShifting) return false;
-    d.swap(i, i - 1);
-    if (i - a >= 2) {
-      for (let j = i - 1; j >= 1; j--) {
-        if (!d.less(j, j - 1)) break;
-        d.swap(j, j - 1);
-      }
-    }
-    if (b - i >= 2) {
-      for (let j = i + 1; j < b; j++) {
-        if (!d.less(j, j - 1)) break;
-        d.swap(j, j - 1);
-      }
-    }
-  }
-  return false;
-}
-function breakPatterns(d, a, b) {
-  const length = b - a;
-  if (length < 8) return;
-  let random = BigInt(length);
-  const modulus = BigInt(2 ** bitsLen(length));
-  const lo = a + Math.trunc(length / 4) * 2 - 1;
-  for (let idx = lo; idx <= lo + 2; idx++) {
-    random ^= random << XORSHIFT[0] & MASK64;
-    random ^= random >> XORSHIFT[1];
-    random ^= random << XORSHIFT[2] & MASK64;
-    let other = Number(random & modulus - 1n);
-    if (other >= length) other -= length;
-    d.swap(idx, a + other);
-  }
-}
-function choosePivot(d, a, b) {
-  const shortestNinther = 50;
-  const maxSwaps = 4 * 3;
-  const l = b - a;
-  const swaps = { n: 0 };
-  let i = a + Math.trunc(l / 4) * 1;
-  let j = a + Math.trunc(l / 4) * 2;
-  let k = a + Math.trunc(l / 4) * 3;
-  if (l >= 8) {
-    if (l >= shortestNinther) {
-      i = median(d, i - 1, i, i + 1, swaps);
-      j = median(d, j - 1, j, j + 1, swaps);
-      k = median(d, k - 1, k, k + 1, swaps);
-    }
-    j = median(d, i, j, k, swaps);
-  }
-  if (swaps.n === 0) return [j, INCREASING];
-  if (swaps.n === maxSwaps) return [j, DECREASING];
-  return [j, UNKNOWN2];
-}
-function median(d, a, b, c, swaps) {
-  if (d.less(b, a)) {
-    swaps.n++;
-    [a, b] = [b, a];
-  }
-  if (d.less(c, b)) {
-    swaps.n++;
-    [b, c] = [c, b];
-  }
-  if (d.less(b, a)) {
-    swaps.n++;
-    [a, b] = [b, a];
-  }
-  return b;
-}
-function reverseRange(d, a, b) {
-  let i = a;
-  let j = b - 1;
-  while (i < j) {
-    d.swap(i, j);
-    i++;
-    j--;
-  }
-}
-var XORSHIFT, MASK64, bitsLen, UNKNOWN2, INCREASING, DECREASING;
-var init_gosort = __esm({
-  "src/lua/gosort.ts"() {
-    "use strict";
-    XORSHIFT = [13n, 7n, 17n];
-    MASK64 = (1n << 64n) - 1n;
-    bitsLen = (n) => n <= 0 ? 0 : 32 - Math.clz32(n);
-    UNKNOWN2 = 0;
-    INCREASING = 1;
-    DECREASING = 2;
-  }
-});
-
-// src/lua/runtime.ts
-var runtime_exports = {};
-__export(runtime_exports, {
-  DEADLINE_MESSAGE: () => DEADLINE_MESSAGE,
-  DEFAULT_INSTRUCTION_LIMIT: () => DEFAULT_INSTRUCTION_LIMIT,
-  DEFAULT_MEMORY_LIMIT_BYTES: () => DEFAULT_MEMORY_LIMIT_BYTES,
-  DEFAULT_TIMEOUT_MS: () => DEFAULT_TIMEOUT_MS,
-  GOPHER_CALL_STACK_SIZE: () => GOPHER_CALL_STACK_SIZE,
-  GOPHER_REGISTRY_SIZE: () => GOPHER_REGISTRY_SIZE,
-  HEALTH_STATUSES: () => HEALTH_STATUSES,
-  INVALID_STATUS_MESSAGE: () => INVALID_STATUS_MESSAGE,
-  MAX_STRING_BYTES: () => MAX_STRING_BYTES,
-  MEMORY_MESSAGE: () => MEMORY_MESSAGE,
-  clearCompileCache: () => clearCompileCache,
-  compileCacheSize: () => compileCacheSize,
-  evaluateHealth: () => evaluateHealth,
-  isHealthStatus: () => isHealthStatus
-});
-import { getHeapStatistics } from "node:v8";
-function markBounded() {
-  if (ctx) ctx.bounded = true;
-}
-function boundedRaise(Ls, msg) {
-  markBounded();
-  return raise3(Ls, msg);
-}
-function tstr(s) {
-  let ts = strCache.get(s);
-  if (ts === void 0) {
-    ts = lstring.luaS_bless(L, to_luastring(s));
-    lstring.luaS_hashlongstr(ts);
-    ts.js = s;
-    if (strCache.size >= STR_CACHE_MAX) strCache.clear();
-    strCache.set(s, ts);
-  }
-  return ts;
-}
-function strTV(s) {
-  return new TValue2(T.LUA_TLNGSTR, tstr(s));
-}
-function newTable() {
-  const t = Object.create(lazyTableProto);
-  t.id = L.l_G.id_counter++;
-  t.strong = /* @__PURE__ */ new Map();
-  t.dead_weak = void 0;
-  t.f = void 0;
-  t.l = void 0;
-  t.metatable = null;
-  t.flags = 0;
-  return t;
-}
-function addEntry(t, hash, key, value) {
-  const prev = t.l;
-  const entry2 = { key, value, p: prev, n: void 0 };
-  if (!t.f) t.f = entry2;
-  if (prev) prev.n = entry2;
-  t.strong.set(hash, entry2);
-  t.l = entry2;
-}
-function addStr(t, name, value) {
-  const ts = tstr(name);
-  addEntry(t, ts.hash, new TValue2(T.LUA_TLNGSTR, ts), value);
-}
-function addInt(t, i, value) {
-  addEntry(t, i, new TValue2(T.LUA_TNUMINT, i), value);
-}
-function tableTV(t) {
-  return new TValue2(T.LUA_TTABLE, t);
-}
-function rawGetStr(t, name) {
-  const e = t.strong.get(tstr(name).hash);
-  return e ? e.value : void 0;
-}
-function toLua(v) {
-  switch (typeof v) {
-    case "string":
-      return v.length <= 256 ? strTV(v) : new TValue2(T.LUA_TLNGSTR, lstring.luaS_bless(L, to_luastring(v)));
-    case "number":
-      return new TValue2(T.LUA_TNUMFLT, v);
-    case "boolean":
-      return new TValue2(T.LUA_TBOOLEAN, v);
-    case "bigint":
-      return new TValue2(T.LUA_TNUMFLT, Number(v));
-    case "object": {
-      if (v === null) return void 0;
-      if (v instanceof Date) return strTV(v.toISOString());
-      const t = newTable();
-      t.lazy = v;
-      return tableTV(t);
-    }
-    default:
-      return void 0;
-  }
-}
-function materialize(t) {
-  const v = t.lazy;
-  t.lazy = void 0;
-  if (Array.isArray(v)) {
-    let i = 1;
-    for (const item of v) {
-      const tv = toLua(item);
-      if (tv !== void 0) addInt(t, i++, tv);
-    }
-  } else {
-    const o = v;
-    for (const k in o) {
-      if (!Object.hasOwn(o, k)) continue;
-      const tv = toLua(o[k]);
-      if (tv !== void 0) addStr(t, k, tv);
-    }
-  }
-}
-function luaStringOf(tv) {
-  const ts = tv.value;
-  return ts.js ??= to_jsstring(ts.getstr(), void 0, void 0, true);
-}
-function jsString(Ls, idx) {
-  return to_jsstring(lua.lua_tolstring(Ls, idx), void 0, void 0, true);
-}
-function checkJsString(Ls, idx) {
-  return to_jsstring(lauxlib.luaL_checklstring(Ls, idx), void 0, void 0, true);
-}
-function pushJsString(Ls, s) {
-  lua.lua_pushstring(Ls, to_luastring(s));
-}
-function raise3(Ls, msg) {
-  return gopherRaise(Ls, msg);
-}
-function objectId(v) {
-  if (typeof v?.id === "number") return v.id;
-  if (v === null || v === void 0 || typeof v !== "object" && typeof v !== "function") return 0;
-  const g = L.l_G;
-  let id = g.ids.get(v);
-  if (!id) {
-    id = g.id_counter++;
-    g.ids.set(v, id);
-  }
-  return id;
-}
-function gopherToString(Ls, idx) {
-  if (lua.lua_type(Ls, idx) === lua.LUA_TNUMBER) return goNumberString(lua.lua_tonumber(Ls, idx));
-  lauxlib.luaL_tolstring(Ls, idx);
-  const s = to_jsstring(lua.lua_tolstring(Ls, -1), void 0, void 0, true);
-  lua.lua_pop(Ls, 1);
-  return s;
-}
-function floatResults(fn) {
-  return (Ls) => {
-    const n = fn(Ls);
-    for (let i = 1; i <= n; i++) {
-      const tv = Ls.stack[Ls.top - i];
-      if (tv && tv.type === T.LUA_TNUMINT) tv.type = T.LUA_TNUMFLT;
-    }
-    return n;
-  };
-}
-function gopherKeyString(tv) {
-  switch (tv.ttnov()) {
-    case T.LUA_TNUMBER:
-      return goNumberString(tv.value);
-    case T.LUA_TSTRING:
-      return luaStringOf(tv);
-    case T.LUA_TBOOLEAN:
-      return tv.value ? "true" : "false";
-    case T.LUA_TNIL:
-      return "nil";
-    default:
-      return `${GOPHER_TYPE_NAMES[tv.ttnov()]}: 0x${objectId(tv.value).toString(16)}`;
-  }
-}
-function typeName(tv) {
-  return GOPHER_TYPE_NAMES[tv.ttnov()] ?? "userdata";
-}
-function currentIndexKey(Ls) {
-  const ci = Ls.ci;
-  if (!(ci.callstatus & lstate2.CIST_LUA)) return void 0;
-  const p = ci.func.value.p;
-  const i = p.code[ci.l_savedpc - 1];
-  if (!i) return void 0;
-  const OC = lopcodes.OpCodesI;
-  let rk;
-  switch (i.opcode) {
-    case OC.OP_GETTABLE:
-    case OC.OP_GETTABUP:
-    case OC.OP_SELF:
-      rk = i.C;
-      break;
-    case OC.OP_SETTABLE:
-    case OC.OP_SETTABUP:
-      rk = i.B;
-      break;
-    default:
-      return void 0;
-  }
-  return lopcodes.ISK(rk) ? p.k[lopcodes.INDEXK(rk)] : Ls.stack[ci.l_base + rk];
-}
-function runError(Ls, msg) {
-  ldebug.luaG_runerror(Ls, to_luastring("%s"), to_luastring(msg));
-  throw new Error("unreachable");
-}
-function runErrorNamingLuaCaller(Ls, msg) {
-  if (Ls.ci.callstatus & lstate2.CIST_LUA) runError(Ls, msg);
-  for (let level = 0; level <= GOPHER_CALL_STACK_SIZE; level++) {
-    lauxlib.luaL_where(Ls, level);
-    const where = jsString(Ls, -1);
-    lua.lua_pop(Ls, 1);
-    if (where !== "") runError(Ls, where + msg);
-  }
-  runError(Ls, msg);
-}
-function patchLazyTables() {
-  Table.prototype.lazy = void 0;
-  lazyTableProto.lazy = void 0;
-  const get = ltable.luaH_get;
-  const getint = ltable.luaH_getint;
-  const getstr = ltable.luaH_getstr;
-  const getn = ltable.luaH_getn;
-  const next = ltable.luaH_next;
-  const setfrom = ltable.luaH_setfrom;
-  const setint = ltable.luaH_setint;
-  ltable.luaH_get = (Ls, t, key) => {
-    if (t.lazy !== void 0) materialize(t);
-    return get(Ls, t, key);
-  };
-  ltable.luaH_getint = (t, key) => {
-    if (t.lazy !== void 0) materialize(t);
-    return getint(t, key);
-  };
-  ltable.luaH_getstr = (t, key) => {
-    if (t.lazy !== void 0) materialize(t);
-    return getstr(t, key);
-  };
-  ltable.luaH_getn = (t) => {
-    if (t.lazy !== void 0) materialize(t);
-    const n = getn(t);
-    if (ctx === void 0 || t.strong.size === n && !hasTombstones(t)) return n;
-    return gopherLen(t);
-  };
-  ltable.luaH_next = (Ls, t, keyI) => {
-    if (t.lazy !== void 0) materialize(t);
-    if (ctx !== void 0) {
-      if (!naturalOrder(t)) return gopherNext(Ls, t, keyI);
-      const k = Ls.stack[keyI];
-      if (k.type !== T.LUA_TNIL && t.strong.get(hashKey(k)) === void 0) return gopherNext(Ls, t, keyI);
-      let more = next(Ls, t, keyI);
-      while (more && Ls.stack[keyI + 1].ttisnil()) more = next(Ls, t, keyI);
-      return more;
-    }
-    return next(Ls, t, keyI);
-  };
-  const luaHNew = ltable.luaH_new;
-  const OP_NEWTABLE = lopcodes.OpCodesI.OP_NEWTABLE;
-  ltable.luaH_new = (Ls) => {
-    const t = luaHNew(Ls);
-    if (ctx !== void 0) {
-      const ci = Ls.ci;
-      if (ci.callstatus & lstate2.CIST_LUA) {
-        const i = ci.l_code[ci.l_savedpc - 1];
-        if (i !== void 0 && i.opcode === OP_NEWTABLE && i.B === 0) t.gnoarr = true;
-      }
-    }
-    return t;
-  };
-  ltable.luaH_setfrom = (Ls, t, key, value) => {
-    if (t.lazy !== void 0) materialize(t);
-    if (ctx !== void 0) {
-      if (value.ttisnil() && deleteKey(t, key)) return;
-      noteArrayKey(t, key);
-    }
-    return setfrom(Ls, t, key, value);
-  };
-  ltable.luaH_setint = (t, key, value) => {
-    if (t.lazy !== void 0) materialize(t);
-    if (ctx !== void 0) {
-      if (value.ttisnil() && deleteIntKey(t, key)) return;
-      noteArrayKey(t, key);
-    }
-    return setint(t, key, value);
-  };
-}
-function patchFengari() {
-  if (patched) return;
-  patched = true;
-  Object.defineProperty(lstring.TString.prototype, "hash", {
-    configurable: true,
-    get() {
-      let h = this.h2;
-      if (h === void 0) {
-        h = "|";
-        const b = this.realstring;
-        for (let i = 0; i < b.length; i++) h += HEX_BYTE[b[i]];
-        this.h2 = h;
-      }
-      return h;
-    },
-    set(v) {
-      this.h2 = v === null ? void 0 : v;
-    }
-  });
-  const origPow = Math.pow;
-  Math.pow = (x, y) => ctx !== void 0 || compiling ? goPow(x, y) : origPow(x, y);
-  patchLazyTables();
-  const origToString = lobject2.luaO_tostring;
-  lobject2.luaO_tostring = (Ls, obj) => {
-    if (obj.ttisnumber()) {
-      obj.setsvalue(lstring.luaS_bless(Ls, to_luastring(goNumberString(obj.value))));
-      return;
-    }
-    origToString(Ls, obj);
-  };
-  const origTypeError = ldebug.luaG_typeerror;
-  ldebug.luaG_typeerror = (Ls, o, op) => {
-    if (ctx === void 0) return origTypeError(Ls, o, op);
-    const what = to_jsstring(op);
-    if (what === "index") {
-      const key = currentIndexKey(Ls);
-      if (key !== void 0) {
-        runError(Ls, `attempt to index a non-table object(${typeName(o)}) with key '${gopherKeyString(key)}'`);
-      }
-      runError(Ls, `attempt to index a non-table object(${typeName(o)})`);
-    }
-    if (what === "call") runError(Ls, "attempt to call a non-function object");
-    if (what === "get length of") runError(Ls, "__len undefined");
-    return origTypeError(Ls, o, op);
-  };
-  const origOrder = ldebug.luaG_ordererror;
-  ldebug.luaG_ordererror = (Ls, p1, p22) => {
-    if (ctx === void 0) return origOrder(Ls, p1, p22);
-    const msg = `attempt to compare ${typeName(p1)} with ${typeName(p22)}`;
-    if (!(Ls.ci.callstatus & lstate2.CIST_LUA)) {
-      lauxlib.luaL_where(Ls, 1);
-      const where = jsString(Ls, -1);
-      lua.lua_pop(Ls, 1);
-      runError(Ls, where + msg);
-    }
-    runError(Ls, msg);
-  };
-  const origExtendCI = lstate2.luaE_extendCI;
-  lstate2.luaE_extendCI = (Ls) => {
-    const depth = (Ls.ci.depth ?? 0) + 1;
-    if (depth > GOPHER_CALL_STACK_SIZE && ctx !== void 0) runErrorNamingLuaCaller(Ls, "stack overflow");
-    const ci = origExtendCI(Ls);
-    ci.depth = depth;
-    return ci;
-  };
-  const origCheckStack = ldo2.luaD_checkstack;
-  const origGrowStack = ldo2.luaD_growstack;
-  let raisingOverflow = false;
-  const checkRegistry = (Ls, n) => {
-    if (ctx === void 0 || raisingOverflow || Ls.top + n - (Ls.base_ci.next?.funcOff ?? 0) <= GOPHER_REGISTRY_SIZE + REGISTRY_SLACK)
-      return;
-    raisingOverflow = true;
-    try {
-      runErrorNamingLuaCaller(Ls, "registry overflow");
-    } finally {
-      raisingOverflow = false;
-    }
-  };
-  ldo2.luaD_checkstack = (Ls, n) => {
-    checkRegistry(Ls, n);
-    return origCheckStack(Ls, n);
-  };
-  ldo2.luaD_growstack = (Ls, n) => {
-    checkRegistry(Ls, n);
-    return origGrowStack(Ls, n);
-  };
-  const origRunError = ldebug.luaG_runerror;
-  const runErrorTexts = {
-    "'for' limit must be a number": "for statement limit must be a number",
-    "'for' step must be a number": "for statement step must be a number",
-    "'for' initial value must be a number": "for statement init must be a number",
-    // fengari's bound on nested calls through JavaScript (metamethods, pcall: 200) comes
-    // before gopher-lua's 256 frames; both end a runaway recursion, gopher-lua says this.
-    "JS stack overflow": "stack overflow"
-  };
-  ldebug.luaG_runerror = (Ls, fmt, ...args) => {
-    if (ctx !== void 0) {
-      if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0);
-      const f = to_jsstring(fmt);
-      const text2 = runErrorTexts[f];
-      if (text2 !== void 0) return origRunError(Ls, to_luastring(text2));
-      if (f.startsWith("table index is") && !(Ls.ci.callstatus & lstate2.CIST_LUA))
-        return origRunError(Ls, to_luastring(gopherWhere(Ls, 0) + f));
-    }
-    return origRunError(Ls, fmt, ...args);
-  };
-  const origErrorMsg = ldebug.luaG_errormsg;
-  ldebug.luaG_errormsg = (Ls) => {
-    if (ctx !== void 0) {
-      if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0);
-      const tv = Ls.stack[Ls.top - 1];
-      const fromError = userErrorRaise;
-      userErrorRaise = false;
-      if (tv?.ttisstring() && !fromError) {
-        const msg = luaStringOf(tv);
-        const text2 = gopherLibError(gopherArgName(Ls, msg));
-        if (text2 !== msg) {
-          lua.lua_pop(Ls, 1);
-          pushJsString(Ls, text2);
-        }
-      }
-    }
-    return origErrorMsg(Ls);
-  };
-  const sameTM = (Ls, p1, p22, event) => {
-    const m1 = ltm.luaT_gettmbyobj(Ls, p1, event);
-    if (!m1.ttisfunction()) return void 0;
-    const m2 = ltm.luaT_gettmbyobj(Ls, p22, event);
-    return m2.ttisfunction() && m1.type === m2.type && m1.value === m2.value ? m1 : void 0;
-  };
-  const origOrderTM = ltm.luaT_callorderTM;
-  ltm.luaT_callorderTM = (Ls, p1, p22, event) => {
-    if (ctx === void 0) return origOrderTM(Ls, p1, p22, event);
-    if (p1.ttnov() !== p22.ttnov()) return null;
-    const tm = sameTM(Ls, p1, p22, event);
-    if (tm === void 0) return null;
-    const res = new TValue2(T.LUA_TNIL, null);
-    ltm.luaT_callTM(Ls, tm, p1, p22, res, 1);
-    return !res.l_isfalse();
-  };
-  const origFastTM = ltm.fasttm;
-  const TM_EQ = ltm.TMS.TM_EQ;
-  let pendingEq = false;
-  ltm.fasttm = (l, et, e) => {
-    const r = origFastTM(l, et, e);
-    if (e === TM_EQ && r !== null && ctx !== void 0) pendingEq = true;
-    return r;
-  };
-  const origCallTM = ltm.luaT_callTM;
-  ltm.luaT_callTM = (Ls, f, p1, p22, p3, hasres) => {
-    if (pendingEq) {
-      pendingEq = false;
-      const tm = sameTM(Ls, p1, p22, TM_EQ);
-      if (tm === void 0) {
-        p3.setbvalue(false);
-        return;
-      }
-      return origCallTM(Ls, tm, p1, p22, p3, hasres);
-    }
-    return origCallTM(Ls, f, p1, p22, p3, hasres);
-  };
-  const origTryBin = ltm.luaT_trybinTM;
-  const TMS = ltm.TMS;
-  const opNames = {
-    [TMS.TM_ADD]: "add",
-    [TMS.TM_SUB]: "sub",
-    [TMS.TM_MUL]: "mul",
-    [TMS.TM_DIV]: "div",
-    [TMS.TM_MOD]: "mod",
-    [TMS.TM_POW]: "pow",
-    [TMS.TM_CONCAT]: "concat"
-  };
-  ltm.luaT_trybinTM = (Ls, p1, p22, res, event) => {
-    if (ctx === void 0) return origTryBin(Ls, p1, p22, res, event);
-    if (ltm.luaT_callbinTM(Ls, p1, p22, res, event)) return;
-    if (event === TMS.TM_UNM) runError(Ls, "__unm undefined");
-    const name = opNames[event];
-    const arithType = (tv) => event !== TMS.TM_CONCAT && tv.ttisstring() && goParseNumber(luaStringOf(tv)) !== void 0 ? "number" : typeName(tv);
-    if (name) runError(Ls, `cannot perform ${name} operation between ${arithType(p1)} and ${arithType(p22)}`);
-    return origTryBin(Ls, p1, p22, res, event);
-  };
-  const origToInteger = lvm2.tointeger;
-  lvm2.tointeger = (o) => {
-    if (ctx !== void 0 && o.ttisstring()) return false;
-    if (ctx !== void 0 && o.ttisfloat()) {
-      const v = Number.isNaN(o.value) ? -2147483648 : Math.trunc(o.value);
-      return Math.max(-2147483648, Math.min(2147483647, v));
-    }
-    return origToInteger(o);
-  };
-  const origStr2num = lobject2.luaO_str2num;
-  lobject2.luaO_str2num = (s, o) => {
-    if (ctx === void 0) return origStr2num(s, o);
-    const v = goParseNumber(to_jsstring(s, void 0, void 0, true));
-    if (v === void 0) return 0;
-    o.setfltvalue(v);
-    return s.length + 1;
-  };
-  const origArith = lobject2.luaO_arith;
-  lobject2.luaO_arith = (Ls, op, p1, p22, p3) => {
-    if (Ls === null && p1.ttisinteger() && p22.ttisinteger() && FLOAT_FOLD_OPS.has(op)) {
-      return origArith(Ls, op, new TValue2(T.LUA_TNUMFLT, p1.value), new TValue2(T.LUA_TNUMFLT, p22.value), p3);
-    }
-    return origArith(Ls, op, p1, p22, p3);
-  };
-  const origSet = lobject2.setsvalue2s;
-  lobject2.setsvalue2s = (Ls, idx, ts) => {
-    if (ctx !== void 0) {
-      const len = ts.realstring.length;
-      if (len > MAX_STRING_BYTES) {
-        markBounded();
-        runError(Ls, MEMORY_MESSAGE);
-      }
-      if (len >= 4096) charge(Ls, len >> 9, true);
-    }
-    origSet(Ls, idx, ts);
-  };
-}
-function fnTV(f) {
-  return new TValue2(T.LUA_TLCF, f);
-}
-function libFrom(tableTv, names, renames = {}) {
-  const out = {};
-  for (const name of names) {
-    const v = rawGetStr(tableTv.value, renames[name] ?? name);
-    if (!v || v.ttisnil()) throw new Error(`fengari library lacks ${name}`);
-    out[name] = v;
-  }
-  return out;
-}
-function getGlobalTV(name) {
-  lua.lua_getglobal(L, to_luastring(name));
-  const tv = L.stack[L.top - 1];
-  const copy = new TValue2(tv.type, tv.value);
-  lua.lua_pop(L, 1);
-  return copy;
-}
-function wrapSelect(orig) {
-  return (Ls) => {
-    const t = lua.lua_type(Ls, 1);
-    if (t !== lua.LUA_TNUMBER && t !== lua.LUA_TSTRING)
-      raise3(Ls, `bad argument #1 to select (number or string expected, got ${GOPHER_TYPE_NAMES[t] ?? "nil"})`);
-    if (t === lua.LUA_TSTRING) {
-      const s = jsString(Ls, 1);
-      if (s !== "#") raise3(Ls, `bad argument #1 to select (invalid string '${s}')`);
-    }
-    return orig(Ls);
-  };
-}
-function gopherArgName(Ls, msg) {
-  const m = /^(?:[^\n]*?:\d+: | ?)(?:bad argument #(\d+) to ('[^']*'|[^ ']*) \(|calling '[^']*' on bad self \()/.exec(msg);
-  if (m === null || Ls.ci.callstatus & lstate2.CIST_LUA) return msg;
-  const parent = Ls.ci.previous;
-  let name = "(anonymous)";
-  let method = false;
-  if (parent && parent.callstatus & lstate2.CIST_LUA) {
-    const ar = new lua.lua_Debug();
-    if (lua.lua_getstack(Ls, 0, ar) && lua.lua_getinfo(Ls, to_luastring("n"), ar)) {
-      const what = ar.namewhat ? to_jsstring(ar.namewhat) : "";
-      method = what === "method";
-      if (what === "global" || what === "local" || what === "upvalue" || what === "field" || what === "method")
-        name = ar.name ? to_jsstring(ar.name) : "?";
-      else if (what === "" || what === "constant") name = "?";
-    }
-  }
-  let n = m[1] === void 0 ? 1 : Number(m[1]);
-  if (m[1] !== void 0 && m[2].startsWith("'") && method) n++;
-  const rest = msg.slice(m[0].length).replace(/^(\w+ expected, got) no value\)$/, "$1 nil)").replace(/^number has no integer representation\)$/, "number expected, got string)");
-  return `${gopherWhere(Ls, 0)}bad argument #${n} to ${name} (${rest}`;
-}
-function wrapError(orig) {
-  return (Ls) => {
-    if (lua.lua_gettop(Ls) === 0) raise3(Ls, "bad argument #1 to error (value expected)");
-    if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) {
-      const level = lauxlib.luaL_optinteger(Ls, 2, 1);
-      if (level > 0) {
-        const where = gopherWhere(Ls, level - 1);
-        lua.lua_settop(Ls, 1);
-        lua.lua_pushstring(Ls, to_luastring(where));
-        lua.lua_insert(Ls, 1);
-        lua.lua_concat(Ls, 2);
-        userErrorRaise = true;
-        return lua.lua_error(Ls);
-      }
-    }
-    userErrorRaise = true;
-    return orig(Ls);
-  };
-}
-function loadChunk(Ls, source, chunkname) {
-  const problems = checkGopherLuaSyntax(source);
-  if (problems.length > 0) {
-    pushJsString(Ls, gopherSyntaxMessage(source, chunkname) ?? gopherSyntaxErrorText(problems[0], chunkname));
-    return false;
-  }
-  const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(withVarargArg(gopherSource(source))), null, to_luastring(`=${chunkname}`));
-  if (status !== lua.LUA_OK) return false;
-  floatConstants(Ls.stack[Ls.top - 1].value.p);
-  if (ctx) {
-    lobject2.pushobj2s(Ls, tableTV(ctx.env));
-    lua.lua_setupvalue(Ls, -2, 1);
-  }
-  return true;
-}
-function envPackageField(Ls, field2) {
-  lobject2.pushobj2s(Ls, tableTV(ctx.env));
-  lua.lua_getfield(Ls, -1, to_luastring("package"));
-  lua.lua_remove(Ls, -2);
-  if (lua.lua_type(Ls, -1) === lua.LUA_TTABLE) lua.lua_getfield(Ls, -1, to_luastring(field2));
-  else lua.lua_pushnil(Ls);
-  lua.lua_remove(Ls, -2);
-}
-function goInt64(v) {
-  if (!Number.isFinite(v) || Math.abs(v) >= 9223372036854776e3) return -9223372036854775808n;
-  return BigInt(Math.trunc(v));
-}
-function goFormatInt(n, verb, flags, width, prec) {
-  const neg = n < 0n;
-  const abs = neg ? -n : n;
-  const base = verb === "x" || verb === "X" ? 16 : verb === "o" ? 8 : verb === "b" ? 2 : 10;
-  let digits = abs.toString(base);
-  if (verb === "X") digits = digits.toUpperCase();
-  if (prec !== void 0) digits = prec === 0 && abs === 0n ? "" : digits.padStart(prec, "0");
-  const sign = neg ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
-  const prefix = flags.includes("#") ? base === 16 ? verb === "X" ? "0X" : "0x" : base === 8 ? "0" : "" : "";
-  let out = sign + prefix + digits;
-  if (width !== void 0 && out.length < width) {
-    if (flags.includes("-")) out = out.padEnd(width, " ");
-    else if (flags.includes("0") && prec === void 0) out = sign + prefix + digits.padStart(width - sign.length - prefix.length, "0");
-    else out = out.padStart(width, " ");
-  }
-  return out;
-}
-function goQuote(str2) {
-  let out = '"';
-  for (const ch of str2) {
-    const c = ch.codePointAt(0);
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (c === 7) out += "\\a";
-    else if (c === 8) out += "\\b";
-    else if (c === 12) out += "\\f";
-    else if (c === 10) out += "\\n";
-    else if (c === 13) out += "\\r";
-    else if (c === 9) out += "\\t";
-    else if (c === 11) out += "\\v";
-    else if (c < 32 || c === 127) out += `\\x${c.toString(16).padStart(2, "0")}`;
-    else if (c === 65533 && ch !== "�") out += "\\ufffd";
-    else out += ch;
-  }
-  return `${out}"`;
-}
-function goQuoteBytes(b) {
-  let out = '"';
-  for (let i = 0; i < b.length; ) {
-    const c = b[i];
-    let n = c < 128 ? 1 : c >= 194 && c < 224 ? 2 : c >= 224 && c < 240 ? 3 : c >= 240 && c < 245 ? 4 : 0;
-    let r = n === 1 ? c : n === 2 ? c & 31 : n === 3 ? c & 15 : c & 7;
-    for (let k = 1; k < n; k++) {
-      const d = b[i + k];
-      if (d === void 0 || (d & 192) !== 128) {
-        n = 0;
-        break;
-      }
-      r = r << 6 | d & 63;
-    }
-    if (n === 3 && (r < 2048 || r >= 55296 && r <= 57343)) n = 0;
-    if (n === 4 && (r < 65536 || r > 1114111)) n = 0;
-    if (n === 0) {
-      out += `\\x${c.toString(16).padStart(2, "0")}`;
-      i++;
-      continue;
-    }
-    const ch = String.fromCodePoint(r);
-    if (r < 128) out += goQuote(ch).slice(1, -1);
-    else if (/[\p{C}\p{Z}]/u.test(ch))
-      out += r < 65536 ? `\\u${r.toString(16).padStart(4, "0")}` : `\\U${r.toString(16).padStart(8, "0")}`;
-    else out += ch;
-    i += n;
-  }
-  return `${out}"`;
-}
-function exactDecimal(a) {
-  if (a === 0) return { d: "", dp: 0 };
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(a));
-  const hi = view.getUint32(0);
-  const lo = view.getUint32(4);
-  const expBits = hi >>> 20 & 2047;
-  let mant = BigInt(hi & 1048575) << 32n | BigInt(lo);
-  let e;
-  if (expBits === 0) e = -1074;
-  else {
-    mant |= 1n << 52n;
-    e = expBits - 1075;
-  }
-  let digits;
-  let dp;
-  if (e >= 0) {
-    digits = (mant << BigInt(e)).toString();
-    dp = digits.length;
-  } else {
-    digits = (mant * 5n ** BigInt(-e)).toString();
-    dp = digits.length + e;
-  }
-  return { d: digits.replace(/0+$/, ""), dp };
-}
-function roundDecimal(x, nd) {
-  if (nd < 0 || nd >= x.d.length) return x;
-  const next = x.d.charCodeAt(nd) - 48;
-  const up = next === 5 && nd + 1 === x.d.length ? nd > 0 && (x.d.charCodeAt(nd - 1) - 48) % 2 === 1 : next >= 5;
-  if (!up) return { d: x.d.slice(0, nd).replace(/0+$/, ""), dp: nd === 0 ? 0 : x.dp };
-  let i = nd - 1;
-  while (i >= 0 && x.d[i] === "9") i--;
-  if (i < 0) return { d: "1", dp: x.dp + 1 };
-  return { d: x.d.slice(0, i) + String.fromCharCode(x.d.charCodeAt(i) + 1), dp: x.dp };
-}
-function fmtF(x, prec) {
-  let out = "";
-  if (x.dp > 0) out = x.d.slice(0, x.dp).padEnd(x.dp, "0");
-  else out = "0";
-  if (prec > 0) {
-    out += ".";
-    for (let i = 1; i <= prec; i++) {
-      const j = x.dp + i - 1;
-      out += j >= 0 && j < x.d.length ? x.d[j] : "0";
-    }
-  }
-  return out;
-}
-function fmtE(x, prec, e) {
-  let out = x.d.length > 0 ? x.d[0] : "0";
-  if (prec > 0) out += `.${x.d.slice(1, prec + 1).padEnd(prec, "0")}`;
-  const exp = x.d.length === 0 ? 0 : x.dp - 1;
-  const ae = Math.abs(exp);
-  return `${out}${e}${exp < 0 ? "-" : "+"}${ae < 10 ? "0" : ""}${ae}`;
-}
-function goFormatExpG(v, verb, flags, width, prec) {
-  let body;
-  const lower = verb.toLowerCase();
-  if (!Number.isFinite(v)) {
-    const sign2 = Number.isNaN(v) || v > 0 ? flags.includes("+") ? "+" : flags.includes(" ") ? " " : Number.isNaN(v) ? "" : "+" : "-";
-    body = sign2 + (Number.isNaN(v) ? "NaN" : "Inf");
-    return pad(body, flags.replace("0", ""), width);
-  }
-  const neg = v < 0 || Object.is(v, -0);
-  const a = Math.abs(v);
-  const x = exactDecimal(a);
-  if (lower === "e") {
-    const p = prec ?? 6;
-    body = fmtE(roundDecimal(x, p + 1), p, "e");
-  } else if (lower === "f") {
-    const p = prec ?? 6;
-    body = fmtF(roundDecimal(x, x.dp + p), p);
-  } else if (prec === void 0) {
-    body = goFormatFloatG(a);
-  } else {
-    let p = prec === 0 ? 1 : prec;
-    const digs = roundDecimal(x, p);
-    const nd = digs.d.length;
-    let eprec = p;
-    if (eprec > nd && nd >= digs.dp) eprec = nd;
-    const exp = digs.dp - 1;
-    if (exp < -4 || exp >= eprec) {
-      if (p > nd) p = nd;
-      body = fmtE(digs, p - 1, "e");
-    } else {
-      if (p > digs.dp) p = nd;
-      body = fmtF(digs, Math.max(p - digs.dp, 0));
-    }
-  }
-  if (flags.includes("#")) body = goSharpFloat(body, lower === "g" ? prec ?? 6 : 0);
-  if (verb === "E" || verb === "G") body = body.toUpperCase();
-  const sign = neg ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
-  if (width !== void 0 && flags.includes("0") && !flags.includes("-") && sign.length + body.length < width) {
-    return sign + body.padStart(width - sign.length, "0");
-  }
-  return pad(sign + body, flags, width);
-}
-function goSharpFloat(num2, digits) {
-  let tail = "";
-  const e = num2.search(/[eE]/);
-  if (e >= 0) {
-    tail = num2.slice(e);
-    num2 = num2.slice(0, e);
-  }
-  let point = false;
-  let nonzero = false;
-  for (const c of num2) {
-    if (c === ".") point = true;
-    else {
-      if (c !== "0") nonzero = true;
-      if (nonzero) digits--;
-    }
-  }
-  if (!point) {
-    if (num2 === "0") digits--;
-    num2 += ".";
-  }
-  while (digits > 0) {
-    num2 += "0";
-    digits--;
-  }
-  return num2 + tail;
-}
-function pad(s, flags, width) {
-  if (width === void 0 || s.length >= width) return s;
-  return flags.includes("-") ? s.padEnd(width, " ") : s.padStart(width, " ");
-}
-function goFormatNumber(v, conv, flags, width, prec) {
-  switch (conv) {
-    case "d":
-    case "i":
-    case "x":
-    case "X":
-    case "o":
-    case "b":
-      return goFormatInt(goInt64(v), conv === "i" ? "d" : conv, flags, width, prec);
-    case "c": {
-      const r = goInt64(v);
-      const ok = r >= 0n && r <= 0x10ffffn && !(r >= 0xd800n && r <= 0xdfffn);
-      return pad(String.fromCodePoint(ok ? Number(r) : 65533), flags, width);
-    }
-    case "s":
-      return pad(prec === void 0 ? goNumberString(v) : goNumberString(v).slice(0, prec), flags, width);
-    case "q":
-      return pad(goQuote(goNumberString(v)), flags, width);
-    case "e":
-    case "E":
-    case "f":
-    case "F":
-    case "g":
-    case "G":
-      return goFormatExpG(v, conv, flags, width, prec);
-    default: {
-      if (Number.isInteger(v) && Math.abs(v) < 9223372036854776e3)
-        return `%!${conv}(int64=${goFormatInt(goInt64(v), "d", flags, width, prec)})`;
-      return `%!${conv}(float64=${pad(goNumberString(v), flags, width)})`;
-    }
-  }
-}
-function goPadRunes(str2, flags, width, prec) {
-  const runes = [...str2];
-  const cut = prec === void 0 ? runes : runes.slice(0, prec);
-  const body = cut.join("");
-  if (width === void 0 || cut.length >= width) return body;
-  const fill = (flags.includes("0") && !flags.includes("-") ? "0" : " ").repeat(width - cut.length);
-  return flags.includes("-") ? body + fill : fill + body;
-}
-function goFormatString(bytes2, conv, flags, width, prec) {
-  if (conv === "s" && (width === void 0 && prec === void 0 || bytes2.every((b) => b < 128 && b !== 0))) return void 0;
-  const str2 = to_jsstring(bytes2, void 0, void 0, true);
-  if (conv === "d" || conv === "i") {
-    if (goParseNumber(str2) === void 0) return goFormatInt(0n, "d", flags, width, prec);
-    return goPadRunes(str2, flags, width, prec);
-  }
-  if (conv === "q") return pad(goQuoteBytes(bytes2), flags, width);
-  if (conv === "s") {
-    return goPadRunes(str2, flags, width, prec);
-  }
-  if (conv === "x" || conv === "X") {
-    if (flags !== "" || prec !== void 0) return void 0;
-    let hex = "";
-    for (const b of bytes2) hex += b.toString(16).padStart(2, "0");
-    return pad(conv === "X" ? hex.toUpperCase() : hex, flags, width);
-  }
-  return `%!${conv}(string=${goPadRunes(str2, flags, width, prec)})`;
-}
-function wrapFormat(orig) {
-  return (Ls) => {
-    const fmt = checkJsString(Ls, 1);
-    const top = lua.lua_gettop(Ls);
-    const npat = fmt.split("%").length - 1 - (fmt.split("%%").length - 1);
-    const passed = Math.min(npat, top - 1) + 1;
-    const re = /%[-+ #0]*\d*(?:\.\d*)?$|%([-+ #0]*)(\d*)(?:\.(\d*))?([\s\S])/g;
-    let out = "";
-    let last = 0;
-    let arg = 1;
-    let changed = false;
-    const kept = [];
-    let m;
-    while ((m = re.exec(fmt)) !== null) {
-      const [spec2, flags, w, p, conv] = m;
-      out += fmt.slice(last, m.index);
-      last = m.index + spec2.length;
-      if (conv === void 0) {
-        out += "%%!(NOVERB)";
-        changed = true;
-        continue;
-      }
-      if (conv === "%") {
-        out += "%%";
-        if (spec2 !== "%%") changed = true;
-        continue;
-      }
-      arg++;
-      const width = w === "" ? void 0 : Number(w);
-      const prec = p === void 0 ? void 0 : p === "" ? 0 : Number(p);
-      const t = arg <= passed ? lua.lua_type(Ls, arg) : lua.LUA_TNONE;
-      let literal;
-      if (t === lua.LUA_TNUMBER) {
-        literal = goFormatNumber(lua.lua_tonumber(Ls, arg), conv, flags, width, prec);
-      } else if (t === lua.LUA_TNONE) {
-        literal = `%!${conv}(MISSING)`;
-      } else if (t === lua.LUA_TSTRING) {
-        literal = goFormatString(lua.lua_tolstring(Ls, arg), conv, flags, width, prec);
-      } else if (t === lua.LUA_TNIL) {
-        if (conv === "q") literal = pad('"nil"', flags, width);
-        else if (conv === "v") literal = pad("nil", flags, width);
-        else if (conv === "w") literal = "%!w(*lua.LNilType=&{})";
-        else if (conv !== "s") literal = conv === "x" ? "6e696c" : conv === "X" ? "6E696C" : "&{}";
-      } else if ((t === lua.LUA_TTABLE || t === lua.LUA_TFUNCTION || t === lua.LUA_TTHREAD || t === lua.LUA_TUSERDATA) && "svqxX".includes(conv) && !(conv === "v" && flags.includes("#"))) {
-        const text2 = gopherKeyString(Ls.stack[Ls.ci.funcOff + arg]);
-        literal = conv === "s" || conv === "v" ? goPadRunes(text2, flags, width, prec) : goFormatString(to_luastring(text2), conv, flags, width, prec);
-      } else if (t === lua.LUA_TBOOLEAN) {
-        const b = lua.lua_toboolean(Ls, arg) ? "true" : "false";
-        if (conv === "q") literal = pad(`"${b}"`, flags, width);
-        else if (conv !== "s") literal = `%!${conv}(lua.LBool=${b})`;
-      }
-      if (literal === void 0) {
-        out += spec2;
-        kept.push(arg);
-      } else {
-        out += literal.replace(/%/g, "%%");
-        changed = true;
-      }
-    }
-    out += fmt.slice(last);
-    if (arg < passed) {
-      const extra = [];
-      for (let i = arg + 1; i <= passed; i++)
-        extra.push(`${GO_LVALUE_TYPES[lua.lua_type(Ls, i)] ?? "*lua.LUserData"}=${gopherKeyString(Ls.stack[Ls.ci.funcOff + i])}`);
-      out += `%!(EXTRA ${extra.join(", ")})`.replace(/%/g, "%%");
-      changed = true;
-    }
-    if (!changed) return orig(Ls);
-    pushJsString(Ls, out);
-    for (const k of kept) lua.lua_pushvalue(Ls, k);
-    for (let i = 0; i < top; i++) lua.lua_remove(Ls, 1);
-    return orig(Ls);
-  };
-}
-function optIntArg(Ls, i, d, fn) {
-  const t = lua.lua_type(Ls, i);
-  if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
-  if (t !== lua.LUA_TNUMBER) raise3(Ls, `bad argument #${i} to ${fn} (number expected, got ${GOPHER_TYPE_NAMES[t] ?? "nil"})`);
-  const v = lua.lua_tonumber(Ls, i);
-  return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
-}
-function wrapRep(orig) {
-  return (Ls) => {
-    const s = lauxlib.luaL_checklstring(Ls, 1);
-    if (lua.lua_type(Ls, 2) !== lua.LUA_TNUMBER)
-      raise3(Ls, `bad argument #2 to rep (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? "nil"})`);
-    const n = lauxlib.luaL_checknumber(Ls, 2);
-    if (n > 0 && s.length * n > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
-    lua.lua_settop(Ls, 2);
-    const count = Number.isFinite(n) ? Math.trunc(n) : 0;
-    lua.lua_pushnumber(Ls, count);
-    lua.lua_replace(Ls, 2);
-    const total = count > 0 ? s.length * count : 0;
-    charge(Ls, 1 + (total >> 6));
-    if (total >= REP_FAST_BYTES) {
-      const out = new Uint8Array(total);
-      out.set(s, 0);
-      for (let len = s.length; len < total; len *= 2) out.copyWithin(len, 0, Math.min(len, total - len));
-      lobject2.pushsvalue2s(Ls, lstring.luaS_bless(Ls, out));
-      return 1;
-    }
-    return orig(Ls);
-  };
-}
-function goCase(upper) {
-  return (Ls) => {
-    const b = lauxlib.luaL_checklstring(Ls, 1);
-    const out = goCaseMap(b, upper);
-    lua.lua_pushlstring(Ls, out, out.length);
-    return 1;
-  };
-}
-function wrapGsub(orig) {
-  return (Ls) => {
-    const n = orig(Ls);
-    if (lua.lua_type(Ls, -n) === lua.LUA_TSTRING && lua.lua_rawlen(Ls, -n) > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
-    return n;
-  };
-}
-function wrapConcat(orig) {
-  return (Ls) => {
-    if (lua.lua_type(Ls, 1) === lua.LUA_TTABLE) charge(Ls, 1 + 4 * lua.lua_rawlen(Ls, 1));
-    const n = orig(Ls);
-    const len = lua.lua_rawlen(Ls, -1);
-    if (len > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
-    charge(Ls, len >> 6);
-    return n;
-  };
-}
-function wrapSort(orig) {
-  return (Ls) => {
-    if (lua.lua_type(Ls, 1) === lua.LUA_TTABLE) {
-      const n = lua.lua_rawlen(Ls, 1);
-      charge(Ls, 1 + Math.ceil(n * Math.log2(n + 1)));
-    }
-    return orig(Ls);
-  };
-}
-function gopherLessThan(Ls, ia, ib) {
-  const ta = lua.lua_type(Ls, ia);
-  const tb = lua.lua_type(Ls, ib);
-  if (ta === lua.LUA_TNUMBER && tb === lua.LUA_TNUMBER) return lua.lua_tonumber(Ls, ia) < lua.lua_tonumber(Ls, ib);
-  if (ta === tb && ta === lua.LUA_TSTRING) return lua.lua_compare(Ls, ia, ib, lua.LUA_OPLT);
-  if (ta === tb && ta !== lua.LUA_TNUMBER) {
-    const r = gopherMetaCompare(Ls, ia, ib, "__lt");
-    if (r !== void 0) return r;
-  }
-  return raise3(Ls, `attempt to compare ${GOPHER_TYPE_NAMES[ta] ?? "nil"} with ${GOPHER_TYPE_NAMES[tb] ?? "nil"}`);
-}
-function gopherMetaCompare(Ls, ia, ib, event) {
-  ia = lua.lua_absindex(Ls, ia);
-  ib = lua.lua_absindex(Ls, ib);
-  const metaOp = (i) => {
-    if (!lua.lua_getmetatable(Ls, i)) {
-      lua.lua_pushnil(Ls);
-      return;
-    }
-    lua.lua_pushstring(Ls, to_luastring(event));
-    lua.lua_rawget(Ls, -2);
-    lua.lua_remove(Ls, -2);
-  };
-  metaOp(ia);
-  metaOp(ib);
-  if (lua.lua_type(Ls, -1) !== lua.LUA_TFUNCTION || !lua.lua_rawequal(Ls, -1, -2)) {
-    lua.lua_pop(Ls, 2);
-    return void 0;
-  }
-  lua.lua_pop(Ls, 1);
-  lua.lua_pushvalue(Ls, ia);
-  lua.lua_pushvalue(Ls, ib);
-  lua.lua_call(Ls, 2, 1);
-  const r = lua.lua_toboolean(Ls, -1);
-  lua.lua_pop(Ls, 1);
-  return r;
-}
-function initEngine() {
-  if (L) return;
-  patchFengari();
-  L = lauxlib.luaL_newstate();
-  L.l_G.id_counter = 824633720832;
-  const req = (name, open) => {
-    lauxlib.luaL_requiref(L, to_luastring(name), open, 1);
-    lua.lua_pop(L, 1);
-  };
-  req("_G", lualib.luaopen_base);
-  req("table", lualib.luaopen_table);
-  req("string", luaopenSteppedString);
-  setPatternStep(charge);
-  setPmStep(charge);
-  req("math", lualib.luaopen_math);
-  req("os", lualib.luaopen_os);
-  req("coroutine", lualib.luaopen_coroutine);
-  req("debug", lualib.luaopen_debug);
-  nextFn = getGlobalTV("next").value;
-  const base = {
-    assert: fnTV(luaAssert),
-    collectgarbage: fnTV(luaCollectgarbage),
-    dofile: fnTV(luaDofile),
-    error: fnTV(wrapError(getGlobalTV("error").value)),
-    getfenv: fnTV(luaGetfenv),
-    getmetatable: getGlobalTV("getmetatable"),
-    load: fnTV(luaLoad),
-    loadfile: fnTV(luaLoadfile),
-    loadstring: fnTV(luaLoadstring),
-    next: getGlobalTV("next"),
-    pcall: getGlobalTV("pcall"),
-    print: fnTV(luaPrint),
-    rawequal: getGlobalTV("rawequal"),
-    rawget: getGlobalTV("rawget"),
-    rawset: getGlobalTV("rawset"),
-    select: fnTV(wrapSelect(floatResults(getGlobalTV("select").value))),
-    _printregs: fnTV(luaNoop),
-    setfenv: fnTV(luaSetfenv),
-    setmetatable: fnTV(luaSetmetatable),
-    tonumber: fnTV(luaTonumber),
-    tostring: fnTV(luaTostring),
-    type: getGlobalTV("type"),
-    unpack: void 0,
-    xpcall: getGlobalTV("xpcall"),
-    newproxy: fnTV(luaNewproxy),
-    module: fnTV(luaModule),
-    require: fnTV(luaRequire),
-    ipairs: fnTV(luaIpairs),
-    pairs: fnTV(luaPairs)
-  };
-  const tableLib = getGlobalTV("table");
-  const unpackFn = rawGetStr(tableLib.value, "unpack").value;
-  base.unpack = fnTV((Ls) => {
-    if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE)
-      raise3(Ls, `bad argument #1 to unpack (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
-    return unpackFn(Ls);
-  });
-  const stringLib = getGlobalTV("string");
-  const mathLib = getGlobalTV("math");
-  const osLib = getGlobalTV("os");
-  const table = {
-    ...libFrom(tableLib, ["concat", "insert", "remove", "sort"]),
-    getn: fnTV(tableGetn),
-    maxn: fnTV(tableMaxn)
-  };
-  const safeOs = { time: fnTV(argoSafeOs.time), date: fnTV(argoSafeOs.date) };
-  const str2 = libFrom(stringLib, [
-    "byte",
-    "char",
-    "dump",
-    "find",
-    "format",
-    "gsub",
-    "len",
-    "lower",
-    "match",
-    "rep",
-    "reverse",
-    "sub",
-    "upper",
-    "gmatch"
-  ]);
-  str2.gfind = str2.gmatch;
-  str2.format = fnTV(wrapFormat(str2.format.value));
-  str2.rep = fnTV(wrapRep(str2.rep.value));
-  str2.gsub = fnTV(wrapGsub(str2.gsub.value));
-  const matchFn = str2.match.value;
-  str2.match = fnTV((Ls) => {
-    const n = matchFn(Ls);
-    if (n === 1 && lua.lua_isnil(Ls, -1)) return 0;
-    return n;
-  });
-  str2.lower = fnTV(chargedByLength(goCase(false), 4));
-  str2.upper = fnTV(chargedByLength(goCase(true), 4));
-  str2.reverse = fnTV(chargedByLength(str2.reverse.value, 4));
-  str2.sub = fnTV(chargedByLength(str2.sub.value, 8));
-  str2.char = fnTV(goStrChar);
-  const tableAt1 = (Ls) => {
-    const t = Ls.stack[Ls.ci.funcOff + 1].value;
-    if (t.lazy !== void 0) materialize(t);
-    return t;
-  };
-  const goTable = makeTableLib({
-    len: (Ls) => lua.lua_rawlen(Ls, 1),
-    arrayLength: (Ls) => arrayLength(tableAt1(Ls)),
-    setArrayLength: (Ls, n) => setArrayLength(tableAt1(Ls), n)
-  });
-  table.insert = fnTV(goTable.insert);
-  table.remove = fnTV(goTable.remove);
-  table.concat = fnTV(wrapConcat(goTable.concat));
-  table.sort = fnTV(wrapSort(gopherSort));
-  for (const k of ["byte", "find", "len"]) str2[k] = fnTV(floatResults(str2[k].value));
-  str2.byte = fnTV(goStrByte);
-  str2.find = fnTV(gopherStrFind);
-  str2.match = fnTV(gopherStrMatch);
-  str2.gmatch = fnTV(makeGmatch());
-  str2.gfind = str2.gmatch;
-  str2.gsub = fnTV(chargedByLength(wrapGsub(makeGsub()), 8));
-  const math = libFrom(mathLib, [
-    "abs",
-    "acos",
-    "asin",
-    "atan",
-    "ceil",
-    "cos",
-    "deg",
-    "exp",
-    "floor",
-    "fmod",
-    "huge",
-    "log",
-    "max",
-    "min",
-    "modf",
-    "pi",
-    "rad",
-    "random",
-    "randomseed",
-    "sin",
-    "sqrt",
-    "tan"
-  ]);
-  for (const k of Object.keys(math)) {
-    if (math[k].type === T.LUA_TLCF) math[k] = fnTV(floatResults(math[k].value));
-  }
-  for (const [k, f] of Object.entries(mathExtras)) math[k] = fnTV(f);
-  for (const k of ["max", "min"]) {
-    const f = math[k].value;
-    math[k] = fnTV((Ls) => {
-      const n = lua.lua_gettop(Ls);
-      if (n === 0) raise3(Ls, "wrong number of arguments");
-      for (let i = 1; i <= n; i++) {
-        const t = lua.lua_type(Ls, i);
-        if (t === lua.LUA_TNUMBER) continue;
-        const v = t === lua.LUA_TSTRING ? goParseNumber(jsString(Ls, i)) : void 0;
-        if (v === void 0) raise3(Ls, `bad argument #${i} to ${k} (number expected, got ${GOPHER_TYPE_NAMES[t] ?? "nil"})`);
-        lua.lua_pushnumber(Ls, v);
-        lua.lua_replace(Ls, i);
-      }
-      return f(Ls);
-    });
-  }
-  math.mod = math.fmod;
-  math.log = fnTV((Ls) => pushNum(Ls, Math.log(num(Ls, 1))));
-  math.huge = new TValue2(T.LUA_TNUMFLT, Number.MAX_VALUE);
-  const os = {
-    ...libFrom(osLib, ["clock"]),
-    difftime: fnTV(gopherOs.difftime),
-    time: fnTV(gopherOs.time),
-    date: fnTV(gopherOs.date),
-    // oslib.go:142 osGetEnv: os.Getenv of the controller's process, nil when unset or empty.
-    // That environment is unknowable offline: every variable reads as unset, and the result
-    // lists the names (HealthResult.environment) so `health test` can say so.
-    getenv: fnTV((Ls) => {
-      const name = checkJsString(Ls, 1);
-      if (ctx) (ctx.environment ??= []).push(name);
-      lua.lua_pushnil(Ls);
-      return 1;
-    }),
-    // oslib.go has these too; they reach the controller's process and files, which wavegate
-    // does not emulate: a call says so (type() sees a function, as in Argo CD).
-    ...Object.fromEntries(
-      ["execute", "exit", "remove", "rename", "setenv", "setlocale", "tmpname"].map((name) => [
-        name,
-        fnTV((Ls) => boundedRaise(Ls, `os.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))
-      ])
-    )
-  };
-  const coroutine = libFrom(getGlobalTV("coroutine"), ["create", "resume", "running", "status", "wrap", "yield"]);
-  const coResume = coroutine.resume.value;
-  coroutine.resume = fnTV((Ls) => {
-    if (lua.lua_type(Ls, 1) !== lua.LUA_TTHREAD)
-      raise3(Ls, `bad argument #1 to resume (thread expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
-    const n = coResume(Ls);
-    if (n === 2 && !lua.lua_toboolean(Ls, -2) && lua.lua_type(Ls, -1) === lua.LUA_TSTRING && jsString(Ls, -1) === "cannot resume dead coroutine") {
-      lua.lua_pop(Ls, 1);
-      pushJsString(Ls, "can not resume a dead thread");
-    }
-    return n;
-  });
-  const coYield = coroutine.yield.value;
-  coroutine.yield = fnTV((Ls) => lua.lua_isyieldable(Ls) ? coYield(Ls) : raise3(Ls, "can not yield from outside of a coroutine"));
-  const coCreate = coroutine.create.value;
-  const wrapped = (Ls) => {
-    const n = lua.lua_gettop(Ls);
-    lua.lua_pushcfunction(Ls, coResume);
-    lua.lua_insert(Ls, 1);
-    lua.lua_pushvalue(Ls, lua.lua_upvalueindex(1));
-    lua.lua_insert(Ls, 2);
-    lua.lua_call(Ls, n + 1, lua.LUA_MULTRET);
-    if (!lua.lua_toboolean(Ls, 1)) {
-      lua.lua_settop(Ls, 2);
-      if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && jsString(Ls, 2) === "cannot resume dead coroutine")
-        raise3(Ls, "can not resume a dead thread");
-      return lua.lua_error(Ls);
-    }
-    lua.lua_remove(Ls, 1);
-    return lua.lua_gettop(Ls);
-  };
-  coroutine.wrap = fnTV((Ls) => {
-    coCreate(Ls);
-    lua.lua_pushcclosure(Ls, wrapped, 1);
-    return 1;
-  });
-  coroutine.running = fnTV((Ls) => {
-    if (lua.lua_pushthread(Ls)) lua.lua_pushnil(Ls);
-    return 1;
-  });
-  const debug = libFrom(getGlobalTV("debug"), [
-    "getinfo",
-    "getlocal",
-    "getmetatable",
-    "getupvalue",
-    "setlocal",
-    "setmetatable",
-    "setupvalue",
-    "traceback"
-  ]);
-  debug.getfenv = fnTV(luaGetfenv);
-  debug.setfenv = fnTV(luaSetfenv);
-  const notEmulated = (lib, names) => Object.fromEntries(
-    names.map((name) => [
-      name,
-      fnTV((Ls) => boundedRaise(Ls, `${lib}.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))
-    ])
-  );
-  const io = notEmulated("io", ["close", "flush", "lines", "input", "output", "open", "popen", "read", "type", "tmpfile", "write"]);
-  const channel = notEmulated("channel", ["make", "select"]);
-  tmpl = {
-    base,
-    io,
-    channel,
-    table,
-    string: str2,
-    math,
-    os,
-    safeOs,
-    coroutine,
-    debug,
-    packageFns: { loadlib: fnTV(luaLoadlib), seeall: fnTV(luaSeeall) },
-    loaders: [fnTV(loaderPreload), fnTV(loaderLua)],
-    osLoader: fnTV(safeOsLoader)
-  };
-  lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, HOOK_STEP);
-}
-function copyLib(lib) {
-  const t = newTable();
-  for (const k of Object.keys(lib)) {
-    const v = lib[k];
-    if (v !== void 0) addStr(t, k, new TValue2(v.type, v.value));
-  }
-  return t;
-}
-function hook(Ls) {
-  const c = ctx;
-  if (!c) return;
-  if (c.stopped === void 0) {
-    c.instructions += Ls.basehookcount;
-    if (c.instructions >= c.instructionLimit || Date.now() >= c.deadlineAt) c.stopped = DEADLINE_MESSAGE;
-    else if (++c.hookFires % 10 === 0) checkHeap(c);
-  }
-  if (c.stopped !== void 0) {
-    stopEverywhere(Ls);
-    runError(Ls, c.stopped);
-  }
-}
-function checkHeap(c) {
-  const used = getHeapStatistics().used_heap_size;
-  if (c.heapAtStart < 0) c.heapAtStart = used;
-  else if (used - c.heapAtStart > c.memoryLimit) c.stopped = MEMORY_MESSAGE;
-}
-function stopEverywhere(Ls) {
-  lua.lua_sethook(Ls, hook, lua.LUA_MASKCOUNT, 1);
-  if (Ls !== L) lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, 1);
-}
-function charge(Ls, cost, inVm = false) {
-  const c = ctx;
-  if (!c) return;
-  if (c.stopped === void 0) {
-    c.instructions += cost;
-    c.sinceClock += cost;
-    if (c.instructions >= c.instructionLimit) c.stopped = DEADLINE_MESSAGE;
-    else if (c.sinceClock >= CLOCK_EVERY) {
-      c.sinceClock = 0;
-      if (Date.now() >= c.deadlineAt) c.stopped = DEADLINE_MESSAGE;
-      else if (cost >= CLOCK_EVERY) checkHeap(c);
-    }
-  }
-  if (c.stopped !== void 0) {
-    stopEverywhere(Ls);
-    if (inVm) runError(Ls, c.stopped);
-    raise3(Ls, c.stopped);
-  }
-}
-function chargedByLength(orig, shift) {
-  return (Ls) => {
-    if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) charge(Ls, 1 + (lua.lua_rawlen(Ls, 1) >> shift));
-    const n = orig(Ls);
-    if (n > 0 && lua.lua_type(Ls, -n) === lua.LUA_TSTRING) charge(Ls, lua.lua_rawlen(Ls, -n) >> 6);
-    return n;
-  };
-}
-function floatConstants(p) {
-  for (const k of p.k) if (k.type === T.LUA_TNUMINT) k.type = T.LUA_TNUMFLT;
-  for (const sub of p.p) floatConstants(sub);
-}
-function compile2(script) {
-  let c = compiled2.get(script);
-  if (c) return c;
-  const problems = checkGopherLuaSyntax(script);
-  if (problems.length > 0) {
-    c = { error: gopherSyntaxMessage(script) ?? gopherSyntaxErrorText(problems[0]) };
-  } else {
-    compiling = true;
-    let status;
-    try {
-      status = lauxlib.luaL_loadbuffer(L, to_luastring(withVarargArg(gopherSource(script))), null, to_luastring("=<string>"));
-    } finally {
-      compiling = false;
-    }
-    if (status !== lua.LUA_OK) {
-      const e = jsString(L, -1);
-      c = { error: gopherSyntaxFromLuaError(script, e) ?? e };
-    } else {
-      const cl = L.stack[L.top - 1].value;
-      floatConstants(cl.p);
-      c = { closure: cl };
-    }
-    lua.lua_pop(L, 1);
-  }
-  if (compiled2.size >= COMPILED_MAX) compiled2.delete(compiled2.keys().next().value);
-  compiled2.set(script, c);
-  return c;
-}
-function encodeFail(depth, msg) {
-  throw new EncodeError(MARSHALER_PREFIX.repeat(depth + 1) + msg);
-}
-function marshalValue(v, depth, visited) {
-  switch (v.ttnov()) {
-    case T.LUA_TNIL:
-    case T.LUA_TBOOLEAN:
-    case T.LUA_TSTRING:
-      return void 0;
-    case T.LUA_TNUMBER:
-      if (!Number.isFinite(v.value)) encodeFail(depth, `json: unsupported value: ${goNumberString(v.value)}`);
-      return void 0;
-    case T.LUA_TTABLE: {
-      const t = v.value;
-      if (visited.has(t)) encodeFail(depth, "cannot encode recursively nested tables to JSON");
-      visited.add(t);
-      if (t.lazy !== void 0) materialize(t);
-      const entries = gopherEntries(t);
-      if (entries.length === 0) return void 0;
-      const first = entries[0].key;
-      if (first.ttisnumber()) {
-        let expected = 1;
-        for (const e of entries) {
-          if (!e.key.ttisnumber()) encodeFail(depth, "cannot encode mixed or invalid key types");
-          if (e.key.value !== expected) encodeFail(depth, "cannot encode sparse array");
-          expected++;
-        }
-        for (const e of entries) marshalValue(e.value, depth + 1, visited);
-        return void 0;
-      }
-      if (!first.ttisstring()) encodeFail(depth, "cannot encode mixed or invalid key types");
-      const obj = [];
-      for (const e of entries) {
-        if (!e.key.ttisstring()) encodeFail(depth, "cannot encode mixed or invalid key types");
-        obj.push([luaStringOf(e.key), e.value]);
-      }
-      obj.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-      for (const [, val] of obj) marshalValue(val, depth + 1, visited);
-      return obj;
-    }
-    default:
-      return encodeFail(depth, `cannot encode ${typeName(v)} to JSON`);
-  }
-}
-function jsonText(tv) {
-  const b = tv.value.getstr();
-  for (let i = 0; i < b.length; i++) if (b[i] >= 128) return goJsonString(b);
-  return luaStringOf(tv);
-}
-function toHealth(ret) {
-  if (ret === void 0 || ret.ttisnil()) return { status: "", message: "" };
-  if (!ret.ttistable()) return { status: "Unknown", message: `expect table output from Lua script, not ${typeName(ret)}` };
-  let entries;
-  try {
-    entries = marshalValue(ret, 0, /* @__PURE__ */ new Set());
-  } catch (e) {
-    if (e instanceof EncodeError) return { status: "Unknown", message: e.message };
-    throw e;
-  }
-  if (entries === void 0) return { status: "", message: "" };
-  let status = "";
-  let message = "";
-  for (const [k, v] of entries) {
-    const field2 = k.toLowerCase();
-    if (field2 !== "status" && field2 !== "message") continue;
-    if (v.ttisnil()) continue;
-    if (!v.ttisstring()) return { status: "", message: "" };
-    if (field2 === "status") status = jsonText(v);
-    else message = jsonText(v);
-  }
-  if (!HEALTH_STATUSES.includes(status)) return { status: "Unknown", message: INVALID_STATUS_MESSAGE };
-  return { status, message };
-}
-function gopherArgError(msg) {
-  return gopherLibError(msg);
-}
-function gopherLibError(msg) {
-  const m = /^((?:[^\n]*?:\d+: )?)bad argument #(\d+) to '([^']*)' \(/.exec(msg);
-  if (m) {
-    const rest = msg.slice(m[0].length).replace(/^(\w+ expected, got) no value\)$/, "$1 nil)").replace(/^number has no integer representation\)$/, "number expected, got string)");
-    return `${m[1]}bad argument #${m[2]} to ${m[3]} (${rest}`;
-  }
-  const cap = /^(.*)invalid capture index %\d+(?: in (?:pattern|replacement string))?$/s.exec(msg);
-  if (cap) return `${cap[1]}invalid capture index`;
-  if (msg.endsWith(" in table for 'concat'")) return `${msg.slice(0, -" in table for 'concat'".length)} in table for concat`;
-  return msg;
-}
-function errorMessage(Ls) {
-  const tv = Ls.stack[Ls.top - 1];
-  if (!tv) return "";
-  if (tv.type === T.LUA_TLIGHTUSERDATA && tv.value instanceof Error) return tv.value.message;
-  if (tv.ttisstring()) return gopherArgError(luaStringOf(tv));
-  if (tv.ttisnumber()) return goNumberString(tv.value);
-  if (tv.ttisnil()) return "nil";
-  if (tv.ttisboolean()) return tv.value ? "true" : "false";
-  return `${typeName(tv)}: 0x${objectId(tv.value).toString(16)}`;
-}
-function snapshot(t) {
-  const entries = [];
-  const types2 = [];
-  const values = [];
-  for (let e = t.f; e; e = e.n) {
-    entries.push(e);
-    types2.push(e.value.type);
-    values.push(e.value.value);
-  }
-  return { t, size: t.strong.size, entries, types: types2, values, last: t.l };
-}
-function compareSnap(s, skip) {
-  const t = s.t;
-  if (t.metatable !== null) return 2;
-  const { entries, types: types2, values } = s;
-  for (let i = 0; i < entries.length; i++) {
-    if (i === skip) continue;
-    const v = entries[i].value;
-    if (v === void 0 || v.type !== types2[i] || v.value !== values[i]) return 2;
-  }
-  if (t.strong.size === s.size && t.l === s.last) return 0;
-  if (t.strong.size > s.size && s.last && s.last.n !== void 0 && entries.length === s.size) return 1;
-  return 2;
-}
-function cutBack(s) {
-  const t = s.t;
-  for (let e = s.last.n; e; e = e.n) if (!e.key.ttisstring()) return false;
-  for (let e = s.last.n; e; e = e.n) t.strong.delete(e.key.value.hash);
-  s.last.n = void 0;
-  t.l = s.last;
-  if (t.strong.size !== s.size) return false;
-  if (Object.hasOwn(t, "dead_strong")) t.dead_strong.clear();
-  t.dead_weak = void 0;
-  return true;
-}
-function acquireEnv(openLibs, objTV) {
-  const slot = openLibs ? 1 : 0;
-  let pool = pools[slot];
-  pools[slot] = void 0;
-  if (pool === void 0) {
-    const built = buildEnv(openLibs);
-    const subs = built.subTables.map(snapshot);
-    addStr(built.env, "obj", new TValue2(T.LUA_TNIL, null));
-    const envSnap = snapshot(built.env);
-    pool = {
-      env: built.env,
-      loaded: built.loaded,
-      loaders: built.loaders,
-      stringMt: built.stringMt,
-      envSnap,
-      objIndex: envSnap.entries.length - 1,
-      subs
-    };
-  }
-  const objEntry = pool.envSnap.entries[pool.objIndex];
-  if (objTV === void 0) {
-    objEntry.value.type = T.LUA_TNIL;
-    objEntry.value.value = null;
-  } else {
-    objEntry.value.type = objTV.type;
-    objEntry.value.value = objTV.value;
-  }
-  return { env: pool.env, loaded: pool.loaded, loaders: pool.loaders, pool };
-}
-function releaseEnv(openLibs, pool) {
-  for (const s of pool.subs) if (compareSnap(s, -1) !== 0) return;
-  const state = compareSnap(pool.envSnap, pool.objIndex);
-  if (state === 2) return;
-  if (state === 1 && !cutBack(pool.envSnap)) return;
-  const objEntry = pool.envSnap.entries[pool.objIndex];
-  objEntry.value.type = T.LUA_TNIL;
-  objEntry.value.value = null;
-  pools[openLibs ? 1 : 0] = pool;
-}
-function buildEnv(openLibs) {
-  const t = tmpl;
-  const env = newTable();
-  const envTV = tableTV(env);
-  const base = t.base;
-  for (const k in base) {
-    const v = base[k];
-    if (v !== void 0) addStr(env, k, new TValue2(v.type, v.value));
-  }
-  addStr(env, "_G", tableTV(env));
-  addStr(env, "_VERSION", strTV("Lua 5.1"));
-  const tableT = copyLib(t.table);
-  addStr(env, "table", tableTV(tableT));
-  const pkg = copyLib(t.packageFns);
-  const loaded = newTable();
-  addStr(loaded, "_G", envTV);
-  addStr(loaded, "table", tableTV(tableT));
-  const preload = newTable();
-  addStr(preload, "os", new TValue2(t.osLoader.type, t.osLoader.value));
-  const loaders = newTable();
-  addInt(loaders, 1, new TValue2(t.loaders[0].type, t.loaders[0].value));
-  addInt(loaders, 2, new TValue2(t.loaders[1].type, t.loaders[1].value));
-  addStr(pkg, "preload", tableTV(preload));
-  addStr(pkg, "loaders", tableTV(loaders));
-  addStr(pkg, "loaded", tableTV(loaded));
-  addStr(pkg, "path", strTV(LUA_PATH_DEFAULT));
-  addStr(pkg, "cpath", strTV(""));
-  addStr(pkg, "config", strTV("/\n;\n?\n!\n-\n"));
-  addStr(env, "package", tableTV(pkg));
-  const actionParams = newTable();
-  addStr(env, "actionParams", tableTV(actionParams));
-  const subTables = [tableT, pkg, loaded, preload, loaders, actionParams];
-  let stringMt;
-  if (openLibs) {
-    const stringT = copyLib(t.string);
-    addStr(stringT, "__index", tableTV(stringT));
-    stringMt = stringT;
-    const libs = [stringT, copyLib(t.math), copyLib(t.os), copyLib(t.coroutine), copyLib(t.debug), copyLib(t.io), copyLib(t.channel)];
-    addStr(env, "io", tableTV(libs[5]));
-    addStr(env, "channel", tableTV(libs[6]));
-    addStr(env, "string", tableTV(libs[0]));
-    addStr(env, "math", tableTV(libs[1]));
-    addStr(env, "os", tableTV(libs[2]));
-    addStr(env, "coroutine", tableTV(libs[3]));
-    addStr(env, "debug", tableTV(libs[4]));
-    subTables.push(...libs);
-  }
-  return { env, loaded, loaders, subTables, stringMt };
-}
-function evaluateHealth(script, obj, options = {}) {
-  initEngine();
-  const c = compile2(script);
-  if (c.error !== void 0) return { status: "Unknown", message: c.error };
-  const objTV = toLua(obj);
-  const openLibs = options.openLibs === true;
-  const { env, loaded, loaders, pool } = acquireEnv(openLibs, objTV);
-  const mt = L.l_G.mt;
-  for (let i = 0; i < mt.length; i++) mt[i] = void 0;
-  if (openLibs) mt[T.LUA_TSTRING] = pool.stringMt;
-  const context = {
-    env,
-    loaded,
-    loaders,
-    printed: void 0,
-    instructions: 0,
-    instructionLimit: options.instructionLimit ?? DEFAULT_INSTRUCTION_LIMIT,
-    memoryLimit: options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES,
-    heapAtStart: -1,
-    deadlineAt: Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    hookFires: 0,
-    sinceClock: 0
-  };
-  ctx = context;
-  const base = L.top;
-  lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, HOOK_STEP);
-  let result;
-  try {
-    lobject2.pushobj2s(L, new TValue2(T.LUA_TLCL, c.closure));
-    lobject2.pushobj2s(L, tableTV(env));
-    lua.lua_setupvalue(L, -2, 1);
-    const status = lua.lua_pcall(L, 0, lua.LUA_MULTRET, 0);
-    if (status !== lua.LUA_OK) {
-      result = { status: "Unknown", message: errorMessage(L) };
-    } else {
-      result = toHealth(L.top > base ? L.stack[L.top - 1] : void 0);
-    }
-  } finally {
-    lua.lua_settop(L, base);
-    for (let i = 0; i < mt.length; i++) mt[i] = void 0;
-    ctx = void 0;
-    releaseEnv(openLibs, pool);
-  }
-  if (context.printed) result.printed = context.printed;
-  if (context.environment) result.environment = context.environment;
-  if (context.bounded || context.stopped !== void 0) result.sandboxBound = true;
-  return result;
-}
-function compileCacheSize() {
-  return compiled2.size;
-}
-function clearCompileCache() {
-  compiled2.clear();
-}
+// src/lua/api.ts
 function isHealthStatus(s) {
   return HEALTH_STATUSES.includes(s);
 }
-var HEALTH_STATUSES, DEFAULT_INSTRUCTION_LIMIT, DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIMEOUT_MS, MAX_STRING_BYTES, HOOK_STEP, DEADLINE_MESSAGE, MEMORY_MESSAGE, INVALID_STATUS_MESSAGE, GOPHER_TYPE_NAMES, ctx, L, strCache, STR_CACHE_MAX, lazyTableProto, patched, GOPHER_CALL_STACK_SIZE, GOPHER_REGISTRY_SIZE, REGISTRY_SLACK, FLOAT_FOLD_OPS, compiling, HEX_BYTE, tmpl, TOSTRING_EVENT, luaTostring, luaTonumber, luaPrint, luaAssert, luaCollectgarbage, luaNewproxy, META_FIELD, luaSetmetatable, userErrorRaise, luaPairs, nextFn, ipairsAux, luaIpairs, luaLoadstring, luaLoad, luaLoadfile, luaDofile, luaGetfenv, luaSetfenv, luaModule, luaNoop, LUA_PATH_DEFAULT, loaderPreload, loaderLua, LOOP_SENTINEL, luaRequire, safeOsLoader, luaLoadlib, luaSeeall, tableGetn, tableMaxn, num, pushNum, mathExtras, GO_LVALUE_TYPES, goStrByte, REP_FAST_BYTES, goStrChar, gopherSort, CLOCK_EVERY, compiled2, COMPILED_MAX, EncodeError, MARSHALER_PREFIX, pools;
-var init_runtime = __esm({
-  "src/lua/runtime.ts"() {
+var HEALTH_STATUSES, DEFAULT_INSTRUCTION_LIMIT, DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIMEOUT_MS, MAX_STRING_BYTES, HOOK_STEP, DEADLINE_MESSAGE, MEMORY_MESSAGE, INVALID_STATUS_MESSAGE, GOPHER_TYPE_NAMES, GOPHER_CALL_STACK_SIZE, GOPHER_REGISTRY_SIZE, REGISTRY_SLACK;
+var init_api = __esm({
+  "src/lua/api.ts"() {
     "use strict";
-    init_fengari_internals();
-    init_gonum();
-    init_patterns();
-    init_syntax();
-    init_gorder();
-    init_gostrings();
-    init_goos();
-    init_gopattern();
-    init_gotable();
-    init_gosort();
-    init_gowhere();
     HEALTH_STATUSES = ["Healthy", "Progressing", "Degraded", "Suspended", "Missing", "Unknown"];
     DEFAULT_INSTRUCTION_LIMIT = 2e7;
     DEFAULT_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
@@ -56389,402 +51324,9 @@ var init_runtime = __esm({
     MEMORY_MESSAGE = "memory limit exceeded (wavegate sandbox bound; Argo CD has none)";
     INVALID_STATUS_MESSAGE = "Lua returned an invalid health status";
     GOPHER_TYPE_NAMES = ["nil", "boolean", "userdata", "number", "string", "table", "function", "userdata", "thread"];
-    strCache = /* @__PURE__ */ new Map();
-    STR_CACHE_MAX = 2e5;
-    lazyTableProto = Object.create(Table.prototype);
-    Object.defineProperty(lazyTableProto, "dead_strong", {
-      get() {
-        const m = /* @__PURE__ */ new Map();
-        Object.defineProperty(this, "dead_strong", { value: m, writable: true, enumerable: true, configurable: true });
-        return m;
-      },
-      set(v) {
-        Object.defineProperty(this, "dead_strong", { value: v, writable: true, enumerable: true, configurable: true });
-      },
-      configurable: true
-    });
-    patched = false;
     GOPHER_CALL_STACK_SIZE = 256;
     GOPHER_REGISTRY_SIZE = 256 * 20;
     REGISTRY_SLACK = 18;
-    FLOAT_FOLD_OPS = /* @__PURE__ */ new Set([lua.LUA_OPADD, lua.LUA_OPSUB, lua.LUA_OPMUL, lua.LUA_OPMOD, lua.LUA_OPUNM]);
-    compiling = false;
-    HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-    TOSTRING_EVENT = to_luastring("__tostring");
-    luaTostring = (Ls) => {
-      lauxlib.luaL_checkany(Ls, 1);
-      if (lua.lua_type(Ls, 1) === lua.LUA_TTABLE || lua.lua_type(Ls, 1) === lua.LUA_TUSERDATA) {
-        const mt = lauxlib.luaL_getmetafield(Ls, 1, TOSTRING_EVENT);
-        if (mt === lua.LUA_TFUNCTION) {
-          lua.lua_pushvalue(Ls, 1);
-          lua.lua_call(Ls, 1, 1);
-          return 1;
-        }
-        if (mt !== lua.LUA_TNIL) {
-          lua.lua_pop(Ls, 1);
-          lua.lua_pushstring(Ls, to_luastring(gopherKeyString(Ls.stack[Ls.ci.funcOff + 1])));
-          return 1;
-        }
-      }
-      if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) {
-        if (lauxlib.luaL_getmetafield(Ls, 1, TOSTRING_EVENT) === lua.LUA_TNIL) {
-          lua.lua_pushvalue(Ls, 1);
-          return 1;
-        }
-        lua.lua_pop(Ls, 1);
-      }
-      pushJsString(Ls, gopherToString(Ls, 1));
-      return 1;
-    };
-    luaTonumber = (Ls) => {
-      lauxlib.luaL_checkany(Ls, 1);
-      const base = lauxlib.luaL_optinteger(Ls, 2, 10);
-      const t = lua.lua_type(Ls, 1);
-      if (t === lua.LUA_TNUMBER) {
-        lua.lua_pushnumber(Ls, lua.lua_tonumber(Ls, 1));
-      } else if (t === lua.LUA_TSTRING) {
-        const str2 = to_jsstring(lua.lua_tolstring(Ls, 1), void 0, void 0, true);
-        const trimmed = str2.replace(/^[ \n\t]+|[ \n\t]+$/g, "");
-        const hex = lua.lua_isnoneornil(Ls, 2) && !trimmed.includes(".") && /^0x/i.test(trimmed);
-        const v = hex ? /^[ \n\t]/.test(trimmed.slice(2)) ? void 0 : goToNumber(trimmed.slice(2), 16) : goToNumber(str2, base);
-        if (v === void 0) lua.lua_pushnil(Ls);
-        else lua.lua_pushnumber(Ls, v);
-      } else {
-        lua.lua_pushnil(Ls);
-      }
-      return 1;
-    };
-    luaPrint = (Ls) => {
-      const n = lua.lua_gettop(Ls);
-      const parts = [];
-      for (let i = 1; i <= n; i++) parts.push(gopherToString(Ls, i));
-      if (ctx) (ctx.printed ??= []).push(parts.join("	"));
-      return 0;
-    };
-    luaAssert = (Ls) => {
-      if (!lua.lua_toboolean(Ls, 1)) {
-        if (!lua.lua_isnoneornil(Ls, 2) && lua.lua_type(Ls, 2) !== lua.LUA_TSTRING) {
-          raise3(Ls, `bad argument #2 to assert (string expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? "userdata"})`);
-        }
-        const msg = lua.lua_isnoneornil(Ls, 2) ? "assertion failed!" : jsString(Ls, 2);
-        raise3(Ls, msg);
-      }
-      return lua.lua_gettop(Ls);
-    };
-    luaCollectgarbage = () => 0;
-    luaNewproxy = (Ls) => {
-      const arg = lua.lua_type(Ls, 1);
-      lua.lua_newuserdata(Ls, 0);
-      if (arg === lua.LUA_TBOOLEAN && lua.lua_toboolean(Ls, 1)) {
-        lua.lua_newtable(Ls);
-        lua.lua_setmetatable(Ls, -2);
-      } else if (arg === lua.LUA_TUSERDATA && lua.lua_getmetatable(Ls, 1)) {
-        lua.lua_setmetatable(Ls, -2);
-      }
-      return 1;
-    };
-    META_FIELD = to_luastring("__metatable");
-    luaSetmetatable = (Ls) => {
-      const t2 = lua.lua_type(Ls, 2);
-      if (t2 !== lua.LUA_TNIL && t2 !== lua.LUA_TNONE && t2 !== lua.LUA_TTABLE)
-        raise3(Ls, `bad argument #2 to setmetatable (nil or table expected, got ${GOPHER_TYPE_NAMES[t2] ?? "nil"})`);
-      if (lua.lua_isnil(Ls, 1)) raise3(Ls, "cannot set metatable to a nil object.");
-      if (lauxlib.luaL_getmetafield(Ls, 1, META_FIELD) !== lua.LUA_TNIL) raise3(Ls, "cannot change a protected metatable");
-      lua.lua_settop(Ls, 2);
-      lua.lua_setmetatable(Ls, 1);
-      return 1;
-    };
-    userErrorRaise = false;
-    luaPairs = (Ls) => {
-      lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
-      lua.lua_pushcfunction(Ls, nextFn);
-      lua.lua_pushvalue(Ls, 1);
-      lua.lua_pushnil(Ls);
-      return 3;
-    };
-    ipairsAux = (Ls) => {
-      const i = lua.lua_tonumber(Ls, 2) + 1;
-      if (lua.lua_rawgeti(Ls, 1, i) === lua.LUA_TNIL) return 0;
-      lua.lua_pushnumber(Ls, i);
-      lua.lua_insert(Ls, -2);
-      return 2;
-    };
-    luaIpairs = (Ls) => {
-      lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
-      lua.lua_pushcfunction(Ls, ipairsAux);
-      lua.lua_pushvalue(Ls, 1);
-      lua.lua_pushnumber(Ls, 0);
-      return 3;
-    };
-    luaLoadstring = (Ls) => {
-      const src = checkJsString(Ls, 1);
-      const name = lua.lua_isnoneornil(Ls, 2) ? "<string>" : jsString(Ls, 2);
-      if (loadChunk(Ls, src, name)) return 1;
-      lua.lua_pushnil(Ls);
-      lua.lua_insert(Ls, -2);
-      return 2;
-    };
-    luaLoad = (Ls) => {
-      lauxlib.luaL_checktype(Ls, 1, lua.LUA_TFUNCTION);
-      const name = lua.lua_isnoneornil(Ls, 2) ? "?" : jsString(Ls, 2);
-      const parts = [];
-      for (; ; ) {
-        lua.lua_pushvalue(Ls, 1);
-        lua.lua_call(Ls, 0, 1);
-        if (lua.lua_isnil(Ls, -1)) {
-          lua.lua_pop(Ls, 1);
-          break;
-        }
-        if (lua.lua_type(Ls, -1) !== lua.LUA_TSTRING) raise3(Ls, "loader function must return a string or nil object.");
-        const s = jsString(Ls, -1);
-        lua.lua_pop(Ls, 1);
-        if (s.length === 0) break;
-        parts.push(s);
-      }
-      if (loadChunk(Ls, parts.join(""), name)) return 1;
-      lua.lua_pushnil(Ls);
-      lua.lua_insert(Ls, -2);
-      return 2;
-    };
-    luaLoadfile = (Ls) => {
-      const name = lua.lua_gettop(Ls) < 1 ? "<stdin>" : checkJsString(Ls, 1);
-      lua.lua_pushnil(Ls);
-      pushJsString(Ls, `can not open file: ${name}`);
-      return 2;
-    };
-    luaDofile = (Ls) => {
-      const name = jsString(Ls, 1);
-      raise3(Ls, `open ${name}: no such file or directory`);
-    };
-    luaGetfenv = (Ls) => {
-      if (ctx) lobject2.pushobj2s(Ls, tableTV(ctx.env));
-      else lua.lua_pushnil(Ls);
-      return 1;
-    };
-    luaSetfenv = (Ls) => boundedRaise(Ls, "setfenv is not emulated by wavegate (the script would run in Argo CD)");
-    luaModule = (Ls) => boundedRaise(Ls, "module() is not emulated by wavegate (the script would run in Argo CD)");
-    luaNoop = () => 0;
-    LUA_PATH_DEFAULT = "./?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua";
-    loaderPreload = (Ls) => {
-      const name = checkJsString(Ls, 1);
-      envPackageField(Ls, "preload");
-      if (lua.lua_type(Ls, -1) !== lua.LUA_TTABLE) raise3(Ls, "package.preload must be a table");
-      lua.lua_getfield(Ls, -1, to_luastring(name));
-      if (lua.lua_isnil(Ls, -1)) pushJsString(Ls, `no field package.preload['${name}']`);
-      return 1;
-    };
-    loaderLua = (Ls) => {
-      const name = checkJsString(Ls, 1).replace(/\./g, "/");
-      envPackageField(Ls, "path");
-      if (lua.lua_type(Ls, -1) !== lua.LUA_TSTRING) raise3(Ls, "package.path must be a string");
-      const path2 = jsString(Ls, -1);
-      const msgs = path2.split(";").map((p) => `stat ${p.replace(/\?/g, name)}: no such file or directory`);
-      pushJsString(Ls, msgs.join("\n	"));
-      return 1;
-    };
-    LOOP_SENTINEL = {};
-    luaRequire = (Ls) => {
-      const name = checkJsString(Ls, 1);
-      const c = ctx;
-      const loaded = c.loaded;
-      const lv = rawGetStr(loaded, name);
-      if (lv && !lv.l_isfalse()) {
-        if (lv.type === T.LUA_TLIGHTUSERDATA && lv.value === LOOP_SENTINEL) {
-          raise3(Ls, `loop or previous error loading module: ${name}`);
-        }
-        lobject2.pushobj2s(Ls, lv);
-        return 1;
-      }
-      const messages = [];
-      let found2 = false;
-      for (let i = 1; ; i++) {
-        const e = c.loaders.strong.get(i);
-        if (!e) break;
-        lobject2.pushobj2s(Ls, e.value);
-        pushJsString(Ls, name);
-        lua.lua_call(Ls, 1, 1);
-        if (lua.lua_type(Ls, -1) === lua.LUA_TFUNCTION) {
-          found2 = true;
-          break;
-        }
-        if (lua.lua_type(Ls, -1) === lua.LUA_TSTRING) messages.push(jsString(Ls, -1));
-        lua.lua_pop(Ls, 1);
-      }
-      if (!found2) raise3(Ls, `module ${name} not found:
-	${messages.join("\n	")}, `);
-      const loadedTv = tableTV(loaded);
-      lobject2.pushobj2s(Ls, loadedTv);
-      lua.lua_pushlightuserdata(Ls, LOOP_SENTINEL);
-      lua.lua_setfield(Ls, -2, to_luastring(name));
-      lua.lua_pop(Ls, 1);
-      pushJsString(Ls, name);
-      lua.lua_call(Ls, 1, 1);
-      lobject2.pushobj2s(Ls, loadedTv);
-      lua.lua_getfield(Ls, -1, to_luastring(name));
-      const isSentinel = lua.lua_touserdata(Ls, -1) === LOOP_SENTINEL;
-      lua.lua_pop(Ls, 1);
-      if (!lua.lua_isnil(Ls, -2) && isSentinel) {
-        lua.lua_pushvalue(Ls, -2);
-        lua.lua_setfield(Ls, -2, to_luastring(name));
-        lua.lua_pop(Ls, 1);
-        return 1;
-      }
-      if (isSentinel) {
-        lua.lua_pushboolean(Ls, true);
-        lua.lua_setfield(Ls, -2, to_luastring(name));
-        lua.lua_pushboolean(Ls, true);
-        return 1;
-      }
-      lua.lua_getfield(Ls, -1, to_luastring(name));
-      return 1;
-    };
-    safeOsLoader = (Ls) => {
-      lobject2.pushobj2s(Ls, tableTV(copyLib(tmpl.safeOs)));
-      return 1;
-    };
-    luaLoadlib = (Ls) => raise3(Ls, "loadlib is not supported");
-    luaSeeall = (Ls) => {
-      lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
-      if (!lua.lua_getmetatable(Ls, 1)) {
-        lua.lua_createtable(Ls, 0, 1);
-        lua.lua_pushvalue(Ls, -1);
-        lua.lua_setmetatable(Ls, 1);
-      }
-      lobject2.pushobj2s(Ls, tableTV(ctx.env));
-      lua.lua_setfield(Ls, -2, to_luastring("__index"));
-      return 0;
-    };
-    tableGetn = (Ls) => {
-      lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
-      lua.lua_pushnumber(Ls, lua.lua_rawlen(Ls, 1));
-      return 1;
-    };
-    tableMaxn = (Ls) => {
-      lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
-      lua.lua_pushnumber(Ls, lua.lua_rawlen(Ls, 1));
-      return 1;
-    };
-    num = (Ls, i) => lauxlib.luaL_checknumber(Ls, i);
-    pushNum = (Ls, v) => {
-      lua.lua_pushnumber(Ls, v);
-      return 1;
-    };
-    mathExtras = {
-      cosh: (Ls) => pushNum(Ls, Math.cosh(num(Ls, 1))),
-      sinh: (Ls) => pushNum(Ls, Math.sinh(num(Ls, 1))),
-      tanh: (Ls) => pushNum(Ls, Math.tanh(num(Ls, 1))),
-      log10: (Ls) => pushNum(Ls, Math.log10(num(Ls, 1))),
-      pow: (Ls) => pushNum(Ls, goPow(num(Ls, 1), num(Ls, 2))),
-      // mathlib.go mathPow: math.Pow
-      atan2: (Ls) => pushNum(Ls, Math.atan2(num(Ls, 1), num(Ls, 2))),
-      ldexp: (Ls) => pushNum(Ls, num(Ls, 1) * 2 ** num(Ls, 2)),
-      frexp: (Ls) => {
-        const x = num(Ls, 1);
-        if (x === 0 || !Number.isFinite(x)) {
-          lua.lua_pushnumber(Ls, x);
-          lua.lua_pushnumber(Ls, 0);
-          return 2;
-        }
-        let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
-        let m = x * 2 ** -e;
-        while (Math.abs(m) < 0.5) {
-          m *= 2;
-          e--;
-        }
-        while (Math.abs(m) >= 1) {
-          m /= 2;
-          e++;
-        }
-        lua.lua_pushnumber(Ls, m);
-        lua.lua_pushnumber(Ls, e);
-        return 2;
-      }
-    };
-    GO_LVALUE_TYPES = [
-      "*lua.LNilType",
-      "lua.LBool",
-      "*lua.LUserData",
-      "lua.LNumber",
-      "lua.LString",
-      "*lua.LTable",
-      "*lua.LFunction",
-      "*lua.LUserData",
-      "*lua.LState"
-    ];
-    goStrByte = (Ls) => {
-      const b = lauxlib.luaL_checklstring(Ls, 1);
-      let start = optIntArg(Ls, 2, 1, "byte") - 1;
-      let end = optIntArg(Ls, 3, -1, "byte");
-      const l = b.length;
-      if (start < 0) start = l + start + 1;
-      if (end < 0) end = l + end + 1;
-      if (lua.lua_gettop(Ls) === 2) {
-        if (start < 0 || start >= l) return 0;
-        lua.lua_pushnumber(Ls, b[start]);
-        return 1;
-      }
-      start = Math.max(start, 0);
-      end = Math.min(end, l);
-      if (end < 0 || end <= start || start >= l) return 0;
-      lua.lua_checkstack(Ls, end - start);
-      for (let i = start; i < end; i++) lua.lua_pushnumber(Ls, b[i]);
-      return end - start;
-    };
-    REP_FAST_BYTES = 64 * 1024;
-    goStrChar = (Ls) => {
-      const n = lua.lua_gettop(Ls);
-      const out = new Uint8Array(n);
-      for (let i = 1; i <= n; i++) {
-        if (lua.lua_type(Ls, i) !== lua.LUA_TNUMBER)
-          raise3(Ls, `bad argument #${i} to char (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, i)] ?? "nil"})`);
-        const v = lua.lua_tonumber(Ls, i);
-        out[i - 1] = Number.isFinite(v) ? Number(BigInt.asUintN(8, BigInt(Math.trunc(v)))) : 0;
-      }
-      lua.lua_pushlstring(Ls, out, n);
-      return 1;
-    };
-    gopherSort = (Ls) => {
-      if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE)
-        raise3(Ls, `bad argument #1 to sort (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
-      const withFn = lua.lua_gettop(Ls) !== 1;
-      if (withFn && lua.lua_type(Ls, 2) !== lua.LUA_TFUNCTION)
-        raise3(Ls, `bad argument #2 to sort (function expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? "nil"})`);
-      lua.lua_settop(Ls, withFn ? 2 : 1);
-      const t = Ls.stack[Ls.ci.funcOff + 1].value;
-      if (t.lazy !== void 0) materialize(t);
-      const n = arrayLength(t);
-      goSort(n, {
-        less: (i, j) => {
-          lua.lua_rawgeti(Ls, 1, i + 1);
-          lua.lua_rawgeti(Ls, 1, j + 1);
-          if (withFn) {
-            lua.lua_pushvalue(Ls, 2);
-            lua.lua_insert(Ls, -3);
-            lua.lua_call(Ls, 2, 1);
-            const r2 = lua.lua_toboolean(Ls, -1);
-            lua.lua_pop(Ls, 1);
-            return r2;
-          }
-          const r = gopherLessThan(Ls, -2, -1);
-          lua.lua_pop(Ls, 2);
-          return r;
-        },
-        swap: (i, j) => {
-          lua.lua_rawgeti(Ls, 1, i + 1);
-          lua.lua_rawgeti(Ls, 1, j + 1);
-          lua.lua_rawseti(Ls, 1, i + 1);
-          lua.lua_rawseti(Ls, 1, j + 1);
-        }
-      });
-      return 0;
-    };
-    CLOCK_EVERY = 4096;
-    compiled2 = /* @__PURE__ */ new Map();
-    COMPILED_MAX = 1024;
-    EncodeError = class extends Error {
-    };
-    MARSHALER_PREFIX = "json: error calling MarshalJSON for type json.jsonValue: ";
-    pools = [void 0, void 0];
   }
 });
 
@@ -56928,15 +51470,15 @@ function lintHealthScript(script, options = {}) {
   problems.sort((a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   return problems;
 }
-var require7, luaparse2, STRING_METHODS, OPEN_LIB_GLOBALS, LUA53_MEMBERS, LUA53_GLOBALS;
+var require3, luaparse2, STRING_METHODS, OPEN_LIB_GLOBALS, LUA53_MEMBERS, LUA53_GLOBALS;
 var init_lint = __esm({
   "src/lua/lint.ts"() {
     "use strict";
     init_node_module_shim();
     init_syntax();
-    init_runtime();
-    require7 = createRequire(import.meta.url);
-    luaparse2 = require7("luaparse");
+    init_api();
+    require3 = createRequire(import.meta.url);
+    luaparse2 = require3("luaparse");
     STRING_METHODS = /* @__PURE__ */ new Set([
       "byte",
       "char",
@@ -59961,7 +54503,7 @@ function requireJsYaml() {
   jsYaml.safeDump = renamed("safeDump", "dump");
   return jsYaml;
 }
-var jsYaml, loader, common, hasRequiredCommon, exception, hasRequiredException, snippet, hasRequiredSnippet, type, hasRequiredType, schema, hasRequiredSchema, str, hasRequiredStr, seq, hasRequiredSeq, map, hasRequiredMap, failsafe, hasRequiredFailsafe, _null, hasRequired_null, bool, hasRequiredBool, int, hasRequiredInt, float, hasRequiredFloat, json, hasRequiredJson, core, hasRequiredCore, timestamp, hasRequiredTimestamp, merge, hasRequiredMerge, binary, hasRequiredBinary, omap, hasRequiredOmap, pairs, hasRequiredPairs, set, hasRequiredSet, _default, hasRequired_default, hasRequiredLoader, dumper, hasRequiredDumper, hasRequiredJsYaml, jsYamlExports, yaml, Type, Schema, FAILSAFE_SCHEMA, JSON_SCHEMA, CORE_SCHEMA, DEFAULT_SCHEMA, load2, loadAll, dump, YAMLException, types, safeLoad, safeLoadAll, safeDump;
+var jsYaml, loader, common, hasRequiredCommon, exception, hasRequiredException, snippet, hasRequiredSnippet, type, hasRequiredType, schema, hasRequiredSchema, str, hasRequiredStr, seq, hasRequiredSeq, map, hasRequiredMap, failsafe, hasRequiredFailsafe, _null, hasRequired_null, bool, hasRequiredBool, int, hasRequiredInt, float, hasRequiredFloat, json, hasRequiredJson, core, hasRequiredCore, timestamp, hasRequiredTimestamp, merge, hasRequiredMerge, binary, hasRequiredBinary, omap, hasRequiredOmap, pairs, hasRequiredPairs, set, hasRequiredSet, _default, hasRequired_default, hasRequiredLoader, dumper, hasRequiredDumper, hasRequiredJsYaml, jsYamlExports, yaml, Type, Schema, FAILSAFE_SCHEMA, JSON_SCHEMA, CORE_SCHEMA, DEFAULT_SCHEMA, load, loadAll, dump, YAMLException, types, safeLoad, safeLoadAll, safeDump;
 var init_js_yaml = __esm({
   "node_modules/js-yaml/dist/js-yaml.mjs"() {
     jsYaml = {};
@@ -59977,7 +54519,7 @@ var init_js_yaml = __esm({
       JSON_SCHEMA,
       CORE_SCHEMA,
       DEFAULT_SCHEMA,
-      load: load2,
+      load,
       loadAll,
       dump,
       YAMLException,
@@ -59999,7 +54541,7 @@ function hintOf(s) {
   if (c === ".") return ".";
   return "";
 }
-function goParseInt2(s, signed) {
+function goParseInt(s, signed) {
   let i = 0;
   let neg = false;
   if (signed && (s[0] === "+" || s[0] === "-")) {
@@ -60050,9 +54592,9 @@ function resolvePlain2(tag, input) {
   }
   if (hint === "D" || hint === "S") {
     const plain = input.replace(/_/g, "");
-    const i = goParseInt2(plain, true);
+    const i = goParseInt(plain, true);
     if (i !== void 0) return { tag: INT, value: new GoNumber(Number(i), "int", i) };
-    const u = goParseInt2(plain, false);
+    const u = goParseInt(plain, false);
     if (u !== void 0) return { tag: INT, value: new GoNumber(Number(u), "uint", u) };
     if (YAML_STYLE_FLOAT.test(plain)) {
       const f = goParseDecimal(plain);
@@ -60477,7 +55019,7 @@ function dirSource(root, options = {}) {
     }
   };
 }
-function goQuote2(s) {
+function goQuote(s) {
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0);
@@ -60511,7 +55053,7 @@ function goParseBool(v) {
     case "False":
       return false;
   }
-  throw new ArgocdCmKeyError(`strconv.ParseBool: parsing ${goQuote2(v)}: invalid syntax`);
+  throw new ArgocdCmKeyError(`strconv.ParseBool: parsing ${goQuote(v)}: invalid syntax`);
 }
 function convertToOverrideKey(groupKind) {
   const parts = groupKind.split("_");
@@ -60697,6 +55239,5866 @@ var init_resolve = __esm({
     CUSTOMIZATIONS = "resource.customizations";
     ArgocdCmKeyError = class extends Error {
     };
+  }
+});
+
+// src/lua/fengari/version.ts
+var require4, FENGARI_VERSION, installed;
+var init_version = __esm({
+  "src/lua/fengari/version.ts"() {
+    "use strict";
+    init_node_module_shim();
+    require4 = createRequire(import.meta.url);
+    FENGARI_VERSION = "0.1.5";
+    installed = require4("fengari/package.json").version;
+    if (installed !== FENGARI_VERSION) {
+      throw new Error(
+        `wavegate's Lua runtime is written against fengari ${FENGARI_VERSION}, found fengari ${installed}: reinstall with npm ci`
+      );
+    }
+  }
+});
+
+// src/lua/fengari/fast-call.ts
+function install() {
+  if (ldo[PATCHED]) return;
+  if (typeof LUA_MINSTACK !== "number" || typeof LUAI_MAXCCALLS !== "number" || typeof ldo.luaD_precall !== "function") {
+    return;
+  }
+  const origPrecall = ldo.luaD_precall;
+  const origPoscall = ldo.luaD_poscall;
+  const origCall = ldo.luaD_call;
+  const adjustTop = (L2, newtop) => {
+    const stack = L2.stack;
+    let top = L2.top;
+    if (top < newtop) {
+      while (top < newtop) stack[top++] = new TValue(LUA_TNIL, null);
+    } else {
+      while (top > newtop) stack[--top] = void 0;
+    }
+    L2.top = top;
+  };
+  const poscall = (L2, ci, firstResult, nres) => {
+    if (L2.hookmask & (LUA_MASKRET | LUA_MASKLINE)) return origPoscall(L2, ci, firstResult, nres);
+    const wanted = ci.nresults;
+    const res = ci.funcOff;
+    L2.ci = ci.previous;
+    L2.ci.next = null;
+    const stack = L2.stack;
+    if (wanted === LUA_MULTRET) {
+      for (let i = 0; i < nres; i++) lobject.setobjs2s(L2, res + i, firstResult + i);
+      for (let i = L2.top; i >= res + nres; i--) stack[i] = void 0;
+      L2.top = res + nres;
+      return false;
+    }
+    if (wanted === 1) {
+      if (nres === 0) stack[res].setnilvalue();
+      else lobject.setobjs2s(L2, res, firstResult);
+    } else if (wanted !== 0) {
+      let i;
+      if (wanted <= nres) {
+        for (i = 0; i < wanted; i++) lobject.setobjs2s(L2, res + i, firstResult + i);
+      } else {
+        for (i = 0; i < nres; i++) lobject.setobjs2s(L2, res + i, firstResult + i);
+        for (; i < wanted; i++) {
+          if (res + i >= L2.top) stack[res + i] = new TValue(LUA_TNIL, null);
+          else stack[res + i].setnilvalue();
+        }
+      }
+    }
+    const newtop = res + wanted;
+    for (let i = L2.top; i >= newtop; i--) stack[i] = void 0;
+    L2.top = newtop;
+    return true;
+  };
+  const precall = (L2, off, nresults) => {
+    const func = L2.stack[off];
+    const type2 = func.type;
+    if (L2.hookmask & LUA_MASKCALL) return origPrecall(L2, off, nresults);
+    if (type2 === LUA_TLCL) {
+      const p = func.value.p;
+      if (p.is_vararg) return origPrecall(L2, off, nresults);
+      let n = L2.top - off - 1;
+      const fsize = p.maxstacksize;
+      ldo.luaD_checkstack(L2, fsize);
+      for (; n < p.numparams; n++) L2.stack[L2.top++] = new TValue(LUA_TNIL, null);
+      const base = off + 1;
+      const ci = lstate.luaE_extendCI(L2);
+      ci.funcOff = off;
+      ci.nresults = nresults;
+      ci.func = func;
+      ci.l_base = base;
+      ci.top = base + fsize;
+      adjustTop(L2, ci.top);
+      ci.l_code = p.code;
+      ci.l_savedpc = 0;
+      ci.callstatus = lstate.CIST_LUA;
+      return false;
+    }
+    if (type2 === LUA_TCCL || type2 === LUA_TLCF) {
+      const f = type2 === LUA_TCCL ? func.value.f : func.value;
+      ldo.luaD_checkstack(L2, LUA_MINSTACK);
+      const ci = lstate.luaE_extendCI(L2);
+      ci.funcOff = off;
+      ci.nresults = nresults;
+      ci.func = func;
+      ci.top = L2.top + LUA_MINSTACK;
+      ci.callstatus = 0;
+      const n = f(L2);
+      if (typeof n !== "number" || n < 0 || (n | 0) !== n) throw Error("invalid return value from JS function (expected integer)");
+      poscall(L2, ci, L2.top - n, n);
+      return true;
+    }
+    return origPrecall(L2, off, nresults);
+  };
+  const call = (L2, off, nResults) => {
+    if (L2.nCcalls + 1 >= LUAI_MAXCCALLS) {
+      origCall(L2, off, nResults);
+      return;
+    }
+    L2.nCcalls++;
+    if (!precall(L2, off, nResults)) lvm.luaV_execute(L2);
+    L2.nCcalls--;
+  };
+  const callNoYield = (L2, off, nResults) => {
+    L2.nny++;
+    call(L2, off, nResults);
+    L2.nny--;
+  };
+  ldo.adjust_top = adjustTop;
+  ldo.luaD_poscall = poscall;
+  ldo.luaD_precall = precall;
+  ldo.luaD_call = call;
+  ldo.luaD_callnoyield = callNoYield;
+  ldo[PATCHED] = true;
+}
+var require5, ldo, lvm, lobject, lstate, defs, llimits, LUA_TNIL, LUA_TLCL, LUA_TLCF, LUA_TCCL, LUA_MULTRET, LUA_MASKCALL, LUA_MASKRET, LUA_MASKLINE, LUA_MINSTACK, LUAI_MAXCCALLS, TValue, PATCHED;
+var init_fast_call = __esm({
+  "src/lua/fengari/fast-call.ts"() {
+    "use strict";
+    init_version();
+    init_node_module_shim();
+    require5 = createRequire(import.meta.url);
+    require5("fengari");
+    ldo = require5("fengari/src/ldo.js");
+    lvm = require5("fengari/src/lvm.js");
+    lobject = require5("fengari/src/lobject.js");
+    lstate = require5("fengari/src/lstate.js");
+    defs = require5("fengari/src/defs.js");
+    llimits = require5("fengari/src/llimits.js");
+    ({ LUA_TNIL, LUA_TLCL, LUA_TLCF, LUA_TCCL } = defs.constant_types);
+    ({ LUA_MULTRET, LUA_MASKCALL, LUA_MASKRET, LUA_MASKLINE, LUA_MINSTACK } = defs);
+    LUAI_MAXCCALLS = llimits.LUAI_MAXCCALLS;
+    TValue = lobject.TValue;
+    PATCHED = /* @__PURE__ */ Symbol.for("wavegate.fengari-fast");
+    install();
+  }
+});
+
+// src/lua/fengari/internals.ts
+var require6, fengari, lua, lauxlib, lualib, lobject2, ltable, lstring, ldebug, ltm, lopcodes, defs2, lstate2, lfunc, lvm2, ldo2, T, TValue2, Table, TString, to_luastring, to_jsstring;
+var init_internals = __esm({
+  "src/lua/fengari/internals.ts"() {
+    "use strict";
+    init_node_module_shim();
+    init_version();
+    init_fast_call();
+    require6 = createRequire(import.meta.url);
+    fengari = require6("fengari");
+    lua = fengari.lua;
+    lauxlib = fengari.lauxlib;
+    lualib = fengari.lualib;
+    lobject2 = require6("fengari/src/lobject.js");
+    ltable = require6("fengari/src/ltable.js");
+    lstring = require6("fengari/src/lstring.js");
+    ldebug = require6("fengari/src/ldebug.js");
+    ltm = require6("fengari/src/ltm.js");
+    lopcodes = require6("fengari/src/lopcodes.js");
+    defs2 = require6("fengari/src/defs.js");
+    lstate2 = require6("fengari/src/lstate.js");
+    lfunc = require6("fengari/src/lfunc.js");
+    lvm2 = require6("fengari/src/lvm.js");
+    ldo2 = require6("fengari/src/ldo.js");
+    T = defs2.constant_types;
+    TValue2 = lobject2.TValue;
+    Table = ltable.Table;
+    TString = lstring.TString;
+    to_luastring = fengari.to_luastring;
+    to_jsstring = fengari.to_jsstring;
+  }
+});
+
+// src/lua/fengari/run-error.ts
+function runError(Ls, msg) {
+  ldebug.luaG_runerror(Ls, to_luastring("%s"), to_luastring(msg));
+  throw new Error("unreachable");
+}
+function runErrorNamingLuaCaller(Ls, msg, levels) {
+  if (Ls.ci.callstatus & lstate2.CIST_LUA) runError(Ls, msg);
+  for (let level = 0; level <= levels; level++) {
+    lauxlib.luaL_where(Ls, level);
+    const where = to_jsstring(lua.lua_tolstring(Ls, -1), void 0, void 0, true);
+    lua.lua_pop(Ls, 1);
+    if (where !== "") runError(Ls, where + msg);
+  }
+  runError(Ls, msg);
+}
+var init_run_error = __esm({
+  "src/lua/fengari/run-error.ts"() {
+    "use strict";
+    init_internals();
+  }
+});
+
+// src/lua/fengari/scope.ts
+var scope;
+var init_scope = __esm({
+  "src/lua/fengari/scope.ts"() {
+    "use strict";
+    scope = {
+      /** Set by the runtime for the span of one evaluation (src/lua/context.ts setContext). */
+      evaluating: false,
+      /** Set while the runtime compiles a health script (src/lua/compile.ts). */
+      compiling: false
+    };
+  }
+});
+
+// src/lua/context.ts
+function setContext(c) {
+  ctx = c;
+  scope.evaluating = c !== void 0;
+}
+function setMainState(s) {
+  L = s;
+}
+function markBounded() {
+  if (ctx) ctx.bounded = true;
+}
+var ctx, L;
+var init_context = __esm({
+  "src/lua/context.ts"() {
+    "use strict";
+    init_scope();
+  }
+});
+
+// src/lua/gonum.ts
+function goNumberString(n) {
+  if (Number.isNaN(n)) return "NaN";
+  if (n === Infinity) return "+Inf";
+  if (n === -Infinity) return "-Inf";
+  if (Number.isInteger(n) && n >= -TWO63 && n < TWO63) {
+    if (Math.abs(n) <= 9007199254740992) return n === 0 ? "0" : String(n);
+    return BigInt(n).toString();
+  }
+  return goFormatFloatG(n);
+}
+function goFormatFloatG(n) {
+  if (n === 0) return Object.is(n, -0) ? "-0" : "0";
+  const neg = n < 0;
+  const e = Math.abs(n).toExponential();
+  const m = /^(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(e);
+  if (!m) return String(n);
+  const digits = m[1] + (m[2] ?? "");
+  const exp = Number(m[3]);
+  let out;
+  if (exp < -4 || exp >= 6) {
+    const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const ae = Math.abs(exp);
+    out = `${mant}e${exp < 0 ? "-" : "+"}${ae < 10 ? "0" : ""}${ae}`;
+  } else if (exp < 0) {
+    out = `0.${"0".repeat(-exp - 1)}${digits}`;
+  } else {
+    const intLen = exp + 1;
+    if (digits.length <= intLen) out = digits + "0".repeat(intLen - digits.length);
+    else out = `${digits.slice(0, intLen)}.${digits.slice(intLen)}`;
+  }
+  return neg ? `-${out}` : out;
+}
+function goParseFloat(s) {
+  if (/^[+-]?(inf|infinity)$/i.test(s)) return s.startsWith("-") ? -Infinity : Infinity;
+  if (/^nan$/i.test(s)) return NaN;
+  if (/^[+-]?(\d+(_\d+)*\.?(\d+(_\d+)*)?|\.\d+(_\d+)*)([eE][+-]?\d+)?$/.test(s) && !s.includes("_")) {
+    const v = Number(s);
+    if (!Number.isFinite(v)) return void 0;
+    return v;
+  }
+  return void 0;
+}
+function goParseInt2(s, base) {
+  if (base === 0) return goParseInt0(s);
+  if (base < 2 || base > 36) return void 0;
+  let body = s;
+  let neg = false;
+  if (body.startsWith("+") || body.startsWith("-")) {
+    neg = body.startsWith("-");
+    body = body.slice(1);
+  }
+  if (body === "") return void 0;
+  let v = 0n;
+  const b = BigInt(base);
+  for (const ch of body.toLowerCase()) {
+    const d = ch >= "0" && ch <= "9" ? ch.charCodeAt(0) - 48 : ch >= "a" && ch <= "z" ? ch.charCodeAt(0) - 87 : 99;
+    if (d >= base) return void 0;
+    v = v * b + BigInt(d);
+  }
+  if (neg) v = -v;
+  if (v > 9223372036854775807n || v < -9223372036854775808n) return void 0;
+  return Number(v);
+}
+function goToNumber(str2, base = 10) {
+  const s = str2.replace(/^[ \n\t]+|[ \n\t]+$/g, "");
+  if (s.includes(".")) return goParseFloat(s);
+  return goParseInt2(s, base);
+}
+function goParseNumber(str2) {
+  const s = str2.replace(/^[ \t\n]+|[ \t\n]+$/g, "");
+  return goParseInt0(s) ?? goParseFloat(s);
+}
+function goParseInt0(s) {
+  const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(s);
+  if (m) {
+    const [, sign, hex, bin, oct, oct0, dec] = m;
+    const v = hex !== void 0 ? BigInt(`0x${hex}`) : bin !== void 0 ? BigInt(`0b${bin}`) : oct !== void 0 ? BigInt(`0o${oct}`) : oct0 !== void 0 ? BigInt(`0o${oct0 === "0" ? "0" : oct0.slice(1)}`) : BigInt(dec);
+    const signed = sign === "-" ? -v : v;
+    if (signed <= 9223372036854775807n && signed >= -9223372036854775808n) return Number(signed);
+  }
+  return void 0;
+}
+function bits(x) {
+  f64[0] = x;
+  return u64[0];
+}
+function fromBits(b) {
+  u64[0] = b & 0xffffffffffffffffn;
+  return f64[0];
+}
+function frexp(f) {
+  if (f === 0 || !Number.isFinite(f)) return [f, 0];
+  let exp = 0;
+  if (Math.abs(f) < SMALLEST_NORMAL) {
+    f *= 2 ** 52;
+    exp = -52;
+  }
+  let x = bits(f);
+  exp += Number(x >> SHIFT & MASK) - BIAS + 1;
+  x &= ~(MASK << SHIFT);
+  x |= BigInt(-1 + BIAS) << SHIFT;
+  return [fromBits(x), exp];
+}
+function ldexp(frac, exp) {
+  if (frac === 0 || !Number.isFinite(frac)) return frac;
+  if (Math.abs(frac) < SMALLEST_NORMAL) {
+    frac *= 2 ** 52;
+    exp -= 52;
+  }
+  let x = bits(frac);
+  exp += Number(x >> SHIFT & MASK) - BIAS;
+  if (exp < -1075) return frac < 0 ? -0 : 0;
+  if (exp > 1023) return frac < 0 ? -Infinity : Infinity;
+  let m = 1;
+  if (exp < -1022) {
+    exp += 53;
+    m = 1 / 2 ** 53;
+  }
+  x &= ~(MASK << SHIFT);
+  x |= BigInt(exp + BIAS) << SHIFT;
+  return m * fromBits(x);
+}
+function goPow(x, y) {
+  if (y === 0 || x === 1) return 1;
+  if (y === 1) return x;
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.NaN;
+  if (x === 0) {
+    if (y < 0) return isOddInt(y) ? Object.is(x, -0) ? -Infinity : Infinity : Infinity;
+    if (y > 0) return isOddInt(y) ? x : 0;
+  }
+  if (!Number.isFinite(y)) {
+    if (x === -1) return 1;
+    if (Math.abs(x) < 1 === (y === Infinity)) return 0;
+    return Infinity;
+  }
+  if (!Number.isFinite(x)) {
+    if (x === -Infinity) return goPow(1 / x, -y);
+    if (y < 0) return 0;
+    if (y > 0) return Infinity;
+  }
+  if (y === 0.5) return Math.sqrt(x);
+  if (y === -0.5) return 1 / Math.sqrt(x);
+  let yi = Math.trunc(Math.abs(y));
+  let yf = Math.abs(y) - yi;
+  if (yf !== 0 && x < 0) return Number.NaN;
+  if (yi >= 2 ** 63) {
+    if (x === -1) return 1;
+    if (Math.abs(x) < 1 === y > 0) return 0;
+    return Infinity;
+  }
+  let a1 = 1;
+  let ae = 0;
+  if (yf !== 0) {
+    if (yf > 0.5) {
+      yf--;
+      yi++;
+    }
+    a1 = Math.exp(yf * Math.log(x));
+  }
+  let [x1, xe] = frexp(x);
+  for (let i = yi; i !== 0; i = Math.floor(i / 2)) {
+    if (xe < -(1 << 12) || 1 << 12 < xe) {
+      ae += xe;
+      break;
+    }
+    if (i % 2 === 1) {
+      a1 *= x1;
+      ae += xe;
+    }
+    x1 *= x1;
+    xe *= 2;
+    if (x1 < 0.5) {
+      x1 += x1;
+      xe--;
+    }
+  }
+  if (y < 0) {
+    a1 = 1 / a1;
+    ae = -ae;
+  }
+  return ldexp(a1, ae);
+}
+var TWO63, f64, u64, SHIFT, MASK, BIAS, SMALLEST_NORMAL, isOddInt;
+var init_gonum = __esm({
+  "src/lua/gonum.ts"() {
+    "use strict";
+    TWO63 = 9223372036854776e3;
+    f64 = new Float64Array(1);
+    u64 = new BigUint64Array(f64.buffer);
+    SHIFT = 52n;
+    MASK = 0x7ffn;
+    BIAS = 1023;
+    SMALLEST_NORMAL = 22250738585072014e-324;
+    isOddInt = (y) => {
+      if (Math.abs(y) >= 2 ** 53) return false;
+      return Number.isInteger(y) && Math.abs(y % 2) === 1;
+    };
+  }
+});
+
+// src/lua/gowhere.ts
+function gopherWhere(Ls, level) {
+  const ar = new lua.lua_Debug();
+  for (let l = level; l <= level + 512; l++) {
+    if (!lua.lua_getstack(Ls, l, ar)) break;
+    lauxlib.luaL_where(Ls, l);
+    const w = lua.lua_tojsstring(Ls, -1);
+    lua.lua_pop(Ls, 1);
+    if (w !== "") return w;
+  }
+  return " ";
+}
+function gopherRaise(Ls, msg) {
+  lua.lua_pushstring(Ls, to_luastring(gopherWhere(Ls, 0) + msg));
+  lua.lua_error(Ls);
+  throw new Error("unreachable");
+}
+var init_gowhere = __esm({
+  "src/lua/gowhere.ts"() {
+    "use strict";
+    init_internals();
+  }
+});
+
+// src/lua/values.ts
+function tstr(s) {
+  let ts = strCache.get(s);
+  if (ts === void 0) {
+    ts = lstring.luaS_bless(L, to_luastring(s));
+    lstring.luaS_hashlongstr(ts);
+    ts.js = s;
+    if (strCache.size >= STR_CACHE_MAX) strCache.clear();
+    strCache.set(s, ts);
+  }
+  return ts;
+}
+function strTV(s) {
+  return new TValue2(T.LUA_TLNGSTR, tstr(s));
+}
+function newTable() {
+  const t = Object.create(lazyTableProto);
+  t.id = L.l_G.id_counter++;
+  t.strong = /* @__PURE__ */ new Map();
+  t.dead_weak = void 0;
+  t.f = void 0;
+  t.l = void 0;
+  t.metatable = null;
+  t.flags = 0;
+  return t;
+}
+function addEntry(t, hash, key, value) {
+  const prev = t.l;
+  const entry2 = { key, value, p: prev, n: void 0 };
+  if (!t.f) t.f = entry2;
+  if (prev) prev.n = entry2;
+  t.strong.set(hash, entry2);
+  t.l = entry2;
+}
+function addStr(t, name, value) {
+  const ts = tstr(name);
+  addEntry(t, ts.hash, new TValue2(T.LUA_TLNGSTR, ts), value);
+}
+function addInt(t, i, value) {
+  addEntry(t, i, new TValue2(T.LUA_TNUMINT, i), value);
+}
+function tableTV(t) {
+  return new TValue2(T.LUA_TTABLE, t);
+}
+function rawGetStr(t, name) {
+  const e = t.strong.get(tstr(name).hash);
+  return e ? e.value : void 0;
+}
+function toLua(v) {
+  switch (typeof v) {
+    case "string":
+      return v.length <= 256 ? strTV(v) : new TValue2(T.LUA_TLNGSTR, lstring.luaS_bless(L, to_luastring(v)));
+    case "number":
+      return new TValue2(T.LUA_TNUMFLT, v);
+    case "boolean":
+      return new TValue2(T.LUA_TBOOLEAN, v);
+    case "bigint":
+      return new TValue2(T.LUA_TNUMFLT, Number(v));
+    case "object": {
+      if (v === null) return void 0;
+      if (v instanceof Date) return strTV(v.toISOString());
+      const t = newTable();
+      t.lazy = v;
+      return tableTV(t);
+    }
+    default:
+      return void 0;
+  }
+}
+function materialize(t) {
+  const v = t.lazy;
+  t.lazy = void 0;
+  if (Array.isArray(v)) {
+    let i = 1;
+    for (const item of v) {
+      const tv = toLua(item);
+      if (tv !== void 0) addInt(t, i++, tv);
+    }
+  } else {
+    const o = v;
+    for (const k in o) {
+      if (!Object.hasOwn(o, k)) continue;
+      const tv = toLua(o[k]);
+      if (tv !== void 0) addStr(t, k, tv);
+    }
+  }
+}
+function luaStringOf(tv) {
+  const ts = tv.value;
+  return ts.js ??= to_jsstring(ts.getstr(), void 0, void 0, true);
+}
+function jsString(Ls, idx) {
+  return to_jsstring(lua.lua_tolstring(Ls, idx), void 0, void 0, true);
+}
+function checkJsString(Ls, idx) {
+  return to_jsstring(lauxlib.luaL_checklstring(Ls, idx), void 0, void 0, true);
+}
+function pushJsString(Ls, s) {
+  lua.lua_pushstring(Ls, to_luastring(s));
+}
+function raise(Ls, msg) {
+  return gopherRaise(Ls, msg);
+}
+function objectId(v) {
+  if (typeof v?.id === "number") return v.id;
+  if (v === null || v === void 0 || typeof v !== "object" && typeof v !== "function") return 0;
+  const g = L.l_G;
+  let id = g.ids.get(v);
+  if (!id) {
+    id = g.id_counter++;
+    g.ids.set(v, id);
+  }
+  return id;
+}
+function gopherToString(Ls, idx) {
+  if (lua.lua_type(Ls, idx) === lua.LUA_TNUMBER) return goNumberString(lua.lua_tonumber(Ls, idx));
+  lauxlib.luaL_tolstring(Ls, idx);
+  const s = to_jsstring(lua.lua_tolstring(Ls, -1), void 0, void 0, true);
+  lua.lua_pop(Ls, 1);
+  return s;
+}
+function floatResults(fn) {
+  return (Ls) => {
+    const n = fn(Ls);
+    for (let i = 1; i <= n; i++) {
+      const tv = Ls.stack[Ls.top - i];
+      if (tv && tv.type === T.LUA_TNUMINT) tv.type = T.LUA_TNUMFLT;
+    }
+    return n;
+  };
+}
+function boundedRaise(Ls, msg) {
+  markBounded();
+  return raise(Ls, msg);
+}
+function gopherKeyString(tv) {
+  switch (tv.ttnov()) {
+    case T.LUA_TNUMBER:
+      return goNumberString(tv.value);
+    case T.LUA_TSTRING:
+      return luaStringOf(tv);
+    case T.LUA_TBOOLEAN:
+      return tv.value ? "true" : "false";
+    case T.LUA_TNIL:
+      return "nil";
+    default:
+      return `${GOPHER_TYPE_NAMES[tv.ttnov()]}: 0x${objectId(tv.value).toString(16)}`;
+  }
+}
+function typeName(tv) {
+  return GOPHER_TYPE_NAMES[tv.ttnov()] ?? "userdata";
+}
+var strCache, STR_CACHE_MAX, lazyTableProto;
+var init_values = __esm({
+  "src/lua/values.ts"() {
+    "use strict";
+    init_internals();
+    init_api();
+    init_context();
+    init_gonum();
+    init_gowhere();
+    strCache = /* @__PURE__ */ new Map();
+    STR_CACHE_MAX = 2e5;
+    lazyTableProto = Object.create(Table.prototype);
+    Object.defineProperty(lazyTableProto, "dead_strong", {
+      get() {
+        const m = /* @__PURE__ */ new Map();
+        Object.defineProperty(this, "dead_strong", { value: m, writable: true, enumerable: true, configurable: true });
+        return m;
+      },
+      set(v) {
+        Object.defineProperty(this, "dead_strong", { value: v, writable: true, enumerable: true, configurable: true });
+      },
+      configurable: true
+    });
+    lazyTableProto.lazy = void 0;
+  }
+});
+
+// src/lua/bounds.ts
+import { getHeapStatistics } from "node:v8";
+function hook(Ls) {
+  const c = ctx;
+  if (!c) return;
+  if (c.stopped === void 0) {
+    c.instructions += Ls.basehookcount;
+    if (c.instructions >= c.instructionLimit || Date.now() >= c.deadlineAt) c.stopped = DEADLINE_MESSAGE;
+    else if (++c.hookFires % 10 === 0) checkHeap(c);
+  }
+  if (c.stopped !== void 0) {
+    stopEverywhere(Ls);
+    runError(Ls, c.stopped);
+  }
+}
+function checkHeap(c) {
+  const used = getHeapStatistics().used_heap_size;
+  if (c.heapAtStart < 0) c.heapAtStart = used;
+  else if (used - c.heapAtStart > c.memoryLimit) c.stopped = MEMORY_MESSAGE;
+}
+function stopEverywhere(Ls) {
+  lua.lua_sethook(Ls, hook, lua.LUA_MASKCOUNT, 1);
+  if (Ls !== L) lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, 1);
+}
+function charge(Ls, cost, inVm = false) {
+  const c = ctx;
+  if (!c) return;
+  if (c.stopped === void 0) {
+    c.instructions += cost;
+    c.sinceClock += cost;
+    if (c.instructions >= c.instructionLimit) c.stopped = DEADLINE_MESSAGE;
+    else if (c.sinceClock >= CLOCK_EVERY) {
+      c.sinceClock = 0;
+      if (Date.now() >= c.deadlineAt) c.stopped = DEADLINE_MESSAGE;
+      else if (cost >= CLOCK_EVERY) checkHeap(c);
+    }
+  }
+  if (c.stopped !== void 0) {
+    stopEverywhere(Ls);
+    if (inVm) runError(Ls, c.stopped);
+    raise(Ls, c.stopped);
+  }
+}
+function chargedByLength(orig, shift) {
+  return (Ls) => {
+    if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) charge(Ls, 1 + (lua.lua_rawlen(Ls, 1) >> shift));
+    const n = orig(Ls);
+    if (n > 0 && lua.lua_type(Ls, -n) === lua.LUA_TSTRING) charge(Ls, lua.lua_rawlen(Ls, -n) >> 6);
+    return n;
+  };
+}
+var CLOCK_EVERY;
+var init_bounds = __esm({
+  "src/lua/bounds.ts"() {
+    "use strict";
+    init_internals();
+    init_run_error();
+    init_api();
+    init_context();
+    init_values();
+    CLOCK_EVERY = 4096;
+  }
+});
+
+// src/lua/compile.ts
+function floatConstants(p) {
+  for (const k of p.k) if (k.type === T.LUA_TNUMINT) k.type = T.LUA_TNUMFLT;
+  for (const sub of p.p) floatConstants(sub);
+}
+function compile(script) {
+  let c = compiled2.get(script);
+  if (c) return c;
+  const problems = checkGopherLuaSyntax(script);
+  if (problems.length > 0) {
+    c = { error: gopherSyntaxMessage(script) ?? gopherSyntaxErrorText(problems[0]) };
+  } else {
+    scope.compiling = true;
+    let status;
+    try {
+      status = lauxlib.luaL_loadbuffer(L, to_luastring(withVarargArg(gopherSource(script))), null, to_luastring("=<string>"));
+    } finally {
+      scope.compiling = false;
+    }
+    if (status !== lua.LUA_OK) {
+      const e = jsString(L, -1);
+      c = { error: gopherSyntaxFromLuaError(script, e) ?? e };
+    } else {
+      const cl = L.stack[L.top - 1].value;
+      floatConstants(cl.p);
+      c = { closure: cl };
+    }
+    lua.lua_pop(L, 1);
+  }
+  if (compiled2.size >= COMPILED_MAX) compiled2.delete(compiled2.keys().next().value);
+  compiled2.set(script, c);
+  return c;
+}
+var compiled2, COMPILED_MAX;
+var init_compile = __esm({
+  "src/lua/compile.ts"() {
+    "use strict";
+    init_internals();
+    init_scope();
+    init_context();
+    init_syntax();
+    init_values();
+    compiled2 = /* @__PURE__ */ new Map();
+    COMPILED_MAX = 1024;
+  }
+});
+
+// src/lua/fengari/call-limits.ts
+function install2(deps) {
+  const { callStackSize, registrySize, registrySlack } = deps;
+  const origExtendCI = lstate2.luaE_extendCI;
+  lstate2.luaE_extendCI = (Ls) => {
+    const depth = (Ls.ci.depth ?? 0) + 1;
+    if (depth > callStackSize && scope.evaluating) runErrorNamingLuaCaller(Ls, "stack overflow", callStackSize);
+    const ci = origExtendCI(Ls);
+    ci.depth = depth;
+    return ci;
+  };
+  const origCheckStack = ldo2.luaD_checkstack;
+  const origGrowStack = ldo2.luaD_growstack;
+  let raisingOverflow = false;
+  const checkRegistry = (Ls, n) => {
+    if (!scope.evaluating || raisingOverflow || Ls.top + n - (Ls.base_ci.next?.funcOff ?? 0) <= registrySize + registrySlack) return;
+    raisingOverflow = true;
+    try {
+      runErrorNamingLuaCaller(Ls, "registry overflow", callStackSize);
+    } finally {
+      raisingOverflow = false;
+    }
+  };
+  ldo2.luaD_checkstack = (Ls, n) => {
+    checkRegistry(Ls, n);
+    return origCheckStack(Ls, n);
+  };
+  ldo2.luaD_growstack = (Ls, n) => {
+    checkRegistry(Ls, n);
+    return origGrowStack(Ls, n);
+  };
+}
+var init_call_limits = __esm({
+  "src/lua/fengari/call-limits.ts"() {
+    "use strict";
+    init_internals();
+    init_run_error();
+    init_scope();
+  }
+});
+
+// src/lua/fengari/constant-folding.ts
+function install3() {
+  const origArith = lobject2.luaO_arith;
+  lobject2.luaO_arith = (Ls, op, p1, p22, p3) => {
+    if (Ls === null && p1.ttisinteger() && p22.ttisinteger() && FLOAT_FOLD_OPS.has(op)) {
+      return origArith(Ls, op, new TValue2(T.LUA_TNUMFLT, p1.value), new TValue2(T.LUA_TNUMFLT, p22.value), p3);
+    }
+    return origArith(Ls, op, p1, p22, p3);
+  };
+}
+var FLOAT_FOLD_OPS;
+var init_constant_folding = __esm({
+  "src/lua/fengari/constant-folding.ts"() {
+    "use strict";
+    init_internals();
+    FLOAT_FOLD_OPS = /* @__PURE__ */ new Set([lua.LUA_OPADD, lua.LUA_OPSUB, lua.LUA_OPMUL, lua.LUA_OPMOD, lua.LUA_OPUNM]);
+  }
+});
+
+// src/lua/fengari/error-texts.ts
+function install4(deps) {
+  const { gopherWhere: gopherWhere2, libErrorText: libErrorText2 } = deps;
+  const origRunError = ldebug.luaG_runerror;
+  const runErrorTexts = {
+    "'for' limit must be a number": "for statement limit must be a number",
+    "'for' step must be a number": "for statement step must be a number",
+    "'for' initial value must be a number": "for statement init must be a number",
+    // fengari's bound on nested calls through JavaScript (metamethods, pcall: 200) comes
+    // before gopher-lua's 256 frames; both end a runaway recursion, gopher-lua says this.
+    "JS stack overflow": "stack overflow"
+  };
+  ldebug.luaG_runerror = (Ls, fmt, ...args) => {
+    if (scope.evaluating) {
+      if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0);
+      const f = to_jsstring(fmt);
+      const text2 = runErrorTexts[f];
+      if (text2 !== void 0) return origRunError(Ls, to_luastring(text2));
+      if (f.startsWith("table index is") && !(Ls.ci.callstatus & lstate2.CIST_LUA))
+        return origRunError(Ls, to_luastring(gopherWhere2(Ls, 0) + f));
+    }
+    return origRunError(Ls, fmt, ...args);
+  };
+  const origErrorMsg = ldebug.luaG_errormsg;
+  ldebug.luaG_errormsg = (Ls) => {
+    if (scope.evaluating) {
+      if (Ls.errfunc === 0) lfunc.luaF_close(Ls, 0);
+      const text2 = libErrorText2(Ls, Ls.stack[Ls.top - 1]);
+      if (text2 !== void 0) {
+        lua.lua_pop(Ls, 1);
+        lua.lua_pushstring(Ls, to_luastring(text2));
+      }
+    }
+    return origErrorMsg(Ls);
+  };
+}
+var init_error_texts = __esm({
+  "src/lua/fengari/error-texts.ts"() {
+    "use strict";
+    init_internals();
+    init_scope();
+  }
+});
+
+// src/lua/fengari/integer-args.ts
+function install5() {
+  const origToInteger = lvm2.tointeger;
+  lvm2.tointeger = (o) => {
+    if (scope.evaluating && o.ttisstring()) return false;
+    if (scope.evaluating && o.ttisfloat()) {
+      const v = Number.isNaN(o.value) ? -2147483648 : Math.trunc(o.value);
+      return Math.max(-2147483648, Math.min(2147483647, v));
+    }
+    return origToInteger(o);
+  };
+}
+var init_integer_args = __esm({
+  "src/lua/fengari/integer-args.ts"() {
+    "use strict";
+    init_internals();
+    init_scope();
+  }
+});
+
+// src/lua/fengari/lazy-tables.ts
+function install6(deps) {
+  const { materialize: materialize2 } = deps;
+  const { gopherLen: gopherLen2, hasTombstones: hasTombstones2, naturalOrder: naturalOrder2, gopherNext: gopherNext2, hashKey: hashKey2, deleteKey: deleteKey2, deleteIntKey: deleteIntKey2, noteArrayKey: noteArrayKey2 } = deps.gorder;
+  Table.prototype.lazy = void 0;
+  const get = ltable.luaH_get;
+  const getint = ltable.luaH_getint;
+  const getstr = ltable.luaH_getstr;
+  const getn = ltable.luaH_getn;
+  const next = ltable.luaH_next;
+  const setfrom = ltable.luaH_setfrom;
+  const setint = ltable.luaH_setint;
+  ltable.luaH_get = (Ls, t, key) => {
+    if (t.lazy !== void 0) materialize2(t);
+    return get(Ls, t, key);
+  };
+  ltable.luaH_getint = (t, key) => {
+    if (t.lazy !== void 0) materialize2(t);
+    return getint(t, key);
+  };
+  ltable.luaH_getstr = (t, key) => {
+    if (t.lazy !== void 0) materialize2(t);
+    return getstr(t, key);
+  };
+  ltable.luaH_getn = (t) => {
+    if (t.lazy !== void 0) materialize2(t);
+    const n = getn(t);
+    if (!scope.evaluating || t.strong.size === n && !hasTombstones2(t)) return n;
+    return gopherLen2(t);
+  };
+  ltable.luaH_next = (Ls, t, keyI) => {
+    if (t.lazy !== void 0) materialize2(t);
+    if (scope.evaluating) {
+      if (!naturalOrder2(t)) return gopherNext2(Ls, t, keyI);
+      const k = Ls.stack[keyI];
+      if (k.type !== T.LUA_TNIL && t.strong.get(hashKey2(k)) === void 0) return gopherNext2(Ls, t, keyI);
+      let more = next(Ls, t, keyI);
+      while (more && Ls.stack[keyI + 1].ttisnil()) more = next(Ls, t, keyI);
+      return more;
+    }
+    return next(Ls, t, keyI);
+  };
+  const luaHNew = ltable.luaH_new;
+  const OP_NEWTABLE = lopcodes.OpCodesI.OP_NEWTABLE;
+  ltable.luaH_new = (Ls) => {
+    const t = luaHNew(Ls);
+    if (scope.evaluating) {
+      const ci = Ls.ci;
+      if (ci.callstatus & lstate2.CIST_LUA) {
+        const i = ci.l_code[ci.l_savedpc - 1];
+        if (i !== void 0 && i.opcode === OP_NEWTABLE && i.B === 0) t.gnoarr = true;
+      }
+    }
+    return t;
+  };
+  ltable.luaH_setfrom = (Ls, t, key, value) => {
+    if (t.lazy !== void 0) materialize2(t);
+    if (scope.evaluating) {
+      if (value.ttisnil() && deleteKey2(t, key)) return;
+      noteArrayKey2(t, key);
+    }
+    return setfrom(Ls, t, key, value);
+  };
+  ltable.luaH_setint = (t, key, value) => {
+    if (t.lazy !== void 0) materialize2(t);
+    if (scope.evaluating) {
+      if (value.ttisnil() && deleteIntKey2(t, key)) return;
+      noteArrayKey2(t, key);
+    }
+    return setint(t, key, value);
+  };
+}
+var init_lazy_tables = __esm({
+  "src/lua/fengari/lazy-tables.ts"() {
+    "use strict";
+    init_internals();
+    init_scope();
+  }
+});
+
+// src/lua/fengari/metamethods.ts
+function install7() {
+  const sameTM = (Ls, p1, p22, event) => {
+    const m1 = ltm.luaT_gettmbyobj(Ls, p1, event);
+    if (!m1.ttisfunction()) return void 0;
+    const m2 = ltm.luaT_gettmbyobj(Ls, p22, event);
+    return m2.ttisfunction() && m1.type === m2.type && m1.value === m2.value ? m1 : void 0;
+  };
+  const origOrderTM = ltm.luaT_callorderTM;
+  ltm.luaT_callorderTM = (Ls, p1, p22, event) => {
+    if (!scope.evaluating) return origOrderTM(Ls, p1, p22, event);
+    if (p1.ttnov() !== p22.ttnov()) return null;
+    const tm = sameTM(Ls, p1, p22, event);
+    if (tm === void 0) return null;
+    const res = new TValue2(T.LUA_TNIL, null);
+    ltm.luaT_callTM(Ls, tm, p1, p22, res, 1);
+    return !res.l_isfalse();
+  };
+  const origFastTM = ltm.fasttm;
+  const TM_EQ = ltm.TMS.TM_EQ;
+  let pendingEq = false;
+  ltm.fasttm = (l, et, e) => {
+    const r = origFastTM(l, et, e);
+    if (e === TM_EQ && r !== null && scope.evaluating) pendingEq = true;
+    return r;
+  };
+  const origCallTM = ltm.luaT_callTM;
+  ltm.luaT_callTM = (Ls, f, p1, p22, p3, hasres) => {
+    if (pendingEq) {
+      pendingEq = false;
+      const tm = sameTM(Ls, p1, p22, TM_EQ);
+      if (tm === void 0) {
+        p3.setbvalue(false);
+        return;
+      }
+      return origCallTM(Ls, tm, p1, p22, p3, hasres);
+    }
+    return origCallTM(Ls, f, p1, p22, p3, hasres);
+  };
+}
+var init_metamethods = __esm({
+  "src/lua/fengari/metamethods.ts"() {
+    "use strict";
+    init_internals();
+    init_scope();
+  }
+});
+
+// src/lua/fengari/number-parse.ts
+function install8(deps) {
+  const { goParseNumber: goParseNumber2 } = deps;
+  const origStr2num = lobject2.luaO_str2num;
+  lobject2.luaO_str2num = (s, o) => {
+    if (!scope.evaluating) return origStr2num(s, o);
+    const v = goParseNumber2(to_jsstring(s, void 0, void 0, true));
+    if (v === void 0) return 0;
+    o.setfltvalue(v);
+    return s.length + 1;
+  };
+}
+var init_number_parse = __esm({
+  "src/lua/fengari/number-parse.ts"() {
+    "use strict";
+    init_internals();
+    init_scope();
+  }
+});
+
+// src/lua/fengari/number-text.ts
+function install9(deps) {
+  const { goNumberString: goNumberString2 } = deps;
+  const origToString = lobject2.luaO_tostring;
+  lobject2.luaO_tostring = (Ls, obj) => {
+    if (obj.ttisnumber()) {
+      obj.setsvalue(lstring.luaS_bless(Ls, to_luastring(goNumberString2(obj.value))));
+      return;
+    }
+    origToString(Ls, obj);
+  };
+}
+var init_number_text = __esm({
+  "src/lua/fengari/number-text.ts"() {
+    "use strict";
+    init_internals();
+  }
+});
+
+// src/lua/fengari/pow.ts
+function install10(deps) {
+  const { goPow: goPow2 } = deps;
+  const origPow = Math.pow;
+  Math.pow = (x, y) => scope.evaluating || scope.compiling ? goPow2(x, y) : origPow(x, y);
+}
+var init_pow = __esm({
+  "src/lua/fengari/pow.ts"() {
+    "use strict";
+    init_scope();
+  }
+});
+
+// src/lua/fengari/string-bound.ts
+function install11(deps) {
+  const { maxStringBytes, stringTooLong, charge: charge2 } = deps;
+  const origSet = lobject2.setsvalue2s;
+  lobject2.setsvalue2s = (Ls, idx, ts) => {
+    if (scope.evaluating) {
+      const len = ts.realstring.length;
+      if (len > maxStringBytes) stringTooLong(Ls);
+      if (len >= 4096) charge2(Ls, len >> 9, true);
+    }
+    origSet(Ls, idx, ts);
+  };
+}
+var init_string_bound = __esm({
+  "src/lua/fengari/string-bound.ts"() {
+    "use strict";
+    init_internals();
+    init_scope();
+  }
+});
+
+// src/lua/fengari/string-keys.ts
+function install12() {
+  Object.defineProperty(lstring.TString.prototype, "hash", {
+    configurable: true,
+    get() {
+      let h = this.h2;
+      if (h === void 0) {
+        h = "|";
+        const b = this.realstring;
+        for (let i = 0; i < b.length; i++) h += HEX_BYTE[b[i]];
+        this.h2 = h;
+      }
+      return h;
+    },
+    set(v) {
+      this.h2 = v === null ? void 0 : v;
+    }
+  });
+}
+var HEX_BYTE;
+var init_string_keys = __esm({
+  "src/lua/fengari/string-keys.ts"() {
+    "use strict";
+    init_internals();
+    HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+  }
+});
+
+// src/lua/fengari/type-errors.ts
+function currentIndexKey(Ls) {
+  const ci = Ls.ci;
+  if (!(ci.callstatus & lstate2.CIST_LUA)) return void 0;
+  const p = ci.func.value.p;
+  const i = p.code[ci.l_savedpc - 1];
+  if (!i) return void 0;
+  const OC = lopcodes.OpCodesI;
+  let rk;
+  switch (i.opcode) {
+    case OC.OP_GETTABLE:
+    case OC.OP_GETTABUP:
+    case OC.OP_SELF:
+      rk = i.C;
+      break;
+    case OC.OP_SETTABLE:
+    case OC.OP_SETTABUP:
+      rk = i.B;
+      break;
+    default:
+      return void 0;
+  }
+  return lopcodes.ISK(rk) ? p.k[lopcodes.INDEXK(rk)] : Ls.stack[ci.l_base + rk];
+}
+function install13(deps) {
+  const { typeName: typeName2, gopherKeyString: gopherKeyString2, goParseNumber: goParseNumber2, luaStringOf: luaStringOf2 } = deps;
+  const origTypeError = ldebug.luaG_typeerror;
+  ldebug.luaG_typeerror = (Ls, o, op) => {
+    if (!scope.evaluating) return origTypeError(Ls, o, op);
+    const what = to_jsstring(op);
+    if (what === "index") {
+      const key = currentIndexKey(Ls);
+      if (key !== void 0) {
+        runError(Ls, `attempt to index a non-table object(${typeName2(o)}) with key '${gopherKeyString2(key)}'`);
+      }
+      runError(Ls, `attempt to index a non-table object(${typeName2(o)})`);
+    }
+    if (what === "call") runError(Ls, "attempt to call a non-function object");
+    if (what === "get length of") runError(Ls, "__len undefined");
+    return origTypeError(Ls, o, op);
+  };
+  const origOrder = ldebug.luaG_ordererror;
+  ldebug.luaG_ordererror = (Ls, p1, p22) => {
+    if (!scope.evaluating) return origOrder(Ls, p1, p22);
+    const msg = `attempt to compare ${typeName2(p1)} with ${typeName2(p22)}`;
+    if (!(Ls.ci.callstatus & lstate2.CIST_LUA)) {
+      lauxlib.luaL_where(Ls, 1);
+      const where = to_jsstring(lua.lua_tolstring(Ls, -1), void 0, void 0, true);
+      lua.lua_pop(Ls, 1);
+      runError(Ls, where + msg);
+    }
+    runError(Ls, msg);
+  };
+  const origTryBin = ltm.luaT_trybinTM;
+  const TMS = ltm.TMS;
+  const opNames = {
+    [TMS.TM_ADD]: "add",
+    [TMS.TM_SUB]: "sub",
+    [TMS.TM_MUL]: "mul",
+    [TMS.TM_DIV]: "div",
+    [TMS.TM_MOD]: "mod",
+    [TMS.TM_POW]: "pow",
+    [TMS.TM_CONCAT]: "concat"
+  };
+  ltm.luaT_trybinTM = (Ls, p1, p22, res, event) => {
+    if (!scope.evaluating) return origTryBin(Ls, p1, p22, res, event);
+    if (ltm.luaT_callbinTM(Ls, p1, p22, res, event)) return;
+    if (event === TMS.TM_UNM) runError(Ls, "__unm undefined");
+    const name = opNames[event];
+    const arithType = (tv) => event !== TMS.TM_CONCAT && tv.ttisstring() && goParseNumber2(luaStringOf2(tv)) !== void 0 ? "number" : typeName2(tv);
+    if (name) runError(Ls, `cannot perform ${name} operation between ${arithType(p1)} and ${arithType(p22)}`);
+    return origTryBin(Ls, p1, p22, res, event);
+  };
+}
+var init_type_errors = __esm({
+  "src/lua/fengari/type-errors.ts"() {
+    "use strict";
+    init_internals();
+    init_run_error();
+    init_scope();
+  }
+});
+
+// src/lua/fengari/index.ts
+function installPatches(deps) {
+  if (installed2) return;
+  installed2 = true;
+  install12();
+  install10(deps);
+  install6(deps);
+  install9(deps);
+  install13(deps);
+  install2(deps);
+  install4(deps);
+  install7();
+  install5();
+  install8(deps);
+  install3();
+  install11(deps);
+}
+var installed2;
+var init_fengari = __esm({
+  "src/lua/fengari/index.ts"() {
+    "use strict";
+    init_version();
+    init_call_limits();
+    init_constant_folding();
+    init_error_texts();
+    init_integer_args();
+    init_lazy_tables();
+    init_metamethods();
+    init_number_parse();
+    init_number_text();
+    init_pow();
+    init_string_bound();
+    init_string_keys();
+    init_type_errors();
+    installed2 = false;
+  }
+});
+
+// src/lua/fengari/stepped-string.ts
+import path from "node:path";
+import vm from "node:vm";
+function setPatternStep(f) {
+  step = f;
+}
+function load2() {
+  const file = require7.resolve("fengari/src/lstrlib.js");
+  let src = true ? `"use strict";
+
+const { sprintf } = require('sprintf-js');
+
+const {
+    LUA_INTEGER_FMT,
+    LUA_INTEGER_FRMLEN,
+    LUA_MININTEGER,
+    LUA_NUMBER_FMT,
+    LUA_NUMBER_FRMLEN,
+    frexp,
+    lua_getlocaledecpoint
+} = require('./luaconf.js');
+const {
+    LUA_TBOOLEAN,
+    LUA_TFUNCTION,
+    LUA_TNIL,
+    LUA_TNUMBER,
+    LUA_TSTRING,
+    LUA_TTABLE,
+    lua_call,
+    lua_createtable,
+    lua_dump,
+    lua_gettable,
+    lua_gettop,
+    lua_isinteger,
+    lua_isstring,
+    lua_pop,
+    lua_pushcclosure,
+    lua_pushinteger,
+    lua_pushlightuserdata,
+    lua_pushliteral,
+    lua_pushlstring,
+    lua_pushnil,
+    lua_pushnumber,
+    lua_pushstring,
+    lua_pushvalue,
+    lua_remove,
+    lua_setfield,
+    lua_setmetatable,
+    lua_settop,
+    lua_toboolean,
+    lua_tointeger,
+    lua_tonumber,
+    lua_tostring,
+    lua_touserdata,
+    lua_type,
+    lua_upvalueindex
+} = require('./lua.js');
+const {
+    luaL_Buffer,
+    luaL_addchar,
+    luaL_addlstring,
+    luaL_addsize,
+    luaL_addstring,
+    luaL_addvalue,
+    luaL_argcheck,
+    luaL_argerror,
+    luaL_buffinit,
+    luaL_buffinitsize,
+    luaL_checkinteger,
+    luaL_checknumber,
+    luaL_checkstack,
+    luaL_checkstring,
+    luaL_checktype,
+    luaL_error,
+    luaL_newlib,
+    luaL_optinteger,
+    luaL_optstring,
+    luaL_prepbuffsize,
+    luaL_pushresult,
+    luaL_pushresultsize,
+    luaL_tolstring,
+    luaL_typename
+} = require('./lauxlib.js');
+const lualib = require('./lualib.js');
+const {
+    luastring_eq,
+    luastring_indexOf,
+    to_jsstring,
+    to_luastring
+} = require("./fengaricore.js");
+
+const sL_ESC  = '%';
+const L_ESC   = sL_ESC.charCodeAt(0);
+
+/*
+** maximum number of captures that a pattern can do during
+** pattern-matching. This limit is arbitrary, but must fit in
+** an unsigned char.
+*/
+const LUA_MAXCAPTURES = 32;
+
+// (sizeof(size_t) < sizeof(int) ? MAX_SIZET : (size_t)(INT_MAX))
+const MAXSIZE = 2147483647;
+
+/* Give natural (i.e. strings end at the first \\0) length of a string represented by an array of bytes */
+const strlen = function(s) {
+    let len = luastring_indexOf(s, 0);
+    return len > -1 ? len : s.length;
+};
+
+/* translate a relative string position: negative means back from end */
+const posrelat = function(pos, len) {
+    if (pos >= 0) return pos;
+    else if (0 - pos > len) return 0;
+    else return len + pos + 1;
+};
+
+const str_sub = function(L) {
+    let s = luaL_checkstring(L, 1);
+    let l = s.length;
+    let start = posrelat(luaL_checkinteger(L, 2), l);
+    let end = posrelat(luaL_optinteger(L, 3, -1), l);
+    if (start < 1) start = 1;
+    if (end > l) end = l;
+    if (start <= end)
+        lua_pushstring(L, s.subarray(start - 1, (start - 1) + (end - start + 1)));
+    else lua_pushliteral(L, "");
+    return 1;
+};
+
+const str_len = function(L) {
+    lua_pushinteger(L, luaL_checkstring(L, 1).length);
+    return 1;
+};
+
+const str_char = function(L) {
+    let n = lua_gettop(L);  /* number of arguments */
+    let b = new luaL_Buffer();
+    let p = luaL_buffinitsize(L, b, n);
+    for (let i = 1; i <= n; i++) {
+        let c = luaL_checkinteger(L, i);
+        luaL_argcheck(L, c >= 0 && c <= 255, "value out of range"); // Strings are 8-bit clean
+        p[i-1] = c;
+    }
+    luaL_pushresultsize(b, n);
+    return 1;
+};
+
+const writer = function(L, b, size, B) {
+    luaL_addlstring(B, b, size);
+    return 0;
+};
+
+const str_dump = function(L) {
+    let b = new luaL_Buffer();
+    let strip = lua_toboolean(L, 2);
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    luaL_buffinit(L, b);
+    if (lua_dump(L, writer, b, strip) !== 0)
+        return luaL_error(L, to_luastring("unable to dump given function"));
+    luaL_pushresult(b);
+    return 1;
+};
+
+const SIZELENMOD = LUA_NUMBER_FRMLEN.length + 1;
+
+const L_NBFD = 1;
+
+const num2straux = function(x) {
+    /* if 'inf' or 'NaN', format it like '%g' */
+    if (Object.is(x, Infinity))
+        return to_luastring('inf');
+    else if (Object.is(x, -Infinity))
+        return to_luastring('-inf');
+    else if (Number.isNaN(x))
+        return to_luastring('nan');
+    else if (x === 0) {  /* can be -0... */
+        /* create "0" or "-0" followed by exponent */
+        let zero = sprintf(LUA_NUMBER_FMT + "x0p+0", x);
+        if (Object.is(x, -0))
+            zero = "-" + zero;
+        return to_luastring(zero);
+    } else {
+        let buff = "";
+        let fe = frexp(x);  /* 'x' fraction and exponent */
+        let m = fe[0];
+        let e = fe[1];
+        if (m < 0) {  /* is number negative? */
+            buff += '-';  /* add signal */
+            m = -m;  /* make it positive */
+        }
+        buff += "0x";  /* add "0x" */
+        buff += (m * (1<<L_NBFD)).toString(16);
+        e -= L_NBFD;  /* this digit goes before the radix point */
+        buff += sprintf("p%+d", e);  /* add exponent */
+        return to_luastring(buff);
+    }
+};
+
+const lua_number2strx = function(L, fmt, x) {
+    let buff = num2straux(x);
+    if (fmt[SIZELENMOD] === 65 /* 'A'.charCodeAt(0) */) {
+        for (let i = 0; i < buff.length; i++) {
+            let c = buff[i];
+            if (c >= 97) /* toupper */
+                buff[i] = c & 0xdf;
+        }
+    } else if (fmt[SIZELENMOD] !== 97 /* 'a'.charCodeAt(0) */)
+        luaL_error(L, to_luastring("modifiers for format '%%a'/'%%A' not implemented"));
+    return buff;
+};
+
+/*
+** Maximum size of each formatted item. This maximum size is produced
+** by format('%.99f', -maxfloat), and is equal to 99 + 3 ('-', '.',
+** and '\\0') + number of decimal digits to represent maxfloat (which
+** is maximum exponent + 1). (99+3+1 then rounded to 120 for "extra
+** expenses", such as locale-dependent stuff)
+*/
+// const MAX_ITEM   = 120;// TODO: + l_mathlim(MAX_10_EXP);
+
+
+/* valid flags in a format specification */
+const FLAGS = to_luastring("-+ #0");
+
+/*
+** maximum size of each format specification (such as "%-099.99d")
+*/
+// const MAX_FORMAT = 32;
+
+const isalpha = e => (97 <= e && e <= 122) || (65 <= e && e <= 90);
+const isdigit = e => 48 <= e && e <= 57;
+const iscntrl = e => (0x00 <= e && e <= 0x1f) || e === 0x7f;
+const isgraph = e => 33 <= e && e <= 126;
+const islower = e => 97 <= e && e <= 122;
+const isupper = e => 65 <= e && e <= 90;
+const isalnum = e => (97 <= e && e <= 122) || (65 <= e && e <= 90) || (48 <= e && e <= 57);
+const ispunct = e => isgraph(e) && !isalnum(e);
+const isspace = e => e === 32 || (e >= 9 && e <= 13);
+const isxdigit = e => (48 <= e && e <= 57) || (65 <= e && e <= 70) || (97 <= e && e <= 102);
+
+const addquoted = function(b, s, len) {
+    luaL_addchar(b, 34 /* '"'.charCodeAt(0) */);
+    let i = 0;
+    while (len--) {
+        if (s[i] === 34 /* '"'.charCodeAt(0) */ ||
+            s[i] === 92 /* '\\\\'.charCodeAt(0) */ ||
+            s[i] === 10 /* '\\n'.charCodeAt(0) */) {
+            luaL_addchar(b, 92 /* '\\\\'.charCodeAt(0) */);
+            luaL_addchar(b, s[i]);
+        } else if (iscntrl(s[i])) {
+            let buff = "" + s[i]; /* stringify */
+            if (isdigit(s[i+1]))
+                buff = ("000" + buff).slice(-3); /* pad to 3 digits with leading '0's */
+            luaL_addstring(b, to_luastring("\\\\" + buff));
+        } else
+            luaL_addchar(b, s[i]);
+        i++;
+    }
+    luaL_addchar(b, 34 /* '"'.charCodeAt(0) */);
+};
+
+/*
+** Ensures the 'buff' string uses a dot as the radix character.
+*/
+const checkdp = function(buff) {
+    if (luastring_indexOf(buff, 46 /* ('.').charCodeAt(0) */) < 0) {  /* no dot? */
+        let point = lua_getlocaledecpoint();  /* try locale point */
+        let ppoint = luastring_indexOf(buff, point);
+        if (ppoint) buff[ppoint] = 46 /* ('.').charCodeAt(0) */;  /* change it to a dot */
+    }
+};
+
+const addliteral = function(L, b, arg) {
+    switch(lua_type(L, arg)) {
+        case LUA_TSTRING: {
+            let s = lua_tostring(L, arg);
+            addquoted(b, s, s.length);
+            break;
+        }
+        case LUA_TNUMBER: {
+            let buff;
+            if (!lua_isinteger(L, arg)) {  /* float? */
+                let n = lua_tonumber(L, arg);  /* write as hexa ('%a') */
+                buff = lua_number2strx(L, to_luastring(\`%\${LUA_INTEGER_FRMLEN}a\`), n);
+                checkdp(buff);  /* ensure it uses a dot */
+            } else {  /* integers */
+                let n = lua_tointeger(L, arg);
+                let format = (n === LUA_MININTEGER)  /* corner case? */
+                    ? "0x%" + LUA_INTEGER_FRMLEN + "x"  /* use hexa */
+                    : LUA_INTEGER_FMT;  /* else use default format */
+                buff = to_luastring(sprintf(format, n));
+            }
+            luaL_addstring(b, buff);
+            break;
+        }
+        case LUA_TNIL: case LUA_TBOOLEAN: {
+            luaL_tolstring(L, arg);
+            luaL_addvalue(b);
+            break;
+        }
+        default: {
+            luaL_argerror(L, arg, to_luastring("value has no literal form"));
+        }
+    }
+};
+
+const scanformat = function(L, strfrmt, i, form) {
+    let p = i;
+    while (strfrmt[p] !== 0 && luastring_indexOf(FLAGS, strfrmt[p]) >= 0) p++;  /* skip flags */
+    if (p - i >= FLAGS.length)
+        luaL_error(L, to_luastring("invalid format (repeated flags)"));
+    if (isdigit(strfrmt[p])) p++;  /* skip width */
+    if (isdigit(strfrmt[p])) p++;  /* (2 digits at most) */
+    if (strfrmt[p] === 46 /* '.'.charCodeAt(0) */) {
+        p++;
+        if (isdigit(strfrmt[p])) p++;  /* skip precision */
+        if (isdigit(strfrmt[p])) p++;  /* (2 digits at most) */
+    }
+    if (isdigit(strfrmt[p]))
+        luaL_error(L, to_luastring("invalid format (width or precision too long)"));
+    form[0] = 37 /* "%".charCodeAt(0) */;
+    for (let j = 0; j < p - i + 1; j++)
+        form[j+1] = strfrmt[i+j];
+    return p;
+};
+
+/*
+** add length modifier into formats
+*/
+const addlenmod = function(form, lenmod) {
+    let l = form.length;
+    let lm = lenmod.length;
+    let spec = form[l - 1];
+    for (let i = 0; i < lm; i++)
+        form[i + l - 1] = lenmod[i];
+    form[l + lm - 1] = spec;
+    // form[l + lm] = 0;
+};
+
+const str_format = function(L) {
+    let top = lua_gettop(L);
+    let arg = 1;
+    let strfrmt = luaL_checkstring(L, arg);
+    let i = 0;
+    let b = new luaL_Buffer();
+    luaL_buffinit(L, b);
+    while (i < strfrmt.length) {
+        if (strfrmt[i] !== L_ESC) {
+            luaL_addchar(b, strfrmt[i++]);
+        } else if (strfrmt[++i] === L_ESC) {
+            luaL_addchar(b, strfrmt[i++]); /* %% */
+        } else { /* format item */
+            let form = [];  /* to store the format ('%...') */
+            if (++arg > top)
+                luaL_argerror(L, arg, to_luastring("no value"));
+            i = scanformat(L, strfrmt, i, form);
+            switch (String.fromCharCode(strfrmt[i++])) {
+                case 'c': {
+                    // sprintf(String.fromCharCode(...form), luaL_checkinteger(L, arg));
+                    luaL_addchar(b, luaL_checkinteger(L, arg));
+                    break;
+                }
+                case 'd': case 'i':
+                case 'o': case 'u': case 'x': case 'X': {
+                    let n = luaL_checkinteger(L, arg);
+                    addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));
+                    luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), n)));
+                    break;
+                }
+                case 'a': case 'A': {
+                    addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));
+                    luaL_addstring(b, lua_number2strx(L, form, luaL_checknumber(L, arg)));
+                    break;
+                }
+                case 'e': case 'E': case 'f':
+                case 'g': case 'G': {
+                    let n = luaL_checknumber(L, arg);
+                    addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));
+                    luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), n)));
+                    break;
+                }
+                case 'q': {
+                    addliteral(L, b, arg);
+                    break;
+                }
+                case 's': {
+                    let s = luaL_tolstring(L, arg);
+                    if (form.length <= 2 || form[2] === 0) {  /* no modifiers? */
+                        luaL_addvalue(b);  /* keep entire string */
+                    } else {
+                        luaL_argcheck(L, s.length === strlen(s), arg, "string contains zeros");
+                        if (luastring_indexOf(form, 46 /* '.'.charCodeAt(0) */) < 0 && s.length >= 100) {
+                            /* no precision and string is too long to be formatted */
+                            luaL_addvalue(b);  /* keep entire string */
+                        } else {  /* format the string into 'buff' */
+                            // TODO: will fail if s is not valid UTF-8
+                            luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), to_jsstring(s))));
+                            lua_pop(L, 1);  /* remove result from 'luaL_tolstring' */
+                        }
+                    }
+                    break;
+                }
+                default: {  /* also treat cases 'pnLlh' */
+                    return luaL_error(L, to_luastring("invalid option '%%%c' to 'format'"), strfrmt[i-1]);
+                }
+            }
+        }
+    }
+    luaL_pushresult(b);
+    return 1;
+};
+
+/* value used for padding */
+const LUAL_PACKPADBYTE = 0x00;
+
+/* maximum size for the binary representation of an integer */
+const MAXINTSIZE = 16;
+
+const SZINT = 4; // Size of lua_Integer
+
+/* number of bits in a character */
+const NB = 8;
+
+/* mask for one character (NB 1's) */
+const MC = ((1 << NB) - 1);
+
+const MAXALIGN = 8;
+
+/*
+** information to pack/unpack stuff
+*/
+class Header {
+    constructor(L) {
+        this.L = L;
+        this.islittle = true;
+        this.maxalign = 1;
+    }
+}
+
+/*
+** options for pack/unpack
+*/
+const Kint       = 0; /* signed integers */
+const Kuint      = 1; /* unsigned integers */
+const Kfloat     = 2; /* floating-point numbers */
+const Kchar      = 3; /* fixed-length strings */
+const Kstring    = 4; /* strings with prefixed length */
+const Kzstr      = 5; /* zero-terminated strings */
+const Kpadding   = 6; /* padding */
+const Kpaddalign = 7; /* padding for alignment */
+const Knop       = 8; /* no-op (configuration or spaces) */
+
+const digit = isdigit;
+
+const getnum = function(fmt, df) {
+    if (fmt.off >= fmt.s.length || !digit(fmt.s[fmt.off]))  /* no number? */
+        return df;  /* return default value */
+    else {
+        let a = 0;
+        do {
+            a = a * 10 + (fmt.s[fmt.off++] - 48 /* '0'.charCodeAt(0) */);
+        } while (fmt.off < fmt.s.length && digit(fmt.s[fmt.off]) && a <= (MAXSIZE - 9)/10);
+        return a;
+    }
+};
+
+/*
+** Read an integer numeral and raises an error if it is larger
+** than the maximum size for integers.
+*/
+const getnumlimit = function(h, fmt, df) {
+    let sz = getnum(fmt, df);
+    if (sz > MAXINTSIZE || sz <= 0)
+        luaL_error(h.L, to_luastring("integral size (%d) out of limits [1,%d]"), sz, MAXINTSIZE);
+    return sz;
+};
+
+/*
+** Read and classify next option. 'size' is filled with option's size.
+*/
+const getoption = function(h, fmt) {
+    let r = {
+        opt: fmt.s[fmt.off++],
+        size: 0  /* default */
+    };
+    switch (r.opt) {
+        case 98  /*'b'*/: r.size = 1; r.opt = Kint;   return r; // sizeof(char): 1
+        case 66  /*'B'*/: r.size = 1; r.opt = Kuint;  return r;
+        case 104 /*'h'*/: r.size = 2; r.opt = Kint;   return r; // sizeof(short): 2
+        case 72  /*'H'*/: r.size = 2; r.opt = Kuint;  return r;
+        case 108 /*'l'*/: r.size = 4; r.opt = Kint;   return r; // sizeof(long): 4
+        case 76  /*'L'*/: r.size = 4; r.opt = Kuint;  return r;
+        case 106 /*'j'*/: r.size = 4; r.opt = Kint;   return r; // sizeof(lua_Integer): 4
+        case 74  /*'J'*/: r.size = 4; r.opt = Kuint;  return r;
+        case 84  /*'T'*/: r.size = 4; r.opt = Kuint;  return r; // sizeof(size_t): 4
+        case 102 /*'f'*/: r.size = 4; r.opt = Kfloat; return r; // sizeof(float): 4
+        case 100 /*'d'*/: r.size = 8; r.opt = Kfloat; return r; // sizeof(double): 8
+        case 110 /*'n'*/: r.size = 8; r.opt = Kfloat; return r; // sizeof(lua_Number): 8
+        case 105 /*'i'*/: r.size = getnumlimit(h, fmt, 4); r.opt = Kint;    return r; // sizeof(int): 4
+        case 73  /*'I'*/: r.size = getnumlimit(h, fmt, 4); r.opt = Kuint;   return r;
+        case 115 /*'s'*/: r.size = getnumlimit(h, fmt, 4); r.opt = Kstring; return r;
+        case 99  /*'c'*/: {
+            r.size = getnum(fmt, -1);
+            if (r.size === -1)
+                luaL_error(h.L, to_luastring("missing size for format option 'c'"));
+            r.opt = Kchar;
+            return r;
+        }
+        case 122 /*'z'*/:             r.opt = Kzstr;      return r;
+        case 120 /*'x'*/: r.size = 1; r.opt = Kpadding;   return r;
+        case 88  /*'X'*/:             r.opt = Kpaddalign; return r;
+        case 32  /*' '*/: break;
+        case 60  /*'<'*/: h.islittle = true; break;
+        case 62  /*'>'*/: h.islittle = false; break;
+        case 61  /*'='*/: h.islittle = true; break;
+        case 33  /*'!'*/: h.maxalign = getnumlimit(h, fmt, MAXALIGN); break;
+        default: luaL_error(h.L, to_luastring("invalid format option '%c'"), r.opt);
+    }
+    r.opt = Knop;
+    return r;
+};
+
+/*
+** Read, classify, and fill other details about the next option.
+** 'psize' is filled with option's size, 'notoalign' with its
+** alignment requirements.
+** Local variable 'size' gets the size to be aligned. (Kpadal option
+** always gets its full alignment, other options are limited by
+** the maximum alignment ('maxalign'). Kchar option needs no alignment
+** despite its size.
+*/
+const getdetails = function(h, totalsize, fmt) {
+    let r = {
+        opt: NaN,
+        size: NaN,
+        ntoalign: NaN
+    };
+
+    let opt = getoption(h, fmt);
+    r.size = opt.size;
+    r.opt = opt.opt;
+    let align = r.size;  /* usually, alignment follows size */
+    if (r.opt === Kpaddalign) {  /* 'X' gets alignment from following option */
+        if (fmt.off >= fmt.s.length || fmt.s[fmt.off] === 0)
+            luaL_argerror(h.L, 1, to_luastring("invalid next option for option 'X'"));
+        else {
+            let o = getoption(h, fmt);
+            align = o.size;
+            o = o.opt;
+            if (o === Kchar || align === 0)
+                luaL_argerror(h.L, 1, to_luastring("invalid next option for option 'X'"));
+        }
+    }
+    if (align <= 1 || r.opt === Kchar)  /* need no alignment? */
+        r.ntoalign = 0;
+    else {
+        if (align > h.maxalign)  /* enforce maximum alignment */
+            align = h.maxalign;
+        if ((align & (align -1)) !== 0)  /* is 'align' not a power of 2? */
+            luaL_argerror(h.L, 1, to_luastring("format asks for alignment not power of 2"));
+        r.ntoalign = (align - (totalsize & (align - 1))) & (align - 1);
+    }
+    return r;
+};
+
+/*
+** Pack integer 'n' with 'size' bytes and 'islittle' endianness.
+** The final 'if' handles the case when 'size' is larger than
+** the size of a Lua integer, correcting the extra sign-extension
+** bytes if necessary (by default they would be zeros).
+*/
+const packint = function(b, n, islittle, size, neg) {
+    let buff = luaL_prepbuffsize(b, size);
+    buff[islittle ? 0 : size - 1] = n & MC;  /* first byte */
+    for (let i = 1; i < size; i++) {
+        n >>= NB;
+        buff[islittle ? i : size - 1 - i] = n & MC;
+    }
+    if (neg && size > SZINT) {  /* negative number need sign extension? */
+        for (let i = SZINT; i < size; i++)  /* correct extra bytes */
+            buff[islittle ? i : size - 1 - i] = MC;
+    }
+    luaL_addsize(b, size);  /* add result to buffer */
+};
+
+const str_pack = function(L) {
+    let b = new luaL_Buffer();
+    let h = new Header(L);
+    let fmt = {
+        s: luaL_checkstring(L, 1),  /* format string */
+        off: 0
+    };
+    let arg = 1;  /* current argument to pack */
+    let totalsize = 0;  /* accumulate total size of result */
+    lua_pushnil(L);  /* mark to separate arguments from string buffer */
+    luaL_buffinit(L, b);
+    while (fmt.off < fmt.s.length) {
+        let details = getdetails(h, totalsize, fmt);
+        let opt = details.opt;
+        let size = details.size;
+        let ntoalign = details.ntoalign;
+        totalsize += ntoalign + size;
+        while (ntoalign-- > 0)
+            luaL_addchar(b, LUAL_PACKPADBYTE);  /* fill alignment */
+        arg++;
+        switch (opt) {
+            case Kint: {  /* signed integers */
+                let n = luaL_checkinteger(L, arg);
+                if (size < SZINT) {  /* need overflow check? */
+                    let lim = 1 << (size * 8) - 1;
+                    luaL_argcheck(L, -lim <= n && n < lim, arg, "integer overflow");
+                }
+                packint(b, n, h.islittle, size, n < 0);
+                break;
+            }
+            case Kuint: {  /* unsigned integers */
+                let n = luaL_checkinteger(L, arg);
+                if (size < SZINT)
+                    luaL_argcheck(L, (n>>>0) < (1 << (size * NB)), arg, "unsigned overflow");
+                packint(b, n>>>0, h.islittle, size, false);
+                break;
+            }
+            case Kfloat: {  /* floating-point options */
+                let buff = luaL_prepbuffsize(b, size);
+                let n = luaL_checknumber(L, arg);  /* get argument */
+                let dv = new DataView(buff.buffer, buff.byteOffset, buff.byteLength);
+                if (size === 4) dv.setFloat32(0, n, h.islittle);
+                else dv.setFloat64(0, n, h.islittle);
+                luaL_addsize(b, size);
+                break;
+            }
+            case Kchar: {  /* fixed-size string */
+                let s = luaL_checkstring(L, arg);
+                let len = s.length;
+                luaL_argcheck(L, len <= size, arg, "string longer than given size");
+                luaL_addlstring(b, s, len);  /* add string */
+                while (len++ < size)  /* pad extra space */
+                    luaL_addchar(b, LUAL_PACKPADBYTE);
+                break;
+            }
+            case Kstring: {  /* strings with length count */
+                let s = luaL_checkstring(L, arg);
+                let len = s.length;
+                luaL_argcheck(L,
+                    size >= 4 /* sizeof(size_t) */ || len < (1 << (size * NB)),
+                    arg, "string length does not fit in given size");
+                packint(b, len, h.islittle, size, 0);  /* pack length */
+                luaL_addlstring(b, s, len);
+                totalsize += len;
+                break;
+            }
+            case Kzstr: {  /* zero-terminated string */
+                let s = luaL_checkstring(L, arg);
+                let len = s.length;
+                luaL_argcheck(L, luastring_indexOf(s, 0) < 0, arg, "strings contains zeros");
+                luaL_addlstring(b, s, len);
+                luaL_addchar(b, 0);  /* add zero at the end */
+                totalsize += len + 1;
+                break;
+            }
+            case Kpadding: luaL_addchar(b, LUAL_PACKPADBYTE); /* fall through */
+            case Kpaddalign: case Knop:
+                arg--;  /* undo increment */
+                break;
+        }
+    }
+    luaL_pushresult(b);
+    return 1;
+};
+
+const str_reverse = function(L) {
+    let s = luaL_checkstring(L, 1);
+    let l = s.length;
+    let r = new Uint8Array(l);
+    for (let i=0; i<l; i++)
+        r[i] = s[l-1-i];
+    lua_pushstring(L, r);
+    return 1;
+};
+
+const str_lower = function(L) {
+    let s = luaL_checkstring(L, 1);
+    let l = s.length;
+    let r = new Uint8Array(l);
+    for (let i=0; i<l; i++) {
+        let c = s[i];
+        if (isupper(c))
+            c = c | 0x20;
+        r[i] = c;
+    }
+    lua_pushstring(L, r);
+    return 1;
+};
+
+const str_upper = function(L) {
+    let s = luaL_checkstring(L, 1);
+    let l = s.length;
+    let r = new Uint8Array(l);
+    for (let i=0; i<l; i++) {
+        let c = s[i];
+        if (islower(c))
+            c = c & 0xdf;
+        r[i] = c;
+    }
+    lua_pushstring(L, r);
+    return 1;
+};
+
+const str_rep = function(L) {
+    let s = luaL_checkstring(L, 1);
+    let l = s.length;
+    let n = luaL_checkinteger(L, 2);
+    let sep = luaL_optstring(L, 3, "");
+    let lsep = sep.length;
+    if (n <= 0) lua_pushliteral(L, "");
+    else if (l + lsep < l || l + lsep > MAXSIZE / n)  /* may overflow? */
+        return luaL_error(L, to_luastring("resulting string too large"));
+    else {
+        let totallen = n * l + (n - 1) * lsep;
+        let b = new luaL_Buffer();
+        let p = luaL_buffinitsize(L, b, totallen);
+        let pi = 0;
+        while (n-- > 1) {  /* first n-1 copies (followed by separator) */
+            p.set(s, pi);
+            pi += l;
+            if (lsep > 0) {  /* empty 'memcpy' is not that cheap */
+                p.set(sep, pi);
+                pi += lsep;
+            }
+        }
+        p.set(s, pi);  /* last copy (not followed by separator) */
+        luaL_pushresultsize(b, totallen);
+    }
+    return 1;
+};
+
+const str_byte = function(L) {
+    let s = luaL_checkstring(L, 1);
+    let l = s.length;
+    let posi = posrelat(luaL_optinteger(L, 2, 1), l);
+    let pose = posrelat(luaL_optinteger(L, 3, posi), l);
+
+    if (posi < 1) posi = 1;
+    if (pose > l) pose = l;
+    if (posi > pose) return 0;  /* empty interval; return no values */
+    if (pose - posi >= Number.MAX_SAFE_INTEGER)  /* arithmetic overflow? */
+        return luaL_error(L, "string slice too long");
+
+    let n = (pose - posi) + 1;
+    luaL_checkstack(L, n, "string slice too long");
+    for (let i = 0; i < n; i++)
+        lua_pushinteger(L, s[posi + i - 1]);
+    return n;
+};
+
+const str_packsize = function(L) {
+    let h = new Header(L);
+    let fmt = {
+        s: luaL_checkstring(L, 1),
+        off: 0
+    };
+    let totalsize = 0;  /* accumulate total size of result */
+    while (fmt.off < fmt.s.length) {
+        let details = getdetails(h, totalsize, fmt);
+        let opt = details.opt;
+        let size = details.size;
+        let ntoalign = details.ntoalign;
+        size += ntoalign;  /* total space used by option */
+        luaL_argcheck(L, totalsize <= MAXSIZE - size, 1, "format result too large");
+        totalsize += size;
+        switch (opt) {
+            case Kstring:  /* strings with length count */
+            case Kzstr:    /* zero-terminated string */
+                luaL_argerror(L, 1, "variable-length format");
+                /* call never return, but to avoid warnings: *//* fall through */
+            default:  break;
+        }
+    }
+    lua_pushinteger(L, totalsize);
+    return 1;
+};
+
+/*
+** Unpack an integer with 'size' bytes and 'islittle' endianness.
+** If size is smaller than the size of a Lua integer and integer
+** is signed, must do sign extension (propagating the sign to the
+** higher bits); if size is larger than the size of a Lua integer,
+** it must check the unread bytes to see whether they do not cause an
+** overflow.
+*/
+const unpackint = function(L, str, islittle, size, issigned) {
+    let res = 0;
+    let limit = size <= SZINT ? size : SZINT;
+    for (let i = limit - 1; i >= 0; i--) {
+        res <<= NB;
+        res |= str[islittle ? i : size - 1 - i];
+    }
+    if (size < SZINT) {  /* real size smaller than lua_Integer? */
+        if (issigned) {  /* needs sign extension? */
+            let mask = 1 << (size * NB - 1);
+            res = ((res ^ mask) - mask);  /* do sign extension */
+        }
+    } else if (size > SZINT) {  /* must check unread bytes */
+        let mask = !issigned || res >= 0 ? 0 : MC;
+        for (let i = limit; i < size; i++) {
+            if (str[islittle ? i : size - 1 - i] !== mask)
+                luaL_error(L, to_luastring("%d-byte integer does not fit into Lua Integer"), size);
+        }
+    }
+    return res;
+};
+
+const unpacknum = function(L, b, islittle, size) {
+    lualib.lua_assert(b.length >= size);
+
+    let dv = new DataView(new ArrayBuffer(size));
+    for (let i = 0; i < size; i++)
+        dv.setUint8(i, b[i]);
+
+    if (size == 4) return dv.getFloat32(0, islittle);
+    else return dv.getFloat64(0, islittle);
+};
+
+const str_unpack = function(L) {
+    let h = new Header(L);
+    let fmt = {
+        s: luaL_checkstring(L, 1),
+        off: 0
+    };
+    let data = luaL_checkstring(L, 2);
+    let ld = data.length;
+    let pos = posrelat(luaL_optinteger(L, 3, 1), ld) - 1;
+    let n = 0;  /* number of results */
+    luaL_argcheck(L, pos <= ld && pos >= 0, 3, "initial position out of string");
+    while (fmt.off < fmt.s.length) {
+        let details = getdetails(h, pos, fmt);
+        let opt = details.opt;
+        let size = details.size;
+        let ntoalign = details.ntoalign;
+        if (/*ntoalign + size > ~pos ||*/ pos + ntoalign + size > ld)
+            luaL_argerror(L, 2, to_luastring("data string too short"));
+        pos += ntoalign;  /* skip alignment */
+        /* stack space for item + next position */
+        luaL_checkstack(L, 2, "too many results");
+        n++;
+        switch (opt) {
+            case Kint:
+            case Kuint: {
+                let res = unpackint(L, data.subarray(pos), h.islittle, size, opt === Kint);
+                lua_pushinteger(L, res);
+                break;
+            }
+            case Kfloat: {
+                let res = unpacknum(L, data.subarray(pos), h.islittle, size);
+                lua_pushnumber(L, res);
+                break;
+            }
+            case Kchar: {
+                lua_pushstring(L, data.subarray(pos, pos + size));
+                break;
+            }
+            case Kstring: {
+                let len = unpackint(L, data.subarray(pos), h.islittle, size, 0);
+                luaL_argcheck(L, pos + len + size <= ld, 2, "data string too short");
+                lua_pushstring(L, data.subarray(pos + size, pos + size + len));
+                pos += len;  /* skip string */
+                break;
+            }
+            case Kzstr: {
+                let e = luastring_indexOf(data, 0, pos);
+                if (e === -1) e = data.length - pos;
+                lua_pushstring(L, data.subarray(pos, e));
+                pos = e + 1;  /* skip string plus final '\\0' */
+                break;
+            }
+            case Kpaddalign: case Kpadding: case Knop:
+                n--;  /* undo increment */
+                break;
+        }
+        pos += size;
+    }
+    lua_pushinteger(L, pos + 1);  /* next position */
+    return n + 1;
+};
+
+const CAP_UNFINISHED = -1;
+const CAP_POSITION   = -2;
+const MAXCCALLS      = 200;
+const SPECIALS       = to_luastring("^$*+?.([%-");
+
+class MatchState {
+    constructor(L) {
+        this.src = null;  /* unmodified source string */
+        this.src_init = null;  /* init of source string */
+        this.src_end = null;  /* end ('\\0') of source string */
+        this.p = null;  /* unmodified pattern string */
+        this.p_end = null;  /* end ('\\0') of pattern */
+        this.L = L;
+        this.matchdepth = NaN;  /* control for recursive depth */
+        this.level = NaN;  /* total number of captures (finished or unfinished) */
+        this.capture = [];
+    }
+}
+
+const check_capture = function(ms, l) {
+    l = l - 49 /* '1'.charCodeAt(0) */;
+    if (l < 0 || l >= ms.level || ms.capture[l].len === CAP_UNFINISHED)
+        return luaL_error(ms.L, to_luastring("invalid capture index %%%d"), l + 1);
+    return l;
+};
+
+const capture_to_close = function(ms) {
+    let level = ms.level;
+    for (level--; level >= 0; level--)
+        if (ms.capture[level].len === CAP_UNFINISHED) return level;
+    return luaL_error(ms.L, to_luastring("invalid pattern capture"));
+};
+
+const classend = function(ms, p) {
+    switch(ms.p[p++]) {
+        case L_ESC: {
+            if (p === ms.p_end)
+                luaL_error(ms.L, to_luastring("malformed pattern (ends with '%%')"));
+            return p + 1;
+        }
+        case 91 /* '['.charCodeAt(0) */: {
+            if (ms.p[p] === 94 /* '^'.charCodeAt(0) */) p++;
+            do {  /* look for a ']' */
+                if (p === ms.p_end)
+                    luaL_error(ms.L, to_luastring("malformed pattern (missing ']')"));
+                if (ms.p[p++] === L_ESC && p < ms.p_end)
+                    p++;  /* skip escapes (e.g. '%]') */
+            } while (ms.p[p] !== 93 /* ']'.charCodeAt(0) */);
+            return p + 1;
+        }
+        default: {
+            return p;
+        }
+    }
+};
+
+const match_class = function(c, cl) {
+    switch (cl) {
+        case 97  /* 'a'.charCodeAt(0) */: return  isalpha(c);
+        case 65  /* 'A'.charCodeAt(0) */: return !isalpha(c);
+        case 99  /* 'c'.charCodeAt(0) */: return  iscntrl(c);
+        case 67  /* 'C'.charCodeAt(0) */: return !iscntrl(c);
+        case 100 /* 'd'.charCodeAt(0) */: return  isdigit(c);
+        case 68  /* 'D'.charCodeAt(0) */: return !isdigit(c);
+        case 103 /* 'g'.charCodeAt(0) */: return  isgraph(c);
+        case 71  /* 'G'.charCodeAt(0) */: return !isgraph(c);
+        case 108 /* 'l'.charCodeAt(0) */: return  islower(c);
+        case 76  /* 'L'.charCodeAt(0) */: return !islower(c);
+        case 112 /* 'p'.charCodeAt(0) */: return  ispunct(c);
+        case 80  /* 'P'.charCodeAt(0) */: return !ispunct(c);
+        case 115 /* 's'.charCodeAt(0) */: return  isspace(c);
+        case 83  /* 'S'.charCodeAt(0) */: return !isspace(c);
+        case 117 /* 'u'.charCodeAt(0) */: return  isupper(c);
+        case 85  /* 'U'.charCodeAt(0) */: return !isupper(c);
+        case 119 /* 'w'.charCodeAt(0) */: return  isalnum(c);
+        case 87  /* 'W'.charCodeAt(0) */: return !isalnum(c);
+        case 120 /* 'x'.charCodeAt(0) */: return  isxdigit(c);
+        case 88  /* 'X'.charCodeAt(0) */: return !isxdigit(c);
+        case 122 /* 'z'.charCodeAt(0) */: return (c === 0);  /* deprecated option */
+        case 90  /* 'z'.charCodeAt(0) */: return (c !== 0);  /* deprecated option */
+        default: return (cl === c);
+    }
+};
+
+const matchbracketclass = function(ms, c, p, ec) {
+    let sig = true;
+    if (ms.p[p + 1] === 94 /* '^'.charCodeAt(0) */) {
+        sig = false;
+        p++;  /* skip the '^' */
+    }
+    while (++p < ec) {
+        if (ms.p[p] === L_ESC) {
+            p++;
+            if (match_class(c, ms.p[p]))
+                return sig;
+        } else if (ms.p[p + 1] === 45 /* '-'.charCodeAt(0) */ && p + 2 < ec) {
+            p += 2;
+            if (ms.p[p - 2] <= c && c <= ms.p[p])
+                return sig;
+        } else if (ms.p[p] === c) return sig;
+    }
+    return !sig;
+};
+
+const singlematch = function(ms, s, p, ep) {
+    if (s >= ms.src_end)
+        return false;
+    else {
+        let c = ms.src[s];
+        switch (ms.p[p]) {
+            case 46 /* '.'.charCodeAt(0) */: return true;  /* matches any char */
+            case L_ESC: return match_class(c, ms.p[p + 1]);
+            case 91 /* '['.charCodeAt(0) */: return matchbracketclass(ms, c, p, ep - 1);
+            default: return ms.p[p] === c;
+        }
+    }
+};
+
+const matchbalance = function(ms, s, p) {
+    if (p >= ms.p_end - 1)
+        luaL_error(ms.L, to_luastring("malformed pattern (missing arguments to '%%b'"));
+    if (ms.src[s] !== ms.p[p])
+        return null;
+    else {
+        let b = ms.p[p];
+        let e = ms.p[p + 1];
+        let cont = 1;
+        while (++s < ms.src_end) {
+            if (ms.src[s] === e) {
+                if (--cont === 0) return s + 1;
+            }
+            else if (ms.src[s] === b) cont++;
+        }
+    }
+    return null;  /* string ends out of balance */
+};
+
+const max_expand = function(ms, s, p, ep) {
+    let i = 0;  /* counts maximum expand for item */
+    while (singlematch(ms, s + i, p, ep))
+        i++;
+    /* keeps trying to match with the maximum repetitions */
+    while (i >= 0) {
+        let res = match(ms, s + i, ep + 1);
+        if (res) return res;
+        i--;  /* else didn't match; reduce 1 repetition to try again */
+    }
+    return null;
+};
+
+const min_expand = function(ms, s, p, ep) {
+    for (;;) {
+        let res = match(ms, s, ep + 1);
+        if (res !== null)
+            return res;
+        else if (singlematch(ms, s, p, ep))
+            s++;  /* try with one more repetition */
+        else return null;
+    }
+};
+
+const start_capture = function(ms, s, p, what) {
+    let level = ms.level;
+    if (level >= LUA_MAXCAPTURES) luaL_error(ms.L, to_luastring("too many captures"));
+    ms.capture[level] = ms.capture[level] ? ms.capture[level] : {};
+    ms.capture[level].init = s;
+    ms.capture[level].len = what;
+    ms.level = level + 1;
+    let res;
+    if ((res = match(ms, s, p)) === null)  /* match failed? */
+        ms.level--;  /* undo capture */
+    return res;
+};
+
+const end_capture = function(ms, s, p) {
+    let l = capture_to_close(ms);
+    ms.capture[l].len = s - ms.capture[l].init;  /* close capture */
+    let res;
+    if ((res = match(ms, s, p)) === null)  /* match failed? */
+        ms.capture[l].len = CAP_UNFINISHED;  /* undo capture */
+    return res;
+};
+
+/* Compare the elements of arrays 'a' and 'b' to see if they contain the same elements */
+const array_cmp = function(a, ai, b, bi, len) {
+    return luastring_eq(a.subarray(ai, ai+len), b.subarray(bi, bi+len));
+};
+
+const match_capture = function(ms, s, l) {
+    l = check_capture(ms, l);
+    let len = ms.capture[l].len;
+    if ((ms.src_end-s) >= len && array_cmp(ms.src, ms.capture[l].init, ms.src, s, len))
+        return s+len;
+    else return null;
+};
+
+const match = function(ms, s, p) {
+    let gotodefault = false;
+    let gotoinit = true;
+
+    if (ms.matchdepth-- === 0)
+        luaL_error(ms.L, to_luastring("pattern too complex"));
+
+    while (gotoinit || gotodefault) {
+        gotoinit = false;
+        if (p !== ms.p_end) {  /* end of pattern? */
+            switch (gotodefault ? void 0 : ms.p[p]) {
+                case 40 /* '('.charCodeAt(0) */: {  /* start capture */
+                    if (ms.p[p + 1] === 41 /* ')'.charCodeAt(0) */)  /* position capture? */
+                        s = start_capture(ms, s, p + 2, CAP_POSITION);
+                    else
+                        s = start_capture(ms, s, p + 1, CAP_UNFINISHED);
+                    break;
+                }
+                case 41 /* ')'.charCodeAt(0) */: {  /* end capture */
+                    s = end_capture(ms, s, p + 1);
+                    break;
+                }
+                case 36 /* '$'.charCodeAt(0) */: {
+                    if (p + 1 !== ms.p_end) {  /* is the '$' the last char in pattern? */
+                        gotodefault = true;  /* no; go to default */
+                        break;
+                    }
+                    s = (ms.src.length - s) === 0 ? s : null;  /* check end of string */
+                    break;
+                }
+                case L_ESC: {  /* escaped sequences not in the format class[*+?-]? */
+                    switch (ms.p[p + 1]) {
+                        case 98 /* 'b'.charCodeAt(0) */: {  /* balanced string? */
+                            s = matchbalance(ms, s, p + 2);
+                            if (s !== null) {
+                                p += 4;
+                                gotoinit = true;
+                            }
+                            break;
+                        }
+                        case 102 /* 'f'.charCodeAt(0) */: {  /* frontier? */
+                            p += 2;
+                            if (ms.p[p] !== 91 /* '['.charCodeAt(0) */)
+                                luaL_error(ms.L, to_luastring("missing '[' after '%%f' in pattern"));
+                            let ep = classend(ms, p);  /* points to what is next */
+                            let previous = s === ms.src_init ? 0 : ms.src[s-1];
+                            if (!matchbracketclass(ms, previous, p, ep - 1) && matchbracketclass(ms, (s===ms.src_end)?0:ms.src[s], p, ep - 1)) {
+                                p = ep; gotoinit = true; break;
+                            }
+                            s = null;  /* match failed */
+                            break;
+                        }
+                        case 48: case 49: case 50: case 51: case 52:
+                        case 53: case 54: case 55: case 56: case 57: {  /* capture results (%0-%9)? */
+                            s = match_capture(ms, s, ms.p[p + 1]);
+                            if (s !== null) {
+                                p += 2; gotoinit = true;
+                            }
+                            break;
+                        }
+                        default: gotodefault = true;
+                    }
+                    break;
+                }
+                default: {  /* pattern class plus optional suffix */
+                    gotodefault = false;
+                    let ep = classend(ms, p);  /* points to optional suffix */
+                    /* does not match at least once? */
+                    if (!singlematch(ms, s, p, ep)) {
+                        if (ms.p[ep] === 42 /* '*'.charCodeAt(0) */ ||
+                            ms.p[ep] === 63 /* '?'.charCodeAt(0) */ ||
+                            ms.p[ep] === 45 /* '-'.charCodeAt(0) */
+                        ) {  /* accept empty? */
+                            p = ep + 1; gotoinit = true; break;
+                        } else  /* '+' or no suffix */
+                            s = null;  /* fail */
+                    } else {  /* matched once */
+                        switch (ms.p[ep]) {  /* handle optional suffix */
+                            case 63 /* '?'.charCodeAt(0) */: {  /* optional */
+                                let res;
+                                if ((res = match(ms, s + 1, ep + 1)) !== null)
+                                    s = res;
+                                else {
+                                    p = ep + 1; gotoinit = true;
+                                }
+                                break;
+                            }
+                            case 43 /* '+'.charCodeAt(0) */:  /* 1 or more repetitions */
+                                s++;  /* 1 match already done */
+                                /* fall through */
+                            case 42 /* '*'.charCodeAt(0) */:  /* 0 or more repetitions */
+                                s = max_expand(ms, s, p, ep);
+                                break;
+                            case 45 /* '-'.charCodeAt(0) */:  /* 0 or more repetitions (minimum) */
+                                s = min_expand(ms, s, p, ep);
+                                break;
+                            default:  /* no suffix */
+                                s++; p = ep; gotoinit = true;
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    ms.matchdepth++;
+    return s;
+};
+
+const push_onecapture = function(ms, i, s, e) {
+    if (i >= ms.level) {
+        if (i === 0)
+            lua_pushlstring(ms.L, ms.src.subarray(s, e), e - s);  /* add whole match */
+        else
+            luaL_error(ms.L, to_luastring("invalid capture index %%%d"), i + 1);
+    } else {
+        let l = ms.capture[i].len;
+        if (l === CAP_UNFINISHED) luaL_error(ms.L, to_luastring("unfinished capture"));
+        if (l === CAP_POSITION)
+            lua_pushinteger(ms.L, ms.capture[i].init - ms.src_init + 1);
+        else
+            lua_pushlstring(ms.L, ms.src.subarray(ms.capture[i].init), l);
+    }
+};
+
+const push_captures = function(ms, s, e) {
+    let nlevels = (ms.level === 0 && s != null) ? 1 : ms.level;
+    luaL_checkstack(ms.L, nlevels, "too many captures");
+    for (let i = 0; i < nlevels; i++)
+        push_onecapture(ms, i, s, e);
+    return nlevels;  /* number of strings pushed */
+};
+
+const nospecials = function(p, l) {
+    for (let i=0; i<l; i++) {
+        if (luastring_indexOf(SPECIALS, p[i]) !== -1)
+            return false;
+    }
+    return true;
+};
+
+const prepstate = function(ms, L, s, ls, p, lp) {
+    ms.L = L;
+    ms.matchdepth = MAXCCALLS;
+    ms.src = s;
+    ms.src_init = 0;
+    ms.src_end = ls;
+    ms.p = p;
+    ms.p_end = lp;
+};
+
+const reprepstate = function(ms) {
+    ms.level = 0;
+    lualib.lua_assert(ms.matchdepth === MAXCCALLS);
+};
+
+const find_subarray = function(arr, subarr, from_index) {
+    var i = from_index >>> 0,
+        sl = subarr.length;
+
+    if (sl === 0)
+        return i;
+
+    for (; (i = arr.indexOf(subarr[0], i)) !== -1; i++) {
+        if (luastring_eq(arr.subarray(i, i+sl), subarr))
+            return i;
+    }
+
+    return -1;
+};
+
+const str_find_aux = function(L, find) {
+    let s = luaL_checkstring(L, 1);
+    let p = luaL_checkstring(L, 2);
+    let ls = s.length;
+    let lp = p.length;
+    let init = posrelat(luaL_optinteger(L, 3, 1), ls);
+    if (init < 1) init = 1;
+    else if (init > ls + 1) {  /* start after string's end? */
+        lua_pushnil(L);  /* cannot find anything */
+        return 1;
+    }
+    /* explicit request or no special characters? */
+    if (find && (lua_toboolean(L, 4) || nospecials(p, lp))) {
+        /* do a plain search */
+        let f = find_subarray(s.subarray(init - 1), p, 0);
+        if (f > -1) {
+            lua_pushinteger(L, init + f);
+            lua_pushinteger(L, init + f + lp - 1);
+            return 2;
+        }
+    } else {
+        let ms = new MatchState(L);
+        let s1 = init - 1;
+        let anchor = p[0] === 94 /* '^'.charCodeAt(0) */;
+        if (anchor) {
+            p = p.subarray(1); lp--;  /* skip anchor character */
+        }
+        prepstate(ms, L, s, ls, p, lp);
+        do {
+            let res;
+            reprepstate(ms);
+            if ((res = match(ms, s1, 0)) !== null) {
+                if (find) {
+                    lua_pushinteger(L, s1 + 1);  /* start */
+                    lua_pushinteger(L, res);   /* end */
+                    return push_captures(ms, null, 0) + 2;
+                } else
+                    return push_captures(ms, s1, res);
+            }
+        } while (s1++ < ms.src_end && !anchor);
+    }
+    lua_pushnil(L);  /* not found */
+    return 1;
+};
+
+const str_find = function(L) {
+    return str_find_aux(L, 1);
+};
+
+const str_match = function(L) {
+    return str_find_aux(L, 0);
+};
+
+/* state for 'gmatch' */
+class GMatchState {
+    constructor() {
+        this.src = NaN;  /* current position */
+        this.p = NaN;  /* pattern */
+        this.lastmatch = NaN;  /* end of last match */
+        this.ms = new MatchState();  /* match state */
+    }
+}
+
+const gmatch_aux = function(L) {
+    let gm = lua_touserdata(L, lua_upvalueindex(3));
+    gm.ms.L = L;
+    for (let src = gm.src; src <= gm.ms.src_end; src++) {
+        reprepstate(gm.ms);
+        let e;
+        if ((e = match(gm.ms, src, gm.p)) !== null && e !== gm.lastmatch) {
+            gm.src = gm.lastmatch = e;
+            return push_captures(gm.ms, src, e);
+        }
+    }
+    return 0;  /* not found */
+};
+
+const str_gmatch = function(L) {
+    let s = luaL_checkstring(L, 1);
+    let p = luaL_checkstring(L, 2);
+    let ls = s.length;
+    let lp = p.length;
+    lua_settop(L, 2);  /* keep them on closure to avoid being collected */
+    let gm = new GMatchState();
+    lua_pushlightuserdata(L, gm);
+    prepstate(gm.ms, L, s, ls, p, lp);
+    gm.src = 0;
+    gm.p = 0;
+    gm.lastmatch = null;
+    lua_pushcclosure(L, gmatch_aux, 3);
+    return 1;
+};
+
+const add_s = function(ms, b, s, e) {
+    let L = ms.L;
+    let news = lua_tostring(L, 3);
+    let l = news.length;
+    for (let i = 0; i < l; i++) {
+        if (news[i] !== L_ESC)
+            luaL_addchar(b, news[i]);
+        else {
+            i++;  /* skip ESC */
+            if (!isdigit(news[i])) {
+                if (news[i] !== L_ESC)
+                    luaL_error(L, to_luastring("invalid use of '%c' in replacement string"), L_ESC);
+                luaL_addchar(b, news[i]);
+            } else if (news[i] === 48 /* '0'.charCodeAt(0) */)
+                luaL_addlstring(b, ms.src.subarray(s, e), e - s);
+            else {
+                push_onecapture(ms, news[i] - 49 /* '1'.charCodeAt(0) */, s, e);
+                luaL_tolstring(L, -1);
+                lua_remove(L, -2);  /* remove original value */
+                luaL_addvalue(b);  /* add capture to accumulated result */
+            }
+        }
+    }
+};
+
+const add_value = function(ms, b, s, e, tr) {
+    let L = ms.L;
+    switch (tr) {
+        case LUA_TFUNCTION: {
+            lua_pushvalue(L, 3);
+            let n = push_captures(ms, s, e);
+            lua_call(L, n, 1);
+            break;
+        }
+        case LUA_TTABLE: {
+            push_onecapture(ms, 0, s, e);
+            lua_gettable(L, 3);
+            break;
+        }
+        default: {  /* LUA_TNUMBER or LUA_TSTRING */
+            add_s(ms, b, s, e);
+            return;
+        }
+    }
+    if (!lua_toboolean(L, -1)) {  /* nil or false? */
+        lua_pop(L, 1);
+        lua_pushlstring(L, ms.src.subarray(s, e), e - s);  /* keep original text */
+    } else if (!lua_isstring(L, -1))
+        luaL_error(L, to_luastring("invalid replacement value (a %s)"), luaL_typename(L, -1));
+    luaL_addvalue(b);  /* add result to accumulator */
+};
+
+const str_gsub = function(L) {
+    let src = luaL_checkstring(L, 1);  /* subject */
+    let srcl = src.length;
+    let p = luaL_checkstring(L, 2);  /* pattern */
+    let lp = p.length;
+    let lastmatch = null;  /* end of last match */
+    let tr = lua_type(L, 3);  /* replacement type */
+    let max_s = luaL_optinteger(L, 4, srcl + 1);  /* max replacements */
+    let anchor = p[0] === 94 /* '^'.charCodeAt(0) */;
+    let n = 0;  /* replacement count */
+    let ms = new MatchState(L);
+    let b = new luaL_Buffer();
+    luaL_argcheck(L, tr === LUA_TNUMBER || tr === LUA_TSTRING || tr === LUA_TFUNCTION || tr === LUA_TTABLE, 3,
+        "string/function/table expected");
+    luaL_buffinit(L, b);
+    if (anchor) {
+        p = p.subarray(1); lp--;  /* skip anchor character */
+    }
+    prepstate(ms, L, src, srcl, p, lp);
+    src = 0; p = 0;
+    while (n < max_s) {
+        let e;
+        reprepstate(ms);
+        if ((e = match(ms, src, p)) !== null && e !== lastmatch) {  /* match? */
+            n++;
+            add_value(ms, b, src, e, tr);  /* add replacement to buffer */
+            src = lastmatch = e;
+        } else if (src < ms.src_end)  /* otherwise, skip one character */
+            luaL_addchar(b, ms.src[src++]);
+        else break;  /* end of subject */
+        if (anchor) break;
+    }
+    luaL_addlstring(b, ms.src.subarray(src, ms.src_end), ms.src_end - src);
+    luaL_pushresult(b);
+    lua_pushinteger(L, n);  /* number of substitutions */
+    return 2;
+};
+
+const strlib = {
+    "byte":     str_byte,
+    "char":     str_char,
+    "dump":     str_dump,
+    "find":     str_find,
+    "format":   str_format,
+    "gmatch":   str_gmatch,
+    "gsub":     str_gsub,
+    "len":      str_len,
+    "lower":    str_lower,
+    "match":    str_match,
+    "pack":     str_pack,
+    "packsize": str_packsize,
+    "rep":      str_rep,
+    "reverse":  str_reverse,
+    "sub":      str_sub,
+    "unpack":   str_unpack,
+    "upper":    str_upper
+};
+
+const createmetatable = function(L) {
+    lua_createtable(L, 0, 1);  /* table to be metatable for strings */
+    lua_pushliteral(L, "");  /* dummy string */
+    lua_pushvalue(L, -2);  /* copy table */
+    lua_setmetatable(L, -2);  /* set table as metatable for strings */
+    lua_pop(L, 1);  /* pop dummy string */
+    lua_pushvalue(L, -2);  /* get string library */
+    lua_setfield(L, -2, to_luastring("__index", true));  /* metatable.__index = string */
+    lua_pop(L, 1);  /* pop metatable */
+};
+
+const luaopen_string = function(L) {
+    luaL_newlib(L, strlib);
+    createmetatable(L);
+    return 1;
+};
+
+module.exports.luaopen_string = luaopen_string;
+` : readFileSync(file, "utf8");
+  for (const [from, to] of EDITS) {
+    const at = src.indexOf(from);
+    if (at < 0 || src.indexOf(from, at + 1) >= 0) {
+      throw new Error(
+        `wavegate: ${file} is not the fengari 0.1.5 string library this runtime patches (missing: ${from.trim().slice(0, 60)})`
+      );
+    }
+    src = src.slice(0, at) + to + src.slice(at + from.length);
+  }
+  const fn = vm.compileFunction(src, ["exports", "require", "module", "__filename", "__dirname", "__wavegate_step"], {
+    filename: file
+  });
+  const mod = { exports: {} };
+  fn(mod.exports, createRequire(file), mod, file, path.dirname(file), (L2, cost) => step(L2, cost));
+  if (typeof mod.exports.luaopen_string !== "function") throw new Error(`wavegate: ${file} does not export luaopen_string`);
+  return mod.exports;
+}
+var require7, step, EDITS, luaopenSteppedString;
+var init_stepped_string = __esm({
+  "src/lua/fengari/stepped-string.ts"() {
+    "use strict";
+    init_version();
+    init_node_module_shim();
+    require7 = createRequire(import.meta.url);
+    require7("fengari");
+    step = () => {
+    };
+    EDITS = [
+      [
+        '    if (ms.matchdepth-- === 0)\n        luaL_error(ms.L, to_luastring("pattern too complex"));',
+        '    __wavegate_step(ms.L, 1);\n    if (ms.matchdepth-- === 0)\n        luaL_error(ms.L, to_luastring("pattern too complex"));'
+      ],
+      ["const find_subarray = function(arr, subarr, from_index) {", "const find_subarray = function(arr, subarr, from_index, L) {"],
+      [
+        "    for (; (i = arr.indexOf(subarr[0], i)) !== -1; i++) {\n",
+        "    for (; (i = arr.indexOf(subarr[0], i)) !== -1; i++) {\n        __wavegate_step(L, 1 + (sl >> 5));\n"
+      ],
+      ["let f = find_subarray(s.subarray(init - 1), p, 0);", "let f = find_subarray(s.subarray(init - 1), p, 0, L);"]
+    ];
+    luaopenSteppedString = load2().luaopen_string;
+  }
+});
+
+// src/lua/baselib.ts
+function wrapSelect(orig) {
+  return (Ls) => {
+    const t = lua.lua_type(Ls, 1);
+    if (t !== lua.LUA_TNUMBER && t !== lua.LUA_TSTRING)
+      raise(Ls, `bad argument #1 to select (number or string expected, got ${GOPHER_TYPE_NAMES[t] ?? "nil"})`);
+    if (t === lua.LUA_TSTRING) {
+      const s = jsString(Ls, 1);
+      if (s !== "#") raise(Ls, `bad argument #1 to select (invalid string '${s}')`);
+    }
+    return orig(Ls);
+  };
+}
+function makePairs(nextFn) {
+  return (Ls) => {
+    lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
+    lua.lua_pushcfunction(Ls, nextFn);
+    lua.lua_pushvalue(Ls, 1);
+    lua.lua_pushnil(Ls);
+    return 3;
+  };
+}
+function loadChunk(Ls, source, chunkname) {
+  const problems = checkGopherLuaSyntax(source);
+  if (problems.length > 0) {
+    pushJsString(Ls, gopherSyntaxMessage(source, chunkname) ?? gopherSyntaxErrorText(problems[0], chunkname));
+    return false;
+  }
+  const status = lauxlib.luaL_loadbuffer(Ls, to_luastring(withVarargArg(gopherSource(source))), null, to_luastring(`=${chunkname}`));
+  if (status !== lua.LUA_OK) return false;
+  floatConstants(Ls.stack[Ls.top - 1].value.p);
+  if (ctx) {
+    lobject2.pushobj2s(Ls, tableTV(ctx.env));
+    lua.lua_setupvalue(Ls, -2, 1);
+  }
+  return true;
+}
+function envPackageField(Ls, field2) {
+  lobject2.pushobj2s(Ls, tableTV(ctx.env));
+  lua.lua_getfield(Ls, -1, to_luastring("package"));
+  lua.lua_remove(Ls, -2);
+  if (lua.lua_type(Ls, -1) === lua.LUA_TTABLE) lua.lua_getfield(Ls, -1, to_luastring(field2));
+  else lua.lua_pushnil(Ls);
+  lua.lua_remove(Ls, -2);
+}
+var TOSTRING_EVENT, luaTostring, luaTonumber, luaPrint, luaAssert, luaCollectgarbage, luaNewproxy, META_FIELD, luaSetmetatable, ipairsAux, luaIpairs, luaLoadstring, luaLoad, luaLoadfile, luaDofile, luaGetfenv, luaSetfenv, luaModule, luaNoop, LUA_PATH_DEFAULT, loaderPreload, loaderLua, LOOP_SENTINEL, luaRequire, luaLoadlib, luaSeeall;
+var init_baselib = __esm({
+  "src/lua/baselib.ts"() {
+    "use strict";
+    init_internals();
+    init_api();
+    init_compile();
+    init_context();
+    init_gonum();
+    init_syntax();
+    init_values();
+    TOSTRING_EVENT = to_luastring("__tostring");
+    luaTostring = (Ls) => {
+      lauxlib.luaL_checkany(Ls, 1);
+      if (lua.lua_type(Ls, 1) === lua.LUA_TTABLE || lua.lua_type(Ls, 1) === lua.LUA_TUSERDATA) {
+        const mt = lauxlib.luaL_getmetafield(Ls, 1, TOSTRING_EVENT);
+        if (mt === lua.LUA_TFUNCTION) {
+          lua.lua_pushvalue(Ls, 1);
+          lua.lua_call(Ls, 1, 1);
+          return 1;
+        }
+        if (mt !== lua.LUA_TNIL) {
+          lua.lua_pop(Ls, 1);
+          lua.lua_pushstring(Ls, to_luastring(gopherKeyString(Ls.stack[Ls.ci.funcOff + 1])));
+          return 1;
+        }
+      }
+      if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) {
+        if (lauxlib.luaL_getmetafield(Ls, 1, TOSTRING_EVENT) === lua.LUA_TNIL) {
+          lua.lua_pushvalue(Ls, 1);
+          return 1;
+        }
+        lua.lua_pop(Ls, 1);
+      }
+      pushJsString(Ls, gopherToString(Ls, 1));
+      return 1;
+    };
+    luaTonumber = (Ls) => {
+      lauxlib.luaL_checkany(Ls, 1);
+      const base = lauxlib.luaL_optinteger(Ls, 2, 10);
+      const t = lua.lua_type(Ls, 1);
+      if (t === lua.LUA_TNUMBER) {
+        lua.lua_pushnumber(Ls, lua.lua_tonumber(Ls, 1));
+      } else if (t === lua.LUA_TSTRING) {
+        const str2 = to_jsstring(lua.lua_tolstring(Ls, 1), void 0, void 0, true);
+        const trimmed = str2.replace(/^[ \n\t]+|[ \n\t]+$/g, "");
+        const hex = lua.lua_isnoneornil(Ls, 2) && !trimmed.includes(".") && /^0x/i.test(trimmed);
+        const v = hex ? /^[ \n\t]/.test(trimmed.slice(2)) ? void 0 : goToNumber(trimmed.slice(2), 16) : goToNumber(str2, base);
+        if (v === void 0) lua.lua_pushnil(Ls);
+        else lua.lua_pushnumber(Ls, v);
+      } else {
+        lua.lua_pushnil(Ls);
+      }
+      return 1;
+    };
+    luaPrint = (Ls) => {
+      const n = lua.lua_gettop(Ls);
+      const parts = [];
+      for (let i = 1; i <= n; i++) parts.push(gopherToString(Ls, i));
+      if (ctx) (ctx.printed ??= []).push(parts.join("	"));
+      return 0;
+    };
+    luaAssert = (Ls) => {
+      if (!lua.lua_toboolean(Ls, 1)) {
+        if (!lua.lua_isnoneornil(Ls, 2) && lua.lua_type(Ls, 2) !== lua.LUA_TSTRING) {
+          raise(Ls, `bad argument #2 to assert (string expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? "userdata"})`);
+        }
+        const msg = lua.lua_isnoneornil(Ls, 2) ? "assertion failed!" : jsString(Ls, 2);
+        raise(Ls, msg);
+      }
+      return lua.lua_gettop(Ls);
+    };
+    luaCollectgarbage = () => 0;
+    luaNewproxy = (Ls) => {
+      const arg = lua.lua_type(Ls, 1);
+      lua.lua_newuserdata(Ls, 0);
+      if (arg === lua.LUA_TBOOLEAN && lua.lua_toboolean(Ls, 1)) {
+        lua.lua_newtable(Ls);
+        lua.lua_setmetatable(Ls, -2);
+      } else if (arg === lua.LUA_TUSERDATA && lua.lua_getmetatable(Ls, 1)) {
+        lua.lua_setmetatable(Ls, -2);
+      }
+      return 1;
+    };
+    META_FIELD = to_luastring("__metatable");
+    luaSetmetatable = (Ls) => {
+      const t2 = lua.lua_type(Ls, 2);
+      if (t2 !== lua.LUA_TNIL && t2 !== lua.LUA_TNONE && t2 !== lua.LUA_TTABLE)
+        raise(Ls, `bad argument #2 to setmetatable (nil or table expected, got ${GOPHER_TYPE_NAMES[t2] ?? "nil"})`);
+      if (lua.lua_isnil(Ls, 1)) raise(Ls, "cannot set metatable to a nil object.");
+      if (lauxlib.luaL_getmetafield(Ls, 1, META_FIELD) !== lua.LUA_TNIL) raise(Ls, "cannot change a protected metatable");
+      lua.lua_settop(Ls, 2);
+      lua.lua_setmetatable(Ls, 1);
+      return 1;
+    };
+    ipairsAux = (Ls) => {
+      const i = lua.lua_tonumber(Ls, 2) + 1;
+      if (lua.lua_rawgeti(Ls, 1, i) === lua.LUA_TNIL) return 0;
+      lua.lua_pushnumber(Ls, i);
+      lua.lua_insert(Ls, -2);
+      return 2;
+    };
+    luaIpairs = (Ls) => {
+      lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
+      lua.lua_pushcfunction(Ls, ipairsAux);
+      lua.lua_pushvalue(Ls, 1);
+      lua.lua_pushnumber(Ls, 0);
+      return 3;
+    };
+    luaLoadstring = (Ls) => {
+      const src = checkJsString(Ls, 1);
+      const name = lua.lua_isnoneornil(Ls, 2) ? "<string>" : jsString(Ls, 2);
+      if (loadChunk(Ls, src, name)) return 1;
+      lua.lua_pushnil(Ls);
+      lua.lua_insert(Ls, -2);
+      return 2;
+    };
+    luaLoad = (Ls) => {
+      lauxlib.luaL_checktype(Ls, 1, lua.LUA_TFUNCTION);
+      const name = lua.lua_isnoneornil(Ls, 2) ? "?" : jsString(Ls, 2);
+      const parts = [];
+      for (; ; ) {
+        lua.lua_pushvalue(Ls, 1);
+        lua.lua_call(Ls, 0, 1);
+        if (lua.lua_isnil(Ls, -1)) {
+          lua.lua_pop(Ls, 1);
+          break;
+        }
+        if (lua.lua_type(Ls, -1) !== lua.LUA_TSTRING) raise(Ls, "loader function must return a string or nil object.");
+        const s = jsString(Ls, -1);
+        lua.lua_pop(Ls, 1);
+        if (s.length === 0) break;
+        parts.push(s);
+      }
+      if (loadChunk(Ls, parts.join(""), name)) return 1;
+      lua.lua_pushnil(Ls);
+      lua.lua_insert(Ls, -2);
+      return 2;
+    };
+    luaLoadfile = (Ls) => {
+      const name = lua.lua_gettop(Ls) < 1 ? "<stdin>" : checkJsString(Ls, 1);
+      lua.lua_pushnil(Ls);
+      pushJsString(Ls, `can not open file: ${name}`);
+      return 2;
+    };
+    luaDofile = (Ls) => {
+      const name = jsString(Ls, 1);
+      raise(Ls, `open ${name}: no such file or directory`);
+    };
+    luaGetfenv = (Ls) => {
+      if (ctx) lobject2.pushobj2s(Ls, tableTV(ctx.env));
+      else lua.lua_pushnil(Ls);
+      return 1;
+    };
+    luaSetfenv = (Ls) => boundedRaise(Ls, "setfenv is not emulated by wavegate (the script would run in Argo CD)");
+    luaModule = (Ls) => boundedRaise(Ls, "module() is not emulated by wavegate (the script would run in Argo CD)");
+    luaNoop = () => 0;
+    LUA_PATH_DEFAULT = "./?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua";
+    loaderPreload = (Ls) => {
+      const name = checkJsString(Ls, 1);
+      envPackageField(Ls, "preload");
+      if (lua.lua_type(Ls, -1) !== lua.LUA_TTABLE) raise(Ls, "package.preload must be a table");
+      lua.lua_getfield(Ls, -1, to_luastring(name));
+      if (lua.lua_isnil(Ls, -1)) pushJsString(Ls, `no field package.preload['${name}']`);
+      return 1;
+    };
+    loaderLua = (Ls) => {
+      const name = checkJsString(Ls, 1).replace(/\./g, "/");
+      envPackageField(Ls, "path");
+      if (lua.lua_type(Ls, -1) !== lua.LUA_TSTRING) raise(Ls, "package.path must be a string");
+      const path2 = jsString(Ls, -1);
+      const msgs = path2.split(";").map((p) => `stat ${p.replace(/\?/g, name)}: no such file or directory`);
+      pushJsString(Ls, msgs.join("\n	"));
+      return 1;
+    };
+    LOOP_SENTINEL = {};
+    luaRequire = (Ls) => {
+      const name = checkJsString(Ls, 1);
+      const c = ctx;
+      const loaded = c.loaded;
+      const lv = rawGetStr(loaded, name);
+      if (lv && !lv.l_isfalse()) {
+        if (lv.type === T.LUA_TLIGHTUSERDATA && lv.value === LOOP_SENTINEL) {
+          raise(Ls, `loop or previous error loading module: ${name}`);
+        }
+        lobject2.pushobj2s(Ls, lv);
+        return 1;
+      }
+      const messages = [];
+      let found2 = false;
+      for (let i = 1; ; i++) {
+        const e = c.loaders.strong.get(i);
+        if (!e) break;
+        lobject2.pushobj2s(Ls, e.value);
+        pushJsString(Ls, name);
+        lua.lua_call(Ls, 1, 1);
+        if (lua.lua_type(Ls, -1) === lua.LUA_TFUNCTION) {
+          found2 = true;
+          break;
+        }
+        if (lua.lua_type(Ls, -1) === lua.LUA_TSTRING) messages.push(jsString(Ls, -1));
+        lua.lua_pop(Ls, 1);
+      }
+      if (!found2) raise(Ls, `module ${name} not found:
+	${messages.join("\n	")}, `);
+      const loadedTv = tableTV(loaded);
+      lobject2.pushobj2s(Ls, loadedTv);
+      lua.lua_pushlightuserdata(Ls, LOOP_SENTINEL);
+      lua.lua_setfield(Ls, -2, to_luastring(name));
+      lua.lua_pop(Ls, 1);
+      pushJsString(Ls, name);
+      lua.lua_call(Ls, 1, 1);
+      lobject2.pushobj2s(Ls, loadedTv);
+      lua.lua_getfield(Ls, -1, to_luastring(name));
+      const isSentinel = lua.lua_touserdata(Ls, -1) === LOOP_SENTINEL;
+      lua.lua_pop(Ls, 1);
+      if (!lua.lua_isnil(Ls, -2) && isSentinel) {
+        lua.lua_pushvalue(Ls, -2);
+        lua.lua_setfield(Ls, -2, to_luastring(name));
+        lua.lua_pop(Ls, 1);
+        return 1;
+      }
+      if (isSentinel) {
+        lua.lua_pushboolean(Ls, true);
+        lua.lua_setfield(Ls, -2, to_luastring(name));
+        lua.lua_pushboolean(Ls, true);
+        return 1;
+      }
+      lua.lua_getfield(Ls, -1, to_luastring(name));
+      return 1;
+    };
+    luaLoadlib = (Ls) => raise(Ls, "loadlib is not supported");
+    luaSeeall = (Ls) => {
+      lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
+      if (!lua.lua_getmetatable(Ls, 1)) {
+        lua.lua_createtable(Ls, 0, 1);
+        lua.lua_pushvalue(Ls, -1);
+        lua.lua_setmetatable(Ls, 1);
+      }
+      lobject2.pushobj2s(Ls, tableTV(ctx.env));
+      lua.lua_setfield(Ls, -2, to_luastring("__index"));
+      return 0;
+    };
+  }
+});
+
+// src/lua/gorder.ts
+function isArrayKey(k) {
+  return k.ttisnumber() && Number.isInteger(k.value) && k.value > 0 && k.value < MAX_ARRAY_INDEX;
+}
+function build(t) {
+  const ints = [];
+  const rest = [];
+  const entries = /* @__PURE__ */ new Set();
+  for (let e = t.f; e; e = e.n) {
+    entries.add(e);
+    if (e.key.ttisdeadkey()) continue;
+    if (isArrayKey(e.key)) ints.push(e.key.value);
+    else rest.push(e);
+  }
+  ints.sort((a, b) => a - b);
+  const restPos = /* @__PURE__ */ new Map();
+  rest.forEach((e, i) => restPos.set(e, i));
+  return { ints, rest, restPos, entries };
+}
+function deleteKey(t, key) {
+  if (key.ttisnil() || key.ttisnumber() && (Number.isNaN(key.value) || isArrayKey(key))) return false;
+  const e = t.strong.get(hashKey(key));
+  if (e === void 0 || e.value.ttisnil()) return e !== void 0;
+  e.value.setnilvalue();
+  t.gtomb = true;
+  return true;
+}
+function deleteIntKey(t, key) {
+  if (key > 0 && key < MAX_ARRAY_INDEX) return false;
+  const e = t.strong.get(key);
+  if (e === void 0 || e.value.ttisnil()) return e !== void 0;
+  e.value.setnilvalue();
+  t.gtomb = true;
+  return true;
+}
+function hasTombstones(t) {
+  return t.gtomb === true;
+}
+function orderOf(t) {
+  let o = cache2.get(t);
+  if (o === void 0 || t.l && !o.entries.has(t.l)) {
+    o = build(t);
+    cache2.set(t, o);
+  }
+  return o;
+}
+function hashKey(key) {
+  if (key.type === T.LUA_TSHRSTR || key.type === T.LUA_TLNGSTR) return lstring.luaS_hashlongstr(key.tsvalue());
+  return key.value;
+}
+function entryOf(t, key) {
+  const h = hashKey(key);
+  return t.strong.get(h) ?? (t.dead_weak && typeof h === "object" ? t.dead_weak.get(h) : void 0) ?? t.dead_strong.get(h);
+}
+function live(e) {
+  return e !== void 0 && e.value !== void 0 && !e.key.ttisdeadkey() && !e.value.ttisnil();
+}
+function gopherEntries(t) {
+  const out = [];
+  if (naturalOrder(t)) {
+    for (let e = t.f; e; e = e.n) if (live(e)) out.push(e);
+    return out;
+  }
+  const o = orderOf(t);
+  for (const k of o.ints) {
+    const e = t.strong.get(k);
+    if (live(e)) out.push(e);
+  }
+  for (const e of o.rest) if (live(e)) out.push(e);
+  return out;
+}
+function naturalOrder(t) {
+  const c = naturalCache.get(t);
+  if (c !== void 0 && c.l === t.l && c.size === t.strong.size) return c.natural;
+  let natural = true;
+  let seenOther = false;
+  let last = 0;
+  for (let e = t.f; e; e = e.n) {
+    if (isArrayKey(e.key)) {
+      if (seenOther || e.key.value < last) {
+        natural = false;
+        break;
+      }
+      last = e.key.value;
+    } else seenOther = true;
+  }
+  naturalCache.set(t, { l: t.l, size: t.strong.size, natural });
+  return natural;
+}
+function gopherNext(L2, t, keyI) {
+  const o = orderOf(t);
+  const key = L2.stack[keyI];
+  let from = 0;
+  let kv = 0;
+  let inArray = key.type === T.LUA_TNIL;
+  if (!inArray && key.ttisnumber() && Number.isInteger(key.value) && key.value > 0 && key.value < MAX_ARRAY_INDEX) {
+    kv = key.value;
+    inArray = true;
+  }
+  if (inArray) {
+    const ints = o.ints;
+    let lo = 0;
+    let hi = ints.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (ints[mid] <= kv) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < ints.length; i++) {
+      const e = t.strong.get(ints[i]);
+      if (live(e)) return found(L2, keyI, e);
+    }
+    from = kv > arrayLength(t) && !(t.gnoarr === true && arrayLength(t) === 0) ? 1 : 0;
+  } else {
+    const e = entryOf(t, key);
+    const p = e === void 0 ? void 0 : o.restPos.get(e);
+    from = p === void 0 ? 1 : p + 1;
+  }
+  for (let j = from; j < o.rest.length; j++) {
+    const e = o.rest[j];
+    if (live(e)) return found(L2, keyI, e);
+  }
+  return false;
+}
+function found(L2, keyI, e) {
+  lobject2.setobj2s(L2, keyI, e.key);
+  lobject2.setobj2s(L2, keyI + 1, e.value);
+  return true;
+}
+function gopherLen(t) {
+  let max = 0;
+  for (let e = t.f; e; e = e.n) {
+    const k = e.key;
+    if (k.ttisnumber() && k.value > max && Number.isInteger(k.value) && k.value < MAX_ARRAY_INDEX && live(e)) max = k.value;
+  }
+  return max;
+}
+function arrayLength(t) {
+  if (t.garr === void 0) t.garr = gopherLen(t);
+  return t.garr;
+}
+function noteArrayKey(t, key) {
+  const k = typeof key === "number" ? key : key.ttisnumber() ? key.value : 0;
+  if (k < 1 || k >= MAX_ARRAY_INDEX || !Number.isInteger(k)) return;
+  if (k > arrayLength(t)) t.garr = k;
+}
+function setArrayLength(t, n) {
+  t.garr = n;
+}
+var MAX_ARRAY_INDEX, cache2, naturalCache;
+var init_gorder = __esm({
+  "src/lua/gorder.ts"() {
+    "use strict";
+    init_internals();
+    MAX_ARRAY_INDEX = 67108864;
+    cache2 = /* @__PURE__ */ new WeakMap();
+    naturalCache = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/lua/gosort.ts
+function goSort(n, d) {
+  if (n <= 1) return;
+  pdqsort(d, 0, n, bitsLen(n));
+}
+function insertionSort(d, a, b) {
+  for (let i = a + 1; i < b; i++) {
+    for (let j = i; j > a && d.less(j, j - 1); j--) d.swap(j, j - 1);
+  }
+}
+function siftDown(d, lo, hi, first) {
+  let root = lo;
+  for (; ; ) {
+    let child = 2 * root + 1;
+    if (child >= hi) return;
+    if (child + 1 < hi && d.less(first + child, first + child + 1)) child++;
+    if (!d.less(first + root, first + child)) return;
+    d.swap(first + root, first + child);
+    root = child;
+  }
+}
+function heapSort(d, a, b) {
+  const first = a;
+  const lo = 0;
+  const hi = b - a;
+  for (let i = Math.trunc((hi - 1) / 2); i >= 0; i--) siftDown(d, i, hi, first);
+  for (let i = hi - 1; i >= 0; i--) {
+    d.swap(first, first + i);
+    siftDown(d, lo, i, first);
+  }
+}
+function pdqsort(d, a, b, limit) {
+  const maxInsertion = 12;
+  let wasBalanced = true;
+  let wasPartitioned = true;
+  for (; ; ) {
+    const length = b - a;
+    if (length <= maxInsertion) {
+      insertionSort(d, a, b);
+      return;
+    }
+    if (limit === 0) {
+      heapSort(d, a, b);
+      return;
+    }
+    if (!wasBalanced) {
+      breakPatterns(d, a, b);
+      limit--;
+    }
+    let [pivot, hint] = choosePivot(d, a, b);
+    if (hint === DECREASING) {
+      reverseRange(d, a, b);
+      pivot = b - 1 - (pivot - a);
+      hint = INCREASING;
+    }
+    if (wasBalanced && wasPartitioned && hint === INCREASING) {
+      if (partialInsertionSort(d, a, b)) return;
+    }
+    if (a > 0 && !d.less(a - 1, pivot)) {
+      a = partitionEqual(d, a, b, pivot);
+      continue;
+    }
+    const [mid, alreadyPartitioned] = partition(d, a, b, pivot);
+    wasPartitioned = alreadyPartitioned;
+    const leftLen = mid - a;
+    const rightLen = b - mid;
+    const balanceThreshold = Math.trunc(length / 8);
+    if (leftLen < rightLen) {
+      wasBalanced = leftLen >= balanceThreshold;
+      pdqsort(d, a, mid, limit);
+      a = mid + 1;
+    } else {
+      wasBalanced = rightLen >= balanceThreshold;
+      pdqsort(d, mid + 1, b, limit);
+      b = mid;
+    }
+  }
+}
+function partition(d, a, b, pivot) {
+  d.swap(a, pivot);
+  let i = a + 1;
+  let j = b - 1;
+  while (i <= j && d.less(i, a)) i++;
+  while (i <= j && !d.less(j, a)) j--;
+  if (i > j) {
+    d.swap(j, a);
+    return [j, true];
+  }
+  d.swap(i, j);
+  i++;
+  j--;
+  for (; ; ) {
+    while (i <= j && d.less(i, a)) i++;
+    while (i <= j && !d.less(j, a)) j--;
+    if (i > j) break;
+    d.swap(i, j);
+    i++;
+    j--;
+  }
+  d.swap(j, a);
+  return [j, false];
+}
+function partitionEqual(d, a, b, pivot) {
+  d.swap(a, pivot);
+  let i = a + 1;
+  let j = b - 1;
+  for (; ; ) {
+    while (i <= j && !d.less(a, i)) i++;
+    while (i <= j && d.less(a, j)) j--;
+    if (i > j) break;
+    d.swap(i, j);
+    i++;
+    j--;
+  }
+  return i;
+}
+function partialInsertionSort(d, a, b) {
+  const maxSteps = 5;
+  const shortestShifting = 50;
+  let i = a + 1;
+  for (let step2 = 0; step2 < maxSteps; step2++) {
+    while (i < b && !d.less(i, i - 1)) i++;
+    if (i === b) return true;
+    if (b - a < shortestShifting) return false;
+    d.swap(i, i - 1);
+    if (i - a >= 2) {
+      for (let j = i - 1; j >= 1; j--) {
+        if (!d.less(j, j - 1)) break;
+        d.swap(j, j - 1);
+      }
+    }
+    if (b - i >= 2) {
+      for (let j = i + 1; j < b; j++) {
+        if (!d.less(j, j - 1)) break;
+        d.swap(j, j - 1);
+      }
+    }
+  }
+  return false;
+}
+function breakPatterns(d, a, b) {
+  const length = b - a;
+  if (length < 8) return;
+  let random = BigInt(length);
+  const modulus = BigInt(2 ** bitsLen(length));
+  const lo = a + Math.trunc(length / 4) * 2 - 1;
+  for (let idx = lo; idx <= lo + 2; idx++) {
+    random ^= random << XORSHIFT[0] & MASK64;
+    random ^= random >> XORSHIFT[1];
+    random ^= random << XORSHIFT[2] & MASK64;
+    let other = Number(random & modulus - 1n);
+    if (other >= length) other -= length;
+    d.swap(idx, a + other);
+  }
+}
+function choosePivot(d, a, b) {
+  const shortestNinther = 50;
+  const maxSwaps = 4 * 3;
+  const l = b - a;
+  const swaps = { n: 0 };
+  let i = a + Math.trunc(l / 4) * 1;
+  let j = a + Math.trunc(l / 4) * 2;
+  let k = a + Math.trunc(l / 4) * 3;
+  if (l >= 8) {
+    if (l >= shortestNinther) {
+      i = median(d, i - 1, i, i + 1, swaps);
+      j = median(d, j - 1, j, j + 1, swaps);
+      k = median(d, k - 1, k, k + 1, swaps);
+    }
+    j = median(d, i, j, k, swaps);
+  }
+  if (swaps.n === 0) return [j, INCREASING];
+  if (swaps.n === maxSwaps) return [j, DECREASING];
+  return [j, UNKNOWN];
+}
+function median(d, a, b, c, swaps) {
+  if (d.less(b, a)) {
+    swaps.n++;
+    [a, b] = [b, a];
+  }
+  if (d.less(c, b)) {
+    swaps.n++;
+    [b, c] = [c, b];
+  }
+  if (d.less(b, a)) {
+    swaps.n++;
+    [a, b] = [b, a];
+  }
+  return b;
+}
+function reverseRange(d, a, b) {
+  let i = a;
+  let j = b - 1;
+  while (i < j) {
+    d.swap(i, j);
+    i++;
+    j--;
+  }
+}
+var XORSHIFT, MASK64, bitsLen, UNKNOWN, INCREASING, DECREASING;
+var init_gosort = __esm({
+  "src/lua/gosort.ts"() {
+    "use strict";
+    XORSHIFT = [13n, 7n, 17n];
+    MASK64 = (1n << 64n) - 1n;
+    bitsLen = (n) => n <= 0 ? 0 : 32 - Math.clz32(n);
+    UNKNOWN = 0;
+    INCREASING = 1;
+    DECREASING = 2;
+  }
+});
+
+// src/lua/compare.ts
+function wrapSort(orig) {
+  return (Ls) => {
+    if (lua.lua_type(Ls, 1) === lua.LUA_TTABLE) {
+      const n = lua.lua_rawlen(Ls, 1);
+      charge(Ls, 1 + Math.ceil(n * Math.log2(n + 1)));
+    }
+    return orig(Ls);
+  };
+}
+function gopherLessThan(Ls, ia, ib) {
+  const ta = lua.lua_type(Ls, ia);
+  const tb = lua.lua_type(Ls, ib);
+  if (ta === lua.LUA_TNUMBER && tb === lua.LUA_TNUMBER) return lua.lua_tonumber(Ls, ia) < lua.lua_tonumber(Ls, ib);
+  if (ta === tb && ta === lua.LUA_TSTRING) return lua.lua_compare(Ls, ia, ib, lua.LUA_OPLT);
+  if (ta === tb && ta !== lua.LUA_TNUMBER) {
+    const r = gopherMetaCompare(Ls, ia, ib, "__lt");
+    if (r !== void 0) return r;
+  }
+  return raise(Ls, `attempt to compare ${GOPHER_TYPE_NAMES[ta] ?? "nil"} with ${GOPHER_TYPE_NAMES[tb] ?? "nil"}`);
+}
+function gopherMetaCompare(Ls, ia, ib, event) {
+  ia = lua.lua_absindex(Ls, ia);
+  ib = lua.lua_absindex(Ls, ib);
+  const metaOp = (i) => {
+    if (!lua.lua_getmetatable(Ls, i)) {
+      lua.lua_pushnil(Ls);
+      return;
+    }
+    lua.lua_pushstring(Ls, to_luastring(event));
+    lua.lua_rawget(Ls, -2);
+    lua.lua_remove(Ls, -2);
+  };
+  metaOp(ia);
+  metaOp(ib);
+  if (lua.lua_type(Ls, -1) !== lua.LUA_TFUNCTION || !lua.lua_rawequal(Ls, -1, -2)) {
+    lua.lua_pop(Ls, 2);
+    return void 0;
+  }
+  lua.lua_pop(Ls, 1);
+  lua.lua_pushvalue(Ls, ia);
+  lua.lua_pushvalue(Ls, ib);
+  lua.lua_call(Ls, 2, 1);
+  const r = lua.lua_toboolean(Ls, -1);
+  lua.lua_pop(Ls, 1);
+  return r;
+}
+var gopherSort;
+var init_compare2 = __esm({
+  "src/lua/compare.ts"() {
+    "use strict";
+    init_internals();
+    init_api();
+    init_bounds();
+    init_gorder();
+    init_gosort();
+    init_values();
+    gopherSort = (Ls) => {
+      if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE)
+        raise(Ls, `bad argument #1 to sort (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
+      const withFn = lua.lua_gettop(Ls) !== 1;
+      if (withFn && lua.lua_type(Ls, 2) !== lua.LUA_TFUNCTION)
+        raise(Ls, `bad argument #2 to sort (function expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? "nil"})`);
+      lua.lua_settop(Ls, withFn ? 2 : 1);
+      const t = Ls.stack[Ls.ci.funcOff + 1].value;
+      if (t.lazy !== void 0) materialize(t);
+      const n = arrayLength(t);
+      goSort(n, {
+        less: (i, j) => {
+          lua.lua_rawgeti(Ls, 1, i + 1);
+          lua.lua_rawgeti(Ls, 1, j + 1);
+          if (withFn) {
+            lua.lua_pushvalue(Ls, 2);
+            lua.lua_insert(Ls, -3);
+            lua.lua_call(Ls, 2, 1);
+            const r2 = lua.lua_toboolean(Ls, -1);
+            lua.lua_pop(Ls, 1);
+            return r2;
+          }
+          const r = gopherLessThan(Ls, -2, -1);
+          lua.lua_pop(Ls, 2);
+          return r;
+        },
+        swap: (i, j) => {
+          lua.lua_rawgeti(Ls, 1, i + 1);
+          lua.lua_rawgeti(Ls, 1, j + 1);
+          lua.lua_rawseti(Ls, 1, i + 1);
+          lua.lua_rawseti(Ls, 1, j + 1);
+        }
+      });
+      return 0;
+    };
+  }
+});
+
+// src/lua/errors.ts
+function gopherArgName(Ls, msg) {
+  const m = /^(?:[^\n]*?:\d+: | ?)(?:bad argument #(\d+) to ('[^']*'|[^ ']*) \(|calling '[^']*' on bad self \()/.exec(msg);
+  if (m === null || Ls.ci.callstatus & lstate2.CIST_LUA) return msg;
+  const parent = Ls.ci.previous;
+  let name = "(anonymous)";
+  let method = false;
+  if (parent && parent.callstatus & lstate2.CIST_LUA) {
+    const ar = new lua.lua_Debug();
+    if (lua.lua_getstack(Ls, 0, ar) && lua.lua_getinfo(Ls, to_luastring("n"), ar)) {
+      const what = ar.namewhat ? to_jsstring(ar.namewhat) : "";
+      method = what === "method";
+      if (what === "global" || what === "local" || what === "upvalue" || what === "field" || what === "method")
+        name = ar.name ? to_jsstring(ar.name) : "?";
+      else if (what === "" || what === "constant") name = "?";
+    }
+  }
+  let n = m[1] === void 0 ? 1 : Number(m[1]);
+  if (m[1] !== void 0 && m[2].startsWith("'") && method) n++;
+  const rest = msg.slice(m[0].length).replace(/^(\w+ expected, got) no value\)$/, "$1 nil)").replace(/^number has no integer representation\)$/, "number expected, got string)");
+  return `${gopherWhere(Ls, 0)}bad argument #${n} to ${name} (${rest}`;
+}
+function wrapError(orig) {
+  return (Ls) => {
+    if (lua.lua_gettop(Ls) === 0) raise(Ls, "bad argument #1 to error (value expected)");
+    if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) {
+      const level = lauxlib.luaL_optinteger(Ls, 2, 1);
+      if (level > 0) {
+        const where = gopherWhere(Ls, level - 1);
+        lua.lua_settop(Ls, 1);
+        lua.lua_pushstring(Ls, to_luastring(where));
+        lua.lua_insert(Ls, 1);
+        lua.lua_concat(Ls, 2);
+        userErrorRaise = true;
+        return lua.lua_error(Ls);
+      }
+    }
+    userErrorRaise = true;
+    return orig(Ls);
+  };
+}
+function libErrorText(Ls, tv) {
+  const fromError = userErrorRaise;
+  userErrorRaise = false;
+  if (tv?.ttisstring() && !fromError) {
+    const msg = luaStringOf(tv);
+    const text2 = gopherLibError(gopherArgName(Ls, msg));
+    if (text2 !== msg) return text2;
+  }
+  return void 0;
+}
+function gopherArgError(msg) {
+  return gopherLibError(msg);
+}
+function gopherLibError(msg) {
+  const m = /^((?:[^\n]*?:\d+: )?)bad argument #(\d+) to '([^']*)' \(/.exec(msg);
+  if (m) {
+    const rest = msg.slice(m[0].length).replace(/^(\w+ expected, got) no value\)$/, "$1 nil)").replace(/^number has no integer representation\)$/, "number expected, got string)");
+    return `${m[1]}bad argument #${m[2]} to ${m[3]} (${rest}`;
+  }
+  const cap = /^(.*)invalid capture index %\d+(?: in (?:pattern|replacement string))?$/s.exec(msg);
+  if (cap) return `${cap[1]}invalid capture index`;
+  if (msg.endsWith(" in table for 'concat'")) return `${msg.slice(0, -" in table for 'concat'".length)} in table for concat`;
+  return msg;
+}
+function errorMessage(Ls) {
+  const tv = Ls.stack[Ls.top - 1];
+  if (!tv) return "";
+  if (tv.type === T.LUA_TLIGHTUSERDATA && tv.value instanceof Error) return tv.value.message;
+  if (tv.ttisstring()) return gopherArgError(luaStringOf(tv));
+  if (tv.ttisnumber()) return goNumberString(tv.value);
+  if (tv.ttisnil()) return "nil";
+  if (tv.ttisboolean()) return tv.value ? "true" : "false";
+  return `${typeName(tv)}: 0x${objectId(tv.value).toString(16)}`;
+}
+var userErrorRaise;
+var init_errors2 = __esm({
+  "src/lua/errors.ts"() {
+    "use strict";
+    init_internals();
+    init_gonum();
+    init_gowhere();
+    init_values();
+    userErrorRaise = false;
+  }
+});
+
+// src/lua/goformat.ts
+function goInt64(v) {
+  if (!Number.isFinite(v) || Math.abs(v) >= 9223372036854776e3) return -9223372036854775808n;
+  return BigInt(Math.trunc(v));
+}
+function goFormatInt(n, verb, flags, width, prec) {
+  const neg = n < 0n;
+  const abs = neg ? -n : n;
+  const base = verb === "x" || verb === "X" ? 16 : verb === "o" ? 8 : verb === "b" ? 2 : 10;
+  let digits = abs.toString(base);
+  if (verb === "X") digits = digits.toUpperCase();
+  if (prec !== void 0) digits = prec === 0 && abs === 0n ? "" : digits.padStart(prec, "0");
+  const sign = neg ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+  const prefix = flags.includes("#") ? base === 16 ? verb === "X" ? "0X" : "0x" : base === 8 ? "0" : "" : "";
+  let out = sign + prefix + digits;
+  if (width !== void 0 && out.length < width) {
+    if (flags.includes("-")) out = out.padEnd(width, " ");
+    else if (flags.includes("0") && prec === void 0) out = sign + prefix + digits.padStart(width - sign.length - prefix.length, "0");
+    else out = out.padStart(width, " ");
+  }
+  return out;
+}
+function goQuote2(str2) {
+  let out = '"';
+  for (const ch of str2) {
+    const c = ch.codePointAt(0);
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (c === 7) out += "\\a";
+    else if (c === 8) out += "\\b";
+    else if (c === 12) out += "\\f";
+    else if (c === 10) out += "\\n";
+    else if (c === 13) out += "\\r";
+    else if (c === 9) out += "\\t";
+    else if (c === 11) out += "\\v";
+    else if (c < 32 || c === 127) out += `\\x${c.toString(16).padStart(2, "0")}`;
+    else if (c === 65533 && ch !== "�") out += "\\ufffd";
+    else out += ch;
+  }
+  return `${out}"`;
+}
+function goQuoteBytes(b) {
+  let out = '"';
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    let n = c < 128 ? 1 : c >= 194 && c < 224 ? 2 : c >= 224 && c < 240 ? 3 : c >= 240 && c < 245 ? 4 : 0;
+    let r = n === 1 ? c : n === 2 ? c & 31 : n === 3 ? c & 15 : c & 7;
+    for (let k = 1; k < n; k++) {
+      const d = b[i + k];
+      if (d === void 0 || (d & 192) !== 128) {
+        n = 0;
+        break;
+      }
+      r = r << 6 | d & 63;
+    }
+    if (n === 3 && (r < 2048 || r >= 55296 && r <= 57343)) n = 0;
+    if (n === 4 && (r < 65536 || r > 1114111)) n = 0;
+    if (n === 0) {
+      out += `\\x${c.toString(16).padStart(2, "0")}`;
+      i++;
+      continue;
+    }
+    const ch = String.fromCodePoint(r);
+    if (r < 128) out += goQuote2(ch).slice(1, -1);
+    else if (/[\p{C}\p{Z}]/u.test(ch))
+      out += r < 65536 ? `\\u${r.toString(16).padStart(4, "0")}` : `\\U${r.toString(16).padStart(8, "0")}`;
+    else out += ch;
+    i += n;
+  }
+  return `${out}"`;
+}
+function exactDecimal(a) {
+  if (a === 0) return { d: "", dp: 0 };
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(a));
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const expBits = hi >>> 20 & 2047;
+  let mant = BigInt(hi & 1048575) << 32n | BigInt(lo);
+  let e;
+  if (expBits === 0) e = -1074;
+  else {
+    mant |= 1n << 52n;
+    e = expBits - 1075;
+  }
+  let digits;
+  let dp;
+  if (e >= 0) {
+    digits = (mant << BigInt(e)).toString();
+    dp = digits.length;
+  } else {
+    digits = (mant * 5n ** BigInt(-e)).toString();
+    dp = digits.length + e;
+  }
+  return { d: digits.replace(/0+$/, ""), dp };
+}
+function roundDecimal(x, nd) {
+  if (nd < 0 || nd >= x.d.length) return x;
+  const next = x.d.charCodeAt(nd) - 48;
+  const up = next === 5 && nd + 1 === x.d.length ? nd > 0 && (x.d.charCodeAt(nd - 1) - 48) % 2 === 1 : next >= 5;
+  if (!up) return { d: x.d.slice(0, nd).replace(/0+$/, ""), dp: nd === 0 ? 0 : x.dp };
+  let i = nd - 1;
+  while (i >= 0 && x.d[i] === "9") i--;
+  if (i < 0) return { d: "1", dp: x.dp + 1 };
+  return { d: x.d.slice(0, i) + String.fromCharCode(x.d.charCodeAt(i) + 1), dp: x.dp };
+}
+function fmtF(x, prec) {
+  let out = "";
+  if (x.dp > 0) out = x.d.slice(0, x.dp).padEnd(x.dp, "0");
+  else out = "0";
+  if (prec > 0) {
+    out += ".";
+    for (let i = 1; i <= prec; i++) {
+      const j = x.dp + i - 1;
+      out += j >= 0 && j < x.d.length ? x.d[j] : "0";
+    }
+  }
+  return out;
+}
+function fmtE(x, prec, e) {
+  let out = x.d.length > 0 ? x.d[0] : "0";
+  if (prec > 0) out += `.${x.d.slice(1, prec + 1).padEnd(prec, "0")}`;
+  const exp = x.d.length === 0 ? 0 : x.dp - 1;
+  const ae = Math.abs(exp);
+  return `${out}${e}${exp < 0 ? "-" : "+"}${ae < 10 ? "0" : ""}${ae}`;
+}
+function goFormatExpG(v, verb, flags, width, prec) {
+  let body;
+  const lower = verb.toLowerCase();
+  if (!Number.isFinite(v)) {
+    const sign2 = Number.isNaN(v) || v > 0 ? flags.includes("+") ? "+" : flags.includes(" ") ? " " : Number.isNaN(v) ? "" : "+" : "-";
+    body = sign2 + (Number.isNaN(v) ? "NaN" : "Inf");
+    return pad(body, flags.replace("0", ""), width);
+  }
+  const neg = v < 0 || Object.is(v, -0);
+  const a = Math.abs(v);
+  const x = exactDecimal(a);
+  if (lower === "e") {
+    const p = prec ?? 6;
+    body = fmtE(roundDecimal(x, p + 1), p, "e");
+  } else if (lower === "f") {
+    const p = prec ?? 6;
+    body = fmtF(roundDecimal(x, x.dp + p), p);
+  } else if (prec === void 0) {
+    body = goFormatFloatG(a);
+  } else {
+    let p = prec === 0 ? 1 : prec;
+    const digs = roundDecimal(x, p);
+    const nd = digs.d.length;
+    let eprec = p;
+    if (eprec > nd && nd >= digs.dp) eprec = nd;
+    const exp = digs.dp - 1;
+    if (exp < -4 || exp >= eprec) {
+      if (p > nd) p = nd;
+      body = fmtE(digs, p - 1, "e");
+    } else {
+      if (p > digs.dp) p = nd;
+      body = fmtF(digs, Math.max(p - digs.dp, 0));
+    }
+  }
+  if (flags.includes("#")) body = goSharpFloat(body, lower === "g" ? prec ?? 6 : 0);
+  if (verb === "E" || verb === "G") body = body.toUpperCase();
+  const sign = neg ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+  if (width !== void 0 && flags.includes("0") && !flags.includes("-") && sign.length + body.length < width) {
+    return sign + body.padStart(width - sign.length, "0");
+  }
+  return pad(sign + body, flags, width);
+}
+function goSharpFloat(num2, digits) {
+  let tail = "";
+  const e = num2.search(/[eE]/);
+  if (e >= 0) {
+    tail = num2.slice(e);
+    num2 = num2.slice(0, e);
+  }
+  let point = false;
+  let nonzero = false;
+  for (const c of num2) {
+    if (c === ".") point = true;
+    else {
+      if (c !== "0") nonzero = true;
+      if (nonzero) digits--;
+    }
+  }
+  if (!point) {
+    if (num2 === "0") digits--;
+    num2 += ".";
+  }
+  while (digits > 0) {
+    num2 += "0";
+    digits--;
+  }
+  return num2 + tail;
+}
+function pad(s, flags, width) {
+  if (width === void 0 || s.length >= width) return s;
+  return flags.includes("-") ? s.padEnd(width, " ") : s.padStart(width, " ");
+}
+function goFormatNumber(v, conv, flags, width, prec) {
+  switch (conv) {
+    case "d":
+    case "i":
+    case "x":
+    case "X":
+    case "o":
+    case "b":
+      return goFormatInt(goInt64(v), conv === "i" ? "d" : conv, flags, width, prec);
+    case "c": {
+      const r = goInt64(v);
+      const ok = r >= 0n && r <= 0x10ffffn && !(r >= 0xd800n && r <= 0xdfffn);
+      return pad(String.fromCodePoint(ok ? Number(r) : 65533), flags, width);
+    }
+    case "s":
+      return pad(prec === void 0 ? goNumberString(v) : goNumberString(v).slice(0, prec), flags, width);
+    case "q":
+      return pad(goQuote2(goNumberString(v)), flags, width);
+    case "e":
+    case "E":
+    case "f":
+    case "F":
+    case "g":
+    case "G":
+      return goFormatExpG(v, conv, flags, width, prec);
+    default: {
+      if (Number.isInteger(v) && Math.abs(v) < 9223372036854776e3)
+        return `%!${conv}(int64=${goFormatInt(goInt64(v), "d", flags, width, prec)})`;
+      return `%!${conv}(float64=${pad(goNumberString(v), flags, width)})`;
+    }
+  }
+}
+function goPadRunes(str2, flags, width, prec) {
+  const runes = [...str2];
+  const cut = prec === void 0 ? runes : runes.slice(0, prec);
+  const body = cut.join("");
+  if (width === void 0 || cut.length >= width) return body;
+  const fill = (flags.includes("0") && !flags.includes("-") ? "0" : " ").repeat(width - cut.length);
+  return flags.includes("-") ? body + fill : fill + body;
+}
+function goFormatString(bytes2, conv, flags, width, prec) {
+  if (conv === "s" && (width === void 0 && prec === void 0 || bytes2.every((b) => b < 128 && b !== 0))) return void 0;
+  const str2 = to_jsstring(bytes2, void 0, void 0, true);
+  if (conv === "d" || conv === "i") {
+    if (goParseNumber(str2) === void 0) return goFormatInt(0n, "d", flags, width, prec);
+    return goPadRunes(str2, flags, width, prec);
+  }
+  if (conv === "q") return pad(goQuoteBytes(bytes2), flags, width);
+  if (conv === "s") {
+    return goPadRunes(str2, flags, width, prec);
+  }
+  if (conv === "x" || conv === "X") {
+    if (flags !== "" || prec !== void 0) return void 0;
+    let hex = "";
+    for (const b of bytes2) hex += b.toString(16).padStart(2, "0");
+    return pad(conv === "X" ? hex.toUpperCase() : hex, flags, width);
+  }
+  return `%!${conv}(string=${goPadRunes(str2, flags, width, prec)})`;
+}
+function wrapFormat(orig) {
+  return (Ls) => {
+    const fmt = checkJsString(Ls, 1);
+    const top = lua.lua_gettop(Ls);
+    const npat = fmt.split("%").length - 1 - (fmt.split("%%").length - 1);
+    const passed = Math.min(npat, top - 1) + 1;
+    const re = /%[-+ #0]*\d*(?:\.\d*)?$|%([-+ #0]*)(\d*)(?:\.(\d*))?([\s\S])/g;
+    let out = "";
+    let last = 0;
+    let arg = 1;
+    let changed = false;
+    const kept = [];
+    let m;
+    while ((m = re.exec(fmt)) !== null) {
+      const [spec2, flags, w, p, conv] = m;
+      out += fmt.slice(last, m.index);
+      last = m.index + spec2.length;
+      if (conv === void 0) {
+        out += "%%!(NOVERB)";
+        changed = true;
+        continue;
+      }
+      if (conv === "%") {
+        out += "%%";
+        if (spec2 !== "%%") changed = true;
+        continue;
+      }
+      arg++;
+      const width = w === "" ? void 0 : Number(w);
+      const prec = p === void 0 ? void 0 : p === "" ? 0 : Number(p);
+      const t = arg <= passed ? lua.lua_type(Ls, arg) : lua.LUA_TNONE;
+      let literal;
+      if (t === lua.LUA_TNUMBER) {
+        literal = goFormatNumber(lua.lua_tonumber(Ls, arg), conv, flags, width, prec);
+      } else if (t === lua.LUA_TNONE) {
+        literal = `%!${conv}(MISSING)`;
+      } else if (t === lua.LUA_TSTRING) {
+        literal = goFormatString(lua.lua_tolstring(Ls, arg), conv, flags, width, prec);
+      } else if (t === lua.LUA_TNIL) {
+        if (conv === "q") literal = pad('"nil"', flags, width);
+        else if (conv === "v") literal = pad("nil", flags, width);
+        else if (conv === "w") literal = "%!w(*lua.LNilType=&{})";
+        else if (conv !== "s") literal = conv === "x" ? "6e696c" : conv === "X" ? "6E696C" : "&{}";
+      } else if ((t === lua.LUA_TTABLE || t === lua.LUA_TFUNCTION || t === lua.LUA_TTHREAD || t === lua.LUA_TUSERDATA) && "svqxX".includes(conv) && !(conv === "v" && flags.includes("#"))) {
+        const text2 = gopherKeyString(Ls.stack[Ls.ci.funcOff + arg]);
+        literal = conv === "s" || conv === "v" ? goPadRunes(text2, flags, width, prec) : goFormatString(to_luastring(text2), conv, flags, width, prec);
+      } else if (t === lua.LUA_TBOOLEAN) {
+        const b = lua.lua_toboolean(Ls, arg) ? "true" : "false";
+        if (conv === "q") literal = pad(`"${b}"`, flags, width);
+        else if (conv !== "s") literal = `%!${conv}(lua.LBool=${b})`;
+      }
+      if (literal === void 0) {
+        out += spec2;
+        kept.push(arg);
+      } else {
+        out += literal.replace(/%/g, "%%");
+        changed = true;
+      }
+    }
+    out += fmt.slice(last);
+    if (arg < passed) {
+      const extra = [];
+      for (let i = arg + 1; i <= passed; i++)
+        extra.push(`${GO_LVALUE_TYPES[lua.lua_type(Ls, i)] ?? "*lua.LUserData"}=${gopherKeyString(Ls.stack[Ls.ci.funcOff + i])}`);
+      out += `%!(EXTRA ${extra.join(", ")})`.replace(/%/g, "%%");
+      changed = true;
+    }
+    if (!changed) return orig(Ls);
+    pushJsString(Ls, out);
+    for (const k of kept) lua.lua_pushvalue(Ls, k);
+    for (let i = 0; i < top; i++) lua.lua_remove(Ls, 1);
+    return orig(Ls);
+  };
+}
+var GO_LVALUE_TYPES;
+var init_goformat = __esm({
+  "src/lua/goformat.ts"() {
+    "use strict";
+    init_internals();
+    init_gonum();
+    init_values();
+    GO_LVALUE_TYPES = [
+      "*lua.LNilType",
+      "lua.LBool",
+      "*lua.LUserData",
+      "lua.LNumber",
+      "lua.LString",
+      "*lua.LTable",
+      "*lua.LFunction",
+      "*lua.LUserData",
+      "*lua.LState"
+    ];
+  }
+});
+
+// src/lua/goos.ts
+function gotName(Ls, i) {
+  const t = lua.lua_type(Ls, i);
+  return t < 0 ? "nil" : TYPE_NAMES[t] ?? "userdata";
+}
+function raise2(Ls, msg) {
+  return gopherRaise(Ls, msg);
+}
+function checkString(Ls, i, fn) {
+  const t = lua.lua_type(Ls, i);
+  if (t !== lua.LUA_TSTRING && t !== lua.LUA_TNUMBER) raise2(Ls, `bad argument #${i} to ${fn} (string expected, got ${gotName(Ls, i)})`);
+  if (t === lua.LUA_TNUMBER) return goNumberString(lua.lua_tonumber(Ls, i));
+  return lua.lua_tojsstring(Ls, i);
+}
+function checkInt64(Ls, i, fn) {
+  if (lua.lua_type(Ls, i) !== lua.LUA_TNUMBER) raise2(Ls, `bad argument #${i} to ${fn} (number expected, got ${gotName(Ls, i)})`);
+  const v = lua.lua_tonumber(Ls, i);
+  return Number.isFinite(v) ? Math.trunc(v) : -9223372036854776e3;
+}
+function fieldsOf(unixSeconds) {
+  const d = new Date(unixSeconds * 1e3);
+  if (Number.isNaN(d.getTime())) return { year: 1970, month: 1, day: 1, hour: 0, min: 0, sec: 0, wday: 4 };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    min: d.getUTCMinutes(),
+    sec: d.getUTCSeconds(),
+    wday: d.getUTCDay()
+  };
+}
+function goYear(y) {
+  return y < 0 ? `-${String(-y).padStart(4, "0")}` : String(y).padStart(4, "0");
+}
+function spec(c, f) {
+  const h12 = f.hour % 12 === 0 ? 12 : f.hour % 12;
+  switch (c) {
+    case "a":
+      return "mon";
+    // the layout "mon" has no Go layout element
+    case "A":
+      return DAYS[f.wday];
+    case "b":
+      return MONTHS[f.month - 1].slice(0, 3);
+    case "B":
+      return MONTHS[f.month - 1];
+    case "c":
+      return `${p2(f.day)} ${MONTHS[f.month - 1].slice(0, 3)} ${p2((f.year % 100 + 100) % 100)} ${p2(f.hour)}:${p2(f.min)} UTC`;
+    case "d":
+      return p2(f.day);
+    case "F":
+      return `${goYear(f.year)}-${p2(f.month)}-${p2(f.day)}`;
+    case "H":
+      return p2(f.hour);
+    case "I":
+      return p2(h12);
+    case "m":
+      return p2(f.month);
+    case "M":
+      return p2(f.min);
+    case "p":
+      return f.hour >= 12 ? "PM" : "AM";
+    case "P":
+      return f.hour >= 12 ? "pm" : "am";
+    case "S":
+      return p2(f.sec);
+    case "x":
+      return `${p2(f.hour)}/${p2(f.min)}/${p2(f.sec)}`;
+    // layout "15/04/05"
+    case "X":
+      return `${p2(f.hour)}:${p2(f.min)}:${p2(f.sec)}`;
+    case "y":
+      return p2((f.year % 100 + 100) % 100);
+    case "Y":
+      return goYear(f.year);
+    case "z":
+      return "+0000";
+    case "Z":
+      return "UTC";
+    case "w":
+      return String(f.wday);
+    default:
+      return void 0;
+  }
+}
+function goStrftime(f, cfmt) {
+  let out = "";
+  for (let i = 0; i < cfmt.length; i++) {
+    const ch = cfmt[i];
+    if (ch !== "%") {
+      out += ch;
+      continue;
+    }
+    if (cfmt[i + 1] === "%") {
+      out += "%";
+      i++;
+      continue;
+    }
+    if (i === cfmt.length - 1) {
+      out += "%";
+      continue;
+    }
+    const c = cfmt[++i];
+    out += spec(c, f) ?? `%${c}`;
+  }
+  return out;
+}
+function pushDateTable(Ls, f) {
+  lua.lua_createtable(Ls, 0, 9);
+  const set2 = (k, v) => {
+    lua.lua_pushnumber(Ls, v);
+    lua.lua_setfield(Ls, -2, to_luastring(k));
+  };
+  set2("year", f.year);
+  set2("month", f.month);
+  set2("day", f.day);
+  set2("hour", f.hour);
+  set2("min", f.min);
+  set2("sec", f.sec);
+  set2("wday", f.wday + 1);
+  set2("yday", 0);
+  lua.lua_pushboolean(Ls, false);
+  lua.lua_setfield(Ls, -2, to_luastring("isdst"));
+}
+function dateFn(Ls) {
+  let t = Math.floor(Date.now() / 1e3);
+  let cfmt = "%c";
+  if (lua.lua_gettop(Ls) >= 1) {
+    cfmt = checkString(Ls, 1, "date");
+    cfmt = cfmt.replace(/^!+/, "");
+    if (lua.lua_gettop(Ls) >= 2) t = checkInt64(Ls, 2, "date");
+    if (cfmt.startsWith("*t")) {
+      pushDateTable(Ls, fieldsOf(t));
+      return 1;
+    }
+  }
+  lua.lua_pushstring(Ls, to_luastring(goStrftime(fieldsOf(t), cfmt)));
+  return 1;
+}
+function getIntField(Ls, key, dflt, strings2) {
+  lua.lua_pushstring(Ls, to_luastring(key));
+  lua.lua_rawget(Ls, 1);
+  const t = lua.lua_type(Ls, -1);
+  let v = dflt;
+  if (t === lua.LUA_TNUMBER) v = Math.trunc(lua.lua_tonumber(Ls, -1));
+  else if (t === lua.LUA_TSTRING && strings2) {
+    let s = lua.lua_tojsstring(Ls, -1).replace(/^ +/, "");
+    if (s.startsWith("0") && !/^0[xX]/.test(s)) s = s.replace(/^0+/, "") || "0";
+    const n = goParseNumber(s);
+    if (n !== void 0) v = Math.trunc(n);
+  }
+  lua.lua_pop(Ls, 1);
+  return v;
+}
+function goDateUnix(year, month, day, hour, min, sec) {
+  const d = /* @__PURE__ */ new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, min, sec, 0);
+  return Math.floor(d.getTime() / 1e3);
+}
+function timeFromTable(Ls, strings2) {
+  const sec = getIntField(Ls, "sec", 0, strings2);
+  const min = getIntField(Ls, "min", 0, strings2);
+  const hour = getIntField(Ls, "hour", 12, strings2);
+  const day = getIntField(Ls, "day", -1, strings2);
+  const month = getIntField(Ls, "month", -1, strings2);
+  const year = getIntField(Ls, "year", -1, strings2);
+  return goDateUnix(year, month, day, hour, min, sec);
+}
+var TYPE_NAMES, MONTHS, DAYS, p2, gopherTime, argoTime, gopherDifftime, gopherOs, argoSafeOs;
+var init_goos = __esm({
+  "src/lua/goos.ts"() {
+    "use strict";
+    init_gowhere();
+    init_internals();
+    init_gonum();
+    TYPE_NAMES = ["nil", "boolean", "userdata", "number", "string", "table", "function", "userdata", "thread"];
+    MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+    p2 = (n) => String(n).padStart(2, "0");
+    gopherTime = (Ls) => {
+      if (lua.lua_gettop(Ls) === 0 || lua.lua_isnil(Ls, 1)) {
+        lua.lua_pushnumber(Ls, Math.floor(Date.now() / 1e3));
+        return 1;
+      }
+      if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) raise2(Ls, `bad argument #1 to time (table expected, got ${gotName(Ls, 1)})`);
+      lua.lua_pushnumber(Ls, timeFromTable(Ls, true));
+      return 1;
+    };
+    argoTime = (Ls) => {
+      if (lua.lua_gettop(Ls) === 0) {
+        lua.lua_pushnumber(Ls, Math.floor(Date.now() / 1e3));
+        return 1;
+      }
+      if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) raise2(Ls, `bad argument #1 to time (table expected, got ${gotName(Ls, 1)})`);
+      lua.lua_pushnumber(Ls, timeFromTable(Ls, false));
+      return 1;
+    };
+    gopherDifftime = (Ls) => {
+      lua.lua_pushnumber(Ls, checkInt64(Ls, 1, "difftime") - checkInt64(Ls, 2, "difftime"));
+      return 1;
+    };
+    gopherOs = { date: dateFn, time: gopherTime, difftime: gopherDifftime };
+    argoSafeOs = { date: dateFn, time: argoTime };
+  }
+});
+
+// src/lua/gostrings.ts
+function decodeRune(b, i) {
+  const c0 = b[i];
+  if (c0 < 128) return [c0, 1];
+  const need = c0 >= 240 && c0 <= 244 ? 3 : c0 >= 224 ? c0 <= 239 ? 2 : -1 : c0 >= 194 ? 1 : -1;
+  if (need < 0 || i + need > b.length - 1) return [65533, 1];
+  let cp = c0 & (need === 1 ? 31 : need === 2 ? 15 : 7);
+  for (let k = 1; k <= need; k++) {
+    const c = b[i + k];
+    if ((c & 192) !== 128) return [65533, 1];
+    cp = cp << 6 | c & 63;
+  }
+  if (need === 2 && cp < 2048 || need === 3 && (cp < 65536 || cp > 1114111) || cp >= 55296 && cp <= 57343) return [65533, 1];
+  return [cp, need + 1];
+}
+function mapRune(cp, upper) {
+  const s = String.fromCodePoint(cp);
+  const m = upper ? s.toUpperCase() : s.toLowerCase();
+  const first = m.codePointAt(0);
+  if (m.length === s.length || String.fromCodePoint(first) === m) return first;
+  if (!upper && cp === 304) return 105;
+  return cp;
+}
+function encodeRune(cp, out) {
+  if (cp < 128) out.push(cp);
+  else if (cp < 2048) out.push(192 | cp >> 6, 128 | cp & 63);
+  else if (cp < 65536) out.push(224 | cp >> 12, 128 | cp >> 6 & 63, 128 | cp & 63);
+  else out.push(240 | cp >> 18, 128 | cp >> 12 & 63, 128 | cp >> 6 & 63, 128 | cp & 63);
+}
+function goCaseMap(b, upper) {
+  let ascii = true;
+  for (let i = 0; i < b.length; i++)
+    if (b[i] >= 128) {
+      ascii = false;
+      break;
+    }
+  if (ascii) {
+    const out2 = new Uint8Array(b.length);
+    for (let i = 0; i < b.length; i++) {
+      const c = b[i];
+      out2[i] = upper ? c >= 97 && c <= 122 ? c - 32 : c : c >= 65 && c <= 90 ? c + 32 : c;
+    }
+    return out2;
+  }
+  const out = [];
+  for (let i = 0; i < b.length; ) {
+    const [cp, w] = decodeRune(b, i);
+    encodeRune(cp === 65533 ? cp : mapRune(cp, upper), out);
+    i += w;
+  }
+  return Uint8Array.from(out);
+}
+function goJsonString(b) {
+  let out = "";
+  for (let i = 0; i < b.length; ) {
+    const [cp, w] = decodeRune(b, i);
+    out += String.fromCodePoint(cp);
+    i += w;
+  }
+  return out;
+}
+function joinBytes(parts) {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+var init_gostrings = __esm({
+  "src/lua/gostrings.ts"() {
+    "use strict";
+  }
+});
+
+// src/lua/pm.ts
+function singleMatches(cls, ch) {
+  let ret;
+  switch (cls) {
+    case A("a"):
+    case A("A"):
+      ret = ch >= 65 && ch <= 90 || ch >= 97 && ch <= 122;
+      break;
+    case A("c"):
+    case A("C"):
+      ret = ch >= 0 && ch <= 31 || ch === 127;
+      break;
+    case A("d"):
+    case A("D"):
+      ret = ch >= 48 && ch <= 57;
+      break;
+    case A("l"):
+    case A("L"):
+      ret = ch >= 97 && ch <= 122;
+      break;
+    case A("p"):
+    case A("P"):
+      ret = ch >= 33 && ch <= 47 || ch >= 58 && ch <= 64 || ch >= 91 && ch <= 96 || ch >= 123 && ch <= 126;
+      break;
+    case A("s"):
+    case A("S"):
+      ret = ch === 32 || ch === 12 || ch === 10 || ch === 13 || ch === 9 || ch === 11;
+      break;
+    case A("u"):
+    case A("U"):
+      ret = ch >= 65 && ch <= 90;
+      break;
+    case A("w"):
+    case A("W"):
+      ret = ch >= 48 && ch <= 57 || ch >= 65 && ch <= 90 || ch >= 97 && ch <= 122;
+      break;
+    case A("x"):
+    case A("X"):
+      ret = ch >= 48 && ch <= 57 || ch >= 97 && ch <= 102 || ch >= 65 && ch <= 70;
+      break;
+    case A("z"):
+    case A("Z"):
+      ret = ch === 0;
+      break;
+    default:
+      return ch === cls;
+  }
+  return cls >= 65 && cls <= 90 ? !ret : ret;
+}
+function matches(c, ch) {
+  switch (c.k) {
+    case "dot":
+      return true;
+    case "char":
+      return c.ch === ch;
+    case "single":
+      return singleMatches(c.cls, ch);
+    case "set":
+      for (const x of c.classes) if (matches(x, ch)) return !c.not;
+      return c.not;
+    case "range":
+      if (c.begin.k !== "char" || c.end.k !== "char") return false;
+      return c.begin.ch <= ch && ch <= c.end.ch;
+  }
+}
+function parseClass(sc, allowset) {
+  const ch = sc.next();
+  switch (ch) {
+    case A("%"):
+      return { k: "single", cls: sc.next() };
+    case A("."):
+      return allowset ? { k: "dot" } : { k: "char", ch };
+    case A("["):
+      return allowset ? parseClassSet(sc) : { k: "char", ch };
+    case EOS:
+      throw new PmError(sc.pos, "unexpected EOS");
+    default:
+      return { k: "char", ch };
+  }
+}
+function parseClassSet(sc) {
+  const set2 = { k: "set", not: false, classes: [] };
+  if (sc.peek() === A("^")) {
+    set2.not = true;
+    sc.next();
+  }
+  let isrange = false;
+  for (; ; ) {
+    const ch = sc.peek();
+    if (ch === EOS) throw new PmError(sc.pos, "unexpected EOS");
+    if (ch === A("]") && set2.classes.length > 0) {
+      sc.next();
+      break;
+    }
+    if ((ch === A("]") || ch === A("-")) && set2.classes.length > 0) {
+      sc.next();
+      isrange = true;
+      continue;
+    }
+    set2.classes.push(parseClass(sc, false));
+    if (isrange) {
+      const begin = set2.classes[set2.classes.length - 2];
+      const end = set2.classes[set2.classes.length - 1];
+      set2.classes.length -= 2;
+      set2.classes.push({ k: "range", begin, end });
+      isrange = false;
+    }
+  }
+  if (isrange) set2.classes.push({ k: "char", ch: A("-") });
+  return set2;
+}
+function parsePattern(sc, toplevel) {
+  const pat = { k: "seq", head: false, tail: false, items: [] };
+  if (toplevel && sc.peek() === A("^")) {
+    sc.next();
+    pat.head = true;
+  }
+  for (; ; ) {
+    const ch = sc.peek();
+    switch (ch) {
+      case A("%"): {
+        sc.save();
+        sc.next();
+        const c = sc.peek();
+        if (c === A("0")) throw new PmError(sc.pos, "invalid capture index");
+        if (c >= A("1") && c <= A("9")) pat.items.push({ k: "number", n: sc.next() - 48 });
+        else if (c === A("b")) {
+          sc.next();
+          const begin = sc.next();
+          const end = sc.next();
+          pat.items.push({ k: "brace", begin, end });
+        } else {
+          sc.restore();
+          pat.items.push({ k: "single", cls: parseClass(sc, true) });
+        }
+        break;
+      }
+      case A("."):
+      case A("["):
+      case A("]"):
+        pat.items.push({ k: "single", cls: parseClass(sc, true) });
+        break;
+      case A(")"):
+        if (toplevel) throw new PmError(sc.pos, "invalid ')'");
+        return pat;
+      case A("("): {
+        sc.next();
+        if (sc.peek() === A(")")) {
+          sc.next();
+          pat.items.push({ k: "poscap" });
+        } else {
+          const inner = parsePattern(sc, false);
+          if (sc.peek() !== A(")")) throw new PmError(sc.pos, "unfinished capture");
+          sc.next();
+          pat.items.push({ k: "cap", pat: inner });
+        }
+        break;
+      }
+      case A("*"):
+      case A("+"):
+      case A("-"):
+      case A("?"): {
+        sc.next();
+        const last = pat.items[pat.items.length - 1];
+        if (last !== void 0 && last.k === "single") {
+          pat.items[pat.items.length - 1] = { k: "repeat", type: ch, cls: last.cls };
+          continue;
+        }
+        pat.items.push({ k: "single", cls: { k: "char", ch } });
+        break;
+      }
+      case A("$"):
+        if (toplevel && (sc.nextPos() === sc.length() - 1 || sc.nextPos() === EOS)) pat.tail = true;
+        else pat.items.push({ k: "single", cls: { k: "char", ch } });
+        sc.next();
+        break;
+      case EOS:
+        sc.next();
+        return pat;
+      default:
+        sc.next();
+        pat.items.push({ k: "single", cls: { k: "char", ch } });
+    }
+  }
+}
+function compile2(p, insts, ptr) {
+  switch (p.k) {
+    case "single":
+      insts.push({ op: OP_CHAR, cls: p.cls, a: -1, b: -1 });
+      break;
+    case "seq":
+      for (const c of p.items) compile2(c, insts, ptr);
+      break;
+    case "repeat": {
+      const idx = insts.length;
+      if (p.type === A("*"))
+        insts.push({ op: OP_SPLIT, a: idx + 1, b: idx + 3 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
+      else if (p.type === A("+")) insts.push({ op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_SPLIT, a: idx, b: idx + 2 });
+      else if (p.type === A("-"))
+        insts.push({ op: OP_SPLIT, a: idx + 3, b: idx + 1 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 }, { op: OP_JMP, a: idx, b: -1 });
+      else insts.push({ op: OP_SPLIT, a: idx + 1, b: idx + 2 }, { op: OP_CHAR, cls: p.cls, a: -1, b: -1 });
+      break;
+    }
+    case "poscap":
+      insts.push({ op: OP_PSAVE, a: ptr.capture, b: -1 });
+      ptr.capture += 2;
+      break;
+    case "cap": {
+      const c0 = ptr.capture;
+      const c1 = ptr.capture + 1;
+      ptr.capture += 2;
+      insts.push({ op: OP_SAVE, a: c0, b: -1 });
+      compile2(p.pat, insts, ptr);
+      insts.push({ op: OP_SAVE, a: c1, b: -1 });
+      break;
+    }
+    case "brace":
+      insts.push({ op: OP_BRACE, a: p.begin, b: p.end });
+      break;
+    case "number":
+      insts.push({ op: OP_NUMBER, a: p.n, b: -1 });
+      break;
+  }
+}
+function run2(src, insts, sp, step2, budget) {
+  const m = new MatchData();
+  const stack = [];
+  let depth = 1;
+  let pc = 0;
+  const len = src.length;
+  for (; ; ) {
+    if (--budget.n <= 0) {
+      budget.n = STEP_EVERY;
+      step2(STEP_EVERY);
+    }
+    const ins = insts[pc];
+    let ok = true;
+    switch (ins.op) {
+      case OP_CHAR:
+        if (sp >= len || !matches(ins.cls, src[sp])) ok = false;
+        else {
+          pc++;
+          sp++;
+        }
+        break;
+      case OP_MATCH:
+        return [true, sp, m];
+      case OP_TAILMATCH:
+        if (sp >= len) return [true, sp, m];
+        ok = false;
+        break;
+      case OP_JMP:
+        pc = ins.a;
+        break;
+      case OP_SPLIT:
+        if (++depth > MAX_RECURSION) throw new PmError(UNKNOWN2, "pattern/input too complex");
+        stack.push(0, ins.b, sp);
+        pc = ins.a;
+        break;
+      case OP_SAVE: {
+        if (++depth > MAX_RECURSION) throw new PmError(UNKNOWN2, "pattern/input too complex");
+        const old = m.setCapture(ins.a, sp);
+        stack.push(1, ins.a, old);
+        pc++;
+        break;
+      }
+      case OP_PSAVE:
+        m.addPosCapture(ins.a, sp + 1);
+        pc++;
+        break;
+      case OP_BRACE: {
+        if (sp >= len || src[sp] !== ins.a) {
+          ok = false;
+          break;
+        }
+        let count = 1;
+        let found2 = false;
+        for (sp = sp + 1; sp < len; sp++) {
+          if (src[sp] === ins.b) count--;
+          if (count === 0) {
+            pc++;
+            sp++;
+            found2 = true;
+            break;
+          }
+          if (src[sp] === ins.a) count++;
+        }
+        if (!found2) ok = false;
+        break;
+      }
+      case OP_NUMBER: {
+        const idx = ins.a * 2;
+        if (idx >= m.length - 1) throw new PmError(UNKNOWN2, "invalid capture index");
+        const from = m.at(idx);
+        const to = m.at(idx + 1);
+        if (to < from) throw new PmError(UNKNOWN2, "invalid capture index");
+        for (let i = from; i < to; i++) {
+          if (sp + (i - from) >= len || src[i] !== src[sp + (i - from)]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) {
+          pc++;
+          sp += to - from;
+        }
+        break;
+      }
+    }
+    if (ok) continue;
+    for (; ; ) {
+      if (stack.length === 0) return [false, sp, m];
+      const b = stack.pop();
+      const a = stack.pop();
+      const kind = stack.pop();
+      depth--;
+      if (kind === 1) {
+        m.captures[a] = b;
+        continue;
+      }
+      pc = a;
+      sp = b;
+      break;
+    }
+  }
+}
+function compilePattern(p) {
+  const key = String.fromCharCode(...p.length > 4096 ? [] : p);
+  const hit = p.length <= 4096 ? cache3.get(key) : void 0;
+  if (hit) return hit;
+  const pat = parsePattern(new Scanner2(p), true);
+  const insts = [{ op: OP_SAVE, a: 0, b: -1 }];
+  compile2(pat, insts, { capture: 2 });
+  if (pat.tail) insts.push({ op: OP_SAVE, a: 1, b: -1 }, { op: OP_TAILMATCH, a: -1, b: -1 });
+  insts.push({ op: OP_SAVE, a: 1, b: -1 }, { op: OP_MATCH, a: -1, b: -1 });
+  const c = { insts, head: pat.head };
+  if (p.length <= 4096) {
+    if (cache3.size > 512) cache3.clear();
+    cache3.set(key, c);
+  }
+  return c;
+}
+function pmFind(p, src, offset, limit, step2) {
+  const { insts, head } = compilePattern(p);
+  const out = [];
+  const budget = { n: STEP_EVERY };
+  for (let sp = offset; sp <= src.length; ) {
+    const [ok, nsp, m] = run2(src, insts, sp, step2, budget);
+    sp++;
+    if (ok) {
+      if (sp < nsp) sp = nsp;
+      out.push(m);
+    }
+    if (out.length === limit || head) break;
+  }
+  return out;
+}
+var EOS, UNKNOWN2, MAX_RECURSION, PmError, Scanner2, A, OP_CHAR, OP_MATCH, OP_TAILMATCH, OP_JMP, OP_SPLIT, OP_SAVE, OP_PSAVE, OP_BRACE, OP_NUMBER, MatchData, STEP_EVERY, cache3;
+var init_pm = __esm({
+  "src/lua/pm.ts"() {
+    "use strict";
+    EOS = -1;
+    UNKNOWN2 = -2;
+    MAX_RECURSION = 1e6;
+    PmError = class extends Error {
+      constructor(pos2, msg) {
+        super(pos2 === EOS ? `${msg} at EOS` : pos2 === UNKNOWN2 ? msg : `${msg} at ${pos2}`);
+      }
+    };
+    Scanner2 = class {
+      constructor(src) {
+        this.src = src;
+      }
+      src;
+      pos = 0;
+      started = false;
+      savedPos = 0;
+      savedStarted = false;
+      length() {
+        return this.src.length;
+      }
+      next() {
+        if (!this.started) {
+          this.started = true;
+          if (this.src.length === 0) this.pos = EOS;
+        } else this.pos = this.nextPos();
+        if (this.pos === EOS) return EOS;
+        return this.src[this.pos];
+      }
+      nextPos() {
+        if (this.pos === EOS || this.pos >= this.src.length - 1) return EOS;
+        return this.started ? this.pos + 1 : 0;
+      }
+      peek() {
+        const cureof = this.pos === EOS;
+        const ch = this.next();
+        if (!cureof) {
+          if (this.pos === EOS) this.pos = this.src.length - 1;
+          else {
+            this.pos--;
+            if (this.pos < 0) {
+              this.pos = 0;
+              this.started = false;
+            }
+          }
+        }
+        return ch;
+      }
+      save() {
+        this.savedPos = this.pos;
+        this.savedStarted = this.started;
+      }
+      restore() {
+        this.pos = this.savedPos;
+        this.started = this.savedStarted;
+      }
+    };
+    A = (c) => c.charCodeAt(0);
+    OP_CHAR = 0;
+    OP_MATCH = 1;
+    OP_TAILMATCH = 2;
+    OP_JMP = 3;
+    OP_SPLIT = 4;
+    OP_SAVE = 5;
+    OP_PSAVE = 6;
+    OP_BRACE = 7;
+    OP_NUMBER = 8;
+    MatchData = class {
+      captures = [];
+      addPosCapture(s, pos2) {
+        while (s + 1 >= this.captures.length) this.captures.push(0);
+        this.captures[s] = pos2 * 2 + 1;
+        this.captures[s + 1] = pos2 * 2 + 1;
+      }
+      setCapture(s, pos2) {
+        while (s >= this.captures.length) this.captures.push(0);
+        const v = this.captures[s];
+        this.captures[s] = pos2 * 2;
+        return v;
+      }
+      get length() {
+        return this.captures.length;
+      }
+      isPos(i) {
+        return this.captures[i] % 2 === 1;
+      }
+      at(i) {
+        return Math.floor(this.captures[i] / 2);
+      }
+    };
+    STEP_EVERY = 1024;
+    cache3 = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/lua/gopattern.ts
+function raise3(Ls, msg) {
+  return gopherRaise(Ls, msg);
+}
+function setPmStep(f) {
+  pmStep = f;
+}
+function gopherFind(Ls, p, s, offset, limit) {
+  try {
+    return pmFind(p, s, offset, limit, (cost) => pmStep(Ls, cost));
+  } catch (e) {
+    if (e instanceof PmError) raise3(Ls, e.message);
+    throw e;
+  }
+}
+function toMatch(s, md) {
+  const caps = [];
+  for (let i = 2; i < md.length; i += 2) caps.push(md.isPos(i) ? md.at(i) : s.subarray(md.at(i), md.at(i + 1)));
+  return { start: md.at(0), end: md.at(1), caps };
+}
+function findAll(Ls, sIdx, pIdx, limit) {
+  const s = lua.lua_tolstring(Ls, sIdx);
+  return gopherFind(Ls, lua.lua_tolstring(Ls, pIdx), s, 0, limit).map((md) => toMatch(s, md));
+}
+function strIndex(len, i, start) {
+  if (start && i !== 0) i -= 1;
+  if (i < 0) i = len + i + 1;
+  i = Math.max(0, i);
+  if (!start && i > len) i = len;
+  return i;
+}
+function optInt(Ls, i, d, fn) {
+  const t = lua.lua_type(Ls, i);
+  if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
+  if (t !== lua.LUA_TNUMBER)
+    raise3(
+      Ls,
+      `bad argument #${i} to ${fn} (number expected, got ${t === lua.LUA_TSTRING ? "string" : to_jsstring(lua.lua_typename(Ls, t))})`
+    );
+  const v = lua.lua_tonumber(Ls, i);
+  return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
+}
+function pushCaptures(Ls, s, md) {
+  let n = 0;
+  for (let i = 2; i < md.length; i += 2) {
+    if (md.isPos(i)) lua.lua_pushnumber(Ls, md.at(i));
+    else lua.lua_pushlstring(Ls, s.subarray(md.at(i), md.at(i + 1)), md.at(i + 1) - md.at(i));
+    n++;
+  }
+  return n;
+}
+function indexOf(Ls, s, p, from) {
+  const first = p[0];
+  const last = s.length - p.length;
+  for (let i = from; i <= last; i++) {
+    if (s[i] !== first) continue;
+    let j = 1;
+    while (j < p.length && s[i + j] === p[j]) j++;
+    if (j === p.length) return i;
+    if ((i & 4095) === 4095) pmStep(Ls, 128 * (1 + (p.length >> 5)));
+  }
+  return -1;
+}
+function pushCap(Ls, c) {
+  if (typeof c === "number") lua.lua_pushnumber(Ls, c);
+  else lua.lua_pushlstring(Ls, c, c.length);
+}
+function makeGmatch() {
+  return (Ls) => {
+    lauxlib.luaL_checklstring(Ls, 1);
+    lauxlib.luaL_checklstring(Ls, 2);
+    const s = lua.lua_tolstring(Ls, 1);
+    const matches2 = findAll(Ls, 1, 2, -1);
+    let i = 0;
+    lua.lua_pushcfunction(Ls, (L2) => {
+      const m = matches2[i++];
+      if (m === void 0) return 0;
+      if (m.caps.length === 0) {
+        lua.lua_pushlstring(L2, s.subarray(m.start, m.end), m.end - m.start);
+        return 1;
+      }
+      for (const c of m.caps) pushCap(L2, c);
+      return m.caps.length;
+    });
+    return 1;
+  };
+}
+function asString(Ls, idx) {
+  const t = lua.lua_type(Ls, idx);
+  if (t === lua.LUA_TNIL || t === lua.LUA_TBOOLEAN && !lua.lua_toboolean(Ls, idx)) return void 0;
+  if (t === lua.LUA_TSTRING || t === lua.LUA_TNUMBER) {
+    lauxlib.luaL_tolstring(Ls, idx);
+    const b = lua.lua_tolstring(Ls, -1);
+    lua.lua_pop(Ls, 1);
+    return b;
+  }
+  return new Uint8Array(0);
+}
+function capBytes(c) {
+  return typeof c === "number" ? new TextEncoder().encode(String(c)) : c;
+}
+function makeGsub() {
+  return (Ls) => {
+    const num2 = lua.lua_type(Ls, 1) === lua.LUA_TNUMBER ? lua.lua_tonumber(Ls, 1) : void 0;
+    lauxlib.luaL_checklstring(Ls, 1);
+    lauxlib.luaL_checklstring(Ls, 2);
+    const rt = lua.lua_type(Ls, 3);
+    if (rt !== lua.LUA_TSTRING && rt !== lua.LUA_TTABLE && rt !== lua.LUA_TFUNCTION) {
+      const got = rt < 0 ? "nil" : to_jsstring(lua.lua_typename(Ls, rt));
+      raise3(Ls, `bad argument #3 to gsub (string or table or function expected, got ${got})`);
+    }
+    const limit = lua.lua_isnoneornil(Ls, 4) ? -1 : lauxlib.luaL_checkinteger(Ls, 4);
+    const s = lua.lua_tolstring(Ls, 1);
+    const matches2 = findAll(Ls, 1, 2, limit);
+    if (matches2.length === 0) {
+      lua.lua_settop(Ls, 1);
+      if (num2 !== void 0) {
+        lua.lua_pop(Ls, 1);
+        lua.lua_pushnumber(Ls, num2);
+      }
+      lua.lua_pushnumber(Ls, 0);
+      return 2;
+    }
+    const parts = [];
+    let last = 0;
+    const repl = rt === lua.LUA_TSTRING ? lua.lua_tolstring(Ls, 3) : void 0;
+    for (const m of matches2) {
+      const whole = s.subarray(m.start, m.end);
+      let r;
+      if (repl !== void 0) {
+        const out = [];
+        for (let i = 0; i < repl.length; i++) {
+          const c = repl[i];
+          if (c !== 37 || i === repl.length - 1) {
+            out.push(c);
+            continue;
+          }
+          const d = repl[++i];
+          if (d === 37) out.push(37);
+          else if (d >= 48 && d <= 57) {
+            const k = d - 48;
+            if (k > 1 && k > m.caps.length) raise3(Ls, "invalid capture index");
+            const b = k === 0 || m.caps.length === 0 ? whole : capBytes(m.caps[k - 1]);
+            for (const x of b) out.push(x);
+          } else out.push(37, d);
+        }
+        r = Uint8Array.from(out);
+      } else if (rt === lua.LUA_TTABLE) {
+        const key = m.caps.length > 0 ? m.caps[0] : whole;
+        pushCap(Ls, key);
+        lua.lua_gettable(Ls, 3);
+        r = asString(Ls, -1);
+        lua.lua_pop(Ls, 1);
+      } else {
+        lua.lua_pushvalue(Ls, 3);
+        if (m.caps.length === 0) pushCap(Ls, whole);
+        for (const c of m.caps) pushCap(Ls, c);
+        lua.lua_call(Ls, Math.max(m.caps.length, 1), 1);
+        r = asString(Ls, -1);
+        lua.lua_pop(Ls, 1);
+      }
+      if (r === void 0) continue;
+      parts.push(s.subarray(last, m.start), r);
+      last = m.end;
+    }
+    parts.push(s.subarray(last));
+    const buf = joinBytes(parts);
+    lua.lua_pushlstring(Ls, buf, buf.length);
+    lua.lua_pushnumber(Ls, matches2.length);
+    return 2;
+  };
+}
+var pmStep, gopherStrFind, gopherStrMatch;
+var init_gopattern = __esm({
+  "src/lua/gopattern.ts"() {
+    "use strict";
+    init_gostrings();
+    init_gowhere();
+    init_internals();
+    init_pm();
+    pmStep = () => {
+    };
+    gopherStrFind = (Ls) => {
+      const s = lauxlib.luaL_checklstring(Ls, 1);
+      const p = lauxlib.luaL_checklstring(Ls, 2);
+      if (p.length === 0) {
+        lua.lua_pushnumber(Ls, 1);
+        lua.lua_pushnumber(Ls, 0);
+        return 2;
+      }
+      const init = strIndex(s.length, optInt(Ls, 3, 1, "find"), true);
+      const plain = lua.lua_gettop(Ls) === 4 && lua.lua_toboolean(Ls, 4);
+      if (plain) {
+        if (init > s.length) {
+          lua.lua_pushstring(Ls, to_luastring(`runtime error: slice bounds out of range [${init}:${s.length}]`));
+          return lua.lua_error(Ls);
+        }
+        const pos2 = indexOf(Ls, s, p, init);
+        if (pos2 < 0) {
+          lua.lua_pushnil(Ls);
+          return 1;
+        }
+        lua.lua_pushnumber(Ls, pos2 + 1);
+        lua.lua_pushnumber(Ls, pos2 + p.length);
+        return 2;
+      }
+      const mds = gopherFind(Ls, p, s, init, 1);
+      if (mds.length === 0) {
+        lua.lua_pushnil(Ls);
+        return 1;
+      }
+      const md = mds[0];
+      lua.lua_pushnumber(Ls, md.at(0) + 1);
+      lua.lua_pushnumber(Ls, md.at(1));
+      return 2 + pushCaptures(Ls, s, md);
+    };
+    gopherStrMatch = (Ls) => {
+      const s = lauxlib.luaL_checklstring(Ls, 1);
+      const p = lauxlib.luaL_checklstring(Ls, 2);
+      let offset = optInt(Ls, 3, 1, "match");
+      if (offset < 0) offset = s.length + offset + 1;
+      offset--;
+      if (offset < 0) offset = 0;
+      const mds = gopherFind(Ls, p, s, offset, 1);
+      if (mds.length === 0) {
+        lua.lua_pushnil(Ls);
+        return 0;
+      }
+      const md = mds[0];
+      if (md.length / 2 === 1) {
+        lua.lua_pushlstring(Ls, s.subarray(md.at(0), md.at(1)), md.at(1) - md.at(0));
+        return 1;
+      }
+      return pushCaptures(Ls, s, md);
+    };
+  }
+});
+
+// src/lua/gotable.ts
+function checkTable(Ls, fn) {
+  if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE) gopherRaise(Ls, `bad argument #1 to ${fn} (table expected, got ${typeOf(Ls, 1)})`);
+}
+function checkInt(Ls, i, fn) {
+  if (lua.lua_type(Ls, i) !== lua.LUA_TNUMBER) gopherRaise(Ls, `bad argument #${i} to ${fn} (number expected, got ${typeOf(Ls, i)})`);
+  const v = lua.lua_tonumber(Ls, i);
+  return Number.isFinite(v) ? Math.trunc(v) : 0;
+}
+function makeTableLib(part) {
+  const len = part.len;
+  const isNil = (Ls, k) => {
+    const t = lua.lua_rawgeti(Ls, 1, k);
+    lua.lua_pop(Ls, 1);
+    return t === lua.LUA_TNIL;
+  };
+  const insert = (Ls) => {
+    checkTable(Ls, "insert");
+    const n = lua.lua_gettop(Ls);
+    if (n === 1) gopherRaise(Ls, "wrong number of arguments");
+    if (n === 2) {
+      if (lua.lua_isnil(Ls, 2)) return 0;
+      const a2 = part.arrayLength(Ls);
+      let at = a2 + 1;
+      if (a2 > 0 && isNil(Ls, a2)) {
+        let i = a2 - 1;
+        while (i >= 1 && isNil(Ls, i)) i--;
+        at = i + 1;
+      }
+      lua.lua_pushvalue(Ls, 2);
+      lua.lua_rawseti(Ls, 1, at);
+      return 0;
+    }
+    const pos2 = checkInt(Ls, 2, "insert");
+    lua.lua_settop(Ls, 3);
+    const a = part.arrayLength(Ls);
+    if (pos2 > a || pos2 <= 0) {
+      lua.lua_pushvalue(Ls, 3);
+      lua.lua_rawseti(Ls, 1, pos2);
+      return 0;
+    }
+    for (let k = a; k >= pos2; k--) {
+      lua.lua_rawgeti(Ls, 1, k);
+      lua.lua_rawseti(Ls, 1, k + 1);
+    }
+    part.setArrayLength(Ls, a + 1);
+    lua.lua_pushvalue(Ls, 3);
+    lua.lua_rawseti(Ls, 1, pos2);
+    return 0;
+  };
+  const remove = (Ls) => {
+    checkTable(Ls, "remove");
+    const pos2 = lua.lua_gettop(Ls) === 1 ? -1 : checkInt(Ls, 2, "remove");
+    lua.lua_settop(Ls, 1);
+    const a = part.arrayLength(Ls);
+    const i = pos2 - 1;
+    if (a === 0 || i >= a) {
+      lua.lua_pushnil(Ls);
+      return 1;
+    }
+    const at = i === a - 1 || i < 0 ? a : pos2;
+    lua.lua_rawgeti(Ls, 1, at);
+    for (let k = at; k < a; k++) {
+      lua.lua_rawgeti(Ls, 1, k + 1);
+      lua.lua_rawseti(Ls, 1, k);
+    }
+    lua.lua_pushnil(Ls);
+    lua.lua_rawseti(Ls, 1, a);
+    part.setArrayLength(Ls, a - 1);
+    return 1;
+  };
+  const concat = (Ls) => {
+    checkTable(Ls, "concat");
+    const top = lua.lua_gettop(Ls);
+    let sep10 = new Uint8Array(0);
+    if (top >= 2 && !lua.lua_isnil(Ls, 2)) {
+      const t = lua.lua_type(Ls, 2);
+      if (t !== lua.LUA_TSTRING) gopherRaise(Ls, `bad argument #2 to concat (string expected, got ${typeOf(Ls, 2)})`);
+      sep10 = lua.lua_tolstring(Ls, 2);
+    }
+    const l = len(Ls);
+    let i = top >= 3 && !lua.lua_isnil(Ls, 3) ? checkInt(Ls, 3, "concat") : 1;
+    let j = top >= 4 && !lua.lua_isnil(Ls, 4) ? checkInt(Ls, 4, "concat") : l;
+    if (top === 3 && (i > l || i < 1)) {
+      lua.lua_pushstring(Ls, to_luastring(""));
+      return 1;
+    }
+    i = Math.max(Math.min(i, l), 1);
+    j = Math.min(j, l);
+    if (i > j) {
+      lua.lua_pushstring(Ls, to_luastring(""));
+      return 1;
+    }
+    const parts = [];
+    for (let k = i; k <= j; k++) {
+      const t = lua.lua_rawgeti(Ls, 1, k);
+      let b;
+      if (t === lua.LUA_TSTRING) b = lua.lua_tolstring(Ls, -1);
+      else if (t === lua.LUA_TNUMBER) b = to_luastring(goNumberString(lua.lua_tonumber(Ls, -1)));
+      else gopherRaise(Ls, `invalid value (${TYPE_NAMES2[t] ?? "nil"}) at index ${k} in table for concat`);
+      lua.lua_pop(Ls, 1);
+      parts.push(b);
+      if (k !== j) parts.push(sep10);
+    }
+    const out = joinBytes(parts);
+    lua.lua_pushlstring(Ls, out, out.length);
+    return 1;
+  };
+  return { insert, remove, concat };
+}
+var TYPE_NAMES2, typeOf;
+var init_gotable = __esm({
+  "src/lua/gotable.ts"() {
+    "use strict";
+    init_internals();
+    init_gonum();
+    init_gostrings();
+    init_gowhere();
+    TYPE_NAMES2 = ["nil", "boolean", "userdata", "number", "string", "table", "function", "userdata", "thread"];
+    typeOf = (Ls, i) => TYPE_NAMES2[lua.lua_type(Ls, i)] ?? "nil";
+  }
+});
+
+// src/lua/stringlib.ts
+function optIntArg(Ls, i, d, fn) {
+  const t = lua.lua_type(Ls, i);
+  if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
+  if (t !== lua.LUA_TNUMBER) raise(Ls, `bad argument #${i} to ${fn} (number expected, got ${GOPHER_TYPE_NAMES[t] ?? "nil"})`);
+  const v = lua.lua_tonumber(Ls, i);
+  return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
+}
+function wrapRep(orig) {
+  return (Ls) => {
+    const s = lauxlib.luaL_checklstring(Ls, 1);
+    if (lua.lua_type(Ls, 2) !== lua.LUA_TNUMBER)
+      raise(Ls, `bad argument #2 to rep (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? "nil"})`);
+    const n = lauxlib.luaL_checknumber(Ls, 2);
+    if (n > 0 && s.length * n > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
+    lua.lua_settop(Ls, 2);
+    const count = Number.isFinite(n) ? Math.trunc(n) : 0;
+    lua.lua_pushnumber(Ls, count);
+    lua.lua_replace(Ls, 2);
+    const total = count > 0 ? s.length * count : 0;
+    charge(Ls, 1 + (total >> 6));
+    if (total >= REP_FAST_BYTES) {
+      const out = new Uint8Array(total);
+      out.set(s, 0);
+      for (let len = s.length; len < total; len *= 2) out.copyWithin(len, 0, Math.min(len, total - len));
+      lobject2.pushsvalue2s(Ls, lstring.luaS_bless(Ls, out));
+      return 1;
+    }
+    return orig(Ls);
+  };
+}
+function goCase(upper) {
+  return (Ls) => {
+    const b = lauxlib.luaL_checklstring(Ls, 1);
+    const out = goCaseMap(b, upper);
+    lua.lua_pushlstring(Ls, out, out.length);
+    return 1;
+  };
+}
+function wrapGsub(orig) {
+  return (Ls) => {
+    const n = orig(Ls);
+    if (lua.lua_type(Ls, -n) === lua.LUA_TSTRING && lua.lua_rawlen(Ls, -n) > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
+    return n;
+  };
+}
+function wrapConcat(orig) {
+  return (Ls) => {
+    if (lua.lua_type(Ls, 1) === lua.LUA_TTABLE) charge(Ls, 1 + 4 * lua.lua_rawlen(Ls, 1));
+    const n = orig(Ls);
+    const len = lua.lua_rawlen(Ls, -1);
+    if (len > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
+    charge(Ls, len >> 6);
+    return n;
+  };
+}
+var goStrByte, REP_FAST_BYTES, goStrChar;
+var init_stringlib = __esm({
+  "src/lua/stringlib.ts"() {
+    "use strict";
+    init_internals();
+    init_api();
+    init_bounds();
+    init_gostrings();
+    init_values();
+    goStrByte = (Ls) => {
+      const b = lauxlib.luaL_checklstring(Ls, 1);
+      let start = optIntArg(Ls, 2, 1, "byte") - 1;
+      let end = optIntArg(Ls, 3, -1, "byte");
+      const l = b.length;
+      if (start < 0) start = l + start + 1;
+      if (end < 0) end = l + end + 1;
+      if (lua.lua_gettop(Ls) === 2) {
+        if (start < 0 || start >= l) return 0;
+        lua.lua_pushnumber(Ls, b[start]);
+        return 1;
+      }
+      start = Math.max(start, 0);
+      end = Math.min(end, l);
+      if (end < 0 || end <= start || start >= l) return 0;
+      lua.lua_checkstack(Ls, end - start);
+      for (let i = start; i < end; i++) lua.lua_pushnumber(Ls, b[i]);
+      return end - start;
+    };
+    REP_FAST_BYTES = 64 * 1024;
+    goStrChar = (Ls) => {
+      const n = lua.lua_gettop(Ls);
+      const out = new Uint8Array(n);
+      for (let i = 1; i <= n; i++) {
+        if (lua.lua_type(Ls, i) !== lua.LUA_TNUMBER)
+          raise(Ls, `bad argument #${i} to char (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, i)] ?? "nil"})`);
+        const v = lua.lua_tonumber(Ls, i);
+        out[i - 1] = Number.isFinite(v) ? Number(BigInt.asUintN(8, BigInt(Math.trunc(v)))) : 0;
+      }
+      lua.lua_pushlstring(Ls, out, n);
+      return 1;
+    };
+  }
+});
+
+// src/lua/engine.ts
+function fnTV(f) {
+  return new TValue2(T.LUA_TLCF, f);
+}
+function libFrom(tableTv, names, renames = {}) {
+  const out = {};
+  for (const name of names) {
+    const v = rawGetStr(tableTv.value, renames[name] ?? name);
+    if (!v || v.ttisnil()) throw new Error(`fengari library lacks ${name}`);
+    out[name] = v;
+  }
+  return out;
+}
+function getGlobalTV(name) {
+  lua.lua_getglobal(L, to_luastring(name));
+  const tv = L.stack[L.top - 1];
+  const copy = new TValue2(tv.type, tv.value);
+  lua.lua_pop(L, 1);
+  return copy;
+}
+function initEngine() {
+  if (L) return;
+  installPatches({
+    materialize,
+    gorder: { gopherLen, hasTombstones, naturalOrder, gopherNext, hashKey, deleteKey, deleteIntKey, noteArrayKey },
+    goPow,
+    goNumberString,
+    goParseNumber,
+    typeName,
+    gopherKeyString,
+    luaStringOf,
+    gopherWhere,
+    libErrorText,
+    callStackSize: GOPHER_CALL_STACK_SIZE,
+    registrySize: GOPHER_REGISTRY_SIZE,
+    registrySlack: REGISTRY_SLACK,
+    maxStringBytes: MAX_STRING_BYTES,
+    stringTooLong: (Ls) => {
+      markBounded();
+      return runError(Ls, MEMORY_MESSAGE);
+    },
+    charge
+  });
+  setMainState(lauxlib.luaL_newstate());
+  L.l_G.id_counter = 824633720832;
+  const req = (name, open) => {
+    lauxlib.luaL_requiref(L, to_luastring(name), open, 1);
+    lua.lua_pop(L, 1);
+  };
+  req("_G", lualib.luaopen_base);
+  req("table", lualib.luaopen_table);
+  req("string", luaopenSteppedString);
+  setPatternStep(charge);
+  setPmStep(charge);
+  req("math", lualib.luaopen_math);
+  req("os", lualib.luaopen_os);
+  req("coroutine", lualib.luaopen_coroutine);
+  req("debug", lualib.luaopen_debug);
+  const nextFn = getGlobalTV("next").value;
+  const base = {
+    assert: fnTV(luaAssert),
+    collectgarbage: fnTV(luaCollectgarbage),
+    dofile: fnTV(luaDofile),
+    error: fnTV(wrapError(getGlobalTV("error").value)),
+    getfenv: fnTV(luaGetfenv),
+    getmetatable: getGlobalTV("getmetatable"),
+    load: fnTV(luaLoad),
+    loadfile: fnTV(luaLoadfile),
+    loadstring: fnTV(luaLoadstring),
+    next: getGlobalTV("next"),
+    pcall: getGlobalTV("pcall"),
+    print: fnTV(luaPrint),
+    rawequal: getGlobalTV("rawequal"),
+    rawget: getGlobalTV("rawget"),
+    rawset: getGlobalTV("rawset"),
+    select: fnTV(wrapSelect(floatResults(getGlobalTV("select").value))),
+    _printregs: fnTV(luaNoop),
+    setfenv: fnTV(luaSetfenv),
+    setmetatable: fnTV(luaSetmetatable),
+    tonumber: fnTV(luaTonumber),
+    tostring: fnTV(luaTostring),
+    type: getGlobalTV("type"),
+    unpack: void 0,
+    xpcall: getGlobalTV("xpcall"),
+    newproxy: fnTV(luaNewproxy),
+    module: fnTV(luaModule),
+    require: fnTV(luaRequire),
+    ipairs: fnTV(luaIpairs),
+    pairs: fnTV(makePairs(nextFn))
+  };
+  const tableLib = getGlobalTV("table");
+  const unpackFn = rawGetStr(tableLib.value, "unpack").value;
+  base.unpack = fnTV((Ls) => {
+    if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE)
+      raise(Ls, `bad argument #1 to unpack (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
+    return unpackFn(Ls);
+  });
+  const stringLib = getGlobalTV("string");
+  const mathLib = getGlobalTV("math");
+  const osLib = getGlobalTV("os");
+  const table = {
+    ...libFrom(tableLib, ["concat", "insert", "remove", "sort"]),
+    getn: fnTV(tableGetn),
+    maxn: fnTV(tableMaxn)
+  };
+  const safeOs = { time: fnTV(argoSafeOs.time), date: fnTV(argoSafeOs.date) };
+  const str2 = libFrom(stringLib, [
+    "byte",
+    "char",
+    "dump",
+    "find",
+    "format",
+    "gsub",
+    "len",
+    "lower",
+    "match",
+    "rep",
+    "reverse",
+    "sub",
+    "upper",
+    "gmatch"
+  ]);
+  str2.gfind = str2.gmatch;
+  str2.format = fnTV(wrapFormat(str2.format.value));
+  str2.rep = fnTV(wrapRep(str2.rep.value));
+  str2.gsub = fnTV(wrapGsub(str2.gsub.value));
+  const matchFn = str2.match.value;
+  str2.match = fnTV((Ls) => {
+    const n = matchFn(Ls);
+    if (n === 1 && lua.lua_isnil(Ls, -1)) return 0;
+    return n;
+  });
+  str2.lower = fnTV(chargedByLength(goCase(false), 4));
+  str2.upper = fnTV(chargedByLength(goCase(true), 4));
+  str2.reverse = fnTV(chargedByLength(str2.reverse.value, 4));
+  str2.sub = fnTV(chargedByLength(str2.sub.value, 8));
+  str2.char = fnTV(goStrChar);
+  const tableAt1 = (Ls) => {
+    const t = Ls.stack[Ls.ci.funcOff + 1].value;
+    if (t.lazy !== void 0) materialize(t);
+    return t;
+  };
+  const goTable = makeTableLib({
+    len: (Ls) => lua.lua_rawlen(Ls, 1),
+    arrayLength: (Ls) => arrayLength(tableAt1(Ls)),
+    setArrayLength: (Ls, n) => setArrayLength(tableAt1(Ls), n)
+  });
+  table.insert = fnTV(goTable.insert);
+  table.remove = fnTV(goTable.remove);
+  table.concat = fnTV(wrapConcat(goTable.concat));
+  table.sort = fnTV(wrapSort(gopherSort));
+  for (const k of ["byte", "find", "len"]) str2[k] = fnTV(floatResults(str2[k].value));
+  str2.byte = fnTV(goStrByte);
+  str2.find = fnTV(gopherStrFind);
+  str2.match = fnTV(gopherStrMatch);
+  str2.gmatch = fnTV(makeGmatch());
+  str2.gfind = str2.gmatch;
+  str2.gsub = fnTV(chargedByLength(wrapGsub(makeGsub()), 8));
+  const math = libFrom(mathLib, [
+    "abs",
+    "acos",
+    "asin",
+    "atan",
+    "ceil",
+    "cos",
+    "deg",
+    "exp",
+    "floor",
+    "fmod",
+    "huge",
+    "log",
+    "max",
+    "min",
+    "modf",
+    "pi",
+    "rad",
+    "random",
+    "randomseed",
+    "sin",
+    "sqrt",
+    "tan"
+  ]);
+  for (const k of Object.keys(math)) {
+    if (math[k].type === T.LUA_TLCF) math[k] = fnTV(floatResults(math[k].value));
+  }
+  for (const [k, f] of Object.entries(mathExtras)) math[k] = fnTV(f);
+  for (const k of ["max", "min"]) {
+    const f = math[k].value;
+    math[k] = fnTV((Ls) => {
+      const n = lua.lua_gettop(Ls);
+      if (n === 0) raise(Ls, "wrong number of arguments");
+      for (let i = 1; i <= n; i++) {
+        const t = lua.lua_type(Ls, i);
+        if (t === lua.LUA_TNUMBER) continue;
+        const v = t === lua.LUA_TSTRING ? goParseNumber(jsString(Ls, i)) : void 0;
+        if (v === void 0) raise(Ls, `bad argument #${i} to ${k} (number expected, got ${GOPHER_TYPE_NAMES[t] ?? "nil"})`);
+        lua.lua_pushnumber(Ls, v);
+        lua.lua_replace(Ls, i);
+      }
+      return f(Ls);
+    });
+  }
+  math.mod = math.fmod;
+  math.log = fnTV((Ls) => pushNum(Ls, Math.log(num(Ls, 1))));
+  math.huge = new TValue2(T.LUA_TNUMFLT, Number.MAX_VALUE);
+  const os = {
+    ...libFrom(osLib, ["clock"]),
+    difftime: fnTV(gopherOs.difftime),
+    time: fnTV(gopherOs.time),
+    date: fnTV(gopherOs.date),
+    // oslib.go:142 osGetEnv: os.Getenv of the controller's process, nil when unset or empty.
+    // That environment is unknowable offline: every variable reads as unset, and the result
+    // lists the names (HealthResult.environment) so `health test` can say so.
+    getenv: fnTV((Ls) => {
+      const name = checkJsString(Ls, 1);
+      if (ctx) (ctx.environment ??= []).push(name);
+      lua.lua_pushnil(Ls);
+      return 1;
+    }),
+    // oslib.go has these too; they reach the controller's process and files, which wavegate
+    // does not emulate: a call says so (type() sees a function, as in Argo CD).
+    ...Object.fromEntries(
+      ["execute", "exit", "remove", "rename", "setenv", "setlocale", "tmpname"].map((name) => [
+        name,
+        fnTV((Ls) => boundedRaise(Ls, `os.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))
+      ])
+    )
+  };
+  const coroutine = libFrom(getGlobalTV("coroutine"), ["create", "resume", "running", "status", "wrap", "yield"]);
+  const coResume = coroutine.resume.value;
+  coroutine.resume = fnTV((Ls) => {
+    if (lua.lua_type(Ls, 1) !== lua.LUA_TTHREAD)
+      raise(Ls, `bad argument #1 to resume (thread expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
+    const n = coResume(Ls);
+    if (n === 2 && !lua.lua_toboolean(Ls, -2) && lua.lua_type(Ls, -1) === lua.LUA_TSTRING && jsString(Ls, -1) === "cannot resume dead coroutine") {
+      lua.lua_pop(Ls, 1);
+      pushJsString(Ls, "can not resume a dead thread");
+    }
+    return n;
+  });
+  const coYield = coroutine.yield.value;
+  coroutine.yield = fnTV((Ls) => lua.lua_isyieldable(Ls) ? coYield(Ls) : raise(Ls, "can not yield from outside of a coroutine"));
+  const coCreate = coroutine.create.value;
+  const wrapped = (Ls) => {
+    const n = lua.lua_gettop(Ls);
+    lua.lua_pushcfunction(Ls, coResume);
+    lua.lua_insert(Ls, 1);
+    lua.lua_pushvalue(Ls, lua.lua_upvalueindex(1));
+    lua.lua_insert(Ls, 2);
+    lua.lua_call(Ls, n + 1, lua.LUA_MULTRET);
+    if (!lua.lua_toboolean(Ls, 1)) {
+      lua.lua_settop(Ls, 2);
+      if (lua.lua_type(Ls, 2) === lua.LUA_TSTRING && jsString(Ls, 2) === "cannot resume dead coroutine")
+        raise(Ls, "can not resume a dead thread");
+      return lua.lua_error(Ls);
+    }
+    lua.lua_remove(Ls, 1);
+    return lua.lua_gettop(Ls);
+  };
+  coroutine.wrap = fnTV((Ls) => {
+    coCreate(Ls);
+    lua.lua_pushcclosure(Ls, wrapped, 1);
+    return 1;
+  });
+  coroutine.running = fnTV((Ls) => {
+    if (lua.lua_pushthread(Ls)) lua.lua_pushnil(Ls);
+    return 1;
+  });
+  const debug = libFrom(getGlobalTV("debug"), [
+    "getinfo",
+    "getlocal",
+    "getmetatable",
+    "getupvalue",
+    "setlocal",
+    "setmetatable",
+    "setupvalue",
+    "traceback"
+  ]);
+  debug.getfenv = fnTV(luaGetfenv);
+  debug.setfenv = fnTV(luaSetfenv);
+  const notEmulated = (lib, names) => Object.fromEntries(
+    names.map((name) => [
+      name,
+      fnTV((Ls) => boundedRaise(Ls, `${lib}.${name} is not emulated by wavegate (the script would run it in Argo CD's controller)`))
+    ])
+  );
+  const io = notEmulated("io", ["close", "flush", "lines", "input", "output", "open", "popen", "read", "type", "tmpfile", "write"]);
+  const channel = notEmulated("channel", ["make", "select"]);
+  tmpl = {
+    base,
+    io,
+    channel,
+    table,
+    string: str2,
+    math,
+    os,
+    safeOs,
+    coroutine,
+    debug,
+    packageFns: { loadlib: fnTV(luaLoadlib), seeall: fnTV(luaSeeall) },
+    loaders: [fnTV(loaderPreload), fnTV(loaderLua)],
+    osLoader: fnTV(safeOsLoader)
+  };
+  lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, HOOK_STEP);
+}
+function copyLib(lib) {
+  const t = newTable();
+  for (const k of Object.keys(lib)) {
+    const v = lib[k];
+    if (v !== void 0) addStr(t, k, new TValue2(v.type, v.value));
+  }
+  return t;
+}
+var tmpl, tableGetn, tableMaxn, num, pushNum, mathExtras, safeOsLoader;
+var init_engine = __esm({
+  "src/lua/engine.ts"() {
+    "use strict";
+    init_internals();
+    init_fengari();
+    init_run_error();
+    init_stepped_string();
+    init_api();
+    init_baselib();
+    init_bounds();
+    init_compare2();
+    init_context();
+    init_errors2();
+    init_goformat();
+    init_gonum();
+    init_goos();
+    init_gopattern();
+    init_gorder();
+    init_gotable();
+    init_gowhere();
+    init_stringlib();
+    init_values();
+    tableGetn = (Ls) => {
+      lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
+      lua.lua_pushnumber(Ls, lua.lua_rawlen(Ls, 1));
+      return 1;
+    };
+    tableMaxn = (Ls) => {
+      lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
+      lua.lua_pushnumber(Ls, lua.lua_rawlen(Ls, 1));
+      return 1;
+    };
+    num = (Ls, i) => lauxlib.luaL_checknumber(Ls, i);
+    pushNum = (Ls, v) => {
+      lua.lua_pushnumber(Ls, v);
+      return 1;
+    };
+    mathExtras = {
+      cosh: (Ls) => pushNum(Ls, Math.cosh(num(Ls, 1))),
+      sinh: (Ls) => pushNum(Ls, Math.sinh(num(Ls, 1))),
+      tanh: (Ls) => pushNum(Ls, Math.tanh(num(Ls, 1))),
+      log10: (Ls) => pushNum(Ls, Math.log10(num(Ls, 1))),
+      pow: (Ls) => pushNum(Ls, goPow(num(Ls, 1), num(Ls, 2))),
+      // mathlib.go mathPow: math.Pow
+      atan2: (Ls) => pushNum(Ls, Math.atan2(num(Ls, 1), num(Ls, 2))),
+      ldexp: (Ls) => pushNum(Ls, num(Ls, 1) * 2 ** num(Ls, 2)),
+      frexp: (Ls) => {
+        const x = num(Ls, 1);
+        if (x === 0 || !Number.isFinite(x)) {
+          lua.lua_pushnumber(Ls, x);
+          lua.lua_pushnumber(Ls, 0);
+          return 2;
+        }
+        let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
+        let m = x * 2 ** -e;
+        while (Math.abs(m) < 0.5) {
+          m *= 2;
+          e--;
+        }
+        while (Math.abs(m) >= 1) {
+          m /= 2;
+          e++;
+        }
+        lua.lua_pushnumber(Ls, m);
+        lua.lua_pushnumber(Ls, e);
+        return 2;
+      }
+    };
+    safeOsLoader = (Ls) => {
+      lobject2.pushobj2s(Ls, tableTV(copyLib(tmpl.safeOs)));
+      return 1;
+    };
+  }
+});
+
+// src/lua/envpool.ts
+function snapshot(t) {
+  const entries = [];
+  const types2 = [];
+  const values = [];
+  for (let e = t.f; e; e = e.n) {
+    entries.push(e);
+    types2.push(e.value.type);
+    values.push(e.value.value);
+  }
+  return { t, size: t.strong.size, entries, types: types2, values, last: t.l };
+}
+function compareSnap(s, skip) {
+  const t = s.t;
+  if (t.metatable !== null) return 2;
+  const { entries, types: types2, values } = s;
+  for (let i = 0; i < entries.length; i++) {
+    if (i === skip) continue;
+    const v = entries[i].value;
+    if (v === void 0 || v.type !== types2[i] || v.value !== values[i]) return 2;
+  }
+  if (t.strong.size === s.size && t.l === s.last) return 0;
+  if (t.strong.size > s.size && s.last && s.last.n !== void 0 && entries.length === s.size) return 1;
+  return 2;
+}
+function cutBack(s) {
+  const t = s.t;
+  for (let e = s.last.n; e; e = e.n) if (!e.key.ttisstring()) return false;
+  for (let e = s.last.n; e; e = e.n) t.strong.delete(e.key.value.hash);
+  s.last.n = void 0;
+  t.l = s.last;
+  if (t.strong.size !== s.size) return false;
+  if (Object.hasOwn(t, "dead_strong")) t.dead_strong.clear();
+  t.dead_weak = void 0;
+  return true;
+}
+function acquireEnv(openLibs, objTV) {
+  const slot = openLibs ? 1 : 0;
+  let pool = pools[slot];
+  pools[slot] = void 0;
+  if (pool === void 0) {
+    const built = buildEnv(openLibs);
+    const subs = built.subTables.map(snapshot);
+    addStr(built.env, "obj", new TValue2(T.LUA_TNIL, null));
+    const envSnap = snapshot(built.env);
+    pool = {
+      env: built.env,
+      loaded: built.loaded,
+      loaders: built.loaders,
+      stringMt: built.stringMt,
+      envSnap,
+      objIndex: envSnap.entries.length - 1,
+      subs
+    };
+  }
+  const objEntry = pool.envSnap.entries[pool.objIndex];
+  if (objTV === void 0) {
+    objEntry.value.type = T.LUA_TNIL;
+    objEntry.value.value = null;
+  } else {
+    objEntry.value.type = objTV.type;
+    objEntry.value.value = objTV.value;
+  }
+  return { env: pool.env, loaded: pool.loaded, loaders: pool.loaders, pool };
+}
+function releaseEnv(openLibs, pool) {
+  for (const s of pool.subs) if (compareSnap(s, -1) !== 0) return;
+  const state = compareSnap(pool.envSnap, pool.objIndex);
+  if (state === 2) return;
+  if (state === 1 && !cutBack(pool.envSnap)) return;
+  const objEntry = pool.envSnap.entries[pool.objIndex];
+  objEntry.value.type = T.LUA_TNIL;
+  objEntry.value.value = null;
+  pools[openLibs ? 1 : 0] = pool;
+}
+function buildEnv(openLibs) {
+  const t = tmpl;
+  const env = newTable();
+  const envTV = tableTV(env);
+  const base = t.base;
+  for (const k in base) {
+    const v = base[k];
+    if (v !== void 0) addStr(env, k, new TValue2(v.type, v.value));
+  }
+  addStr(env, "_G", tableTV(env));
+  addStr(env, "_VERSION", strTV("Lua 5.1"));
+  const tableT = copyLib(t.table);
+  addStr(env, "table", tableTV(tableT));
+  const pkg = copyLib(t.packageFns);
+  const loaded = newTable();
+  addStr(loaded, "_G", envTV);
+  addStr(loaded, "table", tableTV(tableT));
+  const preload = newTable();
+  addStr(preload, "os", new TValue2(t.osLoader.type, t.osLoader.value));
+  const loaders = newTable();
+  addInt(loaders, 1, new TValue2(t.loaders[0].type, t.loaders[0].value));
+  addInt(loaders, 2, new TValue2(t.loaders[1].type, t.loaders[1].value));
+  addStr(pkg, "preload", tableTV(preload));
+  addStr(pkg, "loaders", tableTV(loaders));
+  addStr(pkg, "loaded", tableTV(loaded));
+  addStr(pkg, "path", strTV(LUA_PATH_DEFAULT));
+  addStr(pkg, "cpath", strTV(""));
+  addStr(pkg, "config", strTV("/\n;\n?\n!\n-\n"));
+  addStr(env, "package", tableTV(pkg));
+  const actionParams = newTable();
+  addStr(env, "actionParams", tableTV(actionParams));
+  const subTables = [tableT, pkg, loaded, preload, loaders, actionParams];
+  let stringMt;
+  if (openLibs) {
+    const stringT = copyLib(t.string);
+    addStr(stringT, "__index", tableTV(stringT));
+    stringMt = stringT;
+    const libs = [stringT, copyLib(t.math), copyLib(t.os), copyLib(t.coroutine), copyLib(t.debug), copyLib(t.io), copyLib(t.channel)];
+    addStr(env, "io", tableTV(libs[5]));
+    addStr(env, "channel", tableTV(libs[6]));
+    addStr(env, "string", tableTV(libs[0]));
+    addStr(env, "math", tableTV(libs[1]));
+    addStr(env, "os", tableTV(libs[2]));
+    addStr(env, "coroutine", tableTV(libs[3]));
+    addStr(env, "debug", tableTV(libs[4]));
+    subTables.push(...libs);
+  }
+  return { env, loaded, loaders, subTables, stringMt };
+}
+var pools;
+var init_envpool = __esm({
+  "src/lua/envpool.ts"() {
+    "use strict";
+    init_internals();
+    init_baselib();
+    init_engine();
+    init_values();
+    pools = [void 0, void 0];
+  }
+});
+
+// src/lua/result.ts
+function encodeFail(depth, msg) {
+  throw new EncodeError(MARSHALER_PREFIX.repeat(depth + 1) + msg);
+}
+function marshalValue(v, depth, visited) {
+  switch (v.ttnov()) {
+    case T.LUA_TNIL:
+    case T.LUA_TBOOLEAN:
+    case T.LUA_TSTRING:
+      return void 0;
+    case T.LUA_TNUMBER:
+      if (!Number.isFinite(v.value)) encodeFail(depth, `json: unsupported value: ${goNumberString(v.value)}`);
+      return void 0;
+    case T.LUA_TTABLE: {
+      const t = v.value;
+      if (visited.has(t)) encodeFail(depth, "cannot encode recursively nested tables to JSON");
+      visited.add(t);
+      if (t.lazy !== void 0) materialize(t);
+      const entries = gopherEntries(t);
+      if (entries.length === 0) return void 0;
+      const first = entries[0].key;
+      if (first.ttisnumber()) {
+        let expected = 1;
+        for (const e of entries) {
+          if (!e.key.ttisnumber()) encodeFail(depth, "cannot encode mixed or invalid key types");
+          if (e.key.value !== expected) encodeFail(depth, "cannot encode sparse array");
+          expected++;
+        }
+        for (const e of entries) marshalValue(e.value, depth + 1, visited);
+        return void 0;
+      }
+      if (!first.ttisstring()) encodeFail(depth, "cannot encode mixed or invalid key types");
+      const obj = [];
+      for (const e of entries) {
+        if (!e.key.ttisstring()) encodeFail(depth, "cannot encode mixed or invalid key types");
+        obj.push([luaStringOf(e.key), e.value]);
+      }
+      obj.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+      for (const [, val] of obj) marshalValue(val, depth + 1, visited);
+      return obj;
+    }
+    default:
+      return encodeFail(depth, `cannot encode ${typeName(v)} to JSON`);
+  }
+}
+function jsonText(tv) {
+  const b = tv.value.getstr();
+  for (let i = 0; i < b.length; i++) if (b[i] >= 128) return goJsonString(b);
+  return luaStringOf(tv);
+}
+function toHealth(ret) {
+  if (ret === void 0 || ret.ttisnil()) return { status: "", message: "" };
+  if (!ret.ttistable()) return { status: "Unknown", message: `expect table output from Lua script, not ${typeName(ret)}` };
+  let entries;
+  try {
+    entries = marshalValue(ret, 0, /* @__PURE__ */ new Set());
+  } catch (e) {
+    if (e instanceof EncodeError) return { status: "Unknown", message: e.message };
+    throw e;
+  }
+  if (entries === void 0) return { status: "", message: "" };
+  let status = "";
+  let message = "";
+  for (const [k, v] of entries) {
+    const field2 = k.toLowerCase();
+    if (field2 !== "status" && field2 !== "message") continue;
+    if (v.ttisnil()) continue;
+    if (!v.ttisstring()) return { status: "", message: "" };
+    if (field2 === "status") status = jsonText(v);
+    else message = jsonText(v);
+  }
+  if (!HEALTH_STATUSES.includes(status)) return { status: "Unknown", message: INVALID_STATUS_MESSAGE };
+  return { status, message };
+}
+var EncodeError, MARSHALER_PREFIX;
+var init_result = __esm({
+  "src/lua/result.ts"() {
+    "use strict";
+    init_internals();
+    init_api();
+    init_gonum();
+    init_gorder();
+    init_gostrings();
+    init_values();
+    EncodeError = class extends Error {
+    };
+    MARSHALER_PREFIX = "json: error calling MarshalJSON for type json.jsonValue: ";
+  }
+});
+
+// src/lua/evaluate.ts
+function evaluateHealth(script, obj, options = {}) {
+  initEngine();
+  const c = compile(script);
+  if (c.error !== void 0) return { status: "Unknown", message: c.error };
+  const objTV = toLua(obj);
+  const openLibs = options.openLibs === true;
+  const { env, loaded, loaders, pool } = acquireEnv(openLibs, objTV);
+  const mt = L.l_G.mt;
+  for (let i = 0; i < mt.length; i++) mt[i] = void 0;
+  if (openLibs) mt[T.LUA_TSTRING] = pool.stringMt;
+  const context = {
+    env,
+    loaded,
+    loaders,
+    printed: void 0,
+    instructions: 0,
+    instructionLimit: options.instructionLimit ?? DEFAULT_INSTRUCTION_LIMIT,
+    memoryLimit: options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES,
+    heapAtStart: -1,
+    deadlineAt: Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    hookFires: 0,
+    sinceClock: 0
+  };
+  setContext(context);
+  const base = L.top;
+  lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, HOOK_STEP);
+  let result;
+  try {
+    lobject2.pushobj2s(L, new TValue2(T.LUA_TLCL, c.closure));
+    lobject2.pushobj2s(L, tableTV(env));
+    lua.lua_setupvalue(L, -2, 1);
+    const status = lua.lua_pcall(L, 0, lua.LUA_MULTRET, 0);
+    if (status !== lua.LUA_OK) {
+      result = { status: "Unknown", message: errorMessage(L) };
+    } else {
+      result = toHealth(L.top > base ? L.stack[L.top - 1] : void 0);
+    }
+  } finally {
+    lua.lua_settop(L, base);
+    for (let i = 0; i < mt.length; i++) mt[i] = void 0;
+    setContext(void 0);
+    releaseEnv(openLibs, pool);
+  }
+  if (context.printed) result.printed = context.printed;
+  if (context.environment) result.environment = context.environment;
+  if (context.bounded || context.stopped !== void 0) result.sandboxBound = true;
+  return result;
+}
+function compileCacheSize() {
+  return compiled2.size;
+}
+function clearCompileCache() {
+  compiled2.clear();
+}
+var init_evaluate = __esm({
+  "src/lua/evaluate.ts"() {
+    "use strict";
+    init_internals();
+    init_api();
+    init_bounds();
+    init_compile();
+    init_context();
+    init_engine();
+    init_envpool();
+    init_errors2();
+    init_result();
+    init_values();
+  }
+});
+
+// src/lua/runtime.ts
+var runtime_exports = {};
+__export(runtime_exports, {
+  DEADLINE_MESSAGE: () => DEADLINE_MESSAGE,
+  DEFAULT_INSTRUCTION_LIMIT: () => DEFAULT_INSTRUCTION_LIMIT,
+  DEFAULT_MEMORY_LIMIT_BYTES: () => DEFAULT_MEMORY_LIMIT_BYTES,
+  DEFAULT_TIMEOUT_MS: () => DEFAULT_TIMEOUT_MS,
+  GOPHER_CALL_STACK_SIZE: () => GOPHER_CALL_STACK_SIZE,
+  GOPHER_REGISTRY_SIZE: () => GOPHER_REGISTRY_SIZE,
+  HEALTH_STATUSES: () => HEALTH_STATUSES,
+  INVALID_STATUS_MESSAGE: () => INVALID_STATUS_MESSAGE,
+  MAX_STRING_BYTES: () => MAX_STRING_BYTES,
+  MEMORY_MESSAGE: () => MEMORY_MESSAGE,
+  clearCompileCache: () => clearCompileCache,
+  compileCacheSize: () => compileCacheSize,
+  evaluateHealth: () => evaluateHealth,
+  isHealthStatus: () => isHealthStatus
+});
+var init_runtime = __esm({
+  "src/lua/runtime.ts"() {
+    "use strict";
+    init_api();
+    init_evaluate();
   }
 });
 
@@ -61900,8 +62302,8 @@ function collectDefines(text2, file) {
   }
   return out;
 }
-function scanItems(lines, items, init, firstLine2, scope, out) {
-  const { ctx: ctx2 } = scope;
+function scanItems(lines, items, init, firstLine2, scope2, out) {
+  const { ctx: ctx2 } = scope2;
   for (const item of items) {
     const raw = lines.slice(item.from, item.to + 1).join("\n");
     const cname = containerName(lines.slice(item.from, item.to + 1));
@@ -61912,10 +62314,10 @@ function scanItems(lines, items, init, firstLine2, scope, out) {
       const line = item.from + countLines(norm, 0, f.at);
       const lineText = resolveTemplate(f.words ? f.words.join(" ") : lines[line].trim(), ctx2);
       out.push({
-        ...scope.file ? { file: scope.file } : {},
+        ...scope2.file ? { file: scope2.file } : {},
         line: firstLine2 + line + 1,
-        resource: scope.resource,
-        ...scope.hook ? { hook: scope.hook } : {},
+        resource: scope2.resource,
+        ...scope2.hook ? { hook: scope2.hook } : {},
         init,
         ...container ? { container } : {},
         tool: f.tool,
@@ -64411,7 +64813,7 @@ import { join as join13 } from "node:path";
 function version() {
   return JSON.parse(readFileSync5(join13(PACKAGE_ROOT, "package.json"), "utf8")).version;
 }
-var init_version = __esm({
+var init_version2 = __esm({
   "src/cli/version.ts"() {
     "use strict";
     init_schemas();
@@ -68172,7 +68574,7 @@ function registerCheck(program2) {
 `);
       } else if (sarif) {
         const { toSarif: toSarif2, sarifBase: sarifBase2, sarifSettings: sarifSettings2, helpUriBase: helpUriBase2 } = sarif;
-        const { version: version2 } = await Promise.resolve().then(() => (init_version(), version_exports));
+        const { version: version2 } = await Promise.resolve().then(() => (init_version2(), version_exports));
         const base = sarifBase2(catalog.root, process.cwd());
         const fromSettings = sarifSettings2(catalog.settings).helpUriBase;
         const help = cliHelp ?? (fromSettings !== void 0 ? helpUriBase2(fromSettings, "sarif.helpUriBase") : void 0);
@@ -68609,7 +69011,7 @@ MESSAGE: ${r.message}
 }
 
 // src/cli/main.ts
-init_version();
+init_version2();
 var EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 };
 function buildProgram() {
   const program2 = new Command("wavegate").description("Validate a GitOps component catalog and turn its dependencies into safe Argo CD rollouts.").version(version(), "-V, --version", "print the version").helpOption("-h, --help", "show help for a command").showHelpAfterError("(run with --help for usage)").configureHelp({ sortSubcommands: false }).exitOverride();

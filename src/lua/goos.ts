@@ -15,7 +15,7 @@
  * there. (A check run on a workstation elsewhere still sees Argo's clock.)
  */
 import { gopherRaise } from './gowhere.js';
-import { lua, to_luastring } from './fengari-internals.js';
+import { lua, to_luastring } from './fengari/internals.js';
 import { goNumberString, goParseNumber } from './gonum.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

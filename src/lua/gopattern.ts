@@ -11,7 +11,7 @@
  */
 import { joinBytes } from './gostrings.js';
 import { gopherRaise } from './gowhere.js';
-import { lauxlib, lua, to_jsstring, to_luastring } from './fengari-internals.js';
+import { lauxlib, lua, to_jsstring, to_luastring } from './fengari/internals.js';
 import { type MatchData, PmError, pmFind } from './pm.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -30,7 +30,7 @@ function raise(Ls: any, msg: string): never {
 
 let pmStep: (Ls: any, cost: number) => void = () => {};
 
-/** The deadline charge for pattern matching (runtime.ts charge). */
+/** The deadline charge for pattern matching (bounds.ts charge). */
 export function setPmStep(f: (Ls: any, cost: number) => void): void {
   pmStep = f;
 }

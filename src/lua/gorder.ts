@@ -12,7 +12,7 @@
  * where it was: during an evaluation such a deletion leaves the entry in fengari's list with
  * a nil value (a tombstone, see `deleteKey`) instead of unlinking it.
  */
-import { T, lobject, lstring } from './fengari-internals.js';
+import { T, lobject, lstring } from './fengari/internals.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 

@@ -7,7 +7,7 @@
  * t[10], table.insert(t, nil) does nothing, table.remove beyond the end returns nil, and
  * table.remove of an empty table leaves t[0] alone.
  */
-import { lua, to_luastring } from './fengari-internals.js';
+import { lua, to_luastring } from './fengari/internals.js';
 import { goNumberString } from './gonum.js';
 import { joinBytes } from './gostrings.js';
 import { gopherRaise } from './gowhere.js';

@@ -7,7 +7,7 @@
  * (`pcall(error, "m")` is "<string>:1: m"), and `error(msg, 2)` names the same line as level 1.
  * fengari's stack levels are the same frames (Lua and JavaScript functions alike).
  */
-import { lauxlib, lua, to_luastring } from './fengari-internals.js';
+import { lauxlib, lua, to_luastring } from './fengari/internals.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 

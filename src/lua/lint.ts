@@ -12,7 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import { checkGopherLuaSyntax } from './syntax.js';
-import { HEALTH_STATUSES } from './runtime.js';
+import { HEALTH_STATUSES } from './api.js';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

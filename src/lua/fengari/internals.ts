@@ -5,8 +5,8 @@
  * final release; the internals used here are stable in it.
  */
 import { createRequire } from 'node:module';
-import './fengari-version.js'; // first: refuses a fengari these patches were not written for
-import './fengari-fast.js'; // faster call path for every state (same results); see that file
+import './version.js'; // first: refuses a fengari these patches were not written for
+import './fast-call.js'; // faster call path for every state (same results); see that file
 
 const require = createRequire(import.meta.url);
 

@@ -16,7 +16,7 @@
  * return hooks, metamethod `__call`, the C-stack overflow error) go to the original
  * functions. Applied once per process, on first import.
  */
-import './fengari-version.js'; // refuses a fengari these patches were not written for
+import './version.js'; // refuses a fengari these patches were not written for
 import { createRequire } from 'node:module';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { fengariFastCalls } from '../../src/lua/fengari-fast.js';
+import { fengariFastCalls } from '../../../src/lua/fengari/fast-call.js';
 
-// src/lua/fengari-fast.ts replaces fengari's call path (ldo.js) for speed. Every snippet here
+// src/lua/fengari/fast-call.ts replaces fengari's call path (ldo.js) for speed. Every snippet here
 // runs twice: in this process with the replacement, and in a child process with fengari as
 // published; the results (values and error texts) must be the same.
 const SNIPPETS: Record<string, string> = {
@@ -85,10 +85,12 @@ describe('the fengari the runtime is written against', () => {
   it('package.json pins exactly the release the patches check for, and it is the one installed', async () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { FENGARI_VERSION } = await import('../../src/lua/fengari-version.js');
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const { FENGARI_VERSION } = await import('../../../src/lua/fengari/version.js');
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     expect(pkg.dependencies.fengari).toBe(FENGARI_VERSION);
-    const installed = JSON.parse(readFileSync(join(__dirname, '..', '..', 'node_modules', 'fengari', 'package.json'), 'utf8')) as {
+    const installed = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'node_modules', 'fengari', 'package.json'), 'utf8')) as {
       version: string;
     };
     expect(installed.version).toBe(FENGARI_VERSION);

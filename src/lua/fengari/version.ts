@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 /**
- * The one fengari release the patches in fengari-internals.ts, fengari-fast.ts, patterns.ts and runtime.ts are written
+ * The one fengari release the patches in this folder (src/lua/fengari/) are written
  * against (package.json pins it exactly): internals change without notice between releases,
  * so another version is refused rather than run with patches that may no longer fit.
  */
