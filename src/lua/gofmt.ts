@@ -586,8 +586,8 @@ class Printer {
         this.fmtFloatRaw(v, 'f', 6);
         return;
       }
-      default: // 'b', 'x', 'X' of a float64: never reached from gopher-lua (LNumber.Format sends them to int64)
-      {
+      default: {
+        // 'b', 'x', 'X' of a float64: never reached from gopher-lua (LNumber.Format sends them to int64)
         this.badVerb(verb);
         return;
       }

@@ -185,7 +185,10 @@ export function checkGopherLuaSyntax(script: string): LuaSyntaxProblem[] {
       problems.push({
         line: c.line,
         column: 1,
-        message: c.compile !== undefined ? c.compile.replace(/^compile error near line\(\d+\) <string>: /, '') : "'break' must be the last statement of its block in Lua 5.1",
+        message:
+          c.compile !== undefined
+            ? c.compile.replace(/^compile error near line\(\d+\) <string>: /, '')
+            : "'break' must be the last statement of its block in Lua 5.1",
       });
   }
   const out = parseProblems.length > 0 ? parseProblems.map(explain) : problems;
@@ -511,7 +514,8 @@ function gopherCompileProblem(script: string): GopherCompileProblem | undefined 
     return undefined;
   }
   const special = (st: Node): [string, string, number] | undefined => {
-    if (st.type !== 'CallStatement' || st.expression.type !== 'CallExpression' || st.expression.base.type !== 'Identifier') return undefined;
+    if (st.type !== 'CallStatement' || st.expression.type !== 'CallExpression' || st.expression.base.type !== 'Identifier')
+      return undefined;
     const name = st.expression.base.name as string;
     if (name !== '__goto' && name !== '__label' && name !== '__break') return undefined;
     const arg = st.expression.arguments[0];
