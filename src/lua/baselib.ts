@@ -141,8 +141,17 @@ export function wrapSelect(orig: Fn): Fn {
     if (t === lua.LUA_TSTRING) {
       const s = jsString(Ls, 1);
       if (s !== '#') raise(Ls, `bad argument #1 to select (invalid string '${s}')`);
+      return orig(Ls);
     }
-    return orig(Ls);
+    // idx := int(lv) (Go's conversion: NaN and infinities are the minimum int64), then
+    // negative from the end, past the end clamped, below 1 "index out of range"
+    const v = lua.lua_tonumber(Ls, 1);
+    let idx = Number.isNaN(v) || v >= 9223372036854775808 || v < -9223372036854775808 ? -9223372036854775808 : Math.trunc(v);
+    const num = lua.lua_gettop(Ls);
+    if (idx < 0) idx = num + idx;
+    else if (idx > num) idx = num;
+    if (idx < 1) raise(Ls, 'bad argument #1 to select (index out of range)');
+    return num - idx;
   };
 }
 

@@ -64,7 +64,7 @@ import {
 } from './gorder.js';
 import { makeTableLib } from './gotable.js';
 import { gopherWhere } from './gowhere.js';
-import { goCase, goStrByte, goStrChar, wrapConcat, wrapGsub, wrapRep } from './stringlib.js';
+import { goCase, goStrByte, goStrChar, goStrSub, optIntArg, wrapConcat, wrapGsub, wrapRep } from './stringlib.js';
 import {
   type Fn,
   addStr,
@@ -260,12 +260,20 @@ export function initEngine(): void {
     pairs: fnTV(makePairs(nextFn)),
   };
   const tableLib = getGlobalTV('table');
-  const unpackFn = rawGetStr(tableLib.value, 'unpack').value;
-  // baselib.go baseUnpack: L.CheckTable(1) (fengari's 5.3 unpack takes any value with a length)
+  // baselib.go baseUnpack: L.CheckTable(1) (fengari's 5.3 unpack takes any value with a length),
+  // OptInt start and end (end defaults to tb.Len()), values by RawGetInt (no __index); more values
+  // than the registry holds is "registry overflow" (fengari would say "too many results")
   base.unpack = fnTV((Ls) => {
     if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE)
       raise(Ls, `bad argument #1 to unpack (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? 'nil'})`);
-    return unpackFn(Ls);
+    const start = optIntArg(Ls, 2, 1, 'unpack');
+    const end = optIntArg(Ls, 3, lua.lua_rawlen(Ls, 1), 'unpack');
+    if (start > end) return 0;
+    const n = end - start + 1;
+    if (n >= 1000000) raise(Ls, 'registry overflow');
+    lua.lua_checkstack(Ls, n);
+    for (let i = start; i <= end; i++) lua.lua_rawgeti(Ls, 1, i);
+    return n;
   });
   const stringLib = getGlobalTV('string');
   const mathLib = getGlobalTV('math');
@@ -315,7 +323,7 @@ export function initEngine(): void {
   str.lower = fnTV(chargedByLength(goCase(false), 4));
   str.upper = fnTV(chargedByLength(goCase(true), 4));
   str.reverse = fnTV(chargedByLength(str.reverse.value, 4));
-  str.sub = fnTV(chargedByLength(str.sub.value, 8));
+  str.sub = fnTV(chargedByLength(goStrSub, 8));
   str.char = fnTV(goStrChar);
   // tablelib.go's insert/remove/concat over the array part (gotable.ts)
   const tableAt1 = (Ls: any): any => {
@@ -427,10 +435,13 @@ export function initEngine(): void {
       n === 2 &&
       !lua.lua_toboolean(Ls, -2) &&
       lua.lua_type(Ls, -1) === lua.LUA_TSTRING &&
-      jsString(Ls, -1) === 'cannot resume dead coroutine'
+      (jsString(Ls, -1) === 'cannot resume dead coroutine' || jsString(Ls, -1) === 'cannot resume non-suspended coroutine')
     ) {
+      // coroutinelib.go coResume: "can not resume a dead thread", and for the thread that is
+      // running (or waiting on the one it resumed) "can not resume a running thread"
+      const dead = jsString(Ls, -1) === 'cannot resume dead coroutine';
       lua.lua_pop(Ls, 1);
-      pushJsString(Ls, 'can not resume a dead thread');
+      pushJsString(Ls, dead ? 'can not resume a dead thread' : 'can not resume a running thread');
     }
     return n;
   });

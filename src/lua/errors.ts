@@ -5,6 +5,7 @@
  */
 import { T, lauxlib, lstate, lua, to_jsstring, to_luastring } from './fengari/internals.js';
 import { goNumberString } from './gonum.js';
+import { GOPHER_TYPE_NAMES } from './api.js';
 import { gopherWhere } from './gowhere.js';
 import { type Fn, luaStringOf, objectId, raise, typeName } from './values.js';
 
@@ -53,6 +54,10 @@ export function gopherArgName(Ls: any, msg: string): string {
 export function wrapError(orig: Fn): Fn {
   return (Ls) => {
     if (lua.lua_gettop(Ls) === 0) raise(Ls, 'bad argument #1 to error (value expected)');
+    // baselib.go baseError: L.OptInt(2, 1), a number or nothing ("2" is refused too)
+    const t2 = lua.lua_type(Ls, 2);
+    if (t2 !== lua.LUA_TNONE && t2 !== lua.LUA_TNIL && t2 !== lua.LUA_TNUMBER)
+      raise(Ls, `bad argument #2 to error (number expected, got ${GOPHER_TYPE_NAMES[t2] ?? 'nil'})`);
     // state.go Error -> raiseError(level): the position is where(level-1, skipg) (gowhere.ts),
     // so level 2 names the same line as level 1, and level 3 the caller's.
     if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) {

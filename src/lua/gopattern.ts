@@ -58,7 +58,7 @@ function findAll(Ls: any, sIdx: number, pIdx: number, limit: number): Match[] {
 
 /** stringlib.go luaIndex2StringIndex. */
 function strIndex(len: number, i: number, start: boolean): number {
-  if (start && i !== 0) i -= 1;
+  if (start && i !== 0) i = i === -9223372036854775808 ? 9223372036854775807 : i - 1; // int64 wraps around
   if (i < 0) i = len + i + 1;
   i = Math.max(0, i);
   if (!start && i > len) i = len;
@@ -75,7 +75,8 @@ function optInt(Ls: any, i: number, d: number, fn: string): number {
       `bad argument #${i} to ${fn} (number expected, got ${t === lua.LUA_TSTRING ? 'string' : to_jsstring(lua.lua_typename(Ls, t))})`,
     );
   const v = lua.lua_tonumber(Ls, i);
-  return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
+  // Go's int(f) on amd64: NaN, infinities and what int64 cannot hold are the minimum int64
+  return Number.isNaN(v) || v >= 9223372036854775808 || v < -9223372036854775808 ? -9223372036854775808 : Math.trunc(v);
 }
 
 function pushCaptures(Ls: any, s: Uint8Array, md: MatchData): number {

@@ -2,7 +2,7 @@
  * string library functions in gopher-lua's behaviour (stringlib.go) over fengari's: byte, rep,
  * lower/upper, char, the string-size bound of gsub, and table.concat's bound and charge.
  */
-import { lauxlib, lobject, lstring, lua } from './fengari/internals.js';
+import { lauxlib, lobject, lstring, lua, to_luastring } from './fengari/internals.js';
 import { GOPHER_TYPE_NAMES, MAX_STRING_BYTES, MEMORY_MESSAGE } from './api.js';
 import { charge } from './bounds.js';
 import { goCaseMap } from './gostrings.js';
@@ -10,14 +10,42 @@ import { type Fn, boundedRaise, raise } from './values.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-/** auxlib.go OptInt: nil gives the default, else a number (truncated), else a type error. */
+/**
+ * Go's int(f) on amd64 (CVTTSD2SQ): truncation; NaN, infinities and values outside int64 all
+ * give the minimum int64, so string.sub("abc", -1/0) is "" and string.find with init NaN finds nothing.
+ */
+export function goInt(v: number): number {
+  return Number.isNaN(v) || v >= 9223372036854775808 || v < -9223372036854775808 ? -9223372036854775808 : Math.trunc(v);
+}
+
+/** auxlib.go OptInt: nil gives the default, else a number (Go's int(f)), else a type error. */
 export function optIntArg(Ls: any, i: number, d: number, fn: string): number {
   const t = lua.lua_type(Ls, i);
   if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
   if (t !== lua.LUA_TNUMBER) raise(Ls, `bad argument #${i} to ${fn} (number expected, got ${GOPHER_TYPE_NAMES[t] ?? 'nil'})`);
-  const v = lua.lua_tonumber(Ls, i);
-  return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
+  return goInt(lua.lua_tonumber(Ls, i));
 }
+
+/** stringlib.go luaIndex2StringIndex. */
+function stringIndex(l: number, i: number, start: boolean): number {
+  if (start && i !== 0) i = i === -9223372036854775808 ? 9223372036854775807 : i - 1; // int64 wraps around
+  if (i < 0) i = l + i + 1;
+  i = Math.max(0, i);
+  if (!start && i > l) i = l;
+  return i;
+}
+
+/** stringlib.go strSub: CheckInt(2) (a number, not a numeric string), OptInt(3, -1). */
+export const goStrSub: Fn = (Ls) => {
+  const b: Uint8Array = lauxlib.luaL_checklstring(Ls, 1);
+  const t = lua.lua_type(Ls, 2);
+  if (t !== lua.LUA_TNUMBER) raise(Ls, `bad argument #2 to sub (number expected, got ${GOPHER_TYPE_NAMES[t] ?? 'nil'})`);
+  const start = stringIndex(b.length, goInt(lua.lua_tonumber(Ls, 2)), true);
+  const end = stringIndex(b.length, optIntArg(Ls, 3, -1, 'sub'), false);
+  if (start >= b.length || end < start) lua.lua_pushliteral(Ls, '');
+  else lua.lua_pushlstring(Ls, b.subarray(start, end), end - start);
+  return 1;
+};
 
 /**
  * stringlib.go strByte: the start is made 0-based before a negative one is counted from the
@@ -25,7 +53,8 @@ export function optIntArg(Ls: any, i: number, d: number, fn: string): number {
  */
 export const goStrByte: Fn = (Ls) => {
   const b: Uint8Array = lauxlib.luaL_checklstring(Ls, 1);
-  let start = optIntArg(Ls, 2, 1, 'byte') - 1;
+  let start = optIntArg(Ls, 2, 1, 'byte');
+  start = start === -9223372036854775808 ? 9223372036854775807 : start - 1; // int64 wraps around
   let end = optIntArg(Ls, 3, -1, 'byte');
   const l = b.length;
   if (start < 0) start = l + start + 1;
@@ -52,11 +81,17 @@ export function wrapRep(orig: Fn): Fn {
     // auxlib.go CheckInt: a number only ("2" is refused)
     if (lua.lua_type(Ls, 2) !== lua.LUA_TNUMBER)
       raise(Ls, `bad argument #2 to rep (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? 'nil'})`);
-    const n = lauxlib.luaL_checknumber(Ls, 2);
-    if (n > 0 && s.length * n > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
-    // stringlib.go strRep: L.CheckInt(2) truncates, and there is no separator argument.
+    // stringlib.go strRep: L.CheckInt(2) is Go's int(f) (an infinity or NaN is the minimum int64,
+    // so nothing is repeated), and there is no separator argument.
+    const count = goInt(lauxlib.luaL_checknumber(Ls, 2));
+    if (count > 0 && s.length > 0 && s.length * count >= 2 ** 48 && s.length * count < 2 ** 63) {
+      // strings.Repeat grows a buffer of len*count bytes: above Go's maxAlloc (2^48 on amd64)
+      // make panics at once, and pcall sees the runtime error (not the deadline)
+      lua.lua_pushstring(Ls, to_luastring('runtime error: makeslice: cap out of range'));
+      return lua.lua_error(Ls);
+    }
+    if (count > 0 && s.length * count > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
     lua.lua_settop(Ls, 2);
-    const count = Number.isFinite(n) ? Math.trunc(n) : 0;
     lua.lua_pushnumber(Ls, count);
     lua.lua_replace(Ls, 2);
     const total = count > 0 ? s.length * count : 0;

@@ -55,7 +55,7 @@ export function gopherSyntaxMessage(script: string, source = '<string>'): string
     message = String(err.message ?? '');
   }
   // label, goto and break checks are luaparse's (Lua 5.2's), not gopher-lua's: compile.go's
-  if (/already defined|no loop to break|no visible label|goto/.test(message)) return gopherCompileMessage(script, source);
+  if (/already defined|no loop to break|no visible label|jumps into the scope/.test(message)) return gopherCompileMessage(script, source);
   if (/cannot use '\.\.\.' outside a vararg function/.test(message) && index !== undefined) {
     // compile.go compileExpr: raised at the line of the `...`
     const t = tokens.find((x) => x.start >= (index as number));
