@@ -51,8 +51,9 @@ export function goFormatFloatG(n: number): string {
 function goParseFloat(s: string): number | undefined {
   if (/^[+-]?(inf|infinity)$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
   if (/^nan$/i.test(s)) return NaN;
-  if (/^[+-]?(\d+(_\d+)*\.?(\d+(_\d+)*)?|\.\d+(_\d+)*)([eE][+-]?\d+)?$/.test(s) && !s.includes('_')) {
-    const v = Number(s);
+  if (/^[+-]?(\d+(_\d+)*\.?(\d+(_\d+)*)?|\.\d+(_\d+)*)([eE][+-]?\d+)?$/.test(s) && (!s.includes('_') || underscoreOK(s))) {
+    // readFloat: underscores between digits as in Go literals ("1_0.5" is 10.5)
+    const v = Number(s.replace(/_/g, ''));
     if (!Number.isFinite(v)) return undefined; // Go returns a range error (tonumber gives nil)
     return v;
   }
@@ -91,16 +92,50 @@ export function goToNumber(str: string, base = 10): number | undefined {
 
 /**
  * gopher-lua's parseNumber (utils.go): strconv.ParseInt(s, 0, 64) (0x, 0o, 0b prefixes, a
- * leading 0 for octal), else strconv.ParseFloat; undefined on error. Underscores are not
- * accepted here.
+ * leading 0 for octal, underscores between digits), else strconv.ParseFloat; undefined on error.
  */
 export function goParseNumber(str: string): number | undefined {
   const s = str.replace(/^[ \t\n]+|[ \t\n]+$/g, '');
   return goParseInt0(s) ?? goParseFloat(s);
 }
 
-/** strconv.ParseInt(s, 0, 64): 0x, 0b, 0o prefixes, a leading 0 for octal; undefined on error. */
+/** strconv.underscoreOK: underscores only between digits (or after a base prefix), as Go literals allow. */
+function underscoreOK(s: string): boolean {
+  let saw = '^';
+  let i = 0;
+  if (s.startsWith('-') || s.startsWith('+')) s = s.slice(1);
+  let hex = false;
+  if (s.length >= 2 && s[0] === '0' && 'boxBOX'.includes(s[1]!)) {
+    i = 2;
+    saw = '0';
+    hex = s[1] === 'x' || s[1] === 'X';
+  }
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
+      saw = '0';
+      continue;
+    }
+    if (c === '_') {
+      if (saw !== '0') return false;
+      saw = '_';
+      continue;
+    }
+    if (saw === '_') return false;
+    saw = '!';
+  }
+  return saw !== '_';
+}
+
+/**
+ * strconv.ParseInt(s, 0, 64): 0x, 0b, 0o prefixes, a leading 0 for octal, underscores between
+ * digits ("1_000" is 1000, base 0 only); undefined on error.
+ */
 function goParseInt0(s: string): number | undefined {
+  if (s.includes('_')) {
+    if (!underscoreOK(s)) return undefined;
+    s = s.replace(/_/g, '');
+  }
   const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(s);
   if (m) {
     const [, sign, hex, bin, oct, oct0, dec] = m;
