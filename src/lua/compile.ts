@@ -49,6 +49,7 @@ export function compile(script: string): Compiled {
     } else {
       const cl = L.stack[L.top - 1].value;
       floatConstants(cl.p);
+      cl.p.gopherScript = script; // debug.getinfo's lastlinedefined of the main chunk (compile.go Compile)
       c = { closure: cl };
     }
     lua.lua_pop(L, 1);

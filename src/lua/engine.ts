@@ -45,6 +45,7 @@ import {
 import { charge, chargedByLength, hook } from './bounds.js';
 import { gopherSort, wrapSort } from './compare.js';
 import { L, ctx, markBounded, setMainState } from './context.js';
+import { goGetinfo } from './debuglib.js';
 import { libErrorText, wrapError } from './errors.js';
 import { wrapFormat } from './goformat.js';
 import { goNumberString, goParseNumber, goPow } from './gonum.js';
@@ -484,6 +485,7 @@ export function initEngine(): void {
     'setupvalue',
     'traceback',
   ]);
+  debug.getinfo = fnTV(goGetinfo);
   debug.getfenv = fnTV(luaGetfenv);
   debug.setfenv = fnTV(luaSetfenv);
 

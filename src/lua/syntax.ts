@@ -739,3 +739,47 @@ export function gopherCompileMessage(script: string, source = '<string>'): strin
   if (at < 0 || t === undefined) return `${source} at EOF:   syntax error\n`;
   return `${source} line:${t.line}(column:${t.column}) near '${decoder.decode(t.str)}':   syntax error\n`;
 }
+
+const lastLineCache = new Map<string, number>();
+
+/**
+ * compile.go Compile: the main chunk's LastLineDefined is eline(last statement) + 1, where a
+ * statement's eline is its `end` (do, while, if, for, function) or its first line (the rest;
+ * repeat: its condition's). 0 for an empty chunk.
+ */
+export function gopherChunkLastLine(script: string): number {
+  const hit = lastLineCache.get(script);
+  if (hit !== undefined) return hit;
+  let last = 0;
+  try {
+    const bytes = encoder.encode(script);
+    const { tokens } = gopherLex(bytes);
+    const chunk = luaparse.parse(canonicalSource(tokens, bytes.length), {
+      luaVersion: '5.2',
+      comments: false,
+      scope: false,
+      locations: false,
+      ranges: true,
+    });
+    const st = chunk.body[chunk.body.length - 1];
+    if (st !== undefined) {
+      const lineOf = (o: number, ending: boolean): number =>
+        (ending ? tokens.find((x) => x.end === o) : tokens.find((x) => x.start <= o && o < x.end))?.line ?? 1;
+      const blocky = ['DoStatement', 'WhileStatement', 'IfStatement', 'ForNumericStatement', 'ForGenericStatement', 'FunctionDeclaration'];
+      const fnLocal = st.type === 'LocalStatement' && st.init.length === 1 && st.init[0].type === 'FunctionDeclaration';
+      const e = blocky.includes(st.type)
+        ? lineOf(st.range[1], true)
+        : fnLocal
+          ? lineOf(st.init[0].range[1], true)
+          : st.type === 'RepeatStatement'
+            ? lineOf(st.condition.range[0], false)
+            : lineOf(st.range[0], false);
+      last = e + 1;
+    }
+  } catch {
+    last = 0;
+  }
+  if (lastLineCache.size >= CACHE_MAX) lastLineCache.clear();
+  lastLineCache.set(script, last);
+  return last;
+}
