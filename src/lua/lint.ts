@@ -9,6 +9,8 @@
  * - `missing-return`: no top-level `return`: the script yields nil, an empty health status.
  * - `status-literal`: a `status` field set to a string that is not one of Argo's six statuses.
  * - `escape`: `\x`/`\z` string escapes, which gopher-lua reads as a plain `x`/`z`.
+ * - `for-control`: a generic `for` whose control value gopher-lua leaves unset (`for k, v in
+ *   next, t`): the loop starts from whatever an earlier expression left in that register.
  */
 import { createRequire } from 'node:module';
 import { checkGopherLuaSyntax } from './syntax.js';
@@ -151,6 +153,25 @@ export function lintHealthScript(script: string, options: { openLibs?: boolean }
       vars.forEach((v, i) => {
         if (v.type === 'MemberExpression' && (v.identifier as Node)?.name === 'status' && inits[i]) checkStatus(inits[i]!);
       });
+    }
+    if (n.type === 'ForGenericStatement') {
+      // compile.go:1104 compileGenericForStmt passes the loop's names to compileRegAssignment:
+      // the generator, state and control registers get max(#names, #exprs) values, or all three
+      // when the last expression is a call or `...`; a control register left unset keeps a stale value
+      const its = (n.iterators as Node[]) ?? [];
+      const names = ((n.variables as Node[]) ?? []).length;
+      const last = its[its.length - 1];
+      const multi =
+        last !== undefined &&
+        ['CallExpression', 'StringCallExpression', 'TableCallExpression', 'VarargLiteral'].includes(last.type) &&
+        its.length <= names;
+      if (Math.max(names, its.length) < 3 && !multi) {
+        add(
+          'for-control',
+          n,
+          `gopher-lua does not set this loop's control value (compile.go:1104): the iterator's second argument is whatever an earlier expression left in that register, not nil (for k, v in next, {10, 20} runs no times in Argo CD); write pairs(t), or add ", nil"`,
+        );
+      }
     }
     if (n.type === 'StringLiteral') {
       const raw = String(n.raw ?? '');

@@ -199,6 +199,11 @@ describe('wavegate health lint', () => {
     expect(rules('local function f() return 1 end\nlocal x = f()')).toEqual(['missing-return@2:1']);
     expect(rules('if obj.a then\n  return {status = "Healthy"}\nelse\n  return {status = "Degraded"}\nend')).toEqual([]);
     expect(rules('local m = "\\x41"\nreturn {status = "Healthy", message = m}')).toEqual(['escape@1:11']);
+    // compile.go:1104: observed in gopher-lua v1.1.2, `for k, v in next, {10, 20}` runs no times
+    expect(rules('local t = obj.x\nfor k, v in next, t do end\nreturn {status = "Healthy"}')).toEqual(['for-control@2:1']);
+    expect(rules('for k in next, obj.x do end\nreturn {status = "Healthy"}')).toEqual(['for-control@1:1']);
+    expect(rules('for k, v in next, obj.x, nil do end\nfor k, v in pairs(obj) do end\nreturn {status = "Healthy"}')).toEqual([]);
+    expect(rules('local x = 1\ngoto nowhere\nreturn {status = "Healthy"}')).toEqual(['syntax@2:1']);
   });
   it('the CLI prints file:line:column and the rule, exit 1', async () => {
     const root = tree({ 'a/health.lua': 'local hs = {}\nhs.status = "Ok"\nreturn hs\n' });
