@@ -646,8 +646,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {number}
        */
-      displayWidth(str2) {
-        return stripColor(str2).length;
+      displayWidth(str3) {
+        return stripColor(str3).length;
       }
       /**
        * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
@@ -655,11 +655,11 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {string}
        */
-      styleTitle(str2) {
-        return str2;
+      styleTitle(str3) {
+        return str3;
       }
-      styleUsage(str2) {
-        return str2.split(" ").map((word2) => {
+      styleUsage(str3) {
+        return str3.split(" ").map((word2) => {
           if (word2 === "[options]") return this.styleOptionText(word2);
           if (word2 === "[command]") return this.styleSubcommandText(word2);
           if (word2[0] === "[" || word2[0] === "<")
@@ -667,46 +667,46 @@ var require_help = __commonJS({
           return this.styleCommandText(word2);
         }).join(" ");
       }
-      styleCommandDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleCommandDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleOptionDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleOptionDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleSubcommandDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleSubcommandDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleArgumentDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleArgumentDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleDescriptionText(str2) {
-        return str2;
+      styleDescriptionText(str3) {
+        return str3;
       }
-      styleOptionTerm(str2) {
-        return this.styleOptionText(str2);
+      styleOptionTerm(str3) {
+        return this.styleOptionText(str3);
       }
-      styleSubcommandTerm(str2) {
-        return str2.split(" ").map((word2) => {
+      styleSubcommandTerm(str3) {
+        return str3.split(" ").map((word2) => {
           if (word2 === "[options]") return this.styleOptionText(word2);
           if (word2[0] === "[" || word2[0] === "<")
             return this.styleArgumentText(word2);
           return this.styleSubcommandText(word2);
         }).join(" ");
       }
-      styleArgumentTerm(str2) {
-        return this.styleArgumentText(str2);
+      styleArgumentTerm(str3) {
+        return this.styleArgumentText(str3);
       }
-      styleOptionText(str2) {
-        return str2;
+      styleOptionText(str3) {
+        return str3;
       }
-      styleArgumentText(str2) {
-        return str2;
+      styleArgumentText(str3) {
+        return str3;
       }
-      styleSubcommandText(str2) {
-        return str2;
+      styleSubcommandText(str3) {
+        return str3;
       }
-      styleCommandText(str2) {
-        return str2;
+      styleCommandText(str3) {
+        return str3;
       }
       /**
        * Calculate the pad width from the maximum term length.
@@ -729,8 +729,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {boolean}
        */
-      preformatted(str2) {
-        return /\n[^\S\r\n]/.test(str2);
+      preformatted(str3) {
+        return /\n[^\S\r\n]/.test(str3);
       }
       /**
        * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
@@ -776,9 +776,9 @@ ${itemIndentStr}`);
        * @param {number} width
        * @returns {string}
        */
-      boxWrap(str2, width) {
-        if (width < this.minWidthToWrap) return str2;
-        const rawLines = str2.split(/\r\n|\n/);
+      boxWrap(str3, width) {
+        if (width < this.minWidthToWrap) return str3;
+        const rawLines = str3.split(/\r\n|\n/);
         const chunkPattern = /[\s]*[^\s]+/g;
         const wrappedLines = [];
         rawLines.forEach((line) => {
@@ -806,9 +806,9 @@ ${itemIndentStr}`);
         return wrappedLines.join("\n");
       }
     };
-    function stripColor(str2) {
+    function stripColor(str3) {
       const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
-      return str2.replace(sgrPattern, "");
+      return str3.replace(sgrPattern, "");
     }
     exports.Help = Help2;
     exports.stripColor = stripColor;
@@ -1079,9 +1079,9 @@ var require_option = __commonJS({
         return option.negate === (negativeValue === value);
       }
     };
-    function camelcase(str2) {
-      return str2.split("-").reduce((str3, word2) => {
-        return str3 + word2[0].toUpperCase() + word2.slice(1);
+    function camelcase(str3) {
+      return str3.split("-").reduce((str4, word2) => {
+        return str4 + word2[0].toUpperCase() + word2.slice(1);
       });
     }
     function splitOptionFlags(flags) {
@@ -1262,14 +1262,14 @@ var require_command = __commonJS({
         this._showSuggestionAfterError = true;
         this._savedState = null;
         this._outputConfiguration = {
-          writeOut: (str2) => process2.stdout.write(str2),
-          writeErr: (str2) => process2.stderr.write(str2),
-          outputError: (str2, write) => write(str2),
+          writeOut: (str3) => process2.stdout.write(str3),
+          writeErr: (str3) => process2.stderr.write(str3),
+          outputError: (str3, write) => write(str3),
           getOutHelpWidth: () => process2.stdout.isTTY ? process2.stdout.columns : void 0,
           getErrHelpWidth: () => process2.stderr.isTTY ? process2.stderr.columns : void 0,
           getOutHasColors: () => useColor2() ?? (process2.stdout.isTTY && process2.stdout.hasColors?.()),
           getErrHasColors: () => useColor2() ?? (process2.stderr.isTTY && process2.stderr.hasColors?.()),
-          stripColor: (str2) => stripColor(str2)
+          stripColor: (str3) => stripColor(str3)
         };
         this._hidden = false;
         this._helpOption = void 0;
@@ -2993,18 +2993,18 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
        */
-      version(str2, flags, description) {
-        if (str2 === void 0) return this._version;
-        this._version = str2;
+      version(str3, flags, description) {
+        if (str3 === void 0) return this._version;
+        this._version = str3;
         flags = flags || "-V, --version";
         description = description || "output the version number";
         const versionOption = this.createOption(flags, description);
         this._versionOptionName = versionOption.attributeName();
         this._registerOption(versionOption);
         this.on("option:" + versionOption.name(), () => {
-          this._outputConfiguration.writeOut(`${str2}
+          this._outputConfiguration.writeOut(`${str3}
 `);
-          this._exit(0, "commander.version", str2);
+          this._exit(0, "commander.version", str3);
         });
         return this;
       }
@@ -3015,10 +3015,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {object} [argsDescription]
        * @return {(string|Command)}
        */
-      description(str2, argsDescription) {
-        if (str2 === void 0 && argsDescription === void 0)
+      description(str3, argsDescription) {
+        if (str3 === void 0 && argsDescription === void 0)
           return this._description;
-        this._description = str2;
+        this._description = str3;
         if (argsDescription) {
           this._argsDescription = argsDescription;
         }
@@ -3030,9 +3030,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      summary(str2) {
-        if (str2 === void 0) return this._summary;
-        this._summary = str2;
+      summary(str3) {
+        if (str3 === void 0) return this._summary;
+        this._summary = str3;
         return this;
       }
       /**
@@ -3080,8 +3080,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      usage(str2) {
-        if (str2 === void 0) {
+      usage(str3) {
+        if (str3 === void 0) {
           if (this._usage) return this._usage;
           const args = this.registeredArguments.map((arg) => {
             return humanReadableArgName(arg);
@@ -3092,7 +3092,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
             this.registeredArguments.length ? args : []
           ).join(" ");
         }
-        this._usage = str2;
+        this._usage = str3;
         return this;
       }
       /**
@@ -3101,9 +3101,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      name(str2) {
-        if (str2 === void 0) return this._name;
-        this._name = str2;
+      name(str3) {
+        if (str3 === void 0) return this._name;
+        this._name = str3;
         return this;
       }
       /**
@@ -3237,17 +3237,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let hasColors;
         let helpWidth;
         if (error) {
-          baseWrite = (str2) => this._outputConfiguration.writeErr(str2);
+          baseWrite = (str3) => this._outputConfiguration.writeErr(str3);
           hasColors = this._outputConfiguration.getErrHasColors();
           helpWidth = this._outputConfiguration.getErrHelpWidth();
         } else {
-          baseWrite = (str2) => this._outputConfiguration.writeOut(str2);
+          baseWrite = (str3) => this._outputConfiguration.writeOut(str3);
           hasColors = this._outputConfiguration.getOutHasColors();
           helpWidth = this._outputConfiguration.getOutHelpWidth();
         }
-        const write = (str2) => {
-          if (!hasColors) str2 = this._outputConfiguration.stripColor(str2);
-          return baseWrite(str2);
+        const write = (str3) => {
+          if (!hasColors) str3 = this._outputConfiguration.stripColor(str3);
+          return baseWrite(str3);
         };
         return { error, write, hasColors, helpWidth };
       }
@@ -3887,7 +3887,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str2(strs, ...args) {
+    function str3(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -3898,7 +3898,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str2;
+    exports.str = str3;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -3941,7 +3941,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str2`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str3`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -4903,22 +4903,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath2}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str2) {
-      return unescapeJsonPointer(decodeURIComponent(str2));
+    function unescapeFragment(str3) {
+      return unescapeJsonPointer(decodeURIComponent(str3));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str2) {
-      return encodeURIComponent(escapeJsonPointer(str2));
+    function escapeFragment(str3) {
+      return encodeURIComponent(escapeJsonPointer(str3));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str2) {
-      if (typeof str2 == "number")
-        return `${str2}`;
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str3) {
+      if (typeof str3 == "number")
+        return `${str3}`;
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str2) {
-      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str3) {
+      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -5943,8 +5943,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str2) {
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str3) {
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -6006,20 +6006,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema2) {
-      let count = 0;
+      let count2 = 0;
       for (const key in schema2) {
         if (key === "$ref")
           return Infinity;
-        count++;
+        count2++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema2[key] == "object") {
-          (0, util_1.eachItem)(schema2[key], (sch) => count += countKeys(sch));
+          (0, util_1.eachItem)(schema2[key], (sch) => count2 += countKeys(sch));
         }
-        if (count === Infinity)
+        if (count2 === Infinity)
           return Infinity;
       }
-      return count;
+      return count2;
     }
     function getFullPath(resolver, id = "", normalize) {
       if (normalize !== false)
@@ -7041,10 +7041,10 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str2, token) {
+    function findToken(str3, token) {
       let ind = 0;
-      for (let i = 0; i < str2.length; i++) {
-        if (str2[i] === token) ind++;
+      for (let i = 0; i < str3.length; i++) {
+        if (str3[i] === token) ind++;
       }
       return ind;
     }
@@ -8114,7 +8114,7 @@ var require_core = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
+    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -8909,16 +8909,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
-      const len = str2.length;
+    function ucs2length(str3) {
+      const len = str3.length;
       let length = 0;
       let pos2 = 0;
       let value;
       while (pos2 < len) {
         length++;
-        value = str2.charCodeAt(pos2++);
+        value = str3.charCodeAt(pos2++);
         if (value >= 55296 && value <= 56319 && pos2 < len) {
-          value = str2.charCodeAt(pos2);
+          value = str3.charCodeAt(pos2);
           if ((value & 64512) === 56320)
             pos2++;
         }
@@ -9557,8 +9557,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
+          const count2 = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
@@ -9571,16 +9571,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count) {
-          gen.code((0, codegen_1._)`${count}++`);
+        function checkLimits(count2) {
+          gen.code((0, codegen_1._)`${count2}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -10912,86 +10912,86 @@ var require_defs = __commonJS({
       } else {
         to = Math.min(value.length, to);
       }
-      let str2 = "";
+      let str3 = "";
       for (let i = from !== void 0 ? from : 0; i < to; ) {
         let u0 = value[i++];
         if (u0 < 128) {
-          str2 += String.fromCharCode(u0);
+          str3 += String.fromCharCode(u0);
         } else if (u0 < 194 || u0 > 244) {
           if (!replacement_char) throw RangeError(unicode_error_message);
-          str2 += "�";
+          str3 += "�";
         } else if (u0 <= 223) {
           if (i >= to) {
             if (!replacement_char) throw RangeError(unicode_error_message);
-            str2 += "�";
+            str3 += "�";
             continue;
           }
           let u1 = value[i++];
           if ((u1 & 192) !== 128) {
             if (!replacement_char) throw RangeError(unicode_error_message);
-            str2 += "�";
+            str3 += "�";
             continue;
           }
-          str2 += String.fromCharCode(((u0 & 31) << 6) + (u1 & 63));
+          str3 += String.fromCharCode(((u0 & 31) << 6) + (u1 & 63));
         } else if (u0 <= 239) {
           if (i + 1 >= to) {
             if (!replacement_char) throw RangeError(unicode_error_message);
-            str2 += "�";
+            str3 += "�";
             continue;
           }
           let u1 = value[i++];
           if ((u1 & 192) !== 128) {
             if (!replacement_char) throw RangeError(unicode_error_message);
-            str2 += "�";
+            str3 += "�";
             continue;
           }
           let u2 = value[i++];
           if ((u2 & 192) !== 128) {
             if (!replacement_char) throw RangeError(unicode_error_message);
-            str2 += "�";
+            str3 += "�";
             continue;
           }
           let u = ((u0 & 15) << 12) + ((u1 & 63) << 6) + (u2 & 63);
           if (u <= 65535) {
-            str2 += String.fromCharCode(u);
+            str3 += String.fromCharCode(u);
           } else {
             u -= 65536;
             let s1 = (u >> 10) + 55296;
             let s2 = u % 1024 + 56320;
-            str2 += String.fromCharCode(s1, s2);
+            str3 += String.fromCharCode(s1, s2);
           }
         } else {
           if (i + 2 >= to) {
             if (!replacement_char) throw RangeError(unicode_error_message);
-            str2 += "�";
+            str3 += "�";
             continue;
           }
           let u1 = value[i++];
           if ((u1 & 192) !== 128) {
             if (!replacement_char) throw RangeError(unicode_error_message);
-            str2 += "�";
+            str3 += "�";
             continue;
           }
           let u2 = value[i++];
           if ((u2 & 192) !== 128) {
             if (!replacement_char) throw RangeError(unicode_error_message);
-            str2 += "�";
+            str3 += "�";
             continue;
           }
           let u3 = value[i++];
           if ((u3 & 192) !== 128) {
             if (!replacement_char) throw RangeError(unicode_error_message);
-            str2 += "�";
+            str3 += "�";
             continue;
           }
           let u = ((u0 & 7) << 18) + ((u1 & 63) << 12) + ((u2 & 63) << 6) + (u3 & 63);
           u -= 65536;
           let s1 = (u >> 10) + 55296;
           let s2 = u % 1024 + 56320;
-          str2 += String.fromCharCode(s1, s2);
+          str3 += String.fromCharCode(s1, s2);
         }
       }
-      return str2;
+      return str3;
     };
     var uri_allowed = ";,/?:@&=+$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789,-_.!~*'()#".split("").reduce(function(uri_allowed2, c) {
       uri_allowed2[c.charCodeAt(0)] = true;
@@ -11011,17 +11011,17 @@ var require_defs = __commonJS({
       return s;
     };
     var to_luastring_cache = {};
-    var to_luastring2 = function(str2, cache4) {
-      if (typeof str2 !== "string") throw new TypeError("to_luastring expects a javascript string");
+    var to_luastring2 = function(str3, cache4) {
+      if (typeof str3 !== "string") throw new TypeError("to_luastring expects a javascript string");
       if (cache4) {
-        let cached = to_luastring_cache[str2];
+        let cached = to_luastring_cache[str3];
         if (is_luastring(cached)) return cached;
       }
-      let len = str2.length;
+      let len = str3.length;
       let outU8Array = Array(len);
       let outIdx = 0;
       for (let i = 0; i < len; ++i) {
-        let u = str2.charCodeAt(i);
+        let u = str3.charCodeAt(i);
         if (u <= 127) {
           outU8Array[outIdx++] = u;
         } else if (u <= 2047) {
@@ -11029,7 +11029,7 @@ var require_defs = __commonJS({
           outU8Array[outIdx++] = 128 | u & 63;
         } else {
           if (u >= 55296 && u <= 56319 && i + 1 < len) {
-            let v = str2.charCodeAt(i + 1);
+            let v = str3.charCodeAt(i + 1);
             if (v >= 56320 && v <= 57343) {
               i++;
               u = (u - 55296) * 1024 + v + 9216;
@@ -11048,18 +11048,18 @@ var require_defs = __commonJS({
         }
       }
       outU8Array = luastring_from(outU8Array);
-      if (cache4) to_luastring_cache[str2] = outU8Array;
+      if (cache4) to_luastring_cache[str3] = outU8Array;
       return outU8Array;
     };
-    var from_userstring = function(str2) {
-      if (!is_luastring(str2)) {
-        if (typeof str2 === "string") {
-          str2 = to_luastring2(str2);
+    var from_userstring = function(str3) {
+      if (!is_luastring(str3)) {
+        if (typeof str3 === "string") {
+          str3 = to_luastring2(str3);
         } else {
           throw new TypeError("expects an array of bytes or javascript string");
         }
       }
-      return str2;
+      return str3;
     };
     module.exports.luastring_from = luastring_from;
     module.exports.luastring_indexOf = luastring_indexOf;
@@ -11596,9 +11596,9 @@ var require_lstring = __commonJS({
     } = require_defs();
     var { lua_assert } = require_llimits();
     var TString2 = class {
-      constructor(L2, str2) {
+      constructor(L2, str3) {
         this.hash = null;
-        this.realstring = str2;
+        this.realstring = str3;
       }
       getstr() {
         return this.realstring;
@@ -11612,12 +11612,12 @@ var require_lstring = __commonJS({
       lua_assert(b instanceof TString2);
       return a == b || luastring_eq(a.realstring, b.realstring);
     };
-    var luaS_hash = function(str2) {
-      lua_assert(is_luastring(str2));
-      let len = str2.length;
+    var luaS_hash = function(str3) {
+      lua_assert(is_luastring(str3));
+      let len = str3.length;
       let s = "|";
       for (let i = 0; i < len; i++)
-        s += str2[i].toString(16);
+        s += str3[i].toString(16);
       return s;
     };
     var luaS_hashlongstr = function(ts) {
@@ -11627,15 +11627,15 @@ var require_lstring = __commonJS({
       }
       return ts.hash;
     };
-    var luaS_bless = function(L2, str2) {
-      lua_assert(str2 instanceof Uint8Array);
-      return new TString2(L2, str2);
+    var luaS_bless = function(L2, str3) {
+      lua_assert(str3 instanceof Uint8Array);
+      return new TString2(L2, str3);
     };
-    var luaS_new = function(L2, str2) {
-      return luaS_bless(L2, luastring_from(str2));
+    var luaS_new = function(L2, str3) {
+      return luaS_bless(L2, luastring_from(str3));
     };
-    var luaS_newliteral = function(L2, str2) {
-      return luaS_bless(L2, to_luastring2(str2));
+    var luaS_newliteral = function(L2, str3) {
+      return luaS_bless(L2, to_luastring2(str3));
     };
     module.exports.luaS_eqlngstr = luaS_eqlngstr;
     module.exports.luaS_hash = luaS_hash;
@@ -14194,17 +14194,17 @@ var require_lobject = __commonJS({
       if (obj.ttisinteger())
         buff = to_luastring2(lua_integer2str(obj.value));
       else {
-        let str2 = lua_number2str(obj.value);
-        if (!LUA_COMPAT_FLOATSTRING && /^[-0123456789]+$/.test(str2)) {
-          str2 += ".0";
+        let str3 = lua_number2str(obj.value);
+        if (!LUA_COMPAT_FLOATSTRING && /^[-0123456789]+$/.test(str3)) {
+          str3 += ".0";
         }
-        buff = to_luastring2(str2);
+        buff = to_luastring2(str3);
       }
       obj.setsvalue(luaS_bless(L2, buff));
     };
-    var pushstr = function(L2, str2) {
+    var pushstr = function(L2, str3) {
       ldo3.luaD_inctop(L2);
-      setsvalue2s(L2, L2.top - 1, luaS_new(L2, str2));
+      setsvalue2s(L2, L2.top - 1, luaS_new(L2, str3));
     };
     var luaO_pushvfstring = function(L2, fmt, argp) {
       let n = 0;
@@ -14801,9 +14801,9 @@ var require_llex = __commonJS({
       next(ls);
     };
     var TVtrue = new lobject3.TValue(LUA_TBOOLEAN, true);
-    var luaX_newstring = function(ls, str2) {
+    var luaX_newstring = function(ls, str3) {
       let L2 = ls.L;
-      let ts = luaS_new(L2, str2);
+      let ts = luaS_new(L2, str3);
       let tpair = ls.h.strong.get(luaS_hashlongstr(ts));
       if (!tpair) {
         let key = new lobject3.TValue(LUA_TLNGSTR, ts);
@@ -14904,7 +14904,7 @@ var require_llex = __commonJS({
       lexerror(ls, msg, ls.t.token);
     };
     var skip_sep = function(ls) {
-      let count = 0;
+      let count2 = 0;
       let s = ls.current;
       lua_assert(
         s === 91 || s === 93
@@ -14913,9 +14913,9 @@ var require_llex = __commonJS({
       save_and_next(ls);
       while (ls.current === 61) {
         save_and_next(ls);
-        count++;
+        count2++;
       }
-      return ls.current === s ? count : -count - 1;
+      return ls.current === s ? count2 : -count2 - 1;
     };
     var read_long_string = function(ls, seminfo, sep10) {
       let line = ls.linenumber;
@@ -18763,7 +18763,7 @@ var require_ldebug = __commonJS({
         ci.extra = temp;
       }
     };
-    var lua_sethook = function(L2, func, mask, count) {
+    var lua_sethook = function(L2, func, mask, count2) {
       if (func === null || mask === 0) {
         mask = 0;
         func = null;
@@ -18771,7 +18771,7 @@ var require_ldebug = __commonJS({
       if (L2.ci.callstatus & lstate3.CIST_LUA)
         L2.oldpc = L2.ci.l_savedpc;
       L2.hook = func;
-      L2.basehookcount = count;
+      L2.basehookcount = count2;
       L2.hookcount = L2.basehookcount;
       L2.hookmask = mask;
     };
@@ -19419,14 +19419,14 @@ var require_ldump = __commonJS({
         DumpByte(0, D);
       else {
         let size = s.tsslen() + 1;
-        let str2 = s.getstr();
+        let str3 = s.getstr();
         if (size < 255)
           DumpByte(size, D);
         else {
           DumpByte(255, D);
           DumpInteger(size, D);
         }
-        DumpBlock(str2, size - 1, D);
+        DumpBlock(str3, size - 1, D);
       }
     };
     var DumpCode = function(f, D) {
@@ -19851,9 +19851,9 @@ var require_lapi = __commonJS({
       lua_rawgeti(L2, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
     };
     var auxsetstr = function(L2, t, k) {
-      let str2 = luaS_new(L2, from_userstring(k));
+      let str3 = luaS_new(L2, from_userstring(k));
       api_checknelems(L2, 1);
-      lobject3.pushsvalue2s(L2, str2);
+      lobject3.pushsvalue2s(L2, str3);
       api_check(L2, L2.top <= L2.ci.top, "stack overflow");
       lvm3.settable(L2, t, L2.stack[L2.top - 1], L2.stack[L2.top - 2]);
       delete L2.stack[--L2.top];
@@ -19935,8 +19935,8 @@ var require_lapi = __commonJS({
       delete L2.stack[--L2.top];
     };
     var auxgetstr = function(L2, t, k) {
-      let str2 = luaS_new(L2, from_userstring(k));
-      lobject3.pushsvalue2s(L2, str2);
+      let str3 = luaS_new(L2, from_userstring(k));
+      lobject3.pushsvalue2s(L2, str3);
       api_check(L2, L2.top <= L2.ci.top, "stack overflow");
       lvm3.luaV_gettable(L2, t, L2.stack[L2.top - 1], L2.top - 1);
       return L2.stack[L2.top - 1].ttnov();
@@ -23312,9 +23312,9 @@ var require_loslib = __commonJS({
       let yday = (date - new Date(date.getFullYear(), 0, 1)) / 864e5;
       return Math.floor((yday + 7 - weekday) / 7);
     };
-    var push_pad_2 = function(b, n, pad2) {
+    var push_pad_2 = function(b, n, pad) {
       if (n < 10)
-        luaL_addchar(b, pad2);
+        luaL_addchar(b, pad);
       luaL_addstring(b, to_luastring2(String(n)));
     };
     var strftime = function(L2, b, s, date) {
@@ -23805,7 +23805,7 @@ var require_sprintf = __commonJS({
         return sprintf.apply(null, [fmt].concat(argv || []));
       }
       function sprintf_format(parse_tree, argv) {
-        var cursor = 1, tree_length = parse_tree.length, arg, output = "", i, k, ph, pad2, pad_character, pad_length, is_positive, sign;
+        var cursor = 1, tree_length = parse_tree.length, arg, output = "", i, k, ph, pad, pad_character, pad_length, is_positive, sign;
         for (i = 0; i < tree_length; i++) {
           if (typeof parse_tree[i] === "string") {
             output += parse_tree[i];
@@ -23896,8 +23896,8 @@ var require_sprintf = __commonJS({
               }
               pad_character = ph.pad_char ? ph.pad_char === "0" ? "0" : ph.pad_char.charAt(1) : " ";
               pad_length = ph.width - (sign + arg).length;
-              pad2 = ph.width ? pad_length > 0 ? pad_character.repeat(pad_length) : "" : "";
-              output += ph.align ? sign + arg + pad2 : pad_character === "0" ? sign + pad2 + arg : pad2 + sign + arg;
+              pad = ph.width ? pad_length > 0 ? pad_character.repeat(pad_length) : "" : "";
+              output += ph.align ? sign + arg + pad : pad_character === "0" ? sign + pad + arg : pad + sign + arg;
             }
           }
         }
@@ -24748,12 +24748,12 @@ var require_lstrlib = __commonJS({
       lua_pushinteger(L2, totalsize);
       return 1;
     };
-    var unpackint = function(L2, str2, islittle, size, issigned) {
+    var unpackint = function(L2, str3, islittle, size, issigned) {
       let res = 0;
       let limit = size <= SZINT ? size : SZINT;
       for (let i = limit - 1; i >= 0; i--) {
         res <<= NB;
-        res |= str2[islittle ? i : size - 1 - i];
+        res |= str3[islittle ? i : size - 1 - i];
       }
       if (size < SZINT) {
         if (issigned) {
@@ -24763,7 +24763,7 @@ var require_lstrlib = __commonJS({
       } else if (size > SZINT) {
         let mask = !issigned || res >= 0 ? 0 : MC;
         for (let i = limit; i < size; i++) {
-          if (str2[islittle ? i : size - 1 - i] !== mask)
+          if (str3[islittle ? i : size - 1 - i] !== mask)
             luaL_error(L2, to_luastring2("%d-byte integer does not fit into Lua Integer"), size);
         }
       }
@@ -25488,18 +25488,18 @@ var require_lutf8lib = __commonJS({
       if (c < 128)
         res = c;
       else {
-        let count = 0;
+        let count2 = 0;
         while (c & 64) {
-          let cc = s[pos2 + ++count];
+          let cc = s[pos2 + ++count2];
           if ((cc & 192) !== 128)
             return null;
           res = res << 6 | cc & 63;
           c <<= 1;
         }
-        res |= (c & 127) << count * 5;
-        if (count > 3 || res > MAXUNICODE || res <= limits[count])
+        res |= (c & 127) << count2 * 5;
+        if (count2 > 3 || res > MAXUNICODE || res <= limits[count2])
           return null;
-        pos2 += count;
+        pos2 += count2;
       }
       return {
         code: res,
@@ -26587,8 +26587,8 @@ var require_readline_sync = __commonJS({
           case "time":
           case "localeDate":
           case "localeTime":
-            text2 = (/* @__PURE__ */ new Date())["to" + param.replace(/^./, function(str2) {
-              return str2.toUpperCase();
+            text2 = (/* @__PURE__ */ new Date())["to" + param.replace(/^./, function(str3) {
+              return str3.toUpperCase();
             }) + "String"]();
             break;
           default:
@@ -27463,7 +27463,7 @@ var require_ldblib = __commonJS({
         lua_call(L2, 2, 0);
       }
     };
-    var makemask = function(smask, count) {
+    var makemask = function(smask, count2) {
       let mask = 0;
       if (luastring_indexOf(
         smask,
@@ -27480,7 +27480,7 @@ var require_ldblib = __commonJS({
         108
         /* 'l'.charCodeAt(0) */
       ) > -1) mask |= LUA_MASKLINE2;
-      if (count > 0) mask |= LUA_MASKCOUNT;
+      if (count2 > 0) mask |= LUA_MASKCOUNT;
       return mask;
     };
     var unmakemask = function(mask, smask) {
@@ -27491,7 +27491,7 @@ var require_ldblib = __commonJS({
       return smask.subarray(0, i);
     };
     var db_sethook = function(L2) {
-      let mask, count, func;
+      let mask, count2, func;
       let thread = getthread(L2);
       let L1 = thread.thread;
       let arg = thread.arg;
@@ -27499,13 +27499,13 @@ var require_ldblib = __commonJS({
         lua_settop(L2, arg + 1);
         func = null;
         mask = 0;
-        count = 0;
+        count2 = 0;
       } else {
         const smask = luaL_checkstring(L2, arg + 2);
         luaL_checktype(L2, arg + 1, LUA_TFUNCTION);
-        count = luaL_optinteger(L2, arg + 3, 0);
+        count2 = luaL_optinteger(L2, arg + 3, 0);
         func = hookf;
-        mask = makemask(smask, count);
+        mask = makemask(smask, count2);
       }
       let hooktable;
       if (lua_rawgetp(L2, LUA_REGISTRYINDEX, HOOKKEY) === LUA_TNIL2) {
@@ -27517,7 +27517,7 @@ var require_ldblib = __commonJS({
       }
       let proxy = lua_toproxy(L2, arg + 1);
       hooktable.set(L1, proxy);
-      lua_sethook(L1, func, mask, count);
+      lua_sethook(L1, func, mask, count2);
       return 0;
     };
     var db_gethook = function(L2) {
@@ -29753,8 +29753,8 @@ var require_parser = __commonJS({
         },
         table: [{ 3: 1, 4: 2, 5: [2, 46], 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 1: [3] }, { 5: [1, 4] }, { 5: [2, 2], 7: 5, 8: 6, 9: 7, 10: 8, 11: 9, 12: 10, 13: 11, 14: [1, 12], 15: [1, 20], 16: 17, 19: [1, 23], 24: 15, 27: 16, 29: [1, 21], 34: [1, 22], 39: [2, 2], 44: [2, 2], 47: [2, 2], 48: [1, 13], 51: [1, 14], 55: [1, 18], 59: 19, 60: [1, 24] }, { 1: [2, 1] }, { 5: [2, 47], 14: [2, 47], 15: [2, 47], 19: [2, 47], 29: [2, 47], 34: [2, 47], 39: [2, 47], 44: [2, 47], 47: [2, 47], 48: [2, 47], 51: [2, 47], 55: [2, 47], 60: [2, 47] }, { 5: [2, 3], 14: [2, 3], 15: [2, 3], 19: [2, 3], 29: [2, 3], 34: [2, 3], 39: [2, 3], 44: [2, 3], 47: [2, 3], 48: [2, 3], 51: [2, 3], 55: [2, 3], 60: [2, 3] }, { 5: [2, 4], 14: [2, 4], 15: [2, 4], 19: [2, 4], 29: [2, 4], 34: [2, 4], 39: [2, 4], 44: [2, 4], 47: [2, 4], 48: [2, 4], 51: [2, 4], 55: [2, 4], 60: [2, 4] }, { 5: [2, 5], 14: [2, 5], 15: [2, 5], 19: [2, 5], 29: [2, 5], 34: [2, 5], 39: [2, 5], 44: [2, 5], 47: [2, 5], 48: [2, 5], 51: [2, 5], 55: [2, 5], 60: [2, 5] }, { 5: [2, 6], 14: [2, 6], 15: [2, 6], 19: [2, 6], 29: [2, 6], 34: [2, 6], 39: [2, 6], 44: [2, 6], 47: [2, 6], 48: [2, 6], 51: [2, 6], 55: [2, 6], 60: [2, 6] }, { 5: [2, 7], 14: [2, 7], 15: [2, 7], 19: [2, 7], 29: [2, 7], 34: [2, 7], 39: [2, 7], 44: [2, 7], 47: [2, 7], 48: [2, 7], 51: [2, 7], 55: [2, 7], 60: [2, 7] }, { 5: [2, 8], 14: [2, 8], 15: [2, 8], 19: [2, 8], 29: [2, 8], 34: [2, 8], 39: [2, 8], 44: [2, 8], 47: [2, 8], 48: [2, 8], 51: [2, 8], 55: [2, 8], 60: [2, 8] }, { 5: [2, 9], 14: [2, 9], 15: [2, 9], 19: [2, 9], 29: [2, 9], 34: [2, 9], 39: [2, 9], 44: [2, 9], 47: [2, 9], 48: [2, 9], 51: [2, 9], 55: [2, 9], 60: [2, 9] }, { 20: 25, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 36, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 37, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 4: 38, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 15: [2, 48], 17: 39, 18: [2, 48] }, { 20: 41, 56: 40, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 44, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 5: [2, 10], 14: [2, 10], 15: [2, 10], 18: [2, 10], 19: [2, 10], 29: [2, 10], 34: [2, 10], 39: [2, 10], 44: [2, 10], 47: [2, 10], 48: [2, 10], 51: [2, 10], 55: [2, 10], 60: [2, 10] }, { 20: 45, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 46, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 47, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 41, 56: 48, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [2, 78], 49: 49, 65: [2, 78], 72: [2, 78], 80: [2, 78], 81: [2, 78], 82: [2, 78], 83: [2, 78], 84: [2, 78], 85: [2, 78] }, { 23: [2, 33], 33: [2, 33], 54: [2, 33], 65: [2, 33], 68: [2, 33], 72: [2, 33], 75: [2, 33], 80: [2, 33], 81: [2, 33], 82: [2, 33], 83: [2, 33], 84: [2, 33], 85: [2, 33] }, { 23: [2, 34], 33: [2, 34], 54: [2, 34], 65: [2, 34], 68: [2, 34], 72: [2, 34], 75: [2, 34], 80: [2, 34], 81: [2, 34], 82: [2, 34], 83: [2, 34], 84: [2, 34], 85: [2, 34] }, { 23: [2, 35], 33: [2, 35], 54: [2, 35], 65: [2, 35], 68: [2, 35], 72: [2, 35], 75: [2, 35], 80: [2, 35], 81: [2, 35], 82: [2, 35], 83: [2, 35], 84: [2, 35], 85: [2, 35] }, { 23: [2, 36], 33: [2, 36], 54: [2, 36], 65: [2, 36], 68: [2, 36], 72: [2, 36], 75: [2, 36], 80: [2, 36], 81: [2, 36], 82: [2, 36], 83: [2, 36], 84: [2, 36], 85: [2, 36] }, { 23: [2, 37], 33: [2, 37], 54: [2, 37], 65: [2, 37], 68: [2, 37], 72: [2, 37], 75: [2, 37], 80: [2, 37], 81: [2, 37], 82: [2, 37], 83: [2, 37], 84: [2, 37], 85: [2, 37] }, { 23: [2, 38], 33: [2, 38], 54: [2, 38], 65: [2, 38], 68: [2, 38], 72: [2, 38], 75: [2, 38], 80: [2, 38], 81: [2, 38], 82: [2, 38], 83: [2, 38], 84: [2, 38], 85: [2, 38] }, { 23: [2, 39], 33: [2, 39], 54: [2, 39], 65: [2, 39], 68: [2, 39], 72: [2, 39], 75: [2, 39], 80: [2, 39], 81: [2, 39], 82: [2, 39], 83: [2, 39], 84: [2, 39], 85: [2, 39] }, { 23: [2, 43], 33: [2, 43], 54: [2, 43], 65: [2, 43], 68: [2, 43], 72: [2, 43], 75: [2, 43], 80: [2, 43], 81: [2, 43], 82: [2, 43], 83: [2, 43], 84: [2, 43], 85: [2, 43], 87: [1, 50] }, { 72: [1, 35], 86: 51 }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 52: 52, 54: [2, 82], 65: [2, 82], 72: [2, 82], 80: [2, 82], 81: [2, 82], 82: [2, 82], 83: [2, 82], 84: [2, 82], 85: [2, 82] }, { 25: 53, 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 54, 47: [2, 54] }, { 28: 59, 43: 60, 44: [1, 58], 47: [2, 56] }, { 13: 62, 15: [1, 20], 18: [1, 61] }, { 33: [2, 86], 57: 63, 65: [2, 86], 72: [2, 86], 80: [2, 86], 81: [2, 86], 82: [2, 86], 83: [2, 86], 84: [2, 86], 85: [2, 86] }, { 33: [2, 40], 65: [2, 40], 72: [2, 40], 80: [2, 40], 81: [2, 40], 82: [2, 40], 83: [2, 40], 84: [2, 40], 85: [2, 40] }, { 33: [2, 41], 65: [2, 41], 72: [2, 41], 80: [2, 41], 81: [2, 41], 82: [2, 41], 83: [2, 41], 84: [2, 41], 85: [2, 41] }, { 20: 64, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 65, 47: [1, 66] }, { 30: 67, 33: [2, 58], 65: [2, 58], 72: [2, 58], 75: [2, 58], 80: [2, 58], 81: [2, 58], 82: [2, 58], 83: [2, 58], 84: [2, 58], 85: [2, 58] }, { 33: [2, 64], 35: 68, 65: [2, 64], 72: [2, 64], 75: [2, 64], 80: [2, 64], 81: [2, 64], 82: [2, 64], 83: [2, 64], 84: [2, 64], 85: [2, 64] }, { 21: 69, 23: [2, 50], 65: [2, 50], 72: [2, 50], 80: [2, 50], 81: [2, 50], 82: [2, 50], 83: [2, 50], 84: [2, 50], 85: [2, 50] }, { 33: [2, 90], 61: 70, 65: [2, 90], 72: [2, 90], 80: [2, 90], 81: [2, 90], 82: [2, 90], 83: [2, 90], 84: [2, 90], 85: [2, 90] }, { 20: 74, 33: [2, 80], 50: 71, 63: 72, 64: 75, 65: [1, 43], 69: 73, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 72: [1, 79] }, { 23: [2, 42], 33: [2, 42], 54: [2, 42], 65: [2, 42], 68: [2, 42], 72: [2, 42], 75: [2, 42], 80: [2, 42], 81: [2, 42], 82: [2, 42], 83: [2, 42], 84: [2, 42], 85: [2, 42], 87: [1, 50] }, { 20: 74, 53: 80, 54: [2, 84], 63: 81, 64: 75, 65: [1, 43], 69: 82, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 83, 47: [1, 66] }, { 47: [2, 55] }, { 4: 84, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 47: [2, 20] }, { 20: 85, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 86, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 26: 87, 47: [1, 66] }, { 47: [2, 57] }, { 5: [2, 11], 14: [2, 11], 15: [2, 11], 19: [2, 11], 29: [2, 11], 34: [2, 11], 39: [2, 11], 44: [2, 11], 47: [2, 11], 48: [2, 11], 51: [2, 11], 55: [2, 11], 60: [2, 11] }, { 15: [2, 49], 18: [2, 49] }, { 20: 74, 33: [2, 88], 58: 88, 63: 89, 64: 75, 65: [1, 43], 69: 90, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 65: [2, 94], 66: 91, 68: [2, 94], 72: [2, 94], 80: [2, 94], 81: [2, 94], 82: [2, 94], 83: [2, 94], 84: [2, 94], 85: [2, 94] }, { 5: [2, 25], 14: [2, 25], 15: [2, 25], 19: [2, 25], 29: [2, 25], 34: [2, 25], 39: [2, 25], 44: [2, 25], 47: [2, 25], 48: [2, 25], 51: [2, 25], 55: [2, 25], 60: [2, 25] }, { 20: 92, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 31: 93, 33: [2, 60], 63: 94, 64: 75, 65: [1, 43], 69: 95, 70: 76, 71: 77, 72: [1, 78], 75: [2, 60], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 66], 36: 96, 63: 97, 64: 75, 65: [1, 43], 69: 98, 70: 76, 71: 77, 72: [1, 78], 75: [2, 66], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 22: 99, 23: [2, 52], 63: 100, 64: 75, 65: [1, 43], 69: 101, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 92], 62: 102, 63: 103, 64: 75, 65: [1, 43], 69: 104, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 105] }, { 33: [2, 79], 65: [2, 79], 72: [2, 79], 80: [2, 79], 81: [2, 79], 82: [2, 79], 83: [2, 79], 84: [2, 79], 85: [2, 79] }, { 33: [2, 81] }, { 23: [2, 27], 33: [2, 27], 54: [2, 27], 65: [2, 27], 68: [2, 27], 72: [2, 27], 75: [2, 27], 80: [2, 27], 81: [2, 27], 82: [2, 27], 83: [2, 27], 84: [2, 27], 85: [2, 27] }, { 23: [2, 28], 33: [2, 28], 54: [2, 28], 65: [2, 28], 68: [2, 28], 72: [2, 28], 75: [2, 28], 80: [2, 28], 81: [2, 28], 82: [2, 28], 83: [2, 28], 84: [2, 28], 85: [2, 28] }, { 23: [2, 30], 33: [2, 30], 54: [2, 30], 68: [2, 30], 71: 106, 72: [1, 107], 75: [2, 30] }, { 23: [2, 98], 33: [2, 98], 54: [2, 98], 68: [2, 98], 72: [2, 98], 75: [2, 98] }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 73: [1, 108], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 23: [2, 44], 33: [2, 44], 54: [2, 44], 65: [2, 44], 68: [2, 44], 72: [2, 44], 75: [2, 44], 80: [2, 44], 81: [2, 44], 82: [2, 44], 83: [2, 44], 84: [2, 44], 85: [2, 44], 87: [2, 44] }, { 54: [1, 109] }, { 54: [2, 83], 65: [2, 83], 72: [2, 83], 80: [2, 83], 81: [2, 83], 82: [2, 83], 83: [2, 83], 84: [2, 83], 85: [2, 83] }, { 54: [2, 85] }, { 5: [2, 13], 14: [2, 13], 15: [2, 13], 19: [2, 13], 29: [2, 13], 34: [2, 13], 39: [2, 13], 44: [2, 13], 47: [2, 13], 48: [2, 13], 51: [2, 13], 55: [2, 13], 60: [2, 13] }, { 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 111, 46: 110, 47: [2, 76] }, { 33: [2, 70], 40: 112, 65: [2, 70], 72: [2, 70], 75: [2, 70], 80: [2, 70], 81: [2, 70], 82: [2, 70], 83: [2, 70], 84: [2, 70], 85: [2, 70] }, { 47: [2, 18] }, { 5: [2, 14], 14: [2, 14], 15: [2, 14], 19: [2, 14], 29: [2, 14], 34: [2, 14], 39: [2, 14], 44: [2, 14], 47: [2, 14], 48: [2, 14], 51: [2, 14], 55: [2, 14], 60: [2, 14] }, { 33: [1, 113] }, { 33: [2, 87], 65: [2, 87], 72: [2, 87], 80: [2, 87], 81: [2, 87], 82: [2, 87], 83: [2, 87], 84: [2, 87], 85: [2, 87] }, { 33: [2, 89] }, { 20: 74, 63: 115, 64: 75, 65: [1, 43], 67: 114, 68: [2, 96], 69: 116, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 117] }, { 32: 118, 33: [2, 62], 74: 119, 75: [1, 120] }, { 33: [2, 59], 65: [2, 59], 72: [2, 59], 75: [2, 59], 80: [2, 59], 81: [2, 59], 82: [2, 59], 83: [2, 59], 84: [2, 59], 85: [2, 59] }, { 33: [2, 61], 75: [2, 61] }, { 33: [2, 68], 37: 121, 74: 122, 75: [1, 120] }, { 33: [2, 65], 65: [2, 65], 72: [2, 65], 75: [2, 65], 80: [2, 65], 81: [2, 65], 82: [2, 65], 83: [2, 65], 84: [2, 65], 85: [2, 65] }, { 33: [2, 67], 75: [2, 67] }, { 23: [1, 123] }, { 23: [2, 51], 65: [2, 51], 72: [2, 51], 80: [2, 51], 81: [2, 51], 82: [2, 51], 83: [2, 51], 84: [2, 51], 85: [2, 51] }, { 23: [2, 53] }, { 33: [1, 124] }, { 33: [2, 91], 65: [2, 91], 72: [2, 91], 80: [2, 91], 81: [2, 91], 82: [2, 91], 83: [2, 91], 84: [2, 91], 85: [2, 91] }, { 33: [2, 93] }, { 5: [2, 22], 14: [2, 22], 15: [2, 22], 19: [2, 22], 29: [2, 22], 34: [2, 22], 39: [2, 22], 44: [2, 22], 47: [2, 22], 48: [2, 22], 51: [2, 22], 55: [2, 22], 60: [2, 22] }, { 23: [2, 99], 33: [2, 99], 54: [2, 99], 68: [2, 99], 72: [2, 99], 75: [2, 99] }, { 73: [1, 108] }, { 20: 74, 63: 125, 64: 75, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 23], 14: [2, 23], 15: [2, 23], 19: [2, 23], 29: [2, 23], 34: [2, 23], 39: [2, 23], 44: [2, 23], 47: [2, 23], 48: [2, 23], 51: [2, 23], 55: [2, 23], 60: [2, 23] }, { 47: [2, 19] }, { 47: [2, 77] }, { 20: 74, 33: [2, 72], 41: 126, 63: 127, 64: 75, 65: [1, 43], 69: 128, 70: 76, 71: 77, 72: [1, 78], 75: [2, 72], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 24], 14: [2, 24], 15: [2, 24], 19: [2, 24], 29: [2, 24], 34: [2, 24], 39: [2, 24], 44: [2, 24], 47: [2, 24], 48: [2, 24], 51: [2, 24], 55: [2, 24], 60: [2, 24] }, { 68: [1, 129] }, { 65: [2, 95], 68: [2, 95], 72: [2, 95], 80: [2, 95], 81: [2, 95], 82: [2, 95], 83: [2, 95], 84: [2, 95], 85: [2, 95] }, { 68: [2, 97] }, { 5: [2, 21], 14: [2, 21], 15: [2, 21], 19: [2, 21], 29: [2, 21], 34: [2, 21], 39: [2, 21], 44: [2, 21], 47: [2, 21], 48: [2, 21], 51: [2, 21], 55: [2, 21], 60: [2, 21] }, { 33: [1, 130] }, { 33: [2, 63] }, { 72: [1, 132], 76: 131 }, { 33: [1, 133] }, { 33: [2, 69] }, { 15: [2, 12], 18: [2, 12] }, { 14: [2, 26], 15: [2, 26], 19: [2, 26], 29: [2, 26], 34: [2, 26], 47: [2, 26], 48: [2, 26], 51: [2, 26], 55: [2, 26], 60: [2, 26] }, { 23: [2, 31], 33: [2, 31], 54: [2, 31], 68: [2, 31], 72: [2, 31], 75: [2, 31] }, { 33: [2, 74], 42: 134, 74: 135, 75: [1, 120] }, { 33: [2, 71], 65: [2, 71], 72: [2, 71], 75: [2, 71], 80: [2, 71], 81: [2, 71], 82: [2, 71], 83: [2, 71], 84: [2, 71], 85: [2, 71] }, { 33: [2, 73], 75: [2, 73] }, { 23: [2, 29], 33: [2, 29], 54: [2, 29], 65: [2, 29], 68: [2, 29], 72: [2, 29], 75: [2, 29], 80: [2, 29], 81: [2, 29], 82: [2, 29], 83: [2, 29], 84: [2, 29], 85: [2, 29] }, { 14: [2, 15], 15: [2, 15], 19: [2, 15], 29: [2, 15], 34: [2, 15], 39: [2, 15], 44: [2, 15], 47: [2, 15], 48: [2, 15], 51: [2, 15], 55: [2, 15], 60: [2, 15] }, { 72: [1, 137], 77: [1, 136] }, { 72: [2, 100], 77: [2, 100] }, { 14: [2, 16], 15: [2, 16], 19: [2, 16], 29: [2, 16], 34: [2, 16], 44: [2, 16], 47: [2, 16], 48: [2, 16], 51: [2, 16], 55: [2, 16], 60: [2, 16] }, { 33: [1, 138] }, { 33: [2, 75] }, { 33: [2, 32] }, { 72: [2, 101], 77: [2, 101] }, { 14: [2, 17], 15: [2, 17], 19: [2, 17], 29: [2, 17], 34: [2, 17], 39: [2, 17], 44: [2, 17], 47: [2, 17], 48: [2, 17], 51: [2, 17], 55: [2, 17], 60: [2, 17] }],
         defaultActions: { 4: [2, 1], 54: [2, 55], 56: [2, 20], 60: [2, 57], 73: [2, 81], 82: [2, 85], 86: [2, 18], 90: [2, 89], 101: [2, 53], 104: [2, 93], 110: [2, 19], 111: [2, 77], 116: [2, 97], 119: [2, 63], 122: [2, 69], 135: [2, 75], 136: [2, 32] },
-        parseError: function parseError(str2, hash) {
-          throw new Error(str2);
+        parseError: function parseError(str3, hash) {
+          throw new Error(str3);
         },
         parse: function parse3(input) {
           var self2 = this, stack = [0], vstack = [null], lstack = [], table = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF2 = 1;
@@ -29859,11 +29859,11 @@ var require_parser = __commonJS({
       var lexer = (function() {
         var lexer2 = {
           EOF: 1,
-          parseError: function parseError(str2, hash) {
+          parseError: function parseError(str3, hash) {
             if (this.yy.parser) {
-              this.yy.parser.parseError(str2, hash);
+              this.yy.parser.parseError(str3, hash);
             } else {
-              throw new Error(str2);
+              throw new Error(str3);
             }
           },
           setInput: function setInput(input) {
@@ -31585,8 +31585,8 @@ var require_util2 = __commonJS({
       return strcmp(mappingA.name, mappingB.name);
     }
     exports.compareByGeneratedPositionsInflated = compareByGeneratedPositionsInflated;
-    function parseSourceMapInput(str2) {
-      return JSON.parse(str2.replace(/^\)]}'[^\n]*\n/, ""));
+    function parseSourceMapInput(str3) {
+      return JSON.parse(str3.replace(/^\)]}'[^\n]*\n/, ""));
     }
     exports.parseSourceMapInput = parseSourceMapInput;
     function computeSourceURL(sourceRoot, sourceURL, sourceMapURL) {
@@ -32332,7 +32332,7 @@ var require_source_map_consumer = __commonJS({
       var temp = {};
       var originalMappings = [];
       var generatedMappings = [];
-      var mapping, str2, segment, end, value;
+      var mapping, str3, segment, end, value;
       while (index < length) {
         if (aStr.charAt(index) === ";") {
           generatedLine++;
@@ -32348,10 +32348,10 @@ var require_source_map_consumer = __commonJS({
               break;
             }
           }
-          str2 = aStr.slice(index, end);
-          segment = cachedSegments[str2];
+          str3 = aStr.slice(index, end);
+          segment = cachedSegments[str3];
           if (segment) {
-            index += str2.length;
+            index += str3.length;
           } else {
             segment = [];
             while (index < end) {
@@ -32366,7 +32366,7 @@ var require_source_map_consumer = __commonJS({
             if (segment.length === 3) {
               throw new Error("Found a source and line, but no column");
             }
-            cachedSegments[str2] = segment;
+            cachedSegments[str3] = segment;
           }
           mapping.generatedColumn = previousGeneratedColumn + segment[0];
           previousGeneratedColumn = mapping.generatedColumn;
@@ -32873,11 +32873,11 @@ var require_source_node = __commonJS({
       }
     };
     SourceNode.prototype.toString = function SourceNode_toString() {
-      var str2 = "";
+      var str3 = "";
       this.walk(function(chunk) {
-        str2 += chunk;
+        str3 += chunk;
       });
-      return str2;
+      return str3;
     };
     SourceNode.prototype.toStringWithSourceMap = function SourceNode_toStringWithSourceMap(aArgs) {
       var generated = {
@@ -33076,12 +33076,12 @@ var require_code_gen = __commonJS({
         params = this.generateList(params);
         return this.wrap([fn, type2 ? "." + type2 + "(" : "(", params, ")"]);
       },
-      quotedString: function quotedString(str2) {
-        str2 = str2 + "";
-        if (!NEEDS_ESCAPING.test(str2)) {
-          return '"' + str2 + '"';
+      quotedString: function quotedString(str3) {
+        str3 = str3 + "";
+        if (!NEEDS_ESCAPING.test(str3)) {
+          return '"' + str3 + '"';
         }
-        return safeJsonLiteral(str2);
+        return safeJsonLiteral(str3);
       },
       objectLiteral: function objectLiteral(obj) {
         var _this = this;
@@ -33915,8 +33915,8 @@ var require_javascript_compiler = __commonJS({
           return "depth" + context;
         }
       },
-      quotedString: function quotedString(str2) {
-        return this.source.quotedString(str2);
+      quotedString: function quotedString(str3) {
+        return this.source.quotedString(str3);
       },
       objectLiteral: function objectLiteral(obj) {
         return this.source.objectLiteral(obj);
@@ -34278,9 +34278,9 @@ var require_common = __commonJS({
       }
       return target;
     }
-    function repeat(string, count) {
+    function repeat(string, count2) {
       let result = "";
-      for (let cycle = 0; cycle < count; cycle += 1) {
+      for (let cycle = 0; cycle < count2; cycle += 1) {
         result += string;
       }
       return result;
@@ -34788,14 +34788,14 @@ var require_int = __commonJS({
     function constructYamlInteger(data) {
       return parseYamlInteger(data);
     }
-    function isInteger(object) {
+    function isInteger2(object) {
       return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
     }
     module.exports = new Type2("tag:yaml.org,2002:int", {
       kind: "scalar",
       resolve: resolveYamlInteger,
       construct: constructYamlInteger,
-      predicate: isInteger,
+      predicate: isInteger2,
       represent: {
         binary: function(obj) {
           return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
@@ -35649,11 +35649,11 @@ var require_loader = __commonJS({
       }
       return false;
     }
-    function writeFoldedLines(state, count) {
-      if (count === 1) {
+    function writeFoldedLines(state, count2) {
+      if (count2 === 1) {
         state.result += " ";
-      } else if (count > 1) {
-        state.result += common2.repeat("\n", count - 1);
+      } else if (count2 > 1) {
+        state.result += common2.repeat("\n", count2 - 1);
       }
     }
     function readPlainScalar(state, nodeIndent, withinFlowCollection) {
@@ -36753,10 +36753,10 @@ var require_dumper = __commonJS({
     function generateNextLine(state, level) {
       return "\n" + common2.repeat(" ", state.indent * level);
     }
-    function testImplicitResolving(state, str2) {
+    function testImplicitResolving(state, str3) {
       for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
         const type2 = state.implicitTypes[index];
-        if (type2.resolve(str2)) {
+        if (type2.resolve(str3)) {
           return true;
         }
       }
@@ -39827,8 +39827,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx2);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx2.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx2.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -39936,13 +39936,13 @@ var require_Alias = __commonJS({
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
@@ -40206,13 +40206,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -40366,16 +40366,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx2.options.lineWidth,
       minContentWidth: ctx2.options.minContentWidth
     });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str2[i] === "\n") {
+        if (str3[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -40392,11 +40392,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx2;
       const minMultiLineLength = ctx2.options.doubleQuotedMinMultiLineLength;
       const indent = ctx2.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
         if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
-          str2 += json2.slice(start, i) + "\\ ";
+          str3 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -40405,38 +40405,38 @@ var require_stringifyString = __commonJS({
           switch (json2[i + 1]) {
             case "u":
               {
-                str2 += json2.slice(start, i);
+                str3 += json2.slice(start, i);
                 const code = json2.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str2 += "\\0";
+                    str3 += "\\0";
                     break;
                   case "0007":
-                    str2 += "\\a";
+                    str3 += "\\a";
                     break;
                   case "000b":
-                    str2 += "\\v";
+                    str3 += "\\v";
                     break;
                   case "001b":
-                    str2 += "\\e";
+                    str3 += "\\e";
                     break;
                   case "0085":
-                    str2 += "\\N";
+                    str3 += "\\N";
                     break;
                   case "00a0":
-                    str2 += "\\_";
+                    str3 += "\\_";
                     break;
                   case "2028":
-                    str2 += "\\L";
+                    str3 += "\\L";
                     break;
                   case "2029":
-                    str2 += "\\P";
+                    str3 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str2 += "\\x" + code.substr(2);
+                      str3 += "\\x" + code.substr(2);
                     else
-                      str2 += json2.substr(i, 6);
+                      str3 += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -40446,14 +40446,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str2 += json2.slice(start, i) + "\n\n";
+                str3 += json2.slice(start, i) + "\n\n";
                 while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
-                  str2 += "\n";
+                  str3 += "\n";
                   i += 2;
                 }
-                str2 += indent;
+                str3 += indent;
                 if (json2[i + 2] === " ")
-                  str2 += "\\";
+                  str3 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -40462,8 +40462,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str2 = start ? str2 + json2.slice(start) : json2;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx2, false));
+      str3 = start ? str3 + json2.slice(start) : json2;
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx2, false));
     }
     function singleQuotedString(value, ctx2) {
       if (ctx2.options.singleQuote === false || ctx2.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -40591,15 +40591,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx2);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
         const { compat, tags } = ctx2.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx2);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx2, false));
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx2, false));
     }
     function stringifyString(item, ctx2, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx2;
@@ -40751,11 +40751,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx2);
       if (props.length > 0)
         ctx2.indentAtStart = (ctx2.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx2, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx2, onComment, onChompKeep) : node.toString(ctx2, onComment, onChompKeep);
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx2, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx2, onComment, onChompKeep) : node.toString(ctx2, onComment, onChompKeep);
       if (!props)
-        return str2;
-      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx2.indent}${str2}`;
+        return str3;
+      return identity.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx2.indent}${str3}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify2;
@@ -40790,8 +40790,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key, ctx2, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx2.inFlow && str2.length > 1024) {
+      let str3 = stringify2.stringify(key, ctx2, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx2.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -40800,27 +40800,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
+        str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx2.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx2.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str2;
+        return str3;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx2.indent, commentString(keyComment));
-        str2 = `? ${str2}
+          str3 += stringifyComment.lineComment(str3, ctx2.indent, commentString(keyComment));
+        str3 = `? ${str3}
 ${indent}:`;
       } else {
-        str2 = `${str2}:`;
+        str3 = `${str3}:`;
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx2.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx2.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -40836,7 +40836,7 @@ ${indent}:`;
       }
       ctx2.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx2.indentAtStart = str2.length + 1;
+        ctx2.indentAtStart = str3.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx2.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx2.indent = ctx2.indent.substring(2);
@@ -40880,16 +40880,16 @@ ${ctx2.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str2 += ws + valueStr;
+      str3 += ws + valueStr;
       if (ctx2.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx2.indent, commentString(valueComment));
+        str3 += stringifyComment.lineComment(str3, ctx2.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str2;
+      return str3;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -41116,31 +41116,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str4 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines.push(blockItemPrefix + str4);
       }
-      let str2;
+      let str3;
       if (lines.length === 0) {
-        str2 = flowChars.start + flowChars.end;
+        str3 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
+        str3 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str2 += line ? `
+          str3 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str2;
+      return str3;
     }
     function stringifyFlowCollection({ items }, ctx2, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx2;
@@ -41183,21 +41183,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        let str3 = stringify2.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
         if (i < items.length - 1) {
-          str2 += ",";
+          str3 += ",";
         } else if (ctx2.options.trailingComma) {
           if (ctx2.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx2.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx2.options.lineWidth);
           }
           if (reqNewline) {
-            str2 += ",";
+            str3 += ",";
           }
         }
         if (comment)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
+        lines.push(str3);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -41209,11 +41209,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx2.options.lineWidth > 0 && len > ctx2.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str3 = start;
           for (const line of lines)
-            str2 += line ? `
+            str3 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str2}
+          return `${str3}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -41545,7 +41545,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: (str3) => str3,
       stringify(item, ctx2, onComment, onChompKeep) {
         ctx2 = Object.assign({ actualString: true }, ctx2);
         return stringifyString.stringifyString(item, ctx2, onComment, onChompKeep);
@@ -41583,7 +41583,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar3.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str3) => new Scalar3.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx2) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -41635,7 +41635,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -41644,7 +41644,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -41655,11 +41655,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar3.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+      resolve(str3) {
+        const node = new Scalar3.Scalar(parseFloat(str3));
+        const dot = str3.indexOf(".");
+        if (dot !== -1 && str3[str3.length - 1] === "0")
+          node.minFractionDigits = str3.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -41676,7 +41676,7 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -41689,7 +41689,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -41697,7 +41697,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -41706,7 +41706,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -41759,7 +41759,7 @@ var require_schema3 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
@@ -41776,7 +41776,7 @@ var require_schema3 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: (str3) => str3 === "true",
         stringify: stringifyJSON
       },
       {
@@ -41784,7 +41784,7 @@ var require_schema3 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -41792,7 +41792,7 @@ var require_schema3 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: (str3) => parseFloat(str3),
         stringify: stringifyJSON
       }
     ];
@@ -41800,9 +41800,9 @@ var require_schema3 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
+      resolve(str3, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
+        return str3;
       }
     };
     var schema2 = [map2.map, seq2.seq].concat(jsonScalars, jsonError);
@@ -41834,10 +41834,10 @@ var require_binary2 = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i = 0; i < str2.length; ++i)
-            buffer[i] = str2.charCodeAt(i);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i = 0; i < str3.length; ++i)
+            buffer[i] = str3.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -41848,28 +41848,28 @@ var require_binary2 = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str2;
+        let str3;
         if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str2 = btoa(s);
+          str3 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type2 ?? (type2 = Scalar3.Scalar.BLOCK_LITERAL);
         if (type2 !== Scalar3.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx2.options.lineWidth - ctx2.indent.length, ctx2.options.minContentWidth);
-          const n = Math.ceil(str2.length / lineWidth);
+          const n = Math.ceil(str3.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+            lines[i] = str3.substr(o, lineWidth);
           }
-          str2 = lines.join(type2 === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines.join(type2 === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type: type2, value: str2 }, ctx2, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type: type2, value: str3 }, ctx2, onComment, onChompKeep);
       }
     };
     exports.binary = binary2;
@@ -42075,7 +42075,7 @@ var require_float3 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -42084,7 +42084,7 @@ var require_float3 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -42095,11 +42095,11 @@ var require_float3 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar3.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
+      resolve(str3) {
+        const node = new Scalar3.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const dot = str3.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+          const f = str3.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -42119,34 +42119,34 @@ var require_int3 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign = str2[0];
+    function intResolve(str3, offset, radix, { intAsBigInt }) {
+      const sign = str3[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
+      str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n2 = BigInt(str2);
+        const n2 = BigInt(str3);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str2, radix);
+      const n = parseInt(str3, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -42156,7 +42156,7 @@ var require_int3 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -42165,7 +42165,7 @@ var require_int3 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -42173,7 +42173,7 @@ var require_int3 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -42182,7 +42182,7 @@ var require_int3 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -42286,9 +42286,9 @@ var require_timestamp2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+    function parseSexagesimal(str3, asBigInt) {
+      const sign = str3[0];
+      const parts = sign === "-" || sign === "+" ? str3.substring(1) : str3;
       const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
       return sign === "-" ? num2(-1) * res : res;
@@ -42325,7 +42325,7 @@ var require_timestamp2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -42334,7 +42334,7 @@ var require_timestamp2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: (str3) => parseSexagesimal(str3, false),
       stringify: stringifySexagesimal
     };
     var timestamp2 = {
@@ -42345,8 +42345,8 @@ var require_timestamp2 = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp2.test);
+      resolve(str3) {
+        const match = str3.match(timestamp2.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -42895,8 +42895,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx2);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx2.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx2.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -42973,12 +42973,12 @@ var require_errors2 = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error.message += `:
 
 ${lineStr}
@@ -45264,9 +45264,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -46837,10 +46837,10 @@ function explainSchemaError(e, data, knownKeys) {
       if (isLabel) return { path: path2, atKey: false, message: `${prefix}${describeValue(value)} is not ${DNS_LABEL_HELP}` };
       const pattern = e.params.pattern;
       if (pattern === GROUP_KIND_PATTERN) {
-        const str2 = typeof value === "string" ? value : "";
-        const slash = str2.lastIndexOf("/");
-        const kind = str2.slice(slash + 1);
-        const fixed = /^[a-z]/.test(kind) ? `${str2.slice(0, slash + 1).toLowerCase()}${kind[0].toUpperCase()}${kind.slice(1)}` : void 0;
+        const str3 = typeof value === "string" ? value : "";
+        const slash = str3.lastIndexOf("/");
+        const kind = str3.slice(slash + 1);
+        const fixed = /^[a-z]/.test(kind) ? `${str3.slice(0, slash + 1).toLowerCase()}${kind[0].toUpperCase()}${kind.slice(1)}` : void 0;
         const hint = fixed && new RegExp(GROUP_KIND_PATTERN).test(fixed) ? ` (did you mean "${fixed}"?)` : "";
         return {
           path: path2,
@@ -47820,20 +47820,20 @@ function deepNesting(text2, max = MAX_YAML_DEPTH) {
       while (j < line.length && line[j] === " ") j++;
     }
     if (depth > max) return { line: lineNo, depth };
-    let quote = "";
+    let quote2 = "";
     let prev = j > i ? "-" : "";
     for (let k = j; k < line.length; k++) {
       const ch = line[k];
-      if (quote) {
-        if (ch === quote) {
-          if (quote === "'" && line[k + 1] === "'") k++;
-          else quote = "";
-        } else if (ch === "\\" && quote === '"') k++;
+      if (quote2) {
+        if (ch === quote2) {
+          if (quote2 === "'" && line[k + 1] === "'") k++;
+          else quote2 = "";
+        } else if (ch === "\\" && quote2 === '"') k++;
         continue;
       }
       if (ch === "#" && (k === 0 || line[k - 1] === " " || line[k - 1] === "	")) break;
       if ((ch === '"' || ch === "'") && (prev === "" || ":-,[{?".includes(prev))) {
-        quote = ch;
+        quote2 = ch;
         prev = ch;
         continue;
       }
@@ -49167,9 +49167,9 @@ function scanNumber(sc, ch, buf, start) {
     scanDecimal(sc, sc.next(), buf);
   }
 }
-function scanString(sc, quote, buf, start) {
+function scanString(sc, quote2, buf, start) {
   let ch = sc.next();
-  while (ch !== quote) {
+  while (ch !== quote2) {
     if (ch === 10 || ch === 13 || ch < 0) sc.fail(start, buf, "unterminated string");
     if (ch === 92) {
       ch = sc.next();
@@ -49185,9 +49185,9 @@ function scanString(sc, quote, buf, start) {
   }
 }
 function countSep(sc, ch) {
-  let count = 0;
-  for (; ch === 61; count++) ch = sc.next();
-  return [count, ch];
+  let count2 = 0;
+  for (; ch === 61; count2++) ch = sc.next();
+  return [count2, ch];
 }
 function scanLong(sc, first, buf) {
   let [count1, ch] = countSep(sc, first);
@@ -49354,8 +49354,8 @@ var init_golex = __esm({
         } else this.column++;
         return ch;
       }
-      fail(start, str2, message) {
-        throw new LexFail({ start, line: this.line, column: this.column, str: Uint8Array.from(str2), message });
+      fail(start, str3, message) {
+        throw new LexFail({ start, line: this.line, column: this.column, str: Uint8Array.from(str3), message });
       }
     };
     byte = (c) => c & 255;
@@ -49400,7 +49400,7 @@ function luaIndex(k) {
   return IDENT.test(k) && !KEYWORDS.has(k) ? `.${k}` : `[${luaString(k)}]`;
 }
 function luaValue(value, indent = 0, step2 = 2) {
-  const pad2 = (n) => " ".repeat(n);
+  const pad = (n) => " ".repeat(n);
   if (value === null || value === void 0) return "nil";
   if (typeof value === "string") return luaString(value);
   if (typeof value === "boolean") return value ? "true" : "false";
@@ -49414,8 +49414,8 @@ function luaValue(value, indent = 0, step2 = 2) {
     const scalar = items.every((v) => typeof v !== "object");
     if (scalar) return `{ ${items.map((v) => luaValue(v)).join(", ")} }`;
     return `{
-${items.map((v) => `${pad2(indent + step2)}${luaValue(v, indent + step2, step2)},`).join("\n")}
-${pad2(indent)}}`;
+${items.map((v) => `${pad(indent + step2)}${luaValue(v, indent + step2, step2)},`).join("\n")}
+${pad(indent)}}`;
   }
   if (typeof value === "object") {
     const entries = Object.entries(value).filter(([, v]) => v !== null && v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
@@ -49427,8 +49427,8 @@ ${pad2(indent)}}`;
       if (one.length + indent <= 100) return one;
     }
     return `{
-${parts.map((p) => `${pad2(indent + step2)}${p},`).join("\n")}
-${pad2(indent)}}`;
+${parts.map((p) => `${pad(indent + step2)}${p},`).join("\n")}
+${pad(indent)}}`;
   }
   throw new Error(`cannot write a ${typeof value} as a Lua value`);
 }
@@ -50180,9 +50180,9 @@ var init_template = __esm({
       trim: ([s]) => sprigString(s).trim(),
       replace: ([from, to, s]) => sprigString(s).split(sprigString(from)).join(sprigString(to)),
       trimPrefix: ([p, s]) => {
-        const str2 = sprigString(s);
+        const str3 = sprigString(s);
         const pre = sprigString(p);
-        return str2.startsWith(pre) ? str2.slice(pre.length) : str2;
+        return str3.startsWith(pre) ? str3.slice(pre.length) : str3;
       },
       hasKey: ([m, k]) => typeof m === "object" && m !== null && !Array.isArray(m) && Object.hasOwn(m, sprigString(k)),
       toJson: ([v]) => goJson(v),
@@ -50993,7 +50993,11 @@ function gopherSyntaxMessage(script, source = "<string>") {
     index = err.index;
     message = String(err.message ?? "");
   }
-  if (/already defined|no loop to break|no visible label|goto/.test(message)) return void 0;
+  if (/already defined|no loop to break|no visible label|jumps into the scope/.test(message)) return gopherCompileMessage(script, source);
+  if (/cannot use '\.\.\.' outside a vararg function/.test(message) && index !== void 0) {
+    const t = tokens.find((x) => x.start >= index);
+    if (t !== void 0) return `compile error near line(${t.line}) ${source}: cannot use '...' outside a vararg function`;
+  }
   if (index !== void 0 && (error === void 0 || index < limit)) {
     const at = tokens.findIndex((x) => x.start >= index);
     const k = at < 0 ? tokens.length : at;
@@ -51004,7 +51008,7 @@ function gopherSyntaxMessage(script, source = "<string>") {
     return `${source} line:${t.line}(column:${t.column}) near '${decoder.decode(t.str)}':   ${what}
 `;
   }
-  if (error === void 0) return void 0;
+  if (error === void 0) return gopherCompileMessage(script, source);
   if (error.line === -1) return `${source} at EOF:   ${error.message}
 `;
   return `${source} line:${error.line}(column:${error.column}) near '${decoder.decode(error.str)}':   ${error.message}
@@ -51093,6 +51097,15 @@ function checkGopherLuaSyntax(script) {
         column: lexed.column,
         message: lexed.message,
         token: decoder.decode(lexed.str)
+      });
+  }
+  if (parseProblems.length === 0 && problems.length === 0 && MAY_FAIL_TO_COMPILE.test(script)) {
+    const c = gopherCompileProblem(script);
+    if (c !== void 0)
+      problems.push({
+        line: c.line,
+        column: 1,
+        message: c.compile !== void 0 ? c.compile.replace(/^compile error near line\(\d+\) <string>: /, "") : "'break' must be the last statement of its block in Lua 5.1"
       });
   }
   const out = parseProblems.length > 0 ? parseProblems.map(explain) : problems;
@@ -51291,7 +51304,293 @@ function goLiteral(v) {
   const s = String(v);
   return v < 0 ? `(${s})` : s;
 }
-var require2, luaparse, decoder, encoder, cache, CACHE_MAX;
+function gopherCompileProblem(script) {
+  const bytes2 = encoder.encode(script);
+  const { tokens, error } = gopherLex(bytes2);
+  if (error !== void 0) return void 0;
+  const src = canonicalSource(tokens, bytes2.length);
+  const anchors = [[0, 0]];
+  let canon2 = "";
+  let last = 0;
+  const re = /\bgoto\s+([A-Za-z_][A-Za-z0-9_]*)|::\s*([A-Za-z_][A-Za-z0-9_]*)\s*::|\bbreak\b/g;
+  for (let m = re.exec(src); m !== null; m = re.exec(src)) {
+    canon2 += src.slice(last, m.index);
+    anchors.push([canon2.length, m.index]);
+    canon2 += m[1] !== void 0 ? `__goto("${m[1]}")` : m[2] !== void 0 ? `__label("${m[2]}")` : "__break()";
+    last = m.index + m[0].length;
+    anchors.push([canon2.length, last]);
+  }
+  canon2 += src.slice(last);
+  const origin = (o) => {
+    let k = anchors.length - 1;
+    while (k > 0 && anchors[k][0] > o) k--;
+    const [out, at] = anchors[k];
+    const next = anchors[k + 1];
+    return next !== void 0 && next[1] - at !== next[0] - out ? at : at + (o - out);
+  };
+  const lineAt = (o, ending = false) => {
+    const b = origin(o);
+    const t = ending ? tokens.find((x) => x.end === b) : tokens.find((x) => x.start <= b && b < x.end);
+    return t?.line ?? 1;
+  };
+  let chunk;
+  try {
+    chunk = luaparse.parse(canon2, { luaVersion: "5.2", comments: false, scope: false, locations: false, ranges: true });
+  } catch {
+    return void 0;
+  }
+  const special = (st) => {
+    if (st.type !== "CallStatement" || st.expression.type !== "CallExpression" || st.expression.base.type !== "Identifier")
+      return void 0;
+    const name = st.expression.base.name;
+    if (name !== "__goto" && name !== "__label" && name !== "__break") return void 0;
+    const arg = st.expression.arguments[0];
+    return [name, arg ? String(arg.raw).slice(1, -1) : "", lineAt(st.range[0])];
+  };
+  const fail = (line, message) => {
+    throw new CompileFailure({ line, compile: `compile error near line(${line}) <string>: ${message}` });
+  };
+  const resolveGoto = (fc, from, to, index) => {
+    if (from.n < to.n) {
+      const names = fc.block.locals;
+      if (names.length === 0) throw new CompileFailure({ line: 0 });
+      fail(to.line + 1, `<goto ${to.name}> at line ${from.line} jumps into the scope of local '${names[names.length - 1]}'`);
+    }
+    fc.unresolved.delete(index);
+  };
+  const findLabel = (fc, block2, g, index) => {
+    const target = block2.labels.get(g.name);
+    if (target !== void 0) resolveGoto(fc, g, target, index);
+  };
+  const enter = (fc, loop) => {
+    fc.block = { locals: [], labels: /* @__PURE__ */ new Map(), firstGoto: fc.gotos, parent: fc.block, loop };
+  };
+  const leave = (fc) => {
+    const b = fc.block;
+    if (b.parent !== void 0) {
+      const active = count(b.parent);
+      for (let i = b.firstGoto; i < fc.gotos; i++) {
+        const g = fc.unresolved.get(i);
+        if (g === void 0) continue;
+        if (g.n > active) g.n = active;
+        findLabel(fc, b.parent, g, i);
+      }
+      fc.block = b.parent;
+    }
+  };
+  const eline = (st) => {
+    switch (st.type) {
+      case "DoStatement":
+      case "WhileStatement":
+      case "IfStatement":
+      case "ForNumericStatement":
+      case "ForGenericStatement":
+      case "FunctionDeclaration":
+        return lineAt(st.range[1], true);
+      case "LocalStatement":
+        return st.init.length === 1 && st.init[0].type === "FunctionDeclaration" ? lineAt(st.init[0].range[1], true) : lineAt(st.range[0]);
+      case "RepeatStatement":
+        return lineAt(st.condition.range[0]);
+      default:
+        return lineAt(st.range[0]);
+    }
+  };
+  const expr = (fc, e) => {
+    if (e === null || typeof e !== "object") return;
+    if (Array.isArray(e)) {
+      for (const x of e) expr(fc, x);
+      return;
+    }
+    if (e.type === "FunctionDeclaration") {
+      func(e, false);
+      return;
+    }
+    for (const k of Object.keys(e)) if (k !== "range") expr(fc, e[k]);
+  };
+  const func = (f, main2) => {
+    const fc = new GoFuncContext();
+    if (!main2) {
+      if (f.identifier?.type === "MemberExpression" && f.identifier.indexer === ":") fc.block.locals.push("self");
+      for (const p of f.parameters) if (p.type === "Identifier") fc.block.locals.push(p.name);
+      if (f.parameters.some((p) => p.type === "VarargLiteral")) fc.block.locals.push("arg");
+    }
+    chunkOf(fc, f.body, false);
+    const last2 = main2 ? f.body.length > 0 ? eline(f.body[f.body.length - 1]) + 1 : 0 : lineAt(f.range[1], true);
+    for (let i = 0; i < fc.gotos; i++) {
+      const g = fc.unresolved.get(i);
+      if (g !== void 0) fail(last2, `no visible label '${g.name}' for <goto> at line ${g.line}`);
+    }
+  };
+  const chunkOf = (fc, body, untilFollows) => {
+    body.forEach((st, i) => {
+      const lastStmt = body.slice(i + 1).every((x) => special(x)?.[0] === "__label");
+      stmt(fc, st, lastStmt && !untilFollows);
+    });
+  };
+  const block = (fc, body) => {
+    if (body.length === 0) return;
+    enter(fc, false);
+    chunkOf(fc, body, false);
+    leave(fc);
+  };
+  const ifClauses = (fc, clauses, k) => {
+    expr(fc, clauses[k].condition);
+    block(fc, clauses[k].body);
+    const next = clauses[k + 1];
+    if (next === void 0) return;
+    if (next.type === "ElseClause") block(fc, next.body);
+    else {
+      enter(fc, false);
+      ifClauses(fc, clauses, k + 1);
+      leave(fc);
+    }
+  };
+  const stmt = (fc, st, isLast) => {
+    const sp = special(st);
+    if (sp !== void 0) {
+      const [kind, name, line] = sp;
+      if (kind === "__goto") {
+        const g = { name, line, n: count(fc.block) };
+        const index = fc.gotos++;
+        fc.unresolved.set(index, g);
+        findLabel(fc, fc.block, g, index);
+      } else if (kind === "__label") {
+        const l = { name, line, n: count(fc.block) };
+        const old = fc.block.labels.get(name);
+        if (old !== void 0) fail(line + 1, `label '${name}' already defined on line ${old.line}`);
+        fc.block.labels.set(name, l);
+        if (isLast) l.n = count(fc.block.parent);
+        for (let i = fc.block.firstGoto; i < fc.gotos; i++) {
+          const g = fc.unresolved.get(i);
+          if (g !== void 0 && g.name === name) resolveGoto(fc, g, l, i);
+        }
+      } else {
+        let b = fc.block;
+        while (b !== void 0 && !b.loop) b = b.parent;
+        if (b === void 0) fail(line, "no loop to break");
+      }
+      return;
+    }
+    switch (st.type) {
+      case "LocalStatement":
+        expr(fc, st.init);
+        for (const v of st.variables) fc.block.locals.push(v.name);
+        return;
+      case "FunctionDeclaration":
+        if (st.isLocal) fc.block.locals.push(st.identifier.name);
+        else expr(fc, st.identifier);
+        func(st, false);
+        return;
+      case "DoStatement":
+        enter(fc, false);
+        chunkOf(fc, st.body, false);
+        leave(fc);
+        return;
+      case "WhileStatement":
+        expr(fc, st.condition);
+        enter(fc, true);
+        chunkOf(fc, st.body, false);
+        leave(fc);
+        return;
+      case "RepeatStatement":
+        enter(fc, true);
+        chunkOf(fc, st.body, true);
+        expr(fc, st.condition);
+        leave(fc);
+        return;
+      case "IfStatement":
+        ifClauses(fc, st.clauses, 0);
+        return;
+      case "ForNumericStatement":
+        expr(fc, [st.start, st.end, st.step]);
+        enter(fc, true);
+        fc.block.locals.push("(for index)", "(for limit)", "(for step)", st.variable.name);
+        chunkOf(fc, st.body, false);
+        leave(fc);
+        return;
+      case "ForGenericStatement":
+        enter(fc, true);
+        fc.block.locals.push("(for generator)", "(for state)", "(for control)");
+        expr(fc, st.iterators);
+        for (const v of st.variables) fc.block.locals.push(v.name);
+        chunkOf(fc, st.body, false);
+        leave(fc);
+        return;
+      default:
+        expr(fc, st);
+    }
+  };
+  let breakAt;
+  const scan = (n) => {
+    if (n === null || typeof n !== "object") return;
+    if (Array.isArray(n)) {
+      n.forEach((st, i) => {
+        if (i < n.length - 1 && special(st)?.[0] === "__break") {
+          const at = origin(st.range[0]);
+          if (breakAt === void 0 || at < breakAt) breakAt = at;
+        }
+        scan(st);
+      });
+      return;
+    }
+    for (const k of Object.keys(n)) if (k !== "range") scan(n[k]);
+  };
+  scan(chunk);
+  if (breakAt !== void 0) return { line: 1, breakAt };
+  try {
+    func(chunk, true);
+  } catch (e) {
+    if (e instanceof CompileFailure) return e.problem.line === 0 ? void 0 : e.problem;
+    throw e;
+  }
+  return void 0;
+}
+function gopherCompileMessage(script, source = "<string>") {
+  if (!MAY_FAIL_TO_COMPILE.test(script)) return void 0;
+  const p = gopherCompileProblem(script);
+  if (p === void 0) return void 0;
+  if (p.compile !== void 0) return p.compile.replace("<string>", source);
+  const bytes2 = encoder.encode(script);
+  const { tokens } = gopherLex(bytes2);
+  const at = tokens.findIndex((t2) => t2.start === p.breakAt);
+  let k = at + 1;
+  if (tokens[k] !== void 0 && decoder.decode(tokens[k].str) === ";") k++;
+  const t = tokens[k];
+  if (at < 0 || t === void 0) return `${source} at EOF:   syntax error
+`;
+  return `${source} line:${t.line}(column:${t.column}) near '${decoder.decode(t.str)}':   syntax error
+`;
+}
+function gopherChunkLastLine(script) {
+  const hit = lastLineCache.get(script);
+  if (hit !== void 0) return hit;
+  let last = 0;
+  try {
+    const bytes2 = encoder.encode(script);
+    const { tokens } = gopherLex(bytes2);
+    const chunk = luaparse.parse(canonicalSource(tokens, bytes2.length), {
+      luaVersion: "5.2",
+      comments: false,
+      scope: false,
+      locations: false,
+      ranges: true
+    });
+    const st = chunk.body[chunk.body.length - 1];
+    if (st !== void 0) {
+      const lineOf = (o, ending) => (ending ? tokens.find((x) => x.end === o) : tokens.find((x) => x.start <= o && o < x.end))?.line ?? 1;
+      const blocky = ["DoStatement", "WhileStatement", "IfStatement", "ForNumericStatement", "ForGenericStatement", "FunctionDeclaration"];
+      const fnLocal = st.type === "LocalStatement" && st.init.length === 1 && st.init[0].type === "FunctionDeclaration";
+      const e = blocky.includes(st.type) ? lineOf(st.range[1], true) : fnLocal ? lineOf(st.init[0].range[1], true) : st.type === "RepeatStatement" ? lineOf(st.condition.range[0], false) : lineOf(st.range[0], false);
+      last = e + 1;
+    }
+  } catch {
+    last = 0;
+  }
+  if (lastLineCache.size >= CACHE_MAX) lastLineCache.clear();
+  lastLineCache.set(script, last);
+  return last;
+}
+var require2, luaparse, decoder, encoder, cache, CACHE_MAX, GoFuncContext, CompileFailure, count, MAY_FAIL_TO_COMPILE, lastLineCache;
 var init_syntax = __esm({
   "src/lua/syntax.ts"() {
     "use strict";
@@ -51303,6 +51602,25 @@ var init_syntax = __esm({
     encoder = new TextEncoder();
     cache = /* @__PURE__ */ new Map();
     CACHE_MAX = 2048;
+    GoFuncContext = class {
+      block = { locals: [], labels: /* @__PURE__ */ new Map(), firstGoto: 0, parent: void 0, loop: false };
+      gotos = 0;
+      unresolved = /* @__PURE__ */ new Map();
+    };
+    CompileFailure = class extends Error {
+      constructor(problem) {
+        super(problem.compile ?? "syntax error");
+        this.problem = problem;
+      }
+      problem;
+    };
+    count = (b) => {
+      let n = 0;
+      for (let x = b; x !== void 0; x = x.parent) n += x.locals.length;
+      return n;
+    };
+    MAY_FAIL_TO_COMPILE = /\bgoto\b|::|\bbreak\b/;
+    lastLineCache = /* @__PURE__ */ new Map();
   }
 });
 
@@ -51424,6 +51742,19 @@ function lintHealthScript(script, options = {}) {
         if (v.type === "MemberExpression" && v.identifier?.name === "status" && inits[i]) checkStatus(inits[i]);
       });
     }
+    if (n.type === "ForGenericStatement") {
+      const its = n.iterators ?? [];
+      const names = (n.variables ?? []).length;
+      const last = its[its.length - 1];
+      const multi = last !== void 0 && ["CallExpression", "StringCallExpression", "TableCallExpression", "VarargLiteral"].includes(last.type) && its.length <= names;
+      if (Math.max(names, its.length) < 3 && !multi) {
+        add(
+          "for-control",
+          n,
+          `gopher-lua does not set this loop's control value (compile.go:1104): the iterator's second argument is whatever an earlier expression left in that register, not nil (for k, v in next, {10, 20} runs no times in Argo CD); write pairs(t), or add ", nil"`
+        );
+      }
+    }
     if (n.type === "StringLiteral") {
       const raw = String(n.raw ?? "");
       if (!raw.startsWith("[") && /(^|[^\\])(\\\\)*\\[xz]/.test(raw)) {
@@ -51534,9 +51865,9 @@ function requireCommon() {
     }
     return target;
   }
-  function repeat(string, count) {
+  function repeat(string, count2) {
     let result = "";
-    for (let cycle = 0; cycle < count; cycle += 1) {
+    for (let cycle = 0; cycle < count2; cycle += 1) {
       result += string;
     }
     return result;
@@ -52022,14 +52353,14 @@ function requireInt() {
   function constructYamlInteger(data) {
     return parseYamlInteger(data);
   }
-  function isInteger(object) {
+  function isInteger2(object) {
     return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
   }
   int = new Type2("tag:yaml.org,2002:int", {
     kind: "scalar",
     resolve: resolveYamlInteger,
     construct: constructYamlInteger,
-    predicate: isInteger,
+    predicate: isInteger2,
     represent: {
       binary: function(obj) {
         return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
@@ -52861,11 +53192,11 @@ function requireLoader() {
     }
     return false;
   }
-  function writeFoldedLines(state, count) {
-    if (count === 1) {
+  function writeFoldedLines(state, count2) {
+    if (count2 === 1) {
       state.result += " ";
-    } else if (count > 1) {
-      state.result += common2.repeat("\n", count - 1);
+    } else if (count2 > 1) {
+      state.result += common2.repeat("\n", count2 - 1);
     }
   }
   function readPlainScalar(state, nodeIndent, withinFlowCollection) {
@@ -53963,10 +54294,10 @@ function requireDumper() {
   function generateNextLine(state, level) {
     return "\n" + common2.repeat(" ", state.indent * level);
   }
-  function testImplicitResolving(state, str2) {
+  function testImplicitResolving(state, str22) {
     for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
       const type2 = state.implicitTypes[index];
-      if (type2.resolve(str2)) {
+      if (type2.resolve(str22)) {
         return true;
       }
     }
@@ -55519,8 +55850,8 @@ function goFormatFloatG(n) {
 function goParseFloat(s) {
   if (/^[+-]?(inf|infinity)$/i.test(s)) return s.startsWith("-") ? -Infinity : Infinity;
   if (/^nan$/i.test(s)) return NaN;
-  if (/^[+-]?(\d+(_\d+)*\.?(\d+(_\d+)*)?|\.\d+(_\d+)*)([eE][+-]?\d+)?$/.test(s) && !s.includes("_")) {
-    const v = Number(s);
+  if (/^[+-]?(\d+(_\d+)*\.?(\d+(_\d+)*)?|\.\d+(_\d+)*)([eE][+-]?\d+)?$/.test(s) && (!s.includes("_") || underscoreOK(s))) {
+    const v = Number(s.replace(/_/g, ""));
     if (!Number.isFinite(v)) return void 0;
     return v;
   }
@@ -55547,16 +55878,46 @@ function goParseInt2(s, base) {
   if (v > 9223372036854775807n || v < -9223372036854775808n) return void 0;
   return Number(v);
 }
-function goToNumber(str2, base = 10) {
-  const s = str2.replace(/^[ \n\t]+|[ \n\t]+$/g, "");
+function goToNumber(str3, base = 10) {
+  const s = str3.replace(/^[ \n\t]+|[ \n\t]+$/g, "");
   if (s.includes(".")) return goParseFloat(s);
   return goParseInt2(s, base);
 }
-function goParseNumber(str2) {
-  const s = str2.replace(/^[ \t\n]+|[ \t\n]+$/g, "");
+function goParseNumber(str3) {
+  const s = str3.replace(/^[ \t\n]+|[ \t\n]+$/g, "");
   return goParseInt0(s) ?? goParseFloat(s);
 }
+function underscoreOK(s) {
+  let saw = "^";
+  let i = 0;
+  if (s.startsWith("-") || s.startsWith("+")) s = s.slice(1);
+  let hex = false;
+  if (s.length >= 2 && s[0] === "0" && "boxBOX".includes(s[1])) {
+    i = 2;
+    saw = "0";
+    hex = s[1] === "x" || s[1] === "X";
+  }
+  for (; i < s.length; i++) {
+    const c = s[i];
+    if (c >= "0" && c <= "9" || hex && /[a-fA-F]/.test(c)) {
+      saw = "0";
+      continue;
+    }
+    if (c === "_") {
+      if (saw !== "0") return false;
+      saw = "_";
+      continue;
+    }
+    if (saw === "_") return false;
+    saw = "!";
+  }
+  return saw !== "_";
+}
 function goParseInt0(s) {
+  if (s.includes("_")) {
+    if (!underscoreOK(s)) return void 0;
+    s = s.replace(/_/g, "");
+  }
   const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(s);
   if (m) {
     const [, sign, hex, bin, oct, oct0, dec] = m;
@@ -55976,6 +56337,7 @@ function compile(script) {
     } else {
       const cl = L.stack[L.top - 1].value;
       floatConstants(cl.p);
+      cl.p.gopherScript = script;
       c = { closure: cl };
     }
     lua.lua_pop(L, 1);
@@ -56376,7 +56738,7 @@ function currentIndexKey(Ls) {
   return lopcodes.ISK(rk) ? p.k[lopcodes.INDEXK(rk)] : Ls.stack[ci.l_base + rk];
 }
 function install13(deps) {
-  const { typeName: typeName2, gopherKeyString: gopherKeyString2, goParseNumber: goParseNumber2, luaStringOf: luaStringOf2 } = deps;
+  const { typeName: typeName3, gopherKeyString: gopherKeyString2, goParseNumber: goParseNumber2, luaStringOf: luaStringOf2 } = deps;
   const origTypeError = ldebug.luaG_typeerror;
   ldebug.luaG_typeerror = (Ls, o, op) => {
     if (!scope.evaluating) return origTypeError(Ls, o, op);
@@ -56384,9 +56746,9 @@ function install13(deps) {
     if (what === "index") {
       const key = currentIndexKey(Ls);
       if (key !== void 0) {
-        runError(Ls, `attempt to index a non-table object(${typeName2(o)}) with key '${gopherKeyString2(key)}'`);
+        runError(Ls, `attempt to index a non-table object(${typeName3(o)}) with key '${gopherKeyString2(key)}'`);
       }
-      runError(Ls, `attempt to index a non-table object(${typeName2(o)})`);
+      runError(Ls, `attempt to index a non-table object(${typeName3(o)})`);
     }
     if (what === "call") runError(Ls, "attempt to call a non-function object");
     if (what === "get length of") runError(Ls, "__len undefined");
@@ -56395,7 +56757,7 @@ function install13(deps) {
   const origOrder = ldebug.luaG_ordererror;
   ldebug.luaG_ordererror = (Ls, p1, p22) => {
     if (!scope.evaluating) return origOrder(Ls, p1, p22);
-    const msg = `attempt to compare ${typeName2(p1)} with ${typeName2(p22)}`;
+    const msg = `attempt to compare ${typeName3(p1)} with ${typeName3(p22)}`;
     if (!(Ls.ci.callstatus & lstate2.CIST_LUA)) {
       lauxlib.luaL_where(Ls, 1);
       const where = to_jsstring(lua.lua_tolstring(Ls, -1), void 0, void 0, true);
@@ -56420,7 +56782,7 @@ function install13(deps) {
     if (ltm.luaT_callbinTM(Ls, p1, p22, res, event)) return;
     if (event === TMS.TM_UNM) runError(Ls, "__unm undefined");
     const name = opNames[event];
-    const arithType = (tv) => event !== TMS.TM_CONCAT && tv.ttisstring() && goParseNumber2(luaStringOf2(tv)) !== void 0 ? "number" : typeName2(tv);
+    const arithType = (tv) => event !== TMS.TM_CONCAT && tv.ttisstring() && goParseNumber2(luaStringOf2(tv)) !== void 0 ? "number" : typeName3(tv);
     if (name) runError(Ls, `cannot perform ${name} operation between ${arithType(p1)} and ${arithType(p22)}`);
     return origTryBin(Ls, p1, p22, res, event);
   };
@@ -58000,8 +58362,15 @@ function wrapSelect(orig) {
     if (t === lua.LUA_TSTRING) {
       const s = jsString(Ls, 1);
       if (s !== "#") raise(Ls, `bad argument #1 to select (invalid string '${s}')`);
+      return orig(Ls);
     }
-    return orig(Ls);
+    const v = lua.lua_tonumber(Ls, 1);
+    let idx = Number.isNaN(v) || v >= 9223372036854776e3 || v < -9223372036854776e3 ? -9223372036854776e3 : Math.trunc(v);
+    const num2 = lua.lua_gettop(Ls);
+    if (idx < 0) idx = num2 + idx;
+    else if (idx > num2) idx = num2;
+    if (idx < 1) raise(Ls, "bad argument #1 to select (index out of range)");
+    return num2 - idx;
   };
 }
 function makePairs(nextFn) {
@@ -58080,10 +58449,10 @@ var init_baselib = __esm({
       if (t === lua.LUA_TNUMBER) {
         lua.lua_pushnumber(Ls, lua.lua_tonumber(Ls, 1));
       } else if (t === lua.LUA_TSTRING) {
-        const str2 = to_jsstring(lua.lua_tolstring(Ls, 1), void 0, void 0, true);
-        const trimmed = str2.replace(/^[ \n\t]+|[ \n\t]+$/g, "");
+        const str3 = to_jsstring(lua.lua_tolstring(Ls, 1), void 0, void 0, true);
+        const trimmed = str3.replace(/^[ \n\t]+|[ \n\t]+$/g, "");
         const hex = lua.lua_isnoneornil(Ls, 2) && !trimmed.includes(".") && /^0x/i.test(trimmed);
-        const v = hex ? /^[ \n\t]/.test(trimmed.slice(2)) ? void 0 : goToNumber(trimmed.slice(2), 16) : goToNumber(str2, base);
+        const v = hex ? /^[ \n\t]/.test(trimmed.slice(2)) ? void 0 : goToNumber(trimmed.slice(2), 16) : goToNumber(str3, base);
         if (v === void 0) lua.lua_pushnil(Ls);
         else lua.lua_pushnumber(Ls, v);
       } else {
@@ -58749,6 +59118,102 @@ var init_compare2 = __esm({
   }
 });
 
+// src/lua/debuglib.ts
+var str2, goGetinfo;
+var init_debuglib = __esm({
+  "src/lua/debuglib.ts"() {
+    "use strict";
+    init_api();
+    init_internals();
+    init_syntax();
+    init_values();
+    str2 = (b) => b === null || b === void 0 ? "" : typeof b === "string" ? b : to_jsstring(b);
+    goGetinfo = (Ls) => {
+      const t1 = lua.lua_type(Ls, 1);
+      if (t1 !== lua.LUA_TFUNCTION && t1 !== lua.LUA_TNUMBER)
+        raise(Ls, `bad argument #1 to getinfo (function or number expected, got ${GOPHER_TYPE_NAMES[t1] ?? "nil"})`);
+      const t2 = lua.lua_type(Ls, 2);
+      if (t2 !== lua.LUA_TNONE && t2 !== lua.LUA_TNIL && t2 !== lua.LUA_TSTRING && t2 !== lua.LUA_TNUMBER)
+        raise(Ls, `bad argument #2 to getinfo (string expected, got ${GOPHER_TYPE_NAMES[t2] ?? "nil"})`);
+      const what = t2 === lua.LUA_TNONE || t2 === lua.LUA_TNIL ? "Slunf" : str2(lua.lua_tolstring(Ls, 2));
+      if (/[^fSlun]/.test(what)) {
+        lua.lua_pushnil(Ls);
+        return 1;
+      }
+      const ar = new lua.lua_Debug();
+      let frame = false;
+      if (t1 === lua.LUA_TNUMBER) {
+        let level = Math.trunc(lua.lua_tonumber(Ls, 1));
+        if (level < 0) {
+          level = 0;
+          while (lua.lua_getstack(Ls, level + 1, ar)) level++;
+        }
+        if (!lua.lua_getstack(Ls, level, ar)) {
+          lua.lua_pushnil(Ls);
+          return 1;
+        }
+        lua.lua_getinfo(Ls, to_luastring("Slntf"), ar);
+        frame = true;
+      } else {
+        lua.lua_pushvalue(Ls, 1);
+        lua.lua_getinfo(Ls, to_luastring(">Sn"), ar);
+        lua.lua_pushvalue(Ls, 1);
+      }
+      const fnIdx = lua.lua_gettop(Ls);
+      const fw = str2(ar.what);
+      const isG = fw !== "Lua" && fw !== "main";
+      const main2 = frame && fw === "main";
+      lua.lua_createtable(Ls, 0, 8);
+      const setS = (k, v) => {
+        lua.lua_pushstring(Ls, to_luastring(v));
+        lua.lua_setfield(Ls, -2, to_luastring(k));
+      };
+      const setN = (k, v) => {
+        lua.lua_pushnumber(Ls, v);
+        lua.lua_setfield(Ls, -2, to_luastring(k));
+      };
+      let name = "";
+      let w = "";
+      let source = "";
+      let currentline = 0;
+      let nups = 0;
+      let linedefined = 0;
+      let lastlinedefined = 0;
+      for (const c of what) {
+        if (c === "S") {
+          w = main2 ? "main" : isG ? "G" : frame && ar.istailcall ? "tail" : "Lua";
+          if (!isG) {
+            source = str2(ar.source).replace(/^[=@]/, "");
+            linedefined = ar.linedefined;
+            const cl = Ls.stack[Ls.ci.funcOff + fnIdx]?.value;
+            lastlinedefined = main2 && typeof cl?.p?.gopherScript === "string" ? gopherChunkLastLine(cl.p.gopherScript) : ar.lastlinedefined;
+          }
+        } else if (c === "l") currentline = !isG && frame ? ar.currentline : -1;
+        else if (c === "u" && !isG) {
+          for (let i = 1; ; i++) {
+            const n = lua.lua_getupvalue(Ls, fnIdx, i);
+            if (n === null || n === void 0) break;
+            lua.lua_pop(Ls, 1);
+            if (str2(n) !== "_ENV") nups++;
+          }
+        } else if (c === "n" && frame) name = main2 ? "main chunk" : str2(ar.name);
+      }
+      if (name !== "") setS("name", name);
+      setS("what", w);
+      setS("source", source);
+      setN("currentline", currentline);
+      setN("nups", nups);
+      setN("linedefined", linedefined);
+      setN("lastlinedefined", lastlinedefined);
+      if (what.includes("f")) {
+        lua.lua_pushvalue(Ls, fnIdx);
+        lua.lua_setfield(Ls, -2, to_luastring("func"));
+      }
+      return 1;
+    };
+  }
+});
+
 // src/lua/errors.ts
 function gopherArgName(Ls, msg) {
   const m = /^(?:[^\n]*?:\d+: | ?)(?:bad argument #(\d+) to ('[^']*'|[^ ']*) \(|calling '[^']*' on bad self \()/.exec(msg);
@@ -58774,6 +59239,9 @@ function gopherArgName(Ls, msg) {
 function wrapError(orig) {
   return (Ls) => {
     if (lua.lua_gettop(Ls) === 0) raise(Ls, "bad argument #1 to error (value expected)");
+    const t2 = lua.lua_type(Ls, 2);
+    if (t2 !== lua.LUA_TNONE && t2 !== lua.LUA_TNIL && t2 !== lua.LUA_TNUMBER)
+      raise(Ls, `bad argument #2 to error (number expected, got ${GOPHER_TYPE_NAMES[t2] ?? "nil"})`);
     if (lua.lua_type(Ls, 1) === lua.LUA_TSTRING) {
       const level = lauxlib.luaL_optinteger(Ls, 2, 1);
       if (level > 0) {
@@ -58830,87 +59298,101 @@ var init_errors2 = __esm({
     "use strict";
     init_internals();
     init_gonum();
+    init_api();
     init_gowhere();
     init_values();
     userErrorRaise = false;
   }
 });
 
-// src/lua/goformat.ts
-function goInt64(v) {
-  if (!Number.isFinite(v) || Math.abs(v) >= 9223372036854776e3) return -9223372036854775808n;
-  return BigInt(Math.trunc(v));
-}
-function goFormatInt(n, verb, flags, width, prec) {
-  const neg = n < 0n;
-  const abs = neg ? -n : n;
-  const base = verb === "x" || verb === "X" ? 16 : verb === "o" ? 8 : verb === "b" ? 2 : 10;
-  let digits = abs.toString(base);
-  if (verb === "X") digits = digits.toUpperCase();
-  if (prec !== void 0) digits = prec === 0 && abs === 0n ? "" : digits.padStart(prec, "0");
-  const sign = neg ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
-  const prefix = flags.includes("#") ? base === 16 ? verb === "X" ? "0X" : "0x" : base === 8 ? "0" : "" : "";
-  let out = sign + prefix + digits;
-  if (width !== void 0 && out.length < width) {
-    if (flags.includes("-")) out = out.padEnd(width, " ");
-    else if (flags.includes("0") && prec === void 0) out = sign + prefix + digits.padStart(width - sign.length - prefix.length, "0");
-    else out = out.padStart(width, " ");
+// src/lua/gofmt.ts
+function decodeRune(s, i) {
+  const c = s.charCodeAt(i);
+  if (c < 128) return [c, 1];
+  const n = c >= 194 && c < 224 ? 2 : c >= 224 && c < 240 ? 3 : c >= 240 && c < 245 ? 4 : 0;
+  if (n === 0 || i + n > s.length) return [65533, 1];
+  let r = n === 2 ? c & 31 : n === 3 ? c & 15 : c & 7;
+  for (let k = 1; k < n; k++) {
+    const d = s.charCodeAt(i + k);
+    if ((d & 192) !== 128) return [65533, 1];
+    r = r << 6 | d & 63;
   }
-  return out;
+  if (n === 3 && (r < 2048 || r >= 55296 && r <= 57343)) return [65533, 1];
+  if (n === 4 && (r < 65536 || r > MAX_RUNE)) return [65533, 1];
+  return [r, n];
 }
-function goQuote2(str2) {
+function runeCount(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; n++) i += decodeRune(s, i)[1];
+  return n;
+}
+function encodeRune(r) {
+  if (r < 0 || r > MAX_RUNE || r >= 55296 && r <= 57343) r = 65533;
+  if (r < 128) return String.fromCharCode(r);
+  if (r < 2048) return String.fromCharCode(192 | r >> 6, 128 | r & 63);
+  if (r < 65536) return String.fromCharCode(224 | r >> 12, 128 | r >> 6 & 63, 128 | r & 63);
+  return String.fromCharCode(240 | r >> 18, 128 | r >> 12 & 63, 128 | r >> 6 & 63, 128 | r & 63);
+}
+function isPrint(r) {
+  if (r < 128) return r >= 32 && r < 127;
+  return !/[\p{C}\p{Z}]/u.test(String.fromCodePoint(r));
+}
+function escapeRune(r, width, q2, asciiOnly) {
+  if (width === 1 && r === 65533) return "";
+  const ch = String.fromCharCode(r);
+  if (r < 128 && (ch === q2 || ch === "\\")) return `\\${ch}`;
+  if (asciiOnly ? r < 128 && isPrint(r) : isPrint(r)) return encodeRune(r);
+  switch (r) {
+    case 7:
+      return "\\a";
+    case 8:
+      return "\\b";
+    case 12:
+      return "\\f";
+    case 10:
+      return "\\n";
+    case 13:
+      return "\\r";
+    case 9:
+      return "\\t";
+    case 11:
+      return "\\v";
+  }
+  if (r < 32 || r === 127) return `\\x${r.toString(16).padStart(2, "0")}`;
+  if (r < 65536) return `\\u${r.toString(16).padStart(4, "0")}`;
+  return `\\U${r.toString(16).padStart(8, "0")}`;
+}
+function quote(s, asciiOnly) {
   let out = '"';
-  for (const ch of str2) {
-    const c = ch.codePointAt(0);
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (c === 7) out += "\\a";
-    else if (c === 8) out += "\\b";
-    else if (c === 12) out += "\\f";
-    else if (c === 10) out += "\\n";
-    else if (c === 13) out += "\\r";
-    else if (c === 9) out += "\\t";
-    else if (c === 11) out += "\\v";
-    else if (c < 32 || c === 127) out += `\\x${c.toString(16).padStart(2, "0")}`;
-    else if (c === 65533 && ch !== "�") out += "\\ufffd";
-    else out += ch;
+  for (let i = 0; i < s.length; ) {
+    const [r, w] = decodeRune(s, i);
+    if (w === 1 && r === 65533) out += `\\x${s.charCodeAt(i).toString(16).padStart(2, "0")}`;
+    else out += escapeRune(r, w, '"', asciiOnly);
+    i += w;
   }
   return `${out}"`;
 }
-function goQuoteBytes(b) {
-  let out = '"';
-  for (let i = 0; i < b.length; ) {
-    const c = b[i];
-    let n = c < 128 ? 1 : c >= 194 && c < 224 ? 2 : c >= 224 && c < 240 ? 3 : c >= 240 && c < 245 ? 4 : 0;
-    let r = n === 1 ? c : n === 2 ? c & 31 : n === 3 ? c & 15 : c & 7;
-    for (let k = 1; k < n; k++) {
-      const d = b[i + k];
-      if (d === void 0 || (d & 192) !== 128) {
-        n = 0;
-        break;
-      }
-      r = r << 6 | d & 63;
-    }
-    if (n === 3 && (r < 2048 || r >= 55296 && r <= 57343)) n = 0;
-    if (n === 4 && (r < 65536 || r > 1114111)) n = 0;
-    if (n === 0) {
-      out += `\\x${c.toString(16).padStart(2, "0")}`;
-      i++;
+function quoteRune(r, asciiOnly) {
+  if (r < 0 || r > MAX_RUNE || r >= 55296 && r <= 57343) r = 65533;
+  return `'${escapeRune(r, 2, "'", asciiOnly)}'`;
+}
+function canBackquote(s) {
+  for (let i = 0; i < s.length; ) {
+    const [r, w] = decodeRune(s, i);
+    i += w;
+    if (w > 1) {
+      if (r === 65279) return false;
       continue;
     }
-    const ch = String.fromCodePoint(r);
-    if (r < 128) out += goQuote2(ch).slice(1, -1);
-    else if (/[\p{C}\p{Z}]/u.test(ch))
-      out += r < 65536 ? `\\u${r.toString(16).padStart(4, "0")}` : `\\U${r.toString(16).padStart(8, "0")}`;
-    else out += ch;
-    i += n;
+    if (r === 65533) return false;
+    if (r < 32 && r !== 9 || r === 96 || r === 127) return false;
   }
-  return `${out}"`;
+  return true;
 }
 function exactDecimal(a) {
   if (a === 0) return { d: "", dp: 0 };
   const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(a));
+  view.setFloat64(0, a);
   const hi = view.getUint32(0);
   const lo = view.getUint32(4);
   const expBits = hi >>> 20 & 2047;
@@ -58933,19 +59415,18 @@ function exactDecimal(a) {
   return { d: digits.replace(/0+$/, ""), dp };
 }
 function roundDecimal(x, nd) {
-  if (nd < 0 || nd >= x.d.length) return x;
+  if (nd < 0) return { d: "", dp: 0 };
+  if (nd >= x.d.length) return x;
   const next = x.d.charCodeAt(nd) - 48;
   const up = next === 5 && nd + 1 === x.d.length ? nd > 0 && (x.d.charCodeAt(nd - 1) - 48) % 2 === 1 : next >= 5;
-  if (!up) return { d: x.d.slice(0, nd).replace(/0+$/, ""), dp: nd === 0 ? 0 : x.dp };
+  if (!up) return { d: x.d.slice(0, nd).replace(/0+$/, ""), dp: x.d.slice(0, nd).replace(/0+$/, "") === "" ? 0 : x.dp };
   let i = nd - 1;
   while (i >= 0 && x.d[i] === "9") i--;
   if (i < 0) return { d: "1", dp: x.dp + 1 };
   return { d: x.d.slice(0, i) + String.fromCharCode(x.d.charCodeAt(i) + 1), dp: x.dp };
 }
 function fmtF(x, prec) {
-  let out = "";
-  if (x.dp > 0) out = x.d.slice(0, x.dp).padEnd(x.dp, "0");
-  else out = "0";
+  let out = x.dp > 0 ? x.d.slice(0, x.dp).padEnd(x.dp, "0") : "0";
   if (prec > 0) {
     out += ".";
     for (let i = 1; i <= prec; i++) {
@@ -58962,33 +59443,30 @@ function fmtE(x, prec, e) {
   const ae = Math.abs(exp);
   return `${out}${e}${exp < 0 ? "-" : "+"}${ae < 10 ? "0" : ""}${ae}`;
 }
-function goFormatExpG(v, verb, flags, width, prec) {
-  let body;
-  const lower = verb.toLowerCase();
-  if (!Number.isFinite(v)) {
-    const sign2 = Number.isNaN(v) || v > 0 ? flags.includes("+") ? "+" : flags.includes(" ") ? " " : Number.isNaN(v) ? "" : "+" : "-";
-    body = sign2 + (Number.isNaN(v) ? "NaN" : "Inf");
-    return pad(body, flags.replace("0", ""), width);
-  }
+function goFormatFloat(v, verb, prec) {
+  if (Number.isNaN(v)) return "NaN";
+  if (v === Infinity) return "+Inf";
+  if (v === -Infinity) return "-Inf";
   const neg = v < 0 || Object.is(v, -0);
   const a = Math.abs(v);
-  const x = exactDecimal(a);
-  if (lower === "e") {
-    const p = prec ?? 6;
-    body = fmtE(roundDecimal(x, p + 1), p, "e");
+  const lower = verb.toLowerCase();
+  let body;
+  if (prec < 0) {
+    const s = goFormatFloatG(a);
+    body = lower === "g" ? s : s;
+  } else if (lower === "e") {
+    body = fmtE(roundDecimal(exactDecimal(a), prec + 1), prec, "e");
   } else if (lower === "f") {
-    const p = prec ?? 6;
-    body = fmtF(roundDecimal(x, x.dp + p), p);
-  } else if (prec === void 0) {
-    body = goFormatFloatG(a);
+    const x = exactDecimal(a);
+    body = fmtF(roundDecimal(x, x.dp + prec), prec);
   } else {
     let p = prec === 0 ? 1 : prec;
-    const digs = roundDecimal(x, p);
+    const digs = roundDecimal(exactDecimal(a), p);
     const nd = digs.d.length;
     let eprec = p;
     if (eprec > nd && nd >= digs.dp) eprec = nd;
     const exp = digs.dp - 1;
-    if (exp < -4 || exp >= eprec) {
+    if (digs.d.length === 0 ? false : exp < -4 || exp >= eprec) {
       if (p > nd) p = nd;
       body = fmtE(digs, p - 1, "e");
     } else {
@@ -58996,175 +59474,691 @@ function goFormatExpG(v, verb, flags, width, prec) {
       body = fmtF(digs, Math.max(p - digs.dp, 0));
     }
   }
-  if (flags.includes("#")) body = goSharpFloat(body, lower === "g" ? prec ?? 6 : 0);
   if (verb === "E" || verb === "G") body = body.toUpperCase();
-  const sign = neg ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
-  if (width !== void 0 && flags.includes("0") && !flags.includes("-") && sign.length + body.length < width) {
-    return sign + body.padStart(width - sign.length, "0");
-  }
-  return pad(sign + body, flags, width);
+  return (neg ? "-" : "") + body;
 }
-function goSharpFloat(num2, digits) {
-  let tail = "";
-  const e = num2.search(/[eE]/);
-  if (e >= 0) {
-    tail = num2.slice(e);
-    num2 = num2.slice(0, e);
+function goInt64(v) {
+  if (!Number.isFinite(v) || Math.abs(v) >= 9223372036854776e3) return -9223372036854775808n;
+  return BigInt(Math.trunc(v));
+}
+function tooLarge(x) {
+  return x > 1e6 || x < -1e6;
+}
+function parsenum(s, start, end) {
+  if (start >= end) return [0, false, end];
+  let num2 = 0;
+  let isnum = false;
+  let newi = start;
+  for (; newi < end && s[newi] >= "0" && s[newi] <= "9"; newi++) {
+    if (tooLarge(num2)) return [0, false, end];
+    num2 = num2 * 10 + (s.charCodeAt(newi) - 48);
+    isnum = true;
   }
-  let point = false;
-  let nonzero = false;
-  for (const c of num2) {
-    if (c === ".") point = true;
-    else {
-      if (c !== "0") nonzero = true;
-      if (nonzero) digits--;
+  return [num2, isnum, newi];
+}
+function parseArgNumber(format) {
+  if (format.length < 3) return [0, 1, false];
+  for (let i = 1; i < format.length; i++) {
+    if (format[i] === "]") {
+      const [width, ok, newi] = parsenum(format, 1, i);
+      if (!ok || newi !== i) return [0, i + 1, false];
+      return [width - 1, i + 1, true];
     }
   }
-  if (!point) {
-    if (num2 === "0") digits--;
-    num2 += ".";
-  }
-  while (digits > 0) {
-    num2 += "0";
-    digits--;
-  }
-  return num2 + tail;
+  return [0, 1, false];
 }
-function pad(s, flags, width) {
-  if (width === void 0 || s.length >= width) return s;
-  return flags.includes("-") ? s.padEnd(width, " ") : s.padStart(width, " ");
+function gopherStringFormat(format, args) {
+  const npat = format.split("%").length - 1 - (format.split("%%").length - 1);
+  const passed = args.slice(0, Math.max(0, Math.min(npat, args.length)));
+  const values = passed.map(
+    (a, index) => a.t === "number" ? { k: "lnumber", v: a.v } : a.t === "string" ? { k: "lstring", v: a.b } : a.t === "bool" ? { k: "lbool", v: a.v } : a.t === "nil" ? { k: "lnil" } : { k: "ref", goType: a.goType, str: a.str, index }
+  );
+  const p = new Printer();
+  p.doPrintf(format, values);
+  return p.buf;
 }
-function goFormatNumber(v, conv, flags, width, prec) {
-  switch (conv) {
-    case "d":
-    case "i":
-    case "x":
-    case "X":
-    case "o":
-    case "b":
-      return goFormatInt(goInt64(v), conv === "i" ? "d" : conv, flags, width, prec);
-    case "c": {
-      const r = goInt64(v);
-      const ok = r >= 0n && r <= 0x10ffffn && !(r >= 0xd800n && r <= 0xdfffn);
-      return pad(String.fromCodePoint(ok ? Number(r) : 65533), flags, width);
-    }
-    case "s":
-      return pad(prec === void 0 ? goNumberString(v) : goNumberString(v).slice(0, prec), flags, width);
-    case "q":
-      return pad(goQuote2(goNumberString(v)), flags, width);
-    case "e":
-    case "E":
-    case "f":
-    case "F":
-    case "g":
-    case "G":
-      return goFormatExpG(v, conv, flags, width, prec);
-    default: {
-      if (Number.isInteger(v) && Math.abs(v) < 9223372036854776e3)
-        return `%!${conv}(int64=${goFormatInt(goInt64(v), "d", flags, width, prec)})`;
-      return `%!${conv}(float64=${pad(goNumberString(v), flags, width)})`;
-    }
+var GoStructVerb, clear, LDIGITS, UDIGITS, MAX_RUNE, isInteger, U64, typeName2, Printer;
+var init_gofmt = __esm({
+  "src/lua/gofmt.ts"() {
+    "use strict";
+    init_gonum();
+    GoStructVerb = class extends Error {
+      constructor(argIndex) {
+        super("struct verb");
+        this.argIndex = argIndex;
+      }
+      argIndex;
+    };
+    clear = () => ({
+      widPresent: false,
+      precPresent: false,
+      minus: false,
+      plus: false,
+      sharp: false,
+      space: false,
+      zero: false,
+      plusV: false,
+      sharpV: false,
+      wid: 0,
+      prec: 0
+    });
+    LDIGITS = "0123456789abcdefx";
+    UDIGITS = "0123456789ABCDEFX";
+    MAX_RUNE = 1114111;
+    isInteger = (v) => Number(goInt64(v)) === v;
+    U64 = 1n << 64n;
+    typeName2 = (a) => a.k === "int64" ? "int64" : a.k === "float64" ? "float64" : a.k === "string" ? "string" : a.k === "lnumber" ? "lua.LNumber" : a.k === "lstring" ? "lua.LString" : a.k === "lbool" ? "lua.LBool" : a.k === "lnil" ? "*lua.LNilType" : a.goType;
+    Printer = class _Printer {
+      buf = "";
+      f = clear();
+      erroring = false;
+      arg;
+      writePadding(n) {
+        if (n <= 0) return;
+        this.buf += (this.f.zero ? "0" : " ").repeat(n);
+      }
+      pad(s) {
+        if (!this.f.widPresent || this.f.wid === 0) {
+          this.buf += s;
+          return;
+        }
+        const width = this.f.wid - runeCount(s);
+        if (!this.f.minus) {
+          this.writePadding(width);
+          this.buf += s;
+        } else {
+          this.buf += s;
+          this.writePadding(width);
+        }
+      }
+      fmtBoolean(v) {
+        this.pad(v ? "true" : "false");
+      }
+      fmtUnicode(u) {
+        let prec = 4;
+        if (this.f.precPresent && this.f.prec > 4) prec = this.f.prec;
+        let tail = "";
+        if (this.f.sharp && u <= BigInt(MAX_RUNE) && isPrint(Number(u))) tail = ` '${encodeRune(Number(u))}'`;
+        let hex = u.toString(16).toUpperCase();
+        if (hex.length < prec) hex = hex.padStart(prec, "0");
+        const oldZero = this.f.zero;
+        this.f.zero = false;
+        this.pad(`U+${hex}${tail}`);
+        this.f.zero = oldZero;
+      }
+      fmtIntegerRaw(u, base, isSigned, verb, digits) {
+        const negative = isSigned && u >= 1n << 63n;
+        if (negative) u = U64 - u;
+        let prec = 0;
+        if (this.f.precPresent) {
+          prec = this.f.prec;
+          if (prec === 0 && u === 0n) {
+            const oldZero2 = this.f.zero;
+            this.f.zero = false;
+            this.writePadding(this.f.wid);
+            this.f.zero = oldZero2;
+            return;
+          }
+        } else if (this.f.zero && this.f.widPresent) {
+          prec = this.f.wid;
+          if (negative || this.f.plus || this.f.space) prec--;
+        }
+        let s = u.toString(base);
+        if (digits === UDIGITS) s = s.toUpperCase();
+        if (s.length < prec) s = s.padStart(prec, "0");
+        if (this.f.sharp) {
+          if (base === 2) s = `0b${s}`;
+          else if (base === 8) {
+            if (s[0] !== "0") s = `0${s}`;
+          } else if (base === 16) s = `0${digits[16]}${s}`;
+        }
+        if (verb === "O") s = `0o${s}`;
+        if (negative) s = `-${s}`;
+        else if (this.f.plus) s = `+${s}`;
+        else if (this.f.space) s = ` ${s}`;
+        const oldZero = this.f.zero;
+        this.f.zero = false;
+        this.pad(s);
+        this.f.zero = oldZero;
+      }
+      truncate(s) {
+        if (this.f.precPresent) {
+          let n = this.f.prec;
+          for (let i = 0; i < s.length; ) {
+            n--;
+            if (n < 0) return s.slice(0, i);
+            i += decodeRune(s, i)[1];
+          }
+        }
+        return s;
+      }
+      fmtS(s) {
+        this.pad(this.truncate(s));
+      }
+      fmtSx(s, digits) {
+        let length = s.length;
+        if (this.f.precPresent && this.f.prec < length) length = this.f.prec;
+        let width = 2 * length;
+        if (width > 0) {
+          if (this.f.space) {
+            if (this.f.sharp) width *= 2;
+            width += length - 1;
+          } else if (this.f.sharp) width += 2;
+        } else {
+          if (this.f.widPresent) this.writePadding(this.f.wid);
+          return;
+        }
+        if (this.f.widPresent && this.f.wid > width && !this.f.minus) this.writePadding(this.f.wid - width);
+        let out = "";
+        if (this.f.sharp) out += `0${digits[16]}`;
+        for (let i = 0; i < length; i++) {
+          if (this.f.space && i > 0) {
+            out += " ";
+            if (this.f.sharp) out += `0${digits[16]}`;
+          }
+          const c = s.charCodeAt(i);
+          out += digits[c >> 4] + digits[c & 15];
+        }
+        this.buf += out;
+        if (this.f.widPresent && this.f.wid > width && this.f.minus) this.writePadding(this.f.wid - width);
+      }
+      fmtQ(s) {
+        s = this.truncate(s);
+        if (this.f.sharp && canBackquote(s)) {
+          this.pad(`\`${s}\``);
+          return;
+        }
+        this.pad(quote(s, this.f.plus));
+      }
+      fmtC(c) {
+        const r = c > BigInt(MAX_RUNE) ? 65533 : Number(c);
+        this.pad(encodeRune(r));
+      }
+      fmtQc(c) {
+        const r = c > BigInt(MAX_RUNE) ? 65533 : Number(c);
+        this.pad(quoteRune(r, this.f.plus));
+      }
+      fmtFloatRaw(v, verb, prec) {
+        if (this.f.precPresent) prec = this.f.prec;
+        let num2 = goFormatFloat(v, verb, prec);
+        num2 = num2[0] === "-" || num2[0] === "+" ? num2 : `+${num2}`;
+        if (this.f.space && num2[0] === "+" && !this.f.plus) num2 = ` ${num2.slice(1)}`;
+        if (num2[1] === "I" || num2[1] === "N") {
+          const oldZero = this.f.zero;
+          this.f.zero = false;
+          if (num2[1] === "N" && !this.f.space && !this.f.plus) num2 = num2.slice(1);
+          this.pad(num2);
+          this.f.zero = oldZero;
+          return;
+        }
+        if (this.f.sharp && verb !== "b") {
+          let digits = 0;
+          if (verb === "v" || verb === "g" || verb === "G" || verb === "x") {
+            digits = prec;
+            if (digits === -1) digits = 6;
+          }
+          let tail = "";
+          let body = num2;
+          let hasDecimalPoint = false;
+          let sawNonzeroDigit = false;
+          for (let i = 1; i < body.length; i++) {
+            const c = body[i];
+            if (c === ".") hasDecimalPoint = true;
+            else if (c === "e" || c === "E") {
+              tail = body.slice(i);
+              body = body.slice(0, i);
+              break;
+            } else {
+              if (c !== "0") sawNonzeroDigit = true;
+              if (sawNonzeroDigit) digits--;
+            }
+          }
+          if (!hasDecimalPoint) {
+            if (body.length === 2 && body[1] === "0") digits--;
+            body += ".";
+          }
+          while (digits > 0) {
+            body += "0";
+            digits--;
+          }
+          num2 = body + tail;
+        }
+        if (this.f.plus || num2[0] !== "+") {
+          if (this.f.zero && this.f.widPresent && this.f.wid > num2.length) {
+            this.buf += num2[0];
+            this.writePadding(this.f.wid - num2.length);
+            this.buf += num2.slice(1);
+            return;
+          }
+          this.pad(num2);
+          return;
+        }
+        this.pad(num2.slice(1));
+      }
+      // ---- print.go ----
+      badVerb(verb) {
+        this.erroring = true;
+        this.buf += `%!${verb}(`;
+        if (this.arg !== void 0) {
+          this.buf += `${typeName2(this.arg)}=`;
+          this.printArg(this.arg, "v");
+        } else this.buf += "<nil>";
+        this.buf += ")";
+        this.erroring = false;
+      }
+      fmtBool(v, verb) {
+        if (verb === "t" || verb === "v") this.fmtBoolean(v);
+        else this.badVerb(verb);
+      }
+      fmtInteger(v, isSigned, verb) {
+        const u = v < 0n ? v + U64 : v;
+        switch (verb) {
+          case "v":
+          case "d": {
+            this.fmtIntegerRaw(u, 10, isSigned, verb, LDIGITS);
+            return;
+          }
+          case "b": {
+            this.fmtIntegerRaw(u, 2, isSigned, verb, LDIGITS);
+            return;
+          }
+          case "o":
+          case "O": {
+            this.fmtIntegerRaw(u, 8, isSigned, verb, LDIGITS);
+            return;
+          }
+          case "x": {
+            this.fmtIntegerRaw(u, 16, isSigned, verb, LDIGITS);
+            return;
+          }
+          case "X": {
+            this.fmtIntegerRaw(u, 16, isSigned, verb, UDIGITS);
+            return;
+          }
+          case "c": {
+            this.fmtC(u);
+            return;
+          }
+          case "q": {
+            this.fmtQc(u);
+            return;
+          }
+          case "U": {
+            this.fmtUnicode(u);
+            return;
+          }
+          default: {
+            this.badVerb(verb);
+            return;
+          }
+        }
+      }
+      fmtFloat(v, verb) {
+        switch (verb) {
+          case "v": {
+            this.fmtFloatRaw(v, "g", -1);
+            return;
+          }
+          case "g":
+          case "G": {
+            this.fmtFloatRaw(v, verb, -1);
+            return;
+          }
+          case "f":
+          case "e":
+          case "E": {
+            this.fmtFloatRaw(v, verb, 6);
+            return;
+          }
+          case "F": {
+            this.fmtFloatRaw(v, "f", 6);
+            return;
+          }
+          default: {
+            this.badVerb(verb);
+            return;
+          }
+        }
+      }
+      fmtString(v, verb) {
+        switch (verb) {
+          case "v":
+            if (this.f.sharpV) this.fmtQ(v);
+            else this.fmtS(v);
+            return;
+          case "s": {
+            this.fmtS(v);
+            return;
+          }
+          case "x": {
+            this.fmtSx(v, LDIGITS);
+            return;
+          }
+          case "X": {
+            this.fmtSx(v, UDIGITS);
+            return;
+          }
+          case "q": {
+            this.fmtQ(v);
+            return;
+          }
+          default: {
+            this.badVerb(verb);
+            return;
+          }
+        }
+      }
+      /** utils.go defaultFormat: the flags (in byte order), width and precision rebuilt, then Fprintf(f, format, v). */
+      defaultFormat(v, c) {
+        let format = "%";
+        if (this.f.space) format += " ";
+        if (this.f.sharp || this.f.sharpV) format += "#";
+        if (this.f.plus || this.f.plusV) format += "+";
+        if (this.f.minus) format += "-";
+        if (this.f.zero) format += "0";
+        if (this.f.widPresent) format += String(this.f.wid);
+        if (this.f.precPresent) format += `.${this.f.prec}`;
+        format += c;
+        const inner = new _Printer();
+        inner.doPrintf(format, [v]);
+        this.buf += inner.buf;
+      }
+      printArg(arg, verb) {
+        this.arg = arg;
+        if (verb === "T") {
+          this.fmtS(typeName2(arg));
+          return;
+        }
+        if (verb === "p") {
+          if (arg.k === "ref") {
+            const m = /0x([0-9a-f]+)$/.exec(arg.str);
+            this.fmtIntegerRaw(BigInt(`0x${m ? m[1] : "0"}`), 16, false, "v", LDIGITS);
+            if (!this.f.sharp) this.buf = this.buf.replace(/([0-9a-f]+)$/, "0x$1");
+            return;
+          }
+          if (arg.k !== "lnil") {
+            this.badVerb(verb);
+            return;
+          }
+        }
+        switch (arg.k) {
+          case "int64": {
+            this.fmtInteger(arg.v, true, verb);
+            return;
+          }
+          case "float64": {
+            this.fmtFloat(arg.v, verb);
+            return;
+          }
+          case "string": {
+            this.fmtString(arg.v, verb);
+            return;
+          }
+        }
+        if (!this.erroring) {
+          if (verb === "w") {
+            this.badVerb(verb);
+            return;
+          }
+          if (arg.k === "lnumber") {
+            this.numberFormat(arg.v, verb);
+            return;
+          }
+          if (arg.k === "lstring") {
+            this.stringFormat(arg.v, verb);
+            return;
+          }
+          if (!this.f.sharpV && "vsxXq".includes(verb) && verb.length === 1) {
+            const s = arg.k === "lbool" ? arg.v ? "true" : "false" : arg.k === "lnil" ? "nil" : arg.str;
+            {
+              this.fmtString(s, verb);
+              return;
+            }
+          }
+        }
+        if (arg.k === "lbool") {
+          this.fmtBool(arg.v, verb);
+          return;
+        }
+        if (arg.k === "lnil") {
+          this.buf += this.f.sharpV ? "&lua.LNilType{}" : "&{}";
+          return;
+        }
+        if (arg.k === "ref") throw new GoStructVerb(arg.index);
+        if (arg.k === "lnumber") {
+          this.fmtFloat(arg.v, verb);
+          return;
+        }
+        {
+          this.fmtString(arg.v, verb);
+          return;
+        }
+      }
+      /** value.go LNumber.Format. */
+      numberFormat(nm, c) {
+        switch (c) {
+          case "q":
+          case "s": {
+            this.defaultFormat({ k: "string", v: goNumberString(nm) }, c);
+            return;
+          }
+          case "b":
+          case "c":
+          case "d":
+          case "o":
+          case "x":
+          case "X":
+          case "U": {
+            this.defaultFormat({ k: "int64", v: goInt64(nm) }, c);
+            return;
+          }
+          case "e":
+          case "E":
+          case "f":
+          case "F":
+          case "g":
+          case "G": {
+            this.defaultFormat({ k: "float64", v: nm }, c);
+            return;
+          }
+          case "i": {
+            this.defaultFormat({ k: "int64", v: goInt64(nm) }, "d");
+            return;
+          }
+          default: {
+            this.defaultFormat(isInteger(nm) ? { k: "int64", v: goInt64(nm) } : { k: "float64", v: nm }, c);
+            return;
+          }
+        }
+      }
+      /** value.go LString.Format (its test is inverted: a string that parses prints as %s, else LNumber(0) as %d). */
+      stringFormat(st, c) {
+        if (c === "d" || c === "i") {
+          const text2 = new TextDecoder().decode(Uint8Array.from(st, (ch) => ch.charCodeAt(0)));
+          if (goParseNumber(text2.replace(/^[ \t\n]+|[ \t\n]+$/g, "")) === void 0) {
+            this.defaultFormat({ k: "lnumber", v: 0 }, "d");
+            return;
+          }
+          {
+            this.defaultFormat({ k: "string", v: st }, "s");
+            return;
+          }
+        }
+        {
+          this.defaultFormat({ k: "string", v: st }, c);
+          return;
+        }
+      }
+      doPrintf(format, a) {
+        const end = format.length;
+        let argNum = 0;
+        let afterIndex = false;
+        let reordered = false;
+        let goodArgNum = true;
+        const argNumber = (i2) => {
+          if (end <= i2 || format[i2] !== "[") return [argNum, i2, false];
+          reordered = true;
+          const [index, wid, ok] = parseArgNumber(format.slice(i2));
+          if (ok && index >= 0 && index < a.length) return [index, i2 + wid, true];
+          goodArgNum = false;
+          return [argNum, i2 + wid, ok];
+        };
+        const intFromArg = () => {
+          if (argNum < a.length) argNum++;
+          return [0, false];
+        };
+        let i = 0;
+        formatLoop: while (i < end) {
+          goodArgNum = true;
+          const lasti = i;
+          while (i < end && format[i] !== "%") i++;
+          if (i > lasti) this.buf += format.slice(lasti, i);
+          if (i >= end) break;
+          i++;
+          this.f = clear();
+          simple: for (; i < end; i++) {
+            const c = format[i];
+            switch (c) {
+              case "#":
+                this.f.sharp = true;
+                break;
+              case "0":
+                this.f.zero = !this.f.minus;
+                break;
+              case "+":
+                this.f.plus = true;
+                break;
+              case "-":
+                this.f.minus = true;
+                this.f.zero = false;
+                break;
+              case " ":
+                this.f.space = true;
+                break;
+              default:
+                if (c >= "a" && c <= "z" && argNum < a.length) {
+                  if (c === "v") {
+                    this.f.sharpV = this.f.sharp;
+                    this.f.sharp = false;
+                    this.f.plusV = this.f.plus;
+                    this.f.plus = false;
+                  }
+                  this.printArg(a[argNum], c);
+                  argNum++;
+                  i++;
+                  continue formatLoop;
+                }
+                break simple;
+            }
+          }
+          [argNum, i, afterIndex] = argNumber(i);
+          if (i < end && format[i] === "*") {
+            i++;
+            [this.f.wid, this.f.widPresent] = intFromArg();
+            if (!this.f.widPresent) this.buf += "%!(BADWIDTH)";
+            afterIndex = false;
+          } else {
+            [this.f.wid, this.f.widPresent, i] = parsenum(format, i, end);
+            if (afterIndex && this.f.widPresent) goodArgNum = false;
+          }
+          if (i + 1 < end && format[i] === ".") {
+            i++;
+            if (afterIndex) goodArgNum = false;
+            [argNum, i, afterIndex] = argNumber(i);
+            if (i < end && format[i] === "*") {
+              i++;
+              [this.f.prec, this.f.precPresent] = intFromArg();
+              if (!this.f.precPresent) this.buf += "%!(BADPREC)";
+              afterIndex = false;
+            } else {
+              [this.f.prec, this.f.precPresent, i] = parsenum(format, i, end);
+              if (!this.f.precPresent) {
+                this.f.prec = 0;
+                this.f.precPresent = true;
+              }
+            }
+          }
+          if (!afterIndex) [argNum, i, afterIndex] = argNumber(i);
+          if (i >= end) {
+            this.buf += "%!(NOVERB)";
+            break;
+          }
+          let verb = format[i];
+          let size = 1;
+          if (verb.charCodeAt(0) >= 128) {
+            const [r, w] = decodeRune(format, i);
+            verb = encodeRune(r);
+            size = w;
+          }
+          i += size;
+          if (verb === "%") this.buf += "%";
+          else if (!goodArgNum) this.buf += `%!${verb}(BADINDEX)`;
+          else if (argNum >= a.length) this.buf += `%!${verb}(MISSING)`;
+          else {
+            if (verb === "v") {
+              this.f.sharpV = this.f.sharp;
+              this.f.sharp = false;
+              this.f.plusV = this.f.plus;
+              this.f.plus = false;
+            }
+            this.printArg(a[argNum], verb);
+            argNum++;
+          }
+        }
+        if (!reordered && argNum < a.length) {
+          this.f = clear();
+          this.buf += "%!(EXTRA ";
+          a.slice(argNum).forEach((arg, k) => {
+            if (k > 0) this.buf += ", ";
+            this.buf += `${typeName2(arg)}=`;
+            this.printArg(arg, "v");
+          });
+          this.buf += ")";
+        }
+      }
+    };
   }
+});
+
+// src/lua/goformat.ts
+function byteString(b) {
+  let s = "";
+  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
+  return s;
 }
-function goPadRunes(str2, flags, width, prec) {
-  const runes = [...str2];
-  const cut = prec === void 0 ? runes : runes.slice(0, prec);
-  const body = cut.join("");
-  if (width === void 0 || cut.length >= width) return body;
-  const fill = (flags.includes("0") && !flags.includes("-") ? "0" : " ").repeat(width - cut.length);
-  return flags.includes("-") ? body + fill : fill + body;
-}
-function goFormatString(bytes2, conv, flags, width, prec) {
-  if (conv === "s" && (width === void 0 && prec === void 0 || bytes2.every((b) => b < 128 && b !== 0))) return void 0;
-  const str2 = to_jsstring(bytes2, void 0, void 0, true);
-  if (conv === "d" || conv === "i") {
-    if (goParseNumber(str2) === void 0) return goFormatInt(0n, "d", flags, width, prec);
-    return goPadRunes(str2, flags, width, prec);
-  }
-  if (conv === "q") return pad(goQuoteBytes(bytes2), flags, width);
-  if (conv === "s") {
-    return goPadRunes(str2, flags, width, prec);
-  }
-  if (conv === "x" || conv === "X") {
-    if (flags !== "" || prec !== void 0) return void 0;
-    let hex = "";
-    for (const b of bytes2) hex += b.toString(16).padStart(2, "0");
-    return pad(conv === "X" ? hex.toUpperCase() : hex, flags, width);
-  }
-  return `%!${conv}(string=${goPadRunes(str2, flags, width, prec)})`;
+function bytesOf(s) {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 function wrapFormat(orig) {
   return (Ls) => {
-    const fmt = checkJsString(Ls, 1);
+    checkJsString(Ls, 1);
+    const format = byteString(lua.lua_tolstring(Ls, 1));
     const top = lua.lua_gettop(Ls);
-    const npat = fmt.split("%").length - 1 - (fmt.split("%%").length - 1);
-    const passed = Math.min(npat, top - 1) + 1;
-    const re = /%[-+ #0]*\d*(?:\.\d*)?$|%([-+ #0]*)(\d*)(?:\.(\d*))?([\s\S])/g;
-    let out = "";
-    let last = 0;
-    let arg = 1;
-    let changed = false;
-    const kept = [];
-    let m;
-    while ((m = re.exec(fmt)) !== null) {
-      const [spec2, flags, w, p, conv] = m;
-      out += fmt.slice(last, m.index);
-      last = m.index + spec2.length;
-      if (conv === void 0) {
-        out += "%%!(NOVERB)";
-        changed = true;
-        continue;
-      }
-      if (conv === "%") {
-        out += "%%";
-        if (spec2 !== "%%") changed = true;
-        continue;
-      }
-      arg++;
-      const width = w === "" ? void 0 : Number(w);
-      const prec = p === void 0 ? void 0 : p === "" ? 0 : Number(p);
-      const t = arg <= passed ? lua.lua_type(Ls, arg) : lua.LUA_TNONE;
-      let literal;
-      if (t === lua.LUA_TNUMBER) {
-        literal = goFormatNumber(lua.lua_tonumber(Ls, arg), conv, flags, width, prec);
-      } else if (t === lua.LUA_TNONE) {
-        literal = `%!${conv}(MISSING)`;
-      } else if (t === lua.LUA_TSTRING) {
-        literal = goFormatString(lua.lua_tolstring(Ls, arg), conv, flags, width, prec);
-      } else if (t === lua.LUA_TNIL) {
-        if (conv === "q") literal = pad('"nil"', flags, width);
-        else if (conv === "v") literal = pad("nil", flags, width);
-        else if (conv === "w") literal = "%!w(*lua.LNilType=&{})";
-        else if (conv !== "s") literal = conv === "x" ? "6e696c" : conv === "X" ? "6E696C" : "&{}";
-      } else if ((t === lua.LUA_TTABLE || t === lua.LUA_TFUNCTION || t === lua.LUA_TTHREAD || t === lua.LUA_TUSERDATA) && "svqxX".includes(conv) && !(conv === "v" && flags.includes("#"))) {
-        const text2 = gopherKeyString(Ls.stack[Ls.ci.funcOff + arg]);
-        literal = conv === "s" || conv === "v" ? goPadRunes(text2, flags, width, prec) : goFormatString(to_luastring(text2), conv, flags, width, prec);
-      } else if (t === lua.LUA_TBOOLEAN) {
-        const b = lua.lua_toboolean(Ls, arg) ? "true" : "false";
-        if (conv === "q") literal = pad(`"${b}"`, flags, width);
-        else if (conv !== "s") literal = `%!${conv}(lua.LBool=${b})`;
-      }
-      if (literal === void 0) {
-        out += spec2;
-        kept.push(arg);
-      } else {
-        out += literal.replace(/%/g, "%%");
-        changed = true;
-      }
+    const args = [];
+    for (let i = 2; i <= top; i++) {
+      const t = lua.lua_type(Ls, i);
+      if (t === lua.LUA_TNUMBER) args.push({ t: "number", v: lua.lua_tonumber(Ls, i) });
+      else if (t === lua.LUA_TSTRING) args.push({ t: "string", b: byteString(lua.lua_tolstring(Ls, i)) });
+      else if (t === lua.LUA_TBOOLEAN) args.push({ t: "bool", v: lua.lua_toboolean(Ls, i) });
+      else if (t === lua.LUA_TNIL) args.push({ t: "nil" });
+      else
+        args.push({
+          t: "ref",
+          goType: GO_LVALUE_TYPES[t] ?? "*lua.LUserData",
+          str: gopherKeyString(Ls.stack[Ls.ci.funcOff + i])
+        });
     }
-    out += fmt.slice(last);
-    if (arg < passed) {
-      const extra = [];
-      for (let i = arg + 1; i <= passed; i++)
-        extra.push(`${GO_LVALUE_TYPES[lua.lua_type(Ls, i)] ?? "*lua.LUserData"}=${gopherKeyString(Ls.stack[Ls.ci.funcOff + i])}`);
-      out += `%!(EXTRA ${extra.join(", ")})`.replace(/%/g, "%%");
-      changed = true;
+    let out;
+    try {
+      out = gopherStringFormat(format, args);
+    } catch (e) {
+      if (e instanceof GoStructVerb) return orig(Ls);
+      throw e;
     }
-    if (!changed) return orig(Ls);
-    pushJsString(Ls, out);
-    for (const k of kept) lua.lua_pushvalue(Ls, k);
-    for (let i = 0; i < top; i++) lua.lua_remove(Ls, 1);
-    return orig(Ls);
+    lua.lua_pushstring(Ls, bytesOf(out));
+    return 1;
   };
 }
 var GO_LVALUE_TYPES;
@@ -59172,7 +60166,7 @@ var init_goformat = __esm({
   "src/lua/goformat.ts"() {
     "use strict";
     init_internals();
-    init_gonum();
+    init_gofmt();
     init_values();
     GO_LVALUE_TYPES = [
       "*lua.LNilType",
@@ -59397,7 +60391,7 @@ var init_goos = __esm({
 });
 
 // src/lua/gostrings.ts
-function decodeRune(b, i) {
+function decodeRune2(b, i) {
   const c0 = b[i];
   if (c0 < 128) return [c0, 1];
   const need = c0 >= 240 && c0 <= 244 ? 3 : c0 >= 224 ? c0 <= 239 ? 2 : -1 : c0 >= 194 ? 1 : -1;
@@ -59419,7 +60413,7 @@ function mapRune(cp, upper) {
   if (!upper && cp === 304) return 105;
   return cp;
 }
-function encodeRune(cp, out) {
+function encodeRune2(cp, out) {
   if (cp < 128) out.push(cp);
   else if (cp < 2048) out.push(192 | cp >> 6, 128 | cp & 63);
   else if (cp < 65536) out.push(224 | cp >> 12, 128 | cp >> 6 & 63, 128 | cp & 63);
@@ -59442,8 +60436,8 @@ function goCaseMap(b, upper) {
   }
   const out = [];
   for (let i = 0; i < b.length; ) {
-    const [cp, w] = decodeRune(b, i);
-    encodeRune(cp === 65533 ? cp : mapRune(cp, upper), out);
+    const [cp, w] = decodeRune2(b, i);
+    encodeRune2(cp === 65533 ? cp : mapRune(cp, upper), out);
     i += w;
   }
   return Uint8Array.from(out);
@@ -59451,7 +60445,7 @@ function goCaseMap(b, upper) {
 function goJsonString(b) {
   let out = "";
   for (let i = 0; i < b.length; ) {
-    const [cp, w] = decodeRune(b, i);
+    const [cp, w] = decodeRune2(b, i);
     out += String.fromCodePoint(cp);
     i += w;
   }
@@ -59749,17 +60743,17 @@ function run2(src, insts, sp, step2, budget) {
           ok = false;
           break;
         }
-        let count = 1;
+        let count2 = 1;
         let found2 = false;
         for (sp = sp + 1; sp < len; sp++) {
-          if (src[sp] === ins.b) count--;
-          if (count === 0) {
+          if (src[sp] === ins.b) count2--;
+          if (count2 === 0) {
             pc++;
             sp++;
             found2 = true;
             break;
           }
-          if (src[sp] === ins.a) count++;
+          if (src[sp] === ins.a) count2++;
         }
         if (!found2) ok = false;
         break;
@@ -59954,7 +60948,7 @@ function findAll(Ls, sIdx, pIdx, limit) {
   return gopherFind(Ls, lua.lua_tolstring(Ls, pIdx), s, 0, limit).map((md) => toMatch(s, md));
 }
 function strIndex(len, i, start) {
-  if (start && i !== 0) i -= 1;
+  if (start && i !== 0) i = i === -9223372036854776e3 ? 9223372036854776e3 : i - 1;
   if (i < 0) i = len + i + 1;
   i = Math.max(0, i);
   if (!start && i > len) i = len;
@@ -59969,7 +60963,7 @@ function optInt(Ls, i, d, fn) {
       `bad argument #${i} to ${fn} (number expected, got ${t === lua.LUA_TSTRING ? "string" : to_jsstring(lua.lua_typename(Ls, t))})`
     );
   const v = lua.lua_tonumber(Ls, i);
-  return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
+  return Number.isNaN(v) || v >= 9223372036854776e3 || v < -9223372036854776e3 ? -9223372036854776e3 : Math.trunc(v);
 }
 function pushCaptures(Ls, s, md) {
   let n = 0;
@@ -60291,25 +61285,37 @@ var init_gotable = __esm({
 });
 
 // src/lua/stringlib.ts
+function goInt(v) {
+  return Number.isNaN(v) || v >= 9223372036854776e3 || v < -9223372036854776e3 ? -9223372036854776e3 : Math.trunc(v);
+}
 function optIntArg(Ls, i, d, fn) {
   const t = lua.lua_type(Ls, i);
   if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
   if (t !== lua.LUA_TNUMBER) raise(Ls, `bad argument #${i} to ${fn} (number expected, got ${GOPHER_TYPE_NAMES[t] ?? "nil"})`);
-  const v = lua.lua_tonumber(Ls, i);
-  return Number.isFinite(v) ? Math.trunc(v) : v > 0 ? 2 ** 63 : -(2 ** 63);
+  return goInt(lua.lua_tonumber(Ls, i));
+}
+function stringIndex(l, i, start) {
+  if (start && i !== 0) i = i === -9223372036854776e3 ? 9223372036854776e3 : i - 1;
+  if (i < 0) i = l + i + 1;
+  i = Math.max(0, i);
+  if (!start && i > l) i = l;
+  return i;
 }
 function wrapRep(orig) {
   return (Ls) => {
     const s = lauxlib.luaL_checklstring(Ls, 1);
     if (lua.lua_type(Ls, 2) !== lua.LUA_TNUMBER)
       raise(Ls, `bad argument #2 to rep (number expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 2)] ?? "nil"})`);
-    const n = lauxlib.luaL_checknumber(Ls, 2);
-    if (n > 0 && s.length * n > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
+    const count2 = goInt(lauxlib.luaL_checknumber(Ls, 2));
+    if (count2 > 0 && s.length > 0 && s.length * count2 >= 2 ** 48 && s.length * count2 < 2 ** 63) {
+      lua.lua_pushstring(Ls, to_luastring("runtime error: makeslice: cap out of range"));
+      return lua.lua_error(Ls);
+    }
+    if (count2 > 0 && s.length * count2 > MAX_STRING_BYTES) boundedRaise(Ls, MEMORY_MESSAGE);
     lua.lua_settop(Ls, 2);
-    const count = Number.isFinite(n) ? Math.trunc(n) : 0;
-    lua.lua_pushnumber(Ls, count);
+    lua.lua_pushnumber(Ls, count2);
     lua.lua_replace(Ls, 2);
-    const total = count > 0 ? s.length * count : 0;
+    const total = count2 > 0 ? s.length * count2 : 0;
     charge(Ls, 1 + (total >> 6));
     if (total >= REP_FAST_BYTES) {
       const out = new Uint8Array(total);
@@ -60346,7 +61352,7 @@ function wrapConcat(orig) {
     return n;
   };
 }
-var goStrByte, REP_FAST_BYTES, goStrChar;
+var goStrSub, goStrByte, REP_FAST_BYTES, goStrChar;
 var init_stringlib = __esm({
   "src/lua/stringlib.ts"() {
     "use strict";
@@ -60355,9 +61361,20 @@ var init_stringlib = __esm({
     init_bounds();
     init_gostrings();
     init_values();
+    goStrSub = (Ls) => {
+      const b = lauxlib.luaL_checklstring(Ls, 1);
+      const t = lua.lua_type(Ls, 2);
+      if (t !== lua.LUA_TNUMBER) raise(Ls, `bad argument #2 to sub (number expected, got ${GOPHER_TYPE_NAMES[t] ?? "nil"})`);
+      const start = stringIndex(b.length, goInt(lua.lua_tonumber(Ls, 2)), true);
+      const end = stringIndex(b.length, optIntArg(Ls, 3, -1, "sub"), false);
+      if (start >= b.length || end < start) lua.lua_pushliteral(Ls, "");
+      else lua.lua_pushlstring(Ls, b.subarray(start, end), end - start);
+      return 1;
+    };
     goStrByte = (Ls) => {
       const b = lauxlib.luaL_checklstring(Ls, 1);
-      let start = optIntArg(Ls, 2, 1, "byte") - 1;
+      let start = optIntArg(Ls, 2, 1, "byte");
+      start = start === -9223372036854776e3 ? 9223372036854776e3 : start - 1;
       let end = optIntArg(Ls, 3, -1, "byte");
       const l = b.length;
       if (start < 0) start = l + start + 1;
@@ -60481,11 +61498,17 @@ function initEngine() {
     pairs: fnTV(makePairs(nextFn))
   };
   const tableLib = getGlobalTV("table");
-  const unpackFn = rawGetStr(tableLib.value, "unpack").value;
   base.unpack = fnTV((Ls) => {
     if (lua.lua_type(Ls, 1) !== lua.LUA_TTABLE)
       raise(Ls, `bad argument #1 to unpack (table expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
-    return unpackFn(Ls);
+    const start = optIntArg(Ls, 2, 1, "unpack");
+    const end = optIntArg(Ls, 3, lua.lua_rawlen(Ls, 1), "unpack");
+    if (start > end) return 0;
+    const n = end - start + 1;
+    if (n >= 1e6) raise(Ls, "registry overflow");
+    lua.lua_checkstack(Ls, n);
+    for (let i = start; i <= end; i++) lua.lua_rawgeti(Ls, 1, i);
+    return n;
   });
   const stringLib = getGlobalTV("string");
   const mathLib = getGlobalTV("math");
@@ -60496,7 +61519,7 @@ function initEngine() {
     maxn: fnTV(tableMaxn)
   };
   const safeOs = { time: fnTV(argoSafeOs.time), date: fnTV(argoSafeOs.date) };
-  const str2 = libFrom(stringLib, [
+  const str3 = libFrom(stringLib, [
     "byte",
     "char",
     "dump",
@@ -60512,21 +61535,21 @@ function initEngine() {
     "upper",
     "gmatch"
   ]);
-  str2.gfind = str2.gmatch;
-  str2.format = fnTV(wrapFormat(str2.format.value));
-  str2.rep = fnTV(wrapRep(str2.rep.value));
-  str2.gsub = fnTV(wrapGsub(str2.gsub.value));
-  const matchFn = str2.match.value;
-  str2.match = fnTV((Ls) => {
+  str3.gfind = str3.gmatch;
+  str3.format = fnTV(wrapFormat(str3.format.value));
+  str3.rep = fnTV(wrapRep(str3.rep.value));
+  str3.gsub = fnTV(wrapGsub(str3.gsub.value));
+  const matchFn = str3.match.value;
+  str3.match = fnTV((Ls) => {
     const n = matchFn(Ls);
     if (n === 1 && lua.lua_isnil(Ls, -1)) return 0;
     return n;
   });
-  str2.lower = fnTV(chargedByLength(goCase(false), 4));
-  str2.upper = fnTV(chargedByLength(goCase(true), 4));
-  str2.reverse = fnTV(chargedByLength(str2.reverse.value, 4));
-  str2.sub = fnTV(chargedByLength(str2.sub.value, 8));
-  str2.char = fnTV(goStrChar);
+  str3.lower = fnTV(chargedByLength(goCase(false), 4));
+  str3.upper = fnTV(chargedByLength(goCase(true), 4));
+  str3.reverse = fnTV(chargedByLength(str3.reverse.value, 4));
+  str3.sub = fnTV(chargedByLength(goStrSub, 8));
+  str3.char = fnTV(goStrChar);
   const tableAt1 = (Ls) => {
     const t = Ls.stack[Ls.ci.funcOff + 1].value;
     if (t.lazy !== void 0) materialize(t);
@@ -60541,13 +61564,13 @@ function initEngine() {
   table.remove = fnTV(goTable.remove);
   table.concat = fnTV(wrapConcat(goTable.concat));
   table.sort = fnTV(wrapSort(gopherSort));
-  for (const k of ["byte", "find", "len"]) str2[k] = fnTV(floatResults(str2[k].value));
-  str2.byte = fnTV(goStrByte);
-  str2.find = fnTV(gopherStrFind);
-  str2.match = fnTV(gopherStrMatch);
-  str2.gmatch = fnTV(makeGmatch());
-  str2.gfind = str2.gmatch;
-  str2.gsub = fnTV(chargedByLength(wrapGsub(makeGsub()), 8));
+  for (const k of ["byte", "find", "len"]) str3[k] = fnTV(floatResults(str3[k].value));
+  str3.byte = fnTV(goStrByte);
+  str3.find = fnTV(gopherStrFind);
+  str3.match = fnTV(gopherStrMatch);
+  str3.gmatch = fnTV(makeGmatch());
+  str3.gfind = str3.gmatch;
+  str3.gsub = fnTV(chargedByLength(wrapGsub(makeGsub()), 8));
   const math = libFrom(mathLib, [
     "abs",
     "acos",
@@ -60624,9 +61647,10 @@ function initEngine() {
     if (lua.lua_type(Ls, 1) !== lua.LUA_TTHREAD)
       raise(Ls, `bad argument #1 to resume (thread expected, got ${GOPHER_TYPE_NAMES[lua.lua_type(Ls, 1)] ?? "nil"})`);
     const n = coResume(Ls);
-    if (n === 2 && !lua.lua_toboolean(Ls, -2) && lua.lua_type(Ls, -1) === lua.LUA_TSTRING && jsString(Ls, -1) === "cannot resume dead coroutine") {
+    if (n === 2 && !lua.lua_toboolean(Ls, -2) && lua.lua_type(Ls, -1) === lua.LUA_TSTRING && (jsString(Ls, -1) === "cannot resume dead coroutine" || jsString(Ls, -1) === "cannot resume non-suspended coroutine")) {
+      const dead = jsString(Ls, -1) === "cannot resume dead coroutine";
       lua.lua_pop(Ls, 1);
-      pushJsString(Ls, "can not resume a dead thread");
+      pushJsString(Ls, dead ? "can not resume a dead thread" : "can not resume a running thread");
     }
     return n;
   });
@@ -60668,6 +61692,7 @@ function initEngine() {
     "setupvalue",
     "traceback"
   ]);
+  debug.getinfo = fnTV(goGetinfo);
   debug.getfenv = fnTV(luaGetfenv);
   debug.setfenv = fnTV(luaSetfenv);
   const notEmulated = (lib, names) => Object.fromEntries(
@@ -60683,7 +61708,7 @@ function initEngine() {
     io,
     channel,
     table,
-    string: str2,
+    string: str3,
     math,
     os,
     safeOs,
@@ -60716,6 +61741,7 @@ var init_engine = __esm({
     init_bounds();
     init_compare2();
     init_context();
+    init_debuglib();
     init_errors2();
     init_goformat();
     init_gonum();
@@ -62766,11 +63792,11 @@ function sarifSettings(settings) {
   const raw = settings.sarif;
   return raw?.helpUriBase !== void 0 ? { helpUriBase: raw.helpUriBase } : {};
 }
-function cyrb53(str2, seed) {
+function cyrb53(str3, seed) {
   let h1 = 3735928559 ^ seed;
   let h2 = 1103547991 ^ seed;
-  for (let i = 0; i < str2.length; i++) {
-    const ch = str2.charCodeAt(i);
+  for (let i = 0; i < str3.length; i++) {
+    const ch = str3.charCodeAt(i);
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
@@ -63641,8 +64667,8 @@ function repairWaves(components, tiers, extraEdges = []) {
   for (let v = 0; v < n; v++) if (free[v] && !inC[v]) keep[v] = 1;
   const forwardKeep = greedy(g, order, w, lo, hi, free, keep, true);
   const backwardKeep = greedy(g, order, w, lo, hi, free, keep, false);
-  const count = (k) => C.reduce((s, v) => s + k[v], 0);
-  let chosen = count(forwardKeep) >= count(backwardKeep) ? forwardKeep : backwardKeep;
+  const count2 = (k) => C.reduce((s, v) => s + k[v], 0);
+  let chosen = count2(forwardKeep) >= count2(backwardKeep) ? forwardKeep : backwardKeep;
   let minimal = C.length === 0;
   if (C.length > 0 && C.length <= EXACT_LIMIT) {
     const exact = exactKeep(g, order, w, C, chosen);
@@ -64144,9 +65170,9 @@ var init_suggest = __esm({
 function yamlScalar(s) {
   return PLAIN.test(s) && !RESERVED.test(s) ? s : JSON.stringify(s);
 }
-function blockItem(item, pad2) {
-  if (typeof item === "string") return `${pad2}- ${yamlScalar(item)}`;
-  return Object.entries(item).map(([k, v], i) => `${pad2}${i === 0 ? "- " : "  "}${k}: ${yamlScalar(v)}`).join("\n");
+function blockItem(item, pad) {
+  if (typeof item === "string") return `${pad}- ${yamlScalar(item)}`;
+  return Object.entries(item).map(([k, v], i) => `${pad}${i === 0 ? "- " : "  "}${k}: ${yamlScalar(v)}`).join("\n");
 }
 function pairEnd(text2, pair) {
   const keyNode = pair.key;
@@ -64172,20 +65198,20 @@ function appendToList(text2, parent, key, items, file = "component.yaml") {
   if (!parentPair) {
     const last = top.items[top.items.length - 1];
     if (!last) cannot2(" is missing and the file has no keys");
-    const pad3 = " ".repeat(keyColumn(text2, last));
-    const block = items.map((i) => blockItem(i, `${pad3}    `)).join("\n");
+    const pad2 = " ".repeat(keyColumn(text2, last));
+    const block = items.map((i) => blockItem(i, `${pad2}    `)).join("\n");
     return splice(pairEnd(text2, last), `
-${pad3}${parent}:
-${pad3}  ${key}:
+${pad2}${parent}:
+${pad2}  ${key}:
 ${block}`);
   }
   const pv = parentPair.value;
   if (isEmptyValue(pv)) {
     const col = keyColumn(text2, parentPair);
-    const pad3 = " ".repeat(col);
-    const block = items.map((i) => blockItem(i, `${pad3}    `)).join("\n");
+    const pad2 = " ".repeat(col);
+    const block = items.map((i) => blockItem(i, `${pad2}    `)).join("\n");
     return splice(lineEnd(text2, parentPair.key.range[1]), `
-${pad3}  ${key}:
+${pad2}  ${key}:
 ${block}`);
   }
   if (!(0, import_yaml5.isMap)(pv) || pv.flow) return cannot2(" is not a block map");
@@ -64193,17 +65219,17 @@ ${block}`);
   const pair = pairOf(map2, key);
   if (!pair) {
     const last = map2.items[map2.items.length - 1];
-    const pad3 = " ".repeat(keyColumn(text2, last));
-    const block = items.map((i) => blockItem(i, `${pad3}  `)).join("\n");
+    const pad2 = " ".repeat(keyColumn(text2, last));
+    const block = items.map((i) => blockItem(i, `${pad2}  `)).join("\n");
     return splice(pairEnd(text2, last), `
-${pad3}${key}:
+${pad2}${key}:
 ${block}`);
   }
   const value = pair.value;
   if (isEmptyValue(value)) {
-    const pad3 = " ".repeat(keyColumn(text2, pair) + 2);
+    const pad2 = " ".repeat(keyColumn(text2, pair) + 2);
     return splice(lineEnd(text2, pair.key.range[1]), `
-${items.map((i) => blockItem(i, pad3)).join("\n")}`);
+${items.map((i) => blockItem(i, pad2)).join("\n")}`);
   }
   if (!(0, import_yaml5.isSeq)(value) || !value.range) return cannot2(`.${key} is not a list`);
   if (value.flow) {
@@ -64214,12 +65240,12 @@ ${items.map((i) => blockItem(i, pad3)).join("\n")}`);
   }
   const first = value.items[0];
   const dash = text2.lastIndexOf("-", first.range[0]);
-  const pad2 = " ".repeat(dash - lineStart(text2, dash));
+  const pad = " ".repeat(dash - lineStart(text2, dash));
   const lastItem = value.items[value.items.length - 1];
   let at = lastItem.range[1];
   while (at > 0 && (text2[at - 1] === "\n" || text2[at - 1] === "\r" || text2[at - 1] === " ")) at--;
   return splice(lineEnd(text2, at), `
-${items.map((i) => blockItem(i, pad2)).join("\n")}`);
+${items.map((i) => blockItem(i, pad)).join("\n")}`);
 }
 var PLAIN, RESERVED, flowItem, isEmptyValue, keyColumn;
 var init_list_edit = __esm({
@@ -64306,21 +65332,21 @@ function contentEnd(text2, node) {
   while (end > node.range[0] && /\s/.test(text2[end - 1])) end--;
   return lineEnd(text2, end);
 }
-function strategyText(d, pad2) {
+function strategyText(d, pad) {
   const v = strategyValue(d);
   const lines = [
-    `${pad2}strategy: # written by wavegate fix: one step per wave of the catalog, ascending (docs/rollout.md)`,
-    `${pad2}  type: RollingSync`,
-    `${pad2}  rollingSync:`,
-    `${pad2}    steps:`
+    `${pad}strategy: # written by wavegate fix: one step per wave of the catalog, ascending (docs/rollout.md)`,
+    `${pad}  type: RollingSync`,
+    `${pad}  rollingSync:`,
+    `${pad}    steps:`
   ];
   v.rollingSync.steps.forEach((s, i) => {
     const e = s.matchExpressions[0];
     lines.push(
-      `${pad2}      - matchExpressions: [{ key: ${e.key}, operator: ${e.operator}, values: [${e.values.map((x) => JSON.stringify(x)).join(", ")}] }]${e.values.length === 1 && e.values[0] === String(d.steps[i].wave) ? "" : ` # wave ${d.steps[i].wave}`}`
+      `${pad}      - matchExpressions: [{ key: ${e.key}, operator: ${e.operator}, values: [${e.values.map((x) => JSON.stringify(x)).join(", ")}] }]${e.values.length === 1 && e.values[0] === String(d.steps[i].wave) ? "" : ` # wave ${d.steps[i].wave}`}`
     );
     if (s.maxUpdate !== void 0)
-      lines.push(`${pad2}        maxUpdate: ${typeof s.maxUpdate === "number" ? s.maxUpdate : JSON.stringify(s.maxUpdate)}`);
+      lines.push(`${pad}        maxUpdate: ${typeof s.maxUpdate === "number" ? s.maxUpdate : JSON.stringify(s.maxUpdate)}`);
   });
   return lines.join("\n");
 }
@@ -64344,8 +65370,8 @@ function editAppSetText(text2, edit, file = "applicationset.yaml") {
   const template = pairOf(spec2, "template");
   if (!template || !(0, import_yaml5.isMap)(template.value)) return fail("no spec.template");
   const splices = [];
-  const pad2 = " ".repeat(column(text2, spec2.items[0].key));
-  const block = strategyText(edit.derived, pad2);
+  const pad = " ".repeat(column(text2, spec2.items[0].key));
+  const block = strategyText(edit.derived, pad);
   const existing = pairOf(spec2, "strategy");
   if (existing) {
     const start = lineStart(text2, existing.key.range[0]);
@@ -64706,10 +65732,10 @@ ${" ".repeat(keyCol + 2)}- ${d}`).join("") });
       const keyCol = keyNode.range[0] - lineStart(text2, keyNode.range[0]);
       const valueEnd = (anchor.value?.range ?? keyNode.range)[1];
       const at = lineEnd(text2, valueEnd);
-      const pad2 = " ".repeat(keyCol);
+      const pad = " ".repeat(keyCol);
       splices.push({ at, end: at, text: `
-${pad2}dependencies:${add.map((d) => `
-${pad2}  - ${d}`).join("")}` });
+${pad}dependencies:${add.map((d) => `
+${pad}  - ${d}`).join("")}` });
     } else {
       throw new UserError(`${file}: cannot edit: dependencies is not a list`);
     }
@@ -64866,9 +65892,9 @@ function planToJson(plan) {
   return { environment: plan.environment, waves: plan.waves.map((w) => ({ wave: w.wave, components: w.components.map((c) => c.name) })) };
 }
 function formatPlanText(plan) {
-  const count = plan.waves.reduce((s, w) => s + w.components.length, 0);
+  const count2 = plan.waves.reduce((s, w) => s + w.components.length, 0);
   const lines = [
-    `Rollout of ${plan.environment}: ${count} component${count === 1 ? "" : "s"} in ${plan.waves.length} wave${plan.waves.length === 1 ? "" : "s"}`
+    `Rollout of ${plan.environment}: ${count2} component${count2 === 1 ? "" : "s"} in ${plan.waves.length} wave${plan.waves.length === 1 ? "" : "s"}`
   ];
   const width = Math.max(0, ...plan.waves.flatMap((w) => w.components.map((c) => c.name.length)));
   const tierWidth = Math.max(0, ...plan.waves.flatMap((w) => w.components.map((c) => c.tier.length)));
@@ -67193,11 +68219,11 @@ var require_headers = __commonJS({
     function decodeStr(val, offset, length, encoding) {
       return b4a.toString(val.subarray(offset, indexOf2(val, 0, offset, offset + length)), encoding);
     }
-    function addLength(str2) {
-      const len = b4a.byteLength(str2);
+    function addLength(str3) {
+      const len = b4a.byteLength(str3);
       let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
       if (len + digits >= Math.pow(10, digits)) digits++;
-      return len + digits + str2;
+      return len + digits + str3;
     }
   }
 });
