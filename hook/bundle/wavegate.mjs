@@ -61617,6 +61617,27 @@ function initEngine() {
   }
   math.mod = math.fmod;
   math.log = fnTV((Ls) => pushNum(Ls, Math.log(num(Ls, 1))));
+  const goModf = (f) => {
+    if (f < 1) {
+      if (f < 0) {
+        const [i2, fr] = goModf(-f);
+        return [-i2, -fr];
+      }
+      if (f === 0) return [f, f];
+      return [0, f];
+    }
+    const i = Math.trunc(f);
+    return [i, f - i];
+  };
+  const origModf = math.modf.value;
+  math.modf = fnTV((Ls) => {
+    origModf(Ls);
+    const [i, fr] = goModf(lua.lua_tonumber(Ls, 1));
+    lua.lua_settop(Ls, 0);
+    lua.lua_pushnumber(Ls, i);
+    lua.lua_pushnumber(Ls, fr);
+    return 2;
+  });
   math.huge = new TValue2(T.LUA_TNUMFLT, Number.MAX_VALUE);
   const os = {
     ...libFrom(osLib, ["clock"]),

@@ -398,6 +398,28 @@ export function initEngine(): void {
   }
   math.mod = math.fmod;
   math.log = fnTV((Ls) => pushNum(Ls, Math.log(num(Ls, 1)))); // mathlib.go mathLog: no base argument
+  // mathlib.go mathModf: Go's math.Modf (an infinity's fraction is NaN, -0 gives -0 and -0)
+  const goModf = (f: number): [number, number] => {
+    if (f < 1) {
+      if (f < 0) {
+        const [i, fr] = goModf(-f);
+        return [-i, -fr];
+      }
+      if (f === 0) return [f, f];
+      return [0, f];
+    }
+    const i = Math.trunc(f);
+    return [i, f - i];
+  };
+  const origModf = math.modf!.value;
+  math.modf = fnTV((Ls) => {
+    origModf(Ls); // the argument check
+    const [i, fr] = goModf(lua.lua_tonumber(Ls, 1));
+    lua.lua_settop(Ls, 0);
+    lua.lua_pushnumber(Ls, i);
+    lua.lua_pushnumber(Ls, fr);
+    return 2;
+  });
   math.huge = new TValue(T.LUA_TNUMFLT, Number.MAX_VALUE); // gopher-lua: math.MaxFloat64, not inf
 
   const os: Lib = {
