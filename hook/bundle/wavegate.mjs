@@ -46911,12 +46911,12 @@ var init_unknown_dependency = __esm({
       defaultSeverity: "error",
       checkEnvironment({ env }) {
         const out = [];
-        let known;
+        let names;
+        const known = (target) => env.byName.has(target) || env.broken.has(target);
         for (const c of env.components) {
-          const check = (target, path2, what) => {
-            if (env.byName.has(target) || env.broken.has(target)) return;
+          const report = (target, path2, what) => {
             const pos2 = c.locate(path2);
-            const near = closest(target, known ??= [...env.byName.keys()]);
+            const near = closest(target, names ??= [...env.byName.keys()]);
             const unread = env.unreadable ?? [];
             const likely = unread.find((f) => {
               const folder = f.split("/").slice(-2, -1)[0] ?? "";
@@ -46932,8 +46932,11 @@ var init_unknown_dependency = __esm({
               column: pos2?.column
             });
           };
-          c.dependencies.forEach((d, i) => check(d, ["dependencies", i], "dependency"));
-          c.smoke?.validates.forEach((v, i) => check(v, ["smoke", "validates", i], "smoke.validates entry"));
+          const deps = c.dependencies;
+          for (let i = 0; i < deps.length; i++) if (!known(deps[i])) report(deps[i], ["dependencies", i], "dependency");
+          const validates = c.smoke?.validates ?? [];
+          for (let i = 0; i < validates.length; i++)
+            if (!known(validates[i])) report(validates[i], ["smoke", "validates", i], "smoke.validates entry");
         }
         return out;
       }
@@ -48533,23 +48536,23 @@ function parseYaml(text2) {
         ok = false;
       }
     }
-    if (ok) {
-      let slow;
-      const locate = (path2, key) => {
-        if (!slow && path2.length === 1 && typeof path2[0] === "string") {
-          const quick = locateTopLevelKey(text2, path2[0], key === true);
-          if (quick) return quick;
-        }
-        if (!slow) {
-          const r = parseYamlSlow(text2);
-          slow = "doc" in r ? r.doc : { value, locate: () => void 0 };
-        }
-        return slow.locate(path2, key);
-      };
-      return { doc: { value: value ?? null, locate } };
-    }
+    if (ok) return { doc: { value: value ?? null, locate: lazyLocate(text2, value) } };
   }
   return parseYamlSlow(text2);
+}
+function lazyLocate(text2, value) {
+  let slow;
+  return (path2, key) => {
+    if (!slow && path2.length === 1 && typeof path2[0] === "string") {
+      const quick = locateTopLevelKey(text2, path2[0], key === true);
+      if (quick) return quick;
+    }
+    if (!slow) {
+      const r = parseYamlSlow(text2);
+      slow = "doc" in r ? r.doc : { value, locate: () => void 0 };
+    }
+    return slow.locate(path2, key);
+  };
 }
 function parseYamlSlow(text2) {
   const { LineCounter, parseAllDocuments: parseAllDocuments3 } = YAML();
@@ -48803,10 +48806,7 @@ function catalogFiles(source, envNames, componentDirYamlFiles) {
             for (let d = posix.dirname(f); d !== "." && d !== "" && !dirsWithYaml.has(d); d = posix.dirname(d)) dirsWithYaml.add(d);
           }
         }
-        if (!dirsWithYaml.has(dir)) {
-          deployed.set(dir, []);
-          return [];
-        }
+        if (!dirsWithYaml.has(dir)) return NO_FILES;
       }
       const files = /* @__PURE__ */ new Set();
       const queue = folderFiles(dir, true);
@@ -48847,7 +48847,7 @@ function dig(obj, path2) {
   }
   return v;
 }
-var RENDER_MARKER, SKIP_DIRS, TEXT_FILE, COMPONENT_FILE, byName, byFile;
+var RENDER_MARKER, SKIP_DIRS, TEXT_FILE, COMPONENT_FILE, byName, byFile, NO_FILES;
 var init_files = __esm({
   "src/catalog/files.ts"() {
     "use strict";
@@ -48858,6 +48858,7 @@ var init_files = __esm({
     COMPONENT_FILE = /^component(\.disabled)?\.yaml$/;
     byName = (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
     byFile = (a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+    NO_FILES = Object.freeze([]);
   }
 });
 
@@ -49739,16 +49740,18 @@ function gatedKinds(catalog, env, libraryRoot = LIBRARY_DIR) {
   const library = new Map(listLibraryKinds(libraryRoot).map((k) => [k.ref, k]));
   const byRef = /* @__PURE__ */ new Map();
   for (const c of env.components) {
-    c.health.forEach((ref, index) => {
-      const k = parseKindRef(ref);
-      if (!k) return;
+    const health = c.health;
+    for (let index = 0; index < health.length; index++) {
+      const ref = health[index];
       let g = byRef.get(ref);
       if (!g) {
+        const k = parseKindRef(ref);
+        if (!k) continue;
         g = { ...k, ref, gatedBy: [] };
         byRef.set(ref, g);
       }
       g.gatedBy.push({ component: c.name, file: c.file, index });
-    });
+    }
   }
   const out = [...byRef.values()].sort((a, b) => a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
   for (const g of out) {
@@ -62159,8 +62162,9 @@ var init_chart_wait_hook = __esm({
         );
         let index;
         env.components.forEach((c, v) => {
-          const waits = [];
           const files = catalog.files.componentFiles(c);
+          if (files.length === 0) return;
+          const waits = [];
           const defines = /* @__PURE__ */ new Map();
           for (const f of files)
             if (f.text.includes("define")) {
@@ -62722,7 +62726,7 @@ function toPosix(p) {
 }
 function resourceSet(v) {
   const o = v ?? {};
-  return { kinds: o.kinds ?? [], secrets: o.secrets ?? [], services: o.services ?? [] };
+  return { kinds: o.kinds ?? NONE2, secrets: o.secrets ?? NONE2, services: o.services ?? NONE2 };
 }
 function parseComponentFile(root, absPath, settings) {
   return parseComponentAt(absPath, toPosix(relative7(root, absPath)), settings);
@@ -62814,7 +62818,7 @@ function componentFromDocument(file, doc, settings) {
     });
   }
   if (findings !== void 0) return { file, name, findings };
-  return { file, name, component: componentFromValid(raw, file, doc.locate), findings: [] };
+  return { file, name, component: componentFromValid(raw, file, doc.locate), findings: NO_FINDINGS };
 }
 function componentFromValid(raw, file, locate) {
   const smoke = raw.smoke;
@@ -62825,14 +62829,14 @@ function componentFromValid(raw, file, locate) {
     domain: raw.domain,
     componentType: raw.componentType ?? "workload",
     namespace: raw.namespace,
-    dependencies: raw.dependencies ?? [],
-    provides: raw.provides ? resourceSet(raw.provides) : emptySet(),
-    consumes: raw.consumes ? resourceSet(raw.consumes) : emptySet(),
-    health: raw.health ?? [],
+    dependencies: raw.dependencies ?? NONE2,
+    provides: raw.provides ? resourceSet(raw.provides) : EMPTY_SET,
+    consumes: raw.consumes ? resourceSet(raw.consumes) : EMPTY_SET,
+    health: raw.health ?? NONE2,
     smoke: smoke ? {
       ...smoke,
-      validates: smoke.validates ?? [],
-      ...Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, smoke[f] ?? []]))
+      validates: smoke.validates ?? NONE2,
+      ...Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, smoke[f] ?? NONE2]))
     } : void 0,
     raw,
     file,
@@ -63064,7 +63068,7 @@ function misnamedComponentFiles(source, others, envs) {
   }
   return out;
 }
-var SHARED_ENV, componentSchema, emptySet, noEnvironments, noEnvironmentFolders, MEMORY_ROOT;
+var SHARED_ENV, componentSchema, NONE2, EMPTY_SET, NO_FINDINGS, noEnvironments, noEnvironmentFolders, MEMORY_ROOT;
 var init_load = __esm({
   "src/catalog/load.ts"() {
     "use strict";
@@ -63082,7 +63086,9 @@ var init_load = __esm({
     init_files();
     init_source();
     SHARED_ENV = "_shared";
-    emptySet = () => ({ kinds: [], secrets: [], services: [] });
+    NONE2 = Object.freeze([]);
+    EMPTY_SET = Object.freeze({ kinds: NONE2, secrets: NONE2, services: NONE2 });
+    NO_FINDINGS = NONE2;
     noEnvironments = (rootArg) => `${rootArg}: no environments/ folder (a catalog keeps its components in environments/<env>/components/**/component.yaml)`;
     noEnvironmentFolders = (rootArg) => `${rootArg}: environments/ has no environment folders (only ${SHARED_ENV} or nothing)`;
     MEMORY_ROOT = "/in-memory-catalog";

@@ -111,16 +111,19 @@ export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIB
   const library = new Map(listLibraryKinds(libraryRoot).map((k) => [k.ref, k]));
   const byRef = new Map<string, GatedKind>();
   for (const c of env.components) {
-    c.health.forEach((ref, index) => {
-      const k = parseKindRef(ref);
-      if (!k) return; // the schema reports malformed entries
+    const health = c.health;
+    for (let index = 0; index < health.length; index++) {
+      const ref = health[index]!;
       let g = byRef.get(ref);
       if (!g) {
+        // a ref is parsed when first met (every component of a catalog may list the same few)
+        const k = parseKindRef(ref);
+        if (!k) continue; // the schema reports malformed entries
         g = { ...k, ref, gatedBy: [] };
         byRef.set(ref, g);
       }
       g.gatedBy.push({ component: c.name, file: c.file, index });
-    });
+    }
   }
   const out = [...byRef.values()].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
   for (const g of out) {
