@@ -47338,7 +47338,7 @@ function refMatches(ref, ns, name, namespace) {
   if (ref.length - i - 1 !== name.length || !ref.endsWith(name)) return false;
   return namespace === void 0 || ref.slice(0, i) === namespace;
 }
-var SINGULAR, TYPES, ProviderIndex, NONE, describe, missingEdge;
+var SINGULAR, TYPES, ProviderIndex, NONE, PLAIN_TYPES, describe, missingEdge;
 var init_missing_edge = __esm({
   "src/rules/missing-edge.ts"() {
     "use strict";
@@ -47352,9 +47352,11 @@ var init_missing_edge = __esm({
       secrets = /* @__PURE__ */ new Map();
       constructor(env) {
         env.components.forEach((c, id) => {
-          for (const t of ["kinds", "services"]) {
+          for (const t of PLAIN_TYPES) {
+            const items = c.provides[t];
+            if (items.length === 0) continue;
             const m = this.plain[t];
-            for (const item of c.provides[t]) {
+            for (const item of items) {
               let list2 = m.get(item);
               if (!list2) m.set(item, list2 = []);
               if (list2[list2.length - 1] !== id) list2.push(id);
@@ -47376,9 +47378,10 @@ var init_missing_edge = __esm({
           if (list3.length === 1) return list3[0] === self2 ? NONE : list3;
           return list3.filter((id) => id !== self2);
         }
-        const ref = secretRef(item, consumer);
-        const list2 = this.secrets.get(ref.name);
+        const slash = item.indexOf("/");
+        const list2 = this.secrets.get(slash >= 0 ? item.slice(slash + 1) : item);
         if (!list2) return NONE;
+        const ref = secretRef(item, consumer);
         const out = [];
         for (const p of list2) {
           if (p.id === self2 || out[out.length - 1] === p.id) continue;
@@ -47398,6 +47401,7 @@ var init_missing_edge = __esm({
       }
     };
     NONE = [];
+    PLAIN_TYPES = ["kinds", "services"];
     describe = (items) => items.map((i) => `${SINGULAR[i.type]} ${i.item}`).join(", ");
     missingEdge = {
       id: "missing-edge",
@@ -47691,11 +47695,14 @@ function quickSame(cs, field2) {
   const f = cs[0];
   switch (field2) {
     case "wave":
-      return cs.every((c) => c.wave === f.wave);
+      for (let i = 1; i < cs.length; i++) if (cs[i].wave !== f.wave) return false;
+      return true;
     case "tier":
-      return cs.every((c) => c.tier === f.tier);
+      for (let i = 1; i < cs.length; i++) if (cs[i].tier !== f.tier) return false;
+      return true;
     case "dependencies":
-      return cs.every((c) => sameArray(c.dependencies, f.dependencies));
+      for (let i = 1; i < cs.length; i++) if (!sameArray(cs[i].dependencies, f.dependencies)) return false;
+      return true;
     case "smoke checks": {
       if (cs.every((c) => c.smoke === void 0)) return true;
       const text2 = JSON.stringify(f.raw.smoke);
@@ -47724,16 +47731,22 @@ var init_env_parity = __esm({
         const envs = catalog.environments;
         if (envs.length < 2) return [];
         const out = [];
-        const names = /* @__PURE__ */ new Set();
-        for (const e of envs) for (const c of e.components) names.add(c.name);
-        for (const name of [...names].sort()) {
+        const at = envs.map(() => 0);
+        for (; ; ) {
+          let name;
+          for (let e = 0; e < envs.length; e++) {
+            const c = envs[e].components[at[e]];
+            if (c !== void 0 && (name === void 0 || c.name < name)) name = c.name;
+          }
+          if (name === void 0) break;
           const present = [];
           const cs = [];
-          for (const e of envs) {
-            const c = e.byName.get(name);
-            if (c !== void 0) {
-              present.push(e);
+          for (let e = 0; e < envs.length; e++) {
+            const c = envs[e].components[at[e]];
+            if (c !== void 0 && c.name === name) {
+              present.push(envs[e]);
               cs.push(c);
+              at[e]++;
             }
           }
           const missing = present.length === envs.length ? [] : envs.filter((e) => !e.byName.has(name) && !e.broken.has(name));
@@ -49735,6 +49748,15 @@ function overridePathProblem(files, path2) {
   return void 0;
 }
 function gatedKinds(catalog, env, libraryRoot = LIBRARY_DIR) {
+  let cached = gatedCache.get(env);
+  if (!cached) gatedCache.set(env, cached = []);
+  const hit = cached.find((x) => x.catalog === catalog && x.libraryRoot === libraryRoot);
+  if (hit) return hit.kinds;
+  const kinds = computeGatedKinds(catalog, env, libraryRoot);
+  cached.push({ catalog, libraryRoot, kinds });
+  return kinds;
+}
+function computeGatedKinds(catalog, env, libraryRoot) {
   const settings = healthSettings(catalog);
   const release = catalogArgoRelease(catalog);
   const library = new Map(listLibraryKinds(libraryRoot).map((k) => [k.ref, k]));
@@ -49893,7 +49915,7 @@ function appOfAppsProblems(catalog, env) {
   }
   return out;
 }
-var catalogPath, APPLICATION_KIND;
+var catalogPath, gatedCache, APPLICATION_KIND;
 var init_coverage = __esm({
   "src/health/coverage.ts"() {
     "use strict";
@@ -49903,6 +49925,7 @@ var init_coverage = __esm({
     init_fsutil();
     init_argo_releases();
     catalogPath = (path2) => posix2.normalize(path2).replace(/^\.\/?$/, "").replace(/\/$/, "");
+    gatedCache = /* @__PURE__ */ new WeakMap();
     APPLICATION_KIND = "argoproj.io/Application";
   }
 });
@@ -62380,10 +62403,14 @@ function cyrb53(str2, seed) {
   h2 = Math.imul(h2 ^ h2 >>> 16, 2246822507) ^ Math.imul(h1 ^ h1 >>> 13, 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
+function hex14(n) {
+  const hi = Math.floor(n / 4294967296);
+  return hi.toString(16).padStart(6, "0") + (n >>> 0).toString(16).padStart(8, "0");
+}
 function fingerprint(f) {
   const message = f.message.replace(/\b(line|lines|:)\s*\d+/g, "$1 N");
   const key = `${f.rule}\0${f.file ?? ""}\0${f.component ?? ""}\0${message}`;
-  return cyrb53(key, 382).toString(16).padStart(14, "0");
+  return hex14(cyrb53(key, 382));
 }
 function toSarif(findings, options) {
   const { log, results } = prepare(findings, options);
