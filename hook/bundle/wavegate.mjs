@@ -46911,12 +46911,12 @@ var init_unknown_dependency = __esm({
       defaultSeverity: "error",
       checkEnvironment({ env }) {
         const out = [];
-        let known;
+        let names;
+        const known = (target) => env.byName.has(target) || env.broken.has(target);
         for (const c of env.components) {
-          const check = (target, path2, what) => {
-            if (env.byName.has(target) || env.broken.has(target)) return;
+          const report = (target, path2, what) => {
             const pos2 = c.locate(path2);
-            const near = closest(target, known ??= [...env.byName.keys()]);
+            const near = closest(target, names ??= [...env.byName.keys()]);
             const unread = env.unreadable ?? [];
             const likely = unread.find((f) => {
               const folder = f.split("/").slice(-2, -1)[0] ?? "";
@@ -46932,8 +46932,11 @@ var init_unknown_dependency = __esm({
               column: pos2?.column
             });
           };
-          c.dependencies.forEach((d, i) => check(d, ["dependencies", i], "dependency"));
-          c.smoke?.validates.forEach((v, i) => check(v, ["smoke", "validates", i], "smoke.validates entry"));
+          const deps = c.dependencies;
+          for (let i = 0; i < deps.length; i++) if (!known(deps[i])) report(deps[i], ["dependencies", i], "dependency");
+          const validates = c.smoke?.validates ?? [];
+          for (let i = 0; i < validates.length; i++)
+            if (!known(validates[i])) report(validates[i], ["smoke", "validates", i], "smoke.validates entry");
         }
         return out;
       }
@@ -47335,7 +47338,7 @@ function refMatches(ref, ns, name, namespace) {
   if (ref.length - i - 1 !== name.length || !ref.endsWith(name)) return false;
   return namespace === void 0 || ref.slice(0, i) === namespace;
 }
-var SINGULAR, TYPES, ProviderIndex, NONE, describe, missingEdge;
+var SINGULAR, TYPES, ProviderIndex, NONE, PLAIN_TYPES, describe, missingEdge;
 var init_missing_edge = __esm({
   "src/rules/missing-edge.ts"() {
     "use strict";
@@ -47349,9 +47352,11 @@ var init_missing_edge = __esm({
       secrets = /* @__PURE__ */ new Map();
       constructor(env) {
         env.components.forEach((c, id) => {
-          for (const t of ["kinds", "services"]) {
+          for (const t of PLAIN_TYPES) {
+            const items = c.provides[t];
+            if (items.length === 0) continue;
             const m = this.plain[t];
-            for (const item of c.provides[t]) {
+            for (const item of items) {
               let list2 = m.get(item);
               if (!list2) m.set(item, list2 = []);
               if (list2[list2.length - 1] !== id) list2.push(id);
@@ -47373,9 +47378,10 @@ var init_missing_edge = __esm({
           if (list3.length === 1) return list3[0] === self2 ? NONE : list3;
           return list3.filter((id) => id !== self2);
         }
-        const ref = secretRef(item, consumer);
-        const list2 = this.secrets.get(ref.name);
+        const slash = item.indexOf("/");
+        const list2 = this.secrets.get(slash >= 0 ? item.slice(slash + 1) : item);
         if (!list2) return NONE;
+        const ref = secretRef(item, consumer);
         const out = [];
         for (const p of list2) {
           if (p.id === self2 || out[out.length - 1] === p.id) continue;
@@ -47395,6 +47401,7 @@ var init_missing_edge = __esm({
       }
     };
     NONE = [];
+    PLAIN_TYPES = ["kinds", "services"];
     describe = (items) => items.map((i) => `${SINGULAR[i.type]} ${i.item}`).join(", ");
     missingEdge = {
       id: "missing-edge",
@@ -47688,11 +47695,14 @@ function quickSame(cs, field2) {
   const f = cs[0];
   switch (field2) {
     case "wave":
-      return cs.every((c) => c.wave === f.wave);
+      for (let i = 1; i < cs.length; i++) if (cs[i].wave !== f.wave) return false;
+      return true;
     case "tier":
-      return cs.every((c) => c.tier === f.tier);
+      for (let i = 1; i < cs.length; i++) if (cs[i].tier !== f.tier) return false;
+      return true;
     case "dependencies":
-      return cs.every((c) => sameArray(c.dependencies, f.dependencies));
+      for (let i = 1; i < cs.length; i++) if (!sameArray(cs[i].dependencies, f.dependencies)) return false;
+      return true;
     case "smoke checks": {
       if (cs.every((c) => c.smoke === void 0)) return true;
       const text2 = JSON.stringify(f.raw.smoke);
@@ -47721,16 +47731,22 @@ var init_env_parity = __esm({
         const envs = catalog.environments;
         if (envs.length < 2) return [];
         const out = [];
-        const names = /* @__PURE__ */ new Set();
-        for (const e of envs) for (const c of e.components) names.add(c.name);
-        for (const name of [...names].sort()) {
+        const at = envs.map(() => 0);
+        for (; ; ) {
+          let name;
+          for (let e = 0; e < envs.length; e++) {
+            const c = envs[e].components[at[e]];
+            if (c !== void 0 && (name === void 0 || c.name < name)) name = c.name;
+          }
+          if (name === void 0) break;
           const present = [];
           const cs = [];
-          for (const e of envs) {
-            const c = e.byName.get(name);
-            if (c !== void 0) {
-              present.push(e);
+          for (let e = 0; e < envs.length; e++) {
+            const c = envs[e].components[at[e]];
+            if (c !== void 0 && c.name === name) {
+              present.push(envs[e]);
               cs.push(c);
+              at[e]++;
             }
           }
           const missing = present.length === envs.length ? [] : envs.filter((e) => !e.byName.has(name) && !e.broken.has(name));
@@ -48533,23 +48549,23 @@ function parseYaml(text2) {
         ok = false;
       }
     }
-    if (ok) {
-      let slow;
-      const locate = (path2, key) => {
-        if (!slow && path2.length === 1 && typeof path2[0] === "string") {
-          const quick = locateTopLevelKey(text2, path2[0], key === true);
-          if (quick) return quick;
-        }
-        if (!slow) {
-          const r = parseYamlSlow(text2);
-          slow = "doc" in r ? r.doc : { value, locate: () => void 0 };
-        }
-        return slow.locate(path2, key);
-      };
-      return { doc: { value: value ?? null, locate } };
-    }
+    if (ok) return { doc: { value: value ?? null, locate: lazyLocate(text2, value) } };
   }
   return parseYamlSlow(text2);
+}
+function lazyLocate(text2, value) {
+  let slow;
+  return (path2, key) => {
+    if (!slow && path2.length === 1 && typeof path2[0] === "string") {
+      const quick = locateTopLevelKey(text2, path2[0], key === true);
+      if (quick) return quick;
+    }
+    if (!slow) {
+      const r = parseYamlSlow(text2);
+      slow = "doc" in r ? r.doc : { value, locate: () => void 0 };
+    }
+    return slow.locate(path2, key);
+  };
 }
 function parseYamlSlow(text2) {
   const { LineCounter, parseAllDocuments: parseAllDocuments3 } = YAML();
@@ -48803,10 +48819,7 @@ function catalogFiles(source, envNames, componentDirYamlFiles) {
             for (let d = posix.dirname(f); d !== "." && d !== "" && !dirsWithYaml.has(d); d = posix.dirname(d)) dirsWithYaml.add(d);
           }
         }
-        if (!dirsWithYaml.has(dir)) {
-          deployed.set(dir, []);
-          return [];
-        }
+        if (!dirsWithYaml.has(dir)) return NO_FILES;
       }
       const files = /* @__PURE__ */ new Set();
       const queue = folderFiles(dir, true);
@@ -48847,7 +48860,7 @@ function dig(obj, path2) {
   }
   return v;
 }
-var RENDER_MARKER, SKIP_DIRS, TEXT_FILE, COMPONENT_FILE, byName, byFile;
+var RENDER_MARKER, SKIP_DIRS, TEXT_FILE, COMPONENT_FILE, byName, byFile, NO_FILES;
 var init_files = __esm({
   "src/catalog/files.ts"() {
     "use strict";
@@ -48858,6 +48871,7 @@ var init_files = __esm({
     COMPONENT_FILE = /^component(\.disabled)?\.yaml$/;
     byName = (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
     byFile = (a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+    NO_FILES = Object.freeze([]);
   }
 });
 
@@ -49734,21 +49748,32 @@ function overridePathProblem(files, path2) {
   return void 0;
 }
 function gatedKinds(catalog, env, libraryRoot = LIBRARY_DIR) {
+  let cached = gatedCache.get(env);
+  if (!cached) gatedCache.set(env, cached = []);
+  const hit = cached.find((x) => x.catalog === catalog && x.libraryRoot === libraryRoot);
+  if (hit) return hit.kinds;
+  const kinds = computeGatedKinds(catalog, env, libraryRoot);
+  cached.push({ catalog, libraryRoot, kinds });
+  return kinds;
+}
+function computeGatedKinds(catalog, env, libraryRoot) {
   const settings = healthSettings(catalog);
   const release = catalogArgoRelease(catalog);
   const library = new Map(listLibraryKinds(libraryRoot).map((k) => [k.ref, k]));
   const byRef = /* @__PURE__ */ new Map();
   for (const c of env.components) {
-    c.health.forEach((ref, index) => {
-      const k = parseKindRef(ref);
-      if (!k) return;
+    const health = c.health;
+    for (let index = 0; index < health.length; index++) {
+      const ref = health[index];
       let g = byRef.get(ref);
       if (!g) {
+        const k = parseKindRef(ref);
+        if (!k) continue;
         g = { ...k, ref, gatedBy: [] };
         byRef.set(ref, g);
       }
       g.gatedBy.push({ component: c.name, file: c.file, index });
-    });
+    }
   }
   const out = [...byRef.values()].sort((a, b) => a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
   for (const g of out) {
@@ -49890,7 +49915,7 @@ function appOfAppsProblems(catalog, env) {
   }
   return out;
 }
-var catalogPath, APPLICATION_KIND;
+var catalogPath, gatedCache, APPLICATION_KIND;
 var init_coverage = __esm({
   "src/health/coverage.ts"() {
     "use strict";
@@ -49900,6 +49925,7 @@ var init_coverage = __esm({
     init_fsutil();
     init_argo_releases();
     catalogPath = (path2) => posix2.normalize(path2).replace(/^\.\/?$/, "").replace(/\/$/, "");
+    gatedCache = /* @__PURE__ */ new WeakMap();
     APPLICATION_KIND = "argoproj.io/Application";
   }
 });
@@ -63608,8 +63634,9 @@ var init_chart_wait_hook = __esm({
         );
         let index;
         env.components.forEach((c, v) => {
-          const waits = [];
           const files = catalog.files.componentFiles(c);
+          if (files.length === 0) return;
+          const waits = [];
           const defines = /* @__PURE__ */ new Map();
           for (const f of files)
             if (f.text.includes("define")) {
@@ -63825,10 +63852,14 @@ function cyrb53(str3, seed) {
   h2 = Math.imul(h2 ^ h2 >>> 16, 2246822507) ^ Math.imul(h1 ^ h1 >>> 13, 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
+function hex14(n) {
+  const hi = Math.floor(n / 4294967296);
+  return hi.toString(16).padStart(6, "0") + (n >>> 0).toString(16).padStart(8, "0");
+}
 function fingerprint(f) {
   const message = f.message.replace(/\b(line|lines|:)\s*\d+/g, "$1 N");
   const key = `${f.rule}\0${f.file ?? ""}\0${f.component ?? ""}\0${message}`;
-  return cyrb53(key, 382).toString(16).padStart(14, "0");
+  return hex14(cyrb53(key, 382));
 }
 function toSarif(findings, options) {
   const { log, results } = prepare(findings, options);
@@ -64171,7 +64202,7 @@ function toPosix(p) {
 }
 function resourceSet(v) {
   const o = v ?? {};
-  return { kinds: o.kinds ?? [], secrets: o.secrets ?? [], services: o.services ?? [] };
+  return { kinds: o.kinds ?? NONE2, secrets: o.secrets ?? NONE2, services: o.services ?? NONE2 };
 }
 function parseComponentFile(root, absPath, settings) {
   return parseComponentAt(absPath, toPosix(relative7(root, absPath)), settings);
@@ -64263,7 +64294,7 @@ function componentFromDocument(file, doc, settings) {
     });
   }
   if (findings !== void 0) return { file, name, findings };
-  return { file, name, component: componentFromValid(raw, file, doc.locate), findings: [] };
+  return { file, name, component: componentFromValid(raw, file, doc.locate), findings: NO_FINDINGS };
 }
 function componentFromValid(raw, file, locate) {
   const smoke = raw.smoke;
@@ -64274,14 +64305,14 @@ function componentFromValid(raw, file, locate) {
     domain: raw.domain,
     componentType: raw.componentType ?? "workload",
     namespace: raw.namespace,
-    dependencies: raw.dependencies ?? [],
-    provides: raw.provides ? resourceSet(raw.provides) : emptySet(),
-    consumes: raw.consumes ? resourceSet(raw.consumes) : emptySet(),
-    health: raw.health ?? [],
+    dependencies: raw.dependencies ?? NONE2,
+    provides: raw.provides ? resourceSet(raw.provides) : EMPTY_SET,
+    consumes: raw.consumes ? resourceSet(raw.consumes) : EMPTY_SET,
+    health: raw.health ?? NONE2,
     smoke: smoke ? {
       ...smoke,
-      validates: smoke.validates ?? [],
-      ...Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, smoke[f] ?? []]))
+      validates: smoke.validates ?? NONE2,
+      ...Object.fromEntries(SMOKE_CHECK_FIELDS.map((f) => [f, smoke[f] ?? NONE2]))
     } : void 0,
     raw,
     file,
@@ -64513,7 +64544,7 @@ function misnamedComponentFiles(source, others, envs) {
   }
   return out;
 }
-var SHARED_ENV, componentSchema, emptySet, noEnvironments, noEnvironmentFolders, MEMORY_ROOT;
+var SHARED_ENV, componentSchema, NONE2, EMPTY_SET, NO_FINDINGS, noEnvironments, noEnvironmentFolders, MEMORY_ROOT;
 var init_load = __esm({
   "src/catalog/load.ts"() {
     "use strict";
@@ -64531,7 +64562,9 @@ var init_load = __esm({
     init_files();
     init_source();
     SHARED_ENV = "_shared";
-    emptySet = () => ({ kinds: [], secrets: [], services: [] });
+    NONE2 = Object.freeze([]);
+    EMPTY_SET = Object.freeze({ kinds: NONE2, secrets: NONE2, services: NONE2 });
+    NO_FINDINGS = NONE2;
     noEnvironments = (rootArg) => `${rootArg}: no environments/ folder (a catalog keeps its components in environments/<env>/components/**/component.yaml)`;
     noEnvironmentFolders = (rootArg) => `${rootArg}: environments/ has no environment folders (only ${SHARED_ENV} or nothing)`;
     MEMORY_ROOT = "/in-memory-catalog";

@@ -22,6 +22,9 @@ const COMPONENT_FILE = /^component(\.disabled)?\.yaml$/;
 const byName = (a: SourceEntry, b: SourceEntry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const byFile = (a: { file: string }, b: { file: string }): number => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
 
+/** componentFiles of a folder without YAML files (one frozen list: a catalog has thousands). */
+const NO_FILES = Object.freeze([]) as unknown as ComponentFile[];
+
 interface ManifestFile {
   file: string;
   text: string;
@@ -173,10 +176,7 @@ export function catalogFiles(source: FileSource, envNames: readonly string[], co
             for (let d = posix.dirname(f); d !== '.' && d !== '' && !dirsWithYaml.has(d); d = posix.dirname(d)) dirsWithYaml.add(d);
           }
         }
-        if (!dirsWithYaml.has(dir)) {
-          deployed.set(dir, []);
-          return [];
-        }
+        if (!dirsWithYaml.has(dir)) return NO_FILES;
       }
       const files = new Set<string>();
       const queue = folderFiles(dir, true);

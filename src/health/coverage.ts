@@ -104,23 +104,42 @@ const catalogPath = (path: string): string =>
     .replace(/^\.\/?$/, '')
     .replace(/\/$/, '');
 
-/** Every kind gated on in one environment, sorted by ref, with where its check comes from. */
-export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIBRARY_DIR): GatedKind[] {
+/** gatedKinds' answers per loaded environment (rules health-coverage, health-lint, health-test and argocd-cm-conflict all ask). */
+const gatedCache = new WeakMap<Environment, { catalog: Catalog; libraryRoot: string; kinds: readonly GatedKind[] }[]>();
+
+/**
+ * Every kind gated on in one environment, sorted by ref, with where its check comes from.
+ * Cached per loaded environment, catalog and library: callers only read the answer.
+ */
+export function gatedKinds(catalog: Catalog, env: Environment, libraryRoot = LIBRARY_DIR): readonly GatedKind[] {
+  let cached = gatedCache.get(env);
+  if (!cached) gatedCache.set(env, (cached = []));
+  const hit = cached.find((x) => x.catalog === catalog && x.libraryRoot === libraryRoot);
+  if (hit) return hit.kinds;
+  const kinds = computeGatedKinds(catalog, env, libraryRoot);
+  cached.push({ catalog, libraryRoot, kinds });
+  return kinds;
+}
+
+function computeGatedKinds(catalog: Catalog, env: Environment, libraryRoot: string): GatedKind[] {
   const settings = healthSettings(catalog);
   const release = catalogArgoRelease(catalog);
   const library = new Map(listLibraryKinds(libraryRoot).map((k) => [k.ref, k]));
   const byRef = new Map<string, GatedKind>();
   for (const c of env.components) {
-    c.health.forEach((ref, index) => {
-      const k = parseKindRef(ref);
-      if (!k) return; // the schema reports malformed entries
+    const health = c.health;
+    for (let index = 0; index < health.length; index++) {
+      const ref = health[index]!;
       let g = byRef.get(ref);
       if (!g) {
+        // a ref is parsed when first met (every component of a catalog may list the same few)
+        const k = parseKindRef(ref);
+        if (!k) continue; // the schema reports malformed entries
         g = { ...k, ref, gatedBy: [] };
         byRef.set(ref, g);
       }
       g.gatedBy.push({ component: c.name, file: c.file, index });
-    });
+    }
   }
   const out = [...byRef.values()].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
   for (const g of out) {

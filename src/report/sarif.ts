@@ -48,6 +48,12 @@ function cyrb53(str: string, seed: number): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
+/** A 53-bit number as 14 hex digits: its two halves, as `n.toString(16)` of a large double is slow. */
+function hex14(n: number): string {
+  const hi = Math.floor(n / 4294967296);
+  return hi.toString(16).padStart(6, '0') + (n >>> 0).toString(16).padStart(8, '0');
+}
+
 /**
  * A finding's identity across runs, as code scanning tracks alerts: rule, file, component and
  * message with numbers that move with edits (line numbers quoted in it) taken out; not the
@@ -57,7 +63,7 @@ function cyrb53(str: string, seed: number): number {
 export function fingerprint(f: Finding): string {
   const message = f.message.replace(/\b(line|lines|:)\s*\d+/g, '$1 N');
   const key = `${f.rule}\u0000${f.file ?? ''}\u0000${f.component ?? ''}\u0000${message}`;
-  return cyrb53(key, 382).toString(16).padStart(14, '0');
+  return hex14(cyrb53(key, 382));
 }
 
 /**

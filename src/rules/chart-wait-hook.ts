@@ -57,8 +57,9 @@ export const chartWaitHook: Rule = {
       ));
     let index: ProviderIndex | undefined;
     env.components.forEach((c, v) => {
-      const waits: { file: string; w: WaitCommand }[] = [];
       const files = catalog.files.componentFiles(c);
+      if (files.length === 0) return; // most components deploy nothing from their folder
+      const waits: { file: string; w: WaitCommand }[] = [];
       const defines = new Map<string, Define>();
       for (const f of files)
         if (f.text.includes('define')) for (const d of collectDefines(f.text, f.file)) if (!defines.has(d.name)) defines.set(d.name, d);

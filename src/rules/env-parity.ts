@@ -47,11 +47,14 @@ function quickSame(cs: readonly Component[], field: Field): boolean {
   const f = cs[0]!;
   switch (field) {
     case 'wave':
-      return cs.every((c) => c.wave === f.wave);
+      for (let i = 1; i < cs.length; i++) if (cs[i]!.wave !== f.wave) return false;
+      return true;
     case 'tier':
-      return cs.every((c) => c.tier === f.tier);
+      for (let i = 1; i < cs.length; i++) if (cs[i]!.tier !== f.tier) return false;
+      return true;
     case 'dependencies':
-      return cs.every((c) => sameArray(c.dependencies, f.dependencies));
+      for (let i = 1; i < cs.length; i++) if (!sameArray(cs[i]!.dependencies, f.dependencies)) return false;
+      return true;
     case 'smoke checks': {
       if (cs.every((c) => c.smoke === undefined)) return true;
       const text = JSON.stringify(f.raw.smoke);
@@ -74,17 +77,24 @@ export const envParity: Rule = {
     const envs = catalog.environments;
     if (envs.length < 2) return [];
     const out: RuleReport[] = [];
-    const names = new Set<string>();
-    for (const e of envs) for (const c of e.components) names.add(c.name);
-    for (const name of [...names].sort()) {
-      // One lookup per environment (this loop runs once per component name).
+    // Every name in sorted order, with its component in each environment: a merge of the
+    // environments' component lists, which are sorted by name (no set of names, no lookups).
+    const at = envs.map(() => 0);
+    for (;;) {
+      let name: string | undefined;
+      for (let e = 0; e < envs.length; e++) {
+        const c = envs[e]!.components[at[e]!];
+        if (c !== undefined && (name === undefined || c.name < name)) name = c.name;
+      }
+      if (name === undefined) break;
       const present: (typeof envs)[number][] = [];
       const cs: Component[] = [];
-      for (const e of envs) {
-        const c = e.byName.get(name);
-        if (c !== undefined) {
-          present.push(e);
+      for (let e = 0; e < envs.length; e++) {
+        const c = envs[e]!.components[at[e]!];
+        if (c !== undefined && c.name === name) {
+          present.push(envs[e]!);
           cs.push(c);
+          at[e]!++;
         }
       }
       const missing = present.length === envs.length ? [] : envs.filter((e) => !e.byName.has(name) && !e.broken.has(name));

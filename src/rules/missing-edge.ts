@@ -48,9 +48,11 @@ export class ProviderIndex {
   private readonly secrets = new Map<string, SecretProvider[]>();
   constructor(env: Environment) {
     env.components.forEach((c, id) => {
-      for (const t of ['kinds', 'services'] as const) {
+      for (const t of PLAIN_TYPES) {
+        const items = c.provides[t];
+        if (items.length === 0) continue;
         const m = this.plain[t];
-        for (const item of c.provides[t]) {
+        for (const item of items) {
           let list = m.get(item);
           if (!list) m.set(item, (list = []));
           if (list[list.length - 1] !== id) list.push(id);
@@ -73,9 +75,10 @@ export class ProviderIndex {
       if (list.length === 1) return list[0] === self ? NONE : list;
       return list.filter((id) => id !== self);
     }
-    const ref = secretRef(item, consumer);
-    const list = this.secrets.get(ref.name);
+    const slash = item.indexOf('/');
+    const list = this.secrets.get(slash >= 0 ? item.slice(slash + 1) : item);
     if (!list) return NONE;
+    const ref = secretRef(item, consumer);
     const out: number[] = [];
     for (const p of list) {
       if (p.id === self || out[out.length - 1] === p.id) continue;
@@ -97,6 +100,7 @@ export class ProviderIndex {
 }
 
 const NONE: number[] = [];
+const PLAIN_TYPES = ['kinds', 'services'] as const;
 
 const describe = (items: { type: ItemType; item: string }[]): string => items.map((i) => `${SINGULAR[i.type]} ${i.item}`).join(', ');
 

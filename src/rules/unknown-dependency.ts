@@ -8,12 +8,13 @@ export const unknownDependency: Rule = {
   defaultSeverity: 'error',
   checkEnvironment({ env }) {
     const out: RuleReport[] = [];
-    let known: string[] | undefined; // names for "did you mean", listed only when a finding needs them
+    let names: string[] | undefined; // names for "did you mean", listed only when a finding needs them
+    const known = (target: string): boolean => env.byName.has(target) || env.broken.has(target);
     for (const c of env.components) {
-      const check = (target: string, path: (string | number)[], what: string): void => {
-        if (env.byName.has(target) || env.broken.has(target)) return;
+      // the path of an entry is made only for an entry that names no component
+      const report = (target: string, path: (string | number)[], what: string): void => {
         const pos = c.locate(path);
-        const near = closest(target, (known ??= [...env.byName.keys()]));
+        const near = closest(target, (names ??= [...env.byName.keys()]));
         const unread = env.unreadable ?? [];
         // a file that could not be read may be the component named: say which (its folder name in the
         // dependency, else how many files of the environment are unread)
@@ -35,8 +36,11 @@ export const unknownDependency: Rule = {
           column: pos?.column,
         });
       };
-      c.dependencies.forEach((d, i) => check(d, ['dependencies', i], 'dependency'));
-      c.smoke?.validates.forEach((v, i) => check(v, ['smoke', 'validates', i], 'smoke.validates entry'));
+      const deps = c.dependencies;
+      for (let i = 0; i < deps.length; i++) if (!known(deps[i]!)) report(deps[i]!, ['dependencies', i], 'dependency');
+      const validates = c.smoke?.validates ?? [];
+      for (let i = 0; i < validates.length; i++)
+        if (!known(validates[i]!)) report(validates[i]!, ['smoke', 'validates', i], 'smoke.validates entry');
     }
     return out;
   },

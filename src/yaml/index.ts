@@ -182,23 +182,29 @@ export function parseYaml(text: string): { doc: LoadedYaml } | { problem: YamlPr
         ok = false;
       }
     }
-    if (ok) {
-      let slow: LoadedYaml | undefined;
-      const locate: LoadedYaml['locate'] = (path, key) => {
-        if (!slow && path.length === 1 && typeof path[0] === 'string') {
-          const quick = locateTopLevelKey(text, path[0], key === true);
-          if (quick) return quick;
-        }
-        if (!slow) {
-          const r = parseYamlSlow(text);
-          slow = 'doc' in r ? r.doc : { value, locate: () => undefined };
-        }
-        return slow.locate(path, key);
-      };
-      return { doc: { value: value ?? null, locate } };
-    }
+    if (ok) return { doc: { value: value ?? null, locate: lazyLocate(text, value) } };
   }
   return parseYamlSlow(text);
+}
+
+/**
+ * `locate` for a document read by fastYaml or js-yaml: a top-level key is found in the text,
+ * anything else parses the text again with `yaml` (once, on first use). A function of its own
+ * so that each document keeps one small closure (catalogs keep tens of thousands of them).
+ */
+function lazyLocate(text: string, value: unknown): LoadedYaml['locate'] {
+  let slow: LoadedYaml | undefined;
+  return (path, key) => {
+    if (!slow && path.length === 1 && typeof path[0] === 'string') {
+      const quick = locateTopLevelKey(text, path[0], key === true);
+      if (quick) return quick;
+    }
+    if (!slow) {
+      const r = parseYamlSlow(text);
+      slow = 'doc' in r ? r.doc : { value, locate: () => undefined };
+    }
+    return slow.locate(path, key);
+  };
 }
 
 function parseYamlSlow(text: string): { doc: LoadedYaml } | { problem: YamlProblem } {
