@@ -12,29 +12,17 @@ import { healthLint } from '../../src/rules/health-lint.js';
 import { healthTest } from '../../src/rules/health-test.js';
 import { environmentChecks, renderHealth } from '../../src/health/render.js';
 import type { Catalog } from '../../src/catalog/types.js';
-import { catalogOf, type FileContent } from '../helpers/catalog.js';
-import { runRule } from '../helpers/rules.js';
-import { memoryCatalog, ruleTester, type CatalogInput } from './rule-tester.js';
+import { catalogOf, writeCatalog, type FileContent } from '../helpers/catalog.js';
+import { catalogFilesOf, memoryCatalog, ruleTester, type CatalogInput } from './rule-tester.js';
+
 const BIN = resolve(__dirname, '..', '..', 'bin', 'wavegate.js');
 const widget = { name: 'widgets', tier: 'platform', wave: 40, health: ['example.com/Widget'] };
 const ready = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, status: { phase: 'READY' } };
-const override = (script: string, expected = 'READY', extra: Record<string, FileContent> = {}): string =>
-  catalogOf([widget], {
-    extra: {
-      'wavegate.yaml': { health: { overrides: { 'example.com/Widget': 'checks/widget/health.lua' } } },
-      'checks/widget/health.lua': script,
-      'checks/widget/health_test.yaml': {
-        tests: [{ healthStatus: { status: 'Healthy', message: expected }, inputPath: 'testdata/ready.yaml' }],
-      },
-      'checks/widget/testdata/ready.yaml': ready,
-      ...extra,
-    },
-  });
 const good = 'return { status = "Healthy", message = obj.status.phase }\n';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** The same catalog as `override`, in memory (the rule tester's input). */
+/** A widget gated on example.com/Widget whose override (a file, with its tests) is `script`: a catalog in memory (the rule tester's input). */
 const inMemory = (
   script: string,
   expected = 'READY',
@@ -52,6 +40,9 @@ const inMemory = (
     ...extra,
   },
 });
+/** `inMemory`'s catalog written to a temp folder, for the CLI (`check` and `render` on disk). */
+const override = (script: string, expected = 'READY'): string =>
+  writeCatalog(catalogFilesOf(inMemory(script, expected)) as Record<string, FileContent>);
 /**
  * The override was read, and from the model only: the memory catalog's root is not on disk, and
  * the check ships with its tests (a valid case would pass without reading anything otherwise).
@@ -255,40 +246,53 @@ describe('health-lint and health-test severities are fixed', () => {
   });
 });
 
-describe('argocd-cm-conflict', () => {
-  const cm = (key: string): string =>
-    [
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  name: argocd-cm',
-      'data:',
-      `  ${key}: |`,
-      '    return { status = "Healthy" }',
-      '',
-    ].join('\n');
-  it('valid: no argocd-cm in the catalog; one setting keys the patch does not set', () => {
-    expect(runRule(argocdCmConflict, catalogOf([{ ...widget, health: ['kafka.strimzi.io/Kafka'] }]))).toEqual([]);
-    expect(
-      runRule(
-        argocdCmConflict,
-        catalogOf([{ ...widget, health: ['kafka.strimzi.io/Kafka'] }], {
-          extra: { 'argocd/cm.yaml': cm('resource.customizations.health.example.com_Other') },
-        }),
-      ),
-    ).toEqual([]);
-  });
-  it('invalid: a key the patch replaces, at its line, a warning', () => {
-    const f = runRule(
-      argocdCmConflict,
-      catalogOf([{ ...widget, health: ['kafka.strimzi.io/Kafka'] }], {
-        extra: { 'argocd/cm.yaml': cm('resource.customizations.health.kafka.strimzi.io_Kafka') },
-      }),
-    );
-    expect(f.map((x) => [x.rule, x.severity, x.environment, x.file, x.line])).toEqual([
-      ['argocd-cm-conflict', 'warning', 'dev', 'argocd/cm.yaml', 6],
-    ]);
-  });
+const cm = (key: string): string =>
+  [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: argocd-cm',
+    'data:',
+    `  ${key}: |`,
+    '    return { status = "Healthy" }',
+    '',
+  ].join('\n');
+const kafka = { ...widget, health: ['kafka.strimzi.io/Kafka'] };
+
+ruleTester.run(argocdCmConflict, {
+  valid: [
+    { name: 'no argocd-cm in the catalog', components: [kafka] },
+    {
+      name: 'an argocd-cm setting a key the patch does not set',
+      components: [kafka],
+      files: { 'argocd/cm.yaml': cm('resource.customizations.health.example.com_Other') },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a key the patch replaces, at its line, a warning',
+      components: [kafka],
+      files: { 'argocd/cm.yaml': cm('resource.customizations.health.kafka.strimzi.io_Kafka') },
+      errors: [
+        {
+          severity: 'warning',
+          environment: 'dev',
+          file: 'argocd/cm.yaml',
+          line: 6,
+          message: 'argocd-cm already sets resource.customizations.health.kafka.strimzi.io_Kafka',
+        },
+      ],
+    },
+    {
+      name: "the legacy resource.customizations block's health.lua for a kind the patch ships",
+      components: [kafka],
+      files: {
+        'argocd/cm.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\ndata:\n  resource.customizations: |\n    kafka.strimzi.io/Kafka:\n      health.lua: |\n        return {}\n',
+      },
+      errors: [{ file: 'argocd/cm.yaml', line: 6, message: 'resource.customizations block has a health.lua for kafka.strimzi.io/Kafka' }],
+    },
+  ],
 });
 
 describe('check gives the verdict render gives (same exit code, same findings)', () => {
