@@ -111,11 +111,6 @@ export function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
-/** A copy of readBytes' result (which is a reused buffer). */
-export function readBytesCopy(absPath: string, maxBytes?: number): Buffer {
-  return Buffer.from(readBytes(absPath, maxBytes));
-}
-
 /** True when `child` is `parent` or below it (both absolute, resolved). */
 export function isWithin(child: string, parent: string): boolean {
   if (child === parent) return true;
