@@ -365,7 +365,10 @@ function verified(catalog: Catalog, env: Environment, g: GatedKind): VerifiedChe
 /**
  * The checks wavegate ships for one environment (library and overrides), verified: what
  * `renderHealth` writes, and what rules `health-lint`, `health-test` and `argocd-cm-conflict`
- * judge, so that `check` and `render` reach the same verdict.
+ * judge, so that `check` and `render` reach the same verdict. An override's files (script,
+ * check.yaml, health_test.yaml, testdata/) come from the loaded model (`catalog.files.fs`,
+ * through the catalog's FileSource); only wavegate's own library and templates are read from
+ * the package on disk.
  */
 export function environmentChecks(catalog: Catalog, env: Environment, only?: 'override'): VerifiedCheck[] {
   const out: VerifiedCheck[] = [];
