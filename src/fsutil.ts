@@ -8,6 +8,7 @@ import {
   lstatSync,
   openSync,
   readSync,
+  readdirSync,
   realpathSync,
   renameSync,
   statSync,
@@ -100,7 +101,7 @@ export function readBytes(absPath: string, maxBytes: number = DEFAULT_MAX_FILE_B
   return scratch.subarray(0, n);
 }
 
-function tooBig(maxBytes: number): FileRefused {
+export function tooBig(maxBytes: number): FileRefused {
   return new FileRefused('ETOOBIG', `larger than ${formatBytes(maxBytes)} (limits.maxFileBytes in wavegate.yaml)`);
 }
 
@@ -110,18 +111,13 @@ export function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
-/** A copy of readBytes' result (which is a reused buffer). */
-export function readBytesCopy(absPath: string, maxBytes?: number): Buffer {
-  return Buffer.from(readBytes(absPath, maxBytes));
-}
-
 /** True when `child` is `parent` or below it (both absolute, resolved). */
 export function isWithin(child: string, parent: string): boolean {
   if (child === parent) return true;
   return child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 }
 
-const OUTSIDE = 'it leads outside its folder (through a symlink or ..)';
+export const OUTSIDE = 'it leads outside its folder (through a symlink or ..)';
 
 const realRoots = new Map<string, string>();
 
@@ -321,3 +317,61 @@ export function syncDir(dir: string): void {
     if (fd >= 0) closeSync(fd);
   }
 }
+
+/** A folder entry as listed, links not followed. */
+export interface ReadFsEntry {
+  name: string;
+  kind: 'file' | 'dir' | 'link' | 'other';
+}
+
+/**
+ * The file operations the health checks are read with, by absolute path: the disk (`diskFs`:
+ * wavegate's own library, `wavegate health` commands) or a loaded catalog's files
+ * (`catalog.files.fs`, read through the catalog's FileSource: the override checks of
+ * health.overrides, so that rules read no files themselves). Failures throw errors with Node's
+ * codes (or FileRefused), for fsReason to name.
+ */
+export interface ReadFs {
+  /** The entries of folder `abs` (readdir); throws when it cannot be listed. */
+  list(abs: string): ReadFsEntry[];
+  /** What `abs` is after links; undefined when nothing is there (or it cannot be looked at). */
+  kind(abs: string): 'file' | 'dir' | 'other' | undefined;
+  /** True when `abs` itself is a symlink. */
+  isLink(abs: string): boolean;
+  /** `abs` after every link (realpath), if that is inside `root`; throws as resolveInside does. */
+  resolveInside(root: string, abs: string): string;
+  /** realRoot: a folder after its links (an identity: two paths to one folder give the same). */
+  realRoot(abs: string): string;
+  /**
+   * The bytes of the regular file `abs`, resolved inside `bounds.root` when given, at most
+   * `bounds.maxBytes`; throws as readBytes does. The result may be a reused buffer: valid until the next read.
+   */
+  read(abs: string, bounds?: { root?: string; maxBytes?: number }): Uint8Array;
+}
+
+/** The disk as a ReadFs. */
+export const diskFs: ReadFs = {
+  list: (abs) =>
+    readdirSync(abs, { withFileTypes: true }).map((e) => ({
+      name: e.name,
+      kind: e.isSymbolicLink() ? 'link' : e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'other',
+    })),
+  kind(abs) {
+    try {
+      const st = statSync(abs);
+      return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+    } catch {
+      return undefined;
+    }
+  },
+  isLink(abs) {
+    try {
+      return lstatSync(abs).isSymbolicLink();
+    } catch {
+      return false;
+    }
+  },
+  resolveInside,
+  realRoot,
+  read: (abs, bounds = {}) => readBytes(bounds.root !== undefined ? resolveInside(bounds.root, abs) : abs, bounds.maxBytes),
+};

@@ -3506,6 +3506,7 @@ import {
   lstatSync,
   openSync,
   readSync,
+  readdirSync,
   realpathSync,
   renameSync,
   statSync,
@@ -3565,9 +3566,6 @@ function formatBytes(n) {
   if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
   if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
   return `${n} bytes`;
-}
-function readBytesCopy(absPath, maxBytes) {
-  return Buffer.from(readBytes(absPath, maxBytes));
 }
 function isWithin(child, parent) {
   if (child === parent) return true;
@@ -3718,7 +3716,7 @@ function syncDir(dir) {
     if (fd >= 0) closeSync(fd);
   }
 }
-var DEFAULT_MAX_FILE_BYTES, FileRefused, scratch, READ_FLAGS, OUTSIDE, realRoots;
+var DEFAULT_MAX_FILE_BYTES, FileRefused, scratch, READ_FLAGS, OUTSIDE, realRoots, diskFs;
 var init_fsutil = __esm({
   "src/fsutil.ts"() {
     "use strict";
@@ -3735,6 +3733,30 @@ var init_fsutil = __esm({
     READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
     OUTSIDE = "it leads outside its folder (through a symlink or ..)";
     realRoots = /* @__PURE__ */ new Map();
+    diskFs = {
+      list: (abs) => readdirSync(abs, { withFileTypes: true }).map((e) => ({
+        name: e.name,
+        kind: e.isSymbolicLink() ? "link" : e.isFile() ? "file" : e.isDirectory() ? "dir" : "other"
+      })),
+      kind(abs) {
+        try {
+          const st = statSync(abs);
+          return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+        } catch {
+          return void 0;
+        }
+      },
+      isLink(abs) {
+        try {
+          return lstatSync(abs).isSymbolicLink();
+        } catch {
+          return false;
+        }
+      },
+      resolveInside,
+      realRoot,
+      read: (abs, bounds = {}) => readBytes(bounds.root !== void 0 ? resolveInside(bounds.root, abs) : abs, bounds.maxBytes)
+    };
   }
 });
 
@@ -6770,7 +6792,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve6.call(this, root, ref);
+      let _sch = resolve7.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -6797,7 +6819,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve6(root, ref) {
+    function resolve7(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -7661,7 +7683,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve6(baseURI, relativeURI, options) {
+    function resolve7(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -7697,50 +7719,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative12, options, skipNormalization) {
+    function resolveComponent(base, relative13, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative12 = parse3(serialize(relative12, options), options);
+        relative13 = parse3(serialize(relative13, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative12.scheme) {
-        target.scheme = relative12.scheme;
-        target.userinfo = relative12.userinfo;
-        target.host = relative12.host;
-        target.port = relative12.port;
-        target.path = removeDotSegments(relative12.path || "");
-        target.query = relative12.query;
+      if (!options.tolerant && relative13.scheme) {
+        target.scheme = relative13.scheme;
+        target.userinfo = relative13.userinfo;
+        target.host = relative13.host;
+        target.port = relative13.port;
+        target.path = removeDotSegments(relative13.path || "");
+        target.query = relative13.query;
       } else {
-        if (relative12.userinfo !== void 0 || relative12.host !== void 0 || relative12.port !== void 0) {
-          target.userinfo = relative12.userinfo;
-          target.host = relative12.host;
-          target.port = relative12.port;
-          target.path = removeDotSegments(relative12.path || "");
-          target.query = relative12.query;
+        if (relative13.userinfo !== void 0 || relative13.host !== void 0 || relative13.port !== void 0) {
+          target.userinfo = relative13.userinfo;
+          target.host = relative13.host;
+          target.port = relative13.port;
+          target.path = removeDotSegments(relative13.path || "");
+          target.query = relative13.query;
         } else {
-          if (!relative12.path) {
+          if (!relative13.path) {
             target.path = base.path;
-            if (relative12.query !== void 0) {
-              target.query = relative12.query;
+            if (relative13.query !== void 0) {
+              target.query = relative13.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative12.path[0] === "/") {
-              target.path = removeDotSegments(relative12.path);
+            if (relative13.path[0] === "/") {
+              target.path = removeDotSegments(relative13.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative12.path;
+                target.path = "/" + relative13.path;
               } else if (!base.path) {
-                target.path = relative12.path;
+                target.path = relative13.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative12.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative13.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative12.query;
+            target.query = relative13.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -7748,7 +7770,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative12.fragment;
+      target.fragment = relative13.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -8052,7 +8074,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve6,
+      resolve: resolve7,
       resolveComponent,
       equal,
       serialize,
@@ -14917,7 +14939,7 @@ var require_llex = __commonJS({
       }
       return ls.current === s ? count2 : -count2 - 1;
     };
-    var read_long_string = function(ls, seminfo, sep10) {
+    var read_long_string = function(ls, seminfo, sep11) {
       let line = ls.linenumber;
       save_and_next(ls);
       if (currIsNewline(ls))
@@ -14932,7 +14954,7 @@ var require_llex = __commonJS({
             break;
           }
           case 93: {
-            if (skip_sep(ls) === sep10) {
+            if (skip_sep(ls) === sep11) {
               save_and_next(ls);
               skip = true;
             }
@@ -14956,7 +14978,7 @@ var require_llex = __commonJS({
         }
       }
       if (seminfo)
-        seminfo.ts = luaX_newstring(ls, ls.buff.buffer.subarray(2 + sep10, ls.buff.n - (2 + sep10)));
+        seminfo.ts = luaX_newstring(ls, ls.buff.buffer.subarray(2 + sep11, ls.buff.n - (2 + sep11)));
     };
     var esccheck = function(ls, c, msg) {
       if (!c) {
@@ -15138,10 +15160,10 @@ var require_llex = __commonJS({
             if (ls.current !== 45) return 45;
             next(ls);
             if (ls.current === 91) {
-              let sep10 = skip_sep(ls);
+              let sep11 = skip_sep(ls);
               luaZ_resetbuffer(ls.buff);
-              if (sep10 >= 0) {
-                read_long_string(ls, null, sep10);
+              if (sep11 >= 0) {
+                read_long_string(ls, null, sep11);
                 luaZ_resetbuffer(ls.buff);
                 break;
               }
@@ -15151,11 +15173,11 @@ var require_llex = __commonJS({
             break;
           }
           case 91: {
-            let sep10 = skip_sep(ls);
-            if (sep10 >= 0) {
-              read_long_string(ls, seminfo, sep10);
+            let sep11 = skip_sep(ls);
+            if (sep11 >= 0) {
+              read_long_string(ls, seminfo, sep11);
               return TK_STRING;
-            } else if (sep10 !== -1)
+            } else if (sep11 !== -1)
               lexerror(ls, to_luastring2("invalid long string delimiter", true), TK_STRING);
             return 91;
           }
@@ -22453,15 +22475,15 @@ var require_ltablib = __commonJS({
     };
     var tconcat = function(L2) {
       let last = aux_getn(L2, 1, TAB_R);
-      let sep10 = luaL_optlstring(L2, 2, "");
-      let lsep = sep10.length;
+      let sep11 = luaL_optlstring(L2, 2, "");
+      let lsep = sep11.length;
       let i = luaL_optinteger(L2, 3, 1);
       last = luaL_optinteger(L2, 4, last);
       let b = new luaL_Buffer();
       luaL_buffinit(L2, b);
       for (; i < last; i++) {
         addfield(L2, b, i);
-        luaL_addlstring(b, sep10, lsep);
+        luaL_addlstring(b, sep11, lsep);
       }
       if (i === last)
         addfield(L2, b, i);
@@ -24680,8 +24702,8 @@ var require_lstrlib = __commonJS({
       let s = luaL_checkstring(L2, 1);
       let l = s.length;
       let n = luaL_checkinteger(L2, 2);
-      let sep10 = luaL_optstring(L2, 3, "");
-      let lsep = sep10.length;
+      let sep11 = luaL_optstring(L2, 3, "");
+      let lsep = sep11.length;
       if (n <= 0) lua_pushliteral(L2, "");
       else if (l + lsep < l || l + lsep > MAXSIZE / n)
         return luaL_error(L2, to_luastring2("resulting string too large"));
@@ -24694,7 +24716,7 @@ var require_lstrlib = __commonJS({
           p.set(s, pi);
           pi += l;
           if (lsep > 0) {
-            p.set(sep10, pi);
+            p.set(sep11, pi);
             pi += lsep;
           }
         }
@@ -27869,11 +27891,11 @@ var require_loadlib = __commonJS({
       lua_pushlstring(L2, path2, l);
       return path2.subarray(l);
     };
-    var searchpath = function(L2, name, path2, sep10, dirsep) {
+    var searchpath = function(L2, name, path2, sep11, dirsep) {
       let msg = new luaL_Buffer();
       luaL_buffinit(L2, msg);
-      if (sep10[0] !== 0)
-        name = luaL_gsub(L2, name, sep10, dirsep);
+      if (sep11[0] !== 0)
+        name = luaL_gsub(L2, name, sep11, dirsep);
       while ((path2 = pushnexttemplate(L2, path2)) !== null) {
         let filename = luaL_gsub(L2, lua_tostring(L2, -1), to_luastring2(LUA_PATH_MARK, true), name);
         lua_remove(L2, -2);
@@ -31374,7 +31396,7 @@ var require_util2 = __commonJS({
         }
         path2 = url.path;
       }
-      var isAbsolute2 = exports.isAbsolute(path2);
+      var isAbsolute3 = exports.isAbsolute(path2);
       var parts = path2.split(/\/+/);
       for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
         part = parts[i];
@@ -31394,7 +31416,7 @@ var require_util2 = __commonJS({
       }
       path2 = parts.join("/");
       if (path2 === "") {
-        path2 = isAbsolute2 ? "/" : ".";
+        path2 = isAbsolute3 ? "/" : ".";
       }
       if (url) {
         url.path = path2;
@@ -31439,7 +31461,7 @@ var require_util2 = __commonJS({
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative12(aRoot, aPath) {
+    function relative13(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -31458,7 +31480,7 @@ var require_util2 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports.relative = relative12;
+    exports.relative = relative13;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -43222,10 +43244,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep10, value } = collItem;
+        const { start, key, sep: sep11, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep10?.[0],
+          next: key ?? sep11?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -43239,7 +43261,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep10) {
+          if (!keyProps.anchor && !keyProps.tag && !sep11) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -43263,7 +43285,7 @@ var require_resolve_block_map = __commonJS({
         ctx2.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx2, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep10 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep11 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -43279,7 +43301,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx2.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx2, value, valueProps, onError) : composeEmptyNode(ctx2, offset, sep10, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx2, value, valueProps, onError) : composeEmptyNode(ctx2, offset, sep11, null, valueProps, onError);
           if (ctx2.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -43370,7 +43392,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep10 = "";
+        let sep11 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -43384,13 +43406,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep10 + cb;
-              sep10 = "";
+                comment += sep11 + cb;
+              sep11 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep10 += source;
+                sep11 += source;
               hasSpace = true;
               break;
             default:
@@ -43433,18 +43455,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep10, value } = collItem;
+        const { start, key, sep: sep11, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep10?.[0],
+          next: key ?? sep11?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep10 && !value) {
+          if (!props.anchor && !props.tag && !sep11 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -43498,8 +43520,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep10 && !props.found) {
-          const valueNode = value ? composeNode(ctx2, value, props, onError) : composeEmptyNode(ctx2, props.end, sep10, null, props, onError);
+        if (!isMap3 && !sep11 && !props.found) {
+          const valueNode = value ? composeNode(ctx2, value, props, onError) : composeEmptyNode(ctx2, props.end, sep11, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -43511,7 +43533,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx2.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep10 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep11 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -43522,8 +43544,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx2.options.strict) {
-              if (sep10)
-                for (const st of sep10) {
+              if (sep11)
+                for (const st of sep11) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -43540,7 +43562,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx2, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx2, valueProps.end, sep10, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx2, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx2, valueProps.end, sep11, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -43720,7 +43742,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep10 = "";
+      let sep11 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -43737,24 +43759,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep10 + indent.slice(trimIndent) + content;
-          sep10 = "\n";
+          value += sep11 + indent.slice(trimIndent) + content;
+          sep11 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep10 === " ")
-            sep10 = "\n";
-          else if (!prevMoreIndented && sep10 === "\n")
-            sep10 = "\n\n";
-          value += sep10 + indent.slice(trimIndent) + content;
-          sep10 = "\n";
+          if (sep11 === " ")
+            sep11 = "\n";
+          else if (!prevMoreIndented && sep11 === "\n")
+            sep11 = "\n\n";
+          value += sep11 + indent.slice(trimIndent) + content;
+          sep11 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep10 === "\n")
+          if (sep11 === "\n")
             value += "\n";
           else
-            sep10 = "\n";
+            sep11 = "\n";
         } else {
-          value += sep10 + content;
-          sep10 = " ";
+          value += sep11 + content;
+          sep11 = " ";
           prevMoreIndented = false;
         }
       }
@@ -43937,25 +43959,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep10 = " ";
+      let sep11 = " ";
       let pos2 = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep10 === "\n")
-            res += sep10;
+          if (sep11 === "\n")
+            res += sep11;
           else
-            sep10 = "\n";
+            sep11 = "\n";
         } else {
-          res += sep10 + lm;
-          sep10 = " ";
+          res += sep11 + lm;
+          sep11 = " ";
         }
         pos2 = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos2;
       match = last.exec(source);
-      return res + sep10 + (match?.[1] ?? "");
+      return res + sep11 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -44765,14 +44787,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep10, value }) {
+    function stringifyItem({ start, key, sep: sep11, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep10)
-        for (const st of sep10)
+      if (sep11)
+        for (const st of sep11)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -45939,18 +45961,18 @@ var require_parser2 = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep10;
+          let sep11;
           if (scalar.end) {
-            sep10 = scalar.end;
-            sep10.push(this.sourceToken);
+            sep11 = scalar.end;
+            sep11.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep10 = [this.sourceToken];
+            sep11 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep10 }]
+            items: [{ start, key: scalar, sep: sep11 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -46103,15 +46125,15 @@ var require_parser2 = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep10 = it.sep;
-                  sep10.push(this.sourceToken);
+                  const sep11 = it.sep;
+                  sep11.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep10 }]
+                    items: [{ start: start2, key, sep: sep11 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -46305,13 +46327,13 @@ var require_parser2 = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep10 = fc.end.splice(1, fc.end.length);
-            sep10.push(this.sourceToken);
+            const sep11 = fc.end.splice(1, fc.end.length);
+            sep11.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep10 }]
+              items: [{ start, key: fc, sep: sep11 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -48501,8 +48523,7 @@ function unreadableMessage(code, message) {
 }
 function readFileBytes(absPath, options = {}) {
   try {
-    const real = options.root !== void 0 ? resolveInside(options.root, absPath) : absPath;
-    return { bytes: readBytes(real, options.maxBytes) };
+    return { bytes: (options.fs ?? diskFs).read(absPath, options) };
   } catch (e) {
     const err = e;
     return {
@@ -48697,9 +48718,113 @@ var init_yaml = __esm({
   }
 });
 
+// src/catalog/source.ts
+import { readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
+import { isAbsolute as isAbsolute2, join as join3, posix, relative as relative3, resolve as resolve2, sep as sep3 } from "node:path";
+function diskSource(root, maxBytes) {
+  const abs = (p) => p === "" ? root : join3(root, p);
+  return {
+    list(dir) {
+      try {
+        return readdirSync2(abs(dir), { withFileTypes: true }).map((e) => ({
+          name: e.name,
+          kind: e.isSymbolicLink() ? "link" : e.isFile() ? "file" : e.isDirectory() ? "dir" : "other"
+        }));
+      } catch {
+        return void 0;
+      }
+    },
+    kind(p) {
+      try {
+        const st = statSync2(abs(p), { throwIfNoEntry: false });
+        return st === void 0 ? void 0 : st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+      } catch {
+        return void 0;
+      }
+    },
+    kindInside(p) {
+      try {
+        const st = statSync2(resolveInside(root, abs(p)));
+        return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+      } catch {
+        return void 0;
+      }
+    },
+    read: (p) => readText(abs(p), { root, maxBytes }),
+    real: (p) => resolveInside(root, abs(p)),
+    bytes: (p) => readBytes(resolveInside(root, abs(p)), maxBytes)
+  };
+}
+function sourceFs(source, root) {
+  const base = resolve2(root);
+  const rel = (abs) => {
+    const r = relative3(base, resolve2(abs));
+    if (r === ".." || r.startsWith(`..${sep3}`) || isAbsolute2(r)) return void 0;
+    return r.split(sep3).join("/");
+  };
+  const outside = () => new FileRefused("EOUTSIDE", OUTSIDE);
+  const inside = (within, abs) => {
+    const r = rel(abs);
+    if (r === void 0 || !isWithin(resolve2(abs), resolve2(within))) throw outside();
+    const real = source.real(r);
+    const w = rel(within);
+    if (w === void 0) throw outside();
+    if (w !== "" && !isWithin(real, source.real(w))) throw outside();
+    return real;
+  };
+  return {
+    list(abs) {
+      const r = rel(abs);
+      if (r === void 0) throw outside();
+      const entries = source.list(r);
+      if (entries) return entries;
+      const k = source.kind(r);
+      const code = k === void 0 ? "ENOENT" : k === "file" ? "ENOTDIR" : "EACCES";
+      throw Object.assign(new Error(`cannot list ${r}`), { code });
+    },
+    kind(abs) {
+      const r = rel(abs);
+      return r === void 0 ? void 0 : source.kind(r);
+    },
+    isLink(abs) {
+      const r = rel(abs);
+      if (r === void 0 || r === "") return false;
+      const i = r.lastIndexOf("/");
+      const name = r.slice(i + 1);
+      return source.list(i < 0 ? "" : r.slice(0, i))?.some((e) => e.name === name && e.kind === "link") === true;
+    },
+    resolveInside: inside,
+    realRoot(abs) {
+      const r = rel(abs);
+      try {
+        return r === void 0 ? resolve2(abs) : source.real(r);
+      } catch {
+        return resolve2(abs);
+      }
+    },
+    read(abs, bounds = {}) {
+      const r = rel(abs);
+      if (r === void 0) throw outside();
+      if (bounds.root !== void 0) inside(bounds.root, abs);
+      const bytes2 = source.bytes(r);
+      if (bounds.maxBytes !== void 0 && bytes2.length > bounds.maxBytes) throw tooBig(bounds.maxBytes);
+      return bytes2;
+    }
+  };
+}
+var MEMORY_ROOT;
+var init_source = __esm({
+  "src/catalog/source.ts"() {
+    "use strict";
+    init_fsutil();
+    init_yaml();
+    MEMORY_ROOT = "/in-memory-catalog";
+  }
+});
+
 // src/catalog/files.ts
-import { posix } from "node:path";
-function catalogFiles(source, envNames, componentDirYamlFiles) {
+import { posix as posix2 } from "node:path";
+function catalogFiles(source, envNames, componentDirYamlFiles, root = MEMORY_ROOT) {
   let manifests;
   let dirsWithYaml;
   const deployed = /* @__PURE__ */ new Map();
@@ -48767,15 +48892,15 @@ function catalogFiles(source, envNames, componentDirYamlFiles) {
       if (!Array.isArray(list2)) continue;
       for (const item of list2) {
         if (typeof item !== "string" || /:\/\/|^github\.com\/|\?ref=/.test(item)) continue;
-        const rel = posix.normalize(posix.join(posix.dirname(file), item));
-        if (rel.startsWith("..") || posix.isAbsolute(rel)) continue;
+        const rel = posix2.normalize(posix2.join(posix2.dirname(file), item));
+        if (rel.startsWith("..") || posix2.isAbsolute(rel)) continue;
         if (source.kind(rel) !== void 0) out.push(rel);
       }
     }
     return out;
   };
   const chartValues = (file, seen) => {
-    for (let dir = posix.dirname(file); ; dir = posix.dirname(dir)) {
+    for (let dir = posix2.dirname(file); ; dir = posix2.dirname(dir)) {
       const at = dir === "." ? "" : dir;
       if (source.kind(at === "" ? "Chart.yaml" : `${at}/Chart.yaml`) !== void 0) {
         if (!seen.has(dir)) {
@@ -48797,6 +48922,7 @@ function catalogFiles(source, envNames, componentDirYamlFiles) {
   };
   return {
     componentDirYamlFiles,
+    fs: sourceFs(source, root),
     kind: (path2) => source.kind(path2),
     kindInside: (path2) => source.kindInside(path2),
     manifestDocuments(needle) {
@@ -48809,14 +48935,14 @@ function catalogFiles(source, envNames, componentDirYamlFiles) {
       return out;
     },
     componentFiles(c) {
-      const dir = posix.dirname(c.file);
+      const dir = posix2.dirname(c.file);
       const hit = deployed.get(dir);
       if (hit) return hit;
       if (componentDirYamlFiles) {
         if (!dirsWithYaml) {
           dirsWithYaml = /* @__PURE__ */ new Set();
           for (const f of componentDirYamlFiles) {
-            for (let d = posix.dirname(f); d !== "." && d !== "" && !dirsWithYaml.has(d); d = posix.dirname(d)) dirsWithYaml.add(d);
+            for (let d = posix2.dirname(f); d !== "." && d !== "" && !dirsWithYaml.has(d); d = posix2.dirname(d)) dirsWithYaml.add(d);
           }
         }
         if (!dirsWithYaml.has(dir)) return NO_FILES;
@@ -48865,6 +48991,7 @@ var init_files = __esm({
   "src/catalog/files.ts"() {
     "use strict";
     init_yaml();
+    init_source();
     RENDER_MARKER = ".wavegate-render";
     SKIP_DIRS = /* @__PURE__ */ new Set(["node_modules", ".git"]);
     TEXT_FILE = /\.(ya?ml|tpl)$/;
@@ -48974,9 +49101,9 @@ var init_helm_test_hook_ignored = __esm({
 
 // src/catalog/argo-releases.ts
 import { readFileSync as readFileSync2 } from "node:fs";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 function argoBuiltins() {
-  builtins ??= JSON.parse(readFileSync2(join3(PACKAGE_ROOT, "data", "argo-builtin-health-kinds.json"), "utf8"));
+  builtins ??= JSON.parse(readFileSync2(join4(PACKAGE_ROOT, "data", "argo-builtin-health-kinds.json"), "utf8"));
   return builtins;
 }
 function argoReleases() {
@@ -49477,12 +49604,11 @@ __export(library_exports, {
   renderTemplate: () => renderTemplate,
   testFilesOf: () => testFilesOf
 });
-import { existsSync as existsSync2, lstatSync as lstatSync2, readdirSync, readFileSync as readFileSync3 } from "node:fs";
-import { join as join4, relative as relative3, sep as sep3 } from "node:path";
+import { existsSync as existsSync2, readdirSync as readdirSync3, readFileSync as readFileSync3 } from "node:fs";
+import { join as join5, relative as relative4, sep as sep4 } from "node:path";
 function readCheckText(file, bounds = {}) {
   try {
-    const real = bounds.root !== void 0 ? resolveInside(bounds.root, file) : file;
-    return readBytes(real, bounds.maxBytes).toString("utf8");
+    return Buffer.from((bounds.fs ?? diskFs).read(file, bounds)).toString("utf8");
   } catch (e) {
     throw new UserError(`${shownPath(file)}: cannot read: ${fsReason(e)}`);
   }
@@ -49502,7 +49628,7 @@ function kindFolder(k) {
   return k.group ? `${k.group}/${k.kind}` : k.kind;
 }
 function dataValidator(name, templatesDir) {
-  const file = join4(templatesDir, `${name}.schema.json`);
+  const file = join5(templatesDir, `${name}.schema.json`);
   let v = dataValidators.get(file);
   if (v === void 0) {
     ajv2 ??= new (loadAjv())({ allErrors: true, strict: true });
@@ -49551,10 +49677,10 @@ function engine(templatesDir) {
   );
   h.registerHelper("conditionTypes", (list2) => [...conditionVars(list2).keys()]);
   h.registerHelper("conditionVar", (type2, list2) => conditionVars(list2).get(String(type2)));
-  const partials = join4(templatesDir, "partials");
+  const partials = join5(templatesDir, "partials");
   if (existsSync2(partials)) {
-    for (const f of readdirSync(partials).sort()) {
-      if (f.endsWith(".lua.hbs")) h.registerPartial(f.slice(0, -".lua.hbs".length), readFileSync3(join4(partials, f), "utf8"));
+    for (const f of readdirSync3(partials).sort()) {
+      if (f.endsWith(".lua.hbs")) h.registerPartial(f.slice(0, -".lua.hbs".length), readFileSync3(join5(partials, f), "utf8"));
     }
   }
   hb = h;
@@ -49578,11 +49704,11 @@ function conditionVars(list2) {
   return out;
 }
 function renderTemplate(name, data, where = name, templatesDir = HEALTH_TEMPLATES_DIR) {
-  const file = join4(templatesDir, `${name}.lua.hbs`);
+  const file = join5(templatesDir, `${name}.lua.hbs`);
   let tpl = compiledTemplates.get(file);
   if (!tpl) {
     if (!existsSync2(file)) {
-      const known = existsSync2(templatesDir) ? readdirSync(templatesDir).filter((f) => f.endsWith(".lua.hbs")).map((f) => f.slice(0, -".lua.hbs".length)).sort() : [];
+      const known = existsSync2(templatesDir) ? readdirSync3(templatesDir).filter((f) => f.endsWith(".lua.hbs")).map((f) => f.slice(0, -".lua.hbs".length)).sort() : [];
       throw new UserError(`${where}: template "${name}" does not exist (known templates: ${known.join(", ") || "none"})`);
     }
     tpl = engine(templatesDir).compile(readFileSync3(file, "utf8"), { noEscape: true, strict: true });
@@ -49595,39 +49721,40 @@ function renderTemplate(name, data, where = name, templatesDir = HEALTH_TEMPLATE
   }
 }
 function renderKind(kindDir, bounds) {
-  const checkPath2 = join4(kindDir, CHECK_FILE);
-  const scriptPath = join4(kindDir, SCRIPT_FILE);
-  const read = existsSync2(checkPath2) ? readCheckDoc(checkPath2, bounds) : void 0;
+  const fs = bounds?.fs ?? diskFs;
+  const exists = (p) => fs.kind(p) !== void 0;
+  const checkPath2 = join5(kindDir, CHECK_FILE);
+  const scriptPath = join5(kindDir, SCRIPT_FILE);
+  const read = exists(checkPath2) ? readCheckDoc(checkPath2, bounds) : void 0;
   const check = read?.check;
   const openLibs = check?.useOpenLibs === true;
   if (check?.template !== void 0) {
-    if (existsSync2(scriptPath))
-      throw new UserError(`${shownPath(kindDir)}: has both ${SCRIPT_FILE} and a template in ${CHECK_FILE}; keep one`);
+    if (exists(scriptPath)) throw new UserError(`${shownPath(kindDir)}: has both ${SCRIPT_FILE} and a template in ${CHECK_FILE}; keep one`);
     const data = check.data ?? {};
-    if (existsSync2(join4(HEALTH_TEMPLATES_DIR, `${check.template}.lua.hbs`)))
+    if (existsSync2(join5(HEALTH_TEMPLATES_DIR, `${check.template}.lua.hbs`)))
       validateData(check.template, data, shownPath(checkPath2), read.doc, HEALTH_TEMPLATES_DIR);
     const script2 = renderTemplate(check.template, data, shownPath(checkPath2));
     return { script: script2, openLibs };
   }
   if (check?.data !== void 0) throw new UserError(`${shownPath(checkPath2)}: data is set but no template names where it goes`);
-  if (!existsSync2(scriptPath)) throw new UserError(`${shownPath(kindDir)}: no ${SCRIPT_FILE} and no template in ${CHECK_FILE}`);
+  if (!exists(scriptPath)) throw new UserError(`${shownPath(kindDir)}: no ${SCRIPT_FILE} and no template in ${CHECK_FILE}`);
   const script = readCheckText(scriptPath, bounds);
   return { script, openLibs };
 }
 function listLibraryKinds(root = LIBRARY_DIR) {
   const out = [];
-  const isKindDir = (d) => existsSync2(join4(d, SCRIPT_FILE)) || existsSync2(join4(d, CHECK_FILE));
+  const isKindDir = (d) => existsSync2(join5(d, SCRIPT_FILE)) || existsSync2(join5(d, CHECK_FILE));
   if (!isDir(root)) return out;
-  for (const first of readdirSync(root).sort()) {
-    const d1 = join4(root, first);
+  for (const first of readdirSync3(root).sort()) {
+    const d1 = join5(root, first);
     if (!isDir(d1) || first === "testdata") continue;
     if (isKindDir(d1)) {
       const k = parseKindRef(first);
       if (k) out.push({ ...k, ref: kindRefString(k), dir: d1 });
       continue;
     }
-    for (const second of readdirSync(d1).sort()) {
-      const d2 = join4(d1, second);
+    for (const second of readdirSync3(d1).sort()) {
+      const d2 = join5(d1, second);
       if (!isDir(d2) || !isKindDir(d2)) continue;
       const k = parseKindRef(`${first}/${second}`);
       if (k) out.push({ ...k, ref: kindRefString(k), dir: d2 });
@@ -49636,29 +49763,30 @@ function listLibraryKinds(root = LIBRARY_DIR) {
   return out.sort((a, b) => a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
 }
 function testFilesOf(kindDir, options = {}) {
+  const fs = options.fs ?? diskFs;
   const out = [];
   const contained = (rel) => {
-    const p = join4(kindDir, rel);
+    const p = join5(kindDir, rel);
+    if (!fs.isLink(p) || options.root === void 0) return true;
     try {
-      if (!lstatSync2(p).isSymbolicLink() || options.root === void 0) return true;
-      resolveInside(options.root, p);
+      fs.resolveInside(options.root, p);
       return true;
     } catch (e) {
-      if (e.code === "ENOENT" && !existsSync2(p)) return false;
+      if (e.code === "ENOENT" && fs.kind(p) === void 0) return false;
       options.onRefused?.(rel, fsReason(e));
       return false;
     }
   };
-  if (existsSync2(join4(kindDir, TEST_FILE)) && contained(TEST_FILE)) out.push(TEST_FILE);
+  if (fs.kind(join5(kindDir, TEST_FILE)) !== void 0 && contained(TEST_FILE)) out.push(TEST_FILE);
   const walk2 = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
-      const p = join4(d, e.name);
-      if (e.isDirectory()) walk2(p);
-      else if (e.isFile()) out.push(relative3(kindDir, p).split(sep3).join("/"));
+    for (const e of fs.list(d).sort((a, b) => a.name < b.name ? -1 : 1)) {
+      const p = join5(d, e.name);
+      if (e.kind === "dir") walk2(p);
+      else if (e.kind === "file") out.push(relative4(kindDir, p).split(sep4).join("/"));
     }
   };
-  const td = join4(kindDir, "testdata");
-  if (isDir(td) && contained("testdata")) walk2(td);
+  const td = join5(kindDir, "testdata");
+  if (fs.kind(td) === "dir" && contained("testdata")) walk2(td);
   return out;
 }
 var LIBRARY_DIR, HEALTH_TEMPLATES_DIR, CHECK_FILE, SCRIPT_FILE, TEST_FILE, KIND_REF, ajv2, dataValidators, hb, compiledTemplates;
@@ -49671,8 +49799,8 @@ var init_library = __esm({
     init_check_file();
     init_lua_literal();
     init_fsutil();
-    LIBRARY_DIR = join4(PACKAGE_ROOT, "lua");
-    HEALTH_TEMPLATES_DIR = join4(PACKAGE_ROOT, "templates", "health");
+    LIBRARY_DIR = join5(PACKAGE_ROOT, "lua");
+    HEALTH_TEMPLATES_DIR = join5(PACKAGE_ROOT, "templates", "health");
     CHECK_FILE = "check.yaml";
     SCRIPT_FILE = "health.lua";
     TEST_FILE = "health_test.yaml";
@@ -49700,7 +49828,7 @@ __export(coverage_exports, {
   shortRelease: () => shortRelease,
   uncoveredKindProblems: () => uncoveredKindProblems
 });
-import { dirname as dirname3, posix as posix2, resolve as resolve2 } from "node:path";
+import { dirname as dirname3, posix as posix3, resolve as resolve3 } from "node:path";
 function healthSettings(catalog) {
   const h = catalog.settings.health ?? {};
   return { builtin: h.builtin ?? [], overrides: h.overrides ?? {} };
@@ -49779,7 +49907,7 @@ function computeGatedKinds(catalog, env, libraryRoot) {
   for (const g of out) {
     const override = settings.overrides[g.ref];
     if (override !== void 0) {
-      const abs = resolve2(catalog.root, override);
+      const abs = resolve3(catalog.root, override);
       g.source = "override";
       if (overridePathProblem(catalog.files, override) !== void 0) {
       } else if (catalog.files.kind(catalogPath(override)) === "file") {
@@ -49818,7 +49946,7 @@ function healthSettingsProblems(catalog) {
       out.push({ ...base, message: `health.overrides: ${ref}: ${path2} does not exist (paths are relative to the catalog root)` });
       continue;
     }
-    const dir = kind === "dir" ? rel : posix2.dirname(rel);
+    const dir = kind === "dir" ? rel : posix3.dirname(rel);
     const inDir = (name) => dir === "" || dir === "." ? name : `${dir}/${name}`;
     if (kind === "dir" && catalog.files.kind(inDir(SCRIPT_FILE)) === void 0 && catalog.files.kind(inDir("check.yaml")) === void 0) {
       out.push({ ...base, message: `health.overrides: ${ref}: folder ${path2} has no ${SCRIPT_FILE}` });
@@ -49924,7 +50052,7 @@ var init_coverage = __esm({
     init_library();
     init_fsutil();
     init_argo_releases();
-    catalogPath = (path2) => posix2.normalize(path2).replace(/^\.\/?$/, "").replace(/\/$/, "");
+    catalogPath = (path2) => posix3.normalize(path2).replace(/^\.\/?$/, "").replace(/\/$/, "");
     gatedCache = /* @__PURE__ */ new WeakMap();
     APPLICATION_KIND = "argoproj.io/Application";
   }
@@ -50961,39 +51089,39 @@ function lineEnd(text2, offset) {
   return i > 0 && text2[i - 1] === "\r" ? i - 1 : i;
 }
 function pairOf(map2, key) {
-  return map2.items.find((p) => (0, import_yaml4.isScalar)(p.key) && p.key.value === key);
+  return map2.items.find((p) => (0, import_yaml5.isScalar)(p.key) && p.key.value === key);
 }
-var import_yaml4;
+var import_yaml5;
 var init_splice = __esm({
   "src/yaml/splice.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist(), 1);
+    import_yaml5 = __toESM(require_dist(), 1);
   }
 });
 
 // src/yaml/document.ts
 var document_exports = {};
 __export(document_exports, {
-  Document: () => import_yaml5.Document,
-  Scalar: () => import_yaml5.Scalar,
-  YAMLMap: () => import_yaml5.YAMLMap,
-  isMap: () => import_yaml5.isMap,
-  isPair: () => import_yaml5.isPair,
-  isScalar: () => import_yaml5.isScalar,
-  isSeq: () => import_yaml5.isSeq,
+  Document: () => import_yaml6.Document,
+  Scalar: () => import_yaml6.Scalar,
+  YAMLMap: () => import_yaml6.YAMLMap,
+  isMap: () => import_yaml6.isMap,
+  isPair: () => import_yaml6.isPair,
+  isScalar: () => import_yaml6.isScalar,
+  isSeq: () => import_yaml6.isSeq,
   lineEnd: () => lineEnd,
   lineStart: () => lineStart,
   pairOf: () => pairOf,
-  parse: () => import_yaml5.parse,
-  parseAllDocuments: () => import_yaml5.parseAllDocuments,
-  parseDocument: () => import_yaml5.parseDocument,
-  stringify: () => import_yaml5.stringify
+  parse: () => import_yaml6.parse,
+  parseAllDocuments: () => import_yaml6.parseAllDocuments,
+  parseDocument: () => import_yaml6.parseDocument,
+  stringify: () => import_yaml6.stringify
 });
-var import_yaml5;
+var import_yaml6;
 var init_document = __esm({
   "src/yaml/document.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist(), 1);
+    import_yaml6 = __toESM(require_dist(), 1);
     init_splice();
   }
 });
@@ -54997,7 +55125,7 @@ function allowedAliasRatio(decodeCount) {
   return 0.99 - 0.89 * ((decodeCount - 4e5) / 36e5);
 }
 function readWithYamlPackage(text2, keepKinds) {
-  const docs = (0, import_yaml6.parseAllDocuments)(text2, { schema: "failsafe", version: "1.1", uniqueKeys: false, merge: false, prettyErrors: false });
+  const docs = (0, import_yaml7.parseAllDocuments)(text2, { schema: "failsafe", version: "1.1", uniqueKeys: false, merge: false, prettyErrors: false });
   const list2 = Array.isArray(docs) ? docs : [];
   const first = list2[0];
   if (!first) return null;
@@ -55110,13 +55238,13 @@ function readTestdata(text2) {
   }
   return readGoYaml(text2);
 }
-var import_yaml6, GoNumber, TAG, STR, BOOL, INT, FLOAT, NULL, TIMESTAMP, BINARY, MERGE, RESOLVE_MAP, INT64_MIN, INT64_MAX, UINT64_MAX, YAML_STYLE_FLOAT, GoYamlError, Decoder, schemas, GO_YAML_DIFFERS;
+var import_yaml7, GoNumber, TAG, STR, BOOL, INT, FLOAT, NULL, TIMESTAMP, BINARY, MERGE, RESOLVE_MAP, INT64_MIN, INT64_MAX, UINT64_MAX, YAML_STYLE_FLOAT, GoYamlError, Decoder, schemas, GO_YAML_DIFFERS;
 var init_go = __esm({
   "src/yaml/go.ts"() {
     "use strict";
     init_depth();
     init_js_yaml();
-    import_yaml6 = __toESM(require_dist(), 1);
+    import_yaml7 = __toESM(require_dist(), 1);
     init_fast();
     init_yaml();
     GoNumber = class {
@@ -55182,7 +55310,7 @@ var init_go = __esm({
       scalarOf(n) {
         const text2 = String(n.value ?? "");
         const tag = n.tag ?? "";
-        if (tag === "" && n.type !== import_yaml6.Scalar.PLAIN && n.type !== void 0) return { tag: STR, value: text2 };
+        if (tag === "" && n.type !== import_yaml7.Scalar.PLAIN && n.type !== void 0) return { tag: STR, value: text2 };
         return resolveScalar(tag, text2);
       }
       number(v) {
@@ -55196,7 +55324,7 @@ var init_go = __esm({
       value(n) {
         this.count();
         if (n === null || n === void 0) return null;
-        if ((0, import_yaml6.isAlias)(n)) {
+        if ((0, import_yaml7.isAlias)(n)) {
           const target = n.resolve(this.doc);
           if (!target) throw new GoYamlError(`yaml: unknown anchor '${n.source}' referenced`);
           this.aliasDepth++;
@@ -55206,9 +55334,9 @@ var init_go = __esm({
             this.aliasDepth--;
           }
         }
-        if ((0, import_yaml6.isScalar)(n)) return this.number(this.scalarOf(n).value);
-        if ((0, import_yaml6.isSeq)(n)) return n.items.map((it) => this.value(it));
-        if ((0, import_yaml6.isMap)(n)) {
+        if ((0, import_yaml7.isScalar)(n)) return this.number(this.scalarOf(n).value);
+        if ((0, import_yaml7.isSeq)(n)) return n.items.map((it) => this.value(it));
+        if ((0, import_yaml7.isMap)(n)) {
           const out = {};
           this.mapInto(n, out);
           return out;
@@ -55219,7 +55347,7 @@ var init_go = __esm({
       mapInto(m, out) {
         for (const pair of m.items) {
           const keyNode = pair.key;
-          if ((0, import_yaml6.isScalar)(keyNode) && keyNode.value === "<<" && (keyNode.type === import_yaml6.Scalar.PLAIN && !keyNode.tag || keyNode.tag === MERGE)) {
+          if ((0, import_yaml7.isScalar)(keyNode) && keyNode.value === "<<" && (keyNode.type === import_yaml7.Scalar.PLAIN && !keyNode.tag || keyNode.tag === MERGE)) {
             this.count();
             this.mergeTarget(pair.value, out);
             continue;
@@ -55236,7 +55364,7 @@ var init_go = __esm({
       mergeTarget(n, out) {
         const wantMap = () => new GoYamlError("yaml: map merge requires map or sequence of maps as the value");
         const deref = (x) => {
-          if (x && (0, import_yaml6.isAlias)(x)) {
+          if (x && (0, import_yaml7.isAlias)(x)) {
             const t = x.resolve(this.doc);
             if (!t) throw new GoYamlError(`yaml: unknown anchor '${x.source}' referenced`);
             return t;
@@ -55245,7 +55373,7 @@ var init_go = __esm({
         };
         const one = (x, viaAlias) => {
           const t = deref(x);
-          if (!t || !(0, import_yaml6.isMap)(t)) throw wantMap();
+          if (!t || !(0, import_yaml7.isMap)(t)) throw wantMap();
           if (viaAlias) this.aliasDepth++;
           try {
             this.mapInto(t, out);
@@ -55253,24 +55381,24 @@ var init_go = __esm({
             if (viaAlias) this.aliasDepth--;
           }
         };
-        if (n && (0, import_yaml6.isSeq)(n)) {
+        if (n && (0, import_yaml7.isSeq)(n)) {
           for (let i = n.items.length - 1; i >= 0; i--) {
             const it = n.items[i];
-            one(it, !!it && (0, import_yaml6.isAlias)(it));
+            one(it, !!it && (0, import_yaml7.isAlias)(it));
           }
           return;
         }
-        one(n, !!n && (0, import_yaml6.isAlias)(n));
+        one(n, !!n && (0, import_yaml7.isAlias)(n));
       }
       /** sigs.k8s.io/yaml convertToJSONableObject: the JSON key of a YAML key. */
       keyString(n) {
         let k;
         if (n === null || n === void 0) k = null;
-        else if ((0, import_yaml6.isAlias)(n)) {
+        else if ((0, import_yaml7.isAlias)(n)) {
           const t = n.resolve(this.doc);
           if (!t) throw new GoYamlError(`yaml: unknown anchor '${n.source}' referenced`);
           return this.keyString(t);
-        } else if ((0, import_yaml6.isScalar)(n)) k = this.scalarOf(n).value;
+        } else if ((0, import_yaml7.isScalar)(n)) k = this.scalarOf(n).value;
         else throw new GoYamlError("yaml: invalid map key: a mapping or sequence cannot be a key");
         if (typeof k === "string") return k;
         if (k instanceof GoNumber) return k.toString();
@@ -55298,8 +55426,8 @@ __export(resolve_exports, {
   objectGroupKind: () => objectGroupKind,
   readCheckYaml: () => readCheckYaml
 });
-import { existsSync as existsSync3, readdirSync as readdirSync2 } from "node:fs";
-import { join as join5 } from "node:path";
+import { existsSync as existsSync3, readdirSync as readdirSync4 } from "node:fs";
+import { join as join6 } from "node:path";
 function groupKindKey(group, kind) {
   return group === "" ? kind : `${group}/${kind}`;
 }
@@ -55326,16 +55454,16 @@ function lookup(entries, group, kind) {
 }
 function kindFolders(root) {
   const out = [];
-  const isKindDir = (d) => existsSync3(join5(d, "health.lua")) || existsSync3(join5(d, "check.yaml")) || existsSync3(join5(d, "health_test.yaml"));
-  for (const g of readdirSync2(root).sort()) {
-    const gdir = join5(root, g);
+  const isKindDir = (d) => existsSync3(join6(d, "health.lua")) || existsSync3(join6(d, "check.yaml")) || existsSync3(join6(d, "health_test.yaml"));
+  for (const g of readdirSync4(root).sort()) {
+    const gdir = join6(root, g);
     if (!isDir(gdir) || g.startsWith(".")) continue;
     if (isKindDir(gdir) && !g.includes(".")) {
       out.push({ dir: gdir, key: g.replace(/_/g, "*") });
       continue;
     }
-    for (const k of readdirSync2(gdir).sort()) {
-      const kdir = join5(gdir, k);
+    for (const k of readdirSync4(gdir).sort()) {
+      const kdir = join6(gdir, k);
       if (!isDir(kdir) || k === "testdata" || k === "actions") continue;
       if (isKindDir(kdir)) out.push({ dir: kdir, key: `${g.replace(/_/g, "*")}/${k.replace(/_/g, "*")}` });
     }
@@ -55343,7 +55471,7 @@ function kindFolders(root) {
   return out;
 }
 function readCheckYaml(kindDir, root) {
-  const p = join5(kindDir, "check.yaml");
+  const p = join6(kindDir, "check.yaml");
   if (!existsSync3(p)) return {};
   return readCheckFile(p, root !== void 0 ? { root } : void 0);
 }
@@ -55357,7 +55485,7 @@ function dirSource(root, options = {}) {
       if (!folder) return void 0;
       if (loaded.has(folder.dir)) return loaded.get(folder.dir);
       let hs;
-      const file = join5(folder.dir, "health.lua");
+      const file = join6(folder.dir, "health.lua");
       const check = readCheckYaml(folder.dir, root);
       if (existsSync3(file)) {
         let script;
@@ -55369,7 +55497,7 @@ function dirSource(root, options = {}) {
         hs = { groupKind: folder.key, script, openLibs: check.useOpenLibs === true, origin: file };
       } else if (options.renderKind) {
         const r = options.renderKind(folder.dir, { root });
-        if (r) hs = { groupKind: folder.key, script: r.script, openLibs: r.openLibs, origin: join5(folder.dir, "check.yaml") };
+        if (r) hs = { groupKind: folder.key, script: r.script, openLibs: r.openLibs, origin: join6(folder.dir, "check.yaml") };
       }
       loaded.set(folder.dir, hs);
       return hs;
@@ -61261,11 +61389,11 @@ function makeTableLib(part) {
   const concat = (Ls) => {
     checkTable(Ls, "concat");
     const top = lua.lua_gettop(Ls);
-    let sep10 = new Uint8Array(0);
+    let sep11 = new Uint8Array(0);
     if (top >= 2 && !lua.lua_isnil(Ls, 2)) {
       const t = lua.lua_type(Ls, 2);
       if (t !== lua.LUA_TSTRING) gopherRaise(Ls, `bad argument #2 to concat (string expected, got ${typeOf(Ls, 2)})`);
-      sep10 = lua.lua_tolstring(Ls, 2);
+      sep11 = lua.lua_tolstring(Ls, 2);
     }
     const l = len(Ls);
     let i = top >= 3 && !lua.lua_isnil(Ls, 3) ? checkInt(Ls, 3, "concat") : 1;
@@ -61289,7 +61417,7 @@ function makeTableLib(part) {
       else gopherRaise(Ls, `invalid value (${TYPE_NAMES2[t] ?? "nil"}) at index ${k} in table for concat`);
       lua.lua_pop(Ls, 1);
       parts.push(b);
-      if (k !== j) parts.push(sep10);
+      if (k !== j) parts.push(sep11);
     }
     const out = joinBytes(parts);
     lua.lua_pushlstring(Ls, out, out.length);
@@ -62189,16 +62317,15 @@ __export(testrunner_exports, {
   runTestFiles: () => runTestFiles,
   summarize: () => summarize
 });
-import { readdirSync as readdirSync3, statSync as statSync2 } from "node:fs";
-import { dirname as dirname4, join as join6, relative as relative4, resolve as resolvePath } from "node:path";
+import { dirname as dirname4, join as join7, relative as relative5, resolve as resolvePath } from "node:path";
 function environmentNote(names) {
   const list2 = [...new Set(names)].map((n) => `os.getenv("${n}")`).join(", ");
   return `${list2} read as unset here: in Argo CD the script reads the application controller's environment, which wavegate cannot know`;
 }
-function findTestFiles(dir, out, root, shown3, refused, seen = /* @__PURE__ */ new Set()) {
+function findTestFiles(dir, out, root, shown3, refused, seen, fs) {
   let entries;
   try {
-    entries = readdirSync3(dir, { withFileTypes: true });
+    entries = fs.list(dir);
   } catch (e) {
     throw new UserError(`${shown3}: cannot read folder (${fsReason(e)})`);
   }
@@ -62206,19 +62333,17 @@ function findTestFiles(dir, out, root, shown3, refused, seen = /* @__PURE__ */ n
   for (const ent of entries) {
     const name = ent.name;
     if (name === "node_modules" || name.startsWith(".")) continue;
-    const p = join6(dir, name);
+    const p = join7(dir, name);
     const shownChild = shown3 === "." ? name : `${shown3}/${name}`;
-    let isDir2 = ent.isDirectory();
-    if (ent.isSymbolicLink()) {
-      try {
-        isDir2 = statSync2(p).isDirectory();
-      } catch {
-        continue;
-      }
+    let isDir2 = ent.kind === "dir";
+    if (ent.kind === "link") {
+      const target = fs.kind(p);
+      if (target === void 0) continue;
+      isDir2 = target === "dir";
       if (!isDir2 && name !== "health_test.yaml") continue;
       let real;
       try {
-        real = resolveInside(root, p);
+        real = fs.resolveInside(root, p);
       } catch (e) {
         refused.push({ path: shownChild, reason: fsReason(e) });
         continue;
@@ -62228,12 +62353,12 @@ function findTestFiles(dir, out, root, shown3, refused, seen = /* @__PURE__ */ n
         seen.add(real);
       }
     }
-    if (isDir2) findTestFiles(p, out, root, shownChild, refused, seen);
+    if (isDir2) findTestFiles(p, out, root, shownChild, refused, seen, fs);
     else if (name === "health_test.yaml") out.push(p);
   }
 }
 function readBoundedText(path2, bounds) {
-  return readBytes(resolveInside(bounds.root, path2), bounds.maxBytes).toString("utf8");
+  return Buffer.from((bounds.fs ?? diskFs).read(path2, bounds)).toString("utf8");
 }
 function readFirstDocument(path2, bounds) {
   let text2;
@@ -62282,26 +62407,30 @@ function readTestFile(path2, bounds) {
     return { status, message, inputPath };
   });
 }
-function planHealthTests(dirs, containRoot) {
+function planHealthTests(dirs, containRoot, fs = diskFs) {
   return dirs.map((dir) => {
     const root = resolvePath(dir);
-    let st;
-    try {
-      st = statSync2(root);
-    } catch (e) {
-      throw new UserError(`${dir}: ${e.code === "ENOENT" ? "no such folder" : fsReason(e)}`);
+    const kind = fs.kind(root);
+    if (kind === void 0) {
+      let err;
+      try {
+        fs.list(root);
+      } catch (e) {
+        err = e;
+      }
+      throw new UserError(`${dir}: ${err === void 0 || err.code === "ENOENT" ? "no such folder" : fsReason(err)}`);
     }
-    if (!st.isDirectory()) throw new UserError(`${dir}: not a folder`);
+    if (kind !== "dir") throw new UserError(`${dir}: not a folder`);
     const files = [];
     const refused = [];
-    findTestFiles(root, files, containRoot ?? root, dir.replace(/[\\/]+$/, "") || dir, refused, /* @__PURE__ */ new Set([realRoot(root)]));
+    findTestFiles(root, files, containRoot ?? root, dir.replace(/[\\/]+$/, "") || dir, refused, /* @__PURE__ */ new Set([fs.realRoot(root)]), fs);
     return { dir, root, files, ...refused.length > 0 ? { refused } : {} };
   });
 }
 function runTestFiles(plan, source, openLibs, bounds = {}) {
   const cases = [];
   const { dir, root } = plan;
-  const limits = { root: bounds.root ?? root, maxBytes: bounds.maxBytes ?? DEFAULT_MAX_FILE_BYTES };
+  const limits = { root: bounds.root ?? root, maxBytes: bounds.maxBytes ?? DEFAULT_MAX_FILE_BYTES, fs: bounds.fs };
   const cwd = process.cwd();
   const origins = /* @__PURE__ */ new Map();
   for (const r of plan.refused ?? []) {
@@ -62317,9 +62446,9 @@ function runTestFiles(plan, source, openLibs, bounds = {}) {
     });
   }
   for (const file of plan.files) {
-    const rel = relative4(cwd, file) || file;
+    const rel = relative5(cwd, file) || file;
     const fileDir = dirname4(file);
-    const folderKey = relative4(root, fileDir).split(/[\\/]/).map((p) => p.replace(/_/g, "*")).join("/");
+    const folderKey = relative5(root, fileDir).split(/[\\/]/).map((p) => p.replace(/_/g, "*")).join("/");
     let specs;
     try {
       specs = readTestFile(file, limits);
@@ -62346,7 +62475,7 @@ function runTestFiles(plan, source, openLibs, bounds = {}) {
       };
       let obj;
       try {
-        obj = readFirstDocument(join6(fileDir, spec2.inputPath), limits);
+        obj = readFirstDocument(join7(fileDir, spec2.inputPath), limits);
       } catch (e) {
         const msg = e.message;
         const why = msg === fsReason({ code: "ENOENT" }) ? "file not found" : msg.split("\n")[0];
@@ -62389,7 +62518,7 @@ function runTestFiles(plan, source, openLibs, bounds = {}) {
       if (actual.environment) notes.push(environmentNote(actual.environment));
       let script = origins.get(hs.origin);
       if (script === void 0) {
-        script = relative4(cwd, hs.origin) || hs.origin;
+        script = relative5(cwd, hs.origin) || hs.origin;
         origins.set(hs.origin, script);
       }
       cases.push({ ...base, kind, actual, passed, script, notes });
@@ -62403,9 +62532,11 @@ function summarize(cases) {
 }
 function runHealthTests(dirs, options = {}) {
   const cases = [];
-  for (const plan of planHealthTests(dirs, options.root)) {
+  for (const plan of planHealthTests(dirs, options.root, options.fs)) {
     const source = options.sourceFor ? options.sourceFor(plan.root) : dirSource(plan.root);
-    cases.push(...runTestFiles(plan, source, options.openLibs === true, { root: options.root, maxBytes: options.maxBytes }));
+    cases.push(
+      ...runTestFiles(plan, source, options.openLibs === true, { root: options.root, maxBytes: options.maxBytes, fs: options.fs })
+    );
   }
   return summarize(cases);
 }
@@ -62486,8 +62617,8 @@ var init_help_uri = __esm({
 });
 
 // src/catalog/settings.ts
-import { lstatSync as lstatSync3 } from "node:fs";
-import { join as join7 } from "node:path";
+import { lstatSync as lstatSync2 } from "node:fs";
+import { join as join8 } from "node:path";
 function defaultSettings() {
   return { tiers: DEFAULT_TIERS.map((t) => ({ name: t.name, waves: [t.waves[0], t.waves[1]] })), extraFields: [] };
 }
@@ -62508,9 +62639,9 @@ function schemaKeys(schema2, path2) {
   return Object.keys(node?.properties ?? {});
 }
 function loadSettings(root) {
-  const abs = join7(root, SETTINGS_FILE);
+  const abs = join8(root, SETTINGS_FILE);
   try {
-    lstatSync3(abs);
+    lstatSync2(abs);
   } catch {
     return { settings: defaultSettings() };
   }
@@ -62594,18 +62725,22 @@ var init_settings2 = __esm({
 });
 
 // src/health/render.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { basename, join as join8, relative as relative5, sep as sep4 } from "node:path";
+import { basename, join as join9, relative as relative6, sep as sep5 } from "node:path";
 function checkBounds(catalog, g) {
-  return { root: g.source === "override" && catalog ? catalog.root : void 0, maxBytes: maxFileBytes(catalog?.settings) };
+  const override = g.source === "override" && catalog !== void 0;
+  return {
+    root: override ? catalog.root : void 0,
+    maxBytes: maxFileBytes(catalog?.settings),
+    fs: override ? catalog.files.fs : diskFs
+  };
 }
 function checkFor(g, catalog) {
   if (g.source !== "library" && g.source !== "override" || !g.dir) return void 0;
   const bounds = checkBounds(catalog, g);
   let r;
   if (g.scriptFile) {
-    const checkPath2 = join8(g.dir, CHECK_FILE);
-    const openLibs = existsSync4(checkPath2) ? readCheckFile(checkPath2, bounds).useOpenLibs === true : false;
+    const checkPath2 = join9(g.dir, CHECK_FILE);
+    const openLibs = bounds.fs.kind(checkPath2) !== void 0 ? readCheckFile(checkPath2, bounds).useOpenLibs === true : false;
     r = { script: readCheckText(g.scriptFile, bounds), openLibs };
   } else {
     r = renderKind(g.dir, bounds);
@@ -62615,10 +62750,11 @@ function checkFor(g, catalog) {
 function verifyCheck(catalog, env, c) {
   const out = [];
   const where = c.source === "override" ? {
-    file: relative5(catalog.root, c.scriptFile ?? join8(c.dir, "health.lua")).split(sep4).join("/")
+    file: relative6(catalog.root, c.scriptFile ?? join9(c.dir, "health.lua")).split(sep5).join("/")
   } : {};
   const origin = c.source === "override" ? `health.overrides ${c.ref}` : `wavegate's library check ${c.ref}`;
-  const plain = where.file !== void 0 && (c.scriptFile !== void 0 || existsSync4(join8(c.dir, "health.lua")));
+  const bounds = checkBounds(catalog, c);
+  const plain = where.file !== void 0 && (c.scriptFile !== void 0 || bounds.fs.kind(join9(c.dir, "health.lua")) !== void 0);
   for (const p of lintHealthScript(c.script, { openLibs: c.openLibs })) {
     out.push({
       rule: "health-lint",
@@ -62631,7 +62767,7 @@ function verifyCheck(catalog, env, c) {
     });
   }
   const report = runHealthTests([c.dir], {
-    ...checkBounds(catalog, c),
+    ...bounds,
     sourceFor: () => ({
       resolve: (group, kind) => group === c.group && kind === c.kind ? { groupKind: c.ref, script: c.script, openLibs: c.openLibs, origin: c.scriptFile ?? c.dir } : void 0
     })
@@ -62660,10 +62796,10 @@ function argocdCmData(checks) {
   );
 }
 function dataNode(doc, data) {
-  const map2 = new import_yaml5.YAMLMap();
+  const map2 = new import_yaml6.YAMLMap();
   for (const [k, v] of Object.entries(data)) {
-    const s = new import_yaml5.Scalar(v);
-    s.type = v.includes("\n") ? import_yaml5.Scalar.BLOCK_LITERAL : import_yaml5.Scalar.QUOTE_DOUBLE;
+    const s = new import_yaml6.Scalar(v);
+    s.type = v.includes("\n") ? import_yaml6.Scalar.BLOCK_LITERAL : import_yaml6.Scalar.QUOTE_DOUBLE;
     map2.add(doc.createPair(k, s));
   }
   return map2;
@@ -62679,7 +62815,7 @@ function argocdNamespace(catalog) {
   return catalog.settings.argocd?.namespace;
 }
 function configMapPatch(catalog, env, name, how, data) {
-  const doc = new import_yaml5.Document({});
+  const doc = new import_yaml6.Document({});
   doc.commentBefore = header(catalog, env, how);
   const root = doc.contents;
   root.add(doc.createPair("apiVersion", "v1"));
@@ -62720,10 +62856,10 @@ function paramsPatchYaml(catalog, env) {
   );
 }
 function valuesYaml(catalog, env, data) {
-  const doc = new import_yaml5.Document({});
+  const doc = new import_yaml6.Document({});
   doc.commentBefore = header(catalog, env, "Pass to the Argo CD Helm chart: helm upgrade argocd argo/argo-cd -f argocd-values.yaml");
   const root = doc.contents;
-  const configs = new import_yaml5.YAMLMap();
+  const configs = new import_yaml6.YAMLMap();
   configs.add(doc.createPair("cm", dataNode(doc, data)));
   configs.add(doc.createPair("params", dataNode(doc, cmdParamsData(catalog))));
   root.add(doc.createPair("configs", configs));
@@ -62757,7 +62893,7 @@ function argocdCmConflicts(catalog, env, data) {
     if (typeof legacy !== "string") continue;
     let parsed;
     try {
-      parsed = (0, import_yaml5.parse)(legacy);
+      parsed = (0, import_yaml6.parse)(legacy);
     } catch {
       continue;
     }
@@ -62785,7 +62921,7 @@ function verified(catalog, env, g) {
     c = checkFor(g, catalog);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    const missing = g.source === "override" && g.dir !== void 0 && !existsSync4(g.scriptFile ?? g.dir);
+    const missing = g.source === "override" && g.dir !== void 0 && checkBounds(catalog, g).fs.kind(g.scriptFile ?? g.dir) === void 0;
     const finding = {
       rule: "health-lint",
       severity: "error",
@@ -62801,7 +62937,7 @@ function verified(catalog, env, g) {
     const shipped = c;
     const bounds = checkBounds(catalog, shipped);
     const findings = shipped.source === "override" ? verifyCheck(catalog, env, shipped).map(({ environment: _e, ...f }) => f) : [];
-    const where = relative5(catalog.root, shipped.dir).split(sep4).join("/");
+    const where = relative6(catalog.root, shipped.dir).split(sep5).join("/");
     const refuse = (rel, reason) => {
       findings.push({
         rule: "health-test",
@@ -62812,9 +62948,9 @@ function verified(catalog, env, g) {
       });
     };
     const tests = [];
-    for (const t of testFilesOf(shipped.dir, { root: bounds.root, onRefused: refuse })) {
+    for (const t of testFilesOf(shipped.dir, { root: bounds.root, onRefused: refuse, fs: bounds.fs })) {
       try {
-        tests.push({ name: t, content: readBytesCopy(join8(shipped.dir, t), bounds.maxBytes) });
+        tests.push({ name: t, content: Buffer.from(bounds.fs.read(join9(shipped.dir, t), { maxBytes: bounds.maxBytes })) });
       } catch (e) {
         refuse(t, fsReason(e));
       }
@@ -62849,7 +62985,7 @@ function renderHealth(catalog, env) {
     checks.push(c);
     const folder = `${HEALTH_DIR}/${kindFolder(c)}`;
     testFiles.push({ path: `${folder}/health.lua`, content: c.script });
-    if (c.openLibs) testFiles.push({ path: `${folder}/${CHECK_FILE}`, content: (0, import_yaml5.stringify)({ useOpenLibs: true }) });
+    if (c.openLibs) testFiles.push({ path: `${folder}/${CHECK_FILE}`, content: (0, import_yaml6.stringify)({ useOpenLibs: true }) });
     for (const t of v.tests) testFiles.push({ path: `${folder}/${t.name}`, content: t.content });
   }
   const data = argocdCmData(checks);
@@ -63834,7 +63970,7 @@ __export(sarif_exports, {
   toSarif: () => toSarif
 });
 import { statSync as statSync3 } from "node:fs";
-import { dirname as dirname5, join as join9, relative as relative6, resolve as resolve3, sep as sep5 } from "node:path";
+import { dirname as dirname5, join as join10, relative as relative7, resolve as resolve4, sep as sep6 } from "node:path";
 import { pathToFileURL } from "node:url";
 function sarifSettings(settings) {
   const raw = settings.sarif;
@@ -63941,11 +64077,11 @@ function resultObject({ f, envs, ruleIndex, text: text2, uri, fingerprint: print
   return r;
 }
 function sarifBase(catalogRoot, cwd) {
-  const root = resolve3(catalogRoot);
+  const root = resolve4(catalogRoot);
   let dir = root;
   for (; ; ) {
     try {
-      statSync3(join9(dir, ".git"));
+      statSync3(join10(dir, ".git"));
       break;
     } catch {
       const up = dirname5(dir);
@@ -63956,13 +64092,13 @@ function sarifBase(catalogRoot, cwd) {
       dir = up;
     }
   }
-  let base = dir || resolve3(cwd);
-  let prefix = relative6(base, root);
+  let base = dir || resolve4(cwd);
+  let prefix = relative7(base, root);
   if (prefix.startsWith("..")) {
     base = root;
     prefix = "";
   }
-  return { prefix: sep5 === "/" ? prefix : prefix.split(sep5).join("/"), srcRoot: pathToFileURL(base).href };
+  return { prefix: sep6 === "/" ? prefix : prefix.split(sep6).join("/"), srcRoot: pathToFileURL(base).href };
 }
 var SARIF_SCHEMA, SRCROOT;
 var init_sarif = __esm({
@@ -63997,8 +64133,8 @@ var init_types = __esm({
 });
 
 // src/catalog/walk.ts
-import { readdirSync as readdirSync4, realpathSync as realpathSync2 } from "node:fs";
-import { sep as sep6 } from "node:path";
+import { readdirSync as readdirSync5, realpathSync as realpathSync2 } from "node:fs";
+import { sep as sep7 } from "node:path";
 function walkComponents(dir, relDir, sink, catalogRoot) {
   if (catalogRoot !== void 0) {
     let real;
@@ -64015,14 +64151,14 @@ function walkComponents(dir, relDir, sink, catalogRoot) {
   const walk2 = (d, rd) => {
     let entries;
     try {
-      entries = readdirSync4(d, { withFileTypes: true });
+      entries = readdirSync5(d, { withFileTypes: true });
     } catch {
       return;
     }
     entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     for (const e of entries) {
       const name = e.name;
-      const p = d + sep6 + name;
+      const p = d + sep7 + name;
       const r = `${rd}/${name}`;
       if (e.isDirectory()) walk2(p, r);
       else if (name === COMPONENT_FILE2 && (e.isFile() || e.isSymbolicLink() && isFile(p))) sink.component(p, r, !e.isFile());
@@ -64122,49 +64258,6 @@ var init_kinds = __esm({
   }
 });
 
-// src/catalog/source.ts
-import { readdirSync as readdirSync5, statSync as statSync4 } from "node:fs";
-import { join as join10, posix as posix3 } from "node:path";
-function diskSource(root, maxBytes) {
-  const abs = (p) => p === "" ? root : join10(root, p);
-  return {
-    list(dir) {
-      try {
-        return readdirSync5(abs(dir), { withFileTypes: true }).map((e) => ({
-          name: e.name,
-          kind: e.isFile() ? "file" : e.isDirectory() ? "dir" : "other"
-        }));
-      } catch {
-        return void 0;
-      }
-    },
-    kind(p) {
-      try {
-        const st = statSync4(abs(p), { throwIfNoEntry: false });
-        return st === void 0 ? void 0 : st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
-      } catch {
-        return void 0;
-      }
-    },
-    kindInside(p) {
-      try {
-        const st = statSync4(resolveInside(root, abs(p)));
-        return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
-      } catch {
-        return void 0;
-      }
-    },
-    read: (p) => readText(abs(p), { root, maxBytes })
-  };
-}
-var init_source = __esm({
-  "src/catalog/source.ts"() {
-    "use strict";
-    init_fsutil();
-    init_yaml();
-  }
-});
-
 // src/catalog/load.ts
 var load_exports = {};
 __export(load_exports, {
@@ -64178,8 +64271,8 @@ __export(load_exports, {
   parseComponentAt: () => parseComponentAt,
   parseComponentFile: () => parseComponentFile
 });
-import { readdirSync as readdirSync6, readFileSync as readFileSync4, statSync as statSync5 } from "node:fs";
-import { join as join11, relative as relative7, resolve as resolve4, sep as sep7 } from "node:path";
+import { readdirSync as readdirSync6, readFileSync as readFileSync4, statSync as statSync4 } from "node:fs";
+import { join as join11, relative as relative8, resolve as resolve5, sep as sep8 } from "node:path";
 function knownComponentKeys(path2) {
   componentSchema ??= JSON.parse(readFileSync4(schemaPath("component"), "utf8"));
   const defs3 = componentSchema.definitions;
@@ -64198,14 +64291,14 @@ function knownComponentKeys(path2) {
   return Object.keys(s?.properties ?? {});
 }
 function toPosix(p) {
-  return sep7 === "/" ? p : p.split(sep7).join("/");
+  return sep8 === "/" ? p : p.split(sep8).join("/");
 }
 function resourceSet(v) {
   const o = v ?? {};
   return { kinds: o.kinds ?? NONE2, secrets: o.secrets ?? NONE2, services: o.services ?? NONE2 };
 }
 function parseComponentFile(root, absPath, settings) {
-  return parseComponentAt(absPath, toPosix(relative7(root, absPath)), settings);
+  return parseComponentAt(absPath, toPosix(relative8(root, absPath)), settings);
 }
 function parseComponentAt(absPath, file, settings, root) {
   return parsedFromYaml(file, loadYamlFile(absPath, { root, maxBytes: maxFileBytes(settings) }), settings);
@@ -64347,10 +64440,10 @@ function listEnvironments(envRoot, shown3) {
   return entries.filter((e) => e.isDirectory() && e.name !== SHARED_ENV && !e.name.startsWith(".")).map((e) => e.name).sort();
 }
 function loadCatalog(rootArg, options = {}) {
-  const root = resolve4(rootArg);
+  const root = resolve5(rootArg);
   let rootStat;
   try {
-    rootStat = statSync5(root);
+    rootStat = statSync4(root);
   } catch (e) {
     throw new UserError(e.code === "ENOENT" ? `catalog not found: ${rootArg}` : `${rootArg}: ${fsReason(e)}`);
   }
@@ -64359,7 +64452,7 @@ function loadCatalog(rootArg, options = {}) {
   const envRoot = join11(root, "environments");
   let envReal;
   try {
-    envReal = statSync5(envRoot).isDirectory() ? realRoot(envRoot) : void 0;
+    envReal = statSync4(envRoot).isDirectory() ? realRoot(envRoot) : void 0;
   } catch {
     envReal = void 0;
   }
@@ -64522,7 +64615,8 @@ function assemble(read, at, source) {
   const files = catalogFiles(
     source,
     environments.map((e) => e.name),
-    componentDirYamlFiles
+    componentDirYamlFiles,
+    root
   );
   return { root, settings, settingsFile, ...settingsLocate ? { settingsLocate } : {}, environments, findings, files };
 }
@@ -64544,7 +64638,7 @@ function misnamedComponentFiles(source, others, envs) {
   }
   return out;
 }
-var SHARED_ENV, componentSchema, NONE2, EMPTY_SET, NO_FINDINGS, noEnvironments, noEnvironmentFolders, MEMORY_ROOT;
+var SHARED_ENV, componentSchema, NONE2, EMPTY_SET, NO_FINDINGS, noEnvironments, noEnvironmentFolders;
 var init_load = __esm({
   "src/catalog/load.ts"() {
     "use strict";
@@ -64567,7 +64661,6 @@ var init_load = __esm({
     NO_FINDINGS = NONE2;
     noEnvironments = (rootArg) => `${rootArg}: no environments/ folder (a catalog keeps its components in environments/<env>/components/**/component.yaml)`;
     noEnvironmentFolders = (rootArg) => `${rootArg}: environments/ has no environment folders (only ${SHARED_ENV} or nothing)`;
-    MEMORY_ROOT = "/in-memory-catalog";
   }
 });
 
@@ -65238,8 +65331,8 @@ function pairEnd(text2, pair) {
 }
 function appendToList(text2, parent, key, items, file = "component.yaml") {
   if (items.length === 0) return text2;
-  const doc = (0, import_yaml5.parseDocument)(text2);
-  if (doc.errors.length > 0 || !(0, import_yaml5.isMap)(doc.contents)) throw new UserError(`${file}: cannot edit: not a valid component file`);
+  const doc = (0, import_yaml6.parseDocument)(text2);
+  if (doc.errors.length > 0 || !(0, import_yaml6.isMap)(doc.contents)) throw new UserError(`${file}: cannot edit: not a valid component file`);
   const top = doc.contents;
   const nl = text2.includes("\r\n") ? "\r\n" : "\n";
   const splice = (at2, s) => text2.slice(0, at2) + s.replace(/\n/g, nl) + text2.slice(at2);
@@ -65268,7 +65361,7 @@ ${block}`);
 ${pad2}  ${key}:
 ${block}`);
   }
-  if (!(0, import_yaml5.isMap)(pv) || pv.flow) return cannot2(" is not a block map");
+  if (!(0, import_yaml6.isMap)(pv) || pv.flow) return cannot2(" is not a block map");
   const map2 = pv;
   const pair = pairOf(map2, key);
   if (!pair) {
@@ -65285,12 +65378,12 @@ ${block}`);
     return splice(lineEnd(text2, pair.key.range[1]), `
 ${items.map((i) => blockItem(i, pad2)).join("\n")}`);
   }
-  if (!(0, import_yaml5.isSeq)(value) || !value.range) return cannot2(`.${key} is not a list`);
+  if (!(0, import_yaml6.isSeq)(value) || !value.range) return cannot2(`.${key} is not a list`);
   if (value.flow) {
     const close = text2.lastIndexOf("]", value.range[1] - 1);
     if (close < value.range[0]) cannot2(`.${key} is not a [...] list`);
-    const sep10 = value.items.length > 0 ? ", " : "";
-    return splice(close, `${sep10}${items.map(flowItem).join(", ")}`);
+    const sep11 = value.items.length > 0 ? ", " : "";
+    return splice(close, `${sep11}${items.map(flowItem).join(", ")}`);
   }
   const first = value.items[0];
   const dash = text2.lastIndexOf("-", first.range[0]);
@@ -65310,7 +65403,7 @@ var init_list_edit = __esm({
     PLAIN = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
     RESERVED = /^(true|false|null|yes|no|on|off|y|n|~|[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+)$/i;
     flowItem = (item) => typeof item === "string" ? yamlScalar(item) : `{ ${Object.entries(item).map(([k, v]) => `${k}: ${yamlScalar(v)}`).join(", ")} }`;
-    isEmptyValue = (v) => v === null || v === void 0 || (0, import_yaml5.isScalar)(v) && v.value === null && !v.source;
+    isEmptyValue = (v) => v === null || v === void 0 || (0, import_yaml6.isScalar)(v) && v.value === null && !v.source;
     keyColumn = (text2, pair) => {
       const k = pair.key;
       return k.range[0] - lineStart(text2, k.range[0]);
@@ -65416,13 +65509,13 @@ function editAppSetText(text2, edit, file = "applicationset.yaml") {
       `${file}: cannot edit ApplicationSet ${edit.appSet} safely (${why}); write spec.strategy by hand: ${describeAppSetEdit({ file, appSet: edit.appSet, environments: [], derived: edit.derived })}`
     );
   };
-  const docs = (0, import_yaml5.parseAllDocuments)(text2, { uniqueKeys: false });
+  const docs = (0, import_yaml6.parseAllDocuments)(text2, { uniqueKeys: false });
   const doc = Array.isArray(docs) ? findDoc(docs, edit.appSet) : void 0;
-  if (!doc || !(0, import_yaml5.isMap)(doc.contents)) return fail("not found");
+  if (!doc || !(0, import_yaml6.isMap)(doc.contents)) return fail("not found");
   const spec2 = pairOf(doc.contents, "spec")?.value;
-  if (!(0, import_yaml5.isMap)(spec2) || spec2.flow || spec2.items.length === 0) return fail("spec is not a block mapping");
+  if (!(0, import_yaml6.isMap)(spec2) || spec2.flow || spec2.items.length === 0) return fail("spec is not a block mapping");
   const template = pairOf(spec2, "template");
-  if (!template || !(0, import_yaml5.isMap)(template.value)) return fail("no spec.template");
+  if (!template || !(0, import_yaml6.isMap)(template.value)) return fail("no spec.template");
   const splices = [];
   const pad = " ".repeat(column(text2, spec2.items[0].key));
   const block = strategyText(edit.derived, pad);
@@ -65446,16 +65539,16 @@ function editAppSetText(text2, edit, file = "applicationset.yaml") {
   if (labelKeys.length > 0) {
     const tmap = template.value;
     const meta = pairOf(tmap, "metadata")?.value;
-    if (!(0, import_yaml5.isMap)(meta) || meta.flow || meta.items.length === 0) return fail("spec.template.metadata is not a block mapping");
+    if (!(0, import_yaml6.isMap)(meta) || meta.flow || meta.items.length === 0) return fail("spec.template.metadata is not a block mapping");
     const labels = pairOf(meta, "labels");
     const quoted = (s) => `'${s.replace(/'/g, "''")}'`;
-    if (labels && (0, import_yaml5.isMap)(labels.value) && !labels.value.flow && labels.value.items.length > 0) {
+    if (labels && (0, import_yaml6.isMap)(labels.value) && !labels.value.flow && labels.value.items.length > 0) {
       const lmap = labels.value;
       const lpad = " ".repeat(column(text2, lmap.items[0].key));
       const add = [];
       for (const k of labelKeys) {
         const p = pairOf(lmap, k);
-        if (p && (0, import_yaml5.isScalar)(p.value) && p.value.range)
+        if (p && (0, import_yaml6.isScalar)(p.value) && p.value.range)
           splices.push({ at: p.value.range[0], end: p.value.range[1], text: quoted(edit.derived.labelTemplates[k]) });
         else if (p) return fail(`label ${k} is not a plain value`);
         else add.push(`
@@ -65484,7 +65577,7 @@ ${mpad}  ${k}: ${quoted(edit.derived.labelTemplates[k])}`).join("")}`
   const nl = text2.includes("\r\n") ? "\r\n" : "\n";
   let out = text2;
   for (const s of splices) out = out.slice(0, s.at) + s.text.replace(/\n/g, nl) + out.slice(s.end);
-  const afterDocs = (0, import_yaml5.parseAllDocuments)(out, { uniqueKeys: false });
+  const afterDocs = (0, import_yaml6.parseAllDocuments)(out, { uniqueKeys: false });
   if (!Array.isArray(afterDocs) || afterDocs.length !== docs.length || afterDocs.some((d) => d.errors.length > 0))
     return fail("the result does not parse");
   for (let i = 0; i < docs.length; i++) {
@@ -65534,8 +65627,8 @@ __export(fix_exports, {
   planFix: () => planFix,
   planRolloutAfter: () => planRolloutAfter
 });
-import { existsSync as existsSync5, mkdirSync } from "node:fs";
-import { dirname as dirname6, join as join12, relative as relative8, sep as sep8 } from "node:path";
+import { existsSync as existsSync4, mkdirSync } from "node:fs";
+import { dirname as dirname6, join as join12, relative as relative9, sep as sep9 } from "node:path";
 function planFix(catalog, findings, options = {}) {
   const suggestions = suggestRepairs(catalog, findings).filter((s) => options.env === void 0 || s.environment === options.env);
   const notes = [];
@@ -65747,14 +65840,14 @@ function describeNewFile(f) {
   return `${f.file}: new smoke ${f.component}`;
 }
 function editComponentText(text2, edit, file = "component.yaml") {
-  const doc = (0, import_yaml5.parseDocument)(text2);
-  if (doc.errors.length > 0 || !(0, import_yaml5.isMap)(doc.contents)) throw new UserError(`${file}: cannot edit: not a valid component file`);
+  const doc = (0, import_yaml6.parseDocument)(text2);
+  if (doc.errors.length > 0 || !(0, import_yaml6.isMap)(doc.contents)) throw new UserError(`${file}: cannot edit: not a valid component file`);
   const map2 = doc.contents;
   const splices = [];
   const wavePair = pairOf(map2, "wave");
   if (edit.wave) {
     const node = wavePair?.value;
-    if (!(0, import_yaml5.isScalar)(node) || !node.range) throw new UserError(`${file}: cannot edit: no wave field`);
+    if (!(0, import_yaml6.isScalar)(node) || !node.range) throw new UserError(`${file}: cannot edit: no wave field`);
     const q2 = node.type === "QUOTE_DOUBLE" ? '"' : node.type === "QUOTE_SINGLE" ? "'" : "";
     splices.push({ at: node.range[0], end: node.range[1], text: `${q2}${edit.wave.to}${q2}` });
   }
@@ -65762,7 +65855,7 @@ function editComponentText(text2, edit, file = "component.yaml") {
   if (add.length > 0) {
     const pair = pairOf(map2, "dependencies");
     const value = pair?.value;
-    if (pair && (0, import_yaml5.isSeq)(value) && value.range) {
+    if (pair && (0, import_yaml6.isSeq)(value) && value.range) {
       if (value.flow) {
         const close = text2.lastIndexOf("]", value.range[1] - 1);
         if (close < value.range[0]) throw new UserError(`${file}: cannot edit: dependencies is not a [...] list`);
@@ -65774,7 +65867,7 @@ function editComponentText(text2, edit, file = "component.yaml") {
         splices.push({ at, end: at, text: add.map((d) => `
 ${" ".repeat(indent)}- ${d}`).join("") });
       }
-    } else if (pair && (value === null || value === void 0 || (0, import_yaml5.isScalar)(value) && value.value === null && !value.source)) {
+    } else if (pair && (value === null || value === void 0 || (0, import_yaml6.isScalar)(value) && value.value === null && !value.source)) {
       const keyNode = pair.key;
       const keyCol = keyNode.range[0] - lineStart(text2, keyNode.range[0]);
       const at = lineEnd(text2, keyNode.range[1]);
@@ -65801,7 +65894,7 @@ ${pad}  - ${d}`).join("")}` });
   if (!out.endsWith("\n") && text2.endsWith("\n")) out += "\n";
   for (const l of edit.lists ?? []) out = appendToList(out, l.parent, l.key, l.items, file);
   const before = doc.toJS();
-  const afterDoc = (0, import_yaml5.parseDocument)(out);
+  const afterDoc = (0, import_yaml6.parseDocument)(out);
   const after = afterDoc.toJS();
   const expected = { ...before };
   if (edit.wave) expected.wave = typeof before.wave === "string" ? String(edit.wave.to) : edit.wave.to;
@@ -65835,7 +65928,7 @@ function applyFix(catalog, plan, onLink) {
     } catch (e) {
       throw new UserError(`${t.file}: not ${t.create ? "created" : "edited"}: ${e instanceof FileRefused ? e.message : fsReason(e)}`);
     }
-    if (written !== t.abs) onLink?.(t.file, relative8(catalog.root, written).split(sep8).join("/"));
+    if (written !== t.abs) onLink?.(t.file, relative9(catalog.root, written).split(sep9).join("/"));
   }
   return [...plan.edits.map((e) => e.file), ...plan.appSets.map((e) => e.file), ...plan.newFiles.map((f) => f.file)];
 }
@@ -65861,8 +65954,8 @@ function fixedTexts(catalog, plan) {
   }
   for (const f of plan.newFiles) {
     const abs = join12(catalog.root, f.file);
-    if (existsSync5(abs)) throw new UserError(`${f.file}: cannot create smoke ${f.component}: the file exists`);
-    if ((0, import_yaml5.parseDocument)(f.text).errors.length > 0) throw new Error(`${f.file}: the new smoke is not valid YAML`);
+    if (existsSync4(abs)) throw new UserError(`${f.file}: cannot create smoke ${f.component}: the file exists`);
+    if ((0, import_yaml6.parseDocument)(f.text).errors.length > 0) throw new Error(`${f.file}: the new smoke is not valid YAML`);
     out.push({ abs, file: f.file, text: f.text, create: true });
   }
   return out;
@@ -67706,8 +67799,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve6, reject) {
-              promiseResolve = resolve6;
+            return new Promise(function(resolve7, reject) {
+              promiseResolve = resolve7;
               promiseReject = reject;
               const data = stream.read();
               if (data !== null) ondata(data);
@@ -67740,11 +67833,11 @@ var require_streamx = __commonJS({
         }
         function destroy(err) {
           stream.destroy(err);
-          return new Promise((resolve6, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve6({ value: void 0, done: true });
+          return new Promise((resolve7, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve7({ value: void 0, done: true });
             stream.once("close", function() {
               if (err) reject(err);
-              else resolve6({ value: void 0, done: true });
+              else resolve7({ value: void 0, done: true });
             });
           });
         }
@@ -67788,8 +67881,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve6) => {
-          state.drains.push({ writes, resolve: resolve6 });
+        return new Promise((resolve7) => {
+          state.drains.push({ writes, resolve: resolve7 });
         });
       }
       write(data) {
@@ -67894,10 +67987,10 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         return pipeline(...streams, (err) => {
           if (err) return reject(err);
-          resolve6();
+          resolve7();
         });
       });
     }
@@ -68567,16 +68660,16 @@ var require_extract = __commonJS({
           entryCallback = null;
           cb(err);
         }
-        function onnext(resolve6, reject) {
+        function onnext(resolve7, reject) {
           if (error) {
             return reject(error);
           }
           if (entryStream) {
-            resolve6({ value: entryStream, done: false });
+            resolve7({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve6;
+          promiseResolve = resolve7;
           promiseReject = reject;
           consumeCallback(null);
           if (extract._finished && promiseResolve) {
@@ -68604,11 +68697,11 @@ var require_extract = __commonJS({
         function destroy(err) {
           extract.destroy(err);
           consumeCallback(err);
-          return new Promise((resolve6, reject) => {
-            if (extract.destroyed) return resolve6({ value: void 0, done: true });
+          return new Promise((resolve7, reject) => {
+            if (extract.destroyed) return resolve7({ value: void 0, done: true });
             extract.once("close", function() {
               if (err) reject(err);
-              else resolve6({ value: void 0, done: true });
+              else resolve7({ value: void 0, done: true });
             });
           });
         }
@@ -68900,13 +68993,13 @@ async function tarChart(chartName, files) {
   const p = (0, import_tar_stream.pack)();
   const chunks = [];
   p.on("data", (c) => chunks.push(c));
-  const done = new Promise((resolve6, reject) => {
-    p.on("end", resolve6);
+  const done = new Promise((resolve7, reject) => {
+    p.on("end", resolve7);
     p.on("error", reject);
   });
   const written = packageOrder(files).map((f) => {
     const data = bytes(f.content);
-    return new Promise((resolve6, reject) => {
+    return new Promise((resolve7, reject) => {
       p.entry(
         {
           name: `${chartName}/${f.path}`,
@@ -68920,7 +69013,7 @@ async function tarChart(chartName, files) {
           type: "file"
         },
         data,
-        (err) => err ? reject(err) : resolve6()
+        (err) => err ? reject(err) : resolve7()
       );
     });
   });
@@ -69209,8 +69302,8 @@ __export(render_exports2, {
   renderInMemory: () => renderInMemory
 });
 import { randomBytes as randomBytes3 } from "node:crypto";
-import { existsSync as existsSync6, lstatSync as lstatSync4, mkdirSync as mkdirSync4, readdirSync as readdirSync8, renameSync as renameSync3, rmSync, rmdirSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { basename as basename2, dirname as dirname7, join as join17, relative as relative9, resolve as resolve5, sep as sep9 } from "node:path";
+import { existsSync as existsSync5, lstatSync as lstatSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync8, renameSync as renameSync3, rmSync, rmdirSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { basename as basename2, dirname as dirname7, join as join17, relative as relative10, resolve as resolve6, sep as sep10 } from "node:path";
 function checkPath(p, env) {
   const parts = p.split("/");
   if (p.startsWith("/") || parts.some((s) => s === "" || s === "." || s === ".." || !SAFE_SEGMENT.test(s))) {
@@ -69226,7 +69319,7 @@ async function renderEach(catalog, options, onEnvironment) {
   }
   const environments = [];
   if (countBySeverity(findings).errors === 0) {
-    const outRoot = resolve5(options.out ?? ".");
+    const outRoot = resolve6(options.out ?? ".");
     const packager = new ChartPackager();
     const context = { memo: /* @__PURE__ */ new Map(), packageChart: (name, files) => packager.package(name, files) };
     try {
@@ -69273,17 +69366,17 @@ async function renderInMemory(catalog, options) {
   return { written: false, findings: all, environments: countBySeverity(all).errors === 0 ? environments : [] };
 }
 function shown2(abs) {
-  const rel = relative9(process.cwd(), abs);
+  const rel = relative10(process.cwd(), abs);
   return rel === "" ? "." : rel.startsWith("..") ? abs : rel;
 }
 function checkReplaceable(dir) {
   let st;
   try {
-    st = lstatSync4(dir);
+    st = lstatSync3(dir);
   } catch {
     return;
   }
-  const why = st.isSymbolicLink() ? "is a symlink" : !st.isDirectory() ? "is not a folder" : !existsSync6(join17(dir, RENDER_MARKER)) ? `was not written by wavegate render (no ${RENDER_MARKER} in it)` : void 0;
+  const why = st.isSymbolicLink() ? "is a symlink" : !st.isDirectory() ? "is not a folder" : !existsSync5(join17(dir, RENDER_MARKER)) ? `was not written by wavegate render (no ${RENDER_MARKER} in it)` : void 0;
   if (why !== void 0) {
     throw new UserError(
       `--out: ${shown2(dir)} exists and ${why}; render replaces only environment folders it wrote. Remove it, or choose another --out`
@@ -69293,7 +69386,7 @@ function checkReplaceable(dir) {
 function checkTestsRoot(dir) {
   let st;
   try {
-    st = lstatSync4(dir);
+    st = lstatSync3(dir);
   } catch {
     return;
   }
@@ -69306,13 +69399,13 @@ function checkTestsRoot(dir) {
 }
 function recoverInterrupted(dir) {
   const parent = dirname7(dir);
-  if (!existsSync6(parent)) return;
+  if (!existsSync5(parent)) return;
   const base = basename2(dir);
   const siblings = readdirSync8(parent).sort();
   const olds = siblings.filter((n) => n.startsWith(`${base}.wavegate-old-`));
   for (const n of siblings.filter((x) => x.startsWith(`${base}.wavegate-new-`))) rmSync(join17(parent, n), { recursive: true, force: true });
-  if (!existsSync6(dir) && olds.length > 0) renameSync3(join17(parent, olds[olds.length - 1]), dir);
-  for (const n of olds) if (existsSync6(join17(parent, n))) rmSync(join17(parent, n), { recursive: true, force: true });
+  if (!existsSync5(dir) && olds.length > 0) renameSync3(join17(parent, olds[olds.length - 1]), dir);
+  for (const n of olds) if (existsSync5(join17(parent, n))) rmSync(join17(parent, n), { recursive: true, force: true });
 }
 function removeStaged(staged) {
   for (const s of staged) rmSync(s.tmp, { recursive: true, force: true });
@@ -69321,15 +69414,15 @@ function swapIn(staged) {
   const swapped = [];
   try {
     for (const s of staged) {
-      const hadOld = existsSync6(s.dir);
+      const hadOld = existsSync5(s.dir);
       if (hadOld) renameSync3(s.dir, s.old);
       swapped.push({ dir: s.dir, old: s.old, hadOld });
       renameSync3(s.tmp, s.dir);
     }
   } catch (e) {
     for (const w of swapped.reverse()) {
-      if (existsSync6(w.dir)) rmSync(w.dir, { recursive: true, force: true });
-      if (w.hadOld && existsSync6(w.old)) renameSync3(w.old, w.dir);
+      if (existsSync5(w.dir)) rmSync(w.dir, { recursive: true, force: true });
+      if (w.hadOld && existsSync5(w.old)) renameSync3(w.old, w.dir);
     }
     removeStaged(staged);
     throw new UserError(`could not swap in the render output: ${fsReason(e)} (previous output restored)`);
@@ -69337,8 +69430,8 @@ function swapIn(staged) {
   for (const w of swapped) if (w.hadOld) rmSync(w.old, { recursive: true, force: true });
 }
 function guardOutput(catalog, out) {
-  const root = resolve5(catalog.root);
-  const inside = (child, parent) => child === parent || child.startsWith(parent.endsWith(sep9) ? parent : parent + sep9);
+  const root = resolve6(catalog.root);
+  const inside = (child, parent) => child === parent || child.startsWith(parent.endsWith(sep10) ? parent : parent + sep10);
   const envs = join17(root, "environments");
   const clash = catalog.environments.some((e) => inside(root, join17(out, e.name)) || inside(root, join17(out, TESTS_DIR, e.name)));
   if (clash || inside(out, envs)) {
@@ -69348,9 +69441,9 @@ function guardOutput(catalog, out) {
   }
 }
 async function renderCatalog(catalog, options) {
-  const outRoot = resolve5(options.out);
+  const outRoot = resolve6(options.out);
   guardOutput(catalog, outRoot);
-  const created = !existsSync6(outRoot);
+  const created = !existsSync5(outRoot);
   try {
     mkdirSync4(outRoot, { recursive: true });
   } catch (e) {
@@ -69445,7 +69538,7 @@ async function renderLocked(catalog, options, _lock) {
     discard();
     throw e;
   }
-  const stale2 = options.env === void 0 ? staleOutputs(catalog, resolve5(options.out)) : { removed: [], foreign: [] };
+  const stale2 = options.env === void 0 ? staleOutputs(catalog, resolve6(options.out)) : { removed: [], foreign: [] };
   return { written: true, findings, environments: rendered.environments, ...stale2 };
 }
 function staleOutputs(catalog, outRoot) {
@@ -69454,7 +69547,7 @@ function staleOutputs(catalog, outRoot) {
   staleIn(catalog, outRoot, "", removed, foreign);
   let testsRoot = false;
   try {
-    testsRoot = lstatSync4(join17(outRoot, TESTS_DIR)).isDirectory();
+    testsRoot = lstatSync3(join17(outRoot, TESTS_DIR)).isDirectory();
   } catch {
     testsRoot = false;
   }
@@ -69474,7 +69567,7 @@ function staleIn(catalog, parent, prefix, removed, foreign) {
     const dir = join17(parent, e.name);
     let marked = false;
     try {
-      marked = lstatSync4(join17(dir, RENDER_MARKER)).isFile();
+      marked = lstatSync3(join17(dir, RENDER_MARKER)).isFile();
     } catch {
       marked = false;
     }
@@ -69804,7 +69897,7 @@ function registerGraph(program2) {
 }
 
 // src/cli/commands/render.ts
-import { basename as basename3, join as join18, relative as relative10 } from "node:path";
+import { basename as basename3, join as join18, relative as relative11 } from "node:path";
 init_findings();
 init_marker();
 function registerRender(program2) {
@@ -69840,9 +69933,9 @@ function registerRender(program2) {
         foreign: report.foreign ?? [],
         environments: report.environments.map((e) => ({
           name: e.name,
-          dir: relative10(process.cwd(), e.dir) || ".",
+          dir: relative11(process.cwd(), e.dir) || ".",
           files: e.files.map((f) => f.path),
-          testDir: relative10(process.cwd(), e.testDir) || ".",
+          testDir: relative11(process.cwd(), e.testDir) || ".",
           testFiles: e.testFiles.map((f) => f.path),
           summary: e.summary
         }))
@@ -69885,8 +69978,8 @@ function registerRender(program2) {
 }
 
 // src/cli/commands/health.ts
-import { existsSync as existsSync7, readdirSync as readdirSync9, readSync as readSync2, statSync as statSync6 } from "node:fs";
-import { join as join19, relative as relative11 } from "node:path";
+import { existsSync as existsSync6, readdirSync as readdirSync9, readSync as readSync2, statSync as statSync5 } from "node:fs";
+import { join as join19, relative as relative12 } from "node:path";
 init_schemas();
 init_errors();
 init_fsutil();
@@ -69993,7 +70086,7 @@ function registerHealth(program2) {
     }
     const luaDir = opts.lua ?? (opts.argocdCm ? void 0 : PACKAGE_LUA_DIR);
     if (luaDir) {
-      if (!existsSync7(luaDir) || !statSync6(luaDir).isDirectory()) throw new UserError(`${luaDir}: no such folder`);
+      if (!existsSync6(luaDir) || !statSync5(luaDir).isDirectory()) throw new UserError(`${luaDir}: no such folder`);
       sources.push(dirSource2(luaDir, { renderKind: await loadRenderKind() }));
     }
     const source = chainSources2(...sources);
@@ -70054,7 +70147,7 @@ MESSAGE: ${r.message}
     const visit = (p, top) => {
       let st;
       try {
-        st = statSync6(p);
+        st = statSync5(p);
       } catch {
         throw new UserError(`${p}: no such file or folder`);
       }
@@ -70067,14 +70160,14 @@ MESSAGE: ${r.message}
         for (const n of names) if (!n.startsWith(".") && n !== "node_modules") visit(join19(p, n), false);
       } else if (p.endsWith(".lua") || top) {
         const dir = join19(p, "..");
-        const check = existsSync7(join19(dir, "check.yaml")) ? readCheckYaml2(dir) : {};
+        const check = existsSync6(join19(dir, "check.yaml")) ? readCheckYaml2(dir) : {};
         files.push({ path: p, script: readBounded(p, "the script"), openLibs: check.useOpenLibs === true });
       }
     };
     for (const t of targets) visit(t, true);
     const out = [];
     for (const f of files) {
-      const rel = relative11(process.cwd(), f.path) || f.path;
+      const rel = relative12(process.cwd(), f.path) || f.path;
       for (const p of lintHealthScript2(f.script, { openLibs: opts.openLibs === true || f.openLibs })) out.push({ file: rel, ...p });
     }
     if (opts.format === "json") {

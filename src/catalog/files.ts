@@ -3,11 +3,12 @@
  * them for rules and renderers: the manifests (every YAML document with positions) and the
  * files each component deploys (text, for Helm templates are not YAML). They are read through
  * the catalog's FileSource (contained and bounded on disk) the first time they are asked for,
- * then kept with the catalog; rules never read files themselves.
+ * then kept with the catalog; rules never read files themselves. The check folders
+ * health.overrides names are read through the same source (`fs`).
  */
 import { posix } from 'node:path';
 import { parseManifests, parseValue as parse } from '../yaml/index.js';
-import type { FileSource, SourceEntry } from './source.js';
+import { MEMORY_ROOT, sourceFs, type FileSource, type SourceEntry } from './source.js';
 import type { CatalogFiles, Component, ComponentFile, ManifestDoc } from './types.js';
 
 /**
@@ -37,7 +38,12 @@ interface ManifestFile {
  * `environments/<env|_shared>/components/`, relative and sorted, when it walked every
  * environment (those folders are then not walked again).
  */
-export function catalogFiles(source: FileSource, envNames: readonly string[], componentDirYamlFiles?: readonly string[]): CatalogFiles {
+export function catalogFiles(
+  source: FileSource,
+  envNames: readonly string[],
+  componentDirYamlFiles?: readonly string[],
+  root: string = MEMORY_ROOT,
+): CatalogFiles {
   let manifests: ManifestFile[] | undefined;
   let dirsWithYaml: Set<string> | undefined;
   const deployed = new Map<string, ComponentFile[]>();
@@ -151,6 +157,7 @@ export function catalogFiles(source: FileSource, envNames: readonly string[], co
 
   return {
     componentDirYamlFiles,
+    fs: sourceFs(source, root),
     kind: (path) => source.kind(path),
     kindInside: (path) => source.kindInside(path),
     manifestDocuments(needle) {

@@ -23,7 +23,7 @@ import { fsReason, isWithin, realRoot } from '../fsutil.js';
 import { escapeControl, hasControlCharacter } from '../names.js';
 import { isKnownNamespaced } from './kinds.js';
 import { catalogFiles } from './files.js';
-import { diskSource, type FileSource } from './source.js';
+import { MEMORY_ROOT, diskSource, type FileSource } from './source.js';
 
 export const SHARED_ENV = '_shared';
 export { COMPONENT_FILE };
@@ -303,8 +303,7 @@ const noEnvironments = (rootArg: string): string =>
 const noEnvironmentFolders = (rootArg: string): string =>
   `${rootArg}: environments/ has no environment folders (only ${SHARED_ENV} or nothing)`;
 
-/** The root a catalog in memory is given (nothing is there: its files are in its FileSource). */
-export const MEMORY_ROOT = '/in-memory-catalog';
+export { MEMORY_ROOT };
 
 /**
  * Loads a catalog from `source` (memorySource for a catalog in memory, as the rule tester
@@ -485,6 +484,7 @@ function assemble(read: ReadResult, at: LoadState, source: FileSource): Catalog 
     source,
     environments.map((e) => e.name),
     componentDirYamlFiles,
+    root,
   );
   return { root, settings, settingsFile, ...(settingsLocate ? { settingsLocate } : {}), environments, findings, files };
 }

@@ -1,6 +1,7 @@
 import type { Finding, SeveritySetting } from '../findings.js';
 import type { SmokeCheckEntries, SmokeCheckField } from './smoke-checks.js';
 import type { LoadedYaml } from '../yaml/index.js';
+import type { ReadFs } from '../fsutil.js';
 
 export const COMPONENT_TYPES = [
   'crd',
@@ -209,6 +210,13 @@ export interface CatalogFiles {
    */
   kind(path: string): 'file' | 'dir' | 'other' | undefined;
   kindInside(path: string): 'file' | 'dir' | 'other' | undefined;
+  /**
+   * The catalog's files by absolute path (the catalog root joined with their path), read
+   * through its FileSource: contained in the catalog and bounded. The health checks
+   * health.overrides names (script, check.yaml, health_test.yaml, testdata/) are read through
+   * it, by `check` (rules health-lint, health-test) and `render` alike.
+   */
+  readonly fs: ReadFs;
 }
 
 export type RuleSeverities = Record<string, SeveritySetting>;

@@ -4,7 +4,7 @@
  * handlebars template under `templates/health/` and the data for it, plus
  * `health_test.yaml` and `testdata/`.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
@@ -16,16 +16,16 @@ import { readCheckDoc, readCheckFile, type CheckFile } from '../lua/check-file.j
 
 export { readCheckFile, type CheckFile };
 import { luaComment, luaIndex, luaKey, luaString, luaValue } from './lua-literal.js';
-import { fsReason, isDir, readBytes, resolveInside, shownPath } from '../fsutil.js';
+import { diskFs, fsReason, isDir, shownPath, type ReadFs } from '../fsutil.js';
 
 /**
  * A check file's text: inside `bounds.root` after symlinks when a root is given, a regular
- * file, at most `bounds.maxBytes`; anything else is a UserError naming the file, never its content.
+ * file, at most `bounds.maxBytes`, read through `bounds.fs` (default the disk); anything else
+ * is a UserError naming the file, never its content.
  */
 export function readCheckText(file: string, bounds: ReadOptions = {}): string {
   try {
-    const real = bounds.root !== undefined ? resolveInside(bounds.root, file) : file;
-    return readBytes(real, bounds.maxBytes).toString('utf8');
+    return Buffer.from((bounds.fs ?? diskFs).read(file, bounds)).toString('utf8');
   } catch (e) {
     throw new UserError(`${shownPath(file)}: cannot read: ${fsReason(e)}`);
   }
@@ -212,14 +212,15 @@ export function renderTemplate(name: string, data: Record<string, unknown>, wher
  * `health.lua` only to set `useOpenLibs`.)
  */
 export function renderKind(kindDir: string, bounds?: ReadOptions): RenderedCheck {
+  const fs = bounds?.fs ?? diskFs;
+  const exists = (p: string): boolean => fs.kind(p) !== undefined;
   const checkPath = join(kindDir, CHECK_FILE);
   const scriptPath = join(kindDir, SCRIPT_FILE);
-  const read = existsSync(checkPath) ? readCheckDoc(checkPath, bounds) : undefined;
+  const read = exists(checkPath) ? readCheckDoc(checkPath, bounds) : undefined;
   const check = read?.check;
   const openLibs = check?.useOpenLibs === true;
   if (check?.template !== undefined) {
-    if (existsSync(scriptPath))
-      throw new UserError(`${shownPath(kindDir)}: has both ${SCRIPT_FILE} and a template in ${CHECK_FILE}; keep one`);
+    if (exists(scriptPath)) throw new UserError(`${shownPath(kindDir)}: has both ${SCRIPT_FILE} and a template in ${CHECK_FILE}; keep one`);
     const data = check.data ?? {};
     if (existsSync(join(HEALTH_TEMPLATES_DIR, `${check.template}.lua.hbs`)))
       validateData(check.template, data, shownPath(checkPath), read!.doc, HEALTH_TEMPLATES_DIR);
@@ -227,7 +228,7 @@ export function renderKind(kindDir: string, bounds?: ReadOptions): RenderedCheck
     return { script, openLibs };
   }
   if (check?.data !== undefined) throw new UserError(`${shownPath(checkPath)}: data is set but no template names where it goes`);
-  if (!existsSync(scriptPath)) throw new UserError(`${shownPath(kindDir)}: no ${SCRIPT_FILE} and no template in ${CHECK_FILE}`);
+  if (!exists(scriptPath)) throw new UserError(`${shownPath(kindDir)}: no ${SCRIPT_FILE} and no template in ${CHECK_FILE}`);
   const script = readCheckText(scriptPath, bounds);
   return { script, openLibs };
 }
@@ -270,6 +271,8 @@ export interface TestFilesOptions {
   root?: string;
   /** Called for a file or folder refused (relative to the kind folder), with the reason. */
   onRefused?: (rel: string, reason: string) => void;
+  /** Where the folder is read from (default the disk). */
+  fs?: ReadFs;
 }
 
 /**
@@ -278,28 +281,29 @@ export interface TestFilesOptions {
  * as a link leading outside `options.root` is refused (reported through onRefused).
  */
 export function testFilesOf(kindDir: string, options: TestFilesOptions = {}): string[] {
+  const fs = options.fs ?? diskFs;
   const out: string[] = [];
   const contained = (rel: string): boolean => {
     const p = join(kindDir, rel);
+    if (!fs.isLink(p) || options.root === undefined) return true;
     try {
-      if (!lstatSync(p).isSymbolicLink() || options.root === undefined) return true;
-      resolveInside(options.root, p);
+      fs.resolveInside(options.root, p);
       return true;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(p)) return false;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && fs.kind(p) === undefined) return false;
       options.onRefused?.(rel, fsReason(e));
       return false;
     }
   };
-  if (existsSync(join(kindDir, TEST_FILE)) && contained(TEST_FILE)) out.push(TEST_FILE);
+  if (fs.kind(join(kindDir, TEST_FILE)) !== undefined && contained(TEST_FILE)) out.push(TEST_FILE);
   const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const e of fs.list(d).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) out.push(relative(kindDir, p).split(sep).join('/'));
+      if (e.kind === 'dir') walk(p);
+      else if (e.kind === 'file') out.push(relative(kindDir, p).split(sep).join('/'));
     }
   };
   const td = join(kindDir, 'testdata');
-  if (isDir(td) && contained('testdata')) walk(td);
+  if (fs.kind(td) === 'dir' && contained('testdata')) walk(td);
   return out;
 }

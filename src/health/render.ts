@@ -4,7 +4,6 @@
  * `wavegate health test DIR/.tests/<env>/health` runs exactly what ships.
  */
 import { escapeControl } from '../names.js';
-import { existsSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { Document, Scalar, YAMLMap, parse as parseYaml, stringify } from '../yaml/document.js';
 import { dig, isObject, manifestDocuments, type ManifestDoc } from '../catalog/files.js';
@@ -26,7 +25,7 @@ import {
   testFilesOf,
   type RenderedCheck,
 } from './library.js';
-import { fsReason, readBytesCopy } from '../fsutil.js';
+import { diskFs, fsReason, type ReadFs } from '../fsutil.js';
 import { maxFileBytes } from '../catalog/settings.js';
 import type { ReadOptions } from '../yaml/index.js';
 
@@ -51,11 +50,17 @@ export interface ShippedCheck extends RenderedCheck {
 }
 
 /**
- * Where a check's files must stay: an override's inside the catalog (after symlinks), the
- * library's inside wavegate's own library; both bounded by the catalog's limits.maxFileBytes.
+ * Where a check's files are read from and must stay: an override's from the loaded catalog
+ * (`catalog.files.fs`, inside the catalog after symlinks), the library's from wavegate's own
+ * library on disk; both bounded by the catalog's limits.maxFileBytes.
  */
-export function checkBounds(catalog: Catalog | undefined, g: Pick<GatedKind, 'source'>): ReadOptions {
-  return { root: g.source === 'override' && catalog ? catalog.root : undefined, maxBytes: maxFileBytes(catalog?.settings) };
+export function checkBounds(catalog: Catalog | undefined, g: Pick<GatedKind, 'source'>): ReadOptions & { fs: ReadFs } {
+  const override = g.source === 'override' && catalog !== undefined;
+  return {
+    root: override ? catalog.root : undefined,
+    maxBytes: maxFileBytes(catalog?.settings),
+    fs: override ? catalog.files.fs : diskFs,
+  };
 }
 
 /** The script and library needs of a gated kind whose check wavegate ships. */
@@ -65,7 +70,7 @@ export function checkFor(g: GatedKind, catalog?: Catalog): ShippedCheck | undefi
   let r: RenderedCheck;
   if (g.scriptFile) {
     const checkPath = join(g.dir, CHECK_FILE);
-    const openLibs = existsSync(checkPath) ? readCheckFile(checkPath, bounds).useOpenLibs === true : false;
+    const openLibs = bounds.fs.kind(checkPath) !== undefined ? readCheckFile(checkPath, bounds).useOpenLibs === true : false;
     r = { script: readCheckText(g.scriptFile, bounds), openLibs };
   } else {
     r = renderKind(g.dir, bounds);
@@ -91,7 +96,8 @@ export function verifyCheck(catalog: Catalog, env: Environment, c: ShippedCheck)
       : {};
   const origin = c.source === 'override' ? `health.overrides ${c.ref}` : `wavegate's library check ${c.ref}`;
   // line numbers point into the override's own file only when it is plain Lua (not a template)
-  const plain = where.file !== undefined && (c.scriptFile !== undefined || existsSync(join(c.dir, 'health.lua')));
+  const bounds = checkBounds(catalog, c);
+  const plain = where.file !== undefined && (c.scriptFile !== undefined || bounds.fs.kind(join(c.dir, 'health.lua')) !== undefined);
   for (const p of lintHealthScript(c.script, { openLibs: c.openLibs })) {
     out.push({
       rule: 'health-lint',
@@ -104,7 +110,7 @@ export function verifyCheck(catalog: Catalog, env: Environment, c: ShippedCheck)
     });
   }
   const report = runHealthTests([c.dir], {
-    ...checkBounds(catalog, c),
+    ...bounds,
     sourceFor: () => ({
       resolve: (group, kind) =>
         group === c.group && kind === c.kind
@@ -316,7 +322,7 @@ function verified(catalog: Catalog, env: Environment, g: GatedKind): VerifiedChe
     if (!(e instanceof UserError)) throw e;
     // an override that cannot be read or rendered: health-coverage reports a missing path;
     // anything else (a bad check.yaml, a template error, a refused file) is this check's lint finding
-    const missing = g.source === 'override' && g.dir !== undefined && !existsSync(g.scriptFile ?? g.dir);
+    const missing = g.source === 'override' && g.dir !== undefined && checkBounds(catalog, g).fs.kind(g.scriptFile ?? g.dir) === undefined;
     const finding: Omit<Finding, 'environment'> = {
       rule: 'health-lint',
       severity: 'error',
@@ -343,9 +349,9 @@ function verified(catalog: Catalog, env: Environment, g: GatedKind): VerifiedChe
       });
     };
     const tests: VerifiedCheck['tests'] = [];
-    for (const t of testFilesOf(shipped.dir, { root: bounds.root, onRefused: refuse })) {
+    for (const t of testFilesOf(shipped.dir, { root: bounds.root, onRefused: refuse, fs: bounds.fs })) {
       try {
-        tests.push({ name: t, content: readBytesCopy(join(shipped.dir, t), bounds.maxBytes) });
+        tests.push({ name: t, content: Buffer.from(bounds.fs.read(join(shipped.dir, t), { maxBytes: bounds.maxBytes })) });
       } catch (e) {
         refuse(t, fsReason(e));
       }
@@ -359,7 +365,10 @@ function verified(catalog: Catalog, env: Environment, g: GatedKind): VerifiedChe
 /**
  * The checks wavegate ships for one environment (library and overrides), verified: what
  * `renderHealth` writes, and what rules `health-lint`, `health-test` and `argocd-cm-conflict`
- * judge, so that `check` and `render` reach the same verdict.
+ * judge, so that `check` and `render` reach the same verdict. An override's files (script,
+ * check.yaml, health_test.yaml, testdata/) come from the loaded model (`catalog.files.fs`,
+ * through the catalog's FileSource); only wavegate's own library and templates are read from
+ * the package on disk.
  */
 export function environmentChecks(catalog: Catalog, env: Environment, only?: 'override'): VerifiedCheck[] {
   const out: VerifiedCheck[] = [];

@@ -3,8 +3,7 @@
  * each case's input resolved to a script by the input object's own group/kind (wildcards
  * included), evaluated with Argo's semantics, status and message compared exactly.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { DEFAULT_MAX_FILE_BYTES, fsReason, readBytes, realRoot, resolveInside } from '../fsutil.js';
+import { DEFAULT_MAX_FILE_BYTES, diskFs, fsReason, type ReadFs } from '../fsutil.js';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { UserError } from '../errors.js';
 import { goStringField, readGoYaml, readTestdata } from '../yaml/go.js';
@@ -46,6 +45,8 @@ export interface RunOptions {
   openLibs?: boolean;
   /** Where a folder's scripts come from (default: the folder itself in Argo's layout). */
   sourceFor?: (root: string) => ScriptSource;
+  /** Where the test files and testdata are read from (default the disk; a catalog's `files.fs` for an override). */
+  fs?: ReadFs;
 }
 
 /**
@@ -75,11 +76,12 @@ function findTestFiles(
   root: string,
   shown: string,
   refused: { path: string; reason: string }[],
-  seen = new Set<string>(),
+  seen: Set<string>,
+  fs: ReadFs,
 ): void {
   let entries;
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    entries = fs.list(dir);
   } catch (e) {
     throw new UserError(`${shown}: cannot read folder (${fsReason(e)})`);
   }
@@ -89,17 +91,15 @@ function findTestFiles(
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const p = join(dir, name);
     const shownChild = shown === '.' ? name : `${shown}/${name}`;
-    let isDir = ent.isDirectory();
-    if (ent.isSymbolicLink()) {
-      try {
-        isDir = statSync(p).isDirectory();
-      } catch {
-        continue;
-      }
+    let isDir = ent.kind === 'dir';
+    if (ent.kind === 'link') {
+      const target = fs.kind(p);
+      if (target === undefined) continue;
+      isDir = target === 'dir';
       if (!isDir && name !== 'health_test.yaml') continue;
       let real: string;
       try {
-        real = resolveInside(root, p);
+        real = fs.resolveInside(root, p);
       } catch (e) {
         refused.push({ path: shownChild, reason: fsReason(e) });
         continue;
@@ -109,7 +109,7 @@ function findTestFiles(
         seen.add(real);
       }
     }
-    if (isDir) findTestFiles(p, out, root, shownChild, refused, seen);
+    if (isDir) findTestFiles(p, out, root, shownChild, refused, seen, fs);
     else if (name === 'health_test.yaml') out.push(p);
   }
 }
@@ -118,10 +118,12 @@ function findTestFiles(
 export interface TestBounds {
   root: string;
   maxBytes: number;
+  /** Where the files are read from (default the disk). */
+  fs?: ReadFs;
 }
 
 function readBoundedText(path: string, bounds: TestBounds): string {
-  return readBytes(resolveInside(bounds.root, path), bounds.maxBytes).toString('utf8');
+  return Buffer.from((bounds.fs ?? diskFs).read(path, bounds)).toString('utf8');
 }
 
 function readFirstDocument(path: string, bounds: TestBounds): unknown {
@@ -198,19 +200,24 @@ export interface TestPlan {
 }
 
 /** Finds the health_test.yaml files under each folder; a missing folder is a usage error. */
-export function planHealthTests(dirs: string[], containRoot?: string): TestPlan[] {
+export function planHealthTests(dirs: string[], containRoot?: string, fs: ReadFs = diskFs): TestPlan[] {
   return dirs.map((dir) => {
     const root = resolvePath(dir);
-    let st;
-    try {
-      st = statSync(root);
-    } catch (e) {
-      throw new UserError(`${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : fsReason(e)}`);
+    const kind = fs.kind(root);
+    if (kind === undefined) {
+      // why it cannot be looked at, as listing it says (a missing folder, a file on the way, permissions)
+      let err: NodeJS.ErrnoException | undefined;
+      try {
+        fs.list(root);
+      } catch (e) {
+        err = e as NodeJS.ErrnoException;
+      }
+      throw new UserError(`${dir}: ${err === undefined || err.code === 'ENOENT' ? 'no such folder' : fsReason(err)}`);
     }
-    if (!st.isDirectory()) throw new UserError(`${dir}: not a folder`);
+    if (kind !== 'dir') throw new UserError(`${dir}: not a folder`);
     const files: string[] = [];
     const refused: { path: string; reason: string }[] = [];
-    findTestFiles(root, files, containRoot ?? root, dir.replace(/[\\/]+$/, '') || dir, refused, new Set([realRoot(root)]));
+    findTestFiles(root, files, containRoot ?? root, dir.replace(/[\\/]+$/, '') || dir, refused, new Set([fs.realRoot(root)]), fs);
     return { dir, root, files, ...(refused.length > 0 ? { refused } : {}) };
   });
 }
@@ -219,7 +226,7 @@ export function planHealthTests(dirs: string[], containRoot?: string): TestPlan[
 export function runTestFiles(plan: TestPlan, source: ScriptSource, openLibs: boolean, bounds: Partial<TestBounds> = {}): HealthTestCase[] {
   const cases: HealthTestCase[] = [];
   const { dir, root } = plan;
-  const limits: TestBounds = { root: bounds.root ?? root, maxBytes: bounds.maxBytes ?? DEFAULT_MAX_FILE_BYTES };
+  const limits: TestBounds = { root: bounds.root ?? root, maxBytes: bounds.maxBytes ?? DEFAULT_MAX_FILE_BYTES, fs: bounds.fs };
   const cwd = process.cwd();
   const origins = new Map<string, string>();
   for (const r of plan.refused ?? []) {
@@ -327,9 +334,11 @@ export function summarize(cases: HealthTestCase[]): HealthTestReport {
 /** Runs every health_test.yaml under `dirs`. */
 export function runHealthTests(dirs: string[], options: RunOptions = {}): HealthTestReport {
   const cases: HealthTestCase[] = [];
-  for (const plan of planHealthTests(dirs, options.root)) {
+  for (const plan of planHealthTests(dirs, options.root, options.fs)) {
     const source = options.sourceFor ? options.sourceFor(plan.root) : dirSource(plan.root);
-    cases.push(...runTestFiles(plan, source, options.openLibs === true, { root: options.root, maxBytes: options.maxBytes }));
+    cases.push(
+      ...runTestFiles(plan, source, options.openLibs === true, { root: options.root, maxBytes: options.maxBytes, fs: options.fs }),
+    );
   }
   return summarize(cases);
 }

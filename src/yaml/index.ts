@@ -1,6 +1,6 @@
 import { deepNesting, MAX_YAML_DEPTH } from './depth.js';
 import { isUtf8 } from 'node:buffer';
-import { fsReason, readBytes, resolveInside } from '../fsutil.js';
+import { diskFs, fsReason, type ReadFs } from '../fsutil.js';
 import { createRequire } from 'node:module';
 import { fastYaml } from './fast.js';
 import type { Document, LineCounter, Node } from 'yaml';
@@ -97,12 +97,13 @@ export function unreadableMessage(code: string | undefined, message: string): st
 export interface ReadOptions {
   root?: string;
   maxBytes?: number;
+  /** Where files are read from (default the disk; a catalog's `files.fs` for what it holds). */
+  fs?: ReadFs;
 }
 
 function readFileBytes(absPath: string, options: ReadOptions = {}): { bytes: Uint8Array } | { problem: YamlProblem } {
   try {
-    const real = options.root !== undefined ? resolveInside(options.root, absPath) : absPath;
-    return { bytes: readBytes(real, options.maxBytes) };
+    return { bytes: (options.fs ?? diskFs).read(absPath, options) };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return {

@@ -1,7 +1,9 @@
 // The rule tester loads its catalogs from memory: they must load exactly as the same files do
 // from disk (same model, same findings of every rule), or a rule test in memory would prove
 // nothing about the CLI. Checked on the example, the backlog-382 fixture and the wait-hook
-// fixture (charts, kustomize bases, named templates), and on a catalog with load findings.
+// fixture (charts, kustomize bases, named templates), on a catalog with load findings, and on
+// the example with health.overrides checks (read through the model: same findings of
+// health-lint and health-test, same files shipped into the test tree).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import type { Catalog } from '../../src/catalog/types.js';
 import { checkCatalog } from '../../src/check.js';
 import type { Finding } from '../../src/findings.js';
 import { waveOrder } from '../../src/rules/wave-order.js';
+import { renderHealth } from '../../src/health/render.js';
 import { catalogOf, componentPath, writeCatalog } from '../helpers/catalog.js';
 import { comp } from '../helpers/rules.js';
 import { expectFindings, memoryCatalog, runRuleOn } from './rule-tester.js';
@@ -87,6 +90,67 @@ describe('catalogs in memory load as they do from disk', () => {
     expect(findings.map((f) => f.rule)).toEqual(
       expect.arrayContaining(['yaml', 'component-file', 'unknown-dependency', 'helm-test-hook-ignored']),
     );
+  });
+});
+
+describe('health.overrides checks load and run from memory as from disk', () => {
+  it('the example with overrides that pass, fail their tests, break the sandbox or have a bad check.yaml: same findings, same shipped files', () => {
+    const lib = (ref: string, to: string): Record<string, Buffer> =>
+      Object.fromEntries(Object.entries(filesOf(join(ROOT, 'lua', ref))).map(([k, v]) => [`${to}/${k}`, v]));
+    const example = filesOf(join(ROOT, 'examples', 'ameide'));
+    const ess = 'apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata: {name: a}\nstatus: {phase: B}\n';
+    const root = writeCatalog({
+      ...example,
+      'wavegate.yaml': `${example['wavegate.yaml']!.toString()}health:
+  overrides:
+    cert-manager.io/Certificate: checks/cert
+    clickhouse.altinity.com/ClickHouseInstallation: checks/click
+    external-secrets.io/ClusterSecretStore: checks/ess/health.lua
+    databases.spotahome.com/RedisFailover: checks/redis
+`,
+      ...lib('cert-manager.io/Certificate', 'checks/cert'),
+      'checks/click/check.yaml': 'template: phase\ndata:\n  kind: X\n',
+      'checks/ess/health.lua': 'return { status = "Healthy", message = string.lower(obj.status.phase) }\n',
+      'checks/ess/health_test.yaml':
+        'tests:\n- healthStatus: {status: Healthy, message: B}\n  inputPath: ../../shared/s.yaml\n- healthStatus: {status: Healthy}\n  inputPath: testdata/none.yaml\n',
+      'shared/s.yaml': ess,
+      'checks/redis/health.lua': 'return { status = \n',
+      'checks/redis/health_test.yaml': 'tests: []\n',
+      'checks/redis/testdata/x.bin': Buffer.from([0, 255, 1]),
+    });
+    const findings = sameBothWays(root);
+    const health = findings.filter((f) => (f.rule === 'health-lint' || f.rule === 'health-test') && f.environment === 'dev');
+    expect(health.map((f) => [f.rule, f.file, f.line, f.message.split('\n')[0]!.replace(/^health\.overrides \S+: /, '')])).toEqual([
+      [
+        'health-lint',
+        undefined,
+        undefined,
+        `${join(root, 'checks/click/check.yaml')}:3:3: data.field: missing required field (template phase)`,
+      ],
+      [
+        'health-test',
+        'checks/ess/health.lua',
+        undefined,
+        'test 1 (../../shared/s.yaml) expected Healthy "B", got Unknown "<string>:1: attempt to index a non-table object(nil) with key \'lower\'"',
+      ],
+      [
+        'health-test',
+        'checks/ess/health.lua',
+        undefined,
+        'test 2 (testdata/none.yaml) expected Healthy "", cannot read input testdata/none.yaml: file not found',
+      ],
+      [
+        'health-lint',
+        'checks/ess/health.lua',
+        1,
+        'open-libs: \'string\' is not available without open libs (Argo CD gives argocd-cm checks only package, base and table unless useOpenLibs is set; use require("os") for os.time/os.date)',
+      ],
+      ['health-lint', 'checks/redis/health.lua', 2, "syntax: <expression> expected near '<eof>'"],
+    ]);
+    const disk = loadCatalog(root);
+    const memory = loadCatalogFromSource(memorySource(filesOf(root)), { root: disk.root });
+    const shipped = (c: Catalog): unknown => c.environments.map((e) => renderHealth(c, e));
+    expect(shipped(memory)).toEqual(shipped(disk));
   });
 });
 
