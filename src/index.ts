@@ -22,7 +22,8 @@ export {
   type EnvironmentOutput,
 } from './render/index.js';
 export type { RenderedFile, RenderResult, Renderer } from './render/types.js';
-export { renderHealth, argocdCmData, checkFor, verifyCheck, PATCH_FILE, VALUES_FILE, type ShippedCheck } from './health/render.js';
+export { renderHealth, VALUES_FILE } from './health/render.js';
+export { argocdCmData, checkFor, verifyCheck, PATCH_FILE, type ShippedCheck } from './health/verify.js';
 export {
   renderKind,
   renderTemplate,

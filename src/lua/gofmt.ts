@@ -687,10 +687,8 @@ class Printer {
       }
       if (!this.f.sharpV && 'vsxXq'.includes(verb) && verb.length === 1) {
         const s = arg.k === 'lbool' ? (arg.v ? 'true' : 'false') : arg.k === 'lnil' ? 'nil' : arg.str;
-        {
-          this.fmtString(s, verb);
-          return;
-        }
+        this.fmtString(s, verb);
+        return;
       }
     }
     // printValue
@@ -708,10 +706,8 @@ class Printer {
       this.fmtFloat(arg.v, verb);
       return;
     }
-    {
-      this.fmtString(arg.v, verb);
-      return;
-    }
+    this.fmtString(arg.v, verb);
+    return;
   }
 
   /** value.go LNumber.Format. */
@@ -760,15 +756,11 @@ class Printer {
         this.defaultFormat({ k: 'lnumber', v: 0 }, 'd');
         return;
       }
-      {
-        this.defaultFormat({ k: 'string', v: st }, 's');
-        return;
-      }
-    }
-    {
-      this.defaultFormat({ k: 'string', v: st }, c);
+      this.defaultFormat({ k: 'string', v: st }, 's');
       return;
     }
+    this.defaultFormat({ k: 'string', v: st }, c);
+    return;
   }
 
   doPrintf(format: string, a: Value[]): void {

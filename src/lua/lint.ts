@@ -18,7 +18,9 @@ import { HEALTH_STATUSES } from './api.js';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const luaparse: any = require('luaparse');
+/** luaparse loads on first use (`check` imports this module but parses Lua only for a catalog with health overrides). */
+let luaparseLib: any;
+const luaparse = (): any => (luaparseLib ??= require('luaparse'));
 
 export interface LintProblem {
   rule: string;
@@ -91,7 +93,7 @@ export function lintHealthScript(script: string, options: { openLibs?: boolean }
   const problems: LintProblem[] = [];
   let ast: Node;
   try {
-    ast = luaparse.parse(script, { luaVersion: '5.2', scope: true, locations: true, comments: false });
+    ast = luaparse().parse(script, { luaVersion: '5.2', scope: true, locations: true, comments: false });
   } catch (e) {
     const err = e as { line?: number; column?: number; message?: string };
     return [{ rule: 'syntax', line: err.line ?? 1, column: (err.column ?? 0) + 1, message: String(err.message) }];

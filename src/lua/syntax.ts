@@ -9,7 +9,9 @@ import { canonicalSource, gopherLex, isParseError } from './golex.js';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const luaparse: any = require('luaparse');
+/** luaparse loads on first use (`check` imports this module but parses Lua only for a catalog with health overrides). */
+let luaparseLib: any;
+const luaparse = (): any => (luaparseLib ??= require('luaparse'));
 
 export interface LuaSyntaxProblem {
   line: number;
@@ -47,7 +49,7 @@ export function gopherSyntaxMessage(script: string, source = '<string>'): string
   let index: number | undefined;
   let message = '';
   try {
-    luaparse.parse(canonicalSource(tokens, limit), { luaVersion: '5.2', comments: false, scope: false, locations: false, ranges: false });
+    luaparse().parse(canonicalSource(tokens, limit), { luaVersion: '5.2', comments: false, scope: false, locations: false, ranges: false });
   } catch (e) {
     const err = e as { index?: number; message?: string };
     if (typeof err.index !== 'number') return undefined;
@@ -105,7 +107,7 @@ function rawParse(
   onNode?: (node: { type: string; raw?: string; loc?: { start: { line: number; column: number } } }) => void,
 ): LuaSyntaxProblem[] {
   try {
-    luaparse.parse(script, {
+    luaparse().parse(script, {
       luaVersion: '5.2',
       comments: false,
       scope: false,
@@ -331,7 +333,7 @@ export function withVarargArg(source: string): string {
   const fns: { start: number; end: number; paramEnd: number }[] = [];
   const varargs: number[] = [];
   try {
-    luaparse.parse(source, {
+    luaparse().parse(source, {
       luaVersion: '5.2',
       comments: false,
       scope: false,
@@ -509,7 +511,7 @@ function gopherCompileProblem(script: string): GopherCompileProblem | undefined 
   };
   let chunk: Node;
   try {
-    chunk = luaparse.parse(canon, { luaVersion: '5.2', comments: false, scope: false, locations: false, ranges: true });
+    chunk = luaparse().parse(canon, { luaVersion: '5.2', comments: false, scope: false, locations: false, ranges: true });
   } catch {
     return undefined;
   }
@@ -754,7 +756,7 @@ export function gopherChunkLastLine(script: string): number {
   try {
     const bytes = encoder.encode(script);
     const { tokens } = gopherLex(bytes);
-    const chunk = luaparse.parse(canonicalSource(tokens, bytes.length), {
+    const chunk = luaparse().parse(canonicalSource(tokens, bytes.length), {
       luaVersion: '5.2',
       comments: false,
       scope: false,

@@ -1,4 +1,4 @@
-import { argocdCmConflicts, argocdCmData, catalogArgocdCms, environmentChecks } from '../health/render.js';
+import { argocdCmConflicts, argocdCmData, catalogArgocdCms, environmentChecks } from '../health/verify.js';
 import { withoutRule } from './health-lint.js';
 import type { Rule } from './types.js';
 

@@ -1,4 +1,4 @@
-import { environmentChecks } from '../health/render.js';
+import { environmentChecks } from '../health/verify.js';
 import type { Rule, RuleReport } from './types.js';
 
 /**

@@ -20,10 +20,27 @@
  * style and tag), the resolution above is done here.
  */
 import { deepNesting, MAX_YAML_DEPTH } from './depth.js';
-import jsyaml from 'js-yaml';
-import { type Alias, isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as JsYaml from 'js-yaml';
+import type { Alias, Document, Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { fastYaml } from './fast.js';
 import { fewAliases } from './index.js';
+
+/**
+ * js-yaml and yaml load on first use, as in index.ts: `check` imports this module (through the
+ * health-test rule) but reads testdata only for a catalog with health overrides.
+ */
+const requireLib = createRequire(import.meta.url);
+let yamlLib: typeof import('yaml') | undefined;
+let jsyamlLib: typeof JsYaml | undefined;
+const YAML = (): typeof import('yaml') => (yamlLib ??= requireLib('yaml') as typeof import('yaml'));
+const jsyaml = (): typeof JsYaml => (jsyamlLib ??= requireLib('js-yaml') as typeof JsYaml);
+const isAlias = (n: unknown): n is Alias => YAML().isAlias(n);
+const isScalar = (n: unknown): n is Scalar => YAML().isScalar(n);
+const isSeq = (n: unknown): n is YAMLSeq => YAML().isSeq(n);
+const isMap = (n: unknown): n is YAMLMap => YAML().isMap(n);
+/** yaml's PLAIN. */
+const PLAIN = 'PLAIN';
 
 /** A number with the Go type go-yaml gave it (only when `keepNumberKinds` asks for it). */
 export class GoNumber {
@@ -224,7 +241,7 @@ class Decoder {
   scalarOf(n: Scalar): Resolved {
     const text = String(n.value ?? '');
     const tag = n.tag ?? '';
-    if (tag === '' && n.type !== Scalar.PLAIN && n.type !== undefined) return { tag: STR, value: text };
+    if (tag === '' && n.type !== PLAIN && n.type !== undefined) return { tag: STR, value: text };
     return resolveScalar(tag, text);
   }
 
@@ -265,7 +282,7 @@ class Decoder {
     for (const pair of m.items) {
       const keyNode = pair.key as Node | null;
       // decode.go isMerge: the scalar `<<`, plain and untagged or tagged !!merge.
-      if (isScalar(keyNode) && keyNode.value === '<<' && ((keyNode.type === Scalar.PLAIN && !keyNode.tag) || keyNode.tag === MERGE)) {
+      if (isScalar(keyNode) && keyNode.value === '<<' && ((keyNode.type === PLAIN && !keyNode.tag) || keyNode.tag === MERGE)) {
         this.count();
         this.mergeTarget(pair.value as Node | null, out);
         continue;
@@ -330,7 +347,7 @@ class Decoder {
 
 /** The first document through the `yaml` package's parser and the Decoder above. */
 function readWithYamlPackage(text: string, keepKinds: boolean): unknown {
-  const docs = parseAllDocuments(text, { schema: 'failsafe', version: '1.1', uniqueKeys: false, merge: false, prettyErrors: false });
+  const docs = YAML().parseAllDocuments(text, { schema: 'failsafe', version: '1.1', uniqueKeys: false, merge: false, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   const first = list[0];
   if (!first) return null;
@@ -353,8 +370,8 @@ function goValue(tag: string, data: string, keepKinds: boolean): unknown {
   return r.value;
 }
 
-function goSchema(keepKinds: boolean): jsyaml.Schema {
-  const implicit = new jsyaml.Type(`${TAG}goplain`, {
+function goSchema(keepKinds: boolean): JsYaml.Schema {
+  const implicit = new (jsyaml().Type)(`${TAG}goplain`, {
     kind: 'scalar',
     resolve: (data: string) => {
       const r = resolvePlain('', data);
@@ -364,32 +381,32 @@ function goSchema(keepKinds: boolean): jsyaml.Schema {
   });
   const explicit = [BOOL, INT, FLOAT, NULL, TIMESTAMP].map(
     (tag) =>
-      new jsyaml.Type(tag, {
+      new (jsyaml().Type)(tag, {
         kind: 'scalar',
         resolve: () => true,
         construct: (data: string | null) => goValue(tag, data ?? '', keepKinds),
       }),
   );
-  return jsyaml.FAILSAFE_SCHEMA.extend({
-    implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge, implicit],
+  return jsyaml().FAILSAFE_SCHEMA.extend({
+    implicit: [(jsyaml() as unknown as { types: { merge: JsYaml.Type } }).types.merge, implicit],
     explicit,
   });
 }
 
-let schemas: [jsyaml.Schema, jsyaml.Schema] | undefined;
+let schemas: [JsYaml.Schema, JsYaml.Schema] | undefined;
 
 function readWithJsYaml(text: string, keepKinds: boolean): unknown {
   schemas ??= [goSchema(false), goSchema(true)];
   const schema = schemas[keepKinds ? 1 : 0];
   try {
-    return jsyaml.load(text, { schema, json: true }) ?? null;
+    return jsyaml().load(text, { schema, json: true }) ?? null;
   } catch (e) {
     if (e instanceof GoYamlError) throw e;
     if (!/single document/.test((e as Error).message)) throw new GoYamlError(`yaml: ${(e as Error).message.split('\n')[0]}`);
   }
   let first: unknown = null;
   let seen = false;
-  jsyaml.loadAll(
+  jsyaml().loadAll(
     text,
     (d) => {
       if (!seen) [first, seen] = [d ?? null, true];

@@ -1,5 +1,5 @@
 // Rules are pure functions of the loaded model: no module of src/rules, nor the health code
-// they call for health.overrides checks (health/render.ts, health/coverage.ts,
+// they call for health.overrides checks (health/verify.ts, health/render.ts, health/coverage.ts,
 // lua/testrunner.ts, lua/check-file.ts), reads the disk itself. Files come from the model
 // (catalog.files; an override's check through catalog.files.fs, a ReadFs over the catalog's
 // FileSource); test/rules/health-verify.test.ts runs health-lint and health-test on a catalog
@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(__dirname, '..', '..', 'src');
-const HEALTH_PATH = ['health/render.ts', 'health/coverage.ts', 'lua/testrunner.ts', 'lua/check-file.ts'];
+const HEALTH_PATH = ['health/verify.ts', 'health/render.ts', 'health/coverage.ts', 'lua/testrunner.ts', 'lua/check-file.ts'];
 /** fsutil's helpers that touch the disk themselves (a ReadFs, diskFs as a default, is how these modules read). */
 const DISK_HELPERS = ['readBytes', 'readInside', 'readTextInside', 'resolveInside', 'realRoot', 'isFile', 'isDir', 'writeFileAtomic'];
 
