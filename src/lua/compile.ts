@@ -3,7 +3,7 @@
  * constants turned into floats (gopher-lua has only float64 numbers).
  */
 import { T, lauxlib, lua, to_luastring } from './fengari/internals.js';
-import { scope } from './fengari/scope.js';
+import { setCompiling } from './fengari/scope.js';
 import { L } from './context.js';
 import {
   checkGopherLuaSyntax,
@@ -36,12 +36,12 @@ export function compile(script: string): Compiled {
   if (problems.length > 0) {
     c = { error: gopherSyntaxMessage(script) ?? gopherSyntaxErrorText(problems[0]!) };
   } else {
-    scope.compiling = true;
+    setCompiling(true);
     let status: number;
     try {
       status = lauxlib.luaL_loadbuffer(L, to_luastring(withVarargArg(gopherSource(script))), null, to_luastring('=<string>'));
     } finally {
-      scope.compiling = false;
+      setCompiling(false);
     }
     if (status !== lua.LUA_OK) {
       const e = jsString(L, -1);

@@ -3,7 +3,7 @@
  * evaluation running on it (evaluations never nest and JavaScript is single-threaded). Setting
  * the context also tells the fengari patches that an evaluation runs (fengari/scope.ts).
  */
-import { scope } from './fengari/scope.js';
+import { setEvaluating } from './fengari/scope.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -34,7 +34,7 @@ export let ctx: EvalContext | undefined;
 /** Starts (a context) or ends (undefined) an evaluation. */
 export function setContext(c: EvalContext | undefined): void {
   ctx = c;
-  scope.evaluating = c !== undefined;
+  setEvaluating(c !== undefined);
 }
 
 /** The one fengari state, created by initEngine (engine.ts). */

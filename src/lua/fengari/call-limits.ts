@@ -11,6 +11,7 @@
  * The depth is counted on every CallInfo (a field fengari does not read); the errors are
  * raised only during an evaluation.
  */
+import './version.js'; // first: refuses a fengari these patches were not written for
 import { ldo, lstate } from './internals.js';
 import { runErrorNamingLuaCaller } from './run-error.js';
 import { type PatchDeps, scope } from './scope.js';

@@ -12,6 +12,7 @@
  *
  * Scoped to evaluations: outside one, fengari's own behaviour.
  */
+import './version.js'; // first: refuses a fengari these patches were not written for
 import { ldebug, lfunc, lstate, lua, to_jsstring, to_luastring } from './internals.js';
 import { type PatchDeps, scope } from './scope.js';
 

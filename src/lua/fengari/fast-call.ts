@@ -14,9 +14,12 @@
  * the exports changes every call the VM makes. The replacements are line-for-line copies of
  * fengari's code with the store changed; cases they do not copy (vararg functions, call or
  * return hooks, metamethod `__call`, the C-stack overflow error) go to the original
- * functions. Applied once per process, on first import.
+ * functions. Installed once per process by installPatches (index.ts), before the state is
+ * created. Process-wide, not scoped to evaluations: the exports are the call path of every
+ * state, and a check of the evaluation scope on every call would cost what the patch gains;
+ * wavegate runs no other fengari code.
  */
-import './version.js'; // refuses a fengari these patches were not written for
+import './version.js'; // first: refuses a fengari these patches were not written for
 import { createRequire } from 'node:module';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -36,7 +39,7 @@ const TValue = lobject.TValue;
 
 const PATCHED = Symbol.for('wavegate.fengari-fast');
 
-function install(): void {
+export function install(): void {
   if (ldo[PATCHED]) return;
   if (typeof LUA_MINSTACK !== 'number' || typeof LUAI_MAXCCALLS !== 'number' || typeof ldo.luaD_precall !== 'function') {
     return; // not the fengari this was written for: keep its own code
@@ -154,8 +157,6 @@ function install(): void {
   ldo.luaD_callnoyield = callNoYield;
   ldo[PATCHED] = true;
 }
-
-install();
 
 /** True when the faster call path is in place (for tests and diagnostics). */
 export function fengariFastCalls(): boolean {

@@ -1,13 +1,14 @@
 /**
  * The fengari patches, installed once by the runtime (src/lua/engine.ts) in this order. Each
  * file's header says what it changes, why, and whether it acts only during evaluations
- * (scope.ts). fast-call.ts is installed on import by internals.ts (every state's call path);
- * stepped-string.ts is a copy of fengari's string library, not a patch of fengari's modules.
+ * (scope.ts). stepped-string.ts is a copy of fengari's string library, not a patch of fengari's
+ * modules.
  */
 import './version.js'; // first: refuses a fengari these patches were not written for
 import * as callLimits from './call-limits.js';
 import * as constantFolding from './constant-folding.js';
 import * as errorTexts from './error-texts.js';
+import * as fastCall from './fast-call.js';
 import * as integerArgs from './integer-args.js';
 import * as lazyTables from './lazy-tables.js';
 import * as metamethods from './metamethods.js';
@@ -24,6 +25,7 @@ let installed = false;
 export function installPatches(deps: PatchDeps): void {
   if (installed) return;
   installed = true;
+  fastCall.install();
   stringKeys.install();
   pow.install(deps);
   lazyTables.install(deps);

@@ -11,6 +11,7 @@
  *
  * Scoped to evaluations: outside one, fengari's own conversion.
  */
+import './version.js'; // first: refuses a fengari these patches were not written for
 import { lvm } from './internals.js';
 import { scope } from './scope.js';
 

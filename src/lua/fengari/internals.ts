@@ -4,9 +4,8 @@
  * once (number printing and error texts in gopher-lua's dialect). fengari 0.1.5 is the
  * final release; the internals used here are stable in it.
  */
-import { createRequire } from 'node:module';
 import './version.js'; // first: refuses a fengari these patches were not written for
-import './fast-call.js'; // faster call path for every state (same results); see that file
+import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 

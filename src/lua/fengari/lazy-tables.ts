@@ -12,6 +12,7 @@
  *   gopher-lua's order; a table constructor without positional items has no array part.
  *   Scoped to evaluations: outside one, fengari's own functions run.
  */
+import './version.js'; // first: refuses a fengari these patches were not written for
 import { T, lopcodes, lstate, ltable, Table } from './internals.js';
 import { type PatchDeps, scope } from './scope.js';
 

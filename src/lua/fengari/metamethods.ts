@@ -10,6 +10,7 @@
  *
  * Scoped to evaluations: outside one, fengari's own rule.
  */
+import './version.js'; // first: refuses a fengari these patches were not written for
 import { T, TValue, ltm } from './internals.js';
 import { scope } from './scope.js';
 

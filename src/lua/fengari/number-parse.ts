@@ -8,6 +8,7 @@
  * Scoped to evaluations: the lexer (compiling, outside an evaluation) keeps fengari's own
  * conversion.
  */
+import './version.js'; // first: refuses a fengari these patches were not written for
 import { lobject, to_jsstring } from './internals.js';
 import { type PatchDeps, scope } from './scope.js';
 

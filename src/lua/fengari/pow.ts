@@ -6,6 +6,7 @@
  * global is replaced. Scoped to evaluations: while a chunk of wavegate's compiles or runs
  * (synchronous, nothing else runs in between) it is goPow; any other caller gets the original.
  */
+import './version.js'; // first: refuses a fengari these patches were not written for
 import { type PatchDeps, scope } from './scope.js';
 
 export function install(deps: PatchDeps): void {

@@ -2,6 +2,7 @@
  * Raising a Lua error from JavaScript inside fengari's VM (luaG_runerror: the message gets the
  * running Lua function's position), used by the patches and by the runtime's bounds.
  */
+import './version.js'; // first: refuses a fengari these patches were not written for
 import { lauxlib, ldebug, lstate, lua, to_jsstring, to_luastring } from './internals.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

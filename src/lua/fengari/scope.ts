@@ -3,6 +3,7 @@
  * compiles), and what the runtime lends them to speak gopher-lua. Patches act only while
  * `scope.evaluating` (or `scope.compiling`) is set and otherwise leave fengari's own behaviour.
  */
+import './version.js'; // first: refuses a fengari these patches were not written for
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -12,6 +13,16 @@ export const scope = {
   /** Set while the runtime compiles a health script (src/lua/compile.ts). */
   compiling: false,
 };
+
+/** Marks the span of an evaluation (the runtime's only way to change the scope). */
+export function setEvaluating(on: boolean): void {
+  scope.evaluating = on;
+}
+
+/** Marks the span of compiling a health script. */
+export function setCompiling(on: boolean): void {
+  scope.compiling = on;
+}
 
 /**
  * gopher-lua's behaviour the patches need, given by the runtime when it installs them

@@ -17,7 +17,7 @@
  * in the copy is fengari's code unchanged. If the file does not hold the expected text (another
  * fengari version), loading fails loudly rather than running without the bound.
  */
-import './version.js'; // refuses a fengari these patches were not written for
+import './version.js'; // first: refuses a fengari these patches were not written for
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -7,6 +7,7 @@
  *
  * Scoped to evaluations: outside one, fengari's own store.
  */
+import './version.js'; // first: refuses a fengari these patches were not written for
 import { lobject } from './internals.js';
 import { type PatchDeps, scope } from './scope.js';
 

@@ -12,6 +12,7 @@
  * evaluation or not, so it cannot change between evaluations. It only fixes fengari's own
  * mix-ups (wavegate runs no other fengari code).
  */
+import './version.js'; // first: refuses a fengari these patches were not written for
 import { lstring } from './internals.js';
 
 /** Two hex digits per byte. */

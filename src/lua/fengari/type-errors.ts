@@ -11,6 +11,7 @@
  *
  * Scoped to evaluations: outside one, fengari's own texts.
  */
+import './version.js'; // first: refuses a fengari these patches were not written for
 import { lauxlib, ldebug, lopcodes, lstate, ltm, lua, to_jsstring } from './internals.js';
 import { runError } from './run-error.js';
 import { type PatchDeps, scope } from './scope.js';

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { fengariFastCalls } from '../../../src/lua/fengari/fast-call.js';
+import { fengariFastCalls, install } from '../../../src/lua/fengari/fast-call.js';
+
+install();
 
 // src/lua/fengari/fast-call.ts replaces fengari's call path (ldo.js) for speed. Every snippet here
 // runs twice: in this process with the replacement, and in a child process with fengari as
