@@ -224,6 +224,44 @@ end
   return { available: true, results, rates, evalsPerSec: median(rates) };
 }
 
+// ---------------------------------------------------------------- 1b. fengari speed patches
+
+/**
+ * Each speed patch of src/lua/fengari/ (its registry, kind 'speed') earns its place: the
+ * ExternalSecret evaluation rate with it and with it left out (WAVEGATE_BENCH_SKIP_PATCHES),
+ * alternating child processes (bench/patch-eval.mjs), medians, with peak RSS.
+ */
+async function benchPatches(opts) {
+  const { PATCHES } = await import(join(ROOT, 'dist', 'lua', 'fengari', 'index.js'));
+  const rounds = Math.max(3, Math.min(opts.runs ?? 5, 7));
+  const measure = (skip) => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'patch-eval.mjs')], {
+      encoding: 'utf8',
+      env: { ...process.env, WAVEGATE_BENCH_SKIP_PATCHES: skip },
+    });
+    if (r.status !== 0) fail(`bench/patch-eval.mjs (skip ${skip || 'none'}): ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  };
+  const out = [];
+  for (const p of PATCHES.filter((x) => x.kind === 'speed')) {
+    const on = [];
+    const off = [];
+    for (let i = 0; i < rounds; i++) {
+      on.push(measure(''));
+      off.push(measure(p.name));
+    }
+    out.push({
+      name: p.name,
+      summary: p.summary,
+      withEvalsPerSec: median(on.map((m) => m.evalsPerSec)),
+      withoutEvalsPerSec: median(off.map((m) => m.evalsPerSec)),
+      withMaxRssKiB: median(on.map((m) => m.maxRssKiB)),
+      withoutMaxRssKiB: median(off.map((m) => m.maxRssKiB)),
+    });
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- 2. fixture suite
 
 /**
@@ -686,6 +724,16 @@ function tableRows(res) {
       row(`health eval ${kind} (evals/s)`, fmtInt(h.evalsPerSec), detail, '-', undefined);
     }
   }
+  for (const p of res.patches ?? []) {
+    const gain = p.withEvalsPerSec / p.withoutEvalsPerSec;
+    row(
+      `fengari patch ${p.name} (speed): ExternalSecret evals/s with / without`,
+      `${fmtInt(p.withEvalsPerSec)} / ${fmtInt(p.withoutEvalsPerSec)}`,
+      `${gain.toFixed(2)}x; peak RSS ${Math.round(p.withMaxRssKiB / 1024)} / ${Math.round(p.withoutMaxRssKiB / 1024)} MiB; ${p.summary}`,
+      '> 1.10x',
+      gain > 1.1,
+    );
+  }
   if (res.fixtures) {
     const f = res.fixtures;
     row(`health test, package lua/ (${f.library.cases} cases)`, fmtMs(f.library.wallMs), `cpu ${fmtMs(f.library.cpuMs)}`, '-', undefined);
@@ -851,6 +899,7 @@ async function main() {
   const ticksAtStart = cpuTicks();
   if (opts.only.includes('startup')) res.startup = benchStartup(opts);
   if (opts.only.includes('health')) res.health = await benchHealth(opts);
+  if (opts.only.includes('health')) res.patches = await benchPatches(opts);
   if (opts.only.includes('fixtures')) res.fixtures = await benchFixtures(opts);
   const scale = opts.only.includes('scale') || opts.only.includes('check');
   if (scale && opts.sizes.includes(10000)) res.yamlFastPath = await benchYamlFastPath(opts);

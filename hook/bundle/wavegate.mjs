@@ -52641,184 +52641,47 @@ var init_resolve = __esm({
 });
 
 // src/lua/fengari/version.ts
-var require4, FENGARI_VERSION, installed;
+function checkFengariVersion(found2) {
+  if (found2 !== FENGARI_VERSION) {
+    throw new Error(`wavegate's Lua runtime is written against fengari ${FENGARI_VERSION}, found fengari ${found2}: reinstall with npm ci`);
+  }
+}
+var require4, FENGARI_VERSION;
 var init_version = __esm({
   "src/lua/fengari/version.ts"() {
     "use strict";
     init_node_module_shim();
     require4 = createRequire(import.meta.url);
     FENGARI_VERSION = "0.1.5";
-    installed = require4("fengari/package.json").version;
-    if (installed !== FENGARI_VERSION) {
-      throw new Error(
-        `wavegate's Lua runtime is written against fengari ${FENGARI_VERSION}, found fengari ${installed}: reinstall with npm ci`
-      );
-    }
-  }
-});
-
-// src/lua/fengari/fast-call.ts
-function install() {
-  if (ldo[PATCHED]) return;
-  if (typeof LUA_MINSTACK !== "number" || typeof LUAI_MAXCCALLS !== "number" || typeof ldo.luaD_precall !== "function") {
-    return;
-  }
-  const origPrecall = ldo.luaD_precall;
-  const origPoscall = ldo.luaD_poscall;
-  const origCall = ldo.luaD_call;
-  const adjustTop = (L2, newtop) => {
-    const stack = L2.stack;
-    let top = L2.top;
-    if (top < newtop) {
-      while (top < newtop) stack[top++] = new TValue(LUA_TNIL, null);
-    } else {
-      while (top > newtop) stack[--top] = void 0;
-    }
-    L2.top = top;
-  };
-  const poscall = (L2, ci, firstResult, nres) => {
-    if (L2.hookmask & (LUA_MASKRET | LUA_MASKLINE)) return origPoscall(L2, ci, firstResult, nres);
-    const wanted = ci.nresults;
-    const res = ci.funcOff;
-    L2.ci = ci.previous;
-    L2.ci.next = null;
-    const stack = L2.stack;
-    if (wanted === LUA_MULTRET) {
-      for (let i = 0; i < nres; i++) lobject.setobjs2s(L2, res + i, firstResult + i);
-      for (let i = L2.top; i >= res + nres; i--) stack[i] = void 0;
-      L2.top = res + nres;
-      return false;
-    }
-    if (wanted === 1) {
-      if (nres === 0) stack[res].setnilvalue();
-      else lobject.setobjs2s(L2, res, firstResult);
-    } else if (wanted !== 0) {
-      let i;
-      if (wanted <= nres) {
-        for (i = 0; i < wanted; i++) lobject.setobjs2s(L2, res + i, firstResult + i);
-      } else {
-        for (i = 0; i < nres; i++) lobject.setobjs2s(L2, res + i, firstResult + i);
-        for (; i < wanted; i++) {
-          if (res + i >= L2.top) stack[res + i] = new TValue(LUA_TNIL, null);
-          else stack[res + i].setnilvalue();
-        }
-      }
-    }
-    const newtop = res + wanted;
-    for (let i = L2.top; i >= newtop; i--) stack[i] = void 0;
-    L2.top = newtop;
-    return true;
-  };
-  const precall = (L2, off, nresults) => {
-    const func = L2.stack[off];
-    const type = func.type;
-    if (L2.hookmask & LUA_MASKCALL) return origPrecall(L2, off, nresults);
-    if (type === LUA_TLCL) {
-      const p = func.value.p;
-      if (p.is_vararg) return origPrecall(L2, off, nresults);
-      let n = L2.top - off - 1;
-      const fsize = p.maxstacksize;
-      ldo.luaD_checkstack(L2, fsize);
-      for (; n < p.numparams; n++) L2.stack[L2.top++] = new TValue(LUA_TNIL, null);
-      const base = off + 1;
-      const ci = lstate.luaE_extendCI(L2);
-      ci.funcOff = off;
-      ci.nresults = nresults;
-      ci.func = func;
-      ci.l_base = base;
-      ci.top = base + fsize;
-      adjustTop(L2, ci.top);
-      ci.l_code = p.code;
-      ci.l_savedpc = 0;
-      ci.callstatus = lstate.CIST_LUA;
-      return false;
-    }
-    if (type === LUA_TCCL || type === LUA_TLCF) {
-      const f = type === LUA_TCCL ? func.value.f : func.value;
-      ldo.luaD_checkstack(L2, LUA_MINSTACK);
-      const ci = lstate.luaE_extendCI(L2);
-      ci.funcOff = off;
-      ci.nresults = nresults;
-      ci.func = func;
-      ci.top = L2.top + LUA_MINSTACK;
-      ci.callstatus = 0;
-      const n = f(L2);
-      if (typeof n !== "number" || n < 0 || (n | 0) !== n) throw Error("invalid return value from JS function (expected integer)");
-      poscall(L2, ci, L2.top - n, n);
-      return true;
-    }
-    return origPrecall(L2, off, nresults);
-  };
-  const call = (L2, off, nResults) => {
-    if (L2.nCcalls + 1 >= LUAI_MAXCCALLS) {
-      origCall(L2, off, nResults);
-      return;
-    }
-    L2.nCcalls++;
-    if (!precall(L2, off, nResults)) lvm.luaV_execute(L2);
-    L2.nCcalls--;
-  };
-  const callNoYield = (L2, off, nResults) => {
-    L2.nny++;
-    call(L2, off, nResults);
-    L2.nny--;
-  };
-  ldo.adjust_top = adjustTop;
-  ldo.luaD_poscall = poscall;
-  ldo.luaD_precall = precall;
-  ldo.luaD_call = call;
-  ldo.luaD_callnoyield = callNoYield;
-  ldo[PATCHED] = true;
-}
-var require5, ldo, lvm, lobject, lstate, defs, llimits, LUA_TNIL, LUA_TLCL, LUA_TLCF, LUA_TCCL, LUA_MULTRET, LUA_MASKCALL, LUA_MASKRET, LUA_MASKLINE, LUA_MINSTACK, LUAI_MAXCCALLS, TValue, PATCHED;
-var init_fast_call = __esm({
-  "src/lua/fengari/fast-call.ts"() {
-    "use strict";
-    init_version();
-    init_node_module_shim();
-    require5 = createRequire(import.meta.url);
-    require5("fengari");
-    ldo = require5("fengari/src/ldo.js");
-    lvm = require5("fengari/src/lvm.js");
-    lobject = require5("fengari/src/lobject.js");
-    lstate = require5("fengari/src/lstate.js");
-    defs = require5("fengari/src/defs.js");
-    llimits = require5("fengari/src/llimits.js");
-    ({ LUA_TNIL, LUA_TLCL, LUA_TLCF, LUA_TCCL } = defs.constant_types);
-    ({ LUA_MULTRET, LUA_MASKCALL, LUA_MASKRET, LUA_MASKLINE, LUA_MINSTACK } = defs);
-    LUAI_MAXCCALLS = llimits.LUAI_MAXCCALLS;
-    TValue = lobject.TValue;
-    PATCHED = /* @__PURE__ */ Symbol.for("wavegate.fengari-fast");
-    install();
+    checkFengariVersion(require4("fengari/package.json").version);
   }
 });
 
 // src/lua/fengari/internals.ts
-var require6, fengari, lua, lauxlib, lualib, lobject2, ltable, lstring, ldebug, ltm, lopcodes, defs2, lstate2, lfunc, lvm2, ldo2, T, TValue2, Table, TString, to_luastring, to_jsstring;
+var require5, fengari, lua, lauxlib, lualib, lobject, ltable, lstring, ldebug, ltm, lopcodes, defs, lstate, lfunc, lvm, ldo, T, TValue, Table, TString, to_luastring, to_jsstring;
 var init_internals = __esm({
   "src/lua/fengari/internals.ts"() {
     "use strict";
-    init_node_module_shim();
     init_version();
-    init_fast_call();
-    require6 = createRequire(import.meta.url);
-    fengari = require6("fengari");
+    init_node_module_shim();
+    require5 = createRequire(import.meta.url);
+    fengari = require5("fengari");
     lua = fengari.lua;
     lauxlib = fengari.lauxlib;
     lualib = fengari.lualib;
-    lobject2 = require6("fengari/src/lobject.js");
-    ltable = require6("fengari/src/ltable.js");
-    lstring = require6("fengari/src/lstring.js");
-    ldebug = require6("fengari/src/ldebug.js");
-    ltm = require6("fengari/src/ltm.js");
-    lopcodes = require6("fengari/src/lopcodes.js");
-    defs2 = require6("fengari/src/defs.js");
-    lstate2 = require6("fengari/src/lstate.js");
-    lfunc = require6("fengari/src/lfunc.js");
-    lvm2 = require6("fengari/src/lvm.js");
-    ldo2 = require6("fengari/src/ldo.js");
-    T = defs2.constant_types;
-    TValue2 = lobject2.TValue;
+    lobject = require5("fengari/src/lobject.js");
+    ltable = require5("fengari/src/ltable.js");
+    lstring = require5("fengari/src/lstring.js");
+    ldebug = require5("fengari/src/ldebug.js");
+    ltm = require5("fengari/src/ltm.js");
+    lopcodes = require5("fengari/src/lopcodes.js");
+    defs = require5("fengari/src/defs.js");
+    lstate = require5("fengari/src/lstate.js");
+    lfunc = require5("fengari/src/lfunc.js");
+    lvm = require5("fengari/src/lvm.js");
+    ldo = require5("fengari/src/ldo.js");
+    T = defs.constant_types;
+    TValue = lobject.TValue;
     Table = ltable.Table;
     TString = lstring.TString;
     to_luastring = fengari.to_luastring;
@@ -52832,7 +52695,7 @@ function runError(Ls, msg) {
   throw new Error("unreachable");
 }
 function runErrorNamingLuaCaller(Ls, msg, levels) {
-  if (Ls.ci.callstatus & lstate2.CIST_LUA) runError(Ls, msg);
+  if (Ls.ci.callstatus & lstate.CIST_LUA) runError(Ls, msg);
   for (let level = 0; level <= levels; level++) {
     lauxlib.luaL_where(Ls, level);
     const where = to_jsstring(lua.lua_tolstring(Ls, -1), void 0, void 0, true);
@@ -52844,15 +52707,23 @@ function runErrorNamingLuaCaller(Ls, msg, levels) {
 var init_run_error = __esm({
   "src/lua/fengari/run-error.ts"() {
     "use strict";
+    init_version();
     init_internals();
   }
 });
 
 // src/lua/fengari/scope.ts
+function setEvaluating(on) {
+  scope.evaluating = on;
+}
+function setCompiling(on) {
+  scope.compiling = on;
+}
 var scope;
 var init_scope = __esm({
   "src/lua/fengari/scope.ts"() {
     "use strict";
+    init_version();
     scope = {
       /** Set by the runtime for the span of one evaluation (src/lua/context.ts setContext). */
       evaluating: false,
@@ -52865,7 +52736,7 @@ var init_scope = __esm({
 // src/lua/context.ts
 function setContext(c) {
   ctx = c;
-  scope.evaluating = c !== void 0;
+  setEvaluating(c !== void 0);
 }
 function setMainState(s) {
   L = s;
@@ -53149,7 +53020,7 @@ function tstr(s) {
   return ts;
 }
 function strTV(s) {
-  return new TValue2(T.LUA_TLNGSTR, tstr(s));
+  return new TValue(T.LUA_TLNGSTR, tstr(s));
 }
 function newTable() {
   const t = Object.create(lazyTableProto);
@@ -53172,13 +53043,13 @@ function addEntry(t, hash, key, value) {
 }
 function addStr(t, name, value) {
   const ts = tstr(name);
-  addEntry(t, ts.hash, new TValue2(T.LUA_TLNGSTR, ts), value);
+  addEntry(t, ts.hash, new TValue(T.LUA_TLNGSTR, ts), value);
 }
 function addInt(t, i, value) {
-  addEntry(t, i, new TValue2(T.LUA_TNUMINT, i), value);
+  addEntry(t, i, new TValue(T.LUA_TNUMINT, i), value);
 }
 function tableTV(t) {
-  return new TValue2(T.LUA_TTABLE, t);
+  return new TValue(T.LUA_TTABLE, t);
 }
 function rawGetStr(t, name) {
   const e = t.strong.get(tstr(name).hash);
@@ -53187,13 +53058,13 @@ function rawGetStr(t, name) {
 function toLua(v) {
   switch (typeof v) {
     case "string":
-      return v.length <= 256 ? strTV(v) : new TValue2(T.LUA_TLNGSTR, lstring.luaS_bless(L, to_luastring(v)));
+      return v.length <= 256 ? strTV(v) : new TValue(T.LUA_TLNGSTR, lstring.luaS_bless(L, to_luastring(v)));
     case "number":
-      return new TValue2(T.LUA_TNUMFLT, v);
+      return new TValue(T.LUA_TNUMFLT, v);
     case "boolean":
-      return new TValue2(T.LUA_TBOOLEAN, v);
+      return new TValue(T.LUA_TBOOLEAN, v);
     case "bigint":
-      return new TValue2(T.LUA_TNUMFLT, Number(v));
+      return new TValue(T.LUA_TNUMFLT, Number(v));
     case "object": {
       if (v === null) return void 0;
       if (v instanceof Date) return strTV(v.toISOString());
@@ -53391,12 +53262,12 @@ function compile(script) {
   if (problems.length > 0) {
     c = { error: gopherSyntaxMessage(script) ?? gopherSyntaxErrorText(problems[0]) };
   } else {
-    scope.compiling = true;
+    setCompiling(true);
     let status;
     try {
       status = lauxlib.luaL_loadbuffer(L, to_luastring(withVarargArg(gopherSource(script))), null, to_luastring("=<string>"));
     } finally {
-      scope.compiling = false;
+      setCompiling(false);
     }
     if (status !== lua.LUA_OK) {
       const e = jsString(L, -1);
@@ -53428,18 +53299,18 @@ var init_compile = __esm({
 });
 
 // src/lua/fengari/call-limits.ts
-function install2(deps) {
+function install(deps) {
   const { callStackSize, registrySize, registrySlack } = deps;
-  const origExtendCI = lstate2.luaE_extendCI;
-  lstate2.luaE_extendCI = (Ls) => {
+  const origExtendCI = lstate.luaE_extendCI;
+  lstate.luaE_extendCI = (Ls) => {
     const depth = (Ls.ci.depth ?? 0) + 1;
     if (depth > callStackSize && scope.evaluating) runErrorNamingLuaCaller(Ls, "stack overflow", callStackSize);
     const ci = origExtendCI(Ls);
     ci.depth = depth;
     return ci;
   };
-  const origCheckStack = ldo2.luaD_checkstack;
-  const origGrowStack = ldo2.luaD_growstack;
+  const origCheckStack = ldo.luaD_checkstack;
+  const origGrowStack = ldo.luaD_growstack;
   let raisingOverflow = false;
   const checkRegistry = (Ls, n) => {
     if (!scope.evaluating || raisingOverflow || Ls.top + n - (Ls.base_ci.next?.funcOff ?? 0) <= registrySize + registrySlack) return;
@@ -53450,11 +53321,11 @@ function install2(deps) {
       raisingOverflow = false;
     }
   };
-  ldo2.luaD_checkstack = (Ls, n) => {
+  ldo.luaD_checkstack = (Ls, n) => {
     checkRegistry(Ls, n);
     return origCheckStack(Ls, n);
   };
-  ldo2.luaD_growstack = (Ls, n) => {
+  ldo.luaD_growstack = (Ls, n) => {
     checkRegistry(Ls, n);
     return origGrowStack(Ls, n);
   };
@@ -53462,6 +53333,7 @@ function install2(deps) {
 var init_call_limits = __esm({
   "src/lua/fengari/call-limits.ts"() {
     "use strict";
+    init_version();
     init_internals();
     init_run_error();
     init_scope();
@@ -53469,11 +53341,11 @@ var init_call_limits = __esm({
 });
 
 // src/lua/fengari/constant-folding.ts
-function install3() {
-  const origArith = lobject2.luaO_arith;
-  lobject2.luaO_arith = (Ls, op, p1, p22, p3) => {
-    if (Ls === null && p1.ttisinteger() && p22.ttisinteger() && FLOAT_FOLD_OPS.has(op)) {
-      return origArith(Ls, op, new TValue2(T.LUA_TNUMFLT, p1.value), new TValue2(T.LUA_TNUMFLT, p22.value), p3);
+function install2() {
+  const origArith = lobject.luaO_arith;
+  lobject.luaO_arith = (Ls, op, p1, p22, p3) => {
+    if (Ls === null && (scope.compiling || scope.evaluating) && p1.ttisinteger() && p22.ttisinteger() && FLOAT_FOLD_OPS.has(op)) {
+      return origArith(Ls, op, new TValue(T.LUA_TNUMFLT, p1.value), new TValue(T.LUA_TNUMFLT, p22.value), p3);
     }
     return origArith(Ls, op, p1, p22, p3);
   };
@@ -53482,13 +53354,15 @@ var FLOAT_FOLD_OPS;
 var init_constant_folding = __esm({
   "src/lua/fengari/constant-folding.ts"() {
     "use strict";
+    init_version();
     init_internals();
+    init_scope();
     FLOAT_FOLD_OPS = /* @__PURE__ */ new Set([lua.LUA_OPADD, lua.LUA_OPSUB, lua.LUA_OPMUL, lua.LUA_OPMOD, lua.LUA_OPUNM]);
   }
 });
 
 // src/lua/fengari/error-texts.ts
-function install4(deps) {
+function install3(deps) {
   const { gopherWhere: gopherWhere2, libErrorText: libErrorText2 } = deps;
   const origRunError = ldebug.luaG_runerror;
   const runErrorTexts = {
@@ -53505,7 +53379,7 @@ function install4(deps) {
       const f = to_jsstring(fmt);
       const text2 = runErrorTexts[f];
       if (text2 !== void 0) return origRunError(Ls, to_luastring(text2));
-      if (f.startsWith("table index is") && !(Ls.ci.callstatus & lstate2.CIST_LUA))
+      if (f.startsWith("table index is") && !(Ls.ci.callstatus & lstate.CIST_LUA))
         return origRunError(Ls, to_luastring(gopherWhere2(Ls, 0) + f));
     }
     return origRunError(Ls, fmt, ...args);
@@ -53526,15 +53400,151 @@ function install4(deps) {
 var init_error_texts = __esm({
   "src/lua/fengari/error-texts.ts"() {
     "use strict";
+    init_version();
     init_internals();
     init_scope();
   }
 });
 
+// src/lua/fengari/fast-call.ts
+function install4() {
+  if (ldo2[PATCHED]) return;
+  if (typeof LUA_MINSTACK !== "number" || typeof LUAI_MAXCCALLS !== "number" || typeof ldo2.luaD_precall !== "function") {
+    return;
+  }
+  const origPrecall = ldo2.luaD_precall;
+  const origPoscall = ldo2.luaD_poscall;
+  const origCall = ldo2.luaD_call;
+  const adjustTop = (L2, newtop) => {
+    const stack = L2.stack;
+    let top = L2.top;
+    if (top < newtop) {
+      while (top < newtop) stack[top++] = new TValue2(LUA_TNIL, null);
+    } else {
+      while (top > newtop) stack[--top] = void 0;
+    }
+    L2.top = top;
+  };
+  const poscall = (L2, ci, firstResult, nres) => {
+    if (L2.hookmask & (LUA_MASKRET | LUA_MASKLINE)) return origPoscall(L2, ci, firstResult, nres);
+    const wanted = ci.nresults;
+    const res = ci.funcOff;
+    L2.ci = ci.previous;
+    L2.ci.next = null;
+    const stack = L2.stack;
+    if (wanted === LUA_MULTRET) {
+      for (let i = 0; i < nres; i++) lobject2.setobjs2s(L2, res + i, firstResult + i);
+      for (let i = L2.top; i >= res + nres; i--) stack[i] = void 0;
+      L2.top = res + nres;
+      return false;
+    }
+    if (wanted === 1) {
+      if (nres === 0) stack[res].setnilvalue();
+      else lobject2.setobjs2s(L2, res, firstResult);
+    } else if (wanted !== 0) {
+      let i;
+      if (wanted <= nres) {
+        for (i = 0; i < wanted; i++) lobject2.setobjs2s(L2, res + i, firstResult + i);
+      } else {
+        for (i = 0; i < nres; i++) lobject2.setobjs2s(L2, res + i, firstResult + i);
+        for (; i < wanted; i++) {
+          if (res + i >= L2.top) stack[res + i] = new TValue2(LUA_TNIL, null);
+          else stack[res + i].setnilvalue();
+        }
+      }
+    }
+    const newtop = res + wanted;
+    for (let i = L2.top; i >= newtop; i--) stack[i] = void 0;
+    L2.top = newtop;
+    return true;
+  };
+  const precall = (L2, off, nresults) => {
+    const func = L2.stack[off];
+    const type = func.type;
+    if (L2.hookmask & LUA_MASKCALL) return origPrecall(L2, off, nresults);
+    if (type === LUA_TLCL) {
+      const p = func.value.p;
+      if (p.is_vararg) return origPrecall(L2, off, nresults);
+      let n = L2.top - off - 1;
+      const fsize = p.maxstacksize;
+      ldo2.luaD_checkstack(L2, fsize);
+      for (; n < p.numparams; n++) L2.stack[L2.top++] = new TValue2(LUA_TNIL, null);
+      const base = off + 1;
+      const ci = lstate2.luaE_extendCI(L2);
+      ci.funcOff = off;
+      ci.nresults = nresults;
+      ci.func = func;
+      ci.l_base = base;
+      ci.top = base + fsize;
+      adjustTop(L2, ci.top);
+      ci.l_code = p.code;
+      ci.l_savedpc = 0;
+      ci.callstatus = lstate2.CIST_LUA;
+      return false;
+    }
+    if (type === LUA_TCCL || type === LUA_TLCF) {
+      const f = type === LUA_TCCL ? func.value.f : func.value;
+      ldo2.luaD_checkstack(L2, LUA_MINSTACK);
+      const ci = lstate2.luaE_extendCI(L2);
+      ci.funcOff = off;
+      ci.nresults = nresults;
+      ci.func = func;
+      ci.top = L2.top + LUA_MINSTACK;
+      ci.callstatus = 0;
+      const n = f(L2);
+      if (typeof n !== "number" || n < 0 || (n | 0) !== n) throw Error("invalid return value from JS function (expected integer)");
+      poscall(L2, ci, L2.top - n, n);
+      return true;
+    }
+    return origPrecall(L2, off, nresults);
+  };
+  const call = (L2, off, nResults) => {
+    if (L2.nCcalls + 1 >= LUAI_MAXCCALLS) {
+      origCall(L2, off, nResults);
+      return;
+    }
+    L2.nCcalls++;
+    if (!precall(L2, off, nResults)) lvm2.luaV_execute(L2);
+    L2.nCcalls--;
+  };
+  const callNoYield = (L2, off, nResults) => {
+    L2.nny++;
+    call(L2, off, nResults);
+    L2.nny--;
+  };
+  ldo2.adjust_top = adjustTop;
+  ldo2.luaD_poscall = poscall;
+  ldo2.luaD_precall = precall;
+  ldo2.luaD_call = call;
+  ldo2.luaD_callnoyield = callNoYield;
+  ldo2[PATCHED] = true;
+}
+var require6, ldo2, lvm2, lobject2, lstate2, defs2, llimits, LUA_TNIL, LUA_TLCL, LUA_TLCF, LUA_TCCL, LUA_MULTRET, LUA_MASKCALL, LUA_MASKRET, LUA_MASKLINE, LUA_MINSTACK, LUAI_MAXCCALLS, TValue2, PATCHED;
+var init_fast_call = __esm({
+  "src/lua/fengari/fast-call.ts"() {
+    "use strict";
+    init_version();
+    init_node_module_shim();
+    require6 = createRequire(import.meta.url);
+    require6("fengari");
+    ldo2 = require6("fengari/src/ldo.js");
+    lvm2 = require6("fengari/src/lvm.js");
+    lobject2 = require6("fengari/src/lobject.js");
+    lstate2 = require6("fengari/src/lstate.js");
+    defs2 = require6("fengari/src/defs.js");
+    llimits = require6("fengari/src/llimits.js");
+    ({ LUA_TNIL, LUA_TLCL, LUA_TLCF, LUA_TCCL } = defs2.constant_types);
+    ({ LUA_MULTRET, LUA_MASKCALL, LUA_MASKRET, LUA_MASKLINE, LUA_MINSTACK } = defs2);
+    LUAI_MAXCCALLS = llimits.LUAI_MAXCCALLS;
+    TValue2 = lobject2.TValue;
+    PATCHED = /* @__PURE__ */ Symbol.for("wavegate.fengari-fast");
+  }
+});
+
 // src/lua/fengari/integer-args.ts
 function install5() {
-  const origToInteger = lvm2.tointeger;
-  lvm2.tointeger = (o) => {
+  const origToInteger = lvm.tointeger;
+  lvm.tointeger = (o) => {
     if (scope.evaluating && o.ttisstring()) return false;
     if (scope.evaluating && o.ttisfloat()) {
       const v = Number.isNaN(o.value) ? -2147483648 : Math.trunc(o.value);
@@ -53546,6 +53556,7 @@ function install5() {
 var init_integer_args = __esm({
   "src/lua/fengari/integer-args.ts"() {
     "use strict";
+    init_version();
     init_internals();
     init_scope();
   }
@@ -53599,7 +53610,7 @@ function install6(deps) {
     const t = luaHNew(Ls);
     if (scope.evaluating) {
       const ci = Ls.ci;
-      if (ci.callstatus & lstate2.CIST_LUA) {
+      if (ci.callstatus & lstate.CIST_LUA) {
         const i = ci.l_code[ci.l_savedpc - 1];
         if (i !== void 0 && i.opcode === OP_NEWTABLE && i.B === 0) t.gnoarr = true;
       }
@@ -53626,6 +53637,7 @@ function install6(deps) {
 var init_lazy_tables = __esm({
   "src/lua/fengari/lazy-tables.ts"() {
     "use strict";
+    init_version();
     init_internals();
     init_scope();
   }
@@ -53645,7 +53657,7 @@ function install7() {
     if (p1.ttnov() !== p22.ttnov()) return null;
     const tm = sameTM(Ls, p1, p22, event);
     if (tm === void 0) return null;
-    const res = new TValue2(T.LUA_TNIL, null);
+    const res = new TValue(T.LUA_TNIL, null);
     ltm.luaT_callTM(Ls, tm, p1, p22, res, 1);
     return !res.l_isfalse();
   };
@@ -53674,6 +53686,7 @@ function install7() {
 var init_metamethods = __esm({
   "src/lua/fengari/metamethods.ts"() {
     "use strict";
+    init_version();
     init_internals();
     init_scope();
   }
@@ -53682,8 +53695,8 @@ var init_metamethods = __esm({
 // src/lua/fengari/number-parse.ts
 function install8(deps) {
   const { goParseNumber: goParseNumber2 } = deps;
-  const origStr2num = lobject2.luaO_str2num;
-  lobject2.luaO_str2num = (s, o) => {
+  const origStr2num = lobject.luaO_str2num;
+  lobject.luaO_str2num = (s, o) => {
     if (!scope.evaluating) return origStr2num(s, o);
     const v = goParseNumber2(to_jsstring(s, void 0, void 0, true));
     if (v === void 0) return 0;
@@ -53694,6 +53707,7 @@ function install8(deps) {
 var init_number_parse = __esm({
   "src/lua/fengari/number-parse.ts"() {
     "use strict";
+    init_version();
     init_internals();
     init_scope();
   }
@@ -53702,9 +53716,9 @@ var init_number_parse = __esm({
 // src/lua/fengari/number-text.ts
 function install9(deps) {
   const { goNumberString: goNumberString2 } = deps;
-  const origToString = lobject2.luaO_tostring;
-  lobject2.luaO_tostring = (Ls, obj) => {
-    if (obj.ttisnumber()) {
+  const origToString = lobject.luaO_tostring;
+  lobject.luaO_tostring = (Ls, obj) => {
+    if (obj.ttisnumber() && (scope.evaluating || scope.compiling)) {
       obj.setsvalue(lstring.luaS_bless(Ls, to_luastring(goNumberString2(obj.value))));
       return;
     }
@@ -53714,7 +53728,9 @@ function install9(deps) {
 var init_number_text = __esm({
   "src/lua/fengari/number-text.ts"() {
     "use strict";
+    init_version();
     init_internals();
+    init_scope();
   }
 });
 
@@ -53727,6 +53743,7 @@ function install10(deps) {
 var init_pow = __esm({
   "src/lua/fengari/pow.ts"() {
     "use strict";
+    init_version();
     init_scope();
   }
 });
@@ -53734,8 +53751,8 @@ var init_pow = __esm({
 // src/lua/fengari/string-bound.ts
 function install11(deps) {
   const { maxStringBytes, stringTooLong, charge: charge2 } = deps;
-  const origSet = lobject2.setsvalue2s;
-  lobject2.setsvalue2s = (Ls, idx, ts) => {
+  const origSet = lobject.setsvalue2s;
+  lobject.setsvalue2s = (Ls, idx, ts) => {
     if (scope.evaluating) {
       const len = ts.realstring.length;
       if (len > maxStringBytes) stringTooLong(Ls);
@@ -53747,6 +53764,7 @@ function install11(deps) {
 var init_string_bound = __esm({
   "src/lua/fengari/string-bound.ts"() {
     "use strict";
+    init_version();
     init_internals();
     init_scope();
   }
@@ -53775,6 +53793,7 @@ var HEX_BYTE;
 var init_string_keys = __esm({
   "src/lua/fengari/string-keys.ts"() {
     "use strict";
+    init_version();
     init_internals();
     HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
   }
@@ -53783,7 +53802,7 @@ var init_string_keys = __esm({
 // src/lua/fengari/type-errors.ts
 function currentIndexKey(Ls) {
   const ci = Ls.ci;
-  if (!(ci.callstatus & lstate2.CIST_LUA)) return void 0;
+  if (!(ci.callstatus & lstate.CIST_LUA)) return void 0;
   const p = ci.func.value.p;
   const i = p.code[ci.l_savedpc - 1];
   if (!i) return void 0;
@@ -53825,7 +53844,7 @@ function install13(deps) {
   ldebug.luaG_ordererror = (Ls, p1, p22) => {
     if (!scope.evaluating) return origOrder(Ls, p1, p22);
     const msg = `attempt to compare ${typeName3(p1)} with ${typeName3(p22)}`;
-    if (!(Ls.ci.callstatus & lstate2.CIST_LUA)) {
+    if (!(Ls.ci.callstatus & lstate.CIST_LUA)) {
       lauxlib.luaL_where(Ls, 1);
       const where = to_jsstring(lua.lua_tolstring(Ls, -1), void 0, void 0, true);
       lua.lua_pop(Ls, 1);
@@ -53857,6 +53876,7 @@ function install13(deps) {
 var init_type_errors = __esm({
   "src/lua/fengari/type-errors.ts"() {
     "use strict";
+    init_version();
     init_internals();
     init_run_error();
     init_scope();
@@ -53864,23 +53884,24 @@ var init_type_errors = __esm({
 });
 
 // src/lua/fengari/index.ts
-function installPatches(deps) {
-  if (installed2) return;
-  installed2 = true;
-  install12();
-  install10(deps);
-  install6(deps);
-  install9(deps);
-  install13(deps);
-  install2(deps);
-  install4(deps);
-  install7();
-  install5();
-  install8(deps);
-  install3();
-  install11(deps);
+function skippedPatches(value = process.env.WAVEGATE_BENCH_SKIP_PATCHES) {
+  const names = new Set((value ?? "").split(",").filter((s) => s !== ""));
+  for (const n of names) {
+    const p = PATCHES.find((x) => x.name === n);
+    if (p?.kind !== "speed") {
+      const speed = PATCHES.filter((x) => x.kind === "speed").map((x) => x.name);
+      throw new Error(`WAVEGATE_BENCH_SKIP_PATCHES: ${n} is not a speed patch (speed patches: ${speed.join(", ")})`);
+    }
+  }
+  return names;
 }
-var installed2;
+function installPatches(deps) {
+  if (installed) return;
+  installed = true;
+  const skip = skippedPatches();
+  for (const p of PATCHES) if (!skip.has(p.name)) p.install(deps);
+}
+var PATCHES, installed;
 var init_fengari = __esm({
   "src/lua/fengari/index.ts"() {
     "use strict";
@@ -53888,6 +53909,7 @@ var init_fengari = __esm({
     init_call_limits();
     init_constant_folding();
     init_error_texts();
+    init_fast_call();
     init_integer_args();
     init_lazy_tables();
     init_metamethods();
@@ -53897,7 +53919,52 @@ var init_fengari = __esm({
     init_string_bound();
     init_string_keys();
     init_type_errors();
-    installed2 = false;
+    PATCHES = [
+      {
+        name: "fast-call",
+        kind: "speed",
+        summary: "ldo.js call path: stack slots emptied by assignment, not delete",
+        install: () => install4()
+      },
+      {
+        name: "string-keys",
+        kind: "fidelity",
+        summary: "a string's table and comparison key by its bytes",
+        install: () => install12()
+      },
+      { name: "pow", kind: "fidelity", summary: "`^` is Go's math.Pow while a chunk compiles or runs", install: install10 },
+      {
+        name: "lazy-tables",
+        kind: "fidelity",
+        summary: "obj filled on first access (speed) and gopher-lua's table semantics (fidelity)",
+        install: install6
+      },
+      { name: "number-text", kind: "fidelity", summary: "numbers print in Go's format", install: install9 },
+      { name: "type-errors", kind: "fidelity", summary: "wrong-type errors in gopher-lua's words", install: install13 },
+      { name: "call-limits", kind: "fidelity", summary: "gopher-lua's call-stack and registry sizes", install },
+      { name: "error-texts", kind: "fidelity", summary: "errors raised inside fengari in gopher-lua's words", install: install3 },
+      { name: "metamethods", kind: "fidelity", summary: "comparison metamethods as in Lua 5.1", install: () => install7() },
+      {
+        name: "integer-args",
+        kind: "fidelity",
+        summary: "integer arguments of library functions truncate",
+        install: () => install5()
+      },
+      {
+        name: "number-parse",
+        kind: "fidelity",
+        summary: "strings used as numbers parse as gopher-lua parses them",
+        install: install8
+      },
+      { name: "constant-folding", kind: "fidelity", summary: "integer constants fold in float64", install: () => install2() },
+      {
+        name: "string-bound",
+        kind: "bound",
+        summary: "strings built by the VM bounded and charged to the evaluation's budget",
+        install: install11
+      }
+    ];
+    installed = false;
   }
 });
 
@@ -55459,13 +55526,13 @@ function loadChunk(Ls, source, chunkname) {
   if (status !== lua.LUA_OK) return false;
   floatConstants(Ls.stack[Ls.top - 1].value.p);
   if (ctx) {
-    lobject2.pushobj2s(Ls, tableTV(ctx.env));
+    lobject.pushobj2s(Ls, tableTV(ctx.env));
     lua.lua_setupvalue(Ls, -2, 1);
   }
   return true;
 }
 function envPackageField(Ls, field2) {
-  lobject2.pushobj2s(Ls, tableTV(ctx.env));
+  lobject.pushobj2s(Ls, tableTV(ctx.env));
   lua.lua_getfield(Ls, -1, to_luastring("package"));
   lua.lua_remove(Ls, -2);
   if (lua.lua_type(Ls, -1) === lua.LUA_TTABLE) lua.lua_getfield(Ls, -1, to_luastring(field2));
@@ -55622,7 +55689,7 @@ var init_baselib = __esm({
       raise(Ls, `open ${name}: no such file or directory`);
     };
     luaGetfenv = (Ls) => {
-      if (ctx) lobject2.pushobj2s(Ls, tableTV(ctx.env));
+      if (ctx) lobject.pushobj2s(Ls, tableTV(ctx.env));
       else lua.lua_pushnil(Ls);
       return 1;
     };
@@ -55657,7 +55724,7 @@ var init_baselib = __esm({
         if (lv.type === T.LUA_TLIGHTUSERDATA && lv.value === LOOP_SENTINEL) {
           raise(Ls, `loop or previous error loading module: ${name}`);
         }
-        lobject2.pushobj2s(Ls, lv);
+        lobject.pushobj2s(Ls, lv);
         return 1;
       }
       const messages = [];
@@ -55665,7 +55732,7 @@ var init_baselib = __esm({
       for (let i = 1; ; i++) {
         const e = c.loaders.strong.get(i);
         if (!e) break;
-        lobject2.pushobj2s(Ls, e.value);
+        lobject.pushobj2s(Ls, e.value);
         pushJsString(Ls, name);
         lua.lua_call(Ls, 1, 1);
         if (lua.lua_type(Ls, -1) === lua.LUA_TFUNCTION) {
@@ -55678,13 +55745,13 @@ var init_baselib = __esm({
       if (!found2) raise(Ls, `module ${name} not found:
 	${messages.join("\n	")}, `);
       const loadedTv = tableTV(loaded);
-      lobject2.pushobj2s(Ls, loadedTv);
+      lobject.pushobj2s(Ls, loadedTv);
       lua.lua_pushlightuserdata(Ls, LOOP_SENTINEL);
       lua.lua_setfield(Ls, -2, to_luastring(name));
       lua.lua_pop(Ls, 1);
       pushJsString(Ls, name);
       lua.lua_call(Ls, 1, 1);
-      lobject2.pushobj2s(Ls, loadedTv);
+      lobject.pushobj2s(Ls, loadedTv);
       lua.lua_getfield(Ls, -1, to_luastring(name));
       const isSentinel = lua.lua_touserdata(Ls, -1) === LOOP_SENTINEL;
       lua.lua_pop(Ls, 1);
@@ -55711,7 +55778,7 @@ var init_baselib = __esm({
         lua.lua_pushvalue(Ls, -1);
         lua.lua_setmetatable(Ls, 1);
       }
-      lobject2.pushobj2s(Ls, tableTV(ctx.env));
+      lobject.pushobj2s(Ls, tableTV(ctx.env));
       lua.lua_setfield(Ls, -2, to_luastring("__index"));
       return 0;
     };
@@ -55843,8 +55910,8 @@ function gopherNext(L2, t, keyI) {
   return false;
 }
 function found(L2, keyI, e) {
-  lobject2.setobj2s(L2, keyI, e.key);
-  lobject2.setobj2s(L2, keyI + 1, e.value);
+  lobject.setobj2s(L2, keyI, e.key);
+  lobject.setobj2s(L2, keyI + 1, e.value);
   return true;
 }
 function gopherLen(t) {
@@ -56284,11 +56351,11 @@ var init_debuglib = __esm({
 // src/lua/errors.ts
 function gopherArgName(Ls, msg) {
   const m = /^(?:[^\n]*?:\d+: | ?)(?:bad argument #(\d+) to ('[^']*'|[^ ']*) \(|calling '[^']*' on bad self \()/.exec(msg);
-  if (m === null || Ls.ci.callstatus & lstate2.CIST_LUA) return msg;
+  if (m === null || Ls.ci.callstatus & lstate.CIST_LUA) return msg;
   const parent = Ls.ci.previous;
   let name = "(anonymous)";
   let method = false;
-  if (parent && parent.callstatus & lstate2.CIST_LUA) {
+  if (parent && parent.callstatus & lstate.CIST_LUA) {
     const ar = new lua.lua_Debug();
     if (lua.lua_getstack(Ls, 0, ar) && lua.lua_getinfo(Ls, to_luastring("n"), ar)) {
       const what = ar.namewhat ? to_jsstring(ar.namewhat) : "";
@@ -58380,7 +58447,7 @@ function wrapRep(orig) {
       const out = new Uint8Array(total);
       out.set(s, 0);
       for (let len = s.length; len < total; len *= 2) out.copyWithin(len, 0, Math.min(len, total - len));
-      lobject2.pushsvalue2s(Ls, lstring.luaS_bless(Ls, out));
+      lobject.pushsvalue2s(Ls, lstring.luaS_bless(Ls, out));
       return 1;
     }
     return orig(Ls);
@@ -58468,7 +58535,7 @@ var init_stringlib = __esm({
 
 // src/lua/engine.ts
 function fnTV(f) {
-  return new TValue2(T.LUA_TLCF, f);
+  return new TValue(T.LUA_TLCF, f);
 }
 function libFrom(tableTv, names, renames = {}) {
   const out = {};
@@ -58482,7 +58549,7 @@ function libFrom(tableTv, names, renames = {}) {
 function getGlobalTV(name) {
   lua.lua_getglobal(L, to_luastring(name));
   const tv = L.stack[L.top - 1];
-  const copy = new TValue2(tv.type, tv.value);
+  const copy = new TValue(tv.type, tv.value);
   lua.lua_pop(L, 1);
   return copy;
 }
@@ -58697,7 +58764,7 @@ function initEngine() {
     lua.lua_pushnumber(Ls, fr);
     return 2;
   });
-  math.huge = new TValue2(T.LUA_TNUMFLT, Number.MAX_VALUE);
+  math.huge = new TValue(T.LUA_TNUMFLT, Number.MAX_VALUE);
   const os = {
     ...libFrom(osLib, ["clock"]),
     difftime: fnTV(gopherOs.difftime),
@@ -58804,7 +58871,7 @@ function copyLib(lib) {
   const t = newTable();
   for (const k of Object.keys(lib)) {
     const v = lib[k];
-    if (v !== void 0) addStr(t, k, new TValue2(v.type, v.value));
+    if (v !== void 0) addStr(t, k, new TValue(v.type, v.value));
   }
   return t;
 }
@@ -58879,7 +58946,7 @@ var init_engine = __esm({
       }
     };
     safeOsLoader = (Ls) => {
-      lobject2.pushobj2s(Ls, tableTV(copyLib(tmpl.safeOs)));
+      lobject.pushobj2s(Ls, tableTV(copyLib(tmpl.safeOs)));
       return 1;
     };
   }
@@ -58928,7 +58995,7 @@ function acquireEnv(openLibs, objTV) {
   if (pool === void 0) {
     const built = buildEnv(openLibs);
     const subs = built.subTables.map(snapshot);
-    addStr(built.env, "obj", new TValue2(T.LUA_TNIL, null));
+    addStr(built.env, "obj", new TValue(T.LUA_TNIL, null));
     const envSnap = snapshot(built.env);
     pool = {
       env: built.env,
@@ -58967,7 +59034,7 @@ function buildEnv(openLibs) {
   const base = t.base;
   for (const k in base) {
     const v = base[k];
-    if (v !== void 0) addStr(env, k, new TValue2(v.type, v.value));
+    if (v !== void 0) addStr(env, k, new TValue(v.type, v.value));
   }
   addStr(env, "_G", tableTV(env));
   addStr(env, "_VERSION", strTV("Lua 5.1"));
@@ -58978,10 +59045,10 @@ function buildEnv(openLibs) {
   addStr(loaded, "_G", envTV);
   addStr(loaded, "table", tableTV(tableT));
   const preload = newTable();
-  addStr(preload, "os", new TValue2(t.osLoader.type, t.osLoader.value));
+  addStr(preload, "os", new TValue(t.osLoader.type, t.osLoader.value));
   const loaders = newTable();
-  addInt(loaders, 1, new TValue2(t.loaders[0].type, t.loaders[0].value));
-  addInt(loaders, 2, new TValue2(t.loaders[1].type, t.loaders[1].value));
+  addInt(loaders, 1, new TValue(t.loaders[0].type, t.loaders[0].value));
+  addInt(loaders, 2, new TValue(t.loaders[1].type, t.loaders[1].value));
   addStr(pkg, "preload", tableTV(preload));
   addStr(pkg, "loaders", tableTV(loaders));
   addStr(pkg, "loaded", tableTV(loaded));
@@ -59140,8 +59207,8 @@ function evaluateHealth(script, obj, options = {}) {
   lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, HOOK_STEP);
   let result;
   try {
-    lobject2.pushobj2s(L, new TValue2(T.LUA_TLCL, c.closure));
-    lobject2.pushobj2s(L, tableTV(env));
+    lobject.pushobj2s(L, new TValue(T.LUA_TLCL, c.closure));
+    lobject.pushobj2s(L, tableTV(env));
     lua.lua_setupvalue(L, -2, 1);
     const status = lua.lua_pcall(L, 0, lua.LUA_MULTRET, 0);
     if (status !== lua.LUA_OK) {

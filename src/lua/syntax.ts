@@ -469,7 +469,6 @@ const count = (b: GoBlock | undefined): number => {
   return n;
 };
 
-// biome-ignore lint/suspicious/noExplicitAny: luaparse's AST is untyped
 type Node = any;
 
 /**

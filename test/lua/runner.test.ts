@@ -296,7 +296,7 @@ describe('cross-check against Lua 5.1 (Debian lua5.1)', () => {
   it('gives the same status and message for every fixture of the project', () => {
     const cases = [...collectCases(PKG_LUA, true), ...collectCases(ARGO, false).map((c) => ({ ...c, open: true }))];
     expect(cases.length).toBeGreaterThan(20);
-    const program = HARNESS + cases.map((c, i) => `run(${i}, ${luaLiteral(c.script)}, ${luaLiteral(c.obj)}, ${c.open})`).join('\n') + '\n';
+    const program = `${HARNESS + cases.map((c, i) => `run(${i}, ${luaLiteral(c.script)}, ${luaLiteral(c.obj)}, ${c.open})`).join('\n')}\n`;
     const out = execFileSync('lua5.1', ['-'], { input: program, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(cases.length);
