@@ -9,7 +9,7 @@ export interface CheckOptions {
 }
 
 /** Per-rule severities from wavegate.yaml's `rules:` section (error|warning|off). */
-export function ruleSeverities(catalog: Catalog): Record<string, SeveritySetting> {
+function ruleSeverities(catalog: Catalog): Record<string, SeveritySetting> {
   return catalog.settings.rules ?? {};
 }
 

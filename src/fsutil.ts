@@ -105,7 +105,7 @@ export function tooBig(maxBytes: number): FileRefused {
   return new FileRefused('ETOOBIG', `larger than ${formatBytes(maxBytes)} (limits.maxFileBytes in wavegate.yaml)`);
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
   if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
   return `${n} bytes`;
@@ -151,7 +151,7 @@ export function resolveInside(root: string, abs: string): string {
 }
 
 /** readBytes of a file that must resolve inside `root` (see resolveInside). */
-export function readInside(root: string, abs: string, maxBytes?: number): Buffer {
+function readInside(root: string, abs: string, maxBytes?: number): Buffer {
   return readBytes(resolveInside(root, abs), maxBytes);
 }
 
@@ -306,7 +306,7 @@ function basenameOf(p: string): string {
 }
 
 /** fsync of a folder (so a rename in it survives a crash); ignored where folders cannot be opened. */
-export function syncDir(dir: string): void {
+function syncDir(dir: string): void {
   let fd = -1;
   try {
     fd = openSync(dir, constants.O_RDONLY);

@@ -6,7 +6,7 @@
  */
 
 /** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
-export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 export function hasControlCharacter(s: string): boolean {

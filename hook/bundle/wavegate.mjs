@@ -11617,7 +11617,7 @@ var require_lstring = __commonJS({
       to_luastring: to_luastring2
     } = require_defs();
     var { lua_assert } = require_llimits();
-    var TString2 = class {
+    var TString = class {
       constructor(L2, str2) {
         this.hash = null;
         this.realstring = str2;
@@ -11630,8 +11630,8 @@ var require_lstring = __commonJS({
       }
     };
     var luaS_eqlngstr = function(a, b) {
-      lua_assert(a instanceof TString2);
-      lua_assert(b instanceof TString2);
+      lua_assert(a instanceof TString);
+      lua_assert(b instanceof TString);
       return a == b || luastring_eq(a.realstring, b.realstring);
     };
     var luaS_hash = function(str2) {
@@ -11643,7 +11643,7 @@ var require_lstring = __commonJS({
       return s;
     };
     var luaS_hashlongstr = function(ts) {
-      lua_assert(ts instanceof TString2);
+      lua_assert(ts instanceof TString);
       if (ts.hash === null) {
         ts.hash = luaS_hash(ts.getstr());
       }
@@ -11651,7 +11651,7 @@ var require_lstring = __commonJS({
     };
     var luaS_bless = function(L2, str2) {
       lua_assert(str2 instanceof Uint8Array);
-      return new TString2(L2, str2);
+      return new TString(L2, str2);
     };
     var luaS_new = function(L2, str2) {
       return luaS_bless(L2, luastring_from(str2));
@@ -11665,7 +11665,7 @@ var require_lstring = __commonJS({
     module.exports.luaS_bless = luaS_bless;
     module.exports.luaS_new = luaS_new;
     module.exports.luaS_newliteral = luaS_newliteral;
-    module.exports.TString = TString2;
+    module.exports.TString = TString;
   }
 });
 
@@ -11699,7 +11699,7 @@ var require_ltable = __commonJS({
     var lobject3 = require_lobject();
     var {
       luaS_hashlongstr,
-      TString: TString2
+      TString
     } = require_lstring();
     var lstate3 = require_lstate();
     var lightuserdata_hashes = /* @__PURE__ */ new WeakMap();
@@ -11822,7 +11822,7 @@ var require_ltable = __commonJS({
       return getgeneric(t, key);
     };
     var luaH_getstr = function(t, key) {
-      lua_assert(key instanceof TString2);
+      lua_assert(key instanceof TString);
       return getgeneric(t, luaS_hashlongstr(key));
     };
     var luaH_get = function(L2, t, key) {
@@ -49813,18 +49813,14 @@ var init_library = __esm({
 // src/health/coverage.ts
 var coverage_exports = {};
 __export(coverage_exports, {
-  APPLICATION_KIND: () => APPLICATION_KIND,
   appOfAppsProblems: () => appOfAppsProblems,
   argoBuiltinFor: () => argoBuiltinFor,
-  argoBuiltinFrom: () => argoBuiltinFrom,
   argoBuiltins: () => argoBuiltins,
   argoReleaseFor: () => argoReleaseFor,
   argoReleases: () => argoReleases,
-  catalogArgoRelease: () => catalogArgoRelease,
   gatedKinds: () => gatedKinds,
   healthSettings: () => healthSettings,
   healthSettingsProblems: () => healthSettingsProblems,
-  overridePathProblem: () => overridePathProblem,
   shortRelease: () => shortRelease,
   uncoveredKindProblems: () => uncoveredKindProblems
 });
@@ -51710,9 +51706,6 @@ var init_syntax = __esm({
 });
 
 // src/lua/api.ts
-function isHealthStatus(s) {
-  return HEALTH_STATUSES.includes(s);
-}
 var HEALTH_STATUSES, DEFAULT_INSTRUCTION_LIMIT, DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIMEOUT_MS, MAX_STRING_BYTES, HOOK_STEP, DEADLINE_MESSAGE, MEMORY_MESSAGE, INVALID_STATUS_MESSAGE, GOPHER_TYPE_NAMES, GOPHER_CALL_STACK_SIZE, GOPHER_REGISTRY_SIZE, REGISTRY_SLACK;
 var init_api = __esm({
   "src/lua/api.ts"() {
@@ -52327,15 +52320,12 @@ var init_go = __esm({
 // src/lua/resolve.ts
 var resolve_exports = {};
 __export(resolve_exports, {
-  ArgocdCmKeyError: () => ArgocdCmKeyError,
   argocdCmSource: () => argocdCmSource,
   chainSources: () => chainSources,
   convertToOverrideKey: () => convertToOverrideKey,
   dirSource: () => dirSource,
   goParseBool: () => goParseBool,
   groupKindKey: () => groupKindKey,
-  kindFolders: () => kindFolders,
-  lookup: () => lookup,
   objectGroupKind: () => objectGroupKind,
   readCheckYaml: () => readCheckYaml
 });
@@ -52658,7 +52648,7 @@ var init_version = __esm({
 });
 
 // src/lua/fengari/internals.ts
-var require5, fengari, lua, lauxlib, lualib, lobject, ltable, lstring, ldebug, ltm, lopcodes, defs, lstate, lfunc, lvm, ldo, T, TValue, Table, TString, to_luastring, to_jsstring;
+var require5, fengari, lua, lauxlib, lualib, lobject, ltable, lstring, ldebug, ltm, lopcodes, defs, lstate, lfunc, lvm, ldo, T, TValue, Table, to_luastring, to_jsstring;
 var init_internals = __esm({
   "src/lua/fengari/internals.ts"() {
     "use strict";
@@ -52683,7 +52673,6 @@ var init_internals = __esm({
     T = defs.constant_types;
     TValue = lobject.TValue;
     Table = ltable.Table;
-    TString = lstring.TString;
     to_luastring = fengari.to_luastring;
     to_jsstring = fengari.to_jsstring;
   }
@@ -59264,8 +59253,7 @@ __export(runtime_exports, {
   MEMORY_MESSAGE: () => MEMORY_MESSAGE,
   clearCompileCache: () => clearCompileCache,
   compileCacheSize: () => compileCacheSize,
-  evaluateHealth: () => evaluateHealth,
-  isHealthStatus: () => isHealthStatus
+  evaluateHealth: () => evaluateHealth
 });
 var init_runtime = __esm({
   "src/lua/runtime.ts"() {
@@ -59283,11 +59271,8 @@ __export(testrunner_exports, {
   environmentNote: () => environmentNote,
   formatHealthTestReport: () => formatHealthTestReport,
   healthTestReportToJson: () => healthTestReportToJson,
-  planHealthTests: () => planHealthTests,
   readTestdata: () => readTestdata,
-  runHealthTests: () => runHealthTests,
-  runTestFiles: () => runTestFiles,
-  summarize: () => summarize
+  runHealthTests: () => runHealthTests
 });
 import { dirname as dirname4, join as join7, relative as relative5, resolve as resolvePath } from "node:path";
 function environmentNote(names) {
@@ -60834,8 +60819,6 @@ var init_registry = __esm({
 // src/report/sarif.ts
 var sarif_exports = {};
 __export(sarif_exports, {
-  SARIF_SCHEMA: () => SARIF_SCHEMA,
-  SRCROOT: () => SRCROOT,
   fingerprint: () => fingerprint,
   helpUriBase: () => helpUriBase,
   sarifBase: () => sarifBase,
@@ -61159,11 +61142,8 @@ __export(load_exports, {
   COMPONENT_FILE: () => COMPONENT_FILE2,
   MEMORY_ROOT: () => MEMORY_ROOT,
   SHARED_ENV: () => SHARED_ENV,
-  componentFromDocument: () => componentFromDocument,
-  componentFromValid: () => componentFromValid,
   loadCatalog: () => loadCatalog,
   loadCatalogFromSource: () => loadCatalogFromSource,
-  parseComponentAt: () => parseComponentAt,
   parseComponentFile: () => parseComponentFile
 });
 import { readdirSync as readdirSync6, readFileSync as readFileSync4, statSync as statSync4 } from "node:fs";
@@ -61562,8 +61542,7 @@ var init_load = __esm({
 // src/check.ts
 var check_exports = {};
 __export(check_exports, {
-  checkCatalog: () => checkCatalog,
-  ruleSeverities: () => ruleSeverities
+  checkCatalog: () => checkCatalog
 });
 function ruleSeverities(catalog) {
   return catalog.settings.rules ?? {};
@@ -62360,8 +62339,7 @@ __export(edit_exports, {
   describeAppSetEdit: () => describeAppSetEdit,
   editAppSetText: () => editAppSetText,
   formatAppSetEdits: () => formatAppSetEdits,
-  planRolloutFix: () => planRolloutFix,
-  strategyText: () => strategyText
+  planRolloutFix: () => planRolloutFix
 });
 function planRolloutFix(catalog, options = {}) {
   const settings = rolloutSettings(catalog);
@@ -62565,7 +62543,6 @@ __export(fix_exports, {
   describeNewFile: () => describeNewFile,
   editComponentText: () => editComponentText,
   fixedTexts: () => fixedTexts,
-  newSmokeText: () => newSmokeText,
   planFix: () => planFix,
   planRolloutAfter: () => planRolloutAfter
 });
@@ -62939,12 +62916,10 @@ var init_version2 = __esm({
 var plan_exports = {};
 __export(plan_exports, {
   DEFAULT_TIMEOUT_SECONDS: () => DEFAULT_TIMEOUT_SECONDS,
-  findEnvironment: () => findEnvironment,
   formatPlanText: () => formatPlanText,
   planEnvironment: () => planEnvironment,
   planShell: () => planShell,
   planToJson: () => planToJson,
-  shQuote: () => shQuote,
   shellOptions: () => shellOptions,
   shellTarget: () => shellTarget
 });
@@ -62967,15 +62942,6 @@ function planEnvironment(env) {
     environment: env.name,
     waves: [...waves.keys()].sort((a, b) => a - b).map((wave) => ({ wave, components: waves.get(wave) }))
   };
-}
-function findEnvironment(catalog, name) {
-  if (name === void 0) {
-    if (catalog.environments.length === 1) return catalog.environments[0];
-    throw new UserError(`--env is required: the catalog has environments ${catalog.environments.map((e) => e.name).join(", ")}`);
-  }
-  const env = catalog.environments.find((e) => e.name === name);
-  if (!env) throw new UserError(`environment "${name}" not found (found: ${catalog.environments.map((e) => e.name).join(", ")})`);
-  return env;
 }
 function planToJson(plan) {
   return { environment: plan.environment, waves: plan.waves.map((w) => ({ wave: w.wave, components: w.components.map((c) => c.name) })) };

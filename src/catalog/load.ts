@@ -91,7 +91,7 @@ export function parseComponentFile(root: string, absPath: string, settings: Sett
  * parseComponentFile with the relative path already known (`file`). With `root`, the file
  * must resolve inside it (a symlinked component.yaml leading out of the catalog is refused).
  */
-export function parseComponentAt(absPath: string, file: string, settings: Settings, root?: string): ParsedFile {
+function parseComponentAt(absPath: string, file: string, settings: Settings, root?: string): ParsedFile {
   return parsedFromYaml(file, loadYamlFile(absPath, { root, maxBytes: maxFileBytes(settings) }), settings);
 }
 
@@ -106,7 +106,7 @@ function parsedFromYaml(file: string, r: ReturnType<typeof loadYamlFile>, settin
   return componentFromDocument(file, r.doc, settings);
 }
 
-export function componentFromDocument(file: string, doc: LoadedYaml, settings: Settings): ParsedFile {
+function componentFromDocument(file: string, doc: LoadedYaml, settings: Settings): ParsedFile {
   const data = doc.value;
   if (data === null || data === undefined) {
     return {
@@ -190,7 +190,7 @@ export function componentFromDocument(file: string, doc: LoadedYaml, settings: S
 }
 
 /** The Component of a file whose content (`raw`) passed componentFromDocument's checks. */
-export function componentFromValid(raw: Record<string, unknown>, file: string, locate: Component['locate']): Omit<Component, 'origin'> {
+function componentFromValid(raw: Record<string, unknown>, file: string, locate: Component['locate']): Omit<Component, 'origin'> {
   const smoke = raw.smoke as Partial<SmokeSpec> | undefined;
   return {
     name: raw.name as string,

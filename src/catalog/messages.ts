@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { pathToString, pointerToPath } from './schemas.js';
 
 /** Levenshtein distance (small strings: field names). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0]!;

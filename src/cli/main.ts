@@ -13,7 +13,7 @@ import { version } from './version.js';
 export { version };
 
 /** Exit codes scripts can rely on. */
-export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
+const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
 
 export function buildProgram(): Command {
   const program = new Command('wavegate')

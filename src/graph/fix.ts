@@ -202,7 +202,7 @@ function planNewSmokes(
 }
 
 /** component.yaml of a new smoke. */
-export function newSmokeText(n: NewSmoke, checks: readonly SuggestedSmokeCheck[]): string {
+function newSmokeText(n: NewSmoke, checks: readonly SuggestedSmokeCheck[]): string {
   const lines = [
     `# Created by wavegate fix (rule chart-wait-hook): checks what ${n.validates}'s chart waited for`,
     '# in a hook or init container. Remove those waits by hand once this smoke passes.',

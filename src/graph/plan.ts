@@ -40,16 +40,6 @@ export function planEnvironment(env: Environment): RolloutPlan {
   };
 }
 
-export function findEnvironment(catalog: Catalog, name: string | undefined): Environment {
-  if (name === undefined) {
-    if (catalog.environments.length === 1) return catalog.environments[0]!;
-    throw new UserError(`--env is required: the catalog has environments ${catalog.environments.map((e) => e.name).join(', ')}`);
-  }
-  const env = catalog.environments.find((e) => e.name === name);
-  if (!env) throw new UserError(`environment "${name}" not found (found: ${catalog.environments.map((e) => e.name).join(', ')})`);
-  return env;
-}
-
 /** `{"environment", "waves": [{"wave", "components": [names]}]}` (the contract of `plan --format json`). */
 export function planToJson(plan: RolloutPlan): { environment: string; waves: { wave: number; components: string[] }[] } {
   return { environment: plan.environment, waves: plan.waves.map((w) => ({ wave: w.wave, components: w.components.map((c) => c.name) })) };
@@ -99,7 +89,7 @@ export function shellOptions(catalog: Catalog, overrides: Partial<ShellOptions> 
 }
 
 /** Single-quotes a string for POSIX sh. */
-export function shQuote(s: string): string {
+function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 

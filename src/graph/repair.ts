@@ -31,7 +31,7 @@ export interface WaveRepair {
 /** Components in conflict beyond which the exact search is not tried. */
 export const EXACT_LIMIT = 64;
 /** Search steps the exact search may take before giving up on proving minimality. */
-export const SEARCH_BUDGET = 200_000;
+const SEARCH_BUDGET = 200_000;
 
 const NEG = -Infinity;
 const POS = Infinity;
@@ -244,7 +244,7 @@ export function repairWaves(
 }
 
 /** Components a band-conflict message names before it counts the rest. */
-export const CHAIN_NAMED = 5;
+const CHAIN_NAMED = 5;
 
 /** `a < b < c`, or for a long chain its first three and last two with the count of the others between. */
 export function chainText(names: readonly string[]): string {

@@ -25,7 +25,7 @@ export function healthSettings(catalog: Catalog): HealthSettings {
 }
 
 /** The release the catalog runs: `argocd.version` in wavegate.yaml, default the newest listed. */
-export function catalogArgoRelease(catalog: Catalog): string {
+function catalogArgoRelease(catalog: Catalog): string {
   const v = catalog.settings.argocd?.version;
   const releases = argoReleases();
   return (v !== undefined ? argoReleaseFor(v) : undefined) ?? releases[releases.length - 1];
@@ -62,7 +62,7 @@ export function argoBuiltinFor(k: KindRef, release?: string): 'go' | 'lua' | und
 }
 
 /** The first listed release after `release` with a built-in check for the kind, if any. */
-export function argoBuiltinFrom(k: KindRef, release: string): string | undefined {
+function argoBuiltinFrom(k: KindRef, release: string): string | undefined {
   const releases = argoReleases();
   const later = releases.slice(releases.indexOf(release) + 1);
   return later.find((t) => inLuaList(argoBuiltins().releases[t], k));
@@ -86,7 +86,7 @@ export interface GatedKind extends KindRef {
  * paths and paths climbing out with `..` are refused by name, paths leading out through a
  * symlink after resolving. A missing path is not refused here (healthSettingsProblems says so).
  */
-export function overridePathProblem(files: CatalogFiles, path: string): string | undefined {
+function overridePathProblem(files: CatalogFiles, path: string): string | undefined {
   if (escapesByName(path)) {
     return `${JSON.stringify(path)} is ${path.startsWith('/') || /^[A-Za-z]:/.test(path) ? 'an absolute path' : 'a path climbing out of the catalog with ..'}; override paths are relative to the catalog root and stay inside it`;
   }
@@ -274,7 +274,7 @@ export function uncoveredKindProblems(catalog: Catalog, env: Environment, librar
   return out;
 }
 
-export const APPLICATION_KIND = 'argoproj.io/Application';
+const APPLICATION_KIND = 'argoproj.io/Application';
 
 /**
  * App of apps: Application manifests with a sync wave in a component's source (its folder) are

@@ -13,10 +13,10 @@ import { HEALTH_KEY_PREFIX, OPEN_LIBS_KEY_PREFIX, PATCH_FILE, argocdCmData, envi
 import { gatedKinds } from './coverage.js';
 import { CHECK_FILE, kindFolder } from './library.js';
 
-export const PARAMS_PATCH_FILE = 'argocd-cmd-params-cm.patch.yaml';
+const PARAMS_PATCH_FILE = 'argocd-cmd-params-cm.patch.yaml';
 export { HEALTH_KEY_PREFIX, OPEN_LIBS_KEY_PREFIX, PATCH_FILE };
 export const VALUES_FILE = 'argocd-values.yaml';
-export const HEALTH_DIR = 'health';
+const HEALTH_DIR = 'health';
 
 /** A YAML map of the data with Lua as literal blocks and "true" quoted. */
 function dataNode(doc: Document, data: Record<string, string>): YAMLMap {
@@ -42,7 +42,7 @@ function header(catalog: Catalog, env: Environment, what: string): string {
 const YAML_OPTIONS = { lineWidth: 0, indent: 2 } as const;
 
 /** `argocd.namespace` from wavegate.yaml: Argo CD's own install.yaml declares its ConfigMaps without one. */
-export function argocdNamespace(catalog: Catalog): string | undefined {
+function argocdNamespace(catalog: Catalog): string | undefined {
   return catalog.settings.argocd?.namespace;
 }
 
@@ -85,7 +85,7 @@ export function patchYaml(catalog: Catalog, env: Environment, data: Record<strin
  * ignored without it), and `controller.sync.timeout.seconds` from `rollout.syncTimeoutSeconds`
  * (without it a sync whose health stays Progressing never ends).
  */
-export function cmdParamsData(catalog: Catalog): Record<string, string> {
+function cmdParamsData(catalog: Catalog): Record<string, string> {
   const data: Record<string, string> = { 'applicationsetcontroller.enable.progressive.syncs': 'true' };
   const timeout = rolloutSettings(catalog).syncTimeoutSeconds;
   if (timeout !== undefined) data['controller.sync.timeout.seconds'] = String(timeout);
@@ -93,7 +93,7 @@ export function cmdParamsData(catalog: Catalog): Record<string, string> {
 }
 
 /** The ConfigMap patch for argocd-cmd-params-cm (restart the ApplicationSet controller and application controller after applying). */
-export function paramsPatchYaml(catalog: Catalog, env: Environment): string {
+function paramsPatchYaml(catalog: Catalog, env: Environment): string {
   return configMapPatch(
     catalog,
     env,

@@ -39,7 +39,7 @@ export interface ShippedCheck extends RenderedCheck {
  * (`catalog.files.fs`, inside the catalog after symlinks), the library's from wavegate's own
  * library on disk; both bounded by the catalog's limits.maxFileBytes.
  */
-export function checkBounds(catalog: Catalog | undefined, g: Pick<GatedKind, 'source'>): ReadOptions & { fs: ReadFs } {
+function checkBounds(catalog: Catalog | undefined, g: Pick<GatedKind, 'source'>): ReadOptions & { fs: ReadFs } {
   const override = g.source === 'override' && catalog !== undefined;
   return {
     root: override ? catalog.root : undefined,

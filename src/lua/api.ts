@@ -63,8 +63,3 @@ export const GOPHER_REGISTRY_SIZE = 256 * 20;
 /** fengari's stack runs this many slots ahead of gopher-lua's registry for the same values
  * (measured: `unpack` of 5113 values overflows in both). */
 export const REGISTRY_SLACK = 18;
-
-/** Whether `s` is one of the six health statuses Argo CD accepts. */
-export function isHealthStatus(s: string): s is HealthStatusCode {
-  return (HEALTH_STATUSES as readonly string[]).includes(s);
-}

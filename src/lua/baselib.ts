@@ -27,7 +27,7 @@ import {
 
 // --- base functions written for gopher-lua's behaviour --------------------------------------
 
-export const TOSTRING_EVENT = to_luastring('__tostring');
+const TOSTRING_EVENT = to_luastring('__tostring');
 
 export const luaTostring: Fn = (Ls) => {
   lauxlib.luaL_checkany(Ls, 1);
@@ -120,7 +120,7 @@ export const luaNewproxy: Fn = (Ls) => {
  * builtinMts), as lua_setmetatable does in fengari. Type metatables are reset after each
  * evaluation.
  */
-export const META_FIELD = to_luastring('__metatable');
+const META_FIELD = to_luastring('__metatable');
 export const luaSetmetatable: Fn = (Ls) => {
   const t2 = lua.lua_type(Ls, 2);
   if (t2 !== lua.LUA_TNIL && t2 !== lua.LUA_TNONE && t2 !== lua.LUA_TTABLE)
@@ -166,7 +166,7 @@ export function makePairs(nextFn: Fn): Fn {
   };
 }
 
-export const ipairsAux: Fn = (Ls) => {
+const ipairsAux: Fn = (Ls) => {
   const i = lua.lua_tonumber(Ls, 2) + 1;
   if (lua.lua_rawgeti(Ls, 1, i) === lua.LUA_TNIL) return 0;
   lua.lua_pushnumber(Ls, i);
@@ -184,7 +184,7 @@ export const luaIpairs: Fn = (Ls) => {
 };
 
 /** Compiles a chunk the way gopher-lua would accept it and gives it this evaluation's globals. */
-export function loadChunk(Ls: any, source: string, chunkname: string): boolean {
+function loadChunk(Ls: any, source: string, chunkname: string): boolean {
   const problems = checkGopherLuaSyntax(source);
   if (problems.length > 0) {
     pushJsString(Ls, gopherSyntaxMessage(source, chunkname) ?? gopherSyntaxErrorText(problems[0]!, chunkname));
@@ -258,7 +258,7 @@ export const luaNoop: Fn = () => 0;
 
 export const LUA_PATH_DEFAULT = './?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua';
 
-export function envPackageField(Ls: any, field: string): void {
+function envPackageField(Ls: any, field: string): void {
   // package.<field> from this evaluation's globals
   lobject.pushobj2s(Ls, tableTV(ctx!.env));
   lua.lua_getfield(Ls, -1, to_luastring('package'));
@@ -288,7 +288,7 @@ export const loaderLua: Fn = (Ls) => {
   return 1;
 };
 
-export const LOOP_SENTINEL = {};
+const LOOP_SENTINEL = {};
 
 export const luaRequire: Fn = (Ls) => {
   const name = checkJsString(Ls, 1);

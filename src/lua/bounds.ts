@@ -30,20 +30,20 @@ export function hook(Ls: any): void {
   }
 }
 
-export function checkHeap(c: EvalContext): void {
+function checkHeap(c: EvalContext): void {
   const used = getHeapStatistics().used_heap_size;
   if (c.heapAtStart < 0) c.heapAtStart = used;
   else if (used - c.heapAtStart > c.memoryLimit) c.stopped = MEMORY_MESSAGE;
 }
 
 /** Once stopped, the hook fires on every instruction of this thread and of the main one. */
-export function stopEverywhere(Ls: any): void {
+function stopEverywhere(Ls: any): void {
   lua.lua_sethook(Ls, hook, lua.LUA_MASKCOUNT, 1);
   if (Ls !== L) lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, 1); // a resumer must stop too
 }
 
 /** Wall-clock reads inside library calls at most once per this much charged work. */
-export const CLOCK_EVERY = 4096;
+const CLOCK_EVERY = 4096;
 
 /**
  * Charges library work (in instruction equivalents: about what fengari spends on one VM

@@ -27,7 +27,7 @@ export function wrapSort(orig: Fn): Fn {
  * compare by bytes, other values only through one `__lt` function both share (vm.go
  * objectRationalWithError: metaOp1 of each must be the same function).
  */
-export function gopherLessThan(Ls: any, ia: number, ib: number): boolean {
+function gopherLessThan(Ls: any, ia: number, ib: number): boolean {
   const ta = lua.lua_type(Ls, ia);
   const tb = lua.lua_type(Ls, ib);
   if (ta === lua.LUA_TNUMBER && tb === lua.LUA_TNUMBER) return lua.lua_tonumber(Ls, ia) < lua.lua_tonumber(Ls, ib);
@@ -40,7 +40,7 @@ export function gopherLessThan(Ls: any, ia: number, ib: number): boolean {
 }
 
 /** vm.go objectRational: the result of the shared metamethod, or undefined when there is none. */
-export function gopherMetaCompare(Ls: any, ia: number, ib: number, event: string): boolean | undefined {
+function gopherMetaCompare(Ls: any, ia: number, ib: number, event: string): boolean | undefined {
   ia = lua.lua_absindex(Ls, ia);
   ib = lua.lua_absindex(Ls, ib);
   const metaOp = (i: number): void => {

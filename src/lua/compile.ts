@@ -22,7 +22,7 @@ export interface Compiled {
   error?: string;
 }
 export const compiled = new Map<string, Compiled>();
-export const COMPILED_MAX = 1024; // Argo's LRU size
+const COMPILED_MAX = 1024; // Argo's LRU size
 
 export function floatConstants(p: any): void {
   for (const k of p.k) if (k.type === T.LUA_TNUMINT) k.type = T.LUA_TNUMFLT;

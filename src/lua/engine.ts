@@ -108,11 +108,11 @@ export let tmpl:
     }
   | undefined;
 
-export function fnTV(f: Fn): any {
+function fnTV(f: Fn): any {
   return new TValue(T.LUA_TLCF, f);
 }
 
-export function libFrom(tableTv: any, names: string[], renames: Record<string, string> = {}): Lib {
+function libFrom(tableTv: any, names: string[], renames: Record<string, string> = {}): Lib {
   const out: Lib = {};
   for (const name of names) {
     const v = rawGetStr(tableTv.value, renames[name] ?? name);
@@ -122,7 +122,7 @@ export function libFrom(tableTv: any, names: string[], renames: Record<string, s
   return out;
 }
 
-export function getGlobalTV(name: string): any {
+function getGlobalTV(name: string): any {
   lua.lua_getglobal(L, to_luastring(name));
   const tv = L.stack[L.top - 1];
   const copy = new TValue(tv.type, tv.value);
@@ -132,25 +132,25 @@ export function getGlobalTV(name: string): any {
 
 // --- table / math / string / os extras ---------------------------------------------------------
 
-export const tableGetn: Fn = (Ls) => {
+const tableGetn: Fn = (Ls) => {
   lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
   lua.lua_pushnumber(Ls, lua.lua_rawlen(Ls, 1));
   return 1;
 };
 
 /** tablelib.go tableMaxn: LTable.MaxN, the last non-nil slot of the array part (gopher-lua's Len). */
-export const tableMaxn: Fn = (Ls) => {
+const tableMaxn: Fn = (Ls) => {
   lauxlib.luaL_checktype(Ls, 1, lua.LUA_TTABLE);
   lua.lua_pushnumber(Ls, lua.lua_rawlen(Ls, 1));
   return 1;
 };
 
-export const num = (Ls: any, i: number): number => lauxlib.luaL_checknumber(Ls, i);
-export const pushNum = (Ls: any, v: number): number => {
+const num = (Ls: any, i: number): number => lauxlib.luaL_checknumber(Ls, i);
+const pushNum = (Ls: any, v: number): number => {
   lua.lua_pushnumber(Ls, v);
   return 1;
 };
-export const mathExtras: Record<string, Fn> = {
+const mathExtras: Record<string, Fn> = {
   cosh: (Ls) => pushNum(Ls, Math.cosh(num(Ls, 1))),
   sinh: (Ls) => pushNum(Ls, Math.sinh(num(Ls, 1))),
   tanh: (Ls) => pushNum(Ls, Math.tanh(num(Ls, 1))),
@@ -181,7 +181,7 @@ export const mathExtras: Record<string, Fn> = {
   },
 };
 
-export const safeOsLoader: Fn = (Ls) => {
+const safeOsLoader: Fn = (Ls) => {
   lobject.pushobj2s(Ls, tableTV(copyLib(tmpl!.safeOs)));
   return 1;
 };

@@ -26,7 +26,7 @@ export interface Snap {
   last: any;
 }
 
-export function snapshot(t: any): Snap {
+function snapshot(t: any): Snap {
   const entries: any[] = [];
   const types: number[] = [];
   const values: unknown[] = [];
@@ -39,7 +39,7 @@ export function snapshot(t: any): Snap {
 }
 
 /** 0: untouched; 1: only gained keys (after the snapshot's last entry); 2: changed. */
-export function compareSnap(s: Snap, skip: number): 0 | 1 | 2 {
+function compareSnap(s: Snap, skip: number): 0 | 1 | 2 {
   const t = s.t;
   if (t.metatable !== null) return 2;
   const { entries, types, values } = s;
@@ -54,7 +54,7 @@ export function compareSnap(s: Snap, skip: number): 0 | 1 | 2 {
 }
 
 /** Cuts keys added after the snapshot; false when one is not a string key. */
-export function cutBack(s: Snap): boolean {
+function cutBack(s: Snap): boolean {
   const t = s.t;
   for (let e = s.last.n; e; e = e.n) if (!e.key.ttisstring()) return false;
   for (let e = s.last.n; e; e = e.n) t.strong.delete(e.key.value.hash);
@@ -77,7 +77,7 @@ export interface Pool {
   subs: Snap[];
 }
 
-export const pools: [Pool | undefined, Pool | undefined] = [undefined, undefined];
+const pools: [Pool | undefined, Pool | undefined] = [undefined, undefined];
 
 export function acquireEnv(openLibs: boolean, objTV: any): { env: any; loaded: any; loaders: any; pool: Pool } {
   const slot = openLibs ? 1 : 0;
@@ -121,7 +121,7 @@ export function releaseEnv(openLibs: boolean, pool: Pool): void {
   pools[openLibs ? 1 : 0] = pool;
 }
 
-export function buildEnv(openLibs: boolean): { env: any; loaded: any; loaders: any; subTables: any[]; stringMt: any } {
+function buildEnv(openLibs: boolean): { env: any; loaded: any; loaders: any; subTables: any[]; stringMt: any } {
   const t = tmpl!;
   const env = newTable();
   const envTV = tableTV(env);

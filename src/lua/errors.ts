@@ -24,7 +24,7 @@ let userErrorRaise = false;
  * message fengari wrote has no position yet (luaL_where of the C function): gopher-lua's
  * where(1, skipg) names the nearest Lua line (gowhere.ts).
  */
-export function gopherArgName(Ls: any, msg: string): string {
+function gopherArgName(Ls: any, msg: string): string {
   const m = /^(?:[^\n]*?:\d+: | ?)(?:bad argument #(\d+) to ('[^']*'|[^ ']*) \(|calling '[^']*' on bad self \()/.exec(msg);
   if (m === null || Ls.ci.callstatus & lstate.CIST_LUA) return msg;
   const parent = Ls.ci.previous;
@@ -98,7 +98,7 @@ export function libErrorText(Ls: any, tv: any): string | undefined {
  * expected, got nil)` (no quotes around the function name). Rewritten when raised
  * (luaG_errormsg patch), and again in the final message.
  */
-export function gopherArgError(msg: string): string {
+function gopherArgError(msg: string): string {
   return gopherLibError(msg);
 }
 
@@ -107,7 +107,7 @@ export function gopherArgError(msg: string): string {
  * name without quotes and a missing argument as nil (auxlib.go: L.Get of an absent argument is
  * LNil), table.concat says `for concat` (tablelib.go).
  */
-export function gopherLibError(msg: string): string {
+function gopherLibError(msg: string): string {
   const m = /^((?:[^\n]*?:\d+: )?)bad argument #(\d+) to '([^']*)' \(/.exec(msg);
   if (m) {
     // A string where CheckInt wants a number: fengari calls it "number has no integer representation".

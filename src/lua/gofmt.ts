@@ -228,7 +228,7 @@ function fmtE(x: Decimal, prec: number, e: string): string {
 }
 
 /** strconv.FormatFloat(v, verb, prec, 64) for verb e E f g G (prec -1: shortest, 'g' only). */
-export function goFormatFloat(v: number, verb: string, prec: number): string {
+function goFormatFloat(v: number, verb: string, prec: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
@@ -264,7 +264,7 @@ export function goFormatFloat(v: number, verb: string, prec: number): string {
 }
 
 /** Go's int64(f) on amd64: truncation; NaN and what does not fit give the minimum int64. */
-export function goInt64(v: number): bigint {
+function goInt64(v: number): bigint {
   if (!Number.isFinite(v) || Math.abs(v) >= 9223372036854775808) return -9223372036854775808n;
   return BigInt(Math.trunc(v));
 }

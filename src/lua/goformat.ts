@@ -59,7 +59,7 @@ export function wrapFormat(orig: Fn): Fn {
 }
 
 /** The Go type fmt names for an LValue of each Lua type (value.go). */
-export const GO_LVALUE_TYPES = [
+const GO_LVALUE_TYPES = [
   '*lua.LNilType',
   'lua.LBool',
   '*lua.LUserData',

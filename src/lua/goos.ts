@@ -133,7 +133,7 @@ function spec(c: string, f: Fields): string | undefined {
 }
 
 /** utils.go strftime with its flagScanner ('%%' is '%', a '%' at the very end stays). */
-export function goStrftime(f: Fields, cfmt: string): string {
+function goStrftime(f: Fields, cfmt: string): string {
   let out = '';
   for (let i = 0; i < cfmt.length; i++) {
     const ch = cfmt[i]!;

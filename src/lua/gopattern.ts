@@ -36,7 +36,7 @@ export function setPmStep(f: (Ls: any, cost: number) => void): void {
 }
 
 /** pm.Find with gopher-lua's RaiseError(err.Error()) for a malformed pattern. */
-export function gopherFind(Ls: any, p: Uint8Array, s: Uint8Array, offset: number, limit: number): MatchData[] {
+function gopherFind(Ls: any, p: Uint8Array, s: Uint8Array, offset: number, limit: number): MatchData[] {
   try {
     return pmFind(p, s, offset, limit, (cost) => pmStep(Ls, cost));
   } catch (e) {

@@ -16,7 +16,7 @@ import { T, lobject, lstring } from './fengari/internals.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-export const MAX_ARRAY_INDEX = 67108864;
+const MAX_ARRAY_INDEX = 67108864;
 
 interface Order {
   /** Integer keys of the array part, ascending. */
@@ -96,7 +96,7 @@ export function hashKey(key: any): unknown {
   return key.value;
 }
 
-export function entryOf(t: any, key: any): any {
+function entryOf(t: any, key: any): any {
   const h = hashKey(key);
   return t.strong.get(h) ?? (t.dead_weak && typeof h === 'object' ? t.dead_weak.get(h) : undefined) ?? t.dead_strong.get(h);
 }

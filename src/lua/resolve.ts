@@ -47,7 +47,7 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /** Exact key first, then wildcard keys, most specific (longest literal part) first. */
-export function lookup<T>(entries: Map<string, T>, group: string, kind: string): T | undefined {
+function lookup<T>(entries: Map<string, T>, group: string, kind: string): T | undefined {
   const key = groupKindKey(group, kind);
   const exact = entries.get(key);
   if (exact !== undefined) return exact;
@@ -68,7 +68,7 @@ interface KindFolder {
 }
 
 /** Kind folders under a root in Argo's layout (`<group>/<Kind>/` or `<Kind>/` for core kinds). */
-export function kindFolders(root: string): KindFolder[] {
+function kindFolders(root: string): KindFolder[] {
   const out: KindFolder[] = [];
   const isKindDir = (d: string) =>
     existsSync(join(d, 'health.lua')) || existsSync(join(d, 'check.yaml')) || existsSync(join(d, 'health_test.yaml'));
@@ -179,7 +179,7 @@ export function goParseBool(v: string): boolean {
 }
 
 /** An argocd-cm entry Argo CD refuses; the message is Argo's own error text. */
-export class ArgocdCmKeyError extends Error {}
+class ArgocdCmKeyError extends Error {}
 
 /**
  * Argo's convertToOverrideKey: `<group>_<Kind>` (exactly one `_`) is `group/Kind`, a part with

@@ -11,7 +11,7 @@ import { luaStringOf, materialize, typeName } from './values.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-export class EncodeError extends Error {}
+class EncodeError extends Error {}
 
 /**
  * layeh.com/gopher-json Encode (json.go jsonValue.MarshalJSON), which Argo CD runs on the
@@ -26,14 +26,14 @@ export class EncodeError extends Error {}
  * MarshalerError, and Encode's own json.Marshal once more: an error at depth d (the returned
  * table is depth 0) carries d+1 prefixes.
  */
-export const MARSHALER_PREFIX = 'json: error calling MarshalJSON for type json.jsonValue: ';
+const MARSHALER_PREFIX = 'json: error calling MarshalJSON for type json.jsonValue: ';
 
-export function encodeFail(depth: number, msg: string): never {
+function encodeFail(depth: number, msg: string): never {
   throw new EncodeError(MARSHALER_PREFIX.repeat(depth + 1) + msg);
 }
 
 /** Marshals `v` at `depth`; returns the object entries of a table that encodes as an object. */
-export function marshalValue(v: any, depth: number, visited: Set<unknown>): [string, any][] | undefined {
+function marshalValue(v: any, depth: number, visited: Set<unknown>): [string, any][] | undefined {
   switch (v.ttnov()) {
     case T.LUA_TNIL:
     case T.LUA_TBOOLEAN:
@@ -76,7 +76,7 @@ export function marshalValue(v: any, depth: number, visited: Set<unknown>): [str
 }
 
 /** A string field as Go holds it after the JSON round trip (invalid UTF-8 bytes: U+FFFD each). */
-export function jsonText(tv: any): string {
+function jsonText(tv: any): string {
   const b: Uint8Array = tv.value.getstr();
   for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) return goJsonString(b);
   return luaStringOf(tv);

@@ -38,7 +38,6 @@ export {
   type HealthResult,
   type HealthStatusCode,
   INVALID_STATUS_MESSAGE,
-  isHealthStatus,
   MAX_STRING_BYTES,
   MEMORY_MESSAGE,
 } from './api.js';

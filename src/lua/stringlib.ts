@@ -14,7 +14,7 @@ import { type Fn, boundedRaise, raise } from './values.js';
  * Go's int(f) on amd64 (CVTTSD2SQ): truncation; NaN, infinities and values outside int64 all
  * give the minimum int64, so string.sub("abc", -1/0) is "" and string.find with init NaN finds nothing.
  */
-export function goInt(v: number): number {
+function goInt(v: number): number {
   return Number.isNaN(v) || v >= 9223372036854775808 || v < -9223372036854775808 ? -9223372036854775808 : Math.trunc(v);
 }
 
@@ -73,7 +73,7 @@ export const goStrByte: Fn = (Ls) => {
 };
 
 /** Results from this size on are built by doubling copies (fengari copies `s` n times). */
-export const REP_FAST_BYTES = 64 * 1024;
+const REP_FAST_BYTES = 64 * 1024;
 
 export function wrapRep(orig: Fn): Fn {
   return (Ls) => {

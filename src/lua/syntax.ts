@@ -725,7 +725,7 @@ function gopherCompileProblem(script: string): GopherCompileProblem | undefined 
 const MAY_FAIL_TO_COMPILE = /\bgoto\b|::|\bbreak\b/;
 
 /** gopher-lua's message for a script its compiler refuses (goto, labels, break), else undefined. */
-export function gopherCompileMessage(script: string, source = '<string>'): string | undefined {
+function gopherCompileMessage(script: string, source = '<string>'): string | undefined {
   if (!MAY_FAIL_TO_COMPILE.test(script)) return undefined;
   const p = gopherCompileProblem(script);
   if (p === undefined) return undefined;

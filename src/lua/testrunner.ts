@@ -200,7 +200,7 @@ export interface TestPlan {
 }
 
 /** Finds the health_test.yaml files under each folder; a missing folder is a usage error. */
-export function planHealthTests(dirs: string[], containRoot?: string, fs: ReadFs = diskFs): TestPlan[] {
+function planHealthTests(dirs: string[], containRoot?: string, fs: ReadFs = diskFs): TestPlan[] {
   return dirs.map((dir) => {
     const root = resolvePath(dir);
     const kind = fs.kind(root);
@@ -223,7 +223,7 @@ export function planHealthTests(dirs: string[], containRoot?: string, fs: ReadFs
 }
 
 /** Runs the given test files of one folder (scripts resolved through `source`). */
-export function runTestFiles(plan: TestPlan, source: ScriptSource, openLibs: boolean, bounds: Partial<TestBounds> = {}): HealthTestCase[] {
+function runTestFiles(plan: TestPlan, source: ScriptSource, openLibs: boolean, bounds: Partial<TestBounds> = {}): HealthTestCase[] {
   const cases: HealthTestCase[] = [];
   const { dir, root } = plan;
   const limits: TestBounds = { root: bounds.root ?? root, maxBytes: bounds.maxBytes ?? DEFAULT_MAX_FILE_BYTES, fs: bounds.fs };
@@ -326,7 +326,7 @@ export function runTestFiles(plan: TestPlan, source: ScriptSource, openLibs: boo
   return cases;
 }
 
-export function summarize(cases: HealthTestCase[]): HealthTestReport {
+function summarize(cases: HealthTestCase[]): HealthTestReport {
   const failed = cases.filter((c) => !c.passed).length;
   return { cases, passed: cases.length - failed, failed };
 }

@@ -15,10 +15,10 @@ import { gopherRaise } from './gowhere.js';
 /** A library function (a lua_CFunction of fengari). */
 export type Fn = (Ls: any) => number;
 
-export const strCache = new Map<string, any>();
-export const STR_CACHE_MAX = 200_000;
+const strCache = new Map<string, any>();
+const STR_CACHE_MAX = 200_000;
 
-export function tstr(s: string): any {
+function tstr(s: string): any {
   let ts = strCache.get(s);
   if (ts === undefined) {
     ts = lstring.luaS_bless(L, to_luastring(s));
@@ -39,7 +39,7 @@ export function strTV(s: string): any {
  * builds (the object, library copies) never lose a key, and two Maps per table dominated
  * the garbage collector's work.
  */
-export const lazyTableProto = Object.create(Table.prototype);
+const lazyTableProto = Object.create(Table.prototype);
 Object.defineProperty(lazyTableProto, 'dead_strong', {
   get(this: any) {
     const m = new Map();
@@ -66,7 +66,7 @@ export function newTable(): any {
 }
 
 /** Appends a key known to be absent (fresh table). */
-export function addEntry(t: any, hash: unknown, key: any, value: any): void {
+function addEntry(t: any, hash: unknown, key: any, value: any): void {
   const prev = t.l;
   const entry = { key, value, p: prev, n: undefined as unknown };
   if (!t.f) t.f = entry;

@@ -21,7 +21,7 @@ export interface LinkIndex {
 export const newLinkIndex = (): LinkIndex => ({ text: new Map(), bytes: new Map() });
 
 /** Folders a list of files needs below its root, parents before children. */
-export function foldersOf(files: readonly RenderedFile[]): string[] {
+function foldersOf(files: readonly RenderedFile[]): string[] {
   const dirs = new Set<string>();
   for (const f of files) {
     const cut = f.path.lastIndexOf('/');

@@ -13,7 +13,7 @@ import { fsReason } from '../fsutil.js';
 export const LOCK_FILE = '.wavegate.lock';
 
 /** How long a render waits for another one to finish (ms). */
-export const LOCK_WAIT_MS = 10 * 60 * 1000;
+const LOCK_WAIT_MS = 10 * 60 * 1000;
 const POLL_MS = 50;
 
 export interface OutputLock {

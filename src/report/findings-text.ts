@@ -10,7 +10,7 @@ export type PrintedFinding = FindingGroup;
  * Merges findings that are the same but for their environment (a `_shared` file's finding,
  * reported in every environment) into one, with the environments listed; order kept.
  */
-export function mergeEnvironments(findings: readonly Finding[]): PrintedFinding[] {
+function mergeEnvironments(findings: readonly Finding[]): PrintedFinding[] {
   const out = groupFindings(findings);
   // the environments joined once per group, not in every comparison that reaches them
   const envKey = new Map<PrintedFinding, string>();
@@ -40,7 +40,7 @@ export interface PathBase {
 }
 
 /** A catalog-relative file as a path relative to the working directory, which terminals and editors open. */
-export function displayPath(file: string, base: PathBase): string {
+function displayPath(file: string, base: PathBase): string {
   // the catalog's own path from the working directory, once per base (20,000 findings, one relative())
   let prefix = prefixes.get(base);
   if (prefix === undefined) {
@@ -53,7 +53,7 @@ export function displayPath(file: string, base: PathBase): string {
 const prefixes = new WeakMap<PathBase, string>();
 
 /** `path:line:col` of a finding (the catalog folder when it has no file). */
-export function locationOf(f: Finding, base: PathBase): string {
+function locationOf(f: Finding, base: PathBase): string {
   if (!f.file) return base.catalogLabel;
   const path = displayPath(f.file, base);
   return f.line ? `${path}:${f.line}:${f.column ?? 1}` : path;

@@ -6,10 +6,10 @@ import type { Finding } from '../findings.js';
 import { groupFindings } from './group.js';
 import { FINDINGS } from '../rules/registry.js';
 
-export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 /** The `uriBaseId` of every location: the repository (or working directory) the paths are relative to. */
-export const SRCROOT = '%SRCROOT%';
+const SRCROOT = '%SRCROOT%';
 
 export interface SarifOptions {
   version: string;

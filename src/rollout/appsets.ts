@@ -13,16 +13,16 @@ import { dig, isObject, manifestDocuments, type ManifestDoc } from '../catalog/f
 import { parseManifests } from '../yaml/index.js';
 import { evalTemplate, fieldsUsed, type TemplateOptions } from './template.js';
 
-export const WAVE_LABEL = 'wavegate.dev/wave';
+const WAVE_LABEL = 'wavegate.dev/wave';
 /** The label template fix writes: a wave as a label value, a negative wave `-5` as `m5`. */
-export const WAVE_LABEL_TEMPLATE = '{{ .wave | toString | replace "-" "m" }}';
+const WAVE_LABEL_TEMPLATE = '{{ .wave | toString | replace "-" "m" }}';
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
 /** A valid Kubernetes label value. */
 export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 /** The label value wavegate derives for a wave: the wave itself, or `m<N>` for wave -N. */
-export const waveLabelValue = (wave: number): string => (wave < 0 ? `m${-wave}` : String(wave));
+const waveLabelValue = (wave: number): string => (wave < 0 ? `m${-wave}` : String(wave));
 
 export interface FilePattern {
   path: string;
@@ -70,7 +70,7 @@ export interface EnvAppSet {
 }
 
 /** A glob of Argo's git files generator as a regex: `**` any folders, `*` within one name. */
-export function globRegex(glob: string): RegExp {
+function globRegex(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
@@ -299,7 +299,7 @@ export function rolloutSettings(catalog: Catalog): RolloutSettings {
 }
 
 /** How many Applications of a step of `size` a maxUpdate lets sync at once (intstr scaling, rounded down, at least 1 unless "0%"). */
-export function maxUpdateCount(m: number | string, size: number): number {
+function maxUpdateCount(m: number | string, size: number): number {
   if (typeof m === 'number') return m;
   const p = Number(m.replace('%', ''));
   const n = Math.floor((p * size) / 100);

@@ -103,7 +103,7 @@ function contentEnd(text: string, node: Node): number {
 }
 
 /** The strategy block, its lines indented by `pad` (the column of spec's keys). */
-export function strategyText(d: DerivedRollout, pad: string): string {
+function strategyText(d: DerivedRollout, pad: string): string {
   const v = strategyValue(d) as {
     rollingSync: { steps: { matchExpressions: { key: string; operator: string; values: string[] }[]; maxUpdate?: number | string }[] };
   };

@@ -12,7 +12,7 @@ interface SecretRef {
 }
 
 /** `ns/name` or `name`; a bare name takes the component's namespace when it has one. */
-export function secretRef(ref: string, c: Component): SecretRef {
+function secretRef(ref: string, c: Component): SecretRef {
   const i = ref.indexOf('/');
   return i >= 0 ? { namespace: ref.slice(0, i), name: ref.slice(i + 1) } : { namespace: c.namespace, name: ref };
 }

@@ -18,7 +18,7 @@ export interface FindingMeta {
 }
 
 /** Findings produced while loading (always errors: a file that cannot be read is not judged further). */
-export const LOAD_FINDINGS: readonly Omit<FindingMeta, 'stage' | 'configurable' | 'defaultSeverity'>[] = [
+const LOAD_FINDINGS: readonly Omit<FindingMeta, 'stage' | 'configurable' | 'defaultSeverity'>[] = [
   {
     id: 'yaml',
     description: 'A component file is not valid YAML, is empty or binary, is not a mapping, nests too deeply, or expands too many aliases.',

@@ -4,7 +4,7 @@ import { dig } from '../catalog/files.js';
 import type { Rule, RuleReport } from './types.js';
 
 /** What `wavegate render` writes a smoke chart to, relative to OUT: `<env>/smokes/<component>`. */
-export const renderedChartPath = (env: string, component: string): string => `${env}/smokes/${component}`;
+const renderedChartPath = (env: string, component: string): string => `${env}/smokes/${component}`;
 
 /** The source deploys the smoke's chart: the rendered folder from Git, or the chart from a Helm or OCI repository. */
 function deploysChart(s: AppSource, env: string, component: string): boolean {

@@ -78,7 +78,7 @@ interface Doc {
 }
 
 /** Replaces YAML comment lines and Helm comments `{{/* ... *\/}}` with spaces (same length). */
-export function blankComments(text: string): string {
+function blankComments(text: string): string {
   let out = text.replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, (m) => m.replace(/[^\n]/g, ' '));
   out = out.replace(/^[ \t]*#.*$/gm, (m) => ' '.repeat(m.length));
   return out;
@@ -117,7 +117,7 @@ const unquote = (s: string): string =>
     .trim();
 
 /** The value of `{{ ... }}` expressions the context knows; others are left as they are. */
-export function resolveTemplate(s: string, ctx: TemplateContext): string {
+function resolveTemplate(s: string, ctx: TemplateContext): string {
   return s.replace(/\{\{-?\s*([^}]*?)\s*-?\}\}/g, (whole, expr: string) => {
     const parts = expr.split('|').map((p) => p.trim());
     const head = parts[0]!.replace(/^\$/, '');
@@ -570,7 +570,7 @@ function hookPhases(doc: string): { phases: string[]; annotation?: string } {
 }
 
 /** Kind and metadata.name of a document (names may be templates). */
-export function kindAndName(doc: string): { kind?: string; name?: string } {
+function kindAndName(doc: string): { kind?: string; name?: string } {
   const kind = /^kind:\s*["']?([A-Za-z0-9]+)/m.exec(doc)?.[1];
   const meta = /^metadata:\s*$/m.exec(doc);
   let name: string | undefined;

@@ -16,19 +16,19 @@ export interface ChartFile {
 }
 
 /** Fixed mtime of every entry of a packaged chart. */
-export const PACKAGE_MTIME = new Date(0);
+const PACKAGE_MTIME = new Date(0);
 
 const bytes = (c: string | Uint8Array): Buffer =>
   typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
 
 /** Chart.yaml first (Helm reads it to know the chart), then every other file by path. */
-export function packageOrder(files: readonly ChartFile[]): ChartFile[] {
+function packageOrder(files: readonly ChartFile[]): ChartFile[] {
   const rank = (p: string): number => (p === 'Chart.yaml' ? 0 : 1);
   return [...files].sort((a, b) => rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** The tar archive (uncompressed) of a chart: entries `<chartName>/<path>`. */
-export async function tarChart(chartName: string, files: readonly ChartFile[]): Promise<Buffer> {
+async function tarChart(chartName: string, files: readonly ChartFile[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
   p.on('data', (c: unknown) => chunks.push(c as Buffer));
@@ -82,7 +82,7 @@ export async function packageChart(chartName: string, files: readonly ChartFile[
   return fixGzipHeader(await gzipAsync(await tarChart(chartName, files), { level: GZIP_LEVEL }));
 }
 
-export function sha256Hex(data: string | Uint8Array): string {
+function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
@@ -97,7 +97,7 @@ export interface IndexEntry {
 }
 
 /** Fixed `generated` time, so re-rendering the index gives the same bytes. */
-export const INDEX_GENERATED = '1970-01-01T00:00:00Z';
+const INDEX_GENERATED = '1970-01-01T00:00:00Z';
 
 /**
  * A Helm repository index (`apiVersion: v1`, `entries: {name: [versions]}`), charts by name

@@ -27,7 +27,7 @@ import { hasChecks, smokeSettings, type SmokeSettings } from './settings.js';
 export { hasChecks } from './settings.js';
 export { guessPlural, isClusterScoped } from '../catalog/smoke-checks.js';
 
-export const SMOKES_DIR = 'smokes';
+const SMOKES_DIR = 'smokes';
 const SKELETON = join(PACKAGE_ROOT, 'smokes', 'chart');
 const SCRIPT = join(PACKAGE_ROOT, 'smokes', 'check.sh');
 
@@ -136,7 +136,7 @@ export function chartVersion(base: string, environment: string, contentHash: str
 }
 
 /** File name of a packaged smoke chart: `<name>-<version>.tgz` with the version's `+` as `_`. */
-export function packageFileName(name: string, version: string): string {
+function packageFileName(name: string, version: string): string {
   return `${name}-${version.replace(/\+/g, '_')}.tgz`;
 }
 

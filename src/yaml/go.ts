@@ -43,7 +43,7 @@ const isMap = (n: unknown): n is YAMLMap => YAML().isMap(n);
 const PLAIN = 'PLAIN';
 
 /** A number with the Go type go-yaml gave it (only when `keepNumberKinds` asks for it). */
-export class GoNumber {
+class GoNumber {
   constructor(
     readonly value: number,
     readonly kind: 'int' | 'uint' | 'float',
@@ -133,7 +133,7 @@ function goParseDecimal(s: string): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
-export class GoYamlError extends Error {}
+class GoYamlError extends Error {}
 
 type Resolved = { tag: string; value: unknown };
 

@@ -74,7 +74,7 @@ export interface LoadedYaml {
   locate(path: readonly (string | number)[], key?: boolean): Pos | undefined;
 }
 
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 
 /** Reads a file as UTF-8 text; an unreadable file and binary or non-UTF-8 content are problems, not exceptions or garbage. */
 export function readText(absPath: string, options?: ReadOptions): { text: string } | { problem: YamlProblem } {
@@ -83,7 +83,7 @@ export function readText(absPath: string, options?: ReadOptions): { text: string
 }
 
 /** The message for a file that could not be read (permissions, removed while being read, ...). */
-export function unreadableMessage(code: string | undefined, message: string): string {
+function unreadableMessage(code: string | undefined, message: string): string {
   const why =
     code === 'ENOENT'
       ? 'the file disappeared while it was being read'
@@ -306,7 +306,7 @@ export function loadYamlFile(absPath: string, options?: ReadOptions): { doc: Loa
 }
 
 /** loadYamlFile for bytes already read. */
-export function loadYamlBytes(buf: Uint8Array): { doc: LoadedYaml } | { problem: YamlProblem } {
+function loadYamlBytes(buf: Uint8Array): { doc: LoadedYaml } | { problem: YamlProblem } {
   const r = decodeText(buf);
   if ('problem' in r) return r;
   return parseYaml(r.text);

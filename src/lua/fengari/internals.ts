@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export const fengari: any = require('fengari');
+const fengari: any = require('fengari');
 export const lua: any = fengari.lua;
 export const lauxlib: any = fengari.lauxlib;
 export const lualib: any = fengari.lualib;
@@ -20,7 +20,7 @@ export const lstring: any = require('fengari/src/lstring.js');
 export const ldebug: any = require('fengari/src/ldebug.js');
 export const ltm: any = require('fengari/src/ltm.js');
 export const lopcodes: any = require('fengari/src/lopcodes.js');
-export const defs: any = require('fengari/src/defs.js');
+const defs: any = require('fengari/src/defs.js');
 export const lstate: any = require('fengari/src/lstate.js');
 export const lfunc: any = require('fengari/src/lfunc.js');
 export const lvm: any = require('fengari/src/lvm.js');
@@ -47,7 +47,6 @@ export const T = defs.constant_types as {
 
 export const TValue: any = lobject.TValue;
 export const Table: any = ltable.Table;
-export const TString: any = lstring.TString;
 
 export const to_luastring: (s: string, cache?: boolean) => Uint8Array = fengari.to_luastring;
 export const to_jsstring: (b: Uint8Array, from?: number, to?: number, replacement?: boolean) => string = fengari.to_jsstring;
