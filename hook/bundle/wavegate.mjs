@@ -57577,6 +57577,13 @@ function joinBytes(parts) {
   }
   return out;
 }
+function luaIndex2StringIndex(len, i, start) {
+  if (start && i !== 0) i = i === -9223372036854776e3 ? 9223372036854776e3 : i - 1;
+  if (i < 0) i = len + i + 1;
+  i = Math.max(0, i);
+  if (!start && i > len) i = len;
+  return i;
+}
 var init_gostrings = __esm({
   "src/lua/gostrings.ts"() {
     "use strict";
@@ -58062,13 +58069,6 @@ function findAll(Ls, sIdx, pIdx, limit) {
   const s = lua.lua_tolstring(Ls, sIdx);
   return gopherFind(Ls, lua.lua_tolstring(Ls, pIdx), s, 0, limit).map((md) => toMatch(s, md));
 }
-function strIndex(len, i, start) {
-  if (start && i !== 0) i = i === -9223372036854776e3 ? 9223372036854776e3 : i - 1;
-  if (i < 0) i = len + i + 1;
-  i = Math.max(0, i);
-  if (!start && i > len) i = len;
-  return i;
-}
 function optInt(Ls, i, d, fn) {
   const t = lua.lua_type(Ls, i);
   if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return d;
@@ -58228,7 +58228,7 @@ var init_gopattern = __esm({
         lua.lua_pushnumber(Ls, 0);
         return 2;
       }
-      const init = strIndex(s.length, optInt(Ls, 3, 1, "find"), true);
+      const init = luaIndex2StringIndex(s.length, optInt(Ls, 3, 1, "find"), true);
       const plain = lua.lua_gettop(Ls) === 4 && lua.lua_toboolean(Ls, 4);
       if (plain) {
         if (init > s.length) {
@@ -58409,13 +58409,6 @@ function optIntArg(Ls, i, d, fn) {
   if (t !== lua.LUA_TNUMBER) raise(Ls, `bad argument #${i} to ${fn} (number expected, got ${GOPHER_TYPE_NAMES[t] ?? "nil"})`);
   return goInt(lua.lua_tonumber(Ls, i));
 }
-function stringIndex(l, i, start) {
-  if (start && i !== 0) i = i === -9223372036854776e3 ? 9223372036854776e3 : i - 1;
-  if (i < 0) i = l + i + 1;
-  i = Math.max(0, i);
-  if (!start && i > l) i = l;
-  return i;
-}
 function wrapRep(orig) {
   return (Ls) => {
     const s = lauxlib.luaL_checklstring(Ls, 1);
@@ -58480,8 +58473,8 @@ var init_stringlib = __esm({
       const b = lauxlib.luaL_checklstring(Ls, 1);
       const t = lua.lua_type(Ls, 2);
       if (t !== lua.LUA_TNUMBER) raise(Ls, `bad argument #2 to sub (number expected, got ${GOPHER_TYPE_NAMES[t] ?? "nil"})`);
-      const start = stringIndex(b.length, goInt(lua.lua_tonumber(Ls, 2)), true);
-      const end = stringIndex(b.length, optIntArg(Ls, 3, -1, "sub"), false);
+      const start = luaIndex2StringIndex(b.length, goInt(lua.lua_tonumber(Ls, 2)), true);
+      const end = luaIndex2StringIndex(b.length, optIntArg(Ls, 3, -1, "sub"), false);
       if (start >= b.length || end < start) lua.lua_pushliteral(Ls, "");
       else lua.lua_pushlstring(Ls, b.subarray(start, end), end - start);
       return 1;

@@ -9,7 +9,7 @@
  * ("invalid capture index" past them), any other "%c" stays as written; a table or function
  * result that is false or nil keeps the match, any other non-string value prints as "".
  */
-import { joinBytes } from './gostrings.js';
+import { joinBytes, luaIndex2StringIndex } from './gostrings.js';
 import { gopherRaise } from './gowhere.js';
 import { lauxlib, lua, to_jsstring, to_luastring } from './fengari/internals.js';
 import { type MatchData, PmError, pmFind } from './pm.js';
@@ -56,15 +56,6 @@ function findAll(Ls: any, sIdx: number, pIdx: number, limit: number): Match[] {
   return gopherFind(Ls, lua.lua_tolstring(Ls, pIdx), s, 0, limit).map((md) => toMatch(s, md));
 }
 
-/** stringlib.go luaIndex2StringIndex. */
-function strIndex(len: number, i: number, start: boolean): number {
-  if (start && i !== 0) i = i === -9223372036854775808 ? 9223372036854775807 : i - 1; // int64 wraps around
-  if (i < 0) i = len + i + 1;
-  i = Math.max(0, i);
-  if (!start && i > len) i = len;
-  return i;
-}
-
 /** auxlib.go OptInt: nil gives the default, else a number, truncated. */
 function optInt(Ls: any, i: number, d: number, fn: string): number {
   const t = lua.lua_type(Ls, i);
@@ -98,7 +89,7 @@ export const gopherStrFind: Fn = (Ls) => {
     lua.lua_pushnumber(Ls, 0);
     return 2;
   }
-  const init = strIndex(s.length, optInt(Ls, 3, 1, 'find'), true);
+  const init = luaIndex2StringIndex(s.length, optInt(Ls, 3, 1, 'find'), true);
   const plain = lua.lua_gettop(Ls) === 4 && lua.lua_toboolean(Ls, 4);
   if (plain) {
     // strings.Index(str[init:], pattern): Go panics past the end, and pcall catches it

@@ -89,3 +89,16 @@ export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * stringlib.go luaIndex2StringIndex: a Lua string index (1-based, negative from the end) as a
+ * 0-based offset into `len` bytes; `start` for the first index of a range. string.sub and
+ * string.find both go through it.
+ */
+export function luaIndex2StringIndex(len: number, i: number, start: boolean): number {
+  if (start && i !== 0) i = i === -9223372036854775808 ? 9223372036854775807 : i - 1; // int64 wraps around
+  if (i < 0) i = len + i + 1;
+  i = Math.max(0, i);
+  if (!start && i > len) i = len;
+  return i;
+}

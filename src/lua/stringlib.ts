@@ -5,7 +5,7 @@
 import { lauxlib, lobject, lstring, lua, to_luastring } from './fengari/internals.js';
 import { GOPHER_TYPE_NAMES, MAX_STRING_BYTES, MEMORY_MESSAGE } from './api.js';
 import { charge } from './bounds.js';
-import { goCaseMap } from './gostrings.js';
+import { goCaseMap, luaIndex2StringIndex } from './gostrings.js';
 import { type Fn, boundedRaise, raise } from './values.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -26,22 +26,13 @@ export function optIntArg(Ls: any, i: number, d: number, fn: string): number {
   return goInt(lua.lua_tonumber(Ls, i));
 }
 
-/** stringlib.go luaIndex2StringIndex. */
-function stringIndex(l: number, i: number, start: boolean): number {
-  if (start && i !== 0) i = i === -9223372036854775808 ? 9223372036854775807 : i - 1; // int64 wraps around
-  if (i < 0) i = l + i + 1;
-  i = Math.max(0, i);
-  if (!start && i > l) i = l;
-  return i;
-}
-
 /** stringlib.go strSub: CheckInt(2) (a number, not a numeric string), OptInt(3, -1). */
 export const goStrSub: Fn = (Ls) => {
   const b: Uint8Array = lauxlib.luaL_checklstring(Ls, 1);
   const t = lua.lua_type(Ls, 2);
   if (t !== lua.LUA_TNUMBER) raise(Ls, `bad argument #2 to sub (number expected, got ${GOPHER_TYPE_NAMES[t] ?? 'nil'})`);
-  const start = stringIndex(b.length, goInt(lua.lua_tonumber(Ls, 2)), true);
-  const end = stringIndex(b.length, optIntArg(Ls, 3, -1, 'sub'), false);
+  const start = luaIndex2StringIndex(b.length, goInt(lua.lua_tonumber(Ls, 2)), true);
+  const end = luaIndex2StringIndex(b.length, optIntArg(Ls, 3, -1, 'sub'), false);
   if (start >= b.length || end < start) lua.lua_pushliteral(Ls, '');
   else lua.lua_pushlstring(Ls, b.subarray(start, end), end - start);
   return 1;
