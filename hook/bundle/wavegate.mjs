@@ -51706,10 +51706,27 @@ var init_syntax = __esm({
 });
 
 // src/lua/api.ts
-var HEALTH_STATUSES, DEFAULT_INSTRUCTION_LIMIT, DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIMEOUT_MS, MAX_STRING_BYTES, HOOK_STEP, DEADLINE_MESSAGE, MEMORY_MESSAGE, INVALID_STATUS_MESSAGE, GOPHER_TYPE_NAMES, GOPHER_CALL_STACK_SIZE, GOPHER_REGISTRY_SIZE, REGISTRY_SLACK;
+var GOPHER_STRING_FUNCTIONS, HEALTH_STATUSES, DEFAULT_INSTRUCTION_LIMIT, DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIMEOUT_MS, MAX_STRING_BYTES, HOOK_STEP, DEADLINE_MESSAGE, MEMORY_MESSAGE, INVALID_STATUS_MESSAGE, GOPHER_TYPE_NAMES, GOPHER_CALL_STACK_SIZE, GOPHER_REGISTRY_SIZE, REGISTRY_SLACK;
 var init_api = __esm({
   "src/lua/api.ts"() {
     "use strict";
+    GOPHER_STRING_FUNCTIONS = [
+      "byte",
+      "char",
+      "dump",
+      "find",
+      "format",
+      "gsub",
+      "len",
+      "lower",
+      "match",
+      "rep",
+      "reverse",
+      "sub",
+      "upper",
+      "gmatch",
+      "gfind"
+    ];
     HEALTH_STATUSES = ["Healthy", "Progressing", "Degraded", "Suspended", "Missing", "Unknown"];
     DEFAULT_INSTRUCTION_LIMIT = 2e7;
     DEFAULT_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
@@ -51888,22 +51905,7 @@ var init_lint = __esm({
     init_api();
     require3 = createRequire(import.meta.url);
     luaparse2 = () => luaparseLib2 ??= require3("luaparse");
-    STRING_METHODS = /* @__PURE__ */ new Set([
-      "byte",
-      "char",
-      "find",
-      "format",
-      "gfind",
-      "gmatch",
-      "gsub",
-      "len",
-      "lower",
-      "match",
-      "rep",
-      "reverse",
-      "sub",
-      "upper"
-    ]);
+    STRING_METHODS = new Set(GOPHER_STRING_FUNCTIONS);
     OPEN_LIB_GLOBALS = /* @__PURE__ */ new Set(["string", "math", "os", "io", "coroutine", "debug"]);
     LUA53_MEMBERS = {
       table: /* @__PURE__ */ new Set(["unpack", "pack", "move"]),
@@ -58627,22 +58629,10 @@ function initEngine() {
     maxn: fnTV(tableMaxn)
   };
   const safeOs = { time: fnTV(argoSafeOs.time), date: fnTV(argoSafeOs.date) };
-  const str2 = libFrom(stringLib, [
-    "byte",
-    "char",
-    "dump",
-    "find",
-    "format",
-    "gsub",
-    "len",
-    "lower",
-    "match",
-    "rep",
-    "reverse",
-    "sub",
-    "upper",
-    "gmatch"
-  ]);
+  const str2 = libFrom(
+    stringLib,
+    GOPHER_STRING_FUNCTIONS.filter((n) => n !== "gfind")
+  );
   str2.gfind = str2.gmatch;
   str2.format = fnTV(wrapFormat(str2.format.value));
   str2.rep = fnTV(wrapRep(str2.rep.value));

@@ -3,6 +3,29 @@
  * and the CLI read the statuses from here without loading fengari.
  */
 
+/**
+ * gopher-lua's string library: stringlib.go strFuncs, plus gmatch and its Lua 5.0 name gfind
+ * (OpenString). The runtime builds `string` from it; `health lint` flags `s:name()` without open
+ * libs for each (a string has no methods in Argo CD's sandbox).
+ */
+export const GOPHER_STRING_FUNCTIONS = [
+  'byte',
+  'char',
+  'dump',
+  'find',
+  'format',
+  'gsub',
+  'len',
+  'lower',
+  'match',
+  'rep',
+  'reverse',
+  'sub',
+  'upper',
+  'gmatch',
+  'gfind',
+] as const;
+
 export const HEALTH_STATUSES = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'] as const;
 export type HealthStatusCode = (typeof HEALTH_STATUSES)[number];
 

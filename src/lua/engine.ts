@@ -11,6 +11,7 @@ import { luaopenSteppedString, setPatternStep } from './fengari/stepped-string.j
 import {
   GOPHER_CALL_STACK_SIZE,
   GOPHER_REGISTRY_SIZE,
+  GOPHER_STRING_FUNCTIONS,
   GOPHER_TYPE_NAMES,
   HOOK_STEP,
   MAX_STRING_BYTES,
@@ -112,7 +113,7 @@ function fnTV(f: Fn): any {
   return new TValue(T.LUA_TLCF, f);
 }
 
-function libFrom(tableTv: any, names: string[], renames: Record<string, string> = {}): Lib {
+function libFrom(tableTv: any, names: readonly string[], renames: Record<string, string> = {}): Lib {
   const out: Lib = {};
   for (const name of names) {
     const v = rawGetStr(tableTv.value, renames[name] ?? name);
@@ -292,22 +293,11 @@ export function initEngine(): void {
   // gopher-lua v1.1.2's RegisterModule (auxlib.go) returns an already-loaded module unchanged;
   // OpenTable loaded "table" just before (util/lua/lua.go), so nothing is added.
 
-  const str = libFrom(stringLib, [
-    'byte',
-    'char',
-    'dump',
-    'find',
-    'format',
-    'gsub',
-    'len',
-    'lower',
-    'match',
-    'rep',
-    'reverse',
-    'sub',
-    'upper',
-    'gmatch',
-  ]);
+  // gfind is gmatch under its 5.0 name (fengari has no gfind)
+  const str = libFrom(
+    stringLib,
+    GOPHER_STRING_FUNCTIONS.filter((n) => n !== 'gfind'),
+  );
   str.gfind = str.gmatch;
   str.format = fnTV(wrapFormat(str.format.value));
   str.rep = fnTV(wrapRep(str.rep.value));

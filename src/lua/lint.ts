@@ -14,7 +14,7 @@
  */
 import { createRequire } from 'node:module';
 import { checkGopherLuaSyntax } from './syntax.js';
-import { HEALTH_STATUSES } from './api.js';
+import { GOPHER_STRING_FUNCTIONS, HEALTH_STATUSES } from './api.js';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -29,22 +29,7 @@ export interface LintProblem {
   message: string;
 }
 
-const STRING_METHODS = new Set([
-  'byte',
-  'char',
-  'find',
-  'format',
-  'gfind',
-  'gmatch',
-  'gsub',
-  'len',
-  'lower',
-  'match',
-  'rep',
-  'reverse',
-  'sub',
-  'upper',
-]);
+const STRING_METHODS = new Set<string>(GOPHER_STRING_FUNCTIONS);
 const OPEN_LIB_GLOBALS = new Set(['string', 'math', 'os', 'io', 'coroutine', 'debug']);
 const LUA53_MEMBERS: Record<string, Set<string>> = {
   table: new Set(['unpack', 'pack', 'move']),

@@ -189,6 +189,8 @@ describe('wavegate health lint', () => {
     expect(rules('local a = 7 // 2\nreturn {status = "Healthy"}')).toEqual(['syntax@1:14']);
     expect(rules('local s = obj.x\nif s:find("a") then end\nreturn {status = "Healthy"}')).toEqual(['open-libs@2:6']);
     expect(rules('local s = obj.x\nif s:find("a") then end\nreturn {status = "Healthy"}', true)).toEqual([]);
+    // every function of gopher-lua's string library (stringlib.go strFuncs, gmatch, gfind), dump included
+    expect(rules('local f = obj.x:dump()\nreturn {status = "Healthy"}')).toEqual(['open-libs@1:17']);
     expect(rules('local n = math.floor(1)\nreturn {status = "Healthy"}')).toEqual(['open-libs@1:11']);
     expect(rules('local os = require("os")\nlocal t = os.time()\nreturn {status = "Healthy"}')).toEqual([]);
     expect(rules('local a = table.unpack({})\nreturn {status = "Healthy"}', true)).toEqual(['lua53-name@1:17']);

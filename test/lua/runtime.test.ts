@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clearCompileCache, compileCacheSize, evaluateHealth } from '../../src/lua/runtime.js';
 import { checkGopherLuaSyntax } from '../../src/lua/syntax.js';
 import { goNumberString, goToNumber } from '../../src/lua/gonum.js';
+import { GOPHER_STRING_FUNCTIONS } from '../../src/lua/api.js';
 
 const ok = (message: string) => ({ status: 'Healthy', message });
 const run = (script: string, obj: unknown = {}, openLibs = false) => {
@@ -195,6 +196,11 @@ describe('isolation between evaluations on the reused state', () => {
     expect(run('local t = {}\ntable.insert(t, "a")\nreturn {status = "Healthy", message = table.concat(t)}')).toEqual(ok('a'));
     run('string.find = function() return "hijacked" end\nreturn {status = "Healthy"}', {}, true);
     expect(run('return {status = "Healthy", message = tostring(("abc"):find("b"))}', {}, true)).toEqual(ok('2'));
+  });
+  it("has exactly gopher-lua's string library (stringlib.go OpenString: strFuncs, gmatch, gfind, and __index, the module being strings' metatable)", () => {
+    const names =
+      'local t = {}\nfor k in pairs(string) do t[#t + 1] = k end\ntable.sort(t)\nreturn {status = "Healthy", message = table.concat(t, " ")}';
+    expect(run(names, {}, true)).toEqual(ok([...GOPHER_STRING_FUNCTIONS, '__index'].sort().join(' ')));
   });
   it('the string metatable and type metatables are reset', () => {
     run('getmetatable("").__index = {upper = function() return "hijacked" end}\nreturn {status = "Healthy"}', {}, true);
